@@ -1,0 +1,33 @@
+# kappa: the two commands a new user needs are `make run` and `make test`.
+# Both install missing Debian packages first (scripts/install-deps.sh, as root or via sudo).
+
+JOBS ?= $(shell nproc)
+KAPPA_ARGS ?=
+
+.PHONY: run test deps test-deps build build-asan unit asan clean
+
+run: build
+	./build/kappa up $(KAPPA_ARGS)
+
+test: test-deps build build-asan
+	ctest --test-dir build --output-on-failure -j $(JOBS) --timeout 900
+	ctest --test-dir build-asan --output-on-failure -j $(JOBS) -L sanitize --timeout 900
+
+deps:
+	@scripts/install-deps.sh
+
+test-deps:
+	@scripts/install-deps.sh --test
+
+build: deps
+	@test -f build/build.ninja || cmake --preset release
+	cmake --build build -j $(JOBS)
+
+# The sanitizer build holds only what the `sanitize` label tests need (storage and protocol
+# code), so `make test` stays within its time budget.
+build-asan: deps
+	@test -f build-asan/build.ninja || cmake --preset asan
+	cmake --build build-asan -j $(JOBS) --target sanitize_tests
+
+clean:
+	rm -rf build build-asan

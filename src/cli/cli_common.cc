@@ -1,0 +1,59 @@
+#include "cli/cli_common.h"
+
+#include <cstdio>
+#include <iostream>
+
+namespace kappa::cli {
+
+void AddDataDirOption(CLI::App* cmd, std::string* dir) {
+  *dir = "./kappa-data";
+  cmd->add_option("--data-dir", *dir, "Data directory (topics, tables, offsets)")
+      ->capture_default_str();
+}
+
+void Fail(const Status& s, int code) {
+  std::cerr << "error: " << s.ToString() << "\n";
+  throw CLI::RuntimeError(code);
+}
+
+void Fail(const std::string& message, int code) {
+  std::cerr << "error: " << message << "\n";
+  throw CLI::RuntimeError(code);
+}
+
+std::string EscapeLine(std::string_view v) {
+  std::string out;
+  out.reserve(v.size());
+  for (unsigned char c : v) {
+    switch (c) {
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\\': out += "\\\\"; break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          char b[5];
+          std::snprintf(b, sizeof(b), "\\x%02x", c);
+          out += b;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out;
+}
+
+std::string HumanBytes(uint64_t n) {
+  const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+  double v = static_cast<double>(n);
+  int u = 0;
+  while (v >= 1024 && u < 4) {
+    v /= 1024;
+    ++u;
+  }
+  char b[32];
+  std::snprintf(b, sizeof(b), u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
+  return b;
+}
+
+}  // namespace kappa::cli

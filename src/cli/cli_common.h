@@ -1,0 +1,32 @@
+// Helpers shared by the command implementations.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+#include "common/status.h"
+
+namespace kappa::cli {
+
+// Adds `--data-dir` (default ./kappa-data) bound to *dir.
+void AddDataDirOption(CLI::App* cmd, std::string* dir);
+
+// Prints "error: <message>" to stderr and ends the command with exit code `code`
+// (throws CLI::RuntimeError, which CLI11 turns into the process exit code).
+[[noreturn]] void Fail(const Status& s, int code = 1);
+[[noreturn]] void Fail(const std::string& message, int code = 1);
+
+// Fails unless s.ok().
+inline void Check(const Status& s) {
+  if (!s.ok()) Fail(s);
+}
+
+// Escapes a record value so it stays on one output line: \n, \r, \t, \\ and bytes < 0x20 or
+// 0x7f become C-style escapes; everything else (UTF-8 included) is printed as is.
+std::string EscapeLine(std::string_view v);
+
+// Formats "1.2 MB", "3.4 GB".
+std::string HumanBytes(uint64_t n);
+
+}  // namespace kappa::cli

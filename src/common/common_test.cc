@@ -1,0 +1,161 @@
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "common/coding.h"
+#include "common/crc32c.h"
+#include "common/data_dir_lock.h"
+#include "common/env.h"
+#include "common/fault_injection_env.h"
+#include "common/status.h"
+#include "common/types.h"
+#include "common/uuid.h"
+
+namespace kappa {
+namespace {
+
+std::string TempDir(const char* name) {
+  auto d = std::filesystem::temp_directory_path() /
+           ("kappa_common_" + std::string(name) + "_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(d);
+  std::filesystem::create_directories(d);
+  return d.string();
+}
+
+TEST(StatusTest, OkAndErrors) {
+  EXPECT_TRUE(Status::OK().ok());
+  Status s = Status::Corruption("bad crc").WithContext("segment 0");
+  EXPECT_TRUE(s.IsCorruption());
+  EXPECT_EQ(s.ToString(), "Corruption: segment 0: bad crc");
+  Result<int> r = 5;
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(*r, 5);
+  Result<int> e = Status::NotFound("x");
+  EXPECT_FALSE(e.ok());
+  EXPECT_TRUE(e.status().IsNotFound());
+}
+
+TEST(Crc32cTest, KnownVectors) {
+  // RFC 3720 test vectors.
+  std::string zeros(32, '\0');
+  EXPECT_EQ(crc32c::Value(zeros), 0x8a9136aau);
+  std::string ones(32, '\xff');
+  EXPECT_EQ(crc32c::Value(ones), 0x62a8ab43u);
+  EXPECT_EQ(crc32c::Value("123456789"), 0xe3069283u);
+  // Extend composes.
+  uint32_t a = crc32c::Value("12345", 5);
+  EXPECT_EQ(crc32c::Extend(a, "6789", 4), 0xe3069283u);
+}
+
+TEST(CodingTest, VarintRoundTrip) {
+  for (int64_t v : std::initializer_list<int64_t>{0, 1, -1, 63, -64, 64, 300, -300, INT32_MAX,
+                    INT32_MIN, INT64_MAX, INT64_MIN}) {
+    std::string s;
+    coding::AppendVarint(&s, v);
+    EXPECT_EQ(static_cast<int>(s.size()), coding::VarintSize(v));
+    const char* p = s.data();
+    int64_t out;
+    ASSERT_TRUE(coding::DecodeVarint(&p, s.data() + s.size(), &out));
+    EXPECT_EQ(out, v);
+    EXPECT_EQ(p, s.data() + s.size());
+  }
+  // Truncated input fails instead of reading past the end.
+  std::string s;
+  coding::AppendVarint(&s, 1 << 20);
+  const char* p = s.data();
+  int64_t out;
+  EXPECT_FALSE(coding::DecodeVarint(&p, s.data() + s.size() - 1, &out));
+}
+
+TEST(CodingTest, BigEndian) {
+  std::string s;
+  coding::AppendBE32(&s, 0x01020304);
+  EXPECT_EQ(s, std::string("\x01\x02\x03\x04", 4));
+  EXPECT_EQ(coding::GetBE32(s.data()), 0x01020304u);
+  coding::AppendBE64(&s, 0x0102030405060708ull);
+  EXPECT_EQ(coding::GetBE64(s.data() + 4), 0x0102030405060708ull);
+}
+
+TEST(UuidTest, RandomAndParse) {
+  Uuid u = Uuid::Random();
+  EXPECT_EQ(u.version(), 4);
+  auto p = Uuid::Parse(u.ToString());
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(*p, u);
+  EXPECT_NE(Uuid::Random(), u);
+  EXPECT_FALSE(Uuid::Parse("not-a-uuid").has_value());
+  EXPECT_EQ(Uuid::Parse("123E4567-E89B-12D3-A456-426614174000")->ToString(),
+            "123e4567-e89b-12d3-a456-426614174000");
+}
+
+TEST(EnvTest, AppendReadTruncate) {
+  std::string dir = TempDir("env");
+  Env* env = Env::Default();
+  std::string path = JoinPath(dir, "f");
+  {
+    auto f = env->NewAppendableFile(path);
+    ASSERT_TRUE(f.ok());
+    ASSERT_TRUE((*f)->Append("hello ").ok());
+    ASSERT_TRUE((*f)->Append("world").ok());
+    ASSERT_TRUE((*f)->Sync().ok());
+    EXPECT_EQ((*f)->Size(), 11u);
+  }
+  auto content = env->ReadFile(path);
+  ASSERT_TRUE(content.ok());
+  EXPECT_EQ(*content, "hello world");
+  ASSERT_TRUE(env->TruncateFile(path, 5).ok());
+  EXPECT_EQ(*env->ReadFile(path), "hello");
+  ASSERT_TRUE(env->WriteFileAtomic(path, "replaced").ok());
+  EXPECT_EQ(*env->ReadFile(path), "replaced");
+  EXPECT_TRUE(env->ReadFile(JoinPath(dir, "missing")).status().IsNotFound());
+}
+
+TEST(FaultInjectionEnvTest, DiskFullAndPowerLoss) {
+  std::string dir = TempDir("fault");
+  FaultInjectionEnv env;
+  std::string path = JoinPath(dir, "f");
+  auto f = env.NewAppendableFile(path);
+  ASSERT_TRUE(f.ok());
+  ASSERT_TRUE((*f)->Append("durable").ok());
+  ASSERT_TRUE((*f)->Sync().ok());
+  ASSERT_TRUE((*f)->Append("volatile").ok());
+  ASSERT_TRUE(env.DropUnsyncedData().ok());
+  EXPECT_EQ(*env.ReadFile(path), "durable");
+
+  env.SetWriteBudget(3);
+  Status s = (*f)->Append("abcdef");
+  EXPECT_TRUE(s.IsIOError());
+  EXPECT_NE(s.message().find("No space left"), std::string::npos);
+  EXPECT_EQ(*env.ReadFile(path), "durableabc");
+  env.SetSyncFails(true);
+  EXPECT_FALSE((*f)->Sync().ok());
+}
+
+TEST(DataDirLockTest, SecondOwnerGetsClearError) {
+  std::string dir = TempDir("lock");
+  auto first = DataDirLock::Acquire(dir, "kappa test");
+  ASSERT_TRUE(first.ok());
+  // flock locks belong to the open file description, so a second Acquire in the same
+  // process conflicts just as another process would.
+  auto second = DataDirLock::Acquire(dir, "kappa other");
+  ASSERT_FALSE(second.ok());
+  EXPECT_TRUE(second.status().IsUnavailable());
+  EXPECT_NE(second.status().message().find("pid " + std::to_string(::getpid())),
+            std::string::npos);
+  EXPECT_NE(second.status().message().find("kappa test"), std::string::npos);
+  EXPECT_NE(DataDirLock::Owner(dir), "");
+  first->reset();
+  EXPECT_EQ(DataDirLock::Owner(dir), "");
+  EXPECT_TRUE(DataDirLock::Acquire(dir, "kappa again").ok());
+}
+
+TEST(NamedTypeTest, Arithmetic) {
+  Offset o(5);
+  EXPECT_EQ((o + 3).value(), 8);
+  EXPECT_LT(Offset(1), Offset(2));
+  EXPECT_EQ(Offset(9) - Offset(4), 5);
+}
+
+}  // namespace
+}  // namespace kappa

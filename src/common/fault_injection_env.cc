@@ -1,0 +1,110 @@
+#include "common/fault_injection_env.h"
+
+namespace kappa {
+
+class FaultWritableFile final : public WritableFile {
+ public:
+  FaultWritableFile(FaultInjectionEnv* env, std::string path, std::unique_ptr<WritableFile> f)
+      : env_(env), path_(std::move(path)), f_(std::move(f)) {}
+  Status Append(std::string_view data) override {
+    size_t allowed = env_->TakeBudget(data.size());
+    if (allowed < data.size()) {
+      Status s = f_->Append(data.substr(0, allowed));
+      if (!s.ok()) return s;
+      return Status::IOError("write " + path_ + ": No space left on device");
+    }
+    return f_->Append(data);
+  }
+  Status Sync() override {
+    if (env_->sync_fails_.load()) return Status::IOError("fdatasync " + path_ + ": Input/output error");
+    RETURN_IF_ERROR(f_->Sync());
+    env_->RecordSynced(path_, f_->Size());
+    return Status::OK();
+  }
+  Status Close() override { return f_->Close(); }
+  uint64_t Size() const override { return f_->Size(); }
+
+ private:
+  FaultInjectionEnv* env_;
+  std::string path_;
+  std::unique_ptr<WritableFile> f_;
+};
+
+size_t FaultInjectionEnv::TakeBudget(size_t n) {
+  int64_t cur = budget_.load();
+  while (true) {
+    if (cur < 0) return n;
+    int64_t take = std::min<int64_t>(cur, static_cast<int64_t>(n));
+    if (budget_.compare_exchange_weak(cur, cur - take)) return static_cast<size_t>(take);
+  }
+}
+
+void FaultInjectionEnv::RecordSynced(const std::string& path, uint64_t size) {
+  std::lock_guard<std::mutex> l(mu_);
+  synced_size_[path] = size;
+}
+
+Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::NewAppendableFile(const std::string& p) {
+  bool existed = base_->FileExists(p);
+  ASSIGN_OR_RETURN(auto f, base_->NewAppendableFile(p));
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    // A file that existed before is taken as durable up to its current size.
+    if (!synced_size_.count(p)) synced_size_[p] = existed ? f->Size() : 0;
+  }
+  return std::unique_ptr<WritableFile>(new FaultWritableFile(this, p, std::move(f)));
+}
+
+Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::NewWritableFile(const std::string& p) {
+  ASSIGN_OR_RETURN(auto f, base_->NewWritableFile(p));
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    synced_size_[p] = 0;
+  }
+  return std::unique_ptr<WritableFile>(new FaultWritableFile(this, p, std::move(f)));
+}
+
+Status FaultInjectionEnv::DeleteFile(const std::string& p) {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    synced_size_.erase(p);
+  }
+  return base_->DeleteFile(p);
+}
+
+Status FaultInjectionEnv::RenameFile(const std::string& f, const std::string& t) {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = synced_size_.find(f);
+    if (it != synced_size_.end()) {
+      synced_size_[t] = it->second;
+      synced_size_.erase(it);
+    }
+  }
+  return base_->RenameFile(f, t);
+}
+
+Status FaultInjectionEnv::TruncateFile(const std::string& p, uint64_t s) {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = synced_size_.find(p);
+    if (it != synced_size_.end() && it->second > s) it->second = s;
+  }
+  return base_->TruncateFile(p, s);
+}
+
+Status FaultInjectionEnv::DropUnsyncedData() {
+  std::map<std::string, uint64_t> copy;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    copy = synced_size_;
+  }
+  for (auto& [path, size] : copy) {
+    if (!base_->FileExists(path)) continue;
+    ASSIGN_OR_RETURN(uint64_t cur, base_->GetFileSize(path));
+    if (cur > size) RETURN_IF_ERROR(base_->TruncateFile(path, size));
+  }
+  return Status::OK();
+}
+
+}  // namespace kappa
