@@ -15,10 +15,19 @@ struct Groups {
   CLI::App* groups;  // kappa groups ...
 };
 
-void RegisterTopicsCommands(CLI::App& app, const Groups& g);   // topics_cmd.cc
-void RegisterProduceCommand(CLI::App& app, const Groups& g);   // produce_cmd.cc
-void RegisterConsumeCommand(CLI::App& app, const Groups& g);   // consume_cmd.cc
-void RegisterTablesCommands(CLI::App& app, const Groups& g);   // tables_cmd.cc
+void RegisterTopicsCommands(CLI::App& app, const Groups& g);  // topics_cmd.cc
+void RegisterProduceCommand(CLI::App& app, const Groups& g);  // produce_cmd.cc
+void RegisterConsumeCommand(CLI::App& app, const Groups& g);  // consume_cmd.cc
+void RegisterTablesCommands(CLI::App& app, const Groups& g);  // tables_cmd.cc
 void RegisterBenchLogCommand(CLI::App& app, const Groups& g);  // bench_log_cmd.cc
+void RegisterUpCommand(CLI::App& app, const Groups& g);  // up_cmd.cc
+void RegisterJobsCommands(CLI::App& app, const Groups& g);  // jobs_cmd.cc
+void RegisterBenchPipelineCommand(CLI::App& app, const Groups& g);  // bench_pipeline_cmd.cc
+void RegisterConnectCommands(CLI::App& app, const Groups& g);  // connect_cmd.cc
+void RegisterBrokerCommand(CLI::App& app, const Groups& g);  // broker_cmd.cc
+void RegisterGroupsCommands(CLI::App& app, const Groups& g);  // groups_cmd.cc
+void RegisterBenchKafkaCommand(CLI::App& app, const Groups& g);  // bench_kafka_cmd.cc
+void RegisterCqlCommands(CLI::App& app, const Groups& g);  // cql_cmd.cc
+void RegisterBenchCqlCommand(CLI::App& app, const Groups& g);  // bench_cql_cmd.cc
 
 }  // namespace kappa::cli

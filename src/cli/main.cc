@@ -30,6 +30,15 @@ int main(int argc, char** argv) {
   kappa::cli::RegisterConsumeCommand(app, g);
   kappa::cli::RegisterTablesCommands(app, g);
   kappa::cli::RegisterBenchLogCommand(app, g);
+  kappa::cli::RegisterUpCommand(app, g);
+  kappa::cli::RegisterJobsCommands(app, g);
+  kappa::cli::RegisterBenchPipelineCommand(app, g);
+  kappa::cli::RegisterConnectCommands(app, g);
+  kappa::cli::RegisterBrokerCommand(app, g);
+  kappa::cli::RegisterGroupsCommands(app, g);
+  kappa::cli::RegisterBenchKafkaCommand(app, g);
+  kappa::cli::RegisterCqlCommands(app, g);
+  kappa::cli::RegisterBenchCqlCommand(app, g);
 
   CLI11_PARSE(app, argc, argv);
   return 0;

@@ -3,7 +3,7 @@
 
 namespace kappa::cli {
 
-// Not implemented yet; see issue 2.
+// Not implemented yet: issue 2 (log).
 void RegisterTopicsCommands(CLI::App& app, const Groups& g) {}
 
 }  // namespace kappa::cli

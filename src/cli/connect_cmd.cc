@@ -1,0 +1,9 @@
+#include "cli/cli_common.h"
+#include "cli/commands.h"
+
+namespace kappa::cli {
+
+// Not implemented yet: issue 3 (connect).
+void RegisterConnectCommands(CLI::App& app, const Groups& g) {}
+
+}  // namespace kappa::cli

@@ -1,0 +1,9 @@
+#include "cli/cli_common.h"
+#include "cli/commands.h"
+
+namespace kappa::cli {
+
+// Not implemented yet: issue 4 (kafka).
+void RegisterGroupsCommands(CLI::App& app, const Groups& g) {}
+
+}  // namespace kappa::cli
