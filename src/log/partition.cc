@@ -93,13 +93,14 @@ Result<AppendResult> PartitionImpl::AppendBatch(std::string_view batch) {
       if (!st.ok()) {
         // The bytes are in the OS but not durable; report it. (They stay in the log.)
         dirty_ = true;
-        end_offset_.store(h.last_offset().value() + 1, std::memory_order_release);
+        end_offset_.store(h.last_offset().value() + 1);
         return st.WithContext("fsync after append");
       }
     } else {
       dirty_.store(true, std::memory_order_relaxed);
     }
-    end_offset_.store(h.last_offset().value() + 1, std::memory_order_release);
+    // seq_cst: pairs with the waiter's increment of waiters_ (see Notify).
+    end_offset_.store(h.last_offset().value() + 1);
     r = AppendResult{base, h.last_offset(), TimestampMs(now)};
   }
   Notify(r.last_offset + 1);
@@ -115,6 +116,8 @@ Result<AppendResult> PartitionImpl::Append(std::span<const Record> records) {
 }
 
 void PartitionImpl::Notify(Offset new_end) {
+  // Either this load sees the waiter's increment, or the waiter's predicate check (after its
+  // increment) sees the new end offset: both are seq_cst, so a wake-up is never lost.
   if (waiters_.load() > 0) {
     std::lock_guard<std::mutex> l(wait_mu_);
     wait_cv_.notify_all();
