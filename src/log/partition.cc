@@ -1,4 +1,6 @@
 // PartitionImpl: append and read paths. Opening, recovery, retention: partition_maintenance.cc.
+#include <fmt/format.h>
+
 #include "common/coding.h"
 #include "common/logging.h"
 #include "log/partition_impl.h"
@@ -175,9 +177,19 @@ Result<ReadResult> PartitionImpl::Read(Offset from, size_t max_bytes) const {
   }
   // The batch holding `from` is in the first segment whose data reaches past it (a segment
   // may end before the next one's base only if it is empty).
-  for (const auto& seg : segs) {
+  for (size_t i = 0; i < segs.size(); ++i) {
+    const auto& seg = segs[i];
     ASSIGN_OR_RETURN(std::optional<uint64_t> pos, seg->FindBatch(from));
-    if (!pos) continue;
+    if (!pos) {
+      // `from` is past this segment's valid data. If the next segment starts later, the
+      // offsets in between were lost to a corrupt segment tail: never skip them silently.
+      if (i + 1 < segs.size() && from < segs[i + 1]->base_offset()) {
+        return Status::Corruption(fmt::format(
+            "{}/{}: offsets {}..{} are unreadable: {} has a corrupt tail", topic_, id_.value(),
+            seg->next_offset().value(), segs[i + 1]->base_offset().value() - 1, seg->path()));
+      }
+      continue;
+    }
     ASSIGN_OR_RETURN(r.bytes, seg->ReadBatches(*pos, max_bytes));
     break;
   }

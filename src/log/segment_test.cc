@@ -161,6 +161,31 @@ TEST(RecoveryTest, CorruptMiddleBatchIsReportedNeverServedAndOthersStillWork) {
   EXPECT_EQ(tail->back().offset, Offset(80));
 }
 
+TEST(RecoveryTest, CorruptTailOfASealedSegmentIsNeverSkippedSilently) {
+  LogFixture f;
+  f.opts.segment_bytes = 2048;
+  Partition* p = f.Open();
+  for (int i = 0; i < 60; ++i) ASSERT_TRUE(p->Append(Recs(i, 1, 40)).ok());
+  ASSERT_GT(p->Info().segments, 2);
+  f.log.reset();
+  // Damage the last batch of the first segment and drop its index so it is rescanned.
+  std::string seg0 = ReadAll(f.SegPath(0));
+  seg0[seg0.size() - 2] ^= 0x10;
+  WriteAll(f.SegPath(0), seg0);
+  std::string idx = f.SegPath(0);
+  fs::remove(idx.replace(idx.size() - 3, 3, "index"));
+  p = f.Open();
+  Status err;
+  auto values = ReadValues(*p, Offset(0), &err);
+  EXPECT_TRUE(err.IsCorruption()) << err.ToString();
+  ASSERT_FALSE(values.empty());
+  // Everything before the damaged batch is served, in order, and nothing after it is
+  // returned by a sequential reader.
+  EXPECT_EQ(values, Strs(0, int(values.size()), 40));
+  // The file of a sealed segment is not truncated (only the active segment's tail is).
+  EXPECT_EQ(fs::file_size(f.SegPath(0)), seg0.size());
+}
+
 TEST(RecoveryTest, DamagedIndexIsRebuilt) {
   LogFixture f;
   f.opts.segment_bytes = 2048;
