@@ -227,6 +227,38 @@ TEST(DiskFullTest, AppendFailsCleanlyAndRecoversWhenSpaceReturns) {
   EXPECT_EQ(ReadValues(*p), Strs(0, 20, 50));
 }
 
+TEST(DiskFullTest, FullDiskDuringASegmentRollIsRecoverable) {
+  FaultInjectionEnv env(testing::FastEnv());
+  LogFixture f(&env);
+  f.opts.segment_bytes = 2048;
+  Partition* p = f.Open();
+  int n = 0;
+  while (p->Info().segments == 1) ASSERT_TRUE(p->Append(Recs(n++, 1, 100)).ok());
+  // The first segment took n - 1 equal batches; fill the second one the same way so the
+  // next append must roll, and run out of space right then.
+  int per_segment = n - 1;
+  for (int i = 1; i < per_segment; ++i) ASSERT_TRUE(p->Append(Recs(n++, 1, 100)).ok());
+  ASSERT_EQ(p->Info().segments, 2);
+  int segs = p->Info().segments;
+  for (int64_t budget : {0, 10, 50, 200}) {
+    env.SetWriteBudget(budget);
+    auto r = p->Append(Recs(n, 1, 100));
+    if (r.ok()) {
+      ++n;  // enough space for the batch after all (roll failed and was retried later)
+    } else {
+      EXPECT_TRUE(r.status().IsIOError()) << r.status().ToString();
+    }
+    EXPECT_EQ(ReadValues(*p), Strs(0, n, 100));
+  }
+  EXPECT_EQ(p->EndOffset(), Offset(n));
+  env.SetWriteBudget(-1);
+  for (int i = 0; i < 40; ++i) ASSERT_TRUE(p->Append(Recs(n++, 1, 100)).ok());
+  EXPECT_GT(p->Info().segments, segs);
+  EXPECT_EQ(ReadValues(*p), Strs(0, n, 100));
+  p = f.Open();
+  EXPECT_EQ(ReadValues(*p), Strs(0, n, 100));
+}
+
 TEST(ReadOnlyTest, SeesDataOfALiveWriterAndNeverWrites) {
   LogFixture f;
   Partition* p = f.Open("t", 1);
