@@ -170,7 +170,8 @@ class Partition {
   virtual Offset WaitForData(Offset after, std::chrono::steady_clock::time_point deadline)
       const = 0;
   // Registers fn(new_end_offset), called after every successful append, on the appending
-  // thread, without partition locks held: keep it short (e.g. post to an asio executor).
+  // thread, without partition locks held: keep it short (e.g. post to an asio executor),
+  // and do not call AddListener/RemoveListener from it (listeners run under their mutex).
   // Returns an id for RemoveListener. After RemoveListener returns, fn is not running and
   // will not be called again.
   using AppendListener = std::function<void(Offset new_end)>;

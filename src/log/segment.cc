@@ -125,10 +125,14 @@ Status Segment::RecoverScan(bool truncate_tail) {
                 "{}): {}",
                 path_, dropped, pos, next, h.status().ToString());
       RETURN_IF_ERROR(opts_.env->TruncateFile(path_, pos));
+    } else if (opts_.read_only) {
+      // Usually a batch the owning process is writing right now: not worth a warning.
+      KLOG_DEBUG("log: {}: read-only open ignores {} bytes at the end (byte {}, offset {}): {}",
+                 path_, dropped, pos, next, h.status().ToString());
     } else {
-      KLOG_WARN("log: {}: ignoring {} bytes of torn or corrupt tail at byte {} (from offset {}): "
-                "{}",
-                path_, dropped, pos, next, h.status().ToString());
+      KLOG_ERROR("log: {}: {} bytes at byte {} (from offset {}) are corrupt and will not be "
+                 "served: {}",
+                 path_, dropped, pos, next, h.status().ToString());
     }
     break;
   }
