@@ -22,7 +22,7 @@ struct Fixture {
     dir = mkdtemp(tmpl);
     StoreOptions o;
     o.data_dir = dir;
-    store = std::move(*Store::Open(o));
+    store = Store::Open(o).value();
     (void)store->CreateKeyspace({"spark_streams", {}, true}, true);
     TableSchema t;
     t.keyspace = "spark_streams";
