@@ -4,8 +4,10 @@
 //   kappa connect map                 map users read on stdin to records (the built-in mapping
 //                                     or --mapping FILE)
 //   kappa connect mapping             print the built-in (seed) mapping
+#include <fmt/format.h>
 #include <simdjson.h>
 
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -201,6 +203,103 @@ void RegisterMap(CLI::App* connect) {
   });
 }
 
+// A sink that only counts: measures the connect side of the pipeline alone.
+class CountingSink : public kc::RecordSink {
+ public:
+  Status AppendBatch(std::string_view, std::span<const kc::SinkRecord> records) override {
+    for (const auto& r : records) bytes += r.value.size() + r.key.size();
+    return Status::OK();
+  }
+  uint64_t bytes = 0;
+};
+
+void RegisterBench(CLI::App* connect) {
+  struct Opts {
+    uint64_t users = 500'000;
+    uint32_t page = 500;
+    bool json = false;
+  };
+  auto o = std::make_shared<Opts>();
+  CLI::App* cmd = connect->add_subcommand(
+      "bench",
+      "Measure the connect side alone, on one thread: synthetic generation, mapping (the "
+      "built-in mapping), and the producer task into a sink that discards (users/s, MB/s).");
+  cmd->add_option("--users", o->users, "Users per case")->capture_default_str();
+  cmd->add_option("--page", o->page, "Users per page")->capture_default_str();
+  cmd->add_flag("--json", o->json, "One JSON object per case on stdout");
+  cmd->callback([o] {
+    using Clk = std::chrono::steady_clock;
+    // Wall time and this thread's CPU time: on a shared machine users per CPU-second is the
+    // figure that compares across runs.
+    auto cpu_now = [] {
+      timespec ts;
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+      return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+    };
+    double cpu0 = 0;
+    auto report = [&](const char* name, uint64_t users, uint64_t bytes, Clk::duration d) {
+      const double s = std::chrono::duration<double>(d).count();
+      const double cpu = cpu_now() - cpu0;
+      if (o->json) {
+        std::cout << fmt::format(R"({{"case":"{}","users":{},"seconds":{:.3f},"cpu_seconds":{:.3f},"users_per_s":{:.0f},"users_per_cpu_s":{:.0f},"mb_per_s":{:.1f}}})",
+                                 name, users, s, cpu, users / s, users / cpu, bytes / s / 1e6)
+                  << std::endl;
+      } else {
+        std::cout << fmt::format("{:<20} {:>9} users  wall {:6.3f} s {:>9.0f} users/s  cpu {:6.3f} s {:>9.0f} users/cpu-s  {:>6.1f} MB/s",
+                                 name, users, s, users / s, cpu, users / cpu, bytes / s / 1e6)
+                  << std::endl;
+      }
+    };
+    kc::RandomUserOptions ro;
+    ro.results = o->page;
+    const uint64_t pages = std::max<uint64_t>(1, o->users / o->page);
+    const uint64_t users = pages * o->page;
+    // 1. generation
+    {
+      auto src = kc::NewRandomUserSource(ro);
+      Check(src.status());
+      std::string page;
+      uint64_t bytes = 0;
+      auto t0 = Clk::now();
+      cpu0 = cpu_now();
+      for (uint64_t p = 0; p < pages; ++p) {
+        Check((*src)->NextPage(&page));
+        bytes += page.size();
+      }
+      report("generate", users, bytes, Clk::now() - t0);
+    }
+    // 2. mapping pre-generated pages (a bounded set, reused)
+    {
+      std::vector<std::string> pre(std::min<uint64_t>(pages, 16));
+      for (size_t i = 0; i < pre.size(); ++i) Check(kc::GenerateRandomUserPage(ro, i + 1, &pre[i]).status());
+      kc::Mapper mapper(LoadMappingOrFail("", ""));
+      kc::MappedPage out;
+      uint64_t bytes = 0;
+      auto t0 = Clk::now();
+      cpu0 = cpu_now();
+      for (uint64_t p = 0; p < pages; ++p) {
+        out.Clear();
+        Check(mapper.MapPage(pre[p % pre.size()], &out));
+        bytes += out.buf.size();
+      }
+      report("map", users, bytes, Clk::now() - t0);
+    }
+    // 3. the producer task: generate + map + batch into a discarding sink
+    {
+      auto src = kc::NewRandomUserSource(ro);
+      Check(src.status());
+      CountingSink sink;
+      kc::ProducerOptions po;
+      po.max_records = users;
+      kc::ProducerTask task(std::move(src).value(), LoadMappingOrFail("", ""), &sink, po);
+      auto t0 = Clk::now();
+      cpu0 = cpu_now();
+      Check(task.Run());
+      report("produce(null sink)", task.stats().produced, sink.bytes, Clk::now() - t0);
+    }
+  });
+}
+
 }  // namespace
 
 void RegisterConnectCommands(CLI::App& app, const Groups& g) {
@@ -210,6 +309,7 @@ void RegisterConnectCommands(CLI::App& app, const Groups& g) {
   RegisterSample(connect);
   RegisterFetch(connect);
   RegisterMap(connect);
+  RegisterBench(connect);
   connect->add_subcommand("mapping", "Print the built-in mapping (the seed's format_data)")
       ->callback([] { std::cout << kc::kSeedMappingYaml; });
 }

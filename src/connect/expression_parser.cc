@@ -9,6 +9,7 @@
 //   string   := '"' ... '"' | "'" ... "'"     (backslash escapes \" \' \\ \n \t)
 #include <cctype>
 #include <charconv>
+#include <cstring>
 
 #include "connect/mapping_program.h"
 
@@ -314,10 +315,28 @@ Result<Expr> ParseFieldValue(std::string_view text, size_t* error_offset) {
   return e;
 }
 
+namespace {
+// True if any of the 8 bytes of x is < 0x20, '"' or '\\' (SWAR; Hacker's Delight haszero).
+inline bool NeedsEscape8(uint64_t x) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  const uint64_t lt20 = (x - kOnes * 0x20) & ~x & kHigh;  // bytes < 0x20 (for bytes < 0x80)
+  return (lt20 | has_zero(x ^ (kOnes * '"')) | has_zero(x ^ (kOnes * '\\'))) != 0;
+}
+}  // namespace
+
 void AppendJsonEscaped(std::string* out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
+  // Fast path: skip 8 clean bytes at a time (the common case: no escapes at all).
+  size_t i = 0;
+  while (i + 8 <= s.size()) {
+    uint64_t x;
+    std::memcpy(&x, s.data() + i, 8);
+    if (NeedsEscape8(x)) break;
+    i += 8;
+  }
   size_t run = 0;  // start of the pending run of bytes that need no escaping
-  for (size_t i = 0; i < s.size(); ++i) {
+  for (; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out->append(s.data() + run, i - run);

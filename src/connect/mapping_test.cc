@@ -1,9 +1,13 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <simdjson.h>
 #include <yaml-cpp/yaml.h>
 
+#include <random>
+
 #include "common/uuid.h"
 #include "connect/connect.h"
+#include "connect/mapping_program.h"
 #include "connect/testdata_sample.h"
 
 namespace kappa::connect {
@@ -228,6 +232,45 @@ TEST(Mapping, CompileFromNodeInsideALargerConfig) {
   ASSERT_TRUE(one.ok()) << one.status().ToString();
   EXPECT_EQ(one->size(), 1u);
   EXPECT_EQ(one->at("a").fields(), std::vector<std::string>{"x"});
+}
+
+}  // namespace
+}  // namespace kappa::connect
+
+namespace kappa::connect {
+namespace {
+
+// Reference escaper: one byte at a time.
+std::string SlowEscape(std::string_view s) {
+  std::string o;
+  for (unsigned char c : s) {
+    if (c == '"') o += "\\\"";
+    else if (c == '\\') o += "\\\\";
+    else if (c == '\n') o += "\\n";
+    else if (c == '\r') o += "\\r";
+    else if (c == '\t') o += "\\t";
+    else if (c == '\b') o += "\\b";
+    else if (c == '\f') o += "\\f";
+    else if (c < 0x20) o += fmt::format("\\u{:04x}", c);
+    else o += char(c);
+  }
+  return o;
+}
+
+TEST(JsonEscape, MatchesByteAtATimeReference) {
+  std::mt19937 rng(7);
+  const std::string alphabet = std::string("abcXYZ019 ~\x7f\"\\\n\t\x01\x1f") + "\xc3\xa9\xe2\x82\xac";
+  for (int n = 0; n < 2000; ++n) {
+    std::string s;
+    const int len = int(rng() % 40);
+    for (int i = 0; i < len; ++i) {
+      // Mostly clean text so escapes land after long clean runs too.
+      s += rng() % 10 ? char('a' + rng() % 26) : alphabet[rng() % alphabet.size()];
+    }
+    std::string got;
+    AppendJsonEscaped(&got, s);
+    ASSERT_EQ(got, SlowEscape(s)) << s;
+  }
 }
 
 }  // namespace
