@@ -156,6 +156,8 @@ class Parser {
     ++pos_;  // '('
     if (!Peek(')')) {
       while (true) {
+        SkipSpace();
+        if (pos_ >= s_.size()) return Error("missing ')' to close " + name + "(");
         ASSIGN_OR_RETURN(Expr arg, ParseExpr());
         e.args.push_back(std::move(arg));
         if (Peek(',')) {
