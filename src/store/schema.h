@@ -1,0 +1,82 @@
+// Keyspace and table schemas of the table store (part of the public API; included by
+// store/store.h). Schemas are immutable values once published by the Store: every DDL
+// produces a new TableSchema object, handed out as shared_ptr<const TableSchema>.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/uuid.h"
+#include "store/types.h"
+
+namespace kappa::store {
+
+enum class ColumnKind : uint8_t { kPartitionKey = 0, kClustering = 1, kRegular = 2, kStatic = 3 };
+enum class ClusteringOrder : uint8_t { kAsc = 0, kDesc = 1 };
+
+std::string_view ColumnKindName(ColumnKind k);  // "partition_key", "clustering", "regular", ...
+
+struct ColumnSchema {
+  std::string name;
+  Type type;
+  ColumnKind kind = ColumnKind::kRegular;
+  // Position within the partition key or the clustering key (0-based); -1 for regular.
+  int position = -1;
+  ClusteringOrder order = ClusteringOrder::kAsc;  // clustering columns only
+  // Stable id of the column within its table, assigned by the store, never reused (a column
+  // dropped and added again gets a new id, so old cells do not come back). Cells on disk
+  // are keyed by it. Callers leave it 0 when creating tables.
+  uint32_t id = 0;
+};
+
+// A table. `columns` is ordered: partition key columns by position, then clustering columns
+// by position, then static and regular columns in creation order. Row values everywhere
+// in the store API are vectors aligned with `columns`.
+struct TableSchema {
+  std::string keyspace;
+  std::string name;
+  Uuid id;  // assigned by the store on create (callers may preset it); stable for the table
+  std::vector<ColumnSchema> columns;
+  // Free-form table options as CQL spells them ("comment", "default_time_to_live", ...),
+  // kept for the CQL server's system_schema; the store interprets only
+  // "default_time_to_live" (seconds, applied to writes without an explicit TTL).
+  std::map<std::string, std::string> options;
+
+  // Internal numeric id used as the key prefix of the table's rows; assigned by the store.
+  uint32_t storage_id = 0;
+  uint32_t next_column_id = 1;  // assigned by the store
+
+  size_t partition_key_size() const { return num_partition_key_; }
+  size_t clustering_size() const { return num_clustering_; }
+  size_t primary_key_size() const { return num_partition_key_ + num_clustering_; }
+  // Index in `columns` of the column named `name`, or -1.
+  int FindColumn(std::string_view name) const;
+  bool has_static_columns() const;
+  int32_t default_ttl_seconds() const;
+
+  // Validates names, kinds, positions and key types, and fills the derived counts. The store
+  // calls it on create; callers building schemas by hand may call it to check their work.
+  Status Finish();
+
+  // "CREATE TABLE ks.t (...) WITH CLUSTERING ORDER BY (...)" (for DESCRIBE and the CLI).
+  std::string ToCql() const;
+
+ private:
+  size_t num_partition_key_ = 0;
+  size_t num_clustering_ = 0;
+  friend class Catalog;
+};
+
+struct KeyspaceSchema {
+  std::string name;
+  // CQL replication map, e.g. {"class": "SimpleStrategy", "replication_factor": "1"}.
+  std::map<std::string, std::string> replication;
+  bool durable_writes = true;
+};
+
+}  // namespace kappa::store

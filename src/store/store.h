@@ -1,0 +1,263 @@
+// kappa's table store: keyspaces and typed tables with Cassandra semantics on RocksDB.
+// The one public header of src/store (with store/types.h and store/schema.h it includes).
+// On-disk format: docs/formats/store.md.
+//
+// Semantics (Cassandra's):
+// - Upsert never fails because a row exists. Every cell carries a write timestamp
+//   (microseconds; default: the store's clock) and the highest timestamp wins per cell
+//   (ties: a deletion wins, then the greater value). Writing a subset of columns leaves the
+//   other columns alone. A row exists while its row marker (set by Upsert with
+//   `WriteOptions::row_marker`, i.e. INSERT) or any regular cell is live.
+// - TTL: cells written with ttl_seconds > 0 become invisible at write time + ttl (by the
+//   store's clock) and are purged by compaction.
+// - Deletes write tombstones with a timestamp: a row or partition deletion hides cells with
+//   timestamps <= the deletion's. Clustering-range deletes write a row tombstone for each row
+//   that exists in the range at the time of the delete.
+// - Collections (list, set, map) are stored frozen: a write replaces the whole value.
+//
+// Thread safety: a Store is thread-safe. Schemas handed out are immutable. Rows returned are
+// copies owned by the caller. Schema listeners run on the thread that made the DDL, after it
+// committed, without store locks held (they may call back into the store).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "common/uuid.h"
+#include "store/schema.h"
+#include "store/types.h"
+
+namespace kappa::store {
+
+// ---- partition tokens -------------------------------------------------------------------
+
+// Cassandra's Murmur3Partitioner token of a serialized partition key: the first 64 bits of
+// MurmurHash3 x64_128 (seed 0, Cassandra's sign-extended tail), as a signed integer;
+// Long.MIN_VALUE is mapped to Long.MAX_VALUE as Cassandra does.
+int64_t Murmur3Token(std::string_view key_bytes);
+// The serialized partition key Cassandra hashes: the native serialization of the single
+// key column, or for compound keys each component as [u16 length][bytes][0x00].
+std::string SerializePartitionKey(const std::vector<Value>& partition_key);
+// Token of a row's partition key values (partition key columns only, in position order).
+int64_t PartitionToken(const std::vector<Value>& partition_key);
+
+inline constexpr int64_t kMinToken = INT64_MIN;
+inline constexpr int64_t kMaxToken = INT64_MAX;
+
+// ---- rows and requests ------------------------------------------------------------------
+
+// One Value per column of the TableSchema it was read with or is written with (aligned with
+// TableSchema::columns). Missing cells read as null.
+using Row = std::vector<Value>;
+
+struct WriteOptions {
+  static constexpr int64_t kNow = INT64_MIN;
+  // Cell timestamp in microseconds (CQL USING TIMESTAMP); kNow = the store clock's now.
+  int64_t timestamp_micros = kNow;
+  // Cell TTL in seconds (USING TTL); 0 = the table's default_time_to_live (0 = none).
+  int32_t ttl_seconds = 0;
+  // Write the row marker (CQL INSERT does, UPDATE does not): the row then exists even when
+  // all its regular columns are null.
+  bool row_marker = true;
+  // fsync the WAL before returning (single writes; for a WriteBatch see Store::Write).
+  // Default false: the write is in the WAL in the OS page cache, which survives a process
+  // crash (kill -9) but not a power loss. Can be chosen per write.
+  bool sync = false;
+};
+
+// Bounds on the clustering key within one partition, in the table's clustering order
+// (the order ScanPartition returns rows without `reverse`: a DESC column's "start" is its
+// highest value). Each bound is a prefix of the clustering columns (possibly all of them);
+// an empty prefix means unbounded on that side.
+struct ClusteringBound {
+  std::vector<Value> prefix;
+  bool inclusive = true;
+};
+struct ClusteringRange {
+  ClusteringBound start;
+  ClusteringBound end;
+};
+
+// Token range for full scans: rows whose partition token t satisfies
+// start <(=) t <(=) end. Default: every token.
+struct TokenRange {
+  int64_t start = kMinToken;
+  bool start_inclusive = true;
+  int64_t end = kMaxToken;
+  bool end_inclusive = true;
+};
+
+struct ScanResult {
+  std::vector<Row> rows;
+  // Opaque; pass back as `paging_state` to continue after the last row. Empty when the scan
+  // reached the end of the range.
+  std::string paging_state;
+};
+
+enum class SchemaChangeType : uint8_t { kCreated, kUpdated, kDropped };
+enum class SchemaTarget : uint8_t { kKeyspace, kTable };
+struct SchemaChange {
+  SchemaChangeType type;
+  SchemaTarget target;
+  std::string keyspace;
+  std::string table;  // empty for keyspace changes
+};
+using SchemaListener = std::function<void(const SchemaChange&)>;
+
+struct StoreOptions {
+  // Data directory; RocksDB lives in <data_dir>/store. Created if missing (not read-only).
+  std::string data_dir;
+  // Open without writing, while another process may own the data directory: a RocksDB
+  // secondary instance (its own info log in a temp dir, removed on close) that sees what the
+  // owner had written (WAL included) when Open returned, and more after CatchUp(). Every
+  // mutation returns Unavailable.
+  bool read_only = false;
+  Clock* clock = Clock::Real();  // write timestamps and TTL expiry; not owned
+  // Deleted cells and expired TTL cells are purged by compaction once they are this old.
+  int64_t gc_grace_seconds = 3600;
+  size_t block_cache_bytes = 64 << 20;
+};
+
+class WriteBatch;
+
+// ---- the store ----------------------------------------------------------------------------
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Opens (creating if needed) the store of options.data_dir. The caller is responsible for
+  // owning the data directory (common/data_dir_lock.h) unless read_only. Errors: IOError or
+  // Corruption from RocksDB (the message names the path), Unavailable if RocksDB's own LOCK
+  // is held by another process.
+  static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
+
+  virtual bool read_only() const = 0;
+  // Read-only stores: refreshes the view to what the owner has written since. No-op otherwise.
+  virtual Status CatchUp() = 0;
+
+  // -- schema (DDL). Each successful change bumps the schema version and calls listeners.
+  // AlreadyExists / NotFound unless the if_(not_)exists flag makes it a no-op (no version bump).
+  virtual Status CreateKeyspace(const KeyspaceSchema& ks, bool if_not_exists) = 0;
+  virtual Status DropKeyspace(std::string_view keyspace, bool if_exists) = 0;  // and its tables
+  // `schema` needs keyspace, name, columns (ids, storage_id left 0); validated (Finish()).
+  virtual Status CreateTable(const TableSchema& schema, bool if_not_exists) = 0;
+  virtual Status DropTable(std::string_view keyspace, std::string_view table, bool if_exists) = 0;
+  virtual Status AlterTableAddColumn(std::string_view keyspace, std::string_view table,
+                                     std::string_view column, const Type& type,
+                                     bool is_static = false) = 0;
+  // Only regular/static columns can be dropped; their cells become invisible at once.
+  virtual Status AlterTableDropColumn(std::string_view keyspace, std::string_view table,
+                                      std::string_view column) = 0;
+  // Replaces the free-form options (ALTER TABLE ... WITH).
+  virtual Status AlterTableOptions(std::string_view keyspace, std::string_view table,
+                                   const std::map<std::string, std::string>& options) = 0;
+  virtual Status TruncateTable(std::string_view keyspace, std::string_view table) = 0;
+
+  virtual std::vector<KeyspaceSchema> ListKeyspaces() const = 0;
+  virtual Result<KeyspaceSchema> GetKeyspace(std::string_view keyspace) const = 0;
+  // Tables of one keyspace, or of all keyspaces when `keyspace` is empty; sorted by name.
+  virtual std::vector<std::shared_ptr<const TableSchema>> ListTables(
+      std::string_view keyspace = {}) const = 0;
+  // NotFound names the keyspace or table that is missing.
+  virtual Result<std::shared_ptr<const TableSchema>> GetTable(std::string_view keyspace,
+                                                              std::string_view table) const = 0;
+  // Changes on every DDL; persisted. (The CQL server's schema_version.)
+  virtual Uuid SchemaVersion() const = 0;
+  // Returns an id for RemoveSchemaListener.
+  virtual uint64_t AddSchemaListener(SchemaListener listener) = 0;
+  virtual void RemoveSchemaListener(uint64_t id) = 0;
+
+  // -- writes. `table` must come from GetTable/ListTables of this store; a table dropped in
+  // the meantime gives NotFound. Row vectors are aligned with table.columns: primary key
+  // columns must be set; other columns unset = left alone, null = cell deleted.
+  // InvalidArgument for a wrong arity, a missing key column or a value of the wrong type.
+  virtual Status Upsert(const TableSchema& table, const Row& row, const WriteOptions& w = {}) = 0;
+  // Atomic insert of a row whose primary key has no live row (CQL INSERT ... IF NOT EXISTS).
+  // Returns nullopt if applied, else the existing row (not modified).
+  virtual Result<std::optional<Row>> InsertIfNotExists(const TableSchema& table, const Row& row,
+                                                       const WriteOptions& w = {}) = 0;
+  // Primary key values: partition key then clustering columns, all of them.
+  virtual Status DeleteRow(const TableSchema& table, const std::vector<Value>& primary_key,
+                           const WriteOptions& w = {}) = 0;
+  virtual Status DeletePartition(const TableSchema& table,
+                                 const std::vector<Value>& partition_key,
+                                 const WriteOptions& w = {}) = 0;
+  virtual Status DeleteClusteringRange(const TableSchema& table,
+                                       const std::vector<Value>& partition_key,
+                                       const ClusteringRange& range,
+                                       const WriteOptions& w = {}) = 0;
+  // Atomic commit of a batch (one RocksDB write). sync: see WriteOptions::sync.
+  virtual Status Write(WriteBatch& batch, bool sync = false) = 0;
+  virtual WriteBatch NewWriteBatch() = 0;
+
+  // -- reads (a consistent snapshot per call).
+  // The row with this full primary key, or nullopt if it does not exist (or is all expired).
+  virtual Result<std::optional<Row>> Get(const TableSchema& table,
+                                         const std::vector<Value>& primary_key) const = 0;
+  // Rows of one partition within `range`, in clustering order (or reversed), at most `limit`
+  // (0 = no limit).
+  virtual Result<std::vector<Row>> ScanPartition(const TableSchema& table,
+                                                 const std::vector<Value>& partition_key,
+                                                 const ClusteringRange& range = {},
+                                                 bool reverse = false, size_t limit = 0) const = 0;
+  // Rows in token order (then partition key, then clustering order), resuming after
+  // `paging_state` (from a previous ScanResult; empty = from the start of `range`), at most
+  // `limit` rows (0 = no limit). InvalidArgument for a paging state of another table.
+  virtual Result<ScanResult> Scan(const TableSchema& table, const TokenRange& range = {},
+                                  std::string_view paging_state = {}, size_t limit = 0) const = 0;
+  // Live rows of the table (a full scan, without materializing rows).
+  virtual Result<uint64_t> Count(const TableSchema& table) const = 0;
+
+  // -- opaque metadata (job offsets, ...): a key space separate from tables, same atomicity.
+  virtual Result<std::optional<std::string>> GetMeta(std::string_view key) const = 0;
+  // All meta entries whose key starts with `prefix`, in key order.
+  virtual Result<std::vector<std::pair<std::string, std::string>>> ListMeta(
+      std::string_view prefix) const = 0;
+  virtual Status PutMeta(std::string_view key, std::string_view value, bool sync = false) = 0;
+
+  // Flushes memtables to SST files (tests, shutdown).
+  virtual Status Flush() = 0;
+  // Runs a full compaction (purges expired cells and tombstones past gc grace; tests).
+  virtual Status CompactAll() = 0;
+};
+
+// A set of writes across tables plus metadata, committed atomically by Store::Write.
+// Timestamps default to the store clock's now when each write is added. Not thread-safe.
+// Valid only with the Store that created it.
+class WriteBatch {
+ public:
+  WriteBatch(WriteBatch&&) noexcept;
+  WriteBatch& operator=(WriteBatch&&) noexcept;
+  ~WriteBatch();
+
+  // Same contracts as the Store methods of the same names. Errors leave the batch unchanged.
+  Status Upsert(const TableSchema& table, const Row& row, const WriteOptions& w = {});
+  Status DeleteRow(const TableSchema& table, const std::vector<Value>& primary_key,
+                   const WriteOptions& w = {});
+  Status DeletePartition(const TableSchema& table, const std::vector<Value>& partition_key,
+                         const WriteOptions& w = {});
+  void PutMeta(std::string_view key, std::string_view value);
+  void DeleteMeta(std::string_view key);
+
+  size_t count() const;  // writes added
+  size_t byte_size() const;
+  void Clear();
+
+  struct Rep;  // private to the store implementation
+
+ private:
+  friend class StoreImpl;
+  explicit WriteBatch(std::unique_ptr<Rep> rep);
+  std::unique_ptr<Rep> rep_;
+};
+
+}  // namespace kappa::store
