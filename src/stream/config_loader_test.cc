@@ -116,7 +116,7 @@ std::vector<BadCase> BadCases() {
       {"job unknown topic", with("    topic: t\n", "    topic: nope\n"), "bad.yaml:18:12: jobs[0].topic: no topic named 'nope'"},
       {"job unknown table", with("table: ks.tab", "table: ks.tabb"), "bad.yaml:19:12: jobs[0].table: no table 'ks.tabb'"},
       {"bad start", with("2026-01-01T00:00:01.5Z", "yesterday"), "bad.yaml:20:12: jobs[0].start must be earliest, latest or a time"},
-      {"missing dlq topic", with("  - name: t.dlq\n", "  - name: other\n"), "bad.yaml:16:5: jobs[0]: dead-letter topic 't.dlq' is not under topics"},
+      {"missing dlq topic", with("  - name: t.dlq\n", "  - name: other\n"), "bad.yaml:17:5: jobs[0]: dead-letter topic 't.dlq' is not under topics"},
       {"batch size", with("batch_size: 10", "batch_size: -1"), "bad.yaml:21:17: jobs[0].batch_size must be between 1"},
       {"yaml syntax", "topics: [a, b\n", "bad.yaml:2:1:"},
       {"topics not a list", "topics: 3\n", "bad.yaml:1:9: topics must be a list"},

@@ -134,7 +134,16 @@ Status RowConverter::Convert(std::string_view json, store::Row* row) {
     return Status::InvalidArgument(fmt::format("not JSON: {}", simdjson::error_message(err)));
   }
   simdjson::ondemand::object obj;
-  if (doc.get_object().get(obj)) return Status::InvalidArgument("not a JSON object");
+  if (doc.get_object().get(obj)) {
+    // Error path only: tell "not JSON at all" from "JSON, but not an object".
+    simdjson::dom::parser dom;
+    simdjson::dom::element e;
+    if (auto err = dom.parse(buffer_.data(), json.size(), false).get(e)) {
+      return Status::InvalidArgument(fmt::format("not JSON: {}", simdjson::error_message(err)));
+    }
+    return Status::InvalidArgument(fmt::format("not a JSON object (a JSON {})",
+        e.is_array() ? "array" : e.is_string() ? "string" : e.is_null() ? "null" : e.is_bool() ? "boolean" : "number"));
+  }
   for (auto field : obj) {
     std::string_view key;
     if (auto err = field.unescaped_key().get(key)) {

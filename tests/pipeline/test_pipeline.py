@@ -141,7 +141,7 @@ def test_malformed_record_goes_to_the_dead_letters_and_the_job_continues(tmp_pat
     assert s2["stored"] > 0  # the job went on after the bad record
     st, rows = check_equation(d)
     assert st["dead_letters"] == 1
-    p = kappa("consume", "users_created.dlq", "--data-dir", d, "--json")
+    p = kappa("consume", "users_created.dlq", "--from-beginning", "--data-dir", d, "--json")
     records = [json.loads(line) for line in p.stdout.splitlines() if line.strip()]
     assert len(records) == 1, p.stdout
     text = json.dumps(records[0])
