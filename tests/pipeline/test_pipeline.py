@@ -47,7 +47,7 @@ def table_count(data_dir):
 
 
 def table_ids(data_dir):
-    p = kappa("tables", "scan", TABLE, "--data-dir", data_dir, "--json")
+    p = kappa("tables", "scan", TABLE, "--data-dir", data_dir, "--json", "--limit", "0")
     return [json.loads(line)["id"] for line in p.stdout.splitlines() if line.strip()]
 
 
