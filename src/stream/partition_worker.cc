@@ -133,7 +133,7 @@ Status PartitionWorker::Run() {
         }
       }
       return true;
-    }, 4 << 20);
+    }, 1 << 20);
     if (!visited.ok()) {
       if (visited.status().IsOutOfRange() && next < source_->StartOffset()) {
         KLOG_WARN("job {}: {}/{} records from {} were deleted by retention while the job was "
