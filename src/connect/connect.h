@@ -140,6 +140,7 @@ class Mapping {
 
  private:
   friend class Mapper;
+  friend struct MappingAccess;
   explicit Mapping(std::shared_ptr<const MappingProgram> p) : p_(std::move(p)) {}
   std::shared_ptr<const MappingProgram> p_;
 };
@@ -188,10 +189,15 @@ class Mapper {
 // ---------------------------------------------------------------------------------------------
 // Sinks
 
+struct SinkHeader {
+  std::string_view key;
+  std::string_view value;
+};
 struct SinkRecord {
   std::string_view key;    // empty = null key
   std::string_view value;
   int64_t timestamp_ms = 0;  // 0 = sink assigns now
+  std::span<const SinkHeader> headers = {};  // e.g. the error of a dead letter
 };
 
 // Where the producer writes. AppendBatch is durable per the sink's own policy when it

@@ -31,7 +31,8 @@ TEST(LogTest, CreateListDescribeAndPersist) {
     ASSERT_TRUE((*log)->CreateTopic("demo", 3, c).ok());
     ASSERT_TRUE((*log)->CreateTopic("a.b_c-1", 1).ok());
     EXPECT_TRUE((*log)->CreateTopic("demo", 3).IsAlreadyExists());
-    for (auto bad : {"", ".", "..", "has space", "slash/x", "über", std::string(250, 'a').c_str()})
+    for (const std::string& bad : std::vector<std::string>{"", ".", "..", "has space", "slash/x",
+                                                             "über", std::string(250, 'a')})
       EXPECT_TRUE((*log)->CreateTopic(bad, 1).IsInvalidArgument()) << bad;
     EXPECT_TRUE((*log)->CreateTopic("zero", 0).IsInvalidArgument());
     Partition* p = *(*log)->GetPartition("demo", PartitionId(2));

@@ -1,0 +1,567 @@
+// Mapper: evaluates a compiled mapping against simdjson DOM elements and writes JSON records.
+//
+// Hot path: the common field shapes (a path, a template of paths and literals, uuid()) are
+// written straight into the output buffer; only function calls build intermediate Values.
+// Strings taken from the document are views into the parser's DOM, valid until the next
+// parse. Missing fields follow the mapping's on_missing (docs/formats/mapping.md).
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <charconv>
+#include <cmath>
+
+#include "common/uuid.h"
+#include "connect/connect.h"
+#include "connect/mapping_program.h"
+
+namespace kappa::connect {
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+struct Value {
+  enum class Kind { kMissing, kNull, kBool, kInt, kFloat, kString, kJson };
+  Kind kind = Kind::kMissing;
+  bool b = false;
+  int64_t i = 0;
+  double d = 0;
+  std::string_view view;  // kString when !owned
+  std::string own;        // kString when owned
+  bool owned = false;
+  element elem;                   // kJson
+  std::string_view missing_path;  // kMissing: the path that was not found
+
+  std::string_view str() const { return owned ? std::string_view(own) : view; }
+  bool present() const { return kind != Kind::kMissing && kind != Kind::kNull; }
+  static Value String(std::string s) {
+    Value v;
+    v.kind = Kind::kString;
+    v.own = std::move(s);
+    v.owned = true;
+    return v;
+  }
+};
+
+// The element at `path` below `root`, or false when any step does not exist.
+bool Lookup(element root, const std::vector<PathStep>& path, element* out) {
+  element cur = root;
+  for (const PathStep& step : path) {
+    if (step.index >= 0) {
+      simdjson::dom::array arr;
+      if (cur.get_array().get(arr) != simdjson::SUCCESS) return false;
+      if (arr.at(size_t(step.index)).get(cur) != simdjson::SUCCESS) return false;
+    } else {
+      simdjson::dom::object obj;
+      if (cur.get_object().get(obj) != simdjson::SUCCESS) return false;
+      if (obj.at_key(step.key).get(cur) != simdjson::SUCCESS) return false;
+    }
+  }
+  *out = cur;
+  return true;
+}
+
+Value FromElement(element e) {
+  Value v;
+  switch (e.type()) {
+    case element_type::STRING:
+      v.kind = Value::Kind::kString;
+      v.view = e.get_string().value_unsafe();
+      break;
+    case element_type::INT64:
+      v.kind = Value::Kind::kInt;
+      v.i = e.get_int64().value_unsafe();
+      break;
+    case element_type::UINT64:  // larger than INT64_MAX: keep as a float
+      v.kind = Value::Kind::kFloat;
+      v.d = double(e.get_uint64().value_unsafe());
+      break;
+    case element_type::DOUBLE:
+      v.kind = Value::Kind::kFloat;
+      v.d = e.get_double().value_unsafe();
+      break;
+    case element_type::BOOL:
+      v.kind = Value::Kind::kBool;
+      v.b = e.get_bool().value_unsafe();
+      break;
+    case element_type::NULL_VALUE:
+      v.kind = Value::Kind::kNull;
+      break;
+    default:
+      v.kind = Value::Kind::kJson;
+      v.elem = e;
+  }
+  return v;
+}
+
+void AppendDouble(std::string* out, double d) {
+  if (std::isnan(d)) out->append("nan");
+  else if (std::isinf(d)) out->append(d > 0 ? "inf" : "-inf");
+  else fmt::format_to(std::back_inserter(*out), "{}", d);
+}
+
+// Appends the text form of v (str()). Null -> nothing. Requires v not missing.
+void AppendText(std::string* out, const Value& v) {
+  switch (v.kind) {
+    case Value::Kind::kString: out->append(v.str()); break;
+    case Value::Kind::kInt: {
+      fmt::format_int f(v.i);
+      out->append(f.data(), f.size());
+      break;
+    }
+    case Value::Kind::kFloat: AppendDouble(out, v.d); break;
+    case Value::Kind::kBool: out->append(v.b ? "true" : "false"); break;
+    case Value::Kind::kJson: out->append(simdjson::to_string(v.elem)); break;
+    case Value::Kind::kNull:
+    case Value::Kind::kMissing: break;
+  }
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+void AppendUuid(std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const Uuid u = Uuid::Random();
+  char s[36];
+  char* p = s;
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) *p++ = '-';
+    *p++ = kHex[u.bytes[i] >> 4];
+    *p++ = kHex[u.bytes[i] & 15];
+  }
+  out->append(s, 36);
+}
+
+std::string_view KindName(const Value& v) {
+  switch (v.kind) {
+    case Value::Kind::kJson: return v.elem.is_array() ? "an array" : "an object";
+    case Value::Kind::kString: return "a string";
+    default: return "a value";
+  }
+}
+
+}  // namespace
+
+struct Mapper::Impl {
+  explicit Impl(Mapping m) : mapping(std::move(m)), prog(MappingAccess::Program(mapping)) {}
+
+  Mapping mapping;
+  const MappingProgram& prog;
+  simdjson::dom::parser parser;
+  std::string key_text;  // scratch: the key field's text of the current record
+  std::string scratch;   // scratch for intermediate text
+
+  Status Eval(const Expr& e, element user, Value* out);
+  Status EvalCall(const Expr& e, element user, Value* out);
+  // Writes the JSON of a field into *buf; sets *missing (and leaves garbage to roll back)
+  // when a path was not found.
+  Status EmitField(const FieldProgram& f, element user, bool is_key, std::string* buf,
+                   std::string_view* missing);
+  void EmitValue(const Value& v, std::string* buf);
+  Status MapOne(element user, size_t index, MappedPage* out, std::vector<size_t>* offs);
+  Status MapDoc(element doc, bool allow_single, MappedPage* out);
+};
+
+Status Mapper::Impl::Eval(const Expr& e, element user, Value* out) {
+  switch (e.kind) {
+    case Expr::Kind::kPath: {
+      element el;
+      if (!Lookup(user, e.path, &el)) {
+        *out = Value();
+        out->missing_path = e.text;
+        return Status::OK();
+      }
+      *out = FromElement(el);
+      return Status::OK();
+    }
+    case Expr::Kind::kString:
+      *out = Value();
+      out->kind = Value::Kind::kString;
+      out->view = e.text;
+      return Status::OK();
+    case Expr::Kind::kInt:
+      *out = Value();
+      out->kind = Value::Kind::kInt;
+      out->i = e.i;
+      return Status::OK();
+    case Expr::Kind::kFloat:
+      *out = Value();
+      out->kind = Value::Kind::kFloat;
+      out->d = e.d;
+      return Status::OK();
+    case Expr::Kind::kBool:
+      *out = Value();
+      out->kind = Value::Kind::kBool;
+      out->b = e.b;
+      return Status::OK();
+    case Expr::Kind::kNull:
+      *out = Value();
+      out->kind = Value::Kind::kNull;
+      return Status::OK();
+    case Expr::Kind::kTemplate: {
+      std::string text;
+      for (const Expr& part : e.args) {
+        Value v;
+        RETURN_IF_ERROR(Eval(part, user, &v));
+        if (v.kind == Value::Kind::kMissing) {
+          *out = std::move(v);
+          return Status::OK();
+        }
+        AppendText(&text, v);
+      }
+      *out = Value::String(std::move(text));
+      return Status::OK();
+    }
+    case Expr::Kind::kCall:
+      return EvalCall(e, user, out);
+  }
+  return Status::Internal("unknown expression kind");
+}
+
+Status Mapper::Impl::EvalCall(const Expr& e, element user, Value* out) {
+  switch (e.func) {
+    case Func::kUuid: {
+      std::string s;
+      AppendUuid(&s);
+      *out = Value::String(std::move(s));
+      return Status::OK();
+    }
+    case Func::kCoalesce:
+    case Func::kDefault: {
+      bool saw_null = false;
+      for (const Expr& a : e.args) {
+        Value v;
+        RETURN_IF_ERROR(Eval(a, user, &v));
+        if (v.present()) {
+          *out = std::move(v);
+          return Status::OK();
+        }
+        saw_null |= v.kind == Value::Kind::kNull;
+      }
+      *out = Value();
+      out->kind = Value::Kind::kNull;  // every argument missing or null: null, not missing
+      (void)saw_null;
+      return Status::OK();
+    }
+    case Func::kConcat: {
+      std::string text;
+      for (const Expr& a : e.args) {
+        Value v;
+        RETURN_IF_ERROR(Eval(a, user, &v));
+        if (v.kind == Value::Kind::kMissing) {
+          *out = std::move(v);
+          return Status::OK();
+        }
+        AppendText(&text, v);
+      }
+      *out = Value::String(std::move(text));
+      return Status::OK();
+    }
+    default:
+      break;
+  }
+  // One-argument functions: missing and null pass through unchanged.
+  Value v;
+  RETURN_IF_ERROR(Eval(e.args[0], user, &v));
+  if (!v.present()) {
+    *out = std::move(v);
+    return Status::OK();
+  }
+  switch (e.func) {
+    case Func::kStr: {
+      if (v.kind == Value::Kind::kString) {
+        *out = std::move(v);
+      } else {
+        std::string s;
+        AppendText(&s, v);
+        *out = Value::String(std::move(s));
+      }
+      return Status::OK();
+    }
+    case Func::kLower:
+    case Func::kUpper:
+    case Func::kTrim: {
+      std::string s;
+      AppendText(&s, v);
+      if (e.func == Func::kTrim) {
+        s = std::string(Trim(s));
+      } else {
+        for (char& c : s) {
+          if (e.func == Func::kLower && c >= 'A' && c <= 'Z') c = char(c + 32);
+          if (e.func == Func::kUpper && c >= 'a' && c <= 'z') c = char(c - 32);
+        }
+      }
+      *out = Value::String(std::move(s));
+      return Status::OK();
+    }
+    case Func::kInt: {
+      Value r;
+      r.kind = Value::Kind::kInt;
+      if (v.kind == Value::Kind::kInt) {
+        r.i = v.i;
+      } else if (v.kind == Value::Kind::kBool) {
+        r.i = v.b ? 1 : 0;
+      } else if (v.kind == Value::Kind::kFloat) {
+        if (!std::isfinite(v.d) || v.d >= 9.2233720368547758e18 || v.d < -9.2233720368547758e18) {
+          return Status::InvalidArgument(fmt::format("int(): {} is out of range", v.d));
+        }
+        r.i = int64_t(v.d);
+      } else if (v.kind == Value::Kind::kString) {
+        std::string_view t = Trim(v.str());
+        if (!t.empty() && t[0] == '+') t.remove_prefix(1);
+        auto res = std::from_chars(t.data(), t.data() + t.size(), r.i);
+        if (res.ec != std::errc() || res.ptr != t.data() + t.size() || t.empty()) {
+          return Status::InvalidArgument(fmt::format("int(): cannot convert \"{}\" to an integer",
+                                                     v.str().substr(0, 64)));
+        }
+      } else {
+        return Status::InvalidArgument(fmt::format("int(): cannot convert {} to an integer", KindName(v)));
+      }
+      *out = std::move(r);
+      return Status::OK();
+    }
+    case Func::kFloat: {
+      Value r;
+      r.kind = Value::Kind::kFloat;
+      if (v.kind == Value::Kind::kInt) {
+        r.d = double(v.i);
+      } else if (v.kind == Value::Kind::kFloat) {
+        r.d = v.d;
+      } else if (v.kind == Value::Kind::kBool) {
+        r.d = v.b ? 1 : 0;
+      } else if (v.kind == Value::Kind::kString) {
+        std::string_view t = Trim(v.str());
+        if (!t.empty() && t[0] == '+') t.remove_prefix(1);
+        auto res = std::from_chars(t.data(), t.data() + t.size(), r.d);
+        if (res.ec != std::errc() || res.ptr != t.data() + t.size() || t.empty()) {
+          return Status::InvalidArgument(fmt::format("float(): cannot convert \"{}\" to a number",
+                                                     v.str().substr(0, 64)));
+        }
+      } else {
+        return Status::InvalidArgument(fmt::format("float(): cannot convert {} to a number", KindName(v)));
+      }
+      *out = std::move(r);
+      return Status::OK();
+    }
+    default:
+      return Status::Internal("unhandled function");
+  }
+}
+
+void Mapper::Impl::EmitValue(const Value& v, std::string* buf) {
+  switch (v.kind) {
+    case Value::Kind::kMissing:
+    case Value::Kind::kNull: buf->append("null"); break;
+    case Value::Kind::kBool: buf->append(v.b ? "true" : "false"); break;
+    case Value::Kind::kInt: {
+      fmt::format_int f(v.i);
+      buf->append(f.data(), f.size());
+      break;
+    }
+    case Value::Kind::kFloat:
+      if (std::isfinite(v.d)) AppendDouble(buf, v.d);
+      else buf->append("null");  // JSON has no NaN/Infinity
+      break;
+    case Value::Kind::kString:
+      buf->push_back('"');
+      AppendJsonEscaped(buf, v.str());
+      buf->push_back('"');
+      break;
+    case Value::Kind::kJson: buf->append(simdjson::to_string(v.elem)); break;
+  }
+}
+
+Status Mapper::Impl::EmitField(const FieldProgram& f, element user, bool is_key,
+                               std::string* buf, std::string_view* missing) {
+  const Expr& e = f.expr;
+  if (!is_key && e.kind == Expr::Kind::kTemplate) {
+    // Fast path: write the parts straight into the JSON string.
+    buf->push_back('"');
+    for (const Expr& part : e.args) {
+      if (part.kind == Expr::Kind::kString) {
+        AppendJsonEscaped(buf, part.text);
+        continue;
+      }
+      Value v;
+      if (part.kind == Expr::Kind::kPath) {
+        element el;
+        if (!Lookup(user, part.path, &el)) {
+          *missing = part.text;
+          return Status::OK();
+        }
+        if (el.type() == element_type::STRING) {
+          AppendJsonEscaped(buf, el.get_string().value_unsafe());
+          continue;
+        }
+        v = FromElement(el);
+      } else {
+        RETURN_IF_ERROR(Eval(part, user, &v));
+        if (v.kind == Value::Kind::kMissing) {
+          *missing = v.missing_path;
+          return Status::OK();
+        }
+      }
+      scratch.clear();
+      AppendText(&scratch, v);
+      AppendJsonEscaped(buf, scratch);
+    }
+    buf->push_back('"');
+    return Status::OK();
+  }
+  if (!is_key && e.kind == Expr::Kind::kPath) {
+    element el;
+    if (!Lookup(user, e.path, &el)) {
+      *missing = e.text;
+      return Status::OK();
+    }
+    if (el.type() == element_type::STRING) {
+      buf->push_back('"');
+      AppendJsonEscaped(buf, el.get_string().value_unsafe());
+      buf->push_back('"');
+    } else {
+      EmitValue(FromElement(el), buf);
+    }
+    return Status::OK();
+  }
+  if (!is_key && e.kind == Expr::Kind::kCall && e.func == Func::kUuid) {
+    buf->push_back('"');
+    AppendUuid(buf);
+    buf->push_back('"');
+    return Status::OK();
+  }
+  Value v;
+  RETURN_IF_ERROR(Eval(e, user, &v));
+  if (v.kind == Value::Kind::kMissing) {
+    *missing = v.missing_path;
+    return Status::OK();
+  }
+  if (is_key) {
+    key_text.clear();
+    AppendText(&key_text, v);
+  }
+  EmitValue(v, buf);
+  return Status::OK();
+}
+
+// Maps one user; on success appends its value (then key text) to out->buf and their offsets
+// (value offset, value length, key offset, key length) to *offs.
+Status Mapper::Impl::MapOne(element user, size_t index, MappedPage* out,
+                            std::vector<size_t>* offs) {
+  std::string& buf = out->buf;
+  const size_t start = buf.size();
+  key_text.clear();
+  buf.push_back('{');
+  Status err;
+  for (size_t fi = 0; fi < prog.fields.size(); ++fi) {
+    const FieldProgram& f = prog.fields[fi];
+    buf.append(f.json_prefix);
+    const size_t field_start = buf.size();
+    std::string_view missing;
+    err = EmitField(f, user, int(fi) == prog.key_index, &buf, &missing);
+    if (!err.ok()) {
+      err = Status::InvalidArgument("field '" + f.name + "': " + err.message());
+      break;
+    }
+    if (!missing.empty()) {
+      if (prog.on_missing == OnMissing::kNull) {
+        buf.resize(field_start);
+        buf.append("null");
+        if (int(fi) == prog.key_index) key_text.clear();
+        continue;
+      }
+      err = Status::InvalidArgument("field '" + f.name + "': path '" + std::string(missing) +
+                                    "' not found");
+      break;
+    }
+  }
+  if (!err.ok()) {
+    buf.resize(start);
+    out->errors.push_back(MappingError{index, err.message(), simdjson::to_string(user)});
+    return Status::OK();
+  }
+  buf.push_back('}');
+  const size_t value_len = buf.size() - start;
+  buf.append(key_text);
+  offs->insert(offs->end(), {start, value_len, start + value_len, key_text.size()});
+  return Status::OK();
+}
+
+Status Mapper::Impl::MapDoc(element doc, bool allow_single, MappedPage* out) {
+  // Remember existing records as offsets: appending may move the buffer.
+  std::vector<size_t> offs;
+  offs.reserve((out->records.size() + 64) * 4);
+  for (const MappedRecord& r : out->records) {
+    offs.insert(offs.end(), {size_t(r.value.data() - out->buf.data()), r.value.size(),
+                             size_t(r.key.data() - out->buf.data()), r.key.size()});
+  }
+  simdjson::dom::array users;
+  simdjson::dom::object obj;
+  bool have_array = false;
+  if (doc.get_object().get(obj) == simdjson::SUCCESS) {
+    element results;
+    if (obj.at_key("results").get(results) == simdjson::SUCCESS) {
+      if (results.get_array().get(users) != simdjson::SUCCESS) {
+        return Status::InvalidArgument("not a randomuser page: 'results' is not an array");
+      }
+      have_array = true;
+    } else if (allow_single) {
+      RETURN_IF_ERROR(MapOne(doc, 0, out, &offs));
+      ++out->users;
+    } else {
+      return Status::InvalidArgument("not a randomuser page: no 'results' array");
+    }
+  } else if (allow_single && doc.get_array().get(users) == simdjson::SUCCESS) {
+    have_array = true;
+  } else {
+    return Status::InvalidArgument(allow_single ? "expected a JSON object or array"
+                                                : "not a randomuser page: not a JSON object");
+  }
+  if (have_array) {
+    size_t i = 0;
+    for (element u : users) {
+      RETURN_IF_ERROR(MapOne(u, i++, out, &offs));
+      ++out->users;
+    }
+  }
+  // Rebuild every record's views over the (possibly moved) buffer.
+  const size_t n = offs.size() / 4;
+  out->records.resize(n);
+  const char* base = out->buf.data();
+  for (size_t r = 0; r < n; ++r) {
+    out->records[r].value = std::string_view(base + offs[r * 4], offs[r * 4 + 1]);
+    out->records[r].key = std::string_view(base + offs[r * 4 + 2], offs[r * 4 + 3]);
+  }
+  return Status::OK();
+}
+
+Mapper::Mapper(Mapping mapping) : impl_(std::make_unique<Impl>(std::move(mapping))) {}
+Mapper::~Mapper() = default;
+Mapper::Mapper(Mapper&&) noexcept = default;
+Mapper& Mapper::operator=(Mapper&&) noexcept = default;
+
+const Mapping& Mapper::mapping() const { return impl_->mapping; }
+
+Status Mapper::MapPage(std::string_view page_json, MappedPage* out) {
+  element doc;
+  auto err = impl_->parser.parse(page_json.data(), page_json.size()).get(doc);
+  if (err) {
+    return Status::InvalidArgument(std::string("not a randomuser page: invalid JSON (") +
+                                   simdjson::error_message(err) + ")");
+  }
+  return impl_->MapDoc(doc, /*allow_single=*/false, out);
+}
+
+Status Mapper::MapUser(std::string_view user_json, MappedPage* out) {
+  element doc;
+  auto err = impl_->parser.parse(user_json.data(), user_json.size()).get(doc);
+  if (err) {
+    return Status::InvalidArgument(std::string("invalid JSON (") + simdjson::error_message(err) + ")");
+  }
+  return impl_->MapDoc(doc, /*allow_single=*/true, out);
+}
+
+}  // namespace kappa::connect
