@@ -1,9 +1,162 @@
+// kappa bench pipeline: synthetic randomuser source -> mapping -> log -> streaming job ->
+// table, on the built-in seed pipeline config in a temporary data directory.
+//   throughput: --records users as fast as possible; users/s from start until all stored.
+//   latency:    users at a fixed --rate; produce-to-stored latency percentiles (the record's
+//               log timestamp, ms resolution, to the job's commit).
+#include <fmt/format.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <iostream>
+#include <thread>
+
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "common/env.h"
+#include "common/logging.h"
+#include "stream/pipeline_config.h"
+#include "stream/stream.h"
 
 namespace kappa::cli {
+namespace {
 
-// Not implemented yet: issue 3 (stream).
-void RegisterBenchPipelineCommand(CLI::App& app, const Groups& g) {}
+struct BenchArgs {
+  int64_t records = 1'000'000;
+  double rate = 10'000;
+  int64_t latency_records = 0;  // 0: rate * 5 s
+  int32_t partitions = 0;       // 0: as configured
+  std::string dir;
+  bool json = false;
+  bool skip_latency = false;
+};
+
+struct RunResult {
+  double seconds = 0;
+  uint64_t produced = 0;
+  uint64_t stored = 0;
+  uint64_t dead_letters = 0;
+  int64_t p50_us = 0, p99_us = 0, p999_us = 0;
+};
+
+RunResult RunOnce(const BenchArgs& a, const std::string& dir, int64_t records, double rate,
+                  bool latency, const char* label) {
+  auto config = stream::LoadDefaultConfig();
+  if (!config.ok()) Fail(config.status());
+  config->data_dir = dir;
+  if (a.partitions > 0) {
+    for (auto& t : config->topics) {
+      if (t.name == "users_created") t.partitions = a.partitions;
+    }
+  }
+  for (auto& j : config->jobs) j.ttl_seconds = 0;
+  stream::RuntimeOptions ro;
+  ro.data_dir = dir;
+  ro.durability = config->durability;
+  ro.retention = config->retention;
+  ro.owner = "kappa bench pipeline";
+  auto rt = stream::Runtime::Open(ro);
+  if (!rt.ok()) Fail(rt.status());
+  Check(stream::Pipeline::Setup(rt->get(), *config));
+  stream::PipelineOptions po;
+  po.producer_count = records;
+  po.producer_rate = rate;
+  po.job_options.track_latency = latency;
+  po.job_options.poll_interval = std::chrono::milliseconds(20);
+  auto p = stream::Pipeline::Create(rt->get(), *config, po);
+  if (!p.ok()) Fail(p.status());
+  auto t0 = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  Check((*p)->Start());
+  double last_report = 0;
+  while (true) {
+    stream::PipelineStats s = (*p)->stats();
+    Check((*p)->Health());
+    if (!s.producers_running && (*p)->ProducersDone() &&
+        s.jobs.consumed >= s.produced && s.jobs.lag == 0) {
+      break;
+    }
+    double t = elapsed();
+    if (t - last_report >= 1.0) {
+      std::cerr << fmt::format("{}: {:.0f}s produced {} stored {} lag {}\n", label, t,
+                               s.produced, s.jobs.stored, s.jobs.lag);
+      last_report = t;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  RunResult r;
+  r.seconds = elapsed();
+  stream::PipelineStats s = (*p)->stats();
+  r.produced = s.produced;
+  r.stored = s.jobs.stored;
+  r.dead_letters = s.jobs.dead_letters;
+  if (latency && !(*p)->jobs().empty()) {
+    const auto& job = (*p)->jobs()[0];
+    r.p50_us = job->LatencyPercentileMicros(0.50);
+    r.p99_us = job->LatencyPercentileMicros(0.99);
+    r.p999_us = job->LatencyPercentileMicros(0.999);
+  }
+  Check((*p)->DrainAndStop(std::chrono::seconds(30)));
+  return r;
+}
+
+void RunBench(const BenchArgs& a) {
+  if (a.records <= 0) Fail("--records must be positive", 2);
+  std::string base = a.dir;
+  bool temp = base.empty();
+  if (temp) {
+    char tmpl[] = "/tmp/kappa-bench-pipeline-XXXXXX";
+    if (!mkdtemp(tmpl)) Fail("cannot create a temporary directory in /tmp", 1);
+    base = tmpl;
+  }
+  std::cerr << fmt::format("bench pipeline: data in {}\n", base);
+  RunResult t = RunOnce(a, JoinPath(base, "throughput"), a.records, 0, false, "throughput");
+  double users_per_s = t.stored / std::max(t.seconds, 1e-9);
+  if (a.json) {
+    std::cout << fmt::format("{{\"case\":\"throughput\",\"records\":{},\"stored\":{},"
+                             "\"dead_letters\":{},\"seconds\":{:.3f},\"users_per_s\":{:.0f}}}\n",
+                             a.records, t.stored, t.dead_letters, t.seconds, users_per_s);
+  } else {
+    std::cout << fmt::format("throughput: {} users end to end in {:.2f} s = {:.0f} users/s\n",
+                             t.stored, t.seconds, users_per_s);
+  }
+  if (!a.skip_latency && a.rate > 0) {
+    int64_t n = a.latency_records > 0 ? a.latency_records : static_cast<int64_t>(a.rate * 5);
+    RunResult l = RunOnce(a, JoinPath(base, "latency"), n, a.rate, true, "latency");
+    if (a.json) {
+      std::cout << fmt::format("{{\"case\":\"latency\",\"rate\":{:.0f},\"records\":{},"
+                               "\"p50_ms\":{:.3f},\"p99_ms\":{:.3f},\"p999_ms\":{:.3f}}}\n",
+                               a.rate, l.stored, l.p50_us / 1000.0, l.p99_us / 1000.0,
+                               l.p999_us / 1000.0);
+    } else {
+      std::cout << fmt::format("latency at {:.0f} users/s ({} users): produce-to-stored p50 "
+                               "{:.1f} ms, p99 {:.1f} ms, p99.9 {:.1f} ms\n",
+                               a.rate, l.stored, l.p50_us / 1000.0, l.p99_us / 1000.0,
+                               l.p999_us / 1000.0);
+    }
+  }
+  if (temp) (void)Env::Default()->DeleteDirRecursive(base);
+}
+
+}  // namespace
+
+void RegisterBenchPipelineCommand(CLI::App& app, const Groups& g) {
+  auto* a = new BenchArgs();  // lives for the process
+  CLI::App* cmd = g.bench->add_subcommand(
+      "pipeline", "Seed pipeline end to end (synthetic users -> mapping -> log -> job -> "
+                  "table): users/s, and produce-to-stored latency at a fixed rate");
+  cmd->add_option("--records", a->records, "Users for the throughput run")->capture_default_str();
+  cmd->add_option("--rate", a->rate, "Users/s for the latency run")->capture_default_str();
+  cmd->add_option("--latency-records", a->latency_records,
+                  "Users for the latency run (default: 5 s worth at --rate)");
+  cmd->add_option("--partitions", a->partitions,
+                  "Partitions of users_created (default: as in the built-in config)");
+  cmd->add_option("--dir", a->dir, "Keep the data here instead of a temporary directory");
+  cmd->add_flag("--no-latency", a->skip_latency, "Only the throughput run");
+  cmd->add_flag("--json", a->json, "One JSON object per case");
+  cmd->callback([a] { RunBench(*a); });
+}
 
 }  // namespace kappa::cli

@@ -1,9 +1,172 @@
+// kappa jobs list | status JOB | reset JOB: streaming jobs' progress and replay.
+// list/status work while `kappa up` owns the data directory (read-only open); reset is
+// offline and refuses to run then.
+#include <fmt/format.h>
+
+#include <iostream>
+
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "common/env.h"
+#include "stream/pipeline_config.h"
+#include "stream/stream.h"
 
 namespace kappa::cli {
+namespace {
 
-// Not implemented yet: issue 3 (stream).
-void RegisterJobsCommands(CLI::App& app, const Groups& g) {}
+std::unique_ptr<stream::Runtime> OpenRuntime(const std::string& dir, bool write,
+                                             const std::string& what) {
+  if (!Env::Default()->FileExists(dir)) {
+    Fail(fmt::format("data directory {} does not exist (pass --data-dir, or run `kappa up` "
+                     "first)", dir));
+  }
+  stream::RuntimeOptions o;
+  o.data_dir = dir;
+  o.owner = what;
+  o.mode = write ? stream::RuntimeOptions::Mode::kOwner
+                 : stream::RuntimeOptions::Mode::kOwnerOrReadOnly;
+  auto rt = stream::Runtime::Open(o);
+  if (!rt.ok()) {
+    if (write && rt.status().IsUnavailable()) {
+      Fail("jobs are reset offline, and " + rt.status().message());
+    }
+    Fail(rt.status());
+  }
+  return std::move(rt).value();
+}
+
+std::string OffsetText(const std::optional<Offset>& o) {
+  return o ? std::to_string(o->value()) : "-";
+}
+
+std::string JobJson(const stream::JobStatus& j, bool partitions) {
+  std::string s = fmt::format(
+      "{{\"name\":\"{}\",\"topic\":\"{}\",\"table\":\"{}\",\"group\":\"{}\",\"lag\":{},"
+      "\"stored\":{},\"dead_letters\":{}",
+      j.name, j.topic, j.table, j.group, j.lag, j.stored, j.dead_letters);
+  if (partitions) {
+    s += ",\"partitions\":[";
+    for (size_t i = 0; i < j.partitions.size(); ++i) {
+      const auto& p = j.partitions[i];
+      s += fmt::format("{}{{\"partition\":{},\"committed\":{},\"start\":{},\"end\":{},\"lag\":{},"
+                       "\"stored\":{},\"dead_letters\":{}}}",
+                       i ? "," : "", p.partition.value(),
+                       p.committed ? std::to_string(p.committed->value()) : "null",
+                       p.start_offset.value(), p.end_offset.value(), p.lag, p.stored,
+                       p.dead_letters);
+    }
+    s += "]";
+  }
+  return s + "}";
+}
+
+void PrintStatus(const stream::JobStatus& j) {
+  std::cout << fmt::format("job {}: {} -> {} (group {})\n", j.name, j.topic, j.table, j.group);
+  std::cout << fmt::format("  {:>9} {:>12} {:>12} {:>12} {:>10} {:>12} {:>12}\n", "partition",
+                           "committed", "start", "end", "lag", "stored", "dead letters");
+  for (const auto& p : j.partitions) {
+    std::cout << fmt::format("  {:>9} {:>12} {:>12} {:>12} {:>10} {:>12} {:>12}\n",
+                             p.partition.value(), OffsetText(p.committed), p.start_offset.value(),
+                             p.end_offset.value(), p.lag, p.stored, p.dead_letters);
+  }
+  std::cout << fmt::format("  total: lag {}, stored {}, dead letters {}\n", j.lag, j.stored,
+                           j.dead_letters);
+}
+
+struct JobsArgs {
+  std::string data_dir;
+  std::string job;
+  bool json = false;
+  bool to_earliest = false;
+  bool to_latest = false;
+  int64_t to_offset = -1;
+  std::string to_time;
+};
+
+}  // namespace
+
+void RegisterJobsCommands(CLI::App& app, const Groups& g) {
+  auto* a = new JobsArgs();  // lives for the process
+
+  CLI::App* list = g.jobs->add_subcommand("list", "Jobs that have run in the data directory, "
+                                                  "with lag, rows stored and dead letters");
+  AddDataDirOption(list, &a->data_dir);
+  list->add_flag("--json", a->json, "One JSON object per job");
+  list->callback([a] {
+    auto rt = OpenRuntime(a->data_dir, false, "kappa jobs list");
+    auto jobs = stream::ListJobs(rt.get());
+    if (!jobs.ok()) Fail(jobs.status());
+    if (a->json) {
+      for (const auto& j : *jobs) std::cout << JobJson(j, false) << "\n";
+      return;
+    }
+    if (jobs->empty()) {
+      std::cout << "no jobs have run in " << a->data_dir << "\n";
+      return;
+    }
+    std::cout << fmt::format("{:<24} {:<24} {:<32} {:>10} {:>12} {:>12}\n", "job", "topic",
+                             "table", "lag", "stored", "dead letters");
+    for (const auto& j : *jobs) {
+      std::cout << fmt::format("{:<24} {:<24} {:<32} {:>10} {:>12} {:>12}\n", j.name, j.topic,
+                               j.table, j.lag, j.stored, j.dead_letters);
+    }
+  });
+
+  CLI::App* status = g.jobs->add_subcommand("status", "Per-partition progress of one job");
+  AddDataDirOption(status, &a->data_dir);
+  status->add_option("job", a->job, "Job name")->required();
+  status->add_flag("--json", a->json, "One JSON object");
+  status->callback([a] {
+    auto rt = OpenRuntime(a->data_dir, false, "kappa jobs status");
+    auto j = stream::GetJobStatus(rt.get(), a->job);
+    if (!j.ok()) Fail(j.status());
+    if (a->json) {
+      std::cout << JobJson(*j, true) << "\n";
+    } else {
+      PrintStatus(*j);
+    }
+  });
+
+  CLI::App* reset = g.jobs->add_subcommand(
+      "reset", "Move a job's committed offsets (replay); offline: `kappa up` must not be "
+               "running on the data directory. The next run continues from there.");
+  AddDataDirOption(reset, &a->data_dir);
+  reset->add_option("job", a->job, "Job name")->required();
+  auto* e = reset->add_flag("--to-earliest", a->to_earliest, "Replay everything still in the log");
+  auto* l = reset->add_flag("--to-latest", a->to_latest, "Skip everything in the log now");
+  auto* o = reset->add_option("--to-offset", a->to_offset,
+                              "This offset in every partition (clamped to what is stored)");
+  auto* t = reset->add_option("--to-time", a->to_time,
+                              "The first record at or after this time (2026-01-31T12:00:00Z or "
+                              "epoch ms) in every partition");
+  e->excludes(l, o, t);
+  l->excludes(o, t);
+  o->excludes(t);
+  reset->add_flag("--json", a->json, "Print the new status as JSON");
+  reset->callback([a] {
+    stream::ResetTarget target;
+    if (a->to_earliest) {
+      target.kind = stream::ResetTarget::Kind::kEarliest;
+    } else if (a->to_latest) {
+      target.kind = stream::ResetTarget::Kind::kLatest;
+    } else if (a->to_offset >= 0) {
+      target = {stream::ResetTarget::Kind::kOffset, a->to_offset};
+    } else if (!a->to_time.empty()) {
+      auto ts = stream::ParseTimestampMs(a->to_time);
+      if (!ts.ok()) Fail("--to-time: " + ts.status().message(), 2);
+      target = {stream::ResetTarget::Kind::kTimestamp, *ts};
+    } else {
+      Fail("say where to: --to-earliest, --to-latest, --to-offset N or --to-time T", 2);
+    }
+    auto rt = OpenRuntime(a->data_dir, true, "kappa jobs reset");
+    auto j = stream::ResetJob(rt.get(), a->job, target);
+    if (!j.ok()) Fail(j.status());
+    if (a->json) {
+      std::cout << JobJson(*j, true) << "\n";
+    } else {
+      PrintStatus(*j);
+    }
+  });
+}
 
 }  // namespace kappa::cli

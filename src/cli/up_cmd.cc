@@ -1,9 +1,222 @@
+// kappa up: runs the pipeline of a kappa.yaml (default: the built-in config/kappa.yaml).
+#include <fmt/format.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <atomic>
+#include <iostream>
+#include <thread>
+
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "common/logging.h"
+#include "stream/pipeline_config.h"
+#include "stream/stream.h"
 
 namespace kappa::cli {
+namespace {
 
-// Not implemented yet: issue 3 (stream).
-void RegisterUpCommand(CLI::App& app, const Groups& g) {}
+struct UpArgs {
+  std::string config_file;
+  std::string data_dir;
+  std::string duration;
+  std::string drain_timeout = "30s";
+  bool print_config = false;
+  bool check = false;
+  bool json = false;
+};
+
+std::string Thousands(uint64_t n) {
+  std::string s = std::to_string(n);
+  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
+  return s;
+}
+
+// Live status: a rewritten line on a TTY, a log line every few seconds otherwise.
+class StatusLine {
+ public:
+  StatusLine() : tty_(isatty(STDERR_FILENO)) {}
+  void Update(const stream::PipelineStats& s, double elapsed_s) {
+    double dt = elapsed_s - last_t_;
+    bool due = tty_ ? dt >= 1.0 : dt >= 5.0;
+    if (!due) return;
+    double prod_rate = (s.produced - last_.produced) / dt;
+    double store_rate = (s.jobs.stored - last_.jobs.stored) / dt;
+    std::string line = fmt::format(
+        "produced {} ({:.0f}/s)  stored {} ({:.0f}/s)  lag {}  dead letters {}{}",
+        Thousands(s.produced), prod_rate, Thousands(s.jobs.stored), store_rate, s.jobs.lag,
+        s.jobs.dead_letters, s.mapping_errors ? fmt::format("  mapping errors {}", s.mapping_errors) : "");
+    if (tty_) {
+      std::cerr << "\r\033[K" << line << std::flush;
+      shown_ = true;
+    } else {
+      KLOG_INFO("{}", line);
+    }
+    last_ = s;
+    last_t_ = elapsed_s;
+  }
+  void Clear() {
+    if (tty_ && shown_) std::cerr << "\r\033[K" << std::flush;
+    shown_ = false;
+  }
+
+ private:
+  bool tty_;
+  bool shown_ = false;
+  stream::PipelineStats last_;
+  double last_t_ = 0;
+};
+
+// Blocks SIGINT/SIGTERM in this thread and every thread it starts afterwards; the main loop
+// polls them with sigtimedwait, so a signal never interrupts a write or a commit.
+sigset_t BlockStopSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+// Waits up to `ms` for SIGINT/SIGTERM; returns the signal or 0.
+int PollSignal(const sigset_t& set, int ms) {
+  timespec ts{ms / 1000, (ms % 1000) * 1'000'000L};
+  int sig = sigtimedwait(&set, nullptr, &ts);
+  return sig > 0 ? sig : 0;
+}
+
+void RunUp(const UpArgs& a, bool data_dir_given) {
+  if (a.print_config) {
+    std::cout << stream::DefaultConfigText();
+    return;
+  }
+  auto config = a.config_file.empty() ? stream::LoadDefaultConfig()
+                                      : stream::LoadConfigFile(a.config_file);
+  if (!config.ok()) Fail(config.status(), 2);
+  if (data_dir_given) config->data_dir = a.data_dir;
+  int64_t duration_ms = 0;
+  if (!a.duration.empty()) {
+    auto d = stream::ParseDurationMs(a.duration);
+    if (!d.ok() || *d <= 0) Fail("--duration: " + (d.ok() ? "must be positive" : d.status().message()), 2);
+    duration_ms = *d;
+  }
+  auto drain = stream::ParseDurationMs(a.drain_timeout);
+  if (!drain.ok()) Fail("--drain-timeout: " + drain.status().message(), 2);
+  if (a.check) {
+    std::cout << fmt::format("{}: OK ({} topics, {} keyspaces, {} sources, {} mappings, {} "
+                             "producers, {} jobs; data dir {})\n",
+                             config->file, config->topics.size(), config->keyspaces.size(),
+                             config->sources.size(), config->mappings.size(),
+                             config->producers.size(), config->jobs.size(), config->data_dir);
+    return;
+  }
+
+  sigset_t signals = BlockStopSignals();
+  stream::RuntimeOptions ro;
+  ro.data_dir = config->data_dir;
+  ro.durability = config->durability;
+  ro.retention = config->retention;
+  ro.owner = "kappa up";
+  auto rt = stream::Runtime::Open(ro);
+  if (!rt.ok()) Fail(rt.status());
+  Check(stream::Pipeline::Setup(rt->get(), *config));
+  stream::PipelineOptions po;
+  po.producer_duration_ms = duration_ms;
+  auto pipeline = stream::Pipeline::Create(rt->get(), *config, po);
+  if (!pipeline.ok()) Fail(pipeline.status());
+  stream::Pipeline& p = **pipeline;
+
+  KLOG_INFO("kappa up: data dir {}, config {}{}; Ctrl-C stops (producers first, then the "
+            "jobs drain)", config->data_dir, config->file,
+            duration_ms ? fmt::format(", producing for {}", a.duration) : "");
+  auto t0 = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  Check(p.Start());
+  StatusLine status;
+  Status failure;
+  bool has_producers = !config->producers.empty();
+  while (true) {
+    int sig = PollSignal(signals, 200);
+    if (sig) {
+      status.Clear();
+      KLOG_INFO("{} received: stopping producers, then draining the jobs (again to stop now)",
+                sig == SIGINT ? "SIGINT" : "SIGTERM");
+      break;
+    }
+    failure = p.Health();
+    if (!failure.ok()) break;
+    if (has_producers && p.ProducersDone()) break;
+    status.Update(p.stats(), elapsed());
+  }
+  status.Clear();
+  Status end;
+  if (failure.ok()) {
+    KLOG_INFO("producers stopped; draining jobs (lag {}, at most {})", p.stats().jobs.lag, a.drain_timeout);
+    // A second signal during the drain stops at once (what was processed stays committed).
+    std::atomic<bool> draining{true};
+    std::thread watcher([&] {
+      while (draining.load()) {
+        if (PollSignal(signals, 100)) {
+          KLOG_WARN("second signal: stopping without draining");
+          for (const auto& j : p.jobs()) j->Stop();
+          return;
+        }
+      }
+    });
+    end = p.DrainAndStop(std::chrono::milliseconds(*drain));
+    draining.store(false);
+    watcher.join();
+  } else {
+    (void)p.Stop();
+    end = failure;
+  }
+  stream::PipelineStats s = p.stats();
+  double total_s = elapsed();
+  if (a.json) {
+    std::cout << fmt::format("{{\"produced\":{},\"stored\":{},\"dead_letters\":{},"
+                             "\"mapping_errors\":{},\"lag\":{},\"seconds\":{:.3f},"
+                             "\"users_per_s\":{:.1f}}}\n",
+                             s.produced, s.jobs.stored, s.jobs.dead_letters, s.mapping_errors,
+                             s.jobs.lag, total_s, s.jobs.stored / std::max(total_s, 1e-9));
+  } else {
+    std::cout << fmt::format("produced: {}\nstored: {}\ndead letters: {}\nmapping errors: {}\n"
+                             "lag: {}\nseconds: {:.1f}\nusers/s: {:.0f}\n",
+                             s.produced, s.jobs.stored, s.jobs.dead_letters, s.mapping_errors,
+                             s.jobs.lag, total_s, s.jobs.stored / std::max(total_s, 1e-9));
+  }
+  if (end.code() == Status::Code::kTimedOut) {
+    KLOG_WARN("the jobs did not drain within {} (lag {}); their progress is committed and the "
+              "next `kappa up` continues from it", a.drain_timeout, s.jobs.lag);
+    return;
+  }
+  if (!end.ok()) Fail(end);
+}
+
+}  // namespace
+
+void RegisterUpCommand(CLI::App& app, const Groups& g) {
+  auto* a = new UpArgs();  // lives for the process (CLI11 binds to it)
+  CLI::App* cmd = app.add_subcommand(
+      "up", "Run the pipeline: producers -> topics -> streaming jobs -> tables (default: the "
+            "seed pipeline from the built-in config/kappa.yaml). Ctrl-C stops cleanly.");
+  cmd->add_option("--config", a->config_file,
+                  "Pipeline configuration (docs/formats/config.md); default: built-in "
+                  "config/kappa.yaml");
+  cmd->add_option("--data-dir", a->data_dir, "Data directory (overrides data_dir of the config)");
+  cmd->add_option("--duration", a->duration,
+                  "Stop the producers after this long (e.g. 10s, 5m), drain the jobs, print a "
+                  "summary and exit");
+  cmd->add_option("--drain-timeout", a->drain_timeout,
+                  "Longest wait for the jobs to reach lag 0 when stopping")
+      ->capture_default_str();
+  cmd->add_flag("--json", a->json, "Print the final summary as one JSON object");
+  cmd->add_flag("--check", a->check, "Validate the configuration and exit");
+  cmd->add_flag("--print-default-config", a->print_config,
+                "Print the built-in configuration (identical to config/kappa.yaml) and exit");
+  cmd->callback([a, cmd] { RunUp(*a, cmd->count("--data-dir") > 0); });
+}
 
 }  // namespace kappa::cli

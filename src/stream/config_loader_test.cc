@@ -1,0 +1,178 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "stream/pipeline_config.h"
+
+namespace kappa::stream {
+namespace {
+
+TEST(DefaultConfig, IsTheShippedFileByteForByte) {
+  std::ifstream in(KAPPA_DEFAULT_CONFIG_PATH, std::ios::binary);
+  ASSERT_TRUE(in) << KAPPA_DEFAULT_CONFIG_PATH;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  EXPECT_EQ(ss.str(), DefaultConfigText());
+}
+
+TEST(DefaultConfig, DescribesTheSeedPipeline) {
+  auto c = LoadDefaultConfig();
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->data_dir, "./kappa-data");
+  const TopicConfig* t = c->FindTopic("users_created");
+  ASSERT_NE(t, nullptr);
+  EXPECT_GE(t->partitions, 1);
+  ASSERT_NE(c->FindTopic("users_created.dlq"), nullptr);
+  const TableConfig* table = c->FindTable("spark_streams.created_users");
+  ASSERT_NE(table, nullptr);
+  std::vector<std::string> names;
+  for (const auto& col : table->columns) names.push_back(col.name + ":" + col.type);
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "id:uuid", "first_name:text", "last_name:text", "gender:text",
+                       "address:text", "post_code:text", "email:text", "username:text",
+                       "dob:text", "registered_date:text", "phone:text", "picture:text"}));
+  EXPECT_EQ(table->partition_key, std::vector<std::string>{"id"});
+  EXPECT_TRUE(table->clustering.empty());
+  ASSERT_EQ(c->jobs.size(), 1u);
+  EXPECT_EQ(c->jobs[0].dead_letter_topic, "users_created.dlq");
+  EXPECT_EQ(c->jobs[0].start.kind, StartPosition::Kind::kEarliest);
+  ASSERT_EQ(c->producers.size(), 1u);
+  EXPECT_EQ(c->producers[0].topic, "users_created");
+  // Retention is on by default.
+  EXPECT_EQ(c->retention.bytes_per_partition, int64_t{1} << 30);
+  EXPECT_EQ(c->retention.age_ms, 7LL * 86400 * 1000);
+  EXPECT_EQ(c->listeners.kafka, "127.0.0.1:9092");
+  EXPECT_EQ(c->listeners.cql, "127.0.0.1:9042");
+}
+
+constexpr std::string_view kMinimal = R"(data_dir: /tmp/x
+topics:
+  - name: t
+    partitions: 2
+  - name: t.dlq
+keyspaces:
+  - name: ks
+    tables:
+      - name: tab
+        primary_key: [[a, b], c]
+        columns:
+          a: int
+          b: text
+          c: timestamp
+          d: double
+jobs:
+  - name: j
+    topic: t
+    table: ks.tab
+    start: 2026-01-01T00:00:01.5Z
+    batch_size: 10
+)";
+
+TEST(ConfigLoader, GoodFileWithDefaults) {
+  auto c = LoadConfigText(kMinimal, "my.yaml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->data_dir, "/tmp/x");
+  EXPECT_EQ(c->topics[1].partitions, 1);
+  const TableConfig* t = c->FindTable("ks.tab");
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(t->partition_key, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(t->clustering, std::vector<std::string>{"c"});
+  const JobConfig& j = c->jobs[0];
+  EXPECT_EQ(j.group, "j");
+  EXPECT_EQ(j.dead_letter_topic, "t.dlq");
+  EXPECT_EQ(j.start.kind, StartPosition::Kind::kTimestamp);
+  EXPECT_EQ(j.start.timestamp_ms, 1767225601500);
+  EXPECT_EQ(j.batch_size, 10);
+  EXPECT_EQ(j.max_consecutive_failures, 1000);
+}
+
+struct BadCase {
+  const char* name;
+  std::string text;
+  const char* expect;  // a substring of the error, which always starts "bad.yaml:LINE:COL:"
+};
+
+// Each case replaces part of the minimal file; the expected message names the line.
+std::vector<BadCase> BadCases() {
+  auto with = [](std::string_view from, std::string_view to) {
+    std::string s(kMinimal);
+    size_t p = s.find(from);
+    EXPECT_NE(p, std::string::npos) << from;
+    s.replace(p, from.size(), to);
+    return s;
+  };
+  return {
+      {"misspelt key", with("    partitions: 2", "    patitions: 2"),
+       "bad.yaml:4:5: unknown key 'patitions' in topics[0] (did you mean 'partitions'?)"},
+      {"unknown top key", "dta_dir: x\n", "bad.yaml:1:1: unknown key 'dta_dir' in the top level (did you mean 'data_dir'?)"},
+      {"partitions not a number", with("partitions: 2", "partitions: two"),
+       "bad.yaml:4:17: topics[0].partitions must be a whole number, not 'two'"},
+      {"partitions zero", with("partitions: 2", "partitions: 0"), "bad.yaml:4:17: topics[0].partitions must be between 1"},
+      {"bad topic name", with("name: t\n", "name: t/x\n"), "bad.yaml:3:11: topic name 't/x'"},
+      {"duplicate topic", with("name: t.dlq", "name: t"), "bad.yaml:5:11: topic 't' is listed twice"},
+      {"unknown type", with("d: double", "d: dubble"), "bad.yaml:15:14: unknown column type 'dubble'"},
+      {"pk not a column", with("[[a, b], c]", "[[a, z], c]"), "bad.yaml:10:22: primary key column 'z'"},
+      {"job unknown topic", with("    topic: t\n", "    topic: nope\n"), "bad.yaml:18:12: jobs[0].topic: no topic named 'nope'"},
+      {"job unknown table", with("table: ks.tab", "table: ks.tabb"), "bad.yaml:19:12: jobs[0].table: no table 'ks.tabb'"},
+      {"bad start", with("2026-01-01T00:00:01.5Z", "yesterday"), "bad.yaml:20:12: jobs[0].start must be earliest, latest or a time"},
+      {"missing dlq topic", with("  - name: t.dlq\n", "  - name: other\n"), "bad.yaml:17:5: jobs[0]: dead-letter topic 't.dlq' is not under topics"},
+      {"batch size", with("batch_size: 10", "batch_size: -1"), "bad.yaml:21:17: jobs[0].batch_size must be between 1"},
+      {"yaml syntax", "topics: [a, b\n", "bad.yaml:2:1:"},
+      {"topics not a list", "topics: 3\n", "bad.yaml:1:9: topics must be a list"},
+      {"bad duration", "retention:\n  age: 7 weeks\n", "bad.yaml:2:8: retention.age: unknown duration unit 'weeks'"},
+      {"bad size", "retention:\n  bytes_per_partition: lots\n", "bad.yaml:2:24: retention.bytes_per_partition: 'lots' is not a size"},
+      {"bad flush", "durability:\n  log_flush: sometimes\n", "bad.yaml:2:14: durability.log_flush must be every_append, interval or os"},
+      {"unknown source type", "sources:\n  s:\n    type: ftp\n", "bad.yaml:3:11: sources.s.type must be randomuser or http"},
+      {"bad source key", "sources:\n  s:\n    type: randomuser\n    sed: 1\n", "bad.yaml:4:5: unknown key 'sed' in sources.s (did you mean 'seed'?)"},
+      {"bad nationality", "sources:\n  s:\n    type: randomuser\n    nationalities: [XX]\n", "bad.yaml:4:21: unknown nationality 'XX'"},
+      {"http url", "sources:\n  s:\n    type: http\n    url: ftp://x\n", "bad.yaml:4:10: sources.s.url must start with http"},
+      {"producer unknown source",
+       "topics:\n  - name: t\nproducers:\n  - name: p\n    source: nope\n    mapping: m\n    topic: t\n",
+       "bad.yaml:5:13: producers[0].source: no source named 'nope'"},
+      {"mapping error", "mappings:\n  m:\n    fields:\n      id: uuidd()\n", "bad.yaml:4:"},
+      {"empty file", "", "bad.yaml: the file is empty"},
+      {"duplicate column", with("d: double", "a: double"), "bad.yaml:15:11: column 'a' is listed twice"},
+  };
+}
+
+TEST(ConfigLoader, EveryErrorNamesFileLineAndProblem) {
+  for (const BadCase& c : BadCases()) {
+    auto r = LoadConfigText(c.text, "bad.yaml");
+    ASSERT_FALSE(r.ok()) << c.name;
+    EXPECT_TRUE(r.status().IsInvalidArgument()) << c.name;
+    EXPECT_NE(r.status().message().find(c.expect), std::string::npos)
+        << c.name << ": got: " << r.status().message() << "\nwanted: " << c.expect;
+  }
+}
+
+TEST(ConfigLoader, MissingFileIsNotFound) {
+  auto r = LoadConfigFile("/nonexistent/kappa.yaml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsNotFound());
+  EXPECT_NE(r.status().message().find("/nonexistent/kappa.yaml"), std::string::npos);
+}
+
+TEST(ConfigValues, SizesDurationsTimes) {
+  EXPECT_EQ(*ParseByteSize("1GiB"), int64_t{1} << 30);
+  EXPECT_EQ(*ParseByteSize("512 MiB"), int64_t{512} << 20);
+  EXPECT_EQ(*ParseByteSize("4096"), 4096);
+  EXPECT_FALSE(ParseByteSize("-1").ok());
+  EXPECT_FALSE(ParseByteSize("1 XB").ok());
+  EXPECT_EQ(*ParseDurationMs("10s"), 10000);
+  EXPECT_EQ(*ParseDurationMs("200ms"), 200);
+  EXPECT_EQ(*ParseDurationMs("1.5h"), 5400000);
+  EXPECT_EQ(*ParseDurationMs("7d"), 604800000);
+  EXPECT_EQ(*ParseDurationMs("0"), 0);
+  EXPECT_FALSE(ParseDurationMs("s").ok());
+  EXPECT_EQ(*ParseTimestampMs("1970-01-01T00:00:00Z"), 0);
+  EXPECT_EQ(*ParseTimestampMs("2026-01-01T00:00:00.250Z"), 1767225600250);
+  EXPECT_EQ(*ParseTimestampMs("2026-01-01T01:00:00+01:00"), 1767225600000);
+  EXPECT_EQ(*ParseTimestampMs("2026-01-01"), 1767225600000);
+  EXPECT_EQ(*ParseTimestampMs("1767225600000"), 1767225600000);
+  EXPECT_FALSE(ParseTimestampMs("2026-13-01").ok());
+  EXPECT_FALSE(ParseTimestampMs("noon").ok());
+}
+
+}  // namespace
+}  // namespace kappa::stream

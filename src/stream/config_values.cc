@@ -1,0 +1,145 @@
+// Scalar value syntaxes of kappa.yaml: byte sizes, durations, timestamps.
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <string>
+
+#include "stream/pipeline_config.h"
+
+namespace kappa::stream {
+namespace {
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// Splits "1.5GiB" into 1.5 and "GiB". False if there is no leading number.
+bool SplitNumberUnit(std::string_view s, double* number, std::string_view* unit) {
+  s = Trim(s);
+  size_t i = 0;
+  while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
+  if (i == 0) return false;
+  std::string num(s.substr(0, i));
+  char* end = nullptr;
+  *number = std::strtod(num.c_str(), &end);
+  if (end != num.c_str() + num.size() || !std::isfinite(*number)) return false;
+  *unit = Trim(s.substr(i));
+  return true;
+}
+
+}  // namespace
+
+Result<int64_t> ParseByteSize(std::string_view s) {
+  double n;
+  std::string_view unit;
+  if (!SplitNumberUnit(s, &n, &unit)) {
+    return Status::InvalidArgument("'" + std::string(s) +
+                                   "' is not a size (examples: 4096, 64MiB, 1GiB)");
+  }
+  static constexpr struct { std::string_view name; double factor; } kUnits[] = {
+      {"", 1}, {"B", 1},
+      {"KiB", 1024.0}, {"MiB", 1024.0 * 1024}, {"GiB", 1024.0 * 1024 * 1024},
+      {"TiB", 1024.0 * 1024 * 1024 * 1024},
+      {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12},
+  };
+  for (const auto& u : kUnits) {
+    if (unit == u.name) {
+      double v = n * u.factor;
+      if (v > 9.0e18) return Status::InvalidArgument("size '" + std::string(s) + "' is too large");
+      return static_cast<int64_t>(v);
+    }
+  }
+  return Status::InvalidArgument("unknown size unit '" + std::string(unit) + "' in '" +
+                                 std::string(s) + "' (use B, KiB, MiB, GiB, TiB)");
+}
+
+Result<int64_t> ParseDurationMs(std::string_view s) {
+  double n;
+  std::string_view unit;
+  if (!SplitNumberUnit(s, &n, &unit)) {
+    return Status::InvalidArgument("'" + std::string(s) +
+                                   "' is not a duration (examples: 500ms, 10s, 5m, 2h, 7d)");
+  }
+  static constexpr struct { std::string_view name; double factor; } kUnits[] = {
+      {"", 1}, {"ms", 1}, {"s", 1e3}, {"m", 60e3}, {"min", 60e3}, {"h", 3600e3},
+      {"d", 86400e3},
+  };
+  for (const auto& u : kUnits) {
+    if (unit == u.name) {
+      double v = n * u.factor;
+      if (v > 9.0e18) {
+        return Status::InvalidArgument("duration '" + std::string(s) + "' is too large");
+      }
+      return static_cast<int64_t>(std::llround(v));
+    }
+  }
+  return Status::InvalidArgument("unknown duration unit '" + std::string(unit) + "' in '" +
+                                 std::string(s) + "' (use ms, s, m, h, d)");
+}
+
+Result<int64_t> ParseTimestampMs(std::string_view text) {
+  std::string_view s = Trim(text);
+  auto bad = [&] {
+    return Status::InvalidArgument("'" + std::string(text) +
+                                   "' is not a time (use 2026-01-31T12:00:00Z, optionally "
+                                   "with .mmm or a +hh:mm offset, or milliseconds since 1970)");
+  };
+  if (!s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos) {
+    int64_t v = 0;
+    auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (r.ec != std::errc()) return bad();
+    return v;
+  }
+  int y, mo, d, h = 0, mi = 0, sec = 0, consumed = 0;
+  std::string str(s);
+  if (std::sscanf(str.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &consumed) != 3) return bad();
+  size_t pos = static_cast<size_t>(consumed);
+  if (pos < str.size() && (str[pos] == 'T' || str[pos] == ' ')) {
+    int c2 = 0;
+    if (std::sscanf(str.c_str() + pos + 1, "%2d:%2d:%2d%n", &h, &mi, &sec, &c2) != 3) {
+      return bad();
+    }
+    pos += 1 + static_cast<size_t>(c2);
+  }
+  int64_t millis = 0;
+  if (pos < str.size() && str[pos] == '.') {
+    ++pos;
+    int digits = 0;
+    while (pos < str.size() && std::isdigit(static_cast<unsigned char>(str[pos]))) {
+      if (digits < 3) millis = millis * 10 + (str[pos] - '0');
+      ++digits;
+      ++pos;
+    }
+    if (digits == 0) return bad();
+    for (int i = digits; i < 3; ++i) millis *= 10;
+  }
+  int64_t offset_s = 0;
+  if (pos < str.size()) {
+    if (str[pos] == 'Z' && pos + 1 == str.size()) {
+      ++pos;
+    } else if ((str[pos] == '+' || str[pos] == '-') && str.size() - pos == 6 &&
+               str[pos + 3] == ':') {
+      int oh, om;
+      if (std::sscanf(str.c_str() + pos + 1, "%2d:%2d", &oh, &om) != 2) return bad();
+      offset_s = (str[pos] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+      pos = str.size();
+    } else {
+      return bad();
+    }
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return bad();
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = sec;
+  int64_t epoch_s = static_cast<int64_t>(timegm(&tm)) - offset_s;
+  return epoch_s * 1000 + millis;
+}
+
+}  // namespace kappa::stream

@@ -1,0 +1,111 @@
+// `kappa jobs` back end: job status from store metadata and the log's end offsets, and the
+// offline offset reset (replay).
+#include <fmt/format.h>
+
+#include "common/logging.h"
+#include "log/log.h"
+#include "store/store.h"
+#include "stream/job_offsets.h"
+#include "stream/stream.h"
+
+namespace kappa::stream {
+namespace {
+
+Result<JobStatus> StatusOf(Runtime* rt, std::string_view job, const JobRegistration& reg) {
+  JobStatus js;
+  js.name = std::string(job);
+  js.topic = reg.topic;
+  js.table = reg.table;
+  js.group = reg.group;
+  ASSIGN_OR_RETURN(auto progress, ReadProgress(rt->store(), job));
+  auto topic = rt->log().DescribeTopic(reg.topic);
+  if (!topic.ok()) {
+    return topic.status().WithContext(fmt::format("job {} reads topic {}", job, reg.topic));
+  }
+  for (const log::PartitionInfo& pi : topic->partitions) {
+    PartitionStatus ps;
+    ps.partition = pi.partition;
+    ps.start_offset = pi.start_offset;
+    ps.end_offset = pi.end_offset;
+    auto it = progress.find(pi.partition.value());
+    if (it != progress.end()) {
+      ps.committed = it->second.next;
+      ps.stored = it->second.stored;
+      ps.dead_letters = it->second.dead_letters;
+      ps.lag = std::max<int64_t>(0, pi.end_offset - std::max(it->second.next, pi.start_offset));
+    } else {
+      ps.lag = pi.end_offset - pi.start_offset;
+    }
+    js.lag += ps.lag;
+    js.stored += ps.stored;
+    js.dead_letters += ps.dead_letters;
+    js.partitions.push_back(ps);
+  }
+  return js;
+}
+
+}  // namespace
+
+Result<std::vector<JobStatus>> ListJobs(Runtime* rt) {
+  ASSIGN_OR_RETURN(auto entries, rt->store().ListMeta(JobMetaKey("")));
+  std::vector<JobStatus> out;
+  for (const auto& [key, value] : entries) {
+    std::string name = key.substr(JobMetaKey("").size());
+    ASSIGN_OR_RETURN(JobRegistration reg, DecodeRegistration(value));
+    ASSIGN_OR_RETURN(out.emplace_back(), StatusOf(rt, name, reg));
+  }
+  return out;
+}
+
+Result<JobStatus> GetJobStatus(Runtime* rt, std::string_view job) {
+  ASSIGN_OR_RETURN(std::optional<JobRegistration> reg, ReadRegistration(rt->store(), job));
+  if (!reg) {
+    return Status::NotFound(fmt::format("no job named '{}' has run in {} (`kappa jobs list` "
+                                        "shows the jobs that have)", job, rt->options().data_dir));
+  }
+  return StatusOf(rt, job, *reg);
+}
+
+Result<JobStatus> ResetJob(Runtime* rt, std::string_view job, const ResetTarget& target) {
+  if (rt->read_only()) {
+    return Status::Unavailable(fmt::format(
+        "cannot reset job {} while another process owns {}: {}; stop it first (jobs are reset "
+        "offline)", job, rt->options().data_dir, rt->owner()));
+  }
+  ASSIGN_OR_RETURN(JobStatus before, GetJobStatus(rt, job));
+  ASSIGN_OR_RETURN(auto progress, ReadProgress(rt->store(), job));
+  store::WriteBatch batch = rt->store().NewWriteBatch();
+  std::map<log::OffsetKey, log::CommittedOffset> mirror;
+  for (const PartitionStatus& ps : before.partitions) {
+    ASSIGN_OR_RETURN(log::Partition * part, rt->log().GetPartition(before.topic, ps.partition));
+    Offset to;
+    switch (target.kind) {
+      case ResetTarget::Kind::kEarliest: to = part->StartOffset(); break;
+      case ResetTarget::Kind::kLatest: to = part->EndOffset(); break;
+      case ResetTarget::Kind::kOffset:
+        to = std::clamp(Offset(target.value), part->StartOffset(), part->EndOffset());
+        break;
+      case ResetTarget::Kind::kTimestamp: {
+        ASSIGN_OR_RETURN(std::optional<Offset> o, part->OffsetForTimestamp(TimestampMs(target.value)));
+        to = o ? *o : part->EndOffset();
+        break;
+      }
+    }
+    PartitionProgress p = progress.count(ps.partition.value()) ? progress[ps.partition.value()]
+                                                                : PartitionProgress{};
+    p.next = to;
+    // dlq_end stays: dead letters after it (from a batch that never committed) are still
+    // skipped once; a replay writes the dead letters of the replayed range again.
+    batch.PutMeta(OffsetMetaKey(job, ps.partition), EncodeProgress(p));
+    mirror[log::OffsetKey{before.topic, ps.partition}] =
+        log::CommittedOffset{to, std::string(job), TimestampMs(0)};
+  }
+  RETURN_IF_ERROR(rt->store().Write(batch, /*sync=*/true));
+  if (!before.group.empty()) {
+    Status st = rt->log().offsets().Commit(before.group, mirror);
+    if (!st.ok()) KLOG_WARN("job {}: mirroring offsets to group {}: {}", job, before.group, st.ToString());
+  }
+  return GetJobStatus(rt, job);
+}
+
+}  // namespace kappa::stream

@@ -1,0 +1,198 @@
+#include "stream/partition_worker.h"
+
+#include <fmt/format.h>
+
+#include <thread>
+
+#include "common/clock.h"
+#include "common/logging.h"
+#include "stream/dead_letters.h"
+#include "stream/row_converter.h"
+
+namespace kappa::stream {
+
+PartitionWorker::PartitionWorker(JobShared* shared, log::Partition* source, log::Partition* dlq)
+    : s_(shared), source_(source), dlq_(dlq) {}
+
+Status PartitionWorker::InitialOffset(Offset* out) const {
+  const StartPosition& start = s_->config.start;
+  switch (start.kind) {
+    case StartPosition::Kind::kEarliest:
+      *out = source_->StartOffset();
+      return Status::OK();
+    case StartPosition::Kind::kLatest:
+      *out = source_->EndOffset();
+      return Status::OK();
+    case StartPosition::Kind::kTimestamp: {
+      ASSIGN_OR_RETURN(std::optional<Offset> o,
+                       source_->OffsetForTimestamp(TimestampMs(start.timestamp_ms)));
+      *out = o ? *o : source_->EndOffset();
+      return Status::OK();
+    }
+  }
+  return Status::Internal("unknown start position");
+}
+
+// Reads this partition's committed progress (the source of truth); a partition the job has
+// never committed starts at the configured position, which is committed at once so a
+// restart does not move it (e.g. `latest`).
+Status PartitionWorker::Init(PartitionProgress* progress) {
+  store::Store& store = s_->runtime->store();
+  const std::string key = OffsetMetaKey(s_->config.name, source_->id());
+  ASSIGN_OR_RETURN(std::optional<std::string> stored, store.GetMeta(key));
+  if (stored) {
+    ASSIGN_OR_RETURN(*progress, DecodeProgress(*stored));
+  } else {
+    RETURN_IF_ERROR(InitialOffset(&progress->next));
+    progress->dlq_end = dlq_->EndOffset().value();
+    RETURN_IF_ERROR(store.PutMeta(key, EncodeProgress(*progress),
+                                   s_->runtime->options().durability.store_sync));
+  }
+  Offset start = source_->StartOffset();
+  if (progress->next < start) {
+    KLOG_WARN("job {}: {}/{} offsets {}..{} were deleted by retention before the job read "
+              "them; continuing at {}", s_->config.name, source_->topic(), source_->id().value(),
+              progress->next.value(), start.value() - 1, start.value());
+    progress->next = start;
+  }
+  if (progress->next > source_->EndOffset()) {
+    return Status::OutOfRange(fmt::format(
+        "job {}: committed offset {} of {}/{} is beyond its end {} (was the topic recreated?); "
+        "use `kappa jobs reset {} --to-earliest`", s_->config.name, progress->next.value(),
+        source_->topic(), source_->id().value(), source_->EndOffset().value(), s_->config.name));
+  }
+  next_.store(progress->next.value());
+  return Status::OK();
+}
+
+void PartitionWorker::MirrorOffset(bool force) {
+  auto now = std::chrono::steady_clock::now();
+  int64_t next = next_.load();
+  if (next == mirrored_ || (!force && now - last_mirror_ < s_->options.mirror_interval)) return;
+  Status st = s_->runtime->log().offsets().Commit(s_->config.group, source_->topic(),
+                                                  source_->id(), Offset(next), s_->config.name);
+  if (!st.ok()) {
+    // Visibility only: the store holds the real offsets.
+    KLOG_WARN("job {}: mirroring offsets to group {}: {}", s_->config.name, s_->config.group,
+              st.ToString());
+  }
+  mirrored_ = next;
+  last_mirror_ = now;
+}
+
+Status PartitionWorker::Run() {
+  PartitionProgress progress;
+  RETURN_IF_ERROR(Init(&progress));
+  DeadLetters dead(dlq_, s_->config.name, source_->topic(), source_->id());
+  RETURN_IF_ERROR(dead.Recover(progress.dlq_end, progress.next));
+
+  store::Store& store = s_->runtime->store();
+  RowConverter converter(s_->table);
+  store::Row row;
+  store::WriteOptions wopts;
+  wopts.ttl_seconds = static_cast<int32_t>(s_->config.ttl_seconds);
+  const std::string meta_key = OffsetMetaKey(s_->config.name, source_->id());
+  const size_t batch_size = static_cast<size_t>(s_->config.batch_size);
+  const int64_t max_failures = s_->config.max_consecutive_failures;
+  int64_t consecutive_failures = 0;
+  std::string last_error;
+  std::vector<int64_t> timestamps;  // of stored records, for latency
+  Clock* clock = Clock::Real();
+
+  while (!s_->stop.load()) {
+    Offset next = progress.next;
+    if (next >= source_->EndOffset()) {
+      if (s_->drain.load()) break;
+      source_->WaitForData(next, std::chrono::steady_clock::now() + s_->options.poll_interval);
+      MirrorOffset(false);
+      continue;
+    }
+    store::WriteBatch batch = store.NewWriteBatch();
+    uint64_t batch_stored = 0, batch_dead = 0;
+    bool too_many_failures = false;
+    int64_t last_seen = -1;
+    timestamps.clear();
+    auto visited = source_->VisitRecords(next, batch_size, [&](const log::RecordView& r) {
+      last_seen = r.offset.value();
+      Status st = r.value ? converter.Convert(*r.value, &row)
+                          : Status::InvalidArgument("the record has a null value");
+      if (st.ok()) st = batch.Upsert(*s_->table, row, wopts);
+      if (st.ok()) {
+        ++batch_stored;
+        consecutive_failures = 0;
+        if (s_->options.track_latency) timestamps.push_back(r.timestamp.value());
+      } else {
+        ++batch_dead;
+        ++consecutive_failures;
+        last_error = fmt::format("{}/{}@{}: {}", source_->topic(), source_->id().value(),
+                                 r.offset.value(), st.message());
+        dead.Add(r.offset, r.key, r.value, r.timestamp, st.message());
+        if (max_failures > 0 && consecutive_failures >= max_failures) {
+          too_many_failures = true;
+          return false;  // commit up to and including this record, then stop
+        }
+      }
+      return true;
+    }, 1 << 20);
+    if (!visited.ok()) {
+      if (visited.status().IsOutOfRange() && next < source_->StartOffset()) {
+        KLOG_WARN("job {}: {}/{} records from {} were deleted by retention while the job was "
+                  "behind; continuing at {}", s_->config.name, source_->topic(),
+                  source_->id().value(), next.value(), source_->StartOffset().value());
+        progress.next = source_->StartOffset();
+        next_.store(progress.next.value());
+        continue;
+      }
+      return visited.status().WithContext(fmt::format("job {}: reading {}/{} at offset {}",
+          s_->config.name, source_->topic(), source_->id().value(), next.value()));
+    }
+    // The records up to last_seen are in this batch; the log's answer may skip further
+    // (records it does not hand out) unless we stopped early.
+    Offset new_next = too_many_failures ? Offset(last_seen + 1)
+                                        : std::max(*visited, Offset(last_seen + 1));
+    if (new_next <= next) {  // nothing decoded; do not spin
+      std::this_thread::sleep_for(s_->options.poll_interval);
+      continue;
+    }
+
+    // Dead letters first: if we crash between here and the commit, Recover() finds them.
+    RETURN_IF_ERROR(dead.Flush());
+    progress.next = new_next;
+    progress.stored += batch_stored;
+    progress.dead_letters += batch_dead;
+    progress.dlq_end = dead.End().value();
+    batch.PutMeta(meta_key, EncodeProgress(progress));
+    Status st = store.Write(batch, s_->runtime->options().durability.store_sync);
+    if (!st.ok()) {
+      return st.WithContext(fmt::format("job {}: committing {}/{} up to offset {}",
+                                        s_->config.name, source_->topic(),
+                                        source_->id().value(), progress.next.value()));
+    }
+    // Committed.
+    next_.store(progress.next.value());
+    s_->consumed.fetch_add(batch_stored + batch_dead);
+    s_->stored.fetch_add(batch_stored);
+    s_->dead_letters.fetch_add(batch_dead);
+    s_->commits.fetch_add(1);
+    if (!timestamps.empty()) {
+      int64_t now_us = clock->NowMicros();
+      for (int64_t ts : timestamps) s_->latency.Record(now_us - ts * 1000);
+    }
+    if (batch_dead > 0) {
+      KLOG_DEBUG("job {}: {} dead letters, last: {}", s_->config.name, batch_dead, last_error);
+    }
+    MirrorOffset(false);
+    if (too_many_failures) {
+      MirrorOffset(true);
+      return Status::Aborted(fmt::format(
+          "job {} stopped: {} consecutive records failed (max_consecutive_failures); the last: "
+          "{}. They are in {}. Fix the producer or the table, or raise "
+          "max_consecutive_failures, then start again: the job continues after them.",
+          s_->config.name, consecutive_failures, last_error, dead.dlq_topic()));
+    }
+  }
+  MirrorOffset(true);
+  return Status::OK();
+}
+
+}  // namespace kappa::stream

@@ -1,0 +1,156 @@
+// PipelineConfig: the parsed form of kappa.yaml (reference: docs/formats/config.md).
+//
+// LoadConfigFile / LoadConfigText validate everything that can be checked without opening
+// the data directory: unknown keys (with a "did you mean" hint), types, ranges, references
+// between sections (a job's topic, table and dead-letter topic; a producer's source, mapping
+// and topic), and they compile the mappings through connect so a mapping error points at
+// its line too. Every error is InvalidArgument with a message "FILE:LINE:COL: problem".
+//
+// The built-in default (DefaultConfigText) is config/kappa.yaml, embedded at build time, so
+// `kappa up` without --config and `kappa up --config config/kappa.yaml` are the same run.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "connect/connect.h"
+
+namespace kappa::stream {
+
+enum class LogFlush { kEveryAppend, kInterval, kOs };
+
+struct DurabilityConfig {
+  LogFlush log_flush = LogFlush::kInterval;
+  int64_t log_flush_interval_ms = 200;
+  bool store_sync = false;
+};
+
+struct RetentionConfig {
+  int64_t bytes_per_partition = int64_t{1} << 30;  // 1 GiB; 0 = unlimited
+  int64_t age_ms = 7LL * 24 * 3600 * 1000;          // 7 days; 0 = unlimited
+};
+
+struct TopicConfig {
+  std::string name;
+  int32_t partitions = 1;
+  int64_t retention_bytes = -1;  // -1: the global retention.bytes_per_partition
+  int64_t retention_ms = -1;     // -1: the global retention.age
+  int line = 0;                  // 1-based line in the config file (for later messages)
+};
+
+struct ColumnConfig {
+  std::string name;
+  std::string type;  // CQL type name as written (uuid, text, int, bigint, ...), lower case
+};
+
+struct TableConfig {
+  std::string keyspace;
+  std::string name;
+  std::vector<ColumnConfig> columns;      // in file order
+  std::vector<std::string> partition_key;  // primary_key[0] (one column or a list)
+  std::vector<std::string> clustering;     // primary_key[1..]
+  std::string FullName() const { return keyspace + "." + name; }
+};
+
+struct KeyspaceConfig {
+  std::string name;
+  std::map<std::string, std::string> replication;
+  std::vector<TableConfig> tables;
+};
+
+// A source: the options of connect's synthetic or HTTP source.
+struct SourceConfig {
+  enum class Type { kRandomUser, kHttp } type = Type::kRandomUser;
+  std::string name;
+  connect::RandomUserOptions randomuser;  // type == kRandomUser
+  connect::HttpSourceOptions http;        // type == kHttp
+};
+
+// A mapping is kept as its YAML node (connect's mapping language); the loader has compiled
+// it once to validate it, and compiles it again where it runs.
+
+struct MappingConfig {
+  std::string name;
+  YAML::Node node;
+};
+
+struct ProducerConfig {
+  std::string name;
+  std::string source;
+  std::string mapping;
+  std::string topic;
+  double rate = 0;           // users per second; 0 = unthrottled
+  int64_t duration_ms = 0;   // 0 = until stopped
+  int64_t count = 0;         // 0 = unlimited
+};
+
+// Where a job with no committed offsets starts.
+struct StartPosition {
+  enum class Kind { kEarliest, kLatest, kTimestamp } kind = Kind::kEarliest;
+  int64_t timestamp_ms = 0;  // for kTimestamp
+};
+
+struct JobConfig {
+  std::string name;
+  std::string topic;
+  std::string table;  // keyspace.table
+  std::string group;  // default: the job name
+  StartPosition start;
+  int32_t batch_size = 1000;
+  std::string dead_letter_topic;  // default: "<topic>.dlq"
+  int64_t max_consecutive_failures = 1000;  // 0 = unlimited
+  int64_t ttl_seconds = 0;                  // 0 = rows never expire
+};
+
+struct ListenersConfig {
+  std::string kafka = "127.0.0.1:9092";
+  std::string cql = "127.0.0.1:9042";
+};
+
+struct PipelineConfig {
+  std::string file;  // the name errors use ("kappa.yaml", "<built-in>/kappa.yaml")
+  std::string data_dir = "./kappa-data";
+  DurabilityConfig durability;
+  RetentionConfig retention;
+  std::vector<TopicConfig> topics;
+  std::vector<KeyspaceConfig> keyspaces;
+  std::vector<SourceConfig> sources;
+  std::vector<MappingConfig> mappings;
+  std::vector<ProducerConfig> producers;
+  std::vector<JobConfig> jobs;
+  ListenersConfig listeners;
+
+  const TopicConfig* FindTopic(std::string_view name) const;
+  const TableConfig* FindTable(std::string_view keyspace_dot_table) const;
+  const SourceConfig* FindSource(std::string_view name) const;
+  const MappingConfig* FindMapping(std::string_view name) const;
+  const JobConfig* FindJob(std::string_view name) const;
+};
+
+// The text of config/kappa.yaml as it was at build time.
+std::string_view DefaultConfigText();
+// The name errors in the built-in default use.
+inline constexpr std::string_view kDefaultConfigName = "<built-in>/kappa.yaml";
+
+// Parses and validates; `file_name` is used in error messages.
+Result<PipelineConfig> LoadConfigText(std::string_view text, std::string_view file_name);
+// Reads `path` and parses it; NotFound/IOError name the path.
+Result<PipelineConfig> LoadConfigFile(const std::string& path);
+// The built-in default.
+Result<PipelineConfig> LoadDefaultConfig();
+
+// Parses "1GiB", "512MiB", "4096" into bytes.
+Result<int64_t> ParseByteSize(std::string_view s);
+// Parses "10s", "200ms", "7d", "1.5h", "500" (ms) into milliseconds.
+Result<int64_t> ParseDurationMs(std::string_view s);
+// Parses an ISO-8601 UTC time "2026-01-01T00:00:00Z" (optional .mmm, or a +hh:mm offset)
+// or a number of milliseconds since the epoch.
+Result<int64_t> ParseTimestampMs(std::string_view s);
+
+}  // namespace kappa::stream

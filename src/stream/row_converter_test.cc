@@ -1,0 +1,153 @@
+#include "stream/row_converter.h"
+
+#include <gtest/gtest.h>
+
+namespace kappa::stream {
+namespace {
+
+using store::ColumnKind;
+using store::TypeKind;
+using store::Value;
+
+std::shared_ptr<const store::TableSchema> SeedTable() {
+  auto t = std::make_shared<store::TableSchema>();
+  t->keyspace = "spark_streams";
+  t->name = "created_users";
+  auto add = [&](const char* name, store::Type type, ColumnKind kind, int pos) {
+    store::ColumnSchema c;
+    c.name = name;
+    c.type = type;
+    c.kind = kind;
+    c.position = pos;
+    t->columns.push_back(c);
+  };
+  add("id", TypeKind::kUuid, ColumnKind::kPartitionKey, 0);
+  for (const char* n : {"first_name", "last_name", "gender", "address", "post_code", "email",
+                        "username", "dob", "registered_date", "phone", "picture"}) {
+    add(n, TypeKind::kText, ColumnKind::kRegular, -1);
+  }
+  EXPECT_TRUE(t->Finish().ok());
+  return t;
+}
+
+std::shared_ptr<const store::TableSchema> TypedTable() {
+  auto t = std::make_shared<store::TableSchema>();
+  t->keyspace = "ks";
+  t->name = "typed";
+  auto add = [&](const char* name, store::Type type, ColumnKind kind, int pos) {
+    store::ColumnSchema c;
+    c.name = name;
+    c.type = type;
+    c.kind = kind;
+    c.position = pos;
+    t->columns.push_back(c);
+  };
+  add("k", TypeKind::kInt, ColumnKind::kPartitionKey, 0);
+  add("big", TypeKind::kBigint, ColumnKind::kRegular, -1);
+  add("d", TypeKind::kDouble, ColumnKind::kRegular, -1);
+  add("b", TypeKind::kBoolean, ColumnKind::kRegular, -1);
+  add("ts", TypeKind::kTimestamp, ColumnKind::kRegular, -1);
+  add("txt", TypeKind::kText, ColumnKind::kRegular, -1);
+  add("small", TypeKind::kSmallint, ColumnKind::kRegular, -1);
+  EXPECT_TRUE(t->Finish().ok());
+  return t;
+}
+
+constexpr std::string_view kSeedRecord =
+    R"({"id":"0b6c1e5e-3f1a-4c1e-9f43-5d3c2a1b0e9f","first_name":"Zoë","last_name":"Durand",)"
+    R"("gender":"female","address":"4 Rue de la Paix, Lyon, Rhône, France","post_code":"69001",)"
+    R"("email":"zoe.durand@example.com","username":"bluebird42","dob":"1990-05-01T10:00:00.000Z",)"
+    R"("registered_date":"2015-03-02T08:00:00.000Z","phone":"04-12-34-56-78",)"
+    R"("picture":"https://randomuser.me/api/portraits/med/women/42.jpg","extra":{"a":[1,2]}})";
+
+TEST(RowConverter, SeedRecordBecomesARow) {
+  RowConverter c(SeedTable());
+  store::Row row;
+  Status st = c.Convert(kSeedRecord, &row);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_EQ(row.size(), 12u);
+  ASSERT_TRUE(row[0].is_set());
+  EXPECT_EQ(row[0].kind(), TypeKind::kUuid);
+  EXPECT_EQ(row[0].as_uuid().ToString(), "0b6c1e5e-3f1a-4c1e-9f43-5d3c2a1b0e9f");
+  EXPECT_EQ(row[1].as_bytes(), "Zoë");
+  EXPECT_EQ(row[4].as_bytes(), "4 Rue de la Paix, Lyon, Rhône, France");
+  EXPECT_EQ(row[11].as_bytes(), "https://randomuser.me/api/portraits/med/women/42.jpg");
+}
+
+TEST(RowConverter, MissingColumnsAreUnsetAndNullIsNull) {
+  RowConverter c(SeedTable());
+  store::Row row;
+  ASSERT_TRUE(c.Convert(R"({"id":"0b6c1e5e-3f1a-4c1e-9f43-5d3c2a1b0e9f","phone":null})", &row).ok());
+  EXPECT_TRUE(row[1].is_unset());
+  EXPECT_TRUE(row[10].is_null());
+}
+
+TEST(RowConverter, PerRecordErrorsNameTheField) {
+  RowConverter c(SeedTable());
+  store::Row row;
+  struct Case {
+    std::string_view json;
+    std::string_view error;
+  } cases[] = {
+      {"not json at all", "not JSON"},
+      {"[1,2,3]", "not a JSON object"},
+      {"\"a string\"", "not a JSON object"},
+      {R"({"first_name":"x"})", "field 'id': missing (it is part of the primary key)"},
+      {R"({"id":null})", "field 'id': null (it is part of the primary key)"},
+      {R"({"id":"not-a-uuid"})", "field 'id':"},
+      {R"({"id":42})", "field 'id': a number (42) cannot be stored in a uuid column"},
+      {R"({"id":true})", "field 'id': a boolean cannot be stored in a uuid column"},
+      {R"({"id":{"a":1}})", "field 'id': a JSON object cannot be stored in a uuid column"},
+      {R"({"id":"0b6c1e5e-3f1a-4c1e-9f43-5d3c2a1b0e9f","first_name":"unterminated)", "JSON"},
+      {"", "not JSON"},
+  };
+  for (const auto& k : cases) {
+    Status st = c.Convert(k.json, &row);
+    ASSERT_FALSE(st.ok()) << k.json;
+    EXPECT_TRUE(st.IsInvalidArgument()) << k.json;
+    EXPECT_NE(st.message().find(k.error), std::string::npos)
+        << k.json << " -> " << st.message() << " (wanted " << k.error << ")";
+  }
+  // The converter is reusable after errors.
+  EXPECT_TRUE(c.Convert(kSeedRecord, &row).ok());
+}
+
+TEST(RowConverter, TypeConversions) {
+  RowConverter c(TypedTable());
+  store::Row row;
+  Status st = c.Convert(
+      R"({"k":"7","big":9007199254740993,"d":2.5,"b":true,"ts":"2026-01-01T00:00:00Z","txt":3.25,"small":-5})",
+      &row);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(row[0].as_int(), 7);
+  EXPECT_EQ(row[1].as_int(), 9007199254740993);  // no precision loss through double
+  EXPECT_EQ(row[2].as_double(), 2.5);
+  EXPECT_TRUE(row[3].as_bool());
+  EXPECT_EQ(row[4].as_int(), 1767225600000);
+  EXPECT_EQ(row[5].as_bytes(), "3.25");
+  EXPECT_EQ(row[6].as_int(), -5);
+
+  ASSERT_TRUE(c.Convert(R"({"k":1,"ts":1767225600000,"txt":{"x":[1, 2]},"b":false})", &row).ok());
+  EXPECT_EQ(row[4].as_int(), 1767225600000);
+  EXPECT_EQ(row[5].as_bytes(), R"({"x":[1, 2]})");
+  EXPECT_FALSE(row[3].as_bool());
+
+  ASSERT_TRUE(c.Convert(R"({"k":1,"txt":true})", &row).ok());
+  EXPECT_EQ(row[5].as_bytes(), "true");
+
+  st = c.Convert(R"({"k":1,"small":100000})", &row);
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("field 'small'"), std::string::npos) << st.message();
+  st = c.Convert(R"({"k":1,"b":1})", &row);
+  EXPECT_NE(st.message().find("field 'b': a number (1) cannot be stored in a boolean column"),
+            std::string::npos) << st.message();
+  st = c.Convert(R"({"k":1,"d":"abc"})", &row);
+  EXPECT_NE(st.message().find("field 'd'"), std::string::npos) << st.message();
+  st = c.Convert(R"({"k":1,"ts":"yesterday"})", &row);
+  EXPECT_NE(st.message().find("field 'ts'"), std::string::npos) << st.message();
+  st = c.Convert(R"({"k":1.5})", &row);
+  EXPECT_NE(st.message().find("field 'k'"), std::string::npos) << st.message();
+}
+
+}  // namespace
+}  // namespace kappa::stream

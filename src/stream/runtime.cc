@@ -1,0 +1,81 @@
+// Runtime: the one owner of a data directory's lock, Log and Store in a process.
+#include <fmt/format.h>
+
+#include "common/data_dir_lock.h"
+#include "common/env.h"
+#include "common/logging.h"
+#include "log/log.h"
+#include "store/store.h"
+#include "stream/stream.h"
+
+namespace kappa::stream {
+namespace {
+
+log::FlushPolicy ToLogFlush(LogFlush f) {
+  switch (f) {
+    case LogFlush::kEveryAppend: return log::FlushPolicy::kEveryAppend;
+    case LogFlush::kInterval: return log::FlushPolicy::kInterval;
+    case LogFlush::kOs: return log::FlushPolicy::kOs;
+  }
+  return log::FlushPolicy::kInterval;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
+  std::unique_ptr<Runtime> rt(new Runtime());
+  rt->options_ = options;
+  using Mode = RuntimeOptions::Mode;
+  if (options.mode != Mode::kReadOnly) {
+    auto lock = DataDirLock::Acquire(options.data_dir, options.owner);
+    if (lock.ok()) {
+      rt->lock_ = std::move(lock).value();
+    } else if (options.mode == Mode::kOwnerOrReadOnly && lock.status().IsUnavailable()) {
+      rt->read_only_ = true;
+      rt->owner_ = DataDirLock::Owner(options.data_dir);
+    } else {
+      return lock.status();
+    }
+  } else {
+    rt->read_only_ = true;
+    rt->owner_ = DataDirLock::Owner(options.data_dir);
+  }
+  if (rt->read_only_ && !Env::Default()->FileExists(options.data_dir)) {
+    return Status::NotFound(fmt::format("data directory {} does not exist", options.data_dir));
+  }
+
+  log::LogOptions lo;
+  lo.dir = JoinPath(options.data_dir, "log");
+  lo.flush = ToLogFlush(options.durability.log_flush);
+  lo.flush_interval_ms = options.durability.log_flush_interval_ms;
+  lo.retention_bytes = options.retention.bytes_per_partition > 0
+                           ? options.retention.bytes_per_partition : -1;
+  lo.retention_ms = options.retention.age_ms > 0 ? options.retention.age_ms : -1;
+  // Segments small enough that retention by size can delete something well before the
+  // per-partition bound is reached twice over.
+  if (lo.retention_bytes > 0) lo.segment_bytes = std::min<int64_t>(lo.segment_bytes, std::max<int64_t>(lo.retention_bytes / 4, 1 << 20));
+  lo.read_only = rt->read_only_;
+  auto log = log::Log::Open(lo);
+  if (!log.ok()) return log.status().WithContext("opening the log in " + lo.dir);
+  rt->log_ = std::move(log).value();
+
+  store::StoreOptions so;
+  so.data_dir = options.data_dir;
+  so.read_only = rt->read_only_;
+  auto st = store::Store::Open(so);
+  if (!st.ok()) return st.status().WithContext("opening the store in " + options.data_dir);
+  rt->store_ = std::move(st).value();
+  return rt;
+}
+
+Runtime::~Runtime() {
+  if (log_) {
+    Status s = log_->Close();
+    if (!s.ok()) KLOG_WARN("closing the log: {}", s.ToString());
+  }
+  store_.reset();
+  log_.reset();
+  lock_.reset();
+}
+
+}  // namespace kappa::stream
