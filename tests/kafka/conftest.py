@@ -2,13 +2,17 @@
 import os
 import signal
 import subprocess
-import sys
-import time
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(__file__)))
-from conftest import KAPPA, free_port, wait_for_port  # noqa: E402
+import importlib.util
+
+# The shared helpers of tests/conftest.py, loaded by path (both files are named conftest).
+_spec = importlib.util.spec_from_file_location(
+    "kappa_root_conftest", os.path.join(os.path.dirname(os.path.dirname(__file__)), "conftest.py"))
+_root = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_root)
+KAPPA, free_port, wait_for_port = _root.KAPPA, _root.free_port, _root.wait_for_port
 
 
 class Broker:
@@ -76,10 +80,3 @@ def broker_factory(tmp_path):
         b.stop()
 
 
-def wait_until(pred, timeout=30.0, what="condition"):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if pred():
-            return
-        time.sleep(0.05)
-    raise TimeoutError(f"timed out waiting for {what}")
