@@ -41,6 +41,9 @@ static void HandleCreatePartitions(RequestContext& ctx, Reader& in, Responder re
       e = ErrorCode::kInvalidPartitions;
       msg = "topic " + name + " has " + std::to_string(desc->partitions.size()) +
             " partitions; the new count must be larger";
+    } else if (count > kMaxPartitionsPerTopic) {
+      e = ErrorCode::kInvalidPartitions;
+      msg = "at most " + std::to_string(kMaxPartitionsPerTopic) + " partitions per topic";
     } else if (!validate_only) {
       Status s = b.log().AddPartitions(name, count);
       if (!s.ok()) {

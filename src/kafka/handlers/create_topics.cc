@@ -65,6 +65,9 @@ static void HandleCreateTopics(RequestContext& ctx, Reader& in, Responder respon
     } else if (partitions < 1) {
       e = ErrorCode::kInvalidPartitions;
       msg = "number of partitions must be at least 1";
+    } else if (partitions > kMaxPartitionsPerTopic) {
+      e = ErrorCode::kInvalidPartitions;
+      msg = "at most " + std::to_string(kMaxPartitionsPerTopic) + " partitions per topic";
     } else if (r.replication != -1 && r.replication != 1) {
       e = ErrorCode::kInvalidReplicationFactor;
       msg = "kappa is a single broker: replication factor must be 1";

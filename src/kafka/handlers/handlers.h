@@ -29,6 +29,10 @@ extern const ApiSpec kDescribeConfigsApi;  // 32  describe_configs.cc
 extern const ApiSpec kCreatePartitionsApi; // 37  create_partitions.cc
 extern const ApiSpec kDeleteGroupsApi;     // 42  delete_groups.cc
 
+// Most partitions one topic may have through CreateTopics/CreatePartitions: each is a
+// directory with open files, so a hostile count must not exhaust the machine.
+inline constexpr int32_t kMaxPartitionsPerTopic = 10000;
+
 // The ApiVersions response body for `version` (0..3) with `error` (the server answers an
 // unsupported ApiVersions version with a v0 body and UNSUPPORTED_VERSION, as Kafka does).
 std::string EncodeApiVersionsResponse(int16_t version, ErrorCode error);

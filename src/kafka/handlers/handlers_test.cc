@@ -419,7 +419,9 @@ TEST_F(HandlersTest, ListOffsetsEarliestLatestByTime) {
   for (int16_t v = 0; v <= 5; ++v) {
     EXPECT_EQ(query(v, -2), 0);
     EXPECT_EQ(query(v, -1), 2);
-    if (v >= 1) EXPECT_EQ(query(v, 1500), 1);
+    if (v >= 1) {
+      EXPECT_EQ(query(v, 1500), 1);
+    }
   }
 }
 
@@ -597,7 +599,7 @@ TEST_F(HandlersTest, GroupJoinSyncCommitFetchDescribeDelete) {
 TEST_F(HandlersTest, MalformedBodiesCloseTheConnection) {
   // Every handler, every version, fed truncations of a junk body: each must either answer
   // or ask to close, and never crash (the fuzzers go further).
-  std::string junk("\x00\x00\x00\x01\x00\x03abc\x7f\xff\xff\xff\x00\x00", 16);
+  std::string junk("\x00\x00\x00\x01\x00\x03" "abc\x7f\xff\xff\xff\x00\x00", 16);
   for (const ApiSpec* api : AllApis()) {
     for (int16_t v = api->min_version; v <= api->max_version; ++v) {
       for (size_t n = 0; n <= junk.size(); ++n) {
