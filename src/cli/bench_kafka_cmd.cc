@@ -179,7 +179,11 @@ double ConsumeRun(const std::string& bootstrap, const std::string& topic, int64_
   rd_kafka_queue_destroy(q);
   rd_kafka_consumer_close(rk);
   rd_kafka_destroy(rk);
-  if (got < n) Fail("consume: only " + std::to_string(got) + " of " + std::to_string(n));
+  if (got < n) {
+    std::fprintf(stderr, "consume from %s: only %lld of %lld records within 120 s\n",
+                 bootstrap.c_str(), (long long)got, (long long)n);
+    return -1;
+  }
   return double(n) / Seconds(t0, t1);
 }
 
@@ -217,7 +221,7 @@ void RunTarget(const BenchArgs& a, const std::string& name, const std::string& b
     double p = ProduceRun(bootstrap, topic, a.records, size);
     Report(a, name, "produce acks=all", size, p);
     double c = ConsumeRun(bootstrap, topic, a.records);
-    Report(a, name, "consume", size, c);
+    if (c > 0) Report(a, name, "consume", size, c);
   }
   auto [p50, p99] = LatencyRun(bootstrap, "bench-latency", a.latency_rate, a.latency_seconds);
   Report(a, name, "latency p50 ms", 100, a.latency_rate, p50, "p50_ms");
