@@ -46,3 +46,13 @@ def test_balanced_consumer_group(broker):
     out = kcat(broker, "-G", "kcat-group", "-o", "beginning", "-e", "-q", "grouped",
                timeout=120).stdout
     assert sorted(out.split("\n")[:-1]) == sorted(f"m{i}" for i in range(1000))
+
+
+def test_no_auto_create_topics(broker_factory):
+    b = broker_factory(extra=["--no-auto-create-topics"]).start()
+    p = subprocess.run(["kcat", "-b", b.bootstrap, "-L", "-t", "absent"], capture_output=True,
+                       text=True, timeout=60)
+    assert "Unknown topic" in p.stdout + p.stderr or "unknown" in (p.stdout + p.stderr).lower()
+    out = subprocess.run(["kcat", "-b", b.bootstrap, "-L"], capture_output=True, text=True,
+                         timeout=60).stdout
+    assert "0 topics" in out
