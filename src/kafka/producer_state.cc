@@ -57,6 +57,14 @@ ProducerStateTable::Check ProducerStateTable::CheckBatch(const std::string& topi
   return c;
 }
 
+bool ProducerStateTable::MarkLoaded(const std::string& topic, int32_t partition) {
+  std::lock_guard<std::mutex> lock(mu_);
+  bool& loaded = loaded_[{topic, partition}];
+  if (loaded) return false;
+  loaded = true;
+  return true;
+}
+
 void ProducerStateTable::Appended(const std::string& topic, int32_t partition,
                                   int64_t producer_id, int16_t epoch, int32_t base_sequence,
                                   int32_t record_count, Offset base_offset) {

@@ -1,9 +1,11 @@
 // ProducerStateTable: idempotent-producer bookkeeping (KIP-98), per (producer id, topic,
 // partition): the producer epoch, the last sequence appended, and the offsets of the last
 // five batches so that a retried batch is acknowledged with its original offsets instead of
-// being appended twice. Kept in memory: after a broker restart an unknown producer's first
-// batch is accepted at whatever sequence it carries (as Kafka does once producer state has
-// expired), and tracking resumes from there. Thread-safe.
+// being appended twice. Kept in memory and rebuilt per partition on first use after a
+// restart from the batch headers of the partition's tail (MarkLoaded/Appended), so a retry
+// that races a broker restart is still recognised. A producer not found there is accepted at
+// whatever sequence it carries (as Kafka does once producer state has expired), and
+// tracking resumes from there. Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +36,9 @@ class ProducerStateTable {
   // starting at `base_sequence`.
   Check CheckBatch(const std::string& topic, int32_t partition, int64_t producer_id,
                    int16_t epoch, int32_t base_sequence, int32_t record_count);
+  // True the first time it is called for (topic, partition): the caller then replays the
+  // partition's recent batch headers through Appended() before checking a batch.
+  bool MarkLoaded(const std::string& topic, int32_t partition);
   // Records a successful append of a batch that CheckBatch allowed.
   void Appended(const std::string& topic, int32_t partition, int64_t producer_id, int16_t epoch,
                 int32_t base_sequence, int32_t record_count, Offset base_offset);
@@ -60,6 +65,7 @@ class ProducerStateTable {
   std::mutex mu_;
   int64_t next_id_;           // GUARDED_BY(mu_)
   std::map<Key, Entry> map_;  // GUARDED_BY(mu_)
+  std::map<std::pair<std::string, int32_t>, bool> loaded_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace kappa::kafka

@@ -613,3 +613,25 @@ TEST_F(HandlersTest, MalformedBodiesCloseTheConnection) {
 
 }  // namespace
 }  // namespace kappa::kafka
+
+namespace kappa::kafka {
+namespace {
+
+TEST_F(HandlersTest, IdempotentStateSurvivesBrokerRestart) {
+  auto first = Produce(7, "re", Batch({"a", "b"}, 77, 0));
+  ASSERT_EQ(first.error, 0);
+  ASSERT_EQ(Produce(7, "re", Batch({"c"}, 77, 2)).error, 0);
+  // A new Broker over the same log: state is rebuilt from the partition's batch headers.
+  BrokerConfig c;
+  broker_ = std::make_unique<Broker>(log_.get(), c, &clock_);
+  auto retry = Produce(7, "re", Batch({"a", "b"}, 77, 0));
+  EXPECT_EQ(retry.error, 0);
+  EXPECT_EQ(retry.base_offset, first.base_offset);
+  EXPECT_EQ(Produce(7, "re", Batch({"d"}, 77, 9)).error,
+            Code(ErrorCode::kOutOfOrderSequenceNumber));
+  EXPECT_EQ(Produce(7, "re", Batch({"d"}, 77, 3)).base_offset, 3);
+  EXPECT_EQ((*log_->GetPartition("re", PartitionId(0)))->EndOffset(), Offset(4));
+}
+
+}  // namespace
+}  // namespace kappa::kafka

@@ -10,6 +10,8 @@
 // (legacy_message_set.h). Idempotent producers (producer_id >= 0) go through
 // ProducerStateTable: a retried batch is acknowledged with its original offset, a gap in
 // sequences is OUT_OF_ORDER_SEQUENCE_NUMBER. acks=0 gets no response.
+#include <algorithm>
+
 #include "common/logging.h"
 #include "kafka/handlers/handlers.h"
 #include "kafka/legacy_message_set.h"
@@ -53,6 +55,24 @@ ErrorCode ValidateRecordSet(std::string_view records, std::vector<std::string_vi
   return ErrorCode::kNone;
 }
 
+// Offsets of partition tail replayed to rebuild idempotent-producer state after a restart.
+constexpr int64_t kProducerStateReplayOffsets = 200'000;
+
+void LoadProducerState(Broker& b, const std::string& topic, int32_t index, log::Partition* p) {
+  if (!b.producers().MarkLoaded(topic, index)) return;
+  Offset from(std::max(p->StartOffset().value(), p->EndOffset().value() - kProducerStateReplayOffsets));
+  Status s = p->ForEachBatch(from, [&](const log::BatchInfo& bi) {
+    if (bi.producer_id >= 0 && bi.base_sequence >= 0 && !bi.is_control) {
+      b.producers().Appended(topic, index, bi.producer_id, bi.producer_epoch, bi.base_sequence,
+                             bi.record_count, bi.base_offset);
+    }
+    return true;
+  });
+  if (!s.ok()) {
+    KLOG_WARN("produce {}-{}: producer state replay stopped: {}", topic, index, s.ToString());
+  }
+}
+
 PartitionResult ProducePartition(Broker& b, const std::string& topic, int32_t index,
                                  std::optional<std::string_view> records) {
   PartitionResult r;
@@ -84,6 +104,7 @@ PartitionResult ProducePartition(Broker& b, const std::string& topic, int32_t in
   if (r.error != ErrorCode::kNone) return r;
 
   log::Partition* p = *part;
+  LoadProducerState(b, topic, index, p);
   for (size_t i = 0; i < batches.size(); ++i) {
     auto h = log::ParseBatchHeader(batches[i]);
     bool idempotent = h->producer_id >= 0;
