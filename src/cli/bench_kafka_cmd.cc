@@ -1,9 +1,325 @@
+// `kappa bench kafka`: librdkafka producer and consumer against an in-process kappa broker
+// over loopback (durable log in a temp dir), and in the same run the same workload against
+// librdkafka's in-memory mock cluster and Redis Streams (redis-benchmark XADD) as peers.
+// Results: docs/benchmarks.md ("Kafka protocol").
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+#include <thread>
+#include <vector>
+
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "kafka/kafka.h"
+#include "log/log.h"
 
 namespace kappa::cli {
 
-// Not implemented yet: issue 4 (kafka).
-void RegisterBenchKafkaCommand(CLI::App& app, const Groups& g) {}
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct BenchArgs {
+  int64_t records = 2'000'000;
+  std::vector<int> sizes = {100, 1024};
+  bool peers = true;
+  bool json = false;
+  int latency_rate = 10'000;
+  int latency_seconds = 3;
+};
+
+double Seconds(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+void Report(const BenchArgs& a, const std::string& target, const std::string& kase, int size,
+            double records_per_s, double extra = -1, const char* extra_name = nullptr) {
+  if (a.json) {
+    std::printf("{\"target\":\"%s\",\"case\":\"%s\",\"record_bytes\":%d,\"records_per_s\":%.0f,"
+                "\"mb_per_s\":%.1f", target.c_str(), kase.c_str(), size, records_per_s,
+                records_per_s * size / 1e6);
+    if (extra_name) std::printf(",\"%s\":%.3f", extra_name, extra);
+    std::printf("}\n");
+  } else {
+    std::printf("%-8s %-18s %5d B  %12.0f rec/s  %8.1f MB/s", target.c_str(), kase.c_str(), size,
+                records_per_s, records_per_s * size / 1e6);
+    if (extra_name) std::printf("  %s %.3f", extra_name, extra);
+    std::printf("\n");
+  }
+  std::fflush(stdout);
+}
+
+rd_kafka_conf_t* BaseConf(const std::string& bootstrap) {
+  rd_kafka_conf_t* c = rd_kafka_conf_new();
+  char err[256];
+  rd_kafka_conf_set(c, "bootstrap.servers", bootstrap.c_str(), err, sizeof(err));
+  rd_kafka_conf_set(c, "log_level", "3", err, sizeof(err));
+  rd_kafka_conf_set(c, "socket.nagle.disable", "true", err, sizeof(err));
+  return c;
+}
+
+void Set(rd_kafka_conf_t* c, const char* k, const char* v) {
+  char err[256];
+  if (rd_kafka_conf_set(c, k, v, err, sizeof(err)) != RD_KAFKA_CONF_OK) {
+    Fail(std::string("librdkafka config ") + k + ": " + err);
+  }
+}
+
+struct DeliveryStats {
+  std::atomic<int64_t> ok{0}, failed{0};
+  std::vector<double>* latencies_ms = nullptr;  // per-message latency (latency case only)
+};
+
+void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
+  auto* s = static_cast<DeliveryStats*>(opaque);
+  if (m->err) {
+    s->failed++;
+  } else {
+    s->ok++;
+  }
+  if (s->latencies_ms && m->_private) {
+    auto sent = reinterpret_cast<intptr_t>(m->_private);
+    auto now = std::chrono::duration_cast<std::chrono::microseconds>(
+                   Clock::now().time_since_epoch()).count();
+    s->latencies_ms->push_back((now - sent) / 1000.0);
+  }
+}
+
+rd_kafka_t* NewProducer(const std::string& bootstrap, DeliveryStats* stats, bool low_latency) {
+  rd_kafka_conf_t* c = BaseConf(bootstrap);
+  Set(c, "acks", "all");
+  Set(c, "linger.ms", low_latency ? "0" : "5");
+  Set(c, "batch.size", "1000000");
+  Set(c, "batch.num.messages", "100000");
+  Set(c, "queue.buffering.max.messages", "2000000");
+  Set(c, "queue.buffering.max.kbytes", "2097151");
+  rd_kafka_conf_set_dr_msg_cb(c, OnDelivery);
+  rd_kafka_conf_set_opaque(c, stats);
+  char err[512];
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, c, err, sizeof(err));
+  if (!rk) Fail(std::string("producer: ") + err);
+  return rk;
+}
+
+// Produces n records of `size` bytes to topic partition 0; returns records/s (acked).
+double ProduceRun(const std::string& bootstrap, const std::string& topic, int64_t n, int size) {
+  DeliveryStats stats;
+  rd_kafka_t* rk = NewProducer(bootstrap, &stats, false);
+  std::string payload(size_t(size), 'x');
+  auto t0 = Clock::now();
+  for (int64_t i = 0; i < n; ++i) {
+    for (;;) {
+      rd_kafka_resp_err_t e = rd_kafka_producev(
+          rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(0),
+          RD_KAFKA_V_VALUE(payload.data(), payload.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+          RD_KAFKA_V_END);
+      if (e == RD_KAFKA_RESP_ERR_NO_ERROR) break;
+      if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) Fail(std::string("produce: ") + rd_kafka_err2str(e));
+      rd_kafka_poll(rk, 1);
+    }
+    if ((i & 0xffff) == 0) {
+      rd_kafka_poll(rk, 0);
+      std::fprintf(stderr, "\r  produce %s: %lld/%lld", topic.c_str(), (long long)i,
+                   (long long)n);
+    }
+  }
+  rd_kafka_flush(rk, 120'000);
+  auto t1 = Clock::now();
+  std::fprintf(stderr, "\r%60s\r", "");
+  rd_kafka_destroy(rk);
+  if (stats.failed > 0 || stats.ok != n) {
+    Fail("produce: " + std::to_string(stats.failed.load()) + " deliveries failed");
+  }
+  return double(n) / Seconds(t0, t1);
+}
+
+// Consumes n records from partition 0 of topic from the beginning; returns records/s.
+double ConsumeRun(const std::string& bootstrap, const std::string& topic, int64_t n) {
+  rd_kafka_conf_t* c = BaseConf(bootstrap);
+  Set(c, "group.id", "kappa-bench");
+  Set(c, "enable.auto.commit", "false");
+  Set(c, "fetch.max.bytes", "52428800");
+  Set(c, "max.partition.fetch.bytes", "52428800");
+  Set(c, "queued.max.messages.kbytes", "1048576");
+  Set(c, "fetch.wait.max.ms", "100");
+  char err[512];
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, c, err, sizeof(err));
+  if (!rk) Fail(std::string("consumer: ") + err);
+  rd_kafka_poll_set_consumer(rk);
+  rd_kafka_topic_partition_list_t* parts = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(parts, topic.c_str(), 0)->offset = RD_KAFKA_OFFSET_BEGINNING;
+  rd_kafka_assign(rk, parts);
+  rd_kafka_topic_partition_list_destroy(parts);
+  rd_kafka_queue_t* q = rd_kafka_queue_get_consumer(rk);
+  std::vector<rd_kafka_message_t*> batch(10000);
+  int64_t got = 0;
+  Clock::time_point t0{};
+  auto deadline = Clock::now() + std::chrono::seconds(120);
+  while (got < n && Clock::now() < deadline) {
+    ssize_t k = rd_kafka_consume_batch_queue(q, 1000, batch.data(), batch.size());
+    for (ssize_t i = 0; i < k; ++i) {
+      if (!batch[i]->err) {
+        if (got == 0) t0 = Clock::now();  // clock starts at the first record
+        ++got;
+      }
+      rd_kafka_message_destroy(batch[i]);
+    }
+  }
+  auto t1 = Clock::now();
+  rd_kafka_queue_destroy(q);
+  rd_kafka_consumer_close(rk);
+  rd_kafka_destroy(rk);
+  if (got < n) {
+    std::fprintf(stderr, "consume from %s: only %lld of %lld records within 120 s\n",
+                 bootstrap.c_str(), (long long)got, (long long)n);
+    return -1;
+  }
+  return double(n) / Seconds(t0, t1);
+}
+
+// Produces at `rate` rec/s for `seconds` with linger 0; returns {p50, p99} ack latency ms.
+std::pair<double, double> LatencyRun(const std::string& bootstrap, const std::string& topic,
+                                     int rate, int seconds) {
+  std::vector<double> lat;
+  lat.reserve(size_t(rate) * seconds);
+  DeliveryStats stats;
+  stats.latencies_ms = &lat;
+  rd_kafka_t* rk = NewProducer(bootstrap, &stats, true);
+  std::string payload(100, 'x');
+  int64_t total = int64_t(rate) * seconds;
+  auto start = Clock::now();
+  for (int64_t i = 0; i < total; ++i) {
+    auto due = start + std::chrono::nanoseconds(int64_t(1e9 * double(i) / rate));
+    while (Clock::now() < due) rd_kafka_poll(rk, 0);
+    intptr_t sent = std::chrono::duration_cast<std::chrono::microseconds>(
+                        Clock::now().time_since_epoch()).count();
+    rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(0),
+                      RD_KAFKA_V_VALUE(payload.data(), payload.size()),
+                      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                      RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(sent)), RD_KAFKA_V_END);
+  }
+  rd_kafka_flush(rk, 60'000);
+  rd_kafka_destroy(rk);
+  if (lat.empty()) return {0, 0};
+  std::sort(lat.begin(), lat.end());
+  return {lat[lat.size() / 2], lat[std::min(lat.size() - 1, lat.size() * 99 / 100)]};
+}
+
+void RunTarget(const BenchArgs& a, const std::string& name, const std::string& bootstrap) {
+  for (int size : a.sizes) {
+    std::string topic = "bench-" + std::to_string(size);
+    double p = ProduceRun(bootstrap, topic, a.records, size);
+    Report(a, name, "produce acks=all", size, p);
+    double c = ConsumeRun(bootstrap, topic, a.records);
+    if (c > 0) Report(a, name, "consume", size, c);
+  }
+  auto [p50, p99] = LatencyRun(bootstrap, "bench-latency", a.latency_rate, a.latency_seconds);
+  Report(a, name, "latency p50 ms", 100, a.latency_rate, p50, "p50_ms");
+  Report(a, name, "latency p99 ms", 100, a.latency_rate, p99, "p99_ms");
+}
+
+void RunRedis(const BenchArgs& a, const std::string& tmp) {
+  for (int size : a.sizes) {
+    int port = 20000 + int(::getpid() % 20000) + size % 7;  // unlikely to be taken
+    std::string dir = tmp + "/redis";
+    std::filesystem::create_directories(dir);
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      ::execlp("redis-server", "redis-server", "--port", std::to_string(port).c_str(), "--dir",
+               dir.c_str(), "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
+               "--loglevel", "warning", (char*)nullptr);
+      _exit(127);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    std::string value(size_t(size), 'x');
+    std::string cmd = "redis-benchmark -p " + std::to_string(port) + " -P 64 -n " +
+                      std::to_string(std::min<int64_t>(a.records, 1'000'000)) +
+                      " -q XADD s '*' f " + value + " 2>/dev/null";
+    FILE* f = ::popen(cmd.c_str(), "r");
+    std::string out;
+    char buf[4096];
+    while (f && std::fgets(buf, sizeof(buf), f)) out += buf;
+    if (f) ::pclose(f);
+    ::kill(pid, SIGTERM);
+    ::waitpid(pid, nullptr, 0);
+    // "XADD s * f xxx: 812345.67 requests per second, p50=..."
+    double rps = 0;
+    if (size_t at = out.rfind(": "); at != std::string::npos) rps = std::atof(out.c_str() + at + 2);
+    if (rps <= 0) {
+      std::fprintf(stderr, "redis-benchmark gave no figure (is redis-server installed?)\n");
+      return;
+    }
+    Report(a, "redis", "XADD -P 64", size, rps);
+  }
+}
+
+void RunBench(const BenchArgs& a) {
+  auto tmp = std::filesystem::temp_directory_path() /
+             ("kappa-bench-kafka-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(tmp);
+  std::filesystem::create_directories(tmp);
+  {
+    log::LogOptions lo;
+    lo.dir = (tmp / "log").string();
+    auto log = log::Log::Open(lo);
+    if (!log.ok()) Fail(log.status());
+    kafka::KafkaServerOptions so;
+    so.listen_port = 0;
+    auto server = kafka::KafkaServer::Start(log->get(), so);
+    if (!server.ok()) Fail(server.status());
+    std::string bootstrap = "127.0.0.1:" + std::to_string((*server)->port());
+    std::fprintf(stderr, "kappa broker (durable log, flush=interval) at %s\n", bootstrap.c_str());
+    RunTarget(a, "kappa", bootstrap);
+    (*server)->Stop();
+    (void)(*log)->Close();
+  }
+  if (a.peers) {
+    char err[512];
+    rd_kafka_conf_t* c = rd_kafka_conf_new();
+    rd_kafka_t* holder = rd_kafka_new(RD_KAFKA_PRODUCER, c, err, sizeof(err));
+    rd_kafka_mock_cluster_t* mc = rd_kafka_mock_cluster_new(holder, 1);
+    std::string bootstrap = rd_kafka_mock_cluster_bootstraps(mc);
+    for (int size : a.sizes) {
+      rd_kafka_mock_topic_create(mc, ("bench-" + std::to_string(size)).c_str(), 1, 1);
+    }
+    rd_kafka_mock_topic_create(mc, "bench-latency", 1, 1);
+    std::fprintf(stderr, "librdkafka mock cluster (in memory) at %s\n", bootstrap.c_str());
+    RunTarget(a, "mock", bootstrap);
+    rd_kafka_mock_cluster_destroy(mc);
+    rd_kafka_destroy(holder);
+    RunRedis(a, tmp.string());
+  }
+  std::filesystem::remove_all(tmp);
+}
+
+}  // namespace
+
+void RegisterBenchKafkaCommand(CLI::App& app, const Groups& g) {
+  auto args = std::make_shared<BenchArgs>();
+  CLI::App* cmd = g.bench->add_subcommand(
+      "kafka",
+      "librdkafka producer (acks=all) and consumer against an in-process kappa broker over\n"
+      "loopback, then the same against librdkafka's mock cluster and Redis Streams XADD.");
+  cmd->add_option("--records", args->records, "Records per produce/consume case")
+      ->capture_default_str();
+  cmd->add_option("--sizes", args->sizes, "Record value sizes in bytes")->capture_default_str();
+  cmd->add_option("--latency-rate", args->latency_rate, "Records/s for the latency case")
+      ->capture_default_str();
+  cmd->add_option("--latency-seconds", args->latency_seconds, "Duration of the latency case")
+      ->capture_default_str();
+  cmd->add_flag("!--no-peers", args->peers, "Skip the mock cluster and Redis peers");
+  cmd->add_flag("--json", args->json, "One JSON object per result line");
+  cmd->callback([args] { RunBench(*args); });
+}
 
 }  // namespace kappa::cli

@@ -1,9 +1,108 @@
+// `kappa broker`: serves the data directory's log over the Kafka protocol until SIGINT or
+// SIGTERM. Owns the data directory (DataDirLock) while it runs.
+#include <signal.h>
+
+#include <cstdio>
+#include <iostream>
+
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "common/data_dir_lock.h"
+#include "common/logging.h"
+#include "kafka/kafka.h"
+#include "log/log.h"
 
 namespace kappa::cli {
 
-// Not implemented yet: issue 4 (kafka).
-void RegisterBrokerCommand(CLI::App& app, const Groups& g) {}
+namespace {
+
+struct BrokerArgs {
+  std::string data_dir;
+  std::string listen = "127.0.0.1:9092";
+  std::string advertised;
+  bool no_auto_create = false;
+  int32_t partitions = 1;
+  int threads = 1;
+  size_t max_request_bytes = 100u << 20;
+  std::string flush = "interval";
+};
+
+void RunBroker(const BrokerArgs& a) {
+  auto listen = kafka::ParseHostPort(a.listen);
+  if (!listen.ok()) Fail(listen.status().WithContext("--listen"));
+  kafka::KafkaServerOptions opts;
+  opts.listen_host = listen->first;
+  opts.listen_port = listen->second;
+  if (!a.advertised.empty()) {
+    auto adv = kafka::ParseHostPort(a.advertised);
+    if (!adv.ok()) Fail(adv.status().WithContext("--advertised"));
+    opts.advertised_host = adv->first;
+    opts.advertised_port = adv->second;
+  }
+  opts.auto_create_topics = !a.no_auto_create;
+  opts.default_partitions = a.partitions;
+  opts.threads = a.threads;
+  opts.max_request_bytes = a.max_request_bytes;
+
+  auto lock = DataDirLock::Acquire(a.data_dir, "kappa broker");
+  if (!lock.ok()) Fail(lock.status());
+  log::LogOptions lo;
+  lo.dir = a.data_dir + "/log";
+  auto policy = log::ParseFlushPolicy(a.flush);
+  if (!policy) Fail("--flush must be every-append, interval or os");
+  lo.flush = *policy;
+  auto log = log::Log::Open(lo);
+  if (!log.ok()) Fail(log.status());
+
+  // Block the stop signals in every thread; this one waits for them below.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+
+  auto server = kafka::KafkaServer::Start(log->get(), opts);
+  if (!server.ok()) Fail(server.status());
+  // One line on stdout so scripts (and tests using port 0) learn the address.
+  std::printf("kappa broker listening on %s:%u (data dir %s)\n", opts.listen_host.c_str(),
+              unsigned((*server)->port()), a.data_dir.c_str());
+  std::fflush(stdout);
+  int sig = 0;
+  sigwait(&set, &sig);
+  KLOG_INFO("kappa broker: signal {}, shutting down", sig);
+  (*server)->Stop();
+  server->reset();
+  Status s = (*log)->Close();
+  if (!s.ok()) Fail(s);
+}
+
+}  // namespace
+
+void RegisterBrokerCommand(CLI::App& app, const Groups& g) {
+  auto args = std::make_shared<BrokerArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "broker",
+      "Serve the data directory's log over the Kafka protocol (kcat, librdkafka, KafkaJS, ...)\n"
+      "until Ctrl-C. Prints 'kappa broker listening on HOST:PORT' once ready.");
+  AddDataDirOption(cmd, &args->data_dir);
+  cmd->add_option("--listen", args->listen, "host:port to listen on (port 0: any free port)")
+      ->capture_default_str();
+  cmd->add_option("--advertised", args->advertised,
+                  "host:port clients are told to connect to (default: the listen address)");
+  cmd->add_flag("--no-auto-create-topics", args->no_auto_create,
+                "Do not create unknown topics on first produce or metadata request");
+  cmd->add_option("--partitions", args->partitions, "Partitions of auto-created topics")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--threads", args->threads, "I/O threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  cmd->add_option("--max-request-bytes", args->max_request_bytes,
+                  "Largest request accepted; bigger ones close the connection")
+      ->capture_default_str();
+  cmd->add_option("--flush", args->flush, "Log flush policy: every-append, interval or os")
+      ->capture_default_str();
+  cmd->callback([args] { RunBroker(*args); });
+}
 
 }  // namespace kappa::cli

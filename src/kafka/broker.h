@@ -1,0 +1,59 @@
+// Broker: the state every handler shares: the log, the group coordinator, idempotent
+// producer state and the advertised identity of this single-node cluster. Private to
+// src/kafka. Thread-safe (each member is).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "kafka/error_codes.h"
+#include "kafka/group_coordinator.h"
+#include "kafka/producer_state.h"
+#include "log/log.h"
+
+namespace kappa::kafka {
+
+struct BrokerConfig {
+  int32_t node_id = 0;
+  std::string host = "127.0.0.1";  // advertised
+  int32_t port = 9092;             // advertised
+  std::string cluster_id = "kappa-cluster";
+  bool auto_create_topics = true;
+  int32_t default_partitions = 1;
+};
+
+class Broker {
+ public:
+  Broker(log::Log* log, BrokerConfig config, Clock* clock)
+      : log_(log), config_(std::move(config)), clock_(clock), groups_(clock),
+        producers_(clock->NowMs() * 1000) {}
+
+  log::Log& log() { return *log_; }
+  const BrokerConfig& config() const { return config_; }
+  Clock* clock() { return clock_; }
+  GroupCoordinator& groups() { return groups_; }
+  ProducerStateTable& producers() { return producers_; }
+
+  // The partition, auto-creating its topic first when `may_create` and auto-creation is on.
+  // NotFound (-> UNKNOWN_TOPIC_OR_PARTITION) if it does not exist; InvalidArgument for a bad
+  // topic name.
+  Result<log::Partition*> GetPartition(std::string_view topic, int32_t partition,
+                                       bool may_create);
+  // Creates the topic if missing and auto-creation is on. OK if it exists afterwards.
+  Status MaybeAutoCreate(std::string_view topic);
+
+ private:
+  log::Log* log_;
+  BrokerConfig config_;
+  Clock* clock_;
+  GroupCoordinator groups_;
+  ProducerStateTable producers_;
+};
+
+// Status -> Kafka error code, at the protocol edge.
+ErrorCode ToErrorCode(const Status& s);
+
+}  // namespace kappa::kafka

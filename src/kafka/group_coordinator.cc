@@ -1,0 +1,556 @@
+#include "kafka/group_coordinator.h"
+
+#include <algorithm>
+#include <set>
+
+#include "common/uuid.h"
+
+namespace kappa::kafka {
+
+namespace {
+enum class State { kEmpty, kPreparingRebalance, kCompletingRebalance, kStable };
+
+const char* StateName(State s) {
+  switch (s) {
+    case State::kEmpty: return "Empty";
+    case State::kPreparingRebalance: return "PreparingRebalance";
+    case State::kCompletingRebalance: return "CompletingRebalance";
+    case State::kStable: return "Stable";
+  }
+  return "Dead";
+}
+
+bool SameProtocols(const std::vector<ProtocolMetadata>& a, const std::vector<ProtocolMetadata>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].name != b[i].name || a[i].metadata != b[i].metadata) return false;
+  }
+  return true;
+}
+}  // namespace
+
+struct GroupCoordinator::Member {
+  std::string id;
+  std::optional<std::string> instance_id;
+  std::string client_id;
+  std::string client_host;
+  int32_t session_timeout_ms = 0;
+  int32_t rebalance_timeout_ms = 0;
+  std::vector<ProtocolMetadata> protocols;
+  std::string assignment;
+  JoinCallback join_cb;  // set while the member waits for the rebalance to complete
+  SyncCallback sync_cb;  // set while the member waits for the leader's assignment
+  int64_t session_deadline_ms = 0;
+
+  const std::string* MetadataFor(const std::string& protocol) const {
+    for (const auto& p : protocols) {
+      if (p.name == protocol) return &p.metadata;
+    }
+    return nullptr;
+  }
+};
+
+struct GroupCoordinator::Group {
+  std::string id;
+  State state = State::kEmpty;
+  int32_t generation = 0;
+  std::string protocol_type;
+  std::string protocol_name;
+  std::string leader;
+  // Ordered by join order so the first member to join becomes the first leader.
+  std::vector<std::unique_ptr<Member>> members;
+  std::map<std::string, int64_t> pending_members;  // MEMBER_ID_REQUIRED ids -> deadline
+  int64_t rebalance_deadline_ms = 0;
+
+  Member* Find(const std::string& id) {
+    for (auto& m : members) {
+      if (m->id == id) return m.get();
+    }
+    return nullptr;
+  }
+  Member* FindInstance(const std::string& instance) {
+    for (auto& m : members) {
+      if (m->instance_id && *m->instance_id == instance) return m.get();
+    }
+    return nullptr;
+  }
+};
+
+GroupCoordinator::GroupCoordinator(Clock* clock, GroupCoordinatorOptions options)
+    : clock_(clock), options_(options) {}
+GroupCoordinator::~GroupCoordinator() = default;
+
+std::string GroupCoordinator::NewMemberId(const std::string& client_id) {
+  return (client_id.empty() ? std::string("member") : client_id) + "-" +
+         Uuid::Random().ToString();
+}
+
+GroupCoordinator::Group& GroupCoordinator::GetOrCreateGroup(const std::string& id) {
+  auto& slot = groups_[id];
+  if (!slot) {
+    slot = std::make_unique<Group>();
+    slot->id = id;
+  }
+  return *slot;
+}
+
+static void RunAll(std::vector<std::function<void()>>& pending) {
+  for (auto& f : pending) f();
+}
+
+void GroupCoordinator::Join(JoinGroupRequest req, JoinCallback done) {
+  Pending out;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto fail = [&](ErrorCode e, std::string member_id = {}) {
+      JoinGroupResult r;
+      r.error = e;
+      r.member_id = std::move(member_id);
+      out.push_back([done, r] { done(r); });
+    };
+    if (req.group_id.empty()) {
+      fail(ErrorCode::kInvalidGroupId, req.member_id);
+    } else if (req.session_timeout_ms < options_.min_session_timeout_ms ||
+               req.session_timeout_ms > options_.max_session_timeout_ms) {
+      fail(ErrorCode::kInvalidSessionTimeout, req.member_id);
+    } else if (req.protocol_type.empty() || req.protocols.empty()) {
+      fail(ErrorCode::kInconsistentGroupProtocol, req.member_id);
+    } else {
+      auto it = groups_.find(req.group_id);
+      if (it == groups_.end() && !req.member_id.empty()) {
+        fail(ErrorCode::kUnknownMemberId, req.member_id);
+      } else {
+        Group& g = GetOrCreateGroup(req.group_id);
+        // Every member must share the protocol type and at least one protocol.
+        bool compatible = true;
+        if (!g.members.empty()) {
+          if (g.protocol_type != req.protocol_type) compatible = false;
+          std::set<std::string> common;
+          for (const auto& p : req.protocols) common.insert(p.name);
+          for (const auto& m : g.members) {
+            if (m->id == req.member_id) continue;
+            std::set<std::string> next;
+            for (const auto& p : m->protocols) {
+              if (common.count(p.name)) next.insert(p.name);
+            }
+            common.swap(next);
+          }
+          if (common.empty()) compatible = false;
+        }
+        if (!compatible) {
+          fail(ErrorCode::kInconsistentGroupProtocol, req.member_id);
+        } else if (req.member_id.empty()) {
+          Member* existing = req.group_instance_id ? g.FindInstance(*req.group_instance_id)
+                                                   : nullptr;
+          if (existing != nullptr) {
+            // Static member rejoining with a new incarnation: fence the old one.
+            if (existing->join_cb) {
+              JoinGroupResult r;
+              r.error = ErrorCode::kFencedInstanceId;
+              auto cb = std::move(existing->join_cb);
+              existing->join_cb = nullptr;
+              out.push_back([cb, r] { cb(r); });
+            }
+            if (g.leader == existing->id) g.leader.clear();
+            existing->id = NewMemberId(req.client_id);
+            JoinExistingMember(g, *existing, req, std::move(done), &out);
+          } else {
+            std::string id = NewMemberId(req.client_id);
+            if (req.require_known_member_id && !req.group_instance_id) {
+              g.pending_members[id] = NowMs() + req.session_timeout_ms;
+              fail(ErrorCode::kMemberIdRequired, id);
+            } else {
+              JoinNewMember(g, req, id, std::move(done), &out);
+            }
+          }
+        } else if (auto p = g.pending_members.find(req.member_id); p != g.pending_members.end()) {
+          g.pending_members.erase(p);
+          JoinNewMember(g, req, req.member_id, std::move(done), &out);
+        } else if (Member* m = g.Find(req.member_id); m == nullptr) {
+          fail(ErrorCode::kUnknownMemberId, req.member_id);
+        } else if (req.group_instance_id && m->instance_id != req.group_instance_id) {
+          fail(ErrorCode::kFencedInstanceId, req.member_id);
+        } else {
+          JoinExistingMember(g, *m, req, std::move(done), &out);
+        }
+        if (g.members.empty() && g.pending_members.empty() && g.state == State::kEmpty &&
+            g.generation == 0) {
+          // A join that failed before creating anything leaves no trace.
+          groups_.erase(req.group_id);
+        }
+      }
+    }
+  }
+  RunAll(out);
+}
+
+void GroupCoordinator::JoinNewMember(Group& g, JoinGroupRequest& req,
+                                     const std::string& member_id, JoinCallback done,
+                                     Pending* out) {
+  if (int32_t(g.members.size()) >= options_.max_group_size) {
+    JoinGroupResult r;
+    r.error = ErrorCode::kGroupMaxSizeReached;
+    r.member_id = member_id;
+    out->push_back([done, r] { done(r); });
+    return;
+  }
+  auto m = std::make_unique<Member>();
+  m->id = member_id;
+  m->instance_id = req.group_instance_id;
+  m->client_id = req.client_id;
+  m->client_host = req.client_host;
+  m->session_timeout_ms = req.session_timeout_ms;
+  m->rebalance_timeout_ms = req.rebalance_timeout_ms;
+  m->protocols = std::move(req.protocols);
+  m->join_cb = std::move(done);
+  m->session_deadline_ms = NowMs() + req.session_timeout_ms;
+  if (g.members.empty()) g.protocol_type = req.protocol_type;
+  g.members.push_back(std::move(m));
+  if (g.state != State::kPreparingRebalance) PrepareRebalance(g, out);
+  MaybeCompleteJoin(g, out);
+}
+
+void GroupCoordinator::JoinExistingMember(Group& g, Member& m, JoinGroupRequest& req,
+                                          JoinCallback done, Pending* out) {
+  m.session_deadline_ms = NowMs() + req.session_timeout_ms;
+  bool changed = !SameProtocols(m.protocols, req.protocols);
+  m.client_id = req.client_id;
+  m.client_host = req.client_host;
+  m.session_timeout_ms = req.session_timeout_ms;
+  m.rebalance_timeout_ms = req.rebalance_timeout_ms;
+  bool answer_now = !changed && (g.state == State::kCompletingRebalance ||
+                                 (g.state == State::kStable && g.leader != m.id));
+  if (answer_now) {
+    // Nothing changed: resend the current generation (the member lost our answer).
+    JoinGroupResult r;
+    r.generation_id = g.generation;
+    r.protocol_type = g.protocol_type;
+    r.protocol_name = g.protocol_name;
+    r.leader = g.leader;
+    r.member_id = m.id;
+    if (m.id == g.leader) {
+      for (const auto& o : g.members) {
+        const std::string* md = o->MetadataFor(g.protocol_name);
+        r.members.push_back({o->id, o->instance_id, md ? *md : std::string()});
+      }
+    }
+    out->push_back([done, r] { done(r); });
+    return;
+  }
+  m.protocols = std::move(req.protocols);
+  if (m.join_cb) {
+    JoinGroupResult r;
+    r.error = ErrorCode::kRebalanceInProgress;
+    r.member_id = m.id;
+    auto cb = std::move(m.join_cb);
+    out->push_back([cb, r] { cb(r); });
+  }
+  m.join_cb = std::move(done);
+  if (g.state != State::kPreparingRebalance) PrepareRebalance(g, out);
+  MaybeCompleteJoin(g, out);
+}
+
+void GroupCoordinator::PrepareRebalance(Group& g, Pending* out) {
+  if (g.state == State::kCompletingRebalance) {
+    for (auto& m : g.members) {
+      m->assignment.clear();
+      if (m->sync_cb) {
+        auto cb = std::move(m->sync_cb);
+        m->sync_cb = nullptr;
+        out->push_back([cb] { cb(SyncGroupResult{ErrorCode::kRebalanceInProgress, {}}); });
+      }
+    }
+  }
+  g.state = State::kPreparingRebalance;
+  int32_t timeout = 0;
+  for (const auto& m : g.members) timeout = std::max(timeout, m->rebalance_timeout_ms);
+  g.rebalance_deadline_ms = NowMs() + timeout;
+}
+
+void GroupCoordinator::MaybeCompleteJoin(Group& g, Pending* out) {
+  if (g.state != State::kPreparingRebalance || !g.pending_members.empty()) return;
+  for (const auto& m : g.members) {
+    if (!m->join_cb) return;
+  }
+  CompleteJoin(g, out);
+}
+
+std::string GroupCoordinator::SelectProtocol(const Group& g) const {
+  // Candidates: protocols every member supports, in the first member's preference order.
+  std::vector<std::string> candidates;
+  for (const auto& p : g.members.front()->protocols) {
+    bool all = std::all_of(g.members.begin(), g.members.end(),
+                           [&](const auto& m) { return m->MetadataFor(p.name) != nullptr; });
+    if (all) candidates.push_back(p.name);
+  }
+  if (candidates.empty()) return {};
+  std::map<std::string, int> votes;
+  for (const auto& m : g.members) {
+    for (const auto& p : m->protocols) {
+      if (std::find(candidates.begin(), candidates.end(), p.name) != candidates.end()) {
+        ++votes[p.name];
+        break;
+      }
+    }
+  }
+  std::string best = candidates.front();
+  for (const auto& c : candidates) {
+    if (votes[c] > votes[best]) best = c;
+  }
+  return best;
+}
+
+void GroupCoordinator::CompleteJoin(Group& g, Pending* out) {
+  // Members that did not rejoin in time leave the group; so do expired pending ids.
+  g.pending_members.clear();
+  for (size_t i = 0; i < g.members.size();) {
+    if (!g.members[i]->join_cb) {
+      if (g.leader == g.members[i]->id) g.leader.clear();
+      g.members.erase(g.members.begin() + long(i));
+    } else {
+      ++i;
+    }
+  }
+  ++g.generation;
+  if (g.members.empty()) {
+    g.state = State::kEmpty;
+    g.protocol_name.clear();
+    g.leader.clear();
+    return;
+  }
+  g.protocol_name = SelectProtocol(g);
+  if (g.leader.empty() || g.Find(g.leader) == nullptr) g.leader = g.members.front()->id;
+  g.state = State::kCompletingRebalance;
+  int64_t now = NowMs();
+  for (auto& m : g.members) {
+    JoinGroupResult r;
+    r.generation_id = g.generation;
+    r.protocol_type = g.protocol_type;
+    r.protocol_name = g.protocol_name;
+    r.leader = g.leader;
+    r.member_id = m->id;
+    if (m->id == g.leader) {
+      for (const auto& o : g.members) {
+        const std::string* md = o->MetadataFor(g.protocol_name);
+        r.members.push_back({o->id, o->instance_id, md ? *md : std::string()});
+      }
+    }
+    auto cb = std::move(m->join_cb);
+    m->join_cb = nullptr;
+    m->session_deadline_ms = now + m->session_timeout_ms;
+    out->push_back([cb, r] { cb(r); });
+  }
+}
+
+void GroupCoordinator::Sync(const std::string& group_id, int32_t generation_id,
+                            const std::string& member_id,
+                            const std::optional<std::string>& group_instance_id,
+                            std::map<std::string, std::string> assignments, SyncCallback done) {
+  Pending out;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto fail = [&](ErrorCode e) { out.push_back([done, e] { done(SyncGroupResult{e, {}}); }); };
+    auto it = groups_.find(group_id);
+    Member* m = it == groups_.end() ? nullptr : it->second->Find(member_id);
+    if (m == nullptr) {
+      fail(ErrorCode::kUnknownMemberId);
+    } else if (group_instance_id && m->instance_id != group_instance_id) {
+      fail(ErrorCode::kFencedInstanceId);
+    } else if (generation_id != it->second->generation) {
+      fail(ErrorCode::kIllegalGeneration);
+    } else {
+      Group& g = *it->second;
+      m->session_deadline_ms = NowMs() + m->session_timeout_ms;
+      if (g.state == State::kPreparingRebalance) {
+        fail(ErrorCode::kRebalanceInProgress);
+      } else if (g.state == State::kStable) {
+        std::string a = m->assignment;
+        out.push_back([done, a] { done(SyncGroupResult{ErrorCode::kNone, a}); });
+      } else {  // CompletingRebalance
+        m->sync_cb = std::move(done);
+        if (m->id == g.leader) {
+          for (auto& o : g.members) {
+            auto a = assignments.find(o->id);
+            o->assignment = a == assignments.end() ? std::string() : std::move(a->second);
+          }
+          g.state = State::kStable;
+          for (auto& o : g.members) {
+            if (!o->sync_cb) continue;
+            auto cb = std::move(o->sync_cb);
+            o->sync_cb = nullptr;
+            std::string a = o->assignment;
+            out.push_back([cb, a] { cb(SyncGroupResult{ErrorCode::kNone, a}); });
+          }
+        }
+      }
+    }
+  }
+  RunAll(out);
+}
+
+ErrorCode GroupCoordinator::Heartbeat(const std::string& group_id, int32_t generation_id,
+                                      const std::string& member_id,
+                                      const std::optional<std::string>& group_instance_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = groups_.find(group_id);
+  Member* m = it == groups_.end() ? nullptr : it->second->Find(member_id);
+  if (m == nullptr) return ErrorCode::kUnknownMemberId;
+  if (group_instance_id && m->instance_id != group_instance_id) {
+    return ErrorCode::kFencedInstanceId;
+  }
+  Group& g = *it->second;
+  m->session_deadline_ms = NowMs() + m->session_timeout_ms;
+  if (g.state == State::kPreparingRebalance) return ErrorCode::kRebalanceInProgress;
+  if (generation_id != g.generation) return ErrorCode::kIllegalGeneration;
+  return ErrorCode::kNone;
+}
+
+void GroupCoordinator::RemoveMember(Group& g, const std::string& member_id, Pending* out) {
+  for (size_t i = 0; i < g.members.size(); ++i) {
+    Member& m = *g.members[i];
+    if (m.id != member_id) continue;
+    if (m.join_cb) {
+      JoinGroupResult r;
+      r.error = ErrorCode::kUnknownMemberId;
+      auto cb = std::move(m.join_cb);
+      out->push_back([cb, r] { cb(r); });
+    }
+    if (m.sync_cb) {
+      auto cb = std::move(m.sync_cb);
+      out->push_back([cb] { cb(SyncGroupResult{ErrorCode::kRebalanceInProgress, {}}); });
+    }
+    if (g.leader == member_id) g.leader.clear();
+    g.members.erase(g.members.begin() + long(i));
+    break;
+  }
+  if (g.state == State::kStable || g.state == State::kCompletingRebalance) {
+    PrepareRebalance(g, out);
+  }
+  MaybeCompleteJoin(g, out);
+}
+
+ErrorCode GroupCoordinator::Leave(const std::string& group_id,
+                                  const std::vector<LeaveGroupMember>& members,
+                                  std::vector<ErrorCode>* per_member) {
+  Pending out;
+  ErrorCode overall = ErrorCode::kNone;
+  per_member->clear();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = groups_.find(group_id);
+    if (it == groups_.end()) {
+      overall = ErrorCode::kUnknownMemberId;
+      per_member->assign(members.size(), ErrorCode::kUnknownMemberId);
+    } else {
+      Group& g = *it->second;
+      for (const auto& lm : members) {
+        Member* m = nullptr;
+        if (!lm.member_id.empty()) {
+          m = g.Find(lm.member_id);
+        } else if (lm.group_instance_id) {
+          m = g.FindInstance(*lm.group_instance_id);
+        }
+        if (m == nullptr) {
+          per_member->push_back(ErrorCode::kUnknownMemberId);
+        } else if (lm.group_instance_id && m->instance_id != lm.group_instance_id) {
+          per_member->push_back(ErrorCode::kFencedInstanceId);
+        } else {
+          per_member->push_back(ErrorCode::kNone);
+          std::string id = m->id;
+          RemoveMember(g, id, &out);
+        }
+      }
+    }
+  }
+  RunAll(out);
+  return overall;
+}
+
+ErrorCode GroupCoordinator::ValidateCommit(const std::string& group_id, int32_t generation_id,
+                                           const std::string& member_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = groups_.find(group_id);
+  bool simple = generation_id < 0 && member_id.empty();
+  if (it == groups_.end()) {
+    return simple ? ErrorCode::kNone : ErrorCode::kUnknownMemberId;
+  }
+  Group& g = *it->second;
+  if (simple) return g.members.empty() ? ErrorCode::kNone : ErrorCode::kIllegalGeneration;
+  Member* m = g.Find(member_id);
+  if (m == nullptr) return ErrorCode::kUnknownMemberId;
+  if (generation_id != g.generation) return ErrorCode::kIllegalGeneration;
+  if (g.state == State::kCompletingRebalance) return ErrorCode::kRebalanceInProgress;
+  m->session_deadline_ms = NowMs() + m->session_timeout_ms;
+  return ErrorCode::kNone;
+}
+
+void GroupCoordinator::Tick() {
+  Pending out;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    int64_t now = NowMs();
+    for (auto& [id, gp] : groups_) {
+      Group& g = *gp;
+      for (auto p = g.pending_members.begin(); p != g.pending_members.end();) {
+        p = p->second <= now ? g.pending_members.erase(p) : std::next(p);
+      }
+      // Members waiting in a JoinGroup or SyncGroup are kept alive (as in Kafka).
+      std::vector<std::string> expired;
+      for (const auto& m : g.members) {
+        if (!m->join_cb && !m->sync_cb && m->session_deadline_ms <= now) {
+          expired.push_back(m->id);
+        }
+      }
+      for (const auto& mid : expired) RemoveMember(g, mid, &out);
+      if (g.state == State::kPreparingRebalance && now >= g.rebalance_deadline_ms) {
+        CompleteJoin(g, &out);
+      } else {
+        MaybeCompleteJoin(g, &out);
+      }
+    }
+  }
+  RunAll(out);
+}
+
+std::vector<GroupDescription> GroupCoordinator::ListGroups() {
+  std::vector<GroupDescription> all;
+  std::vector<std::string> ids;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [id, g] : groups_) ids.push_back(id);
+  }
+  for (const auto& id : ids) {
+    if (auto d = Describe(id)) all.push_back(std::move(*d));
+  }
+  return all;
+}
+
+std::optional<GroupDescription> GroupCoordinator::Describe(const std::string& group_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = groups_.find(group_id);
+  if (it == groups_.end()) return std::nullopt;
+  const Group& g = *it->second;
+  GroupDescription d;
+  d.group_id = g.id;
+  d.state = StateName(g.state);
+  d.protocol_type = g.protocol_type;
+  d.protocol_name = g.protocol_name;
+  d.generation_id = g.generation;
+  for (const auto& m : g.members) {
+    const std::string* md = m->MetadataFor(g.protocol_name);
+    d.members.push_back({m->id, m->instance_id, m->client_id, m->client_host,
+                         md ? *md : std::string(), m->assignment});
+  }
+  return d;
+}
+
+ErrorCode GroupCoordinator::Delete(const std::string& group_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = groups_.find(group_id);
+  if (it == groups_.end()) return ErrorCode::kGroupIdNotFound;
+  if (!it->second->members.empty()) return ErrorCode::kNonEmptyGroup;
+  groups_.erase(it);
+  return ErrorCode::kNone;
+}
+
+}  // namespace kappa::kafka

@@ -1,0 +1,39 @@
+// DeleteGroups (key 42), versions 0..1 (non-flexible). Deletes an empty group and its
+// committed offsets; NON_EMPTY_GROUP while it has members, GROUP_ID_NOT_FOUND if unknown.
+//   request  groups_names[]
+//   response throttle_time_ms, results[group_id, error_code]
+#include "kafka/handlers/handlers.h"
+
+namespace kappa::kafka {
+
+static void HandleDeleteGroups(RequestContext& ctx, Reader& in, Responder respond) {
+  Broker& b = *ctx.broker;
+  std::vector<std::string> ids;
+  int32_t n = in.ArrayLength(2);
+  for (int32_t i = 0; i < n && in.ok(); ++i) ids.emplace_back(in.String());
+  if (!in.ok()) {
+    respond.Close("malformed DeleteGroups request");
+    return;
+  }
+  Writer w(ctx.flexible);
+  w.Int32(0);
+  w.ArrayLength(int32_t(ids.size()));
+  for (const auto& id : ids) {
+    ErrorCode e = b.groups().Delete(id);
+    if (e == ErrorCode::kNone || e == ErrorCode::kGroupIdNotFound) {
+      Status s = b.log().offsets().DeleteGroup(id);
+      if (s.ok()) {
+        e = ErrorCode::kNone;
+      } else if (!s.IsNotFound()) {
+        e = ErrorCode::kKafkaStorageError;
+      }
+    }
+    w.String(id);
+    w.Int16(Code(e));
+  }
+  respond.Send(w.Take());
+}
+
+const ApiSpec kDeleteGroupsApi = {42, "DeleteGroups", 0, 1, kNeverFlexible, &HandleDeleteGroups};
+
+}  // namespace kappa::kafka

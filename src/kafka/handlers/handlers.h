@@ -1,0 +1,50 @@
+// The ApiSpec of every API kappa serves, one per file in this folder (each file states its
+// supported version range next to its decoder). handlers/registry.cc lists them.
+#pragma once
+
+#include "kafka/api.h"
+#include "kafka/broker.h"
+#include "kafka/error_codes.h"
+
+namespace kappa::kafka {
+
+extern const ApiSpec kProduceApi;          // 0   produce.cc
+extern const ApiSpec kFetchApi;            // 1   fetch.cc
+extern const ApiSpec kListOffsetsApi;      // 2   list_offsets.cc
+extern const ApiSpec kMetadataApi;         // 3   metadata.cc
+extern const ApiSpec kOffsetCommitApi;     // 8   offset_commit.cc
+extern const ApiSpec kOffsetFetchApi;      // 9   offset_fetch.cc
+extern const ApiSpec kFindCoordinatorApi;  // 10  find_coordinator.cc
+extern const ApiSpec kJoinGroupApi;        // 11  join_group.cc
+extern const ApiSpec kHeartbeatApi;        // 12  heartbeat.cc
+extern const ApiSpec kLeaveGroupApi;       // 13  leave_group.cc
+extern const ApiSpec kSyncGroupApi;        // 14  sync_group.cc
+extern const ApiSpec kDescribeGroupsApi;   // 15  describe_groups.cc
+extern const ApiSpec kListGroupsApi;       // 16  list_groups.cc
+extern const ApiSpec kApiVersionsApi;      // 18  api_versions.cc
+extern const ApiSpec kCreateTopicsApi;     // 19  create_topics.cc
+extern const ApiSpec kDeleteTopicsApi;     // 20  delete_topics.cc
+extern const ApiSpec kInitProducerIdApi;   // 22  init_producer_id.cc
+extern const ApiSpec kDescribeConfigsApi;  // 32  describe_configs.cc
+extern const ApiSpec kCreatePartitionsApi; // 37  create_partitions.cc
+extern const ApiSpec kDeleteGroupsApi;     // 42  delete_groups.cc
+
+// Most partitions one topic may have through CreateTopics/CreatePartitions: each is a
+// directory with open files, so a hostile count must not exhaust the machine.
+inline constexpr int32_t kMaxPartitionsPerTopic = 10000;
+
+// The ApiVersions response body for `version` (0..3) with `error` (the server answers an
+// unsupported ApiVersions version with a v0 body and UNSUPPORTED_VERSION, as Kafka does).
+std::string EncodeApiVersionsResponse(int16_t version, ErrorCode error);
+
+// Finishes a synchronous handler: sends w's bytes if the request parsed, else closes the
+// connection (a request that does not decode is a protocol violation).
+inline void Finish(Reader& in, Writer& w, Responder& respond) {
+  if (!in.ok()) {
+    respond.Close("malformed request body");
+    return;
+  }
+  respond.Send(w.Take());
+}
+
+}  // namespace kappa::kafka

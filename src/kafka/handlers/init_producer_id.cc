@@ -1,0 +1,32 @@
+// InitProducerId (key 22), versions 0..1 (non-flexible). Hands out producer ids for
+// idempotent producers (epoch 0). Transactions are not supported: a transactional id gets
+// TRANSACTIONAL_ID_AUTHORIZATION_FAILED, which clients report as a clear, fatal error.
+//   request  transactional_id, transaction_timeout_ms
+//   response throttle_time_ms, error_code, producer_id, producer_epoch
+#include "kafka/handlers/handlers.h"
+
+namespace kappa::kafka {
+
+static constexpr ErrorCode kTransactionalIdAuthorizationFailed = static_cast<ErrorCode>(53);
+
+static void HandleInitProducerId(RequestContext& ctx, Reader& in, Responder respond) {
+  auto txn = in.NullableString();
+  in.Int32();
+  Writer w(ctx.flexible);
+  w.Int32(0);
+  if (txn) {
+    w.Int16(Code(kTransactionalIdAuthorizationFailed));
+    w.Int64(-1);
+    w.Int16(-1);
+  } else {
+    w.Int16(0);
+    w.Int64(ctx.broker->producers().NextProducerId());
+    w.Int16(0);
+  }
+  Finish(in, w, respond);
+}
+
+const ApiSpec kInitProducerIdApi = {22, "InitProducerId", 0, 1, kNeverFlexible,
+                                    &HandleInitProducerId};
+
+}  // namespace kappa::kafka

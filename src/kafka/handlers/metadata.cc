@@ -1,0 +1,96 @@
+// Metadata (key 3), versions 0..8 (non-flexible). This is a single-node cluster: every
+// partition is led by this broker, with itself as the only replica and ISR.
+//   request  topics (v0: empty = all; v1+: null = all) [name], v4+ allow_auto_topic_creation,
+//            v8+ include_cluster/topic_authorized_operations
+//   response v3+ throttle_time_ms, brokers[node_id, host, port, v1+ rack], v2+ cluster_id,
+//            v1+ controller_id, topics[error_code, name, v1+ is_internal, partitions[
+//            error_code, partition_index, leader_id, v7+ leader_epoch, replica_nodes,
+//            isr_nodes, v5+ offline_replicas], v8+ topic_authorized_operations],
+//            v8+ cluster_authorized_operations
+#include "kafka/handlers/handlers.h"
+
+namespace kappa::kafka {
+
+static void HandleMetadata(RequestContext& ctx, Reader& in, Responder respond) {
+  const int16_t v = ctx.api_version;
+  Broker& b = *ctx.broker;
+  std::optional<std::vector<std::string>> requested;  // nullopt = all topics
+  int32_t n = in.ArrayLength(2);
+  if (n >= 0 && !(v == 0 && n == 0)) {
+    requested.emplace();
+    for (int32_t i = 0; i < n && in.ok(); ++i) {
+      requested->emplace_back(in.String());
+      in.SkipTaggedFields();
+    }
+  }
+  bool allow_auto_create = true;
+  if (v >= 4) allow_auto_create = in.Bool();
+  if (v >= 8) {
+    in.Bool();
+    in.Bool();
+  }
+  in.SkipTaggedFields();
+  if (!in.ok()) {
+    respond.Close("malformed Metadata request");
+    return;
+  }
+
+  Writer w(ctx.flexible);
+  if (v >= 3) w.Int32(0);
+  w.ArrayLength(1);
+  w.Int32(b.config().node_id);
+  w.String(b.config().host);
+  w.Int32(b.config().port);
+  if (v >= 1) w.NullableString(std::nullopt);  // rack
+  w.EmptyTaggedFields();
+  if (v >= 2) w.NullableString(b.config().cluster_id);
+  if (v >= 1) w.Int32(b.config().node_id);  // controller
+
+  std::vector<std::string> names = requested ? *requested : b.log().ListTopics();
+  w.ArrayLength(int32_t(names.size()));
+  const int32_t node = b.config().node_id;
+  for (const std::string& name : names) {
+    ErrorCode err = ErrorCode::kNone;
+    if (requested && allow_auto_create) {
+      Status s = b.MaybeAutoCreate(name);
+      if (!s.ok()) {
+        err = s.IsInvalidArgument() ? ErrorCode::kInvalidTopicException
+                                    : ErrorCode::kUnknownTopicOrPartition;
+      }
+    }
+    auto desc = b.log().DescribeTopic(name);
+    if (err == ErrorCode::kNone && !desc.ok()) {
+      err = log::ValidateTopicName(name).ok() ? ErrorCode::kUnknownTopicOrPartition
+                                              : ErrorCode::kInvalidTopicException;
+    }
+    w.Int16(Code(err));
+    w.String(name);
+    if (v >= 1) w.Bool(false);  // is_internal
+    if (err != ErrorCode::kNone) {
+      w.ArrayLength(0);
+    } else {
+      w.ArrayLength(int32_t(desc->partitions.size()));
+      for (const auto& p : desc->partitions) {
+        w.Int16(0);
+        w.Int32(p.partition.value());
+        w.Int32(node);
+        if (v >= 7) w.Int32(0);  // leader_epoch
+        w.ArrayLength(1);
+        w.Int32(node);
+        w.ArrayLength(1);
+        w.Int32(node);
+        if (v >= 5) w.ArrayLength(0);
+        w.EmptyTaggedFields();
+      }
+    }
+    if (v >= 8) w.Int32(INT32_MIN);  // authorized operations not computed
+    w.EmptyTaggedFields();
+  }
+  if (v >= 8) w.Int32(INT32_MIN);
+  w.EmptyTaggedFields();
+  respond.Send(w.Take());
+}
+
+const ApiSpec kMetadataApi = {3, "Metadata", 0, 8, kNeverFlexible, &HandleMetadata};
+
+}  // namespace kappa::kafka
