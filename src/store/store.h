@@ -141,7 +141,9 @@ class Store {
   static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
 
   virtual bool read_only() const = 0;
-  // Read-only stores: refreshes the view to what the owner has written since. No-op otherwise.
+  // Read-only stores: refreshes the view to what the owner has written since (reopens the
+  // secondary instance). Must not run concurrently with other calls on this Store; schemas
+  // obtained before stay valid. No-op for writable stores.
   virtual Status CatchUp() = 0;
 
   // -- schema (DDL). Each successful change bumps the schema version and calls listeners.

@@ -1,0 +1,85 @@
+#include "store/rocks_hooks.h"
+
+#include "common/logging.h"
+#include "store/row_state.h"
+
+namespace kappa::store {
+namespace {
+
+class RowMergeOperator final : public rocksdb::MergeOperator {
+ public:
+  const char* Name() const override { return "kappa.RowMergeOperator"; }
+
+  bool FullMergeV2(const MergeOperationInput& in, MergeOperationOutput* out) const override {
+    RowState acc, next;
+    if (in.existing_value != nullptr) {
+      if (!DecodeRowState(ToView(*in.existing_value), &acc)) return Fail(in);
+    }
+    for (const rocksdb::Slice& op : in.operand_list) {
+      if (!DecodeRowState(ToView(op), &next)) return Fail(in);
+      MergeRowState(next, &acc);
+    }
+    out->new_value.clear();
+    EncodeRowState(acc, &out->new_value);
+    return true;
+  }
+
+  bool PartialMergeMulti(const rocksdb::Slice& key, const std::deque<rocksdb::Slice>& ops,
+                         std::string* new_value, rocksdb::Logger*) const override {
+    RowState acc, next;
+    for (const rocksdb::Slice& op : ops) {
+      if (!DecodeRowState(ToView(op), &next)) return false;
+      MergeRowState(next, &acc);
+    }
+    new_value->clear();
+    EncodeRowState(acc, new_value);
+    return true;
+  }
+
+  bool AllowSingleOperand() const override { return true; }
+
+ private:
+  static std::string_view ToView(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+  // A merge failure surfaces as a Corruption status on the read, never as bad data.
+  static bool Fail(const MergeOperationInput& in) {
+    KLOG_ERROR("store: undecodable row value under key of {} bytes", in.key.size());
+    return false;
+  }
+};
+
+class ExpiryCompactionFilter final : public rocksdb::CompactionFilter {
+ public:
+  ExpiryCompactionFilter(Clock* clock, int64_t gc_grace_s) : clock_(clock), grace_(gc_grace_s) {}
+  const char* Name() const override { return "kappa.ExpiryCompactionFilter"; }
+
+  // Called for full values only (merge operands are kept as they are).
+  bool Filter(int, const rocksdb::Slice&, const rocksdb::Slice& existing, std::string* new_value,
+              bool* value_changed) const override {
+    RowState s;
+    if (!DecodeRowState({existing.data(), existing.size()}, &s)) return false;  // keep; reads report it
+    uint32_t now_s = uint32_t(clock_->NowMs() / 1000);
+    if (!PurgeRowState(now_s, grace_, &s)) return false;
+    if (s.Empty()) return true;  // remove the key
+    new_value->clear();
+    EncodeRowState(s, new_value);
+    *value_changed = true;
+    return false;
+  }
+
+ private:
+  Clock* clock_;
+  int64_t grace_;
+};
+
+}  // namespace
+
+std::shared_ptr<rocksdb::MergeOperator> NewRowMergeOperator() {
+  return std::make_shared<RowMergeOperator>();
+}
+
+std::unique_ptr<rocksdb::CompactionFilter> NewExpiryCompactionFilter(Clock* clock,
+                                                                     int64_t gc_grace_s) {
+  return std::make_unique<ExpiryCompactionFilter>(clock, gc_grace_s);
+}
+
+}  // namespace kappa::store

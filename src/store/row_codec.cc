@@ -1,0 +1,228 @@
+#include "store/row_codec.h"
+
+#include <algorithm>
+
+#include "common/coding.h"
+#include "store/key_codec.h"
+
+namespace kappa::store {
+namespace {
+
+constexpr int64_t kMaxTtlSeconds = 20 * 365 * 86400;  // Cassandra's limit (20 years)
+
+Status KeyValueOk(const ColumnSchema& c, const Value& v) {
+  if (!v.is_set()) {
+    return Status::InvalidArgument("primary key column '" + c.name + "' must have a value");
+  }
+  Status s = CheckValue(c.type, v);
+  if (!s.ok()) return s.WithContext("column '" + c.name + "'");
+  return Status::OK();
+}
+
+// Sets and maps are kept sorted (in CQL order of their elements/keys) and without
+// duplicates; later duplicates win for maps, as in a CQL map literal.
+Value NormalizeCollection(const Type& t, const Value& v) {
+  if (t.kind != TypeKind::kSet && t.kind != TypeKind::kMap) return v;
+  if (!keys::IsKeyType(t.params[0])) return v;
+  const auto& e = v.as_elements();
+  const size_t step = t.kind == TypeKind::kMap ? 2 : 1;
+  std::vector<std::pair<std::string, size_t>> order;
+  for (size_t i = 0; i < e.size(); i += step) {
+    std::string k;
+    keys::AppendComponent(t.params[0], e[i], ClusteringOrder::kAsc, &k);
+    order.emplace_back(std::move(k), i);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Value> out;
+  out.reserve(e.size());
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (i + 1 < order.size() && order[i + 1].first == order[i].first) continue;  // last wins
+    for (size_t j = 0; j < step; ++j) out.push_back(e[order[i].second + j]);
+  }
+  return Value::Collection(t.kind, std::move(out));
+}
+
+}  // namespace
+
+Status AppendPartitionPrefix(const TableSchema& t, std::span<const Value> pk, std::string* out) {
+  const size_t n = t.partition_key_size();
+  if (pk.size() < n) {
+    return Status::InvalidArgument("table " + t.keyspace + "." + t.name + " needs " +
+                                   std::to_string(n) + " partition key value(s), got " +
+                                   std::to_string(pk.size()));
+  }
+  for (size_t i = 0; i < n; ++i) RETURN_IF_ERROR(KeyValueOk(t.columns[i], pk[i]));
+  keys::AppendTableId(t.storage_id, out);
+  keys::AppendToken(TokenOf(pk.subspan(0, n)), out);
+  for (size_t i = 0; i < n; ++i) {
+    keys::AppendComponent(t.columns[i].type, pk[i], ClusteringOrder::kAsc, out);
+  }
+  return Status::OK();
+}
+
+Status AppendClustering(const TableSchema& t, std::span<const Value> ck, std::string* out) {
+  if (ck.size() > t.clustering_size()) {
+    return Status::InvalidArgument("too many clustering values for " + t.keyspace + "." + t.name);
+  }
+  const size_t base = t.partition_key_size();
+  for (size_t i = 0; i < ck.size(); ++i) {
+    const ColumnSchema& c = t.columns[base + i];
+    RETURN_IF_ERROR(KeyValueOk(c, ck[i]));
+    keys::AppendComponent(c.type, ck[i], c.order, out);
+  }
+  return Status::OK();
+}
+
+Status RowKey(const TableSchema& t, std::span<const Value> primary_key, std::string* out) {
+  if (primary_key.size() < t.primary_key_size()) {
+    return Status::InvalidArgument("table " + t.keyspace + "." + t.name + " needs " +
+                                   std::to_string(t.primary_key_size()) +
+                                   " primary key value(s), got " +
+                                   std::to_string(primary_key.size()));
+  }
+  RETURN_IF_ERROR(AppendPartitionPrefix(t, primary_key, out));
+  out->push_back(keys::kRowRecord);
+  return AppendClustering(
+      t, primary_key.subspan(t.partition_key_size(), t.clustering_size()), out);
+}
+
+Status PartitionRecordKey(const TableSchema& t, std::span<const Value> pk, std::string* out) {
+  RETURN_IF_ERROR(AppendPartitionPrefix(t, pk, out));
+  out->push_back(keys::kPartitionRecord);
+  return Status::OK();
+}
+
+Status EncodeUpsert(const TableSchema& t, const Row& row, const WriteOptions& w,
+                    const WriteTime& when, std::string* key, std::string* value) {
+  if (row.size() != t.columns.size()) {
+    return Status::InvalidArgument("row for " + t.keyspace + "." + t.name + " has " +
+                                   std::to_string(row.size()) + " values, the table has " +
+                                   std::to_string(t.columns.size()) + " columns");
+  }
+  int64_t ttl = w.ttl_seconds > 0 ? w.ttl_seconds : t.default_ttl_seconds();
+  if (w.ttl_seconds < 0 || ttl > kMaxTtlSeconds) {
+    return Status::InvalidArgument("ttl must be between 0 and " + std::to_string(kMaxTtlSeconds) +
+                                   " seconds, got " + std::to_string(w.ttl_seconds));
+  }
+  if (when.timestamp_us == kNoTimestamp) {
+    return Status::InvalidArgument("write timestamp out of range");
+  }
+  key->clear();
+  RETURN_IF_ERROR(RowKey(t, row, key));
+  const uint32_t expiry = ttl > 0 ? uint32_t(std::min<int64_t>(when.now_s + ttl, UINT32_MAX)) : 0;
+
+  // Serialize the values first (cells point into `scratch`), then encode the state.
+  thread_local std::string scratch;
+  scratch.clear();
+  RowState s;
+  if (w.row_marker) {
+    s.has_marker = true;
+    s.marker_ts = when.timestamp_us;
+    s.marker_expiry = expiry;
+    s.marker_ttl = expiry ? uint32_t(ttl) : 0;
+  }
+  std::vector<std::pair<size_t, size_t>> spans;
+  for (size_t i = t.primary_key_size(); i < t.columns.size(); ++i) {
+    const ColumnSchema& c = t.columns[i];
+    const Value& v = row[i];
+    if (v.is_unset()) continue;
+    CellState cell;
+    cell.column_id = c.id;
+    cell.timestamp = when.timestamp_us;
+    size_t start = scratch.size();
+    if (v.is_null()) {
+      cell.tombstone = true;
+      cell.expiry = std::max<uint32_t>(when.now_s, 1);  // deletion time
+    } else {
+      Status st = CheckValue(c.type, v);
+      if (!st.ok()) return st.WithContext("column '" + c.name + "'");
+      if (c.type.kind == TypeKind::kSet || c.type.kind == TypeKind::kMap) {
+        SerializeNative(NormalizeCollection(c.type, v), &scratch);
+      } else {
+        SerializeNative(v, &scratch);
+      }
+      cell.expiry = expiry;
+      cell.ttl = expiry ? uint32_t(ttl) : 0;
+    }
+    spans.emplace_back(start, scratch.size() - start);
+    s.cells.push_back(cell);
+  }
+  for (size_t i = 0; i < s.cells.size(); ++i) {
+    if (!s.cells[i].tombstone) s.cells[i].value = std::string_view(scratch).substr(spans[i].first, spans[i].second);
+  }
+  if (!std::is_sorted(s.cells.begin(), s.cells.end(),
+                      [](const CellState& a, const CellState& b) { return a.column_id < b.column_id; })) {
+    std::sort(s.cells.begin(), s.cells.end(),
+              [](const CellState& a, const CellState& b) { return a.column_id < b.column_id; });
+  }
+  value->clear();
+  EncodeRowState(s, value);
+  return Status::OK();
+}
+
+std::string EncodeTombstone(const WriteTime& when) {
+  RowState s;
+  s.tombstone_ts = when.timestamp_us;
+  s.tombstone_time = when.now_s;
+  std::string out;
+  EncodeRowState(s, &out);
+  return out;
+}
+
+Result<size_t> PartitionPrefixLength(const TableSchema& t, std::string_view key) {
+  if (key.size() < 12) return Status::Corruption("row key too short");
+  std::string_view in = key.substr(12);
+  for (size_t i = 0; i < t.partition_key_size(); ++i) {
+    RETURN_IF_ERROR(keys::SkipComponent(t.columns[i].type, ClusteringOrder::kAsc, &in));
+  }
+  return key.size() - in.size();
+}
+
+Result<bool> RowIsLive(std::string_view value, uint32_t now_s, int64_t shadow_ts) {
+  RowState s;
+  if (!DecodeRowState(value, &s)) return Status::Corruption("undecodable row value");
+  return s.LiveAt(now_s, shadow_ts);
+}
+
+Result<bool> DecodeRow(const TableSchema& t, std::string_view key, std::string_view value,
+                       uint32_t now_s, int64_t shadow_ts, Row* row) {
+  RowState s;
+  if (!DecodeRowState(value, &s)) return Status::Corruption("undecodable row value");
+  if (!s.LiveAt(now_s, shadow_ts)) return false;
+  row->assign(t.columns.size(), Value());
+  if (key.size() < 12) return Status::Corruption("row key too short");
+  std::string_view in = key.substr(12);
+  for (size_t i = 0; i < t.partition_key_size(); ++i) {
+    ASSIGN_OR_RETURN((*row)[i], keys::DecodeComponent(t.columns[i].type, ClusteringOrder::kAsc, &in));
+  }
+  if (in.empty() || in[0] != keys::kRowRecord) return Status::Corruption("not a row key");
+  in.remove_prefix(1);
+  for (size_t i = t.partition_key_size(); i < t.primary_key_size(); ++i) {
+    ASSIGN_OR_RETURN((*row)[i], keys::DecodeComponent(t.columns[i].type, t.columns[i].order, &in));
+  }
+  const int64_t shadow = std::max(shadow_ts, s.tombstone_ts);
+  // Cells are sorted by id and so are the table's columns (ids grow in column order), so
+  // one merge-like pass matches them; ids of dropped columns are skipped.
+  size_t ci = t.primary_key_size();
+  for (const CellState& c : s.cells) {
+    while (ci < t.columns.size() && t.columns[ci].id < c.column_id) ++ci;
+    size_t idx = ci;
+    if (idx >= t.columns.size() || t.columns[idx].id != c.column_id) {
+      // Out-of-order ids (never produced today) fall back to a search.
+      idx = t.columns.size();
+      for (size_t j = t.primary_key_size(); j < t.columns.size(); ++j) {
+        if (t.columns[j].id == c.column_id) idx = j;
+      }
+      if (idx == t.columns.size()) continue;  // a dropped column
+    }
+    if (c.timestamp <= shadow || !c.LiveAt(now_s)) continue;
+    auto v = DeserializeNative(t.columns[idx].type, c.value);
+    if (!v.ok()) return Status::Corruption("stored cell of column '" + t.columns[idx].name +
+                                           "': " + v.status().message());
+    (*row)[idx] = std::move(*v);
+  }
+  return true;
+}
+
+}  // namespace kappa::store

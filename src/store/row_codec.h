@@ -1,0 +1,56 @@
+// Row-level encoding between the public Row/Value world and RocksDB keys and values
+// (key_codec.h for keys, row_state.h for values). Internal to src/store.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "store/row_state.h"
+#include "store/schema.h"
+#include "store/store.h"
+
+namespace kappa::store {
+
+// Time of a write, resolved once: cell timestamp and the clock's now in seconds.
+struct WriteTime {
+  int64_t timestamp_us;
+  uint32_t now_s;
+};
+
+// [table][token][partition key components]. `pk` holds the partition key values (the first
+// partition_key_size() values of a row or primary key). InvalidArgument for null/unset/bad
+// values, naming the column.
+Status AppendPartitionPrefix(const TableSchema& t, std::span<const Value> pk, std::string* out);
+// Appends clustering components for the given values (a prefix of the clustering columns).
+Status AppendClustering(const TableSchema& t, std::span<const Value> ck, std::string* out);
+// Full row key from the primary key values (partition key then all clustering values).
+Status RowKey(const TableSchema& t, std::span<const Value> primary_key, std::string* out);
+// The partition record key (tombstone of a clustered table's partition).
+Status PartitionRecordKey(const TableSchema& t, std::span<const Value> pk, std::string* out);
+
+// Builds the key and merge operand of an upsert of `row` (aligned with t.columns).
+Status EncodeUpsert(const TableSchema& t, const Row& row, const WriteOptions& w,
+                    const WriteTime& when, std::string* key, std::string* value);
+// A row tombstone operand (also used for partition deletes).
+std::string EncodeTombstone(const WriteTime& when);
+
+// Decodes a stored row. Returns false (and leaves *row unspecified) if the row is not live
+// at now_s given the partition tombstone `shadow_ts`. Corruption on undecodable bytes.
+Result<bool> DecodeRow(const TableSchema& t, std::string_view key, std::string_view value,
+                       uint32_t now_s, int64_t shadow_ts, Row* row);
+// Liveness only (Count).
+Result<bool> RowIsLive(std::string_view value, uint32_t now_s, int64_t shadow_ts);
+
+// Length of the [table][token][partition key] prefix of a row key; Corruption if malformed.
+Result<size_t> PartitionPrefixLength(const TableSchema& t, std::string_view key);
+
+// Token of partition key values (internal form of PartitionToken).
+int64_t TokenOf(std::span<const Value> pk);
+// The bytes Cassandra hashes for a partition key (SerializePartitionKey), appended.
+void AppendSerializedPartitionKey(std::span<const Value> pk, std::string* out);
+
+}  // namespace kappa::store

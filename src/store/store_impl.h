@@ -1,0 +1,152 @@
+// StoreImpl: the RocksDB-backed Store. Private to src/store; see store.h for the contract and
+// docs/formats/store.md for the layout.
+//
+// Column families: "default" holds schemas, store metadata and user meta (PutMeta);
+// "rows" holds table rows (merge operator + expiry compaction filter, rocks_hooks.h).
+//
+// Locking: schema_mu_ (shared_mutex) guards the in-memory catalog. Writes hold it shared for
+// the duration of their RocksDB write and check that their table's storage id is live, so a
+// DROP/TRUNCATE (which holds it exclusively while it deletes the table's key range) never
+// races with a write into the range it deletes. ddl_mu_ serializes DDL statements.
+#pragma once
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+
+#include <array>
+#include <map>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <unordered_set>
+
+#include "store/rocks_hooks.h"
+#include "store/row_codec.h"
+#include "store/store.h"
+
+namespace kappa::store {
+
+struct WriteBatch::Rep {
+  rocksdb::WriteBatch wb;
+  size_t count = 0;
+  std::vector<uint32_t> storage_ids;  // tables written, checked live at commit
+  Clock* clock = nullptr;
+  rocksdb::ColumnFamilyHandle* rows = nullptr;
+  rocksdb::ColumnFamilyHandle* meta = nullptr;
+  WriteTime Now(const WriteOptions& w) const;
+};
+
+class StoreImpl final : public Store {
+ public:
+  explicit StoreImpl(const StoreOptions& o);
+  ~StoreImpl() override;
+  Status OpenDb();
+  void CloseDb();
+
+  bool read_only() const override { return options_.read_only; }
+  Status CatchUp() override;
+
+  Status CreateKeyspace(const KeyspaceSchema& ks, bool if_not_exists) override;
+  Status DropKeyspace(std::string_view keyspace, bool if_exists) override;
+  Status CreateTable(const TableSchema& schema, bool if_not_exists) override;
+  Status DropTable(std::string_view keyspace, std::string_view table, bool if_exists) override;
+  Status AlterTableAddColumn(std::string_view keyspace, std::string_view table,
+                             std::string_view column, const Type& type, bool is_static) override;
+  Status AlterTableDropColumn(std::string_view keyspace, std::string_view table,
+                              std::string_view column) override;
+  Status AlterTableOptions(std::string_view keyspace, std::string_view table,
+                           const std::map<std::string, std::string>& options) override;
+  Status TruncateTable(std::string_view keyspace, std::string_view table) override;
+  std::vector<KeyspaceSchema> ListKeyspaces() const override;
+  Result<KeyspaceSchema> GetKeyspace(std::string_view keyspace) const override;
+  std::vector<std::shared_ptr<const TableSchema>> ListTables(std::string_view keyspace) const override;
+  Result<std::shared_ptr<const TableSchema>> GetTable(std::string_view keyspace,
+                                                      std::string_view table) const override;
+  Uuid SchemaVersion() const override;
+  uint64_t AddSchemaListener(SchemaListener listener) override;
+  void RemoveSchemaListener(uint64_t id) override;
+
+  Status Upsert(const TableSchema& table, const Row& row, const WriteOptions& w) override;
+  Result<std::optional<Row>> InsertIfNotExists(const TableSchema& table, const Row& row,
+                                               const WriteOptions& w) override;
+  Status DeleteRow(const TableSchema& table, const std::vector<Value>& primary_key,
+                   const WriteOptions& w) override;
+  Status DeletePartition(const TableSchema& table, const std::vector<Value>& partition_key,
+                         const WriteOptions& w) override;
+  Status DeleteClusteringRange(const TableSchema& table, const std::vector<Value>& partition_key,
+                               const ClusteringRange& range, const WriteOptions& w) override;
+  Status Write(WriteBatch& batch, bool sync) override;
+  WriteBatch NewWriteBatch() override;
+
+  Result<std::optional<Row>> Get(const TableSchema& table,
+                                 const std::vector<Value>& primary_key) const override;
+  Result<std::vector<Row>> ScanPartition(const TableSchema& table,
+                                         const std::vector<Value>& partition_key,
+                                         const ClusteringRange& range, bool reverse,
+                                         size_t limit) const override;
+  Result<ScanResult> Scan(const TableSchema& table, const TokenRange& range,
+                          std::string_view paging_state, size_t limit) const override;
+  Result<uint64_t> Count(const TableSchema& table) const override;
+
+  Result<std::optional<std::string>> GetMeta(std::string_view key) const override;
+  Result<std::vector<std::pair<std::string, std::string>>> ListMeta(
+      std::string_view prefix) const override;
+  Status PutMeta(std::string_view key, std::string_view value, bool sync) override;
+  Status Flush() override;
+  Status CompactAll() override;
+
+ private:
+  // Catalog (store_catalog.cc).
+  Status LoadCatalog();
+  static std::string TableMapKey(std::string_view ks, std::string_view t);
+  // Commits a DDL batch (plus a new schema version) and updates the in-memory catalog via
+  // `apply`, under schema_mu_ held exclusively. Then notifies listeners.
+  Status CommitDdl(rocksdb::WriteBatch* wb, const std::function<void()>& apply,
+                   const SchemaChange& change);
+  Status DeleteTableRows(uint32_t storage_id, rocksdb::WriteBatch* wb);
+  Status ModifyTable(std::string_view keyspace, std::string_view table,
+                     const std::function<Status(TableSchema*)>& edit);
+  void Notify(const SchemaChange& c);
+  Status Writable() const;
+
+  // Writes (store_write.cc).
+  WriteTime Now(const WriteOptions& w) const;
+  Status CommitRows(rocksdb::WriteBatch* wb, const std::vector<uint32_t>& storage_ids, bool sync);
+  Status CheckLiveLocked(uint32_t storage_id, const TableSchema& t) const;  // schema_mu_ held
+
+  // Reads (store_read.cc).
+  // Partition tombstone timestamp of a clustered table's partition (kNoTimestamp if none).
+  Result<int64_t> PartitionShadow(const TableSchema& t, std::string_view partition_prefix,
+                                  const rocksdb::Snapshot* snap) const;
+  uint32_t NowSeconds() const { return uint32_t(clock_->NowMs() / 1000); }
+
+  const StoreOptions options_;
+  Clock* const clock_;
+  std::string db_path_;
+  std::string secondary_path_;  // read-only: temp dir removed on close
+  std::unique_ptr<rocksdb::DB> db_;
+  rocksdb::ColumnFamilyHandle* meta_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* rows_cf_ = nullptr;
+  std::unique_ptr<rocksdb::CompactionFilter> filter_;
+  std::shared_ptr<rocksdb::Cache> cache_;
+
+  std::mutex ddl_mu_;  // serializes DDL
+  mutable std::shared_mutex schema_mu_;
+  std::map<std::string, KeyspaceSchema> keyspaces_;                       // GUARDED_BY(schema_mu_)
+  std::map<std::string, std::shared_ptr<const TableSchema>> tables_;      // GUARDED_BY(schema_mu_)
+  std::unordered_set<uint32_t> live_storage_ids_;                         // GUARDED_BY(schema_mu_)
+  Uuid schema_version_;                                                   // GUARDED_BY(schema_mu_)
+  uint32_t next_storage_id_ = 1;                                          // GUARDED_BY(schema_mu_)
+
+  std::mutex listeners_mu_;
+  std::map<uint64_t, SchemaListener> listeners_;  // GUARDED_BY(listeners_mu_)
+  uint64_t next_listener_id_ = 1;                 // GUARDED_BY(listeners_mu_)
+
+  // LWT: InsertIfNotExists holds the stripe of its row key across read-check-write.
+  mutable std::array<std::mutex, 64> lwt_stripes_;
+};
+
+// RocksDB status -> kappa Status, with context.
+Status FromRocks(const rocksdb::Status& s, std::string_view context);
+
+}  // namespace kappa::store

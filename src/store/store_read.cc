@@ -1,0 +1,248 @@
+// Row reads: point gets, partition slices, token-ordered scans with paging, counts.
+#include "store/key_codec.h"
+#include "store/store_impl.h"
+
+namespace kappa::store {
+namespace {
+
+std::string Qualified(const TableSchema& t) { return t.keyspace + "." + t.name; }
+
+Result<int64_t> ShadowFromValue(std::string_view v) {
+  RowState s;
+  if (!DecodeRowState(v, &s)) return Status::Corruption("undecodable partition record");
+  return s.tombstone_ts;
+}
+
+// A RocksDB iterator over [lower, upper) of the rows column family (bounds owned here).
+struct BoundedIter {
+  std::string lower, upper;
+  rocksdb::Slice lo, hi;
+  rocksdb::ReadOptions ro;
+  std::unique_ptr<rocksdb::Iterator> it;
+
+  BoundedIter(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, std::string l, std::string u,
+              const rocksdb::Snapshot* snap = nullptr)
+      : lower(std::move(l)), upper(std::move(u)), lo(lower), hi(upper) {
+    ro.iterate_lower_bound = &lo;
+    ro.iterate_upper_bound = &hi;
+    ro.snapshot = snap;
+    it.reset(db->NewIterator(ro, cf));
+  }
+};
+
+std::string_view View(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+
+}  // namespace
+
+Result<int64_t> StoreImpl::PartitionShadow(const TableSchema& t, std::string_view prefix,
+                                           const rocksdb::Snapshot* snap) const {
+  if (t.clustering_size() == 0) return kNoTimestamp;
+  std::string key(prefix);
+  key.push_back(keys::kPartitionRecord);
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snap;
+  rocksdb::PinnableSlice v;
+  rocksdb::Status s = db_->Get(ro, rows_cf_, key, &v);
+  if (s.IsNotFound()) return kNoTimestamp;
+  RETURN_IF_ERROR(FromRocks(s, "read partition of " + Qualified(t)));
+  return ShadowFromValue(View(v));
+}
+
+Result<std::optional<Row>> StoreImpl::Get(const TableSchema& t,
+                                          const std::vector<Value>& primary_key) const {
+  if (primary_key.size() != t.primary_key_size()) {
+    return Status::InvalidArgument("a get from " + Qualified(t) + " needs " +
+                                   std::to_string(t.primary_key_size()) +
+                                   " primary key values, got " +
+                                   std::to_string(primary_key.size()));
+  }
+  thread_local std::string key;
+  key.clear();
+  RETURN_IF_ERROR(RowKey(t, primary_key, &key));
+  const uint32_t now_s = NowSeconds();
+  int64_t shadow = kNoTimestamp;
+  rocksdb::PinnableSlice value;
+  if (t.clustering_size() == 0) {
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), rows_cf_, key, &value);
+    if (s.IsNotFound()) return std::optional<Row>();
+    RETURN_IF_ERROR(FromRocks(s, "get from " + Qualified(t)));
+  } else {
+    // The row and its partition record, from one consistent view.
+    ASSIGN_OR_RETURN(size_t plen, PartitionPrefixLength(t, key));
+    std::string pkey = key.substr(0, plen);
+    pkey.push_back(keys::kPartitionRecord);
+    rocksdb::Slice ks[2] = {pkey, key};
+    rocksdb::PinnableSlice vs[2];
+    rocksdb::Status ss[2];
+    db_->MultiGet(rocksdb::ReadOptions(), rows_cf_, 2, ks, vs, ss);
+    if (ss[0].ok()) {
+      ASSIGN_OR_RETURN(shadow, ShadowFromValue(View(vs[0])));
+    } else if (!ss[0].IsNotFound()) {
+      return FromRocks(ss[0], "get from " + Qualified(t));
+    }
+    if (ss[1].IsNotFound()) return std::optional<Row>();
+    RETURN_IF_ERROR(FromRocks(ss[1], "get from " + Qualified(t)));
+    value = std::move(vs[1]);
+  }
+  Row row;
+  ASSIGN_OR_RETURN(bool live, DecodeRow(t, key, View(value), now_s, shadow, &row));
+  if (!live) return std::optional<Row>();
+  return std::optional<Row>(std::move(row));
+}
+
+Result<std::vector<Row>> StoreImpl::ScanPartition(const TableSchema& t,
+                                                  const std::vector<Value>& partition_key,
+                                                  const ClusteringRange& range, bool reverse,
+                                                  size_t limit) const {
+  if (partition_key.size() != t.partition_key_size()) {
+    return Status::InvalidArgument("a partition of " + Qualified(t) + " is named by " +
+                                   std::to_string(t.partition_key_size()) +
+                                   " partition key values, got " +
+                                   std::to_string(partition_key.size()));
+  }
+  std::string prefix;
+  RETURN_IF_ERROR(AppendPartitionPrefix(t, partition_key, &prefix));
+  std::string rows_prefix = prefix + keys::kRowRecord;
+  std::string lower = rows_prefix, upper;
+  if (!range.start.prefix.empty()) {
+    RETURN_IF_ERROR(AppendClustering(t, range.start.prefix, &lower));
+    if (!range.start.inclusive) lower = keys::PrefixSuccessor(lower);
+  }
+  if (range.end.prefix.empty()) {
+    upper = keys::PrefixSuccessor(rows_prefix);
+  } else {
+    upper = rows_prefix;
+    RETURN_IF_ERROR(AppendClustering(t, range.end.prefix, &upper));
+    if (range.end.inclusive) upper = keys::PrefixSuccessor(upper);
+  }
+  std::vector<Row> out;
+  if (lower >= upper) return out;
+
+  const rocksdb::Snapshot* snap = db_->GetSnapshot();
+  struct Release {
+    rocksdb::DB* db;
+    const rocksdb::Snapshot* s;
+    ~Release() { db->ReleaseSnapshot(s); }
+  } release{db_.get(), snap};
+  ASSIGN_OR_RETURN(int64_t shadow, PartitionShadow(t, prefix, snap));
+  BoundedIter bi(db_.get(), rows_cf_, lower, upper, snap);
+  rocksdb::Iterator* it = bi.it.get();
+  const uint32_t now_s = NowSeconds();
+  Row row;
+  for (reverse ? it->SeekToLast() : it->SeekToFirst(); it->Valid();
+       reverse ? it->Prev() : it->Next()) {
+    ASSIGN_OR_RETURN(bool live, DecodeRow(t, View(it->key()), View(it->value()), now_s, shadow, &row));
+    if (!live) continue;
+    out.push_back(std::move(row));
+    if (limit && out.size() >= limit) break;
+  }
+  RETURN_IF_ERROR(FromRocks(it->status(), "scan partition of " + Qualified(t)));
+  return out;
+}
+
+Result<ScanResult> StoreImpl::Scan(const TableSchema& t, const TokenRange& range,
+                                   std::string_view paging_state, size_t limit) const {
+  ScanResult result;
+  std::string table_prefix;
+  keys::AppendTableId(t.storage_id, &table_prefix);
+  // Token bounds as key bounds: [lower, upper).
+  std::string lower = table_prefix, upper = table_prefix;
+  if (range.start_inclusive) {
+    keys::AppendToken(range.start, &lower);
+  } else {
+    if (range.start == kMaxToken) return result;
+    keys::AppendToken(range.start + 1, &lower);
+  }
+  if (range.end_inclusive && range.end == kMaxToken) {
+    upper = keys::PrefixSuccessor(table_prefix);
+  } else {
+    keys::AppendToken(range.end_inclusive ? range.end + 1 : range.end, &upper);
+  }
+  std::string resume;
+  if (!paging_state.empty()) {
+    if (paging_state.size() < 12 || paging_state.substr(0, 4) != table_prefix) {
+      return Status::InvalidArgument("paging state does not belong to table " + Qualified(t));
+    }
+    resume = std::string(paging_state);
+    if (resume >= upper) return result;
+    if (resume > lower) lower = resume;
+  }
+  if (lower >= upper) return result;
+
+  BoundedIter bi(db_.get(), rows_cf_, lower, upper);
+  rocksdb::Iterator* it = bi.it.get();
+  const uint32_t now_s = NowSeconds();
+  const bool clustered = t.clustering_size() > 0;
+  std::string current_partition;  // prefix of the partition whose shadow is known
+  int64_t shadow = kNoTimestamp;
+  Row row;
+  it->SeekToFirst();
+  if (!resume.empty() && it->Valid() && View(it->key()) == resume) it->Next();
+  if (clustered && !resume.empty()) {
+    // Resuming inside a partition: its partition record lies before the resume point.
+    ASSIGN_OR_RETURN(size_t plen, PartitionPrefixLength(t, resume));
+    current_partition = resume.substr(0, plen);
+    ASSIGN_OR_RETURN(shadow, PartitionShadow(t, current_partition, nullptr));
+  }
+  for (; it->Valid(); it->Next()) {
+    std::string_view key = View(it->key());
+    if (clustered) {
+      if (key.size() < current_partition.size() + 1 || !key.starts_with(current_partition) ||
+          current_partition.empty()) {
+        ASSIGN_OR_RETURN(size_t plen, PartitionPrefixLength(t, key));
+        current_partition.assign(key.substr(0, plen));
+        shadow = kNoTimestamp;
+      }
+      if (key.size() > current_partition.size() &&
+          key[current_partition.size()] == keys::kPartitionRecord) {
+        ASSIGN_OR_RETURN(shadow, ShadowFromValue(View(it->value())));
+        continue;
+      }
+    }
+    ASSIGN_OR_RETURN(bool live, DecodeRow(t, key, View(it->value()), now_s, shadow, &row));
+    if (!live) continue;
+    result.rows.push_back(std::move(row));
+    if (limit && result.rows.size() >= limit) {
+      std::string last(key);
+      it->Next();
+      if (it->Valid()) result.paging_state = std::move(last);
+      break;
+    }
+  }
+  RETURN_IF_ERROR(FromRocks(it->status(), "scan " + Qualified(t)));
+  return result;
+}
+
+Result<uint64_t> StoreImpl::Count(const TableSchema& t) const {
+  std::string lower, upper;
+  keys::AppendTableId(t.storage_id, &lower);
+  keys::AppendTableId(t.storage_id + 1, &upper);
+  BoundedIter bi(db_.get(), rows_cf_, lower, upper);
+  rocksdb::Iterator* it = bi.it.get();
+  const uint32_t now_s = NowSeconds();
+  const bool clustered = t.clustering_size() > 0;
+  std::string current_partition;
+  int64_t shadow = kNoTimestamp;
+  uint64_t n = 0;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::string_view key = View(it->key());
+    if (clustered) {
+      if (current_partition.empty() || !key.starts_with(current_partition)) {
+        ASSIGN_OR_RETURN(size_t plen, PartitionPrefixLength(t, key));
+        current_partition.assign(key.substr(0, plen));
+        shadow = kNoTimestamp;
+      }
+      if (key.size() > current_partition.size() &&
+          key[current_partition.size()] == keys::kPartitionRecord) {
+        ASSIGN_OR_RETURN(shadow, ShadowFromValue(View(it->value())));
+        continue;
+      }
+    }
+    ASSIGN_OR_RETURN(bool live, RowIsLive(View(it->value()), now_s, shadow));
+    if (live) ++n;
+  }
+  RETURN_IF_ERROR(FromRocks(it->status(), "count " + Qualified(t)));
+  return n;
+}
+
+}  // namespace kappa::store

@@ -1,0 +1,199 @@
+// Row writes: upserts (blind merges), tombstones, LWT inserts and atomic batches.
+#include <functional>
+
+#include "store/key_codec.h"
+#include "store/schema_codec.h"
+#include "store/store_impl.h"
+
+namespace kappa::store {
+namespace {
+
+std::string Qualified(const TableSchema& t) { return t.keyspace + "." + t.name; }
+
+WriteTime ResolveTime(Clock* clock, const WriteOptions& w) {
+  return WriteTime{w.timestamp_micros == WriteOptions::kNow ? clock->NowMicros() : w.timestamp_micros,
+                   uint32_t(clock->NowMs() / 1000)};
+}
+
+}  // namespace
+
+WriteTime WriteBatch::Rep::Now(const WriteOptions& w) const { return ResolveTime(clock, w); }
+WriteTime StoreImpl::Now(const WriteOptions& w) const { return ResolveTime(clock_, w); }
+
+Status StoreImpl::CheckLiveLocked(uint32_t storage_id, const TableSchema& t) const {
+  if (!live_storage_ids_.count(storage_id)) {
+    return Status::NotFound("table " + Qualified(t) + " does not exist (dropped?)");
+  }
+  return Status::OK();
+}
+
+Status StoreImpl::CommitRows(rocksdb::WriteBatch* wb, const std::vector<uint32_t>& storage_ids,
+                             bool sync) {
+  RETURN_IF_ERROR(Writable());
+  std::shared_lock lock(schema_mu_);
+  for (uint32_t sid : storage_ids) {
+    if (!live_storage_ids_.count(sid)) {
+      return Status::NotFound("a table written by this batch no longer exists (dropped?)");
+    }
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = sync;
+  return FromRocks(db_->Write(wo, wb), "write rows");
+}
+
+Status StoreImpl::Upsert(const TableSchema& table, const Row& row, const WriteOptions& w) {
+  RETURN_IF_ERROR(Writable());
+  thread_local std::string key, value;
+  RETURN_IF_ERROR(EncodeUpsert(table, row, w, Now(w), &key, &value));
+  std::shared_lock lock(schema_mu_);
+  RETURN_IF_ERROR(CheckLiveLocked(table.storage_id, table));
+  rocksdb::WriteOptions wo;
+  wo.sync = w.sync;
+  return FromRocks(db_->Merge(wo, rows_cf_, key, value), "upsert into " + Qualified(table));
+}
+
+Result<std::optional<Row>> StoreImpl::InsertIfNotExists(const TableSchema& table, const Row& row,
+                                                        const WriteOptions& w) {
+  RETURN_IF_ERROR(Writable());
+  if (row.size() != table.columns.size()) {
+    return Status::InvalidArgument("row for " + Qualified(table) + " has " +
+                                   std::to_string(row.size()) + " values, the table has " +
+                                   std::to_string(table.columns.size()) + " columns");
+  }
+  std::string key;
+  RETURN_IF_ERROR(RowKey(table, row, &key));
+  std::lock_guard stripe(lwt_stripes_[std::hash<std::string>()(key) % lwt_stripes_.size()]);
+  std::vector<Value> pk(row.begin(), row.begin() + long(table.primary_key_size()));
+  ASSIGN_OR_RETURN(std::optional<Row> existing, Get(table, pk));
+  if (existing) return existing;
+  RETURN_IF_ERROR(Upsert(table, row, w));
+  return std::optional<Row>();
+}
+
+Status StoreImpl::DeleteRow(const TableSchema& table, const std::vector<Value>& primary_key,
+                            const WriteOptions& w) {
+  WriteBatch b = NewWriteBatch();
+  RETURN_IF_ERROR(b.DeleteRow(table, primary_key, w));
+  return Write(b, w.sync);
+}
+
+Status StoreImpl::DeletePartition(const TableSchema& table,
+                                  const std::vector<Value>& partition_key,
+                                  const WriteOptions& w) {
+  WriteBatch b = NewWriteBatch();
+  RETURN_IF_ERROR(b.DeletePartition(table, partition_key, w));
+  return Write(b, w.sync);
+}
+
+Status StoreImpl::DeleteClusteringRange(const TableSchema& table,
+                                        const std::vector<Value>& partition_key,
+                                        const ClusteringRange& range, const WriteOptions& w) {
+  RETURN_IF_ERROR(Writable());
+  // Row tombstones for the rows that exist in the range now (see store.h).
+  ASSIGN_OR_RETURN(std::vector<Row> rows, ScanPartition(table, partition_key, range, false, 0));
+  WriteBatch b = NewWriteBatch();
+  for (const Row& r : rows) {
+    std::vector<Value> pk(r.begin(), r.begin() + long(table.primary_key_size()));
+    RETURN_IF_ERROR(b.DeleteRow(table, pk, w));
+  }
+  if (b.count() == 0) return Status::OK();
+  return Write(b, w.sync);
+}
+
+Status StoreImpl::Write(WriteBatch& batch, bool sync) {
+  if (batch.rep_->count == 0) return Status::OK();
+  return CommitRows(&batch.rep_->wb, batch.rep_->storage_ids, sync);
+}
+
+WriteBatch StoreImpl::NewWriteBatch() {
+  auto rep = std::make_unique<WriteBatch::Rep>();
+  rep->clock = clock_;
+  rep->rows = rows_cf_;
+  rep->meta = meta_cf_;
+  return WriteBatch(std::move(rep));
+}
+
+// ---- WriteBatch ----
+
+WriteBatch::WriteBatch(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+WriteBatch::WriteBatch(WriteBatch&&) noexcept = default;
+WriteBatch& WriteBatch::operator=(WriteBatch&&) noexcept = default;
+WriteBatch::~WriteBatch() = default;
+
+namespace {
+
+void NoteTable(WriteBatch::Rep* rep, uint32_t sid) {
+  if (std::find(rep->storage_ids.begin(), rep->storage_ids.end(), sid) == rep->storage_ids.end()) {
+    rep->storage_ids.push_back(sid);
+  }
+}
+
+}  // namespace
+
+Status WriteBatch::Upsert(const TableSchema& table, const Row& row, const WriteOptions& w) {
+  thread_local std::string key, value;
+  RETURN_IF_ERROR(EncodeUpsert(table, row, w, rep_->Now(w), &key, &value));
+  RETURN_IF_ERROR(FromRocks(rep_->wb.Merge(rep_->rows, key, value), "batch upsert"));
+  NoteTable(rep_.get(), table.storage_id);
+  ++rep_->count;
+  return Status::OK();
+}
+
+Status WriteBatch::DeleteRow(const TableSchema& table, const std::vector<Value>& primary_key,
+                             const WriteOptions& w) {
+  std::string key;
+  if (primary_key.size() != table.primary_key_size()) {
+    return Status::InvalidArgument("deleting a row of " + Qualified(table) + " needs " +
+                                   std::to_string(table.primary_key_size()) +
+                                   " primary key values, got " +
+                                   std::to_string(primary_key.size()));
+  }
+  RETURN_IF_ERROR(RowKey(table, primary_key, &key));
+  RETURN_IF_ERROR(FromRocks(rep_->wb.Merge(rep_->rows, key, EncodeTombstone(rep_->Now(w))),
+                            "batch delete"));
+  NoteTable(rep_.get(), table.storage_id);
+  ++rep_->count;
+  return Status::OK();
+}
+
+Status WriteBatch::DeletePartition(const TableSchema& table,
+                                   const std::vector<Value>& partition_key,
+                                   const WriteOptions& w) {
+  if (partition_key.size() != table.partition_key_size()) {
+    return Status::InvalidArgument("deleting a partition of " + Qualified(table) + " needs " +
+                                   std::to_string(table.partition_key_size()) +
+                                   " partition key values, got " +
+                                   std::to_string(partition_key.size()));
+  }
+  std::string key;
+  if (table.clustering_size() == 0) {
+    RETURN_IF_ERROR(RowKey(table, partition_key, &key));  // the partition is its one row
+  } else {
+    RETURN_IF_ERROR(PartitionRecordKey(table, partition_key, &key));
+  }
+  RETURN_IF_ERROR(FromRocks(rep_->wb.Merge(rep_->rows, key, EncodeTombstone(rep_->Now(w))),
+                            "batch delete partition"));
+  NoteTable(rep_.get(), table.storage_id);
+  ++rep_->count;
+  return Status::OK();
+}
+
+void WriteBatch::PutMeta(std::string_view key, std::string_view value) {
+  rep_->wb.Put(rep_->meta, meta::UserMetaKey(key), rocksdb::Slice(value.data(), value.size()));
+  ++rep_->count;
+}
+
+void WriteBatch::DeleteMeta(std::string_view key) {
+  rep_->wb.Delete(rep_->meta, meta::UserMetaKey(key));
+  ++rep_->count;
+}
+
+size_t WriteBatch::count() const { return rep_->count; }
+size_t WriteBatch::byte_size() const { return rep_->wb.GetDataSize(); }
+void WriteBatch::Clear() {
+  rep_->wb.Clear();
+  rep_->count = 0;
+  rep_->storage_ids.clear();
+}
+
+}  // namespace kappa::store
