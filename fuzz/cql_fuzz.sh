@@ -16,7 +16,7 @@ if [[ ! -x "$bin" || "$root/fuzz/cql_${target}_fuzz.cc" -nt "$bin" ]]; then
     -I"$root/src" "$root/fuzz/cql_${target}_fuzz.cc" "${src[@]}" -llz4 -lsnappy -o "$bin"
 fi
 seeds=()
-if [[ -d "$root/fuzz/corpus_$target" ]]; then seeds=("$root/fuzz/corpus_$target"); fi
+if [[ -d "$root/fuzz/cql_corpus_$target" ]]; then seeds=("$root/fuzz/cql_corpus_$target"); fi
 cd "$out"
 exec "$bin" -max_total_time="$seconds" -max_len=4096 -timeout=10 -print_final_stats=1 \
   corpus "${seeds[@]}"
