@@ -235,15 +235,26 @@ class ClientImpl : public Client {
                                int page_size, const std::string& paging_state) override {
     std::promise<Result<ClientResult>> done;
     auto fut = done.get_future();
-    ExecuteImpl(p, values, page_size, paging_state, options_.max_retries, true,
-                [&done](Result<ClientResult> r) { done.set_value(std::move(r)); });
+    auto st = std::make_shared<ExecState>();
+    // Execute blocks until done, so the statement may be borrowed without owning it.
+    st->p = std::shared_ptr<const PreparedStatement>(&p, [](const PreparedStatement*) {});
+    st->values = values;
+    st->page_size = page_size;
+    st->paging_state = paging_state;
+    st->retries = options_.max_retries;
+    st->done = [&done](Result<ClientResult> r) { done.set_value(std::move(r)); };
+    ExecuteImpl(std::move(st));
     return fut.get();
   }
 
   void ExecuteAsync(const std::shared_ptr<PreparedStatement>& p, std::vector<store::Value> values,
                     std::function<void(Result<ClientResult>)> done) override {
-    ExecuteImpl(*p, values, 0, {}, options_.max_retries, true,
-                [p, done = std::move(done)](Result<ClientResult> r) { done(std::move(r)); });
+    auto st = std::make_shared<ExecState>();
+    st->p = p;
+    st->values = std::move(values);
+    st->retries = options_.max_retries;
+    st->done = std::move(done);
+    ExecuteImpl(std::move(st));
   }
 
  private:
@@ -289,53 +300,58 @@ class ClientImpl : public Client {
     return r;
   }
 
-  void ExecuteImpl(const PreparedStatement& p, const std::vector<store::Value>& values,
-                   int page_size, const std::string& paging_state, int retries, bool may_reprepare,
-                   std::function<void(Result<ClientResult>)> done) {
+  // State of one EXECUTE across retries and a re-prepare.
+  struct ExecState {
+    std::shared_ptr<const PreparedStatement> p;
+    std::vector<store::Value> values;
+    int page_size = 0;
+    std::string paging_state;
+    int retries = 0;
+    bool may_reprepare = true;
+    std::function<void(Result<ClientResult>)> done;
+  };
+
+  void ExecuteImpl(std::shared_ptr<ExecState> st) {
     std::string body;
     WireWriter w(&body);
-    w.ShortBytes(p.id);
-    EncodeParams(values, page_size, paging_state, &w);
-    auto conn = Pick(&p, &values);
-    // Copies kept for a retry or a re-prepare.
-    auto ctx = std::make_shared<std::tuple<PreparedStatement, std::vector<store::Value>, std::string>>(
-        p, values, paging_state);
-    conn->Send(Opcode::kExecute, std::move(body),
-               [this, ctx, conn, page_size, retries, may_reprepare, done = std::move(done)](Result<ClientFrame> f) mutable {
-                 auto& [ps, vals, paging] = *ctx;
-                 if (!f.ok()) {
-                   if (retries > 0 && f.status().IsUnavailable()) {
-                     ExecuteImpl(ps, vals, page_size, paging, retries - 1, may_reprepare, std::move(done));
-                     return;
-                   }
-                   done(f.status());
-                   return;
-                 }
-                 if (f->opcode == Opcode::kError) {
-                   Status s = ErrorFromBody(f->body);
-                   int code = ErrorCodeOf(s);
-                   if (code == 0x2500 && may_reprepare) {
-                     // The server forgot the statement (restart): prepare it again there.
-                     std::string pb;
-                     WireWriter(&pb).LongString(ps.query);
-                     conn->Send(Opcode::kPrepare, std::move(pb),
-                                [this, ctx, page_size, retries, done = std::move(done)](Result<ClientFrame> pf) mutable {
-                                  auto& [ps2, vals2, paging2] = *ctx;
-                                  if (!pf.ok()) { done(pf.status()); return; }
-                                  if (pf->opcode == Opcode::kError) { done(ErrorFromBody(pf->body)); return; }
-                                  ExecuteImpl(ps2, vals2, page_size, paging2, retries, false, std::move(done));
-                                });
-                     return;
-                   }
-                   if ((code == 0x1001 || code == 0x1002) && retries > 0) {
-                     ExecuteImpl(ps, vals, page_size, paging, retries - 1, may_reprepare, std::move(done));
-                     return;
-                   }
-                   done(s);
-                   return;
-                 }
-                 done(DecodeResult(*f, &ps.result_columns));
-               });
+    w.ShortBytes(st->p->id);
+    EncodeParams(st->values, st->page_size, st->paging_state, &w);
+    auto conn = Pick(st->p.get(), &st->values);
+    conn->Send(Opcode::kExecute, std::move(body), [this, st, conn](Result<ClientFrame> f) {
+      if (!f.ok()) {
+        if (st->retries > 0 && f.status().IsUnavailable()) {
+          --st->retries;
+          ExecuteImpl(st);
+          return;
+        }
+        st->done(f.status());
+        return;
+      }
+      if (f->opcode == Opcode::kError) {
+        Status s = ErrorFromBody(f->body);
+        int code = ErrorCodeOf(s);
+        if (code == 0x2500 && st->may_reprepare) {
+          // The server forgot the statement (e.g. it restarted): prepare it again there.
+          st->may_reprepare = false;
+          std::string pb;
+          WireWriter(&pb).LongString(st->p->query);
+          conn->Send(Opcode::kPrepare, std::move(pb), [this, st](Result<ClientFrame> pf) {
+            if (!pf.ok()) { st->done(pf.status()); return; }
+            if (pf->opcode == Opcode::kError) { st->done(ErrorFromBody(pf->body)); return; }
+            ExecuteImpl(st);
+          });
+          return;
+        }
+        if ((code == 0x1001 || code == 0x1002) && st->retries > 0) {
+          --st->retries;
+          ExecuteImpl(st);
+          return;
+        }
+        st->done(s);
+        return;
+      }
+      st->done(DecodeResult(*f, &st->p->result_columns));
+    });
   }
 
   ClientOptions options_;

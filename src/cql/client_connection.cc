@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cql/error.h"
+#include "cql/input_buffer.h"
 #include "cql/wire.h"
 
 namespace kappa::cql {
@@ -202,18 +203,19 @@ void ClientConnection::Flush() {
 
 asio::awaitable<void> ClientConnection::ReadLoop() {
   auto self = shared_from_this();
-  char hdr[kFrameHeaderSize];
+  InputBuffer in;
   try {
     for (;;) {
-      co_await asio::async_read(socket_, asio::buffer(hdr, kFrameHeaderSize), asio::use_awaitable);
+      co_await in.Fill(socket_, kFrameHeaderSize);
       FrameHeader h;
-      Status st = DecodeFrameHeader(hdr, &h);
+      Status st = DecodeFrameHeader(in.data(), &h);
       if (!st.ok()) {
         FailAll(st);
         co_return;
       }
-      std::string body(h.length, '\0');
-      if (h.length) co_await asio::async_read(socket_, asio::buffer(body.data(), h.length), asio::use_awaitable);
+      co_await in.Fill(socket_, kFrameHeaderSize + size_t(h.length));
+      std::string body(in.data() + kFrameHeaderSize, h.length);
+      in.Consume(kFrameHeaderSize + size_t(h.length));
       if (h.flags & frame_flags::kCompression) {
         auto d = DecompressBody(compression_, body);
         if (!d.ok()) {

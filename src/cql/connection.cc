@@ -1,6 +1,9 @@
 #include "cql/connection.h"
 
+#include <cstring>
+
 #include "common/coding.h"
+#include "cql/input_buffer.h"
 #include "common/logging.h"
 
 namespace kappa::cql {
@@ -86,10 +89,12 @@ asio::awaitable<void> Connection::ReadLoop() {
   auto self = shared_from_this();
   char header[kFrameHeaderSize];
   std::string body;
+  InputBuffer in;
   try {
     for (;;) {
       // 8 bytes first: protocol v1/v2 headers are 8 bytes long, v3+ 9.
-      co_await asio::async_read(socket_, asio::buffer(header, 8), asio::use_awaitable);
+      co_await in.Fill(socket_, 8);
+      std::memcpy(header, in.data(), 8);
       uint8_t version = uint8_t(header[0]) & 0x7f;
       bool is_response = (uint8_t(header[0]) & 0x80) != 0;
       if (version < kMinProtocolVersion || version > kMaxProtocolVersion || is_response) {
@@ -102,7 +107,8 @@ asio::awaitable<void> Connection::ReadLoop() {
         Send(stream, r);
         co_return;
       }
-      co_await asio::async_read(socket_, asio::buffer(header + 8, 1), asio::use_awaitable);
+      co_await in.Fill(socket_, kFrameHeaderSize);
+      header[8] = in.data()[8];
       FrameHeader h;
       Status st = DecodeFrameHeader(header, &h);
       if (!st.ok()) {
@@ -120,10 +126,9 @@ asio::awaitable<void> Connection::ReadLoop() {
         co_return;
       }
       state_.version = h.version;
-      body.resize(h.length);
-      if (h.length > 0) {
-        co_await asio::async_read(socket_, asio::buffer(body.data(), h.length), asio::use_awaitable);
-      }
+      co_await in.Fill(socket_, kFrameHeaderSize + size_t(h.length));
+      body.assign(in.data() + kFrameHeaderSize, h.length);
+      in.Consume(kFrameHeaderSize + size_t(h.length));
       std::string plain;
       if (h.flags & frame_flags::kCompression) {
         auto d = DecompressBody(state_.compression == Compression::kNone ? Compression::kLz4
