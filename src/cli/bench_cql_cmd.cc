@@ -1,9 +1,249 @@
+// `kappa bench cql`: prepared INSERTs of created_users-shaped rows and point SELECTs by
+// primary key through kappa's CQL client, over loopback, with many requests in flight; then
+// read latency at a fixed request rate. By default against an in-process server on a
+// temporary data directory; --port targets a running server instead.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <random>
+#include <thread>
+
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "cql/cql.h"
 
 namespace kappa::cli {
+namespace {
 
-// Not implemented yet: issue 5 (cql).
-void RegisterBenchCqlCommand(CLI::App& app, const Groups& g) {}
+using Clock = std::chrono::steady_clock;
+using store::Value;
+
+struct BenchOptions {
+  int64_t rows = 200000;
+  int64_t reads = 200000;
+  int concurrency = 256;
+  int connections = 2;
+  int server_threads = 0;
+  int64_t latency_rate = 20000;
+  double latency_seconds = 5;
+  uint16_t port = 0;  // 0: in-process server
+};
+
+// Keeps at most `limit` requests in flight.
+class Window {
+ public:
+  explicit Window(int limit) : limit_(limit) {}
+  void Acquire() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return in_flight_ < limit_; });
+    ++in_flight_;
+  }
+  void Release() {
+    {
+      std::lock_guard lock(mu_);
+      --in_flight_;
+    }
+    cv_.notify_all();
+  }
+  void Drain() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return in_flight_ == 0; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int limit_;
+  int in_flight_ = 0;
+};
+
+std::vector<Value> UserRow(const Uuid& id, std::mt19937_64& rng) {
+  static const char* kFirst[] = {"Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Ken", "Radia"};
+  static const char* kLast[] = {"Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Thompson", "Perlman"};
+  auto pick = [&](auto& arr) { return std::string(arr[rng() % 8]); };
+  std::string first = pick(kFirst), last = pick(kLast);
+  std::string user = first + "." + last + std::to_string(rng() % 100000);
+  return {Value::UuidOf(store::TypeKind::kUuid, id), Value::Text(first), Value::Text(last),
+          Value::Text(rng() % 2 ? "female" : "male"),
+          Value::Text(std::to_string(rng() % 9999) + " Main Street, Springfield, Oregon, United States"),
+          Value::Text(std::to_string(10000 + rng() % 89999)), Value::Text(user + "@example.com"),
+          Value::Text(user), Value::Text("1984-03-0" + std::to_string(1 + rng() % 9) + "T10:00:00.000Z"),
+          Value::Text("2015-07-1" + std::to_string(rng() % 9) + "T08:30:00.000Z"),
+          Value::Text("(555) " + std::to_string(100 + rng() % 899) + "-" + std::to_string(1000 + rng() % 8999)),
+          Value::Text("https://randomuser.me/api/portraits/med/women/" + std::to_string(rng() % 99) + ".jpg")};
+}
+
+struct Phase {
+  double seconds = 0;
+  int64_t ok = 0;
+  int64_t errors = 0;
+  std::string first_error;
+};
+
+// Runs n requests with a window of `concurrency`; make(i, done) issues request i.
+Phase RunPhase(const char* name, int64_t n, int concurrency,
+               const std::function<void(int64_t, std::function<void(Result<cql::ClientResult>)>)>& issue) {
+  Window w(concurrency);
+  std::atomic<int64_t> ok{0}, errors{0};
+  std::mutex err_mu;
+  std::string first_error;
+  auto start = Clock::now();
+  auto last_report = start;
+  for (int64_t i = 0; i < n; ++i) {
+    w.Acquire();
+    issue(i, [&](Result<cql::ClientResult> r) {
+      if (r.ok()) {
+        ++ok;
+      } else {
+        if (errors++ == 0) {
+          std::lock_guard lock(err_mu);
+          first_error = r.status().ToString();
+        }
+      }
+      w.Release();
+    });
+    if ((i & 4095) == 0 && Clock::now() - last_report > std::chrono::seconds(2)) {
+      last_report = Clock::now();
+      std::cerr << "  " << name << ": " << i << "/" << n << "\n";
+    }
+  }
+  w.Drain();
+  Phase p;
+  p.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  p.ok = ok;
+  p.errors = errors;
+  p.first_error = first_error;
+  return p;
+}
+
+}  // namespace
+
+void RegisterBenchCqlCommand(CLI::App& app, const Groups& g) {
+  auto* cmd = g.bench->add_subcommand(
+      "cql", "CQL throughput and latency: prepared inserts and point reads through kappa's client");
+  auto o = std::make_shared<BenchOptions>();
+  cmd->add_option("--rows", o->rows, "Rows to insert")->capture_default_str();
+  cmd->add_option("--reads", o->reads, "Point reads to run")->capture_default_str();
+  cmd->add_option("--concurrency", o->concurrency, "Requests in flight")->capture_default_str();
+  cmd->add_option("--connections", o->connections, "Client connections")->capture_default_str();
+  cmd->add_option("--server-threads", o->server_threads, "In-process server threads (0: CPUs)")->capture_default_str();
+  cmd->add_option("--latency-rate", o->latency_rate, "Reads per second for the latency phase (0: skip)")->capture_default_str();
+  cmd->add_option("--latency-seconds", o->latency_seconds, "Duration of the latency phase")->capture_default_str();
+  cmd->add_option("--port", o->port, "Use the CQL server on 127.0.0.1:PORT instead of an in-process one");
+  cmd->footer("Creates keyspace bench_cql and table created_users (12 text/uuid columns, as the seed).");
+  cmd->callback([o] {
+    std::unique_ptr<store::Store> st;
+    std::unique_ptr<cql::Server> srv;
+    std::filesystem::path tmp;
+    uint16_t port = o->port;
+    if (port == 0) {
+      tmp = std::filesystem::temp_directory_path() / ("kappa-bench-cql-" + std::to_string(::getpid()));
+      std::filesystem::remove_all(tmp);
+      store::StoreOptions so;
+      so.data_dir = tmp.string();
+      auto s = store::Store::Open(so);
+      if (!s.ok()) Fail(s.status());
+      st = std::move(s).value();
+      cql::ServerOptions opts;
+      opts.port = 0;
+      opts.threads = o->server_threads;
+      auto r = cql::Server::Start(st.get(), opts);
+      if (!r.ok()) Fail(r.status());
+      srv = std::move(r).value();
+      port = srv->port();
+    }
+    cql::ClientOptions co;
+    co.port = port;
+    co.connections_per_host = o->connections;
+    auto c = cql::Client::Connect(co);
+    if (!c.ok()) Fail(c.status());
+    cql::Client& client = **c;
+    for (const char* q :
+         {"CREATE KEYSPACE IF NOT EXISTS bench_cql WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
+          "CREATE TABLE IF NOT EXISTS bench_cql.created_users (id uuid PRIMARY KEY, first_name text, "
+          "last_name text, gender text, address text, post_code text, email text, username text, "
+          "dob text, registered_date text, phone text, picture text)"}) {
+      auto r = client.Query(q, {}, 0, {});
+      if (!r.ok()) Fail(r.status());
+    }
+    auto ins = client.Prepare(
+        "INSERT INTO bench_cql.created_users (id, first_name, last_name, gender, address, post_code, "
+        "email, username, dob, registered_date, phone, picture) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    auto sel = client.Prepare("SELECT * FROM bench_cql.created_users WHERE id = ?");
+    if (!ins.ok()) Fail(ins.status());
+    if (!sel.ok()) Fail(sel.status());
+
+    std::vector<Uuid> ids(size_t(o->rows));
+    for (auto& id : ids) id = Uuid::Random();
+    std::vector<std::vector<Value>> rows;
+    rows.reserve(ids.size());
+    std::mt19937_64 rng(42);
+    for (const auto& id : ids) rows.push_back(UserRow(id, rng));
+    std::cerr << "bench cql: inserting " << o->rows << " rows (" << o->concurrency << " in flight, "
+              << o->connections << " connections)\n";
+    Phase w = RunPhase("insert", o->rows, o->concurrency, [&](int64_t i, auto done) {
+      client.ExecuteAsync(*ins, std::move(rows[size_t(i)]), std::move(done));
+    });
+    std::cout << "inserts: " << w.ok << " in " << w.seconds << " s = " << int64_t(double(w.ok) / w.seconds)
+              << " rows/s" << (w.errors ? ", errors: " + std::to_string(w.errors) + " (" + w.first_error + ")" : "")
+              << "\n";
+    std::cerr << "bench cql: " << o->reads << " point reads\n";
+    std::atomic<int64_t> found{0};
+    Phase r = RunPhase("read", o->reads, o->concurrency, [&](int64_t i, auto done) {
+      const Uuid& id = ids[size_t((uint64_t(i) * 2654435761u) % ids.size())];
+      client.ExecuteAsync(*sel, {Value::UuidOf(store::TypeKind::kUuid, id)},
+                          [&found, done = std::move(done)](Result<cql::ClientResult> res) {
+                            if (res.ok() && res->rows.size() == 1) ++found;
+                            done(std::move(res));
+                          });
+    });
+    std::cout << "point reads: " << r.ok << " in " << r.seconds << " s = " << int64_t(double(r.ok) / r.seconds)
+              << " reads/s, rows found: " << found.load()
+              << (r.errors ? ", errors: " + std::to_string(r.errors) + " (" + r.first_error + ")" : "") << "\n";
+
+    if (o->latency_rate > 0) {
+      // Open-loop: requests are issued on schedule whether or not earlier ones finished.
+      int64_t n = int64_t(double(o->latency_rate) * o->latency_seconds);
+      std::vector<double> lat(size_t(n), -1);
+      std::atomic<int64_t> pending{n};
+      std::mutex mu;
+      std::condition_variable cv;
+      std::cerr << "bench cql: latency at " << o->latency_rate << " reads/s for " << o->latency_seconds << " s\n";
+      auto start = Clock::now();
+      for (int64_t i = 0; i < n; ++i) {
+        auto due = start + std::chrono::nanoseconds(int64_t(1e9 * double(i) / double(o->latency_rate)));
+        std::this_thread::sleep_until(due);
+        const Uuid& id = ids[size_t((uint64_t(i) * 40503u) % ids.size())];
+        client.ExecuteAsync(*sel, {Value::UuidOf(store::TypeKind::kUuid, id)},
+                            [&, i, due](Result<cql::ClientResult> res) {
+                              if (res.ok()) lat[size_t(i)] = std::chrono::duration<double, std::milli>(Clock::now() - due).count();
+                              if (--pending == 0) {
+                                std::lock_guard lock(mu);
+                                cv.notify_all();
+                              }
+                            });
+      }
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return pending.load() == 0; });
+      }
+      std::vector<double> ok;
+      for (double x : lat) if (x >= 0) ok.push_back(x);
+      std::sort(ok.begin(), ok.end());
+      auto pct = [&](double p) { return ok.empty() ? 0.0 : ok[std::min(ok.size() - 1, size_t(p * double(ok.size())))]; };
+      std::cout << "read latency at " << o->latency_rate << "/s: p50 " << pct(0.50) << " ms, p99 " << pct(0.99)
+                << " ms, p99.9 " << pct(0.999) << " ms, max " << (ok.empty() ? 0 : ok.back()) << " ms ("
+                << ok.size() << "/" << n << " ok)\n";
+    }
+    client.Close();
+    if (srv) srv->Stop();
+    st.reset();
+    if (!tmp.empty()) std::filesystem::remove_all(tmp);
+  });
+}
 
 }  // namespace kappa::cli

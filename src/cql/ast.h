@@ -1,0 +1,175 @@
+// The CQL abstract syntax tree produced by the parser (parser.h). Plain data; executors
+// (exec/*.cc) bind it to a schema. Identifiers are already case-folded: unquoted names are
+// lower-cased, "quoted" names keep their case.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace kappa::cql {
+
+// A term: a literal, a bind marker, a function call or a collection literal.
+struct Term {
+  enum class Kind {
+    kString,    // 'text' (unescaped) or $$text$$
+    kInteger,   // -?[0-9]+ as written
+    kFloat,     // 1.5, -2e10, NaN, Infinity
+    kBoolean,   // text is "true" or "false"
+    kUuid,      // canonical text
+    kBlob,      // text is the hex digits after 0x
+    kNull,
+    kBindMarker,  // bind_index is the marker's position in the statement
+    kFunction,    // text is the lower-cased name, args the arguments
+    kList,        // [a, b]
+    kSet,         // {a, b}
+    kMap,         // {k: v, ...}: args alternate key, value
+  };
+  Kind kind = Kind::kNull;
+  std::string text;
+  int bind_index = -1;
+  std::string bind_name;  // for :name markers; empty for ?
+  std::vector<Term> args;
+};
+
+struct TableName {
+  std::string keyspace;  // empty: the connection's current keyspace
+  std::string name;
+};
+
+enum class RelationOp { kEq, kLt, kLe, kGt, kGe, kNe, kIn, kContains, kContainsKey };
+
+// A WHERE/IF condition.
+struct Relation {
+  bool token = false;                // token(c1, c2, ...) op term
+  std::vector<std::string> columns;  // one column, or the token() arguments
+  RelationOp op = RelationOp::kEq;
+  Term value;                        // the right side (for IN ?: a bind marker)
+  std::vector<Term> in_values;       // IN (a, b, c)
+  bool in_list = false;              // in_values is used
+};
+
+struct Selector {
+  enum class Kind { kColumn, kCountStar, kCount, kToken, kWriteTime, kTtl };
+  Kind kind = Kind::kColumn;
+  std::vector<std::string> columns;  // the column, or the function arguments
+  std::string alias;
+};
+
+struct ColumnDef {
+  std::string name;
+  std::string type;  // canonical CQL type text, e.g. "text", "map<text, int>"
+  bool is_static = false;
+};
+
+struct UseStmt { std::string keyspace; };
+
+struct CreateKeyspaceStmt {
+  std::string name;
+  bool if_not_exists = false;
+  std::map<std::string, std::string> replication;
+  bool durable_writes = true;
+};
+
+struct DropKeyspaceStmt {
+  std::string name;
+  bool if_exists = false;
+};
+
+struct CreateTableStmt {
+  TableName table;
+  bool if_not_exists = false;
+  std::vector<ColumnDef> columns;
+  std::vector<std::string> partition_key;
+  std::vector<std::string> clustering;
+  std::vector<std::pair<std::string, bool>> clustering_order;  // (column, descending)
+  std::map<std::string, std::string> options;                // other WITH options, as text
+};
+
+struct DropTableStmt {
+  TableName table;
+  bool if_exists = false;
+};
+
+struct AlterTableStmt {
+  TableName table;
+  bool add = true;                  // ADD columns, else DROP names
+  std::vector<ColumnDef> columns;   // for ADD; for DROP only names are set
+};
+
+struct TruncateStmt { TableName table; };
+
+struct UsingClause {
+  std::optional<Term> ttl;
+  std::optional<Term> timestamp;
+};
+
+struct InsertStmt {
+  TableName table;
+  std::vector<std::string> columns;
+  std::vector<Term> values;
+  std::optional<Term> json;  // INSERT ... JSON 'doc'
+  bool json_default_unset = false;
+  bool if_not_exists = false;
+  UsingClause using_;
+};
+
+struct Assignment {
+  std::string column;
+  Term value;
+};
+
+struct UpdateStmt {
+  TableName table;
+  UsingClause using_;
+  std::vector<Assignment> assignments;
+  std::vector<Relation> where;
+  bool if_exists = false;
+  std::vector<Relation> conditions;
+};
+
+struct DeleteStmt {
+  TableName table;
+  std::vector<std::string> columns;  // empty: the whole row(s)
+  UsingClause using_;
+  std::vector<Relation> where;
+  bool if_exists = false;
+  std::vector<Relation> conditions;
+};
+
+struct SelectStmt {
+  TableName table;
+  bool json = false;
+  bool distinct = false;
+  std::vector<Selector> selectors;  // empty: SELECT *
+  std::vector<Relation> where;
+  std::vector<std::pair<std::string, bool>> order_by;  // (column, descending)
+  std::optional<Term> limit;
+  std::optional<Term> per_partition_limit;
+  bool allow_filtering = false;
+};
+
+struct Statement;
+struct BatchStmt {
+  enum class Type { kLogged, kUnlogged, kCounter };
+  Type type = Type::kLogged;
+  UsingClause using_;
+  std::vector<Statement> statements;  // INSERT/UPDATE/DELETE only
+};
+
+using StatementBody =
+    std::variant<UseStmt, CreateKeyspaceStmt, DropKeyspaceStmt, CreateTableStmt, DropTableStmt,
+                 AlterTableStmt, TruncateStmt, InsertStmt, UpdateStmt, DeleteStmt, SelectStmt,
+                 BatchStmt>;
+
+struct Statement {
+  StatementBody body;
+  int bind_count = 0;                   // number of bind markers (? and :name)
+  std::vector<std::string> bind_names;  // per marker: its name, or "" for ?
+};
+
+}  // namespace kappa::cql

@@ -1,0 +1,268 @@
+#include "cql/client_connection.h"
+
+#include <cstdio>
+
+#include "cql/error.h"
+#include "cql/input_buffer.h"
+#include "cql/wire.h"
+
+namespace kappa::cql {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace {
+
+const char* ErrorName(int32_t code) {
+  switch (code) {
+    case 0x0000: return "Server error";
+    case 0x000A: return "Protocol error";
+    case 0x0100: return "Bad credentials";
+    case 0x1000: return "Unavailable exception";
+    case 0x1001: return "Overloaded";
+    case 0x1100: return "Write timeout";
+    case 0x1200: return "Read timeout";
+    case 0x2000: return "Syntax error in CQL query";
+    case 0x2100: return "Unauthorized";
+    case 0x2200: return "Invalid query";
+    case 0x2300: return "Config error";
+    case 0x2400: return "Already exists";
+    case 0x2500: return "Unprepared";
+    default: return "Error";
+  }
+}
+
+}  // namespace
+
+Status ErrorFromBody(std::string_view body) {
+  WireReader r(body);
+  int32_t code = 0;
+  std::string_view msg;
+  if (!r.Int(&code) || !r.String(&msg)) return Status::Corruption("malformed ERROR response");
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "%04x", unsigned(code));
+  std::string text = "Error from server: code=" + std::string(hex) + " [" + ErrorName(code) +
+                     "] message=\"" + std::string(msg) + "\"";
+  switch (code) {
+    case 0x000A:
+      if (msg.find("unsupported protocol version") != std::string_view::npos ||
+          msg.find("Invalid or unsupported protocol version") != std::string_view::npos) {
+        return Status::NotSupported(text);
+      }
+      return Status::InvalidArgument(text);
+    case 0x2200:
+    case 0x2000:
+    case 0x2300:
+    case 0x2100:
+    case 0x0100:
+      return Status::InvalidArgument(text);
+    case 0x2400:
+      return Status::AlreadyExists(text);
+    case 0x2500: {
+      std::string_view id;
+      if (r.ShortBytes(&id)) return Status::NotFound(text);
+      return Status::NotFound(text);
+    }
+    case 0x1000:
+    case 0x1001:
+    case 0x1002:
+      return Status::Unavailable(text);
+    case 0x1100:
+    case 0x1200:
+      return Status::TimedOut(text);
+    default:
+      return Status::IOError(text);
+  }
+}
+
+int ErrorCodeOf(const Status& s) {
+  auto pos = s.message().find("code=");
+  if (pos == std::string::npos) return 0;
+  return int(std::strtol(s.message().c_str() + pos + 5, nullptr, 16));
+}
+
+ClientConnection::~ClientConnection() {
+  boost::system::error_code ec;
+  socket_.close(ec);
+}
+
+Result<ClientFrame> ClientConnection::SyncRequest(Opcode op, const std::string& body) {
+  FrameHeader h;
+  h.version = version_;
+  h.opcode = op;
+  h.stream = 0;
+  std::string frame = EncodeFrame(h, body, op == Opcode::kStartup ? Compression::kNone : compression_);
+  boost::system::error_code ec;
+  asio::write(socket_, asio::buffer(frame), ec);
+  if (ec) return Status::Unavailable("write failed: " + ec.message());
+  char hdr[kFrameHeaderSize];
+  asio::read(socket_, asio::buffer(hdr, kFrameHeaderSize), ec);
+  if (ec) return Status::Unavailable("connection closed during handshake: " + ec.message());
+  FrameHeader rh;
+  RETURN_IF_ERROR(DecodeFrameHeader(hdr, &rh));
+  std::string rbody(rh.length, '\0');
+  asio::read(socket_, asio::buffer(rbody.data(), rbody.size()), ec);
+  if (ec) return Status::Unavailable("connection closed during handshake: " + ec.message());
+  if (rh.flags & frame_flags::kCompression) {
+    ASSIGN_OR_RETURN(rbody, DecompressBody(compression_, rbody));
+  }
+  return ClientFrame{rh.opcode, std::move(rbody)};
+}
+
+Status ClientConnection::Open(const std::string& host, uint16_t port, uint8_t version,
+                              const ClientOptions& o) {
+  version_ = version;
+  boost::system::error_code ec;
+  tcp::resolver resolver(socket_.get_executor());
+  auto eps = resolver.resolve(host, std::to_string(port), ec);
+  if (ec) return Status::Unavailable("cannot resolve " + host + ": " + ec.message());
+  asio::connect(socket_, eps, ec);
+  if (ec) return Status::Unavailable("cannot connect to " + host + ":" + std::to_string(port) + ": " + ec.message());
+  socket_.set_option(tcp::no_delay(true), ec);
+  std::map<std::string, std::string> startup = {{"CQL_VERSION", "3.0.0"},
+                                                {"DRIVER_NAME", "kappa"}};
+  if (o.compression == "lz4") compression_ = Compression::kLz4;
+  else if (o.compression == "snappy") compression_ = Compression::kSnappy;
+  if (compression_ != Compression::kNone) startup["COMPRESSION"] = o.compression;
+  std::string body;
+  WireWriter(&body).StringMap(startup);
+  ASSIGN_OR_RETURN(ClientFrame resp, SyncRequest(Opcode::kStartup, body));
+  if (resp.opcode == Opcode::kError) return ErrorFromBody(resp.body);
+  if (resp.opcode == Opcode::kAuthenticate) {
+    if (o.username.empty()) {
+      return Status::InvalidArgument("the server at " + host + " requires authentication: pass a username and password");
+    }
+    std::string token;
+    token.push_back('\0');
+    token += o.username;
+    token.push_back('\0');
+    token += o.password;
+    std::string ab;
+    WireWriter(&ab).Bytes(token);
+    ASSIGN_OR_RETURN(ClientFrame ar, SyncRequest(Opcode::kAuthResponse, ab));
+    if (ar.opcode == Opcode::kError) return ErrorFromBody(ar.body);
+    if (ar.opcode != Opcode::kAuthSuccess) {
+      return Status::NotSupported("unsupported authentication challenge from " + host);
+    }
+  } else if (resp.opcode != Opcode::kReady) {
+    return Status::Corruption(std::string("unexpected ") + OpcodeName(resp.opcode) + " in answer to STARTUP");
+  }
+  pending_.assign(32768, nullptr);
+  for (int i = 32767; i >= 1; --i) free_streams_.push_back(int16_t(i));
+  alive_ = true;
+  return Status::OK();
+}
+
+void ClientConnection::StartReading() {
+  asio::co_spawn(strand_, [self = shared_from_this()] { return self->ReadLoop(); }, asio::detached);
+}
+
+void ClientConnection::Send(Opcode op, std::string body, ClientCallback cb) {
+  int16_t stream;
+  {
+    std::lock_guard lock(mu_);
+    if (!alive_) {
+      cb(Status::Unavailable("connection closed"));
+      return;
+    }
+    if (free_streams_.empty()) {
+      cb(Status::Unavailable("all streams of the connection are busy"));
+      return;
+    }
+    stream = free_streams_.back();
+    free_streams_.pop_back();
+    pending_[size_t(stream)] = std::move(cb);
+  }
+  FrameHeader h;
+  h.version = version_;
+  h.opcode = op;
+  h.stream = stream;
+  std::string frame = EncodeFrame(h, body, compression_);
+  asio::post(strand_, [self = shared_from_this(), frame = std::move(frame)] {
+    self->out_ += frame;
+    self->Flush();
+  });
+}
+
+void ClientConnection::Flush() {
+  if (writing_now_ || out_.empty()) return;
+  writing_now_ = true;
+  writing_.swap(out_);
+  out_.clear();
+  asio::async_write(socket_, asio::buffer(writing_),
+                    asio::bind_executor(strand_, [self = shared_from_this()](boost::system::error_code ec, size_t) {
+                      self->writing_now_ = false;
+                      self->writing_.clear();
+                      if (ec) {
+                        self->FailAll(Status::Unavailable("write failed: " + ec.message()));
+                        return;
+                      }
+                      self->Flush();
+                    }));
+}
+
+asio::awaitable<void> ClientConnection::ReadLoop() {
+  auto self = shared_from_this();
+  InputBuffer in;
+  try {
+    for (;;) {
+      co_await in.Fill(socket_, kFrameHeaderSize);
+      FrameHeader h;
+      Status st = DecodeFrameHeader(in.data(), &h);
+      if (!st.ok()) {
+        FailAll(st);
+        co_return;
+      }
+      co_await in.Fill(socket_, kFrameHeaderSize + size_t(h.length));
+      std::string body(in.data() + kFrameHeaderSize, h.length);
+      in.Consume(kFrameHeaderSize + size_t(h.length));
+      if (h.flags & frame_flags::kCompression) {
+        auto d = DecompressBody(compression_, body);
+        if (!d.ok()) {
+          FailAll(d.status());
+          co_return;
+        }
+        body = std::move(d).value();
+      }
+      if (h.stream < 0) continue;  // events: not subscribed
+      ClientCallback cb;
+      {
+        std::lock_guard lock(mu_);
+        if (size_t(h.stream) < pending_.size() && pending_[size_t(h.stream)]) {
+          cb = std::move(pending_[size_t(h.stream)]);
+          pending_[size_t(h.stream)] = nullptr;
+          free_streams_.push_back(h.stream);
+        }
+      }
+      if (cb) cb(ClientFrame{h.opcode, std::move(body)});
+    }
+  } catch (const boost::system::system_error& e) {
+    FailAll(Status::Unavailable(std::string("connection lost: ") + e.what()));
+  }
+}
+
+void ClientConnection::FailAll(const Status& s) {
+  std::vector<ClientCallback> cbs;
+  {
+    std::lock_guard lock(mu_);
+    alive_ = false;
+    for (size_t i = 0; i < pending_.size(); ++i) {
+      if (pending_[i]) {
+        cbs.push_back(std::move(pending_[i]));
+        pending_[i] = nullptr;
+        free_streams_.push_back(int16_t(i));
+      }
+    }
+  }
+  boost::system::error_code ec;
+  socket_.close(ec);
+  for (auto& cb : cbs) cb(s);
+}
+
+void ClientConnection::Close() {
+  asio::post(strand_, [self = shared_from_this()] {
+    self->FailAll(Status::Aborted("connection closed by the client"));
+  });
+}
+
+}  // namespace kappa::cql

@@ -1,0 +1,65 @@
+// One connection of the CQL client: a blocking handshake (version, STARTUP, SASL PLAIN),
+// then many concurrent requests, each on its own stream id, answered in any order.
+#pragma once
+
+#include <boost/asio.hpp>
+
+#include <atomic>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "cql/cql.h"
+#include "cql/frame.h"
+
+namespace kappa::cql {
+
+// A response frame (already decompressed).
+struct ClientFrame {
+  Opcode opcode = Opcode::kError;
+  std::string body;
+};
+using ClientCallback = std::function<void(Result<ClientFrame>)>;
+
+class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
+ public:
+  explicit ClientConnection(boost::asio::io_context& ioc) : socket_(ioc), strand_(ioc.get_executor()) {}
+  ~ClientConnection();
+
+  // Connects and performs the handshake with protocol `version`. A server that rejects the
+  // version yields NotSupported (the caller steps down). Bad credentials: InvalidArgument.
+  Status Open(const std::string& host, uint16_t port, uint8_t version, const ClientOptions& o);
+  // Starts the asynchronous read loop (after Open succeeded).
+  void StartReading();
+  // Thread-safe. Sends a request; `cb` runs on an I/O thread with the response or an error
+  // (Unavailable when the connection is lost). Fails fast when all 32768 streams are busy.
+  void Send(Opcode op, std::string body, ClientCallback cb);
+  bool alive() const { return alive_; }
+  uint8_t version() const { return version_; }
+  void Close();
+  std::string keyspace;  // the keyspace this connection has USE'd (owner's bookkeeping)
+
+ private:
+  boost::asio::awaitable<void> ReadLoop();
+  void FailAll(const Status& s);
+  Result<ClientFrame> SyncRequest(Opcode op, const std::string& body);
+
+  boost::asio::ip::tcp::socket socket_;
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  uint8_t version_ = 4;
+  Compression compression_ = Compression::kNone;
+  std::atomic<bool> alive_{false};
+  std::mutex mu_;
+  std::vector<ClientCallback> pending_;  // GUARDED_BY(mu_): indexed by stream id
+  std::vector<int16_t> free_streams_;    // GUARDED_BY(mu_)
+  // Write batching (strand only).
+  std::string out_, writing_;
+  bool writing_now_ = false;
+  void Flush();
+};
+
+// Error statuses carry "code=XXXX" so ErrorCodeOf can recover the CQL error code.
+Status ErrorFromBody(std::string_view body);
+
+}  // namespace kappa::cql

@@ -1,0 +1,206 @@
+#include "cql/connection.h"
+
+#include <cstring>
+
+#include "common/coding.h"
+#include "cql/input_buffer.h"
+#include "common/logging.h"
+
+namespace kappa::cql {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+Connection::Connection(tcp::socket socket, ServerContext* ctx)
+    : socket_(std::move(socket)), strand_(asio::make_strand(socket_.get_executor())), ctx_(ctx) {
+  boost::system::error_code ec;
+  socket_.set_option(tcp::no_delay(true), ec);
+}
+
+void Connection::Start() {
+  asio::co_spawn(strand_, [self = shared_from_this()] { return self->ReadLoop(); },
+                 asio::detached);
+}
+
+void Connection::Close() {
+  asio::post(strand_, [self = shared_from_this()] {
+    self->closed_ = true;
+    boost::system::error_code ec;
+    self->socket_.shutdown(tcp::socket::shutdown_both, ec);
+    self->socket_.close(ec);
+  });
+}
+
+void Connection::SendSchemaEvent(const SchemaChangeResult& change) {
+  if (!state_.want_schema_events) return;
+  asio::post(strand_, [self = shared_from_this(), change] {
+    std::string body;
+    WireWriter w(&body);
+    w.String("SCHEMA_CHANGE");
+    EncodeSchemaChange(change, &w);
+    self->Send(-1, Response{Opcode::kEvent, std::move(body)});
+  });
+}
+
+void Connection::Send(int16_t stream, const Response& r) {
+  if (closed_) return;
+  FrameHeader h;
+  h.version = state_.version;
+  h.response = true;
+  h.stream = stream;
+  h.opcode = r.opcode;
+  // Compression applies once STARTUP negotiated it, and never to READY/SUPPORTED.
+  Compression c = r.opcode == Opcode::kReady || r.opcode == Opcode::kSupported
+                      ? Compression::kNone
+                      : state_.compression;
+  pending_ += EncodeFrame(h, r.body, c);
+  if (r.close_after) close_after_write_ = true;
+  Flush();
+}
+
+void Connection::Flush() {
+  if (write_in_flight_ || pending_.empty()) return;
+  write_in_flight_ = true;
+  writing_.swap(pending_);
+  pending_.clear();
+  asio::async_write(socket_, asio::buffer(writing_),
+                    asio::bind_executor(strand_, [self = shared_from_this()](
+                                                     boost::system::error_code ec, size_t) {
+                      self->write_in_flight_ = false;
+                      self->writing_.clear();
+                      if (ec) {
+                        self->closed_ = true;
+                        boost::system::error_code ignored;
+                        self->socket_.close(ignored);
+                        return;
+                      }
+                      if (self->close_after_write_ && self->pending_.empty()) {
+                        self->closed_ = true;
+                        boost::system::error_code ignored;
+                        self->socket_.shutdown(tcp::socket::shutdown_both, ignored);
+                        self->socket_.close(ignored);
+                        return;
+                      }
+                      self->Flush();
+                    }));
+}
+
+asio::awaitable<void> Connection::ReadLoop() {
+  auto self = shared_from_this();
+  char header[kFrameHeaderSize];
+  std::string body;
+  InputBuffer in;
+  try {
+    for (;;) {
+      // 8 bytes first: protocol v1/v2 headers are 8 bytes long, v3+ 9.
+      co_await in.Fill(socket_, 8);
+      std::memcpy(header, in.data(), 8);
+      uint8_t version = uint8_t(header[0]) & 0x7f;
+      bool is_response = (uint8_t(header[0]) & 0x80) != 0;
+      if (version < kMinProtocolVersion || version > kMaxProtocolVersion || is_response) {
+        int16_t stream = version >= 3 ? int16_t(coding::GetBE16(header + 2)) : int16_t(int8_t(header[2]));
+        state_.version = kMaxProtocolVersion;
+        Response r = Response::Error(CqlError::Protocol(
+            "Invalid or unsupported protocol version (" + std::to_string(version) +
+            "); supported versions are (3/v3, 4/v4)"));
+        r.close_after = true;
+        Send(stream, r);
+        co_return;
+      }
+      co_await in.Fill(socket_, kFrameHeaderSize);
+      header[8] = in.data()[8];
+      FrameHeader h;
+      Status st = DecodeFrameHeader(header, &h);
+      if (!st.ok()) {
+        Response r = Response::Error(CqlError::Protocol(st.message()));
+        r.close_after = true;
+        Send(h.stream, r);
+        co_return;
+      }
+      if (state_.started && h.version != state_.version) {
+        Response r = Response::Error(CqlError::Protocol(
+            "Invalid message version. Got " + std::to_string(h.version) + " but previous messages on this connection had version " +
+            std::to_string(state_.version)));
+        r.close_after = true;
+        Send(h.stream, r);
+        co_return;
+      }
+      state_.version = h.version;
+      co_await in.Fill(socket_, kFrameHeaderSize + size_t(h.length));
+      body.assign(in.data() + kFrameHeaderSize, h.length);
+      in.Consume(kFrameHeaderSize + size_t(h.length));
+      std::string plain;
+      if (h.flags & frame_flags::kCompression) {
+        auto d = DecompressBody(state_.compression == Compression::kNone ? Compression::kLz4
+                                                                         : state_.compression,
+                                body);
+        if (!d.ok() || state_.compression == Compression::kNone) {
+          Send(h.stream, Response::Error(CqlError::Protocol(
+                             d.ok() ? "Compressed frame without negotiated compression"
+                                    : d.status().message())));
+          continue;
+        }
+        plain = std::move(d).value();
+      } else {
+        plain.swap(body);
+      }
+      std::string_view payload = plain;
+      if (h.flags & frame_flags::kCustomPayload) {
+        // Skip the [bytes map] of custom payload: kappa ignores it.
+        WireReader r(payload);
+        uint16_t n = 0;
+        bool ok = r.Short(&n);
+        for (uint16_t i = 0; ok && i < n; ++i) {
+          std::string_view k, v;
+          bool null;
+          ok = r.String(&k) && r.Bytes(&v, &null);
+        }
+        if (!ok) {
+          Send(h.stream, Response::Error(CqlError::Protocol("Malformed custom payload")));
+          continue;
+        }
+        payload = payload.substr(payload.size() - r.remaining());
+      }
+      const HandlerInfo* handler = FindHandler(h.opcode);
+      if (!handler) {
+        Send(h.stream, Response::Error(CqlError::Protocol(
+                           "Unknown or unexpected opcode " + std::to_string(int(h.opcode)))));
+        continue;
+      }
+      if (!state_.started && h.opcode != Opcode::kOptions && h.opcode != Opcode::kStartup) {
+        Send(h.stream, Response::Error(CqlError::Protocol(
+                           std::string("Unexpected message ") + OpcodeName(h.opcode) +
+                           ", expecting STARTUP or OPTIONS")));
+        continue;
+      }
+      if (state_.started && !state_.authenticated && h.opcode != Opcode::kAuthResponse &&
+          h.opcode != Opcode::kOptions) {
+        Send(h.stream, Response::Error({ErrorCode::kBadCredentials,
+                                        "Authentication required: send AUTH_RESPONSE first"}));
+        continue;
+      }
+      if (!handler->on_pool) {
+        Send(h.stream, handler->handle(*ctx_, state_, payload));
+        continue;
+      }
+      // Statements run on the pool; the response comes back to the strand to be written.
+      size_t offset = size_t(payload.data() - plain.data());
+      asio::post(socket_.get_executor(),
+                 [self, handler, stream = h.stream, data = std::move(plain), offset]() mutable {
+                   Response r = handler->handle(*self->ctx_, self->state_,
+                                                std::string_view(data).substr(offset));
+                   asio::post(self->strand_, [self, stream, r = std::move(r)] {
+                     self->Send(stream, r);
+                   });
+                 });
+      plain = std::string();
+    }
+  } catch (const boost::system::system_error& e) {
+    // EOF or reset: the client went away.
+  }
+  closed_ = true;
+  boost::system::error_code ec;
+  socket_.close(ec);
+}
+
+}  // namespace kappa::cql

@@ -1,0 +1,132 @@
+// kappa's CQL subsystem: the Cassandra native-protocol server over the table store, and a
+// CQL client (used by `kappa cql`, `kappa bench cql` and the Cassandra sink). The one public
+// header of src/cql. Wire format: docs/formats/cql.md.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "store/store.h"
+
+namespace kappa::cql {
+
+// ---- server ------------------------------------------------------------------------------
+
+struct ServerOptions {
+  // Listen address and port (port 0: an ephemeral port, see Server::port()). Default
+  // 127.0.0.1:9042. Fixed once the server started.
+  std::string host = "127.0.0.1";
+  uint16_t port = 9042;
+  // I/O and request threads; 0 = the number of CPUs.
+  int threads = 0;
+  // Authentication (PasswordAuthenticator, SASL PLAIN). kAuto: required when `host` is not a
+  // loopback address, off on loopback.
+  enum class Auth { kAuto, kRequired, kDisabled };
+  Auth auth = Auth::kAuto;
+  // username -> password. The well-known cassandra/cassandra pair is refused unless
+  // `allow_default_credentials` is set, even when listed here.
+  std::map<std::string, std::string> users;
+  bool allow_default_credentials = false;
+  // Reported in system.local.cluster_name.
+  std::string cluster_name = "kappa";
+  // Maximum concurrent connections; further connections are closed at once.
+  int max_connections = 1024;
+};
+
+// A running CQL server. Thread-safe. The store must outlive the server.
+class Server {
+ public:
+  virtual ~Server() = default;
+  // Binds, then serves on background threads until Stop(). InvalidArgument for bad options
+  // (e.g. auth required without users), IOError if the address cannot be bound.
+  static Result<std::unique_ptr<Server>> Start(store::Store* store, const ServerOptions& options);
+  // The bound port (the ephemeral one when options.port was 0).
+  virtual uint16_t port() const = 0;
+  virtual bool auth_required() const = 0;
+  // Closes the listener and every connection and joins the threads. Idempotent.
+  virtual void Stop() = 0;
+};
+
+// ---- client ------------------------------------------------------------------------------
+
+struct ClientOptions {
+  std::vector<std::string> contact_points = {"127.0.0.1"};  // host or host:port
+  uint16_t port = 9042;
+  std::string keyspace;  // USE'd on every connection when set
+  std::string username;  // SASL PLAIN credentials when the server asks
+  std::string password;
+  int connections_per_host = 1;
+  int connect_timeout_ms = 5000;
+  int request_timeout_ms = 12000;
+  // Retries of idempotent requests on connection loss / overload / unavailable.
+  int max_retries = 2;
+  // Highest protocol version tried first; the client steps down on a version error.
+  uint8_t max_protocol_version = 4;
+  std::string compression;  // "", "lz4" or "snappy"
+};
+
+// A decoded result column value: null, or the native serialization with its type.
+struct ClientColumn {
+  std::string keyspace, table, name;
+  store::Type type;
+};
+
+struct ClientResult {
+  enum class Kind { kVoid, kRows, kSetKeyspace, kSchemaChange, kPrepared };
+  Kind kind = Kind::kVoid;
+  std::vector<ClientColumn> columns;
+  std::vector<std::vector<store::Value>> rows;  // decoded with the column types
+  std::string paging_state;                     // non-empty: more pages
+  std::string keyspace;                         // kSetKeyspace
+  std::string schema_change;                    // "CREATED TABLE ks.t"
+};
+
+// A prepared statement handle (valid on every connection of the client that made it).
+struct PreparedStatement {
+  std::string query;
+  std::string id;
+  std::vector<ClientColumn> bind_columns;
+  std::vector<int> pk_indexes;
+  std::vector<ClientColumn> result_columns;
+};
+
+// A CQL client: a pool of connections, each multiplexing many streams. Thread-safe; the
+// synchronous calls below may be made from many threads at once, and ExecuteAsync lets one
+// thread keep many requests in flight.
+class Client {
+ public:
+  virtual ~Client() = default;
+  // Connects to the first reachable contact point, negotiating the protocol version
+  // (4, then 3) and authenticating if asked. Unavailable if no contact point answers;
+  // InvalidArgument with the server's message for bad credentials.
+  static Result<std::unique_ptr<Client>> Connect(const ClientOptions& options);
+
+  // Errors carry the server's message; the CQL error code is in ErrorCodeOf(status).
+  virtual Result<ClientResult> Query(const std::string& cql,
+                                     const std::vector<store::Value>& values = {},
+                                     int page_size = 0, const std::string& paging_state = {}) = 0;
+  virtual Result<std::shared_ptr<PreparedStatement>> Prepare(const std::string& cql) = 0;
+  // Re-prepares transparently when the server answers UNPREPARED. Routed to the connection
+  // of the token's owner (single-node clusters: any connection).
+  virtual Result<ClientResult> Execute(const PreparedStatement& p,
+                                       const std::vector<store::Value>& values,
+                                       int page_size = 0, const std::string& paging_state = {}) = 0;
+  // Asynchronous execute: `done` runs on a client I/O thread.
+  virtual void ExecuteAsync(const std::shared_ptr<PreparedStatement>& p,
+                            std::vector<store::Value> values,
+                            std::function<void(Result<ClientResult>)> done) = 0;
+  // The negotiated protocol version.
+  virtual int protocol_version() const = 0;
+  virtual void Close() = 0;
+};
+
+// The CQL error code carried by a Status returned by the client (0 if none).
+int ErrorCodeOf(const Status& s);
+
+}  // namespace kappa::cql

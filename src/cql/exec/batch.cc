@@ -1,0 +1,33 @@
+#include "cql/exec/exec.h"
+
+namespace kappa::cql {
+
+// BATCH written as CQL text (BEGIN ... APPLY BATCH): all mutations planned first, then
+// committed in one atomic store write (logged and unlogged alike: a single node needs no
+// batch log; atomicity is free).
+Outcome<ResultMessage> ExecBatch(const BatchStmt& s, ExecContext& ctx) {
+  std::vector<Mutation> all;
+  for (const auto& st : s.statements) {
+    std::vector<Mutation> m;
+    if (const auto* ins = std::get_if<InsertStmt>(&st.body)) {
+      if (ins->if_not_exists) return CqlError::Invalid("Conditional statements are not supported in batches");
+      InsertStmt copy = *ins;
+      if (!copy.using_.timestamp && s.using_.timestamp) copy.using_.timestamp = s.using_.timestamp;
+      CQL_TRY(m, PlanInsert(copy, ctx));
+    } else if (const auto* up = std::get_if<UpdateStmt>(&st.body)) {
+      UpdateStmt copy = *up;
+      if (!copy.using_.timestamp && s.using_.timestamp) copy.using_.timestamp = s.using_.timestamp;
+      CQL_TRY(m, PlanUpdate(copy, ctx));
+    } else if (const auto* del = std::get_if<DeleteStmt>(&st.body)) {
+      DeleteStmt copy = *del;
+      if (!copy.using_.timestamp && s.using_.timestamp) copy.using_.timestamp = s.using_.timestamp;
+      CQL_TRY(m, PlanDelete(copy, ctx));
+    }
+    for (auto& x : m) all.push_back(std::move(x));
+  }
+  CQL_TRY(bool ok, ApplyMutations(all, true, ctx));
+  (void)ok;
+  return ResultMessage::Void();
+}
+
+}  // namespace kappa::cql

@@ -1,0 +1,137 @@
+// Helpers shared by the executors: table resolution, value ordering, applying mutations.
+#include <cmath>
+#include <cstring>
+
+#include "cql/exec/exec.h"
+#include "cql/system_tables.h"
+
+namespace kappa::cql {
+
+using store::TypeKind;
+using store::Value;
+
+std::string EffectiveKeyspace(const TableName& name, const ExecContext& ctx) {
+  return name.keyspace.empty() ? ctx.session->keyspace : name.keyspace;
+}
+
+Outcome<TablePtr> ResolveTable(const TableName& name, const ExecContext& ctx) {
+  std::string ks = EffectiveKeyspace(name, ctx);
+  if (ks.empty()) {
+    return CqlError::Invalid(
+        "No keyspace has been specified. USE a keyspace, or explicitly specify keyspace.tablename");
+  }
+  if (IsSystemKeyspace(ks)) {
+    return CqlError::Invalid("Modification or direct storage access to system keyspace " + ks +
+                             " is not allowed");
+  }
+  auto t = ctx.store->GetTable(ks, name.name);
+  if (!t.ok()) {
+    if (!ctx.store->GetKeyspace(ks).ok()) {
+      return CqlError::Invalid("Keyspace '" + ks + "' does not exist");
+    }
+    return CqlError::Invalid("table " + name.name + " does not exist");
+  }
+  return std::move(t).value();
+}
+
+namespace {
+
+int Cmp(auto a, auto b) { return a < b ? -1 : (b < a ? 1 : 0); }
+
+int CompareBytes(const std::string& a, const std::string& b) {
+  int c = std::memcmp(a.data(), b.data(), std::min(a.size(), b.size()));
+  if (c != 0) return c < 0 ? -1 : 1;
+  return Cmp(a.size(), b.size());
+}
+
+// Two's-complement big-endian integers of any length.
+int CompareVarint(const std::string& a, const std::string& b) {
+  bool na = !a.empty() && (uint8_t(a[0]) & 0x80);
+  bool nb = !b.empty() && (uint8_t(b[0]) & 0x80);
+  if (na != nb) return na ? -1 : 1;
+  if (a.size() != b.size()) return (a.size() < b.size()) != na ? -1 : 1;
+  return CompareBytes(a, b);
+}
+
+}  // namespace
+
+int CompareValues(const Value& a, const Value& b) {
+  if (!a.is_set() || !b.is_set()) return Cmp(a.is_set(), b.is_set());
+  switch (a.kind()) {
+    case TypeKind::kBoolean:
+      return Cmp(a.as_bool(), b.as_bool());
+    case TypeKind::kFloat:
+      return Cmp(a.as_float(), b.as_float());
+    case TypeKind::kDouble:
+      return Cmp(a.as_double(), b.as_double());
+    case TypeKind::kText:
+    case TypeKind::kAscii:
+    case TypeKind::kBlob:
+    case TypeKind::kInet:
+      return CompareBytes(a.as_bytes(), b.as_bytes());
+    case TypeKind::kVarint:
+      return CompareVarint(a.as_bytes(), b.as_bytes());
+    case TypeKind::kUuid:
+    case TypeKind::kTimeuuid:
+      return Cmp(a.as_uuid(), b.as_uuid());
+    case TypeKind::kDecimal: {
+      // Exact for equal scales; otherwise by magnitude through double (filtering only).
+      const auto& x = a.as_decimal();
+      const auto& y = b.as_decimal();
+      if (x.scale == y.scale) return CompareVarint(x.unscaled, y.unscaled);
+      return Cmp(std::stod(a.ToString()), std::stod(b.ToString()));
+    }
+    case TypeKind::kList:
+    case TypeKind::kSet:
+    case TypeKind::kMap: {
+      const auto& x = a.as_elements();
+      const auto& y = b.as_elements();
+      for (size_t i = 0; i < x.size() && i < y.size(); ++i) {
+        int c = CompareValues(x[i], y[i]);
+        if (c != 0) return c;
+      }
+      return Cmp(x.size(), y.size());
+    }
+    default:
+      return Cmp(a.as_int(), b.as_int());
+  }
+}
+
+Outcome<bool> ApplyMutations(const std::vector<Mutation>& muts, bool atomic,
+                             const ExecContext& ctx) {
+  store::Store* s = ctx.store;
+  bool batchable = atomic && muts.size() > 1;
+  for (const auto& m : muts) {
+    if (m.kind == Mutation::Kind::kDeleteRange) batchable = false;
+  }
+  if (batchable) {
+    store::WriteBatch b = s->NewWriteBatch();
+    for (const auto& m : muts) {
+      switch (m.kind) {
+        case Mutation::Kind::kUpsert: CQL_RETURN_IF_ERROR(b.Upsert(*m.table, m.row, m.write)); break;
+        case Mutation::Kind::kDeleteRow: CQL_RETURN_IF_ERROR(b.DeleteRow(*m.table, m.key, m.write)); break;
+        case Mutation::Kind::kDeletePartition:
+          CQL_RETURN_IF_ERROR(b.DeletePartition(*m.table, m.key, m.write));
+          break;
+        case Mutation::Kind::kDeleteRange: break;
+      }
+    }
+    CQL_RETURN_IF_ERROR(s->Write(b));
+    return true;
+  }
+  for (const auto& m : muts) {
+    switch (m.kind) {
+      case Mutation::Kind::kUpsert: CQL_RETURN_IF_ERROR(s->Upsert(*m.table, m.row, m.write)); break;
+      case Mutation::Kind::kDeleteRow: CQL_RETURN_IF_ERROR(s->DeleteRow(*m.table, m.key, m.write)); break;
+      case Mutation::Kind::kDeletePartition:
+        CQL_RETURN_IF_ERROR(s->DeletePartition(*m.table, m.key, m.write));
+        break;
+      case Mutation::Kind::kDeleteRange:
+        CQL_RETURN_IF_ERROR(s->DeleteClusteringRange(*m.table, m.key, m.range, m.write));
+        break;
+    }
+  }
+  return true;
+}
+
+}  // namespace kappa::cql

@@ -1,0 +1,70 @@
+// Internal interface of the statement executors (one per file in this folder).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cql/ast.h"
+#include "cql/bind.h"
+#include "cql/error.h"
+#include "cql/executor.h"
+#include "cql/result.h"
+#include "store/store.h"
+
+namespace kappa::cql {
+
+struct ExecContext {
+  Executor* executor;
+  store::Store* store;
+  Session* session;
+  const QueryOptions* options;
+  BindValues binds;
+};
+
+using TablePtr = std::shared_ptr<const store::TableSchema>;
+
+// The table a statement names (keyspace defaults to the session's). Invalid with
+// Cassandra's messages for a missing keyspace/table or no keyspace in use.
+Outcome<TablePtr> ResolveTable(const TableName& name, const ExecContext& ctx);
+std::string EffectiveKeyspace(const TableName& name, const ExecContext& ctx);
+
+// A write planned by INSERT/UPDATE/DELETE, applied to the store or added to a batch.
+struct Mutation {
+  enum class Kind { kUpsert, kDeleteRow, kDeletePartition, kDeleteRange };
+  Kind kind = Kind::kUpsert;
+  TablePtr table;
+  store::Row row;                  // kUpsert
+  std::vector<store::Value> key;   // deletes: primary key / partition key
+  store::ClusteringRange range;    // kDeleteRange
+  store::WriteOptions write;
+};
+
+Outcome<std::vector<Mutation>> PlanInsert(const InsertStmt& s, const ExecContext& ctx);
+Outcome<std::vector<Mutation>> PlanUpdate(const UpdateStmt& s, const ExecContext& ctx);
+Outcome<std::vector<Mutation>> PlanDelete(const DeleteStmt& s, const ExecContext& ctx);
+// Applies mutations one by one (or all in one store WriteBatch when `atomic`).
+Outcome<bool> ApplyMutations(const std::vector<Mutation>& m, bool atomic, const ExecContext& ctx);
+
+Outcome<ResultMessage> ExecUse(const UseStmt& s, ExecContext& ctx);
+Outcome<ResultMessage> ExecCreateKeyspace(const CreateKeyspaceStmt& s, ExecContext& ctx);
+Outcome<ResultMessage> ExecDropKeyspace(const DropKeyspaceStmt& s, ExecContext& ctx);
+Outcome<ResultMessage> ExecCreateTable(const CreateTableStmt& s, ExecContext& ctx);
+Outcome<ResultMessage> ExecDropTable(const DropTableStmt& s, ExecContext& ctx);
+Outcome<ResultMessage> ExecAlterTable(const AlterTableStmt& s, ExecContext& ctx);
+Outcome<ResultMessage> ExecTruncate(const TruncateStmt& s, ExecContext& ctx);
+Outcome<ResultMessage> ExecInsert(const InsertStmt& s, ExecContext& ctx);
+Outcome<ResultMessage> ExecUpdate(const UpdateStmt& s, ExecContext& ctx);
+Outcome<ResultMessage> ExecDelete(const DeleteStmt& s, ExecContext& ctx);
+Outcome<ResultMessage> ExecSelect(const SelectStmt& s, ExecContext& ctx);
+Outcome<ResultMessage> ExecBatch(const BatchStmt& s, ExecContext& ctx);
+
+// Bind variable metadata of a statement (for PREPARE), and the partition key indexes.
+Outcome<bool> InferBindSpecs(const Statement& st, const ExecContext& ctx, PreparedResult* out);
+// Result column metadata of a SELECT (for PREPARE); empty for other statements.
+Outcome<std::vector<ColumnSpec>> SelectResultSpecs(const SelectStmt& s, const ExecContext& ctx);
+
+// Value ordering for filtering (ALLOW FILTERING, system tables): <0, 0, >0. Nulls first.
+int CompareValues(const store::Value& a, const store::Value& b);
+
+}  // namespace kappa::cql

@@ -1,0 +1,159 @@
+#include "cql/exec/projection.h"
+
+#include <cctype>
+
+namespace kappa::cql {
+
+using store::Type;
+using store::TypeKind;
+using store::Value;
+
+Outcome<Projection> BuildProjection(const SelectStmt& s, const store::TableSchema& t) {
+  Projection p;
+  p.json = s.json;
+  auto spec = [&](std::string name, Type type) {
+    p.specs.push_back({t.keyspace, t.name, std::move(name), std::move(type)});
+  };
+  if (s.selectors.empty()) {
+    for (size_t i = 0; i < t.columns.size(); ++i) {
+      p.outs.push_back({Selector::Kind::kColumn, int(i), t.columns[i].name});
+      spec(t.columns[i].name, t.columns[i].type);
+    }
+  }
+  for (const auto& sel : s.selectors) {
+    Projection::Out o;
+    o.kind = sel.kind;
+    switch (sel.kind) {
+      case Selector::Kind::kColumn:
+      case Selector::Kind::kCount: {
+        o.column = t.FindColumn(sel.columns[0]);
+        if (o.column < 0) return CqlError::Invalid("Undefined column name " + sel.columns[0]);
+        const auto& col = t.columns[size_t(o.column)];
+        if (sel.kind == Selector::Kind::kCount) {
+          o.name = sel.alias.empty() ? "system.count(" + col.name + ")" : sel.alias;
+          spec(o.name, TypeKind::kBigint);
+          p.aggregate = true;
+        } else {
+          o.name = sel.alias.empty() ? col.name : sel.alias;
+          spec(o.name, col.type);
+        }
+        break;
+      }
+      case Selector::Kind::kCountStar:
+        o.name = sel.alias.empty() ? "count" : sel.alias;
+        spec(o.name, TypeKind::kBigint);
+        p.aggregate = true;
+        break;
+      case Selector::Kind::kToken: {
+        if (sel.columns.size() != t.partition_key_size()) {
+          return CqlError::Invalid("Invalid number of arguments in call to function system.token");
+        }
+        std::string args;
+        for (size_t i = 0; i < sel.columns.size(); ++i) {
+          if (sel.columns[i] != t.columns[i].name) {
+            return CqlError::Invalid("The token function arguments must be the partition key columns, in order");
+          }
+          args += (i ? ", " : "") + sel.columns[i];
+        }
+        o.name = sel.alias.empty() ? "system.token(" + args + ")" : sel.alias;
+        spec(o.name, TypeKind::kBigint);
+        break;
+      }
+      case Selector::Kind::kWriteTime:
+      case Selector::Kind::kTtl:
+        return CqlError::Invalid("WRITETIME and TTL selectors are not supported by kappa");
+    }
+    p.outs.push_back(std::move(o));
+  }
+  if (p.json) {
+    p.specs.clear();
+    p.specs.push_back({t.keyspace, t.name, "[json]", TypeKind::kText});
+  }
+  return p;
+}
+
+namespace {
+
+std::string JsonKey(const std::string& name) {
+  bool plain = !name.empty();
+  for (char c : name) {
+    if (!(std::islower(uint8_t(c)) || std::isdigit(uint8_t(c)) || c == '_')) plain = false;
+  }
+  std::string out = "\"";
+  if (!plain) out += "\\\"";
+  for (char c : name) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  if (!plain) out += "\\\"";
+  return out + "\"";
+}
+
+void EmitJson(const std::vector<std::pair<std::string, Value>>& cells, RowsResult* out) {
+  std::string json = "{";
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (i) json += ", ";
+    json += JsonKey(cells[i].first) + ": ";
+    cells[i].second.AppendJson(&json);
+  }
+  json += "}";
+  out->AppendCell(Value::Text(std::move(json)));
+}
+
+}  // namespace
+
+void Projection::Emit(const store::TableSchema& t, const store::Row& row, RowsResult* out) const {
+  if (json) {
+    std::vector<std::pair<std::string, Value>> cells;
+    for (const auto& o : outs) {
+      if (o.kind == Selector::Kind::kToken) {
+        std::vector<Value> pk(row.begin(), row.begin() + long(t.partition_key_size()));
+        cells.emplace_back(o.name, Value::Bigint(store::PartitionToken(pk)));
+      } else {
+        cells.emplace_back(o.name, row[size_t(o.column)]);
+      }
+    }
+    EmitJson(cells, out);
+  } else {
+    for (const auto& o : outs) {
+      if (o.kind == Selector::Kind::kToken) {
+        std::vector<Value> pk(row.begin(), row.begin() + long(t.partition_key_size()));
+        out->AppendCell(Value::Bigint(store::PartitionToken(pk)));
+      } else {
+        out->AppendCell(row[size_t(o.column)]);
+      }
+    }
+  }
+  ++out->row_count;
+}
+
+void Projection::EmitAggregate(const store::TableSchema& t, const std::vector<store::Row>& rows,
+                               int64_t count_star, RowsResult* out) const {
+  std::vector<std::pair<std::string, Value>> cells;
+  for (const auto& o : outs) {
+    Value v;
+    if (o.kind == Selector::Kind::kCountStar) {
+      v = Value::Bigint(count_star);
+    } else if (o.kind == Selector::Kind::kCount) {
+      int64_t n = 0;
+      for (const auto& r : rows) n += r[size_t(o.column)].is_set() ? 1 : 0;
+      v = Value::Bigint(n);
+    } else if (!rows.empty()) {
+      if (o.kind == Selector::Kind::kToken) {
+        std::vector<Value> pk(rows[0].begin(), rows[0].begin() + long(t.partition_key_size()));
+        v = Value::Bigint(store::PartitionToken(pk));
+      } else {
+        v = rows[0][size_t(o.column)];
+      }
+    }
+    cells.emplace_back(o.name, std::move(v));
+  }
+  if (json) {
+    EmitJson(cells, out);
+  } else {
+    for (const auto& [name, v] : cells) out->AppendCell(v);
+  }
+  ++out->row_count;
+}
+
+}  // namespace kappa::cql

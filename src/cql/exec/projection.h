@@ -1,0 +1,28 @@
+// The SELECT clause: which values each result row carries, and their metadata.
+#pragma once
+
+#include "cql/exec/exec.h"
+
+namespace kappa::cql {
+
+struct Projection {
+  struct Out {
+    Selector::Kind kind = Selector::Kind::kColumn;
+    int column = -1;  // kColumn, kCount
+    std::string name;  // output name (for JSON)
+  };
+  std::vector<ColumnSpec> specs;  // what the client sees (one "[json]" column for JSON)
+  std::vector<Out> outs;          // the selected values
+  bool aggregate = false;         // count(...) present: one result row
+  bool json = false;
+
+  // Appends one output row for `row` (a full table row).
+  void Emit(const store::TableSchema& t, const store::Row& row, RowsResult* out) const;
+  // Appends the aggregate row for `rows` (count values; other columns from the first row).
+  void EmitAggregate(const store::TableSchema& t, const std::vector<store::Row>& rows,
+                     int64_t count_star, RowsResult* out) const;
+};
+
+Outcome<Projection> BuildProjection(const SelectStmt& s, const store::TableSchema& t);
+
+}  // namespace kappa::cql

@@ -1,0 +1,16 @@
+// SCHEMA_CHANGE results of the DDL executors.
+#pragma once
+
+#include "cql/result.h"
+
+namespace kappa::cql {
+
+inline ResultMessage SchemaChanged(const char* change, const std::string& ks,
+                                   const std::string& table = {}) {
+  ResultMessage r;
+  r.kind = ResultMessage::Kind::kSchemaChange;
+  r.schema_change = {change, table.empty() ? "KEYSPACE" : "TABLE", ks, table};
+  return r;
+}
+
+}  // namespace kappa::cql

@@ -1,0 +1,205 @@
+#include "cql/executor.h"
+
+#include <openssl/evp.h>
+
+#include "cql/exec/exec.h"
+#include "cql/parser.h"
+
+namespace kappa::cql {
+namespace {
+
+std::string Md5(std::string_view a, std::string_view b) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, EVP_md5(), nullptr);
+  EVP_DigestUpdate(ctx, a.data(), a.size());
+  EVP_DigestUpdate(ctx, "\0", 1);
+  EVP_DigestUpdate(ctx, b.data(), b.size());
+  EVP_DigestFinal_ex(ctx, out, &n);
+  EVP_MD_CTX_free(ctx);
+  return std::string(reinterpret_cast<char*>(out), n);
+}
+
+Outcome<Statement> Parse(std::string_view cql) {
+  auto r = ParseStatement(cql);
+  if (!r.ok()) return CqlError::Syntax(r.status().message());
+  return std::move(r).value();
+}
+
+std::string Hex(std::string_view b) {
+  static const char* kDigits = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : b) {
+    out.push_back(kDigits[c >> 4]);
+    out.push_back(kDigits[c & 15]);
+  }
+  return out;
+}
+
+}  // namespace
+
+Executor::Executor(store::Store* store, NodeInfo node) : store_(store), node_(std::move(node)) {}
+
+Outcome<bool> Executor::MapNamedValues(const Statement& st, QueryOptions& o) {
+  if (o.names.empty()) return true;
+  std::vector<WireValue> ordered(size_t(st.bind_count), WireValue::Unset());
+  for (size_t i = 0; i < o.names.size() && i < o.values.size(); ++i) {
+    bool found = false;
+    for (size_t m = 0; m < st.bind_names.size(); ++m) {
+      if (st.bind_names[m] == o.names[i]) {
+        ordered[m] = o.values[i];
+        found = true;
+      }
+    }
+    if (!found) return CqlError::Invalid("Unknown bind variable name '" + o.names[i] + "'");
+  }
+  o.values = std::move(ordered);
+  o.names.clear();
+  return true;
+}
+
+Outcome<ResultMessage> Executor::Execute(const Statement& st, QueryOptions& o, Session& s) {
+  CQL_TRY(bool mapped, MapNamedValues(st, o));
+  (void)mapped;
+  if (o.values.size() < size_t(st.bind_count)) {
+    return CqlError::Invalid("There were " + std::to_string(st.bind_count) +
+                             " markers(?) in CQL but " + std::to_string(o.values.size()) +
+                             " bound variables");
+  }
+  ExecContext ctx{this, store_, &s, &o, BindValues{&o.values}};
+  return std::visit(
+      [&](const auto& body) -> Outcome<ResultMessage> {
+        using T = std::decay_t<decltype(body)>;
+        if constexpr (std::is_same_v<T, UseStmt>) return ExecUse(body, ctx);
+        else if constexpr (std::is_same_v<T, CreateKeyspaceStmt>) return ExecCreateKeyspace(body, ctx);
+        else if constexpr (std::is_same_v<T, DropKeyspaceStmt>) return ExecDropKeyspace(body, ctx);
+        else if constexpr (std::is_same_v<T, CreateTableStmt>) return ExecCreateTable(body, ctx);
+        else if constexpr (std::is_same_v<T, DropTableStmt>) return ExecDropTable(body, ctx);
+        else if constexpr (std::is_same_v<T, AlterTableStmt>) return ExecAlterTable(body, ctx);
+        else if constexpr (std::is_same_v<T, TruncateStmt>) return ExecTruncate(body, ctx);
+        else if constexpr (std::is_same_v<T, InsertStmt>) return ExecInsert(body, ctx);
+        else if constexpr (std::is_same_v<T, UpdateStmt>) return ExecUpdate(body, ctx);
+        else if constexpr (std::is_same_v<T, DeleteStmt>) return ExecDelete(body, ctx);
+        else if constexpr (std::is_same_v<T, SelectStmt>) return ExecSelect(body, ctx);
+        else return ExecBatch(body, ctx);
+      },
+      st.body);
+}
+
+Outcome<ResultMessage> Executor::Query(std::string_view cql, QueryOptions o, Session& s) {
+  CQL_TRY(Statement st, Parse(cql));
+  return Execute(st, o, s);
+}
+
+Outcome<ResultMessage> Executor::Prepare(std::string_view cql, Session& s) {
+  std::string id = Md5(s.keyspace, cql);
+  if (auto p = FindPrepared(id)) {
+    ResultMessage r;
+    r.kind = ResultMessage::Kind::kPrepared;
+    r.prepared = p->meta;
+    return r;
+  }
+  CQL_TRY(Statement st, Parse(cql));
+  QueryOptions none;
+  ExecContext ctx{this, store_, &s, &none, {}};
+  auto p = std::make_shared<Prepared>();
+  p->query = std::string(cql);
+  p->keyspace = s.keyspace;
+  p->meta.id = id;
+  CQL_TRY(bool inferred, InferBindSpecs(st, ctx, &p->meta));
+  (void)inferred;
+  if (const auto* sel = std::get_if<SelectStmt>(&st.body)) {
+    CQL_TRY(p->meta.result_columns, SelectResultSpecs(*sel, ctx));
+  }
+  p->statement = std::move(st);
+  ResultMessage r;
+  r.kind = ResultMessage::Kind::kPrepared;
+  r.prepared = p->meta;
+  std::lock_guard lock(mu_);
+  prepared_[id] = std::move(p);
+  return r;
+}
+
+std::shared_ptr<const Prepared> Executor::FindPrepared(std::string_view id) {
+  std::lock_guard lock(mu_);
+  auto it = prepared_.find(std::string(id));
+  return it == prepared_.end() ? nullptr : it->second;
+}
+
+Outcome<ResultMessage> Executor::ExecutePrepared(std::string_view id, QueryOptions o,
+                                                 Session& s) {
+  auto p = FindPrepared(id);
+  if (!p) {
+    CqlError e{ErrorCode::kUnprepared, "Prepared query with ID " + Hex(id) +
+                                           " not found (either the query was not prepared on this "
+                                           "host (maybe the host has been restarted?) or you "
+                                           "have prepared too many queries and it has been "
+                                           "evicted from the internal cache)"};
+    e.prepared_id = std::string(id);
+    return e;
+  }
+  // A prepared statement runs in the keyspace it was prepared in.
+  Session ps = s;
+  if (!p->keyspace.empty()) ps.keyspace = p->keyspace;
+  auto r = Execute(p->statement, o, ps);
+  if (r.ok() && r.value().kind == ResultMessage::Kind::kSetKeyspace) s.keyspace = ps.keyspace;
+  if (r.ok() && r.value().kind == ResultMessage::Kind::kRows && o.skip_metadata) {
+    r.value().rows.skip_metadata = true;
+  }
+  return r;
+}
+
+Outcome<ResultMessage> Executor::Batch(uint8_t type, const std::vector<BatchItem>& items,
+                                       const QueryOptions& options, Session& s) {
+  // Plan every statement first; then apply all mutations in one atomic store batch.
+  std::vector<Mutation> all;
+  std::vector<std::shared_ptr<const Prepared>> keep;
+  for (const auto& item : items) {
+    Statement parsed;
+    const Statement* st = nullptr;
+    Session ps = s;
+    if (item.prepared) {
+      auto p = FindPrepared(item.query_or_id);
+      if (!p) {
+        CqlError e{ErrorCode::kUnprepared, "Prepared query not found in batch"};
+        e.prepared_id = item.query_or_id;
+        return e;
+      }
+      if (!p->keyspace.empty()) ps.keyspace = p->keyspace;
+      keep.push_back(p);
+      st = &p->statement;
+    } else {
+      CQL_TRY(parsed, Parse(item.query_or_id));
+      st = &parsed;
+    }
+    QueryOptions o = options;
+    o.values = item.values;
+    o.names.clear();
+    if (o.values.size() < size_t(st->bind_count)) {
+      return CqlError::Invalid("There were " + std::to_string(st->bind_count) +
+                               " markers(?) in CQL but " + std::to_string(o.values.size()) +
+                               " bound variables");
+    }
+    ExecContext ctx{this, store_, &ps, &o, BindValues{&o.values}};
+    std::vector<Mutation> m;
+    if (const auto* ins = std::get_if<InsertStmt>(&st->body)) {
+      if (ins->if_not_exists) return CqlError::Invalid("Conditional statements are not supported in batches");
+      CQL_TRY(m, PlanInsert(*ins, ctx));
+    } else if (const auto* up = std::get_if<UpdateStmt>(&st->body)) {
+      CQL_TRY(m, PlanUpdate(*up, ctx));
+    } else if (const auto* del = std::get_if<DeleteStmt>(&st->body)) {
+      CQL_TRY(m, PlanDelete(*del, ctx));
+    } else {
+      return CqlError::Invalid("Invalid statement in batch: only UPDATE, INSERT and DELETE "
+                               "statements are allowed.");
+    }
+    for (auto& mu : m) all.push_back(std::move(mu));
+  }
+  ExecContext ctx{this, store_, &s, &options, {}};
+  CQL_TRY(bool applied, ApplyMutations(all, /*atomic=*/type != 1, ctx));
+  (void)applied;
+  return ResultMessage::Void();
+}
+
+}  // namespace kappa::cql

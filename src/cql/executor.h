@@ -1,0 +1,89 @@
+// The CQL statement processor: parses statements, keeps prepared statements, and runs
+// statements against the store (one executor function per statement kind in exec/).
+// Thread-safe: many connections share one Executor; a Session is per connection.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "cql/ast.h"
+#include "cql/error.h"
+#include "cql/result.h"
+#include "cql/wire.h"
+#include "store/store.h"
+
+namespace kappa::cql {
+
+// Per-connection state.
+struct Session {
+  std::string keyspace;  // USE; empty = none
+};
+
+// The options of QUERY/EXECUTE/BATCH (native_protocol_v4.spec 4.1.4).
+struct QueryOptions {
+  uint16_t consistency = 0x0001;
+  std::vector<WireValue> values;  // in bind marker order
+  std::vector<std::string> names; // non-empty: values were sent by name (flag 0x40)
+  bool skip_metadata = false;
+  int32_t page_size = -1;         // <= 0: no paging
+  std::string paging_state;
+  int64_t default_timestamp = store::WriteOptions::kNow;  // microseconds
+};
+
+// Facts about this node that system.local reports.
+struct NodeInfo {
+  std::string cluster_name = "kappa";
+  std::string address = "127.0.0.1";  // 4 or 16 raw bytes are derived from this
+  int port = 9042;
+  Uuid host_id;
+};
+
+struct Prepared {
+  std::string query;
+  std::string keyspace;  // the session keyspace when prepared
+  Statement statement;
+  PreparedResult meta;
+};
+
+class Executor {
+ public:
+  Executor(store::Store* store, NodeInfo node);
+
+  // QUERY: parse and run.
+  Outcome<ResultMessage> Query(std::string_view cql, QueryOptions options, Session& session);
+  // PREPARE: parse, infer bind variable types, cache by id (md5 of keyspace + query).
+  Outcome<ResultMessage> Prepare(std::string_view cql, Session& session);
+  // EXECUTE: Unprepared error (with the id) if the id is unknown.
+  Outcome<ResultMessage> ExecutePrepared(std::string_view id, QueryOptions options,
+                                         Session& session);
+  // One statement of a BATCH: a query string or a prepared id, with its values.
+  struct BatchItem {
+    bool prepared = false;
+    std::string query_or_id;
+    std::vector<WireValue> values;
+  };
+  Outcome<ResultMessage> Batch(uint8_t type, const std::vector<BatchItem>& items,
+                               const QueryOptions& options, Session& session);
+
+  // Runs an already-parsed statement.
+  Outcome<ResultMessage> Execute(const Statement& st, QueryOptions& options, Session& session);
+
+  store::Store* store() const { return store_; }
+  const NodeInfo& node() const { return node_; }
+
+ private:
+  std::shared_ptr<const Prepared> FindPrepared(std::string_view id);
+  // Reorders values sent by name into marker order.
+  Outcome<bool> MapNamedValues(const Statement& st, QueryOptions& options);
+
+  store::Store* store_;
+  NodeInfo node_;
+  std::mutex mu_;
+  std::unordered_map<std::string, std::shared_ptr<const Prepared>> prepared_;  // GUARDED_BY(mu_)
+};
+
+}  // namespace kappa::cql

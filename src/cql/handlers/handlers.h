@@ -1,0 +1,72 @@
+// One handler per request opcode (this folder), and the registry the connection dispatches
+// through. A handler decodes its body, does the work and returns the response message;
+// protocol-level problems become ERROR responses (never exceptions, never crashes).
+#pragma once
+
+#include <atomic>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "cql/cql.h"
+#include "cql/error.h"
+#include "cql/executor.h"
+#include "cql/frame.h"
+
+namespace kappa::cql {
+
+// Server-wide facts handlers need.
+struct ServerContext {
+  Executor* executor = nullptr;
+  const ServerOptions* options = nullptr;
+  bool auth_required = false;
+};
+
+// Per-connection protocol state. Fields other than `session` are touched only by the
+// connection's own strand (the inline handlers); `session` is shared with request handlers
+// running on the pool and guarded by `mu`.
+struct ConnState {
+  uint8_t version = kMaxProtocolVersion;
+  Compression compression = Compression::kNone;
+  bool started = false;        // STARTUP received
+  bool authenticated = false;  // or auth not required
+  std::atomic<bool> want_schema_events{false};
+  std::mutex mu;
+  Session session;  // GUARDED_BY(mu)
+};
+
+struct Response {
+  Opcode opcode = Opcode::kError;
+  std::string body;
+  bool close_after = false;  // close the connection once this response is written
+  static Response Error(const CqlError& e) { return {Opcode::kError, EncodeErrorBody(e)}; }
+  static Response Result(const ResultMessage& r) { return {Opcode::kResult, EncodeResultBody(r)}; }
+};
+
+Response HandleOptions(ServerContext& ctx, ConnState& conn, std::string_view body);
+Response HandleStartup(ServerContext& ctx, ConnState& conn, std::string_view body);
+Response HandleAuthResponse(ServerContext& ctx, ConnState& conn, std::string_view body);
+Response HandleRegister(ServerContext& ctx, ConnState& conn, std::string_view body);
+Response HandleQuery(ServerContext& ctx, ConnState& conn, std::string_view body);
+Response HandlePrepare(ServerContext& ctx, ConnState& conn, std::string_view body);
+Response HandleExecute(ServerContext& ctx, ConnState& conn, std::string_view body);
+Response HandleBatch(ServerContext& ctx, ConnState& conn, std::string_view body);
+
+struct HandlerInfo {
+  Opcode opcode;
+  Response (*handle)(ServerContext&, ConnState&, std::string_view);
+  // Runs on the request pool (may take time: store reads and writes) rather than inline on
+  // the connection's strand.
+  bool on_pool;
+};
+// The registry: every request opcode the server accepts. Unknown opcodes get a protocol error.
+const HandlerInfo* FindHandler(Opcode op);
+
+// Decodes the QUERY/EXECUTE parameters that follow the query string or prepared id.
+Outcome<QueryOptions> DecodeQueryOptions(WireReader* r, uint8_t version);
+
+// Runs a statement result through the session (USE changes the connection's keyspace).
+Response RunWithSession(ConnState& conn,
+                        const std::function<Outcome<ResultMessage>(Session&)>& fn);
+
+}  // namespace kappa::cql

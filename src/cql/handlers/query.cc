@@ -1,0 +1,18 @@
+// QUERY: [long string] query + parameters -> RESULT.
+#include "cql/handlers/handlers.h"
+#include "cql/wire.h"
+
+namespace kappa::cql {
+
+Response HandleQuery(ServerContext& ctx, ConnState& conn, std::string_view body) {
+  WireReader r(body);
+  std::string_view query;
+  if (!r.LongString(&query)) return Response::Error(CqlError::Protocol("Malformed QUERY: truncated query string"));
+  auto opts = DecodeQueryOptions(&r, conn.version);
+  if (!opts.ok()) return Response::Error(opts.error());
+  return RunWithSession(conn, [&](Session& s) {
+    return ctx.executor->Query(query, std::move(opts).value(), s);
+  });
+}
+
+}  // namespace kappa::cql

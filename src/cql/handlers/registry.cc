@@ -1,0 +1,39 @@
+#include "cql/handlers/handlers.h"
+
+namespace kappa::cql {
+
+const HandlerInfo* FindHandler(Opcode op) {
+  static const HandlerInfo kHandlers[] = {
+      {Opcode::kOptions, HandleOptions, false},
+      {Opcode::kStartup, HandleStartup, false},
+      {Opcode::kAuthResponse, HandleAuthResponse, false},
+      {Opcode::kRegister, HandleRegister, false},
+      {Opcode::kQuery, HandleQuery, true},
+      {Opcode::kPrepare, HandlePrepare, true},
+      {Opcode::kExecute, HandleExecute, true},
+      {Opcode::kBatch, HandleBatch, true},
+  };
+  for (const auto& h : kHandlers) {
+    if (h.opcode == op) return &h;
+  }
+  return nullptr;
+}
+
+Response RunWithSession(ConnState& conn,
+                        const std::function<Outcome<ResultMessage>(Session&)>& fn) {
+  Session s;
+  {
+    std::lock_guard lock(conn.mu);
+    s = conn.session;
+  }
+  std::string before = s.keyspace;
+  auto r = fn(s);
+  if (s.keyspace != before) {
+    std::lock_guard lock(conn.mu);
+    conn.session.keyspace = s.keyspace;
+  }
+  if (!r.ok()) return Response::Error(r.error());
+  return Response::Result(r.value());
+}
+
+}  // namespace kappa::cql

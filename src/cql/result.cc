@@ -1,0 +1,124 @@
+#include "cql/result.h"
+
+namespace kappa::cql {
+
+void EncodeTypeOption(const store::Type& t, WireWriter* w) {
+  w->Short(uint16_t(t.kind));
+  for (const auto& p : t.params) EncodeTypeOption(p, w);
+}
+
+Result<store::Type> DecodeTypeOption(WireReader* r) {
+  uint16_t id;
+  if (!r->Short(&id)) return Status::InvalidArgument("truncated type option");
+  using store::TypeKind;
+  switch (id) {
+    case 0x0020:
+    case 0x0022: {
+      ASSIGN_OR_RETURN(store::Type e, DecodeTypeOption(r));
+      return id == 0x0020 ? store::Type::List(e) : store::Type::Set(e);
+    }
+    case 0x0021: {
+      ASSIGN_OR_RETURN(store::Type k, DecodeTypeOption(r));
+      ASSIGN_OR_RETURN(store::Type v, DecodeTypeOption(r));
+      return store::Type::Map(k, v);
+    }
+    default:
+      if ((id >= 0x0001 && id <= 0x0014 && id != 0x000A)) return store::Type(TypeKind(id));
+      return Status::InvalidArgument("unsupported type id " + std::to_string(id));
+  }
+}
+
+void RowsResult::AppendCell(const store::Value& v) {
+  if (!v.is_set()) {
+    AppendNull();
+    return;
+  }
+  size_t at = data.size();
+  data.append(4, '\0');
+  store::SerializeNative(v, &data);
+  coding::PutBE32(data.data() + at, uint32_t(data.size() - at - 4));
+}
+
+namespace {
+
+bool SingleTable(const std::vector<ColumnSpec>& cols) {
+  if (cols.empty()) return false;
+  for (const auto& c : cols) {
+    if (c.keyspace != cols[0].keyspace || c.table != cols[0].table) return false;
+  }
+  return true;
+}
+
+void EncodeSpecs(const std::vector<ColumnSpec>& cols, bool global, WireWriter* w) {
+  if (global) {
+    w->String(cols[0].keyspace);
+    w->String(cols[0].table);
+  }
+  for (const auto& c : cols) {
+    if (!global) {
+      w->String(c.keyspace);
+      w->String(c.table);
+    }
+    w->String(c.name);
+    EncodeTypeOption(c.type, w);
+  }
+}
+
+}  // namespace
+
+void EncodeRowsMetadata(const std::vector<ColumnSpec>& cols, const std::string& paging_state,
+                        bool no_metadata, WireWriter* w) {
+  bool global = SingleTable(cols);
+  int32_t flags = 0;
+  if (global && !no_metadata) flags |= 0x0001;
+  if (!paging_state.empty()) flags |= 0x0002;
+  if (no_metadata) flags |= 0x0004;
+  w->Int(flags);
+  w->Int(int32_t(cols.size()));
+  if (!paging_state.empty()) w->Bytes(paging_state);
+  if (!no_metadata) EncodeSpecs(cols, global, w);
+}
+
+void EncodeSchemaChange(const SchemaChangeResult& c, WireWriter* w) {
+  w->String(c.change_type);
+  w->String(c.target);
+  w->String(c.keyspace);
+  if (c.target != "KEYSPACE") w->String(c.table);
+}
+
+std::string EncodeResultBody(const ResultMessage& r) {
+  std::string body;
+  WireWriter w(&body);
+  w.Int(int32_t(r.kind));
+  switch (r.kind) {
+    case ResultMessage::Kind::kVoid:
+      break;
+    case ResultMessage::Kind::kRows:
+      body.reserve(64 + r.rows.data.size());
+      EncodeRowsMetadata(r.rows.columns, r.rows.paging_state, r.rows.skip_metadata, &w);
+      w.Int(r.rows.row_count);
+      w.Raw(r.rows.data);
+      break;
+    case ResultMessage::Kind::kSetKeyspace:
+      w.String(r.keyspace);
+      break;
+    case ResultMessage::Kind::kPrepared: {
+      const auto& p = r.prepared;
+      w.ShortBytes(p.id);
+      bool global = SingleTable(p.bind_columns);
+      w.Int(global ? 0x0001 : 0);
+      w.Int(int32_t(p.bind_columns.size()));
+      w.Int(int32_t(p.pk_indexes.size()));
+      for (int16_t i : p.pk_indexes) w.Short(uint16_t(i));
+      EncodeSpecs(p.bind_columns, global, &w);
+      EncodeRowsMetadata(p.result_columns, "", false, &w);
+      break;
+    }
+    case ResultMessage::Kind::kSchemaChange:
+      EncodeSchemaChange(r.schema_change, &w);
+      break;
+  }
+  return body;
+}
+
+}  // namespace kappa::cql
