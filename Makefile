@@ -4,19 +4,31 @@
 JOBS ?= $(shell nproc)
 KAPPA_ARGS ?=
 
-.PHONY: run test deps test-deps build build-asan unit asan clean
+.PHONY: run test deps test-deps test-clients build build-asan clean
 
 run: build
 	./build/kappa up $(KAPPA_ARGS)
 
-test: test-deps build build-asan
+test: test-deps test-clients build build-asan
 	ctest --test-dir build --output-on-failure -j $(JOBS) --timeout 900
 	ctest --test-dir build-asan --output-on-failure -j $(JOBS) -L sanitize --timeout 900
+
+# JS test clients (KafkaJS, cassandra-driver) from the npm registry, pinned by the lockfile.
+test-clients: test-deps
+	@if [ ! -f tests/clients/node_modules/.package-lock.json ] || \
+	    [ tests/clients/package-lock.json -nt tests/clients/node_modules/.package-lock.json ]; then \
+	  npm ci --prefix tests/clients --no-audit --no-fund; fi
 
 deps:
 	@scripts/install-deps.sh
 
-test-deps:
+test-# JS test clients (KafkaJS, cassandra-driver) from the npm registry, pinned by the lockfile.
+test-clients: test-deps
+	@if [ ! -f tests/clients/node_modules/.package-lock.json ] || \
+	    [ tests/clients/package-lock.json -nt tests/clients/node_modules/.package-lock.json ]; then \
+	  npm ci --prefix tests/clients --no-audit --no-fund; fi
+
+deps:
 	@scripts/install-deps.sh --test
 
 build: deps
