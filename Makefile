@@ -13,23 +13,17 @@ test: test-deps test-clients build build-asan
 	ctest --test-dir build --output-on-failure -j $(JOBS) --timeout 900
 	ctest --test-dir build-asan --output-on-failure -j $(JOBS) -L sanitize --timeout 900
 
+deps:
+	@scripts/install-deps.sh
+
+test-deps:
+	@scripts/install-deps.sh --test
+
 # JS test clients (KafkaJS, cassandra-driver) from the npm registry, pinned by the lockfile.
 test-clients: test-deps
 	@if [ ! -f tests/clients/node_modules/.package-lock.json ] || \
 	    [ tests/clients/package-lock.json -nt tests/clients/node_modules/.package-lock.json ]; then \
 	  npm ci --prefix tests/clients --no-audit --no-fund; fi
-
-deps:
-	@scripts/install-deps.sh
-
-test-# JS test clients (KafkaJS, cassandra-driver) from the npm registry, pinned by the lockfile.
-test-clients: test-deps
-	@if [ ! -f tests/clients/node_modules/.package-lock.json ] || \
-	    [ tests/clients/package-lock.json -nt tests/clients/node_modules/.package-lock.json ]; then \
-	  npm ci --prefix tests/clients --no-audit --no-fund; fi
-
-deps:
-	@scripts/install-deps.sh --test
 
 build: deps
 	@test -f build/build.ninja || cmake --preset release
@@ -42,4 +36,4 @@ build-asan: deps
 	cmake --build build-asan -j $(JOBS) --target sanitize_tests
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
