@@ -13,6 +13,7 @@
 #include "common/logging.h"
 #include "stream/pipeline_config.h"
 #include "stream/stream.h"
+#include "cli/up_servers.h"
 
 namespace kappa::cli {
 namespace {
@@ -25,6 +26,8 @@ struct UpArgs {
   bool print_config = false;
   bool check = false;
   bool json = false;
+  std::string kafka_listen;  // empty: the config's listeners.kafka
+  std::string cql_listen;    // empty: the config's listeners.cql
 };
 
 std::string Thousands(uint64_t n) {
@@ -127,6 +130,14 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   if (!pipeline.ok()) Fail(pipeline.status());
   stream::Pipeline& p = **pipeline;
 
+  // The Kafka and CQL servers share the pipeline's Log and Store.
+  UpServersOptions so;
+  so.kafka = a.kafka_listen.empty() ? config->listeners.kafka : a.kafka_listen;
+  so.cql = a.cql_listen.empty() ? config->listeners.cql : a.cql_listen;
+  auto servers = UpServers::Start(&(*rt)->log(), &(*rt)->store(), so);
+  if (!servers.ok()) Fail(servers.status());
+  KLOG_INFO("kappa up: serving {}", (*servers)->Describe());
+
   KLOG_INFO("kappa up: data dir {}, config {}{}; Ctrl-C stops (producers first, then the "
             "jobs drain)", config->data_dir, config->file,
             duration_ms ? fmt::format(", producing for {}", a.duration) : "");
@@ -152,6 +163,7 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
     status.Update(p.stats(), elapsed());
   }
   status.Clear();
+  (*servers)->Stop();  // external producers and readers stop with the pipeline's producers
   Status end;
   if (failure.ok()) {
     KLOG_INFO("producers stopped; draining jobs (lag {}, at most {})", p.stats().jobs.lag, a.drain_timeout);
@@ -212,6 +224,12 @@ void RegisterUpCommand(CLI::App& app, const Groups& g) {
   cmd->add_option("--drain-timeout", a->drain_timeout,
                   "Longest wait for the jobs to reach lag 0 when stopping")
       ->capture_default_str();
+  cmd->add_option("--kafka-listen", a->kafka_listen,
+                  "Kafka protocol listener HOST:PORT, or off (default: listeners.kafka of the "
+                  "config, 127.0.0.1:9092)");
+  cmd->add_option("--cql-listen", a->cql_listen,
+                  "CQL native protocol listener HOST:PORT, or off (default: listeners.cql of "
+                  "the config, 127.0.0.1:9042)");
   cmd->add_flag("--json", a->json, "Print the final summary as one JSON object");
   cmd->add_flag("--check", a->check, "Validate the configuration and exit");
   cmd->add_flag("--print-default-config", a->print_config,

@@ -1,0 +1,72 @@
+#include "cli/up_servers.h"
+
+#include <fmt/format.h>
+
+#include "cql/cql.h"
+#include "kafka/kafka.h"
+
+namespace kappa::cli {
+
+struct UpServers::Impl {
+  std::unique_ptr<kafka::KafkaServer> kafka;
+  std::string kafka_host;
+  std::unique_ptr<cql::Server> cql;
+  std::string cql_host;
+};
+
+UpServers::UpServers(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+UpServers::~UpServers() { Stop(); }
+
+namespace {
+Status Explain(const Status& s, std::string_view what, std::string_view addr,
+               std::string_view flag) {
+  return s.WithContext(fmt::format(
+      "cannot start the {} listener on {} (is another kappa or {} running? choose another "
+      "address with {} HOST:PORT or listeners: in the config, or turn it off with {} off)",
+      what, addr, what == "Kafka" ? "Kafka" : "Cassandra", flag, flag));
+}
+}  // namespace
+
+Result<std::unique_ptr<UpServers>> UpServers::Start(log::Log* log, store::Store* store,
+                                                    const UpServersOptions& o) {
+  auto impl = std::make_unique<Impl>();
+  if (o.kafka != "off" && !o.kafka.empty()) {
+    ASSIGN_OR_RETURN(auto hp, kafka::ParseHostPort(o.kafka));
+    kafka::KafkaServerOptions ko;
+    ko.listen_host = hp.first;
+    ko.listen_port = hp.second;
+    auto s = kafka::KafkaServer::Start(log, ko);
+    if (!s.ok()) return Explain(s.status(), "Kafka", o.kafka, "--kafka-listen");
+    impl->kafka = std::move(s).value();
+    impl->kafka_host = hp.first;
+  }
+  if (o.cql != "off" && !o.cql.empty()) {
+    ASSIGN_OR_RETURN(auto hp, kafka::ParseHostPort(o.cql));
+    cql::ServerOptions co;
+    co.host = hp.first;
+    co.port = hp.second;
+    co.threads = 1;
+    auto s = cql::Server::Start(store, co);
+    if (!s.ok()) return Explain(s.status(), "CQL", o.cql, "--cql-listen");
+    impl->cql = std::move(s).value();
+    impl->cql_host = hp.first;
+  }
+  return std::unique_ptr<UpServers>(new UpServers(std::move(impl)));
+}
+
+std::string UpServers::Describe() const {
+  std::string out;
+  if (impl_->kafka) out += fmt::format("kafka {}:{}", impl_->kafka_host, impl_->kafka->port());
+  if (impl_->cql) {
+    if (!out.empty()) out += ", ";
+    out += fmt::format("cql {}:{}", impl_->cql_host, impl_->cql->port());
+  }
+  return out.empty() ? "no network listeners" : out;
+}
+
+void UpServers::Stop() {
+  if (impl_->kafka) impl_->kafka->Stop();
+  if (impl_->cql) impl_->cql->Stop();
+}
+
+}  // namespace kappa::cli

@@ -1,0 +1,43 @@
+// The network servers `kappa up` runs beside the pipeline, in the same process and on the same
+// Log and Store: the Kafka wire protocol (src/kafka) and the CQL native protocol (src/cql).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+
+namespace kappa::log {
+class Log;
+}
+namespace kappa::store {
+class Store;
+}
+
+namespace kappa::cli {
+
+struct UpServersOptions {
+  // "host:port" to listen on, or "off". Port 0 picks a free port (tests).
+  std::string kafka = "127.0.0.1:9092";
+  std::string cql = "127.0.0.1:9042";
+};
+
+// Running servers; Stop() (or the destructor) closes them. Not thread-safe.
+class UpServers {
+ public:
+  ~UpServers();
+  // Starts each enabled server. If an address is in use the error names it and says how to
+  // choose another (listeners: in the config, --kafka-listen/--cql-listen, or "off").
+  static Result<std::unique_ptr<UpServers>> Start(log::Log* log, store::Store* store,
+                                                  const UpServersOptions& options);
+  // "kafka 127.0.0.1:9092, cql 127.0.0.1:9042" (bound ports).
+  std::string Describe() const;
+  void Stop();
+
+ private:
+  struct Impl;
+  explicit UpServers(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kappa::cli
