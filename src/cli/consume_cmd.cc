@@ -222,7 +222,7 @@ void RegisterConsumeCommand(CLI::App& app, const Groups& g) {
   auto a = std::make_shared<ConsumeArgs>();
   CLI::App* cmd = app.add_subcommand(
       "consume", "Print a topic's records, one per line (values escaped: \\n \\t \\\\ \\xHH), "
-                 "then exit at the end of the log");
+                 "and exit at the end of the log (unless --follow)");
   cmd->add_option("topic", a->topic, "Topic")->required();
   cmd->add_flag("--from-beginning", a->from_beginning,
                 "Start at the oldest record (default: the end, or the group's committed offset)");
