@@ -100,8 +100,9 @@ Status EncodeUpsert(const TableSchema& t, const Row& row, const WriteOptions& w,
                                    std::to_string(row.size()) + " values, the table has " +
                                    std::to_string(t.columns.size()) + " columns");
   }
-  int64_t ttl = w.ttl_seconds > 0 ? w.ttl_seconds : t.default_ttl_seconds();
-  if (w.ttl_seconds < 0 || ttl > kMaxTtlSeconds) {
+  int64_t ttl = w.ttl_seconds == WriteOptions::kTableDefaultTtl ? t.default_ttl_seconds()
+                                                                 : w.ttl_seconds;
+  if (ttl < 0 || ttl > kMaxTtlSeconds) {
     return Status::InvalidArgument("ttl must be between 0 and " + std::to_string(kMaxTtlSeconds) +
                                    " seconds, got " + std::to_string(w.ttl_seconds));
   }
