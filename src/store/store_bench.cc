@@ -4,7 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include <filesystem>
-#include <mutex>
+#include <cstdlib>
 
 #include "store/store.h"
 
@@ -71,9 +71,14 @@ struct Fixture {
   }
 };
 
+Fixture* g_fixture = nullptr;
+
 Fixture& F() {
-  static Fixture* f = new Fixture();  // shared by all cases; leaked at exit on purpose
-  return *f;
+  if (g_fixture == nullptr) {  // shared by all cases; removed (with its dir) at exit
+    g_fixture = new Fixture();
+    std::atexit([] { delete g_fixture; });
+  }
+  return *g_fixture;
 }
 
 void BM_Upsert(benchmark::State& state) {
