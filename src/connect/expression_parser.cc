@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "connect/mapping_program.h"
+#include "connect/randomuser_generator.h"
 
 namespace kappa::connect {
 
@@ -218,6 +219,13 @@ class Parser {
       }
     }
     e.text = std::string(s_.substr(start, pos_ - start));
+    std::string dotted;
+    for (const PathStep& st : e.path) {
+      if (st.index >= 0) return e;
+      if (!dotted.empty()) dotted += '.';
+      dotted += st.key;
+    }
+    e.synth_field = SynthFieldIndex(dotted);
     return e;
   }
 

@@ -90,6 +90,7 @@ class HttpSource final : public Source {
     stop_flag_.store(true);
     cv_.notify_all();
     room_cv_.notify_all();
+    sleep_cv_.notify_all();  // backoff / Retry-After / rate waits end at once
   }
 
   SourceStats stats() const override {
@@ -115,7 +116,7 @@ class HttpSource final : public Source {
   mutable std::mutex mu_;
   std::condition_variable cv_;       // queue_ became non-empty, or stop
   std::condition_variable room_cv_;  // queue_ has room, or stop
-  std::condition_variable sleep_cv_;  // only woken by stop
+  std::condition_variable sleep_cv_;  // timed waits; only notified by Stop()
   bool stopped_ = false;              // GUARDED_BY(mu_)
   std::deque<Fetched> queue_;         // GUARDED_BY(mu_)
   size_t reserved_ = 0;               // GUARDED_BY(mu_) slots claimed by fetching workers

@@ -125,6 +125,9 @@ class TestServer {
       } else {
         ok();
       }
+    } else if (path == "/429long") {  // come back in an hour
+      res.result(http::status::too_many_requests);
+      res.set(http::field::retry_after, "3600");
     } else if (path == "/garbage") {  // a 200 that is not a page, then pages
       res.result(http::status::ok);
       res.body() = n == 1 ? "<html>Service temporarily unavailable</html>" : "";
@@ -233,6 +236,22 @@ TEST(HttpSource, TimeoutsAreRetriedThenReported) {
   EXPECT_NE(s.message().find("imeout"), std::string::npos) << s.ToString();
   EXPECT_EQ((*src)->stats().errors, 3u);
   (*src)->Stop();  // prompt, even with a request in flight
+}
+
+TEST(HttpSource, StopInterruptsARetryAfterWait) {
+  TestServer server;
+  auto src = NewHttpSource(Fast(server.Url("/429long")));
+  ASSERT_TRUE(src.ok());
+  while (server.Hits("/429long").empty()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // now sleeping for an hour
+  std::thread consumer([&] {
+    std::string page;
+    EXPECT_EQ((*src)->NextPage(&page).code(), Status::Code::kAborted);
+  });
+  (*src)->Stop();
+  consumer.join();
+  src->reset();  // joins the workers: must not wait out the hour
+  EXPECT_EQ(server.Hits("/429long").size(), 1u);
 }
 
 TEST(HttpSource, GarbageIsCountedNotFatal) {

@@ -1,5 +1,6 @@
 """kappa connect produce: a producer task into the embedded log (count, keys, stop, DLQ)."""
 import json
+import os
 import signal
 import subprocess
 import time
@@ -44,13 +45,17 @@ def test_ctrl_c_stops_cleanly(data_dir):
                              "20000"], stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.time() + 30
-        # Wait until something is stored (read-only describe works while it owns the dir).
+        # Wait until the producer owns the directory and has created its topic (polling with
+        # `kappa topics describe` earlier could take the lock first), then until something
+        # is stored (describe falls back to read-only while produce owns the directory).
+        topics_dir = os.path.join(data_dir, "log", "topics")
+        while time.time() < deadline and not (
+                os.path.isdir(topics_dir) and
+                any("users_created" in n for n in os.listdir(topics_dir))):
+            time.sleep(0.05)
         while time.time() < deadline:
-            try:
-                if sum(end_offsets(data_dir, "users_created").values()) > 0:
-                    break
-            except AssertionError:
-                pass
+            if sum(end_offsets(data_dir, "users_created").values()) > 0:
+                break
             time.sleep(0.1)
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=30)
