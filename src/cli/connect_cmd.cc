@@ -4,18 +4,26 @@
 //   kappa connect map                 map users read on stdin to records (the built-in mapping
 //                                     or --mapping FILE)
 //   kappa connect mapping             print the built-in (seed) mapping
+//   kappa connect produce             run a producer task into the embedded log
+//   kappa connect bench               measure generation and mapping
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
 #include <ctime>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <sstream>
+#include <thread>
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "connect/connect.h"
+#include "log/data_dir_log.h"
 
 namespace kappa::cli {
 namespace {
@@ -300,6 +308,118 @@ void RegisterBench(CLI::App* connect) {
   });
 }
 
+std::atomic<bool> g_interrupted{false};
+extern "C" void OnInterrupt(int) { g_interrupted.store(true); }
+
+void RegisterProduce(CLI::App* connect) {
+  struct Opts {
+    std::string dir;
+    std::string topic = "users_created";
+    int32_t partitions = 1;
+    std::string source = "randomuser";
+    kc::RandomUserOptions ru;
+    std::string nat;
+    kc::HttpSourceOptions http;
+    std::string file, name;
+    uint64_t records = 0;
+    std::string duration = "0";
+    double rate = 0;
+    std::string dlq;
+    bool quiet = false;
+  };
+  auto o = std::make_shared<Opts>();
+  CLI::App* cmd = connect->add_subcommand(
+      "produce",
+      "Run a producer task into the embedded log: source -> mapping -> topic, keyed by the "
+      "mapping's key (Kafka murmur2 partitioning). Stops after --records, after --duration, "
+      "or on Ctrl-C (cleanly: every counted record is stored). Creates the topic if missing.");
+  AddDataDirOption(cmd, &o->dir);
+  cmd->add_option("--topic", o->topic, "Target topic")->capture_default_str();
+  cmd->add_option("--partitions", o->partitions, "Partitions if the topic is created")->capture_default_str();
+  cmd->add_option("--source", o->source, "randomuser (synthetic, offline) or http")
+      ->check(CLI::IsMember({"randomuser", "http"}))->capture_default_str();
+  cmd->add_option("--seed", o->ru.seed, "randomuser: seed")->capture_default_str();
+  cmd->add_option("--results", o->ru.results, "randomuser: users per page")->capture_default_str();
+  cmd->add_option("--nat", o->nat, "randomuser: nationalities, comma-separated");
+  cmd->add_option("--url", o->http.url, "http: URL of a randomuser-compatible API")->capture_default_str();
+  cmd->add_option("--http-rate", o->http.requests_per_sec, "http: requests per second")->capture_default_str();
+  cmd->add_option("--concurrency", o->http.concurrency, "http: parallel requests")->capture_default_str();
+  cmd->add_option("--mapping", o->file, "Mapping YAML file (default: the built-in seed mapping)");
+  cmd->add_option("--name", o->name, "Which mapping of the file");
+  cmd->add_option("--records", o->records, "Stop after this many records (0 = no limit)")->capture_default_str();
+  cmd->add_option("--duration", o->duration, "Stop after this long, e.g. 10s (0 = no limit)")->capture_default_str();
+  cmd->add_option("--rate", o->rate, "Records per second (0 = as fast as possible)")->capture_default_str();
+  cmd->add_option("--dlq", o->dlq, "Dead-letter topic for users that fail the mapping (created if missing)");
+  cmd->add_flag("--quiet", o->quiet, "No progress or summary on stderr");
+  cmd->callback([o] {
+    kc::ProducerOptions po;
+    po.topic = o->topic;
+    po.max_records = o->records;
+    po.duration = ParseDurationOrFail("--duration", o->duration);
+    po.records_per_sec = o->rate;
+    po.dead_letter_topic = o->dlq;
+    kc::Mapping mapping = LoadMappingOrFail(o->file, o->name);
+    std::unique_ptr<kc::Source> source;
+    if (o->source == "randomuser") {
+      o->ru.nationalities = SplitCsv(o->nat);
+      auto s = kc::NewRandomUserSource(o->ru);
+      Check(s.status());
+      source = std::move(s).value();
+    } else {
+      auto s = kc::NewHttpSource(o->http);
+      Check(s.status());
+      source = std::move(s).value();
+    }
+    auto dl = log::OpenDataDirLog(o->dir, "kappa connect produce", log::Access::kReadWrite);
+    Check(dl.status());
+    log::Log& lg = *dl->log;
+    for (const std::string& t : {o->topic, o->dlq}) {
+      if (t.empty() || lg.TopicExists(t)) continue;
+      Check(lg.CreateTopic(t, o->partitions));
+    }
+    auto sink = kc::NewLogSink(&lg);
+    kc::ProducerTask task(std::move(source), mapping, sink.get(), po);
+    g_interrupted = false;
+    auto prev_int = std::signal(SIGINT, OnInterrupt);
+    auto prev_term = std::signal(SIGTERM, OnInterrupt);
+    const auto start = std::chrono::steady_clock::now();
+    task.Start();
+    const bool tty = ::isatty(2);
+    auto last = start;
+    uint64_t last_produced = 0;
+    while (task.stats().running) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (g_interrupted.load()) task.Stop();
+      const auto now = std::chrono::steady_clock::now();
+      if (!o->quiet && now - last >= std::chrono::seconds(tty ? 1 : 5)) {
+        const kc::ProducerStats st = task.stats();
+        const double dt = std::chrono::duration<double>(now - last).count();
+        std::cerr << fmt::format("{}produced {} records ({:.0f}/s), {} mapping errors{}",
+                                 tty ? "\r" : "", st.produced, (st.produced - last_produced) / dt,
+                                 st.mapping_errors, tty ? "   " : "\n")
+                  << std::flush;
+        last = now;
+        last_produced = st.produced;
+      }
+    }
+    Status result = task.Wait();
+    std::signal(SIGINT, prev_int);
+    std::signal(SIGTERM, prev_term);
+    Status closed = lg.Close();
+    const kc::ProducerStats st = task.stats();
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (!o->quiet) {
+      std::cerr << fmt::format("{}produced {} records ({}) to {} in {:.2f} s ({:.0f} records/s); "
+                               "{} mapping errors, {} dead letters, {} source errors\n",
+                               tty ? "\r" : "", st.produced, HumanBytes(st.bytes), o->topic, secs,
+                               st.produced / std::max(secs, 1e-9), st.mapping_errors,
+                               st.dead_letters, st.source_errors);
+    }
+    Check(result);
+    Check(closed);
+  });
+}
+
 }  // namespace
 
 void RegisterConnectCommands(CLI::App& app, const Groups& g) {
@@ -310,6 +430,7 @@ void RegisterConnectCommands(CLI::App& app, const Groups& g) {
   RegisterFetch(connect);
   RegisterMap(connect);
   RegisterBench(connect);
+  RegisterProduce(connect);
   connect->add_subcommand("mapping", "Print the built-in mapping (the seed's format_data)")
       ->callback([] { std::cout << kc::kSeedMappingYaml; });
 }

@@ -4,11 +4,14 @@
 // Start position per partition, first match wins: --offset; the group's committed offset
 // (--group); the log start (--from-beginning); otherwise the end (only new records, which a
 // call that stops at the end never sees: like kafka-console-consumer without
-// --from-beginning).
+// --from-beginning). With --follow it then waits for new records instead of exiting.
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <map>
+#include <thread>
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
@@ -23,6 +26,7 @@ struct ConsumeArgs {
   std::optional<int64_t> offset;
   int64_t max_messages = -1;
   bool from_beginning = false, json = false, print_key = false, print_offset = false;
+  bool follow = false;
 };
 
 // JSON string with UTF-8 kept as is; control bytes and bytes that are not valid UTF-8 become
@@ -106,67 +110,110 @@ void Flush(std::string* out) {
   out->clear();
 }
 
-void Run(const ConsumeArgs& a) {
-  if (a.max_messages == 0) return;
+log::DataDirLog OpenLog(const ConsumeArgs& a) {
+  // A following reader without a group never takes the lock, so producers can run.
   auto dl = log::OpenDataDirLog(a.dir, "kappa consume",
-                                a.group.empty() ? log::Access::kReadPreferWrite
-                                                : log::Access::kReadWrite);
+                                !a.group.empty() ? log::Access::kReadWrite
+                                : a.follow       ? log::Access::kReadOnly
+                                                 : log::Access::kReadPreferWrite);
   if (!dl.ok()) {
     if (!a.group.empty() && dl.status().IsUnavailable())
       Fail(dl.status().message() + " (--group commits offsets, which needs the data directory; "
                                    "without --group, consume reads read-only)");
     Fail(dl.status());
   }
-  log::Log& lg = *dl->log;
-  auto desc = lg.DescribeTopic(a.topic);
+  return std::move(dl).value();
+}
+
+// The start offset of one partition (see the file comment).
+Offset StartPosition(const ConsumeArgs& a, log::Log& lg, log::Partition* p) {
+  Offset end = p->EndOffset();
+  if (a.offset) {
+    Offset at(*a.offset);
+    if (at < p->StartOffset() || at > end)
+      Fail(fmt::format("--offset {} is outside partition {} [{}, {}]", *a.offset, p->id().value(),
+                       p->StartOffset().value(), end.value()));
+    return at;
+  }
+  if (!a.group.empty()) {
+    auto c = lg.offsets().Fetch(a.group, a.topic, p->id());
+    if (c.ok()) return std::clamp(c->offset, p->StartOffset(), end);
+  }
+  return a.from_beginning ? p->StartOffset() : end;
+}
+
+// Prints records of `p` from *at up to its current end; returns how many.
+int64_t Drain(const ConsumeArgs& a, log::Partition* p, Offset* at, int64_t* left, std::string* out) {
+  Offset end = p->EndOffset();
+  int64_t printed = 0;
+  int32_t pid = p->id().value();
+  while (*at < end && *left > 0) {
+    auto next = p->VisitRecords(*at, size_t(std::min<int64_t>(*left, 1 << 20)),
+                                [&](const log::RecordView& r) {
+                                  if (r.offset >= end) return false;
+                                  Format(out, a, pid, r);
+                                  --*left;
+                                  ++printed;
+                                  if (out->size() > (1 << 20)) Flush(out);
+                                  return *left > 0;
+                                },
+                                4 << 20);
+    if (!next.ok()) {
+      Flush(out);
+      Fail(next.status().WithContext(
+          fmt::format("reading {}/{} at offset {}", a.topic, pid, at->value())));
+    }
+    if (*next <= *at) break;  // nothing more (e.g. only control batches)
+    *at = *next;
+  }
+  Flush(out);
+  return printed;
+}
+
+void Run(const ConsumeArgs& a) {
+  if (a.max_messages == 0) return;
+  log::DataDirLog dl = OpenLog(a);
+  auto desc = dl.log->DescribeTopic(a.topic);
   if (!desc.ok()) Fail(desc.status());
   std::vector<int32_t> parts = a.partitions;
   if (parts.empty())
     for (const auto& p : desc->partitions) parts.push_back(p.partition.value());
+  std::map<int32_t, Offset> pos;
+  for (int32_t pid : parts) {
+    auto pr = dl.log->GetPartition(a.topic, PartitionId(pid));
+    if (!pr.ok()) Fail(pr.status());
+    pos[pid] = StartPosition(a, *dl.log, *pr);
+  }
   int64_t left = a.max_messages < 0 ? INT64_MAX : a.max_messages;
   std::string out;
-  for (int32_t pid : parts) {
-    auto pr = lg.GetPartition(a.topic, PartitionId(pid));
-    if (!pr.ok()) Fail(pr.status());
-    log::Partition* p = *pr;
-    Offset end = p->EndOffset();
-    Offset at = p->EndOffset();
-    if (a.offset) {
-      at = Offset(*a.offset);
-      if (at < p->StartOffset() || at > end)
-        Fail(fmt::format("--offset {} is outside partition {} [{}, {}]", *a.offset, pid,
-                         p->StartOffset().value(), end.value()));
-    } else if (auto c = a.group.empty() ? Result<log::CommittedOffset>(Status::NotFound(""))
-                                        : lg.offsets().Fetch(a.group, a.topic, PartitionId(pid));
-               c.ok()) {
-      at = std::clamp(c->offset, p->StartOffset(), end);
-    } else if (a.from_beginning) {
-      at = p->StartOffset();
+  while (true) {
+    int64_t printed = 0;
+    for (int32_t pid : parts) {
+      auto pr = dl.log->GetPartition(a.topic, PartitionId(pid));
+      if (!pr.ok()) Fail(pr.status());
+      Offset before = pos[pid];
+      printed += Drain(a, *pr, &pos[pid], &left, &out);
+      if (!a.group.empty() && pos[pid] != before)
+        Check(dl.log->offsets().Commit(a.group, a.topic, PartitionId(pid), pos[pid]));
+      if (left <= 0) break;
     }
-    while (at < end && left > 0) {
-      auto next = p->VisitRecords(at, size_t(std::min<int64_t>(left, 1 << 20)),
-                                  [&](const log::RecordView& r) {
-                                    if (r.offset >= end) return false;
-                                    Format(&out, a, pid, r);
-                                    --left;
-                                    if (out.size() > (1 << 20)) Flush(&out);
-                                    return left > 0;
-                                  },
-                                  4 << 20);
-      if (!next.ok()) {
-        Flush(&out);
-        Fail(next.status().WithContext(fmt::format("reading {}/{} at offset {}", a.topic, pid,
-                                                   at.value())));
-      }
-      if (*next <= at) break;  // nothing more (e.g. only control batches)
-      at = *next;
+    if (!a.follow || left <= 0) break;
+    if (printed > 0) continue;
+    if (dl.read_only) {
+      // Another process owns the log: look again at a fresh read-only snapshot shortly.
+      (void)dl.log->Close();
+      dl = log::DataDirLog();
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      dl = OpenLog(a);
+    } else {
+      auto pr = dl.log->GetPartition(a.topic, PartitionId(parts.front()));
+      if (pr.ok())
+        (*pr)->WaitForData(pos[parts.front()],
+                           std::chrono::steady_clock::now() + std::chrono::milliseconds(200));
     }
-    Flush(&out);
-    if (!a.group.empty()) Check(lg.offsets().Commit(a.group, a.topic, PartitionId(pid), at));
-    if (left <= 0) break;
   }
   Flush(&out);
-  Check(lg.Close());
+  Check(dl.log->Close());
 }
 
 }  // namespace
@@ -175,7 +222,7 @@ void RegisterConsumeCommand(CLI::App& app, const Groups& g) {
   auto a = std::make_shared<ConsumeArgs>();
   CLI::App* cmd = app.add_subcommand(
       "consume", "Print a topic's records, one per line (values escaped: \\n \\t \\\\ \\xHH), "
-                 "then exit at the end of the log");
+                 "and exit at the end of the log (unless --follow)");
   cmd->add_option("topic", a->topic, "Topic")->required();
   cmd->add_flag("--from-beginning", a->from_beginning,
                 "Start at the oldest record (default: the end, or the group's committed offset)");
@@ -188,6 +235,8 @@ void RegisterConsumeCommand(CLI::App& app, const Groups& g) {
                 "One JSON object per record: partition, offset, timestamp, key, value, headers");
   cmd->add_flag("--print-key", a->print_key, "Print key<TAB>value (null for a null key)");
   cmd->add_flag("--print-offset", a->print_offset, "Prefix partition:offset<TAB>");
+  cmd->add_flag("--follow,-f", a->follow,
+                "At the end, keep waiting for new records (until --max-messages or Ctrl-C)");
   AddDataDirOption(cmd, &a->dir);
   cmd->callback([a] { Run(*a); });
 }

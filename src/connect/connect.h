@@ -182,6 +182,7 @@ class Mapper {
   const Mapping& mapping() const;
 
  private:
+  friend struct MapperAccess;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

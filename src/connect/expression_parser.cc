@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "connect/mapping_program.h"
+#include "connect/randomuser_generator.h"
 
 namespace kappa::connect {
 
@@ -156,6 +157,8 @@ class Parser {
     ++pos_;  // '('
     if (!Peek(')')) {
       while (true) {
+        SkipSpace();
+        if (pos_ >= s_.size()) return Error("missing ')' to close " + name + "(");
         ASSIGN_OR_RETURN(Expr arg, ParseExpr());
         e.args.push_back(std::move(arg));
         if (Peek(',')) {
@@ -216,6 +219,13 @@ class Parser {
       }
     }
     e.text = std::string(s_.substr(start, pos_ - start));
+    std::string dotted;
+    for (const PathStep& st : e.path) {
+      if (st.index >= 0) return e;
+      if (!dotted.empty()) dotted += '.';
+      dotted += st.key;
+    }
+    e.synth_field = SynthFieldIndex(dotted);
     return e;
   }
 

@@ -13,6 +13,7 @@
 #include "common/uuid.h"
 #include "connect/connect.h"
 #include "connect/mapping_program.h"
+#include "connect/randomuser_generator.h"
 
 namespace kappa::connect {
 namespace {
@@ -41,6 +42,12 @@ struct Value {
     v.owned = true;
     return v;
   }
+};
+
+// The user being mapped: a DOM element, or a generated user (the direct path).
+struct UserRef {
+  element dom;
+  const SyntheticUser* synth = nullptr;
 };
 
 // The element at `path` below `root`, or false when any step does not exist.
@@ -136,6 +143,28 @@ void AppendUuid(std::string* out) {
   out->append(s, 36);
 }
 
+// The value of a path expression, or false if the path does not exist in the user.
+bool Resolve(const UserRef& u, const Expr& e, Value* out) {
+  if (u.synth) {  // only used when every path of the mapping is a generated leaf
+    const SynthValue& f = u.synth->f[e.synth_field];
+    *out = Value();
+    switch (f.kind) {
+      case SynthValue::kString: out->kind = Value::Kind::kString; out->view = f.s; break;
+      case SynthValue::kInt: out->kind = Value::Kind::kInt; out->i = f.i; break;
+      case SynthValue::kNull: out->kind = Value::Kind::kNull; break;
+    }
+    return true;
+  }
+  element el;
+  if (!Lookup(u.dom, e.path, &el)) return false;
+  *out = FromElement(el);
+  return true;
+}
+
+std::string Raw(const UserRef& u) {
+  return u.synth ? std::string(u.synth->json) : simdjson::to_string(u.dom);
+}
+
 std::string_view KindName(const Value& v) {
   switch (v.kind) {
     case Value::Kind::kJson: return v.elem.is_array() ? "an array" : "an object";
@@ -155,29 +184,28 @@ struct Mapper::Impl {
   std::string key_text;  // scratch: the key field's text of the current record
   std::string scratch;   // scratch for intermediate text
 
-  Status Eval(const Expr& e, element user, Value* out);
-  Status EvalCall(const Expr& e, element user, Value* out);
+  Status Eval(const Expr& e, const UserRef& user, Value* out);
+  Status EvalCall(const Expr& e, const UserRef& user, Value* out);
   // Writes the JSON of a field into *buf; sets *missing (and leaves garbage to roll back)
   // when a path was not found.
-  Status EmitField(const FieldProgram& f, element user, bool is_key, std::string* buf,
+  Status EmitField(const FieldProgram& f, const UserRef& user, bool is_key, std::string* buf,
                    std::string_view* missing);
   void EmitValue(const Value& v, std::string* buf);
-  Status MapOne(element user, size_t index, MappedPage* out, std::vector<size_t>* offs);
+  Status MapOne(const UserRef& user, size_t index, MappedPage* out, std::vector<size_t>* offs);
   Status MapDoc(element doc, bool allow_single, MappedPage* out);
+  Status MapSynthetic(const std::vector<SyntheticUser>& users, MappedPage* out);
+  // True when every path of the mapping is a leaf of a generated user (direct path usable).
+  bool synth_ok = false;
 };
 
-Status Mapper::Impl::Eval(const Expr& e, element user, Value* out) {
+Status Mapper::Impl::Eval(const Expr& e, const UserRef& user, Value* out) {
   switch (e.kind) {
-    case Expr::Kind::kPath: {
-      element el;
-      if (!Lookup(user, e.path, &el)) {
+    case Expr::Kind::kPath:
+      if (!Resolve(user, e, out)) {
         *out = Value();
         out->missing_path = e.text;
-        return Status::OK();
       }
-      *out = FromElement(el);
       return Status::OK();
-    }
     case Expr::Kind::kString:
       *out = Value();
       out->kind = Value::Kind::kString;
@@ -222,7 +250,7 @@ Status Mapper::Impl::Eval(const Expr& e, element user, Value* out) {
   return Status::Internal("unknown expression kind");
 }
 
-Status Mapper::Impl::EvalCall(const Expr& e, element user, Value* out) {
+Status Mapper::Impl::EvalCall(const Expr& e, const UserRef& user, Value* out) {
   switch (e.func) {
     case Func::kUuid: {
       std::string s;
@@ -375,7 +403,7 @@ void Mapper::Impl::EmitValue(const Value& v, std::string* buf) {
   }
 }
 
-Status Mapper::Impl::EmitField(const FieldProgram& f, element user, bool is_key,
+Status Mapper::Impl::EmitField(const FieldProgram& f, const UserRef& user, bool is_key,
                                std::string* buf, std::string_view* missing) {
   const Expr& e = f.expr;
   if (!is_key && e.kind == Expr::Kind::kTemplate) {
@@ -388,16 +416,14 @@ Status Mapper::Impl::EmitField(const FieldProgram& f, element user, bool is_key,
       }
       Value v;
       if (part.kind == Expr::Kind::kPath) {
-        element el;
-        if (!Lookup(user, part.path, &el)) {
+        if (!Resolve(user, part, &v)) {
           *missing = part.text;
           return Status::OK();
         }
-        if (el.type() == element_type::STRING) {
-          AppendJsonEscaped(buf, el.get_string().value_unsafe());
+        if (v.kind == Value::Kind::kString) {
+          AppendJsonEscaped(buf, v.view);
           continue;
         }
-        v = FromElement(el);
       } else {
         RETURN_IF_ERROR(Eval(part, user, &v));
         if (v.kind == Value::Kind::kMissing) {
@@ -413,18 +439,12 @@ Status Mapper::Impl::EmitField(const FieldProgram& f, element user, bool is_key,
     return Status::OK();
   }
   if (!is_key && e.kind == Expr::Kind::kPath) {
-    element el;
-    if (!Lookup(user, e.path, &el)) {
+    Value v;
+    if (!Resolve(user, e, &v)) {
       *missing = e.text;
       return Status::OK();
     }
-    if (el.type() == element_type::STRING) {
-      buf->push_back('"');
-      AppendJsonEscaped(buf, el.get_string().value_unsafe());
-      buf->push_back('"');
-    } else {
-      EmitValue(FromElement(el), buf);
-    }
+    EmitValue(v, buf);
     return Status::OK();
   }
   if (!is_key && e.kind == Expr::Kind::kCall && e.func == Func::kUuid) {
@@ -449,7 +469,7 @@ Status Mapper::Impl::EmitField(const FieldProgram& f, element user, bool is_key,
 
 // Maps one user; on success appends its value (then key text) to out->buf and their offsets
 // (value offset, value length, key offset, key length) to *offs.
-Status Mapper::Impl::MapOne(element user, size_t index, MappedPage* out,
+Status Mapper::Impl::MapOne(const UserRef& user, size_t index, MappedPage* out,
                             std::vector<size_t>* offs) {
   std::string& buf = out->buf;
   const size_t start = buf.size();
@@ -480,7 +500,7 @@ Status Mapper::Impl::MapOne(element user, size_t index, MappedPage* out,
   }
   if (!err.ok()) {
     buf.resize(start);
-    out->errors.push_back(MappingError{index, err.message(), simdjson::to_string(user)});
+    out->errors.push_back(MappingError{index, err.message(), Raw(user)});
     return Status::OK();
   }
   buf.push_back('}');
@@ -490,14 +510,52 @@ Status Mapper::Impl::MapOne(element user, size_t index, MappedPage* out,
   return Status::OK();
 }
 
-Status Mapper::Impl::MapDoc(element doc, bool allow_single, MappedPage* out) {
-  // Remember existing records as offsets: appending may move the buffer.
+namespace {
+// Existing records as offsets into out->buf: appending may move the buffer.
+std::vector<size_t> SaveOffsets(const MappedPage& out) {
   std::vector<size_t> offs;
-  offs.reserve((out->records.size() + 64) * 4);
-  for (const MappedRecord& r : out->records) {
-    offs.insert(offs.end(), {size_t(r.value.data() - out->buf.data()), r.value.size(),
-                             size_t(r.key.data() - out->buf.data()), r.key.size()});
+  offs.reserve((out.records.size() + 512) * 4);
+  for (const MappedRecord& r : out.records) {
+    offs.insert(offs.end(), {size_t(r.value.data() - out.buf.data()), r.value.size(),
+                             size_t(r.key.data() - out.buf.data()), r.key.size()});
   }
+  return offs;
+}
+// Rebuilds every record's views over the (possibly moved) buffer.
+void RebuildViews(const std::vector<size_t>& offs, MappedPage* out) {
+  const size_t n = offs.size() / 4;
+  out->records.resize(n);
+  const char* base = out->buf.data();
+  for (size_t r = 0; r < n; ++r) {
+    out->records[r].value = std::string_view(base + offs[r * 4], offs[r * 4 + 1]);
+    out->records[r].key = std::string_view(base + offs[r * 4 + 2], offs[r * 4 + 3]);
+  }
+}
+// True if every path expression under e is a generated user's leaf.
+bool AllPathsSynthetic(const Expr& e) {
+  if (e.kind == Expr::Kind::kPath) return e.synth_field >= 0;
+  for (const Expr& a : e.args) {
+    if (!AllPathsSynthetic(a)) return false;
+  }
+  return true;
+}
+}  // namespace
+
+Status Mapper::Impl::MapSynthetic(const std::vector<SyntheticUser>& users, MappedPage* out) {
+  std::vector<size_t> offs = SaveOffsets(*out);
+  out->buf.reserve(out->buf.size() + users.size() * 512);
+  for (size_t i = 0; i < users.size(); ++i) {
+    UserRef u;
+    u.synth = &users[i];
+    RETURN_IF_ERROR(MapOne(u, i, out, &offs));
+    ++out->users;
+  }
+  RebuildViews(offs, out);
+  return Status::OK();
+}
+
+Status Mapper::Impl::MapDoc(element doc, bool allow_single, MappedPage* out) {
+  std::vector<size_t> offs = SaveOffsets(*out);
   simdjson::dom::array users;
   simdjson::dom::object obj;
   bool have_array = false;
@@ -509,7 +567,7 @@ Status Mapper::Impl::MapDoc(element doc, bool allow_single, MappedPage* out) {
       }
       have_array = true;
     } else if (allow_single) {
-      RETURN_IF_ERROR(MapOne(doc, 0, out, &offs));
+      RETURN_IF_ERROR(MapOne(UserRef{doc}, 0, out, &offs));
       ++out->users;
     } else {
       return Status::InvalidArgument("not a randomuser page: no 'results' array");
@@ -523,22 +581,26 @@ Status Mapper::Impl::MapDoc(element doc, bool allow_single, MappedPage* out) {
   if (have_array) {
     size_t i = 0;
     for (element u : users) {
-      RETURN_IF_ERROR(MapOne(u, i++, out, &offs));
+      RETURN_IF_ERROR(MapOne(UserRef{u}, i++, out, &offs));
       ++out->users;
     }
   }
-  // Rebuild every record's views over the (possibly moved) buffer.
-  const size_t n = offs.size() / 4;
-  out->records.resize(n);
-  const char* base = out->buf.data();
-  for (size_t r = 0; r < n; ++r) {
-    out->records[r].value = std::string_view(base + offs[r * 4], offs[r * 4 + 1]);
-    out->records[r].key = std::string_view(base + offs[r * 4 + 2], offs[r * 4 + 3]);
-  }
+  RebuildViews(offs, out);
   return Status::OK();
 }
 
-Mapper::Mapper(Mapping mapping) : impl_(std::make_unique<Impl>(std::move(mapping))) {}
+Mapper::Mapper(Mapping mapping) : impl_(std::make_unique<Impl>(std::move(mapping))) {
+  impl_->synth_ok = true;
+  for (const FieldProgram& f : impl_->prog.fields) impl_->synth_ok &= AllPathsSynthetic(f.expr);
+}
+
+bool MapperAccess::CanMapSynthetic(const Mapper& m) { return m.impl_->synth_ok; }
+
+Status MapperAccess::MapSynthetic(Mapper& m, const std::vector<SyntheticUser>& users,
+                                  MappedPage* out) {
+  if (!m.impl_->synth_ok) return Status::Internal("mapping has paths outside generated users");
+  return m.impl_->MapSynthetic(users, out);
+}
 Mapper::~Mapper() = default;
 Mapper::Mapper(Mapper&&) noexcept = default;
 Mapper& Mapper::operator=(Mapper&&) noexcept = default;

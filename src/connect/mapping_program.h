@@ -45,6 +45,7 @@ struct Expr {
   enum class Kind { kPath, kString, kInt, kFloat, kBool, kNull, kTemplate, kCall };
   Kind kind = Kind::kNull;
   std::vector<PathStep> path;  // kPath
+  int synth_field = -1;        // kPath: the SynthField of a generated user's leaf, or -1
   std::string text;            // kString: the literal; kPath: the path as written
   int64_t i = 0;               // kInt
   double d = 0;                // kFloat

@@ -7,6 +7,7 @@
 #include "common/clock.h"
 #include "common/logging.h"
 #include "connect/connect.h"
+#include "connect/randomuser_generator.h"
 
 namespace kappa::connect {
 namespace {
@@ -118,11 +119,17 @@ Status ProducerTask::Impl::Run() {
     // Small enough chunks that a slow rate still produces every ~50 ms, not in bursts.
     chunk = std::min(chunk, std::max<size_t>(1, size_t(opts.records_per_sec / 20)));
   }
+  // The direct path: generated users are mapped from their fields, without re-parsing the
+  // page's JSON (same records; see MapperAccess). Used when the source is the synthetic one
+  // and every path of the mapping is a generated leaf.
+  auto* structured = dynamic_cast<StructuredSource*>(source.get());
+  const bool direct = structured != nullptr && MapperAccess::CanMapSynthetic(mapper);
+  std::vector<SyntheticUser> users;
   uint32_t consecutive_failures = 0;
   while (!stopping()) {
     if (opts.max_records && produced.load() >= opts.max_records) break;
     if (deadline && Clk::now() >= *deadline) break;
-    Status s = source->NextPage(&page);
+    Status s = direct ? structured->NextPageStructured(&page, &users) : source->NextPage(&page);
     if (s.code() == Status::Code::kAborted) break;
     if (!s.ok()) {
       ++source_errors;
@@ -137,7 +144,7 @@ Status ProducerTask::Impl::Run() {
       continue;
     }
     mapped.Clear();
-    s = mapper.MapPage(page, &mapped);
+    s = direct ? MapperAccess::MapSynthetic(mapper, users, &mapped) : mapper.MapPage(page, &mapped);
     if (!s.ok()) {  // the whole page is unusable (sources normally filter these)
       ++source_errors;
       ++consecutive_failures;

@@ -130,15 +130,13 @@ int AgeYears(const Civil& from, const Civil& to) {
   return before ? age - 1 : age;
 }
 
-// A coordinate with 4 decimals in [-limit, limit], as a JSON string ("-69.8246").
+// A coordinate with 4 decimals in [-limit, limit] ("-69.8246"; the API sends it as a string).
 char* PutCoordinate(char* p, Rng& rng, uint32_t limit) {
   int64_t v = rng.Between(-int64_t(limit) * 10000, int64_t(limit) * 10000);
-  *p++ = '"';
   if (v < 0) *p++ = '-', v = -v;
   p = PutUInt(p, uint64_t(v / 10000));
   *p++ = '.';
   p = PutDigits(p, uint32_t(v % 10000), 4);
-  *p++ = '"';
   return p;
 }
 
@@ -172,7 +170,10 @@ Result<std::unique_ptr<RandomUserGenerator>> RandomUserGenerator::Create(
     auto it = std::find_if(all.begin(), all.end(), [&](const Nationality& n) { return n.code == up; });
     if (it == all.end()) {
       std::string list;
-      for (const auto& n : all) list += (list.empty() ? "" : ",") + std::string(n.code);
+      for (const auto& n : all) {
+        if (!list.empty()) list += ',';
+        list += n.code;
+      }
       return Status::InvalidArgument("randomuser: unknown nationality '" + want +
                                      "' (supported: " + list + ")");
     }
@@ -206,15 +207,18 @@ char* RandomUserGenerator::WriteHex(int md_index, std::string_view data, char* p
   return p;
 }
 
-uint32_t RandomUserGenerator::GeneratePage(uint64_t page, std::string* out) {
+uint32_t RandomUserGenerator::GeneratePage(uint64_t page, std::string* out,
+                                           std::vector<SyntheticUser>* users) {
   Rng rng(seed_hash_ ^ (page * 0x9e3779b97f4a7c15ull));
   out->resize(kMaxUserBytes * results_ + 256 + seed_.size() * 6);
   char* const begin = out->data();
   char* p = begin;
   p = Put(p, "{\"results\":[");
+  SyntheticUser scratch;
+  if (users) users->resize(results_);
   for (uint32_t i = 0; i < results_; ++i) {
     if (i) *p++ = ',';
-    p = WriteUser(rng, p);
+    p = WriteUser(rng, p, users ? &(*users)[i] : &scratch);
   }
   p = Put(p, "],\"info\":{\"seed\":\"");
   // The seed is echoed as a JSON string: escape what JSON requires.
@@ -237,7 +241,12 @@ uint32_t RandomUserGenerator::GeneratePage(uint64_t page, std::string* out) {
   return results_;
 }
 
-char* RandomUserGenerator::WriteUser(Rng& rng, char* p) {
+char* RandomUserGenerator::WriteUser(Rng& rng, char* p, SyntheticUser* u) {
+  char* const user_begin = p;
+  char* b;  // start of the value being written
+  auto str = [&](SynthField k) { u->f[k] = SynthValue{SynthValue::kString, 0, std::string_view(b, size_t(p - b))}; };
+  auto num = [&](SynthField k, int64_t v) { u->f[k] = SynthValue{SynthValue::kInt, v, {}}; };
+
   const Nationality& nat = *nats_[rng.Below(uint32_t(nats_.size()))];
   const bool male = rng.Below(2) == 0;
   std::string_view first = male ? nat.male[rng.Below(uint32_t(nat.male.size()))]
@@ -251,67 +260,75 @@ char* RandomUserGenerator::WriteUser(Rng& rng, char* p) {
     title = kTitles[rng.Below(3)];
   }
 
-  p = Put(p, male ? "{\"gender\":\"male\",\"name\":{\"title\":\""
-                  : "{\"gender\":\"female\",\"name\":{\"title\":\"");
-  p = Put(p, title);
+  p = Put(p, "{\"gender\":\"");
+  b = p, p = Put(p, male ? "male" : "female"), str(kGender);
+  p = Put(p, "\",\"name\":{\"title\":\"");
+  b = p, p = Put(p, title), str(kNameTitle);
   p = Put(p, "\",\"first\":\"");
-  p = Put(p, first);
+  b = p, p = Put(p, first), str(kNameFirst);
   p = Put(p, "\",\"last\":\"");
-  p = Put(p, last);
+  b = p, p = Put(p, last), str(kNameLast);
 
   // location
   const Place& place = nat.places[rng.Below(uint32_t(nat.places.size()))];
   p = Put(p, "\"},\"location\":{\"street\":{\"number\":");
-  p = PutUInt(p, uint64_t(rng.Between(1, 9999)));
+  const int64_t number = rng.Between(1, 9999);
+  p = PutUInt(p, uint64_t(number)), num(kStreetNumber, number);
   p = Put(p, ",\"name\":\"");
-  p = Put(p, nat.streets[rng.Below(uint32_t(nat.streets.size()))]);
+  b = p, p = Put(p, nat.streets[rng.Below(uint32_t(nat.streets.size()))]), str(kStreetName);
   p = Put(p, "\"},\"city\":\"");
-  p = Put(p, place.city);
+  b = p, p = Put(p, place.city), str(kCity);
   p = Put(p, "\",\"state\":\"");
-  p = Put(p, place.state);
+  b = p, p = Put(p, place.state), str(kState);
   p = Put(p, "\",\"country\":\"");
-  p = Put(p, nat.country);
+  b = p, p = Put(p, nat.country), str(kCountry);
   p = Put(p, "\",\"postcode\":");
   if (nat.postcode_pattern.empty()) {
-    p = PutUInt(p, uint64_t(rng.Between(nat.postcode_min, nat.postcode_max)));
+    const int64_t pc = rng.Between(nat.postcode_min, nat.postcode_max);
+    p = PutUInt(p, uint64_t(pc)), num(kPostcode, pc);
   } else {
     *p++ = '"';
-    p = PutPattern(p, rng, nat.postcode_pattern);
+    b = p, p = PutPattern(p, rng, nat.postcode_pattern), str(kPostcode);
     *p++ = '"';
   }
-  p = Put(p, ",\"coordinates\":{\"latitude\":");
-  p = PutCoordinate(p, rng, 90);
-  p = Put(p, ",\"longitude\":");
-  p = PutCoordinate(p, rng, 180);
+  p = Put(p, ",\"coordinates\":{\"latitude\":\"");
+  b = p, p = PutCoordinate(p, rng, 90), str(kLatitude);
+  p = Put(p, "\",\"longitude\":\"");
+  b = p, p = PutCoordinate(p, rng, 180), str(kLongitude);
   const TimeZone& tz = TimeZones()[rng.Below(uint32_t(TimeZones().size()))];
-  p = Put(p, "},\"timezone\":{\"offset\":\"");
-  p = Put(p, tz.offset);
+  p = Put(p, "\"},\"timezone\":{\"offset\":\"");
+  b = p, p = Put(p, tz.offset), str(kTzOffset);
   p = Put(p, "\",\"description\":\"");
-  p = Put(p, tz.description);
+  b = p, p = Put(p, tz.description), str(kTzDescription);
 
   // email: first.last@example.com
   p = Put(p, "\"}},\"email\":\"");
+  b = p;
   p = PutEmailName(p, first);
   *p++ = '.';
   p = PutEmailName(p, last);
-  p = Put(p, "@example.com\",\"login\":{\"uuid\":\"");
+  p = Put(p, "@example.com"), str(kEmail);
+  p = Put(p, "\",\"login\":{\"uuid\":\"");
+  b = p;
   {
-    uint64_t a = rng.Next(), b = rng.Next();
-    unsigned char u[16];
-    for (int i = 0; i < 8; ++i) u[i] = uint8_t(a >> (56 - 8 * i)), u[8 + i] = uint8_t(b >> (56 - 8 * i));
-    u[6] = (u[6] & 0x0f) | 0x40;
-    u[8] = (u[8] & 0x3f) | 0x80;
+    uint64_t a = rng.Next(), c = rng.Next();
+    unsigned char id[16];
+    for (int i = 0; i < 8; ++i) id[i] = uint8_t(a >> (56 - 8 * i)), id[8 + i] = uint8_t(c >> (56 - 8 * i));
+    id[6] = (id[6] & 0x0f) | 0x40;
+    id[8] = (id[8] & 0x3f) | 0x80;
     static constexpr char kHex[] = "0123456789abcdef";
     for (int i = 0; i < 16; ++i) {
       if (i == 4 || i == 6 || i == 8 || i == 10) *p++ = '-';
-      *p++ = kHex[u[i] >> 4];
-      *p++ = kHex[u[i] & 15];
+      *p++ = kHex[id[i] >> 4];
+      *p++ = kHex[id[i] & 15];
     }
   }
+  str(kLoginUuid);
   p = Put(p, "\",\"username\":\"");
+  b = p;
   p = Put(p, UsernameAdjectives()[rng.Below(uint32_t(UsernameAdjectives().size()))]);
   p = Put(p, UsernameNouns()[rng.Below(uint32_t(UsernameNouns().size()))]);
-  p = PutUInt(p, uint64_t(rng.Between(100, 999)));
+  p = PutUInt(p, uint64_t(rng.Between(100, 999))), str(kUsername);
 
   // password, salt and the real digests of password + salt
   std::string_view password = Passwords()[rng.Below(uint32_t(Passwords().size()))];
@@ -321,61 +338,94 @@ char* RandomUserGenerator::WriteUser(Rng& rng, char* p) {
   for (int i = 0; i < 8; ++i) salted[password.size() + i] = kAlnum[rng.Below(62)];
   std::string_view salted_sv(salted, password.size() + 8);
   p = Put(p, "\",\"password\":\"");
-  p = Put(p, password);
+  b = p, p = Put(p, password), str(kPassword);
   p = Put(p, "\",\"salt\":\"");
-  p = Put(p, salted_sv.substr(password.size()));
+  b = p, p = Put(p, salted_sv.substr(password.size())), str(kSalt);
   p = Put(p, "\",\"md5\":\"");
-  p = WriteHex(0, salted_sv, p);
+  b = p, p = WriteHex(0, salted_sv, p), str(kMd5);
   p = Put(p, "\",\"sha1\":\"");
-  p = WriteHex(1, salted_sv, p);
+  b = p, p = WriteHex(1, salted_sv, p), str(kSha1);
   p = Put(p, "\",\"sha256\":\"");
-  p = WriteHex(2, salted_sv, p);
+  b = p, p = WriteHex(2, salted_sv, p), str(kSha256);
 
   // dob: age 21..77 at the reference time; registered: 1..20 years before it, after 18th birthday
   const Civil ref = ToCivil(kReferenceTimeMs);
   const int64_t dob_ms = kReferenceTimeMs - rng.Between(21 * kMsPerYear, 77 * kMsPerYear);
   const Civil dob = ToCivil(dob_ms);
   p = Put(p, "\"},\"dob\":{\"date\":\"");
-  p = PutIsoDate(p, dob);
+  b = p, p = PutIsoDate(p, dob), str(kDobDate);
   p = Put(p, "\",\"age\":");
-  p = PutUInt(p, uint64_t(AgeYears(dob, ref)));
+  const int dob_age = AgeYears(dob, ref);
+  p = PutUInt(p, uint64_t(dob_age)), num(kDobAge, dob_age);
   const int64_t earliest = std::max(dob_ms + 18 * kMsPerYear, kReferenceTimeMs - 20 * kMsPerYear);
   const int64_t reg_ms = rng.Between(earliest, kReferenceTimeMs - 30 * kMsPerDay);
   const Civil reg = ToCivil(reg_ms);
   p = Put(p, "},\"registered\":{\"date\":\"");
-  p = PutIsoDate(p, reg);
+  b = p, p = PutIsoDate(p, reg), str(kRegDate);
   p = Put(p, "\",\"age\":");
-  p = PutUInt(p, uint64_t(AgeYears(reg, ref)));
+  const int reg_age = AgeYears(reg, ref);
+  p = PutUInt(p, uint64_t(reg_age)), num(kRegAge, reg_age);
 
   p = Put(p, "},\"phone\":\"");
-  p = PutPattern(p, rng, nat.phone_pattern);
+  b = p, p = PutPattern(p, rng, nat.phone_pattern), str(kPhone);
   p = Put(p, "\",\"cell\":\"");
-  p = PutPattern(p, rng, nat.cell_pattern);
+  b = p, p = PutPattern(p, rng, nat.cell_pattern), str(kCell);
   p = Put(p, "\",\"id\":{\"name\":\"");
-  p = Put(p, nat.id_name);
+  b = p, p = Put(p, nat.id_name), str(kIdName);
   if (nat.id_pattern.empty()) {
     p = Put(p, "\",\"value\":null}");
+    u->f[kIdValue] = SynthValue{SynthValue::kNull, 0, {}};
   } else {
     p = Put(p, "\",\"value\":\"");
-    p = PutPattern(p, rng, nat.id_pattern);
+    b = p, p = PutPattern(p, rng, nat.id_pattern), str(kIdValue);
     p = Put(p, "\"}");
   }
 
   const uint32_t portrait = rng.Below(100);
   const std::string_view who = male ? "men/" : "women/";
-  p = Put(p, ",\"picture\":{\"large\":\"https://randomuser.me/api/portraits/");
+  p = Put(p, ",\"picture\":{\"large\":\"");
+  b = p;
+  p = Put(p, "https://randomuser.me/api/portraits/");
   p = Put(p, who);
   p = PutUInt(p, portrait);
-  p = Put(p, ".jpg\",\"medium\":\"https://randomuser.me/api/portraits/med/");
+  p = Put(p, ".jpg"), str(kPicLarge);
+  p = Put(p, "\",\"medium\":\"");
+  b = p;
+  p = Put(p, "https://randomuser.me/api/portraits/med/");
   p = Put(p, who);
   p = PutUInt(p, portrait);
-  p = Put(p, ".jpg\",\"thumbnail\":\"https://randomuser.me/api/portraits/thumb/");
+  p = Put(p, ".jpg"), str(kPicMedium);
+  p = Put(p, "\",\"thumbnail\":\"");
+  b = p;
+  p = Put(p, "https://randomuser.me/api/portraits/thumb/");
   p = Put(p, who);
   p = PutUInt(p, portrait);
-  p = Put(p, ".jpg\"},\"nat\":\"");
-  p = Put(p, nat.code);
+  p = Put(p, ".jpg"), str(kPicThumb);
+  p = Put(p, "\"},\"nat\":\"");
+  b = p, p = Put(p, nat.code), str(kNat);
   p = Put(p, "\"}");
+  u->json = std::string_view(user_begin, size_t(p - user_begin));
   return p;
+}
+
+std::string_view SynthFieldPath(SynthField f) {
+  static constexpr std::string_view kPaths[kNumSynthFields] = {
+      "gender", "name.title", "name.first", "name.last", "location.street.number",
+      "location.street.name", "location.city", "location.state", "location.country",
+      "location.postcode", "location.coordinates.latitude", "location.coordinates.longitude",
+      "location.timezone.offset", "location.timezone.description", "email", "login.uuid",
+      "login.username", "login.password", "login.salt", "login.md5", "login.sha1",
+      "login.sha256", "dob.date", "dob.age", "registered.date", "registered.age", "phone",
+      "cell", "id.name", "id.value", "picture.large", "picture.medium", "picture.thumbnail",
+      "nat"};
+  return kPaths[f];
+}
+
+int SynthFieldIndex(std::string_view dotted_path) {
+  for (int i = 0; i < kNumSynthFields; ++i) {
+    if (SynthFieldPath(SynthField(i)) == dotted_path) return i;
+  }
+  return -1;
 }
 
 }  // namespace kappa::connect

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -24,6 +25,37 @@ namespace kappa::connect {
 
 class Rng;
 
+// The leaf fields of a generated user, for the direct path (connect's producer maps generated
+// users without re-parsing their JSON). Strings are views into the page text (generated
+// strings never need JSON escaping); valid until the page buffer is reused.
+enum SynthField : int {
+  kGender, kNameTitle, kNameFirst, kNameLast, kStreetNumber, kStreetName, kCity, kState,
+  kCountry, kPostcode, kLatitude, kLongitude, kTzOffset, kTzDescription, kEmail, kLoginUuid,
+  kUsername, kPassword, kSalt, kMd5, kSha1, kSha256, kDobDate, kDobAge, kRegDate, kRegAge,
+  kPhone, kCell, kIdName, kIdValue, kPicLarge, kPicMedium, kPicThumb, kNat, kNumSynthFields
+};
+struct SynthValue {
+  enum Kind : uint8_t { kString, kInt, kNull } kind = kNull;
+  int64_t i = 0;
+  std::string_view s;
+};
+struct SyntheticUser {
+  std::string_view json;  // the user's whole JSON object text
+  SynthValue f[kNumSynthFields];
+};
+// "location.city" for kCity.
+std::string_view SynthFieldPath(SynthField f);
+// The field of a dotted path ("name.first"), or -1 if it is not a leaf of a generated user.
+int SynthFieldIndex(std::string_view dotted_path);
+
+// A source that can hand out the structured users of its pages (the synthetic source).
+class StructuredSource {
+ public:
+  virtual ~StructuredSource() = default;
+  // Like Source::NextPage, also filling *users (views into *page).
+  virtual Status NextPageStructured(std::string* page, std::vector<SyntheticUser>* users) = 0;
+};
+
 // 2026-01-01T00:00:00Z: "now" for ages and the latest registration date.
 inline constexpr int64_t kReferenceTimeMs = 1'767'225'600'000;
 
@@ -32,12 +64,14 @@ class RandomUserGenerator {
   static Result<std::unique_ptr<RandomUserGenerator>> Create(const RandomUserOptions& opts);
   ~RandomUserGenerator();
 
-  // Replaces *out with page `page`; returns the number of users.
-  uint32_t GeneratePage(uint64_t page, std::string* out);
+  // Replaces *out with page `page`; returns the number of users. If `users` is given, it
+  // receives each user's fields (views into *out).
+  uint32_t GeneratePage(uint64_t page, std::string* out,
+                        std::vector<SyntheticUser>* users = nullptr);
 
  private:
   RandomUserGenerator() = default;
-  char* WriteUser(Rng& rng, char* p);
+  char* WriteUser(Rng& rng, char* p, SyntheticUser* u);
   char* WriteHex(int md_index, std::string_view data, char* p);
 
   std::string seed_;
@@ -46,6 +80,14 @@ class RandomUserGenerator {
   std::vector<const Nationality*> nats_;
   struct Digests;
   std::unique_ptr<Digests> digests_;
+};
+
+// The direct path of the mapper: maps generated users without parsing their JSON.
+struct MapperAccess {
+  // True when every path of the mapping is a leaf of a generated user (SynthFieldIndex >= 0).
+  static bool CanMapSynthetic(const Mapper& m);
+  // Same result as Mapper::MapPage on the page text the users came from (tested).
+  static Status MapSynthetic(Mapper& m, const std::vector<SyntheticUser>& users, MappedPage* out);
 };
 
 // Largest number of bytes WriteUser can produce (a bound, checked in tests).

@@ -256,3 +256,64 @@ TEST(RandomUserGenerator, BadOptions) {
 
 }  // namespace
 }  // namespace kappa::connect
+
+namespace kappa::connect {
+namespace {
+
+// The direct path maps generated users exactly as parsing their JSON would.
+TEST(DirectPath, SameRecordsAsParsingTheJson) {
+  std::string yaml = "mappings:\n  all:\n    key: key\n    fields:\n";
+  for (int f = 0; f < kNumSynthFields; ++f) {
+    std::string path(SynthFieldPath(SynthField(f)));
+    std::string name = path;
+    for (char& c : name) c = c == '.' ? '_' : c;
+    yaml += "      " + name + ": " + path + "\n";
+  }
+  yaml +=
+      "      key: login.uuid\n"
+      "      address: \"{location.street.number} {location.street.name}, {location.city}\"\n"
+      "      post_code: str(location.postcode)\n"
+      "      upper_last: upper(name.last)\n"
+      "      n: int(dob.age)\n"
+      "      f: float(location.coordinates.latitude)\n"
+      "      both: concat(name.first, '/', id.value)\n"
+      "      idv: default(id.value, 'none')\n";
+  auto m = Mapping::FromYaml(yaml, "all", "t.yaml");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  Mapper parsed(*m), direct(*m);
+  ASSERT_TRUE(MapperAccess::CanMapSynthetic(direct));
+
+  RandomUserOptions o;
+  o.results = 200;
+  auto gen = RandomUserGenerator::Create(o);
+  ASSERT_TRUE(gen.ok());
+  for (uint64_t page_no = 1; page_no <= 5; ++page_no) {
+    std::string page;
+    std::vector<SyntheticUser> users;
+    (*gen)->GeneratePage(page_no, &page, &users);
+    ASSERT_EQ(users.size(), 200u);
+    MappedPage a, b;
+    ASSERT_TRUE(parsed.MapPage(page, &a).ok());
+    ASSERT_TRUE(MapperAccess::MapSynthetic(direct, users, &b).ok());
+    ASSERT_EQ(a.records.size(), b.records.size());
+    EXPECT_TRUE(a.errors.empty());
+    for (size_t i = 0; i < a.records.size(); ++i) {
+      ASSERT_EQ(a.records[i].value, b.records[i].value);
+      ASSERT_EQ(a.records[i].key, b.records[i].key);
+    }
+    // Each user's text is its JSON object, as in the page.
+    EXPECT_NE(page.find(users[7].json), std::string::npos);
+    EXPECT_EQ(users[7].json.front(), '{');
+  }
+
+  // Mappings with a path that is not a generated leaf take the parsing path.
+  for (const char* f : {"name", "name.middle", "tags[0]"}) {
+    auto other = Mapping::FromYaml(std::string("mappings:\n  m:\n    fields:\n      x: ") + f + "\n", "m", "t");
+    ASSERT_TRUE(other.ok());
+    Mapper mo(*other);
+    EXPECT_FALSE(MapperAccess::CanMapSynthetic(mo)) << f;
+  }
+}
+
+}  // namespace
+}  // namespace kappa::connect

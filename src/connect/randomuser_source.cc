@@ -9,14 +9,16 @@
 namespace kappa::connect {
 namespace {
 
-class RandomUserSource final : public Source {
+class RandomUserSource final : public Source, public StructuredSource {
  public:
   RandomUserSource(std::unique_ptr<RandomUserGenerator> gen, const RandomUserOptions& opts)
       : gen_(std::move(gen)), opts_(opts), next_page_(opts.first_page) {}
 
-  Status NextPage(std::string* page) override {
+  Status NextPage(std::string* page) override { return NextPageStructured(page, nullptr); }
+
+  Status NextPageStructured(std::string* page, std::vector<SyntheticUser>* users) override {
     if (stopped_.load(std::memory_order_acquire)) return Status::Aborted("source stopped");
-    uint32_t n = gen_->GeneratePage(next_page_++, page);
+    uint32_t n = gen_->GeneratePage(next_page_++, page, users);
     pages_.fetch_add(1, std::memory_order_relaxed);
     users_.fetch_add(n, std::memory_order_relaxed);
     return Status::OK();

@@ -6,7 +6,9 @@ Result<DataDirLog> OpenDataDirLog(const std::string& data_dir, const std::string
                                   Access access, LogOptions base) {
   DataDirLog out;
   base.dir = JoinPath(data_dir, "log");
-  auto lock = DataDirLock::Acquire(data_dir, what);
+  auto lock = access == Access::kReadOnly
+                  ? Result<std::unique_ptr<DataDirLock>>(Status::Unavailable("read-only"))
+                  : DataDirLock::Acquire(data_dir, what);
   if (!lock.ok()) {
     if (!lock.status().IsUnavailable() || access == Access::kReadWrite) return lock.status();
     base.read_only = true;

@@ -17,10 +17,11 @@ struct DataDirLog {
   bool read_only = false;
 };
 
-enum class Access { kReadWrite, kReadPreferWrite };
+enum class Access { kReadWrite, kReadPreferWrite, kReadOnly };
 
 // kReadWrite: Unavailable (naming the owner) if the lock is taken.
 // kReadPreferWrite: read-only open if the lock is taken; NotFound if there is no log yet.
+// kReadOnly: never takes the lock (long-running readers that must not block writers).
 // `what` names this process in the lock file ("kappa produce").
 Result<DataDirLog> OpenDataDirLog(const std::string& data_dir, const std::string& what,
                                   Access access, LogOptions base = {});

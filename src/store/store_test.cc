@@ -327,7 +327,7 @@ TEST_F(StoreTest, ScanInTokenOrderWithPaging) {
   auto t = CreateEvents();
   for (int i = 0; i < 60; ++i) {
     for (int c = 0; c < 3; ++c) {
-      ASSERT_TRUE(store_->Upsert(*t, Event("k" + std::to_string(i), c, "d", i)).ok());
+      ASSERT_TRUE(store_->Upsert(*t, Event(std::string("k").append(std::to_string(i)), c, "d", i)).ok());
     }
   }
   std::vector<Row> rows;

@@ -142,7 +142,7 @@ def test_fetch_from_a_local_server(server):
     # 429 with Retry-After, then a page.
     p = kappa("connect", "fetch", "--url", f"{server}/busy", "--rate", 0)
     assert json.loads(p.stdout)["info"]["seed"] == "srv"
-    assert _Handler.hits["/busy"] == 2
+    assert _Handler.hits["/busy"] >= 2  # the 429, then the page (it may prefetch one more)
     # A 200 that is not a page: retried, logged with a sample, then reported; no crash.
     p = kappa("connect", "fetch", "--url", f"{server}/broken", "--rate", 0, "--retries", 1,
               check=False)

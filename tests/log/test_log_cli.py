@@ -134,3 +134,24 @@ def test_bench_log_json(tmp_path):
                      "append-100B-fsync-per-batch", "append-1KB-fsync-per-batch"]
     for c in cases:
         assert c["records_per_s"] > 0 and c["mb_per_s"] > 0
+
+
+def test_consume_follow_sees_new_records(data_dir, kappa_bin):
+    import subprocess
+    kappa("topics", "create", "f", "--data-dir", data_dir)
+    kappa("produce", "f", "--data-dir", data_dir, input="old\n")
+    follower = subprocess.Popen([kappa_bin, "consume", "f", "--follow", "--offset", "1", "-n", "3",
+                                 "--data-dir", data_dir],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        # The follower holds no lock, so producing works while it waits.
+        kappa("produce", "f", "--data-dir", data_dir, input="new1\nnew2\n")
+        kappa("produce", "f", "--data-dir", data_dir, input="new3\n")
+        out, err = follower.communicate(timeout=120)
+    finally:
+        if follower.poll() is None:
+            follower.kill()
+            follower.wait()
+    assert follower.returncode == 0, err
+    # --offset 1 (not the default "end") so the result does not depend on start-up timing.
+    assert out.splitlines() == ["new1", "new2", "new3"]
