@@ -47,7 +47,7 @@ Status ParseInto(const store::ColumnSchema& col, std::string_view text, Value* o
 
 RowConverter::RowConverter(std::shared_ptr<const store::TableSchema> table)
     : table_(std::move(table)) {
-  for (size_t i = 0; i < table_->columns.size(); ++i) column_index_[table_->columns[i].name] = i;
+  for (const auto& c : table_->columns) column_names_.push_back(c.name);
 }
 
 Status RowConverter::ConvertField(size_t column, simdjson::ondemand::value value,
@@ -149,8 +149,9 @@ Status RowConverter::Convert(std::string_view json, store::Row* row) {
     if (auto err = field.unescaped_key().get(key)) {
       return Status::InvalidArgument(fmt::format("malformed JSON: {}", simdjson::error_message(err)));
     }
-    auto it = column_index_.find(std::string(key));
-    if (it == column_index_.end()) {
+    size_t column = 0;
+    while (column < column_names_.size() && column_names_[column] != key) ++column;
+    if (column == column_names_.size()) {
       // Unknown members are skipped; the iterator still validates their syntax.
       simdjson::ondemand::value ignored;
       if (auto err = field.value().get(ignored)) {
@@ -162,7 +163,7 @@ Status RowConverter::Convert(std::string_view json, store::Row* row) {
     if (auto err = field.value().get(value)) {
       return Status::InvalidArgument(fmt::format("malformed JSON: {}", simdjson::error_message(err)));
     }
-    RETURN_IF_ERROR(ConvertField(it->second, value, row));
+    RETURN_IF_ERROR(ConvertField(column, value, row));
   }
   for (size_t i = 0; i < table_->primary_key_size(); ++i) {
     const Value& v = (*row)[i];

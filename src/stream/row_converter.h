@@ -22,7 +22,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <vector>
 
 #include "common/status.h"
 #include "store/store.h"
@@ -41,7 +41,9 @@ class RowConverter {
   Status ConvertField(size_t column, simdjson::ondemand::value value, store::Row* row);
 
   std::shared_ptr<const store::TableSchema> table_;
-  std::unordered_map<std::string, size_t> column_index_;
+  // Column names in schema order; a linear scan with string_view compares beats hashing an
+  // allocated key for the dozen columns a table has.
+  std::vector<std::string> column_names_;
   simdjson::ondemand::parser parser_;
   std::string buffer_;  // the record copied with simdjson's padding
 };

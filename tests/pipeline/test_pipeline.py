@@ -167,6 +167,11 @@ def test_jobs_commands_work_while_up_runs_and_sigterm_drains(tmp_path):
         job = json.loads(p.stdout.splitlines()[0])
         assert job["name"] == JOB and job["table"] == TABLE
         kappa("jobs", "status", JOB, "--data-dir", d)
+        # The other read commands also work on the owned directory (read-only opens).
+        assert table_count(d) >= 0
+        c = kappa("consume", "users_created", "--from-beginning", "-n", "1", "--data-dir", d)
+        assert "\"id\"" in c.stdout, c.stdout
+        kappa("topics", "list", "--data-dir", d)
         r = kappa("jobs", "reset", JOB, "--to-earliest", "--data-dir", d, check=False)
         assert r.returncode != 0 and "kappa up" in r.stderr, r.stderr
         time.sleep(0.5)
