@@ -60,8 +60,13 @@ def check_equation(data_dir):
     return st, rows
 
 
+# kappa up serves Kafka and CQL; free ports keep tests from colliding with each other or with
+# a kappa already running on 9092/9042.
+EPHEMERAL = ["--kafka-listen", "127.0.0.1:0", "--cql-listen", "127.0.0.1:0"]
+
+
 def up(data_dir, *args, config=None, timeout=120):
-    cmd = ["up", "--data-dir", data_dir, "--json", *args]
+    cmd = ["up", "--data-dir", data_dir, "--json", *EPHEMERAL, *args]
     if config:
         cmd += ["--config", config]
     p = kappa(*cmd, timeout=timeout)
@@ -108,7 +113,7 @@ def test_up_duration_stores_everything_and_a_second_run_continues(tmp_path):
 
 def test_human_summary(tmp_path):
     d = str(tmp_path / "data")
-    p = kappa("up", "--data-dir", d, "--duration", "1s")
+    p = kappa("up", "--data-dir", d, "--duration", "1s", *EPHEMERAL)
     for key in ("produced:", "stored:", "dead letters:", "users/s:"):
         assert key in p.stdout, p.stdout
 
@@ -116,7 +121,7 @@ def test_human_summary(tmp_path):
 def test_kill9_at_a_random_moment_then_restart_loses_and_duplicates_nothing(tmp_path):
     d = str(tmp_path / "data")
     cfg = fast_config(tmp_path, rate=20000)
-    proc = subprocess.Popen([KAPPA, "up", "--config", cfg, "--data-dir", d],
+    proc = subprocess.Popen([KAPPA, "up", "--config", cfg, "--data-dir", d, *EPHEMERAL],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         time.sleep(random.uniform(1.0, 2.5))
@@ -154,7 +159,7 @@ def test_malformed_record_goes_to_the_dead_letters_and_the_job_continues(tmp_pat
 def test_jobs_commands_work_while_up_runs_and_sigterm_drains(tmp_path):
     d = str(tmp_path / "data")
     cfg = fast_config(tmp_path, rate=1000)
-    proc = subprocess.Popen([KAPPA, "up", "--config", cfg, "--data-dir", d, "--json"],
+    proc = subprocess.Popen([KAPPA, "up", "--config", cfg, "--data-dir", d, "--json", *EPHEMERAL],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.time() + 30
