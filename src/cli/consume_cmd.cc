@@ -1,9 +1,244 @@
+// kappa consume TOPIC: print records, one per line (values escaped so a record never spans
+// lines), partition by partition, up to the end of each partition at the time of the call.
+//
+// Start position per partition, first match wins: --offset; the group's committed offset
+// (--group); the log start (--from-beginning); otherwise the end (only new records, which a
+// call that stops at the end never sees: like kafka-console-consumer without
+// --from-beginning). With --follow it then waits for new records instead of exiting.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <thread>
+
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "log/data_dir_log.h"
 
 namespace kappa::cli {
+namespace {
 
-// Not implemented yet: issue 2 (log).
-void RegisterConsumeCommand(CLI::App& app, const Groups& g) {}
+struct ConsumeArgs {
+  std::string dir, topic, group;
+  std::vector<int32_t> partitions;
+  std::optional<int64_t> offset;
+  int64_t max_messages = -1;
+  bool from_beginning = false, json = false, print_key = false, print_offset = false;
+  bool follow = false;
+};
+
+// JSON string with UTF-8 kept as is; control bytes and bytes that are not valid UTF-8 become
+// \u00XX (so binary values stay printable, reading each such byte as Latin-1).
+void JsonString(std::string* out, std::string_view s) {
+  out->push_back('"');
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == '"' || c == '\\') {
+      out->push_back('\\');
+      out->push_back(char(c));
+      ++i;
+    } else if (c < 0x20 || c == 0x7f) {
+      switch (c) {
+        case '\n': *out += "\\n"; break;
+        case '\r': *out += "\\r"; break;
+        case '\t': *out += "\\t"; break;
+        default: *out += fmt::format("\\u{:04x}", c);
+      }
+      ++i;
+    } else if (c < 0x80) {
+      out->push_back(char(c));
+      ++i;
+    } else {
+      int len = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+      bool ok = len > 0 && i + size_t(len) <= s.size();
+      for (int k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 0x2;
+      if (ok) {
+        out->append(s.substr(i, size_t(len)));
+        i += size_t(len);
+      } else {
+        *out += fmt::format("\\u{:04x}", c);
+        ++i;
+      }
+    }
+  }
+  out->push_back('"');
+}
+
+void JsonOpt(std::string* out, const std::optional<std::string_view>& v) {
+  if (v) JsonString(out, *v);
+  else *out += "null";
+}
+
+void Format(std::string* out, const ConsumeArgs& a, int32_t partition, const log::RecordView& r) {
+  if (a.json) {
+    *out += fmt::format("{{\"partition\": {}, \"offset\": {}, \"timestamp\": {}, \"key\": ",
+                        partition, r.offset.value(), r.timestamp.value());
+    JsonOpt(out, r.key);
+    *out += ", \"value\": ";
+    JsonOpt(out, r.value);
+    if (!r.headers.empty()) {
+      *out += ", \"headers\": [";
+      for (size_t i = 0; i < r.headers.size(); ++i) {
+        if (i) *out += ", ";
+        *out += "[";
+        JsonString(out, r.headers[i].key);
+        *out += ", ";
+        JsonOpt(out, r.headers[i].value);
+        *out += "]";
+      }
+      *out += "]";
+    }
+    *out += "}\n";
+    return;
+  }
+  if (a.print_offset) *out += fmt::format("{}:{}\t", partition, r.offset.value());
+  if (a.print_key) {
+    *out += r.key ? EscapeLine(*r.key) : "null";
+    *out += '\t';
+  }
+  *out += r.value ? EscapeLine(*r.value) : "null";
+  *out += '\n';
+}
+
+void Flush(std::string* out) {
+  if (out->empty()) return;
+  if (std::fwrite(out->data(), 1, out->size(), stdout) != out->size() || std::fflush(stdout) != 0)
+    Fail("writing to stdout failed");
+  out->clear();
+}
+
+log::DataDirLog OpenLog(const ConsumeArgs& a) {
+  // A following reader without a group never takes the lock, so producers can run.
+  auto dl = log::OpenDataDirLog(a.dir, "kappa consume",
+                                !a.group.empty() ? log::Access::kReadWrite
+                                : a.follow       ? log::Access::kReadOnly
+                                                 : log::Access::kReadPreferWrite);
+  if (!dl.ok()) {
+    if (!a.group.empty() && dl.status().IsUnavailable())
+      Fail(dl.status().message() + " (--group commits offsets, which needs the data directory; "
+                                   "without --group, consume reads read-only)");
+    Fail(dl.status());
+  }
+  return std::move(dl).value();
+}
+
+// The start offset of one partition (see the file comment).
+Offset StartPosition(const ConsumeArgs& a, log::Log& lg, log::Partition* p) {
+  Offset end = p->EndOffset();
+  if (a.offset) {
+    Offset at(*a.offset);
+    if (at < p->StartOffset() || at > end)
+      Fail(fmt::format("--offset {} is outside partition {} [{}, {}]", *a.offset, p->id().value(),
+                       p->StartOffset().value(), end.value()));
+    return at;
+  }
+  if (!a.group.empty()) {
+    auto c = lg.offsets().Fetch(a.group, a.topic, p->id());
+    if (c.ok()) return std::clamp(c->offset, p->StartOffset(), end);
+  }
+  return a.from_beginning ? p->StartOffset() : end;
+}
+
+// Prints records of `p` from *at up to its current end; returns how many.
+int64_t Drain(const ConsumeArgs& a, log::Partition* p, Offset* at, int64_t* left, std::string* out) {
+  Offset end = p->EndOffset();
+  int64_t printed = 0;
+  int32_t pid = p->id().value();
+  while (*at < end && *left > 0) {
+    auto next = p->VisitRecords(*at, size_t(std::min<int64_t>(*left, 1 << 20)),
+                                [&](const log::RecordView& r) {
+                                  if (r.offset >= end) return false;
+                                  Format(out, a, pid, r);
+                                  --*left;
+                                  ++printed;
+                                  if (out->size() > (1 << 20)) Flush(out);
+                                  return *left > 0;
+                                },
+                                4 << 20);
+    if (!next.ok()) {
+      Flush(out);
+      Fail(next.status().WithContext(
+          fmt::format("reading {}/{} at offset {}", a.topic, pid, at->value())));
+    }
+    if (*next <= *at) break;  // nothing more (e.g. only control batches)
+    *at = *next;
+  }
+  Flush(out);
+  return printed;
+}
+
+void Run(const ConsumeArgs& a) {
+  if (a.max_messages == 0) return;
+  log::DataDirLog dl = OpenLog(a);
+  auto desc = dl.log->DescribeTopic(a.topic);
+  if (!desc.ok()) Fail(desc.status());
+  std::vector<int32_t> parts = a.partitions;
+  if (parts.empty())
+    for (const auto& p : desc->partitions) parts.push_back(p.partition.value());
+  std::map<int32_t, Offset> pos;
+  for (int32_t pid : parts) {
+    auto pr = dl.log->GetPartition(a.topic, PartitionId(pid));
+    if (!pr.ok()) Fail(pr.status());
+    pos[pid] = StartPosition(a, *dl.log, *pr);
+  }
+  int64_t left = a.max_messages < 0 ? INT64_MAX : a.max_messages;
+  std::string out;
+  while (true) {
+    int64_t printed = 0;
+    for (int32_t pid : parts) {
+      auto pr = dl.log->GetPartition(a.topic, PartitionId(pid));
+      if (!pr.ok()) Fail(pr.status());
+      Offset before = pos[pid];
+      printed += Drain(a, *pr, &pos[pid], &left, &out);
+      if (!a.group.empty() && pos[pid] != before)
+        Check(dl.log->offsets().Commit(a.group, a.topic, PartitionId(pid), pos[pid]));
+      if (left <= 0) break;
+    }
+    if (!a.follow || left <= 0) break;
+    if (printed > 0) continue;
+    if (dl.read_only) {
+      // Another process owns the log: look again at a fresh read-only snapshot shortly.
+      (void)dl.log->Close();
+      dl = log::DataDirLog();
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      dl = OpenLog(a);
+    } else {
+      auto pr = dl.log->GetPartition(a.topic, PartitionId(parts.front()));
+      if (pr.ok())
+        (*pr)->WaitForData(pos[parts.front()],
+                           std::chrono::steady_clock::now() + std::chrono::milliseconds(200));
+    }
+  }
+  Flush(&out);
+  Check(dl.log->Close());
+}
+
+}  // namespace
+
+void RegisterConsumeCommand(CLI::App& app, const Groups& g) {
+  auto a = std::make_shared<ConsumeArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "consume", "Print a topic's records, one per line (values escaped: \\n \\t \\\\ \\xHH), "
+                 "and exit at the end of the log (unless --follow)");
+  cmd->add_option("topic", a->topic, "Topic")->required();
+  cmd->add_flag("--from-beginning", a->from_beginning,
+                "Start at the oldest record (default: the end, or the group's committed offset)");
+  cmd->add_option("--partition", a->partitions, "Only these partitions (repeatable)");
+  cmd->add_option("--offset", a->offset, "Start at this offset in each selected partition");
+  cmd->add_option("--group", a->group,
+                  "Consumer group: start at its committed offsets and commit the new position");
+  cmd->add_option("--max-messages,-n", a->max_messages, "Stop after this many records");
+  cmd->add_flag("--json", a->json,
+                "One JSON object per record: partition, offset, timestamp, key, value, headers");
+  cmd->add_flag("--print-key", a->print_key, "Print key<TAB>value (null for a null key)");
+  cmd->add_flag("--print-offset", a->print_offset, "Prefix partition:offset<TAB>");
+  cmd->add_flag("--follow,-f", a->follow,
+                "At the end, keep waiting for new records (until --max-messages or Ctrl-C)");
+  AddDataDirOption(cmd, &a->dir);
+  cmd->callback([a] { Run(*a); });
+}
 
 }  // namespace kappa::cli

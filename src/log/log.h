@@ -9,7 +9,7 @@
 // (common/data_dir_lock.h) opens the log read-write; other processes may open it read-only.
 //
 // Thread safety: Log, Partition and OffsetStore are thread-safe. Partition pointers stay
-// valid until their topic is deleted or the Log is closed/destroyed.
+// valid until the Log is destroyed (after DeleteTopic they only fail cleanly).
 #pragma once
 
 #include <chrono>
@@ -170,7 +170,8 @@ class Partition {
   virtual Offset WaitForData(Offset after, std::chrono::steady_clock::time_point deadline)
       const = 0;
   // Registers fn(new_end_offset), called after every successful append, on the appending
-  // thread, without partition locks held: keep it short (e.g. post to an asio executor).
+  // thread, without partition locks held: keep it short (e.g. post to an asio executor),
+  // and do not call AddListener/RemoveListener from it (listeners run under their mutex).
   // Returns an id for RemoveListener. After RemoveListener returns, fn is not running and
   // will not be called again.
   using AppendListener = std::function<void(Offset new_end)>;
@@ -220,7 +221,8 @@ class Log {
   // name or partitions < 1; AlreadyExists if it exists.
   virtual Status CreateTopic(std::string_view name, int32_t partitions,
                              const TopicConfig& config = {}) = 0;
-  // NotFound if missing. Outstanding Partition pointers of the topic become invalid.
+  // NotFound if missing. Partition pointers of the deleted topic stay allocated until the Log
+  // is closed; appends through them fail with Unavailable.
   virtual Status DeleteTopic(std::string_view name) = 0;
   // Grows the topic to `total_partitions`; InvalidArgument if not larger.
   virtual Status AddPartitions(std::string_view name, int32_t total_partitions) = 0;

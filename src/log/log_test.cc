@@ -1,1 +1,130 @@
-#include <gtest/gtest.h>
+// Topic administration on the Log facade.
+#include <filesystem>
+#include <thread>
+
+#include "log/log.h"
+#include "log/test_util.h"
+
+namespace kappa::log {
+namespace {
+
+using testing::ReadValues;
+using testing::Recs;
+using testing::Strs;
+using testing::TempDir;
+
+LogOptions Opts(const TempDir& t) {
+  LogOptions o;
+  o.dir = t.path() + "/log";
+  o.env = testing::FastEnv();
+  o.retention_check_ms = 0;
+  return o;
+}
+
+TEST(LogTest, CreateListDescribeAndPersist) {
+  TempDir tmp;
+  {
+    auto log = Log::Open(Opts(tmp));
+    ASSERT_TRUE(log.ok());
+    TopicConfig c;
+    c.retention_ms = 1234;
+    ASSERT_TRUE((*log)->CreateTopic("demo", 3, c).ok());
+    ASSERT_TRUE((*log)->CreateTopic("a.b_c-1", 1).ok());
+    EXPECT_TRUE((*log)->CreateTopic("demo", 3).IsAlreadyExists());
+    for (const std::string& bad : std::vector<std::string>{"", ".", "..", "has space", "slash/x",
+                                                             "über", std::string(250, 'a')})
+      EXPECT_TRUE((*log)->CreateTopic(bad, 1).IsInvalidArgument()) << bad;
+    EXPECT_TRUE((*log)->CreateTopic("zero", 0).IsInvalidArgument());
+    Partition* p = *(*log)->GetPartition("demo", PartitionId(2));
+    ASSERT_TRUE(p->Append(Recs(0, 4)).ok());
+    EXPECT_TRUE((*log)->GetPartition("demo", PartitionId(3)).status().IsNotFound());
+    EXPECT_TRUE((*log)->GetPartition("nope", PartitionId(0)).status().IsNotFound());
+  }
+  auto log = Log::Open(Opts(tmp));
+  ASSERT_TRUE(log.ok());
+  EXPECT_EQ((*log)->ListTopics(), (std::vector<std::string>{"a.b_c-1", "demo"}));
+  auto d = (*log)->DescribeTopic("demo");
+  ASSERT_TRUE(d.ok());
+  ASSERT_EQ(d->partitions.size(), 3u);
+  EXPECT_EQ(d->partitions[2].end_offset, Offset(4));
+  EXPECT_EQ(d->partitions[0].end_offset, Offset(0));
+  EXPECT_GT(d->partitions[2].bytes, 0u);
+  EXPECT_EQ(d->config.retention_ms, std::optional<int64_t>(1234));
+  EXPECT_TRUE(d->config.segment_bytes.has_value());
+}
+
+TEST(LogTest, DeleteTopicAndAddPartitions) {
+  TempDir tmp;
+  auto log = Log::Open(Opts(tmp));
+  ASSERT_TRUE(log.ok());
+  ASSERT_TRUE((*log)->CreateTopic("x", 1).ok());
+  Partition* p = *(*log)->GetPartition("x", PartitionId(0));
+  ASSERT_TRUE(p->Append(Recs(0, 3)).ok());
+  ASSERT_TRUE((*log)->AddPartitions("x", 4).ok());
+  EXPECT_TRUE((*log)->AddPartitions("x", 2).IsInvalidArgument());
+  EXPECT_EQ((*log)->DescribeTopic("x")->partitions.size(), 4u);
+  ASSERT_TRUE((*log)->DeleteTopic("x").ok());
+  EXPECT_FALSE((*log)->TopicExists("x"));
+  EXPECT_TRUE((*log)->DeleteTopic("x").IsNotFound());
+  // A stale pointer fails cleanly instead of dangling.
+  EXPECT_FALSE(p->Append(Recs(3, 1)).ok());
+  // Re-creating starts from offset 0.
+  ASSERT_TRUE((*log)->CreateTopic("x", 1).ok());
+  EXPECT_EQ((*(*log)->GetPartition("x", PartitionId(0)))->EndOffset(), Offset(0));
+  ASSERT_TRUE((*log)->Close().ok());
+  auto again = Log::Open(Opts(tmp));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ((*again)->DescribeTopic("x")->partitions.size(), 1u);
+}
+
+TEST(LogTest, IncompleteTopicDirectoryIsIgnored) {
+  TempDir tmp;
+  std::filesystem::create_directories(tmp.path() + "/log/topics/half/0");
+  auto log = Log::Open(Opts(tmp));
+  ASSERT_TRUE(log.ok());
+  EXPECT_TRUE((*log)->ListTopics().empty());
+  EXPECT_TRUE((*log)->CreateTopic("half", 2).ok());
+}
+
+TEST(LogTest, ConcurrentAppendersAndReaders) {
+  TempDir tmp;
+  LogOptions o = Opts(tmp);
+  o.segment_bytes = 8192;
+  auto log = Log::Open(o);
+  ASSERT_TRUE(log.ok());
+  ASSERT_TRUE((*log)->CreateTopic("c", 1).ok());
+  Partition* p = *(*log)->GetPartition("c", PartitionId(0));
+  constexpr int kThreads = 4, kPer = 300;
+  std::vector<std::thread> ts;
+  for (int t = 0; t < kThreads; ++t) {
+    ts.emplace_back([&, t] {
+      for (int i = 0; i < kPer; ++i) ASSERT_TRUE(p->Append(Recs(t * 100000 + i, 1, 20)).ok());
+    });
+  }
+  std::atomic<bool> done{false};
+  std::thread reader([&] {
+    while (!done) {
+      Offset end = p->EndOffset();
+      auto r = p->ReadRecords(Offset(0), 1 << 20, 1 << 24);
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      ASSERT_GE(int64_t(r->size()), std::min<int64_t>(end.value(), 1));
+    }
+  });
+  for (auto& t : ts) t.join();
+  done = true;
+  reader.join();
+  EXPECT_EQ(p->EndOffset(), Offset(kThreads * kPer));
+  // Each writer's records appear in its own order.
+  auto all = ReadValues(*p);
+  ASSERT_EQ(all.size(), size_t(kThreads * kPer));
+  std::vector<int> last(kThreads, -1);
+  for (const auto& v : all) {
+    int n = std::stoi(v);
+    int t = n / 100000, i = n % 100000;
+    EXPECT_EQ(i, last[size_t(t)] + 1);
+    last[size_t(t)] = i;
+  }
+}
+
+}  // namespace
+}  // namespace kappa::log

@@ -1,4 +1,6 @@
 // PartitionImpl: append and read paths. Opening, recovery, retention: partition_maintenance.cc.
+#include <fmt/format.h>
+
 #include "common/coding.h"
 #include "common/logging.h"
 #include "log/partition_impl.h"
@@ -93,13 +95,14 @@ Result<AppendResult> PartitionImpl::AppendBatch(std::string_view batch) {
       if (!st.ok()) {
         // The bytes are in the OS but not durable; report it. (They stay in the log.)
         dirty_ = true;
-        end_offset_.store(h.last_offset().value() + 1, std::memory_order_release);
+        end_offset_.store(h.last_offset().value() + 1);
         return st.WithContext("fsync after append");
       }
     } else {
       dirty_.store(true, std::memory_order_relaxed);
     }
-    end_offset_.store(h.last_offset().value() + 1, std::memory_order_release);
+    // seq_cst: pairs with the waiter's increment of waiters_ (see Notify).
+    end_offset_.store(h.last_offset().value() + 1);
     r = AppendResult{base, h.last_offset(), TimestampMs(now)};
   }
   Notify(r.last_offset + 1);
@@ -115,6 +118,8 @@ Result<AppendResult> PartitionImpl::Append(std::span<const Record> records) {
 }
 
 void PartitionImpl::Notify(Offset new_end) {
+  // Either this load sees the waiter's increment, or the waiter's predicate check (after its
+  // increment) sees the new end offset: both are seq_cst, so a wake-up is never lost.
   if (waiters_.load() > 0) {
     std::lock_guard<std::mutex> l(wait_mu_);
     wait_cv_.notify_all();
@@ -172,9 +177,19 @@ Result<ReadResult> PartitionImpl::Read(Offset from, size_t max_bytes) const {
   }
   // The batch holding `from` is in the first segment whose data reaches past it (a segment
   // may end before the next one's base only if it is empty).
-  for (const auto& seg : segs) {
+  for (size_t i = 0; i < segs.size(); ++i) {
+    const auto& seg = segs[i];
     ASSIGN_OR_RETURN(std::optional<uint64_t> pos, seg->FindBatch(from));
-    if (!pos) continue;
+    if (!pos) {
+      // `from` is past this segment's valid data. If the next segment starts later, the
+      // offsets in between were lost to a corrupt segment tail: never skip them silently.
+      if (i + 1 < segs.size() && from < segs[i + 1]->base_offset()) {
+        return Status::Corruption(fmt::format(
+            "{}/{}: offsets {}..{} are unreadable: {} has a corrupt tail", topic_, id_.value(),
+            seg->next_offset().value(), segs[i + 1]->base_offset().value() - 1, seg->path()));
+      }
+      continue;
+    }
     ASSIGN_OR_RETURN(r.bytes, seg->ReadBatches(*pos, max_bytes));
     break;
   }

@@ -47,7 +47,7 @@ class PartitionImpl final : public Partition {
   Status ForEachBatch(Offset from, const std::function<bool(const BatchInfo&)>& fn) const override;
   Result<std::optional<Offset>> OffsetForTimestamp(TimestampMs ts) const override;
   Offset StartOffset() const override;
-  Offset EndOffset() const override { return Offset(end_offset_.load(std::memory_order_acquire)); }
+  Offset EndOffset() const override { return Offset(end_offset_.load()); }
   uint64_t SizeBytes() const override;
   PartitionInfo Info() const override;
   Offset WaitForData(Offset after, std::chrono::steady_clock::time_point deadline) const override;

@@ -117,7 +117,7 @@ Result<int> PartitionImpl::EnforceRetention() {
 }
 
 Status PartitionImpl::FlushIfDirty() {
-  if (!dirty_.exchange(false)) return Status::OK();
+  if (shutting_down_.load() || !dirty_.exchange(false)) return Status::OK();
   Status s = Active()->SyncConcurrent();
   if (!s.ok()) dirty_ = true;
   return s;

@@ -22,6 +22,7 @@ struct Fixture {
   Fixture() {
     opts.dir = tmp.path() + "/log";
     opts.clock = &clock;
+    opts.env = testing::FastEnv();
     opts.segment_bytes = 4096;
     opts.index_interval_bytes = 256;
     opts.retention_check_ms = 0;
@@ -225,7 +226,7 @@ TEST(PartitionTest, RetentionByAgeAndRollByAge) {
 }
 
 TEST(PartitionTest, PowerLossKeepsAcknowledgedAppendsUnderEveryAppend) {
-  FaultInjectionEnv env;  // declared first: outlives the log
+  FaultInjectionEnv env(testing::FastEnv());  // declared first: outlives the log
   Fixture f;
   f.opts.env = &env;
   f.opts.flush = FlushPolicy::kEveryAppend;
@@ -239,7 +240,7 @@ TEST(PartitionTest, PowerLossKeepsAcknowledgedAppendsUnderEveryAppend) {
 }
 
 TEST(PartitionTest, IntervalPolicyFlushesInTheBackground) {
-  FaultInjectionEnv faults;
+  FaultInjectionEnv faults(testing::FastEnv());
   testing::SyncCountingEnv env(&faults);
   Fixture f;
   f.opts.env = &env;
@@ -259,7 +260,7 @@ TEST(PartitionTest, IntervalPolicyFlushesInTheBackground) {
 }
 
 TEST(PartitionTest, OsPolicyCanLoseUnsyncedDataOnPowerLossButNotOnCrash) {
-  FaultInjectionEnv env;  // declared first: outlives the log
+  FaultInjectionEnv env(testing::FastEnv());  // declared first: outlives the log
   Fixture f;
   f.opts.env = &env;
   f.opts.flush = FlushPolicy::kOs;

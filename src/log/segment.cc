@@ -72,26 +72,35 @@ Status Segment::RecoverScan(bool truncate_tail) {
   int64_t next = base_.value();
   int64_t max_ts = -1;
   uint64_t pos = 0;
-  std::string buf;
-  // Reads [p, p+n) into buf; returns false if fewer bytes exist.
-  auto read_at = [&](uint64_t p, size_t n) -> Result<bool> {
-    buf.resize(n);
-    ASSIGN_OR_RETURN(size_t got, reader_->Read(p, n, buf.data()));
-    return got == n;
+  // The file is read through a 1 MiB window, so a segment of many small batches costs one
+  // pread per MiB rather than two per batch.
+  constexpr size_t kWindow = 1 << 20;
+  std::string win;
+  uint64_t win_start = 0;
+  // A view of [p, p+n), or nullopt if the file has fewer bytes.
+  auto view_at = [&](uint64_t p, size_t n) -> Result<std::optional<std::string_view>> {
+    if (p + n > file_size) return std::optional<std::string_view>();
+    if (win.empty() || p < win_start || p + n > win_start + win.size()) {
+      win.resize(std::max<uint64_t>(n, std::min<uint64_t>(kWindow, file_size - p)));
+      ASSIGN_OR_RETURN(size_t got, reader_->Read(p, win.size(), win.data()));
+      win.resize(got);
+      win_start = p;
+      if (got < n) return std::optional<std::string_view>();
+    }
+    return std::optional<std::string_view>(std::string_view(win).substr(p - win_start, n));
   };
   // Returns the validated header of the batch at p, or the reason it is not valid.
   auto valid_batch_at = [&](uint64_t p, int64_t min_offset) -> Result<BatchHeader> {
-    if (file_size - p < kBatchHeaderSize) return Status::Corruption("truncated batch header");
-    ASSIGN_OR_RETURN(bool full, read_at(p, kBatchHeaderSize));
-    if (!full) return Status::Corruption("truncated batch header");
-    ASSIGN_OR_RETURN(BatchHeader h, ParseBatchHeader(buf));
+    ASSIGN_OR_RETURN(auto hv, view_at(p, kBatchHeaderSize));
+    if (!hv) return Status::Corruption("truncated batch header");
+    ASSIGN_OR_RETURN(BatchHeader h, ParseBatchHeader(*hv));
     if (h.size_bytes() > file_size - p) return Status::Corruption("truncated batch");
     if (h.base_offset.value() < min_offset)
       return Status::Corruption("batch offset " + std::to_string(h.base_offset.value()) +
                                 " goes backwards (expected >= " + std::to_string(min_offset) + ")");
-    ASSIGN_OR_RETURN(full, read_at(p, h.size_bytes()));
-    if (!full) return Status::Corruption("truncated batch");
-    ASSIGN_OR_RETURN(auto view, RecordBatchView::Parse(buf));
+    ASSIGN_OR_RETURN(auto bv, view_at(p, h.size_bytes()));
+    if (!bv) return Status::Corruption("truncated batch");
+    ASSIGN_OR_RETURN(auto view, RecordBatchView::Parse(*bv));
     return view.header();
   };
   while (pos < file_size) {
@@ -106,9 +115,10 @@ Status Segment::RecoverScan(bool truncate_tail) {
     }
     // Torn tail or corruption in the middle? If the header's length is usable and a valid
     // batch follows, it is a damaged batch in the middle: keep the data, skip it, report.
-    auto hdr = file_size - pos >= kBatchHeaderSize && read_at(pos, kBatchHeaderSize).ok()
-                   ? ParseBatchHeader(buf)
-                   : Result<BatchHeader>(Status::Corruption("short"));
+    Result<BatchHeader> hdr = Status::Corruption("short");
+    if (auto hv = view_at(pos, kBatchHeaderSize); hv.ok() && hv->has_value()) {
+      hdr = ParseBatchHeader(**hv);
+    }
     if (hdr.ok() && hdr->size_bytes() < file_size - pos) {
       auto following = valid_batch_at(pos + hdr->size_bytes(), next);
       if (following.ok()) {
@@ -125,10 +135,14 @@ Status Segment::RecoverScan(bool truncate_tail) {
                 "{}): {}",
                 path_, dropped, pos, next, h.status().ToString());
       RETURN_IF_ERROR(opts_.env->TruncateFile(path_, pos));
+    } else if (opts_.read_only) {
+      // Usually a batch the owning process is writing right now: not worth a warning.
+      KLOG_DEBUG("log: {}: read-only open ignores {} bytes at the end (byte {}, offset {}): {}",
+                 path_, dropped, pos, next, h.status().ToString());
     } else {
-      KLOG_WARN("log: {}: ignoring {} bytes of torn or corrupt tail at byte {} (from offset {}): "
-                "{}",
-                path_, dropped, pos, next, h.status().ToString());
+      KLOG_ERROR("log: {}: {} bytes at byte {} (from offset {}) are corrupt and will not be "
+                 "served: {}",
+                 path_, dropped, pos, next, h.status().ToString());
     }
     break;
   }

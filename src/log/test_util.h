@@ -77,7 +77,8 @@ inline void Crash(std::unique_ptr<Log>& log) {
 // Forwards to a base Env and counts WritableFile::Sync calls (observes the flusher).
 class SyncCountingEnv final : public Env {
  public:
-  explicit SyncCountingEnv(Env* base) : base_(base) {}
+  // real_sync = false skips fsync entirely (fast tests that do not test durability).
+  explicit SyncCountingEnv(Env* base, bool real_sync = true) : base_(base), real_(real_sync) {}
   int syncs() const { return syncs_.load(); }
   Result<std::unique_ptr<WritableFile>> NewAppendableFile(const std::string& p) override {
     return Wrap(base_->NewAppendableFile(p));
@@ -100,15 +101,16 @@ class SyncCountingEnv final : public Env {
   }
   Status TruncateFile(const std::string& p, uint64_t s) override { return base_->TruncateFile(p, s); }
   Status CreateDirs(const std::string& d) override { return base_->CreateDirs(d); }
-  Status SyncDir(const std::string& d) override { return base_->SyncDir(d); }
+  Status SyncDir(const std::string& d) override { return real_ ? base_->SyncDir(d) : Status::OK(); }
 
  private:
   class File final : public WritableFile {
    public:
-    File(std::unique_ptr<WritableFile> f, std::atomic<int>* n) : f_(std::move(f)), n_(n) {}
+    File(std::unique_ptr<WritableFile> f, std::atomic<int>* n, bool real)
+        : f_(std::move(f)), n_(n), real_(real) {}
     Status Append(std::string_view d) override { return f_->Append(d); }
     Status Sync() override {
-      Status s = f_->Sync();
+      Status s = real_ ? f_->Sync() : Status::OK();
       ++*n_;
       return s;
     }
@@ -118,13 +120,22 @@ class SyncCountingEnv final : public Env {
    private:
     std::unique_ptr<WritableFile> f_;
     std::atomic<int>* n_;
+    bool real_;
   };
   Result<std::unique_ptr<WritableFile>> Wrap(Result<std::unique_ptr<WritableFile>> r) {
     if (!r.ok()) return r.status();
-    return std::unique_ptr<WritableFile>(new File(std::move(r).value(), &syncs_));
+    return std::unique_ptr<WritableFile>(new File(std::move(r).value(), &syncs_, real_));
   }
   Env* base_;
+  bool real_;
   std::atomic<int> syncs_{0};
 };
+
+// The POSIX Env without fsync: for tests of everything but power-loss durability
+// (FaultInjectionEnv over it still simulates power loss by its own bookkeeping).
+inline Env* FastEnv() {
+  static Env* env = new SyncCountingEnv(Env::Default(), /*real_sync=*/false);
+  return env;
+}
 
 }  // namespace kappa::log::testing
