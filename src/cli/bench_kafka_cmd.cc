@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -148,8 +149,8 @@ double ConsumeRun(const std::string& bootstrap, const std::string& topic, int64_
   rd_kafka_conf_t* c = BaseConf(bootstrap);
   Set(c, "group.id", "kappa-bench");
   Set(c, "enable.auto.commit", "false");
-  Set(c, "fetch.max.bytes", "52428800");
-  Set(c, "max.partition.fetch.bytes", "52428800");
+  Set(c, "fetch.max.bytes", "16777216");
+  Set(c, "max.partition.fetch.bytes", "8388608");
   Set(c, "queued.max.messages.kbytes", "1048576");
   Set(c, "fetch.wait.max.ms", "100");
   char err[512];
@@ -231,16 +232,24 @@ void RunTarget(const BenchArgs& a, const std::string& name, const std::string& b
 void RunRedis(const BenchArgs& a, const std::string& tmp) {
   for (int size : a.sizes) {
     int port = 20000 + int(::getpid() % 20000) + size % 7;  // unlikely to be taken
-    std::string dir = tmp + "/redis";
+    std::string dir = tmp + "/redis-" + std::to_string(size);
     std::filesystem::create_directories(dir);
     pid_t pid = ::fork();
     if (pid == 0) {
+      if (FILE* devnull = std::fopen("/dev/null", "w")) {
+        ::dup2(::fileno(devnull), 1);
+        ::dup2(::fileno(devnull), 2);
+      }
       ::execlp("redis-server", "redis-server", "--port", std::to_string(port).c_str(), "--dir",
                dir.c_str(), "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
                "--loglevel", "warning", (char*)nullptr);
       _exit(127);
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    // Wait until it answers PING (it refuses commands while starting).
+    std::string ping = "redis-cli -p " + std::to_string(port) + " ping 2>/dev/null | grep -q PONG";
+    for (int i = 0; i < 100 && std::system(ping.c_str()) != 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
     std::string value(size_t(size), 'x');
     std::string cmd = "redis-benchmark -p " + std::to_string(port) + " -P 64 -n " +
                       std::to_string(std::min<int64_t>(a.records, 1'000'000)) +
@@ -255,7 +264,7 @@ void RunRedis(const BenchArgs& a, const std::string& tmp) {
     // "XADD s * f xxx: 812345.67 requests per second, p50=..."
     double rps = 0;
     if (size_t at = out.rfind(": "); at != std::string::npos) rps = std::atof(out.c_str() + at + 2);
-    if (rps <= 0) {
+    if (!(rps > 0)) {
       std::fprintf(stderr, "redis-benchmark gave no figure (is redis-server installed?)\n");
       return;
     }

@@ -93,7 +93,7 @@ void RegisterBrokerCommand(CLI::App& app, const Groups& g) {
                 "Do not create unknown topics on first produce or metadata request");
   cmd->add_option("--partitions", args->partitions, "Partitions of auto-created topics")
       ->capture_default_str()
-      ->check(CLI::Range(1, 100000));
+      ->check(CLI::Range(1, 10000));
   cmd->add_option("--threads", args->threads, "I/O threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));

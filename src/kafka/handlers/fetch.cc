@@ -114,11 +114,9 @@ class FetchOp : public std::enable_shared_from_this<FetchOp> {
   }
 
   void RemoveListeners() {
-    for (const auto& l : listeners_) {
-      // The topic may have been deleted meanwhile (its listeners went with it).
-      auto part = broker_->log().GetPartition(l.topic, PartitionId(l.partition));
-      if (part.ok() && *part == l.p) l.p->RemoveListener(l.id);
-    }
+    // Partition pointers stay valid until the Log closes, even if the topic was deleted
+    // meanwhile (log.h), and the server stops before its Log closes.
+    for (const auto& l : listeners_) l.p->RemoveListener(l.id);
     listeners_.clear();
   }
 

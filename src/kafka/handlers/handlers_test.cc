@@ -635,3 +635,20 @@ TEST_F(HandlersTest, IdempotentStateSurvivesBrokerRestart) {
 
 }  // namespace
 }  // namespace kappa::kafka
+
+namespace kappa::kafka {
+namespace {
+
+TEST_F(HandlersTest, TopicDeletedWhileFetchWaits) {
+  ASSERT_EQ(Produce(7, "gone", Batch({"a"})).error, 0);
+  auto pending = CallAsync(kFetchApi, 11, FetchBody(11, "gone", 1, 5000, 1));
+  ASSERT_FALSE(pending->has_value());
+  ASSERT_TRUE(log_->DeleteTopic("gone").ok());
+  sched_->FireTimers();
+  sched_->RunPosted();
+  ASSERT_TRUE(pending->has_value());
+  EXPECT_EQ(ParseFetch(11, (*pending)->body).error, Code(ErrorCode::kUnknownTopicOrPartition));
+}
+
+}  // namespace
+}  // namespace kappa::kafka
