@@ -301,11 +301,12 @@ void RegisterTablesCommands(CLI::App& app, const Groups& g) {
   auto* insert = g.tables->add_subcommand(
       "insert", "Upsert JSON objects read from stdin, one per line (fields by column name)");
   static std::string in_dir, in_name;
-  static int in_ttl = 0;
+  static int in_ttl = store::WriteOptions::kTableDefaultTtl;
   AddDataDirOption(insert, &in_dir);
   insert->add_option("table", in_name, "KEYSPACE.TABLE")->required();
-  insert->add_option("--ttl", in_ttl, "Seconds until the written cells expire; 0 = never")
-      ->capture_default_str();
+  insert->add_option("--ttl", in_ttl,
+                     "Seconds until the written cells expire; 0 = never; default: the "
+                     "table's default_time_to_live");
   insert->callback([] { InsertRows(in_dir, in_name, in_ttl); });
 }
 

@@ -194,7 +194,9 @@ TEST_P(KeyOrder, EncodedOrderEqualsTypedOrderAscAndDesc) {
       // prefix-ambiguous encoding.
       std::string sa = ea + Encode(TypeKind::kText, Value::Text("zz"), ClusteringOrder::kAsc);
       std::string sb = eb + Encode(TypeKind::kText, Value::Text(""), ClusteringOrder::kAsc);
-      if (want != 0) ASSERT_EQ(CompareBytes(sa, sb), expect);
+      if (want != 0) {
+        ASSERT_EQ(CompareBytes(sa, sb), expect);
+      }
       // Round trip (decimal keys are normalized: compare numerically).
       std::string_view in = sa;
       auto d = keys::DecodeComponent(Type(k), o, &in);
@@ -239,7 +241,9 @@ TEST(KeyCodec, TruncatedInputIsCorruptionNotACrash) {
       std::string_view in(full.data(), n);
       auto r = keys::DecodeComponent(Type(k), ClusteringOrder::kAsc, &in);
       // Either a clean error or (for prefixes that happen to be complete) a value.
-      if (!r.ok()) EXPECT_TRUE(r.status().IsCorruption());
+      if (!r.ok()) {
+        EXPECT_TRUE(r.status().IsCorruption());
+      }
     }
   }
 }

@@ -100,8 +100,9 @@ Status EncodeUpsert(const TableSchema& t, const Row& row, const WriteOptions& w,
                                    std::to_string(row.size()) + " values, the table has " +
                                    std::to_string(t.columns.size()) + " columns");
   }
-  int64_t ttl = w.ttl_seconds > 0 ? w.ttl_seconds : t.default_ttl_seconds();
-  if (w.ttl_seconds < 0 || ttl > kMaxTtlSeconds) {
+  int64_t ttl = w.ttl_seconds == WriteOptions::kTableDefaultTtl ? t.default_ttl_seconds()
+                                                                 : w.ttl_seconds;
+  if (ttl < 0 || ttl > kMaxTtlSeconds) {
     return Status::InvalidArgument("ttl must be between 0 and " + std::to_string(kMaxTtlSeconds) +
                                    " seconds, got " + std::to_string(w.ttl_seconds));
   }
@@ -113,16 +114,24 @@ Status EncodeUpsert(const TableSchema& t, const Row& row, const WriteOptions& w,
   const uint32_t expiry = ttl > 0 ? uint32_t(std::min<int64_t>(when.now_s + ttl, UINT32_MAX)) : 0;
 
   // Serialize the values first (cells point into `scratch`), then encode the state.
+  // Per-thread scratch keeps the hot insert path free of allocations once warmed up.
   thread_local std::string scratch;
+  thread_local RowState s;
+  thread_local std::vector<std::pair<size_t, size_t>> spans;
   scratch.clear();
-  RowState s;
+  spans.clear();
+  s.cells.clear();
+  s.has_marker = false;
+  s.marker_ts = kNoTimestamp;
+  s.marker_expiry = s.marker_ttl = 0;
+  s.tombstone_ts = kNoTimestamp;
+  s.tombstone_time = 0;
   if (w.row_marker) {
     s.has_marker = true;
     s.marker_ts = when.timestamp_us;
     s.marker_expiry = expiry;
     s.marker_ttl = expiry ? uint32_t(ttl) : 0;
   }
-  std::vector<std::pair<size_t, size_t>> spans;
   for (size_t i = t.primary_key_size(); i < t.columns.size(); ++i) {
     const ColumnSchema& c = t.columns[i];
     const Value& v = row[i];

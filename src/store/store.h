@@ -62,8 +62,10 @@ struct WriteOptions {
   static constexpr int64_t kNow = INT64_MIN;
   // Cell timestamp in microseconds (CQL USING TIMESTAMP); kNow = the store clock's now.
   int64_t timestamp_micros = kNow;
-  // Cell TTL in seconds (USING TTL); 0 = the table's default_time_to_live (0 = none).
-  int32_t ttl_seconds = 0;
+  static constexpr int32_t kTableDefaultTtl = -1;
+  // Cell TTL in seconds (USING TTL n). kTableDefaultTtl = the table's default_time_to_live
+  // (none if unset); 0 = no TTL even if the table has a default (CQL's USING TTL 0).
+  int32_t ttl_seconds = kTableDefaultTtl;
   // Write the row marker (CQL INSERT does, UPDATE does not): the row then exists even when
   // all its regular columns are null.
   bool row_marker = true;

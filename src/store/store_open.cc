@@ -91,6 +91,9 @@ Status StoreImpl::OpenDb() {
   rows_opts.write_buffer_size = 64 << 20;
   rows_opts.level_compaction_dynamic_level_bytes = true;
   rows_opts.max_successive_merges = 0;
+  // Point gets of rows still in the memtable skip the skiplist search on a miss.
+  rows_opts.memtable_whole_key_filtering = true;
+  rows_opts.memtable_prefix_bloom_size_ratio = 0.02;
 
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
       {rocksdb::kDefaultColumnFamilyName, meta_opts}, {"rows", rows_opts}};

@@ -239,8 +239,14 @@ TEST_F(StoreTest, TtlExpiresCellsAndRows) {
   ASSERT_TRUE(store_->Upsert(*t, {e, Value::Text("E"), Value::Unset(), Value::Unset()}).ok());
   clock_.AdvanceMs(6'000);
   EXPECT_FALSE(store_->Get(*t, {e})->has_value());
+  // USING TTL 0 overrides the table default.
+  WriteOptions no_ttl;
+  no_ttl.ttl_seconds = 0;
+  ASSERT_TRUE(store_->Upsert(*t, {e, Value::Text("F"), Value::Unset(), Value::Unset()}, no_ttl).ok());
+  clock_.AdvanceMs(6'000);
+  EXPECT_TRUE(store_->Get(*t, {e})->has_value());
   EXPECT_TRUE(store_->Upsert(*t, {e, Value::Unset(), Value::Unset(), Value::Unset()},
-                             WriteOptions{WriteOptions::kNow, -1}).IsInvalidArgument());
+                             WriteOptions{WriteOptions::kNow, -2}).IsInvalidArgument());
 }
 
 TEST_F(StoreTest, ClusteringOrderRangesAndReverse) {
@@ -327,7 +333,7 @@ TEST_F(StoreTest, ScanInTokenOrderWithPaging) {
   auto t = CreateEvents();
   for (int i = 0; i < 60; ++i) {
     for (int c = 0; c < 3; ++c) {
-      ASSERT_TRUE(store_->Upsert(*t, Event("k" + std::to_string(i), c, "d", i)).ok());
+      ASSERT_TRUE(store_->Upsert(*t, Event(std::string("k").append(std::to_string(i)), c, "d", i)).ok());
     }
   }
   std::vector<Row> rows;

@@ -39,8 +39,9 @@ void VarintSignAndDigits(std::string_view b, int* sign, std::string* digits) {
   bool neg;
   std::vector<uint8_t> m = Magnitude(b, &neg);
   digits->clear();
-  // Repeated division of the big-endian magnitude by 10^9.
-  std::string chunks;
+  // Repeated division of the big-endian magnitude by 10^9; chunks come out least
+  // significant first.
+  std::vector<uint32_t> chunks;
   while (true) {
     bool zero = true;
     uint64_t rem = 0;
@@ -50,10 +51,13 @@ void VarintSignAndDigits(std::string_view b, int* sign, std::string* digits) {
       rem = cur % 1000000000u;
       if (x) zero = false;
     }
-    char buf[16];
-    std::snprintf(buf, sizeof(buf), "%09u", unsigned(rem));
-    digits->insert(0, buf);
+    chunks.push_back(uint32_t(rem));
     if (zero) break;
+  }
+  for (size_t i = chunks.size(); i-- > 0;) {
+    char buf[16];
+    std::snprintf(buf, sizeof(buf), "%09u", unsigned(chunks[i]));
+    digits->append(buf, 9);
   }
   size_t nz = digits->find_first_not_of('0');
   digits->erase(0, nz == std::string::npos ? digits->size() : nz);
@@ -108,14 +112,14 @@ std::string DecimalToString(const Decimal& d) {
   std::string digits;
   int sign;
   VarintSignAndDigits(d.unscaled, &sign, &digits);
-  if (digits.empty()) digits = "0";
+  if (digits.empty()) digits.assign(1, '0');
   std::string out;
   if (d.scale <= 0) {
     out = digits;
     if (sign != 0) out.append(size_t(-int64_t(d.scale)), '0');
   } else {
     size_t scale = size_t(d.scale);
-    if (digits.size() <= scale) digits.insert(0, scale - digits.size() + 1, '0');
+    if (digits.size() <= scale) digits = std::string(scale - digits.size() + 1, '0') + digits;
     out = digits.substr(0, digits.size() - scale) + "." + digits.substr(digits.size() - scale);
   }
   return sign < 0 ? "-" + out : out;
