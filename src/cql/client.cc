@@ -25,9 +25,9 @@ std::pair<std::string, uint16_t> SplitHostPort(const std::string& cp, uint16_t d
 }
 
 void EncodeParams(const std::vector<store::Value>& values, int page_size,
-                  const std::string& paging_state, WireWriter* w) {
+                  const std::string& paging_state, WireWriter* w, bool skip_metadata = false) {
   w->Short(0x0001);  // consistency ONE (LOCAL_ONE semantics on one node)
-  uint8_t flags = 0;
+  uint8_t flags = skip_metadata ? 0x02 : 0;
   if (!values.empty()) flags |= 0x01;
   if (page_size > 0) flags |= 0x04;
   if (!paging_state.empty()) flags |= 0x08;
@@ -315,7 +315,9 @@ class ClientImpl : public Client {
     std::string body;
     WireWriter w(&body);
     w.ShortBytes(st->p->id);
-    EncodeParams(st->values, st->page_size, st->paging_state, &w);
+    // The prepared result metadata is known: ask the server not to resend it.
+    EncodeParams(st->values, st->page_size, st->paging_state, &w,
+                 /*skip_metadata=*/!st->p->result_columns.empty());
     auto conn = Pick(st->p.get(), &st->values);
     conn->Send(Opcode::kExecute, std::move(body), [this, st, conn](Result<ClientFrame> f) {
       if (!f.ok()) {

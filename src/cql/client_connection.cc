@@ -160,19 +160,26 @@ void ClientConnection::StartReading() {
 void ClientConnection::Send(Opcode op, std::string body, ClientCallback cb) {
   int16_t stream;
   {
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
     if (!alive_) {
+      lock.unlock();
       cb(Status::Unavailable("connection closed"));
       return;
     }
     if (free_streams_.empty()) {
-      cb(Status::Unavailable("all streams of the connection are busy"));
+      // Every stream is in flight: wait for one to free up (bounded by the caller's own
+      // in-flight limit; callbacks never run under mu_).
+      backlog_.push_back(Queued{op, std::move(body), std::move(cb)});
       return;
     }
     stream = free_streams_.back();
     free_streams_.pop_back();
     pending_[size_t(stream)] = std::move(cb);
   }
+  Transmit(op, stream, body);
+}
+
+void ClientConnection::Transmit(Opcode op, int16_t stream, const std::string& body) {
   FrameHeader h;
   h.version = version_;
   h.opcode = op;
@@ -226,14 +233,23 @@ asio::awaitable<void> ClientConnection::ReadLoop() {
       }
       if (h.stream < 0) continue;  // events: not subscribed
       ClientCallback cb;
+      std::optional<Queued> next;
       {
         std::lock_guard lock(mu_);
         if (size_t(h.stream) < pending_.size() && pending_[size_t(h.stream)]) {
           cb = std::move(pending_[size_t(h.stream)]);
           pending_[size_t(h.stream)] = nullptr;
-          free_streams_.push_back(h.stream);
+          if (!backlog_.empty()) {
+            // Hand the freed stream straight to the oldest waiting request.
+            next = std::move(backlog_.front());
+            backlog_.pop_front();
+            pending_[size_t(h.stream)] = std::move(next->cb);
+          } else {
+            free_streams_.push_back(h.stream);
+          }
         }
       }
+      if (next) Transmit(next->op, h.stream, next->body);
       if (cb) cb(ClientFrame{h.opcode, std::move(body)});
     }
   } catch (const boost::system::system_error& e) {
@@ -246,6 +262,8 @@ void ClientConnection::FailAll(const Status& s) {
   {
     std::lock_guard lock(mu_);
     alive_ = false;
+    for (auto& q : backlog_) cbs.push_back(std::move(q.cb));
+    backlog_.clear();
     for (size_t i = 0; i < pending_.size(); ++i) {
       if (pending_[i]) {
         cbs.push_back(std::move(pending_[i]));

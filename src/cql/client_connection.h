@@ -5,6 +5,8 @@
 #include <boost/asio.hpp>
 
 #include <atomic>
+#include <deque>
+#include <optional>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -33,7 +35,8 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   // Starts the asynchronous read loop (after Open succeeded).
   void StartReading();
   // Thread-safe. Sends a request; `cb` runs on an I/O thread with the response or an error
-  // (Unavailable when the connection is lost). Fails fast when all 32768 streams are busy.
+  // (Unavailable when the connection is lost). When all 32767 streams are busy the request
+  // waits for one to free up.
   void Send(Opcode op, std::string body, ClientCallback cb);
   bool alive() const { return alive_; }
   uint8_t version() const { return version_; }
@@ -43,6 +46,12 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
  private:
   boost::asio::awaitable<void> ReadLoop();
   void FailAll(const Status& s);
+  void Transmit(Opcode op, int16_t stream, const std::string& body);
+  struct Queued {
+    Opcode op;
+    std::string body;
+    ClientCallback cb;
+  };
   Result<ClientFrame> SyncRequest(Opcode op, const std::string& body);
 
   boost::asio::ip::tcp::socket socket_;
@@ -53,6 +62,7 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   std::mutex mu_;
   std::vector<ClientCallback> pending_;  // GUARDED_BY(mu_): indexed by stream id
   std::vector<int16_t> free_streams_;    // GUARDED_BY(mu_)
+  std::deque<Queued> backlog_;           // GUARDED_BY(mu_): waiting for a free stream
   // Write batching (strand only).
   std::string out_, writing_;
   bool writing_now_ = false;

@@ -21,8 +21,11 @@ class InputBuffer {
       end_ -= start_;
       start_ = 0;
     }
-    if (buf_.size() < std::max(n, kMinCapacity)) buf_.resize(std::max(n, kMinCapacity));
+    if (buf_.size() < kMinCapacity) buf_.resize(kMinCapacity);
     while (size() < n) {
+      // Grow with the data actually received, not with the length a header claims, so a
+      // hostile header cannot make the server allocate its maximum frame size up front.
+      if (end_ == buf_.size()) buf_.resize(std::min(n, buf_.size() * 2));
       size_t got = co_await socket.async_read_some(
           boost::asio::buffer(buf_.data() + end_, buf_.size() - end_), boost::asio::use_awaitable);
       end_ += got;
