@@ -19,42 +19,11 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "connect/connect.h"
 #include "log/data_dir_log.h"
 
 namespace kappa::cli {
 namespace {
-
-// Kafka's murmur2 (org.apache.kafka.common.utils.Utils.murmur2).
-int32_t KafkaMurmur2(std::string_view key) {
-  const uint32_t m = 0x5bd1e995;
-  const int r = 24;
-  const auto* data = reinterpret_cast<const uint8_t*>(key.data());
-  uint32_t length = uint32_t(key.size());
-  uint32_t h = 0x9747b28c ^ length;
-  uint32_t length4 = length / 4;
-  for (uint32_t i = 0; i < length4; ++i) {
-    uint32_t i4 = i * 4;
-    uint32_t k = uint32_t(data[i4]) | (uint32_t(data[i4 + 1]) << 8) |
-                 (uint32_t(data[i4 + 2]) << 16) | (uint32_t(data[i4 + 3]) << 24);
-    k *= m;
-    k ^= k >> r;
-    k *= m;
-    h *= m;
-    h ^= k;
-  }
-  uint32_t tail = length & ~3u;
-  switch (length % 4) {
-    case 3: h ^= uint32_t(data[tail + 2]) << 16; [[fallthrough]];
-    case 2: h ^= uint32_t(data[tail + 1]) << 8; [[fallthrough]];
-    case 1:
-      h ^= uint32_t(data[tail]);
-      h *= m;
-  }
-  h ^= h >> 13;
-  h *= m;
-  h ^= h >> 15;
-  return int32_t(h);
-}
 
 struct ProduceArgs {
   std::string dir, topic, key_separator, compression = "none";
@@ -85,7 +54,7 @@ class Producer {
                        line.size(), log::kMaxBatchBytes - 64));
     size_t p;
     if (a_.partition >= 0) p = size_t(a_.partition);
-    else if (key) p = size_t(uint32_t(KafkaMurmur2(*key)) & 0x7fffffffu) % parts_.size();
+    else if (key) p = size_t(connect::PartitionForKey(*key, int32_t(parts_.size())));
     else p = size_t(records_ % uint64_t(parts_.size()));
     auto& b = builders_[p];
     if (!b.empty() && b.EstimatedBytes() + line.size() + 32 > size_t(a_.batch_bytes)) Cut(p);
