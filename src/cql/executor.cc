@@ -184,7 +184,6 @@ Outcome<ResultMessage> Executor::Batch(uint8_t type, const std::vector<BatchItem
     ExecContext ctx{this, store_, &ps, &o, BindValues{&o.values}};
     std::vector<Mutation> m;
     if (const auto* ins = std::get_if<InsertStmt>(&st->body)) {
-      if (ins->if_not_exists) return CqlError::Invalid("Conditional statements are not supported in batches");
       CQL_TRY(m, PlanInsert(*ins, ctx));
     } else if (const auto* up = std::get_if<UpdateStmt>(&st->body)) {
       CQL_TRY(m, PlanUpdate(*up, ctx));
@@ -194,6 +193,8 @@ Outcome<ResultMessage> Executor::Batch(uint8_t type, const std::vector<BatchItem
       return CqlError::Invalid("Invalid statement in batch: only UPDATE, INSERT and DELETE "
                                "statements are allowed.");
     }
+    CQL_TRY(bool member_ok, CheckBatchMember(st->body, m, /*counter_batch=*/type == 2));
+    (void)member_ok;
     for (auto& mu : m) all.push_back(std::move(mu));
   }
   ExecContext ctx{this, store_, &s, &options, {}};

@@ -467,6 +467,31 @@ class Parser {
     return Status::OK();
   }
 
+  // The right side of `column = ...`: a term, or `column + term` / `column - term`. The
+  // lexer reads `c -1` as an identifier and the integer -1: that is an addition of -1.
+  Status ParseAssignedValue(Assignment* a) {
+    const Token& t = Peek();
+    bool self = (t.kind == Token::Kind::kIdent && !IsReserved(t.text) && Lower(t.text) == a->column) ||
+                (t.kind == Token::Kind::kQuotedIdent && t.text == a->column);
+    if (self && !PeekPunct("(", 1)) {
+      ++pos_;
+      if (AcceptPunct("+")) {
+        a->op = Assignment::Op::kAdd;
+      } else if (AcceptPunct("-")) {
+        a->op = Assignment::Op::kSubtract;
+      } else if ((Peek().kind == Token::Kind::kInteger || Peek().kind == Token::Kind::kFloat) &&
+                 Peek().text.starts_with("-")) {
+        a->op = Assignment::Op::kAdd;
+      } else {
+        return Mismatched("{'+', '-'}");
+      }
+      ASSIGN_OR_RETURN(a->value, ParseTerm());
+      return Status::OK();
+    }
+    ASSIGN_OR_RETURN(a->value, ParseTerm());
+    return Status::OK();
+  }
+
   Result<StatementBody> ParseUpdate() {
     UpdateStmt s;
     ASSIGN_OR_RETURN(s.table, QualifiedName());
@@ -476,7 +501,7 @@ class Parser {
       Assignment a;
       ASSIGN_OR_RETURN(a.column, Ident());
       RETURN_IF_ERROR(ExpectPunct("="));
-      ASSIGN_OR_RETURN(a.value, ParseTerm());
+      RETURN_IF_ERROR(ParseAssignedValue(&a));
       s.assignments.push_back(std::move(a));
     } while (AcceptPunct(","));
     RETURN_IF_ERROR(ExpectKw("where"));
