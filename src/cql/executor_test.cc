@@ -348,5 +348,25 @@ TEST_F(ExecutorTest, Counters) {
   EXPECT_EQ(Rows("SELECT views FROM hits WHERE page = '/a'").size(), 0u);
 }
 
+TEST_F(ExecutorTest, PreparedSelectFollowsSchemaChanges) {
+  Ok("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+  Ok("USE ks");
+  Ok("CREATE TABLE t (k int PRIMARY KEY, a text)");
+  Ok("INSERT INTO t (k, a) VALUES (1, 'x')");
+  auto prep = exec_->Prepare("SELECT * FROM t WHERE k = ?", session_);
+  ASSERT_TRUE(prep.ok()) << prep.error().message;
+  auto run = [&] {
+    QueryOptions o;
+    o.values = {Enc(Value::Int32(1))};
+    auto r = exec_->ExecutePrepared(prep.value().prepared.id, o, session_);
+    EXPECT_TRUE(r.ok());
+    return r.ok() ? r.value().rows.columns.size() : 0u;
+  };
+  EXPECT_EQ(run(), 2u);
+  EXPECT_EQ(run(), 2u);  // from the cached projection
+  Ok("ALTER TABLE t ADD b int");
+  EXPECT_EQ(run(), 3u);  // the new schema, not the cached projection
+}
+
 }  // namespace
 }  // namespace kappa::cql

@@ -20,6 +20,7 @@ struct ExecContext {
   Session* session;
   const QueryOptions* options;
   BindValues binds;
+  const Prepared* prepared = nullptr;  // the prepared statement being executed, if any
 };
 
 using TablePtr = std::shared_ptr<const store::TableSchema>;

@@ -92,6 +92,25 @@ Outcome<Projection> BuildProjection(const SelectStmt& s, const store::TableSchem
   return p;
 }
 
+Outcome<std::shared_ptr<const Projection>> ProjectionFor(const SelectStmt& s, const TablePtr& t,
+                                                         const ExecContext& ctx) {
+  const Prepared* p = ctx.prepared;
+  if (p) {
+    std::lock_guard lock(p->cache_mu);
+    if (p->projection && p->projection->table == t) {
+      // Aliasing: shares ownership of the cache entry, points at its projection.
+      return std::shared_ptr<const Projection>(p->projection, &p->projection->projection);
+    }
+  }
+  CQL_TRY(Projection built, BuildProjection(s, *t));
+  auto entry = std::make_shared<const CachedProjection>(CachedProjection{t, std::move(built)});
+  if (p) {
+    std::lock_guard lock(p->cache_mu);
+    p->projection = entry;
+  }
+  return std::shared_ptr<const Projection>(entry, &entry->projection);
+}
+
 namespace {
 
 std::string JsonKey(const std::string& name) {

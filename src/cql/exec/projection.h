@@ -30,4 +30,15 @@ struct Projection {
 
 Outcome<Projection> BuildProjection(const SelectStmt& s, const store::TableSchema& t);
 
+// A projection and the schema object it was built for (cached in Prepared).
+struct CachedProjection {
+  TablePtr table;
+  Projection projection;
+};
+
+// The projection of `s` over `t`: built once per prepared statement and table schema
+// (reused by later executions while the schema is unchanged), built afresh otherwise.
+Outcome<std::shared_ptr<const Projection>> ProjectionFor(const SelectStmt& s, const TablePtr& t,
+                                                         const ExecContext& ctx);
+
 }  // namespace kappa::cql

@@ -200,7 +200,8 @@ Outcome<ResultMessage> ExecSelect(const SelectStmt& s, ExecContext& ctx) {
   }
   CQL_TRY(TablePtr tp, ResolveTable(s.table, ctx));
   const store::TableSchema& t = *tp;
-  CQL_TRY(Projection proj, BuildProjection(s, t));
+  CQL_TRY(std::shared_ptr<const Projection> projp, ProjectionFor(s, tp, ctx));
+  const Projection& proj = *projp;
   CQL_TRY(WherePlan plan, AnalyzeWhere(s.where, t, ctx));
   if (plan.needs_filtering && !s.allow_filtering) {
     return CqlError::Invalid(
