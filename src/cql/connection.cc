@@ -4,6 +4,7 @@
 
 #include "common/coding.h"
 #include "cql/input_buffer.h"
+#include "cql/write_group.h"
 #include "common/logging.h"
 
 namespace kappa::cql {
@@ -101,12 +102,24 @@ void Connection::DispatchBurst(std::vector<PoolRequest>* burst) {
   if (burst->empty()) return;
   // Statements run on the pool, a burst as one task: one thread hand-off (and one write of
   // all the responses) per burst of pipelined requests instead of two per request.
+  // Their plain writes are committed together, before any of them is answered
+  // (write_group.h).
   asio::post(socket_.get_executor(), [self = shared_from_this(), reqs = std::move(*burst)]() mutable {
     std::vector<std::pair<int16_t, Response>> responses;
+    std::vector<size_t> grouped;  // indexes of responses whose writes are in the group
     responses.reserve(reqs.size());
-    for (PoolRequest& q : reqs) {
-      responses.emplace_back(q.stream, q.handler->handle(*self->ctx_, self->state_,
-                                                         std::string_view(q.data).substr(q.offset)));
+    {
+      WriteGroup group(self->ctx_->executor->store());
+      for (PoolRequest& q : reqs) {
+        size_t before = group.count();
+        responses.emplace_back(q.stream, q.handler->handle(*self->ctx_, self->state_,
+                                                           std::string_view(q.data).substr(q.offset)));
+        if (group.count() != before) grouped.push_back(responses.size() - 1);
+      }
+      Status st = group.Commit();
+      if (!st.ok()) {
+        for (size_t i : grouped) responses[i].second = Response::Error(FromStatus(st));
+      }
     }
     asio::post(self->strand_, [self, responses = std::move(responses)] {
       for (const auto& [stream, r] : responses) self->Send(stream, r);

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "cql/wire.h"
+#include "cql/write_group.h"
 
 namespace kappa::cql {
 namespace {
@@ -366,6 +367,32 @@ TEST_F(ExecutorTest, PreparedSelectFollowsSchemaChanges) {
   EXPECT_EQ(run(), 2u);  // from the cached projection
   Ok("ALTER TABLE t ADD b int");
   EXPECT_EQ(run(), 3u);  // the new schema, not the cached projection
+}
+
+TEST_F(ExecutorTest, WriteGroupDefersPlainWritesUntilCommit) {
+  Ok("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+  Ok("USE ks");
+  Ok("CREATE TABLE t (k int PRIMARY KEY, v text)");
+  Ok("CREATE TABLE c (k int PRIMARY KEY, n counter)");
+  Ok("INSERT INTO t (k, v) VALUES (0, 'before')");
+  {
+    WriteGroup group(store_.get());
+    Ok("INSERT INTO t (k, v) VALUES (1, 'a')");
+    Ok("UPDATE t SET v = 'b' WHERE k IN (2, 3)");
+    Ok("UPDATE c SET n = n + 5 WHERE k = 1");
+    EXPECT_EQ(Err("INSERT INTO t (k, v) VALUES (4, 1)").code, ErrorCode::kInvalid);
+    // Conditional writes are not deferred: they read and commit at once.
+    EXPECT_EQ(Rows("UPDATE t SET v = 'lwt' WHERE k = 0 IF v = 'before'"), (Table{{"True"}}));
+    EXPECT_EQ(group.count(), 4u);
+    EXPECT_EQ(Rows("SELECT k FROM t WHERE k = 1").size(), 0u);  // not yet committed
+    ASSERT_TRUE(group.Commit().ok());
+  }
+  EXPECT_EQ(Rows("SELECT k, v FROM t WHERE k IN (0, 1, 2, 3)"),
+            (Table{{"0", "lwt"}, {"1", "a"}, {"2", "b"}, {"3", "b"}}));
+  EXPECT_EQ(Rows("SELECT n FROM c WHERE k = 1"), (Table{{"5"}}));
+  // Without a group writes commit at once again.
+  Ok("INSERT INTO t (k, v) VALUES (9, 'now')");
+  EXPECT_EQ(Rows("SELECT v FROM t WHERE k = 9"), (Table{{"now"}}));
 }
 
 }  // namespace

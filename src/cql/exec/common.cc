@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "cql/exec/exec.h"
+#include "cql/write_group.h"
 #include "cql/system_tables.h"
 
 namespace kappa::cql {
@@ -97,25 +98,49 @@ int CompareValues(const Value& a, const Value& b) {
   }
 }
 
+namespace {
+
+// Bound on the writes a burst's group collects; beyond it statements commit on their own.
+constexpr size_t kMaxGroupWrites = 4096;
+
+// Adds every mutation (none may be a range delete) to `b`.
+Outcome<bool> AddAll(const std::vector<Mutation>& muts, store::WriteBatch* b) {
+  for (const auto& m : muts) {
+    switch (m.kind) {
+      case Mutation::Kind::kUpsert: CQL_RETURN_IF_ERROR(b->Upsert(*m.table, m.row, m.write)); break;
+      case Mutation::Kind::kDeleteRow: CQL_RETURN_IF_ERROR(b->DeleteRow(*m.table, m.key, m.write)); break;
+      case Mutation::Kind::kDeletePartition:
+        CQL_RETURN_IF_ERROR(b->DeletePartition(*m.table, m.key, m.write));
+        break;
+      case Mutation::Kind::kDeleteRange: break;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 Outcome<bool> ApplyMutations(const std::vector<Mutation>& muts, bool atomic,
                              const ExecContext& ctx) {
   store::Store* s = ctx.store;
-  bool batchable = atomic && muts.size() > 1;
-  for (const auto& m : muts) {
-    if (m.kind == Mutation::Kind::kDeleteRange) batchable = false;
-  }
-  if (batchable) {
-    store::WriteBatch b = s->NewWriteBatch();
-    for (const auto& m : muts) {
-      switch (m.kind) {
-        case Mutation::Kind::kUpsert: CQL_RETURN_IF_ERROR(b.Upsert(*m.table, m.row, m.write)); break;
-        case Mutation::Kind::kDeleteRow: CQL_RETURN_IF_ERROR(b.DeleteRow(*m.table, m.key, m.write)); break;
-        case Mutation::Kind::kDeletePartition:
-          CQL_RETURN_IF_ERROR(b.DeletePartition(*m.table, m.key, m.write));
-          break;
-        case Mutation::Kind::kDeleteRange: break;
-      }
+  bool has_range = false;  // clustering range deletes read the range first: never deferred
+  for (const auto& m : muts) has_range = has_range || m.kind == Mutation::Kind::kDeleteRange;
+  WriteGroup* group = WriteGroup::Current();
+  if (group && !has_range && group->count() + muts.size() <= kMaxGroupWrites) {
+    // Deferred to the connection's commit of the burst (write_group.h). A statement's
+    // writes join the group all or none (a single write leaves the batch unchanged on an
+    // error; several are validated in a batch of their own first).
+    if (muts.size() > 1) {
+      store::WriteBatch own = s->NewWriteBatch();
+      CQL_TRY(bool ok, AddAll(muts, &own));
+      (void)ok;
     }
+    return AddAll(muts, &group->batch());
+  }
+  if (atomic && muts.size() > 1 && !has_range) {
+    store::WriteBatch b = s->NewWriteBatch();
+    CQL_TRY(bool ok, AddAll(muts, &b));
+    (void)ok;
     CQL_RETURN_IF_ERROR(s->Write(b));
     return true;
   }
