@@ -40,11 +40,12 @@ class Loader {
     if (root.IsNull()) return r_.Error(root, "the file is empty; see docs/formats/config.md");
     RETURN_IF_ERROR(r_.CheckKeys(root,
                                  {"data_dir", "durability", "retention", "topics", "keyspaces",
-                                  "sources", "mappings", "producers", "jobs", "listeners"},
+                                  "sources", "mappings", "producers", "jobs", "listeners", "log"},
                                  "the top level"));
     if (root["data_dir"]) {
       ASSIGN_OR_RETURN(c.data_dir, r_.String(root["data_dir"], "data_dir"));
     }
+    if (root["log"]) RETURN_IF_ERROR(Log(root["log"], &c.log));
     if (root["durability"]) RETURN_IF_ERROR(Durability(root["durability"], &c.durability));
     if (root["retention"]) RETURN_IF_ERROR(Retention(root["retention"], &c.retention));
     if (root["topics"]) RETURN_IF_ERROR(Topics(root["topics"], &c));
@@ -63,6 +64,49 @@ class Loader {
   }
 
  private:
+  // log: {type: embedded|kafka, bootstrap: "h:p,h:p", replication_factor, client_id,
+  //       properties: {librdkafka key: value}}
+  Status Log(const YAML::Node& n, LogConfig* l) {
+    RETURN_IF_ERROR(r_.ExpectMap(n, "log"));
+    RETURN_IF_ERROR(r_.CheckKeys(n, {"type", "bootstrap", "replication_factor", "client_id", "properties"}, "log"));
+    std::string type = "embedded";
+    if (n["type"]) { ASSIGN_OR_RETURN(type, r_.String(n["type"], "log.type")); }
+    if (type == "embedded") {
+      l->type = LogConfig::Type::kEmbedded;
+    } else if (type == "kafka") {
+      l->type = LogConfig::Type::kKafka;
+    } else {
+      return r_.Error(n["type"], fmt::format("log.type must be embedded or kafka, not '{}'", type));
+    }
+    if (n["bootstrap"]) {
+      ASSIGN_OR_RETURN(l->bootstrap, r_.String(n["bootstrap"], "log.bootstrap"));
+      std::stringstream ss(l->bootstrap);
+      std::string hp;
+      while (std::getline(ss, hp, ',')) {
+        size_t colon = hp.rfind(':');
+        bool ok = colon != std::string::npos && colon > 0 && colon + 1 < hp.size() &&
+                  hp.find_first_not_of("0123456789", colon + 1) == std::string::npos;
+        if (!ok) return r_.Error(n["bootstrap"], fmt::format("log.bootstrap: '{}' is not host:port (write host:port[,host:port])", hp));
+      }
+    }
+    if (l->kafka() && l->bootstrap.empty()) return r_.Error(n, "log: type kafka needs bootstrap: host:port[,host:port]");
+    if (!l->kafka() && n["bootstrap"]) return r_.Error(n["bootstrap"], "log.bootstrap only applies to type: kafka");
+    if (n["replication_factor"]) {
+      ASSIGN_OR_RETURN(int64_t rf, r_.Int(n["replication_factor"], "log.replication_factor", -1, 32));
+      if (rf == 0) return r_.Error(n["replication_factor"], "log.replication_factor must be -1 (the broker's default) or 1..32");
+      l->replication_factor = static_cast<int32_t>(rf);
+    }
+    if (n["client_id"]) { ASSIGN_OR_RETURN(l->client_id, r_.String(n["client_id"], "log.client_id")); }
+    if (n["properties"]) {
+      RETURN_IF_ERROR(r_.ExpectMap(n["properties"], "log.properties"));
+      for (auto it = n["properties"].begin(); it != n["properties"].end(); ++it) {
+        ASSIGN_OR_RETURN(std::string k, r_.String(it->first, "log.properties key"));
+        ASSIGN_OR_RETURN(l->properties[k], r_.String(it->second, "log.properties." + k));
+      }
+    }
+    return Status::OK();
+  }
+
   Status Durability(const YAML::Node& n, DurabilityConfig* d) {
     RETURN_IF_ERROR(r_.CheckKeys(n, {"log_flush", "log_flush_interval", "store_sync"}, "durability"));
     if (n["log_flush"]) {

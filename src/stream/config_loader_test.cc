@@ -133,6 +133,16 @@ std::vector<BadCase> BadCases() {
       {"mapping error", "mappings:\n  m:\n    fields:\n      id: uuidd()\n", "bad.yaml:4:"},
       {"empty file", "", "bad.yaml: the file is empty"},
       {"duplicate column", with("d: double", "a: double"), "bad.yaml:15:11: column 'a' is listed twice"},
+      {"log type", "log:\n  type: kafak\n", "bad.yaml:2:9: log.type must be embedded or kafka, not 'kafak'"},
+      {"log kafka without bootstrap", "log:\n  type: kafka\n", "bad.yaml:2:3: log: type kafka needs bootstrap"},
+      {"log bad bootstrap", "log:\n  type: kafka\n  bootstrap: a:1,b\n",
+       "bad.yaml:3:14: log.bootstrap: 'b' is not host:port"},
+      {"log bootstrap on embedded", "log:\n  bootstrap: a:1\n",
+       "bad.yaml:2:14: log.bootstrap only applies to type: kafka"},
+      {"log misspelt key", "log:\n  type: kafka\n  bootstarp: a:1\n",
+       "bad.yaml:3:3: unknown key 'bootstarp' in log (did you mean 'bootstrap'?)"},
+      {"log replication", "log:\n  type: kafka\n  bootstrap: a:1\n  replication_factor: 0\n",
+       "bad.yaml:4:23: log.replication_factor must be -1"},
   };
 }
 
@@ -144,6 +154,21 @@ TEST(ConfigLoader, EveryErrorNamesFileLineAndProblem) {
     EXPECT_NE(r.status().message().find(c.expect), std::string::npos)
         << c.name << ": got: " << r.status().message() << "\nwanted: " << c.expect;
   }
+}
+
+TEST(ConfigLoader, LogSection) {
+  auto c = LoadConfigText(std::string(kMinimal), "k.yaml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_FALSE(c->log.kafka());  // embedded by default
+  c = LoadConfigText(std::string(kMinimal) +
+                         "log:\n  type: kafka\n  bootstrap: h1:9092,h2:9093\n"
+                         "  replication_factor: 3\n  properties: {socket.timeout.ms: 5000}\n",
+                     "k.yaml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_TRUE(c->log.kafka());
+  EXPECT_EQ(c->log.bootstrap, "h1:9092,h2:9093");
+  EXPECT_EQ(c->log.replication_factor, 3);
+  EXPECT_EQ(c->log.properties.at("socket.timeout.ms"), "5000");
 }
 
 TEST(ConfigLoader, MissingFileIsNotFound) {

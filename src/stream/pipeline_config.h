@@ -113,6 +113,21 @@ struct ListenersConfig {
   std::string cql = "127.0.0.1:9042";
 };
 
+// Where the pipeline's topics live (`log:` at the top of kappa.yaml).
+//   embedded  the data directory's own log (default).
+//   kafka     an external Kafka cluster (or another kappa) through librdkafka: the producers
+//             write to it, the jobs consume from it in their consumer group, the topics of the
+//             config are created on it when missing. The embedded log is not used for them.
+struct LogConfig {
+  enum class Type { kEmbedded, kKafka } type = Type::kEmbedded;
+  std::string bootstrap;          // "host:port[,host:port]" (kafka; required)
+  int32_t replication_factor = -1;  // for topics kappa creates; -1 = the broker's default
+  std::string client_id = "kappa";
+  // Extra librdkafka properties for every client ("security.protocol", "sasl.*", ...).
+  std::map<std::string, std::string> properties;
+  bool kafka() const { return type == Type::kKafka; }
+};
+
 struct PipelineConfig {
   std::string file;  // the name errors use ("kappa.yaml", "<built-in>/kappa.yaml")
   std::string data_dir = "./kappa-data";
@@ -125,6 +140,7 @@ struct PipelineConfig {
   std::vector<ProducerConfig> producers;
   std::vector<JobConfig> jobs;
   ListenersConfig listeners;
+  LogConfig log;
 
   const TopicConfig* FindTopic(std::string_view name) const;
   const TableConfig* FindTable(std::string_view keyspace_dot_table) const;
