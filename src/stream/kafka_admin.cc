@@ -95,14 +95,96 @@ connect::KafkaSinkOptions KafkaSinkOptionsFor(const LogConfig& log) {
   return o;
 }
 
-Status EnsureKafkaTopics(const LogConfig& log, const std::vector<TopicConfig>& topics) {
+namespace {
+
+// A client for admin and metadata requests (a consumer when `group` is set, for commits).
+Result<RkPtr> AdminClient(const LogConfig& log, const std::string& group = "") {
   ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, NewKafkaConf(log, "admin"));
   char err[512];
-  RkPtr rk(rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err)));
+  if (!group.empty() &&
+      rd_kafka_conf_set(conf, "group.id", group.c_str(), err, sizeof(err)) != RD_KAFKA_CONF_OK) {
+    rd_kafka_conf_destroy(conf);
+    return Status::InvalidArgument(err);
+  }
+  RkPtr rk(rd_kafka_new(group.empty() ? RD_KAFKA_PRODUCER : RD_KAFKA_CONSUMER, conf, err,
+                        sizeof(err)));
   if (!rk) {
     rd_kafka_conf_destroy(conf);
     return Status::InvalidArgument(fmt::format("kafka client for {}: {}", log.bootstrap, err));
   }
+  return rk;
+}
+
+struct TplDeleter {
+  void operator()(rd_kafka_topic_partition_list_t* l) const {
+    rd_kafka_topic_partition_list_destroy(l);
+  }
+};
+using TplPtr = std::unique_ptr<rd_kafka_topic_partition_list_t, TplDeleter>;
+
+}  // namespace
+
+Result<std::vector<KafkaPartitionRange>> DescribeKafkaTopic(const LogConfig& log,
+                                                            const std::string& topic) {
+  ASSIGN_OR_RETURN(RkPtr rk, AdminClient(log));
+  ASSIGN_OR_RETURN(auto existing, ExistingTopics(rk.get(), log));
+  auto it = existing.find(topic);
+  if (it == existing.end()) {
+    return Status::NotFound(fmt::format("topic {} does not exist on {}", topic, log.bootstrap));
+  }
+  std::vector<KafkaPartitionRange> out;
+  for (int32_t p = 0; p < it->second; ++p) {
+    int64_t lo = 0, hi = 0;
+    rd_kafka_resp_err_t e =
+        rd_kafka_query_watermark_offsets(rk.get(), topic.c_str(), p, &lo, &hi, kAdminTimeoutMs);
+    if (e) {
+      return Status::Unavailable(fmt::format("offsets of {}/{} on {}: {}", topic, p,
+                                             log.bootstrap, rd_kafka_err2str(e)));
+    }
+    out.push_back({p, lo, hi});
+  }
+  return out;
+}
+
+Result<std::map<int32_t, int64_t>> KafkaOffsetsForTime(const LogConfig& log,
+                                                       const std::string& topic,
+                                                       const std::vector<int32_t>& partitions,
+                                                       int64_t timestamp_ms) {
+  ASSIGN_OR_RETURN(RkPtr rk, AdminClient(log));
+  TplPtr q(rd_kafka_topic_partition_list_new(int(partitions.size())));
+  for (int32_t p : partitions) {
+    rd_kafka_topic_partition_list_add(q.get(), topic.c_str(), p)->offset = timestamp_ms;
+  }
+  if (rd_kafka_resp_err_t e = rd_kafka_offsets_for_times(rk.get(), q.get(), kAdminTimeoutMs)) {
+    return Status::Unavailable(fmt::format("offsets for a time of {} on {}: {}", topic,
+                                           log.bootstrap, rd_kafka_err2str(e)));
+  }
+  std::map<int32_t, int64_t> out;
+  for (int i = 0; i < q->cnt; ++i) out[q->elems[i].partition] = q->elems[i].offset;
+  return out;
+}
+
+Status CommitKafkaGroupOffsets(const LogConfig& log, const std::string& group,
+                               const std::string& topic,
+                               const std::map<int32_t, int64_t>& offsets) {
+  if (offsets.empty()) return Status::OK();
+  ASSIGN_OR_RETURN(RkPtr rk, AdminClient(log, group));
+  TplPtr l(rd_kafka_topic_partition_list_new(int(offsets.size())));
+  for (const auto& [p, o] : offsets) {
+    rd_kafka_topic_partition_list_add(l.get(), topic.c_str(), p)->offset = o;
+  }
+  if (rd_kafka_resp_err_t e = rd_kafka_commit(rk.get(), l.get(), 0)) {
+    return Status::Unavailable(fmt::format(
+        "committing offsets of group {} on {}: {} (a group can be reset only while it has no "
+        "active members)", group, log.bootstrap, rd_kafka_err2str(e)));
+  }
+  rd_kafka_consumer_close(rk.get());
+  return Status::OK();
+}
+
+Status EnsureKafkaTopics(const LogConfig& log, const std::vector<TopicConfig>& topics) {
+  char err[512];
+  ASSIGN_OR_RETURN(RkPtr rk, AdminClient(log));
   ASSIGN_OR_RETURN(auto existing, ExistingTopics(rk.get(), log));
 
   std::vector<rd_kafka_NewTopic_t*> create;

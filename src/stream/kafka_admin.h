@@ -4,6 +4,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -26,5 +27,24 @@ connect::KafkaSinkOptions KafkaSinkOptionsFor(const LogConfig& log);
 // (CreatePartitions). Idempotent. Unavailable (with the broker's message) when the cluster
 // cannot be reached or refuses.
 Status EnsureKafkaTopics(const LogConfig& log, const std::vector<TopicConfig>& topics);
+
+// Start and end offsets of every partition of `topic` on the cluster. NotFound if the
+// topic does not exist there; Unavailable if the cluster cannot be reached.
+struct KafkaPartitionRange {
+  int32_t partition;
+  int64_t start;
+  int64_t end;
+};
+Result<std::vector<KafkaPartitionRange>> DescribeKafkaTopic(const LogConfig& log,
+                                                            const std::string& topic);
+// The first offset of each partition with a timestamp >= timestamp_ms (the end if none).
+Result<std::map<int32_t, int64_t>> KafkaOffsetsForTime(const LogConfig& log,
+                                                       const std::string& topic,
+                                                       const std::vector<int32_t>& partitions,
+                                                       int64_t timestamp_ms);
+// Commits offsets for `group` (which must have no active members, as for any reset).
+Status CommitKafkaGroupOffsets(const LogConfig& log, const std::string& group,
+                               const std::string& topic,
+                               const std::map<int32_t, int64_t>& offsets);
 
 }  // namespace kappa::stream

@@ -107,7 +107,7 @@ class KafkaStreamJob final : public StreamJob {
       return Status::Unavailable("cannot run a job on a read-only data directory");
     }
     JobRegistration reg{s_.config.topic, s_.config.table, s_.config.group,
-                        s_.config.dead_letter_topic};
+                        s_.config.dead_letter_topic, log_.bootstrap};
     RETURN_IF_ERROR(s_.runtime->store().PutMeta(JobMetaKey(s_.config.name),
                                                 EncodeRegistration(reg), true));
     TplPtr topics(rd_kafka_topic_partition_list_new(1));

@@ -138,6 +138,21 @@ def test_pipeline_on_external_kafka_exactly_once_and_dead_letters(tmp_path, brok
     assert headers["job"] == b"users_to_cassandra" and headers["source.topic"] == TOPIC.encode()
     assert headers["error"], headers
 
+    # `kappa jobs status` reads the end offsets from the cluster the job consumed.
+    st = json.loads(kappa("jobs", "status", "users_to_cassandra", "--data-dir", d,
+                          "--json").stdout)
+    assert st["lag"] == 0 and len(st["partitions"]) == 3, st
+    assert sum(p["end"] for p in st["partitions"]) == sum(ends.values()), st
+    assert st["stored"] == len(ids), st
+
+    # A replay moves the store's and the group's offsets: everything is read again, the
+    # table does not grow (upserts of the same ids).
+    kappa("jobs", "reset", "users_to_cassandra", "--to-earliest", "--data-dir", d)
+    s3, p3 = up(d, cfg, "--duration", "1s")
+    assert s3["stored"] >= len(ids), (s3, len(ids), p3.stderr[-3000:])
+    ids3 = table_ids(d)
+    assert len(ids3) == len(set(ids3)) == len(ids) + s3["produced"]
+
 
 def test_two_processes_share_the_partitions_as_one_group(tmp_path, broker):
     # B only consumes (no producers; runs until SIGTERM); A produces for 3 s and consumes.
