@@ -30,8 +30,9 @@ Result<std::map<std::string, int32_t>> ExistingTopics(rd_kafka_t* rk, const LogC
   const rd_kafka_metadata_t* md = nullptr;
   rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 1, nullptr, &md, kAdminTimeoutMs);
   if (err) {
-    return Status::Unavailable(fmt::format("reading metadata from the Kafka cluster at {}: {}",
-                                           log.bootstrap, rd_kafka_err2str(err)));
+    return Status::Unavailable(fmt::format(
+        "reading metadata from the Kafka cluster at {}: {} (is a broker running there? "
+        "`log.bootstrap` in the config names it)", log.bootstrap, rd_kafka_err2str(err)));
   }
   std::map<std::string, int32_t> out;
   for (int i = 0; i < md->topic_cnt; ++i) {
