@@ -43,7 +43,7 @@ def broker(tmp_path):
 
 
 def kafka_config(tmp_path, bootstrap, name="kappa.yaml", partitions=3, producers=True,
-                 rate=3000):
+                 rate=3000, extra=""):
     text = open(DEFAULT_CONFIG).read()
     text = text.replace("    partitions: 3\n", f"    partitions: {partitions}\n", 1)
     text = text.replace("    rate: 100\n", f"    rate: {rate}\n")
@@ -51,7 +51,7 @@ def kafka_config(tmp_path, bootstrap, name="kappa.yaml", partitions=3, producers
         start = text.index("\nproducers:\n")
         end = text.index("\njobs:\n")
         text = text[:start] + "\nproducers: []\n" + text[end:]
-    text += f"\nlog:\n  type: kafka\n  bootstrap: {bootstrap}\n"
+    text += f"\nlog:\n  type: kafka\n  bootstrap: {bootstrap}\n{extra}"
     path = tmp_path / name
     path.write_text(text)
     return str(path)
@@ -184,3 +184,22 @@ def test_two_processes_share_the_partitions_as_one_group(tmp_path, broker):
     produced = sum(end_offsets(broker, TOPIC).values())
     assert produced == sa["produced"]
     assert len(ids_a) + len(ids_b) + sa["dead_letters"] + sb["dead_letters"] == produced
+
+
+def test_kill_9_then_restart_stores_every_record_once(tmp_path, broker):
+    # A short session timeout: the killed member leaves the group quickly.
+    cfg = kafka_config(tmp_path, broker,
+                       extra="  properties: {session.timeout.ms: '6000'}\n")
+    d = str(tmp_path / "data")
+    p = subprocess.Popen([KAPPA, "up", "--data-dir", d, "--config", cfg, *EPHEMERAL],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 30
+    while time.time() < deadline and sum(end_offsets(broker, TOPIC).values()) < 3000:
+        time.sleep(0.3)
+    p.send_signal(signal.SIGKILL)
+    p.communicate(timeout=30)
+    s2, p2 = up(d, cfg, "--duration", "1s", "--drain-timeout", "60s")
+    assert s2["lag"] == 0, (s2, p2.stderr[-3000:])
+    produced = sum(end_offsets(broker, TOPIC).values())
+    ids = table_ids(d)
+    assert len(ids) == len(set(ids)) == produced, (len(ids), len(set(ids)), produced)
