@@ -88,6 +88,12 @@ class KafkaStreamJob final : public StreamJob {
         return Status::InvalidArgument(fmt::format("job {}: {}={}: {}", config.name, k, v, err));
       }
     }
+    // A member killed without leaving the group holds its partitions until its session
+    // times out: 10 s (Kafka's former default) rather than librdkafka's 45 s, unless
+    // log.properties says otherwise.
+    if (!log.properties.count("session.timeout.ms")) {
+      rd_kafka_conf_set(conf, "session.timeout.ms", "10000", err, sizeof(err));
+    }
     rd_kafka_conf_set_rebalance_cb(conf, &KafkaStreamJob::OnRebalance);
     rd_kafka_conf_set_opaque(conf, this);
     rk_ = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof(err));
