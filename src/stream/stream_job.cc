@@ -66,7 +66,7 @@ class StreamJobImpl final : public StreamJob {
       return Status::Unavailable("cannot run a job on a read-only data directory");
     }
     JobRegistration reg{s_.config.topic, s_.config.table, s_.config.group,
-                        s_.config.dead_letter_topic};
+                        s_.config.dead_letter_topic, /*bootstrap=*/""};
     RETURN_IF_ERROR(s_.runtime->store().PutMeta(JobMetaKey(s_.config.name),
                                                 EncodeRegistration(reg), true));
     running_ = static_cast<int>(workers_.size());
