@@ -6,6 +6,7 @@
 
 #include "common/clock.h"
 #include "common/logging.h"
+#include "stream/cassandra_sink.h"
 #include "stream/dead_letters.h"
 #include "stream/row_converter.h"
 
@@ -97,6 +98,7 @@ Status PartitionWorker::Run() {
   int64_t consecutive_failures = 0;
   std::string last_error;
   std::vector<int64_t> timestamps;  // of stored records, for latency
+  std::vector<store::Row> sink_rows;  // this batch's rows for s_->sink
   Clock* clock = Clock::Real();
 
   while (!s_->stop.load()) {
@@ -112,11 +114,17 @@ Status PartitionWorker::Run() {
     bool too_many_failures = false;
     int64_t last_seen = -1;
     timestamps.clear();
+    sink_rows.clear();
     auto visited = source_->VisitRecords(next, batch_size, [&](const log::RecordView& r) {
       last_seen = r.offset.value();
       Status st = r.value ? converter.Convert(*r.value, &row)
                           : Status::InvalidArgument("the record has a null value");
-      if (st.ok()) st = batch.Upsert(*s_->table, row, wopts);
+      if (st.ok() && s_->sink) {
+        st = s_->sink->Check(row);
+        if (st.ok()) sink_rows.push_back(row);
+      } else if (st.ok()) {
+        st = batch.Upsert(*s_->table, row, wopts);
+      }
       if (st.ok()) {
         ++batch_stored;
         consecutive_failures = 0;
@@ -155,6 +163,11 @@ Status PartitionWorker::Run() {
       continue;
     }
 
+    // An external sink acknowledges every row before the offsets may move (at-least-once);
+    // on failure nothing of this batch is committed and the job stops.
+    if (s_->sink && !sink_rows.empty()) {
+      RETURN_IF_ERROR(s_->sink->Write(sink_rows, s_->stop));
+    }
     // Dead letters first: if we crash between here and the commit, Recover() finds them.
     RETURN_IF_ERROR(dead.Flush());
     progress.next = new_next;
