@@ -75,7 +75,9 @@ struct ClientOptions {
   std::string password;
   int connections_per_host = 1;  // per host of the cluster
   Consistency consistency = Consistency::kOne;  // of every QUERY and EXECUTE
-  int connect_timeout_ms = 5000;
+  int connect_timeout_ms = 5000;   // TCP connect, and each handshake step; 0 = no limit
+  // A request unanswered this long fails its connection with TimedOut (the client then
+  // reconnects in the background); 0 = no limit.
   int request_timeout_ms = 12000;
   // Retries of idempotent requests on connection loss / overload / unavailable.
   int max_retries = 2;

@@ -371,7 +371,7 @@ class Loader {
     RETURN_IF_ERROR(r_.ExpectMap(n, where));
     RETURN_IF_ERROR(r_.CheckKeys(n, {"type", "contact_points", "keyspace", "username", "password",
                                      "max_in_flight", "consistency", "connections_per_host",
-                                     "retry_for"}, where));
+                                     "retry_for", "request_timeout"}, where));
     if (!n["type"]) return r_.Error(n, where + " needs a type (embedded or cassandra)");
     ASSIGN_OR_RETURN(std::string type, r_.String(n["type"], where + ".type"));
     if (type == "embedded") {
@@ -437,6 +437,10 @@ class Loader {
     if (n["retry_for"]) {
       ASSIGN_OR_RETURN(s.retry_for_ms, r_.DurationMs(n["retry_for"], where + ".retry_for"));
       if (s.retry_for_ms < 0) return r_.Error(n["retry_for"], where + ".retry_for must not be negative");
+    }
+    if (n["request_timeout"]) {
+      ASSIGN_OR_RETURN(s.request_timeout_ms, r_.DurationMs(n["request_timeout"], where + ".request_timeout"));
+      if (s.request_timeout_ms < 100) return r_.Error(n["request_timeout"], where + ".request_timeout must be at least 100ms");
     }
     return Status::OK();
   }

@@ -68,7 +68,7 @@ class Node:
             cluster.shutdown()
 
 
-def sink_config(tmp_path, port, rate=2000, retry_for="30s"):
+def sink_config(tmp_path, port, rate=2000, retry_for="30s", request_timeout="12s"):
     text = open(DEFAULT_CONFIG).read()
     assert "    rate: 100\n" in text and TTL_LINE in text
     text = text.replace("    rate: 100\n", f"    rate: {rate}\n")
@@ -78,7 +78,8 @@ def sink_config(tmp_path, port, rate=2000, retry_for="30s"):
         f"      contact_points: [127.0.0.1:{port}]\n"
         "      max_in_flight: 64\n"
         "      consistency: local_one\n"
-        f"      retry_for: {retry_for}\n"))
+        f"      retry_for: {retry_for}\n"
+        f"      request_timeout: {request_timeout}\n"))
     path = tmp_path / "kappa.yaml"
     path.write_text(text)
     return str(path)
@@ -186,5 +187,40 @@ def test_node_killed_mid_run_never_loses_acknowledged_offsets(tmp_path):
         end, dead, st = ends_and_dead(data_dir)
         assert st["lag"] == 0
         assert node.count() == end - dead
+    finally:
+        node.stop()
+
+
+def test_hung_node_times_out_and_the_job_stops(tmp_path):
+    """A node that stops answering (SIGSTOP) but keeps its sockets open: requests time out,
+    reconnects time out, and the job stops with the error instead of hanging."""
+    node = Node(str(tmp_path / "node"))
+    data_dir = str(tmp_path / "data")
+    config = sink_config(tmp_path, node.port, rate=1000, retry_for="1s", request_timeout="500ms")
+    run = subprocess.Popen([KAPPA, "up", "--data-dir", data_dir, "--json", "--config", config,
+                            "--duration", "60s", *EPHEMERAL],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 30
+        while node.count(missing_ok=True) < 100:
+            assert time.time() < deadline, "no rows reached the node"
+            assert run.poll() is None, run.stderr.read()
+            time.sleep(0.2)
+        node.proc.send_signal(signal.SIGSTOP)
+        _, err = run.communicate(timeout=90)
+        assert run.returncode != 0
+        assert "did not acknowledge" in err, err[-3000:]
+        assert "within" in err, err[-3000:]  # the timeout says how long it waited
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait()
+        node.proc.send_signal(signal.SIGCONT)
+        node.stop()
+    st = job_status(data_dir)
+    committed = sum(p["committed"] or 0 for p in st["partitions"])
+    node = Node(str(tmp_path / "node"), node.port)
+    try:
+        assert node.count() >= committed - st["dead_letters"], st
     finally:
         node.stop()
