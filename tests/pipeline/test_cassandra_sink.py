@@ -19,6 +19,7 @@ import time
 import uuid
 
 from cassandra import InvalidRequest
+from cassandra.auth import PlainTextAuthProvider
 from cassandra.cluster import Cluster
 from cassandra.metadata import Murmur3Token
 
@@ -35,12 +36,19 @@ TTL_LINE = "    ttl: 1d                       # stored rows expire after this (0
 class Node:
     """A kappa CQL server standing in for a Cassandra node."""
 
-    def __init__(self, data_dir, port=None):
+    def __init__(self, data_dir, port=None, users=()):
         self.data_dir = data_dir
         self.port = port or free_port()
+        self.auth = None
+        extra = []
+        for u in users:
+            extra += ["--auth", "required", "--user", u]
+            name, password = u.split(":")
+            self.auth = PlainTextAuthProvider(username=name, password=password)
         self.proc = subprocess.Popen(
             [KAPPA, "cql-server", "--data-dir", data_dir, "--port", str(self.port),
-             "--threads", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+             "--threads", "2", *extra], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            text=True)
         try:
             wait_for_port(self.port)
         except TimeoutError:
@@ -62,7 +70,7 @@ class Node:
 
     def count(self, missing_ok=False):
         """Rows in the table; with missing_ok, 0 while the job has not created it yet."""
-        cluster = Cluster(["127.0.0.1"], port=self.port)
+        cluster = Cluster(["127.0.0.1"], port=self.port, auth_provider=self.auth)
         try:
             session = cluster.connect()
             return session.execute(f"SELECT count(*) FROM {TABLE}").one()[0]
@@ -148,6 +156,27 @@ def test_bad_sink_config_points_at_its_line(tmp_path):
     p = kappa("up", "--check", "--config", config, check=False)
     assert p.returncode != 0
     assert "kappa.yaml:" in p.stderr and "consistency 'most'" in p.stderr, p.stderr
+
+
+def test_credentials_are_sent_and_bad_ones_refused(tmp_path):
+    node = Node(str(tmp_path / "node"), users=["kappa:s3cret"])
+    try:
+        config = sink_config(tmp_path, node.port)
+        with open(config) as f:
+            text = f.read()
+        good = text.replace("      max_in_flight: 64\n",
+                            "      max_in_flight: 64\n      username: kappa\n      password: s3cret\n")
+        with open(config, "w") as f:
+            f.write(good)
+        summary, _ = up(str(tmp_path / "data"), config, "--duration", "1s")
+        assert node.count() == summary["stored"] > 0
+        with open(config, "w") as f:
+            f.write(good.replace("s3cret", "wrong"))
+        _, p = up(str(tmp_path / "data2"), config, "--duration", "1s", check=False)
+        assert p.returncode != 0
+        assert "Cassandra sink" in p.stderr and "Bad credentials" in p.stderr, p.stderr[-2000:]
+    finally:
+        node.stop()
 
 
 def test_unreachable_node_fails_with_a_clear_error(tmp_path):
