@@ -4,6 +4,7 @@
 
 #include "common/clock.h"
 #include "common/logging.h"
+#include "stream/cassandra_sink.h"
 
 namespace kappa::stream {
 
@@ -25,7 +26,12 @@ bool PartitionCommitter::Add(Offset offset, std::optional<std::string_view> key,
                              std::optional<std::string_view> value, TimestampMs timestamp) {
   Status st = value ? converter_.Convert(*value, &row_)
                     : Status::InvalidArgument("the record has a null value");
-  if (st.ok()) st = batch_.Upsert(*s_->table, row_, wopts_);
+  if (st.ok() && s_->sink) {
+    st = s_->sink->Check(row_);
+    if (st.ok()) sink_rows_.push_back(row_);
+  } else if (st.ok()) {
+    st = batch_.Upsert(*s_->table, row_, wopts_);
+  }
   if (st.ok()) {
     ++batch_stored_;
     consecutive_failures_ = 0;
@@ -42,6 +48,11 @@ bool PartitionCommitter::Add(Offset offset, std::optional<std::string_view> key,
 }
 
 Status PartitionCommitter::Commit(Offset next) {
+  // An external sink acknowledges every row before the offsets may move (at-least-once); on
+  // failure nothing of this batch is committed and the job stops.
+  if (s_->sink && !sink_rows_.empty()) {
+    RETURN_IF_ERROR(s_->sink->Write(sink_rows_, s_->stop));
+  }
   // Dead letters first: if we crash between here and the commit, Recover() finds them.
   RETURN_IF_ERROR(dead_->Flush());
   PartitionProgress p = progress_;
@@ -72,6 +83,7 @@ Status PartitionCommitter::Commit(Offset next) {
     KLOG_DEBUG("job {}: {} dead letters, last: {}", s_->config.name, batch_dead_, last_error_);
   }
   batch_stored_ = batch_dead_ = 0;
+  sink_rows_.clear();
   batch_ = store.NewWriteBatch();
   return Status::OK();
 }
@@ -79,6 +91,7 @@ Status PartitionCommitter::Commit(Offset next) {
 void PartitionCommitter::Discard() {
   dead_->DiscardPending();
   timestamps_.clear();
+  sink_rows_.clear();
   batch_stored_ = batch_dead_ = 0;
   batch_ = s_->runtime->store().NewWriteBatch();
 }

@@ -68,6 +68,7 @@ class PartitionCommitter {
   int64_t consecutive_failures_ = 0;
   std::string last_error_;
   std::vector<int64_t> timestamps_;  // of the batch's stored records, for latency
+  std::vector<store::Row> sink_rows_;  // the batch's rows for s_->sink (external sink only)
 };
 
 }  // namespace kappa::stream

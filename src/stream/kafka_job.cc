@@ -30,6 +30,7 @@
 #include <thread>
 
 #include "common/logging.h"
+#include "stream/cassandra_sink.h"
 #include "stream/job_core.h"
 #include "stream/kafka_admin.h"
 
@@ -74,6 +75,10 @@ class KafkaStreamJob final : public StreamJob {
     auto table = runtime->store().GetTable(config.table.substr(0, dot), config.table.substr(dot + 1));
     if (!table.ok()) return table.status().WithContext(fmt::format("job {}", config.name));
     s_.table = *table;
+    if (config.sink.type == SinkConfig::Type::kCassandra) {
+      ASSIGN_OR_RETURN(s_.sink, CassandraSink::Open(config.name, config.sink.cassandra, s_.table,
+                                                     config.ttl_seconds));
+    }
     ASSIGN_OR_RETURN(dlq_sink_, connect::NewKafkaSink(KafkaSinkOptionsFor(log)));
 
     ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, NewKafkaConf(log, "job-" + config.name));
