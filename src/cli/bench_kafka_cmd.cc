@@ -168,9 +168,11 @@ double ConsumeRun(const std::string& bootstrap, const std::string& topic, int64_
   std::vector<rd_kafka_message_t*> batch(10000);
   int64_t got = 0;
   Clock::time_point t0{};
-  auto deadline = Clock::now() + std::chrono::seconds(120);
-  while (got < n && Clock::now() < deadline) {
+  // Give up after 10 s without a record (the mock cluster of librdkafka 2.0.2 stalls).
+  auto last_progress = Clock::now();
+  while (got < n && Clock::now() - last_progress < std::chrono::seconds(10)) {
     ssize_t k = rd_kafka_consume_batch_queue(q, 1000, batch.data(), batch.size());
+    if (k > 0) last_progress = Clock::now();
     for (ssize_t i = 0; i < k; ++i) {
       if (!batch[i]->err) {
         if (got == 0) t0 = Clock::now();  // clock starts at the first record
@@ -184,7 +186,7 @@ double ConsumeRun(const std::string& bootstrap, const std::string& topic, int64_
   rd_kafka_consumer_close(rk);
   rd_kafka_destroy(rk);
   if (got < n) {
-    std::fprintf(stderr, "consume from %s: only %lld of %lld records within 120 s\n",
+    std::fprintf(stderr, "consume from %s: stalled after %lld of %lld records (10 s without one)\n",
                  bootstrap.c_str(), (long long)got, (long long)n);
     return -1;
   }
