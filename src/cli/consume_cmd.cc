@@ -287,8 +287,19 @@ void RunRemote(const ConsumeArgs& a) {
   std::string out;
   std::vector<rd_kafka_message_t*> batch(4096);
   rd_kafka_queue_t* q = rd_kafka_queue_get_consumer(rk.get());
+  auto last_heard = std::chrono::steady_clock::now();
   while (left > 0 && !all_done()) {
     ssize_t k = rd_kafka_consume_batch_queue(q, 200, batch.data(), batch.size());
+    if (k > 0) {
+      last_heard = std::chrono::steady_clock::now();
+    } else if (!a.follow &&
+               std::chrono::steady_clock::now() - last_heard > std::chrono::milliseconds(kKafkaTimeoutMs)) {
+      // Without --follow the command must end: records up to the end were promised.
+      rd_kafka_queue_destroy(q);
+      Flush(&out);
+      Fail(fmt::format("no records or answers from {} for {} s before the end of {}",
+                       a.bootstrap, kKafkaTimeoutMs / 1000, a.topic));
+    }
     bool advanced = false;
     for (ssize_t i = 0; i < k; ++i) {
       rd_kafka_message_t* m = batch[size_t(i)];
