@@ -131,3 +131,20 @@ def test_unreachable_broker_is_a_readable_error():
         p = kappa("topics", "list", "--bootstrap", f"127.0.0.1:{port}", check=False)
     assert p.returncode == 1
     assert "is a Kafka-protocol broker listening there?" in p.stderr
+
+
+def test_compressed_produce_and_headers_json(broker):
+    """--compression through the protocol: each codec is stored as sent and reads back."""
+    bs = ("--bootstrap", broker.bootstrap)
+    kappa("topics", "create", "zip", *bs)
+    lines = [f"k{i}|line {i} \u00e9" for i in range(200)]
+    for codec in ("gzip", "snappy", "lz4", "zstd"):
+        kappa("produce", "zip", "--compression", codec, "--key-separator", "|", *bs,
+              input="".join(l + "\n" for l in lines))
+    got = [json.loads(l) for l in
+           kappa("consume", "zip", "--from-beginning", "--json", *bs).stdout.splitlines()]
+    assert len(got) == 800
+    assert [(r["key"], r["value"]) for r in got[:200]] == [tuple(l.split("|")) for l in lines]
+    assert [r["offset"] for r in got] == list(range(800))
+    bad = kappa("produce", "zip", "--compression", "brotli", *bs, input="x\n", check=False)
+    assert bad.returncode != 0 and "compression" in bad.stderr
