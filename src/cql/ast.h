@@ -119,7 +119,11 @@ struct InsertStmt {
 };
 
 struct Assignment {
+  // kSet: column = value; kAdd / kSubtract: column = column + value / column - value
+  // (counter increments and decrements).
+  enum class Op { kSet, kAdd, kSubtract };
   std::string column;
+  Op op = Op::kSet;
   Term value;
 };
 

@@ -85,13 +85,46 @@ void Connection::Flush() {
                     }));
 }
 
+namespace {
+
+// True if `in` holds a whole v3+ frame (header and body), i.e. the next request can be read
+// without waiting for the socket.
+bool FrameBuffered(const InputBuffer& in) {
+  if (in.size() < kFrameHeaderSize) return false;
+  if ((uint8_t(in.data()[0]) & 0x7f) < 3) return false;
+  return in.size() - kFrameHeaderSize >= coding::GetBE32(in.data() + 5);
+}
+
+}  // namespace
+
+void Connection::DispatchBurst(std::vector<PoolRequest>* burst) {
+  if (burst->empty()) return;
+  // Statements run on the pool, a burst as one task: one thread hand-off (and one write of
+  // all the responses) per burst of pipelined requests instead of two per request.
+  asio::post(socket_.get_executor(), [self = shared_from_this(), reqs = std::move(*burst)]() mutable {
+    std::vector<std::pair<int16_t, Response>> responses;
+    responses.reserve(reqs.size());
+    for (PoolRequest& q : reqs) {
+      responses.emplace_back(q.stream, q.handler->handle(*self->ctx_, self->state_,
+                                                         std::string_view(q.data).substr(q.offset)));
+    }
+    asio::post(self->strand_, [self, responses = std::move(responses)] {
+      for (const auto& [stream, r] : responses) self->Send(stream, r);
+    });
+  });
+  burst->clear();
+}
+
 asio::awaitable<void> Connection::ReadLoop() {
   auto self = shared_from_this();
   char header[kFrameHeaderSize];
   std::string body;
   InputBuffer in;
+  std::vector<PoolRequest> burst;
   try {
     for (;;) {
+      // Invariant: nothing waits in `burst` while the loop waits for the socket.
+      if (!FrameBuffered(in)) DispatchBurst(&burst);
       // 8 bytes first: protocol v1/v2 headers are 8 bytes long, v3+ 9.
       co_await in.Fill(socket_, 8);
       std::memcpy(header, in.data(), 8);
@@ -180,20 +213,14 @@ asio::awaitable<void> Connection::ReadLoop() {
         continue;
       }
       if (!handler->on_pool) {
+        DispatchBurst(&burst);  // keep requests before a state change ahead of it
         Send(h.stream, handler->handle(*ctx_, state_, payload));
         continue;
       }
-      // Statements run on the pool; the response comes back to the strand to be written.
       size_t offset = size_t(payload.data() - plain.data());
-      asio::post(socket_.get_executor(),
-                 [self, handler, stream = h.stream, data = std::move(plain), offset]() mutable {
-                   Response r = handler->handle(*self->ctx_, self->state_,
-                                                std::string_view(data).substr(offset));
-                   asio::post(self->strand_, [self, stream, r = std::move(r)] {
-                     self->Send(stream, r);
-                   });
-                 });
+      burst.push_back(PoolRequest{handler, h.stream, std::move(plain), offset});
       plain = std::string();
+      if (burst.size() >= kMaxBurst || !FrameBuffered(in)) DispatchBurst(&burst);
     }
   } catch (const boost::system::system_error& e) {
     // EOF or reset: the client went away.

@@ -9,6 +9,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cql/handlers/handlers.h"
 
@@ -27,7 +28,20 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool closed() const { return closed_; }
 
  private:
+  // A statement request read from the socket, waiting to run on the pool.
+  struct PoolRequest {
+    const HandlerInfo* handler;
+    int16_t stream;
+    std::string data;  // the frame body; the request starts at `offset`
+    size_t offset;
+  };
+  // Requests dispatched to the pool as one task: pipelined requests already buffered are
+  // gathered up to this many.
+  static constexpr size_t kMaxBurst = 32;
+
   boost::asio::awaitable<void> ReadLoop();
+  // Posts `burst` (and clears it) to the pool; responses return to the strand together.
+  void DispatchBurst(std::vector<PoolRequest>* burst);
   // Encodes and queues a response frame. Must run on the strand.
   void Send(int16_t stream, const Response& r);
   void Flush();

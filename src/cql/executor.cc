@@ -59,7 +59,8 @@ Outcome<bool> Executor::MapNamedValues(const Statement& st, QueryOptions& o) {
   return true;
 }
 
-Outcome<ResultMessage> Executor::Execute(const Statement& st, QueryOptions& o, Session& s) {
+Outcome<ResultMessage> Executor::Execute(const Statement& st, QueryOptions& o, Session& s,
+                                         const Prepared* prepared) {
   CQL_TRY(bool mapped, MapNamedValues(st, o));
   (void)mapped;
   if (o.values.size() < size_t(st.bind_count)) {
@@ -67,7 +68,7 @@ Outcome<ResultMessage> Executor::Execute(const Statement& st, QueryOptions& o, S
                              " markers(?) in CQL but " + std::to_string(o.values.size()) +
                              " bound variables");
   }
-  ExecContext ctx{this, store_, &s, &o, BindValues{&o.values}};
+  ExecContext ctx{this, store_, &s, &o, BindValues{&o.values}, prepared};
   return std::visit(
       [&](const auto& body) -> Outcome<ResultMessage> {
         using T = std::decay_t<decltype(body)>;
@@ -142,7 +143,7 @@ Outcome<ResultMessage> Executor::ExecutePrepared(std::string_view id, QueryOptio
   // A prepared statement runs in the keyspace it was prepared in.
   Session ps = s;
   if (!p->keyspace.empty()) ps.keyspace = p->keyspace;
-  auto r = Execute(p->statement, o, ps);
+  auto r = Execute(p->statement, o, ps, p.get());
   if (r.ok() && r.value().kind == ResultMessage::Kind::kSetKeyspace) s.keyspace = ps.keyspace;
   if (r.ok() && r.value().kind == ResultMessage::Kind::kRows && o.skip_metadata) {
     r.value().rows.skip_metadata = true;
@@ -184,7 +185,6 @@ Outcome<ResultMessage> Executor::Batch(uint8_t type, const std::vector<BatchItem
     ExecContext ctx{this, store_, &ps, &o, BindValues{&o.values}};
     std::vector<Mutation> m;
     if (const auto* ins = std::get_if<InsertStmt>(&st->body)) {
-      if (ins->if_not_exists) return CqlError::Invalid("Conditional statements are not supported in batches");
       CQL_TRY(m, PlanInsert(*ins, ctx));
     } else if (const auto* up = std::get_if<UpdateStmt>(&st->body)) {
       CQL_TRY(m, PlanUpdate(*up, ctx));
@@ -194,6 +194,8 @@ Outcome<ResultMessage> Executor::Batch(uint8_t type, const std::vector<BatchItem
       return CqlError::Invalid("Invalid statement in batch: only UPDATE, INSERT and DELETE "
                                "statements are allowed.");
     }
+    CQL_TRY(bool member_ok, CheckBatchMember(st->body, m, /*counter_batch=*/type == 2));
+    (void)member_ok;
     for (auto& mu : m) all.push_back(std::move(mu));
   }
   ExecContext ctx{this, store_, &s, &options, {}};

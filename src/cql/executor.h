@@ -42,11 +42,17 @@ struct NodeInfo {
   Uuid host_id;
 };
 
+struct CachedProjection;  // exec/projection.h
+
 struct Prepared {
   std::string query;
   std::string keyspace;  // the session keyspace when prepared
   Statement statement;
   PreparedResult meta;
+  // SELECT: the projection built against the table schema the statement last ran on, reused
+  // while that schema object is current (exec/projection.cc, ProjectionFor).
+  mutable std::mutex cache_mu;
+  mutable std::shared_ptr<const CachedProjection> projection;  // GUARDED_BY(cache_mu)
 };
 
 class Executor {
@@ -70,7 +76,8 @@ class Executor {
                                const QueryOptions& options, Session& session);
 
   // Runs an already-parsed statement.
-  Outcome<ResultMessage> Execute(const Statement& st, QueryOptions& options, Session& session);
+  Outcome<ResultMessage> Execute(const Statement& st, QueryOptions& options, Session& session,
+                                 const Prepared* prepared = nullptr);
 
   store::Store* store() const { return store_; }
   const NodeInfo& node() const { return node_; }

@@ -229,5 +229,144 @@ TEST_F(ExecutorTest, SystemTables) {
   }
 }
 
+using Table = std::vector<std::vector<std::string>>;
+
+WireValue Enc(const Value& v) {
+  std::string s;
+  store::SerializeNative(v, &s);
+  return WireValue::Of(s);
+}
+
+TEST_F(ExecutorTest, WriteTimeAndTtlSelectors) {
+  Ok("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+  Ok("USE ks");
+  Ok("CREATE TABLE t (k int PRIMARY KEY, a text, b text)");
+  Ok("INSERT INTO t (k, a) VALUES (1, 'x') USING TIMESTAMP 1234567 AND TTL 1000");
+  Ok("UPDATE t USING TIMESTAMP 2000000 SET b = 'y' WHERE k = 1");
+  auto r = Q("SELECT writetime(a), ttl(a), writetime(b), ttl(b) AS tb FROM t WHERE k = 1");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r.value().rows.columns.size(), 4u);
+  EXPECT_EQ(r.value().rows.columns[0].name, "writetime(a)");
+  EXPECT_EQ(r.value().rows.columns[0].type.kind, store::TypeKind::kBigint);
+  EXPECT_EQ(r.value().rows.columns[1].name, "ttl(a)");
+  EXPECT_EQ(r.value().rows.columns[1].type.kind, store::TypeKind::kInt);
+  EXPECT_EQ(r.value().rows.columns[3].name, "tb");
+  auto rows = Rows("SELECT k, writetime(a), ttl(a), writetime(b), ttl(b) FROM t WHERE k = 1");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0][1], "1234567");
+  int ttl = std::stoi(rows[0][2]);
+  EXPECT_GT(ttl, 990);
+  EXPECT_LE(ttl, 1000);
+  EXPECT_EQ(rows[0][3], "2000000");
+  EXPECT_EQ(rows[0][4], "null");
+  // Scans (no partition key restriction) carry the metadata too.
+  EXPECT_EQ(Rows("SELECT writetime(b) FROM t"), (Table{{"2000000"}}));
+  EXPECT_EQ(Err("SELECT writetime(k) FROM t").code, ErrorCode::kInvalid);
+  EXPECT_EQ(Err("SELECT ttl(nope) FROM t").code, ErrorCode::kInvalid);
+  EXPECT_EQ(Err("SELECT writetime(cluster_name) FROM system.local").code, ErrorCode::kInvalid);
+}
+
+TEST_F(ExecutorTest, ConditionalUpdatesAndDeletes) {
+  Ok("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+  Ok("USE ks");
+  Ok("CREATE TABLE acct (id int PRIMARY KEY, owner text, balance int)");
+  Ok("INSERT INTO acct (id, owner, balance) VALUES (1, 'ann', 100)");
+  // IF col = v: applied.
+  EXPECT_EQ(Rows("UPDATE acct SET balance = 80 WHERE id = 1 IF balance = 100"), (Table{{"True"}}));
+  // Not applied: [applied] = false plus the current values of the condition columns.
+  auto r = Q("UPDATE acct SET balance = 0 WHERE id = 1 IF balance = 100 AND owner = 'ann'");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r.value().rows.columns.size(), 3u);
+  EXPECT_EQ(r.value().rows.columns[0].name, "[applied]");
+  EXPECT_EQ(r.value().rows.columns[1].name, "balance");
+  EXPECT_EQ(r.value().rows.columns[2].name, "owner");
+  EXPECT_EQ(Rows("UPDATE acct SET balance = 0 WHERE id = 1 IF balance = 100 AND owner = 'ann'"),
+            (Table{{"False", "80", "ann"}}));
+  EXPECT_EQ(Rows("SELECT balance FROM acct WHERE id = 1"), (Table{{"80"}}));
+  // Other operators, IN, null.
+  EXPECT_EQ(Rows("UPDATE acct SET owner = 'bob' WHERE id = 1 IF balance > 50 AND balance < 90")[0][0], "True");
+  EXPECT_EQ(Rows("UPDATE acct SET owner = 'cy' WHERE id = 1 IF owner IN ('x', 'bob')")[0][0], "True");
+  EXPECT_EQ(Rows("UPDATE acct SET owner = 'dee' WHERE id = 1 IF owner != 'cy'")[0][0], "False");
+  EXPECT_EQ(Rows("UPDATE acct SET owner = 'dee' WHERE id = 2 IF owner = null")[0][0], "True");
+  EXPECT_EQ(Rows("SELECT owner FROM acct WHERE id = 2"), (Table{{"dee"}}));
+  // UPDATE IF EXISTS: a missing row gives just [applied] = false and is not created.
+  EXPECT_EQ(Rows("UPDATE acct SET owner = 'z' WHERE id = 3 IF EXISTS"), (Table{{"False"}}));
+  EXPECT_EQ(Rows("SELECT * FROM acct WHERE id = 3").size(), 0u);
+  EXPECT_EQ(Rows("UPDATE acct SET owner = 'z' WHERE id = 1 IF EXISTS"), (Table{{"True"}}));
+  // DELETE IF EXISTS / IF condition.
+  EXPECT_EQ(Rows("DELETE FROM acct WHERE id = 3 IF EXISTS"), (Table{{"False"}}));
+  EXPECT_EQ(Rows("DELETE FROM acct WHERE id = 1 IF owner = 'nobody'"), (Table{{"False", "z"}}));
+  EXPECT_EQ(Rows("DELETE balance FROM acct WHERE id = 1 IF owner = 'z'"), (Table{{"True"}}));
+  EXPECT_EQ(Rows("SELECT owner, balance FROM acct WHERE id = 1"), (Table{{"z", "null"}}));
+  EXPECT_EQ(Rows("DELETE FROM acct WHERE id = 1 IF EXISTS"), (Table{{"True"}}));
+  EXPECT_EQ(Rows("SELECT * FROM acct WHERE id = 1").size(), 0u);
+  // Prepared-style bind values in conditions.
+  Ok("INSERT INTO acct (id, owner, balance) VALUES (5, 'eve', 7)");
+  auto b = Q("UPDATE acct SET balance = ? WHERE id = 5 IF balance = ?",
+             {Enc(store::Value::Int32(8)), Enc(store::Value::Int32(7))});
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  EXPECT_EQ(Rows("SELECT balance FROM acct WHERE id = 5"), (Table{{"8"}}));
+  // Errors.
+  EXPECT_EQ(Err("UPDATE acct SET owner = 'a' WHERE id = 5 IF id = 5").code, ErrorCode::kInvalid);
+  EXPECT_EQ(Err("UPDATE acct SET owner = 'a' WHERE id IN (5, 6) IF owner = 'a'").code, ErrorCode::kInvalid);
+  EXPECT_EQ(Err("UPDATE acct SET owner = 'a' WHERE id = 5 IF balance < null").code, ErrorCode::kInvalid);
+  EXPECT_EQ(Err("BEGIN BATCH UPDATE acct SET owner = 'a' WHERE id = 5 IF EXISTS APPLY BATCH").code,
+            ErrorCode::kInvalid);
+}
+
+TEST_F(ExecutorTest, Counters) {
+  Ok("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+  Ok("USE ks");
+  EXPECT_EQ(Err("CREATE TABLE bad (k int PRIMARY KEY, c counter, v text)").code, ErrorCode::kInvalid);
+  Ok("CREATE TABLE hits (page text PRIMARY KEY, views counter, likes counter)");
+  Ok("UPDATE hits SET views = views + 1 WHERE page = '/'");
+  Ok("UPDATE hits SET views = views + 5, likes = likes - 2 WHERE page = '/'");
+  Ok("UPDATE hits SET views = views -1 WHERE page = '/'");
+  auto inc = Q("UPDATE hits SET views = views + ? WHERE page = ?",
+               {Enc(store::Value::Int(store::TypeKind::kCounter, 10)),
+                Enc(store::Value::Text("/"))});
+  ASSERT_TRUE(inc.ok()) << inc.error().message;
+  EXPECT_EQ(Rows("SELECT page, views, likes FROM hits"), (Table{{"/", "15", "-2"}}));
+  auto r = Q("SELECT views FROM hits WHERE page = '/'");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value().rows.columns[0].type.kind, store::TypeKind::kCounter);
+  Ok("BEGIN COUNTER BATCH UPDATE hits SET views = views + 1 WHERE page = '/'; "
+     "UPDATE hits SET views = views + 1 WHERE page = '/a' APPLY BATCH");
+  EXPECT_EQ(Rows("SELECT views FROM hits WHERE page = '/'"), (Table{{"16"}}));
+  EXPECT_EQ(Err("UPDATE hits SET views = 3 WHERE page = '/'").code, ErrorCode::kInvalid);
+  EXPECT_EQ(Err("INSERT INTO hits (page, views) VALUES ('/', 1)").code, ErrorCode::kInvalid);
+  EXPECT_EQ(Err("UPDATE hits USING TTL 5 SET views = views + 1 WHERE page = '/'").code, ErrorCode::kInvalid);
+  EXPECT_EQ(Err("UPDATE hits SET views = views + 1 WHERE page = '/' IF EXISTS").code, ErrorCode::kInvalid);
+  EXPECT_EQ(Err("BEGIN BATCH UPDATE hits SET views = views + 1 WHERE page = '/' APPLY BATCH").code,
+            ErrorCode::kInvalid);
+  EXPECT_EQ(Err("SELECT writetime(views) FROM hits").code, ErrorCode::kInvalid);
+  Ok("CREATE TABLE plain (k int PRIMARY KEY, n int)");
+  EXPECT_EQ(Err("UPDATE plain SET n = n + 1 WHERE k = 1").code, ErrorCode::kInvalid);
+  EXPECT_EQ(Err("BEGIN COUNTER BATCH UPDATE plain SET n = 1 WHERE k = 1 APPLY BATCH").code,
+            ErrorCode::kInvalid);
+  Ok("DELETE FROM hits WHERE page = '/a'");
+  EXPECT_EQ(Rows("SELECT views FROM hits WHERE page = '/a'").size(), 0u);
+}
+
+TEST_F(ExecutorTest, PreparedSelectFollowsSchemaChanges) {
+  Ok("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+  Ok("USE ks");
+  Ok("CREATE TABLE t (k int PRIMARY KEY, a text)");
+  Ok("INSERT INTO t (k, a) VALUES (1, 'x')");
+  auto prep = exec_->Prepare("SELECT * FROM t WHERE k = ?", session_);
+  ASSERT_TRUE(prep.ok()) << prep.error().message;
+  auto run = [&] {
+    QueryOptions o;
+    o.values = {Enc(Value::Int32(1))};
+    auto r = exec_->ExecutePrepared(prep.value().prepared.id, o, session_);
+    EXPECT_TRUE(r.ok());
+    return r.ok() ? r.value().rows.columns.size() : 0u;
+  };
+  EXPECT_EQ(run(), 2u);
+  EXPECT_EQ(run(), 2u);  // from the cached projection
+  Ok("ALTER TABLE t ADD b int");
+  EXPECT_EQ(run(), 3u);  // the new schema, not the cached projection
+}
+
 }  // namespace
 }  // namespace kappa::cql

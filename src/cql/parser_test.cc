@@ -111,6 +111,19 @@ TEST(ParserTest, UpdateDeleteBatchDdl) {
   auto u = ParseAs<UpdateStmt>("UPDATE t USING TTL 5 SET a = 1, b = 'x' WHERE id = ? IF EXISTS");
   EXPECT_EQ(u.assignments.size(), 2u);
   EXPECT_TRUE(u.if_exists);
+  EXPECT_EQ(u.assignments[0].op, Assignment::Op::kSet);
+  auto c = ParseAs<UpdateStmt>(
+      "UPDATE t SET n = n + 1, m = m - ?, \"Q\" = \"Q\" -2 WHERE id = 1 IF a = 1 AND b > 2");
+  ASSERT_EQ(c.assignments.size(), 3u);
+  EXPECT_EQ(c.assignments[0].op, Assignment::Op::kAdd);
+  EXPECT_EQ(c.assignments[0].value.text, "1");
+  EXPECT_EQ(c.assignments[1].op, Assignment::Op::kSubtract);
+  EXPECT_EQ(c.assignments[1].value.kind, Term::Kind::kBindMarker);
+  EXPECT_EQ(c.assignments[2].column, "Q");
+  EXPECT_EQ(c.assignments[2].op, Assignment::Op::kAdd);
+  EXPECT_EQ(c.assignments[2].value.text, "-2");
+  EXPECT_EQ(c.conditions.size(), 2u);
+  EXPECT_FALSE(ParseStatement("UPDATE t SET n = n * 2 WHERE id = 1").ok());
   auto d = ParseAs<DeleteStmt>("DELETE a FROM t WHERE id = 1 AND c > 2");
   EXPECT_EQ(d.columns, (std::vector<std::string>{"a"}));
   auto b = ParseAs<BatchStmt>(

@@ -143,6 +143,14 @@ Status EncodeUpsert(const TableSchema& t, const Row& row, const WriteOptions& w,
     if (v.is_null()) {
       cell.tombstone = true;
       cell.expiry = std::max<uint32_t>(when.now_s, 1);  // deletion time
+    } else if (c.type.kind == TypeKind::kCounter) {
+      // An increment; counters never expire (CQL rejects TTLs on counter updates).
+      if (v.kind() != TypeKind::kCounter && v.kind() != TypeKind::kBigint) {
+        return Status::InvalidArgument("column '" + c.name + "' is a counter: its value is an "
+                                       "increment of type counter or bigint");
+      }
+      cell.counter = true;
+      cell.delta = v.as_int();
     } else {
       Status st = CheckValue(c.type, v);
       if (!st.ok()) return st.WithContext("column '" + c.name + "'");
@@ -158,7 +166,7 @@ Status EncodeUpsert(const TableSchema& t, const Row& row, const WriteOptions& w,
     s.cells.push_back(cell);
   }
   for (size_t i = 0; i < s.cells.size(); ++i) {
-    if (!s.cells[i].tombstone) s.cells[i].value = std::string_view(scratch).substr(spans[i].first, spans[i].second);
+    if (!s.cells[i].tombstone && !s.cells[i].counter) s.cells[i].value = std::string_view(scratch).substr(spans[i].first, spans[i].second);
   }
   if (!std::is_sorted(s.cells.begin(), s.cells.end(),
                       [](const CellState& a, const CellState& b) { return a.column_id < b.column_id; })) {
@@ -195,11 +203,12 @@ Result<bool> RowIsLive(std::string_view value, uint32_t now_s, int64_t shadow_ts
 }
 
 Result<bool> DecodeRow(const TableSchema& t, std::string_view key, std::string_view value,
-                       uint32_t now_s, int64_t shadow_ts, Row* row) {
+                       uint32_t now_s, int64_t shadow_ts, Row* row, bool cell_metadata) {
   RowState s;
   if (!DecodeRowState(value, &s)) return Status::Corruption("undecodable row value");
   if (!s.LiveAt(now_s, shadow_ts)) return false;
-  row->assign(t.columns.size(), Value());
+  const size_t n = t.columns.size();
+  row->assign(cell_metadata ? 3 * n : n, Value());
   if (key.size() < 12) return Status::Corruption("row key too short");
   std::string_view in = key.substr(12);
   for (size_t i = 0; i < t.partition_key_size(); ++i) {
@@ -226,6 +235,14 @@ Result<bool> DecodeRow(const TableSchema& t, std::string_view key, std::string_v
       if (idx == t.columns.size()) continue;  // a dropped column
     }
     if (c.timestamp <= shadow || !c.LiveAt(now_s)) continue;
+    if (cell_metadata) {
+      (*row)[n + idx] = Value::Bigint(c.timestamp);
+      if (c.expiry) (*row)[2 * n + idx] = Value::Int32(int32_t(c.expiry - now_s));
+    }
+    if (c.counter) {
+      (*row)[idx] = Value::Int(TypeKind::kCounter, c.delta);
+      continue;
+    }
     auto v = DeserializeNative(t.columns[idx].type, c.value);
     if (!v.ok()) return Status::Corruption("stored cell of column '" + t.columns[idx].name +
                                            "': " + v.status().message());

@@ -40,8 +40,9 @@ std::string EncodeTombstone(const WriteTime& when);
 
 // Decodes a stored row. Returns false (and leaves *row unspecified) if the row is not live
 // at now_s given the partition tombstone `shadow_ts`. Corruption on undecodable bytes.
+// cell_metadata: append write timestamps and remaining TTLs (ReadOptions::cell_metadata).
 Result<bool> DecodeRow(const TableSchema& t, std::string_view key, std::string_view value,
-                       uint32_t now_s, int64_t shadow_ts, Row* row);
+                       uint32_t now_s, int64_t shadow_ts, Row* row, bool cell_metadata = false);
 // Liveness only (Count).
 Result<bool> RowIsLive(std::string_view value, uint32_t now_s, int64_t shadow_ts);
 

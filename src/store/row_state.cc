@@ -8,7 +8,7 @@ namespace kappa::store {
 namespace {
 
 enum : uint8_t { kHasMarker = 1, kHasTombstone = 2 };
-enum : uint8_t { kCellTombstone = 1, kCellExpiring = 2 };
+enum : uint8_t { kCellTombstone = 1, kCellExpiring = 2, kCellCounter = 4 };
 constexpr uint8_t kFormatVersion = 1;
 
 // Which of two versions of a cell wins. Highest timestamp; then a tombstone; then the later
@@ -51,14 +51,18 @@ void EncodeRowState(const RowState& s, std::string* out) {
   coding::AppendUVarint(out, s.cells.size());
   for (const CellState& c : s.cells) {
     coding::AppendUVarint(out, c.column_id);
-    uint8_t cf = (c.tombstone ? kCellTombstone : 0) | (c.expiry ? kCellExpiring : 0);
+    const bool counter = c.counter && !c.tombstone;
+    uint8_t cf = (c.tombstone ? kCellTombstone : 0) | (c.expiry ? kCellExpiring : 0) |
+                 (counter ? kCellCounter : 0);
     out->push_back(char(cf));
     coding::AppendVarint(out, c.timestamp);
     if (c.expiry) {
       coding::AppendUVarint(out, c.expiry);
       if (!c.tombstone) coding::AppendUVarint(out, c.ttl);
     }
-    if (!c.tombstone) {
+    if (counter) {
+      coding::AppendVarint(out, c.delta);
+    } else if (!c.tombstone) {
       coding::AppendUVarint(out, c.value.size());
       out->append(c.value);
     }
@@ -110,7 +114,11 @@ bool DecodeRowState(std::string_view in, RowState* s) {
         c.ttl = uint32_t(u);
       }
     }
-    if (!c.tombstone) {
+    if (cf & kCellCounter) {
+      if (c.tombstone) return false;
+      c.counter = true;
+      if (!coding::DecodeVarint(&p, end, &c.delta)) return false;
+    } else if (!c.tombstone) {
       if (!coding::DecodeUVarint(&p, end, &u) || u > uint64_t(end - p)) return false;
       c.value = std::string_view(p, size_t(u));
       p += u;
@@ -120,6 +128,14 @@ bool DecodeRowState(std::string_view in, RowState* s) {
 }
 
 void MergeRowState(const RowState& in, RowState* acc) {
+  // A newer row tombstone first removes what it shadows in `acc`, so that counter cells
+  // written after it (in `in`) are not added to increments it deleted.
+  if (in.tombstone_ts > acc->tombstone_ts && !acc->cells.empty()) {
+    int64_t t = in.tombstone_ts;
+    acc->cells.erase(std::remove_if(acc->cells.begin(), acc->cells.end(),
+                                    [t](const CellState& c) { return c.timestamp <= t; }),
+                     acc->cells.end());
+  }
   if (in.tombstone_ts > acc->tombstone_ts) {
     acc->tombstone_ts = in.tombstone_ts;
     acc->tombstone_time = in.tombstone_time;
@@ -150,6 +166,12 @@ void MergeRowState(const RowState& in, RowState* acc) {
         merged.push_back(*a++);
       } else if (a == ae || b->column_id < a->column_id) {
         merged.push_back(*b++);
+      } else if (a->counter && b->counter && !a->tombstone && !b->tombstone) {
+        CellState sum = a->timestamp >= b->timestamp ? *a : *b;
+        sum.delta = int64_t(uint64_t(a->delta) + uint64_t(b->delta));  // wraps like Cassandra
+        merged.push_back(sum);
+        ++a;
+        ++b;
       } else {
         merged.push_back(Wins(*b, *a) ? *b : *a);
         ++a;

@@ -24,7 +24,11 @@ struct CellState {
   // Tombstone: deletion time (seconds) in `expiry`, for purging after gc grace.
   uint32_t expiry = 0;
   uint32_t ttl = 0;
-  std::string_view value;  // CQL native serialization; empty for tombstones
+  std::string_view value;  // CQL native serialization; empty for tombstones and counters
+  // Counter cell (a `counter` column): `delta` is the sum of the increments this cell holds;
+  // two live counter cells of a column merge by adding their deltas (not last-write-wins).
+  bool counter = false;
+  int64_t delta = 0;
 
   bool LiveAt(uint32_t now_s) const { return !tombstone && (expiry == 0 || now_s < expiry); }
 };

@@ -30,6 +30,11 @@ bool TableSchema::has_static_columns() const {
                      [](const ColumnSchema& c) { return c.kind == ColumnKind::kStatic; });
 }
 
+bool TableSchema::is_counter_table() const {
+  return std::any_of(columns.begin(), columns.end(),
+                     [](const ColumnSchema& c) { return c.type.kind == TypeKind::kCounter; });
+}
+
 int32_t TableSchema::default_ttl_seconds() const {
   auto it = options.find("default_time_to_live");
   if (it == options.end()) return 0;
@@ -67,8 +72,11 @@ Status TableSchema::Finish() {
     if (c.type.kind == TypeKind::kCustom) {
       return Status::InvalidArgument("column '" + c.name + "' has an unsupported type");
     }
-    if (c.type.kind == TypeKind::kCounter) {
-      return Status::NotSupported("counter columns are not supported (column '" + c.name + "')");
+    for (const Type& p : c.type.params) {
+      if (p.kind == TypeKind::kCounter) {
+        return Status::InvalidArgument("counters are not allowed inside collections (column '" +
+                                       c.name + "')");
+      }
     }
     switch (c.kind) {
       case ColumnKind::kPartitionKey: pk.push_back(c); break;
@@ -82,6 +90,19 @@ Status TableSchema::Finish() {
     }
   }
   if (pk.empty()) return Status::InvalidArgument(what + " needs at least one partition key column");
+  // Counter tables: only counters besides the primary key (Cassandra's rule; their cells
+  // merge by addition, which no other column type does).
+  size_t counters = std::count_if(rest.begin(), rest.end(), [](const ColumnSchema& c) {
+    return c.type.kind == TypeKind::kCounter;
+  });
+  if (counters > 0 && counters != rest.size()) {
+    return Status::InvalidArgument("Cannot mix counter and non counter columns in the same table (" +
+                                   what + ")");
+  }
+  if (counters > 0 && default_ttl_seconds() > 0) {
+    return Status::InvalidArgument("Cannot set default_time_to_live on a table with counters (" +
+                                   what + ")");
+  }
   auto by_pos = [](const ColumnSchema& a, const ColumnSchema& b) { return a.position < b.position; };
   std::stable_sort(pk.begin(), pk.end(), by_pos);
   std::stable_sort(ck.begin(), ck.end(), by_pos);

@@ -58,6 +58,8 @@ struct TableSchema {
   int FindColumn(std::string_view name) const;
   bool has_static_columns() const;
   int32_t default_ttl_seconds() const;
+  // Has counter columns (then all its non-key columns are counters; see store.h).
+  bool is_counter_table() const;
 
   // Validates names, kinds, positions and key types, and fills the derived counts. The store
   // calls it on create; callers building schemas by hand may call it to check their work.

@@ -14,6 +14,10 @@
 //   timestamps <= the deletion's. Clustering-range deletes write a row tombstone for each row
 //   that exists in the range at the time of the delete.
 // - Collections (list, set, map) are stored frozen: a write replaces the whole value.
+// - Counters: a table with a `counter` column has only counter columns besides its primary
+//   key. The value written to a counter column is an increment (negative: a decrement);
+//   increments of a cell add up, reads return the sum. Counter cells never expire. As in
+//   Cassandra, a counter that was deleted and is incremented again has an unspecified value.
 //
 // Thread safety: a Store is thread-safe. Schemas handed out are immutable. Rows returned are
 // copies owned by the caller. Schema listeners run on the thread that made the DDL, after it
@@ -74,6 +78,22 @@ struct WriteOptions {
   // crash (kill -9) but not a power loss. Can be chosen per write.
   bool sync = false;
 };
+
+struct ReadOptions {
+  // Also return each cell's write time and remaining TTL (CQL writetime() and ttl()): every
+  // returned row then has 3 * columns.size() values: the column values, then per column its
+  // write timestamp (bigint, microseconds), then per column its remaining TTL (int, seconds).
+  // Metadata of key columns, missing cells and (for TTLs) cells without a TTL is null.
+  bool cell_metadata = false;
+};
+
+// Outcome of a conditional write (Store::WriteIf).
+struct CasResult {
+  bool applied = false;
+  std::optional<Row> current;  // the row as read before the write (nullopt: no live row)
+};
+// Decides a conditional write from the current row (nullopt if it does not exist).
+using RowCondition = std::function<bool(const std::optional<Row>& current)>;
 
 // Bounds on the clustering key within one partition, in the table's clustering order
 // (the order ScanPartition returns rows without `reverse`: a DESC column's "start" is its
@@ -203,21 +223,35 @@ class Store {
   virtual Status Write(WriteBatch& batch, bool sync = false) = 0;
   virtual WriteBatch NewWriteBatch() = 0;
 
-  // -- reads (a consistent snapshot per call).
+  // Atomic read-check-write of one row (CQL UPDATE/DELETE ... IF): reads the row with this
+  // full primary key and commits `batch` only if `condition` holds for it. Holds the row's
+  // LWT lock throughout, so it is linearizable with the other conditional writes of the row
+  // (WriteIf, InsertIfNotExists), not with plain writes (as in Cassandra). The batch may
+  // write any rows; it is left unchanged when not applied.
+  virtual Result<CasResult> WriteIf(const TableSchema& table,
+                                    const std::vector<Value>& primary_key,
+                                    const RowCondition& condition, WriteBatch& batch,
+                                    bool sync = false) = 0;
+
+  // -- reads (a consistent snapshot per call). With ReadOptions::cell_metadata rows carry
+  // cell write times and TTLs after their values (see ReadOptions).
   // The row with this full primary key, or nullopt if it does not exist (or is all expired).
   virtual Result<std::optional<Row>> Get(const TableSchema& table,
-                                         const std::vector<Value>& primary_key) const = 0;
+                                         const std::vector<Value>& primary_key,
+                                         const ReadOptions& r = {}) const = 0;
   // Rows of one partition within `range`, in clustering order (or reversed), at most `limit`
   // (0 = no limit).
   virtual Result<std::vector<Row>> ScanPartition(const TableSchema& table,
                                                  const std::vector<Value>& partition_key,
                                                  const ClusteringRange& range = {},
-                                                 bool reverse = false, size_t limit = 0) const = 0;
+                                                 bool reverse = false, size_t limit = 0,
+                                                 const ReadOptions& r = {}) const = 0;
   // Rows in token order (then partition key, then clustering order), resuming after
   // `paging_state` (from a previous ScanResult; empty = from the start of `range`), at most
   // `limit` rows (0 = no limit). InvalidArgument for a paging state of another table.
   virtual Result<ScanResult> Scan(const TableSchema& table, const TokenRange& range = {},
-                                  std::string_view paging_state = {}, size_t limit = 0) const = 0;
+                                  std::string_view paging_state = {}, size_t limit = 0,
+                                  const ReadOptions& r = {}) const = 0;
   // Live rows of the table (a full scan, without materializing rows).
   virtual Result<uint64_t> Count(const TableSchema& table) const = 0;
 

@@ -78,14 +78,19 @@ class StoreImpl final : public Store {
   Status Write(WriteBatch& batch, bool sync) override;
   WriteBatch NewWriteBatch() override;
 
-  Result<std::optional<Row>> Get(const TableSchema& table,
-                                 const std::vector<Value>& primary_key) const override;
+  Result<CasResult> WriteIf(const TableSchema& table, const std::vector<Value>& primary_key,
+                            const RowCondition& condition, WriteBatch& batch,
+                            bool sync) override;
+
+  Result<std::optional<Row>> Get(const TableSchema& table, const std::vector<Value>& primary_key,
+                                 const ReadOptions& r = {}) const override;
   Result<std::vector<Row>> ScanPartition(const TableSchema& table,
                                          const std::vector<Value>& partition_key,
                                          const ClusteringRange& range, bool reverse,
-                                         size_t limit) const override;
+                                         size_t limit, const ReadOptions& r = {}) const override;
   Result<ScanResult> Scan(const TableSchema& table, const TokenRange& range,
-                          std::string_view paging_state, size_t limit) const override;
+                          std::string_view paging_state, size_t limit,
+                          const ReadOptions& r = {}) const override;
   Result<uint64_t> Count(const TableSchema& table) const override;
 
   Result<std::optional<std::string>> GetMeta(std::string_view key) const override;
@@ -142,7 +147,11 @@ class StoreImpl final : public Store {
   std::map<uint64_t, SchemaListener> listeners_;  // GUARDED_BY(listeners_mu_)
   uint64_t next_listener_id_ = 1;                 // GUARDED_BY(listeners_mu_)
 
-  // LWT: InsertIfNotExists holds the stripe of its row key across read-check-write.
+  // LWT: InsertIfNotExists and WriteIf hold the stripe of their row key across
+  // read-check-write.
+  std::mutex& LwtStripe(const std::string& row_key) const {
+    return lwt_stripes_[std::hash<std::string>()(row_key) % lwt_stripes_.size()];
+  }
   mutable std::array<std::mutex, 64> lwt_stripes_;
 };
 

@@ -49,7 +49,8 @@ Result<int64_t> StoreImpl::PartitionShadow(const TableSchema& t, std::string_vie
 }
 
 Result<std::optional<Row>> StoreImpl::Get(const TableSchema& t,
-                                          const std::vector<Value>& primary_key) const {
+                                          const std::vector<Value>& primary_key,
+                                          const ReadOptions& ropts) const {
   if (primary_key.size() != t.primary_key_size()) {
     return Status::InvalidArgument("a get from " + Qualified(t) + " needs " +
                                    std::to_string(t.primary_key_size()) +
@@ -85,7 +86,8 @@ Result<std::optional<Row>> StoreImpl::Get(const TableSchema& t,
     value = std::move(vs[1]);
   }
   Row row;
-  ASSIGN_OR_RETURN(bool live, DecodeRow(t, key, View(value), now_s, shadow, &row));
+  ASSIGN_OR_RETURN(bool live, DecodeRow(t, key, View(value), now_s, shadow, &row,
+                                                ropts.cell_metadata));
   if (!live) return std::optional<Row>();
   return std::optional<Row>(std::move(row));
 }
@@ -93,7 +95,7 @@ Result<std::optional<Row>> StoreImpl::Get(const TableSchema& t,
 Result<std::vector<Row>> StoreImpl::ScanPartition(const TableSchema& t,
                                                   const std::vector<Value>& partition_key,
                                                   const ClusteringRange& range, bool reverse,
-                                                  size_t limit) const {
+                                                  size_t limit, const ReadOptions& ropts) const {
   if (partition_key.size() != t.partition_key_size()) {
     return Status::InvalidArgument("a partition of " + Qualified(t) + " is named by " +
                                    std::to_string(t.partition_key_size()) +
@@ -131,7 +133,8 @@ Result<std::vector<Row>> StoreImpl::ScanPartition(const TableSchema& t,
   Row row;
   for (reverse ? it->SeekToLast() : it->SeekToFirst(); it->Valid();
        reverse ? it->Prev() : it->Next()) {
-    ASSIGN_OR_RETURN(bool live, DecodeRow(t, View(it->key()), View(it->value()), now_s, shadow, &row));
+    ASSIGN_OR_RETURN(bool live, DecodeRow(t, View(it->key()), View(it->value()), now_s, shadow, &row,
+                                                ropts.cell_metadata));
     if (!live) continue;
     out.push_back(std::move(row));
     if (limit && out.size() >= limit) break;
@@ -141,7 +144,8 @@ Result<std::vector<Row>> StoreImpl::ScanPartition(const TableSchema& t,
 }
 
 Result<ScanResult> StoreImpl::Scan(const TableSchema& t, const TokenRange& range,
-                                   std::string_view paging_state, size_t limit) const {
+                                   std::string_view paging_state, size_t limit,
+                                   const ReadOptions& ropts) const {
   ScanResult result;
   std::string table_prefix;
   keys::AppendTableId(t.storage_id, &table_prefix);
@@ -199,7 +203,8 @@ Result<ScanResult> StoreImpl::Scan(const TableSchema& t, const TokenRange& range
         continue;
       }
     }
-    ASSIGN_OR_RETURN(bool live, DecodeRow(t, key, View(it->value()), now_s, shadow, &row));
+    ASSIGN_OR_RETURN(bool live, DecodeRow(t, key, View(it->value()), now_s, shadow, &row,
+                                                ropts.cell_metadata));
     if (!live) continue;
     result.rows.push_back(std::move(row));
     if (limit && result.rows.size() >= limit) {

@@ -562,5 +562,144 @@ TEST_F(StoreTest, CollectionsAndAllScalarTypesRoundTrip) {
   EXPECT_TRUE(store_->Get(*tab, pk)->has_value());
 }
 
+TEST_F(StoreTest, CellMetadataGivesWriteTimesAndRemainingTtls) {
+  auto t = CreateUsers();
+  Value id = Value::UuidOf(TypeKind::kUuid, Uuid::Random());
+  WriteOptions w;
+  w.timestamp_micros = 1'000'000;
+  w.ttl_seconds = 100;
+  ASSERT_TRUE(store_->Upsert(*t, {id, Value::Text("Ada"), Value::Unset(), Value::Unset()}, w).ok());
+  WriteOptions w2;
+  w2.timestamp_micros = 2'000'000;
+  w2.row_marker = false;
+  ASSERT_TRUE(store_->Upsert(*t, {id, Value::Unset(), Value::Text("L"), Value::Unset()}, w2).ok());
+  clock_.AdvanceMs(30'000);
+  ReadOptions meta;
+  meta.cell_metadata = true;
+  auto r = store_->Get(*t, {id}, meta);
+  ASSERT_TRUE(r.ok() && r->has_value());
+  const Row& row = **r;
+  ASSERT_EQ(row.size(), 12u);
+  EXPECT_EQ(row[1].as_bytes(), "Ada");
+  EXPECT_TRUE(row[4 + 0].is_null());  // key column: no write time
+  EXPECT_EQ(row[4 + 1].as_int(), 1'000'000);
+  EXPECT_EQ(row[4 + 2].as_int(), 2'000'000);
+  EXPECT_TRUE(row[4 + 3].is_null());  // no cell
+  EXPECT_EQ(row[8 + 1].as_int(), 70);
+  EXPECT_TRUE(row[8 + 2].is_null());  // no TTL
+  // Scans carry the same metadata; plain reads do not.
+  auto all = store_->Scan(*t, {}, {}, 0, meta);
+  ASSERT_TRUE(all.ok() && all->rows.size() == 1);
+  EXPECT_EQ(all->rows[0][4 + 2].as_int(), 2'000'000);
+  EXPECT_EQ((**store_->Get(*t, {id})).size(), 4u);
+}
+
+TEST_F(StoreTest, WriteIfCommitsOnlyWhenTheConditionHolds) {
+  auto t = CreateUsers();
+  Value id = Value::UuidOf(TypeKind::kUuid, Uuid::Random());
+  ASSERT_TRUE(store_->Upsert(*t, {id, Value::Text("Ada"), Value::Unset(), Value::Int32(1)}).ok());
+  auto age_is = [](int64_t want) {
+    return [want](const std::optional<Row>& r) { return r && (*r)[3].is_set() && (*r)[3].as_int() == want; };
+  };
+  WriteOptions upd;
+  upd.row_marker = false;
+  WriteBatch b = store_->NewWriteBatch();
+  ASSERT_TRUE(b.Upsert(*t, {id, Value::Unset(), Value::Unset(), Value::Int32(2)}, upd).ok());
+  auto no = store_->WriteIf(*t, {id}, age_is(5), b);
+  ASSERT_TRUE(no.ok());
+  EXPECT_FALSE(no->applied);
+  ASSERT_TRUE(no->current.has_value());
+  EXPECT_EQ((*no->current)[3].as_int(), 1);
+  EXPECT_EQ((**store_->Get(*t, {id}))[3].as_int(), 1);
+  auto yes = store_->WriteIf(*t, {id}, age_is(1), b);
+  ASSERT_TRUE(yes.ok());
+  EXPECT_TRUE(yes->applied);
+  EXPECT_EQ((**store_->Get(*t, {id}))[3].as_int(), 2);
+  // Racing compare-and-set increments never lose an update.
+  std::vector<std::thread> threads;
+  std::atomic<int> applied{0};
+  for (int th = 0; th < 4; ++th) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        while (true) {
+          auto cur = store_->Get(*t, {id});
+          int64_t v = (**cur)[3].as_int();
+          WriteBatch wb = store_->NewWriteBatch();
+          EXPECT_TRUE(wb.Upsert(*t, {id, Value::Unset(), Value::Unset(), Value::Int32(int32_t(v + 1))}, upd).ok());
+          auto r = store_->WriteIf(*t, {id}, age_is(v), wb);
+          ASSERT_TRUE(r.ok());
+          if (r->applied) break;
+        }
+        ++applied;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(applied.load(), 200);
+  EXPECT_EQ((**store_->Get(*t, {id}))[3].as_int(), 202);
+  // A missing row gives nullopt to the condition.
+  Value other = Value::UuidOf(TypeKind::kUuid, Uuid::Random());
+  WriteBatch del = store_->NewWriteBatch();
+  ASSERT_TRUE(del.DeleteRow(*t, {other}).ok());
+  auto missing = store_->WriteIf(*t, {other}, [](const std::optional<Row>& r) { return r.has_value(); }, del);
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->applied);
+  EXPECT_FALSE(missing->current.has_value());
+}
+
+TEST_F(StoreTest, CounterColumnsAddIncrements) {
+  ASSERT_TRUE(store_->CreateKeyspace({"ks", {}, true}, true).ok());
+  TableSchema mixed;
+  mixed.keyspace = "ks";
+  mixed.name = "mixed";
+  mixed.columns = {Col("k", TypeKind::kText, ColumnKind::kPartitionKey, 0),
+                   Col("c", TypeKind::kCounter), Col("v", TypeKind::kText)};
+  EXPECT_TRUE(store_->CreateTable(mixed, false).IsInvalidArgument());
+  TableSchema ct;
+  ct.keyspace = "ks";
+  ct.name = "hits";
+  ct.columns = {Col("page", TypeKind::kText, ColumnKind::kPartitionKey, 0),
+                Col("views", TypeKind::kCounter), Col("likes", TypeKind::kCounter)};
+  ASSERT_TRUE(store_->CreateTable(ct, false).ok());
+  auto t = Table("ks", "hits");
+  EXPECT_TRUE(store_->AlterTableAddColumn("ks", "hits", "note", TypeKind::kText).IsInvalidArgument());
+  WriteOptions inc;
+  inc.row_marker = false;
+  Value page = Value::Text("/home");
+  auto counter = [](int64_t d) { return Value::Int(TypeKind::kCounter, d); };
+  ASSERT_TRUE(store_->Upsert(*t, {page, counter(1), Value::Unset()}, inc).ok());
+  ASSERT_TRUE(store_->Upsert(*t, {page, counter(5), counter(2)}, inc).ok());
+  ASSERT_TRUE(store_->Flush().ok());  // some increments in an SST, some in the memtable
+  ASSERT_TRUE(store_->Upsert(*t, {page, counter(-2), Value::Unset()}, inc).ok());
+  WriteBatch b = store_->NewWriteBatch();
+  ASSERT_TRUE(b.Upsert(*t, {page, counter(10), Value::Unset()}, inc).ok());
+  ASSERT_TRUE(b.Upsert(*t, {page, counter(10), Value::Unset()}, inc).ok());
+  ASSERT_TRUE(store_->Write(b).ok());
+  auto r = store_->Get(*t, {page});
+  ASSERT_TRUE(r.ok() && r->has_value());
+  EXPECT_EQ((**r)[1].kind(), TypeKind::kCounter);
+  EXPECT_EQ((**r)[1].as_int(), 24);
+  EXPECT_EQ((**r)[2].as_int(), 2);
+  ASSERT_TRUE(store_->CompactAll().ok());
+  Reopen();
+  t = Table("ks", "hits");
+  EXPECT_EQ((**store_->Get(*t, {page}))[1].as_int(), 24);
+  // Concurrent increments are all counted (blind merges, no read).
+  std::vector<std::thread> threads;
+  for (int th = 0; th < 4; ++th) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 250; ++i) {
+        EXPECT_TRUE(store_->Upsert(*t, {page, counter(1), Value::Unset()}, inc).ok());
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ((**store_->Get(*t, {page}))[1].as_int(), 1024);
+  // Deleting the row removes the counts.
+  clock_.AdvanceMs(1);
+  ASSERT_TRUE(store_->DeleteRow(*t, {page}).ok());
+  EXPECT_FALSE(store_->Get(*t, {page})->has_value());
+}
+
 }  // namespace
 }  // namespace kappa::store

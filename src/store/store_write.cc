@@ -62,7 +62,7 @@ Result<std::optional<Row>> StoreImpl::InsertIfNotExists(const TableSchema& table
   }
   std::string key;
   RETURN_IF_ERROR(RowKey(table, row, &key));
-  std::lock_guard stripe(lwt_stripes_[std::hash<std::string>()(key) % lwt_stripes_.size()]);
+  std::lock_guard stripe(LwtStripe(key));
   std::vector<Value> pk(row.begin(), row.begin() + long(table.primary_key_size()));
   ASSIGN_OR_RETURN(std::optional<Row> existing, Get(table, pk));
   if (existing) return existing;

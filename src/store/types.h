@@ -24,7 +24,7 @@ enum class TypeKind : uint16_t {
   kBigint = 0x0002,
   kBlob = 0x0003,
   kBoolean = 0x0004,
-  kCounter = 0x0005,  // stored like bigint; no counter semantics (increments) yet
+  kCounter = 0x0005,  // a 64-bit count; writes are increments (store.h, Counters)
   kDecimal = 0x0006,
   kDouble = 0x0007,
   kFloat = 0x0008,

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstring>
 
+#include <simdjson.h>
+
 #include "store/types.h"
 #include "store/value_text.h"
 
@@ -314,27 +316,10 @@ void Value::AppendJson(std::string* out) const {
 
 namespace {
 
-bool ValidUtf8(std::string_view s) {
-  size_t i = 0, n = s.size();
-  while (i < n) {
-    unsigned char c = s[i];
-    if (c < 0x80) { ++i; continue; }
-    int len = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (len == 0 || i + len > n) return false;
-    uint32_t cp = c & (0x7f >> len);
-    for (int k = 1; k < len; ++k) {
-      unsigned char cc = s[i + k];
-      if ((cc >> 6) != 2) return false;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-      return false;
-    }
-    i += len;
-  }
-  return true;
-}
+// simdjson's validator: SIMD, an order of magnitude faster than a byte loop on the ~300 bytes
+// of text of a typical row (every text cell written is validated). Rejects overlong forms,
+// surrogates and code points above U+10FFFF, as CQL requires.
+bool ValidUtf8(std::string_view s) { return simdjson::validate_utf8(s.data(), s.size()); }
 
 bool IsIntKind(TypeKind k) {
   return k == TypeKind::kTinyint || k == TypeKind::kSmallint || k == TypeKind::kInt ||

@@ -137,5 +137,13 @@ TEST(Values, CheckValueRejectsMismatches) {
   EXPECT_FALSE(CheckValue(TypeKind::kInet, Value::Bytes(TypeKind::kInet, "abc")).ok());
 }
 
+TEST(Values, TextMustBeValidUtf8) {
+  EXPECT_TRUE(CheckValue(TypeKind::kText, Value::Text("plain ascii")).ok());
+  EXPECT_TRUE(CheckValue(TypeKind::kText, Value::Text("h\xc3\xa9llo \xe2\x82\xac \xf0\x9d\x84\x9e")).ok());
+  for (const char* bad : {"\xc0\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe2\x82", "\xff", "a\x80" "b"}) {
+    EXPECT_FALSE(CheckValue(TypeKind::kText, Value::Text(bad)).ok()) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace kappa::store

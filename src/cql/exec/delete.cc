@@ -4,9 +4,6 @@
 
 namespace kappa::cql {
 
-Outcome<ResultMessage> ExecConditional(const std::vector<Mutation>& muts, bool if_exists,
-                                       const std::vector<Relation>& conditions, ExecContext& ctx);
-
 Outcome<std::vector<Mutation>> PlanDelete(const DeleteStmt& s, const ExecContext& ctx) {
   CQL_TRY(TablePtr t, ResolveTable(s.table, ctx));
   CQL_TRY(WherePlan plan, AnalyzeWhere(s.where, *t, ctx));

@@ -20,6 +20,7 @@ struct ExecContext {
   Session* session;
   const QueryOptions* options;
   BindValues binds;
+  const Prepared* prepared = nullptr;  // the prepared statement being executed, if any
 };
 
 using TablePtr = std::shared_ptr<const store::TableSchema>;
@@ -43,8 +44,17 @@ struct Mutation {
 Outcome<std::vector<Mutation>> PlanInsert(const InsertStmt& s, const ExecContext& ctx);
 Outcome<std::vector<Mutation>> PlanUpdate(const UpdateStmt& s, const ExecContext& ctx);
 Outcome<std::vector<Mutation>> PlanDelete(const DeleteStmt& s, const ExecContext& ctx);
+// Applies UPDATE/DELETE mutations; with IF EXISTS or IF conditions, as one atomic
+// conditional write of a single row answered with an [applied] result (conditional.cc).
+Outcome<ResultMessage> ExecConditional(const std::vector<Mutation>& muts, bool if_exists,
+                                       const std::vector<Relation>& conditions, ExecContext& ctx);
 // Applies mutations one by one (or all in one store WriteBatch when `atomic`).
 Outcome<bool> ApplyMutations(const std::vector<Mutation>& m, bool atomic, const ExecContext& ctx);
+
+// A statement of a batch with its planned mutations: no conditions (kappa does not run
+// conditional batches), counter tables only in COUNTER batches and only they there.
+Outcome<bool> CheckBatchMember(const StatementBody& body, const std::vector<Mutation>& planned,
+                               bool counter_batch);
 
 Outcome<ResultMessage> ExecUse(const UseStmt& s, ExecContext& ctx);
 Outcome<ResultMessage> ExecCreateKeyspace(const CreateKeyspaceStmt& s, ExecContext& ctx);

@@ -77,6 +77,9 @@ Outcome<store::Row> BuildRow(const InsertStmt& s, const store::TableSchema& t, c
 
 Outcome<std::vector<Mutation>> PlanInsert(const InsertStmt& s, const ExecContext& ctx) {
   CQL_TRY(TablePtr t, ResolveTable(s.table, ctx));
+  if (t->is_counter_table()) {
+    return CqlError::Invalid("INSERT statements are not allowed on counter tables, use UPDATE instead");
+  }
   Mutation m;
   m.kind = Mutation::Kind::kUpsert;
   CQL_TRY(m.row, BuildRow(s, *t, ctx));

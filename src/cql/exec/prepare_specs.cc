@@ -117,10 +117,12 @@ Outcome<bool> InferBindSpecs(const Statement& st, const ExecContext& ctx, Prepar
       b.Set(a.value, a.column, t.columns[size_t(idx)].type);
     }
     CQL_TRY(bool ok, b.Where(s->where, t));
+    CQL_TRY(ok, b.Where(s->conditions, t));
     (void)ok;
   } else if (auto* s = std::get_if<DeleteStmt>(&st.body)) {
     b.Using(s->using_);
     CQL_TRY(bool ok, b.Where(s->where, t));
+    CQL_TRY(ok, b.Where(s->conditions, t));
     (void)ok;
   }
   for (size_t i = 0; i < b.specs.size(); ++i) {

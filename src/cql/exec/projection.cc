@@ -60,8 +60,28 @@ Outcome<Projection> BuildProjection(const SelectStmt& s, const store::TableSchem
         break;
       }
       case Selector::Kind::kWriteTime:
-      case Selector::Kind::kTtl:
-        return CqlError::Invalid("WRITETIME and TTL selectors are not supported by kappa");
+      case Selector::Kind::kTtl: {
+        const char* fn = sel.kind == Selector::Kind::kTtl ? "ttl" : "writetime";
+        const char* fn_name = sel.kind == Selector::Kind::kTtl ? "ttl" : "writeTime";
+        if (sel.columns.size() != 1) {
+          return CqlError::Invalid(std::string("Invalid number of arguments in call to function ") + fn);
+        }
+        o.column = t.FindColumn(sel.columns[0]);
+        if (o.column < 0) return CqlError::Invalid("Undefined column name " + sel.columns[0]);
+        const auto& col = t.columns[size_t(o.column)];
+        if (size_t(o.column) < t.primary_key_size()) {
+          return CqlError::Invalid(std::string("Cannot use selection function ") + fn_name +
+                                   " on PRIMARY KEY part " + col.name);
+        }
+        if (col.type.kind == TypeKind::kCounter) {
+          return CqlError::Invalid(std::string("Cannot use selection function ") + fn_name +
+                                   " on counters");
+        }
+        o.name = sel.alias.empty() ? std::string(fn) + "(" + col.name + ")" : sel.alias;
+        spec(o.name, sel.kind == Selector::Kind::kTtl ? TypeKind::kInt : TypeKind::kBigint);
+        p.cell_metadata = true;
+        break;
+      }
     }
     p.outs.push_back(std::move(o));
   }
@@ -70,6 +90,25 @@ Outcome<Projection> BuildProjection(const SelectStmt& s, const store::TableSchem
     p.specs.push_back({t.keyspace, t.name, "[json]", TypeKind::kText});
   }
   return p;
+}
+
+Outcome<std::shared_ptr<const Projection>> ProjectionFor(const SelectStmt& s, const TablePtr& t,
+                                                         const ExecContext& ctx) {
+  const Prepared* p = ctx.prepared;
+  if (p) {
+    std::lock_guard lock(p->cache_mu);
+    if (p->projection && p->projection->table == t) {
+      // Aliasing: shares ownership of the cache entry, points at its projection.
+      return std::shared_ptr<const Projection>(p->projection, &p->projection->projection);
+    }
+  }
+  CQL_TRY(Projection built, BuildProjection(s, *t));
+  auto entry = std::make_shared<const CachedProjection>(CachedProjection{t, std::move(built)});
+  if (p) {
+    std::lock_guard lock(p->cache_mu);
+    p->projection = entry;
+  }
+  return std::shared_ptr<const Projection>(entry, &entry->projection);
 }
 
 namespace {
@@ -102,25 +141,33 @@ void EmitJson(const std::vector<std::pair<std::string, Value>>& cells, RowsResul
 
 }  // namespace
 
+Value Projection::ValueOf(const store::TableSchema& t, const store::Row& row, const Out& o) const {
+  const size_t n = t.columns.size();
+  switch (o.kind) {
+    case Selector::Kind::kToken: {
+      std::vector<Value> pk(row.begin(), row.begin() + long(t.partition_key_size()));
+      return Value::Bigint(store::PartitionToken(pk));
+    }
+    case Selector::Kind::kWriteTime:
+      return row.size() == 3 * n ? row[n + size_t(o.column)] : Value::Null();
+    case Selector::Kind::kTtl:
+      return row.size() == 3 * n ? row[2 * n + size_t(o.column)] : Value::Null();
+    default:
+      return row[size_t(o.column)];
+  }
+}
+
 void Projection::Emit(const store::TableSchema& t, const store::Row& row, RowsResult* out) const {
   if (json) {
     std::vector<std::pair<std::string, Value>> cells;
-    for (const auto& o : outs) {
-      if (o.kind == Selector::Kind::kToken) {
-        std::vector<Value> pk(row.begin(), row.begin() + long(t.partition_key_size()));
-        cells.emplace_back(o.name, Value::Bigint(store::PartitionToken(pk)));
-      } else {
-        cells.emplace_back(o.name, row[size_t(o.column)]);
-      }
-    }
+    for (const auto& o : outs) cells.emplace_back(o.name, ValueOf(t, row, o));
     EmitJson(cells, out);
   } else {
     for (const auto& o : outs) {
-      if (o.kind == Selector::Kind::kToken) {
-        std::vector<Value> pk(row.begin(), row.begin() + long(t.partition_key_size()));
-        out->AppendCell(Value::Bigint(store::PartitionToken(pk)));
+      if (o.kind == Selector::Kind::kColumn) {
+        out->AppendCell(row[size_t(o.column)]);  // the common case, without a copy
       } else {
-        out->AppendCell(row[size_t(o.column)]);
+        out->AppendCell(ValueOf(t, row, o));
       }
     }
   }
@@ -139,12 +186,7 @@ void Projection::EmitAggregate(const store::TableSchema& t, const std::vector<st
       for (const auto& r : rows) n += r[size_t(o.column)].is_set() ? 1 : 0;
       v = Value::Bigint(n);
     } else if (!rows.empty()) {
-      if (o.kind == Selector::Kind::kToken) {
-        std::vector<Value> pk(rows[0].begin(), rows[0].begin() + long(t.partition_key_size()));
-        v = Value::Bigint(store::PartitionToken(pk));
-      } else {
-        v = rows[0][size_t(o.column)];
-      }
+      v = ValueOf(t, rows[0], o);
     }
     cells.emplace_back(o.name, std::move(v));
   }

@@ -15,6 +15,11 @@ struct Projection {
   std::vector<Out> outs;          // the selected values
   bool aggregate = false;         // count(...) present: one result row
   bool json = false;
+  // writetime()/ttl() present: rows must be read with store::ReadOptions::cell_metadata.
+  bool cell_metadata = false;
+
+  // The value of output `o` for `row` (a full table row, with cell metadata if needed).
+  store::Value ValueOf(const store::TableSchema& t, const store::Row& row, const Out& o) const;
 
   // Appends one output row for `row` (a full table row).
   void Emit(const store::TableSchema& t, const store::Row& row, RowsResult* out) const;
@@ -24,5 +29,16 @@ struct Projection {
 };
 
 Outcome<Projection> BuildProjection(const SelectStmt& s, const store::TableSchema& t);
+
+// A projection and the schema object it was built for (cached in Prepared).
+struct CachedProjection {
+  TablePtr table;
+  Projection projection;
+};
+
+// The projection of `s` over `t`: built once per prepared statement and table schema
+// (reused by later executions while the schema is unchanged), built afresh otherwise.
+Outcome<std::shared_ptr<const Projection>> ProjectionFor(const SelectStmt& s, const TablePtr& t,
+                                                         const ExecContext& ctx);
 
 }  // namespace kappa::cql

@@ -83,6 +83,7 @@ std::vector<store::Row> Refine(const store::TableSchema& t, const SelectStmt& s,
 // Reads every candidate row of a partition-restricted query, in result order.
 Outcome<std::vector<store::Row>> ReadPartitions(const store::TableSchema& t, const WherePlan& plan,
                                                 bool reverse, int64_t max_rows,
+                                                const store::ReadOptions& ro,
                                                 const ExecContext& ctx) {
   std::vector<store::Row> rows;
   bool full_key = plan.clustering.size() == t.clustering_size() && plan.slice_column < 0;
@@ -93,7 +94,7 @@ Outcome<std::vector<store::Row>> ReadPartitions(const store::TableSchema& t, con
       if (full_key) {
         std::vector<Value> key = pk;
         key.insert(key.end(), prefix.begin(), prefix.end());
-        CQL_ASSIGN_OR_RETURN(std::optional<store::Row> r, ctx.store->Get(t, key));
+        CQL_ASSIGN_OR_RETURN(std::optional<store::Row> r, ctx.store->Get(t, key, ro));
         if (r) rows.push_back(std::move(*r));
         continue;
       }
@@ -102,7 +103,8 @@ Outcome<std::vector<store::Row>> ReadPartitions(const store::TableSchema& t, con
                          ? size_t(max_rows)
                          : 0;
       CQL_ASSIGN_OR_RETURN(std::vector<store::Row> part,
-                           ctx.store->ScanPartition(t, pk, plan.RangeFor(t, prefix), reverse, limit));
+                           ctx.store->ScanPartition(t, pk, plan.RangeFor(t, prefix), reverse,
+                                                               limit, ro));
       for (auto& r : part) rows.push_back(std::move(r));
     }
   }
@@ -153,6 +155,9 @@ Outcome<ResultMessage> SelectVirtual(const SelectStmt& s, VirtualTable vt, const
                                      const PagingState& ps, const Limits& lim) {
   const auto& t = vt.schema;
   CQL_TRY(Projection proj, BuildProjection(s, t));
+  if (proj.cell_metadata) {
+    return CqlError::Invalid("writetime() and ttl() are not available on system tables");
+  }
   CQL_TRY(WherePlan plan, AnalyzeWhere(s.where, t, ctx));
   // Partition key restrictions are enforced as filters here (rows are all in memory).
   for (size_t i = 0; i < t.partition_key_size(); ++i) {
@@ -195,7 +200,8 @@ Outcome<ResultMessage> ExecSelect(const SelectStmt& s, ExecContext& ctx) {
   }
   CQL_TRY(TablePtr tp, ResolveTable(s.table, ctx));
   const store::TableSchema& t = *tp;
-  CQL_TRY(Projection proj, BuildProjection(s, t));
+  CQL_TRY(std::shared_ptr<const Projection> projp, ProjectionFor(s, tp, ctx));
+  const Projection& proj = *projp;
   CQL_TRY(WherePlan plan, AnalyzeWhere(s.where, t, ctx));
   if (plan.needs_filtering && !s.allow_filtering) {
     return CqlError::Invalid(
@@ -212,11 +218,13 @@ Outcome<ResultMessage> ExecSelect(const SelectStmt& s, ExecContext& ctx) {
   bool reverse = false;
   CQL_TRY(bool order_ok, CheckOrderBy(s, t, plan, &reverse));
   (void)order_ok;
+  store::ReadOptions ro;
+  ro.cell_metadata = proj.cell_metadata;
 
   if (plan.partition_complete) {
     int64_t want = proj.aggregate ? 0 : std::min(lim.limit, ps.offset + lim.page);
     if (want == std::numeric_limits<int64_t>::max()) want = 0;
-    CQL_TRY(std::vector<store::Row> rows, ReadPartitions(t, plan, reverse, want, ctx));
+    CQL_TRY(std::vector<store::Row> rows, ReadPartitions(t, plan, reverse, want, ro, ctx));
     rows = Refine(t, s, plan, lim, std::move(rows));
     if (proj.aggregate) {
       ResultMessage r;
@@ -243,7 +251,7 @@ Outcome<ResultMessage> ExecSelect(const SelectStmt& s, ExecContext& ctx) {
       proj.EmitAggregate(t, {}, int64_t(n), &r.rows);
       return r;
     }
-    CQL_ASSIGN_OR_RETURN(store::ScanResult all, ctx.store->Scan(t, range, {}, 0));
+    CQL_ASSIGN_OR_RETURN(store::ScanResult all, ctx.store->Scan(t, range, {}, 0, ro));
     std::vector<store::Row> rows = Refine(t, s, plan, lim, std::move(all.rows));
     proj.EmitAggregate(t, rows, int64_t(rows.size()), &r.rows);
     return r;
@@ -264,7 +272,7 @@ Outcome<ResultMessage> ExecSelect(const SelectStmt& s, ExecContext& ctx) {
     int64_t want = std::min(lim.page - page_rows, lim.limit - returned);
     size_t fetch = size_t(std::min<int64_t>(std::max<int64_t>(want, 64), 10000));
     if (plan.filters.empty() && !s.distinct) fetch = size_t(std::min<int64_t>(want, 10000));
-    CQL_ASSIGN_OR_RETURN(store::ScanResult sr, ctx.store->Scan(t, range, state, fetch));
+    CQL_ASSIGN_OR_RETURN(store::ScanResult sr, ctx.store->Scan(t, range, state, fetch, ro));
     // Without filtering exactly `want` rows are fetched; with filtering a larger batch is read
     // and, if the page fills inside it, the state after the last consumed row is re-derived.
     size_t consumed = 0;

@@ -19,6 +19,40 @@ Outcome<std::vector<std::vector<store::Value>>> FullKeys(const WherePlan& plan,
   return Product(lists);
 }
 
+namespace {
+
+// The value an assignment writes: a plain value, or for counters the increment (c = c + n,
+// c = c - n). Counters cannot be set, and only counters can be incremented (collections are
+// frozen in kappa, so list/set/map appends are not available either).
+Outcome<store::Value> EvalAssignment(const Assignment& a, const store::ColumnSchema& col,
+                                     const ExecContext& ctx) {
+  const bool counter = col.type.kind == store::TypeKind::kCounter;
+  if (a.op == Assignment::Op::kSet) {
+    if (counter) {
+      return CqlError::Invalid("Cannot set the value of counter column " + col.name +
+                               " (counters can only be incremented/decremented, not set)");
+    }
+    return EvalTerm(a.value, col.type, ctx.binds, col.name);
+  }
+  const char sign = a.op == Assignment::Op::kAdd ? '+' : '-';
+  if (!counter) {
+    return CqlError::Invalid(std::string("Invalid operation (") + col.name + " = " + col.name +
+                             " " + sign + " ?) for non counter column " + col.name);
+  }
+  CQL_TRY(store::Value delta, EvalTerm(a.value, col.type, ctx.binds, col.name));
+  if (!delta.is_set()) {
+    return CqlError::Invalid("Invalid null value for counter increment/decrement");
+  }
+  int64_t d = delta.as_int();
+  if (a.op == Assignment::Op::kSubtract) {
+    if (d == INT64_MIN) return CqlError::Invalid("The negation of " + std::to_string(d) + " overflows supported counter precision (signed 8 bytes integer)");
+    d = -d;
+  }
+  return store::Value::Int(store::TypeKind::kCounter, d);
+}
+
+}  // namespace
+
 Outcome<std::vector<Mutation>> PlanUpdate(const UpdateStmt& s, const ExecContext& ctx) {
   CQL_TRY(TablePtr t, ResolveTable(s.table, ctx));
   CQL_TRY(WherePlan plan, AnalyzeWhere(s.where, *t, ctx));
@@ -41,7 +75,13 @@ Outcome<std::vector<Mutation>> PlanUpdate(const UpdateStmt& s, const ExecContext
       return CqlError::Invalid("PRIMARY KEY part " + a.column + " found in SET part");
     }
     const auto& col = t->columns[size_t(idx)];
-    CQL_TRY(base[size_t(idx)], EvalTerm(a.value, col.type, ctx.binds, col.name));
+    CQL_TRY(base[size_t(idx)], EvalAssignment(a, col, ctx));
+  }
+  if (t->is_counter_table()) {
+    if (s.using_.ttl) return CqlError::Invalid("Cannot provide custom TTL for counter updates");
+    if (s.using_.timestamp) {
+      return CqlError::Invalid("Cannot provide custom timestamp for counter updates");
+    }
   }
   CQL_TRY(store::WriteOptions w, WriteOptionsFor(s.using_, ctx, /*row_marker=*/false));
   std::vector<Mutation> out;
@@ -55,58 +95,6 @@ Outcome<std::vector<Mutation>> PlanUpdate(const UpdateStmt& s, const ExecContext
     out.push_back(std::move(m));
   }
   return out;
-}
-
-namespace {
-
-// IF EXISTS: the rows must exist (checked before the write; not linearizable with writers
-// of the same row from other connections).
-Outcome<std::optional<ResultMessage>> CheckExists(const std::vector<Mutation>& muts,
-                                                  const ExecContext& ctx) {
-  for (const auto& m : muts) {
-    std::vector<store::Value> pk(m.row.begin(), m.row.begin() + long(m.table->primary_key_size()));
-    if (m.kind != Mutation::Kind::kUpsert) pk = m.key;
-    if (pk.size() != m.table->primary_key_size()) continue;
-    CQL_ASSIGN_OR_RETURN(std::optional<store::Row> row, ctx.store->Get(*m.table, pk));
-    if (!row) {
-      ResultMessage r;
-      r.kind = ResultMessage::Kind::kRows;
-      r.rows.columns.push_back({m.table->keyspace, m.table->name, "[applied]",
-                                store::Type(store::TypeKind::kBoolean)});
-      r.rows.AppendCell(store::Value::Boolean(false));
-      r.rows.row_count = 1;
-      return std::optional<ResultMessage>(std::move(r));
-    }
-  }
-  return std::optional<ResultMessage>();
-}
-
-ResultMessage Applied(const Mutation& m) {
-  ResultMessage r;
-  r.kind = ResultMessage::Kind::kRows;
-  r.rows.columns.push_back(
-      {m.table->keyspace, m.table->name, "[applied]", store::Type(store::TypeKind::kBoolean)});
-  r.rows.AppendCell(store::Value::Boolean(true));
-  r.rows.row_count = 1;
-  return r;
-}
-
-}  // namespace
-
-Outcome<ResultMessage> ExecConditional(const std::vector<Mutation>& muts, bool if_exists,
-                                       const std::vector<Relation>& conditions,
-                                       ExecContext& ctx) {
-  if (!conditions.empty()) {
-    return CqlError::Invalid("Conditions other than IF EXISTS / IF NOT EXISTS are not supported");
-  }
-  if (if_exists && !muts.empty()) {
-    CQL_TRY(std::optional<ResultMessage> not_applied, CheckExists(muts, ctx));
-    if (not_applied) return std::move(*not_applied);
-  }
-  CQL_TRY(bool ok, ApplyMutations(muts, true, ctx));
-  (void)ok;
-  if (if_exists && !muts.empty()) return Applied(muts[0]);
-  return ResultMessage::Void();
 }
 
 Outcome<ResultMessage> ExecUpdate(const UpdateStmt& s, ExecContext& ctx) {
