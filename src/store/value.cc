@@ -317,6 +317,14 @@ namespace {
 bool ValidUtf8(std::string_view s) {
   size_t i = 0, n = s.size();
   while (i < n) {
+    // Fast path: 8 ASCII bytes at a time (most text is ASCII).
+    while (i + 8 <= n) {
+      uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      if (w & 0x8080808080808080ull) break;
+      i += 8;
+    }
+    if (i >= n) break;
     unsigned char c = s[i];
     if (c < 0x80) { ++i; continue; }
     int len = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
