@@ -99,6 +99,9 @@ Status StoreImpl::OpenDb() {
   // LZ4 off the flush path. Lower levels are compressed.
   rows_opts.compression_per_level.assign(7, compression);
   rows_opts.compression_per_level[0] = rocksdb::kNoCompression;
+  // Compact L0 into the base level in batches of 8 small files rather than 4: fewer rewrites
+  // of the base level per byte written (point reads check L0 files through pinned blooms).
+  rows_opts.level0_file_num_compaction_trigger = 8;
   rows_opts.level_compaction_dynamic_level_bytes = true;
   rows_opts.max_successive_merges = 0;
   // Point gets of rows still in the memtable skip the skiplist search on a miss.
