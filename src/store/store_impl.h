@@ -42,7 +42,7 @@ struct WriteBatch::Rep {
   rocksdb::ColumnFamilyHandle* rows = nullptr;
   rocksdb::ColumnFamilyHandle* meta = nullptr;
   WriteTime Now(const WriteOptions& w) const;
-  void AddMerge(std::string_view key, std::string_view value);
+  Status AddMerge(std::string_view key, std::string_view value);
   // Moves the pending row merges into `wb`, sorted by key.
   Status Materialize();
 };

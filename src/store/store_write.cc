@@ -20,11 +20,15 @@ WriteTime ResolveTime(Clock* clock, const WriteOptions& w) {
 
 WriteTime WriteBatch::Rep::Now(const WriteOptions& w) const { return ResolveTime(clock, w); }
 
-void WriteBatch::Rep::AddMerge(std::string_view key, std::string_view value) {
+Status WriteBatch::Rep::AddMerge(std::string_view key, std::string_view value) {
+  // Offsets are 32-bit: a (never seen) batch past 4 GiB hands its earlier merges over first,
+  // which keeps every key's merges in order.
+  if (pending_bytes.size() + key.size() + value.size() > UINT32_MAX) RETURN_IF_ERROR(Materialize());
   pending.push_back(PendingMerge{uint32_t(pending_bytes.size()), uint32_t(key.size()),
                                  uint32_t(value.size())});
   pending_bytes.append(key);
   pending_bytes.append(value);
+  return Status::OK();
 }
 
 Status WriteBatch::Rep::Materialize() {
@@ -158,7 +162,7 @@ void NoteTable(WriteBatch::Rep* rep, uint32_t sid) {
 Status WriteBatch::Upsert(const TableSchema& table, const Row& row, const WriteOptions& w) {
   thread_local std::string key, value;
   RETURN_IF_ERROR(EncodeUpsert(table, row, w, rep_->Now(w), &key, &value));
-  rep_->AddMerge(key, value);
+  RETURN_IF_ERROR(rep_->AddMerge(key, value));
   NoteTable(rep_.get(), table.storage_id);
   ++rep_->count;
   return Status::OK();
@@ -174,7 +178,7 @@ Status WriteBatch::DeleteRow(const TableSchema& table, const std::vector<Value>&
                                    std::to_string(primary_key.size()));
   }
   RETURN_IF_ERROR(RowKey(table, primary_key, &key));
-  rep_->AddMerge(key, EncodeTombstone(rep_->Now(w)));
+  RETURN_IF_ERROR(rep_->AddMerge(key, EncodeTombstone(rep_->Now(w))));
   NoteTable(rep_.get(), table.storage_id);
   ++rep_->count;
   return Status::OK();
@@ -195,7 +199,7 @@ Status WriteBatch::DeletePartition(const TableSchema& table,
   } else {
     RETURN_IF_ERROR(PartitionRecordKey(table, partition_key, &key));
   }
-  rep_->AddMerge(key, EncodeTombstone(rep_->Now(w)));
+  RETURN_IF_ERROR(rep_->AddMerge(key, EncodeTombstone(rep_->Now(w))));
   NoteTable(rep_.get(), table.storage_id);
   ++rep_->count;
   return Status::OK();
