@@ -36,6 +36,7 @@ struct RunResult {
   uint64_t produced = 0;
   uint64_t stored = 0;
   uint64_t dead_letters = 0;
+  uint64_t commits = 0;  // store commits of the job (rows per commit = stored / commits)
   int64_t p50_us = 0, p99_us = 0, p999_us = 0;
 };
 
@@ -92,6 +93,7 @@ RunResult RunOnce(const BenchArgs& a, const std::string& dir, int64_t records, d
   r.produced = s.produced;
   r.stored = s.jobs.stored;
   r.dead_letters = s.jobs.dead_letters;
+  r.commits = s.jobs.commits;
   if (latency && !(*p)->jobs().empty()) {
     const auto& job = (*p)->jobs()[0];
     r.p50_us = job->LatencyPercentileMicros(0.50);
@@ -116,11 +118,14 @@ void RunBench(const BenchArgs& a) {
   double users_per_s = t.stored / std::max(t.seconds, 1e-9);
   if (a.json) {
     std::cout << fmt::format("{{\"case\":\"throughput\",\"records\":{},\"stored\":{},"
-                             "\"dead_letters\":{},\"seconds\":{:.3f},\"users_per_s\":{:.0f}}}\n",
-                             a.records, t.stored, t.dead_letters, t.seconds, users_per_s);
+                             "\"dead_letters\":{},\"seconds\":{:.3f},\"users_per_s\":{:.0f},"
+                             "\"commits\":{}}}\n",
+                             a.records, t.stored, t.dead_letters, t.seconds, users_per_s,
+                             t.commits);
   } else {
-    std::cout << fmt::format("throughput: {} users end to end in {:.2f} s = {:.0f} users/s\n",
-                             t.stored, t.seconds, users_per_s);
+    std::cout << fmt::format("throughput: {} users end to end in {:.2f} s = {:.0f} users/s "
+                             "({} store commits)\n",
+                             t.stored, t.seconds, users_per_s, t.commits);
   }
   if (!a.skip_latency && a.rate > 0) {
     int64_t n = a.latency_records > 0 ? a.latency_records : static_cast<int64_t>(a.rate * 5);

@@ -5,8 +5,16 @@
 // (--group); the log start (--from-beginning); otherwise the end (only new records, which a
 // call that stops at the end never sees: like kafka-console-consumer without
 // --from-beginning). With --follow it then waits for new records instead of exiting.
+//
+// With --bootstrap host:port the same happens through the Kafka protocol (a librdkafka
+// consumer with explicitly assigned partitions, no group membership) against any broker:
+// same start positions, same output formats, "the end" being each partition's high watermark
+// when the command starts. Records of different partitions then interleave in arrival order;
+// each partition's records stay in offset order. --group commits the positions (as a group
+// with no active members, like `kafka-consumer-groups --reset-offsets` does).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -15,13 +23,14 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "cli/kafka_client.h"
 #include "log/data_dir_log.h"
 
 namespace kappa::cli {
 namespace {
 
 struct ConsumeArgs {
-  std::string dir, topic, group;
+  std::string dir, topic, group, bootstrap;
   std::vector<int32_t> partitions;
   std::optional<int64_t> offset;
   int64_t max_messages = -1;
@@ -170,8 +179,161 @@ int64_t Drain(const ConsumeArgs& a, log::Partition* p, Offset* at, int64_t* left
   return printed;
 }
 
+// ---- through the Kafka protocol ----
+
+// One assigned partition: where it starts and where "the end" is.
+struct RemotePartition {
+  int32_t id;
+  int64_t position;  // next offset to print
+  int64_t end;       // high watermark at start; done when position >= end (unless --follow)
+  int64_t committed; // position last committed for --group (or the start position)
+};
+
+// Start offset of one partition through the protocol (same rules as StartPosition).
+int64_t RemoteStart(const ConsumeArgs& a, int32_t pid, int64_t lo, int64_t hi,
+                    int64_t committed) {
+  if (a.offset) {
+    if (*a.offset < lo || *a.offset > hi)
+      Fail(fmt::format("--offset {} is outside partition {} [{}, {}]", *a.offset, pid, lo, hi));
+    return *a.offset;
+  }
+  if (committed >= 0) return std::clamp(committed, lo, hi);
+  return a.from_beginning ? lo : hi;
+}
+
+// Commits for a.group the positions of the partitions that moved since their last commit
+// (synchronously). Fails on an error.
+void RemoteCommit(rd_kafka_t* rk, const ConsumeArgs& a, std::vector<RemotePartition>* parts) {
+  rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(int(parts->size()));
+  for (auto& p : *parts) {
+    if (p.position == p.committed) continue;
+    rd_kafka_topic_partition_list_add(l, a.topic.c_str(), p.id)->offset = p.position;
+    p.committed = p.position;
+  }
+  rd_kafka_resp_err_t e = l->cnt ? rd_kafka_commit(rk, l, 0) : RD_KAFKA_RESP_ERR_NO_ERROR;
+  rd_kafka_topic_partition_list_destroy(l);
+  if (e) {
+    Fail(fmt::format("committing offsets of group {}: {} (a group with active members accepts "
+                     "commits only from them)", a.group, rd_kafka_err2str(e)));
+  }
+}
+
+void FormatMessage(std::string* out, const ConsumeArgs& a, const rd_kafka_message_t* m) {
+  log::RecordView r;
+  r.offset = Offset(m->offset);
+  r.timestamp = TimestampMs(rd_kafka_message_timestamp(m, nullptr));
+  if (m->key) r.key = std::string_view(static_cast<const char*>(m->key), m->key_len);
+  if (m->payload) r.value = std::string_view(static_cast<const char*>(m->payload), m->len);
+  rd_kafka_headers_t* hdrs = nullptr;
+  if (rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    const char* name;
+    const void* val;
+    size_t size;
+    for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &val, &size) == 0; ++i) {
+      log::HeaderView h{name, std::nullopt};
+      if (val) h.value = std::string_view(static_cast<const char*>(val), size);
+      r.headers.push_back(h);
+    }
+  }
+  Format(out, a, m->partition, r);
+}
+
+void RunRemote(const ConsumeArgs& a) {
+  std::string group = a.group.empty() ? "kappa-consume" : a.group;  // librdkafka needs one
+  KafkaClient rk = NewKafkaClient(
+      RD_KAFKA_CONSUMER,
+      NewKafkaConf(a.bootstrap, {{"group.id", group},
+                                 {"enable.auto.commit", "false"},
+                                 {"enable.auto.offset.store", "false"},
+                                 {"enable.partition.eof", "true"},
+                                 {"auto.offset.reset", a.from_beginning ? "earliest" : "latest"},
+                                 {"fetch.max.bytes", std::to_string(64 << 20)},
+                                 {"max.partition.fetch.bytes", std::to_string(8 << 20)},
+                                 {"fetch.wait.max.ms", "100"}}));
+  rd_kafka_poll_set_consumer(rk.get());
+  auto topics = ListRemoteTopics(rk.get(), a.bootstrap);
+  const RemoteTopic* t = FindTopic(topics, a.topic);
+  if (!t) Fail("topic '" + a.topic + "' does not exist at " + a.bootstrap);
+  std::vector<int32_t> ids = a.partitions.empty() ? t->partitions : a.partitions;
+  for (int32_t id : ids) {
+    if (std::find(t->partitions.begin(), t->partitions.end(), id) == t->partitions.end())
+      Fail(fmt::format("topic '{}' has no partition {}", a.topic, id));
+  }
+  rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(int(ids.size()));
+  for (int32_t id : ids) rd_kafka_topic_partition_list_add(l, a.topic.c_str(), id);
+  if (!a.group.empty() && !a.offset) {
+    if (rd_kafka_resp_err_t e = rd_kafka_committed(rk.get(), l, kKafkaTimeoutMs)) {
+      rd_kafka_topic_partition_list_destroy(l);
+      Fail(fmt::format("committed offsets of group {}: {}", a.group, rd_kafka_err2str(e)));
+    }
+  }
+  std::vector<RemotePartition> parts;
+  for (int i = 0; i < l->cnt; ++i) {
+    auto& e = l->elems[i];
+    auto [lo, hi] = Watermarks(rk.get(), a.topic, e.partition);
+    int64_t committed = (!a.group.empty() && !a.offset && !e.err) ? e.offset : -1;
+    e.offset = RemoteStart(a, e.partition, lo, hi, committed);
+    parts.push_back({e.partition, e.offset, hi, e.offset});
+  }
+  rd_kafka_resp_err_t ae = rd_kafka_assign(rk.get(), l);
+  rd_kafka_topic_partition_list_destroy(l);
+  if (ae) Fail(std::string("assigning partitions: ") + rd_kafka_err2str(ae));
+
+  auto done = [&](const RemotePartition& p) { return !a.follow && p.position >= p.end; };
+  auto all_done = [&] {
+    return std::all_of(parts.begin(), parts.end(), done);
+  };
+  int64_t left = a.max_messages < 0 ? INT64_MAX : a.max_messages;
+  std::string out;
+  std::vector<rd_kafka_message_t*> batch(4096);
+  rd_kafka_queue_t* q = rd_kafka_queue_get_consumer(rk.get());
+  auto last_heard = std::chrono::steady_clock::now();
+  while (left > 0 && !all_done()) {
+    ssize_t k = rd_kafka_consume_batch_queue(q, 200, batch.data(), batch.size());
+    if (k > 0) {
+      last_heard = std::chrono::steady_clock::now();
+    } else if (!a.follow &&
+               std::chrono::steady_clock::now() - last_heard > std::chrono::milliseconds(kKafkaTimeoutMs)) {
+      // Without --follow the command must end: records up to the end were promised.
+      rd_kafka_queue_destroy(q);
+      Flush(&out);
+      Fail(fmt::format("no records or answers from {} for {} s before the end of {}",
+                       a.bootstrap, kKafkaTimeoutMs / 1000, a.topic));
+    }
+    bool advanced = false;
+    for (ssize_t i = 0; i < k; ++i) {
+      rd_kafka_message_t* m = batch[size_t(i)];
+      auto it = std::find_if(parts.begin(), parts.end(),
+                             [&](const RemotePartition& p) { return p.id == m->partition; });
+      if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        // Caught up with the broker's end, which may have grown since the start.
+        if (it != parts.end() && !a.follow) it->end = std::min(it->end, m->offset);
+      } else if (m->err) {
+        std::string msg = rd_kafka_message_errstr(m);
+        for (ssize_t j = i; j < k; ++j) rd_kafka_message_destroy(batch[size_t(j)]);
+        rd_kafka_queue_destroy(q);
+        Flush(&out);
+        Fail(fmt::format("consuming {} from {}: {}", a.topic, a.bootstrap, msg));
+      } else if (it != parts.end() && left > 0 && !done(*it)) {
+        FormatMessage(&out, a, m);
+        --left;
+        it->position = m->offset + 1;
+        advanced = true;
+        if (out.size() > (1 << 20)) Flush(&out);
+      }
+      rd_kafka_message_destroy(m);
+    }
+    Flush(&out);
+    if (advanced && !a.group.empty()) RemoteCommit(rk.get(), a, &parts);
+  }
+  rd_kafka_queue_destroy(q);
+  Flush(&out);
+  rd_kafka_consumer_close(rk.get());
+}
+
 void Run(const ConsumeArgs& a) {
   if (a.max_messages == 0) return;
+  if (!a.bootstrap.empty()) return RunRemote(a);
   log::DataDirLog dl = OpenLog(a);
   auto desc = dl.log->DescribeTopic(a.topic);
   if (!desc.ok()) Fail(desc.status());
@@ -230,7 +392,7 @@ void RegisterConsumeCommand(CLI::App& app, const Groups& g) {
   cmd->add_option("--offset", a->offset, "Start at this offset in each selected partition");
   cmd->add_option("--group", a->group,
                   "Consumer group: start at its committed offsets and commit the new position");
-  cmd->add_option("--max-messages,-n", a->max_messages, "Stop after this many records");
+  cmd->add_option("--max-messages,-n,--count", a->max_messages, "Stop after this many records");
   cmd->add_flag("--json", a->json,
                 "One JSON object per record: partition, offset, timestamp, key, value, headers");
   cmd->add_flag("--print-key", a->print_key, "Print key<TAB>value (null for a null key)");
@@ -238,6 +400,7 @@ void RegisterConsumeCommand(CLI::App& app, const Groups& g) {
   cmd->add_flag("--follow,-f", a->follow,
                 "At the end, keep waiting for new records (until --max-messages or Ctrl-C)");
   AddDataDirOption(cmd, &a->dir);
+  AddBootstrapOption(cmd, &a->bootstrap);
   cmd->callback([a] { Run(*a); });
 }
 

@@ -1,10 +1,16 @@
-// kappa topics create|list|describe|delete|add-partitions
+// kappa topics create|list|describe|delete|add-partitions. Two modes:
+//   --bootstrap host:port  through the Kafka protocol (librdkafka admin API and metadata),
+//                          against kappa or Kafka; see topics_remote below;
+//   otherwise              directly on --data-dir.
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <iostream>
+#include <memory>
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "cli/kafka_client.h"
 #include "log/data_dir_log.h"
 
 namespace kappa::cli {
@@ -52,12 +58,196 @@ log::DataDirLog OpenOrFail(const std::string& dir, const std::string& what, log:
   return std::move(r).value();
 }
 
+
+// ---- through the Kafka protocol ----
+
+using EventPtr = std::unique_ptr<rd_kafka_event_t, decltype(&rd_kafka_event_destroy)>;
+using QueuePtr = std::unique_ptr<rd_kafka_queue_t, decltype(&rd_kafka_queue_destroy)>;
+
+KafkaClient AdminClient(const std::string& bootstrap) {
+  // A producer handle is the lightest client that can run admin requests.
+  return NewKafkaClient(RD_KAFKA_PRODUCER, NewKafkaConf(bootstrap));
+}
+
+// The topic as the protocol shows it: partitions with log start and end offsets (sizes in
+// bytes are not part of the Kafka protocol's metadata, so they are -1) and its configs.
+log::TopicDescription RemoteDescribe(rd_kafka_t* rk, const RemoteTopic& t) {
+  log::TopicDescription d;
+  d.name = t.name;
+  for (int32_t p : t.partitions) {
+    auto [lo, hi] = Watermarks(rk, t.name, p);
+    log::PartitionInfo pi;
+    pi.partition = PartitionId(p);
+    pi.start_offset = Offset(lo);
+    pi.end_offset = Offset(hi);
+    pi.bytes = 0;
+    pi.segments = 0;
+    d.partitions.push_back(pi);
+  }
+  return d;
+}
+
+// retention.ms etc. of one topic through DescribeConfigs; unset entries keep their defaults.
+void RemoteConfigs(rd_kafka_t* rk, const std::string& topic, log::TopicConfig* c) {
+  QueuePtr q(rd_kafka_queue_new(rk), rd_kafka_queue_destroy);
+  rd_kafka_ConfigResource_t* res = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC,
+                                                               topic.c_str());
+  rd_kafka_AdminOptions_t* o = NewAdminOptions(rk, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS);
+  rd_kafka_DescribeConfigs(rk, &res, 1, o, q.get());
+  rd_kafka_AdminOptions_destroy(o);
+  rd_kafka_ConfigResource_destroy(res);
+  EventPtr ev(WaitAdminResult(q.get(), RD_KAFKA_EVENT_DESCRIBECONFIGS_RESULT, "describe configs"),
+              rd_kafka_event_destroy);
+  size_t n = 0;
+  const rd_kafka_ConfigResource_t** rs = rd_kafka_DescribeConfigs_result_resources(
+      rd_kafka_event_DescribeConfigs_result(ev.get()), &n);
+  for (size_t i = 0; i < n; ++i) {
+    if (rd_kafka_ConfigResource_error(rs[i])) continue;  // keep defaults: the table still helps
+    size_t m = 0;
+    const rd_kafka_ConfigEntry_t** es = rd_kafka_ConfigResource_configs(rs[i], &m);
+    for (size_t k = 0; k < m; ++k) {
+      std::string name = rd_kafka_ConfigEntry_name(es[k]);
+      const char* v = rd_kafka_ConfigEntry_value(es[k]);
+      if (!v) continue;
+      int64_t x = std::strtoll(v, nullptr, 10);
+      if (name == "retention.ms") c->retention_ms = x;
+      if (name == "retention.bytes") c->retention_bytes = x;
+      if (name == "segment.bytes") c->segment_bytes = x;
+      if (name == "segment.ms") c->segment_ms = x;
+    }
+  }
+}
+
+void PrintRemote(const log::TopicDescription& d, const RemoteTopic& t) {
+  int64_t records = 0;
+  for (const auto& p : d.partitions) records += p.end_offset - p.start_offset;
+  std::cout << fmt::format("topic {}: {} partitions, {} records\n", d.name, d.partitions.size(),
+                           records);
+  const auto& c = d.config;
+  if (c.retention_bytes && c.retention_ms && c.segment_bytes && c.segment_ms)
+    std::cout << fmt::format("  retention: {} per partition, {}; segments roll at {} or {} ms\n",
+                           *d.config.retention_bytes > 0 ? HumanBytes(uint64_t(*d.config.retention_bytes))
+                                                         : std::string("unlimited bytes"),
+                           *d.config.retention_ms > 0 ? fmt::format("{} ms", *d.config.retention_ms)
+                                                      : std::string("unlimited age"),
+                           HumanBytes(uint64_t(*d.config.segment_bytes)), *d.config.segment_ms);
+  std::cout << fmt::format("  {:>9} {:>14} {:>14} {:>8}\n", "partition", "start_offset",
+                           "end_offset", "leader");
+  for (size_t i = 0; i < d.partitions.size(); ++i) {
+    const auto& p = d.partitions[i];
+    std::cout << fmt::format("  {:>9} {:>14} {:>14} {:>8}\n", p.partition.value(),
+                             p.start_offset.value(), p.end_offset.value(), t.leaders[i]);
+  }
+}
+
+// As TopicJson, without "bytes" (not known through the protocol).
+std::string RemoteTopicJson(const log::TopicDescription& d) {
+  std::string s = fmt::format("{{\"topic\": \"{}\", \"partitions\": [", d.name);
+  for (size_t i = 0; i < d.partitions.size(); ++i) {
+    const auto& p = d.partitions[i];
+    s += fmt::format("{}{{\"partition\": {}, \"start_offset\": {}, \"end_offset\": {}}}",
+                     i ? ", " : "", p.partition.value(), p.start_offset.value(),
+                     p.end_offset.value());
+  }
+  s += "]}";
+  return s;
+}
+
+const RemoteTopic& RequireTopic(const std::vector<RemoteTopic>& all, const std::string& name,
+                                const std::string& bootstrap) {
+  const RemoteTopic* t = FindTopic(all, name);
+  if (!t) Fail("topic '" + name + "' does not exist at " + bootstrap);
+  return *t;
+}
+
+void RemoteList(const std::string& bootstrap, bool json) {
+  KafkaClient rk = AdminClient(bootstrap);
+  for (const auto& t : ListRemoteTopics(rk.get(), bootstrap)) {
+    if (json) std::cout << RemoteTopicJson(RemoteDescribe(rk.get(), t)) << "\n";
+    else std::cout << t.name << "\n";
+  }
+}
+
+void RemoteDescribeCmd(const std::string& bootstrap, const std::vector<std::string>& names,
+                       bool json) {
+  KafkaClient rk = AdminClient(bootstrap);
+  auto all = ListRemoteTopics(rk.get(), bootstrap);
+  std::vector<const RemoteTopic*> chosen;
+  if (names.empty()) {
+    for (const auto& t : all) chosen.push_back(&t);
+  }
+  for (const auto& n : names) chosen.push_back(&RequireTopic(all, n, bootstrap));
+  for (const RemoteTopic* t : chosen) {
+    log::TopicDescription d = RemoteDescribe(rk.get(), *t);
+    if (json) {
+      std::cout << RemoteTopicJson(d) << "\n";
+      continue;
+    }
+    RemoteConfigs(rk.get(), t->name, &d.config);
+    PrintRemote(d, *t);
+  }
+}
+
+void RemoteCreate(const std::string& bootstrap, const std::string& topic, int32_t partitions,
+                  const KafkaSettings& configs) {
+  KafkaClient rk = AdminClient(bootstrap);
+  QueuePtr q(rd_kafka_queue_new(rk.get()), rd_kafka_queue_destroy);
+  char err[512];
+  rd_kafka_NewTopic_t* nt = rd_kafka_NewTopic_new(topic.c_str(), partitions, 1, err, sizeof(err));
+  if (!nt) Fail(std::string("create topic ") + topic + ": " + err);
+  for (const auto& [k, v] : configs) rd_kafka_NewTopic_set_config(nt, k.c_str(), v.c_str());
+  rd_kafka_AdminOptions_t* o = NewAdminOptions(rk.get(), RD_KAFKA_ADMIN_OP_CREATETOPICS);
+  rd_kafka_CreateTopics(rk.get(), &nt, 1, o, q.get());
+  rd_kafka_AdminOptions_destroy(o);
+  rd_kafka_NewTopic_destroy(nt);
+  EventPtr ev(WaitAdminResult(q.get(), RD_KAFKA_EVENT_CREATETOPICS_RESULT, "create topic"),
+              rd_kafka_event_destroy);
+  size_t n = 0;
+  auto rs = rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev.get()), &n);
+  CheckTopicResults(rs, n, "create topic");
+}
+
+void RemoteDelete(const std::string& bootstrap, const std::string& topic) {
+  KafkaClient rk = AdminClient(bootstrap);
+  QueuePtr q(rd_kafka_queue_new(rk.get()), rd_kafka_queue_destroy);
+  rd_kafka_DeleteTopic_t* dt = rd_kafka_DeleteTopic_new(topic.c_str());
+  rd_kafka_AdminOptions_t* o = NewAdminOptions(rk.get(), RD_KAFKA_ADMIN_OP_DELETETOPICS);
+  rd_kafka_DeleteTopics(rk.get(), &dt, 1, o, q.get());
+  rd_kafka_AdminOptions_destroy(o);
+  rd_kafka_DeleteTopic_destroy(dt);
+  EventPtr ev(WaitAdminResult(q.get(), RD_KAFKA_EVENT_DELETETOPICS_RESULT, "delete topic"),
+              rd_kafka_event_destroy);
+  size_t n = 0;
+  auto rs = rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(ev.get()), &n);
+  CheckTopicResults(rs, n, "delete topic");
+}
+
+void RemoteAddPartitions(const std::string& bootstrap, const std::string& topic,
+                         int32_t partitions) {
+  KafkaClient rk = AdminClient(bootstrap);
+  QueuePtr q(rd_kafka_queue_new(rk.get()), rd_kafka_queue_destroy);
+  char err[512];
+  rd_kafka_NewPartitions_t* np =
+      rd_kafka_NewPartitions_new(topic.c_str(), size_t(partitions), err, sizeof(err));
+  if (!np) Fail(std::string("add partitions to ") + topic + ": " + err);
+  rd_kafka_AdminOptions_t* o = NewAdminOptions(rk.get(), RD_KAFKA_ADMIN_OP_CREATEPARTITIONS);
+  rd_kafka_CreatePartitions(rk.get(), &np, 1, o, q.get());
+  rd_kafka_AdminOptions_destroy(o);
+  rd_kafka_NewPartitions_destroy(np);
+  EventPtr ev(WaitAdminResult(q.get(), RD_KAFKA_EVENT_CREATEPARTITIONS_RESULT, "add partitions"),
+              rd_kafka_event_destroy);
+  size_t n = 0;
+  auto rs = rd_kafka_CreatePartitions_result_topics(
+      rd_kafka_event_CreatePartitions_result(ev.get()), &n);
+  CheckTopicResults(rs, n, "add partitions to");
+}
+
 }  // namespace
 
 void RegisterTopicsCommands(CLI::App& app, const Groups& g) {
   // --- create ---
   struct CreateArgs {
-    std::string dir, topic;
+    std::string dir, topic, bootstrap;
     int32_t partitions = 1;
     int64_t segment_bytes = 0, segment_ms = 0, retention_bytes = 0, retention_ms = 0;
   };
@@ -73,7 +263,20 @@ void RegisterTopicsCommands(CLI::App& app, const Groups& g) {
   create->add_option("--retention-ms", ca->retention_ms,
                      "Delete segments whose newest record is older (default 7 days; -1 = forever)");
   AddDataDirOption(create, &ca->dir);
+  AddBootstrapOption(create, &ca->bootstrap);
   create->callback([ca] {
+    if (!ca->bootstrap.empty()) {
+      KafkaSettings configs;
+      if (ca->segment_bytes) configs.emplace_back("segment.bytes", std::to_string(ca->segment_bytes));
+      if (ca->segment_ms) configs.emplace_back("segment.ms", std::to_string(ca->segment_ms));
+      if (ca->retention_bytes)
+        configs.emplace_back("retention.bytes", std::to_string(ca->retention_bytes));
+      if (ca->retention_ms) configs.emplace_back("retention.ms", std::to_string(ca->retention_ms));
+      RemoteCreate(ca->bootstrap, ca->topic, ca->partitions, configs);
+      std::cout << "created topic " << ca->topic << " with " << ca->partitions << " partition"
+                << (ca->partitions == 1 ? "" : "s") << "\n";
+      return;
+    }
     auto dl = OpenOrFail(ca->dir, "kappa topics create", log::Access::kReadWrite);
     log::TopicConfig c;
     if (ca->segment_bytes) c.segment_bytes = ca->segment_bytes;
@@ -88,7 +291,7 @@ void RegisterTopicsCommands(CLI::App& app, const Groups& g) {
 
   // --- list ---
   struct ListArgs {
-    std::string dir;
+    std::string dir, bootstrap;
     bool json = false;
   };
   auto la = std::make_shared<ListArgs>();
@@ -97,7 +300,9 @@ void RegisterTopicsCommands(CLI::App& app, const Groups& g) {
                  "One JSON object per topic and line: {\"topic\", \"partitions\": [{\"partition\", "
                  "\"start_offset\", \"end_offset\", \"bytes\"}]}");
   AddDataDirOption(list, &la->dir);
+  AddBootstrapOption(list, &la->bootstrap);
   list->callback([la] {
+    if (!la->bootstrap.empty()) return RemoteList(la->bootstrap, la->json);
     auto dl = OpenOrFail(la->dir, "kappa topics list", log::Access::kReadPreferWrite);
     for (const auto& t : dl.log->ListTopics()) {
       if (!la->json) {
@@ -111,7 +316,7 @@ void RegisterTopicsCommands(CLI::App& app, const Groups& g) {
 
   // --- describe ---
   struct DescribeArgs {
-    std::string dir;
+    std::string dir, bootstrap;
     std::vector<std::string> topics;
     bool json = false;
   };
@@ -121,7 +326,9 @@ void RegisterTopicsCommands(CLI::App& app, const Groups& g) {
   describe->add_option("topic", da->topics, "Topic name(s)");
   describe->add_flag("--json", da->json, "One JSON object per topic and line (as topics list --json)");
   AddDataDirOption(describe, &da->dir);
+  AddBootstrapOption(describe, &da->bootstrap);
   describe->callback([da] {
+    if (!da->bootstrap.empty()) return RemoteDescribeCmd(da->bootstrap, da->topics, da->json);
     auto dl = OpenOrFail(da->dir, "kappa topics describe", log::Access::kReadPreferWrite);
     std::vector<std::string> names = da->topics.empty() ? dl.log->ListTopics() : da->topics;
     for (const auto& t : names) {
@@ -134,13 +341,19 @@ void RegisterTopicsCommands(CLI::App& app, const Groups& g) {
 
   // --- delete ---
   struct DeleteArgs {
-    std::string dir, topic;
+    std::string dir, topic, bootstrap;
   };
   auto xa = std::make_shared<DeleteArgs>();
   CLI::App* del = g.topics->add_subcommand("delete", "Delete a topic and all its data");
   del->add_option("topic", xa->topic, "Topic name")->required();
   AddDataDirOption(del, &xa->dir);
+  AddBootstrapOption(del, &xa->bootstrap);
   del->callback([xa] {
+    if (!xa->bootstrap.empty()) {
+      RemoteDelete(xa->bootstrap, xa->topic);
+      std::cout << "deleted topic " << xa->topic << "\n";
+      return;
+    }
     auto dl = OpenOrFail(xa->dir, "kappa topics delete", log::Access::kReadWrite);
     Check(dl.log->DeleteTopic(xa->topic));
     Check(dl.log->Close());
@@ -149,7 +362,7 @@ void RegisterTopicsCommands(CLI::App& app, const Groups& g) {
 
   // --- add-partitions ---
   struct AddArgs {
-    std::string dir, topic;
+    std::string dir, topic, bootstrap;
     int32_t partitions = 0;
   };
   auto aa = std::make_shared<AddArgs>();
@@ -157,7 +370,13 @@ void RegisterTopicsCommands(CLI::App& app, const Groups& g) {
   add->add_option("topic", aa->topic, "Topic name")->required();
   add->add_option("--partitions,-p", aa->partitions, "New total number of partitions")->required();
   AddDataDirOption(add, &aa->dir);
+  AddBootstrapOption(add, &aa->bootstrap);
   add->callback([aa] {
+    if (!aa->bootstrap.empty()) {
+      RemoteAddPartitions(aa->bootstrap, aa->topic, aa->partitions);
+      std::cout << "topic " << aa->topic << " now has " << aa->partitions << " partitions\n";
+      return;
+    }
     auto dl = OpenOrFail(aa->dir, "kappa topics add-partitions", log::Access::kReadWrite);
     Check(dl.log->AddPartitions(aa->topic, aa->partitions));
     Check(dl.log->Close());

@@ -7,7 +7,8 @@
 //   Mapping      a compiled YAML mapping (docs/formats/mapping.md) from one raw user object to
 //                one flat JSON record; immutable, shareable across threads.
 //   Mapper       per-thread evaluator of a Mapping (owns a simdjson parser and scratch).
-//   RecordSink   where produced records go: the embedded log (NewLogSink) now, Kafka later.
+//   RecordSink   where produced records go: the embedded log (NewLogSink) or an external
+//                Kafka cluster through librdkafka (NewKafkaSink).
 //   ProducerTask source -> mapping -> sink, batched, keyed, rate-limited, stoppable, counted.
 //
 // Errors are Status/Result (common/status.h); nothing here throws across this header.
@@ -214,6 +215,23 @@ class RecordSink {
 
 // A sink over the embedded log. `log` must outlive the sink.
 std::unique_ptr<RecordSink> NewLogSink(kappa::log::Log* log);
+
+// A sink over an external Kafka cluster (librdkafka): an idempotent producer
+// (enable.idempotence=true, acks=all) partitioning like the Java client (murmur2 of the key;
+// null keys spread). AppendBatch returns OK only once every record of the batch was
+// acknowledged by the cluster; otherwise the first failure with the broker's message
+// (NotFound for an unknown topic, Unavailable otherwise, TimedOut after delivery_timeout).
+// A failed batch may be partly written: the caller retries it (at-least-once).
+struct KafkaSinkOptions {
+  std::string bootstrap;              // "host:port[,host:port]"
+  std::string client_id = "kappa";
+  std::map<std::string, std::string> properties;  // extra librdkafka properties
+  std::chrono::milliseconds delivery_timeout{30'000};  // message.timeout.ms
+  // Fill batches for at most this long (linger.ms); AppendBatch waits for delivery anyway.
+  std::chrono::milliseconds linger{5};
+};
+// InvalidArgument for a property librdkafka rejects.
+Result<std::unique_ptr<RecordSink>> NewKafkaSink(const KafkaSinkOptions& options);
 
 // Kafka's default partitioner hash (murmur2, as in the Java client), for keyed records.
 uint32_t KafkaMurmur2(std::string_view key);

@@ -155,10 +155,12 @@ Status ProducerTask::Impl::Run() {
     RETURN_IF_ERROR(DeadLetters(mapped));
     size_t n = mapped.records.size();
     if (opts.max_records) n = std::min<uint64_t>(n, opts.max_records - produced.load());
-    const int64_t now = clock->NowMs();
     for (size_t i = 0; i < n; i += chunk) {
       const size_t m = std::min(chunk, n - i);
       if (!TakeTokens(m, deadline)) break;
+      // Stamped when released to the sink, after the rate limiter's wait: the timestamp is
+      // when the record is produced, not when its page was generated.
+      const int64_t now = clock->NowMs();
       batch.clear();
       uint64_t b = 0;
       for (size_t j = i; j < i + m; ++j) {

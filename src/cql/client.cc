@@ -1,14 +1,19 @@
-// The CQL client: connection pool, version negotiation, prepared statements with
-// re-prepare on UNPREPARED, retries of connection-level failures, paging.
+// The CQL client: cluster discovery (system.local + system.peers), one connection pool per
+// host, token-aware routing over a Murmur3 ring, version negotiation, prepared statements
+// with re-prepare on UNPREPARED, retries of connection-level failures, paging, and a
+// background thread that re-opens dead connections with backoff.
 #include <boost/asio.hpp>
 
+#include <charconv>
+#include <condition_variable>
 #include <future>
 #include <thread>
 
+#include "common/logging.h"
+#include "cql/client_codec.h"
 #include "cql/client_connection.h"
 #include "cql/cql.h"
-#include "cql/result.h"
-#include "cql/wire.h"
+#include "cql/token_ring.h"
 
 namespace kappa::cql {
 
@@ -16,180 +21,143 @@ namespace asio = boost::asio;
 
 namespace {
 
-std::pair<std::string, uint16_t> SplitHostPort(const std::string& cp, uint16_t dflt) {
+Result<std::pair<std::string, uint16_t>> SplitHostPort(const std::string& cp, uint16_t dflt) {
   auto colon = cp.rfind(':');
-  if (colon != std::string::npos && cp.find(':') == colon) {
-    return {cp.substr(0, colon), uint16_t(std::stoi(cp.substr(colon + 1)))};
+  if (colon == std::string::npos || cp.find(':') != colon) return std::pair{cp, dflt};
+  std::string_view port_text = std::string_view(cp).substr(colon + 1);
+  unsigned port = 0;
+  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (ec != std::errc() || end != port_text.data() + port_text.size() || port == 0 ||
+      port > 65535) {
+    return Status::InvalidArgument("contact point '" + cp + "': the port must be 1..65535");
   }
-  return {cp, dflt};
+  return std::pair{cp.substr(0, colon), uint16_t(port)};
 }
 
-void EncodeParams(const std::vector<store::Value>& values, int page_size,
-                  const std::string& paging_state, WireWriter* w, bool skip_metadata = false) {
-  w->Short(0x0001);  // consistency ONE (LOCAL_ONE semantics on one node)
-  uint8_t flags = skip_metadata ? 0x02 : 0;
-  if (!values.empty()) flags |= 0x01;
-  if (page_size > 0) flags |= 0x04;
-  if (!paging_state.empty()) flags |= 0x08;
-  w->Byte(flags);
-  if (!values.empty()) {
-    w->Short(uint16_t(values.size()));
-    for (const auto& v : values) {
-      if (v.is_null()) { w->Int(-1); continue; }
-      if (v.is_unset()) { w->Int(-2); continue; }
-      std::string* out = w->out();
-      size_t at = out->size();
-      out->append(4, '\0');
-      store::SerializeNative(v, out);
-      coding::PutBE32(out->data() + at, uint32_t(out->size() - at - 4));
-    }
-  }
-  if (page_size > 0) w->Int(page_size);
-  if (!paging_state.empty()) w->Bytes(paging_state);
-}
+// One host of the cluster and its connections.
+struct HostPool {
+  ClientHost info;  // immutable after Init (live_connections is computed on demand)
+  mutable std::mutex mu;
+  std::vector<std::shared_ptr<ClientConnection>> conns;  // GUARDED_BY(mu); nullptr: not open
+  std::atomic<size_t> rr{0};
+  // Reconnector thread only.
+  std::chrono::steady_clock::time_point next_attempt{};
+  std::chrono::milliseconds backoff{100};
+  bool reported_down = false;
 
-Result<std::vector<ClientColumn>> DecodeMetadata(WireReader* r, std::string* paging_state,
-                                                 bool prepared_bind = false,
-                                                 std::vector<int>* pk_indexes = nullptr) {
-  int32_t flags = 0, count = 0;
-  if (!r->Int(&flags) || !r->Int(&count) || count < 0) return Status::Corruption("malformed result metadata");
-  if (prepared_bind) {
-    int32_t pkc = 0;
-    if (!r->Int(&pkc) || pkc < 0) return Status::Corruption("malformed prepared metadata");
-    for (int i = 0; i < pkc; ++i) {
-      uint16_t idx;
-      if (!r->Short(&idx)) return Status::Corruption("malformed pk indexes");
-      if (pk_indexes) pk_indexes->push_back(idx);
+  // A live connection, trying slot `hint % size` first; nullptr when none is alive.
+  std::shared_ptr<ClientConnection> Alive(size_t hint) const {
+    std::lock_guard l(mu);
+    size_t n = conns.size();
+    for (size_t k = 0; k < n; ++k) {
+      const auto& c = conns[(hint + k) % n];
+      if (c && c->alive()) return c;
     }
+    return nullptr;
   }
-  if (!prepared_bind && (flags & 0x0002)) {
-    std::string_view ps;
-    bool null = false;
-    if (!r->Bytes(&ps, &null)) return Status::Corruption("malformed paging state");
-    if (paging_state) *paging_state = std::string(ps);
+  int LiveCount() const {
+    std::lock_guard l(mu);
+    int live = 0;
+    for (const auto& c : conns) live += (c && c->alive()) ? 1 : 0;
+    return live;
   }
-  std::vector<ClientColumn> cols;
-  if (flags & 0x0004) {
-    cols.resize(size_t(count));
-    return cols;
-  }
-  std::string_view gks, gtable;
-  bool global = flags & 0x0001;
-  if (global && (!r->String(&gks) || !r->String(&gtable))) return Status::Corruption("malformed table spec");
-  for (int i = 0; i < count; ++i) {
-    ClientColumn c;
-    std::string_view ks = gks, table = gtable, name;
-    if (!global && (!r->String(&ks) || !r->String(&table))) return Status::Corruption("malformed column spec");
-    if (!r->String(&name)) return Status::Corruption("malformed column name");
-    c.keyspace = std::string(ks);
-    c.table = std::string(table);
-    c.name = std::string(name);
-    ASSIGN_OR_RETURN(c.type, DecodeTypeOption(r));
-    cols.push_back(std::move(c));
-  }
-  return cols;
-}
+};
 
-Result<ClientResult> DecodeResult(const ClientFrame& f, const std::vector<ClientColumn>* known) {
-  if (f.opcode == Opcode::kError) return ErrorFromBody(f.body);
-  if (f.opcode != Opcode::kResult) return Status::Corruption(std::string("unexpected ") + OpcodeName(f.opcode));
-  WireReader r(f.body);
-  int32_t kind;
-  if (!r.Int(&kind)) return Status::Corruption("empty RESULT");
-  ClientResult out;
-  switch (kind) {
-    case 1: out.kind = ClientResult::Kind::kVoid; return out;
-    case 3: {
-      std::string_view ks;
-      if (!r.String(&ks)) return Status::Corruption("malformed SetKeyspace");
-      out.kind = ClientResult::Kind::kSetKeyspace;
-      out.keyspace = std::string(ks);
-      return out;
-    }
-    case 5: {
-      std::string_view change, target, ks, name;
-      if (!r.String(&change) || !r.String(&target) || !r.String(&ks)) return Status::Corruption("malformed SchemaChange");
-      out.kind = ClientResult::Kind::kSchemaChange;
-      out.schema_change = std::string(change) + " " + std::string(target) + " " + std::string(ks);
-      if (target != "KEYSPACE" && r.String(&name)) out.schema_change += "." + std::string(name);
-      return out;
-    }
-    case 2: {
-      out.kind = ClientResult::Kind::kRows;
-      ASSIGN_OR_RETURN(out.columns, DecodeMetadata(&r, &out.paging_state));
-      if (known && !out.columns.empty() && out.columns[0].name.empty()) out.columns = *known;
-      int32_t n;
-      if (!r.Int(&n) || n < 0) return Status::Corruption("malformed row count");
-      out.rows.reserve(size_t(n));
-      for (int32_t i = 0; i < n; ++i) {
-        std::vector<store::Value> row;
-        row.reserve(out.columns.size());
-        for (const auto& c : out.columns) {
-          std::string_view cell;
-          bool null = false;
-          if (!r.Bytes(&cell, &null)) return Status::Corruption("truncated row");
-          if (null) {
-            row.push_back(store::Value::Null());
-            continue;
-          }
-          ASSIGN_OR_RETURN(store::Value v, store::DeserializeNative(c.type, cell));
-          row.push_back(std::move(v));
-        }
-        out.rows.push_back(std::move(row));
-      }
-      return out;
-    }
-    default:
-      return Status::Corruption("unknown RESULT kind " + std::to_string(kind));
-  }
+std::string QueryBody(const std::string& cql, Consistency consistency) {
+  std::string body;
+  WireWriter w(&body);
+  w.LongString(cql);
+  EncodeParams(consistency, {}, 0, {}, &w);
+  return body;
 }
 
 class ClientImpl : public Client {
  public:
   explicit ClientImpl(ClientOptions o) : options_(std::move(o)), work_(asio::make_work_guard(ioc_)) {
-    int n = 2;
-    for (int i = 0; i < n; ++i) threads_.emplace_back([this] { ioc_.run(); });
+    for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { ioc_.run(); });
   }
   ~ClientImpl() override { Close(); }
 
   Status Init() {
-    Status last = Status::Unavailable("no contact points");
+    if (options_.connections_per_host < 1) {
+      return Status::InvalidArgument("connections_per_host must be at least 1");
+    }
+    Status last = Status::Unavailable("no contact points given");
+    std::shared_ptr<ClientConnection> control;
+    std::string host;
+    uint16_t port = 0;
     for (const auto& cp : options_.contact_points) {
-      auto [host, port] = SplitHostPort(cp, options_.port);
+      auto hp = SplitHostPort(cp, options_.port);
+      if (!hp.ok()) return hp.status();
+      std::tie(host, port) = *hp;
       for (uint8_t v = options_.max_protocol_version; v >= kMinProtocolVersion; --v) {
         auto c = std::make_shared<ClientConnection>(ioc_);
         last = c->Open(host, port, v, options_);
         if (last.ok()) {
           version_ = v;
-          host_ = host;
-          port_ = port;
           c->StartReading();
-          conns_.push_back(c);
+          control = c;
           break;
         }
         if (last.code() != Status::Code::kNotSupported) break;
       }
-      if (!conns_.empty()) break;
+      if (control || last.code() == Status::Code::kInvalidArgument) break;  // bad credentials
     }
-    if (conns_.empty()) return last;
-    for (int i = 1; i < options_.connections_per_host; ++i) {
-      auto c = std::make_shared<ClientConnection>(ioc_);
-      RETURN_IF_ERROR(c->Open(host_, port_, version_, options_));
-      c->StartReading();
-      conns_.push_back(c);
+    if (!control) return last;
+    RETURN_IF_ERROR(Discover(control, host, port));
+    for (size_t i = 0; i < hosts_.size(); ++i) {
+      HostPool& h = *hosts_[i];
+      for (auto& slot : h.conns) {
+        if (slot) continue;
+        auto c = OpenConnection(h.info.address, h.info.port);
+        if (!c.ok()) {
+          if (i == 0) return c.status();
+          KLOG_WARN("CQL client: host {}:{} is not reachable ({}); retrying in the background",
+                    h.info.address, h.info.port, c.status().ToString());
+          h.reported_down = true;
+          break;
+        }
+        slot = *c;
+      }
     }
     if (!options_.keyspace.empty()) {
       auto r = Query("USE \"" + options_.keyspace + "\"", {}, 0, {});
       if (!r.ok()) return r.status();
     }
+    reconnector_ = std::thread([this] { ReconnectLoop(); });
     return Status::OK();
   }
 
   int protocol_version() const override { return version_; }
 
+  std::vector<ClientHost> hosts() const override {
+    std::vector<ClientHost> out;
+    for (const auto& h : hosts_) {
+      out.push_back(h->info);
+      out.back().live_connections = h->LiveCount();
+    }
+    return out;
+  }
+
+  int RouteOf(const PreparedStatement& p, const std::vector<store::Value>& values) const override {
+    auto key = RoutingKey(p.pk_indexes, values);
+    if (!key || ring_.empty()) return -1;
+    return ring_.OwnerOf(TokenOfRoutingKey(*key));
+  }
+
   void Close() override {
     if (closed_.exchange(true)) return;
-    for (auto& c : conns_) c->Close();
+    {
+      std::lock_guard l(rc_mu_);
+      rc_cv_.notify_all();
+    }
+    if (reconnector_.joinable()) reconnector_.join();
+    for (auto& h : hosts_) {
+      std::lock_guard l(h->mu);
+      for (auto& c : h->conns) {
+        if (c) c->Close();
+      }
+    }
     work_.reset();
     for (auto& t : threads_) {
       if (t.joinable()) t.join();
@@ -201,14 +169,27 @@ class ClientImpl : public Client {
     std::string body;
     WireWriter w(&body);
     w.LongString(cql);
-    EncodeParams(values, page_size, paging_state, &w);
+    EncodeParams(options_.consistency, values, page_size, paging_state, &w);
     ASSIGN_OR_RETURN(ClientFrame f, RequestWithRetry(Opcode::kQuery, body, 0));
     ASSIGN_OR_RETURN(ClientResult r, DecodeResult(f, nullptr));
     if (r.kind == ClientResult::Kind::kSetKeyspace) {
-      // Every pooled connection must use the keyspace, not just the one that ran USE.
-      for (size_t i = 0; i < conns_.size(); ++i) {
-        auto again = Request(conns_[i], Opcode::kQuery, body);
-        if (!again.ok()) return again.status();
+      {
+        std::lock_guard l(ks_mu_);
+        keyspace_ = r.keyspace;
+      }
+      // Every pooled connection of every host must use the keyspace, not just the one that
+      // ran USE (connections opened later USE it when they open).
+      for (const auto& h : hosts_) {
+        std::vector<std::shared_ptr<ClientConnection>> conns;
+        {
+          std::lock_guard l(h->mu);
+          conns = h->conns;
+        }
+        for (const auto& c : conns) {
+          if (!c || !c->alive()) continue;
+          auto again = Request(c, Opcode::kQuery, body);
+          if (!again.ok()) return again.status();
+        }
       }
     }
     return r;
@@ -258,29 +239,173 @@ class ClientImpl : public Client {
   }
 
  private:
-  // Token-aware choice: the partition key's token picks the connection, so the same
-  // partition always travels the same connection (on a multi-node ring, the owner's).
+  // Reads system.local and system.peers over the control connection and builds the hosts
+  // and the ring. Host 0 is the contact point (reached at the address the user gave, which
+  // may differ from the rpc_address it reports). A server without these tables is treated
+  // as one host without a ring (routing then only keeps a partition on one connection).
+  Status Discover(const std::shared_ptr<ClientConnection>& control, const std::string& host,
+                  uint16_t port) {
+    auto add_host = [&](ClientHost info) -> HostPool& {
+      auto h = std::make_unique<HostPool>();
+      h->info = std::move(info);
+      h->conns.resize(size_t(options_.connections_per_host));
+      hosts_.push_back(std::move(h));
+      return *hosts_.back();
+    };
+    ClientHost local;
+    local.address = host;
+    local.port = port;
+    auto lr = QueryOn(control, "SELECT data_center, host_id, tokens FROM system.local");
+    if (!lr.ok() || lr->rows.empty()) {
+      KLOG_DEBUG("CQL client: no system.local at {}:{} ({}); routing without a token ring",
+                 host, port, lr.ok() ? "no rows" : lr.status().ToString());
+      add_host(local).conns[0] = control;
+      return Status::OK();
+    }
+    auto text = [](const store::Value& v) { return v.is_set() ? v.ToString() : std::string(); };
+    auto add_tokens = [&](const store::Value& v, int index, size_t* count) {
+      if (!v.is_set()) return;
+      for (const auto& t : v.as_elements()) {
+        Status s = ring_.AddText(t.as_bytes(), index);
+        if (s.ok()) ++*count;
+        else KLOG_WARN("CQL client: host {}: {}", hosts_[size_t(index)]->info.address, s.ToString());
+      }
+    };
+    const auto& row = lr->rows[0];
+    local.datacenter = text(row[0]);
+    local.host_id = text(row[1]);
+    HostPool& first = add_host(local);
+    first.conns[0] = control;
+    add_tokens(row[2], 0, &first.info.tokens);
+    auto pr = QueryOn(control, "SELECT peer, rpc_address, data_center, host_id, tokens FROM system.peers");
+    if (pr.ok()) {
+      for (const auto& p : pr->rows) {
+        ClientHost peer;
+        std::string rpc = text(p[1]);
+        peer.address = (rpc.empty() || rpc == "0.0.0.0" || rpc == "::") ? text(p[0]) : rpc;
+        peer.port = port;
+        peer.datacenter = text(p[2]);
+        peer.host_id = text(p[3]);
+        if (peer.address.empty() || peer.host_id == local.host_id) continue;
+        HostPool& h = add_host(peer);
+        add_tokens(p[4], int(hosts_.size() - 1), &h.info.tokens);
+      }
+    } else {
+      KLOG_WARN("CQL client: reading system.peers at {}:{}: {}; using only that host", host,
+                port, pr.status().ToString());
+    }
+    ring_.Finish();
+    return Status::OK();
+  }
+
+  Result<ClientResult> QueryOn(const std::shared_ptr<ClientConnection>& c, const std::string& cql) {
+    ASSIGN_OR_RETURN(ClientFrame f, Request(c, Opcode::kQuery, QueryBody(cql, Consistency::kOne)));
+    return DecodeResult(f, nullptr);
+  }
+
+  // Opens a connection with the negotiated version and USEs the current keyspace.
+  Result<std::shared_ptr<ClientConnection>> OpenConnection(const std::string& host, uint16_t port) {
+    auto c = std::make_shared<ClientConnection>(ioc_);
+    RETURN_IF_ERROR(c->Open(host, port, version_, options_));
+    c->StartReading();
+    std::string ks;
+    {
+      std::lock_guard l(ks_mu_);
+      ks = keyspace_;
+    }
+    if (!ks.empty()) {
+      auto r = QueryOn(c, "USE \"" + ks + "\"");
+      if (!r.ok()) {
+        c->Close();
+        return r.status();
+      }
+    }
+    return c;
+  }
+
+  // Re-opens dead connections, per host with backoff (100 ms doubling to 5 s).
+  void ReconnectLoop() {
+    std::unique_lock l(rc_mu_);
+    while (!closed_.load()) {
+      rc_cv_.wait_for(l, std::chrono::milliseconds(100), [&] { return closed_.load(); });
+      if (closed_.load()) break;
+      l.unlock();
+      auto now = std::chrono::steady_clock::now();
+      for (auto& hp : hosts_) {
+        HostPool& h = *hp;
+        if (now < h.next_attempt) continue;
+        for (size_t j = 0; j < h.conns.size() && !closed_.load(); ++j) {
+          {
+            std::lock_guard hl(h.mu);
+            if (h.conns[j] && h.conns[j]->alive()) continue;
+          }
+          auto c = OpenConnection(h.info.address, h.info.port);
+          if (!c.ok()) {
+            if (!h.reported_down) {
+              KLOG_WARN("CQL client: host {}:{} is down ({}); reconnecting in the background",
+                        h.info.address, h.info.port, c.status().ToString());
+            }
+            h.reported_down = true;
+            h.next_attempt = std::chrono::steady_clock::now() + h.backoff;
+            h.backoff = std::min(h.backoff * 2, std::chrono::milliseconds(5000));
+            break;
+          }
+          if (h.reported_down) KLOG_INFO("CQL client: reconnected to {}:{}", h.info.address, h.info.port);
+          h.reported_down = false;
+          h.backoff = std::chrono::milliseconds(100);
+          std::shared_ptr<ClientConnection> old;
+          {
+            std::lock_guard hl(h.mu);
+            old = std::exchange(h.conns[j], *c);
+          }
+          if (old) old->Close();
+        }
+      }
+      l.lock();
+    }
+  }
+
+  Status NoLiveHost() const {
+    std::string names;
+    for (const auto& h : hosts_) {
+      names += (names.empty() ? "" : ", ") + h->info.address + ":" + std::to_string(h->info.port);
+    }
+    return Status::Unavailable("no live connection to any host of the cluster (" + names +
+                               "); the client keeps reconnecting in the background");
+  }
+
+  // Token-aware choice: the partition key's token picks the owner host (then the next hosts
+  // clockwise on the ring when it is down) and, within the host, the connection, so the same
+  // partition always travels the same connection. Without a routing key: round robin.
   std::shared_ptr<ClientConnection> Pick(const PreparedStatement* p,
                                          const std::vector<store::Value>* values) {
-    size_t n = conns_.size();
-    size_t start = rr_++ % n;
-    if (p && values && !p->pk_indexes.empty()) {
-      std::vector<store::Value> pk;
-      for (int i : p->pk_indexes) {
-        if (size_t(i) < values->size()) pk.push_back((*values)[size_t(i)]);
-      }
-      if (pk.size() == p->pk_indexes.size()) {
-        start = size_t(uint64_t(store::PartitionToken(pk))) % n;
+    std::optional<int64_t> token;
+    if (p && values) {
+      auto key = RoutingKey(p->pk_indexes, *values);
+      if (key) token = TokenOfRoutingKey(*key);
+    }
+    if (token) {
+      size_t hint = size_t(uint64_t(*token));
+      int owner = ring_.OwnerOf(*token);
+      if (owner < 0 && hosts_.size() == 1) owner = 0;
+      if (owner >= 0) {
+        if (auto c = hosts_[size_t(owner)]->Alive(hint)) return c;
+        for (int h : ring_.HostsFor(*token, hosts_.size())) {
+          if (auto c = hosts_[size_t(h)]->Alive(hint)) return c;
+        }
       }
     }
+    size_t n = hosts_.size();
+    size_t start = rr_++;
     for (size_t k = 0; k < n; ++k) {
-      auto& c = conns_[(start + k) % n];
-      if (c->alive()) return c;
+      HostPool& h = *hosts_[(start + k) % n];
+      if (auto c = h.Alive(h.rr++)) return c;
     }
-    return conns_[start];
+    return nullptr;
   }
 
   Result<ClientFrame> Request(const std::shared_ptr<ClientConnection>& c, Opcode op, const std::string& body) {
+    if (!c) return NoLiveHost();
     std::promise<Result<ClientFrame>> done;
     auto fut = done.get_future();
     c->Send(op, body, [&done](Result<ClientFrame> r) { done.set_value(std::move(r)); });
@@ -312,13 +437,17 @@ class ClientImpl : public Client {
   };
 
   void ExecuteImpl(std::shared_ptr<ExecState> st) {
+    auto conn = Pick(st->p.get(), &st->values);
+    if (!conn) {
+      st->done(NoLiveHost());
+      return;
+    }
     std::string body;
     WireWriter w(&body);
     w.ShortBytes(st->p->id);
     // The prepared result metadata is known: ask the server not to resend it.
-    EncodeParams(st->values, st->page_size, st->paging_state, &w,
+    EncodeParams(options_.consistency, st->values, st->page_size, st->paging_state, &w,
                  /*skip_metadata=*/!st->p->result_columns.empty());
-    auto conn = Pick(st->p.get(), &st->values);
     conn->Send(Opcode::kExecute, std::move(body), [this, st, conn](Result<ClientFrame> f) {
       if (!f.ok()) {
         if (st->retries > 0 && f.status().IsUnavailable()) {
@@ -333,7 +462,8 @@ class ClientImpl : public Client {
         Status s = ErrorFromBody(f->body);
         int code = ErrorCodeOf(s);
         if (code == 0x2500 && st->may_reprepare) {
-          // The server forgot the statement (e.g. it restarted): prepare it again there.
+          // The server forgot the statement (e.g. it restarted, or this host never saw it):
+          // prepare it again there.
           st->may_reprepare = false;
           std::string pb;
           WireWriter(&pb).LongString(st->p->query);
@@ -360,12 +490,16 @@ class ClientImpl : public Client {
   asio::io_context ioc_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   std::vector<std::thread> threads_;
-  std::vector<std::shared_ptr<ClientConnection>> conns_;  // fixed after Init
+  std::vector<std::unique_ptr<HostPool>> hosts_;  // fixed after Init; [0] = the contact point
+  TokenRing ring_;                                // fixed after Init
   std::atomic<size_t> rr_{0};
   std::atomic<bool> closed_{false};
   uint8_t version_ = 4;
-  std::string host_;
-  uint16_t port_ = 9042;
+  std::mutex ks_mu_;
+  std::string keyspace_;  // GUARDED_BY(ks_mu_): the last keyspace USE'd
+  std::thread reconnector_;
+  std::mutex rc_mu_;
+  std::condition_variable rc_cv_;
 };
 
 }  // namespace

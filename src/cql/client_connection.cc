@@ -1,6 +1,9 @@
 #include "cql/client_connection.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <future>
 
 #include "cql/error.h"
 #include "cql/input_buffer.h"
@@ -86,23 +89,43 @@ ClientConnection::~ClientConnection() {
   socket_.close(ec);
 }
 
+Status ClientConnection::AwaitIo(std::future<size_t>& op, const char* what) {
+  if (handshake_timeout_ms_ > 0 &&
+      op.wait_for(std::chrono::milliseconds(handshake_timeout_ms_)) != std::future_status::ready) {
+    asio::post(strand_, [self = shared_from_this()] {
+      boost::system::error_code ignored;
+      self->socket_.close(ignored);
+    });
+    op.wait();
+    return Status::Unavailable(std::string(what) + ": no answer within " +
+                               std::to_string(handshake_timeout_ms_) + " ms");
+  }
+  try {
+    op.get();
+  } catch (const boost::system::system_error& e) {
+    return Status::Unavailable(std::string(what) + ": " + e.code().message());
+  }
+  return Status::OK();
+}
+
+// The handshake runs before the read loop, one request at a time on stream 0; each step is
+// bounded by the connect timeout so a server that accepts but never answers cannot hang us.
 Result<ClientFrame> ClientConnection::SyncRequest(Opcode op, const std::string& body) {
   FrameHeader h;
   h.version = version_;
   h.opcode = op;
   h.stream = 0;
   std::string frame = EncodeFrame(h, body, op == Opcode::kStartup ? Compression::kNone : compression_);
-  boost::system::error_code ec;
-  asio::write(socket_, asio::buffer(frame), ec);
-  if (ec) return Status::Unavailable("write failed: " + ec.message());
+  auto w = asio::async_write(socket_, asio::buffer(frame), asio::use_future);
+  RETURN_IF_ERROR(AwaitIo(w, "write failed during handshake"));
   char hdr[kFrameHeaderSize];
-  asio::read(socket_, asio::buffer(hdr, kFrameHeaderSize), ec);
-  if (ec) return Status::Unavailable("connection closed during handshake: " + ec.message());
+  auto rh_op = asio::async_read(socket_, asio::buffer(hdr, kFrameHeaderSize), asio::use_future);
+  RETURN_IF_ERROR(AwaitIo(rh_op, "connection closed during handshake"));
   FrameHeader rh;
   RETURN_IF_ERROR(DecodeFrameHeader(hdr, &rh));
   std::string rbody(rh.length, '\0');
-  asio::read(socket_, asio::buffer(rbody.data(), rbody.size()), ec);
-  if (ec) return Status::Unavailable("connection closed during handshake: " + ec.message());
+  auto rb_op = asio::async_read(socket_, asio::buffer(rbody.data(), rbody.size()), asio::use_future);
+  RETURN_IF_ERROR(AwaitIo(rb_op, "connection closed during handshake"));
   if (rh.flags & frame_flags::kCompression) {
     ASSIGN_OR_RETURN(rbody, DecompressBody(compression_, rbody));
   }
@@ -116,8 +139,16 @@ Status ClientConnection::Open(const std::string& host, uint16_t port, uint8_t ve
   tcp::resolver resolver(socket_.get_executor());
   auto eps = resolver.resolve(host, std::to_string(port), ec);
   if (ec) return Status::Unavailable("cannot resolve " + host + ": " + ec.message());
-  asio::connect(socket_, eps, ec);
-  if (ec) return Status::Unavailable("cannot connect to " + host + ":" + std::to_string(port) + ": " + ec.message());
+  // Asynchronous connect so an unreachable host costs at most connect_timeout_ms (the
+  // client's I/O threads complete it).
+  handshake_timeout_ms_ = o.connect_timeout_ms;
+  std::promise<size_t> connect_done;
+  auto connected = connect_done.get_future();
+  asio::async_connect(socket_, eps, [&connect_done](boost::system::error_code e, const tcp::endpoint&) {
+    if (e) connect_done.set_exception(std::make_exception_ptr(boost::system::system_error(e)));
+    else connect_done.set_value(0);
+  });
+  RETURN_IF_ERROR(AwaitIo(connected, ("cannot connect to " + host + ":" + std::to_string(port)).c_str()));
   socket_.set_option(tcp::no_delay(true), ec);
   std::map<std::string, std::string> startup = {{"CQL_VERSION", "3.0.0"},
                                                 {"DRIVER_NAME", "kappa"}};
@@ -147,14 +178,49 @@ Status ClientConnection::Open(const std::string& host, uint16_t port, uint8_t ve
   } else if (resp.opcode != Opcode::kReady) {
     return Status::Corruption(std::string("unexpected ") + OpcodeName(resp.opcode) + " in answer to STARTUP");
   }
+  request_timeout_ms_ = o.request_timeout_ms;
+  sent_ms_.assign(32768, 0);
   pending_.assign(32768, nullptr);
   for (int i = 32767; i >= 1; --i) free_streams_.push_back(int16_t(i));
   alive_ = true;
   return Status::OK();
 }
 
+namespace {
+int64_t SteadyMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
 void ClientConnection::StartReading() {
   asio::co_spawn(strand_, [self = shared_from_this()] { return self->ReadLoop(); }, asio::detached);
+  if (request_timeout_ms_ > 0) {
+    asio::co_spawn(strand_, [self = shared_from_this()] { return self->Watchdog(); }, asio::detached);
+  }
+}
+
+asio::awaitable<void> ClientConnection::Watchdog() {
+  auto self = shared_from_this();
+  const auto period = std::chrono::milliseconds(std::clamp<int64_t>(request_timeout_ms_ / 4, 10, 1000));
+  while (alive_) {
+    watchdog_.expires_after(period);
+    boost::system::error_code ec;
+    co_await watchdog_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (!alive_) co_return;
+    int64_t oldest = INT64_MAX;
+    {
+      std::lock_guard lock(mu_);
+      for (size_t i = 1; i < pending_.size(); ++i) {
+        if (pending_[i] && sent_ms_[i] < oldest) oldest = sent_ms_[i];
+      }
+    }
+    if (oldest != INT64_MAX && SteadyMs() - oldest > request_timeout_ms_) {
+      FailAll(Status::TimedOut("no answer from the server within " +
+                               std::to_string(request_timeout_ms_) + " ms (request_timeout)"));
+      co_return;
+    }
+  }
 }
 
 void ClientConnection::Send(Opcode op, std::string body, ClientCallback cb) {
@@ -175,6 +241,7 @@ void ClientConnection::Send(Opcode op, std::string body, ClientCallback cb) {
     stream = free_streams_.back();
     free_streams_.pop_back();
     pending_[size_t(stream)] = std::move(cb);
+    sent_ms_[size_t(stream)] = SteadyMs();
   }
   Transmit(op, stream, body);
 }
@@ -244,6 +311,7 @@ asio::awaitable<void> ClientConnection::ReadLoop() {
             next = std::move(backlog_.front());
             backlog_.pop_front();
             pending_[size_t(h.stream)] = std::move(next->cb);
+            sent_ms_[size_t(h.stream)] = SteadyMs();
           } else {
             free_streams_.push_back(h.stream);
           }
@@ -274,6 +342,7 @@ void ClientConnection::FailAll(const Status& s) {
   }
   boost::system::error_code ec;
   socket_.close(ec);
+  watchdog_.cancel();
   for (auto& cb : cbs) cb(s);
 }
 

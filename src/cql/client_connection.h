@@ -8,6 +8,7 @@
 #include <deque>
 #include <optional>
 #include <functional>
+#include <future>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -26,17 +27,22 @@ using ClientCallback = std::function<void(Result<ClientFrame>)>;
 
 class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
  public:
-  explicit ClientConnection(boost::asio::io_context& ioc) : socket_(ioc), strand_(ioc.get_executor()) {}
+  explicit ClientConnection(boost::asio::io_context& ioc)
+      : socket_(ioc), strand_(ioc.get_executor()), watchdog_(strand_) {}
   ~ClientConnection();
 
-  // Connects and performs the handshake with protocol `version`. A server that rejects the
-  // version yields NotSupported (the caller steps down). Bad credentials: InvalidArgument.
+  // Connects (within o.connect_timeout_ms) and performs the handshake with protocol
+  // `version`. A server that rejects the version yields NotSupported (the caller steps
+  // down). Bad credentials: InvalidArgument. Unreachable: Unavailable.
+  // Requires the io_context to be running on other threads.
   Status Open(const std::string& host, uint16_t port, uint8_t version, const ClientOptions& o);
-  // Starts the asynchronous read loop (after Open succeeded).
+  // Starts the asynchronous read loop and the request-timeout watchdog (after Open).
   void StartReading();
   // Thread-safe. Sends a request; `cb` runs on an I/O thread with the response or an error
   // (Unavailable when the connection is lost). When all 32767 streams are busy the request
-  // waits for one to free up.
+  // waits for one to free up. A request unanswered for o.request_timeout_ms (0: never)
+  // fails the whole connection with TimedOut: its stream ids cannot be reused safely, and a
+  // silent server is treated as a dead one (the client reconnects in the background).
   void Send(Opcode op, std::string body, ClientCallback cb);
   bool alive() const { return alive_; }
   uint8_t version() const { return version_; }
@@ -45,6 +51,7 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
 
  private:
   boost::asio::awaitable<void> ReadLoop();
+  boost::asio::awaitable<void> Watchdog();
   void FailAll(const Status& s);
   void Transmit(Opcode op, int16_t stream, const std::string& body);
   struct Queued {
@@ -53,6 +60,9 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
     ClientCallback cb;
   };
   Result<ClientFrame> SyncRequest(Opcode op, const std::string& body);
+  // Waits for a handshake I/O step at most handshake_timeout_ms_ (then closes the socket).
+  Status AwaitIo(std::future<size_t>& op, const char* what);
+  int64_t handshake_timeout_ms_ = 0;  // fixed during Open
 
   boost::asio::ip::tcp::socket socket_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
@@ -62,6 +72,9 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   std::mutex mu_;
   std::vector<ClientCallback> pending_;  // GUARDED_BY(mu_): indexed by stream id
   std::vector<int16_t> free_streams_;    // GUARDED_BY(mu_)
+  std::vector<int64_t> sent_ms_;         // GUARDED_BY(mu_): steady ms a stream was sent at
+  int64_t request_timeout_ms_ = 0;       // fixed after Open
+  boost::asio::steady_timer watchdog_;   // strand only
   std::deque<Queued> backlog_;           // GUARDED_BY(mu_): waiting for a free stream
   // Write batching (strand only).
   std::string out_, writing_;

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -55,14 +56,28 @@ class Server {
 
 // ---- client ------------------------------------------------------------------------------
 
+// Consistency levels (protocol [consistency] codes).
+enum class Consistency : uint16_t {
+  kAny = 0x0000, kOne = 0x0001, kTwo = 0x0002, kThree = 0x0003, kQuorum = 0x0004,
+  kAll = 0x0005, kLocalQuorum = 0x0006, kEachQuorum = 0x0007, kLocalOne = 0x000A,
+};
+// "one", "LOCAL_QUORUM", ... (case-insensitive); InvalidArgument naming the valid ones.
+Result<Consistency> ParseConsistency(std::string_view name);
+
 struct ClientOptions {
-  std::vector<std::string> contact_points = {"127.0.0.1"};  // host or host:port
+  // Where to discover the cluster: host or host:port. The client connects to the first that
+  // answers, reads system.local and system.peers there, and then connects to every host of
+  // the cluster (peers use the port of the contact point that answered).
+  std::vector<std::string> contact_points = {"127.0.0.1"};
   uint16_t port = 9042;
   std::string keyspace;  // USE'd on every connection when set
   std::string username;  // SASL PLAIN credentials when the server asks
   std::string password;
-  int connections_per_host = 1;
-  int connect_timeout_ms = 5000;
+  int connections_per_host = 1;  // per host of the cluster
+  Consistency consistency = Consistency::kOne;  // of every QUERY and EXECUTE
+  int connect_timeout_ms = 5000;   // TCP connect, and each handshake step; 0 = no limit
+  // A request unanswered this long fails its connection with TimedOut (the client then
+  // reconnects in the background); 0 = no limit.
   int request_timeout_ms = 12000;
   // Retries of idempotent requests on connection loss / overload / unavailable.
   int max_retries = 2;
@@ -85,6 +100,16 @@ struct ClientResult {
   std::string paging_state;                     // non-empty: more pages
   std::string keyspace;                         // kSetKeyspace
   std::string schema_change;                    // "CREATED TABLE ks.t"
+};
+
+// A host of the cluster as the client sees it (from system.local / system.peers).
+struct ClientHost {
+  std::string address;  // what the client connects to
+  uint16_t port = 9042;
+  std::string datacenter;
+  std::string host_id;
+  size_t tokens = 0;             // ring tokens the host owns
+  int live_connections = 0;
 };
 
 // A prepared statement handle (valid on every connection of the client that made it).
@@ -112,8 +137,10 @@ class Client {
                                      const std::vector<store::Value>& values = {},
                                      int page_size = 0, const std::string& paging_state = {}) = 0;
   virtual Result<std::shared_ptr<PreparedStatement>> Prepare(const std::string& cql) = 0;
-  // Re-prepares transparently when the server answers UNPREPARED. Routed to the connection
-  // of the token's owner (single-node clusters: any connection).
+  // Re-prepares transparently when the server answers UNPREPARED. Token-aware: when every
+  // partition key column is bound, the request goes to the host owning the key's Murmur3
+  // token (then to the other hosts in ring order when that host is down); otherwise round
+  // robin over live hosts. Dead connections are re-opened in the background with backoff.
   virtual Result<ClientResult> Execute(const PreparedStatement& p,
                                        const std::vector<store::Value>& values,
                                        int page_size = 0, const std::string& paging_state = {}) = 0;
@@ -123,6 +150,11 @@ class Client {
                             std::function<void(Result<ClientResult>)> done) = 0;
   // The negotiated protocol version.
   virtual int protocol_version() const = 0;
+  // The hosts discovered at Connect, in ring order of their first token; a snapshot.
+  virtual std::vector<ClientHost> hosts() const = 0;
+  // Index in hosts() of the host a prepared statement with these values is routed to
+  // first (the token's owner), or -1 when not token-aware (unbound key, no ring).
+  virtual int RouteOf(const PreparedStatement& p, const std::vector<store::Value>& values) const = 0;
   virtual void Close() = 0;
 };
 

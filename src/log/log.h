@@ -145,6 +145,11 @@ class Partition {
   // batch. Errors: OutOfRange if from < StartOffset() or from > EndOffset(); Corruption if
   // the batch at `from` is corrupt (batches before it are still served).
   virtual Result<ReadResult> Read(Offset from, size_t max_bytes) const = 0;
+  // As Read, but appends the batches to *out instead of returning them in `bytes` (left
+  // empty), so a caller such as the Kafka Fetch handler reads straight into its response
+  // buffer without a second copy. Same errors; on an error *out is unchanged. The default
+  // implementation copies from Read.
+  virtual Result<ReadResult> ReadAppend(Offset from, size_t max_bytes, std::string* out) const;
   // Decodes records with offset >= from, at most max_records and about max_bytes of batches
   // (>= 1 record if any is available). Decompresses. Same errors as Read.
   virtual Result<std::vector<StoredRecord>> ReadRecords(Offset from, size_t max_records,

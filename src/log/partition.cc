@@ -155,7 +155,22 @@ void PartitionImpl::RemoveListener(uint64_t id) const {
 
 // --- read ---
 
+Result<ReadResult> Partition::ReadAppend(Offset from, size_t max_bytes, std::string* out) const {
+  ASSIGN_OR_RETURN(ReadResult r, Read(from, max_bytes));
+  out->append(r.bytes);
+  r.bytes.clear();
+  return r;
+}
+
 Result<ReadResult> PartitionImpl::Read(Offset from, size_t max_bytes) const {
+  std::string bytes;
+  ASSIGN_OR_RETURN(ReadResult r, ReadAppend(from, max_bytes, &bytes));
+  r.bytes = std::move(bytes);
+  return r;
+}
+
+Result<ReadResult> PartitionImpl::ReadAppend(Offset from, size_t max_bytes,
+                                             std::string* out) const {
   ReadResult r;
   r.high_watermark = EndOffset();
   r.start_offset = StartOffset();
@@ -190,7 +205,8 @@ Result<ReadResult> PartitionImpl::Read(Offset from, size_t max_bytes) const {
       }
       continue;
     }
-    ASSIGN_OR_RETURN(r.bytes, seg->ReadBatches(*pos, max_bytes));
+    ASSIGN_OR_RETURN(size_t n, seg->ReadBatchesAppend(*pos, max_bytes, out));
+    (void)n;
     break;
   }
   return r;

@@ -39,6 +39,7 @@ class PartitionImpl final : public Partition {
   Result<AppendResult> AppendBatch(std::string_view batch) override;
   Result<AppendResult> Append(std::span<const Record> records) override;
   Result<ReadResult> Read(Offset from, size_t max_bytes) const override;
+  Result<ReadResult> ReadAppend(Offset from, size_t max_bytes, std::string* out) const override;
   Result<std::vector<StoredRecord>> ReadRecords(Offset from, size_t max_records,
                                                 size_t max_bytes) const override;
   Result<Offset> VisitRecords(Offset from, size_t max_records,

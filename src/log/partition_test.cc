@@ -93,6 +93,28 @@ TEST(PartitionTest, ReadBoundsAndOutOfRange) {
   EXPECT_EQ(at_end->high_watermark, Offset(10));
 }
 
+TEST(PartitionTest, ReadAppendAddsTheSameBytesAsReadAfterExistingContent) {
+  Fixture f;
+  Partition* p = f.Open();
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(p->Append(Recs(i * 5, 5)).ok());  // several rolls
+  for (int64_t from : {0, 7, 42, 99}) {
+    for (size_t max : {size_t(1), size_t(300), size_t(1) << 20}) {
+      auto rr = p->Read(Offset(from), max);
+      ASSERT_TRUE(rr.ok());
+      std::string buf = "prefix";
+      auto ra = p->ReadAppend(Offset(from), max, &buf);
+      ASSERT_TRUE(ra.ok());
+      EXPECT_TRUE(ra->bytes.empty());
+      EXPECT_EQ(buf, "prefix" + rr->bytes) << from << " " << max;
+      EXPECT_EQ(ra->high_watermark, rr->high_watermark);
+      EXPECT_EQ(ra->start_offset, rr->start_offset);
+    }
+  }
+  std::string buf = "unchanged";
+  EXPECT_TRUE(p->ReadAppend(Offset(101), 100, &buf).status().IsOutOfRange());
+  EXPECT_EQ(buf, "unchanged");
+}
+
 TEST(PartitionTest, AppendBatchValidatesAndKeepsBytes) {
   Fixture f;
   Partition* p = f.Open();

@@ -284,8 +284,15 @@ Result<std::optional<uint64_t>> Segment::FindBatch(Offset target) const {
 }
 
 Result<std::string> Segment::ReadBatches(uint64_t pos, size_t max_bytes) const {
+  std::string out;
+  ASSIGN_OR_RETURN(size_t n, ReadBatchesAppend(pos, max_bytes, &out));
+  (void)n;
+  return out;
+}
+
+Result<size_t> Segment::ReadBatchesAppend(uint64_t pos, size_t max_bytes, std::string* dst) const {
   uint64_t end = size();
-  if (pos >= end) return std::string();
+  if (pos >= end) return size_t(0);
   char hdr[kBatchHeaderSize];
   ASSIGN_OR_RETURN(size_t n, reader_->Read(pos, kBatchHeaderSize, hdr));
   auto first = ParseBatchHeader(std::string_view(hdr, n));
@@ -294,20 +301,29 @@ Result<std::string> Segment::ReadBatches(uint64_t pos, size_t max_bytes) const {
                               (first.ok() ? "runs past the end" : first.status().message()));
   }
   size_t want = std::max<uint64_t>(first->size_bytes(), std::min<uint64_t>(max_bytes, end - pos));
-  std::string out(want, '\0');
-  ASSIGN_OR_RETURN(n, reader_->Read(pos, want, out.data()));
-  out.resize(n);
+  const size_t base = dst->size();
+  dst->resize(base + want);  // read straight into the caller's buffer
+  auto got = reader_->Read(pos, want, dst->data() + base);
+  if (!got.ok()) {
+    dst->resize(base);
+    return got.status();
+  }
+  std::string_view out(dst->data() + base, *got);
   // Keep only whole batches that pass the CRC check.
   size_t p = 0;
   while (p + kBatchHeaderSize <= out.size()) {
-    auto h = ParseBatchHeader(std::string_view(out).substr(p));
+    auto h = ParseBatchHeader(out.substr(p));
     if (!h.ok() || h->size_bytes() > out.size() - p) {
-      if (!h.ok() && p == 0) return h.status().WithContext(path_);
+      if (!h.ok() && p == 0) {
+        dst->resize(base);
+        return h.status().WithContext(path_);
+      }
       break;
     }
-    auto v = RecordBatchView::Parse(std::string_view(out).substr(p, h->size_bytes()));
+    auto v = RecordBatchView::Parse(out.substr(p, h->size_bytes()));
     if (!v.ok()) {
       if (p == 0) {
+        dst->resize(base);
         return v.status().WithContext(path_ + ": batch at byte " + std::to_string(pos) +
                                       " (offsets " + std::to_string(h->base_offset.value()) +
                                       ".." + std::to_string(h->last_offset().value()) + ")");
@@ -317,8 +333,8 @@ Result<std::string> Segment::ReadBatches(uint64_t pos, size_t max_bytes) const {
     }
     p += h->size_bytes();
   }
-  out.resize(p);
-  return out;
+  dst->resize(base + p);
+  return p;
 }
 
 uint64_t Segment::TimeLookup(int64_t ts) const {

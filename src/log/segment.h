@@ -73,6 +73,9 @@ class Segment {
   // more while they fit in max_bytes. Corruption if the first batch is bad; a bad later
   // batch ends the result early.
   Result<std::string> ReadBatches(uint64_t pos, size_t max_bytes) const;
+  // As ReadBatches, appending to *out; returns the number of bytes appended. On an error
+  // *out is unchanged.
+  Result<size_t> ReadBatchesAppend(uint64_t pos, size_t max_bytes, std::string* out) const;
   // Calls fn(header, position) for each batch from `pos` (headers only, no CRC check) until
   // fn returns false or the end.
   Status ScanHeaders(uint64_t pos,

@@ -27,13 +27,24 @@
 namespace kappa::store {
 
 struct WriteBatch::Rep {
-  rocksdb::WriteBatch wb;
+  rocksdb::WriteBatch wb;  // meta writes, and the row merges once Materialize()d
+  // Row merges (rows column family) wait here until the commit, which adds them to `wb` in
+  // key order (stable: merges of one key keep their order). Sorted inserts let the memtable
+  // skip list reuse its last insert position instead of searching from the top for each key.
+  struct PendingMerge {
+    uint32_t key_offset, key_size, value_size;  // in `pending_bytes`; the value follows the key
+  };
+  std::string pending_bytes;
+  std::vector<PendingMerge> pending;
   size_t count = 0;
   std::vector<uint32_t> storage_ids;  // tables written, checked live at commit
   Clock* clock = nullptr;
   rocksdb::ColumnFamilyHandle* rows = nullptr;
   rocksdb::ColumnFamilyHandle* meta = nullptr;
   WriteTime Now(const WriteOptions& w) const;
+  Status AddMerge(std::string_view key, std::string_view value);
+  // Moves the pending row merges into `wb`, sorted by key.
+  Status Materialize();
 };
 
 class StoreImpl final : public Store {

@@ -75,6 +75,9 @@ Status StoreImpl::OpenDb() {
   bbt.cache_index_and_filter_blocks = true;
   bbt.pin_l0_filter_and_index_blocks_in_cache = true;
   bbt.format_version = 5;
+  // XXH3 block checksums: Debian's RocksDB is built portable and computes CRC32C in software.
+  // Each table file records its checksum type, so files written before stay readable.
+  bbt.checksum = rocksdb::kXXH3;
 
   rocksdb::CompressionType compression = rocksdb::kNoCompression;
   for (auto c : rocksdb::GetSupportedCompressions()) {
@@ -88,7 +91,17 @@ Status StoreImpl::OpenDb() {
   filter_ = NewExpiryCompactionFilter(clock_, options_.gc_grace_seconds);
   rows_opts.compaction_filter = filter_.get();
   rows_opts.compression = compression;
-  rows_opts.write_buffer_size = 64 << 20;
+  // Memory: at most max_write_buffer_number (2) memtables of 16 MiB per column family, plus
+  // the block cache; a smaller memtable also keeps the skip list's insert path in cache (the
+  // job's inserts land at random keys). Measured A/B in docs/benchmarks.md (issue 3).
+  rows_opts.write_buffer_size = 16 << 20;
+  // L0 files are short-lived (compacted into the base level soon): not compressing them takes
+  // LZ4 off the flush path. Lower levels are compressed.
+  rows_opts.compression_per_level.assign(7, compression);
+  rows_opts.compression_per_level[0] = rocksdb::kNoCompression;
+  // Compact L0 into the base level in batches of 8 small files rather than 4: fewer rewrites
+  // of the base level per byte written (point reads check L0 files through pinned blooms).
+  rows_opts.level0_file_num_compaction_trigger = 8;
   rows_opts.level_compaction_dynamic_level_bytes = true;
   rows_opts.max_successive_merges = 0;
   // Point gets of rows still in the memtable skip the skiplist search on a miss.

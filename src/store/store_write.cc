@@ -1,4 +1,5 @@
 // Row writes: upserts (blind merges), tombstones, LWT inserts and atomic batches.
+#include <algorithm>
 #include <functional>
 
 #include "store/key_codec.h"
@@ -18,6 +19,33 @@ WriteTime ResolveTime(Clock* clock, const WriteOptions& w) {
 }  // namespace
 
 WriteTime WriteBatch::Rep::Now(const WriteOptions& w) const { return ResolveTime(clock, w); }
+
+Status WriteBatch::Rep::AddMerge(std::string_view key, std::string_view value) {
+  // Offsets are 32-bit: a (never seen) batch past 4 GiB hands its earlier merges over first,
+  // which keeps every key's merges in order.
+  if (pending_bytes.size() + key.size() + value.size() > UINT32_MAX) RETURN_IF_ERROR(Materialize());
+  pending.push_back(PendingMerge{uint32_t(pending_bytes.size()), uint32_t(key.size()),
+                                 uint32_t(value.size())});
+  pending_bytes.append(key);
+  pending_bytes.append(value);
+  return Status::OK();
+}
+
+Status WriteBatch::Rep::Materialize() {
+  if (pending.empty()) return Status::OK();
+  const char* base = pending_bytes.data();
+  auto key_of = [base](const PendingMerge& m) { return std::string_view(base + m.key_offset, m.key_size); };
+  std::stable_sort(pending.begin(), pending.end(),
+                   [&](const PendingMerge& a, const PendingMerge& b) { return key_of(a) < key_of(b); });
+  for (const PendingMerge& m : pending) {
+    rocksdb::Slice k(base + m.key_offset, m.key_size);
+    rocksdb::Slice v(base + m.key_offset + m.key_size, m.value_size);
+    RETURN_IF_ERROR(FromRocks(wb.Merge(rows, k, v), "batch write"));
+  }
+  pending.clear();
+  pending_bytes.clear();
+  return Status::OK();
+}
 WriteTime StoreImpl::Now(const WriteOptions& w) const { return ResolveTime(clock_, w); }
 
 Status StoreImpl::CheckLiveLocked(uint32_t storage_id, const TableSchema& t) const {
@@ -102,6 +130,7 @@ Status StoreImpl::DeleteClusteringRange(const TableSchema& table,
 
 Status StoreImpl::Write(WriteBatch& batch, bool sync) {
   if (batch.rep_->count == 0) return Status::OK();
+  RETURN_IF_ERROR(batch.rep_->Materialize());
   return CommitRows(&batch.rep_->wb, batch.rep_->storage_ids, sync);
 }
 
@@ -133,7 +162,7 @@ void NoteTable(WriteBatch::Rep* rep, uint32_t sid) {
 Status WriteBatch::Upsert(const TableSchema& table, const Row& row, const WriteOptions& w) {
   thread_local std::string key, value;
   RETURN_IF_ERROR(EncodeUpsert(table, row, w, rep_->Now(w), &key, &value));
-  RETURN_IF_ERROR(FromRocks(rep_->wb.Merge(rep_->rows, key, value), "batch upsert"));
+  RETURN_IF_ERROR(rep_->AddMerge(key, value));
   NoteTable(rep_.get(), table.storage_id);
   ++rep_->count;
   return Status::OK();
@@ -149,8 +178,7 @@ Status WriteBatch::DeleteRow(const TableSchema& table, const std::vector<Value>&
                                    std::to_string(primary_key.size()));
   }
   RETURN_IF_ERROR(RowKey(table, primary_key, &key));
-  RETURN_IF_ERROR(FromRocks(rep_->wb.Merge(rep_->rows, key, EncodeTombstone(rep_->Now(w))),
-                            "batch delete"));
+  RETURN_IF_ERROR(rep_->AddMerge(key, EncodeTombstone(rep_->Now(w))));
   NoteTable(rep_.get(), table.storage_id);
   ++rep_->count;
   return Status::OK();
@@ -171,8 +199,7 @@ Status WriteBatch::DeletePartition(const TableSchema& table,
   } else {
     RETURN_IF_ERROR(PartitionRecordKey(table, partition_key, &key));
   }
-  RETURN_IF_ERROR(FromRocks(rep_->wb.Merge(rep_->rows, key, EncodeTombstone(rep_->Now(w))),
-                            "batch delete partition"));
+  RETURN_IF_ERROR(rep_->AddMerge(key, EncodeTombstone(rep_->Now(w))));
   NoteTable(rep_.get(), table.storage_id);
   ++rep_->count;
   return Status::OK();
@@ -189,9 +216,11 @@ void WriteBatch::DeleteMeta(std::string_view key) {
 }
 
 size_t WriteBatch::count() const { return rep_->count; }
-size_t WriteBatch::byte_size() const { return rep_->wb.GetDataSize(); }
+size_t WriteBatch::byte_size() const { return rep_->wb.GetDataSize() + rep_->pending_bytes.size(); }
 void WriteBatch::Clear() {
   rep_->wb.Clear();
+  rep_->pending.clear();
+  rep_->pending_bytes.clear();
   rep_->count = 0;
   rep_->storage_ids.clear();
 }

@@ -109,6 +109,15 @@ TEST(Values, NativeSerializationRoundTrips) {
   EXPECT_FALSE(DeserializeNative(TypeKind::kInt, "abc").ok());
   EXPECT_FALSE(DeserializeNative(Type::List(TypeKind::kInt), std::string("\0\0\0\x05", 4)).ok());
   EXPECT_FALSE(DeserializeNative(TypeKind::kText, "\xff\xfe").ok());  // bad UTF-8
+  // Text is validated past long ASCII runs (the 8-bytes-at-a-time path) and at every offset.
+  for (size_t pad = 0; pad < 20; ++pad) {
+    std::string ascii(pad, 'a');
+    EXPECT_TRUE(DeserializeNative(TypeKind::kText, ascii + "Z\xc3\xa9" + ascii).ok()) << pad;
+    EXPECT_TRUE(DeserializeNative(TypeKind::kText, ascii + "\xf0\x9f\x98\x80" + ascii).ok()) << pad;
+    EXPECT_FALSE(DeserializeNative(TypeKind::kText, ascii + "\xff" + ascii).ok()) << pad;
+    EXPECT_FALSE(DeserializeNative(TypeKind::kText, ascii + "\xc3").ok()) << pad;  // truncated
+    EXPECT_FALSE(DeserializeNative(TypeKind::kText, ascii + "\xed\xa0\x80" + ascii).ok()) << pad;  // surrogate
+  }
 }
 
 TEST(Values, CqlLiterals) {

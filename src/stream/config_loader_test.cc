@@ -133,6 +133,16 @@ std::vector<BadCase> BadCases() {
       {"mapping error", "mappings:\n  m:\n    fields:\n      id: uuidd()\n", "bad.yaml:4:"},
       {"empty file", "", "bad.yaml: the file is empty"},
       {"duplicate column", with("d: double", "a: double"), "bad.yaml:15:11: column 'a' is listed twice"},
+      {"log type", "log:\n  type: kafak\n", "bad.yaml:2:9: log.type must be embedded or kafka, not 'kafak'"},
+      {"log kafka without bootstrap", "log:\n  type: kafka\n", "bad.yaml:2:3: log: type kafka needs bootstrap"},
+      {"log bad bootstrap", "log:\n  type: kafka\n  bootstrap: a:1,b\n",
+       "bad.yaml:3:14: log.bootstrap: 'b' is not host:port"},
+      {"log bootstrap on embedded", "log:\n  bootstrap: a:1\n",
+       "bad.yaml:2:14: log.bootstrap only applies to type: kafka"},
+      {"log misspelt key", "log:\n  type: kafka\n  bootstarp: a:1\n",
+       "bad.yaml:3:3: unknown key 'bootstarp' in log (did you mean 'bootstrap'?)"},
+      {"log replication", "log:\n  type: kafka\n  bootstrap: a:1\n  replication_factor: 0\n",
+       "bad.yaml:4:23: log.replication_factor must be -1"},
   };
 }
 
@@ -141,6 +151,76 @@ TEST(ConfigLoader, EveryErrorNamesFileLineAndProblem) {
     auto r = LoadConfigText(c.text, "bad.yaml");
     ASSERT_FALSE(r.ok()) << c.name;
     EXPECT_TRUE(r.status().IsInvalidArgument()) << c.name;
+    EXPECT_NE(r.status().message().find(c.expect), std::string::npos)
+        << c.name << ": got: " << r.status().message() << "\nwanted: " << c.expect;
+  }
+}
+
+TEST(ConfigLoader, LogSection) {
+  auto c = LoadConfigText(std::string(kMinimal), "k.yaml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_FALSE(c->log.kafka());  // embedded by default
+  c = LoadConfigText(std::string(kMinimal) +
+                         "log:\n  type: kafka\n  bootstrap: h1:9092,h2:9093\n"
+                         "  replication_factor: 3\n  properties: {socket.timeout.ms: 5000}\n",
+                     "k.yaml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_TRUE(c->log.kafka());
+  EXPECT_EQ(c->log.bootstrap, "h1:9092,h2:9093");
+  EXPECT_EQ(c->log.replication_factor, 3);
+  EXPECT_EQ(c->log.properties.at("socket.timeout.ms"), "5000");
+constexpr std::string_view kSink = R"(    sink:
+      type: cassandra
+      contact_points: [h1:9043, h2]
+      keyspace: remote
+      consistency: LOCAL_QUORUM
+      max_in_flight: 8
+      retry_for: 5s
+)";
+
+TEST(ConfigLoader, CassandraSink) {
+  auto c = LoadConfigText(std::string(kMinimal) + std::string(kSink), "my.yaml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  const SinkConfig& s = c->jobs[0].sink;
+  EXPECT_EQ(s.type, SinkConfig::Type::kCassandra);
+  EXPECT_EQ(s.cassandra.contact_points, (std::vector<std::string>{"h1:9043", "h2"}));
+  EXPECT_EQ(s.cassandra.keyspace, "remote");
+  EXPECT_EQ(s.cassandra.consistency, "local_quorum");
+  EXPECT_EQ(s.cassandra.max_in_flight, 8);
+  EXPECT_EQ(s.cassandra.retry_for_ms, 5000);
+  EXPECT_EQ(s.cassandra.connections_per_host, 1);
+  // The keyspace's replication is carried for CREATE KEYSPACE on the cluster.
+  EXPECT_EQ(s.cassandra.replication.at("class"), "SimpleStrategy");
+  // Without a sink: the embedded store.
+  EXPECT_EQ(LoadConfigText(kMinimal, "my.yaml")->jobs[0].sink.type, SinkConfig::Type::kEmbedded);
+  // Default keyspace: the table's.
+  std::string no_ks(kSink);
+  no_ks.erase(no_ks.find("      keyspace: remote\n"), 23);
+  auto d = LoadConfigText(std::string(kMinimal) + no_ks, "my.yaml");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->jobs[0].sink.cassandra.keyspace, "ks");
+}
+
+TEST(ConfigLoader, CassandraSinkErrorsNameTheirLine) {
+  auto with = [](std::string_view from, std::string_view to) {
+    std::string s = std::string(kMinimal) + std::string(kSink);
+    size_t p = s.find(from);
+    EXPECT_NE(p, std::string::npos) << from;
+    s.replace(p, from.size(), to);
+    return s;
+  };
+  std::vector<BadCase> cases = {
+      {"bad type", with("type: cassandra", "type: scylla"), "bad.yaml:23:13: jobs[0].sink.type must be embedded or cassandra"},
+      {"misspelt key", with("consistency: LOCAL_QUORUM", "consistncy: one"), "bad.yaml:26:7: unknown key 'consistncy' in jobs[0].sink (did you mean 'consistency'?)"},
+      {"bad consistency", with("LOCAL_QUORUM", "most"), "bad.yaml:26:20: jobs[0].sink.consistency 'most' is not one of"},
+      {"bad port", with("h1:9043", "h1:99999"), "bad.yaml:24:24: jobs[0].sink.contact_points: 'h1:99999' has a bad port"},
+      {"no contact points", with("      contact_points: [h1:9043, h2]\n", ""), "bad.yaml:23:7: jobs[0].sink needs contact_points"},
+      {"in flight", with("max_in_flight: 8", "max_in_flight: 0"), "bad.yaml:27:22: jobs[0].sink.max_in_flight must be between 1"},
+      {"sink not a map", std::string(kMinimal) + "    sink: cassandra\n", "bad.yaml:22:11: jobs[0].sink must be a mapping"},
+  };
+  for (const BadCase& c : cases) {
+    auto r = LoadConfigText(c.text, "bad.yaml");
+    ASSERT_FALSE(r.ok()) << c.name;
     EXPECT_NE(r.status().message().find(c.expect), std::string::npos)
         << c.name << ": got: " << r.status().message() << "\nwanted: " << c.expect;
   }

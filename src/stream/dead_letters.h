@@ -12,6 +12,9 @@
 //
 // Exactly-once: see job_offsets.h (dlq_end). Recover() finds the dead letters written after
 // the last commit by a batch that never committed; Append() skips those offsets.
+// With an external log (log: kafka) the dead letters go through a connect::RecordSink to the
+// cluster's dead-letter topic instead, partitioned by key; there Recover() cannot look at
+// what an uncommitted batch wrote, so dead letters are at-least-once (End() is -1).
 // One DeadLetters per partition worker; not thread-safe. Private to src/stream.
 #pragma once
 
@@ -22,6 +25,7 @@
 
 #include "common/status.h"
 #include "common/types.h"
+#include "connect/connect.h"
 #include "log/log.h"
 
 namespace kappa::stream {
@@ -29,6 +33,9 @@ namespace kappa::stream {
 class DeadLetters {
  public:
   DeadLetters(log::Partition* dlq, std::string job, std::string topic, PartitionId source);
+  // Through `sink` (must outlive this) to `dlq_topic` on an external cluster.
+  DeadLetters(connect::RecordSink* sink, std::string dlq_topic, std::string job,
+              std::string topic, PartitionId source);
 
   // Scans the dead-letter partition from `dlq_end` (the value stored with the last commit;
   // < 0 = unknown: nothing is skipped) for this source partition's dead letters with offsets
@@ -40,13 +47,17 @@ class DeadLetters {
            std::optional<std::string_view> value, TimestampMs ts, std::string_view error);
   // Appends the queued dead letters as one batch. IOError etc. from the log.
   Status Flush();
-  // The dead-letter partition's end offset (after Flush: covers everything flushed).
-  Offset End() const { return dlq_->EndOffset(); }
+  // The dead-letter partition's end offset (after Flush: covers everything flushed); -1
+  // (unknown) through a sink.
+  Offset End() const { return dlq_ ? dlq_->EndOffset() : Offset(-1); }
   size_t pending() const { return pending_.size(); }
-  const std::string& dlq_topic() const { return dlq_->topic(); }
+  void DiscardPending() { pending_.clear(); }
+  const std::string& dlq_topic() const { return dlq_topic_; }
 
  private:
-  log::Partition* dlq_;
+  log::Partition* dlq_ = nullptr;       // embedded log, or
+  connect::RecordSink* sink_ = nullptr;  // external cluster
+  std::string dlq_topic_;
   std::string job_;
   std::string topic_;
   PartitionId source_;

@@ -6,10 +6,33 @@
 #include "log/log.h"
 #include "store/store.h"
 #include "stream/job_offsets.h"
+#include "stream/kafka_admin.h"
 #include "stream/stream.h"
 
 namespace kappa::stream {
 namespace {
+
+// The partitions of the job's topic with their start and end offsets: from the embedded log,
+// or from the Kafka cluster the job consumed (log: kafka).
+Result<std::vector<log::PartitionInfo>> TopicRanges(Runtime* rt, const JobRegistration& reg) {
+  std::vector<log::PartitionInfo> out;
+  if (reg.bootstrap.empty()) {
+    ASSIGN_OR_RETURN(log::TopicDescription d, rt->log().DescribeTopic(reg.topic));
+    return d.partitions;
+  }
+  LogConfig lc;
+  lc.type = LogConfig::Type::kKafka;
+  lc.bootstrap = reg.bootstrap;
+  ASSIGN_OR_RETURN(auto ranges, DescribeKafkaTopic(lc, reg.topic));
+  for (const KafkaPartitionRange& r : ranges) {
+    log::PartitionInfo pi{};
+    pi.partition = PartitionId(r.partition);
+    pi.start_offset = Offset(r.start);
+    pi.end_offset = Offset(r.end);
+    out.push_back(pi);
+  }
+  return out;
+}
 
 Result<JobStatus> StatusOf(Runtime* rt, std::string_view job, const JobRegistration& reg) {
   JobStatus js;
@@ -18,11 +41,11 @@ Result<JobStatus> StatusOf(Runtime* rt, std::string_view job, const JobRegistrat
   js.table = reg.table;
   js.group = reg.group;
   ASSIGN_OR_RETURN(auto progress, ReadProgress(rt->store(), job));
-  auto topic = rt->log().DescribeTopic(reg.topic);
+  auto topic = TopicRanges(rt, reg);
   if (!topic.ok()) {
     return topic.status().WithContext(fmt::format("job {} reads topic {}", job, reg.topic));
   }
-  for (const log::PartitionInfo& pi : topic->partitions) {
+  for (const log::PartitionInfo& pi : *topic) {
     PartitionStatus ps;
     ps.partition = pi.partition;
     ps.start_offset = pi.start_offset;
@@ -44,6 +67,48 @@ Result<JobStatus> StatusOf(Runtime* rt, std::string_view job, const JobRegistrat
   return js;
 }
 
+Result<JobStatus> GetJobStatusImpl(Runtime* rt, std::string_view job);
+
+// ResetJob for a job on a Kafka cluster: the store's offsets and the group's committed
+// offsets move together (the job starts at the larger of the two).
+Result<JobStatus> ResetKafkaJob(Runtime* rt, std::string_view job, const JobRegistration& reg,
+                                const JobStatus& before, const ResetTarget& target) {
+  LogConfig lc;
+  lc.type = LogConfig::Type::kKafka;
+  lc.bootstrap = reg.bootstrap;
+  std::map<int32_t, int64_t> by_time;
+  if (target.kind == ResetTarget::Kind::kTimestamp) {
+    std::vector<int32_t> parts;
+    for (const PartitionStatus& ps : before.partitions) parts.push_back(ps.partition.value());
+    ASSIGN_OR_RETURN(by_time, KafkaOffsetsForTime(lc, reg.topic, parts, target.value));
+  }
+  ASSIGN_OR_RETURN(auto progress, ReadProgress(rt->store(), job));
+  store::WriteBatch batch = rt->store().NewWriteBatch();
+  std::map<int32_t, int64_t> group;
+  for (const PartitionStatus& ps : before.partitions) {
+    int64_t lo = ps.start_offset.value(), hi = ps.end_offset.value(), to = lo;
+    switch (target.kind) {
+      case ResetTarget::Kind::kEarliest: to = lo; break;
+      case ResetTarget::Kind::kLatest: to = hi; break;
+      case ResetTarget::Kind::kOffset: to = std::clamp(target.value, lo, hi); break;
+      case ResetTarget::Kind::kTimestamp: {
+        auto it = by_time.find(ps.partition.value());
+        to = it != by_time.end() && it->second >= 0 ? it->second : hi;
+        break;
+      }
+    }
+    PartitionProgress p = progress.count(ps.partition.value()) ? progress[ps.partition.value()]
+                                                                : PartitionProgress{};
+    p.next = Offset(to);
+    batch.PutMeta(OffsetMetaKey(job, ps.partition), EncodeProgress(p));
+    group[ps.partition.value()] = to;
+  }
+  // The group first: if it refuses (members active), nothing moved.
+  RETURN_IF_ERROR(CommitKafkaGroupOffsets(lc, reg.group, reg.topic, group));
+  RETURN_IF_ERROR(rt->store().Write(batch, /*sync=*/true));
+  return GetJobStatusImpl(rt, job);
+}
+
 }  // namespace
 
 Result<std::vector<JobStatus>> ListJobs(Runtime* rt) {
@@ -58,6 +123,11 @@ Result<std::vector<JobStatus>> ListJobs(Runtime* rt) {
 }
 
 Result<JobStatus> GetJobStatus(Runtime* rt, std::string_view job) {
+  return GetJobStatusImpl(rt, job);
+}
+
+namespace {
+Result<JobStatus> GetJobStatusImpl(Runtime* rt, std::string_view job) {
   ASSIGN_OR_RETURN(std::optional<JobRegistration> reg, ReadRegistration(rt->store(), job));
   if (!reg) {
     return Status::NotFound(fmt::format("no job named '{}' has run in {} (`kappa jobs list` "
@@ -65,6 +135,7 @@ Result<JobStatus> GetJobStatus(Runtime* rt, std::string_view job) {
   }
   return StatusOf(rt, job, *reg);
 }
+}  // namespace
 
 Result<JobStatus> ResetJob(Runtime* rt, std::string_view job, const ResetTarget& target) {
   if (rt->read_only()) {
@@ -73,6 +144,8 @@ Result<JobStatus> ResetJob(Runtime* rt, std::string_view job, const ResetTarget&
         "offline)", job, rt->options().data_dir, rt->owner()));
   }
   ASSIGN_OR_RETURN(JobStatus before, GetJobStatus(rt, job));
+  ASSIGN_OR_RETURN(std::optional<JobRegistration> reg, ReadRegistration(rt->store(), job));
+  if (!reg->bootstrap.empty()) return ResetKafkaJob(rt, job, *reg, before, target);
   ASSIGN_OR_RETURN(auto progress, ReadProgress(rt->store(), job));
   store::WriteBatch batch = rt->store().NewWriteBatch();
   std::map<log::OffsetKey, log::CommittedOffset> mirror;

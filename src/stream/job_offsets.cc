@@ -45,8 +45,10 @@ std::string OffsetMetaKey(std::string_view job, PartitionId p) {
 }
 
 std::string EncodeRegistration(const JobRegistration& r) {
-  return fmt::format("topic={}\ntable={}\ngroup={}\ndead_letter_topic={}\n", r.topic, r.table,
-                     r.group, r.dead_letter_topic);
+  std::string out = fmt::format("topic={}\ntable={}\ngroup={}\ndead_letter_topic={}\n", r.topic,
+                                r.table, r.group, r.dead_letter_topic);
+  if (!r.bootstrap.empty()) out += fmt::format("bootstrap={}\n", r.bootstrap);
+  return out;
 }
 
 Result<JobRegistration> DecodeRegistration(std::string_view text) {
@@ -54,7 +56,8 @@ Result<JobRegistration> DecodeRegistration(std::string_view text) {
   if (!ParseFields(text, &f) || !f.count("topic") || !f.count("table")) {
     return Status::Corruption("job registration is malformed: '" + std::string(text) + "'");
   }
-  return JobRegistration{f["topic"], f["table"], f["group"], f["dead_letter_topic"]};
+  return JobRegistration{f["topic"], f["table"], f["group"], f["dead_letter_topic"],
+                         f["bootstrap"]};
 }
 
 std::string EncodeProgress(const PartitionProgress& p) {

@@ -29,6 +29,7 @@ struct JobRegistration {
   std::string table;
   std::string group;
   std::string dead_letter_topic;
+  std::string bootstrap;  // log: kafka: the cluster the topic is on; empty = embedded log
 };
 
 struct PartitionProgress {

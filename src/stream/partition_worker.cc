@@ -4,10 +4,9 @@
 
 #include <thread>
 
-#include "common/clock.h"
 #include "common/logging.h"
 #include "stream/dead_letters.h"
-#include "stream/row_converter.h"
+#include "stream/job_core.h"
 
 namespace kappa::stream {
 
@@ -85,62 +84,35 @@ Status PartitionWorker::Run() {
   RETURN_IF_ERROR(Init(&progress));
   DeadLetters dead(dlq_, s_->config.name, source_->topic(), source_->id());
   RETURN_IF_ERROR(dead.Recover(progress.dlq_end, progress.next));
-
-  store::Store& store = s_->runtime->store();
-  RowConverter converter(s_->table);
-  store::Row row;
-  store::WriteOptions wopts;
-  wopts.ttl_seconds = static_cast<int32_t>(s_->config.ttl_seconds);
-  const std::string meta_key = OffsetMetaKey(s_->config.name, source_->id());
+  PartitionCommitter committer(s_, source_->topic(), source_->id(), &dead, progress);
   const size_t batch_size = static_cast<size_t>(s_->config.batch_size);
-  const int64_t max_failures = s_->config.max_consecutive_failures;
-  int64_t consecutive_failures = 0;
-  std::string last_error;
-  std::vector<int64_t> timestamps;  // of stored records, for latency
-  Clock* clock = Clock::Real();
 
   while (!s_->stop.load()) {
-    Offset next = progress.next;
+    Offset next = committer.progress().next;
     if (next >= source_->EndOffset()) {
       if (s_->drain.load()) break;
       source_->WaitForData(next, std::chrono::steady_clock::now() + s_->options.poll_interval);
       MirrorOffset(false);
       continue;
     }
-    store::WriteBatch batch = store.NewWriteBatch();
-    uint64_t batch_stored = 0, batch_dead = 0;
     bool too_many_failures = false;
     int64_t last_seen = -1;
-    timestamps.clear();
     auto visited = source_->VisitRecords(next, batch_size, [&](const log::RecordView& r) {
       last_seen = r.offset.value();
-      Status st = r.value ? converter.Convert(*r.value, &row)
-                          : Status::InvalidArgument("the record has a null value");
-      if (st.ok()) st = batch.Upsert(*s_->table, row, wopts);
-      if (st.ok()) {
-        ++batch_stored;
-        consecutive_failures = 0;
-        if (s_->options.track_latency) timestamps.push_back(r.timestamp.value());
-      } else {
-        ++batch_dead;
-        ++consecutive_failures;
-        last_error = fmt::format("{}/{}@{}: {}", source_->topic(), source_->id().value(),
-                                 r.offset.value(), st.message());
-        dead.Add(r.offset, r.key, r.value, r.timestamp, st.message());
-        if (max_failures > 0 && consecutive_failures >= max_failures) {
-          too_many_failures = true;
-          return false;  // commit up to and including this record, then stop
-        }
+      if (!committer.Add(r.offset, r.key, r.value, r.timestamp)) {
+        too_many_failures = true;
+        return false;  // commit up to and including this record, then stop
       }
       return true;
     }, 1 << 20);
     if (!visited.ok()) {
+      committer.Discard();
       if (visited.status().IsOutOfRange() && next < source_->StartOffset()) {
         KLOG_WARN("job {}: {}/{} records from {} were deleted by retention while the job was "
                   "behind; continuing at {}", s_->config.name, source_->topic(),
                   source_->id().value(), next.value(), source_->StartOffset().value());
-        progress.next = source_->StartOffset();
-        next_.store(progress.next.value());
+        committer.Skip(source_->StartOffset());
+        next_.store(committer.progress().next.value());
         continue;
       }
       return visited.status().WithContext(fmt::format("job {}: reading {}/{} at offset {}",
@@ -154,41 +126,12 @@ Status PartitionWorker::Run() {
       std::this_thread::sleep_for(s_->options.poll_interval);
       continue;
     }
-
-    // Dead letters first: if we crash between here and the commit, Recover() finds them.
-    RETURN_IF_ERROR(dead.Flush());
-    progress.next = new_next;
-    progress.stored += batch_stored;
-    progress.dead_letters += batch_dead;
-    progress.dlq_end = dead.End().value();
-    batch.PutMeta(meta_key, EncodeProgress(progress));
-    Status st = store.Write(batch, s_->runtime->options().durability.store_sync);
-    if (!st.ok()) {
-      return st.WithContext(fmt::format("job {}: committing {}/{} up to offset {}",
-                                        s_->config.name, source_->topic(),
-                                        source_->id().value(), progress.next.value()));
-    }
-    // Committed.
-    next_.store(progress.next.value());
-    s_->consumed.fetch_add(batch_stored + batch_dead);
-    s_->stored.fetch_add(batch_stored);
-    s_->dead_letters.fetch_add(batch_dead);
-    s_->commits.fetch_add(1);
-    if (!timestamps.empty()) {
-      int64_t now_us = clock->NowMicros();
-      for (int64_t ts : timestamps) s_->latency.Record(now_us - ts * 1000);
-    }
-    if (batch_dead > 0) {
-      KLOG_DEBUG("job {}: {} dead letters, last: {}", s_->config.name, batch_dead, last_error);
-    }
+    RETURN_IF_ERROR(committer.Commit(new_next));
+    next_.store(new_next.value());
     MirrorOffset(false);
     if (too_many_failures) {
       MirrorOffset(true);
-      return Status::Aborted(fmt::format(
-          "job {} stopped: {} consecutive records failed (max_consecutive_failures); the last: "
-          "{}. They are in {}. Fix the producer or the table, or raise "
-          "max_consecutive_failures, then start again: the job continues after them.",
-          s_->config.name, consecutive_failures, last_error, dead.dlq_topic()));
+      return committer.TooManyFailures();
     }
   }
   MirrorOffset(true);

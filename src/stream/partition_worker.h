@@ -25,6 +25,8 @@
 
 namespace kappa::stream {
 
+class CassandraSink;
+
 // Shared by the workers of one job. Counters are atomics; the rest is immutable while
 // workers run.
 struct JobShared {
@@ -32,6 +34,9 @@ struct JobShared {
   JobConfig config;
   JobOptions options;
   std::shared_ptr<const store::TableSchema> table;
+  // sink: cassandra (null: rows go to the embedded store in the commit write). With it, a
+  // batch's rows are written there and acknowledged BEFORE the offsets commit.
+  std::shared_ptr<CassandraSink> sink;
 
   std::atomic<bool> stop{false};   // stop after the current batch
   std::atomic<bool> drain{false};  // stop once caught up with the end offset

@@ -7,6 +7,7 @@
 #include "common/logging.h"
 #include "connect/connect.h"
 #include "log/log.h"
+#include "stream/kafka_admin.h"
 #include "stream/stream.h"
 
 namespace kappa::stream {
@@ -27,7 +28,10 @@ class PipelineImpl final : public Pipeline {
   Status Init(Runtime* rt, const PipelineConfig& config, const PipelineOptions& options) {
     rt_ = rt;
     for (const JobConfig& jc : config.jobs) {
-      ASSIGN_OR_RETURN(std::unique_ptr<StreamJob> job, StreamJob::Create(rt, jc, options.job_options));
+      ASSIGN_OR_RETURN(std::unique_ptr<StreamJob> job,
+                       config.log.kafka()
+                           ? StreamJob::CreateOnKafka(rt, jc, config.log, options.job_options)
+                           : StreamJob::Create(rt, jc, options.job_options));
       jobs_.push_back(std::move(job));
     }
     for (const ProducerConfig& pc : config.producers) {
@@ -43,7 +47,12 @@ class PipelineImpl final : public Pipeline {
       po.duration = std::chrono::milliseconds(duration);
       int64_t count = options.producer_count > 0 ? options.producer_count : pc.count;
       po.max_records = static_cast<uint64_t>(count);
-      auto sink = connect::NewLogSink(&rt->log());
+      std::unique_ptr<connect::RecordSink> sink;
+      if (config.log.kafka()) {
+        ASSIGN_OR_RETURN(sink, connect::NewKafkaSink(KafkaSinkOptionsFor(config.log)));
+      } else {
+        sink = connect::NewLogSink(&rt->log());
+      }
       auto task = std::make_unique<connect::ProducerTask>(std::move(source), std::move(mapping),
                                                           sink.get(), po);
       sinks_.push_back(std::move(sink));

@@ -96,6 +96,28 @@ struct StartPosition {
   int64_t timestamp_ms = 0;  // for kTimestamp
 };
 
+// A job's `sink:` (docs/formats/config.md, "Sinks"). Fixed for the life of a job run.
+struct CassandraSinkConfig {
+  std::vector<std::string> contact_points;  // host or host:port (port 9042 by default)
+  std::string keyspace;                     // remote keyspace; default: the table's keyspace
+  std::string username;                     // SASL PLAIN, when the cluster asks
+  std::string password;
+  int32_t max_in_flight = 256;              // concurrent INSERTs of the job (all partitions)
+  std::string consistency = "local_one";    // any, one, ..., local_quorum, local_one
+  int32_t connections_per_host = 1;
+  int64_t retry_for_ms = 30000;  // how long a batch is retried before the job stops
+  int64_t request_timeout_ms = 12000;  // an INSERT unanswered this long fails its connection
+  // The replication of the table's keyspace in the config, for CREATE KEYSPACE IF NOT EXISTS.
+  std::map<std::string, std::string> replication;
+};
+
+struct SinkConfig {
+  // kEmbedded: rows and offsets in one store write (exactly once). kCassandra: rows to an
+  // external cluster, offsets committed after every write is acknowledged (at least once).
+  enum class Type { kEmbedded, kCassandra } type = Type::kEmbedded;
+  CassandraSinkConfig cassandra;  // type == kCassandra
+};
+
 struct JobConfig {
   std::string name;
   std::string topic;
@@ -106,11 +128,27 @@ struct JobConfig {
   std::string dead_letter_topic;  // default: "<topic>.dlq"
   int64_t max_consecutive_failures = 1000;  // 0 = unlimited
   int64_t ttl_seconds = 0;                  // 0 = rows never expire
+  SinkConfig sink;
 };
 
 struct ListenersConfig {
   std::string kafka = "127.0.0.1:9092";
   std::string cql = "127.0.0.1:9042";
+};
+
+// Where the pipeline's topics live (`log:` at the top of kappa.yaml).
+//   embedded  the data directory's own log (default).
+//   kafka     an external Kafka cluster (or another kappa) through librdkafka: the producers
+//             write to it, the jobs consume from it in their consumer group, the topics of the
+//             config are created on it when missing. The embedded log is not used for them.
+struct LogConfig {
+  enum class Type { kEmbedded, kKafka } type = Type::kEmbedded;
+  std::string bootstrap;          // "host:port[,host:port]" (kafka; required)
+  int32_t replication_factor = -1;  // for topics kappa creates; -1 = the broker's default
+  std::string client_id = "kappa";
+  // Extra librdkafka properties for every client ("security.protocol", "sasl.*", ...).
+  std::map<std::string, std::string> properties;
+  bool kafka() const { return type == Type::kKafka; }
 };
 
 struct PipelineConfig {
@@ -125,6 +163,7 @@ struct PipelineConfig {
   std::vector<ProducerConfig> producers;
   std::vector<JobConfig> jobs;
   ListenersConfig listeners;
+  LogConfig log;
 
   const TopicConfig* FindTopic(std::string_view name) const;
   const TableConfig* FindTable(std::string_view keyspace_dot_table) const;

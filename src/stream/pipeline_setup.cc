@@ -7,6 +7,7 @@
 #include "common/logging.h"
 #include "log/log.h"
 #include "store/store.h"
+#include "stream/kafka_admin.h"
 #include "stream/stream.h"
 
 namespace kappa::stream {
@@ -71,7 +72,10 @@ bool SameShape(const store::TableSchema& a, const store::TableSchema& b) {
 Status Pipeline::Setup(Runtime* rt, const PipelineConfig& config) {
   if (rt->read_only()) return Status::Unavailable("the data directory is open read-only");
   log::Log& log = rt->log();
-  for (const TopicConfig& t : config.topics) {
+  if (config.log.kafka()) {
+    RETURN_IF_ERROR(EnsureKafkaTopics(config.log, config.topics));
+  }
+  for (const TopicConfig& t : config.log.kafka() ? std::vector<TopicConfig>{} : config.topics) {
     if (log.TopicExists(t.name)) {
       ASSIGN_OR_RETURN(log::TopicDescription d, log.DescribeTopic(t.name));
       int32_t have = static_cast<int32_t>(d.partitions.size());

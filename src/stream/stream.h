@@ -108,6 +108,16 @@ class StreamJob {
   // and the table must exist (NotFound otherwise). Does not start anything.
   static Result<std::unique_ptr<StreamJob>> Create(Runtime* runtime, const JobConfig& config,
                                                    JobOptions options = {});
+  // The job on an external Kafka cluster (log: kafka): consumes through a librdkafka
+  // KafkaConsumer in the job's group (several processes share the partitions), stores rows
+  // and offsets into this runtime's store exactly as Create's job does, and sends dead letters
+  // to the cluster. The topics must exist on the cluster (Pipeline::Setup creates them); the
+  // table in the store (NotFound otherwise). Lag is measured against the cluster's high
+  // watermarks of the partitions this process owns.
+  static Result<std::unique_ptr<StreamJob>> CreateOnKafka(Runtime* runtime,
+                                                          const JobConfig& config,
+                                                          const LogConfig& log,
+                                                          JobOptions options = {});
   virtual ~StreamJob() = default;  // stops and joins
 
   virtual const JobConfig& config() const = 0;
@@ -151,7 +161,8 @@ struct PipelineStats {
 
 class Pipeline {
  public:
-  // Creates what the config declares and is missing (topics, keyspaces, tables); fails if an
+  // Creates what the config declares and is missing (topics, keyspaces, tables; the topics on
+  // the external cluster with log: kafka); fails if an
   // existing table has a different schema or an existing topic fewer partitions than
   // configured cannot be grown. Idempotent.
   static Status Setup(Runtime* runtime, const PipelineConfig& config);

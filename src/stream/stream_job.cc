@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "common/logging.h"
+#include "stream/cassandra_sink.h"
 #include "stream/job_offsets.h"
 #include "stream/partition_worker.h"
 
@@ -41,6 +42,10 @@ class StreamJobImpl final : public StreamJob {
     auto table = runtime->store().GetTable(names->first, names->second);
     if (!table.ok()) return table.status().WithContext(fmt::format("job {}", config.name));
     s_.table = *table;
+    if (config.sink.type == SinkConfig::Type::kCassandra) {
+      ASSIGN_OR_RETURN(s_.sink, CassandraSink::Open(config.name, config.sink.cassandra, s_.table,
+                                                     config.ttl_seconds));
+    }
     auto topic = runtime->log().DescribeTopic(config.topic);
     if (!topic.ok()) return topic.status().WithContext(fmt::format("job {}: topic", config.name));
     auto dlq = runtime->log().DescribeTopic(config.dead_letter_topic);
@@ -66,7 +71,7 @@ class StreamJobImpl final : public StreamJob {
       return Status::Unavailable("cannot run a job on a read-only data directory");
     }
     JobRegistration reg{s_.config.topic, s_.config.table, s_.config.group,
-                        s_.config.dead_letter_topic};
+                        s_.config.dead_letter_topic, /*bootstrap=*/""};
     RETURN_IF_ERROR(s_.runtime->store().PutMeta(JobMetaKey(s_.config.name),
                                                 EncodeRegistration(reg), true));
     running_ = static_cast<int>(workers_.size());

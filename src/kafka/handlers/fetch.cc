@@ -16,6 +16,7 @@
 // is full. v0..3 fetchers get the batches down-converted to magic 0/1 message sets.
 #include <algorithm>
 
+#include "common/coding.h"
 #include "kafka/handlers/handlers.h"
 #include "kafka/legacy_message_set.h"
 
@@ -120,6 +121,78 @@ class FetchOp : public std::enable_shared_from_this<FetchOp> {
     listeners_.clear();
   }
 
+  // Appends one partition's response. The record bytes are read from the log straight into
+  // the response buffer (v4+): the fixed-size fields before them are written as
+  // placeholders first and patched once the read has told the watermarks and the error.
+  void AppendPartition(Writer& w, const std::string& topic, const PartitionRequest& pr,
+                       size_t* total, size_t* remaining, bool* error) {
+    const int16_t v = version_;
+    std::string& buf = w.buffer();
+    w.Int32(pr.index);
+    const size_t fields = buf.size();  // error_code, high_watermark, ...
+    w.Int16(0);
+    w.Int64(-1);
+    if (v >= 4) {
+      w.Int64(-1);               // last_stable_offset (= high watermark: no transactions)
+      if (v >= 5) w.Int64(-1);   // log_start_offset
+      w.ArrayLength(0);          // aborted_transactions
+    }
+    if (v >= 11) w.Int32(-1);  // preferred_read_replica
+    const size_t len_at = buf.size();
+    w.Int32(0);  // records length, patched below
+    const size_t data_at = buf.size();
+
+    ErrorCode err = ErrorCode::kNone;
+    int64_t hw = -1, start = -1;
+    auto part = broker_->log().GetPartition(topic, PartitionId(pr.index));
+    if (!part.ok()) {
+      err = ErrorCode::kUnknownTopicOrPartition;
+    } else {
+      log::Partition* p = *part;
+      hw = p->EndOffset().value();
+      start = p->StartOffset().value();
+      if (pr.fetch_offset < start || pr.fetch_offset > hw) {
+        err = ErrorCode::kOffsetOutOfRange;
+      } else if (pr.fetch_offset < hw && pr.max_bytes > 0) {
+        size_t limit = std::min(size_t(pr.max_bytes), *remaining);
+        auto r = p->ReadAppend(Offset(pr.fetch_offset), std::max<size_t>(limit, 1), &buf);
+        if (!r.ok()) {
+          err = r.status().IsOutOfRange() ? ErrorCode::kOffsetOutOfRange
+                                          : ErrorCode::kCorruptMessage;
+        } else {
+          hw = r->high_watermark.value();
+          start = r->start_offset.value();
+          std::string_view read(buf.data() + data_at, buf.size() - data_at);
+          buf.resize(data_at + WholeBatchPrefix(read, limit, *total == 0));
+        }
+      }
+    }
+    if (v <= 3 && buf.size() > data_at) {
+      auto c = DownConvertToMessageSet(std::string_view(buf).substr(data_at), v <= 1 ? 0 : 1);
+      buf.resize(data_at);
+      if (c.ok()) {
+        buf.append(*c);
+      } else {
+        err = ErrorCode::kCorruptMessage;
+      }
+    }
+    if (err != ErrorCode::kNone) {
+      *error = true;  // answer errors without waiting
+      buf.resize(data_at);
+    }
+    const size_t n = buf.size() - data_at;
+    *total += n;
+    *remaining = n >= *remaining ? 0 : *remaining - n;
+    char* f = buf.data() + fields;
+    coding::PutBE16(f, uint16_t(Code(err)));
+    coding::PutBE64(f + 2, uint64_t(hw));
+    if (v >= 4) {
+      coding::PutBE64(f + 10, uint64_t(hw));
+      if (v >= 5) coding::PutBE64(f + 18, uint64_t(start));
+    }
+    coding::PutBE32(buf.data() + len_at, uint32_t(n));
+  }
+
   std::string Build(size_t* total, bool* error) {
     const int16_t v = version_;
     Writer w(flexible_);
@@ -134,60 +207,7 @@ class FetchOp : public std::enable_shared_from_this<FetchOp> {
       w.String(t.name);
       w.ArrayLength(int32_t(t.partitions.size()));
       for (const auto& pr : t.partitions) {
-        ErrorCode err = ErrorCode::kNone;
-        int64_t hw = -1, start = -1;
-        std::string_view records;
-        std::string converted;
-        log::ReadResult rr;
-        auto part = broker_->log().GetPartition(t.name, PartitionId(pr.index));
-        if (!part.ok()) {
-          err = ErrorCode::kUnknownTopicOrPartition;
-        } else {
-          log::Partition* p = *part;
-          hw = p->EndOffset().value();
-          start = p->StartOffset().value();
-          if (pr.fetch_offset < start || pr.fetch_offset > hw) {
-            err = ErrorCode::kOffsetOutOfRange;
-          } else if (pr.fetch_offset < hw && pr.max_bytes > 0) {
-            size_t limit = std::min(size_t(pr.max_bytes), remaining);
-            auto r = p->Read(Offset(pr.fetch_offset), std::max<size_t>(limit, 1));
-            if (!r.ok()) {
-              err = r.status().IsOutOfRange() ? ErrorCode::kOffsetOutOfRange
-                                              : ErrorCode::kCorruptMessage;
-            } else {
-              rr = std::move(*r);
-              hw = rr.high_watermark.value();
-              start = rr.start_offset.value();
-              bool first = *total == 0;
-              size_t n = WholeBatchPrefix(rr.bytes, limit, first);
-              records = std::string_view(rr.bytes).substr(0, n);
-            }
-          }
-        }
-        if (err != ErrorCode::kNone) *error = true;  // answer errors without waiting
-        if (v <= 3 && !records.empty()) {
-          auto c = DownConvertToMessageSet(records, v <= 1 ? 0 : 1);
-          if (c.ok()) {
-            converted = std::move(*c);
-            records = converted;
-          } else {
-            err = ErrorCode::kCorruptMessage;
-            records = {};
-            *error = true;
-          }
-        }
-        *total += records.size();
-        remaining = records.size() >= remaining ? 0 : remaining - records.size();
-        w.Int32(pr.index);
-        w.Int16(Code(err));
-        w.Int64(hw);
-        if (v >= 4) {
-          w.Int64(hw);  // last_stable_offset: no transactions
-          if (v >= 5) w.Int64(start);
-          w.ArrayLength(0);  // aborted_transactions
-        }
-        if (v >= 11) w.Int32(-1);  // preferred_read_replica
-        w.Bytes(records);
+        AppendPartition(w, t.name, pr, total, &remaining, error);
       }
     }
     return w.Take();

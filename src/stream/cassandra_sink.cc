@@ -1,0 +1,257 @@
+#include "stream/cassandra_sink.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <thread>
+#include <unordered_map>
+
+#include "common/logging.h"
+#include "cql/cql.h"
+
+namespace kappa::stream {
+namespace {
+
+std::string Quoted(const std::string& name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string StringLiteral(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
+std::string CreateKeyspaceCql(const std::string& ks, const std::map<std::string, std::string>& repl) {
+  std::string map;
+  for (const auto& [k, v] : repl) {
+    map += (map.empty() ? "" : ", ") + StringLiteral(k) + ": " + StringLiteral(v);
+  }
+  if (map.empty()) map = "'class': 'SimpleStrategy', 'replication_factor': '1'";
+  return fmt::format("CREATE KEYSPACE IF NOT EXISTS {} WITH replication = {{{}}}", Quoted(ks), map);
+}
+
+std::string CreateTableCql(const std::string& ks, const store::TableSchema& t) {
+  std::string cols, pk, ck;
+  for (const auto& c : t.columns) {
+    cols += fmt::format("{} {}, ", Quoted(c.name), c.type.ToString());
+    if (c.kind == store::ColumnKind::kPartitionKey) pk += (pk.empty() ? "" : ", ") + Quoted(c.name);
+    if (c.kind == store::ColumnKind::kClustering) ck += ", " + Quoted(c.name);
+  }
+  return fmt::format("CREATE TABLE IF NOT EXISTS {}.{} ({}PRIMARY KEY (({}){}))", Quoted(ks),
+                     Quoted(t.name), cols, pk, ck);
+}
+
+std::string InsertCql(const std::string& ks, const store::TableSchema& t, int64_t ttl_seconds) {
+  std::string cols, marks;
+  for (const auto& c : t.columns) {
+    cols += (cols.empty() ? "" : ", ") + Quoted(c.name);
+    marks += marks.empty() ? "?" : ", ?";
+  }
+  std::string q = fmt::format("INSERT INTO {}.{} ({}) VALUES ({})", Quoted(ks), Quoted(t.name),
+                              cols, marks);
+  if (ttl_seconds > 0) q += fmt::format(" USING TTL {}", ttl_seconds);
+  return q;
+}
+
+// Worth retrying: the cluster (or the way to it) may come back.
+bool Retryable(const Status& s) {
+  return s.IsUnavailable() || s.code() == Status::Code::kTimedOut ||
+         s.code() == Status::Code::kIOError || s.code() == Status::Code::kAborted;
+}
+
+}  // namespace
+
+// The completion state of one SendAll round.
+struct CassandraSink::Round {
+  std::mutex mu;
+  std::condition_variable done_cv;
+  size_t remaining = 0;         // GUARDED_BY(mu)
+  std::vector<size_t> failed;   // GUARDED_BY(mu): retryable failures
+  Status retry_error;           // GUARDED_BY(mu): the first retryable error
+  Status fatal;                 // GUARDED_BY(mu): the first non-retryable error
+};
+
+CassandraSink::~CassandraSink() {
+  if (client_) client_->Close();
+}
+
+Result<std::unique_ptr<CassandraSink>> CassandraSink::Open(
+    const std::string& job, const CassandraSinkConfig& config,
+    std::shared_ptr<const store::TableSchema> table, int64_t ttl_seconds) {
+  std::unique_ptr<CassandraSink> s(new CassandraSink());
+  s->job_ = job;
+  s->config_ = config;
+  s->table_ = table;
+  std::string cps;
+  for (const auto& cp : config.contact_points) cps += (cps.empty() ? "" : ",") + cp;
+  s->target_ = fmt::format("{}.{} at {}", config.keyspace, table->name, cps);
+  auto context = [&](std::string_view what) {
+    return fmt::format("job {}: Cassandra sink {}: {}", job, s->target_, what);
+  };
+
+  cql::ClientOptions o;
+  o.contact_points = config.contact_points;
+  o.username = config.username;
+  o.password = config.password;
+  o.connections_per_host = config.connections_per_host;
+  o.request_timeout_ms = int(config.request_timeout_ms);
+  ASSIGN_OR_RETURN(o.consistency, cql::ParseConsistency(config.consistency));
+  auto client = cql::Client::Connect(o);
+  if (!client.ok()) return client.status().WithContext(context("connecting"));
+  s->client_ = std::move(client).value();
+
+  auto run = [&](const std::string& q, std::string_view what) -> Status {
+    auto r = s->client_->Query(q);
+    return r.ok() ? Status::OK() : r.status().WithContext(context(what));
+  };
+  RETURN_IF_ERROR(run(CreateKeyspaceCql(config.keyspace, config.replication), "creating the keyspace"));
+  RETURN_IF_ERROR(run(CreateTableCql(config.keyspace, *table), "creating the table"));
+  auto p = s->client_->Prepare(InsertCql(config.keyspace, *table, ttl_seconds));
+  if (!p.ok()) return p.status().WithContext(context("preparing the INSERT"));
+  s->insert_ = std::move(p).value();
+
+  // The table may have existed with another shape: compare what the cluster binds.
+  const auto& bind = s->insert_->bind_columns;
+  if (bind.size() != table->columns.size()) {
+    return Status::InvalidArgument(context(fmt::format(
+        "the remote INSERT binds {} columns, the config's table has {}", bind.size(),
+        table->columns.size())));
+  }
+  for (size_t i = 0; i < bind.size(); ++i) {
+    const auto& want = table->columns[i];
+    if (!bind[i].name.empty() && !(bind[i].type == want.type)) {
+      return Status::InvalidArgument(context(fmt::format(
+          "the remote table has column {} of type {}, the config says {}; use another table "
+          "or keyspace name in the config, or fix the remote table",
+          want.name, bind[i].type.ToString(), want.type.ToString())));
+    }
+  }
+  KLOG_INFO("job {}: writing rows to Cassandra table {} ({} host(s), consistency {}, max {} "
+            "in flight)", job, s->target_, s->client_->hosts().size(), config.consistency,
+            config.max_in_flight);
+  return s;
+}
+
+Status CassandraSink::Check(const store::Row& row) const {
+  const store::TableSchema& t = *table_;
+  if (row.size() != t.columns.size()) {
+    return Status::InvalidArgument(fmt::format("row has {} values, the table has {} columns",
+                                               row.size(), t.columns.size()));
+  }
+  for (size_t i = 0; i < row.size(); ++i) {
+    const auto& c = t.columns[i];
+    if (c.kind != store::ColumnKind::kRegular && c.kind != store::ColumnKind::kStatic &&
+        !row[i].is_set()) {
+      return Status::InvalidArgument(fmt::format("key column {} is null", c.name));
+    }
+    RETURN_IF_ERROR(store::CheckValue(c.type, row[i]).WithContext("column " + c.name));
+  }
+  // Cassandra refuses an empty partition key ("Key may not be empty"), e.g. text ''.
+  if (t.partition_key_size() == 1 && store::SerializePartitionKey({row[0]}).empty()) {
+    return Status::InvalidArgument(fmt::format("partition key {} is empty", t.columns[0].name));
+  }
+  return Status::OK();
+}
+
+std::vector<size_t> CassandraSink::SendAll(const std::vector<store::Row>& rows,
+                                           const std::vector<size_t>& which, Status* retry_error,
+                                           Status* fatal) {
+  auto round = std::make_shared<Round>();
+  round->remaining = which.size();
+  const int max_in_flight = config_.max_in_flight;
+  for (size_t idx : which) {
+    {
+      std::unique_lock l(mu_);
+      slot_cv_.wait(l, [&] { return in_flight_ < max_in_flight; });
+      ++in_flight_;
+    }
+    // The callback runs on a client I/O thread (or here, when no host is live).
+    client_->ExecuteAsync(insert_, rows[idx], [this, round, idx](Result<cql::ClientResult> r) {
+      {
+        std::lock_guard l(mu_);
+        --in_flight_;
+      }
+      slot_cv_.notify_one();
+      std::lock_guard l(round->mu);
+      if (!r.ok()) {
+        if (Retryable(r.status())) {
+          round->failed.push_back(idx);
+          if (round->retry_error.ok()) round->retry_error = r.status();
+        } else if (round->fatal.ok()) {
+          round->fatal = r.status();
+        }
+      }
+      if (--round->remaining == 0) round->done_cv.notify_all();
+    });
+  }
+  std::unique_lock l(round->mu);
+  round->done_cv.wait(l, [&] { return round->remaining == 0; });
+  *retry_error = round->retry_error;
+  *fatal = round->fatal;
+  return std::move(round->failed);
+}
+
+Status CassandraSink::Write(const std::vector<store::Row>& rows, const std::atomic<bool>& stop) {
+  // The last row of each primary key (a later INSERT of the same key overwrites every
+  // column of the earlier one, so only the last matters, and it must not race the earlier).
+  const size_t key_size = table_->primary_key_size();
+  std::unordered_map<std::string, size_t> last;
+  last.reserve(rows.size());
+  std::vector<store::Value> key;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    key.assign(rows[i].begin(), rows[i].begin() + long(key_size));
+    last[store::SerializePartitionKey(key)] = i;
+  }
+  std::vector<size_t> pending;
+  pending.reserve(last.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    key.assign(rows[i].begin(), rows[i].begin() + long(key_size));
+    if (last[store::SerializePartitionKey(key)] == i) pending.push_back(i);
+  }
+
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::milliseconds(config_.retry_for_ms);
+  auto backoff = std::chrono::milliseconds(100);
+  for (;;) {
+    Status retry_error, fatal;
+    std::vector<size_t> failed = SendAll(rows, pending, &retry_error, &fatal);
+    if (!fatal.ok()) {
+      return fatal.WithContext(fmt::format(
+          "job {}: the Cassandra sink {} rejected a row; the batch's offsets were not advanced",
+          job_, target_));
+    }
+    if (failed.empty()) return Status::OK();
+    if (stop.load()) {
+      return Status::Aborted(fmt::format(
+          "job {}: stopped while {} rows were not yet acknowledged by {} ({}); the batch's "
+          "offsets were not advanced, the next run writes it again",
+          job_, failed.size(), target_, retry_error.ToString()));
+    }
+    if (Clock::now() + backoff > deadline) {
+      return Status::Unavailable(fmt::format(
+          "job {}: the Cassandra sink {} did not acknowledge {} of {} rows after retrying for "
+          "{} ms (sink.retry_for): {}. The batch's offsets were not advanced: start the job "
+          "again when the cluster is reachable (rows already written are overwritten with "
+          "the same values)", job_, target_, failed.size(), pending.size(),
+          config_.retry_for_ms, retry_error.ToString()));
+    }
+    KLOG_WARN("job {}: {} of {} rows not acknowledged by {} ({}); retrying in {} ms", job_,
+              failed.size(), pending.size(), target_, retry_error.ToString(), backoff.count());
+    for (auto until = Clock::now() + backoff; Clock::now() < until && !stop.load();) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+    pending = std::move(failed);
+  }
+}
+
+}  // namespace kappa::stream

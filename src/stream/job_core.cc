@@ -1,0 +1,107 @@
+#include "stream/job_core.h"
+
+#include <fmt/format.h>
+
+#include "common/clock.h"
+#include "common/logging.h"
+#include "stream/cassandra_sink.h"
+
+namespace kappa::stream {
+
+PartitionCommitter::PartitionCommitter(JobShared* shared, std::string topic,
+                                       PartitionId partition, DeadLetters* dead,
+                                       PartitionProgress progress)
+    : s_(shared),
+      topic_(std::move(topic)),
+      partition_(partition),
+      dead_(dead),
+      progress_(progress),
+      meta_key_(OffsetMetaKey(shared->config.name, partition)),
+      converter_(shared->table),
+      batch_(shared->runtime->store().NewWriteBatch()) {
+  wopts_.ttl_seconds = static_cast<int32_t>(s_->config.ttl_seconds);
+}
+
+bool PartitionCommitter::Add(Offset offset, std::optional<std::string_view> key,
+                             std::optional<std::string_view> value, TimestampMs timestamp) {
+  Status st = value ? converter_.Convert(*value, &row_)
+                    : Status::InvalidArgument("the record has a null value");
+  if (st.ok() && s_->sink) {
+    st = s_->sink->Check(row_);
+    if (st.ok()) sink_rows_.push_back(row_);
+  } else if (st.ok()) {
+    st = batch_.Upsert(*s_->table, row_, wopts_);
+  }
+  if (st.ok()) {
+    ++batch_stored_;
+    consecutive_failures_ = 0;
+    if (s_->options.track_latency) timestamps_.push_back(timestamp.value());
+    return true;
+  }
+  ++batch_dead_;
+  ++consecutive_failures_;
+  last_error_ = fmt::format("{}/{}@{}: {}", topic_, partition_.value(), offset.value(),
+                            st.message());
+  dead_->Add(offset, key, value, timestamp, st.message());
+  const int64_t max_failures = s_->config.max_consecutive_failures;
+  return !(max_failures > 0 && consecutive_failures_ >= max_failures);
+}
+
+Status PartitionCommitter::Commit(Offset next) {
+  // An external sink acknowledges every row before the offsets may move (at-least-once); on
+  // failure nothing of this batch is committed and the job stops.
+  if (s_->sink && !sink_rows_.empty()) {
+    RETURN_IF_ERROR(s_->sink->Write(sink_rows_, s_->stop));
+  }
+  // Dead letters first: if we crash between here and the commit, Recover() finds them.
+  RETURN_IF_ERROR(dead_->Flush());
+  PartitionProgress p = progress_;
+  p.next = next;
+  p.stored += batch_stored_;
+  p.dead_letters += batch_dead_;
+  p.dlq_end = dead_->End().value();
+  batch_.PutMeta(meta_key_, EncodeProgress(p));
+  store::Store& store = s_->runtime->store();
+  Status st = store.Write(batch_, s_->runtime->options().durability.store_sync);
+  if (!st.ok()) {
+    return st.WithContext(fmt::format("job {}: committing {}/{} up to offset {}",
+                                      s_->config.name, topic_, partition_.value(),
+                                      next.value()));
+  }
+  // Committed.
+  progress_ = p;
+  s_->consumed.fetch_add(batch_stored_ + batch_dead_);
+  s_->stored.fetch_add(batch_stored_);
+  s_->dead_letters.fetch_add(batch_dead_);
+  s_->commits.fetch_add(1);
+  if (!timestamps_.empty()) {
+    int64_t now_us = Clock::Real()->NowMicros();
+    for (int64_t ts : timestamps_) s_->latency.Record(now_us - ts * 1000);
+    timestamps_.clear();
+  }
+  if (batch_dead_ > 0) {
+    KLOG_DEBUG("job {}: {} dead letters, last: {}", s_->config.name, batch_dead_, last_error_);
+  }
+  batch_stored_ = batch_dead_ = 0;
+  sink_rows_.clear();
+  batch_ = store.NewWriteBatch();
+  return Status::OK();
+}
+
+void PartitionCommitter::Discard() {
+  dead_->DiscardPending();
+  timestamps_.clear();
+  sink_rows_.clear();
+  batch_stored_ = batch_dead_ = 0;
+  batch_ = s_->runtime->store().NewWriteBatch();
+}
+
+Status PartitionCommitter::TooManyFailures() const {
+  return Status::Aborted(fmt::format(
+      "job {} stopped: {} consecutive records failed (max_consecutive_failures); the last: "
+      "{}. They are in {}. Fix the producer or the table, or raise "
+      "max_consecutive_failures, then start again: the job continues after them.",
+      s_->config.name, consecutive_failures_, last_error_, dead_->dlq_topic()));
+}
+
+}  // namespace kappa::stream

@@ -1,0 +1,50 @@
+// librdkafka helpers for `log: kafka` (an external cluster): client configuration from the
+// LogConfig, and creating the config's topics on the cluster. Private to src/stream.
+#pragma once
+
+#include <librdkafka/rdkafka.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "connect/connect.h"
+#include "stream/pipeline_config.h"
+
+namespace kappa::stream {
+
+// A librdkafka configuration with bootstrap.servers, client.id "<client_id>-<role>", the
+// config's extra properties, and logging routed to kappa's log. The caller owns the result
+// (rd_kafka_new takes it over). InvalidArgument for a property librdkafka rejects.
+Result<rd_kafka_conf_t*> NewKafkaConf(const LogConfig& log, std::string_view role);
+
+// The options of connect's Kafka sink for this cluster.
+connect::KafkaSinkOptions KafkaSinkOptionsFor(const LogConfig& log);
+
+// Creates the topics missing on the cluster (CreateTopics, with the config's partitions and
+// replication factor) and adds partitions to those with fewer than configured
+// (CreatePartitions). Idempotent. Unavailable (with the broker's message) when the cluster
+// cannot be reached or refuses.
+Status EnsureKafkaTopics(const LogConfig& log, const std::vector<TopicConfig>& topics);
+
+// Start and end offsets of every partition of `topic` on the cluster. NotFound if the
+// topic does not exist there; Unavailable if the cluster cannot be reached.
+struct KafkaPartitionRange {
+  int32_t partition;
+  int64_t start;
+  int64_t end;
+};
+Result<std::vector<KafkaPartitionRange>> DescribeKafkaTopic(const LogConfig& log,
+                                                            const std::string& topic);
+// The first offset of each partition with a timestamp >= timestamp_ms (the end if none).
+Result<std::map<int32_t, int64_t>> KafkaOffsetsForTime(const LogConfig& log,
+                                                       const std::string& topic,
+                                                       const std::vector<int32_t>& partitions,
+                                                       int64_t timestamp_ms);
+// Commits offsets for `group` (which must have no active members, as for any reset).
+Status CommitKafkaGroupOffsets(const LogConfig& log, const std::string& group,
+                               const std::string& topic,
+                               const std::map<int32_t, int64_t>& offsets);
+
+}  // namespace kappa::stream
