@@ -169,6 +169,8 @@ TEST(ConfigLoader, LogSection) {
   EXPECT_EQ(c->log.bootstrap, "h1:9092,h2:9093");
   EXPECT_EQ(c->log.replication_factor, 3);
   EXPECT_EQ(c->log.properties.at("socket.timeout.ms"), "5000");
+}
+
 constexpr std::string_view kSink = R"(    sink:
       type: cassandra
       contact_points: [h1:9043, h2]
