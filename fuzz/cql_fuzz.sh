@@ -9,9 +9,15 @@ out=${3:-build}/fuzz-cql-$target
 root=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$out/corpus"
 src=("$root/src/cql/wire.cc" "$root/src/cql/frame.cc" "$root/src/cql/lexer.cc"
-     "$root/src/cql/parser.cc" "$root/src/common/status.cc")
+     "$root/src/cql/parser.cc" "$root/src/cql/parse_select.cc"
+     "$root/src/cql/parse_dml.cc" "$root/src/cql/parse_ddl.cc" "$root/src/common/status.cc")
 bin="$out/cql_${target}_fuzz"
-if [[ ! -x "$bin" || "$root/fuzz/cql_${target}_fuzz.cc" -nt "$bin" ]]; then
+stale=0
+[[ -x "$bin" ]] || stale=1
+for f in "$root/fuzz/cql_${target}_fuzz.cc" "${src[@]}" "$root"/src/cql/*.h; do
+  [[ "$f" -nt "$bin" ]] && stale=1
+done
+if (( stale )); then
   clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
     -I"$root/src" "$root/fuzz/cql_${target}_fuzz.cc" "${src[@]}" -llz4 -lsnappy -o "$bin"
 fi
