@@ -64,6 +64,8 @@ Result<StatementBody> Parser::ParseCreateKeyspace() {
 
 // A CQL type: name, or name<type, ...> (frozen<...> is accepted and kept).
 Result<std::string> Parser::ParseType() {
+  NestingGuard guard(&nesting_);
+  if (guard.too_deep()) return TooDeep();
   const Token& t = Peek();
   if (t.kind != Token::Kind::kIdent && t.kind != Token::Kind::kQuotedIdent) return NoViable();
   std::string name = t.kind == Token::Kind::kIdent ? Lower(t.text) : t.text;

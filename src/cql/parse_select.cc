@@ -5,6 +5,8 @@ namespace kappa::cql::parser_internal {
 
 // ---- SELECT ----
 Result<Selector> Parser::ParseSelector() {
+  NestingGuard guard(&nesting_);
+  if (guard.too_deep()) return TooDeep();
   Selector s;
   if (PeekKw("count") && PeekPunct("(", 1)) {
     pos_ += 2;

@@ -87,6 +87,13 @@ Status Parser::NoViable() const {
                                  InputText(t) + "'");
 }
 
+Status Parser::TooDeep() const {
+  const Token& t = Peek();
+  return Status::InvalidArgument(Where(t) + " expression nested more than " +
+                                 std::to_string(kMaxNesting) + " levels deep at input '" +
+                                 InputText(t) + "'");
+}
+
 Status Parser::Mismatched(std::string_view expecting) const {
   const Token& t = Peek();
   return Status::InvalidArgument(Where(t) + " mismatched input '" + InputText(t) +
@@ -178,6 +185,8 @@ Result<StatementBody> Parser::ParseBody() {
 
 // ---- terms ----
 Result<Term> Parser::ParseTerm() {
+  NestingGuard guard(&nesting_);
+  if (guard.too_deep()) return TooDeep();
   const Token& t = Peek();
   Term term;
   switch (t.kind) {

@@ -78,8 +78,20 @@ class Parser {
   Result<StatementBody> ParseCreateTable();
   Result<StatementBody> ParseAlterTable();
 
+  // Bounds the recursion of nested terms, selectors and types (f(f(...)), [[[...]]],
+  // frozen<list<...>>): hostile input gets a syntax error, not a stack overflow.
+  static constexpr int kMaxNesting = 64;
+  struct NestingGuard {
+    explicit NestingGuard(int* d) : depth(d) { ++*depth; }
+    ~NestingGuard() { --*depth; }
+    bool too_deep() const { return *depth > kMaxNesting; }
+    int* depth;
+  };
+  Status TooDeep() const;
+
   std::vector<Token> toks_;
   size_t pos_ = 0;
+  int nesting_ = 0;
   Statement* stmt_ = nullptr;
 };
 

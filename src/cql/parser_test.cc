@@ -151,6 +151,24 @@ TEST(ParserTest, SyntaxErrorsSayWhere) {
   EXPECT_EQ(ErrorOf("SELECT * FROM t; SELECT"), "line 1:17 no viable alternative at input 'SELECT'");
 }
 
+TEST(ParserTest, DeepNestingIsASyntaxErrorNotAStackOverflow) {
+  // Found by the parser fuzzer: unbounded recursion on nested terms.
+  const int n = 100000;
+  std::string lists = "INSERT INTO t (a) VALUES (" + std::string(n, '[') + std::string(n, ']') + ")";
+  EXPECT_NE(ErrorOf(lists).find("nested more than 64 levels"), std::string::npos);
+  std::string calls = "SELECT * FROM t WHERE a = ";
+  for (int i = 0; i < n; ++i) calls += "f(";
+  EXPECT_NE(ErrorOf(calls).find("nested more than 64 levels"), std::string::npos);
+  std::string sel = "SELECT ";
+  for (int i = 0; i < n; ++i) sel += "f(";
+  EXPECT_FALSE(ErrorOf(sel + "a FROM t").empty());  // an error, not a crash
+  std::string type = "CREATE TABLE t (a int PRIMARY KEY, b ";
+  for (int i = 0; i < n; ++i) type += "list<";
+  EXPECT_NE(ErrorOf(type).find("nested more than 64 levels"), std::string::npos);
+  // Reasonable nesting still parses.
+  EXPECT_TRUE(ParseStatement("INSERT INTO t (a) VALUES ([[[1]]])").ok());
+}
+
 TEST(ParserTest, ReservedWordsNeedQuotes) {
   EXPECT_FALSE(ParseStatement("CREATE TABLE select (a int PRIMARY KEY)").ok());
   EXPECT_TRUE(ParseStatement("CREATE TABLE \"select\" (a int PRIMARY KEY)").ok());
