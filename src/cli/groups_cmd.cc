@@ -11,6 +11,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "cli/kafka_client.h"
 #include "common/coding.h"
 #include "common/data_dir_lock.h"
 #include "log/log.h"
@@ -152,18 +153,11 @@ void OfflineReset(const GroupsArgs& a) {
 
 // ---- through the Kafka protocol ----
 
+// The caller owns the returned client (rd_kafka_destroy).
 rd_kafka_t* Client(const GroupsArgs& a, const char* group) {
-  rd_kafka_conf_t* c = rd_kafka_conf_new();
-  char err[512];
-  rd_kafka_conf_set(c, "bootstrap.servers", a.bootstrap.c_str(), err, sizeof(err));
-  rd_kafka_conf_set(c, "log_level", "3", err, sizeof(err));
-  if (group) {
-    rd_kafka_conf_set(c, "group.id", group, err, sizeof(err));
-    rd_kafka_conf_set(c, "enable.auto.commit", "false", err, sizeof(err));
-  }
-  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, c, err, sizeof(err));
-  if (!rk) Fail(std::string("librdkafka: ") + err);
-  return rk;
+  KafkaSettings settings;
+  if (group) settings = {{"group.id", group}, {"enable.auto.commit", "false"}};
+  return NewKafkaClient(RD_KAFKA_CONSUMER, NewKafkaConf(a.bootstrap, settings)).release();
 }
 
 void RemoteList(const GroupsArgs& a) {
