@@ -75,6 +75,8 @@ Status StoreImpl::OpenDb() {
   bbt.cache_index_and_filter_blocks = true;
   bbt.pin_l0_filter_and_index_blocks_in_cache = true;
   bbt.format_version = 5;
+  // Point reads: a hash index inside each data block finds a key without the binary search.
+  bbt.data_block_index_type = rocksdb::BlockBasedTableOptions::kDataBlockBinaryAndHash;
   // XXH3 block checksums: Debian's RocksDB is built portable and computes CRC32C in software.
   // Each table file records its checksum type, so files written before stay readable.
   bbt.checksum = rocksdb::kXXH3;
