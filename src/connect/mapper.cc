@@ -162,7 +162,7 @@ bool Resolve(const UserRef& u, const Expr& e, Value* out) {
 }
 
 std::string Raw(const UserRef& u) {
-  return u.synth ? std::string(u.synth->json) : simdjson::to_string(u.dom);
+  return u.synth ? SyntheticUserJson(*u.synth) : simdjson::to_string(u.dom);
 }
 
 std::string_view KindName(const Value& v) {
@@ -595,6 +595,25 @@ Mapper::Mapper(Mapping mapping) : impl_(std::make_unique<Impl>(std::move(mapping
 }
 
 bool MapperAccess::CanMapSynthetic(const Mapper& m) { return m.impl_->synth_ok; }
+
+namespace {
+bool ReadsDigest(const Expr& e) {
+  if (e.kind == Expr::Kind::kPath) {
+    return e.synth_field == kMd5 || e.synth_field == kSha1 || e.synth_field == kSha256;
+  }
+  for (const Expr& a : e.args) {
+    if (ReadsDigest(a)) return true;
+  }
+  return false;
+}
+}  // namespace
+
+bool MapperAccess::NeedsDigests(const Mapper& m) {
+  for (const FieldProgram& f : m.impl_->prog.fields) {
+    if (ReadsDigest(f.expr)) return true;
+  }
+  return false;
+}
 
 Status MapperAccess::MapSynthetic(Mapper& m, const std::vector<SyntheticUser>& users,
                                   MappedPage* out) {

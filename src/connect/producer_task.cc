@@ -124,12 +124,15 @@ Status ProducerTask::Impl::Run() {
   // and every path of the mapping is a generated leaf.
   auto* structured = dynamic_cast<StructuredSource*>(source.get());
   const bool direct = structured != nullptr && MapperAccess::CanMapSynthetic(mapper);
+  // The seed's mapping does not read the password digests: they are computed only when a
+  // mapped field or a dead letter (the raw user) needs them.
+  const bool digests = !direct || MapperAccess::NeedsDigests(mapper);
   std::vector<SyntheticUser> users;
   uint32_t consecutive_failures = 0;
   while (!stopping()) {
     if (opts.max_records && produced.load() >= opts.max_records) break;
     if (deadline && Clk::now() >= *deadline) break;
-    Status s = direct ? structured->NextPageStructured(&page, &users) : source->NextPage(&page);
+    Status s = direct ? structured->NextPageStructured(&page, &users, digests) : source->NextPage(&page);
     if (s.code() == Status::Code::kAborted) break;
     if (!s.ok()) {
       ++source_errors;

@@ -208,7 +208,8 @@ char* RandomUserGenerator::WriteHex(int md_index, std::string_view data, char* p
 }
 
 uint32_t RandomUserGenerator::GeneratePage(uint64_t page, std::string* out,
-                                           std::vector<SyntheticUser>* users) {
+                                           std::vector<SyntheticUser>* users, bool digests) {
+  digests |= users == nullptr;  // the page text is the product: it must be exact
   Rng rng(seed_hash_ ^ (page * 0x9e3779b97f4a7c15ull));
   out->resize(kMaxUserBytes * results_ + 256 + seed_.size() * 6);
   char* const begin = out->data();
@@ -218,7 +219,7 @@ uint32_t RandomUserGenerator::GeneratePage(uint64_t page, std::string* out,
   if (users) users->resize(results_);
   for (uint32_t i = 0; i < results_; ++i) {
     if (i) *p++ = ',';
-    p = WriteUser(rng, p, users ? &(*users)[i] : &scratch);
+    p = WriteUser(rng, p, users ? &(*users)[i] : &scratch, digests);
   }
   p = Put(p, "],\"info\":{\"seed\":\"");
   // The seed is echoed as a JSON string: escape what JSON requires.
@@ -241,7 +242,7 @@ uint32_t RandomUserGenerator::GeneratePage(uint64_t page, std::string* out,
   return results_;
 }
 
-char* RandomUserGenerator::WriteUser(Rng& rng, char* p, SyntheticUser* u) {
+char* RandomUserGenerator::WriteUser(Rng& rng, char* p, SyntheticUser* u, bool digests) {
   char* const user_begin = p;
   char* b;  // start of the value being written
   auto str = [&](SynthField k) { u->f[k] = SynthValue{SynthValue::kString, 0, std::string_view(b, size_t(p - b))}; };
@@ -342,11 +343,19 @@ char* RandomUserGenerator::WriteUser(Rng& rng, char* p, SyntheticUser* u) {
   p = Put(p, "\",\"salt\":\"");
   b = p, p = Put(p, salted_sv.substr(password.size())), str(kSalt);
   p = Put(p, "\",\"md5\":\"");
-  b = p, p = WriteHex(0, salted_sv, p), str(kMd5);
+  // Pending digests are zeros of the same length (SyntheticUserJson computes them).
+  auto hex = [&](int md) {
+    if (digests) return WriteHex(md, salted_sv, p);
+    static constexpr size_t kLen[3] = {32, 40, 64};
+    std::memset(p, '0', kLen[md]);
+    return p + kLen[md];
+  };
+  u->digests_pending = !digests;
+  b = p, p = hex(0), str(kMd5);
   p = Put(p, "\",\"sha1\":\"");
-  b = p, p = WriteHex(1, salted_sv, p), str(kSha1);
+  b = p, p = hex(1), str(kSha1);
   p = Put(p, "\",\"sha256\":\"");
-  b = p, p = WriteHex(2, salted_sv, p), str(kSha256);
+  b = p, p = hex(2), str(kSha256);
 
   // dob: age 21..77 at the reference time; registered: 1..20 years before it, after 18th birthday
   const Civil ref = ToCivil(kReferenceTimeMs);
@@ -406,6 +415,33 @@ char* RandomUserGenerator::WriteUser(Rng& rng, char* p, SyntheticUser* u) {
   p = Put(p, "\"}");
   u->json = std::string_view(user_begin, size_t(p - user_begin));
   return p;
+}
+
+std::string SyntheticUserJson(const SyntheticUser& u) {
+  std::string out(u.json);
+  if (!u.digests_pending) return out;
+  // password + salt, as WriteUser hashed them
+  std::string salted(u.f[kPassword].s);
+  salted += u.f[kSalt].s;
+  static const char* const kNames[3] = {"MD5", "SHA1", "SHA256"};
+  const SynthField kFields[3] = {kMd5, kSha1, kSha256};
+  for (int md = 0; md < 3; ++md) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_MD* m = EVP_MD_fetch(nullptr, kNames[md], nullptr);
+    if (m == nullptr || EVP_Digest(salted.data(), salted.size(), digest, &len, m, nullptr) != 1) {
+      std::abort();  // fetched at generator creation; cannot fail afterwards
+    }
+    EVP_MD_free(m);
+    // The field's view points into the page; its offset in `json` is the same in `out`.
+    size_t at = size_t(u.f[kFields[md]].s.data() - u.json.data());
+    static constexpr char kHex[] = "0123456789abcdef";
+    for (unsigned i = 0; i < len; ++i) {
+      out[at + 2 * i] = kHex[digest[i] >> 4];
+      out[at + 2 * i + 1] = kHex[digest[i] & 15];
+    }
+  }
+  return out;
 }
 
 std::string_view SynthFieldPath(SynthField f) {

@@ -42,7 +42,13 @@ struct SynthValue {
 struct SyntheticUser {
   std::string_view json;  // the user's whole JSON object text
   SynthValue f[kNumSynthFields];
+  // True when the page was generated without login.md5/sha1/sha256 (nobody asked for them):
+  // `json` and f[kMd5..kSha256] then hold zeros of the right length in their place, and
+  // SyntheticUserJson gives the exact text.
+  bool digests_pending = false;
 };
+// The user's exact JSON object text (digests computed if they were left pending).
+std::string SyntheticUserJson(const SyntheticUser& u);
 // "location.city" for kCity.
 std::string_view SynthFieldPath(SynthField f);
 // The field of a dotted path ("name.first"), or -1 if it is not a leaf of a generated user.
@@ -53,7 +59,10 @@ class StructuredSource {
  public:
   virtual ~StructuredSource() = default;
   // Like Source::NextPage, also filling *users (views into *page).
-  virtual Status NextPageStructured(std::string* page, std::vector<SyntheticUser>* users) = 0;
+  // With digests == false, login.md5/sha1/sha256 may be left pending (SyntheticUser): the
+  // other fields are identical.
+  virtual Status NextPageStructured(std::string* page, std::vector<SyntheticUser>* users,
+                                    bool digests = true) = 0;
 };
 
 // 2026-01-01T00:00:00Z: "now" for ages and the latest registration date.
@@ -66,12 +75,13 @@ class RandomUserGenerator {
 
   // Replaces *out with page `page`; returns the number of users. If `users` is given, it
   // receives each user's fields (views into *out).
+  // With digests == false (only with `users`), the login digests are left pending.
   uint32_t GeneratePage(uint64_t page, std::string* out,
-                        std::vector<SyntheticUser>* users = nullptr);
+                        std::vector<SyntheticUser>* users = nullptr, bool digests = true);
 
  private:
   RandomUserGenerator() = default;
-  char* WriteUser(Rng& rng, char* p, SyntheticUser* u);
+  char* WriteUser(Rng& rng, char* p, SyntheticUser* u, bool digests);
   char* WriteHex(int md_index, std::string_view data, char* p);
 
   std::string seed_;
@@ -86,6 +96,8 @@ class RandomUserGenerator {
 struct MapperAccess {
   // True when every path of the mapping is a leaf of a generated user (SynthFieldIndex >= 0).
   static bool CanMapSynthetic(const Mapper& m);
+  // True when the mapping reads login.md5, login.sha1 or login.sha256.
+  static bool NeedsDigests(const Mapper& m);
   // Same result as Mapper::MapPage on the page text the users came from (tested).
   static Status MapSynthetic(Mapper& m, const std::vector<SyntheticUser>& users, MappedPage* out);
 };

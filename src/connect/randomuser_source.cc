@@ -16,9 +16,10 @@ class RandomUserSource final : public Source, public StructuredSource {
 
   Status NextPage(std::string* page) override { return NextPageStructured(page, nullptr); }
 
-  Status NextPageStructured(std::string* page, std::vector<SyntheticUser>* users) override {
+  Status NextPageStructured(std::string* page, std::vector<SyntheticUser>* users,
+                            bool digests = true) override {
     if (stopped_.load(std::memory_order_acquire)) return Status::Aborted("source stopped");
-    uint32_t n = gen_->GeneratePage(next_page_++, page, users);
+    uint32_t n = gen_->GeneratePage(next_page_++, page, users, digests);
     pages_.fetch_add(1, std::memory_order_relaxed);
     users_.fetch_add(n, std::memory_order_relaxed);
     return Status::OK();
