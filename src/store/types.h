@@ -118,6 +118,27 @@ class Value {
   // text, ascii, blob, varint (two's complement bytes), inet (4 or 16 bytes)
   static Value Bytes(TypeKind k, std::string b) { return Value(k, Storage(std::move(b))); }
   static Value Text(std::string s) { return Bytes(TypeKind::kText, std::move(s)); }
+  // Makes this unset, keeping a string's capacity for a later AssignBytes (the storage of an
+  // unset or null value is never read).
+  void MarkUnset() {
+    if (auto* s = std::get_if<std::string>(&v_)) {
+      s->clear();
+    } else {
+      v_ = std::monostate();
+    }
+    state_ = State::kUnset;
+  }
+  // Makes this a bytes-kind value (text, ascii, blob, ...) holding `b`, reusing the string's
+  // capacity when it already holds bytes: no allocation for a row reused across records.
+  void AssignBytes(TypeKind k, std::string_view b) {
+    if (auto* s = std::get_if<std::string>(&v_)) {
+      s->assign(b.data(), b.size());
+    } else {
+      v_.emplace<std::string>(b);
+    }
+    state_ = State::kSet;
+    kind_ = k;
+  }
   static Value Blob(std::string b) { return Bytes(TypeKind::kBlob, std::move(b)); }
   static Value UuidOf(TypeKind k, const Uuid& u) { return Value(k, Storage(u)); }  // uuid, timeuuid
   static Value DecimalOf(Decimal d) { return Value(TypeKind::kDecimal, Storage(std::move(d))); }

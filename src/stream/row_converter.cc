@@ -65,7 +65,7 @@ Status RowConverter::ConvertField(size_t column, simdjson::ondemand::value value
       std::string_view s;
       if (value.get_string().get(s)) return FieldError(col.name, "malformed JSON string");
       if (kind == TypeKind::kText) {
-        out = Value::Text(std::string(s));
+        out.AssignBytes(TypeKind::kText, s);
         return Status::OK();
       }
       return ParseInto(col, s, &out);
@@ -73,7 +73,7 @@ Status RowConverter::ConvertField(size_t column, simdjson::ondemand::value value
     case json_type::number: {
       std::string_view raw = TrimRight(value.raw_json_token());
       if (IsTextKind(kind)) {
-        out = Value::Bytes(kind, std::string(raw));
+        out.AssignBytes(kind, raw);
         return Status::OK();
       }
       if (!IsNumericKind(kind)) {
@@ -110,7 +110,7 @@ Status RowConverter::ConvertField(size_t column, simdjson::ondemand::value value
       }
       if (err) return FieldError(col.name, "malformed JSON object or array");
       if (IsTextKind(kind)) {
-        out = Value::Bytes(kind, std::string(raw));
+        out.AssignBytes(kind, raw);
         return Status::OK();
       }
       if (!col.type.is_collection()) {
@@ -125,7 +125,12 @@ Status RowConverter::ConvertField(size_t column, simdjson::ondemand::value value
 }
 
 Status RowConverter::Convert(std::string_view json, store::Row* row) {
-  row->assign(table_->columns.size(), Value::Unset());
+  // A row reused across records keeps its text cells' capacity (no allocation per cell).
+  if (row->size() == table_->columns.size()) {
+    for (Value& v : *row) v.MarkUnset();
+  } else {
+    row->assign(table_->columns.size(), Value::Unset());
+  }
   buffer_.assign(json);
   buffer_.resize(json.size() + simdjson::SIMDJSON_PADDING);
   simdjson::padded_string_view input(buffer_.data(), json.size(), buffer_.size());
