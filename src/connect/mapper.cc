@@ -14,41 +14,10 @@
 #include "connect/connect.h"
 #include "connect/mapping_program.h"
 #include "connect/randomuser_generator.h"
+#include "connect/mapper_impl.h"
 
 namespace kappa::connect {
-namespace {
-
-using simdjson::dom::element;
-using simdjson::dom::element_type;
-
-struct Value {
-  enum class Kind { kMissing, kNull, kBool, kInt, kFloat, kString, kJson };
-  Kind kind = Kind::kMissing;
-  bool b = false;
-  int64_t i = 0;
-  double d = 0;
-  std::string_view view;  // kString when !owned
-  std::string own;        // kString when owned
-  bool owned = false;
-  element elem;                   // kJson
-  std::string_view missing_path;  // kMissing: the path that was not found
-
-  std::string_view str() const { return owned ? std::string_view(own) : view; }
-  bool present() const { return kind != Kind::kMissing && kind != Kind::kNull; }
-  static Value String(std::string s) {
-    Value v;
-    v.kind = Kind::kString;
-    v.own = std::move(s);
-    v.owned = true;
-    return v;
-  }
-};
-
-// The user being mapped: a DOM element, or a generated user (the direct path).
-struct UserRef {
-  element dom;
-  const SyntheticUser* synth = nullptr;
-};
+namespace mapper_internal {
 
 // The element at `path` below `root`, or false when any step does not exist.
 bool Lookup(element root, const std::vector<PathStep>& path, element* out) {
@@ -173,30 +142,12 @@ std::string_view KindName(const Value& v) {
   }
 }
 
-}  // namespace
+}  // namespace mapper_internal
 
-struct Mapper::Impl {
-  explicit Impl(Mapping m) : mapping(std::move(m)), prog(MappingAccess::Program(mapping)) {}
+using namespace mapper_internal;
+using simdjson::dom::element;
+using simdjson::dom::element_type;
 
-  Mapping mapping;
-  const MappingProgram& prog;
-  simdjson::dom::parser parser;
-  std::string key_text;  // scratch: the key field's text of the current record
-  std::string scratch;   // scratch for intermediate text
-
-  Status Eval(const Expr& e, const UserRef& user, Value* out);
-  Status EvalCall(const Expr& e, const UserRef& user, Value* out);
-  // Writes the JSON of a field into *buf; sets *missing (and leaves garbage to roll back)
-  // when a path was not found.
-  Status EmitField(const FieldProgram& f, const UserRef& user, bool is_key, std::string* buf,
-                   std::string_view* missing);
-  void EmitValue(const Value& v, std::string* buf);
-  Status MapOne(const UserRef& user, size_t index, MappedPage* out, std::vector<size_t>* offs);
-  Status MapDoc(element doc, bool allow_single, MappedPage* out);
-  Status MapSynthetic(const std::vector<SyntheticUser>& users, MappedPage* out);
-  // True when every path of the mapping is a leaf of a generated user (direct path usable).
-  bool synth_ok = false;
-};
 
 Status Mapper::Impl::Eval(const Expr& e, const UserRef& user, Value* out) {
   switch (e.kind) {
@@ -248,136 +199,6 @@ Status Mapper::Impl::Eval(const Expr& e, const UserRef& user, Value* out) {
       return EvalCall(e, user, out);
   }
   return Status::Internal("unknown expression kind");
-}
-
-Status Mapper::Impl::EvalCall(const Expr& e, const UserRef& user, Value* out) {
-  switch (e.func) {
-    case Func::kUuid: {
-      std::string s;
-      AppendUuid(&s);
-      *out = Value::String(std::move(s));
-      return Status::OK();
-    }
-    case Func::kCoalesce:
-    case Func::kDefault: {
-      bool saw_null = false;
-      for (const Expr& a : e.args) {
-        Value v;
-        RETURN_IF_ERROR(Eval(a, user, &v));
-        if (v.present()) {
-          *out = std::move(v);
-          return Status::OK();
-        }
-        saw_null |= v.kind == Value::Kind::kNull;
-      }
-      *out = Value();
-      out->kind = Value::Kind::kNull;  // every argument missing or null: null, not missing
-      (void)saw_null;
-      return Status::OK();
-    }
-    case Func::kConcat: {
-      std::string text;
-      for (const Expr& a : e.args) {
-        Value v;
-        RETURN_IF_ERROR(Eval(a, user, &v));
-        if (v.kind == Value::Kind::kMissing) {
-          *out = std::move(v);
-          return Status::OK();
-        }
-        AppendText(&text, v);
-      }
-      *out = Value::String(std::move(text));
-      return Status::OK();
-    }
-    default:
-      break;
-  }
-  // One-argument functions: missing and null pass through unchanged.
-  Value v;
-  RETURN_IF_ERROR(Eval(e.args[0], user, &v));
-  if (!v.present()) {
-    *out = std::move(v);
-    return Status::OK();
-  }
-  switch (e.func) {
-    case Func::kStr: {
-      if (v.kind == Value::Kind::kString) {
-        *out = std::move(v);
-      } else {
-        std::string s;
-        AppendText(&s, v);
-        *out = Value::String(std::move(s));
-      }
-      return Status::OK();
-    }
-    case Func::kLower:
-    case Func::kUpper:
-    case Func::kTrim: {
-      std::string s;
-      AppendText(&s, v);
-      if (e.func == Func::kTrim) {
-        s = std::string(Trim(s));
-      } else {
-        for (char& c : s) {
-          if (e.func == Func::kLower && c >= 'A' && c <= 'Z') c = char(c + 32);
-          if (e.func == Func::kUpper && c >= 'a' && c <= 'z') c = char(c - 32);
-        }
-      }
-      *out = Value::String(std::move(s));
-      return Status::OK();
-    }
-    case Func::kInt: {
-      Value r;
-      r.kind = Value::Kind::kInt;
-      if (v.kind == Value::Kind::kInt) {
-        r.i = v.i;
-      } else if (v.kind == Value::Kind::kBool) {
-        r.i = v.b ? 1 : 0;
-      } else if (v.kind == Value::Kind::kFloat) {
-        if (!std::isfinite(v.d) || v.d >= 9.2233720368547758e18 || v.d < -9.2233720368547758e18) {
-          return Status::InvalidArgument(fmt::format("int(): {} is out of range", v.d));
-        }
-        r.i = int64_t(v.d);
-      } else if (v.kind == Value::Kind::kString) {
-        std::string_view t = Trim(v.str());
-        if (!t.empty() && t[0] == '+') t.remove_prefix(1);
-        auto res = std::from_chars(t.data(), t.data() + t.size(), r.i);
-        if (res.ec != std::errc() || res.ptr != t.data() + t.size() || t.empty()) {
-          return Status::InvalidArgument(fmt::format("int(): cannot convert \"{}\" to an integer",
-                                                     v.str().substr(0, 64)));
-        }
-      } else {
-        return Status::InvalidArgument(fmt::format("int(): cannot convert {} to an integer", KindName(v)));
-      }
-      *out = std::move(r);
-      return Status::OK();
-    }
-    case Func::kFloat: {
-      Value r;
-      r.kind = Value::Kind::kFloat;
-      if (v.kind == Value::Kind::kInt) {
-        r.d = double(v.i);
-      } else if (v.kind == Value::Kind::kFloat) {
-        r.d = v.d;
-      } else if (v.kind == Value::Kind::kBool) {
-        r.d = v.b ? 1 : 0;
-      } else if (v.kind == Value::Kind::kString) {
-        std::string_view t = Trim(v.str());
-        if (!t.empty() && t[0] == '+') t.remove_prefix(1);
-        auto res = std::from_chars(t.data(), t.data() + t.size(), r.d);
-        if (res.ec != std::errc() || res.ptr != t.data() + t.size() || t.empty()) {
-          return Status::InvalidArgument(fmt::format("float(): cannot convert \"{}\" to a number",
-                                                     v.str().substr(0, 64)));
-        }
-      } else {
-        return Status::InvalidArgument(fmt::format("float(): cannot convert {} to a number", KindName(v)));
-      }
-      *out = std::move(r);
-      return Status::OK();
-    }
-    default:
-      return Status::Internal("unhandled function");
-  }
 }
 
 void Mapper::Impl::EmitValue(const Value& v, std::string* buf) {
