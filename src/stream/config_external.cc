@@ -1,0 +1,136 @@
+// The sections of kappa.yaml that point kappa at external clusters: `log:` (Kafka through
+// librdkafka) and a job's `sink:` (Cassandra through kappa's CQL client).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "stream/config_sections.h"
+
+namespace kappa::stream {
+
+// log: {type: embedded|kafka, bootstrap: "h:p,h:p", replication_factor, client_id,
+//       properties: {librdkafka key: value}}
+Status LoadLogSection(const YamlReader& r_, const YAML::Node& n, LogConfig* l) {
+  RETURN_IF_ERROR(r_.ExpectMap(n, "log"));
+  RETURN_IF_ERROR(r_.CheckKeys(n, {"type", "bootstrap", "replication_factor", "client_id", "properties"}, "log"));
+  std::string type = "embedded";
+  if (n["type"]) { ASSIGN_OR_RETURN(type, r_.String(n["type"], "log.type")); }
+  if (type == "embedded") {
+    l->type = LogConfig::Type::kEmbedded;
+  } else if (type == "kafka") {
+    l->type = LogConfig::Type::kKafka;
+  } else {
+    return r_.Error(n["type"], fmt::format("log.type must be embedded or kafka, not '{}'", type));
+  }
+  if (n["bootstrap"]) {
+    ASSIGN_OR_RETURN(l->bootstrap, r_.String(n["bootstrap"], "log.bootstrap"));
+    std::stringstream ss(l->bootstrap);
+    std::string hp;
+    while (std::getline(ss, hp, ',')) {
+      size_t colon = hp.rfind(':');
+      bool ok = colon != std::string::npos && colon > 0 && colon + 1 < hp.size() &&
+                hp.find_first_not_of("0123456789", colon + 1) == std::string::npos;
+      if (!ok) return r_.Error(n["bootstrap"], fmt::format("log.bootstrap: '{}' is not host:port (write host:port[,host:port])", hp));
+    }
+  }
+  if (l->kafka() && l->bootstrap.empty()) return r_.Error(n, "log: type kafka needs bootstrap: host:port[,host:port]");
+  if (!l->kafka() && n["bootstrap"]) return r_.Error(n["bootstrap"], "log.bootstrap only applies to type: kafka");
+  if (n["replication_factor"]) {
+    ASSIGN_OR_RETURN(int64_t rf, r_.Int(n["replication_factor"], "log.replication_factor", -1, 32));
+    if (rf == 0) return r_.Error(n["replication_factor"], "log.replication_factor must be -1 (the broker's default) or 1..32");
+    l->replication_factor = static_cast<int32_t>(rf);
+  }
+  if (n["client_id"]) { ASSIGN_OR_RETURN(l->client_id, r_.String(n["client_id"], "log.client_id")); }
+  if (n["properties"]) {
+    RETURN_IF_ERROR(r_.ExpectMap(n["properties"], "log.properties"));
+    for (auto it = n["properties"].begin(); it != n["properties"].end(); ++it) {
+      ASSIGN_OR_RETURN(std::string k, r_.String(it->first, "log.properties key"));
+      ASSIGN_OR_RETURN(l->properties[k], r_.String(it->second, "log.properties." + k));
+    }
+  }
+  return Status::OK();
+}
+
+// A job's `sink:` map. Checked here: keys, types, ranges, consistency names; the cluster
+// itself is only reached when the job starts.
+Status LoadSinkSection(const YamlReader& r_, const YAML::Node& n, const std::string& where,
+                       const PipelineConfig& c, JobConfig* j) {
+  RETURN_IF_ERROR(r_.ExpectMap(n, where));
+  RETURN_IF_ERROR(r_.CheckKeys(n, {"type", "contact_points", "keyspace", "username", "password",
+                                   "max_in_flight", "consistency", "connections_per_host",
+                                   "retry_for", "request_timeout"}, where));
+  if (!n["type"]) return r_.Error(n, where + " needs a type (embedded or cassandra)");
+  ASSIGN_OR_RETURN(std::string type, r_.String(n["type"], where + ".type"));
+  if (type == "embedded") {
+    if (n.size() > 1) return r_.Error(n, where + ": type embedded takes no other keys");
+    j->sink.type = SinkConfig::Type::kEmbedded;
+    return Status::OK();
+  }
+  if (type != "cassandra") return r_.Error(n["type"], where + ".type must be embedded or cassandra");
+  j->sink.type = SinkConfig::Type::kCassandra;
+  CassandraSinkConfig& s = j->sink.cassandra;
+  const YAML::Node& cps = n["contact_points"];
+  if (!cps) return r_.Error(n, where + " needs contact_points: [host:port, ...]");
+  RETURN_IF_ERROR(r_.ExpectSeq(cps, where + ".contact_points"));
+  if (cps.size() == 0) return r_.Error(cps, where + ".contact_points is empty");
+  for (size_t i = 0; i < cps.size(); ++i) {
+    ASSIGN_OR_RETURN(std::string cp, r_.String(cps[i], fmt::format("{}.contact_points[{}]", where, i)));
+    size_t colon = cp.rfind(':');
+    if (cp.empty() || colon == 0) return r_.Error(cps[i], where + ".contact_points: an entry needs a host");
+    if (colon != std::string::npos && cp.find(':') == colon) {
+      std::string port = cp.substr(colon + 1);
+      bool digits = !port.empty() && port.size() <= 5 &&
+                    port.find_first_not_of("0123456789") == std::string::npos;
+      if (!digits || std::stoi(port) < 1 || std::stoi(port) > 65535) {
+        return r_.Error(cps[i], fmt::format("{}.contact_points: '{}' has a bad port (1..65535)", where, cp));
+      }
+    }
+    s.contact_points.push_back(std::move(cp));
+  }
+  const TableConfig* table = c.FindTable(j->table);
+  s.keyspace = table->keyspace;
+  for (const auto& ks : c.keyspaces) {
+    if (ks.name == table->keyspace) s.replication = ks.replication;
+  }
+  if (n["keyspace"]) {
+    ASSIGN_OR_RETURN(s.keyspace, r_.String(n["keyspace"], where + ".keyspace"));
+    if (!ValidName(s.keyspace, false) || s.keyspace.find('-') != std::string::npos) {
+      return r_.Error(n["keyspace"], where + ".keyspace may only use letters, digits and '_'");
+    }
+  }
+  if (n["username"]) { ASSIGN_OR_RETURN(s.username, r_.String(n["username"], where + ".username")); }
+  if (n["password"]) { ASSIGN_OR_RETURN(s.password, r_.String(n["password"], where + ".password")); }
+  if (n["password"] && !n["username"]) return r_.Error(n["password"], where + ".password needs a username");
+  if (n["max_in_flight"]) {
+    ASSIGN_OR_RETURN(int64_t v, r_.Int(n["max_in_flight"], where + ".max_in_flight", 1, 32768));
+    s.max_in_flight = static_cast<int32_t>(v);
+  }
+  if (n["connections_per_host"]) {
+    ASSIGN_OR_RETURN(int64_t v, r_.Int(n["connections_per_host"], where + ".connections_per_host", 1, 64));
+    s.connections_per_host = static_cast<int32_t>(v);
+  }
+  if (n["consistency"]) {
+    ASSIGN_OR_RETURN(s.consistency, r_.String(n["consistency"], where + ".consistency"));
+    static constexpr std::string_view kLevels[] = {"any", "one", "two", "three", "quorum",
+                                                   "all", "local_quorum", "each_quorum",
+                                                   "local_one"};
+    std::string lower = s.consistency;
+    for (char& ch : lower) ch = char(std::tolower(static_cast<unsigned char>(ch)));
+    if (std::find(std::begin(kLevels), std::end(kLevels), lower) == std::end(kLevels)) {
+      return r_.Error(n["consistency"], fmt::format("{}.consistency '{}' is not one of any, one, two, three, quorum, all, local_quorum, each_quorum, local_one", where, s.consistency));
+    }
+    s.consistency = lower;
+  }
+  if (n["retry_for"]) {
+    ASSIGN_OR_RETURN(s.retry_for_ms, r_.DurationMs(n["retry_for"], where + ".retry_for"));
+    if (s.retry_for_ms < 0) return r_.Error(n["retry_for"], where + ".retry_for must not be negative");
+  }
+  if (n["request_timeout"]) {
+    ASSIGN_OR_RETURN(s.request_timeout_ms, r_.DurationMs(n["request_timeout"], where + ".request_timeout"));
+    if (s.request_timeout_ms < 100) return r_.Error(n["request_timeout"], where + ".request_timeout must be at least 100ms");
+  }
+  return Status::OK();
+}
+
+}  // namespace kappa::stream
