@@ -9,7 +9,7 @@ BUILD_PKGS=(
   g++ cmake ninja-build pkg-config make
   librocksdb-dev libboost1.81-dev libsimdjson-dev libcurl4-openssl-dev libyaml-cpp-dev
   libcli11-dev libspdlog-dev libfmt-dev librdkafka-dev libsnappy-dev liblz4-dev
-  libzstd-dev zlib1g-dev libssl-dev
+  libzstd-dev zlib1g-dev libssl-dev libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev libreadline-dev
 )
 TEST_PKGS=(
