@@ -28,7 +28,7 @@ bool PartitionCommitter::Add(Offset offset, std::optional<std::string_view> key,
                     : Status::InvalidArgument("the record has a null value");
   if (st.ok() && s_->sink) {
     st = s_->sink->Check(row_);
-    if (st.ok()) sink_rows_.push_back(row_);
+    if (st.ok()) sink_rows_.push_back(std::move(row_));  // Convert rebuilds row_ next time
   } else if (st.ok()) {
     st = batch_.Upsert(*s_->table, row_, wopts_);
   }
