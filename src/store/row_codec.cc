@@ -10,6 +10,30 @@ namespace {
 
 constexpr int64_t kMaxTtlSeconds = 20 * 365 * 86400;  // Cassandra's limit (20 years)
 
+// Calls fn(column index, cell) for each live cell of `s` that belongs to a column of `t`.
+template <typename Fn>
+void ForEachLiveCell(const TableSchema& t, const RowState& s, uint32_t now_s, int64_t shadow_ts,
+                     Fn&& fn) {
+  const int64_t shadow = std::max(shadow_ts, s.tombstone_ts);
+  // Cells are sorted by id and so are the table's columns (ids grow in column order), so
+  // one merge-like pass matches them; ids of dropped columns are skipped.
+  size_t ci = t.primary_key_size();
+  for (const CellState& c : s.cells) {
+    while (ci < t.columns.size() && t.columns[ci].id < c.column_id) ++ci;
+    size_t idx = ci;
+    if (idx >= t.columns.size() || t.columns[idx].id != c.column_id) {
+      // Out-of-order ids (never produced today) fall back to a search.
+      idx = t.columns.size();
+      for (size_t j = t.primary_key_size(); j < t.columns.size(); ++j) {
+        if (t.columns[j].id == c.column_id) idx = j;
+      }
+      if (idx == t.columns.size()) continue;  // a dropped column
+    }
+    if (c.timestamp <= shadow || !c.LiveAt(now_s)) continue;
+    fn(idx, c);
+  }
+}
+
 Status KeyValueOk(const ColumnSchema& c, const Value& v) {
   if (!v.is_set()) {
     return Status::InvalidArgument("primary key column '" + c.name + "' must have a value");
@@ -219,35 +243,49 @@ Result<bool> DecodeRow(const TableSchema& t, std::string_view key, std::string_v
   for (size_t i = t.partition_key_size(); i < t.primary_key_size(); ++i) {
     ASSIGN_OR_RETURN((*row)[i], keys::DecodeComponent(t.columns[i].type, t.columns[i].order, &in));
   }
-  const int64_t shadow = std::max(shadow_ts, s.tombstone_ts);
-  // Cells are sorted by id and so are the table's columns (ids grow in column order), so
-  // one merge-like pass matches them; ids of dropped columns are skipped.
-  size_t ci = t.primary_key_size();
-  for (const CellState& c : s.cells) {
-    while (ci < t.columns.size() && t.columns[ci].id < c.column_id) ++ci;
-    size_t idx = ci;
-    if (idx >= t.columns.size() || t.columns[idx].id != c.column_id) {
-      // Out-of-order ids (never produced today) fall back to a search.
-      idx = t.columns.size();
-      for (size_t j = t.primary_key_size(); j < t.columns.size(); ++j) {
-        if (t.columns[j].id == c.column_id) idx = j;
-      }
-      if (idx == t.columns.size()) continue;  // a dropped column
-    }
-    if (c.timestamp <= shadow || !c.LiveAt(now_s)) continue;
+  Status st = Status::OK();
+  ForEachLiveCell(t, s, now_s, shadow_ts, [&](size_t idx, const CellState& c) {
+    if (!st.ok()) return;
     if (cell_metadata) {
       (*row)[n + idx] = Value::Bigint(c.timestamp);
       if (c.expiry) (*row)[2 * n + idx] = Value::Int32(int32_t(c.expiry - now_s));
     }
     if (c.counter) {
       (*row)[idx] = Value::Int(TypeKind::kCounter, c.delta);
-      continue;
+      return;
     }
     auto v = DeserializeNative(t.columns[idx].type, c.value);
-    if (!v.ok()) return Status::Corruption("stored cell of column '" + t.columns[idx].name +
-                                           "': " + v.status().message());
+    if (!v.ok()) {
+      st = Status::Corruption("stored cell of column '" + t.columns[idx].name +
+                              "': " + v.status().message());
+      return;
+    }
     (*row)[idx] = std::move(*v);
-  }
+  });
+  RETURN_IF_ERROR(st);
+  return true;
+}
+
+Result<bool> DecodeRowNative(const TableSchema& t, std::string_view value, uint32_t now_s,
+                             int64_t shadow_ts, std::vector<std::optional<std::string_view>>* cells,
+                             std::vector<std::string>* scratch) {
+  RowState s;
+  if (!DecodeRowState(value, &s)) return Status::Corruption("undecodable row value");
+  if (!s.LiveAt(now_s, shadow_ts)) return false;
+  const size_t pk = t.primary_key_size();
+  cells->resize(t.columns.size());
+  for (size_t i = pk; i < t.columns.size(); ++i) (*cells)[i].reset();
+  scratch->resize(t.columns.size());
+  ForEachLiveCell(t, s, now_s, shadow_ts, [&](size_t idx, const CellState& c) {
+    if (c.counter) {
+      std::string& b = (*scratch)[idx];
+      b.clear();
+      coding::AppendBE64(&b, uint64_t(c.delta));
+      (*cells)[idx] = b;
+    } else {
+      (*cells)[idx] = c.value;
+    }
+  });
   return true;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -43,6 +44,13 @@ std::string EncodeTombstone(const WriteTime& when);
 // cell_metadata: append write timestamps and remaining TTLs (ReadOptions::cell_metadata).
 Result<bool> DecodeRow(const TableSchema& t, std::string_view key, std::string_view value,
                        uint32_t now_s, int64_t shadow_ts, Row* row, bool cell_metadata = false);
+// The live cells of a stored row in CQL native serialization (as stored), indexed by column;
+// nullopt for null. Entries of primary key columns are left untouched (the caller has
+// them). Counter cells are serialized into `scratch`. Views point into `value`/`scratch`.
+// False if the row is not live; Corruption on undecodable bytes.
+Result<bool> DecodeRowNative(const TableSchema& t, std::string_view value, uint32_t now_s,
+                             int64_t shadow_ts, std::vector<std::optional<std::string_view>>* cells,
+                             std::vector<std::string>* scratch);
 // Liveness only (Count).
 Result<bool> RowIsLive(std::string_view value, uint32_t now_s, int64_t shadow_ts);
 

@@ -28,6 +28,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <span>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -239,6 +240,14 @@ class Store {
   virtual Result<std::optional<Row>> Get(const TableSchema& table,
                                          const std::vector<Value>& primary_key,
                                          const ReadOptions& r = {}) const = 0;
+  // The same point read for serving: hands `fn` the row's cells in CQL native serialization
+  // (as stored; index = column, nullopt = null, primary key columns serialized from
+  // `primary_key`) instead of building Values, so a server copies them straight into its
+  // response. The views live until `fn` returns. False, without calling `fn`, if there is
+  // no live row.
+  using NativeCells = std::span<const std::optional<std::string_view>>;
+  virtual Result<bool> GetNative(const TableSchema& table, const std::vector<Value>& primary_key,
+                                 const std::function<void(NativeCells)>& fn) const = 0;
   // Rows of one partition within `range`, in clustering order (or reversed), at most `limit`
   // (0 = no limit).
   virtual Result<std::vector<Row>> ScanPartition(const TableSchema& table,

@@ -95,6 +95,8 @@ class StoreImpl final : public Store {
 
   Result<std::optional<Row>> Get(const TableSchema& table, const std::vector<Value>& primary_key,
                                  const ReadOptions& r = {}) const override;
+  Result<bool> GetNative(const TableSchema& table, const std::vector<Value>& primary_key,
+                         const std::function<void(NativeCells)>& fn) const override;
   Result<std::vector<Row>> ScanPartition(const TableSchema& table,
                                          const std::vector<Value>& partition_key,
                                          const ClusteringRange& range, bool reverse,
@@ -112,6 +114,11 @@ class StoreImpl final : public Store {
   Status CompactAll() override;
 
  private:
+  // The stored value of the row with this full primary key (its key in *key) and its
+  // partition's tombstone timestamp; false if there is none.
+  Result<bool> ReadRowValue(const TableSchema& t, const std::vector<Value>& primary_key,
+                            std::string* key, rocksdb::PinnableSlice* value,
+                            int64_t* shadow) const;
   // Catalog (store_catalog.cc).
   Status LoadCatalog();
   static std::string TableMapKey(std::string_view ks, std::string_view t);

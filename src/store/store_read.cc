@@ -48,48 +48,80 @@ Result<int64_t> StoreImpl::PartitionShadow(const TableSchema& t, std::string_vie
   return ShadowFromValue(View(v));
 }
 
-Result<std::optional<Row>> StoreImpl::Get(const TableSchema& t,
-                                          const std::vector<Value>& primary_key,
-                                          const ReadOptions& ropts) const {
+Result<bool> StoreImpl::ReadRowValue(const TableSchema& t, const std::vector<Value>& primary_key,
+                                     std::string* key, rocksdb::PinnableSlice* value,
+                                     int64_t* shadow) const {
   if (primary_key.size() != t.primary_key_size()) {
     return Status::InvalidArgument("a get from " + Qualified(t) + " needs " +
                                    std::to_string(t.primary_key_size()) +
                                    " primary key values, got " +
                                    std::to_string(primary_key.size()));
   }
-  thread_local std::string key;
-  key.clear();
-  RETURN_IF_ERROR(RowKey(t, primary_key, &key));
-  const uint32_t now_s = NowSeconds();
-  int64_t shadow = kNoTimestamp;
-  rocksdb::PinnableSlice value;
+  key->clear();
+  RETURN_IF_ERROR(RowKey(t, primary_key, key));
+  *shadow = kNoTimestamp;
   if (t.clustering_size() == 0) {
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), rows_cf_, key, &value);
-    if (s.IsNotFound()) return std::optional<Row>();
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), rows_cf_, *key, value);
+    if (s.IsNotFound()) return false;
     RETURN_IF_ERROR(FromRocks(s, "get from " + Qualified(t)));
-  } else {
-    // The row and its partition record, from one consistent view.
-    ASSIGN_OR_RETURN(size_t plen, PartitionPrefixLength(t, key));
-    std::string pkey = key.substr(0, plen);
-    pkey.push_back(keys::kPartitionRecord);
-    rocksdb::Slice ks[2] = {pkey, key};
-    rocksdb::PinnableSlice vs[2];
-    rocksdb::Status ss[2];
-    db_->MultiGet(rocksdb::ReadOptions(), rows_cf_, 2, ks, vs, ss);
-    if (ss[0].ok()) {
-      ASSIGN_OR_RETURN(shadow, ShadowFromValue(View(vs[0])));
-    } else if (!ss[0].IsNotFound()) {
-      return FromRocks(ss[0], "get from " + Qualified(t));
-    }
-    if (ss[1].IsNotFound()) return std::optional<Row>();
-    RETURN_IF_ERROR(FromRocks(ss[1], "get from " + Qualified(t)));
-    value = std::move(vs[1]);
+    return true;
   }
+  // The row and its partition record, from one consistent view.
+  ASSIGN_OR_RETURN(size_t plen, PartitionPrefixLength(t, *key));
+  std::string pkey = key->substr(0, plen);
+  pkey.push_back(keys::kPartitionRecord);
+  rocksdb::Slice ks[2] = {pkey, *key};
+  rocksdb::PinnableSlice vs[2];
+  rocksdb::Status ss[2];
+  db_->MultiGet(rocksdb::ReadOptions(), rows_cf_, 2, ks, vs, ss);
+  if (ss[0].ok()) {
+    ASSIGN_OR_RETURN(*shadow, ShadowFromValue(View(vs[0])));
+  } else if (!ss[0].IsNotFound()) {
+    return FromRocks(ss[0], "get from " + Qualified(t));
+  }
+  if (ss[1].IsNotFound()) return false;
+  RETURN_IF_ERROR(FromRocks(ss[1], "get from " + Qualified(t)));
+  *value = std::move(vs[1]);
+  return true;
+}
+
+Result<std::optional<Row>> StoreImpl::Get(const TableSchema& t,
+                                          const std::vector<Value>& primary_key,
+                                          const ReadOptions& ropts) const {
+  thread_local std::string key;
+  const uint32_t now_s = NowSeconds();
+  rocksdb::PinnableSlice value;
+  int64_t shadow = kNoTimestamp;
+  ASSIGN_OR_RETURN(bool found, ReadRowValue(t, primary_key, &key, &value, &shadow));
+  if (!found) return std::optional<Row>();
   Row row;
   ASSIGN_OR_RETURN(bool live, DecodeRow(t, key, View(value), now_s, shadow, &row,
                                                 ropts.cell_metadata));
   if (!live) return std::optional<Row>();
   return std::optional<Row>(std::move(row));
+}
+
+Result<bool> StoreImpl::GetNative(const TableSchema& t, const std::vector<Value>& primary_key,
+                                  const std::function<void(NativeCells)>& fn) const {
+  thread_local std::string key;
+  thread_local std::vector<std::optional<std::string_view>> cells;
+  thread_local std::vector<std::string> scratch;
+  const uint32_t now_s = NowSeconds();
+  rocksdb::PinnableSlice value;
+  int64_t shadow = kNoTimestamp;
+  ASSIGN_OR_RETURN(bool found, ReadRowValue(t, primary_key, &key, &value, &shadow));
+  if (!found) return false;
+  ASSIGN_OR_RETURN(bool live, DecodeRowNative(t, View(value), now_s, shadow, &cells, &scratch));
+  if (!live) return false;
+  // Primary key columns: serialized from the values asked for (the key holds the same).
+  for (size_t i = 0; i < primary_key.size(); ++i) {
+    std::string& b = scratch[i];
+    b.clear();
+    SerializeNative(primary_key[i], &b);
+    cells[i] = b;
+  }
+  fn(NativeCells(cells.data(), cells.size()));
+  return true;
 }
 
 Result<std::vector<Row>> StoreImpl::ScanPartition(const TableSchema& t,

@@ -176,6 +176,48 @@ Outcome<ResultMessage> SelectVirtual(const SelectStmt& s, VirtualTable vt, const
   return PageFromRows(t, proj, std::move(rows), ps, lim);
 }
 
+// A point read by the full primary key whose selection is plain columns: the stored cells
+// go straight into the response (no Values built), the hot path of prepared SELECTs.
+bool IsPlainPointRead(const store::TableSchema& t, const Projection& proj, const WherePlan& plan,
+                      const PagingState& ps) {
+  if (!plan.partition_complete || plan.slice_column >= 0 || !plan.filters.empty() ||
+      plan.clustering.size() != t.clustering_size() || ps.kind != 0) {
+    return false;
+  }
+  if (proj.aggregate || proj.json || proj.cell_metadata) return false;
+  for (const auto& o : proj.outs) {
+    if (o.kind != Selector::Kind::kColumn) return false;
+  }
+  for (const auto& p : plan.partition) {
+    if (p.size() != 1) return false;
+  }
+  for (const auto& c : plan.clustering) {
+    if (c.size() != 1) return false;
+  }
+  return true;
+}
+
+Outcome<ResultMessage> PointRead(const store::TableSchema& t, const Projection& proj,
+                                 WherePlan& plan, const ExecContext& ctx) {
+  std::vector<Value> key;
+  key.reserve(t.primary_key_size());
+  for (auto& p : plan.partition) key.push_back(std::move(p[0]));
+  for (auto& c : plan.clustering) key.push_back(std::move(c[0]));
+  ResultMessage r;
+  r.kind = ResultMessage::Kind::kRows;
+  r.rows.columns = proj.specs;
+  CQL_ASSIGN_OR_RETURN(bool found, ctx.store->GetNative(t, key, [&](store::Store::NativeCells cells) {
+    for (const auto& o : proj.outs) {
+      const auto& c = cells[size_t(o.column)];
+      if (c) r.rows.AppendBytes(*c);
+      else r.rows.AppendNull();
+    }
+    ++r.rows.row_count;
+  }));
+  (void)found;
+  return r;
+}
+
 }  // namespace
 
 Outcome<ResultMessage> ExecSelect(const SelectStmt& s, ExecContext& ctx) {
@@ -221,6 +263,7 @@ Outcome<ResultMessage> ExecSelect(const SelectStmt& s, ExecContext& ctx) {
   store::ReadOptions ro;
   ro.cell_metadata = proj.cell_metadata;
 
+  if (IsPlainPointRead(t, proj, plan, ps)) return PointRead(t, proj, plan, ctx);
   if (plan.partition_complete) {
     int64_t want = proj.aggregate ? 0 : std::min(lim.limit, ps.offset + lim.page);
     if (want == std::numeric_limits<int64_t>::max()) want = 0;
