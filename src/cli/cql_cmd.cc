@@ -107,7 +107,7 @@ class Shell {
       if (r->kind == ClientResult::Kind::kSetKeyspace) keyspace_ = r->keyspace;
       if (r->kind != ClientResult::Kind::kRows) return true;
       has_rows = true;
-      cols = r->columns;
+      cols = *r->columns;
       for (auto& row : r->rows) rows.push_back(std::move(row));
       paging = r->paging_state;
     } while (!paging.empty());
@@ -135,8 +135,9 @@ class Shell {
 
   static std::string Col(const ClientResult& r, const std::vector<store::Value>& row,
                          const std::string& name) {
-    for (size_t i = 0; i < r.columns.size(); ++i) {
-      if (r.columns[i].name == name && row[i].is_set()) return row[i].ToString();
+    const auto& cols = *r.columns;
+    for (size_t i = 0; i < cols.size(); ++i) {
+      if (cols[i].name == name && row[i].is_set()) return row[i].ToString();
     }
     return "";
   }

@@ -208,7 +208,8 @@ class ClientImpl : public Client {
     p->query = cql;
     p->id = std::string(id);
     ASSIGN_OR_RETURN(p->bind_columns, DecodeMetadata(&r, nullptr, version_ >= 4, &p->pk_indexes));
-    ASSIGN_OR_RETURN(p->result_columns, DecodeMetadata(&r, nullptr));
+    ASSIGN_OR_RETURN(std::vector<ClientColumn> result_columns, DecodeMetadata(&r, nullptr));
+    p->result_columns = std::make_shared<const std::vector<ClientColumn>>(std::move(result_columns));
     return p;
   }
 
@@ -447,7 +448,7 @@ class ClientImpl : public Client {
     w.ShortBytes(st->p->id);
     // The prepared result metadata is known: ask the server not to resend it.
     EncodeParams(options_.consistency, st->values, st->page_size, st->paging_state, &w,
-                 /*skip_metadata=*/!st->p->result_columns.empty());
+                 /*skip_metadata=*/!st->p->result_columns->empty());
     conn->Send(Opcode::kExecute, std::move(body), [this, st, conn](Result<ClientFrame> f) {
       if (!f.ok()) {
         if (st->retries > 0 && f.status().IsUnavailable()) {

@@ -96,7 +96,12 @@ Result<std::vector<ClientColumn>> DecodeMetadata(WireReader* r, std::string* pag
   return cols;
 }
 
-Result<ClientResult> DecodeResult(const ClientFrame& f, const std::vector<ClientColumn>* known) {
+const ClientColumns& NoClientColumns() {
+  static const ClientColumns none = std::make_shared<const std::vector<ClientColumn>>();
+  return none;
+}
+
+Result<ClientResult> DecodeResult(const ClientFrame& f, const ClientColumns* known) {
   if (f.opcode == Opcode::kError) return ErrorFromBody(f.body);
   if (f.opcode != Opcode::kResult) return Status::Corruption(std::string("unexpected ") + OpcodeName(f.opcode));
   WireReader r(f.body);
@@ -122,15 +127,21 @@ Result<ClientResult> DecodeResult(const ClientFrame& f, const std::vector<Client
     }
     case 2: {
       out.kind = ClientResult::Kind::kRows;
-      ASSIGN_OR_RETURN(out.columns, DecodeMetadata(&r, &out.paging_state));
-      if (known && !out.columns.empty() && out.columns[0].name.empty()) out.columns = *known;
+      ASSIGN_OR_RETURN(std::vector<ClientColumn> cols, DecodeMetadata(&r, &out.paging_state));
+      // Without metadata (names empty), the prepared statement's columns stand in.
+      if (known && !cols.empty() && cols[0].name.empty() && (*known)->size() == cols.size()) {
+        out.columns = *known;
+      } else {
+        out.columns = std::make_shared<const std::vector<ClientColumn>>(std::move(cols));
+      }
+      const std::vector<ClientColumn>& columns = *out.columns;
       int32_t n;
       if (!r.Int(&n) || n < 0) return Status::Corruption("malformed row count");
       out.rows.reserve(size_t(n));
       for (int32_t i = 0; i < n; ++i) {
         std::vector<store::Value> row;
-        row.reserve(out.columns.size());
-        for (const auto& c : out.columns) {
+        row.reserve(columns.size());
+        for (const auto& c : columns) {
           std::string_view cell;
           bool null = false;
           if (!r.Bytes(&cell, &null)) return Status::Corruption("truncated row");

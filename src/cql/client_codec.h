@@ -25,6 +25,6 @@ Result<std::vector<ClientColumn>> DecodeMetadata(WireReader* r, std::string* pag
 
 // A RESULT (or ERROR, returned as its Status). `known`: the prepared result columns, used
 // when the server skipped the metadata.
-Result<ClientResult> DecodeResult(const ClientFrame& f, const std::vector<ClientColumn>* known);
+Result<ClientResult> DecodeResult(const ClientFrame& f, const ClientColumns* known);
 
 }  // namespace kappa::cql

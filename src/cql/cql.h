@@ -92,10 +92,16 @@ struct ClientColumn {
   store::Type type;
 };
 
+// Column specs, shared: a prepared statement's result columns are decoded once and every
+// result of it that skips metadata points at them.
+using ClientColumns = std::shared_ptr<const std::vector<ClientColumn>>;
+// An empty ClientColumns (shared; no allocation per use).
+const ClientColumns& NoClientColumns();
+
 struct ClientResult {
   enum class Kind { kVoid, kRows, kSetKeyspace, kSchemaChange, kPrepared };
   Kind kind = Kind::kVoid;
-  std::vector<ClientColumn> columns;
+  ClientColumns columns = NoClientColumns();  // never null
   std::vector<std::vector<store::Value>> rows;  // decoded with the column types
   std::string paging_state;                     // non-empty: more pages
   std::string keyspace;                         // kSetKeyspace
@@ -118,7 +124,7 @@ struct PreparedStatement {
   std::string id;
   std::vector<ClientColumn> bind_columns;
   std::vector<int> pk_indexes;
-  std::vector<ClientColumn> result_columns;
+  ClientColumns result_columns = NoClientColumns();  // never null
 };
 
 // A CQL client: a pool of connections, each multiplexing many streams. Thread-safe; the

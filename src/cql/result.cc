@@ -67,14 +67,14 @@ void EncodeSpecs(const std::vector<ColumnSpec>& cols, bool global, WireWriter* w
 }  // namespace
 
 void EncodeRowsMetadata(const std::vector<ColumnSpec>& cols, const std::string& paging_state,
-                        bool no_metadata, WireWriter* w) {
+                        bool no_metadata, WireWriter* w, int32_t column_count) {
   bool global = SingleTable(cols);
   int32_t flags = 0;
   if (global && !no_metadata) flags |= 0x0001;
   if (!paging_state.empty()) flags |= 0x0002;
   if (no_metadata) flags |= 0x0004;
   w->Int(flags);
-  w->Int(int32_t(cols.size()));
+  w->Int(column_count >= 0 ? column_count : int32_t(cols.size()));
   if (!paging_state.empty()) w->Bytes(paging_state);
   if (!no_metadata) EncodeSpecs(cols, global, w);
 }
@@ -95,7 +95,8 @@ std::string EncodeResultBody(const ResultMessage& r) {
       break;
     case ResultMessage::Kind::kRows:
       body.reserve(64 + r.rows.data.size());
-      EncodeRowsMetadata(r.rows.columns, r.rows.paging_state, r.rows.skip_metadata, &w);
+      EncodeRowsMetadata(r.rows.columns, r.rows.paging_state, r.rows.skip_metadata, &w,
+                         r.rows.column_count);
       w.Int(r.rows.row_count);
       w.Raw(r.rows.data);
       break;

@@ -30,6 +30,10 @@ struct RowsResult {
   std::string data;           // row_count rows of columns.size() [bytes] cells
   std::string paging_state;   // non-empty: more pages follow
   bool skip_metadata = false; // the client has the metadata (EXECUTE with flag 0x02)
+  // With skip_metadata an executor may leave `columns` empty and give only their number
+  // here (saves copying specs per request); -1: columns.size().
+  int32_t column_count = -1;
+  int32_t ColumnCount() const { return column_count >= 0 ? column_count : int32_t(columns.size()); }
 
   // Appends one cell of the current row: the native serialization, or null.
   void AppendCell(const store::Value& v);
@@ -63,8 +67,9 @@ struct ResultMessage {
 };
 
 // Column metadata as in a Rows result (flags, count, [paging state], specs).
+// column_count: -1 for cols.size() (see RowsResult::column_count).
 void EncodeRowsMetadata(const std::vector<ColumnSpec>& cols, const std::string& paging_state,
-                        bool no_metadata, WireWriter* w);
+                        bool no_metadata, WireWriter* w, int32_t column_count = -1);
 std::string EncodeResultBody(const ResultMessage& r);
 // The body of a SCHEMA_CHANGE event (also the tail of a SCHEMA_CHANGE result).
 void EncodeSchemaChange(const SchemaChangeResult& c, WireWriter* w);

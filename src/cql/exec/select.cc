@@ -49,6 +49,13 @@ struct Limits {
   int64_t page = std::numeric_limits<int64_t>::max();
 };
 
+// The result's column specs; only their number when the client skips metadata (prepared
+// EXECUTE), so a hot query does not copy the specs per request.
+void SetColumns(const Projection& proj, const ExecContext& ctx, RowsResult* rows) {
+  if (ctx.options->skip_metadata) rows->column_count = int32_t(proj.specs.size());
+  else rows->columns = proj.specs;
+}
+
 bool SamePartition(const store::TableSchema& t, const store::Row& a, const store::Row& b) {
   for (size_t i = 0; i < t.partition_key_size(); ++i) {
     if (CompareValues(a[i], b[i]) != 0) return false;
@@ -135,10 +142,11 @@ Outcome<bool> CheckOrderBy(const SelectStmt& s, const store::TableSchema& t, con
 
 // Pages through an in-memory, deterministic result (partition reads, system tables).
 ResultMessage PageFromRows(const store::TableSchema& t, const Projection& proj,
-                           std::vector<store::Row> rows, const PagingState& ps, const Limits& lim) {
+                           std::vector<store::Row> rows, const PagingState& ps, const Limits& lim,
+                           const ExecContext& ctx) {
   ResultMessage r;
   r.kind = ResultMessage::Kind::kRows;
-  r.rows.columns = proj.specs;
+  SetColumns(proj, ctx, &r.rows);
   int64_t remaining_limit = lim.limit - ps.returned;
   int64_t take = std::min<int64_t>({lim.page, remaining_limit,
                                     int64_t(rows.size()) - std::min<int64_t>(ps.offset, int64_t(rows.size()))});
@@ -169,11 +177,11 @@ Outcome<ResultMessage> SelectVirtual(const SelectStmt& s, VirtualTable vt, const
   if (proj.aggregate) {
     ResultMessage r;
     r.kind = ResultMessage::Kind::kRows;
-    r.rows.columns = proj.specs;
+    SetColumns(proj, ctx, &r.rows);
     proj.EmitAggregate(t, rows, int64_t(rows.size()), &r.rows);
     return r;
   }
-  return PageFromRows(t, proj, std::move(rows), ps, lim);
+  return PageFromRows(t, proj, std::move(rows), ps, lim, ctx);
 }
 
 // A point read by the full primary key whose selection is plain columns: the stored cells
@@ -205,7 +213,7 @@ Outcome<ResultMessage> PointRead(const store::TableSchema& t, const Projection& 
   for (auto& c : plan.clustering) key.push_back(std::move(c[0]));
   ResultMessage r;
   r.kind = ResultMessage::Kind::kRows;
-  r.rows.columns = proj.specs;
+  SetColumns(proj, ctx, &r.rows);
   CQL_ASSIGN_OR_RETURN(bool found, ctx.store->GetNative(t, key, [&](store::Store::NativeCells cells) {
     for (const auto& o : proj.outs) {
       const auto& c = cells[size_t(o.column)];
@@ -272,18 +280,18 @@ Outcome<ResultMessage> ExecSelect(const SelectStmt& s, ExecContext& ctx) {
     if (proj.aggregate) {
       ResultMessage r;
       r.kind = ResultMessage::Kind::kRows;
-      r.rows.columns = proj.specs;
+      SetColumns(proj, ctx, &r.rows);
       proj.EmitAggregate(t, rows, int64_t(rows.size()), &r.rows);
       return r;
     }
-    return PageFromRows(t, proj, std::move(rows), ps, lim);
+    return PageFromRows(t, proj, std::move(rows), ps, lim, ctx);
   }
 
   store::TokenRange range = plan.token.value_or(store::TokenRange{});
   if (proj.aggregate) {
     ResultMessage r;
     r.kind = ResultMessage::Kind::kRows;
-    r.rows.columns = proj.specs;
+    SetColumns(proj, ctx, &r.rows);
     bool only_count_star = plan.filters.empty() && !plan.token && !s.distinct &&
                            lim.per_partition == std::numeric_limits<int64_t>::max();
     for (const auto& o : proj.outs) {
@@ -304,7 +312,7 @@ Outcome<ResultMessage> ExecSelect(const SelectStmt& s, ExecContext& ctx) {
   if (ps.kind == 1) return CqlError::Protocol("Invalid paging state for this query");
   ResultMessage r;
   r.kind = ResultMessage::Kind::kRows;
-  r.rows.columns = proj.specs;
+  SetColumns(proj, ctx, &r.rows);
   int64_t returned = ps.returned;
   std::string state = ps.scan_state;
   int64_t page_rows = 0;
