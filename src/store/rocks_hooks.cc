@@ -43,7 +43,9 @@ class RowMergeOperator final : public rocksdb::MergeOperator {
     return true;
   }
 
-  bool AllowSingleOperand() const override { return true; }
+  // A lone operand is already a merged state: flushes and compactions keep it as it is
+  // rather than decoding and re-encoding it through PartialMergeMulti.
+  bool AllowSingleOperand() const override { return false; }
 
  private:
   static std::string_view ToView(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
