@@ -6,10 +6,12 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "connect/connect.h"
+#include "testutil/mock_kafka_cluster.h"
 
 namespace kappa::connect {
 namespace {
@@ -17,20 +19,12 @@ namespace {
 class KafkaSinkTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char err[512];
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    rd_kafka_conf_set(conf, "log_level", "0", err, sizeof(err));
-    owner_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
-    ASSERT_NE(owner_, nullptr) << err;
-    mock_ = rd_kafka_mock_cluster_new(owner_, 1);
-    ASSERT_NE(mock_, nullptr);
-    ASSERT_EQ(rd_kafka_mock_topic_create(mock_, "t", 3, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
-    bootstrap_ = rd_kafka_mock_cluster_bootstraps(mock_);
+    cluster_ = std::make_unique<testutil::MockKafkaCluster>();
+    ASSERT_EQ(cluster_->CreateTopic("t", 3), RD_KAFKA_RESP_ERR_NO_ERROR);
+    bootstrap_ = cluster_->bootstrap();
+    mock_ = cluster_->get();
   }
-  void TearDown() override {
-    if (mock_) rd_kafka_mock_cluster_destroy(mock_);
-    if (owner_) rd_kafka_destroy(owner_);
-  }
+  void TearDown() override { cluster_.reset(); }
 
   struct Got {
     int32_t partition;
@@ -78,8 +72,8 @@ class KafkaSinkTest : public ::testing::Test {
     return out;
   }
 
-  rd_kafka_t* owner_ = nullptr;
-  rd_kafka_mock_cluster_t* mock_ = nullptr;
+  std::unique_ptr<testutil::MockKafkaCluster> cluster_;
+  rd_kafka_mock_cluster_t* mock_ = nullptr;  // cluster_'s, for fault injection
   std::string bootstrap_;
 };
 

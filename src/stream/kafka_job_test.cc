@@ -4,8 +4,9 @@
 // store (another member's progress) is taken over.
 #include <gtest/gtest.h>
 #include <librdkafka/rdkafka.h>
-#include <librdkafka/rdkafka_mock.h>
 #include <stdlib.h>
+
+#include <memory>
 
 #include "common/env.h"
 #include "common/uuid.h"
@@ -13,6 +14,7 @@
 #include "store/store.h"
 #include "stream/job_offsets.h"
 #include "stream/stream.h"
+#include "testutil/mock_kafka_cluster.h"
 
 namespace kappa::stream {
 namespace {
@@ -40,17 +42,11 @@ jobs:
 class KafkaJobTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char err[512];
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    rd_kafka_conf_set(conf, "log_level", "0", err, sizeof(err));
-    owner_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
-    ASSERT_NE(owner_, nullptr) << err;
-    mock_ = rd_kafka_mock_cluster_new(owner_, 1);
-    ASSERT_NE(mock_, nullptr);
-    bootstrap_ = rd_kafka_mock_cluster_bootstraps(mock_);
+    cluster_ = std::make_unique<testutil::MockKafkaCluster>();
+    bootstrap_ = cluster_->bootstrap();
     // The mock cluster has no CreateTopics; Setup finds them existing (as on a second run).
-    ASSERT_EQ(rd_kafka_mock_topic_create(mock_, "in", 2, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
-    ASSERT_EQ(rd_kafka_mock_topic_create(mock_, "in.dlq", 1, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+    ASSERT_EQ(cluster_->CreateTopic("in", 2), RD_KAFKA_RESP_ERR_NO_ERROR);
+    ASSERT_EQ(cluster_->CreateTopic("in.dlq", 1), RD_KAFKA_RESP_ERR_NO_ERROR);
 
     char tmpl[] = "/tmp/kappa-kafka-job-test-XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
@@ -74,6 +70,7 @@ class KafkaJobTest : public ::testing::Test {
     auto sink = connect::NewKafkaSink(so);
     ASSERT_TRUE(sink.ok());
     sink_ = std::move(sink).value();
+    char err[512];
     rd_kafka_conf_t* cc = rd_kafka_conf_new();
     rd_kafka_conf_set(cc, "bootstrap.servers", bootstrap_.c_str(), err, sizeof(err));
     rd_kafka_conf_set(cc, "log_level", "0", err, sizeof(err));
@@ -85,8 +82,7 @@ class KafkaJobTest : public ::testing::Test {
     sink_.reset();
     rt_.reset();
     (void)Env::Default()->DeleteDirRecursive(dir_);
-    if (mock_) rd_kafka_mock_cluster_destroy(mock_);
-    if (owner_) rd_kafka_destroy(owner_);
+    cluster_.reset();
   }
 
   void Produce(int good, int bad) {
@@ -145,9 +141,8 @@ class KafkaJobTest : public ::testing::Test {
     return hi;
   }
 
-  rd_kafka_t* owner_ = nullptr;   // owns the mock cluster
+  std::unique_ptr<testutil::MockKafkaCluster> cluster_;
   rd_kafka_t* client_ = nullptr;  // a client of it (watermarks)
-  rd_kafka_mock_cluster_t* mock_ = nullptr;
   std::string bootstrap_;
   std::string dir_;
   PipelineConfig config_;
