@@ -103,3 +103,36 @@ def test_garbage_never_hurts_the_server(server):
         assert cluster.connect().execute("SELECT key FROM system.local").one().key == "local"
     finally:
         cluster.shutdown()
+
+
+def test_query_with_skip_metadata_gets_rows_without_metadata(server):
+    """QUERY with flag 0x02: the Rows result has NO_METADATA and still the column count."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as s:
+        s.sendall(frame(4, 1, 0x01, string_map({"CQL_VERSION": "3.0.0"})))
+        assert read_frame(s)[2] == 0x02
+        cql = b"SELECT key, data_center FROM system.local"
+        for flags, want_meta in ((0x02, False), (0x00, True)):
+            query = struct.pack(">I", len(cql)) + cql + struct.pack(">HB", 1, flags)
+            s.sendall(frame(4, 2, 0x07, query))
+            _, stream, opcode, body = read_frame(s)
+            assert opcode == 0x08 and stream == 2
+            kind, meta_flags, count = struct.unpack(">iii", body[:12])
+            assert kind == 2 and count == 2
+            assert bool(meta_flags & 0x0004) != want_meta
+            pos = 12
+            if want_meta:
+                for _ in range(2):  # global table spec, then name + type per column
+                    n = struct.unpack(">H", body[pos:pos + 2])[0]
+                    pos += 2 + n
+                for _ in range(2):
+                    n = struct.unpack(">H", body[pos:pos + 2])[0]
+                    pos += 2 + n + 2
+            rows = struct.unpack(">i", body[pos:pos + 4])[0]
+            pos += 4
+            assert rows == 1
+            cells = []
+            for _ in range(2):
+                n = struct.unpack(">i", body[pos:pos + 4])[0]
+                cells.append(body[pos + 4:pos + 4 + n])
+                pos += 4 + n
+            assert cells == [b"local", b"datacenter1"] and pos == len(body)

@@ -49,11 +49,16 @@ struct Limits {
   int64_t page = std::numeric_limits<int64_t>::max();
 };
 
-// The result's column specs; only their number when the client skips metadata (prepared
-// EXECUTE), so a hot query does not copy the specs per request.
+// The result's column specs; only their number when the client asks to skip metadata
+// (flag 0x02, as drivers send on EXECUTE; honored on QUERY too, as Cassandra does), so a
+// hot query does not copy the specs per request.
 void SetColumns(const Projection& proj, const ExecContext& ctx, RowsResult* rows) {
-  if (ctx.options->skip_metadata) rows->column_count = int32_t(proj.specs.size());
-  else rows->columns = proj.specs;
+  if (ctx.options->skip_metadata) {
+    rows->skip_metadata = true;
+    rows->column_count = int32_t(proj.specs.size());
+  } else {
+    rows->columns = proj.specs;
+  }
 }
 
 bool SamePartition(const store::TableSchema& t, const store::Row& a, const store::Row& b) {
