@@ -69,7 +69,7 @@ Outcome<ResultMessage> Executor::Execute(const Statement& st, QueryOptions& o, S
                              " bound variables");
   }
   ExecContext ctx{this, store_, &s, &o, BindValues{&o.values}, prepared};
-  return std::visit(
+  auto r = std::visit(
       [&](const auto& body) -> Outcome<ResultMessage> {
         using T = std::decay_t<decltype(body)>;
         if constexpr (std::is_same_v<T, UseStmt>) return ExecUse(body, ctx);
@@ -86,6 +86,11 @@ Outcome<ResultMessage> Executor::Execute(const Statement& st, QueryOptions& o, S
         else return ExecBatch(body, ctx);
       },
       st.body);
+  // Skip-metadata (flag 0x02, on QUERY and EXECUTE as in Cassandra): Rows without specs.
+  if (r.ok() && r.value().kind == ResultMessage::Kind::kRows && o.skip_metadata) {
+    r.value().rows.skip_metadata = true;
+  }
+  return r;
 }
 
 Outcome<ResultMessage> Executor::Query(std::string_view cql, QueryOptions o, Session& s) {
@@ -145,9 +150,6 @@ Outcome<ResultMessage> Executor::ExecutePrepared(std::string_view id, QueryOptio
   if (!p->keyspace.empty()) ps.keyspace = p->keyspace;
   auto r = Execute(p->statement, o, ps, p.get());
   if (r.ok() && r.value().kind == ResultMessage::Kind::kSetKeyspace) s.keyspace = ps.keyspace;
-  if (r.ok() && r.value().kind == ResultMessage::Kind::kRows && o.skip_metadata) {
-    r.value().rows.skip_metadata = true;
-  }
   return r;
 }
 

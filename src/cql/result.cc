@@ -66,15 +66,15 @@ void EncodeSpecs(const std::vector<ColumnSpec>& cols, bool global, WireWriter* w
 
 }  // namespace
 
-void EncodeRowsMetadata(const std::vector<ColumnSpec>& cols, const std::string& paging_state,
-                        bool no_metadata, WireWriter* w, int32_t column_count) {
+void EncodeRowsMetadata(const std::vector<ColumnSpec>& cols, int32_t column_count,
+                        const std::string& paging_state, bool no_metadata, WireWriter* w) {
   bool global = SingleTable(cols);
   int32_t flags = 0;
   if (global && !no_metadata) flags |= 0x0001;
   if (!paging_state.empty()) flags |= 0x0002;
   if (no_metadata) flags |= 0x0004;
   w->Int(flags);
-  w->Int(column_count >= 0 ? column_count : int32_t(cols.size()));
+  w->Int(column_count);
   if (!paging_state.empty()) w->Bytes(paging_state);
   if (!no_metadata) EncodeSpecs(cols, global, w);
 }
@@ -95,8 +95,8 @@ std::string EncodeResultBody(const ResultMessage& r) {
       break;
     case ResultMessage::Kind::kRows:
       body.reserve(64 + r.rows.data.size());
-      EncodeRowsMetadata(r.rows.columns, r.rows.paging_state, r.rows.skip_metadata, &w,
-                         r.rows.column_count);
+      EncodeRowsMetadata(r.rows.columns, r.rows.ColumnCount(), r.rows.paging_state,
+                         r.rows.skip_metadata, &w);
       w.Int(r.rows.row_count);
       w.Raw(r.rows.data);
       break;
@@ -112,7 +112,7 @@ std::string EncodeResultBody(const ResultMessage& r) {
       w.Int(int32_t(p.pk_indexes.size()));
       for (int16_t i : p.pk_indexes) w.Short(uint16_t(i));
       EncodeSpecs(p.bind_columns, global, &w);
-      EncodeRowsMetadata(p.result_columns, "", false, &w);
+      EncodeRowsMetadata(p.result_columns, int32_t(p.result_columns.size()), "", false, &w);
       break;
     }
     case ResultMessage::Kind::kSchemaChange:

@@ -67,9 +67,9 @@ struct ResultMessage {
 };
 
 // Column metadata as in a Rows result (flags, count, [paging state], specs).
-// column_count: -1 for cols.size() (see RowsResult::column_count).
-void EncodeRowsMetadata(const std::vector<ColumnSpec>& cols, const std::string& paging_state,
-                        bool no_metadata, WireWriter* w, int32_t column_count = -1);
+// column_count: the number of columns (cols.size() unless no_metadata left cols empty).
+void EncodeRowsMetadata(const std::vector<ColumnSpec>& cols, int32_t column_count,
+                        const std::string& paging_state, bool no_metadata, WireWriter* w);
 std::string EncodeResultBody(const ResultMessage& r);
 // The body of a SCHEMA_CHANGE event (also the tail of a SCHEMA_CHANGE result).
 void EncodeSchemaChange(const SchemaChangeResult& c, WireWriter* w);

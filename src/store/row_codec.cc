@@ -272,15 +272,13 @@ Result<bool> DecodeRowNative(const TableSchema& t, std::string_view value, uint3
   RowState s;
   if (!DecodeRowState(value, &s)) return Status::Corruption("undecodable row value");
   if (!s.LiveAt(now_s, shadow_ts)) return false;
-  const size_t pk = t.primary_key_size();
-  cells->resize(t.columns.size());
-  for (size_t i = pk; i < t.columns.size(); ++i) (*cells)[i].reset();
+  cells->assign(t.columns.size(), std::nullopt);
   scratch->resize(t.columns.size());
   ForEachLiveCell(t, s, now_s, shadow_ts, [&](size_t idx, const CellState& c) {
-    if (c.counter) {
+    if (c.counter) {  // a counter cell holds its delta, not bytes
       std::string& b = (*scratch)[idx];
       b.clear();
-      coding::AppendBE64(&b, uint64_t(c.delta));
+      SerializeNative(Value::Int(TypeKind::kCounter, c.delta), &b);
       (*cells)[idx] = b;
     } else {
       (*cells)[idx] = c.value;

@@ -45,8 +45,8 @@ std::string EncodeTombstone(const WriteTime& when);
 Result<bool> DecodeRow(const TableSchema& t, std::string_view key, std::string_view value,
                        uint32_t now_s, int64_t shadow_ts, Row* row, bool cell_metadata = false);
 // The live cells of a stored row in CQL native serialization (as stored), indexed by column;
-// nullopt for null. Entries of primary key columns are left untouched (the caller has
-// them). Counter cells are serialized into `scratch`. Views point into `value`/`scratch`.
+// nullopt for null and for the primary key columns (the key holds those). Counter cells
+// are serialized into `scratch`. Views point into `value`/`scratch`.
 // False if the row is not live; Corruption on undecodable bytes.
 Result<bool> DecodeRowNative(const TableSchema& t, std::string_view value, uint32_t now_s,
                              int64_t shadow_ts, std::vector<std::optional<std::string_view>>* cells,

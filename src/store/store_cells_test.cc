@@ -46,16 +46,30 @@ TEST_F(StoreTest, CollectionsAndAllScalarTypesRoundTrip) {
   t.keyspace = "ks";
   t.name = "everything";
   std::vector<std::pair<std::string, std::string>> cols = {
-      {"k_ascii", "ascii"}, {"k_bigint", "bigint"}, {"k_blob", "blob"}, {"k_boolean", "boolean"},
-      {"k_decimal", "decimal"}, {"k_double", "double"}, {"k_float", "float"}, {"k_int", "int"},
-      {"k_timestamp", "timestamp"}, {"k_uuid", "uuid"}, {"k_text", "text"}, {"k_varint", "varint"},
-      {"k_timeuuid", "timeuuid"}, {"k_inet", "inet"}, {"k_date", "date"}, {"k_time", "time"},
-      {"k_smallint", "smallint"}, {"k_tinyint", "tinyint"}};
-  std::vector<std::string> literals = {
-      "'abc'", "-42", "0xcafe", "true", "-1.25", "2.5", "-0.5", "7", "'2024-05-01T12:00:00.000Z'",
-      "0b5e0a3a-6e8b-4bd6-9c32-8a6f7c2e9d10", "'héllo'", "123456789012345678901234567890",
-      "d2177dd0-eaa2-11de-a572-001b779c76e3", "'::1'", "'2024-05-01'", "'12:00:00.000000001'",
-      "-300", "5"};
+      {"k_ascii", "ascii"},       {"k_bigint", "bigint"},     {"k_blob", "blob"},
+      {"k_boolean", "boolean"},   {"k_decimal", "decimal"},   {"k_double", "double"},
+      {"k_float", "float"},       {"k_int", "int"},           {"k_timestamp", "timestamp"},
+      {"k_uuid", "uuid"},         {"k_text", "text"},         {"k_varint", "varint"},
+      {"k_timeuuid", "timeuuid"}, {"k_inet", "inet"},         {"k_date", "date"},
+      {"k_time", "time"},         {"k_smallint", "smallint"}, {"k_tinyint", "tinyint"}};
+  std::vector<std::string> literals = {"'abc'",
+                                       "-42",
+                                       "0xcafe",
+                                       "true",
+                                       "-1.25",
+                                       "2.5",
+                                       "-0.5",
+                                       "7",
+                                       "'2024-05-01T12:00:00.000Z'",
+                                       "0b5e0a3a-6e8b-4bd6-9c32-8a6f7c2e9d10",
+                                       "'héllo'",
+                                       "123456789012345678901234567890",
+                                       "d2177dd0-eaa2-11de-a572-001b779c76e3",
+                                       "'::1'",
+                                       "'2024-05-01'",
+                                       "'12:00:00.000000001'",
+                                       "-300",
+                                       "5"};
   int pos = 0;
   for (auto& [n, ty] : cols) {
     t.columns.push_back(Col(n, *Type::Parse(ty), ColumnKind::kClustering, pos++));
@@ -131,7 +145,9 @@ TEST_F(StoreTest, WriteIfCommitsOnlyWhenTheConditionHolds) {
   Value id = Value::UuidOf(TypeKind::kUuid, Uuid::Random());
   ASSERT_TRUE(store_->Upsert(*t, {id, Value::Text("Ada"), Value::Unset(), Value::Int32(1)}).ok());
   auto age_is = [](int64_t want) {
-    return [want](const std::optional<Row>& r) { return r && (*r)[3].is_set() && (*r)[3].as_int() == want; };
+    return [want](const std::optional<Row>& r) {
+      return r && (*r)[3].is_set() && (*r)[3].as_int() == want;
+    };
   };
   WriteOptions upd;
   upd.row_marker = false;
@@ -157,7 +173,9 @@ TEST_F(StoreTest, WriteIfCommitsOnlyWhenTheConditionHolds) {
           auto cur = store_->Get(*t, {id});
           int64_t v = (**cur)[3].as_int();
           WriteBatch wb = store_->NewWriteBatch();
-          EXPECT_TRUE(wb.Upsert(*t, {id, Value::Unset(), Value::Unset(), Value::Int32(int32_t(v + 1))}, upd).ok());
+          EXPECT_TRUE(
+              wb.Upsert(*t, {id, Value::Unset(), Value::Unset(), Value::Int32(int32_t(v + 1))}, upd)
+                  .ok());
           auto r = store_->WriteIf(*t, {id}, age_is(v), wb);
           ASSERT_TRUE(r.ok());
           if (r->applied) break;
@@ -173,7 +191,8 @@ TEST_F(StoreTest, WriteIfCommitsOnlyWhenTheConditionHolds) {
   Value other = Value::UuidOf(TypeKind::kUuid, Uuid::Random());
   WriteBatch del = store_->NewWriteBatch();
   ASSERT_TRUE(del.DeleteRow(*t, {other}).ok());
-  auto missing = store_->WriteIf(*t, {other}, [](const std::optional<Row>& r) { return r.has_value(); }, del);
+  auto missing = store_->WriteIf(
+      *t, {other}, [](const std::optional<Row>& r) { return r.has_value(); }, del);
   ASSERT_TRUE(missing.ok());
   EXPECT_FALSE(missing->applied);
   EXPECT_FALSE(missing->current.has_value());
@@ -181,20 +200,16 @@ TEST_F(StoreTest, WriteIfCommitsOnlyWhenTheConditionHolds) {
 
 TEST_F(StoreTest, CounterColumnsAddIncrements) {
   ASSERT_TRUE(store_->CreateKeyspace({"ks", {}, true}, true).ok());
-  TableSchema mixed;
-  mixed.keyspace = "ks";
-  mixed.name = "mixed";
-  mixed.columns = {Col("k", TypeKind::kText, ColumnKind::kPartitionKey, 0),
-                   Col("c", TypeKind::kCounter), Col("v", TypeKind::kText)};
+  TableSchema mixed = NewTable("mixed", {Col("k", TypeKind::kText, ColumnKind::kPartitionKey, 0),
+                                         Col("c", TypeKind::kCounter), Col("v", TypeKind::kText)});
   EXPECT_TRUE(store_->CreateTable(mixed, false).IsInvalidArgument());
-  TableSchema ct;
-  ct.keyspace = "ks";
-  ct.name = "hits";
-  ct.columns = {Col("page", TypeKind::kText, ColumnKind::kPartitionKey, 0),
-                Col("views", TypeKind::kCounter), Col("likes", TypeKind::kCounter)};
+  TableSchema ct =
+      NewTable("hits", {Col("page", TypeKind::kText, ColumnKind::kPartitionKey, 0),
+                        Col("views", TypeKind::kCounter), Col("likes", TypeKind::kCounter)});
   ASSERT_TRUE(store_->CreateTable(ct, false).ok());
   auto t = Table("ks", "hits");
-  EXPECT_TRUE(store_->AlterTableAddColumn("ks", "hits", "note", TypeKind::kText).IsInvalidArgument());
+  EXPECT_TRUE(
+      store_->AlterTableAddColumn("ks", "hits", "note", TypeKind::kText).IsInvalidArgument());
   WriteOptions inc;
   inc.row_marker = false;
   Value page = Value::Text("/home");
@@ -262,7 +277,6 @@ TEST_F(StoreTest, GetNativeSeesNullsTtlsTombstonesAndClusteredRows) {
   // A wrong key is an error, not a crash.
   EXPECT_FALSE(store_->GetNative(*ev, {Value::Text("p")}, [](Store::NativeCells) {}).ok());
 }
-
 
 }  // namespace
 }  // namespace kappa::store

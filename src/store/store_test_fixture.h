@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "store/store.h"
 
@@ -26,7 +28,7 @@ class TempDir {
 };
 
 inline ColumnSchema Col(std::string name, Type t, ColumnKind k = ColumnKind::kRegular, int pos = -1,
-                 ClusteringOrder o = ClusteringOrder::kAsc) {
+                        ClusteringOrder o = ClusteringOrder::kAsc) {
   ColumnSchema c;
   c.name = std::move(name);
   c.type = std::move(t);
@@ -57,15 +59,22 @@ class StoreTest : public ::testing::Test {
     return *t;
   }
 
+  // A schema for table ks.`name` (not created).
+  static TableSchema NewTable(std::string name, std::vector<ColumnSchema> columns) {
+    TableSchema t;
+    t.keyspace = "ks";
+    t.name = std::move(name);
+    t.columns = std::move(columns);
+    return t;
+  }
+
   // users(id uuid PRIMARY KEY, first_name text, last_name text, age int)
   std::shared_ptr<const TableSchema> CreateUsers() {
     EXPECT_TRUE(store_->CreateKeyspace({"ks", {{"class", "SimpleStrategy"}}, true}, true).ok());
-    TableSchema t;
-    t.keyspace = "ks";
-    t.name = "users";
-    t.columns = {Col("id", TypeKind::kUuid, ColumnKind::kPartitionKey, 0),
-                 Col("first_name", TypeKind::kText), Col("last_name", TypeKind::kText),
-                 Col("age", TypeKind::kInt)};
+    TableSchema t =
+        NewTable("users", {Col("id", TypeKind::kUuid, ColumnKind::kPartitionKey, 0),
+                           Col("first_name", TypeKind::kText), Col("last_name", TypeKind::kText),
+                           Col("age", TypeKind::kInt)});
     Status s = store_->CreateTable(t, false);
     EXPECT_TRUE(s.ok()) << s.ToString();
     return Table("ks", "users");
@@ -74,13 +83,11 @@ class StoreTest : public ::testing::Test {
   // events(p text, c int DESC, d text ASC, v bigint, PRIMARY KEY (p, c, d))
   std::shared_ptr<const TableSchema> CreateEvents() {
     EXPECT_TRUE(store_->CreateKeyspace({"ks", {}, true}, true).ok());
-    TableSchema t;
-    t.keyspace = "ks";
-    t.name = "events";
-    t.columns = {Col("v", TypeKind::kBigint),
-                 Col("d", TypeKind::kText, ColumnKind::kClustering, 1),
-                 Col("c", TypeKind::kInt, ColumnKind::kClustering, 0, ClusteringOrder::kDesc),
-                 Col("p", TypeKind::kText, ColumnKind::kPartitionKey, 0)};
+    TableSchema t = NewTable(
+        "events",
+        {Col("v", TypeKind::kBigint), Col("d", TypeKind::kText, ColumnKind::kClustering, 1),
+         Col("c", TypeKind::kInt, ColumnKind::kClustering, 0, ClusteringOrder::kDesc),
+         Col("p", TypeKind::kText, ColumnKind::kPartitionKey, 0)});
     Status s = store_->CreateTable(t, false);
     EXPECT_TRUE(s.ok()) << s.ToString();
     return Table("ks", "events");

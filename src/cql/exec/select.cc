@@ -53,12 +53,9 @@ struct Limits {
 // (flag 0x02, as drivers send on EXECUTE; honored on QUERY too, as Cassandra does), so a
 // hot query does not copy the specs per request.
 void SetColumns(const Projection& proj, const ExecContext& ctx, RowsResult* rows) {
-  if (ctx.options->skip_metadata) {
-    rows->skip_metadata = true;
-    rows->column_count = int32_t(proj.specs.size());
-  } else {
-    rows->columns = proj.specs;
-  }
+  // Executor::Execute marks the result NO_METADATA under the same flag.
+  if (ctx.options->skip_metadata) rows->column_count = int32_t(proj.specs.size());
+  else rows->columns = proj.specs;
 }
 
 bool SamePartition(const store::TableSchema& t, const store::Row& a, const store::Row& b) {
@@ -219,6 +216,7 @@ Outcome<ResultMessage> PointRead(const store::TableSchema& t, const Projection& 
   ResultMessage r;
   r.kind = ResultMessage::Kind::kRows;
   SetColumns(proj, ctx, &r.rows);
+  // No live row: no row in the result (GetNative then does not call back).
   CQL_ASSIGN_OR_RETURN(bool found, ctx.store->GetNative(t, key, [&](store::Store::NativeCells cells) {
     for (const auto& o : proj.outs) {
       const auto& c = cells[size_t(o.column)];
