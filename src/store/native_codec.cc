@@ -153,12 +153,15 @@ Result<Value> DeserializeNative(const Type& type, std::string_view b) {
       if (b.size() != 4 && b.size() != 16) return Bad(type, "inet must be 4 or 16 bytes");
       return Value::Bytes(k, std::string(b));
     case TypeKind::kText:
+      if (!IsValidUtf8(b)) return Bad(type, "text value is not valid UTF-8");
+      return Value::Bytes(k, std::string(b));
     case TypeKind::kAscii:
-    case TypeKind::kBlob: {
-      Value v = Value::Bytes(k, std::string(b));
-      RETURN_IF_ERROR(CheckValue(type, v));
-      return v;
-    }
+      for (unsigned char c : b) {
+        if (c > 0x7f) return Bad(type, "ascii value has a non-ASCII byte");
+      }
+      return Value::Bytes(k, std::string(b));
+    case TypeKind::kBlob:
+      return Value::Bytes(k, std::string(b));
     case TypeKind::kList:
     case TypeKind::kSet:
     case TypeKind::kMap: {

@@ -202,6 +202,9 @@ Result<Value> ParseCqlLiteral(const Type& type, std::string_view literal);
 // each other's values when valid; integer kinds are range-checked), valid UTF-8/ASCII, inet
 // of 4/16 bytes, time in range. Null and unset are always valid here.
 Status CheckValue(const Type& type, const Value& v);
+// True if `s` is well-formed UTF-8 (no overlong forms, surrogates or code points above
+// U+10FFFF), as a CQL text value must be.
+bool IsValidUtf8(std::string_view s);
 
 // CQL native protocol v4 serialization of a non-null value (the [bytes] body, without the
 // length): what the CQL server sends and receives, and how cells are stored on disk.

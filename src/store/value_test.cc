@@ -154,5 +154,29 @@ TEST(Values, TextMustBeValidUtf8) {
   }
 }
 
+// IsValidUtf8 settles all-ASCII input a word at a time: a non-ASCII byte at any position
+// (inside a word, in the tail, at either end) must still reach the full validator.
+TEST(Values, Utf8CheckFindsBadBytesAtAnyPosition) {
+  for (size_t len : {0, 1, 7, 8, 9, 15, 16, 17, 64, 65}) {
+    std::string ascii(len, 'a');
+    EXPECT_TRUE(IsValidUtf8(ascii)) << len;
+    for (size_t at = 0; at < len; ++at) {
+      std::string bad = ascii;
+      bad[at] = '\xff';
+      EXPECT_FALSE(IsValidUtf8(bad)) << len << " " << at;
+      EXPECT_FALSE(DeserializeNative(TypeKind::kText, bad).ok()) << len << " " << at;
+      EXPECT_FALSE(DeserializeNative(TypeKind::kAscii, bad).ok()) << len << " " << at;
+      EXPECT_TRUE(DeserializeNative(TypeKind::kBlob, bad).ok()) << len << " " << at;
+      if (at + 2 <= len) {
+        std::string good = ascii;
+        good[at] = '\xc3';
+        good[at + 1] = '\xa9';
+        EXPECT_TRUE(IsValidUtf8(good)) << len << " " << at;
+        EXPECT_TRUE(DeserializeNative(TypeKind::kText, good).ok()) << len << " " << at;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace kappa::store

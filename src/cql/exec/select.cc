@@ -218,6 +218,12 @@ Outcome<ResultMessage> PointRead(const store::TableSchema& t, const Projection& 
   SetColumns(proj, ctx, &r.rows);
   // No live row: no row in the result (GetNative then does not call back).
   CQL_ASSIGN_OR_RETURN(bool found, ctx.store->GetNative(t, key, [&](store::Store::NativeCells cells) {
+    size_t bytes = 0;
+    for (const auto& o : proj.outs) {
+      const auto& c = cells[size_t(o.column)];
+      bytes += 4 + (c ? c->size() : 0);
+    }
+    r.rows.data.reserve(r.rows.data.size() + bytes);
     for (const auto& o : proj.outs) {
       const auto& c = cells[size_t(o.column)];
       if (c) r.rows.AppendBytes(*c);
