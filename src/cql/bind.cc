@@ -105,6 +105,24 @@ Uuid NewTimeUuid() {
   return u;
 }
 
+Outcome<bool> EvalTermInto(const Term& t, const Type& type, const BindValues& binds,
+                           std::string_view column, Value* out) {
+  if (t.kind == Term::Kind::kBindMarker && binds.values && t.bind_index >= 0 &&
+      size_t(t.bind_index) < binds.values->size()) {
+    const WireValue& v = (*binds.values)[size_t(t.bind_index)];
+    if (v.kind == WireValue::Kind::kBytes) {
+      Status st = store::DeserializeNativeInto(type, v.bytes, out);
+      if (!st.ok()) {
+        return CqlError::Invalid("Invalid value for " + std::string(column) + " of type " +
+                                 type.ToString() + ": " + st.message());
+      }
+      return true;
+    }
+  }
+  CQL_TRY(*out, EvalTerm(t, type, binds, column));
+  return true;
+}
+
 Outcome<Value> EvalTerm(const Term& t, const Type& type, const BindValues& binds,
                         std::string_view column) {
   switch (t.kind) {

@@ -22,6 +22,10 @@ struct BindValues {
 // Invalid STRING constant (abc) for "age" of type int.
 Outcome<store::Value> EvalTerm(const Term& t, const store::Type& type, const BindValues& binds,
                                std::string_view column);
+// EvalTerm into `*out`: a bound value is decoded in place (store::DeserializeNativeInto),
+// the hot path of a prepared INSERT; anything else is EvalTerm's result moved in.
+Outcome<bool> EvalTermInto(const Term& t, const store::Type& type, const BindValues& binds,
+                           std::string_view column, store::Value* out);
 
 // An integer-valued term (LIMIT, TTL, TIMESTAMP): a literal or a bind marker of int/bigint.
 // `what` names it in errors ("LIMIT"). Null or unset yields `dflt`.

@@ -137,22 +137,16 @@ Result<ClientResult> DecodeResult(const ClientFrame& f, const ClientColumns* kno
       const std::vector<ClientColumn>& columns = *out.columns;
       int32_t n;
       if (!r.Int(&n) || n < 0) return Status::Corruption("malformed row count");
-      out.rows.reserve(size_t(n));
+      // Each row takes at least 4 bytes per column: a hostile count cannot reserve more.
+      out.rows.reserve(std::min(size_t(n), r.remaining() / std::max<size_t>(1, 4 * columns.size())));
       for (int32_t i = 0; i < n; ++i) {
-        std::vector<store::Value> row;
-        row.reserve(columns.size());
-        for (const auto& c : columns) {
+        std::vector<store::Value>& row = out.rows.emplace_back(columns.size());
+        for (size_t j = 0; j < columns.size(); ++j) {
           std::string_view cell;
           bool null = false;
           if (!r.Bytes(&cell, &null)) return Status::Corruption("truncated row");
-          if (null) {
-            row.push_back(store::Value::Null());
-            continue;
-          }
-          ASSIGN_OR_RETURN(store::Value v, store::DeserializeNative(c.type, cell));
-          row.push_back(std::move(v));
+          if (!null) RETURN_IF_ERROR(store::DeserializeNativeInto(columns[j].type, cell, &row[j]));
         }
-        out.rows.push_back(std::move(row));
       }
       return out;
     }

@@ -192,4 +192,34 @@ Result<Value> DeserializeNative(const Type& type, std::string_view b) {
   }
 }
 
+Status DeserializeNativeInto(const Type& type, std::string_view b, Value* out) {
+  switch (type.kind) {
+    case TypeKind::kText:
+      if (!IsValidUtf8(b)) break;
+      out->AssignBytes(TypeKind::kText, b);
+      return Status::OK();
+    case TypeKind::kBlob:
+      out->AssignBytes(TypeKind::kBlob, b);
+      return Status::OK();
+    case TypeKind::kUuid:
+      if (b.size() != 16) break;
+      {
+        Uuid u;
+        std::memcpy(u.bytes.data(), b.data(), 16);
+        *out = Value::UuidOf(TypeKind::kUuid, u);
+      }
+      return Status::OK();
+    default:
+      break;
+  }
+  // Everything else, and every error (with its message), the general way.
+  Result<Value> v = DeserializeNative(type, b);
+  if (!v.ok()) {
+    *out = Value::Null();
+    return v.status();
+  }
+  *out = std::move(v).value();
+  return Status::OK();
+}
+
 }  // namespace kappa::store

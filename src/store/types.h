@@ -210,6 +210,10 @@ bool IsValidUtf8(std::string_view s);
 // length): what the CQL server sends and receives, and how cells are stored on disk.
 void SerializeNative(const Value& v, std::string* out);
 Result<Value> DeserializeNative(const Type& type, std::string_view bytes);
+// The same into `*out`, reusing its string's capacity for text/ascii/blob (no moves of a
+// Result): how a client decodes a row's cells and the server its bound values. On error
+// `*out` is left null.
+Status DeserializeNativeInto(const Type& type, std::string_view bytes, Value* out);
 
 // Date helpers: CQL date (uint32, 2^31 = epoch) <-> days since the Unix epoch.
 inline uint32_t CqlDateFromEpochDays(int64_t days) { return uint32_t(days + (int64_t(1) << 31)); }

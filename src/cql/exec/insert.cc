@@ -65,7 +65,8 @@ Outcome<store::Row> BuildRow(const InsertStmt& s, const store::TableSchema& t, c
         return CqlError::Invalid("The column names contains duplicates");
       }
       const auto& col = t.columns[size_t(idx)];
-      CQL_TRY(row[size_t(idx)], EvalTerm(s.values[i], col.type, ctx.binds, col.name));
+      CQL_TRY(bool ok, EvalTermInto(s.values[i], col.type, ctx.binds, col.name, &row[size_t(idx)]));
+      (void)ok;
     }
   }
   CQL_TRY(bool ok, CheckPrimaryKey(t, row));
