@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include <deque>
+
 #include "cql/exec/exec.h"
 #include "cql/parser.h"
 
@@ -158,6 +160,7 @@ Outcome<ResultMessage> Executor::Batch(uint8_t type, const std::vector<BatchItem
   // Plan every statement first; then apply all mutations in one atomic store batch.
   std::vector<Mutation> all;
   std::vector<std::shared_ptr<const Prepared>> keep;
+  std::deque<QueryOptions> item_options;
   for (const auto& item : items) {
     Statement parsed;
     const Statement* st = nullptr;
@@ -176,7 +179,8 @@ Outcome<ResultMessage> Executor::Batch(uint8_t type, const std::vector<BatchItem
       CQL_TRY(parsed, Parse(item.query_or_id));
       st = &parsed;
     }
-    QueryOptions o = options;
+    // Kept until the batch is applied: planned INSERTs point into their bound values.
+    QueryOptions& o = item_options.emplace_back(options);
     o.values = item.values;
     o.names.clear();
     if (o.values.size() < size_t(st->bind_count)) {

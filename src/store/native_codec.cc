@@ -222,4 +222,44 @@ Status DeserializeNativeInto(const Type& type, std::string_view b, Value* out) {
   return Status::OK();
 }
 
+Status CheckNative(const Type& type, std::string_view b) {
+  switch (type.kind) {
+    case TypeKind::kText:
+      if (!IsValidUtf8(b)) return Bad(type, "text value is not valid UTF-8");
+      return Status::OK();
+    case TypeKind::kAscii:
+      for (unsigned char c : b) {
+        if (c > 0x7f) return Bad(type, "ascii value has a non-ASCII byte");
+      }
+      return Status::OK();
+    case TypeKind::kBlob:
+      return Status::OK();
+    default:
+      return DeserializeNative(type, b).status();
+  }
+}
+
+bool StoresNativeAsIs(TypeKind k) {
+  switch (k) {
+    case TypeKind::kText:
+    case TypeKind::kAscii:
+    case TypeKind::kBlob:
+    case TypeKind::kUuid:
+    case TypeKind::kTimeuuid:
+    case TypeKind::kTinyint:
+    case TypeKind::kSmallint:
+    case TypeKind::kInt:
+    case TypeKind::kBigint:
+    case TypeKind::kTimestamp:
+    case TypeKind::kDate:
+    case TypeKind::kTime:
+    case TypeKind::kInet:
+    case TypeKind::kVarint:
+    case TypeKind::kDecimal:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace kappa::store

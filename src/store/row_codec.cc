@@ -117,13 +117,12 @@ Status PartitionRecordKey(const TableSchema& t, std::span<const Value> pk, std::
   return Status::OK();
 }
 
-Status EncodeUpsert(const TableSchema& t, const Row& row, const WriteOptions& w,
-                    const WriteTime& when, std::string* key, std::string* value) {
-  if (row.size() != t.columns.size()) {
-    return Status::InvalidArgument("row for " + t.keyspace + "." + t.name + " has " +
-                                   std::to_string(row.size()) + " values, the table has " +
-                                   std::to_string(t.columns.size()) + " columns");
-  }
+namespace {
+
+// The row state an upsert starts from (row marker if asked, no cells) and its cells' expiry
+// and TTL: shared by EncodeUpsert and EncodeUpsertNative.
+Status BeginUpsert(const TableSchema& t, const WriteOptions& w, const WriteTime& when,
+                   RowState* s, uint32_t* expiry, uint32_t* ttl_out) {
   int64_t ttl = w.ttl_seconds == WriteOptions::kTableDefaultTtl ? t.default_ttl_seconds()
                                                                  : w.ttl_seconds;
   if (ttl < 0 || ttl > kMaxTtlSeconds) {
@@ -133,29 +132,53 @@ Status EncodeUpsert(const TableSchema& t, const Row& row, const WriteOptions& w,
   if (when.timestamp_us == kNoTimestamp) {
     return Status::InvalidArgument("write timestamp out of range");
   }
-  key->clear();
-  RETURN_IF_ERROR(RowKey(t, row, key));
-  const uint32_t expiry = ttl > 0 ? uint32_t(std::min<int64_t>(when.now_s + ttl, UINT32_MAX)) : 0;
+  *expiry = ttl > 0 ? uint32_t(std::min<int64_t>(when.now_s + ttl, UINT32_MAX)) : 0;
+  *ttl_out = *expiry ? uint32_t(ttl) : 0;
+  s->cells.clear();
+  s->has_marker = false;
+  s->marker_ts = kNoTimestamp;
+  s->marker_expiry = s->marker_ttl = 0;
+  s->tombstone_ts = kNoTimestamp;
+  s->tombstone_time = 0;
+  if (w.row_marker) {
+    s->has_marker = true;
+    s->marker_ts = when.timestamp_us;
+    s->marker_expiry = *expiry;
+    s->marker_ttl = *ttl_out;
+  }
+  return Status::OK();
+}
 
-  // Serialize the values first (cells point into `scratch`), then encode the state.
+void FinishUpsert(RowState* s, std::string* value) {
+  auto by_id = [](const CellState& a, const CellState& b) { return a.column_id < b.column_id; };
+  if (!std::is_sorted(s->cells.begin(), s->cells.end(), by_id)) {
+    std::sort(s->cells.begin(), s->cells.end(), by_id);
+  }
+  value->clear();
+  EncodeRowState(*s, value);
+}
+
+}  // namespace
+
+Status EncodeUpsert(const TableSchema& t, const Row& row, const WriteOptions& w,
+                    const WriteTime& when, std::string* key, std::string* value) {
+  if (row.size() != t.columns.size()) {
+    return Status::InvalidArgument("row for " + t.keyspace + "." + t.name + " has " +
+                                   std::to_string(row.size()) + " values, the table has " +
+                                   std::to_string(t.columns.size()) + " columns");
+  }
   // Per-thread scratch keeps the hot insert path free of allocations once warmed up.
   thread_local std::string scratch;
   thread_local RowState s;
   thread_local std::vector<std::pair<size_t, size_t>> spans;
+  uint32_t expiry = 0, ttl = 0;
+  RETURN_IF_ERROR(BeginUpsert(t, w, when, &s, &expiry, &ttl));
+  key->clear();
+  RETURN_IF_ERROR(RowKey(t, row, key));
+
+  // Serialize the values first (cells point into `scratch`), then encode the state.
   scratch.clear();
   spans.clear();
-  s.cells.clear();
-  s.has_marker = false;
-  s.marker_ts = kNoTimestamp;
-  s.marker_expiry = s.marker_ttl = 0;
-  s.tombstone_ts = kNoTimestamp;
-  s.tombstone_time = 0;
-  if (w.row_marker) {
-    s.has_marker = true;
-    s.marker_ts = when.timestamp_us;
-    s.marker_expiry = expiry;
-    s.marker_ttl = expiry ? uint32_t(ttl) : 0;
-  }
   for (size_t i = t.primary_key_size(); i < t.columns.size(); ++i) {
     const ColumnSchema& c = t.columns[i];
     const Value& v = row[i];
@@ -184,7 +207,7 @@ Status EncodeUpsert(const TableSchema& t, const Row& row, const WriteOptions& w,
         SerializeNative(v, &scratch);
       }
       cell.expiry = expiry;
-      cell.ttl = expiry ? uint32_t(ttl) : 0;
+      cell.ttl = ttl;
     }
     spans.emplace_back(start, scratch.size() - start);
     s.cells.push_back(cell);
@@ -192,13 +215,46 @@ Status EncodeUpsert(const TableSchema& t, const Row& row, const WriteOptions& w,
   for (size_t i = 0; i < s.cells.size(); ++i) {
     if (!s.cells[i].tombstone && !s.cells[i].counter) s.cells[i].value = std::string_view(scratch).substr(spans[i].first, spans[i].second);
   }
-  if (!std::is_sorted(s.cells.begin(), s.cells.end(),
-                      [](const CellState& a, const CellState& b) { return a.column_id < b.column_id; })) {
-    std::sort(s.cells.begin(), s.cells.end(),
-              [](const CellState& a, const CellState& b) { return a.column_id < b.column_id; });
+  FinishUpsert(&s, value);
+  return Status::OK();
+}
+
+Status EncodeUpsertNative(const TableSchema& t, std::span<const Value> primary_key,
+                          std::span<const NativeCell> regular, const WriteOptions& w,
+                          const WriteTime& when, std::string* key, std::string* value) {
+  const size_t npk = t.primary_key_size();
+  if (regular.size() != t.columns.size() - npk) {
+    return Status::InvalidArgument("row for " + t.keyspace + "." + t.name + " has " +
+                                   std::to_string(regular.size()) + " regular cells, the table has " +
+                                   std::to_string(t.columns.size() - npk) + " regular columns");
   }
-  value->clear();
-  EncodeRowState(s, value);
+  thread_local RowState s;
+  uint32_t expiry = 0, ttl = 0;
+  RETURN_IF_ERROR(BeginUpsert(t, w, when, &s, &expiry, &ttl));
+  key->clear();
+  RETURN_IF_ERROR(RowKey(t, primary_key, key));
+  for (size_t i = 0; i < regular.size(); ++i) {
+    const NativeCell& in = regular[i];
+    if (in.state == NativeCell::State::kUnset) continue;
+    const ColumnSchema& c = t.columns[npk + i];
+    if (!StoresNativeAsIs(c.type.kind)) {
+      return Status::InvalidArgument("column '" + c.name + "' of type " + c.type.ToString() +
+                                     " cannot be written from native bytes as they are");
+    }
+    CellState cell;
+    cell.column_id = c.id;
+    cell.timestamp = when.timestamp_us;
+    if (in.state == NativeCell::State::kNull) {
+      cell.tombstone = true;
+      cell.expiry = std::max<uint32_t>(when.now_s, 1);  // deletion time
+    } else {
+      cell.value = in.bytes;
+      cell.expiry = expiry;
+      cell.ttl = ttl;
+    }
+    s.cells.push_back(cell);
+  }
+  FinishUpsert(&s, value);
   return Status::OK();
 }
 

@@ -36,6 +36,11 @@ Status PartitionRecordKey(const TableSchema& t, std::span<const Value> pk, std::
 // Builds the key and merge operand of an upsert of `row` (aligned with t.columns).
 Status EncodeUpsert(const TableSchema& t, const Row& row, const WriteOptions& w,
                     const WriteTime& when, std::string* key, std::string* value);
+// The same for UpsertNative (store.h): the key from `primary_key`, the regular columns'
+// cells from native bytes stored as they are.
+Status EncodeUpsertNative(const TableSchema& t, std::span<const Value> primary_key,
+                          std::span<const NativeCell> regular, const WriteOptions& w,
+                          const WriteTime& when, std::string* key, std::string* value);
 // A row tombstone operand (also used for partition deletes).
 std::string EncodeTombstone(const WriteTime& when);
 

@@ -280,6 +280,15 @@ class Store {
 // A set of writes across tables plus metadata, committed atomically by Store::Write.
 // Timestamps default to the store clock's now when each write is added. Not thread-safe.
 // Valid only with the Store that created it.
+// One regular column's part of an upsert given in CQL native serialization (UpsertNative):
+// not written, null (a cell tombstone), or bytes that CheckNative accepted for a column type
+// that StoresNativeAsIs.
+struct NativeCell {
+  enum class State : uint8_t { kUnset, kNull, kSet };
+  State state = State::kUnset;
+  std::string_view bytes;  // kSet; must outlive the UpsertNative call only
+};
+
 class WriteBatch {
  public:
   WriteBatch(WriteBatch&&) noexcept;
@@ -288,6 +297,13 @@ class WriteBatch {
 
   // Same contracts as the Store methods of the same names. Errors leave the batch unchanged.
   Status Upsert(const TableSchema& table, const Row& row, const WriteOptions& w = {});
+  // Upsert of a row whose primary key is given as values and whose regular columns (one
+  // cell each, in column order after the key) are native bytes stored as they are: the CQL
+  // server's prepared INSERT, which skips decoding them to Values and encoding them back.
+  // InvalidArgument for a bad key, wrong cell count, a counter column or a column type that
+  // !StoresNativeAsIs. The caller has checked the bytes (CheckNative).
+  Status UpsertNative(const TableSchema& table, std::span<const Value> primary_key,
+                      std::span<const NativeCell> regular, const WriteOptions& w = {});
   Status DeleteRow(const TableSchema& table, const std::vector<Value>& primary_key,
                    const WriteOptions& w = {});
   Status DeletePartition(const TableSchema& table, const std::vector<Value>& partition_key,

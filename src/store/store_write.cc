@@ -168,6 +168,16 @@ Status WriteBatch::Upsert(const TableSchema& table, const Row& row, const WriteO
   return Status::OK();
 }
 
+Status WriteBatch::UpsertNative(const TableSchema& table, std::span<const Value> primary_key,
+                                std::span<const NativeCell> regular, const WriteOptions& w) {
+  thread_local std::string key, value;
+  RETURN_IF_ERROR(EncodeUpsertNative(table, primary_key, regular, w, rep_->Now(w), &key, &value));
+  RETURN_IF_ERROR(rep_->AddMerge(key, value));
+  NoteTable(rep_.get(), table.storage_id);
+  ++rep_->count;
+  return Status::OK();
+}
+
 Status WriteBatch::DeleteRow(const TableSchema& table, const std::vector<Value>& primary_key,
                              const WriteOptions& w) {
   std::string key;

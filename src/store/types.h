@@ -210,6 +210,15 @@ bool IsValidUtf8(std::string_view s);
 // length): what the CQL server sends and receives, and how cells are stored on disk.
 void SerializeNative(const Value& v, std::string* out);
 Result<Value> DeserializeNative(const Type& type, std::string_view bytes);
+// Checks that `bytes` are a valid native serialization of `type`, as DeserializeNative
+// would accept them, without building a Value (text, ascii and blob need no allocation).
+Status CheckNative(const Type& type, std::string_view bytes);
+// True if a valid native serialization of `type` is stored exactly as received (what
+// DeserializeNative then SerializeNative would give back): every scalar type except
+// boolean (any non-zero byte is true), float/double and counter. Collections are normalized
+// (sets and maps sorted), so they are not.
+bool StoresNativeAsIs(TypeKind k);
+
 // The same into `*out`, reusing its string's capacity for text/ascii/blob (no moves of a
 // Result): how a client decodes a row's cells and the server its bound values. On error
 // `*out` is left null.

@@ -98,6 +98,12 @@ int CompareValues(const Value& a, const Value& b) {
   }
 }
 
+Status AddUpsert(const Mutation& m, store::WriteBatch* b) {
+  if (m.native.empty()) return b->Upsert(*m.table, m.row, m.write);
+  return b->UpsertNative(*m.table, std::span(m.row).first(m.table->primary_key_size()), m.native,
+                         m.write);
+}
+
 namespace {
 
 // Bound on the writes a burst's group collects; beyond it statements commit on their own.
@@ -107,7 +113,7 @@ constexpr size_t kMaxGroupWrites = 4096;
 Outcome<bool> AddAll(const std::vector<Mutation>& muts, store::WriteBatch* b) {
   for (const auto& m : muts) {
     switch (m.kind) {
-      case Mutation::Kind::kUpsert: CQL_RETURN_IF_ERROR(b->Upsert(*m.table, m.row, m.write)); break;
+      case Mutation::Kind::kUpsert: CQL_RETURN_IF_ERROR(AddUpsert(m, b)); break;
       case Mutation::Kind::kDeleteRow: CQL_RETURN_IF_ERROR(b->DeleteRow(*m.table, m.key, m.write)); break;
       case Mutation::Kind::kDeletePartition:
         CQL_RETURN_IF_ERROR(b->DeletePartition(*m.table, m.key, m.write));
@@ -146,7 +152,15 @@ Outcome<bool> ApplyMutations(const std::vector<Mutation>& muts, bool atomic,
   }
   for (const auto& m : muts) {
     switch (m.kind) {
-      case Mutation::Kind::kUpsert: CQL_RETURN_IF_ERROR(s->Upsert(*m.table, m.row, m.write)); break;
+      case Mutation::Kind::kUpsert:
+        if (m.native.empty()) {
+          CQL_RETURN_IF_ERROR(s->Upsert(*m.table, m.row, m.write));
+        } else {
+          store::WriteBatch b = s->NewWriteBatch();
+          CQL_RETURN_IF_ERROR(AddUpsert(m, &b));
+          CQL_RETURN_IF_ERROR(s->Write(b));
+        }
+        break;
       case Mutation::Kind::kDeleteRow: CQL_RETURN_IF_ERROR(s->DeleteRow(*m.table, m.key, m.write)); break;
       case Mutation::Kind::kDeletePartition:
         CQL_RETURN_IF_ERROR(s->DeletePartition(*m.table, m.key, m.write));

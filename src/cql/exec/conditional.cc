@@ -160,7 +160,7 @@ Outcome<ResultMessage> ExecConditional(const std::vector<Mutation>& muts, bool i
   store::WriteBatch batch = ctx.store->NewWriteBatch();
   const Mutation& m = muts[0];
   switch (m.kind) {
-    case Mutation::Kind::kUpsert: CQL_RETURN_IF_ERROR(batch.Upsert(t, m.row, m.write)); break;
+    case Mutation::Kind::kUpsert: CQL_RETURN_IF_ERROR(AddUpsert(m, &batch)); break;
     case Mutation::Kind::kDeleteRow: CQL_RETURN_IF_ERROR(batch.DeleteRow(t, m.key, m.write)); break;
     case Mutation::Kind::kDeletePartition:
       CQL_RETURN_IF_ERROR(batch.DeletePartition(t, m.key, m.write));

@@ -36,10 +36,16 @@ struct Mutation {
   Kind kind = Kind::kUpsert;
   TablePtr table;
   store::Row row;                  // kUpsert
+  // kUpsert from a prepared INSERT: the regular columns' bound bytes, stored as they are
+  // (store::WriteBatch::UpsertNative); `row` then holds only the primary key (the rest
+  // unset). They point into the request's bound values.
+  std::vector<store::NativeCell> native;
   std::vector<store::Value> key;   // deletes: primary key / partition key
   store::ClusteringRange range;    // kDeleteRange
   store::WriteOptions write;
 };
+// Adds a kUpsert mutation to `b` (Upsert, or UpsertNative when it carries native cells).
+Status AddUpsert(const Mutation& m, store::WriteBatch* b);
 
 Outcome<std::vector<Mutation>> PlanInsert(const InsertStmt& s, const ExecContext& ctx);
 Outcome<std::vector<Mutation>> PlanUpdate(const UpdateStmt& s, const ExecContext& ctx);

@@ -74,6 +74,57 @@ Outcome<store::Row> BuildRow(const InsertStmt& s, const store::TableSchema& t, c
   return row;
 }
 
+// The prepared INSERT's hot path: every value a bind marker and every regular column it
+// writes of a type stored as sent (store::StoresNativeAsIs). The key columns are decoded to
+// values; the other bound bytes are checked (store::CheckNative) and go into the row state
+// as they are (Mutation::native), never built into Values. False: not eligible, BuildRow's
+// general path applies (it also gives the errors for anything malformed here).
+Outcome<bool> BuildNative(const InsertStmt& s, const store::TableSchema& t, const ExecContext& ctx,
+                          Mutation* m) {
+  if (s.json || s.if_not_exists || !ctx.binds.values || s.columns.size() != s.values.size()) {
+    return false;
+  }
+  const std::vector<WireValue>& bound = *ctx.binds.values;
+  const size_t npk = t.primary_key_size();
+  m->row.assign(t.columns.size(), store::Value::Unset());
+  m->native.assign(t.columns.size() - npk, store::NativeCell{});
+  std::vector<bool> seen(t.columns.size(), false);
+  for (size_t i = 0; i < s.columns.size(); ++i) {
+    const Term& term = s.values[i];
+    if (term.kind != Term::Kind::kBindMarker || term.bind_index < 0 ||
+        size_t(term.bind_index) >= bound.size()) {
+      return false;
+    }
+    int idx = t.FindColumn(s.columns[i]);
+    if (idx < 0 || seen[size_t(idx)]) return false;
+    seen[size_t(idx)] = true;
+    const auto& col = t.columns[size_t(idx)];
+    if (size_t(idx) < npk) {
+      CQL_TRY(bool ok, EvalTermInto(term, col.type, ctx.binds, col.name, &m->row[size_t(idx)]));
+      (void)ok;
+      continue;
+    }
+    if (!store::StoresNativeAsIs(col.type.kind)) return false;
+    const WireValue& v = bound[size_t(term.bind_index)];
+    store::NativeCell& cell = m->native[size_t(idx) - npk];
+    if (v.is_unset()) continue;
+    if (v.is_null()) {
+      cell.state = store::NativeCell::State::kNull;
+      continue;
+    }
+    Status st = store::CheckNative(col.type, v.bytes);
+    if (!st.ok()) {
+      return CqlError::Invalid("Invalid value for " + col.name + " of type " +
+                               col.type.ToString() + ": " + st.message());
+    }
+    cell.state = store::NativeCell::State::kSet;
+    cell.bytes = v.bytes;
+  }
+  CQL_TRY(bool ok, CheckPrimaryKey(t, m->row));
+  (void)ok;
+  return true;
+}
+
 }  // namespace
 
 Outcome<std::vector<Mutation>> PlanInsert(const InsertStmt& s, const ExecContext& ctx) {
@@ -83,7 +134,11 @@ Outcome<std::vector<Mutation>> PlanInsert(const InsertStmt& s, const ExecContext
   }
   Mutation m;
   m.kind = Mutation::Kind::kUpsert;
-  CQL_TRY(m.row, BuildRow(s, *t, ctx));
+  CQL_TRY(bool native, BuildNative(s, *t, ctx, &m));
+  if (!native) {
+    m.native.clear();
+    CQL_TRY(m.row, BuildRow(s, *t, ctx));
+  }
   CQL_TRY(m.write, WriteOptionsFor(s.using_, ctx, /*row_marker=*/true));
   m.table = std::move(t);
   std::vector<Mutation> out;
