@@ -153,14 +153,9 @@ Result<Value> DeserializeNative(const Type& type, std::string_view b) {
       if (b.size() != 4 && b.size() != 16) return Bad(type, "inet must be 4 or 16 bytes");
       return Value::Bytes(k, std::string(b));
     case TypeKind::kText:
-      if (!IsValidUtf8(b)) return Bad(type, "text value is not valid UTF-8");
-      return Value::Bytes(k, std::string(b));
     case TypeKind::kAscii:
-      for (unsigned char c : b) {
-        if (c > 0x7f) return Bad(type, "ascii value has a non-ASCII byte");
-      }
-      return Value::Bytes(k, std::string(b));
     case TypeKind::kBlob:
+      RETURN_IF_ERROR(CheckNative(type, b));
       return Value::Bytes(k, std::string(b));
     case TypeKind::kList:
     case TypeKind::kSet:
@@ -223,6 +218,8 @@ Status DeserializeNativeInto(const Type& type, std::string_view b, Value* out) {
 }
 
 Status CheckNative(const Type& type, std::string_view b) {
+  // Text, ascii and blob are checked here (DeserializeNative relies on it); every other type
+  // by decoding it.
   switch (type.kind) {
     case TypeKind::kText:
       if (!IsValidUtf8(b)) return Bad(type, "text value is not valid UTF-8");
