@@ -225,9 +225,7 @@ Status CheckNative(const Type& type, std::string_view b) {
       if (!IsValidUtf8(b)) return Bad(type, "text value is not valid UTF-8");
       return Status::OK();
     case TypeKind::kAscii:
-      for (unsigned char c : b) {
-        if (c > 0x7f) return Bad(type, "ascii value has a non-ASCII byte");
-      }
+      if (!IsAscii(b)) return Bad(type, "ascii value has a non-ASCII byte");
       return Status::OK();
     case TypeKind::kBlob:
       return Status::OK();

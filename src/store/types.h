@@ -205,6 +205,8 @@ Status CheckValue(const Type& type, const Value& v);
 // True if `s` is well-formed UTF-8 (no overlong forms, surrogates or code points above
 // U+10FFFF), as a CQL text value must be.
 bool IsValidUtf8(std::string_view s);
+// True if every byte of `s` is below 0x80 (a CQL ascii value).
+bool IsAscii(std::string_view s);
 
 // CQL native protocol v4 serialization of a non-null value (the [bytes] body, without the
 // length): what the CQL server sends and receives, and how cells are stored on disk.

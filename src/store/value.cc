@@ -315,10 +315,8 @@ void Value::AppendJson(std::string* out) const {
 }
 
 // Every text cell written or read by a client is validated, and most are short and ASCII: a
-// word-at-a-time high-bit test settles those in a few instructions. Anything else goes to
-// simdjson's SIMD validator, which rejects overlong forms, surrogates and code points above
-// U+10FFFF, as CQL requires.
-bool IsValidUtf8(std::string_view s) {
+// word-at-a-time high-bit test settles those in a few instructions.
+bool IsAscii(std::string_view s) {
   const char* p = s.data();
   size_t n = s.size();
   uint64_t high = 0;
@@ -328,8 +326,13 @@ bool IsValidUtf8(std::string_view s) {
     high |= w;
   }
   for (; n > 0; ++p, --n) high |= uint8_t(*p);
-  if ((high & 0x8080808080808080ULL) == 0) return true;
-  return simdjson::validate_utf8(s.data(), s.size());
+  return (high & 0x8080808080808080ULL) == 0;
+}
+
+// Anything not ASCII goes to simdjson's SIMD validator, which rejects overlong forms,
+// surrogates and code points above U+10FFFF, as CQL requires.
+bool IsValidUtf8(std::string_view s) {
+  return IsAscii(s) || simdjson::validate_utf8(s.data(), s.size());
 }
 
 namespace {
@@ -375,9 +378,7 @@ Status CheckValue(const Type& type, const Value& v) {
       if (!IsValidUtf8(v.as_bytes())) return Status::InvalidArgument("text value is not valid UTF-8");
       return Status::OK();
     case TypeKind::kAscii:
-      for (unsigned char c : v.as_bytes()) {
-        if (c > 0x7f) return Status::InvalidArgument("ascii value has a non-ASCII byte");
-      }
+      if (!IsAscii(v.as_bytes())) return Status::InvalidArgument("ascii value has a non-ASCII byte");
       return Status::OK();
     case TypeKind::kInet:
       if (v.as_bytes().size() != 4 && v.as_bytes().size() != 16) {
