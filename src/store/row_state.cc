@@ -1,6 +1,7 @@
 #include "store/row_state.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "common/coding.h"
 
@@ -35,38 +36,55 @@ bool RowState::LiveAt(uint32_t now_s, int64_t shadow_ts) const {
 }
 
 void EncodeRowState(const RowState& s, std::string* out) {
-  out->push_back(char(kFormatVersion));
-  uint8_t flags = (s.has_marker ? kHasMarker : 0) |
-                  (s.tombstone_ts != kNoTimestamp ? kHasTombstone : 0);
-  out->push_back(char(flags));
+  // One pass for an upper bound, one resize, then raw writes: appending field by field costs
+  // a capacity check per varint, and this runs for every row written and every merge.
+  size_t bound = 2 + 3 * 10 + 10;
+  for (const CellState& c : s.cells) bound += 1 + 5 + 10 + 5 + 5 + 10 + c.value.size();
+  const size_t start = out->size();
+  out->resize(start + bound);
+  char* const base = out->data() + start;
+  char* p = base;
+  *p++ = char(kFormatVersion);
+  *p++ = char((s.has_marker ? kHasMarker : 0) |
+              (s.tombstone_ts != kNoTimestamp ? kHasTombstone : 0));
   if (s.has_marker) {
-    coding::AppendVarint(out, s.marker_ts);
-    coding::AppendUVarint(out, s.marker_expiry);
-    if (s.marker_expiry) coding::AppendUVarint(out, s.marker_ttl);
+    p += coding::PutUVarint(p, coding::ZigZag64(s.marker_ts));
+    p += coding::PutUVarint(p, s.marker_expiry);
+    if (s.marker_expiry) p += coding::PutUVarint(p, s.marker_ttl);
   }
   if (s.tombstone_ts != kNoTimestamp) {
-    coding::AppendVarint(out, s.tombstone_ts);
-    coding::AppendUVarint(out, s.tombstone_time);
+    p += coding::PutUVarint(p, coding::ZigZag64(s.tombstone_ts));
+    p += coding::PutUVarint(p, s.tombstone_time);
   }
-  coding::AppendUVarint(out, s.cells.size());
+  p += coding::PutUVarint(p, s.cells.size());
+  // Cells of one write share a timestamp: encode it once, copy its bytes.
+  int64_t last_ts = 0;
+  char ts_bytes[10] = {};
+  int ts_len = 0;
   for (const CellState& c : s.cells) {
-    coding::AppendUVarint(out, c.column_id);
+    p += coding::PutUVarint(p, c.column_id);
     const bool counter = c.counter && !c.tombstone;
-    uint8_t cf = (c.tombstone ? kCellTombstone : 0) | (c.expiry ? kCellExpiring : 0) |
-                 (counter ? kCellCounter : 0);
-    out->push_back(char(cf));
-    coding::AppendVarint(out, c.timestamp);
+    *p++ = char((c.tombstone ? kCellTombstone : 0) | (c.expiry ? kCellExpiring : 0) |
+                (counter ? kCellCounter : 0));
+    if (ts_len == 0 || c.timestamp != last_ts) {
+      last_ts = c.timestamp;
+      ts_len = coding::PutUVarint(ts_bytes, coding::ZigZag64(c.timestamp));
+    }
+    std::memcpy(p, ts_bytes, 10);  // a fixed-size copy (the bound has room); ts_len count
+    p += ts_len;
     if (c.expiry) {
-      coding::AppendUVarint(out, c.expiry);
-      if (!c.tombstone) coding::AppendUVarint(out, c.ttl);
+      p += coding::PutUVarint(p, c.expiry);
+      if (!c.tombstone) p += coding::PutUVarint(p, c.ttl);
     }
     if (counter) {
-      coding::AppendVarint(out, c.delta);
+      p += coding::PutUVarint(p, coding::ZigZag64(c.delta));
     } else if (!c.tombstone) {
-      coding::AppendUVarint(out, c.value.size());
-      out->append(c.value);
+      p += coding::PutUVarint(p, c.value.size());
+      if (!c.value.empty()) std::memcpy(p, c.value.data(), c.value.size());
+      p += c.value.size();
     }
   }
+  out->resize(start + size_t(p - base));
 }
 
 bool DecodeRowState(std::string_view in, RowState* s) {
