@@ -246,23 +246,32 @@ void ClientConnection::Send(Opcode op, std::string body, ClientCallback cb) {
   Transmit(op, stream, body);
 }
 
-void ClientConnection::Transmit(Opcode op, int16_t stream, const std::string& body) {
+void ClientConnection::Transmit(Opcode op, int16_t stream, std::string_view body) {
   FrameHeader h;
   h.version = version_;
   h.opcode = op;
   h.stream = stream;
-  std::string frame = EncodeFrame(h, body, compression_);
-  asio::post(strand_, [self = shared_from_this(), frame = std::move(frame)] {
-    self->out_ += frame;
-    self->Flush();
-  });
+  bool post;
+  {
+    std::lock_guard lock(out_mu_);
+    AppendFrame(h, body, compression_, &out_);
+    post = !flush_pending_;
+    flush_pending_ = true;
+  }
+  if (post) asio::post(strand_, [self = shared_from_this()] { self->Flush(); });
 }
 
 void ClientConnection::Flush() {
-  if (writing_now_ || out_.empty()) return;
+  if (writing_now_) return;  // the write's completion flushes again
+  {
+    std::lock_guard lock(out_mu_);
+    if (out_.empty()) {
+      flush_pending_ = false;
+      return;
+    }
+    writing_.swap(out_);  // writing_ is empty here; out_ keeps its old capacity
+  }
   writing_now_ = true;
-  writing_.swap(out_);
-  out_.clear();
   asio::async_write(socket_, asio::buffer(writing_),
                     asio::bind_executor(strand_, [self = shared_from_this()](boost::system::error_code ec, size_t) {
                       self->writing_now_ = false;

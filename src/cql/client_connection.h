@@ -53,7 +53,8 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   boost::asio::awaitable<void> ReadLoop();
   boost::asio::awaitable<void> Watchdog();
   void FailAll(const Status& s);
-  void Transmit(Opcode op, int16_t stream, const std::string& body);
+  // Appends the request's frame to the output; the first frame of a batch posts a flush.
+  void Transmit(Opcode op, int16_t stream, std::string_view body);
   struct Queued {
     Opcode op;
     std::string body;
@@ -76,9 +77,14 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   int64_t request_timeout_ms_ = 0;       // fixed after Open
   boost::asio::steady_timer watchdog_;   // strand only
   std::deque<Queued> backlog_;           // GUARDED_BY(mu_): waiting for a free stream
-  // Write batching (strand only).
-  std::string out_, writing_;
-  bool writing_now_ = false;
+  // Write batching. Requests append their frames to out_ from any thread; one flush on the
+  // strand writes everything appended so far, and a flush is posted only when none is
+  // pending or in progress (one hand-off to the I/O thread per batch, not per request).
+  std::mutex out_mu_;
+  std::string out_;             // GUARDED_BY(out_mu_)
+  bool flush_pending_ = false;  // GUARDED_BY(out_mu_): a flush or a write will take out_
+  std::string writing_;         // strand only: the bytes being written
+  bool writing_now_ = false;    // strand only
   void Flush();
 };
 

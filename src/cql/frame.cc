@@ -53,8 +53,7 @@ void EncodeFrameHeader(const FrameHeader& h, char* out) {
   coding::PutBE32(out + 5, h.length);
 }
 
-std::string EncodeFrame(FrameHeader h, std::string_view body, Compression compression) {
-  std::string out;
+void AppendFrame(FrameHeader h, std::string_view body, Compression compression, std::string* out) {
   std::string compressed;
   if (compression != Compression::kNone && !body.empty()) {
     auto r = CompressBody(compression, body);
@@ -67,9 +66,15 @@ std::string EncodeFrame(FrameHeader h, std::string_view body, Compression compre
     h.flags &= uint8_t(~frame_flags::kCompression);
   }
   h.length = uint32_t(body.size());
-  out.resize(kFrameHeaderSize);
-  EncodeFrameHeader(h, out.data());
-  out.append(body);
+  const size_t start = out->size();
+  out->resize(start + kFrameHeaderSize);
+  EncodeFrameHeader(h, out->data() + start);
+  out->append(body);
+}
+
+std::string EncodeFrame(FrameHeader h, std::string_view body, Compression compression) {
+  std::string out;
+  AppendFrame(h, body, compression, &out);
   return out;
 }
 

@@ -66,6 +66,8 @@ void EncodeFrameHeader(const FrameHeader& h, char* out);
 // Builds a complete frame: header + (possibly compressed) body. `compression` applies only
 // when not kNone; bodies of STARTUP/OPTIONS/SUPPORTED/READY are never compressed by callers.
 std::string EncodeFrame(FrameHeader h, std::string_view body, Compression compression);
+// The same frame, appended to *out (no intermediate string when not compressing).
+void AppendFrame(FrameHeader h, std::string_view body, Compression compression, std::string* out);
 
 // Compresses/decompresses a frame body.
 Result<std::string> CompressBody(Compression c, std::string_view body);
