@@ -18,7 +18,8 @@ class RowMergeOperator final : public rocksdb::MergeOperator {
       out->existing_operand = in.operand_list[0];
       return true;
     }
-    RowState acc, next;
+    thread_local RowState acc, next;  // reused per thread; DecodeRowState resets `next`
+    acc.Clear();
     if (in.existing_value != nullptr) {
       if (!DecodeRowState(ToView(*in.existing_value), &acc)) return Fail(in);
     }
@@ -33,7 +34,8 @@ class RowMergeOperator final : public rocksdb::MergeOperator {
 
   bool PartialMergeMulti(const rocksdb::Slice& key, const std::deque<rocksdb::Slice>& ops,
                          std::string* new_value, rocksdb::Logger*) const override {
-    RowState acc, next;
+    thread_local RowState acc, next;
+    acc.Clear();
     for (const rocksdb::Slice& op : ops) {
       if (!DecodeRowState(ToView(op), &next)) return false;
       MergeRowState(next, &acc);
@@ -64,7 +66,7 @@ class ExpiryCompactionFilter final : public rocksdb::CompactionFilter {
   // Called for full values only (merge operands are kept as they are).
   bool Filter(int, const rocksdb::Slice&, const rocksdb::Slice& existing, std::string* new_value,
               bool* value_changed) const override {
-    RowState s;
+    thread_local RowState s;
     if (!DecodeRowState({existing.data(), existing.size()}, &s)) return false;  // keep; reads report it
     uint32_t now_s = uint32_t(clock_->NowMs() / 1000);
     if (!PurgeRowState(now_s, grace_, &s)) return false;

@@ -277,14 +277,14 @@ Result<size_t> PartitionPrefixLength(const TableSchema& t, std::string_view key)
 }
 
 Result<bool> RowIsLive(std::string_view value, uint32_t now_s, int64_t shadow_ts) {
-  RowState s;
+  thread_local RowState s;
   if (!DecodeRowState(value, &s)) return Status::Corruption("undecodable row value");
   return s.LiveAt(now_s, shadow_ts);
 }
 
 Result<bool> DecodeRow(const TableSchema& t, std::string_view key, std::string_view value,
                        uint32_t now_s, int64_t shadow_ts, Row* row, bool cell_metadata) {
-  RowState s;
+  thread_local RowState s;
   if (!DecodeRowState(value, &s)) return Status::Corruption("undecodable row value");
   if (!s.LiveAt(now_s, shadow_ts)) return false;
   const size_t n = t.columns.size();
@@ -325,7 +325,7 @@ Result<bool> DecodeRow(const TableSchema& t, std::string_view key, std::string_v
 Result<bool> DecodeRowNative(const TableSchema& t, std::string_view value, uint32_t now_s,
                              int64_t shadow_ts, std::vector<std::optional<std::string_view>>* cells,
                              std::vector<std::string>* scratch) {
-  RowState s;
+  thread_local RowState s;
   if (!DecodeRowState(value, &s)) return Status::Corruption("undecodable row value");
   if (!s.LiveAt(now_s, shadow_ts)) return false;
   cells->assign(t.columns.size(), std::nullopt);

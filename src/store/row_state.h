@@ -43,6 +43,15 @@ struct RowState {
   std::vector<CellState> cells;         // sorted by column_id, unique
 
   bool Empty() const { return !has_marker && tombstone_ts == kNoTimestamp && cells.empty(); }
+  // Back to the empty state, keeping the cells' capacity (for states reused per thread).
+  void Clear() {
+    has_marker = false;
+    marker_ts = kNoTimestamp;
+    marker_expiry = marker_ttl = 0;
+    tombstone_ts = kNoTimestamp;
+    tombstone_time = 0;
+    cells.clear();
+  }
   // A row is live if its marker or any cell is live and newer than `shadow_ts` (the
   // partition tombstone, or kNoTimestamp).
   bool LiveAt(uint32_t now_s, int64_t shadow_ts = kNoTimestamp) const;

@@ -58,9 +58,11 @@ Outcome<store::Row> BuildRow(const InsertStmt& s, const store::TableSchema& t, c
     if (s.columns.size() != s.values.size()) {
       return CqlError::Invalid("Unmatched column names/values");
     }
+    size_t hint = 0;
     for (size_t i = 0; i < s.columns.size(); ++i) {
-      int idx = t.FindColumn(s.columns[i]);
+      int idx = t.FindColumn(s.columns[i], hint);
       if (idx < 0) return CqlError::Invalid("Undefined column name " + s.columns[i]);
+      hint = size_t(idx) + 1;
       if (row[size_t(idx)].is_set()) {
         return CqlError::Invalid("The column names contains duplicates");
       }
@@ -89,15 +91,17 @@ Outcome<bool> BuildNative(const InsertStmt& s, const store::TableSchema& t, cons
   m->row.assign(t.columns.size(), store::Value::Unset());
   m->native.assign(t.columns.size() - npk, store::NativeCell{});
   std::vector<bool> seen(t.columns.size(), false);
+  size_t hint = 0;
   for (size_t i = 0; i < s.columns.size(); ++i) {
     const Term& term = s.values[i];
     if (term.kind != Term::Kind::kBindMarker || term.bind_index < 0 ||
         size_t(term.bind_index) >= bound.size()) {
       return false;
     }
-    int idx = t.FindColumn(s.columns[i]);
+    int idx = t.FindColumn(s.columns[i], hint);
     if (idx < 0 || seen[size_t(idx)]) return false;
     seen[size_t(idx)] = true;
+    hint = size_t(idx) + 1;
     const auto& col = t.columns[size_t(idx)];
     if (size_t(idx) < npk) {
       CQL_TRY(bool ok, EvalTermInto(term, col.type, ctx.binds, col.name, &m->row[size_t(idx)]));
