@@ -105,7 +105,7 @@ Outcome<ResultMessage> Executor::Prepare(std::string_view cql, Session& s) {
   if (auto p = FindPrepared(id)) {
     ResultMessage r;
     r.kind = ResultMessage::Kind::kPrepared;
-    r.prepared = p->meta;
+    r.prepared = std::make_unique<PreparedResult>(p->meta);
     return r;
   }
   CQL_TRY(Statement st, Parse(cql));
@@ -123,7 +123,7 @@ Outcome<ResultMessage> Executor::Prepare(std::string_view cql, Session& s) {
   p->statement = std::move(st);
   ResultMessage r;
   r.kind = ResultMessage::Kind::kPrepared;
-  r.prepared = p->meta;
+  r.prepared = std::make_unique<PreparedResult>(p->meta);
   std::lock_guard lock(mu_);
   prepared_[id] = std::move(p);
   return r;

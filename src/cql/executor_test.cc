@@ -190,7 +190,7 @@ TEST_F(ExecutorTest, PreparedMetadataAndBinding) {
   Ok("CREATE TABLE ks.t (a int, b text, c bigint, PRIMARY KEY ((a, b)))");
   auto p = exec_->Prepare("INSERT INTO ks.t (c, b, a) VALUES (?, ?, ?) USING TTL ?", session_);
   ASSERT_TRUE(p.ok()) << p.error().message;
-  const auto& meta = p.value().prepared;
+  const auto& meta = *p.value().prepared;
   ASSERT_EQ(meta.bind_columns.size(), 4u);
   EXPECT_EQ(meta.bind_columns[0].name, "c");
   EXPECT_EQ(meta.bind_columns[0].type.kind, store::TypeKind::kBigint);
@@ -207,8 +207,8 @@ TEST_F(ExecutorTest, PreparedMetadataAndBinding) {
   ASSERT_TRUE(r.ok()) << r.error().message;
   auto sel = exec_->Prepare("SELECT c FROM ks.t WHERE a = :a AND b = :b", session_);
   ASSERT_TRUE(sel.ok());
-  EXPECT_EQ(sel.value().prepared.bind_columns[0].name, "a");
-  EXPECT_EQ(sel.value().prepared.result_columns.size(), 1u);
+  EXPECT_EQ(sel.value().prepared->bind_columns[0].name, "a");
+  EXPECT_EQ(sel.value().prepared->result_columns.size(), 1u);
   EXPECT_EQ(Rows("SELECT c FROM ks.t WHERE a = 1 AND b = 'x'")[0][0], "7");
 }
 
@@ -359,7 +359,7 @@ TEST_F(ExecutorTest, PreparedSelectFollowsSchemaChanges) {
   auto run = [&] {
     QueryOptions o;
     o.values = {Enc(Value::Int32(1))};
-    auto r = exec_->ExecutePrepared(prep.value().prepared.id, o, session_);
+    auto r = exec_->ExecutePrepared(prep.value().prepared->id, o, session_);
     EXPECT_TRUE(r.ok());
     return r.ok() ? r.value().rows.columns.size() : 0u;
   };
@@ -450,7 +450,7 @@ TEST_F(ExecutorTest, BoundInsertValuesStoredAsSent) {
   // values must outlive the planning of each statement.
   auto prep = exec_->Prepare("INSERT INTO mixed (k, name, ok, tags) VALUES (?, ?, ?, ?)", session_);
   ASSERT_TRUE(prep.ok());
-  const std::string id = prep.value().prepared.id;
+  const std::string id = prep.value().prepared->id;
   std::string tags;
   store::SerializeNative(Value::Collection(store::TypeKind::kSet, {Value::Text("b"), Value::Text("a")}), &tags);
   {

@@ -104,7 +104,7 @@ std::string EncodeResultBody(const ResultMessage& r) {
       w.String(r.keyspace);
       break;
     case ResultMessage::Kind::kPrepared: {
-      const auto& p = r.prepared;
+      const auto& p = *r.prepared;
       w.ShortBytes(p.id);
       bool global = SingleTable(p.bind_columns);
       w.Int(global ? 0x0001 : 0);
@@ -116,7 +116,7 @@ std::string EncodeResultBody(const ResultMessage& r) {
       break;
     }
     case ResultMessage::Kind::kSchemaChange:
-      EncodeSchemaChange(r.schema_change, &w);
+      EncodeSchemaChange(*r.schema_change, &w);
       break;
   }
   return body;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -60,8 +61,10 @@ struct ResultMessage {
   Kind kind = Kind::kVoid;
   RowsResult rows;
   std::string keyspace;  // kSetKeyspace
-  PreparedResult prepared;
-  SchemaChangeResult schema_change;
+  // The rare kinds' payloads are boxed: a result is moved several times per request, and
+  // the per-request kinds (Rows, Void) should not pay for moving their strings.
+  std::unique_ptr<PreparedResult> prepared;         // kPrepared
+  std::unique_ptr<SchemaChangeResult> schema_change;  // kSchemaChange
 
   static ResultMessage Void() { return {}; }
 };

@@ -9,7 +9,8 @@ inline ResultMessage SchemaChanged(const char* change, const std::string& ks,
                                    const std::string& table = {}) {
   ResultMessage r;
   r.kind = ResultMessage::Kind::kSchemaChange;
-  r.schema_change = {change, table.empty() ? "KEYSPACE" : "TABLE", ks, table};
+  r.schema_change = std::make_unique<SchemaChangeResult>(
+      SchemaChangeResult{change, table.empty() ? "KEYSPACE" : "TABLE", ks, table});
   return r;
 }
 
