@@ -58,6 +58,16 @@ class RowMergeOperator final : public rocksdb::MergeOperator {
   }
 };
 
+class TableInsertHintPrefix final : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "kappa.TableInsertHintPrefix"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    return rocksdb::Slice(key.data(), 4);
+  }
+  // See rocks_hooks.h: a bare storage id (a range tombstone's bound) is out of the domain.
+  bool InDomain(const rocksdb::Slice& key) const override { return key.size() >= 12; }
+};
+
 class ExpiryCompactionFilter final : public rocksdb::CompactionFilter {
  public:
   ExpiryCompactionFilter(Clock* clock, int64_t gc_grace_s) : clock_(clock), grace_(gc_grace_s) {}
@@ -91,6 +101,10 @@ std::shared_ptr<rocksdb::MergeOperator> NewRowMergeOperator() {
 std::unique_ptr<rocksdb::CompactionFilter> NewExpiryCompactionFilter(Clock* clock,
                                                                      int64_t gc_grace_s) {
   return std::make_unique<ExpiryCompactionFilter>(clock, gc_grace_s);
+}
+
+std::shared_ptr<const rocksdb::SliceTransform> NewTableInsertHintPrefix() {
+  return std::make_shared<TableInsertHintPrefix>();
 }
 
 }  // namespace kappa::store

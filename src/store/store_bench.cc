@@ -92,21 +92,25 @@ void BM_Upsert(benchmark::State& state) {
 }
 BENCHMARK(BM_Upsert)->Threads(1)->Threads(2)->UseRealTime();
 
-void BM_BatchUpsert100(benchmark::State& state) {
+// Rows per RocksDB write: 100, and 1000 (about what a streaming job's batch holds).
+void BatchUpsert(benchmark::State& state, int rows) {
   Fixture& f = F();
   Row row = f.MakeRow();
   WriteBatch b = f.store->NewWriteBatch();
   for (auto _ : state) {
     b.Clear();
-    for (int i = 0; i < 100; ++i) {
+    for (int i = 0; i < rows; ++i) {
       row[0] = Value::UuidOf(TypeKind::kUuid, Uuid::Random());
       (void)b.Upsert(*f.table, row);
     }
     if (!f.store->Write(b).ok()) state.SkipWithError("write failed");
   }
-  state.SetItemsProcessed(state.iterations() * 100);
+  state.SetItemsProcessed(state.iterations() * rows);
 }
+void BM_BatchUpsert100(benchmark::State& state) { BatchUpsert(state, 100); }
+void BM_BatchUpsert1000(benchmark::State& state) { BatchUpsert(state, 1000); }
 BENCHMARK(BM_BatchUpsert100)->Threads(1)->Threads(2)->UseRealTime();
+BENCHMARK(BM_BatchUpsert1000)->Threads(1)->UseRealTime();
 
 void BM_Get(benchmark::State& state) {
   Fixture& f = F();
