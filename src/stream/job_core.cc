@@ -24,13 +24,24 @@ PartitionCommitter::PartitionCommitter(JobShared* shared, std::string topic,
 
 bool PartitionCommitter::Add(Offset offset, std::optional<std::string_view> key,
                              std::optional<std::string_view> value, TimestampMs timestamp) {
-  Status st = value ? converter_.Convert(*value, &row_)
-                    : Status::InvalidArgument("the record has a null value");
-  if (st.ok() && s_->sink) {
-    st = s_->sink->Check(row_);
+  Status st;
+  if (!value) {
+    st = Status::InvalidArgument("the record has a null value");
+  } else if (s_->sink) {
+    st = converter_.Convert(*value, &row_);
+    if (st.ok()) st = s_->sink->Check(row_);
     if (st.ok()) sink_rows_.push_back(std::move(row_));  // Convert rebuilds row_ next time
-  } else if (st.ok()) {
-    st = batch_.Upsert(*s_->table, row_, wopts_);
+  } else if (converter_.native_ok()) {
+    // The embedded store takes the record's text as parsed, without building Values.
+    st = converter_.ConvertNative(*value, &row_, &cells_);
+    if (st.ok()) {
+      st = batch_.UpsertNative(*s_->table,
+                               std::span<const store::Value>(row_).first(s_->table->primary_key_size()),
+                               cells_, wopts_);
+    }
+  } else {
+    st = converter_.Convert(*value, &row_);
+    if (st.ok()) st = batch_.Upsert(*s_->table, row_, wopts_);
   }
   if (st.ok()) {
     ++batch_stored_;

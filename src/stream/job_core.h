@@ -61,6 +61,7 @@ class PartitionCommitter {
   std::string meta_key_;
   RowConverter converter_;
   store::Row row_;
+  std::vector<store::NativeCell> cells_;  // the regular columns on the native path
   store::WriteOptions wopts_;
   store::WriteBatch batch_;
   uint64_t batch_stored_ = 0;

@@ -48,6 +48,11 @@ Status ParseInto(const store::ColumnSchema& col, std::string_view text, Value* o
 RowConverter::RowConverter(std::shared_ptr<const store::TableSchema> table)
     : table_(std::move(table)) {
   for (const auto& c : table_->columns) column_names_.push_back(c.name);
+  native_ok_ = true;
+  for (size_t i = table_->primary_key_size(); i < table_->columns.size(); ++i) {
+    native_ok_ &= store::StoresNativeAsIs(table_->columns[i].type.kind);
+  }
+  native_bytes_.resize(table_->columns.size() - table_->primary_key_size());
 }
 
 Status RowConverter::ConvertField(size_t column, simdjson::ondemand::value value,
@@ -124,7 +129,8 @@ Status RowConverter::ConvertField(size_t column, simdjson::ondemand::value value
   return FieldError(col.name, "unsupported JSON value");
 }
 
-Status RowConverter::Convert(std::string_view json, store::Row* row) {
+Status RowConverter::Parse(std::string_view json, store::Row* row,
+                           std::vector<store::NativeCell>* cells) {
   // A row reused across records keeps its text cells' capacity (no allocation per cell).
   if (row->size() == table_->columns.size()) {
     for (Value& v : *row) v.MarkUnset();
@@ -168,7 +174,11 @@ Status RowConverter::Convert(std::string_view json, store::Row* row) {
     if (auto err = field.value().get(value)) {
       return Status::InvalidArgument(fmt::format("malformed JSON: {}", simdjson::error_message(err)));
     }
-    RETURN_IF_ERROR(ConvertField(column, value, row));
+    if (cells && column >= table_->primary_key_size()) {
+      RETURN_IF_ERROR(ConvertNativeField(column, value, row, cells));
+    } else {
+      RETURN_IF_ERROR(ConvertField(column, value, row));
+    }
   }
   for (size_t i = 0; i < table_->primary_key_size(); ++i) {
     const Value& v = (*row)[i];
@@ -179,6 +189,52 @@ Status RowConverter::Convert(std::string_view json, store::Row* row) {
       return FieldError(table_->columns[i].name, "null (it is part of the primary key)");
     }
   }
+  return Status::OK();
+}
+
+Status RowConverter::Convert(std::string_view json, store::Row* row) {
+  return Parse(json, row, nullptr);
+}
+
+Status RowConverter::ConvertNative(std::string_view json, store::Row* row,
+                                   std::vector<store::NativeCell>* cells) {
+  if (!native_ok_) return Status::Internal("ConvertNative on a table with non-native columns");
+  cells->assign(table_->columns.size() - table_->primary_key_size(), store::NativeCell{});
+  return Parse(json, row, cells);
+}
+
+Status RowConverter::ConvertNativeField(size_t column, simdjson::ondemand::value value,
+                                        store::Row* row, std::vector<store::NativeCell>* cells) {
+  const store::ColumnSchema& col = table_->columns[column];
+  store::NativeCell& cell = (*cells)[column - table_->primary_key_size()];
+  json_type type;
+  if (value.type().get(type)) return FieldError(col.name, "malformed JSON value");
+  if (type == json_type::null) {
+    cell = {store::NativeCell::State::kNull, {}};
+    return Status::OK();
+  }
+  if (type == json_type::string && col.type.kind == TypeKind::kText) {
+    std::string_view s;
+    if (value.get_string().get(s)) return FieldError(col.name, "malformed JSON string");
+    Status st = store::CheckNative(col.type, s);
+    if (!st.ok()) return st.WithContext("column '" + col.name + "'");
+    cell = {store::NativeCell::State::kSet, s};
+    return Status::OK();
+  }
+  // Any other conversion: through a Value (the same rules as Convert), then its bytes, with
+  // the check WriteBatch::Upsert would make.
+  RETURN_IF_ERROR(ConvertField(column, value, row));
+  const Value& v = (*row)[column];
+  if (v.is_null()) {
+    cell = {store::NativeCell::State::kNull, {}};
+    return Status::OK();
+  }
+  Status st = store::CheckValue(col.type, v);
+  if (!st.ok()) return st.WithContext("column '" + col.name + "'");
+  std::string& bytes = native_bytes_[column - table_->primary_key_size()];
+  bytes.clear();
+  store::SerializeNative(v, &bytes);
+  cell = {store::NativeCell::State::kSet, bytes};
   return Status::OK();
 }
 

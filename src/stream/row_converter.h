@@ -37,8 +37,22 @@ class RowConverter {
   // Fills *row (resized to the table's columns). On error *row is unspecified.
   Status Convert(std::string_view json, store::Row* row);
 
+  // True when every regular column is of a type stored as its native bytes
+  // (store::StoresNativeAsIs): ConvertNative applies.
+  bool native_ok() const { return native_ok_; }
+  // The same rules as Convert, for store::WriteBatch::UpsertNative: the primary key columns
+  // come out as values in (*row)[0..key size), the regular columns as native cells (resized to
+  // their number). A JSON string into a text column is used as simdjson unescaped it (its
+  // bytes checked by store::CheckNative), never copied into a Value; other conversions go
+  // through a Value and its native serialization. The cells' bytes stay valid until the next
+  // call. Requires native_ok().
+  Status ConvertNative(std::string_view json, store::Row* row, std::vector<store::NativeCell>* cells);
+
  private:
+  Status Parse(std::string_view json, store::Row* row, std::vector<store::NativeCell>* cells);
   Status ConvertField(size_t column, simdjson::ondemand::value value, store::Row* row);
+  Status ConvertNativeField(size_t column, simdjson::ondemand::value value, store::Row* row,
+                            std::vector<store::NativeCell>* cells);
 
   std::shared_ptr<const store::TableSchema> table_;
   // Column names in schema order; a linear scan with string_view compares beats hashing an
@@ -46,6 +60,8 @@ class RowConverter {
   std::vector<std::string> column_names_;
   simdjson::ondemand::parser parser_;
   std::string buffer_;  // the record copied with simdjson's padding
+  bool native_ok_ = false;
+  std::vector<std::string> native_bytes_;  // per regular column: serialized non-text values
 };
 
 }  // namespace kappa::stream

@@ -149,5 +149,101 @@ TEST(RowConverter, TypeConversions) {
   EXPECT_NE(st.message().find("field 'k'"), std::string::npos) << st.message();
 }
 
+// ConvertNative (the embedded job's path) must give exactly the bytes the Value path stores:
+// for every record, each regular cell equals SerializeNative of Convert's value, unset and
+// null agree, and a record one path rejects the other rejects with the same message.
+std::shared_ptr<const store::TableSchema> NativeTable() {
+  auto t = std::make_shared<store::TableSchema>();
+  t->keyspace = "ks";
+  t->name = "native";
+  auto add = [&](const char* name, store::Type type, ColumnKind kind, int pos) {
+    store::ColumnSchema c;
+    c.name = name;
+    c.type = type;
+    c.kind = kind;
+    c.position = pos;
+    t->columns.push_back(c);
+  };
+  add("k", TypeKind::kUuid, ColumnKind::kPartitionKey, 0);
+  add("txt", TypeKind::kText, ColumnKind::kRegular, -1);
+  add("a", TypeKind::kAscii, ColumnKind::kRegular, -1);
+  add("big", TypeKind::kBigint, ColumnKind::kRegular, -1);
+  add("ts", TypeKind::kTimestamp, ColumnKind::kRegular, -1);
+  add("small", TypeKind::kSmallint, ColumnKind::kRegular, -1);
+  add("u", TypeKind::kUuid, ColumnKind::kRegular, -1);
+  EXPECT_TRUE(t->Finish().ok());
+  return t;
+}
+
+TEST(RowConverter, NativeCellsMatchTheValuePath) {
+  EXPECT_TRUE(RowConverter(SeedTable()).native_ok());
+  EXPECT_FALSE(RowConverter(TypedTable()).native_ok());  // double and boolean columns
+  // Every text column of one record unescaped into the parser's buffer: each view must stay
+  // its own.
+  {
+    RowConverter v(SeedTable()), n(SeedTable());
+    const std::string seed = std::string(kSeedRecord).replace(
+        kSeedRecord.find("Durand"), 6, R"(Du\u0072and \"D\")");
+    store::Row row, nrow;
+    std::vector<store::NativeCell> cells;
+    ASSERT_TRUE(v.Convert(seed, &row).ok());
+    ASSERT_TRUE(n.ConvertNative(seed, &nrow, &cells).ok());
+    EXPECT_EQ(std::string(cells[1].bytes), "Durand \"D\"");
+    for (size_t i = 1; i < row.size(); ++i) EXPECT_EQ(std::string(cells[i - 1].bytes), row[i].as_bytes());
+  }
+  auto table = NativeTable();
+  RowConverter by_value(table), native(table);
+  const std::string key = R"("k":"0b6c1e5e-3f1a-4c1e-9f43-5d3c2a1b0e9f")";
+  const std::string records[] = {
+      "{" + key + R"(,"txt":"plain","a":"ascii","big":42,"ts":"2026-01-01T00:00:00Z","small":-5,"u":"11111111-2222-3333-4444-555555555555"})",
+      "{" + key + R"(,"txt":"esc \"q\" \n tab\t \u00e9 \ud83d\ude00 Zo\u00eb","a":null})",
+      "{" + key + R"(,"txt":3.25,"big":"9007199254740993","ts":1767225600000})",
+      "{" + key + R"(,"txt":{"x":[1, 2]},"small":"7"})",
+      "{" + key + R"(,"txt":true,"extra":[1,2,3],"txt":"last wins"})",
+      "{" + key + R"(,"txt":"","u":null})",
+      "{" + key + R"(})",
+      "{" + key + R"(,"a":"caf\u00e9"})",          // not ascii: rejected
+      "{" + key + R"(,"small":100000})",            // out of range
+      "{" + key + R"(,"big":true})",                // wrong JSON type
+      R"({"txt":"no key"})",
+      "{" + key + R"(,"txt":"unterminated)",
+  };
+  const size_t npk = table->primary_key_size();
+  for (const std::string& json : records) {
+    SCOPED_TRACE(json);
+    store::Row row, nrow;
+    std::vector<store::NativeCell> cells;
+    Status sv = by_value.Convert(json, &row);
+    // The Value path's store write checks the values too (WriteBatch::Upsert).
+    for (size_t i = npk; sv.ok() && i < row.size(); ++i) {
+      if (!row[i].is_set()) continue;
+      Status c = store::CheckValue(table->columns[i].type, row[i]);
+      if (!c.ok()) sv = c.WithContext("column '" + table->columns[i].name + "'");
+    }
+    Status sn = native.ConvertNative(json, &nrow, &cells);
+    ASSERT_EQ(sv.ok(), sn.ok()) << sv.ToString() << " vs " << sn.ToString();
+    if (!sv.ok()) {
+      EXPECT_EQ(sv.message(), sn.message());
+      continue;
+    }
+    ASSERT_EQ(cells.size(), table->columns.size() - npk);
+    EXPECT_EQ(row[0].as_uuid(), nrow[0].as_uuid());
+    for (size_t i = npk; i < row.size(); ++i) {
+      const store::NativeCell& c = cells[i - npk];
+      SCOPED_TRACE(table->columns[i].name);
+      if (row[i].is_unset()) {
+        EXPECT_EQ(c.state, store::NativeCell::State::kUnset);
+      } else if (row[i].is_null()) {
+        EXPECT_EQ(c.state, store::NativeCell::State::kNull);
+      } else {
+        std::string want;
+        store::SerializeNative(row[i], &want);
+        EXPECT_EQ(c.state, store::NativeCell::State::kSet);
+        EXPECT_EQ(std::string(c.bytes), want);
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace kappa::stream
