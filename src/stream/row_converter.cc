@@ -223,12 +223,8 @@ Status RowConverter::ConvertNativeField(size_t column, simdjson::ondemand::value
   }
   // Any other conversion: through a Value (the same rules as Convert), then its bytes, with
   // the check WriteBatch::Upsert would make.
-  RETURN_IF_ERROR(ConvertField(column, value, row));
+  RETURN_IF_ERROR(ConvertField(column, value, row));  // never null: JSON null returned above
   const Value& v = (*row)[column];
-  if (v.is_null()) {
-    cell = {store::NativeCell::State::kNull, {}};
-    return Status::OK();
-  }
   Status st = store::CheckValue(col.type, v);
   if (!st.ok()) return st.WithContext("column '" + col.name + "'");
   std::string& bytes = native_bytes_[column - table_->primary_key_size()];

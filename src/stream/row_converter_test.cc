@@ -9,48 +9,47 @@ using store::ColumnKind;
 using store::TypeKind;
 using store::Value;
 
-std::shared_ptr<const store::TableSchema> SeedTable() {
+struct ColumnDef {
+  const char* name;
+  TypeKind type;
+  ColumnKind kind = ColumnKind::kRegular;
+  int position = -1;
+};
+
+std::shared_ptr<const store::TableSchema> MakeTable(const char* keyspace, const char* name,
+                                                    std::vector<ColumnDef> defs) {
   auto t = std::make_shared<store::TableSchema>();
-  t->keyspace = "spark_streams";
-  t->name = "created_users";
-  auto add = [&](const char* name, store::Type type, ColumnKind kind, int pos) {
+  t->keyspace = keyspace;
+  t->name = name;
+  for (const ColumnDef& d : defs) {
     store::ColumnSchema c;
-    c.name = name;
-    c.type = type;
-    c.kind = kind;
-    c.position = pos;
+    c.name = d.name;
+    c.type = d.type;
+    c.kind = d.kind;
+    c.position = d.position;
     t->columns.push_back(c);
-  };
-  add("id", TypeKind::kUuid, ColumnKind::kPartitionKey, 0);
-  for (const char* n : {"first_name", "last_name", "gender", "address", "post_code", "email",
-                        "username", "dob", "registered_date", "phone", "picture"}) {
-    add(n, TypeKind::kText, ColumnKind::kRegular, -1);
   }
   EXPECT_TRUE(t->Finish().ok());
   return t;
 }
 
+std::shared_ptr<const store::TableSchema> SeedTable() {
+  std::vector<ColumnDef> defs = {{"id", TypeKind::kUuid, ColumnKind::kPartitionKey, 0}};
+  for (const char* n : {"first_name", "last_name", "gender", "address", "post_code", "email",
+                        "username", "dob", "registered_date", "phone", "picture"}) {
+    defs.push_back({n, TypeKind::kText});
+  }
+  return MakeTable("spark_streams", "created_users", defs);
+}
+
 std::shared_ptr<const store::TableSchema> TypedTable() {
-  auto t = std::make_shared<store::TableSchema>();
-  t->keyspace = "ks";
-  t->name = "typed";
-  auto add = [&](const char* name, store::Type type, ColumnKind kind, int pos) {
-    store::ColumnSchema c;
-    c.name = name;
-    c.type = type;
-    c.kind = kind;
-    c.position = pos;
-    t->columns.push_back(c);
-  };
-  add("k", TypeKind::kInt, ColumnKind::kPartitionKey, 0);
-  add("big", TypeKind::kBigint, ColumnKind::kRegular, -1);
-  add("d", TypeKind::kDouble, ColumnKind::kRegular, -1);
-  add("b", TypeKind::kBoolean, ColumnKind::kRegular, -1);
-  add("ts", TypeKind::kTimestamp, ColumnKind::kRegular, -1);
-  add("txt", TypeKind::kText, ColumnKind::kRegular, -1);
-  add("small", TypeKind::kSmallint, ColumnKind::kRegular, -1);
-  EXPECT_TRUE(t->Finish().ok());
-  return t;
+  return MakeTable("ks", "typed", {{"k", TypeKind::kInt, ColumnKind::kPartitionKey, 0},
+                                   {"big", TypeKind::kBigint},
+                                   {"d", TypeKind::kDouble},
+                                   {"b", TypeKind::kBoolean},
+                                   {"ts", TypeKind::kTimestamp},
+                                   {"txt", TypeKind::kText},
+                                   {"small", TypeKind::kSmallint}});
 }
 
 constexpr std::string_view kSeedRecord =
@@ -153,26 +152,13 @@ TEST(RowConverter, TypeConversions) {
 // for every record, each regular cell equals SerializeNative of Convert's value, unset and
 // null agree, and a record one path rejects the other rejects with the same message.
 std::shared_ptr<const store::TableSchema> NativeTable() {
-  auto t = std::make_shared<store::TableSchema>();
-  t->keyspace = "ks";
-  t->name = "native";
-  auto add = [&](const char* name, store::Type type, ColumnKind kind, int pos) {
-    store::ColumnSchema c;
-    c.name = name;
-    c.type = type;
-    c.kind = kind;
-    c.position = pos;
-    t->columns.push_back(c);
-  };
-  add("k", TypeKind::kUuid, ColumnKind::kPartitionKey, 0);
-  add("txt", TypeKind::kText, ColumnKind::kRegular, -1);
-  add("a", TypeKind::kAscii, ColumnKind::kRegular, -1);
-  add("big", TypeKind::kBigint, ColumnKind::kRegular, -1);
-  add("ts", TypeKind::kTimestamp, ColumnKind::kRegular, -1);
-  add("small", TypeKind::kSmallint, ColumnKind::kRegular, -1);
-  add("u", TypeKind::kUuid, ColumnKind::kRegular, -1);
-  EXPECT_TRUE(t->Finish().ok());
-  return t;
+  return MakeTable("ks", "native", {{"k", TypeKind::kUuid, ColumnKind::kPartitionKey, 0},
+                                    {"txt", TypeKind::kText},
+                                    {"a", TypeKind::kAscii},
+                                    {"big", TypeKind::kBigint},
+                                    {"ts", TypeKind::kTimestamp},
+                                    {"small", TypeKind::kSmallint},
+                                    {"u", TypeKind::kUuid}});
 }
 
 TEST(RowConverter, NativeCellsMatchTheValuePath) {
