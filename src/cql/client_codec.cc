@@ -29,6 +29,19 @@ Result<Consistency> ParseConsistency(std::string_view name) {
                                  "' (one of: " + valid + ")");
 }
 
+void EncodeValues(const std::vector<store::Value>& values, WireWriter* w) {
+  w->Short(uint16_t(values.size()));
+  for (const auto& v : values) {
+    if (v.is_null()) { w->Int(-1); continue; }
+    if (v.is_unset()) { w->Int(-2); continue; }
+    std::string* out = w->out();
+    size_t at = out->size();
+    out->append(4, '\0');
+    store::SerializeNative(v, out);
+    coding::PutBE32(out->data() + at, uint32_t(out->size() - at - 4));
+  }
+}
+
 void EncodeParams(Consistency consistency, const std::vector<store::Value>& values,
                   int page_size, const std::string& paging_state, WireWriter* w,
                   bool skip_metadata) {
@@ -38,18 +51,7 @@ void EncodeParams(Consistency consistency, const std::vector<store::Value>& valu
   if (page_size > 0) flags |= 0x04;
   if (!paging_state.empty()) flags |= 0x08;
   w->Byte(flags);
-  if (!values.empty()) {
-    w->Short(uint16_t(values.size()));
-    for (const auto& v : values) {
-      if (v.is_null()) { w->Int(-1); continue; }
-      if (v.is_unset()) { w->Int(-2); continue; }
-      std::string* out = w->out();
-      size_t at = out->size();
-      out->append(4, '\0');
-      store::SerializeNative(v, out);
-      coding::PutBE32(out->data() + at, uint32_t(out->size() - at - 4));
-    }
-  }
+  if (!values.empty()) EncodeValues(values, w);
   if (page_size > 0) w->Int(page_size);
   if (!paging_state.empty()) w->Bytes(paging_state);
 }

@@ -17,6 +17,9 @@ void EncodeParams(Consistency consistency, const std::vector<store::Value>& valu
                   int page_size, const std::string& paging_state, WireWriter* w,
                   bool skip_metadata = false);
 
+// <n:short><value>... : bound values as QUERY, EXECUTE and BATCH statements carry them.
+void EncodeValues(const std::vector<store::Value>& values, WireWriter* w);
+
 // Result or prepared metadata. `prepared_bind`: the bind metadata of a PREPARED result
 // (protocol v4 carries pk_indexes there).
 Result<std::vector<ClientColumn>> DecodeMetadata(WireReader* r, std::string* paging_state,

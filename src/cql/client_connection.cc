@@ -37,6 +37,14 @@ const char* ErrorName(int32_t code) {
 
 }  // namespace
 
+std::string UnpreparedIdOf(std::string_view body) {
+  WireReader r(body);
+  int32_t code = 0;
+  std::string_view msg, id;
+  if (!r.Int(&code) || code != 0x2500 || !r.String(&msg) || !r.ShortBytes(&id)) return {};
+  return std::string(id);
+}
+
 Status ErrorFromBody(std::string_view body) {
   WireReader r(body);
   int32_t code = 0;
@@ -61,11 +69,8 @@ Status ErrorFromBody(std::string_view body) {
       return Status::InvalidArgument(text);
     case 0x2400:
       return Status::AlreadyExists(text);
-    case 0x2500: {
-      std::string_view id;
-      if (r.ShortBytes(&id)) return Status::NotFound(text);
+    case 0x2500:
       return Status::NotFound(text);
-    }
     case 0x1000:
     case 0x1001:
     case 0x1002:

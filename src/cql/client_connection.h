@@ -90,5 +90,7 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
 
 // Error statuses carry "code=XXXX" so ErrorCodeOf can recover the CQL error code.
 Status ErrorFromBody(std::string_view body);
+// The statement id of an UNPREPARED (0x2500) ERROR body; empty for any other body.
+std::string UnpreparedIdOf(std::string_view body);
 
 }  // namespace kappa::cql

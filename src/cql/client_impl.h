@@ -57,6 +57,8 @@ class ClientImpl : public Client {
                                int page_size, const std::string& paging_state) override;
   void ExecuteAsync(const std::shared_ptr<PreparedStatement>& p, std::vector<store::Value> values,
                     std::function<void(Result<ClientResult>)> done) override;
+  void BatchAsync(BatchType type, std::vector<BatchStatement> statements,
+                  std::function<void(Result<ClientResult>)> done) override;
 
  private:
   // State of one EXECUTE across retries and a re-prepare.
@@ -67,6 +69,15 @@ class ClientImpl : public Client {
     std::string paging_state;
     int retries = 0;
     bool may_reprepare = true;
+    std::function<void(Result<ClientResult>)> done;
+  };
+
+  // State of one BATCH across retries and re-prepares.
+  struct BatchState {
+    BatchType type = BatchType::kLogged;
+    std::vector<BatchStatement> statements;
+    int retries = 0;
+    int reprepares = 0;  // at most one per statement
     std::function<void(Result<ClientResult>)> done;
   };
 
@@ -85,6 +96,8 @@ class ClientImpl : public Client {
                               const std::string& body);
   Result<ClientFrame> RequestWithRetry(Opcode op, const std::string& body, int attempt);
   void ExecuteImpl(std::shared_ptr<ExecState> st);
+  // -- client_batch.cc
+  void BatchImpl(std::shared_ptr<BatchState> st);
 
   ClientOptions options_;
   boost::asio::io_context ioc_;

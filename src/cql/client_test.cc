@@ -186,5 +186,48 @@ TEST_F(ClientTest, ReconnectsAfterTheServerRestarts) {
   EXPECT_EQ(c->hosts()[0].live_connections, 1);
 }
 
+TEST_F(ClientTest, BatchesPreparedStatementsAndReprepares) {
+  auto c = Connect(1);
+  ASSERT_TRUE(c);
+  ASSERT_TRUE(c->Query("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', "
+                       "'replication_factor': 1}").ok());
+  ASSERT_TRUE(c->Query("CREATE TABLE ks.t (k int, c int, v text, PRIMARY KEY (k, c))").ok());
+  auto ins = c->Prepare("INSERT INTO ks.t (k, c, v) VALUES (?, ?, ?)");
+  auto del = c->Prepare("DELETE FROM ks.t WHERE k = ? AND c = ?");
+  ASSERT_TRUE(ins.ok() && del.ok());
+  auto batch = [&](int k, int from, int to) {
+    std::vector<BatchStatement> b;
+    for (int i = from; i < to; ++i) b.push_back({*ins, {Value::Int32(k), Value::Int32(i), Value::Text("v")}});
+    b.push_back({*del, {Value::Int32(k), Value::Int32(from)}});
+    return b;
+  };
+  auto r = c->Batch(BatchType::kUnlogged, batch(1, 0, 10));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->kind, ClientResult::Kind::kVoid);
+  auto n = c->Query("SELECT count(*) FROM ks.t WHERE k = 1");
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(n->rows[0][0].as_int(), 9);  // 10 inserted, the first deleted in the same batch
+
+  EXPECT_TRUE(c->Batch(BatchType::kLogged, {}).status().IsInvalidArgument());
+  auto bad = c->Batch(BatchType::kLogged, {{*ins, {Value::Int32(2), Value::Int32(0)}}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(ErrorCodeOf(bad.status()), 0x2200) << bad.status().ToString();
+
+  // A restarted server has forgotten both statements: each is prepared again, once.
+  uint16_t port = port_;
+  server_->Stop();
+  server_.reset();
+  StartServer(port);
+  Result<ClientResult> again = Status::Unavailable("not tried");
+  for (int i = 0; i < 100 && !again.ok(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    again = c->Batch(BatchType::kLogged, batch(2, 0, 5));
+  }
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  n = c->Query("SELECT count(*) FROM ks.t WHERE k = 2");
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(n->rows[0][0].as_int(), 4);
+}
+
 }  // namespace
 }  // namespace kappa::cql

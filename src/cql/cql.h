@@ -127,6 +127,15 @@ struct PreparedStatement {
   ClientColumns result_columns = NoClientColumns();  // never null
 };
 
+// BATCH message types (protocol section 4.1.7).
+enum class BatchType : uint8_t { kLogged = 0, kUnlogged = 1, kCounter = 2 };
+
+// One statement of a BATCH: a prepared statement of this client and its bound values.
+struct BatchStatement {
+  std::shared_ptr<PreparedStatement> prepared;
+  std::vector<store::Value> values;
+};
+
 // A CQL client: a pool of connections, each multiplexing many streams. Thread-safe; the
 // synchronous calls below may be made from many threads at once, and ExecuteAsync lets one
 // thread keep many requests in flight.
@@ -154,6 +163,15 @@ class Client {
   virtual void ExecuteAsync(const std::shared_ptr<PreparedStatement>& p,
                             std::vector<store::Value> values,
                             std::function<void(Result<ClientResult>)> done) = 0;
+  // Asynchronous BATCH of prepared statements: applied together (a LOGGED batch atomically
+  // across partitions; an UNLOGGED one atomically only within one partition, as Cassandra
+  // does). Routed like the first statement; re-prepares a statement the server does not
+  // know, and retries like ExecuteAsync. `done` gets a kVoid result, on a client I/O thread.
+  // InvalidArgument at once for an empty batch or more than 65535 statements.
+  virtual void BatchAsync(BatchType type, std::vector<BatchStatement> statements,
+                          std::function<void(Result<ClientResult>)> done) = 0;
+  // The synchronous form of BatchAsync.
+  Result<ClientResult> Batch(BatchType type, std::vector<BatchStatement> statements);
   // The negotiated protocol version.
   virtual int protocol_version() const = 0;
   // The hosts discovered at Connect, in ring order of their first token; a snapshot.

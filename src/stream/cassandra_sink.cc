@@ -81,7 +81,11 @@ struct CassandraSink::Round {
 };
 
 CassandraSink::~CassandraSink() {
-  if (client_) client_->Close();
+  if (!client_) return;
+  client_->Close();
+  KLOG_INFO("job {}: Cassandra sink {}: {} rows acknowledged in {} requests ({} of them "
+            "UNLOGGED BATCHes of one partition)", job_, target_, rows_acked_.load(),
+            requests_.load(), batches_sent_.load());
 }
 
 Result<std::unique_ptr<CassandraSink>> CassandraSink::Open(
@@ -162,36 +166,106 @@ Status CassandraSink::Check(const store::Row& row) const {
   return Status::OK();
 }
 
+namespace {
+
+// Roughly the bytes a value takes in a BATCH body (for its size bound, not exact).
+size_t ApproxBytes(const store::Value& v) {
+  if (!v.is_set()) return 4;
+  switch (v.kind()) {
+    case store::TypeKind::kText: case store::TypeKind::kAscii: case store::TypeKind::kBlob:
+    case store::TypeKind::kVarint: case store::TypeKind::kInet:
+      return 4 + v.as_bytes().size();
+    case store::TypeKind::kList: case store::TypeKind::kSet: case store::TypeKind::kMap: {
+      size_t n = 8;
+      for (const auto& e : v.as_elements()) n += ApproxBytes(e);
+      return n;
+    }
+    default:
+      return 4 + 16;
+  }
+}
+
+}  // namespace
+
+std::vector<std::vector<size_t>> CassandraSink::GroupByPartition(
+    const std::vector<store::Row>& rows, const std::vector<size_t>& which) const {
+  std::vector<std::vector<size_t>> units;
+  units.reserve(which.size());
+  const size_t pk_size = table_->partition_key_size();
+  if (config_.batch_rows <= 1 || table_->primary_key_size() == pk_size) {
+    // One row per partition (or batching off): every row is its own EXECUTE.
+    for (size_t i : which) units.push_back({i});
+    return units;
+  }
+  struct Open {
+    size_t unit;
+    size_t bytes;
+  };
+  std::unordered_map<std::string, Open> open;
+  std::vector<store::Value> key;
+  for (size_t i : which) {
+    key.assign(rows[i].begin(), rows[i].begin() + long(pk_size));
+    size_t bytes = 0;
+    for (const auto& v : rows[i]) bytes += ApproxBytes(v);
+    auto [it, fresh] = open.try_emplace(store::SerializePartitionKey(key), Open{units.size(), 0});
+    Open& o = it->second;
+    if (!fresh && (units[o.unit].size() >= size_t(config_.batch_rows) ||
+                   o.bytes + bytes > kMaxBatchBytes)) {
+      o = Open{units.size(), 0};
+      fresh = true;
+    }
+    if (fresh) units.emplace_back();
+    units[o.unit].push_back(i);
+    o.bytes += bytes;
+  }
+  return units;
+}
+
 std::vector<size_t> CassandraSink::SendAll(const std::vector<store::Row>& rows,
+                                           const std::vector<std::vector<size_t>>& units,
                                            const std::vector<size_t>& which, Status* retry_error,
                                            Status* fatal) {
   auto round = std::make_shared<Round>();
   round->remaining = which.size();
   const int max_in_flight = config_.max_in_flight;
-  for (size_t idx : which) {
+  for (size_t u : which) {
     {
       std::unique_lock l(mu_);
       slot_cv_.wait(l, [&] { return in_flight_ < max_in_flight; });
       ++in_flight_;
     }
     // The callback runs on a client I/O thread (or here, when no host is live).
-    client_->ExecuteAsync(insert_, rows[idx], [this, round, idx](Result<cql::ClientResult> r) {
+    requests_.fetch_add(1, std::memory_order_relaxed);
+    auto done = [this, round, u, n = units[u].size()](Result<cql::ClientResult> r) {
       {
         std::lock_guard l(mu_);
         --in_flight_;
       }
+      if (r.ok()) rows_acked_.fetch_add(int64_t(n), std::memory_order_relaxed);
       slot_cv_.notify_one();
       std::lock_guard l(round->mu);
       if (!r.ok()) {
         if (Retryable(r.status())) {
-          round->failed.push_back(idx);
+          round->failed.push_back(u);
           if (round->retry_error.ok()) round->retry_error = r.status();
         } else if (round->fatal.ok()) {
           round->fatal = r.status();
         }
       }
       if (--round->remaining == 0) round->done_cv.notify_all();
-    });
+    };
+    const std::vector<size_t>& unit = units[u];
+    if (unit.size() == 1) {
+      client_->ExecuteAsync(insert_, rows[unit[0]], std::move(done));
+    } else {
+      // Rows of one partition: one UNLOGGED BATCH, applied atomically by the partition's
+      // replicas (no batch log needed within a partition).
+      std::vector<cql::BatchStatement> b;
+      b.reserve(unit.size());
+      for (size_t i : unit) b.push_back({insert_, rows[i]});
+      batches_sent_.fetch_add(1, std::memory_order_relaxed);
+      client_->BatchAsync(cql::BatchType::kUnlogged, std::move(b), std::move(done));
+    }
   }
   std::unique_lock l(round->mu);
   round->done_cv.wait(l, [&] { return round->remaining == 0; });
@@ -206,24 +280,33 @@ Status CassandraSink::Write(const std::vector<store::Row>& rows, const std::atom
   const size_t key_size = table_->primary_key_size();
   std::unordered_map<std::string, size_t> last;
   last.reserve(rows.size());
+  std::vector<std::string> keys(rows.size());
   std::vector<store::Value> key;
   for (size_t i = 0; i < rows.size(); ++i) {
     key.assign(rows[i].begin(), rows[i].begin() + long(key_size));
-    last[store::SerializePartitionKey(key)] = i;
+    keys[i] = store::SerializePartitionKey(key);
+    last[keys[i]] = i;
   }
-  std::vector<size_t> pending;
-  pending.reserve(last.size());
+  std::vector<size_t> latest;
+  latest.reserve(last.size());
   for (size_t i = 0; i < rows.size(); ++i) {
-    key.assign(rows[i].begin(), rows[i].begin() + long(key_size));
-    if (last[store::SerializePartitionKey(key)] == i) pending.push_back(i);
+    if (last[keys[i]] == i) latest.push_back(i);
   }
+  const std::vector<std::vector<size_t>> units = GroupByPartition(rows, latest);
+  std::vector<size_t> pending(units.size());
+  for (size_t u = 0; u < units.size(); ++u) pending[u] = u;
+  auto rows_of = [&](const std::vector<size_t>& us) {
+    size_t n = 0;
+    for (size_t u : us) n += units[u].size();
+    return n;
+  };
 
   using Clock = std::chrono::steady_clock;
   const auto deadline = Clock::now() + std::chrono::milliseconds(config_.retry_for_ms);
   auto backoff = std::chrono::milliseconds(100);
   for (;;) {
     Status retry_error, fatal;
-    std::vector<size_t> failed = SendAll(rows, pending, &retry_error, &fatal);
+    std::vector<size_t> failed = SendAll(rows, units, pending, &retry_error, &fatal);
     if (!fatal.ok()) {
       return fatal.WithContext(fmt::format(
           "job {}: the Cassandra sink {} rejected a row; the batch's offsets were not advanced",
@@ -234,18 +317,18 @@ Status CassandraSink::Write(const std::vector<store::Row>& rows, const std::atom
       return Status::Aborted(fmt::format(
           "job {}: stopped while {} rows were not yet acknowledged by {} ({}); the batch's "
           "offsets were not advanced, the next run writes it again",
-          job_, failed.size(), target_, retry_error.ToString()));
+          job_, rows_of(failed), target_, retry_error.ToString()));
     }
     if (Clock::now() + backoff > deadline) {
       return Status::Unavailable(fmt::format(
           "job {}: the Cassandra sink {} did not acknowledge {} of {} rows after retrying for "
           "{} ms (sink.retry_for): {}. The batch's offsets were not advanced: start the job "
           "again when the cluster is reachable (rows already written are overwritten with "
-          "the same values)", job_, target_, failed.size(), pending.size(),
+          "the same values)", job_, target_, rows_of(failed), rows_of(pending),
           config_.retry_for_ms, retry_error.ToString()));
     }
     KLOG_WARN("job {}: {} of {} rows not acknowledged by {} ({}); retrying in {} ms", job_,
-              failed.size(), pending.size(), target_, retry_error.ToString(), backoff.count());
+              rows_of(failed), rows_of(pending), target_, retry_error.ToString(), backoff.count());
     for (auto until = Clock::now() + backoff; Clock::now() < until && !stop.load();) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }

@@ -1,7 +1,8 @@
 // CassandraSink: a job's `sink: {type: cassandra}` (docs/formats/config.md, "Sinks"). Writes
 // the rows the job converted to an external Cassandra cluster (or another kappa) through the
 // CQL client (cql/cql.h): one prepared INSERT per row, token-aware, with at most
-// max_in_flight requests outstanding for the whole job.
+// max_in_flight requests outstanding for the whole job. Rows that share a partition (tables
+// with clustering columns) go together as one UNLOGGED BATCH of up to batch_rows INSERTs.
 //
 // Contract with PartitionWorker: Write() returns OK only once every row it was given is
 // acknowledged by the cluster; the worker commits the batch's offsets (store metadata) only
@@ -54,13 +55,23 @@ class CassandraSink {
   Status Write(const std::vector<store::Row>& rows, const std::atomic<bool>& stop);
 
   const std::string& target() const { return target_; }  // "ks.table at host:port,..."
+  // BATCH messages sent so far (rows of one partition grouped; single rows are EXECUTEs).
+  int64_t batches_sent() const { return batches_sent_.load(); }
+
+  // The rows of `which`, in order, as send units: rows of one partition together (up to
+  // batch_rows rows and about kMaxBatchBytes), every other row alone. For tests.
+  std::vector<std::vector<size_t>> GroupByPartition(const std::vector<store::Row>& rows,
+                                                    const std::vector<size_t>& which) const;
+  // Below Cassandra's default batch_size_fail_threshold (50 KiB).
+  static constexpr size_t kMaxBatchBytes = 40 * 1024;
 
  private:
   CassandraSink() = default;
   struct Round;
-  // Sends rows[i] for i in `which`; returns the indexes that failed retryably.
-  std::vector<size_t> SendAll(const std::vector<store::Row>& rows, const std::vector<size_t>& which,
-                              Status* retry_error, Status* fatal);
+  // Sends units[u] for u in `which`; returns the units that failed retryably.
+  std::vector<size_t> SendAll(const std::vector<store::Row>& rows,
+                              const std::vector<std::vector<size_t>>& units,
+                              const std::vector<size_t>& which, Status* retry_error, Status* fatal);
 
   std::string job_;
   CassandraSinkConfig config_;
@@ -70,7 +81,10 @@ class CassandraSink {
   std::string target_;
   std::mutex mu_;
   std::condition_variable slot_cv_;
-  int in_flight_ = 0;  // GUARDED_BY(mu_): INSERTs outstanding, <= config_.max_in_flight
+  int in_flight_ = 0;  // GUARDED_BY(mu_): requests outstanding, <= config_.max_in_flight
+  std::atomic<int64_t> batches_sent_{0};
+  std::atomic<int64_t> requests_{0};
+  std::atomic<int64_t> rows_acked_{0};
 };
 
 }  // namespace kappa::stream

@@ -178,6 +178,7 @@ constexpr std::string_view kSink = R"(    sink:
       consistency: LOCAL_QUORUM
       max_in_flight: 8
       retry_for: 5s
+      batch_rows: 50
 )";
 
 TEST(ConfigLoader, CassandraSink) {
@@ -191,6 +192,9 @@ TEST(ConfigLoader, CassandraSink) {
   EXPECT_EQ(s.cassandra.max_in_flight, 8);
   EXPECT_EQ(s.cassandra.retry_for_ms, 5000);
   EXPECT_EQ(s.cassandra.connections_per_host, 1);
+  EXPECT_EQ(s.cassandra.batch_rows, 50);
+  EXPECT_EQ(LoadConfigText(std::string(kMinimal) + "    sink: {type: cassandra, contact_points: [h]}\n",
+                           "my.yaml")->jobs[0].sink.cassandra.batch_rows, 32);
   // The keyspace's replication is carried for CREATE KEYSPACE on the cluster.
   EXPECT_EQ(s.cassandra.replication.at("class"), "SimpleStrategy");
   // Without a sink: the embedded store.
@@ -218,6 +222,7 @@ TEST(ConfigLoader, CassandraSinkErrorsNameTheirLine) {
       {"bad port", with("h1:9043", "h1:99999"), "bad.yaml:24:24: jobs[0].sink.contact_points: 'h1:99999' has a bad port"},
       {"no contact points", with("      contact_points: [h1:9043, h2]\n", ""), "bad.yaml:23:7: jobs[0].sink needs contact_points"},
       {"in flight", with("max_in_flight: 8", "max_in_flight: 0"), "bad.yaml:27:22: jobs[0].sink.max_in_flight must be between 1"},
+      {"batch rows", with("batch_rows: 50", "batch_rows: 5000"), "bad.yaml:29:19: jobs[0].sink.batch_rows must be between 1 and 1000"},
       {"sink not a map", std::string(kMinimal) + "    sink: cassandra\n", "bad.yaml:22:11: jobs[0].sink must be a mapping"},
   };
   for (const BadCase& c : cases) {

@@ -102,7 +102,8 @@ struct CassandraSinkConfig {
   std::string keyspace;                     // remote keyspace; default: the table's keyspace
   std::string username;                     // SASL PLAIN, when the cluster asks
   std::string password;
-  int32_t max_in_flight = 256;              // concurrent INSERTs of the job (all partitions)
+  int32_t max_in_flight = 256;              // concurrent requests of the job (all partitions)
+  int32_t batch_rows = 32;  // rows of one partition per UNLOGGED BATCH (1: no batches)
   std::string consistency = "local_one";    // any, one, ..., local_quorum, local_one
   int32_t connections_per_host = 1;
   int64_t retry_for_ms = 30000;  // how long a batch is retried before the job stops

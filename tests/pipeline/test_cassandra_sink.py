@@ -147,6 +147,47 @@ def test_job_writes_to_the_node_and_reruns_without_duplicates(tmp_path):
         node.stop()
 
 
+def test_rows_of_one_partition_go_as_unlogged_batches(tmp_path):
+    """A table partitioned by gender with clustering column id: each batch's rows of one
+    partition go together as UNLOGGED BATCHes (at most batch_rows each)."""
+    node = Node(str(tmp_path / "node"))
+    data_dir = str(tmp_path / "data")
+    config = sink_config(tmp_path, node.port, rate=5000)
+    with open(config) as f:
+        text = f.read()
+    assert "        primary_key: [id]\n" in text
+    text = text.replace("        primary_key: [id]\n", "        primary_key: [[gender], id]\n")
+    text = text.replace("      max_in_flight: 64\n", "      max_in_flight: 64\n      batch_rows: 20\n")
+    with open(config, "w") as f:
+        f.write(text)
+    try:
+        summary, p = up(data_dir, config, "--duration", "2s")
+        assert summary["produced"] > 1000 and summary["lag"] == 0, summary
+        end, dead, _ = ends_and_dead(data_dir)
+        assert node.count() == end - dead == summary["stored"]
+        m = re.search(r"(\d+) rows acknowledged in (\d+) requests \((\d+) of them UNLOGGED BATCH",
+                      p.stderr)
+        assert m, p.stderr[-2000:]
+        rows, requests, batches = map(int, m.groups())
+        assert rows == summary["stored"]
+        # Two partitions per job batch: far fewer requests than rows, none over 20 rows.
+        assert 0 < batches <= requests < rows / 2, m.groups()
+        assert requests >= rows / 20, m.groups()
+        cluster = Cluster(["127.0.0.1"], port=node.port)
+        try:
+            session = cluster.connect()
+            per_gender = sum(
+                session.execute(f"SELECT count(*) FROM {TABLE} WHERE gender = %s", [g]).one()[0]
+                for g in ("female", "male"))
+            assert per_gender == summary["stored"]
+            row = session.execute(f"SELECT first_name, email FROM {TABLE} WHERE gender = 'female' LIMIT 1").one()
+            assert row.first_name and "@" in row.email
+        finally:
+            cluster.shutdown()
+    finally:
+        node.stop()
+
+
 def test_bad_sink_config_points_at_its_line(tmp_path):
     config = sink_config(tmp_path, 9042)
     with open(config) as f:
