@@ -222,6 +222,7 @@ void ClientImpl::ExecuteImpl(std::shared_ptr<ExecState> st) {
     return;
   }
   std::string body;
+  body.reserve(EncodedValuesSizeHint(st->values) + st->p->id.size() + st->paging_state.size() + 16);
   WireWriter w(&body);
   w.ShortBytes(st->p->id);
   // The prepared result metadata is known: ask the server not to resend it.

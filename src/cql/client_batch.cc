@@ -46,6 +46,9 @@ void ClientImpl::BatchImpl(std::shared_ptr<BatchState> st) {
   }
   // <type><n>{<kind=1><id><n values><value>...}<consistency><flags=0>
   std::string body;
+  size_t size = 8;
+  for (const auto& s : st->statements) size += 3 + s.prepared->id.size() + EncodedValuesSizeHint(s.values);
+  body.reserve(size);
   WireWriter w(&body);
   w.Byte(uint8_t(st->type));
   w.Short(uint16_t(st->statements.size()));

@@ -29,6 +29,23 @@ Result<Consistency> ParseConsistency(std::string_view name) {
                                  "' (one of: " + valid + ")");
 }
 
+size_t EncodedValuesSizeHint(const std::vector<store::Value>& values) {
+  size_t n = 2;
+  for (const auto& v : values) {
+    n += 4;
+    if (!v.is_set()) continue;
+    switch (v.kind()) {
+      case store::TypeKind::kText: case store::TypeKind::kAscii: case store::TypeKind::kBlob:
+      case store::TypeKind::kVarint: case store::TypeKind::kInet:
+        n += v.as_bytes().size();
+        break;
+      default:
+        n += 16;
+    }
+  }
+  return n;
+}
+
 void EncodeValues(const std::vector<store::Value>& values, WireWriter* w) {
   w->Short(uint16_t(values.size()));
   for (const auto& v : values) {

@@ -108,7 +108,7 @@ bool WireReader::Value(WireValue* v) {
   if (n < 0) return Fail();
   std::string_view s;
   if (!Raw(size_t(n), &s)) return false;
-  *v = WireValue::Of(std::string(s));
+  *v = WireValue::View(s);
   return true;
 }
 

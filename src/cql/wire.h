@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,13 +21,21 @@
 namespace kappa::cql {
 
 // A [value]: bytes, null (length -1) or "not set" (length -2, protocol v4+).
+// A bound [value]. Decoded from a request, `bytes` points into the request's body, which
+// outlives the request's execution (the server keeps it until the response is built); Of()
+// makes a value that owns its bytes (tests, values built in code).
 struct WireValue {
   enum class Kind : uint8_t { kBytes, kNull, kUnset };
   Kind kind = Kind::kNull;
-  std::string bytes;
+  std::string_view bytes;
+  std::shared_ptr<const std::string> owned;  // only from Of()
   static WireValue Null() { return {}; }
-  static WireValue Unset() { return {Kind::kUnset, {}}; }
-  static WireValue Of(std::string b) { return {Kind::kBytes, std::move(b)}; }
+  static WireValue Unset() { return {Kind::kUnset, {}, nullptr}; }
+  static WireValue View(std::string_view b) { return {Kind::kBytes, b, nullptr}; }
+  static WireValue Of(std::string b) {
+    auto s = std::make_shared<const std::string>(std::move(b));
+    return {Kind::kBytes, *s, std::move(s)};
+  }
   bool is_null() const { return kind == Kind::kNull; }
   bool is_unset() const { return kind == Kind::kUnset; }
 };

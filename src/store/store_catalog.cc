@@ -334,8 +334,14 @@ std::vector<std::shared_ptr<const TableSchema>> StoreImpl::ListTables(
 
 Result<std::shared_ptr<const TableSchema>> StoreImpl::GetTable(std::string_view keyspace,
                                                                std::string_view table) const {
+  // Every statement resolves its table here: build the map key in a per-thread buffer, not
+  // a fresh string (keyspace + table names are often past the small-string size).
+  thread_local std::string key;
+  key.assign(keyspace);
+  key.push_back('\0');
+  key.append(table);
   std::shared_lock lock(schema_mu_);
-  auto it = tables_.find(TableMapKey(keyspace, table));
+  auto it = tables_.find(key);
   if (it != tables_.end()) return it->second;
   if (!keyspaces_.count(std::string(keyspace))) {
     return Status::NotFound("keyspace '" + std::string(keyspace) + "' does not exist");
