@@ -2,6 +2,8 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <random>
+#include <vector>
 
 #include "common/coding.h"
 #include "common/crc32c.h"
@@ -34,6 +36,33 @@ TEST(StatusTest, OkAndErrors) {
   Result<int> e = Status::NotFound("x");
   EXPECT_FALSE(e.ok());
   EXPECT_TRUE(e.status().IsNotFound());
+}
+
+// Bit-at-a-time CRC-32C: the definition, to check the fast paths against.
+uint32_t ReferenceCrc32c(const uint8_t* p, size_t n) {
+  uint32_t c = ~0u;
+  for (size_t i = 0; i < n; ++i) {
+    c ^= p[i];
+    for (int k = 0; k < 8; ++k) c = (c & 1) ? (c >> 1) ^ 0x82F63B78u : c >> 1;
+  }
+  return ~c;
+}
+
+TEST(Crc32cTest, MatchesTheDefinitionAtEverySizeAndSplit) {
+  std::mt19937 rng(7);
+  std::vector<uint8_t> buf(20000);
+  for (auto& b : buf) b = uint8_t(rng());
+  // Sizes around the three-stream block boundaries (3 x 1024 bytes) and unaligned starts.
+  for (size_t n : {0u, 1u, 7u, 8u, 9u, 3071u, 3072u, 3073u, 3080u, 6143u, 6144u, 6151u, 9216u,
+                   10000u, 19990u}) {
+    for (size_t off : {0u, 1u, 5u}) {
+      uint32_t want = ReferenceCrc32c(buf.data() + off, n);
+      EXPECT_EQ(crc32c::Value(buf.data() + off, n), want) << n << " at " << off;
+      size_t half = n / 3;
+      uint32_t part = crc32c::Value(buf.data() + off, half);
+      EXPECT_EQ(crc32c::Extend(part, buf.data() + off + half, n - half), want) << n;
+    }
+  }
 }
 
 TEST(Crc32cTest, KnownVectors) {
@@ -85,6 +114,18 @@ TEST(UuidTest, RandomAndParse) {
   EXPECT_EQ(*p, u);
   EXPECT_NE(Uuid::Random(), u);
   EXPECT_FALSE(Uuid::Parse("not-a-uuid").has_value());
+  // Every position: a non-hex digit or a misplaced dash is rejected.
+  const std::string good = "123e4567-e89b-12d3-a456-426614174000";
+  ASSERT_TRUE(Uuid::Parse(good).has_value());
+  for (size_t i = 0; i < good.size(); ++i) {
+    for (char c : {'g', 'G', '-', ' ', '/', ':', '@', '`', '\x80', '\0'}) {
+      if (c == good[i]) continue;
+      std::string bad = good;
+      bad[i] = c;
+      EXPECT_FALSE(Uuid::Parse(bad).has_value()) << bad;
+    }
+  }
+  EXPECT_FALSE(Uuid::Parse(good + "0").has_value());
   EXPECT_EQ(Uuid::Parse("123E4567-E89B-12D3-A456-426614174000")->ToString(),
             "123e4567-e89b-12d3-a456-426614174000");
 }

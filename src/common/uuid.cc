@@ -1,5 +1,6 @@
 #include "common/uuid.h"
 
+#include <array>
 #include <random>
 
 namespace kappa {
@@ -21,27 +22,37 @@ Uuid Uuid::Random() {
   return u;
 }
 
+namespace {
+
+// Hex digit values; 0xff for anything else.
+constexpr std::array<uint8_t, 256> kHexValue = [] {
+  std::array<uint8_t, 256> t{};
+  for (auto& v : t) v = 0xff;
+  for (int c = '0'; c <= '9'; ++c) t[size_t(c)] = uint8_t(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c) t[size_t(c)] = uint8_t(c - 'a' + 10);
+  for (int c = 'A'; c <= 'F'; ++c) t[size_t(c)] = uint8_t(c - 'A' + 10);
+  return t;
+}();
+
+// Where each byte's two digits start in the 36-character form.
+constexpr uint8_t kDigitPos[16] = {0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34};
+
+}  // namespace
+
+// Runs for every uuid key a streaming job converts: a table lookup per digit, and one check
+// of all digits at the end instead of a branch each.
 std::optional<Uuid> Uuid::Parse(std::string_view s) {
-  if (s.size() != 36) return std::nullopt;
-  Uuid u;
-  int bi = 0;
-  for (size_t i = 0; i < 36;) {
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (s[i] != '-') return std::nullopt;
-      ++i;
-      continue;
-    }
-    auto hex = [](char c) -> int {
-      if (c >= '0' && c <= '9') return c - '0';
-      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-      return -1;
-    };
-    int h = hex(s[i]), l = hex(s[i + 1]);
-    if (h < 0 || l < 0) return std::nullopt;
-    u.bytes[bi++] = uint8_t(h << 4 | l);
-    i += 2;
+  if (s.size() != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-') {
+    return std::nullopt;
   }
+  Uuid u;
+  uint8_t bad = 0;
+  for (int i = 0; i < 16; ++i) {
+    uint8_t h = kHexValue[uint8_t(s[kDigitPos[i]])], l = kHexValue[uint8_t(s[kDigitPos[i] + 1])];
+    bad |= uint8_t(h | l);
+    u.bytes[i] = uint8_t(h << 4 | l);
+  }
+  if (bad & 0xf0) return std::nullopt;
   return u;
 }
 
