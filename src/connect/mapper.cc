@@ -116,7 +116,7 @@ void AppendUuid(std::string* out) {
 bool Resolve(const UserRef& u, const Expr& e, Value* out) {
   if (u.synth) {  // only used when every path of the mapping is a generated leaf
     const SynthValue& f = u.synth->f[e.synth_field];
-    *out = Value();
+    out->Reset();
     switch (f.kind) {
       case SynthValue::kString: out->kind = Value::Kind::kString; out->view = f.s; break;
       case SynthValue::kInt: out->kind = Value::Kind::kInt; out->i = f.i; break;
@@ -153,32 +153,32 @@ Status Mapper::Impl::Eval(const Expr& e, const UserRef& user, Value* out) {
   switch (e.kind) {
     case Expr::Kind::kPath:
       if (!Resolve(user, e, out)) {
-        *out = Value();
+        out->Reset();
         out->missing_path = e.text;
       }
       return Status::OK();
     case Expr::Kind::kString:
-      *out = Value();
+      out->Reset();
       out->kind = Value::Kind::kString;
       out->view = e.text;
       return Status::OK();
     case Expr::Kind::kInt:
-      *out = Value();
+      out->Reset();
       out->kind = Value::Kind::kInt;
       out->i = e.i;
       return Status::OK();
     case Expr::Kind::kFloat:
-      *out = Value();
+      out->Reset();
       out->kind = Value::Kind::kFloat;
       out->d = e.d;
       return Status::OK();
     case Expr::Kind::kBool:
-      *out = Value();
+      out->Reset();
       out->kind = Value::Kind::kBool;
       out->b = e.b;
       return Status::OK();
     case Expr::Kind::kNull:
-      *out = Value();
+      out->Reset();
       out->kind = Value::Kind::kNull;
       return Status::OK();
     case Expr::Kind::kTemplate: {

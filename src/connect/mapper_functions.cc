@@ -34,7 +34,7 @@ Status Mapper::Impl::EvalCall(const Expr& e, const UserRef& user, Value* out) {
         }
         saw_null |= v.kind == Value::Kind::kNull;
       }
-      *out = Value();
+      out->Reset();
       out->kind = Value::Kind::kNull;  // every argument missing or null: null, not missing
       (void)saw_null;
       return Status::OK();

@@ -32,6 +32,19 @@ struct Value {
   std::string_view missing_path;  // kMissing: the path that was not found
 
   std::string_view str() const { return owned ? std::string_view(own) : view; }
+  // Back to a fresh Value (kMissing), keeping `own`'s capacity: cheaper than `= Value()`,
+  // which builds and moves a string, once per field of every record.
+  void Reset() {
+    kind = Kind::kMissing;
+    b = false;
+    i = 0;
+    d = 0;
+    view = {};
+    own.clear();
+    owned = false;
+    elem = element();
+    missing_path = {};
+  }
   bool present() const { return kind != Kind::kMissing && kind != Kind::kNull; }
   static Value String(std::string s) {
     Value v;
