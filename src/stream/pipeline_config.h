@@ -125,7 +125,7 @@ struct JobConfig {
   std::string table;  // keyspace.table
   std::string group;  // default: the job name
   StartPosition start;
-  int32_t batch_size = 1000;
+  int32_t batch_size = 4000;
   std::string dead_letter_topic;  // default: "<topic>.dlq"
   int64_t max_consecutive_failures = 1000;  // 0 = unlimited
   int64_t ttl_seconds = 0;                  // 0 = rows never expire
