@@ -66,8 +66,10 @@ Status ClientImpl::Init() {
   }
   if (!control) return last;
   RETURN_IF_ERROR(Discover(control, host, port));
+  RETURN_IF_ERROR(ChooseLocalDatacenter());
   for (size_t i = 0; i < hosts_.size(); ++i) {
     HostPool& h = *hosts_[i];
+    if (!h.info.local) continue;
     for (auto& slot : h.conns) {
       if (slot) continue;
       auto c = OpenConnection(h.info.address, h.info.port);

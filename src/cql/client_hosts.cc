@@ -1,6 +1,8 @@
 // The CQL client's view of the cluster: discovery from system.local and system.peers,
 // one connection pool per host, token-aware routing over the Murmur3 ring, and a background
 // thread that re-opens dead connections with backoff.
+#include <set>
+
 #include "common/logging.h"
 #include "cql/client_impl.h"
 
@@ -35,7 +37,44 @@ std::vector<ClientHost> ClientImpl::hosts() const {
 int ClientImpl::RouteOf(const PreparedStatement& p, const std::vector<store::Value>& values) const {
   auto key = RoutingKey(p.pk_indexes, values);
   if (!key || ring_.empty()) return -1;
-  return ring_.OwnerOf(TokenOfRoutingKey(*key));
+  int64_t token = TokenOfRoutingKey(*key);
+  int owner = ring_.OwnerOf(token);
+  if (owner >= 0 && hosts_[size_t(owner)]->info.local) return owner;
+  for (int h : ring_.HostsFor(token, hosts_.size())) {
+    if (hosts_[size_t(h)]->info.local) return h;
+  }
+  return -1;
+}
+
+Status ClientImpl::ChooseLocalDatacenter() {
+  std::string dc = options_.local_datacenter;
+  if (dc.empty()) dc = hosts_[0]->info.datacenter;
+  std::set<std::string> all;
+  size_t local = 0;
+  for (auto& h : hosts_) {
+    all.insert(h->info.datacenter);
+    // A host that did not say (no system.local) counts as local.
+    h->info.local = h->info.datacenter.empty() || h->info.datacenter == dc;
+    if (h->info.local) ++local;
+  }
+  if (local == 0) {
+    std::string names;
+    for (const auto& n : all) names += (names.empty() ? "" : ", ") + n;
+    return Status::InvalidArgument("local data center '" + dc + "' has no hosts in this cluster (its data centers: " + names + ")");
+  }
+  for (auto& h : hosts_) {
+    if (h->info.local) continue;
+    // The contact point may be remote: its control connection is not kept.
+    std::lock_guard l(h->mu);
+    for (auto& c : h->conns) {
+      if (c) c->Close();
+      c = nullptr;
+    }
+  }
+  if (local < hosts_.size()) {
+    KLOG_INFO("CQL client: local data center {}: using {} of {} hosts", dc, local, hosts_.size());
+  }
+  return Status::OK();
 }
 
 // Reads system.local and system.peers over the control connection and builds the hosts
@@ -131,7 +170,7 @@ void ClientImpl::ReconnectLoop() {
     auto now = std::chrono::steady_clock::now();
     for (auto& hp : hosts_) {
       HostPool& h = *hp;
-      if (now < h.next_attempt) continue;
+      if (!h.info.local || now < h.next_attempt) continue;
       for (size_t j = 0; j < h.conns.size() && !closed_.load(); ++j) {
         {
           std::lock_guard hl(h.mu);
@@ -167,10 +206,11 @@ void ClientImpl::ReconnectLoop() {
 Status ClientImpl::NoLiveHost() const {
   std::string names;
   for (const auto& h : hosts_) {
+    if (!h->info.local) continue;
     names += (names.empty() ? "" : ", ") + h->info.address + ":" + std::to_string(h->info.port);
   }
-  return Status::Unavailable("no live connection to any host of the cluster (" + names +
-                             "); the client keeps reconnecting in the background");
+  return Status::Unavailable("no live connection to any host of the local data center (" +
+                             names + "); the client keeps reconnecting in the background");
 }
 
 // Token-aware choice: the partition key's token picks the owner host (then the next hosts
@@ -188,8 +228,12 @@ std::shared_ptr<ClientConnection> ClientImpl::Pick(const PreparedStatement* p,
     int owner = ring_.OwnerOf(*token);
     if (owner < 0 && hosts_.size() == 1) owner = 0;
     if (owner >= 0) {
-      if (auto c = hosts_[size_t(owner)]->Alive(hint)) return c;
+      if (hosts_[size_t(owner)]->info.local) {
+        if (auto c = hosts_[size_t(owner)]->Alive(hint)) return c;
+      }
+      // The next hosts clockwise in the local data center: its replicas of the token.
       for (int h : ring_.HostsFor(*token, hosts_.size())) {
+        if (!hosts_[size_t(h)]->info.local) continue;
         if (auto c = hosts_[size_t(h)]->Alive(hint)) return c;
       }
     }
@@ -198,6 +242,7 @@ std::shared_ptr<ClientConnection> ClientImpl::Pick(const PreparedStatement* p,
   size_t start = rr_++;
   for (size_t k = 0; k < n; ++k) {
     HostPool& h = *hosts_[(start + k) % n];
+    if (!h.info.local) continue;
     if (auto c = h.Alive(h.rr++)) return c;
   }
   return nullptr;

@@ -85,6 +85,9 @@ class ClientImpl : public Client {
   Status Discover(const std::shared_ptr<ClientConnection>& control, const std::string& host,
                   uint16_t port);
   Result<std::shared_ptr<ClientConnection>> OpenConnection(const std::string& host, uint16_t port);
+  // Marks the hosts outside the local data center (options_.local_datacenter, else the
+  // contact point's) as remote; InvalidArgument when the local one has no host.
+  Status ChooseLocalDatacenter();
   void ReconnectLoop();
   Status NoLiveHost() const;
   std::shared_ptr<ClientConnection> Pick(const PreparedStatement* p,

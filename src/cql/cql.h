@@ -84,6 +84,11 @@ struct ClientOptions {
   // Highest protocol version tried first; the client steps down on a version error.
   uint8_t max_protocol_version = 4;
   std::string compression;  // "", "lz4" or "snappy"
+  // The data center whose hosts serve the requests, as the DataStax drivers' DC-aware
+  // policy does: hosts of other data centers are neither connected to nor used (so LOCAL_*
+  // consistency levels stay local). Empty: the data center of the contact point that
+  // answered. InvalidArgument at Connect when no host of the cluster is in it.
+  std::string local_datacenter;
 };
 
 // A decoded result column value: null, or the native serialization with its type.
@@ -116,6 +121,7 @@ struct ClientHost {
   std::string host_id;
   size_t tokens = 0;             // ring tokens the host owns
   int live_connections = 0;
+  bool local = true;             // in the local data center (the only hosts used)
 };
 
 // A prepared statement handle (valid on every connection of the client that made it).

@@ -107,6 +107,7 @@ Result<std::unique_ptr<CassandraSink>> CassandraSink::Open(
   o.username = config.username;
   o.password = config.password;
   o.connections_per_host = config.connections_per_host;
+  o.local_datacenter = config.local_datacenter;
   o.request_timeout_ms = int(config.request_timeout_ms);
   ASSIGN_OR_RETURN(o.consistency, cql::ParseConsistency(config.consistency));
   auto client = cql::Client::Connect(o);

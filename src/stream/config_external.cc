@@ -58,7 +58,7 @@ Status LoadSinkSection(const YamlReader& r_, const YAML::Node& n, const std::str
                        const PipelineConfig& c, JobConfig* j) {
   RETURN_IF_ERROR(r_.ExpectMap(n, where));
   RETURN_IF_ERROR(r_.CheckKeys(n, {"type", "contact_points", "keyspace", "username", "password",
-                                   "max_in_flight", "batch_rows", "consistency", "connections_per_host",
+                                   "max_in_flight", "batch_rows", "consistency", "connections_per_host", "local_datacenter",
                                    "retry_for", "request_timeout"}, where));
   if (!n["type"]) return r_.Error(n, where + " needs a type (embedded or cassandra)");
   ASSIGN_OR_RETURN(std::string type, r_.String(n["type"], where + ".type"));
@@ -105,6 +105,10 @@ Status LoadSinkSection(const YamlReader& r_, const YAML::Node& n, const std::str
   if (n["max_in_flight"]) {
     ASSIGN_OR_RETURN(int64_t v, r_.Int(n["max_in_flight"], where + ".max_in_flight", 1, 32768));
     s.max_in_flight = static_cast<int32_t>(v);
+  }
+  if (n["local_datacenter"]) {
+    ASSIGN_OR_RETURN(s.local_datacenter, r_.String(n["local_datacenter"], where + ".local_datacenter"));
+    if (s.local_datacenter.empty()) return r_.Error(n["local_datacenter"], where + ".local_datacenter is empty");
   }
   if (n["batch_rows"]) {
     ASSIGN_OR_RETURN(int64_t v, r_.Int(n["batch_rows"], where + ".batch_rows", 1, 1000));

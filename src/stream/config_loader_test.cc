@@ -179,6 +179,7 @@ constexpr std::string_view kSink = R"(    sink:
       max_in_flight: 8
       retry_for: 5s
       batch_rows: 50
+      local_datacenter: dc2
 )";
 
 TEST(ConfigLoader, CassandraSink) {
@@ -193,6 +194,7 @@ TEST(ConfigLoader, CassandraSink) {
   EXPECT_EQ(s.cassandra.retry_for_ms, 5000);
   EXPECT_EQ(s.cassandra.connections_per_host, 1);
   EXPECT_EQ(s.cassandra.batch_rows, 50);
+  EXPECT_EQ(s.cassandra.local_datacenter, "dc2");
   EXPECT_EQ(LoadConfigText(std::string(kMinimal) + "    sink: {type: cassandra, contact_points: [h]}\n",
                            "my.yaml")->jobs[0].sink.cassandra.batch_rows, 32);
   // The keyspace's replication is carried for CREATE KEYSPACE on the cluster.

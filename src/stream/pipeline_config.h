@@ -106,6 +106,7 @@ struct CassandraSinkConfig {
   int32_t batch_rows = 32;  // rows of one partition per UNLOGGED BATCH (1: no batches)
   std::string consistency = "local_one";    // any, one, ..., local_quorum, local_one
   int32_t connections_per_host = 1;
+  std::string local_datacenter;  // hosts used; default: the contact point's data center
   int64_t retry_for_ms = 30000;  // how long a batch is retried before the job stops
   int64_t request_timeout_ms = 12000;  // an INSERT unanswered this long fails its connection
   // The replication of the table's keyspace in the config, for CREATE KEYSPACE IF NOT EXISTS.

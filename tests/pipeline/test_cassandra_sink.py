@@ -338,9 +338,11 @@ class FakeNode(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
     daemon_threads = True
 
-    def __init__(self, address, port, host_id, tokens, peers):
-        self.host_id, self.tokens, self.peers = host_id, tokens, peers
+    def __init__(self, address, port, host_id, tokens, peers, dc="dc1"):
+        # peers: (address, host_id, tokens[, data center]), dc1 unless given
+        self.host_id, self.tokens, self.peers, self.dc = host_id, tokens, peers, dc
         self.keys = []  # partition keys (raw bytes) of the INSERTs executed here
+        self.connections = 0
         self.sockets = []
         self.lock = threading.Lock()
         super().__init__((address, port), FakeHandler)
@@ -370,6 +372,7 @@ class FakeHandler(socketserver.BaseRequestHandler):
     def handle(self):
         node = self.server
         node.sockets.append(self.request)
+        node.connections += 1
         try:
             while True:
                 version, _, stream, op, length = struct.unpack(">BBhBi", self.read(9))
@@ -387,12 +390,13 @@ class FakeHandler(socketserver.BaseRequestHandler):
             q = body[4:4 + n].decode()
             if "system.local" in q:
                 return 0x08, _rows([("data_center", TEXT), ("host_id", UUID), ("tokens", SET + TEXT)],
-                                   [[b"dc1", node.host_id.bytes, _text_set(node.tokens)]])
+                                   [[node.dc.encode(), node.host_id.bytes, _text_set(node.tokens)]])
             if "system.peers" in q:
                 return 0x08, _rows([("peer", INET), ("rpc_address", INET), ("data_center", TEXT),
                                     ("host_id", UUID), ("tokens", SET + TEXT)],
-                                   [[bytes(map(int, a.split("."))), bytes(map(int, a.split("."))),
-                                     b"dc1", h.bytes, _text_set(t)] for a, h, t in node.peers])
+                                   [[bytes(map(int, p[0].split("."))), bytes(map(int, p[0].split("."))),
+                                     (p[3] if len(p) > 3 else "dc1").encode(), p[1].bytes,
+                                     _text_set(p[2])] for p in node.peers])
             return 0x08, struct.pack(">i", 1)  # DDL and the rest: Void
         if op == 0x09:  # PREPARE: the INSERT of created_users (id uuid, the rest text)
             n = struct.unpack(">i", body[:4])[0]
@@ -474,3 +478,39 @@ def test_a_down_node_s_rows_go_to_the_live_node(tmp_path):
             run.kill()
             run.wait()
         a.stop()
+
+
+def test_only_the_local_data_center_is_used(tmp_path):
+    """Two nodes in two data centers: the sink writes only to the local one (the contact
+    point's by default, or sink.local_datacenter), whatever host owns the token, as the
+    DataStax drivers' DC-aware policy does; an unknown data center is refused at start."""
+    port = free_port()
+    a_id, b_id = uuid.uuid4(), uuid.uuid4()
+    a_tokens, b_tokens = ["0"], [str(2**62)]
+    a = FakeNode("127.0.0.1", port, a_id, a_tokens, [("127.0.0.2", b_id, b_tokens, "dc2")], dc="dc1")
+    b = FakeNode("127.0.0.2", port, b_id, b_tokens, [("127.0.0.1", a_id, a_tokens, "dc1")], dc="dc2")
+    try:
+        config = sink_config(tmp_path, port, rate=2000)
+        summary, p = up(str(tmp_path / "d1"), config, "--duration", "1s")
+        assert summary["stored"] > 0 and summary["lag"] == 0, summary
+        assert len(a.keys) == summary["stored"] and not b.keys
+        assert any(owner_is_b(k) for k in a.keys)  # B's tokens too: B is in another DC
+        assert b.connections == 0  # a remote host is not even connected to
+        assert "local data center dc1: using 1 of 2 hosts" in p.stderr, p.stderr[-2000:]
+
+        with open(config) as f:
+            text = f.read()
+        with open(config, "w") as f:
+            f.write(text.replace("      max_in_flight: 64\n", "      max_in_flight: 64\n      local_datacenter: dc2\n"))
+        a.keys.clear()
+        summary, _ = up(str(tmp_path / "d2"), config, "--duration", "1s")
+        assert summary["stored"] > 0 and len(b.keys) == summary["stored"] and not a.keys
+
+        with open(config, "w") as f:
+            f.write(text.replace("      max_in_flight: 64\n", "      max_in_flight: 64\n      local_datacenter: dc3\n"))
+        _, p = up(str(tmp_path / "d3"), config, "--duration", "1s", check=False)
+        assert p.returncode != 0
+        assert "local data center 'dc3' has no hosts" in p.stderr and "dc1, dc2" in p.stderr, p.stderr[-2000:]
+    finally:
+        a.stop()
+        b.stop()
