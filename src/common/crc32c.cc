@@ -26,9 +26,13 @@ struct Tables {
   }
 };
 
-uint32_t ExtendPortable(uint32_t crc, const uint8_t* p, size_t n) {
+const Tables& SlicingTables() {
   static const Tables tables;
-  const auto& t = tables.t;
+  return tables;
+}
+
+uint32_t ExtendPortable(uint32_t crc, const uint8_t* p, size_t n) {
+  const auto& t = SlicingTables().t;
   uint32_t c = ~crc;
   while (n >= 8) {
     uint64_t v;
@@ -50,11 +54,11 @@ uint32_t ExtendPortable(uint32_t crc, const uint8_t* p, size_t n) {
 class ZeroShift {
  public:
   explicit ZeroShift(size_t k) {
-    static const Tables tables;
+    const auto& t0 = SlicingTables().t[0];
     uint32_t basis[32];
     for (int b = 0; b < 32; ++b) {
       uint32_t c = 1u << b;
-      for (size_t i = 0; i < k; ++i) c = tables.t[0][c & 0xff] ^ (c >> 8);
+      for (size_t i = 0; i < k; ++i) c = t0[c & 0xff] ^ (c >> 8);
       basis[b] = c;
     }
     for (int j = 0; j < 4; ++j) {

@@ -217,6 +217,21 @@ Result<ClientFrame> ClientImpl::RequestWithRetry(Opcode op, const std::string& b
   return r;
 }
 
+void ClientImpl::PrepareAgain(const std::shared_ptr<ClientConnection>& conn,
+                              const std::string& query, std::function<void(Status)> then) {
+  std::string pb;
+  WireWriter(&pb).LongString(query);
+  conn->Send(Opcode::kPrepare, std::move(pb), [then = std::move(then)](Result<ClientFrame> pf) {
+    if (!pf.ok()) {
+      then(pf.status());
+    } else if (pf->opcode == Opcode::kError) {
+      then(ErrorFromBody(pf->body));
+    } else {
+      then(Status::OK());
+    }
+  });
+}
+
 void ClientImpl::ExecuteImpl(std::shared_ptr<ExecState> st) {
   auto conn = Pick(st->p.get(), &st->values);
   if (!conn) {
@@ -224,7 +239,7 @@ void ClientImpl::ExecuteImpl(std::shared_ptr<ExecState> st) {
     return;
   }
   std::string body;
-  body.reserve(EncodedValuesSizeHint(st->values) + st->p->id.size() + st->paging_state.size() + 16);
+  body.reserve(BoundValuesSize(st->values) + st->p->id.size() + st->paging_state.size() + 16);
   WireWriter w(&body);
   w.ShortBytes(st->p->id);
   // The prepared result metadata is known: ask the server not to resend it.
@@ -247,18 +262,8 @@ void ClientImpl::ExecuteImpl(std::shared_ptr<ExecState> st) {
         // The server forgot the statement (e.g. it restarted, or this host never saw it):
         // prepare it again there.
         st->may_reprepare = false;
-        std::string pb;
-        WireWriter(&pb).LongString(st->p->query);
-        conn->Send(Opcode::kPrepare, std::move(pb), [this, st](Result<ClientFrame> pf) {
-          if (!pf.ok()) {
-            st->done(pf.status());
-            return;
-          }
-          if (pf->opcode == Opcode::kError) {
-            st->done(ErrorFromBody(pf->body));
-            return;
-          }
-          ExecuteImpl(st);
+        PrepareAgain(conn, st->p->query, [this, st](Status ps) {
+          if (ps.ok()) ExecuteImpl(st); else st->done(ps);
         });
         return;
       }

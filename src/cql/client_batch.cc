@@ -47,7 +47,7 @@ void ClientImpl::BatchImpl(std::shared_ptr<BatchState> st) {
   // <type><n>{<kind=1><id><n values><value>...}<consistency><flags=0>
   std::string body;
   size_t size = 8;
-  for (const auto& s : st->statements) size += 3 + s.prepared->id.size() + EncodedValuesSizeHint(s.values);
+  for (const auto& s : st->statements) size += 3 + s.prepared->id.size() + BoundValuesSize(s.values);
   body.reserve(size);
   WireWriter w(&body);
   w.Byte(uint8_t(st->type));
@@ -84,16 +84,8 @@ void ClientImpl::BatchImpl(std::shared_ptr<BatchState> st) {
       }
       if (missing) {
         ++st->reprepares;
-        std::string pb;
-        WireWriter(&pb).LongString(missing->query);
-        conn->Send(Opcode::kPrepare, std::move(pb), [this, st](Result<ClientFrame> pf) {
-          if (!pf.ok()) {
-            st->done(pf.status());
-          } else if (pf->opcode == Opcode::kError) {
-            st->done(ErrorFromBody(pf->body));
-          } else {
-            BatchImpl(st);
-          }
+        PrepareAgain(conn, missing->query, [this, st](Status ps) {
+          if (ps.ok()) BatchImpl(st); else st->done(ps);
         });
         return;
       }

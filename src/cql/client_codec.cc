@@ -29,20 +29,29 @@ Result<Consistency> ParseConsistency(std::string_view name) {
                                  "' (one of: " + valid + ")");
 }
 
-size_t EncodedValuesSizeHint(const std::vector<store::Value>& values) {
-  size_t n = 2;
-  for (const auto& v : values) {
-    n += 4;
-    if (!v.is_set()) continue;
-    switch (v.kind()) {
-      case store::TypeKind::kText: case store::TypeKind::kAscii: case store::TypeKind::kBlob:
-      case store::TypeKind::kVarint: case store::TypeKind::kInet:
-        n += v.as_bytes().size();
-        break;
-      default:
-        n += 16;
+namespace {
+
+size_t ValueSize(const store::Value& v) {
+  if (!v.is_set()) return 4;
+  switch (v.kind()) {
+    case store::TypeKind::kText: case store::TypeKind::kAscii: case store::TypeKind::kBlob:
+    case store::TypeKind::kVarint: case store::TypeKind::kInet:
+      return 4 + v.as_bytes().size();
+    case store::TypeKind::kList: case store::TypeKind::kSet: case store::TypeKind::kMap: {
+      size_t n = 8;
+      for (const auto& e : v.as_elements()) n += ValueSize(e);
+      return n;
     }
+    default:
+      return 4 + 16;
   }
+}
+
+}  // namespace
+
+size_t BoundValuesSize(const std::vector<store::Value>& values) {
+  size_t n = 2;
+  for (const auto& v : values) n += ValueSize(v);
   return n;
 }
 

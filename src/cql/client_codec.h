@@ -19,9 +19,6 @@ void EncodeParams(Consistency consistency, const std::vector<store::Value>& valu
 
 // <n:short><value>... : bound values as QUERY, EXECUTE and BATCH statements carry them.
 void EncodeValues(const std::vector<store::Value>& values, WireWriter* w);
-// About the bytes EncodeValues writes (exact for strings and fixed-size values), to size a
-// request buffer once.
-size_t EncodedValuesSizeHint(const std::vector<store::Value>& values);
 
 // Result or prepared metadata. `prepared_bind`: the bind metadata of a PREPARED result
 // (protocol v4 carries pk_indexes there).

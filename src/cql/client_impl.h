@@ -99,6 +99,10 @@ class ClientImpl : public Client {
                               const std::string& body);
   Result<ClientFrame> RequestWithRetry(Opcode op, const std::string& body, int attempt);
   void ExecuteImpl(std::shared_ptr<ExecState> st);
+  // Prepares `query` again on `conn` (after an UNPREPARED answer there), then calls `then`
+  // with OK or the error that prevented it. For EXECUTE and BATCH.
+  void PrepareAgain(const std::shared_ptr<ClientConnection>& conn, const std::string& query,
+                    std::function<void(Status)> then);
   // -- client_batch.cc
   void BatchImpl(std::shared_ptr<BatchState> st);
 

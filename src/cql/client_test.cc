@@ -109,6 +109,22 @@ class ClientTest : public testing::Test {
     server_ = std::move(srv).value();
     port_ = server_->port();
   }
+  // Stops the server; StartServer(port_) brings it back on the same port (where the
+  // client's background reconnection finds it).
+  void StopServer() {
+    server_->Stop();
+    server_.reset();
+  }
+  // Retries `op` every 50 ms for up to 5 s (the client reconnects in the background).
+  template <typename Op>
+  static Result<ClientResult> UntilOk(Op op) {
+    Result<ClientResult> r = Status::Unavailable("not tried");
+    for (int i = 0; i < 100 && !r.ok(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      r = op();
+    }
+    return r;
+  }
   void TearDown() override {
     if (server_) server_->Stop();
     server_.reset();
@@ -170,18 +186,12 @@ TEST_F(ClientTest, ReconnectsAfterTheServerRestarts) {
   ASSERT_TRUE(c->Query("CREATE TABLE ks.t (k int PRIMARY KEY, v int)").ok());
   auto p = c->Prepare("INSERT INTO ks.t (k, v) VALUES (?, ?)");
   ASSERT_TRUE(p.ok());
-  uint16_t port = port_;
-  server_->Stop();
-  server_.reset();
+  StopServer();
   auto down = c->Execute(**p, {Value::Int32(1), Value::Int32(1)});
   ASSERT_FALSE(down.ok());
   EXPECT_TRUE(down.status().IsUnavailable()) << down.status().ToString();
-  StartServer(port);  // same port: the background reconnect finds it again
-  Result<ClientResult> up = Status::Unavailable("not tried");
-  for (int i = 0; i < 100 && !up.ok(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    up = c->Execute(**p, {Value::Int32(1), Value::Int32(1)});
-  }
+  StartServer(port_);
+  auto up = UntilOk([&] { return c->Execute(**p, {Value::Int32(1), Value::Int32(1)}); });
   ASSERT_TRUE(up.ok()) << up.status().ToString();
   EXPECT_EQ(c->hosts()[0].live_connections, 1);
 }
@@ -214,15 +224,9 @@ TEST_F(ClientTest, BatchesPreparedStatementsAndReprepares) {
   EXPECT_EQ(ErrorCodeOf(bad.status()), 0x2200) << bad.status().ToString();
 
   // A restarted server has forgotten both statements: each is prepared again, once.
-  uint16_t port = port_;
-  server_->Stop();
-  server_.reset();
-  StartServer(port);
-  Result<ClientResult> again = Status::Unavailable("not tried");
-  for (int i = 0; i < 100 && !again.ok(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    again = c->Batch(BatchType::kLogged, batch(2, 0, 5));
-  }
+  StopServer();
+  StartServer(port_);
+  auto again = UntilOk([&] { return c->Batch(BatchType::kLogged, batch(2, 0, 5)); });
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   n = c->Query("SELECT count(*) FROM ks.t WHERE k = 2");
   ASSERT_TRUE(n.ok());

@@ -133,6 +133,10 @@ struct PreparedStatement {
   ClientColumns result_columns = NoClientColumns();  // never null
 };
 
+// About the bytes `values` take as bound [value]s in a request (exact for strings and
+// fixed-size values): sizes request buffers, and bounds the Cassandra sink's BATCHes.
+size_t BoundValuesSize(const std::vector<store::Value>& values);
+
 // BATCH message types (protocol section 4.1.7).
 enum class BatchType : uint8_t { kLogged = 0, kUnlogged = 1, kCounter = 2 };
 

@@ -167,27 +167,6 @@ Status CassandraSink::Check(const store::Row& row) const {
   return Status::OK();
 }
 
-namespace {
-
-// Roughly the bytes a value takes in a BATCH body (for its size bound, not exact).
-size_t ApproxBytes(const store::Value& v) {
-  if (!v.is_set()) return 4;
-  switch (v.kind()) {
-    case store::TypeKind::kText: case store::TypeKind::kAscii: case store::TypeKind::kBlob:
-    case store::TypeKind::kVarint: case store::TypeKind::kInet:
-      return 4 + v.as_bytes().size();
-    case store::TypeKind::kList: case store::TypeKind::kSet: case store::TypeKind::kMap: {
-      size_t n = 8;
-      for (const auto& e : v.as_elements()) n += ApproxBytes(e);
-      return n;
-    }
-    default:
-      return 4 + 16;
-  }
-}
-
-}  // namespace
-
 std::vector<std::vector<size_t>> CassandraSink::GroupByPartition(
     const std::vector<store::Row>& rows, const std::vector<size_t>& which) const {
   std::vector<std::vector<size_t>> units;
@@ -206,8 +185,7 @@ std::vector<std::vector<size_t>> CassandraSink::GroupByPartition(
   std::vector<store::Value> key;
   for (size_t i : which) {
     key.assign(rows[i].begin(), rows[i].begin() + long(pk_size));
-    size_t bytes = 0;
-    for (const auto& v : rows[i]) bytes += ApproxBytes(v);
+    const size_t bytes = cql::BoundValuesSize(rows[i]);
     auto [it, fresh] = open.try_emplace(store::SerializePartitionKey(key), Open{units.size(), 0});
     Open& o = it->second;
     if (!fresh && (units[o.unit].size() >= size_t(config_.batch_rows) ||

@@ -55,19 +55,16 @@ class CassandraSink {
   Status Write(const std::vector<store::Row>& rows, const std::atomic<bool>& stop);
 
   const std::string& target() const { return target_; }  // "ks.table at host:port,..."
-  // BATCH messages sent so far (rows of one partition grouped; single rows are EXECUTEs).
-  int64_t batches_sent() const { return batches_sent_.load(); }
-
-  // The rows of `which`, in order, as send units: rows of one partition together (up to
-  // batch_rows rows and about kMaxBatchBytes), every other row alone. For tests.
-  std::vector<std::vector<size_t>> GroupByPartition(const std::vector<store::Row>& rows,
-                                                    const std::vector<size_t>& which) const;
-  // Below Cassandra's default batch_size_fail_threshold (50 KiB).
-  static constexpr size_t kMaxBatchBytes = 40 * 1024;
 
  private:
   CassandraSink() = default;
   struct Round;
+  // Below Cassandra's default batch_size_fail_threshold (50 KiB).
+  static constexpr size_t kMaxBatchBytes = 40 * 1024;
+  // The rows of `which`, in order, as send units: rows of one partition together (up to
+  // batch_rows rows and about kMaxBatchBytes), every other row alone.
+  std::vector<std::vector<size_t>> GroupByPartition(const std::vector<store::Row>& rows,
+                                                    const std::vector<size_t>& which) const;
   // Sends units[u] for u in `which`; returns the units that failed retryably.
   std::vector<size_t> SendAll(const std::vector<store::Row>& rows,
                               const std::vector<std::vector<size_t>>& units,
