@@ -55,6 +55,7 @@ RunResult RunOnce(const BenchArgs& a, const std::string& dir, int64_t records, d
   ro.data_dir = dir;
   ro.durability = config->durability;
   ro.retention = config->retention;
+  ro.store = config->store;
   ro.owner = "kappa bench pipeline";
   auto rt = stream::Runtime::Open(ro);
   if (!rt.ok()) Fail(rt.status());

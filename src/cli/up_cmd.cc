@@ -120,6 +120,7 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   ro.data_dir = config->data_dir;
   ro.durability = config->durability;
   ro.retention = config->retention;
+  ro.store = config->store;
   ro.owner = "kappa up";
   auto rt = stream::Runtime::Open(ro);
   if (!rt.ok()) Fail(rt.status());

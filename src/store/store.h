@@ -146,7 +146,9 @@ struct StoreOptions {
   Clock* clock = Clock::Real();  // write timestamps and TTL expiry; not owned
   // Deleted cells and expired TTL cells are purged by compaction once they are this old.
   int64_t gc_grace_seconds = 3600;
-  size_t block_cache_bytes = 64 << 20;
+  // RocksDB's block cache (table data, index and filter blocks). Reads fill it; the job's
+  // writes, flushes and compactions do not. `store.block_cache` in kappa.yaml.
+  size_t block_cache_bytes = 256 << 20;
 };
 
 class WriteBatch;

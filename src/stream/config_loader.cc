@@ -31,7 +31,7 @@ class Loader {
     c.file = r_.file();
     if (root.IsNull()) return r_.Error(root, "the file is empty; see docs/formats/config.md");
     RETURN_IF_ERROR(r_.CheckKeys(root,
-                                 {"data_dir", "durability", "retention", "topics", "keyspaces",
+                                 {"data_dir", "durability", "retention", "store", "topics", "keyspaces",
                                   "sources", "mappings", "producers", "jobs", "listeners", "log"},
                                  "the top level"));
     if (root["data_dir"]) {
@@ -40,6 +40,7 @@ class Loader {
     if (root["log"]) RETURN_IF_ERROR(LoadLogSection(r_, root["log"], &c.log));
     if (root["durability"]) RETURN_IF_ERROR(Durability(root["durability"], &c.durability));
     if (root["retention"]) RETURN_IF_ERROR(Retention(root["retention"], &c.retention));
+    if (root["store"]) RETURN_IF_ERROR(StoreSection(root["store"], &c.store));
     if (root["topics"]) RETURN_IF_ERROR(Topics(root["topics"], &c));
     if (root["keyspaces"]) RETURN_IF_ERROR(Keyspaces(root["keyspaces"], &c));
     if (root["sources"]) RETURN_IF_ERROR(Sources(root["sources"], &c));
@@ -77,6 +78,17 @@ class Loader {
     RETURN_IF_ERROR(r_.CheckKeys(n, {"bytes_per_partition", "age"}, "retention"));
     if (n["bytes_per_partition"]) { ASSIGN_OR_RETURN(rc->bytes_per_partition, r_.ByteSize(n["bytes_per_partition"], "retention.bytes_per_partition")); }
     if (n["age"]) { ASSIGN_OR_RETURN(rc->age_ms, r_.DurationMs(n["age"], "retention.age")); }
+    return Status::OK();
+  }
+
+  Status StoreSection(const YAML::Node& n, StoreConfig* sc) {
+    RETURN_IF_ERROR(r_.CheckKeys(n, {"block_cache"}, "store"));
+    if (n["block_cache"]) {
+      ASSIGN_OR_RETURN(sc->block_cache_bytes, r_.ByteSize(n["block_cache"], "store.block_cache"));
+      if (sc->block_cache_bytes < (int64_t{1} << 20)) {
+        return r_.Error(n["block_cache"], "store.block_cache must be at least 1MiB");
+      }
+    }
     return Status::OK();
   }
 

@@ -42,6 +42,7 @@ TEST(DefaultConfig, DescribesTheSeedPipeline) {
   // Retention is on by default.
   EXPECT_EQ(c->retention.bytes_per_partition, int64_t{1} << 30);
   EXPECT_EQ(c->retention.age_ms, 7LL * 86400 * 1000);
+  EXPECT_EQ(c->store.block_cache_bytes, int64_t{256} << 20);
   EXPECT_EQ(c->listeners.kafka, "127.0.0.1:9092");
   EXPECT_EQ(c->listeners.cql, "127.0.0.1:9042");
 }
@@ -122,6 +123,8 @@ std::vector<BadCase> BadCases() {
       {"topics not a list", "topics: 3\n", "bad.yaml:1:9: topics must be a list"},
       {"bad duration", "retention:\n  age: 7 weeks\n", "bad.yaml:2:8: retention.age: unknown duration unit 'weeks'"},
       {"bad size", "retention:\n  bytes_per_partition: lots\n", "bad.yaml:2:24: retention.bytes_per_partition: 'lots' is not a size"},
+      {"small block cache", "store:\n  block_cache: 64KiB\n", "bad.yaml:2:16: store.block_cache must be at least 1MiB"},
+      {"store key", "store:\n  cache: 1GiB\n", "bad.yaml:2:3: unknown key 'cache' in store"},
       {"bad flush", "durability:\n  log_flush: sometimes\n", "bad.yaml:2:14: durability.log_flush must be every_append, interval or os"},
       {"unknown source type", "sources:\n  s:\n    type: ftp\n", "bad.yaml:3:11: sources.s.type must be randomuser or http"},
       {"bad source key", "sources:\n  s:\n    type: randomuser\n    sed: 1\n", "bad.yaml:4:5: unknown key 'sed' in sources.s (did you mean 'seed'?)"},

@@ -31,6 +31,12 @@ struct DurabilityConfig {
   bool store_sync = false;
 };
 
+// The table store (RocksDB). Its block cache holds table data blocks for reads; writes (the
+// job's commits) never fill it, so an idle or write-only store uses little of it.
+struct StoreConfig {
+  int64_t block_cache_bytes = int64_t{256} << 20;  // 256 MiB
+};
+
 struct RetentionConfig {
   int64_t bytes_per_partition = int64_t{1} << 30;  // 1 GiB; 0 = unlimited
   int64_t age_ms = 7LL * 24 * 3600 * 1000;          // 7 days; 0 = unlimited
@@ -158,6 +164,7 @@ struct PipelineConfig {
   std::string data_dir = "./kappa-data";
   DurabilityConfig durability;
   RetentionConfig retention;
+  StoreConfig store;
   std::vector<TopicConfig> topics;
   std::vector<KeyspaceConfig> keyspaces;
   std::vector<SourceConfig> sources;

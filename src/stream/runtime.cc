@@ -62,6 +62,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
   store::StoreOptions so;
   so.data_dir = options.data_dir;
   so.read_only = rt->read_only_;
+  so.block_cache_bytes = static_cast<size_t>(options.store.block_cache_bytes);
   auto st = store::Store::Open(so);
   if (!st.ok()) return st.status().WithContext("opening the store in " + options.data_dir);
   rt->store_ = std::move(st).value();

@@ -51,6 +51,7 @@ struct RuntimeOptions {
   std::string data_dir = "./kappa-data";
   DurabilityConfig durability;
   RetentionConfig retention;  // defaults for topics the runtime's users create
+  StoreConfig store;
   // Describes this process for the data-dir lock ("kappa up").
   std::string owner = "kappa";
   // kOwner: take the data-dir lock (fail with the owner's name if taken).
