@@ -7,6 +7,12 @@ namespace {
 
 std::string Qualified(const TableSchema& t) { return t.keyspace + "." + t.name; }
 
+// A failed read's status, naming the table. Call it only on failure: point reads are hot, and
+// the table's name is not built for a read that succeeded.
+Status ReadError(const rocksdb::Status& s, const char* what, const TableSchema& t) {
+  return FromRocks(s, std::string(what) + Qualified(t));
+}
+
 Result<int64_t> ShadowFromValue(std::string_view v) {
   RowState s;
   if (!DecodeRowState(v, &s)) return Status::Corruption("undecodable partition record");
@@ -44,7 +50,7 @@ Result<int64_t> StoreImpl::PartitionShadow(const TableSchema& t, std::string_vie
   rocksdb::PinnableSlice v;
   rocksdb::Status s = db_->Get(ro, rows_cf_, key, &v);
   if (s.IsNotFound()) return kNoTimestamp;
-  RETURN_IF_ERROR(FromRocks(s, "read partition of " + Qualified(t)));
+  if (!s.ok()) return ReadError(s, "read partition of ", t);
   return ShadowFromValue(View(v));
 }
 
@@ -63,7 +69,7 @@ Result<bool> StoreImpl::ReadRowValue(const TableSchema& t, const std::vector<Val
   if (t.clustering_size() == 0) {
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), rows_cf_, *key, value);
     if (s.IsNotFound()) return false;
-    RETURN_IF_ERROR(FromRocks(s, "get from " + Qualified(t)));
+    if (!s.ok()) return ReadError(s, "get from ", t);
     return true;
   }
   // The row and its partition record, from one consistent view.
@@ -77,10 +83,10 @@ Result<bool> StoreImpl::ReadRowValue(const TableSchema& t, const std::vector<Val
   if (ss[0].ok()) {
     ASSIGN_OR_RETURN(*shadow, ShadowFromValue(View(vs[0])));
   } else if (!ss[0].IsNotFound()) {
-    return FromRocks(ss[0], "get from " + Qualified(t));
+    return ReadError(ss[0], "get from ", t);
   }
   if (ss[1].IsNotFound()) return false;
-  RETURN_IF_ERROR(FromRocks(ss[1], "get from " + Qualified(t)));
+  if (!ss[1].ok()) return ReadError(ss[1], "get from ", t);
   *value = std::move(vs[1]);
   return true;
 }
@@ -171,7 +177,7 @@ Result<std::vector<Row>> StoreImpl::ScanPartition(const TableSchema& t,
     out.push_back(std::move(row));
     if (limit && out.size() >= limit) break;
   }
-  RETURN_IF_ERROR(FromRocks(it->status(), "scan partition of " + Qualified(t)));
+  if (!it->status().ok()) return ReadError(it->status(), "scan partition of ", t);
   return out;
 }
 
@@ -246,7 +252,7 @@ Result<ScanResult> StoreImpl::Scan(const TableSchema& t, const TokenRange& range
       break;
     }
   }
-  RETURN_IF_ERROR(FromRocks(it->status(), "scan " + Qualified(t)));
+  if (!it->status().ok()) return ReadError(it->status(), "scan ", t);
   return result;
 }
 
@@ -278,7 +284,7 @@ Result<uint64_t> StoreImpl::Count(const TableSchema& t) const {
     ASSIGN_OR_RETURN(bool live, RowIsLive(View(it->value()), now_s, shadow));
     if (live) ++n;
   }
-  RETURN_IF_ERROR(FromRocks(it->status(), "count " + Qualified(t)));
+  if (!it->status().ok()) return ReadError(it->status(), "count ", t);
   return n;
 }
 
