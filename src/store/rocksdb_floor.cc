@@ -61,12 +61,13 @@ int main(int argc, char** argv) {
   int read_threads = 2, cache_mb = 256, multiget = 1;
   bool no_wal = false, no_compaction = false;
   std::string memtable = "skiplist", dir = "/tmp/kappa-rocksdb-floor";
-  app.add_option("--rows", rows, "Rows to write")->check(CLI::PositiveNumber);
-  app.add_option("--batch", batch, "Rows per write batch (sorted by key)")->check(CLI::PositiveNumber);
+  app.add_option("--rows", rows, "Rows to write")->check(CLI::Range(1, 1000000000));
+  app.add_option("--batch", batch, "Rows per write batch (sorted by key)")->check(CLI::Range(1, 1000000));
   app.add_option("--threads", threads, "Writer threads")->check(CLI::Range(1, 64));
   app.add_option("--key-bytes", key_bytes, "Key size")->check(CLI::Range(16, 256));
   app.add_option("--value-bytes", value_bytes, "Value size")->check(CLI::Range(1, 1 << 20));
-  app.add_option("--reads", reads, "Point reads (Get) of written keys after the writes");
+  app.add_option("--reads", reads, "Point reads (Get) of written keys after the writes")
+      ->check(CLI::Range(0, 1000000000));
   app.add_option("--read-threads", read_threads, "Reader threads")->check(CLI::Range(1, 64));
   app.add_option("--multiget", multiget, "Keys per read call (1: Get; more: batched MultiGet)")
       ->check(CLI::Range(1, 4096));
