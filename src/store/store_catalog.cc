@@ -23,10 +23,15 @@ std::string QualifiedName(std::string_view ks, std::string_view t) {
 
 }  // namespace
 
+void StoreImpl::TableMapKey(std::string_view ks, std::string_view t, std::string* out) {
+  out->assign(ks);
+  out->push_back('\0');
+  out->append(t);
+}
+
 std::string StoreImpl::TableMapKey(std::string_view ks, std::string_view t) {
-  std::string k(ks);
-  k.push_back('\0');
-  k.append(t);
+  std::string k;
+  TableMapKey(ks, t, &k);
   return k;
 }
 
@@ -337,9 +342,7 @@ Result<std::shared_ptr<const TableSchema>> StoreImpl::GetTable(std::string_view 
   // Every statement resolves its table here: build the map key in a per-thread buffer, not
   // a fresh string (keyspace + table names are often past the small-string size).
   thread_local std::string key;
-  key.assign(keyspace);
-  key.push_back('\0');
-  key.append(table);
+  TableMapKey(keyspace, table, &key);
   std::shared_lock lock(schema_mu_);
   auto it = tables_.find(key);
   if (it != tables_.end()) return it->second;

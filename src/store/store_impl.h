@@ -122,6 +122,7 @@ class StoreImpl final : public Store {
   // Catalog (store_catalog.cc).
   Status LoadCatalog();
   static std::string TableMapKey(std::string_view ks, std::string_view t);
+  static void TableMapKey(std::string_view ks, std::string_view t, std::string* out);
   // Commits a DDL batch (plus a new schema version) and updates the in-memory catalog via
   // `apply`, under schema_mu_ held exclusively. Then notifies listeners.
   Status CommitDdl(rocksdb::WriteBatch* wb, const std::function<void()>& apply,

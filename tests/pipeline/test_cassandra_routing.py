@@ -50,7 +50,7 @@ class FakeNode(socketserver.ThreadingTCPServer):
     daemon_threads = True
 
     def __init__(self, address, port, host_id, tokens, peers, dc="dc1"):
-        # peers: (address, host_id, tokens[, data center]), dc1 unless given
+        # peers: (address, host_id, tokens, data center)
         self.host_id, self.tokens, self.peers, self.dc = host_id, tokens, peers, dc
         self.keys = []  # partition keys (raw bytes) of the INSERTs executed here
         self.connections = 0
@@ -106,7 +106,7 @@ class FakeHandler(socketserver.BaseRequestHandler):
                 return 0x08, _rows([("peer", INET), ("rpc_address", INET), ("data_center", TEXT),
                                     ("host_id", UUID), ("tokens", SET + TEXT)],
                                    [[bytes(map(int, p[0].split("."))), bytes(map(int, p[0].split("."))),
-                                     (p[3] if len(p) > 3 else "dc1").encode(), p[1].bytes,
+                                     p[3].encode(), p[1].bytes,
                                      _text_set(p[2])] for p in node.peers])
             return 0x08, struct.pack(">i", 1)  # DDL and the rest: Void
         if op == 0x09:  # PREPARE: the INSERT of created_users (id uuid, the rest text)
@@ -140,13 +140,19 @@ def owner_is_b(key):
     return 0 < t <= 2**62
 
 
+def two_nodes(port, dc_a="dc1", dc_b="dc1"):
+    """Nodes A (127.0.0.1) and B (127.0.0.2) on `port`, each listing the other as a peer:
+    A owns (2^62, 0] (wrapping), B owns (0, 2^62]."""
+    a_id, b_id = uuid.uuid4(), uuid.uuid4()
+    a_tokens, b_tokens = ["0"], [str(2**62)]
+    a = FakeNode("127.0.0.1", port, a_id, a_tokens, [("127.0.0.2", b_id, b_tokens, dc_b)], dc=dc_a)
+    b = FakeNode("127.0.0.2", port, b_id, b_tokens, [("127.0.0.1", a_id, a_tokens, dc_a)], dc=dc_b)
+    return a, b
+
+
 def test_rows_go_to_the_node_owning_their_token(tmp_path):
     port = free_port()
-    a_id, b_id = uuid.uuid4(), uuid.uuid4()
-    # A owns (2^62, 0] (wrapping), B owns (0, 2^62].
-    a_tokens, b_tokens = ["0"], [str(2**62)]
-    a = FakeNode("127.0.0.1", port, a_id, a_tokens, [("127.0.0.2", b_id, b_tokens)])
-    b = FakeNode("127.0.0.2", port, b_id, b_tokens, [("127.0.0.1", a_id, a_tokens)])
+    a, b = two_nodes(port)
     try:
         config = sink_config(tmp_path, port, rate=2000)
         summary, _ = up(str(tmp_path / "data"), config, "--duration", "2s")
@@ -162,10 +168,7 @@ def test_rows_go_to_the_node_owning_their_token(tmp_path):
 
 def test_a_down_node_s_rows_go_to_the_live_node(tmp_path):
     port = free_port()
-    a_id, b_id = uuid.uuid4(), uuid.uuid4()
-    a_tokens, b_tokens = ["0"], [str(2**62)]
-    a = FakeNode("127.0.0.1", port, a_id, a_tokens, [("127.0.0.2", b_id, b_tokens)])
-    b = FakeNode("127.0.0.2", port, b_id, b_tokens, [("127.0.0.1", a_id, a_tokens)])
+    a, b = two_nodes(port)
     config = sink_config(tmp_path, port, rate=1000)
     run = subprocess.Popen([KAPPA, "up", "--data-dir", str(tmp_path / "data"), "--json",
                             "--config", config, "--duration", "4s", *EPHEMERAL],
@@ -196,10 +199,7 @@ def test_only_the_local_data_center_is_used(tmp_path):
     point's by default, or sink.local_datacenter), whatever host owns the token, as the
     DataStax drivers' DC-aware policy does; an unknown data center is refused at start."""
     port = free_port()
-    a_id, b_id = uuid.uuid4(), uuid.uuid4()
-    a_tokens, b_tokens = ["0"], [str(2**62)]
-    a = FakeNode("127.0.0.1", port, a_id, a_tokens, [("127.0.0.2", b_id, b_tokens, "dc2")], dc="dc1")
-    b = FakeNode("127.0.0.2", port, b_id, b_tokens, [("127.0.0.1", a_id, a_tokens, "dc1")], dc="dc2")
+    a, b = two_nodes(port, dc_a="dc1", dc_b="dc2")
     try:
         config = sink_config(tmp_path, port, rate=2000)
         summary, p = up(str(tmp_path / "d1"), config, "--duration", "1s")
