@@ -80,7 +80,8 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   std::filesystem::remove_all(dir);
-  // The rows column family's settings (store_open.cc), minus kappa's own hooks.
+  // The rows column family's settings (store_open.cc), minus kappa's own hooks. Restated on
+  // purpose (no kappa code here): keep them in step when store_open.cc changes.
   rocksdb::Options o;
   o.create_if_missing = true;
   o.max_background_jobs = 2;
