@@ -84,7 +84,9 @@ void EncodeParams(Consistency consistency, const std::vector<store::Value>& valu
 
 Result<std::vector<ClientColumn>> DecodeMetadata(WireReader* r, std::string* paging_state,
                                                  bool prepared_bind,
-                                                 std::vector<int>* pk_indexes) {
+                                                 std::vector<int>* pk_indexes,
+                                                 int32_t* skipped) {
+  if (skipped) *skipped = -1;
   int32_t flags = 0, count = 0;
   if (!r->Int(&flags) || !r->Int(&count) || count < 0) return Status::Corruption("malformed result metadata");
   if (prepared_bind) {
@@ -104,6 +106,10 @@ Result<std::vector<ClientColumn>> DecodeMetadata(WireReader* r, std::string* pag
   }
   std::vector<ClientColumn> cols;
   if (flags & 0x0004) {
+    if (skipped) {
+      *skipped = count;
+      return cols;
+    }
     cols.resize(size_t(count));
     return cols;
   }
@@ -155,11 +161,16 @@ Result<ClientResult> DecodeResult(const ClientFrame& f, const ClientColumns* kno
     }
     case 2: {
       out.kind = ClientResult::Kind::kRows;
-      ASSIGN_OR_RETURN(std::vector<ClientColumn> cols, DecodeMetadata(&r, &out.paging_state));
-      // Without metadata (names empty), the prepared statement's columns stand in.
-      if (known && !cols.empty() && cols[0].name.empty() && (*known)->size() == cols.size()) {
+      int32_t skipped = -1;
+      ASSIGN_OR_RETURN(std::vector<ClientColumn> cols,
+                       DecodeMetadata(&r, &out.paging_state, false, nullptr, &skipped));
+      // Without metadata, the prepared statement's columns stand in (shared, not copied).
+      if (skipped >= 0 && known && (*known)->size() == size_t(skipped)) {
         out.columns = *known;
       } else {
+        // No specs and no prepared columns: blank specs (cells decode as text).
+        if (skipped > 0xFFFF) return Status::Corruption("result metadata: too many columns");
+        if (skipped >= 0) cols.resize(size_t(skipped));
         out.columns = std::make_shared<const std::vector<ClientColumn>>(std::move(cols));
       }
       const std::vector<ClientColumn>& columns = *out.columns;

@@ -21,10 +21,13 @@ void EncodeParams(Consistency consistency, const std::vector<store::Value>& valu
 void EncodeValues(const std::vector<store::Value>& values, WireWriter* w);
 
 // Result or prepared metadata. `prepared_bind`: the bind metadata of a PREPARED result
-// (protocol v4 carries pk_indexes there).
+// (protocol v4 carries pk_indexes there). `skipped`: when given and the server skipped the
+// column specs (No_metadata), their count is stored there and no columns are returned;
+// otherwise it is set to -1 (without it, such columns come back blank).
 Result<std::vector<ClientColumn>> DecodeMetadata(WireReader* r, std::string* paging_state,
                                                  bool prepared_bind = false,
-                                                 std::vector<int>* pk_indexes = nullptr);
+                                                 std::vector<int>* pk_indexes = nullptr,
+                                                 int32_t* skipped = nullptr);
 
 // A RESULT (or ERROR, returned as its Status). `known`: the prepared result columns, used
 // when the server skipped the metadata.

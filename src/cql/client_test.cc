@@ -5,8 +5,11 @@
 #include <filesystem>
 #include <thread>
 
+#include "cql/client_codec.h"
+#include "cql/client_connection.h"
 #include "cql/cql.h"
 #include "cql/token_ring.h"
+#include "cql/wire.h"
 
 namespace kappa::cql {
 namespace {
@@ -84,6 +87,44 @@ TEST(Consistency, ParsesNamesCaseInsensitively) {
   auto bad = ParseConsistency("most");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("local_one"), std::string::npos);
+}
+
+// A Rows RESULT with the No_metadata flag (what skip-metadata EXECUTEs get): two columns,
+// one row holding "a" and "b".
+ClientFrame SkippedMetadataRows(int32_t column_count) {
+  ClientFrame f;
+  f.opcode = Opcode::kResult;
+  WireWriter w(&f.body);
+  w.Int(2);       // Rows
+  w.Int(0x0004);  // No_metadata
+  w.Int(column_count);
+  w.Int(1);
+  w.Bytes("a");
+  w.Bytes("b");
+  return f;
+}
+
+TEST(DecodeResult, SkippedMetadataSharesThePreparedColumns) {
+  ClientColumns known = std::make_shared<const std::vector<ClientColumn>>(
+      std::vector<ClientColumn>{{"ks", "t", "k", store::TypeKind::kText},
+                                {"ks", "t", "v", store::TypeKind::kText}});
+  auto r = DecodeResult(SkippedMetadataRows(2), &known);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->columns.get(), known.get());  // shared, not copied
+  ASSERT_EQ(r->rows.size(), 1u);
+  EXPECT_EQ(r->rows[0][1].ToString(), "b");
+
+  // No prepared columns (or a different count): blank specs, cells read as text.
+  auto blank = DecodeResult(SkippedMetadataRows(2), nullptr);
+  ASSERT_TRUE(blank.ok()) << blank.status().ToString();
+  ASSERT_EQ(blank->columns->size(), 2u);
+  EXPECT_EQ((*blank->columns)[0].name, "");
+  EXPECT_EQ(blank->rows[0][0].ToString(), "a");
+
+  // A hostile column count is refused instead of allocated.
+  auto hostile = DecodeResult(SkippedMetadataRows(1 << 30), nullptr);
+  ASSERT_FALSE(hostile.ok());
+  EXPECT_NE(hostile.status().message().find("too many columns"), std::string::npos);
 }
 
 class ClientTest : public testing::Test {

@@ -54,7 +54,7 @@ void Connection::Send(int16_t stream, const Response& r) {
   Compression c = r.opcode == Opcode::kReady || r.opcode == Opcode::kSupported
                       ? Compression::kNone
                       : state_.compression;
-  pending_ += EncodeFrame(h, r.body, c);
+  AppendFrame(h, r.body, c, &pending_);
   if (r.close_after) close_after_write_ = true;
   Flush();
 }
