@@ -31,6 +31,7 @@ struct BenchOptions {
   int64_t latency_rate = 20000;
   double latency_seconds = 5;
   uint16_t port = 0;  // 0: in-process server
+  bool settle = false;
 };
 
 // Keeps at most `limit` requests in flight. A blocked issuer is woken only when the window
@@ -146,7 +147,11 @@ void RegisterBenchCqlCommand(CLI::App& app, const Groups& g) {
   cmd->add_option("--server-threads", o->server_threads, "In-process server threads (0: CPUs)")->capture_default_str();
   cmd->add_option("--latency-rate", o->latency_rate, "Reads per second for the latency phase (0: skip)")->capture_default_str();
   cmd->add_option("--latency-seconds", o->latency_seconds, "Duration of the latency phase")->capture_default_str();
-  cmd->add_option("--port", o->port, "Use the CQL server on 127.0.0.1:PORT instead of an in-process one");
+  auto* port = cmd->add_option("--port", o->port, "Use the CQL server on 127.0.0.1:PORT instead of an in-process one");
+  cmd->add_flag("--settle", o->settle,
+                "Before the reads, wait until the in-process store has compacted the insert burst's "
+                "level-0 files (it does once writes stop)")
+      ->excludes(port);
   cmd->footer("Creates keyspace bench_cql and table created_users (12 text/uuid columns, as the seed).");
   cmd->callback([o] {
     std::unique_ptr<store::Store> st;
@@ -204,6 +209,17 @@ void RegisterBenchCqlCommand(CLI::App& app, const Groups& g) {
     std::cout << "inserts: " << w.ok << " in " << w.seconds << " s = " << int64_t(double(w.ok) / w.seconds)
               << " rows/s" << (w.errors ? ", errors: " + std::to_string(w.errors) + " (" + w.first_error + ")" : "")
               << "\n";
+    if (o->settle) {
+      // The store compacts its level-0 files once writes stop (store.h, settle_after_ms):
+      // wait for that, so the reads see the table as it stays, not just after the burst.
+      auto t0 = Clock::now();
+      uint64_t l0;
+      while ((l0 = st->Level0Files()) > 0 && Clock::now() - t0 < std::chrono::seconds(60)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+      std::cout << "settled: " << (l0 == 0 ? "level 0 compacted" : "level 0 still has files") << " after "
+                << std::chrono::duration<double>(Clock::now() - t0).count() << " s\n";
+    }
     std::cerr << "bench cql: " << o->reads << " point reads\n";
     std::atomic<int64_t> found{0};
     Phase r = RunPhase("read", o->reads, o->concurrency, [&](int64_t i, auto done) {

@@ -149,6 +149,10 @@ struct StoreOptions {
   // RocksDB's block cache (table data, index and filter blocks). Reads fill it; the job's
   // writes, flushes and compactions do not. `store.block_cache` in kappa.yaml.
   size_t block_cache_bytes = 256 << 20;
+  // After this long without a write, level-0 table files (flushed memtables, which every
+  // point read probes) are compacted into the levels below when there are 2 or more. While
+  // writes flow, RocksDB waits for 8 of them (cheaper writes). 0: never settle early.
+  int64_t settle_after_ms = 1000;
 };
 
 class WriteBatch;
@@ -277,6 +281,9 @@ class Store {
   virtual Status Flush() = 0;
   // Runs a full compaction (purges expired cells and tombstones past gc grace; tests).
   virtual Status CompactAll() = 0;
+  // Table files in level 0 of the rows (flushed memtables not yet compacted below); every
+  // point read probes each of them (StoreOptions::settle_after_ms).
+  virtual uint64_t Level0Files() const = 0;
 };
 
 // A set of writes across tables plus metadata, committed atomically by Store::Write.

@@ -14,10 +14,12 @@
 #include <rocksdb/db.h>
 
 #include <array>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <thread>
 #include <unordered_set>
 
 #include "store/rocks_hooks.h"
@@ -112,6 +114,7 @@ class StoreImpl final : public Store {
   Status PutMeta(std::string_view key, std::string_view value, bool sync) override;
   Status Flush() override;
   Status CompactAll() override;
+  uint64_t Level0Files() const override;
 
  private:
   // The stored value of the row with this full primary key (its key in *key) and its
@@ -138,6 +141,12 @@ class StoreImpl final : public Store {
   Status CommitRows(rocksdb::WriteBatch* wb, const std::vector<uint32_t>& storage_ids, bool sync);
   Status CheckLiveLocked(uint32_t storage_id, const TableSchema& t) const;  // schema_mu_ held
 
+  // Settling level 0 when writes stop (store_settle.cc).
+  void StartSettler();
+  void StopSettler();
+  void SettleLoop();
+  Status SetLevel0Trigger(int files);
+
   // Reads (store_read.cc).
   // Partition tombstone timestamp of a clustered table's partition (kNoTimestamp if none).
   Result<int64_t> PartitionShadow(const TableSchema& t, std::string_view partition_prefix,
@@ -153,6 +162,11 @@ class StoreImpl final : public Store {
   rocksdb::ColumnFamilyHandle* rows_cf_ = nullptr;
   std::unique_ptr<rocksdb::CompactionFilter> filter_;
   std::shared_ptr<rocksdb::Cache> cache_;
+
+  std::thread settler_;
+  std::mutex settler_mu_;
+  std::condition_variable settler_cv_;
+  bool settler_stop_ = false;  // GUARDED_BY(settler_mu_)
 
   std::mutex ddl_mu_;  // serializes DDL
   mutable std::shared_mutex schema_mu_;
@@ -173,6 +187,11 @@ class StoreImpl final : public Store {
   }
   mutable std::array<std::mutex, 64> lwt_stripes_;
 };
+
+// Level-0 files that start a compaction into the levels below while writes flow
+// (store_open.cc), and when they have stopped (store_settle.cc).
+inline constexpr int kLevel0Trigger = 8;
+inline constexpr int kLevel0SettledTrigger = 2;
 
 // RocksDB status -> kappa Status, with context.
 Status FromRocks(const rocksdb::Status& s, std::string_view context);

@@ -1,5 +1,9 @@
-// Store behaviour that depends on RocksDB's memtable: the per-table insert hints.
+// Store behaviour that depends on RocksDB's memtable and level 0: the per-table insert
+// hints, and level 0 settling when writes stop.
 #include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
 
 #include "store/store_test_fixture.h"
 
@@ -56,6 +60,55 @@ TEST_F(StoreTest, InsertHintsAcrossTablesAndRangeDeletions) {
     EXPECT_EQ((**row)[1].as_bytes(), "b");
   }
   EXPECT_EQ(*store_->Count(*events), 50u);  // rows (p, c, d) rewritten each round
+}
+
+// Writes three batches, each flushed to its own level-0 file (fewer than RocksDB's
+// trigger while writes flow), and returns the ids written.
+std::vector<Value> WriteThreeLevel0Files(Store* store, const TableSchema& users) {
+  std::vector<Value> ids;
+  for (int file = 0; file < 3; ++file) {
+    WriteBatch b = store->NewWriteBatch();
+    for (int i = 0; i < 100; ++i) {
+      ids.push_back(Value::UuidOf(TypeKind::kUuid, Uuid::Random()));
+      EXPECT_TRUE(b.Upsert(users, {ids.back(), Value::Text("f" + std::to_string(file)),
+                                   Value::Unset(), Value::Int32(i)}).ok());
+    }
+    EXPECT_TRUE(store->Write(b).ok());
+    EXPECT_TRUE(store->Flush().ok());
+  }
+  return ids;
+}
+
+TEST_F(StoreTest, LevelZeroSettlesWhenWritesStop) {
+  settle_after_ms_ = 50;
+  Reopen();
+  auto users = CreateUsers();
+  std::vector<Value> ids = WriteThreeLevel0Files(store_.get(), *users);
+  EXPECT_GE(store_->Level0Files(), 1u);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (store_->Level0Files() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(store_->Level0Files(), 0u);
+  for (const Value& id : ids) {
+    auto row = store_->Get(*users, {id});
+    ASSERT_TRUE(row.ok() && row->has_value());
+  }
+  // Writes flow again: new flushes stay in level 0 until the store is idle again.
+  settle_after_ms_ = 0;
+  Reopen();
+  EXPECT_EQ(store_->Level0Files(), 0u);
+  WriteThreeLevel0Files(store_.get(), *users);
+  EXPECT_EQ(store_->Level0Files(), 3u);
+}
+
+TEST_F(StoreTest, LevelZeroStaysWithoutSettling) {
+  settle_after_ms_ = 0;
+  Reopen();
+  auto users = CreateUsers();
+  WriteThreeLevel0Files(store_.get(), *users);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(store_->Level0Files(), 3u);  // below kLevel0Trigger: RocksDB alone waits
 }
 
 }  // namespace

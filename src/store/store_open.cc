@@ -43,6 +43,7 @@ StoreImpl::StoreImpl(const StoreOptions& o)
 StoreImpl::~StoreImpl() { CloseDb(); }
 
 void StoreImpl::CloseDb() {
+  StopSettler();
   if (db_) {
     for (auto* h : {meta_cf_, rows_cf_}) {
       if (h) db_->DestroyColumnFamilyHandle(h);
@@ -107,7 +108,8 @@ Status StoreImpl::OpenDb() {
   rows_opts.compression_per_level[0] = rocksdb::kNoCompression;
   // Compact L0 into the base level in batches of 8 small files rather than 4: fewer rewrites
   // of the base level per byte written (point reads check L0 files through pinned blooms).
-  rows_opts.level0_file_num_compaction_trigger = 8;
+  // When writes stop, the remaining L0 files are compacted sooner (store_settle.cc).
+  rows_opts.level0_file_num_compaction_trigger = kLevel0Trigger;
   rows_opts.level_compaction_dynamic_level_bytes = true;
   rows_opts.max_successive_merges = 0;
   // Point gets of rows still in the memtable skip the skiplist search on a miss.
@@ -158,7 +160,9 @@ Status StoreImpl::OpenDb() {
                                   " is newer than this kappa understands");
     }
   }
-  return LoadCatalog();
+  RETURN_IF_ERROR(LoadCatalog());
+  if (!options_.read_only) StartSettler();
+  return Status::OK();
 }
 
 Status StoreImpl::CatchUp() {

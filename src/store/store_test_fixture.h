@@ -48,6 +48,7 @@ class StoreTest : public ::testing::Test {
     o.data_dir = dir_.path();
     o.clock = &clock_;
     o.gc_grace_seconds = 60;
+    o.settle_after_ms = settle_after_ms_;
     auto s = Store::Open(o);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
@@ -99,6 +100,7 @@ class StoreTest : public ::testing::Test {
 
   TempDir dir_;
   ManualClock clock_;
+  int64_t settle_after_ms_ = StoreOptions().settle_after_ms;  // read by Reopen
   std::unique_ptr<Store> store_;
 };
 
