@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The CQL benchmark as recorded in docs/benchmarks.md: `kappa bench cql` (prepared INSERTs,
+# The CQL benchmark as recorded in docs/benchmarks/cql.md: `kappa bench cql` (prepared INSERTs,
 # point SELECTs, read latency at 20,000/s), once right after the insert burst and once after
 # the store has settled it (--settle), then PostgreSQL 15 (pgbench) as the peer, same run.
 # Usage: bench/cql/run.sh [path/to/kappa]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The log benchmark as recorded in docs/benchmarks.md: `kappa bench log --json` and, in the
+# The log benchmark as recorded in docs/benchmarks/log.md: `kappa bench log --json` and, in the
 # same run, Redis Streams XADD as the peer. Prints one JSON object per case.
 # Usage: bench/log/run.sh [path/to/kappa]
 set -euo pipefail

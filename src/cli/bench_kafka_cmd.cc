@@ -1,7 +1,7 @@
 // `kappa bench kafka`: librdkafka producer and consumer against an in-process kappa broker
 // over loopback (durable log in a temp dir), and in the same run the same workload against
 // librdkafka's in-memory mock cluster and Redis Streams (redis-benchmark XADD) as peers.
-// Results: docs/benchmarks.md ("Kafka protocol").
+// Results: docs/benchmarks/kafka.md.
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 #include <signal.h>

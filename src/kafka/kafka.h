@@ -42,7 +42,7 @@ struct KafkaServerOptions {
   // Largest request frame accepted (Kafka's socket.request.max.bytes); a bigger size prefix
   // closes the connection. Default 100 MiB.
   size_t max_request_bytes = 100u << 20;
-  // I/O threads. Default 1 (the log's appends dominate; see docs/benchmarks.md).
+  // I/O threads. Default 1 (the log's appends dominate; see docs/benchmarks/kafka.md).
   int threads = 1;
   int32_t node_id = 0;
   std::string cluster_id = "kappa-cluster";

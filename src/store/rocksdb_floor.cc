@@ -2,7 +2,7 @@
 // kappa code in the loop: sorted batches of random keys (the size of a created_users row key)
 // and ~490-byte values (the size of its stored row) written by N threads with plain Puts.
 // It gives the floor under `kappa bench pipeline`: no end-to-end rate can beat what the
-// engine alone reaches on the same machine (docs/benchmarks.md, issue 3).
+// engine alone reaches on the same machine (docs/benchmarks/pipeline.md, session 14).
 //   cmake --build build --target rocksdb_floor
 //   build/src/store/rocksdb_floor --rows 1000000 [--no-wal] [--no-compaction] [--memtable vector]
 //   build/src/store/rocksdb_floor --rows 200000 --reads 1000000   (point reads, as `bench cql`)

@@ -83,7 +83,7 @@ Status StoreImpl::OpenDb() {
   bbt.checksum = rocksdb::kXXH3;
   // Point reads scan a data block from a restart point to the key: 4 keys between restart
   // points instead of 16 cut RocksDB's Get by ~10% (callgrind, `kappa bench cql`); table
-  // files stayed the same size for ~490-byte rows (docs/benchmarks.md, session 12).
+  // files stayed the same size for ~490-byte rows (docs/benchmarks/cql.md, session 12).
   bbt.block_restart_interval = 4;
 
   rocksdb::CompressionType compression = rocksdb::kNoCompression;
@@ -100,7 +100,7 @@ Status StoreImpl::OpenDb() {
   rows_opts.compression = compression;
   // Memory: at most max_write_buffer_number (2) memtables of 16 MiB per column family, plus
   // the block cache; a smaller memtable also keeps the skip list's insert path in cache (the
-  // job's inserts land at random keys). Measured A/B in docs/benchmarks.md (issue 3).
+  // job's inserts land at random keys). Measured A/B in docs/benchmarks/pipeline.md.
   rows_opts.write_buffer_size = 16 << 20;
   // L0 files are short-lived (compacted into the base level soon): not compressing them takes
   // LZ4 off the flush path. Lower levels are compressed.
