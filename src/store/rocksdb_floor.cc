@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
                         : rocksdb::NewLRUCache(cache_bytes);
   bbt.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   bbt.cache_index_and_filter_blocks = !filters_in_tables;
-  bbt.pin_l0_filter_and_index_blocks_in_cache = true;
+  bbt.metadata_cache_options.unpartitioned_pinning = rocksdb::PinningTier::kAll;
   bbt.data_block_index_type = rocksdb::BlockBasedTableOptions::kDataBlockBinaryAndHash;
   bbt.block_restart_interval = 4;
   bbt.checksum = rocksdb::kXXH3;

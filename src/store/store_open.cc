@@ -74,7 +74,12 @@ Status StoreImpl::OpenDb() {
   bbt.block_cache = cache_;
   bbt.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   bbt.cache_index_and_filter_blocks = true;
-  bbt.pin_l0_filter_and_index_blocks_in_cache = true;
+  // Every table file's index and filter blocks stay pinned in the cache (charged to it, never
+  // evicted; a few bytes per row: 10-bit blooms, an index entry per 4 KiB block): a point read then reaches them without a cache lookup.
+  // Pinning only L0's left the few bottom-level files' blocks as the hottest cache entries,
+  // so every read took the same LRU shard's mutex twice and the server threads queued on it
+  // (~10% of a read in `perf`; docs/benchmarks/cql.md, session 15).
+  bbt.metadata_cache_options.unpartitioned_pinning = rocksdb::PinningTier::kAll;
   bbt.format_version = 5;
   // Point reads: a hash index inside each data block finds a key without the binary search.
   bbt.data_block_index_type = rocksdb::BlockBasedTableOptions::kDataBlockBinaryAndHash;
