@@ -52,22 +52,26 @@ void StoreImpl::SettleLoop() {
   // Any write (rows or metadata) takes a sequence number; compactions do not.
   rocksdb::SequenceNumber last = db_->GetLatestSequenceNumber();
   bool settling = false;
+  bool failing = false;  // warn once per streak of failures (e.g. a full disk: SetOptions
+                         // writes an OPTIONS file), not every interval
+  auto set = [&](int files) {
+    Status s = SetLevel0Trigger(files);
+    if (!s.ok() && !failing) KLOG_WARN("store: {} (retrying every {} ms)", s.message(), options_.settle_after_ms);
+    failing = !s.ok();
+    return s.ok();
+  };
   std::unique_lock lock(settler_mu_);
   while (!settler_cv_.wait_for(lock, interval, [this] { return settler_stop_; })) {
     const rocksdb::SequenceNumber now = db_->GetLatestSequenceNumber();
     const bool idle = now == last;
     last = now;
     if (!idle && settling) {
-      Status s = SetLevel0Trigger(kLevel0Trigger);
-      if (!s.ok()) KLOG_WARN("store: {}", s.message());
-      settling = !s.ok();
+      settling = !set(kLevel0Trigger);  // on failure, try again next interval
     } else if (idle && !settling) {
       const uint64_t files = Level0Files();
       if (files < uint64_t(kLevel0SettledTrigger)) continue;
       KLOG_DEBUG("store: no writes for {} ms; compacting {} level-0 files", options_.settle_after_ms, files);
-      Status s = SetLevel0Trigger(kLevel0SettledTrigger);
-      if (!s.ok()) KLOG_WARN("store: {}", s.message());
-      settling = s.ok();
+      settling = set(kLevel0SettledTrigger);
     }
   }
   // Leave the options as they were opened with: the next Open sets them again anyway.
