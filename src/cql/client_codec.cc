@@ -106,6 +106,8 @@ Result<std::vector<ClientColumn>> DecodeMetadata(WireReader* r, std::string* pag
   }
   std::vector<ClientColumn> cols;
   if (flags & 0x0004) {
+    // No specs to read, so nothing bounds the count but this: refuse rather than allocate.
+    if (count > 0xFFFF) return Status::Corruption("result metadata: too many columns");
     if (skipped) {
       *skipped = count;
       return cols;
@@ -169,7 +171,6 @@ Result<ClientResult> DecodeResult(const ClientFrame& f, const ClientColumns* kno
         out.columns = *known;
       } else {
         // No specs and no prepared columns: blank specs (cells decode as text).
-        if (skipped > 0xFFFF) return Status::Corruption("result metadata: too many columns");
         if (skipped >= 0) cols.resize(size_t(skipped));
         out.columns = std::make_shared<const std::vector<ClientColumn>>(std::move(cols));
       }

@@ -75,7 +75,8 @@ Status StoreImpl::OpenDb() {
   bbt.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   bbt.cache_index_and_filter_blocks = true;
   // Every table file's index and filter blocks stay pinned in the cache (charged to it, never
-  // evicted; a few bytes per row: 10-bit blooms, an index entry per 4 KiB block): a point read then reaches them without a cache lookup.
+  // evicted; a few bytes per row: 10-bit blooms, an index entry per 4 KiB block), so a point
+  // read reaches them without a cache lookup.
   // Pinning only L0's left the few bottom-level files' blocks as the hottest cache entries,
   // so every read took the same LRU shard's mutex twice and the server threads queued on it
   // (~10% of a read in `perf`; docs/benchmarks/cql.md, session 15).
@@ -88,7 +89,7 @@ Status StoreImpl::OpenDb() {
   bbt.checksum = rocksdb::kXXH3;
   // Point reads scan a data block from a restart point to the key: 4 keys between restart
   // points instead of 16 cut RocksDB's Get by ~10% (callgrind, `kappa bench cql`); table
-  // files stayed the same size for ~490-byte rows (docs/benchmarks/cql.md, session 12).
+  // files stayed the same size for ~490-byte rows (docs/benchmarks/cql-history.md, session 12).
   bbt.block_restart_interval = 4;
 
   rocksdb::CompressionType compression = rocksdb::kNoCompression;
