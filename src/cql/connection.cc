@@ -43,7 +43,7 @@ void Connection::SendSchemaEvent(const SchemaChangeResult& change) {
   });
 }
 
-void Connection::Send(int16_t stream, const Response& r) {
+void Connection::Queue(int16_t stream, const Response& r) {
   if (closed_) return;
   FrameHeader h;
   h.version = state_.version;
@@ -56,6 +56,10 @@ void Connection::Send(int16_t stream, const Response& r) {
                       : state_.compression;
   AppendFrame(h, r.body, c, &pending_);
   if (r.close_after) close_after_write_ = true;
+}
+
+void Connection::Send(int16_t stream, const Response& r) {
+  Queue(stream, r);
   Flush();
 }
 
@@ -98,34 +102,29 @@ bool FrameBuffered(const InputBuffer& in) {
 
 }  // namespace
 
-void Connection::DispatchBurst(std::vector<PoolRequest>* burst) {
+void Connection::RunBurst(std::vector<BurstRequest>* burst) {
   if (burst->empty()) return;
-  // Statements run on the pool, a burst as one task: one thread hand-off (and one write of
-  // all the responses) per burst of pipelined requests instead of two per request.
-  // Their plain writes are committed together, before any of them is answered
-  // (write_group.h).
-  asio::post(socket_.get_executor(), [self = shared_from_this(), reqs = std::move(*burst)]() mutable {
-    std::vector<std::pair<int16_t, Response>> responses;
+  // Runs on the connection's own thread, where it was read: no hand-off to another thread
+  // and back. Plain writes of the burst are committed together before any of them is
+  // answered (write_group.h), and the answers leave in one write.
+  {
+    WriteGroup group(ctx_->executor->store());
     std::vector<size_t> grouped;  // indexes of responses whose writes are in the group
-    responses.reserve(reqs.size());
-    {
-      WriteGroup group(self->ctx_->executor->store());
-      for (PoolRequest& q : reqs) {
-        size_t before = group.count();
-        responses.emplace_back(q.stream, q.handler->handle(*self->ctx_, self->state_,
-                                                           std::string_view(q.data).substr(q.offset)));
-        if (group.count() != before) grouped.push_back(responses.size() - 1);
-      }
-      Status st = group.Commit();
-      if (!st.ok()) {
-        for (size_t i : grouped) responses[i].second = Response::Error(FromStatus(st));
-      }
+    responses_.clear();
+    for (BurstRequest& q : *burst) {
+      size_t before = group.count();
+      responses_.emplace_back(q.stream, q.handler->handle(*ctx_, state_, std::string_view(q.data).substr(q.offset)));
+      if (group.count() != before) grouped.push_back(responses_.size() - 1);
     }
-    asio::post(self->strand_, [self, responses = std::move(responses)] {
-      for (const auto& [stream, r] : responses) self->Send(stream, r);
-    });
-  });
+    Status st = group.Commit();
+    if (!st.ok()) {
+      for (size_t i : grouped) responses_[i].second = Response::Error(FromStatus(st));
+    }
+  }
+  for (const auto& [stream, r] : responses_) Queue(stream, r);
+  responses_.clear();
   burst->clear();
+  Flush();
 }
 
 asio::awaitable<void> Connection::ReadLoop() {
@@ -133,11 +132,11 @@ asio::awaitable<void> Connection::ReadLoop() {
   char header[kFrameHeaderSize];
   std::string body;
   InputBuffer in;
-  std::vector<PoolRequest> burst;
+  std::vector<BurstRequest> burst;
   try {
     for (;;) {
       // Invariant: nothing waits in `burst` while the loop waits for the socket.
-      if (!FrameBuffered(in)) DispatchBurst(&burst);
+      if (!FrameBuffered(in)) RunBurst(&burst);
       // 8 bytes first: protocol v1/v2 headers are 8 bytes long, v3+ 9.
       co_await in.Fill(socket_, 8);
       std::memcpy(header, in.data(), 8);
@@ -225,15 +224,15 @@ asio::awaitable<void> Connection::ReadLoop() {
                                         "Authentication required: send AUTH_RESPONSE first"}));
         continue;
       }
-      if (!handler->on_pool) {
-        DispatchBurst(&burst);  // keep requests before a state change ahead of it
+      if (!handler->in_burst) {
+        RunBurst(&burst);  // keep requests before a state change ahead of it
         Send(h.stream, handler->handle(*ctx_, state_, payload));
         continue;
       }
       size_t offset = size_t(payload.data() - plain.data());
-      burst.push_back(PoolRequest{handler, h.stream, std::move(plain), offset});
+      burst.push_back(BurstRequest{handler, h.stream, std::move(plain), offset});
       plain = std::string();
-      if (burst.size() >= kMaxBurst || !FrameBuffered(in)) DispatchBurst(&burst);
+      if (burst.size() >= kMaxBurst || !FrameBuffered(in)) RunBurst(&burst);
     }
   } catch (const boost::system::system_error& e) {
     // EOF or reset: the client went away.

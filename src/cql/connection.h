@@ -1,7 +1,8 @@
-// One client connection of the CQL server: reads frames, dispatches them to the handlers
-// (inline on the connection's strand, or on the server's pool for statements), and writes
-// responses as they complete. Responses may leave in a different order than requests
-// arrived; each carries its request's stream id.
+// One client connection of the CQL server. It lives on one server thread (server.cc, a
+// shard): it reads frames there, runs their handlers there, pipelined statements in bursts,
+// and writes the answers there, so a request never changes thread. Each answer carries its
+// request's stream id. A long statement (a large unpaged scan) delays the other connections
+// of its thread until it finishes; connections are spread over the threads.
 #pragma once
 
 #include <boost/asio.hpp>
@@ -28,22 +29,24 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool closed() const { return closed_; }
 
  private:
-  // A statement request read from the socket, waiting to run on the pool.
-  struct PoolRequest {
+  // A statement request read from the socket, waiting for the rest of its burst.
+  struct BurstRequest {
     const HandlerInfo* handler;
     int16_t stream;
     std::string data;  // the frame body; the request starts at `offset`
     size_t offset;
   };
-  // Requests dispatched to the pool as one task: pipelined requests already buffered are
-  // gathered up to this many.
+  // Pipelined requests already buffered are run as one burst, up to this many.
   static constexpr size_t kMaxBurst = 32;
 
   boost::asio::awaitable<void> ReadLoop();
-  // Posts `burst` (and clears it) to the pool; responses return to the strand together.
-  void DispatchBurst(std::vector<PoolRequest>* burst);
-  // Encodes and queues a response frame. Must run on the strand.
+  // Runs `burst` (and clears it): its writes committed together, its answers written at once.
+  void RunBurst(std::vector<BurstRequest>* burst);
+  // Encodes a response frame into the output buffer. Must run on the strand.
+  void Queue(int16_t stream, const Response& r);
+  // Queue, then Flush.
   void Send(int16_t stream, const Response& r);
+  // Starts writing the output buffer unless a write is in flight (its completion flushes).
   void Flush();
 
   boost::asio::ip::tcp::socket socket_;
@@ -56,6 +59,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string writing_;
   bool write_in_flight_ = false;
   bool close_after_write_ = false;
+  std::vector<std::pair<int16_t, Response>> responses_;  // RunBurst's, kept for their capacity
 };
 
 }  // namespace kappa::cql

@@ -124,14 +124,14 @@ Outcome<ResultMessage> Executor::Prepare(std::string_view cql, Session& s) {
   ResultMessage r;
   r.kind = ResultMessage::Kind::kPrepared;
   r.prepared = std::make_unique<PreparedResult>(p->meta);
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   prepared_[id] = std::move(p);
   return r;
 }
 
 std::shared_ptr<const Prepared> Executor::FindPrepared(std::string_view id) {
-  std::lock_guard lock(mu_);
-  auto it = prepared_.find(std::string(id));
+  std::shared_lock lock(mu_);
+  auto it = prepared_.find(id);
   return it == prepared_.end() ? nullptr : it->second;
 }
 

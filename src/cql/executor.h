@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -51,7 +52,9 @@ struct Prepared {
   PreparedResult meta;
   // SELECT: the projection built against the table schema the statement last ran on, reused
   // while that schema object is current (exec/projection.cc, ProjectionFor).
-  mutable std::mutex cache_mu;
+  // Read by every execution on every server thread, written only when the schema changed:
+  // a reader-writer lock, so concurrent readers never wait on each other.
+  mutable std::shared_mutex cache_mu;
   mutable std::shared_ptr<const CachedProjection> projection;  // GUARDED_BY(cache_mu)
 };
 
@@ -89,8 +92,16 @@ class Executor {
 
   store::Store* store_;
   NodeInfo node_;
-  std::mutex mu_;
-  std::unordered_map<std::string, std::shared_ptr<const Prepared>> prepared_;  // GUARDED_BY(mu_)
+  // Looked up by a string_view id without building a string.
+  struct IdHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  // Every EXECUTE looks its statement up; PREPARE alone writes. Shared for lookups, so the
+  // server threads never wait on each other here.
+  std::shared_mutex mu_;
+  std::unordered_map<std::string, std::shared_ptr<const Prepared>, IdHash, std::equal_to<>>
+      prepared_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace kappa::cql

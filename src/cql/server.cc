@@ -1,11 +1,15 @@
-// The CQL server: an acceptor coroutine and a pool of threads running one io_context.
-// Connections live until the client leaves or Stop(); schema changes from the store are
-// fanned out as events to the connections that registered for them.
+// The CQL server: one io_context per thread ("shard"), an acceptor on the first that hands
+// each new connection to the shard with the fewest connections. A connection lives on its
+// shard: it reads, runs its statements and writes there, so a request never changes thread
+// (connection.h). Connections live until the client leaves or Stop(); schema changes from
+// the store are fanned out as events to the connections that registered for them.
 #include <arpa/inet.h>
 
 #include <boost/asio.hpp>
 
+#include <algorithm>
 #include <list>
+#include <optional>
 #include <thread>
 
 #include "common/logging.h"
@@ -44,7 +48,8 @@ Uuid StableHostId(store::Store* store) {
 class ServerImpl : public Server {
  public:
   ServerImpl(store::Store* store, ServerOptions options)
-      : store_(store), options_(std::move(options)), acceptor_(ioc_) {}
+      : store_(store), options_(std::move(options)), shards_(MakeShards(options_.threads)),
+        acceptor_(shards_[0]->ioc) {}
 
   ~ServerImpl() override { Stop(); }
 
@@ -81,11 +86,13 @@ class ServerImpl : public Server {
     ctx_.auth_required = required;
     listener_id_ = store_->AddSchemaListener([this](const store::SchemaChange& c) { OnSchema(c); });
     listening_ = true;
-    asio::co_spawn(ioc_, Accept(), asio::detached);
-    int n = options_.threads > 0 ? options_.threads : int(std::max(1u, std::thread::hardware_concurrency()));
-    for (int i = 0; i < n; ++i) threads_.emplace_back([this] { ioc_.run(); });
-    KLOG_INFO("cql: listening on {}:{} (auth {})", options_.host, port_,
-              required ? "required" : "off");
+    asio::co_spawn(shards_[0]->ioc, Accept(), asio::detached);
+    for (auto& sh : shards_) {
+      Shard* raw = sh.get();
+      sh->thread = std::thread([raw] { raw->ioc.run(); });
+    }
+    KLOG_INFO("cql: listening on {}:{} (auth {}, {} threads)", options_.host, port_,
+              required ? "required" : "off", shards_.size());
     return Status::OK();
   }
 
@@ -95,14 +102,14 @@ class ServerImpl : public Server {
   void Stop() override {
     if (stopped_.exchange(true)) return;
     if (listening_) store_->RemoveSchemaListener(listener_id_);
-    asio::post(ioc_, [this] {
+    asio::post(shards_[0]->ioc, [this] {
       boost::system::error_code ec;
       acceptor_.close(ec);
     });
     {
       std::lock_guard lock(mu_);
-      for (auto& w : conns_) {
-        if (auto c = w.lock()) c->Close();
+      for (auto& e : conns_) {
+        if (auto c = e.conn.lock()) c->Close();
       }
     }
     // Give connections a moment to close, then stop the loop.
@@ -110,22 +117,59 @@ class ServerImpl : public Server {
       bool any = false;
       {
         std::lock_guard lock(mu_);
-        for (auto& w : conns_) any = any || !w.expired();
+        for (auto& e : conns_) any = any || !e.conn.expired();
       }
       if (!any) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    ioc_.stop();
-    for (auto& t : threads_) {
-      if (t.joinable()) t.join();
+    for (auto& sh : shards_) {
+      sh->work.reset();
+      sh->ioc.stop();
+    }
+    for (auto& sh : shards_) {
+      if (sh->thread.joinable()) sh->thread.join();
     }
   }
 
  private:
+  // A thread and its io_context; the connections placed on it run there and only there.
+  struct Shard {
+    asio::io_context ioc{1};  // concurrency hint: one thread runs it
+    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work{ioc.get_executor()};
+    std::thread thread;
+  };
+  struct ConnEntry {
+    std::weak_ptr<Connection> conn;
+    size_t shard;
+  };
+
+  static std::vector<std::unique_ptr<Shard>> MakeShards(int threads) {
+    int n = threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<std::unique_ptr<Shard>> shards;
+    for (int i = 0; i < n; ++i) shards.push_back(std::make_unique<Shard>());
+    return shards;
+  }
+
+  // The shard with the fewest live connections (the lowest index on a tie). Under mu_.
+  size_t PickShard() {
+    std::vector<size_t> load(shards_.size(), 0);
+    for (const auto& e : conns_) ++load[e.shard];
+    return size_t(std::min_element(load.begin(), load.end()) - load.begin());
+  }
+
   asio::awaitable<void> Accept() {
     for (;;) {
       boost::system::error_code ec;
-      tcp::socket sock = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+      size_t shard;
+      {
+        std::lock_guard lock(mu_);
+        conns_.remove_if([](const ConnEntry& e) { return e.conn.expired(); });
+        shard = PickShard();
+      }
+      // Accepted straight onto its shard's io_context. (Not a conditional expression around
+      // co_await: GCC 12 miscompiles co_await inside ?:.)
+      tcp::socket sock = co_await acceptor_.async_accept(
+          shards_[shard]->ioc, asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
         if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
         continue;
@@ -133,12 +177,12 @@ class ServerImpl : public Server {
       auto conn = std::make_shared<Connection>(std::move(sock), &ctx_);
       {
         std::lock_guard lock(mu_);
-        conns_.remove_if([](const std::weak_ptr<Connection>& w) { return w.expired(); });
+        conns_.remove_if([](const ConnEntry& e) { return e.conn.expired(); });
         if (int(conns_.size()) >= options_.max_connections) {
           conn->Close();
           continue;
         }
-        conns_.push_back(conn);
+        conns_.push_back(ConnEntry{conn, shard});
       }
       conn->Start();
     }
@@ -153,24 +197,23 @@ class ServerImpl : public Server {
     ev.keyspace = c.keyspace;
     ev.table = c.table;
     std::lock_guard lock(mu_);
-    for (auto& w : conns_) {
-      if (auto conn = w.lock()) conn->SendSchemaEvent(ev);
+    for (auto& e : conns_) {
+      if (auto conn = e.conn.lock()) conn->SendSchemaEvent(ev);
     }
   }
 
   store::Store* store_;
   ServerOptions options_;
-  asio::io_context ioc_;
+  std::vector<std::unique_ptr<Shard>> shards_;
   tcp::acceptor acceptor_;
   uint16_t port_ = 0;
   std::unique_ptr<Executor> executor_;
   ServerContext ctx_;
   uint64_t listener_id_ = 0;
   bool listening_ = false;
-  std::vector<std::thread> threads_;
   std::atomic<bool> stopped_{false};
   std::mutex mu_;
-  std::list<std::weak_ptr<Connection>> conns_;  // GUARDED_BY(mu_)
+  std::list<ConnEntry> conns_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <atomic>
-#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -22,17 +21,14 @@ struct ServerContext {
   bool auth_required = false;
 };
 
-// Per-connection protocol state. Fields other than `session` are touched only by the
-// connection's own strand (the inline handlers); `session` is shared with request handlers
-// running on the pool and guarded by `mu`.
+// Per-connection protocol state, touched only on the connection's own strand (its thread).
 struct ConnState {
   uint8_t version = kMaxProtocolVersion;
   Compression compression = Compression::kNone;
   bool started = false;        // STARTUP received
   bool authenticated = false;  // or auth not required
   std::atomic<bool> want_schema_events{false};
-  std::mutex mu;
-  Session session;  // GUARDED_BY(mu)
+  Session session;
 };
 
 struct Response {
@@ -55,9 +51,10 @@ Response HandleBatch(ServerContext& ctx, ConnState& conn, std::string_view body)
 struct HandlerInfo {
   Opcode opcode;
   Response (*handle)(ServerContext&, ConnState&, std::string_view);
-  // Runs on the request pool (may take time: store reads and writes) rather than inline on
-  // the connection's strand.
-  bool on_pool;
+  // A statement (store reads and writes): gathered with the pipelined requests after it into
+  // a burst (connection.h). Otherwise the handler changes the connection's state (STARTUP,
+  // AUTH_RESPONSE, REGISTER, OPTIONS) and runs at once, after the burst before it.
+  bool in_burst;
 };
 // The registry: every request opcode the server accepts. Unknown opcodes get a protocol error.
 const HandlerInfo* FindHandler(Opcode op);

@@ -21,17 +21,7 @@ const HandlerInfo* FindHandler(Opcode op) {
 
 Response RunWithSession(ConnState& conn,
                         const std::function<Outcome<ResultMessage>(Session&)>& fn) {
-  Session s;
-  {
-    std::lock_guard lock(conn.mu);
-    s = conn.session;
-  }
-  std::string before = s.keyspace;
-  auto r = fn(s);
-  if (s.keyspace != before) {
-    std::lock_guard lock(conn.mu);
-    conn.session.keyspace = s.keyspace;
-  }
+  auto r = fn(conn.session);
   if (!r.ok()) return Response::Error(r.error());
   return Response::Result(r.value());
 }
