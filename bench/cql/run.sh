@@ -6,6 +6,6 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 KAPPA=${1:-$HERE/../../build/kappa}
-"$KAPPA" bench cql --rows 200000 --reads 200000 --latency-rate 20000 --latency-seconds 5
-"$KAPPA" bench cql --rows 200000 --reads 200000 --latency-rate 20000 --latency-seconds 5 --settle
+"$KAPPA" bench cql --rows 200000 --reads 1000000 --latency-rate 20000 --latency-seconds 5
+"$KAPPA" bench cql --rows 200000 --reads 1000000 --latency-rate 20000 --latency-seconds 5 --settle
 "$HERE/pgbench_insert.sh" 20
