@@ -24,7 +24,8 @@ struct ServerOptions {
   // 127.0.0.1:9042. Fixed once the server started.
   std::string host = "127.0.0.1";
   uint16_t port = 9042;
-  // I/O and request threads; 0 = the number of CPUs.
+  // Server threads, each with its own io_context; a connection stays on one of them (the
+  // one with the fewest connections when it arrived). 0 = the number of CPUs.
   int threads = 0;
   // Authentication (PasswordAuthenticator, SASL PLAIN). kAuto: required when `host` is not a
   // loopback address, off on loopback.

@@ -166,8 +166,8 @@ class ServerImpl : public Server {
         conns_.remove_if([](const ConnEntry& e) { return e.conn.expired(); });
         shard = PickShard();
       }
-      // Accepted straight onto its shard's io_context. (Not a conditional expression around
-      // co_await: GCC 12 miscompiles co_await inside ?:.)
+      // Accepted straight onto its shard's io_context. (Keep co_await out of a ?: here: a
+      // version choosing the io_context inside one broke every handshake with GCC 12.)
       tcp::socket sock = co_await acceptor_.async_accept(
           shards_[shard]->ioc, asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
