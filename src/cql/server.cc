@@ -91,7 +91,7 @@ class ServerImpl : public Server {
       Shard* raw = sh.get();
       sh->thread = std::thread([raw] { raw->ioc.run(); });
     }
-    KLOG_INFO("cql: listening on {}:{} (auth {}, {} threads)", options_.host, port_,
+    KLOG_INFO("cql: listening on {}:{} (auth {}; threads: {})", options_.host, port_,
               required ? "required" : "off", shards_.size());
     return Status::OK();
   }
