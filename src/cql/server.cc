@@ -150,8 +150,14 @@ class ServerImpl : public Server {
     return shards;
   }
 
+  // Forgets closed connections. Under mu_.
+  void PruneClosedLocked() {
+    conns_.remove_if([](const ConnEntry& e) { return e.conn.expired(); });
+  }
+
   // The shard with the fewest live connections (the lowest index on a tie). Under mu_.
   size_t PickShard() {
+    PruneClosedLocked();
     std::vector<size_t> load(shards_.size(), 0);
     for (const auto& e : conns_) ++load[e.shard];
     return size_t(std::min_element(load.begin(), load.end()) - load.begin());
@@ -163,7 +169,6 @@ class ServerImpl : public Server {
       size_t shard;
       {
         std::lock_guard lock(mu_);
-        conns_.remove_if([](const ConnEntry& e) { return e.conn.expired(); });
         shard = PickShard();
       }
       // Accepted straight onto its shard's io_context. (Keep co_await out of a ?: here: a
@@ -177,7 +182,7 @@ class ServerImpl : public Server {
       auto conn = std::make_shared<Connection>(std::move(sock), &ctx_);
       {
         std::lock_guard lock(mu_);
-        conns_.remove_if([](const ConnEntry& e) { return e.conn.expired(); });
+        PruneClosedLocked();
         if (int(conns_.size()) >= options_.max_connections) {
           conn->Close();
           continue;

@@ -11,9 +11,7 @@ Response HandleExecute(ServerContext& ctx, ConnState& conn, std::string_view bod
   if (!r.ShortBytes(&id)) return Response::Error(CqlError::Protocol("Malformed EXECUTE: truncated statement id"));
   auto opts = DecodeQueryOptions(&r, conn.version);
   if (!opts.ok()) return Response::Error(opts.error());
-  return RunWithSession(conn, [&](Session& s) {
-    return ctx.executor->ExecutePrepared(id, std::move(opts).value(), s);
-  });
+  return ToResponse(ctx.executor->ExecutePrepared(id, std::move(opts).value(), conn.session));
 }
 
 }  // namespace kappa::cql

@@ -62,8 +62,8 @@ const HandlerInfo* FindHandler(Opcode op);
 // Decodes the QUERY/EXECUTE parameters that follow the query string or prepared id.
 Outcome<QueryOptions> DecodeQueryOptions(WireReader* r, uint8_t version);
 
-// Runs a statement result through the session (USE changes the connection's keyspace).
-Response RunWithSession(ConnState& conn,
-                        const std::function<Outcome<ResultMessage>(Session&)>& fn);
+// A statement's outcome as a RESULT or an ERROR response. The statement ran with the
+// connection's session (`ConnState::session`), so a USE changed its keyspace.
+Response ToResponse(Outcome<ResultMessage> r);
 
 }  // namespace kappa::cql

@@ -8,7 +8,7 @@ Response HandlePrepare(ServerContext& ctx, ConnState& conn, std::string_view bod
   WireReader r(body);
   std::string_view query;
   if (!r.LongString(&query)) return Response::Error(CqlError::Protocol("Malformed PREPARE: truncated query string"));
-  return RunWithSession(conn, [&](Session& s) { return ctx.executor->Prepare(query, s); });
+  return ToResponse(ctx.executor->Prepare(query, conn.session));
 }
 
 }  // namespace kappa::cql

@@ -10,9 +10,7 @@ Response HandleQuery(ServerContext& ctx, ConnState& conn, std::string_view body)
   if (!r.LongString(&query)) return Response::Error(CqlError::Protocol("Malformed QUERY: truncated query string"));
   auto opts = DecodeQueryOptions(&r, conn.version);
   if (!opts.ok()) return Response::Error(opts.error());
-  return RunWithSession(conn, [&](Session& s) {
-    return ctx.executor->Query(query, std::move(opts).value(), s);
-  });
+  return ToResponse(ctx.executor->Query(query, std::move(opts).value(), conn.session));
 }
 
 }  // namespace kappa::cql

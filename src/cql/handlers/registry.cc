@@ -19,9 +19,7 @@ const HandlerInfo* FindHandler(Opcode op) {
   return nullptr;
 }
 
-Response RunWithSession(ConnState& conn,
-                        const std::function<Outcome<ResultMessage>(Session&)>& fn) {
-  auto r = fn(conn.session);
+Response ToResponse(Outcome<ResultMessage> r) {
   if (!r.ok()) return Response::Error(r.error());
   return Response::Result(r.value());
 }
