@@ -139,7 +139,7 @@ std::vector<BadCase> BadCases() {
       {"log type", "log:\n  type: kafak\n", "bad.yaml:2:9: log.type must be embedded or kafka, not 'kafak'"},
       {"log kafka without bootstrap", "log:\n  type: kafka\n", "bad.yaml:2:3: log: type kafka needs bootstrap"},
       {"log bad bootstrap", "log:\n  type: kafka\n  bootstrap: a:1,b\n",
-       "bad.yaml:3:14: log.bootstrap: 'b' is not host:port"},
+       "bad.yaml:3:14: log.bootstrap: 'b': expected HOST:PORT"},
       {"log bootstrap on embedded", "log:\n  bootstrap: a:1\n",
        "bad.yaml:2:14: log.bootstrap only applies to type: kafka"},
       {"log misspelt key", "log:\n  type: kafka\n  bootstarp: a:1\n",
