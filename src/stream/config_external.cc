@@ -34,8 +34,9 @@ Status LoadLogSection(const YamlReader& r_, const YAML::Node& n, LogConfig* l) {
       auto parsed = ParseHostPort(scheme == std::string::npos ? hp : hp.substr(scheme + 3));
       if (!parsed.ok() || parsed->port == 0) {
         return r_.Error(n["bootstrap"], fmt::format(
-            "log.bootstrap: {} (write host:port[,host:port], port 1..65535)",
-            parsed.ok() ? "'" + hp + "' has port 0" : parsed.status().message()));
+            "log.bootstrap: {} (a list host:port[,host:port])",
+            parsed.ok() ? fmt::format("'{}': the port must be 1..65535", hp)
+                        : parsed.status().message()));
       }
     }
   }
