@@ -7,6 +7,8 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "cli/listen_check.h"
+#include "common/host_port.h"
 #include "common/data_dir_lock.h"
 #include "common/logging.h"
 #include "kafka/kafka.h"
@@ -25,20 +27,32 @@ struct BrokerArgs {
   int threads = 1;
   size_t max_request_bytes = 100u << 20;
   std::string flush = "interval";
+  bool insecure = false;
 };
 
 void RunBroker(const BrokerArgs& a) {
-  auto listen = kafka::ParseHostPort(a.listen);
-  if (!listen.ok()) Fail(listen.status().WithContext("--listen"));
+  // Every setting is checked before the data directory is created or locked.
+  auto listen = ParseHostPort(a.listen);
+  if (!listen.ok()) Fail(listen.status().WithContext("--listen"), 2);
+  Status exposed = CheckKafkaExposure(*listen, a.insecure, "--listen", "--insecure");
+  if (!exposed.ok()) Fail(exposed, 2);
   kafka::KafkaServerOptions opts;
-  opts.listen_host = listen->first;
-  opts.listen_port = listen->second;
+  opts.listen_host = listen->host;
+  opts.listen_port = listen->port;
   if (!a.advertised.empty()) {
-    auto adv = kafka::ParseHostPort(a.advertised);
-    if (!adv.ok()) Fail(adv.status().WithContext("--advertised"));
-    opts.advertised_host = adv->first;
-    opts.advertised_port = adv->second;
+    auto adv = ParseHostPort(a.advertised);
+    if (!adv.ok()) Fail(adv.status().WithContext("--advertised"), 2);
+    opts.advertised_host = adv->host;
+    opts.advertised_port = adv->port;
   }
+  auto policy = log::ParseFlushPolicy(a.flush);
+  if (!policy) Fail("--flush must be every-append, interval or os", 2);
+  auto busy = ProbeListen(*listen);
+  auto explain_busy = [](const Status& st) {
+    return Status::Unavailable(st.message() + " (is another broker running? choose another "
+                                              "address with --listen HOST:PORT)");
+  };
+  if (!busy.ok()) Fail(explain_busy(busy));
   opts.auto_create_topics = !a.no_auto_create;
   opts.default_partitions = a.partitions;
   opts.threads = a.threads;
@@ -48,8 +62,6 @@ void RunBroker(const BrokerArgs& a) {
   if (!lock.ok()) Fail(lock.status());
   log::LogOptions lo;
   lo.dir = a.data_dir + "/log";
-  auto policy = log::ParseFlushPolicy(a.flush);
-  if (!policy) Fail("--flush must be every-append, interval or os");
   lo.flush = *policy;
   auto log = log::Log::Open(lo);
   if (!log.ok()) Fail(log.status());
@@ -62,7 +74,9 @@ void RunBroker(const BrokerArgs& a) {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 
   auto server = kafka::KafkaServer::Start(log->get(), opts);
-  if (!server.ok()) Fail(server.status());
+  if (!server.ok()) {
+    Fail(explain_busy(server.status()));
+  }
   // One line on stdout so scripts (and tests using port 0) learn the address.
   std::printf("kappa broker listening on %s:%u (data dir %s)\n", opts.listen_host.c_str(),
               unsigned((*server)->port()), a.data_dir.c_str());
@@ -85,8 +99,13 @@ void RegisterBrokerCommand(CLI::App& app, const Groups& g) {
       "Serve the data directory's log over the Kafka protocol (kcat, librdkafka, KafkaJS, ...)\n"
       "until Ctrl-C. Prints 'kappa broker listening on HOST:PORT' once ready.");
   AddDataDirOption(cmd, &args->data_dir);
-  cmd->add_option("--listen", args->listen, "host:port to listen on (port 0: any free port)")
+  cmd->add_option("--listen", args->listen,
+                  "host:port to listen on (port 0: any free port); a non-loopback address needs "
+                  "--insecure")
       ->capture_default_str();
+  cmd->add_flag("--insecure", args->insecure,
+                "Allow listening on a non-loopback address: kappa's Kafka listener has no "
+                "authentication yet, so anyone who can connect may read and write every topic");
   cmd->add_option("--advertised", args->advertised,
                   "host:port clients are told to connect to (default: the listen address)");
   cmd->add_flag("--no-auto-create-topics", args->no_auto_create,

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <iostream>
 
+#include "common/units.h"
+
 namespace kappa::cli {
 
 void AddDataDirOption(CLI::App* cmd, std::string* dir) {
@@ -19,6 +21,12 @@ void Fail(const Status& s, int code) {
 void Fail(const std::string& message, int code) {
   std::cerr << "error: " << message << "\n";
   throw CLI::RuntimeError(code);
+}
+
+int64_t ParseDurationFlag(const std::string& flag, const std::string& text) {
+  auto ms = ParseDurationMs(text);
+  if (!ms.ok()) Fail(flag + ": " + ms.status().message(), 2);
+  return *ms;
 }
 
 std::string EscapeLine(std::string_view v) {

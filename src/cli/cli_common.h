@@ -22,6 +22,11 @@ inline void Check(const Status& s) {
   if (!s.ok()) Fail(s);
 }
 
+// A duration flag through the one parser (common/units.h): "10s" -> 10000. A bare number,
+// a negative one or an unknown unit ends the command with exit code 2 and a message naming
+// the flag ("--duration: '10' has no unit: write 10s, 10ms, ...").
+int64_t ParseDurationFlag(const std::string& flag, const std::string& text);
+
 // Escapes a record value so it stays on one output line: \n, \r, \t, \\ and bytes < 0x20 or
 // 0x7f become C-style escapes; everything else (UTF-8 included) is printed as is.
 std::string EscapeLine(std::string_view v);

@@ -40,26 +40,6 @@ std::vector<std::string> SplitCsv(const std::string& s) {
   return out;
 }
 
-// "10s", "250ms", "2m", "1h", or plain seconds.
-std::chrono::milliseconds ParseDurationOrFail(const std::string& flag, const std::string& s) {
-  size_t pos = 0;
-  double v = 0;
-  try {
-    v = std::stod(s, &pos);
-  } catch (...) {
-    Fail(flag + ": expected a duration such as 10s, 250ms, 2m; got '" + s + "'", 2);
-  }
-  const std::string unit = s.substr(pos);
-  double ms;
-  if (unit == "ms") ms = v;
-  else if (unit == "s" || unit.empty()) ms = v * 1000;
-  else if (unit == "m") ms = v * 60'000;
-  else if (unit == "h") ms = v * 3'600'000;
-  else Fail(flag + ": unknown unit '" + unit + "' (use ms, s, m or h)", 2);
-  if (ms < 0) Fail(flag + ": must not be negative", 2);
-  return std::chrono::milliseconds(int64_t(ms));
-}
-
 kc::Mapping LoadMappingOrFail(const std::string& file, const std::string& name) {
   if (file.empty()) {
     auto m = kc::Mapping::FromYaml(kc::kSeedMappingYaml, kc::kSeedMappingName, "<built-in>");
@@ -127,7 +107,7 @@ void RegisterFetch(CLI::App* connect) {
   cmd->add_option("--timeout", o->timeout, "Timeout per request (e.g. 10s)")->capture_default_str();
   cmd->add_option("--retries", o->http.max_retries, "Retries per page")->capture_default_str();
   cmd->callback([o] {
-    o->http.timeout = ParseDurationOrFail("--timeout", o->timeout);
+    o->http.timeout = std::chrono::milliseconds(ParseDurationFlag("--timeout", o->timeout));
     o->http.max_queued_pages = std::max<size_t>(1, std::min<uint64_t>(o->pages, 16));
     auto src = kc::NewHttpSource(o->http);
     Check(src.status());
@@ -355,7 +335,7 @@ void RegisterProduce(CLI::App* connect) {
     kc::ProducerOptions po;
     po.topic = o->topic;
     po.max_records = o->records;
-    po.duration = ParseDurationOrFail("--duration", o->duration);
+    po.duration = std::chrono::milliseconds(ParseDurationFlag("--duration", o->duration));
     po.records_per_sec = o->rate;
     po.dead_letter_topic = o->dlq;
     kc::Mapping mapping = LoadMappingOrFail(o->file, o->name);

@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "cli/cli_common.h"
+#include "common/env.h"
 #include "cli/commands.h"
 #include "cli/kafka_client.h"
 #include "log/data_dir_log.h"
@@ -120,11 +121,14 @@ void Flush(std::string* out) {
 }
 
 log::DataDirLog OpenLog(const ConsumeArgs& a) {
-  // A following reader without a group never takes the lock, so producers can run.
+  // A reader without a group never takes the lock nor writes into the data directory (so
+  // producers can run, and a directory owned by someone else stays untouched); --group
+  // commits offsets, which needs the directory.
+  if (a.group.empty() && !Env::Default()->FileExists(a.dir)) {
+    Fail(fmt::format("data directory {} does not exist (pass --data-dir)", a.dir));
+  }
   auto dl = log::OpenDataDirLog(a.dir, "kappa consume",
-                                !a.group.empty() ? log::Access::kReadWrite
-                                : a.follow       ? log::Access::kReadOnly
-                                                 : log::Access::kReadPreferWrite);
+                                !a.group.empty() ? log::Access::kReadWrite : log::Access::kReadOnly);
   if (!dl.ok()) {
     if (!a.group.empty() && dl.status().IsUnavailable())
       Fail(dl.status().message() + " (--group commits offsets, which needs the data directory; "

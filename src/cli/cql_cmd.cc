@@ -1,6 +1,7 @@
 // `kappa cql`: a cqlsh-like shell over kappa's CQL client (interactive with history and
 // multi-line statements, -e, -f), and `kappa cql-server`: a standalone CQL server owning a
 // data directory.
+#include <fmt/format.h>
 #include <readline/history.h>
 #include <readline/readline.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "common/host_port.h"
 #include "common/data_dir_lock.h"
 #include "common/logging.h"
 #include "cql/cql.h"
@@ -358,6 +360,16 @@ void RegisterCqlCommands(CLI::App& app, const Groups& g) {
     if (*auth == "required") so->auth = cql::ServerOptions::Auth::kRequired;
     else if (*auth == "off") so->auth = cql::ServerOptions::Auth::kDisabled;
     else if (*auth != "auto") Fail("--auth must be auto, required or off");
+    // Say which flag adds users before anything is opened (the server's own check cannot
+    // know how its caller takes users).
+    bool required = so->auth == cql::ServerOptions::Auth::kRequired ||
+                    (so->auth == cql::ServerOptions::Auth::kAuto && !IsLoopbackHost(so->host));
+    if (required && so->users.empty()) {
+      Fail(fmt::format("--host {}: CQL clients must log in here ({}), but no users are given: "
+                       "add --user NAME:PASSWORD (repeatable), or listen on 127.0.0.1",
+                       so->host, so->auth == cql::ServerOptions::Auth::kRequired
+                                     ? "--auth required" : "not a loopback address"), 2);
+    }
     auto lock = DataDirLock::Acquire(*dir, "kappa cql-server");
     if (!lock.ok()) Fail(lock.status());
     store::StoreOptions sopt;

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "cli/cli_common.h"
+#include "common/env.h"
 #include "cli/commands.h"
 #include "cli/kafka_client.h"
 #include "common/coding.h"
@@ -77,18 +78,24 @@ std::string FormatAssignment(const void* data, size_t size) {
 
 // ---- offline (data dir) ----
 
+// list/describe open the log read-only (no lock, nothing written: the directory may be
+// another user's, or a running kappa's); reset takes the lock.
 std::unique_ptr<log::Log> OpenLog(const std::string& dir, bool write,
                                   std::unique_ptr<DataDirLock>* lock) {
-  auto l = DataDirLock::Acquire(dir, "kappa groups");
   log::LogOptions o;
   o.dir = dir + "/log";
-  if (l.ok()) {
+  if (write) {
+    auto l = DataDirLock::Acquire(dir, "kappa groups");
+    if (!l.ok()) {
+      Fail(l.status().WithContext("reset needs the data directory (stop its owner or use "
+                                  "--bootstrap)"));
+    }
     *lock = std::move(*l);
-  } else if (write || !l.status().IsUnavailable()) {
-    Fail(l.status().WithContext("reset needs the data directory (stop its owner or use "
-                                "--bootstrap)"));
   } else {
-    o.read_only = true;  // a running kappa owns it: read a snapshot
+    if (!Env::Default()->FileExists(dir)) {
+      Fail("data directory " + dir + " does not exist (pass --data-dir)");
+    }
+    o.read_only = true;
   }
   o.retention_check_ms = 0;
   auto log = log::Log::Open(o);

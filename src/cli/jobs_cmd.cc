@@ -1,6 +1,7 @@
-// kappa jobs list | status JOB | reset JOB: streaming jobs' progress and replay.
-// list/status work while `kappa up` owns the data directory (read-only open); reset is
-// offline and refuses to run then.
+// kappa jobs list | status JOB | reset JOB | skip JOB: streaming jobs' progress, replay, and
+// the way past records a job cannot read. list/status open the data directory read-only
+// (they work while `kappa up` owns it and never write); reset and skip are offline and
+// refuse to run then.
 #include <fmt/format.h>
 
 #include <iostream>
@@ -23,12 +24,14 @@ std::unique_ptr<stream::Runtime> OpenRuntime(const std::string& dir, bool write,
   stream::RuntimeOptions o;
   o.data_dir = dir;
   o.owner = what;
+  // Reading never takes the lock nor writes into the directory (read-only log, a RocksDB
+  // secondary instance outside it): the same whether or not `kappa up` runs.
   o.mode = write ? stream::RuntimeOptions::Mode::kOwner
-                 : stream::RuntimeOptions::Mode::kOwnerOrReadOnly;
+                 : stream::RuntimeOptions::Mode::kReadOnly;
   auto rt = stream::Runtime::Open(o);
   if (!rt.ok()) {
     if (write && rt.status().IsUnavailable()) {
-      Fail("jobs are reset offline, and " + rt.status().message());
+      Fail("jobs are reset and skipped offline, and " + rt.status().message());
     }
     Fail(rt.status());
   }
@@ -81,6 +84,8 @@ struct JobsArgs {
   bool to_latest = false;
   int64_t to_offset = -1;
   std::string to_time;
+  int32_t partition = -1;  // -1: every partition (reset); required for skip
+  int64_t count = 0;
 };
 
 }  // namespace
@@ -142,6 +147,9 @@ void RegisterJobsCommands(CLI::App& app, const Groups& g) {
   e->excludes(l, o, t);
   l->excludes(o, t);
   o->excludes(t);
+  reset->add_option("--partition", a->partition,
+                    "Only this partition (default: every partition of the job's topic)")
+      ->check(CLI::NonNegativeNumber);
   reset->add_flag("--json", a->json, "Print the new status as JSON");
   reset->callback([a] {
     stream::ResetTarget target;
@@ -158,6 +166,7 @@ void RegisterJobsCommands(CLI::App& app, const Groups& g) {
     } else {
       Fail("say where to: --to-earliest, --to-latest, --to-offset N or --to-time T", 2);
     }
+    if (a->partition >= 0) target.partition = PartitionId(a->partition);
     auto rt = OpenRuntime(a->data_dir, true, "kappa jobs reset");
     auto j = stream::ResetJob(rt.get(), a->job, target);
     if (!j.ok()) Fail(j.status());
@@ -166,6 +175,44 @@ void RegisterJobsCommands(CLI::App& app, const Groups& g) {
     } else {
       PrintStatus(*j);
     }
+  });
+
+  CLI::App* skip = g.jobs->add_subcommand(
+      "skip", "Move one partition of a job past records it cannot read (a corrupt batch), or "
+              "past --count/--to-offset records on purpose; every skipped offset goes to the "
+              "job's dead-letter topic first, with an error header. Offline, like reset.");
+  AddDataDirOption(skip, &a->data_dir);
+  skip->add_option("job", a->job, "Job name")->required();
+  skip->add_option("--partition", a->partition, "The partition to move (required)")
+      ->required()
+      ->check(CLI::NonNegativeNumber);
+  auto* so = skip->add_option("--to-offset", a->to_offset,
+                              "Continue at this offset (skip everything before it)");
+  auto* sc = skip->add_option("--count", a->count, "Skip this many offsets")
+                 ->check(CLI::PositiveNumber);
+  so->excludes(sc);
+  skip->add_flag("--json", a->json, "Print what was skipped and the new status as JSON");
+  skip->footer("Without --to-offset or --count: skips exactly the unreadable records at the "
+               "job's committed offset, and refuses if that record is readable.");
+  skip->callback([a] {
+    stream::SkipRequest req;
+    req.partition = PartitionId(a->partition);
+    if (a->to_offset >= 0) req.to_offset = Offset(a->to_offset);
+    if (a->count > 0) req.count = a->count;
+    auto rt = OpenRuntime(a->data_dir, true, "kappa jobs skip");
+    auto r = stream::SkipRecords(rt.get(), a->job, req);
+    if (!r.ok()) Fail(r.status());
+    if (a->json) {
+      std::cout << fmt::format("{{\"from\":{},\"to\":{},\"unreadable\":{},\"readable\":{},"
+                               "\"status\":{}}}\n", r->from.value(), r->to.value(),
+                               r->unreadable, r->readable, JobJson(r->status, true));
+      return;
+    }
+    std::cout << fmt::format("skipped offsets {}..{} of partition {}: {} unreadable, {} readable, "
+                             "all sent to the dead-letter topic\n", r->from.value(),
+                             r->to.value() - 1, a->partition, r->unreadable, r->readable);
+    if (!r->reason.empty()) std::cout << "unreadable because: " << r->reason << "\n";
+    PrintStatus(r->status);
   });
 }
 

@@ -1,10 +1,14 @@
 // kappa: the whole seed pipeline (Kafka, Spark, Cassandra, Airflow) as one binary.
 #include <CLI/CLI.hpp>
+#include <sys/stat.h>
 
 #include "cli/commands.h"
 #include "common/logging.h"
 
 int main(int argc, char** argv) {
+  // A data directory holds users' personal data: everything kappa creates (its own files,
+  // RocksDB's, the data directory itself) is owner-only, whatever the login's umask.
+  ::umask(077);
   kappa::InitLogging();
   CLI::App app{"kappa: a durable log, a table store and stream processing in one binary"};
   app.set_version_flag("--version", std::string("kappa ") + KAPPA_VERSION);

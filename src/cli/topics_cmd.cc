@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "cli/cli_common.h"
+#include "common/env.h"
 #include "cli/commands.h"
 #include "cli/kafka_client.h"
 #include "log/data_dir_log.h"
@@ -52,7 +53,12 @@ void PrintHuman(const log::TopicDescription& d) {
   }
 }
 
+// Reading commands open the log read-only: no lock, no recovery, nothing written into a
+// data directory that may belong to someone else (or sit on a full disk).
 log::DataDirLog OpenOrFail(const std::string& dir, const std::string& what, log::Access a) {
+  if (a == log::Access::kReadOnly && !Env::Default()->FileExists(dir)) {
+    Fail(fmt::format("data directory {} does not exist (pass --data-dir)", dir));
+  }
   auto r = log::OpenDataDirLog(dir, what, a);
   if (!r.ok()) Fail(r.status());
   return std::move(r).value();
@@ -303,7 +309,7 @@ void RegisterTopicsCommands(CLI::App& app, const Groups& g) {
   AddBootstrapOption(list, &la->bootstrap);
   list->callback([la] {
     if (!la->bootstrap.empty()) return RemoteList(la->bootstrap, la->json);
-    auto dl = OpenOrFail(la->dir, "kappa topics list", log::Access::kReadPreferWrite);
+    auto dl = OpenOrFail(la->dir, "kappa topics list", log::Access::kReadOnly);
     for (const auto& t : dl.log->ListTopics()) {
       if (!la->json) {
         std::cout << t << "\n";
@@ -329,7 +335,7 @@ void RegisterTopicsCommands(CLI::App& app, const Groups& g) {
   AddBootstrapOption(describe, &da->bootstrap);
   describe->callback([da] {
     if (!da->bootstrap.empty()) return RemoteDescribeCmd(da->bootstrap, da->topics, da->json);
-    auto dl = OpenOrFail(da->dir, "kappa topics describe", log::Access::kReadPreferWrite);
+    auto dl = OpenOrFail(da->dir, "kappa topics describe", log::Access::kReadOnly);
     std::vector<std::string> names = da->topics.empty() ? dl.log->ListTopics() : da->topics;
     for (const auto& t : names) {
       auto d = dl.log->DescribeTopic(t);

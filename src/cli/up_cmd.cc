@@ -13,6 +13,7 @@
 #include "common/logging.h"
 #include "stream/pipeline_config.h"
 #include "stream/stream.h"
+#include "cli/up_check.h"
 #include "cli/up_servers.h"
 
 namespace kappa::cli {
@@ -28,6 +29,7 @@ struct UpArgs {
   bool json = false;
   std::string kafka_listen;  // empty: the config's listeners.kafka
   std::string cql_listen;    // empty: the config's listeners.cql
+  bool insecure = false;     // allow a Kafka listener off loopback (auth.insecure_kafka)
 };
 
 std::string Thousands(uint64_t n) {
@@ -94,18 +96,26 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
     std::cout << stream::DefaultConfigText();
     return;
   }
+  // Everything a start needs is checked before anything is written (--check runs exactly
+  // these checks): the config (with its mappings and jobs), the flags, the data directory's
+  // path and the listener addresses with their authentication rules.
   auto config = a.config_file.empty() ? stream::LoadDefaultConfig()
                                       : stream::LoadConfigFile(a.config_file);
   if (!config.ok()) Fail(config.status(), 2);
-  if (data_dir_given) config->data_dir = a.data_dir;
   int64_t duration_ms = 0;
   if (!a.duration.empty()) {
-    auto d = stream::ParseDurationMs(a.duration);
-    if (!d.ok() || *d <= 0) Fail("--duration: " + (d.ok() ? "must be positive" : d.status().message()), 2);
-    duration_ms = *d;
+    duration_ms = ParseDurationFlag("--duration", a.duration);
+    if (duration_ms <= 0) Fail("--duration: must be positive", 2);
   }
-  auto drain = stream::ParseDurationMs(a.drain_timeout);
-  if (!drain.ok()) Fail("--drain-timeout: " + drain.status().message(), 2);
+  const int64_t drain_ms = ParseDurationFlag("--drain-timeout", a.drain_timeout);
+  UpFlags flags;
+  if (data_dir_given) flags.data_dir = a.data_dir;
+  flags.kafka_listen = a.kafka_listen;
+  flags.cql_listen = a.cql_listen;
+  flags.insecure = a.insecure;
+  auto plan = PlanUp(*config, flags);
+  if (!plan.ok()) Fail(plan.status(), 2);
+  config->data_dir = plan->data_dir;
   if (a.check) {
     std::cout << fmt::format("{}: OK ({} topics, {} keyspaces, {} sources, {} mappings, {} "
                              "producers, {} jobs; data dir {})\n",
@@ -114,6 +124,9 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
                              config->producers.size(), config->jobs.size(), config->data_dir);
     return;
   }
+  // A busy port fails here, before the data directory is created.
+  Status probe = ProbeUpListeners(*plan);
+  if (!probe.ok()) Fail(probe);
 
   sigset_t signals = BlockStopSignals();
   stream::RuntimeOptions ro;
@@ -130,13 +143,23 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   auto pipeline = stream::Pipeline::Create(rt->get(), *config, po);
   if (!pipeline.ok()) Fail(pipeline.status());
   stream::Pipeline& p = **pipeline;
+  // The jobs check their committed offsets against the log before anything can append to
+  // it (the producers, or clients through the Kafka listener): a start that fails appends
+  // nothing.
+  Check(p.StartJobs());
 
   // The Kafka and CQL servers share the pipeline's Log and Store.
   UpServersOptions so;
-  so.kafka = a.kafka_listen.empty() ? config->listeners.kafka : a.kafka_listen;
-  so.cql = a.cql_listen.empty() ? config->listeners.cql : a.cql_listen;
+  so.kafka = plan->kafka;
+  so.cql = plan->cql;
+  so.kafka_where = plan->kafka_where;
+  so.cql_where = plan->cql_where;
+  so.cql_users = plan->cql_users;
   auto servers = UpServers::Start(&(*rt)->log(), &(*rt)->store(), so);
-  if (!servers.ok()) Fail(servers.status());
+  if (!servers.ok()) {
+    (void)p.Stop();
+    Fail(servers.status());
+  }
   KLOG_INFO("kappa up: serving {}", (*servers)->Describe());
 
   KLOG_INFO("kappa up: data dir {}, config {}{}; Ctrl-C stops (producers first, then the "
@@ -146,7 +169,7 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   };
-  Check(p.Start());
+  Check(p.StartProducers());
   StatusLine status;
   Status failure;
   bool has_producers = !config->producers.empty();
@@ -179,7 +202,7 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
         }
       }
     });
-    end = p.DrainAndStop(std::chrono::milliseconds(*drain));
+    end = p.DrainAndStop(std::chrono::milliseconds(drain_ms));
     draining.store(false);
     watcher.join();
   } else {
@@ -220,8 +243,8 @@ void RegisterUpCommand(CLI::App& app, const Groups& g) {
                   "config/kappa.yaml");
   cmd->add_option("--data-dir", a->data_dir, "Data directory (overrides data_dir of the config)");
   cmd->add_option("--duration", a->duration,
-                  "Stop the producers after this long (e.g. 10s, 5m), drain the jobs, print a "
-                  "summary and exit");
+                  "Stop the producers after this long (with a unit: 10s, 500ms, 5m, 1h), drain "
+                  "the jobs, print a summary and exit");
   cmd->add_option("--drain-timeout", a->drain_timeout,
                   "Longest wait for the jobs to reach lag 0 when stopping")
       ->capture_default_str();
@@ -231,8 +254,13 @@ void RegisterUpCommand(CLI::App& app, const Groups& g) {
   cmd->add_option("--cql-listen", a->cql_listen,
                   "CQL native protocol listener HOST:PORT, or off (default: listeners.cql of "
                   "the config, 127.0.0.1:9042)");
+  cmd->add_flag("--insecure", a->insecure,
+                "Allow a Kafka listener on a non-loopback address although Kafka clients are "
+                "not authenticated (as auth.insecure_kafka: true in the config); logs a warning");
   cmd->add_flag("--json", a->json, "Print the final summary as one JSON object");
-  cmd->add_flag("--check", a->check, "Validate the configuration and exit");
+  cmd->add_flag("--check", a->check,
+                "Validate the configuration, the flags, the data directory's path and the "
+                "listener addresses as a start would, write nothing, and exit");
   cmd->add_flag("--print-default-config", a->print_config,
                 "Print the built-in configuration (identical to config/kappa.yaml) and exit");
   cmd->callback([a, cmd] { RunUp(*a, cmd->count("--data-dir") > 0); });

@@ -18,38 +18,43 @@ UpServers::UpServers(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 UpServers::~UpServers() { Stop(); }
 
 namespace {
-Status Explain(const Status& s, std::string_view what, std::string_view addr,
-               std::string_view flag) {
+Status Explain(const Status& s, std::string_view what, const HostPort& addr,
+               std::string_view where, std::string_view key, std::string_view flag) {
   return s.WithContext(fmt::format(
-      "cannot start the {} listener on {} (is another kappa or {} running? choose another "
-      "address with {} HOST:PORT or listeners: in the config, or turn it off with {} off)",
-      what, addr, what == "Kafka" ? "Kafka" : "Cassandra", flag, flag));
+      "cannot start the {} listener on {} (set by {}); is another kappa or {} running? Choose "
+      "another address with {} in the config's listeners: section (or {} HOST:PORT), or turn "
+      "it off with `{}: off`",
+      what, addr.ToString(), where, what == "Kafka" ? "Kafka broker" : "Cassandra", key, flag,
+      key));
 }
 }  // namespace
 
 Result<std::unique_ptr<UpServers>> UpServers::Start(log::Log* log, store::Store* store,
                                                     const UpServersOptions& o) {
   auto impl = std::make_unique<Impl>();
-  if (o.kafka != "off" && !o.kafka.empty()) {
-    ASSIGN_OR_RETURN(auto hp, kafka::ParseHostPort(o.kafka));
+  if (o.kafka) {
     kafka::KafkaServerOptions ko;
-    ko.listen_host = hp.first;
-    ko.listen_port = hp.second;
+    ko.listen_host = o.kafka->host;
+    ko.listen_port = o.kafka->port;
     auto s = kafka::KafkaServer::Start(log, ko);
-    if (!s.ok()) return Explain(s.status(), "Kafka", o.kafka, "--kafka-listen");
+    if (!s.ok()) {
+      return Explain(s.status(), "Kafka", *o.kafka, o.kafka_where, "listeners.kafka", "--kafka-listen");
+    }
     impl->kafka = std::move(s).value();
-    impl->kafka_host = hp.first;
+    impl->kafka_host = o.kafka->host;
   }
-  if (o.cql != "off" && !o.cql.empty()) {
-    ASSIGN_OR_RETURN(auto hp, kafka::ParseHostPort(o.cql));
+  if (o.cql) {
     cql::ServerOptions co;
-    co.host = hp.first;
-    co.port = hp.second;
+    co.host = o.cql->host;
+    co.port = o.cql->port;
     co.threads = 1;
+    co.users = o.cql_users;
+    // Configured users mean logins are wanted, on loopback too.
+    if (!co.users.empty()) co.auth = cql::ServerOptions::Auth::kRequired;
     auto s = cql::Server::Start(store, co);
-    if (!s.ok()) return Explain(s.status(), "CQL", o.cql, "--cql-listen");
+    if (!s.ok()) return Explain(s.status(), "CQL", *o.cql, o.cql_where, "listeners.cql", "--cql-listen");
     impl->cql = std::move(s).value();
-    impl->cql_host = hp.first;
+    impl->cql_host = o.cql->host;
   }
   return std::unique_ptr<UpServers>(new UpServers(std::move(impl)));
 }

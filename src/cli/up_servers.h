@@ -2,9 +2,12 @@
 // Log and Store: the Kafka wire protocol (src/kafka) and the CQL native protocol (src/cql).
 #pragma once
 
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "common/host_port.h"
 #include "common/status.h"
 
 namespace kappa::log {
@@ -17,9 +20,14 @@ class Store;
 namespace kappa::cli {
 
 struct UpServersOptions {
-  // "host:port" to listen on, or "off". Port 0 picks a free port (tests).
-  std::string kafka = "127.0.0.1:9092";
-  std::string cql = "127.0.0.1:9042";
+  // Where to listen (nullopt: off). Port 0 picks a free port (tests). Checked beforehand by
+  // PlanUp (up_check.h): a non-loopback Kafka address was allowed explicitly.
+  std::optional<HostPort> kafka = HostPort{"127.0.0.1", 9092};
+  std::optional<HostPort> cql = HostPort{"127.0.0.1", 9042};
+  // For messages: the flag or config line each address came from.
+  std::string kafka_where = "listeners.kafka", cql_where = "listeners.cql";
+  // CQL users (auth.cql_users); when any are given every CQL client must log in.
+  std::map<std::string, std::string> cql_users;
 };
 
 // Running servers; Stop() (or the destructor) closes them. Not thread-safe.
@@ -27,7 +35,7 @@ class UpServers {
  public:
   ~UpServers();
   // Starts each enabled server. If an address is in use the error names it and says how to
-  // choose another (listeners: in the config, --kafka-listen/--cql-listen, or "off").
+  // choose another (listeners: in the config, --kafka-listen/--cql-listen, or off).
   static Result<std::unique_ptr<UpServers>> Start(log::Log* log, store::Store* store,
                                                   const UpServersOptions& options);
   // "kafka 127.0.0.1:9092, cql 127.0.0.1:9042" (bound ports).

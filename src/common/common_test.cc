@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -10,8 +11,11 @@
 #include "common/data_dir_lock.h"
 #include "common/env.h"
 #include "common/fault_injection_env.h"
+#include "common/file_modes.h"
+#include "common/host_port.h"
 #include "common/status.h"
 #include "common/types.h"
+#include "common/units.h"
 #include "common/uuid.h"
 
 namespace kappa {
@@ -196,6 +200,118 @@ TEST(NamedTypeTest, Arithmetic) {
   EXPECT_EQ((o + 3).value(), 8);
   EXPECT_LT(Offset(1), Offset(2));
   EXPECT_EQ(Offset(9) - Offset(4), 5);
+}
+
+
+// ---- the one duration / size / host:port parser -------------------------------------------
+
+TEST(UnitsTest, DurationsNeedAUnit) {
+  EXPECT_EQ(*ParseDurationMs("10s"), 10000);
+  EXPECT_EQ(*ParseDurationMs("250ms"), 250);
+  EXPECT_EQ(*ParseDurationMs("2m"), 120000);
+  EXPECT_EQ(*ParseDurationMs("2min"), 120000);
+  EXPECT_EQ(*ParseDurationMs("1.5h"), 5400000);
+  EXPECT_EQ(*ParseDurationMs("7d"), 604800000);
+  EXPECT_EQ(*ParseDurationMs(" 3 s "), 3000);
+  EXPECT_EQ(*ParseDurationMs("0"), 0);  // zero is zero in every unit
+  EXPECT_EQ(*ParseDurationMs("0s"), 0);
+  // A bare number meant 10 ms to one command and 10 s to another: refused, saying what to add.
+  auto bare = ParseDurationMs("10");
+  ASSERT_FALSE(bare.ok());
+  EXPECT_TRUE(bare.status().IsInvalidArgument());
+  EXPECT_NE(bare.status().message().find("no unit"), std::string::npos) << bare.status().message();
+  EXPECT_NE(bare.status().message().find("10s"), std::string::npos);
+  EXPECT_NE(bare.status().message().find("10ms"), std::string::npos);
+  for (const char* bad : {"", "s", "-5s", "10 weeks", "1e3s", "ten seconds", "10sec", "1..5s"}) {
+    EXPECT_FALSE(ParseDurationMs(bad).ok()) << bad;
+  }
+  EXPECT_FALSE(ParseDurationMs("999999999999999d").ok());  // overflow
+}
+
+TEST(UnitsTest, SizesDefaultToBytes) {
+  EXPECT_EQ(*ParseByteSize("4096"), 4096);
+  EXPECT_EQ(*ParseByteSize("4096B"), 4096);
+  EXPECT_EQ(*ParseByteSize("64MiB"), int64_t{64} << 20);
+  EXPECT_EQ(*ParseByteSize("512 MiB"), int64_t{512} << 20);
+  EXPECT_EQ(*ParseByteSize("1GiB"), int64_t{1} << 30);
+  EXPECT_EQ(*ParseByteSize("1.5KiB"), 1536);
+  EXPECT_EQ(*ParseByteSize("2TB"), int64_t{2000000000000});
+  EXPECT_EQ(*ParseByteSize("1KB"), 1000);
+  for (const char* bad : {"", "-1", "1 XB", "MiB", "1mib", "10000000TiB"}) {
+    EXPECT_FALSE(ParseByteSize(bad).ok()) << bad;
+  }
+}
+
+TEST(HostPortTest, ParsesWhatListenersAccept) {
+  auto a = ParseHostPort("127.0.0.1:9092");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->host, "127.0.0.1");
+  EXPECT_EQ(a->port, 9092);
+  EXPECT_EQ(a->ToString(), "127.0.0.1:9092");
+  auto b = ParseHostPort("[::1]:0");
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_EQ(b->host, "::1");
+  EXPECT_EQ(b->port, 0);
+  EXPECT_EQ(b->ToString(), "[::1]:0");
+  EXPECT_EQ(ParseHostPort("kafka-1.example.com:65535")->port, 65535);
+  EXPECT_EQ(ParseHostPort("localhost:1")->host, "localhost");
+  EXPECT_EQ(ParseHostPort("0.0.0.0:9042")->host, "0.0.0.0");
+  // A default port makes it optional.
+  EXPECT_EQ(ParseHostPort("db1", 9042)->port, 9042);
+  EXPECT_EQ(ParseHostPort("db1:19042", 9042)->port, 19042);
+  EXPECT_EQ(ParseHostPort("[fe80::1]", 9042)->host, "fe80::1");
+}
+
+TEST(HostPortTest, RefusesWhatCannotBeBound) {
+  auto big = ParseHostPort("127.0.0.1:70000");
+  ASSERT_FALSE(big.ok());
+  EXPECT_NE(big.status().message().find("0..65535"), std::string::npos) << big.status().message();
+  EXPECT_NE(big.status().message().find("127.0.0.1:70000"), std::string::npos);
+  for (const char* bad : {"", ":9092", "127.0.0.1", "127.0.0.1:", "127.0.0.1:-1", "127.0.0.1:9x",
+                          "127.0.0.1:99999999999", "256.1.1.1:9092", "1.2.3:9092", "::1:9092",
+                          "[::1", "[::1]9092", "[nothost]:1", "bad/host:9092", "-a.com:1",
+                          "a..b:1", "host name:1"}) {
+    EXPECT_FALSE(ParseHostPort(bad).ok()) << bad;
+  }
+  auto v6 = ParseHostPort("::1:9092");
+  EXPECT_NE(v6.status().message().find("brackets"), std::string::npos);
+}
+
+TEST(HostPortTest, Loopback) {
+  for (const char* h : {"127.0.0.1", "127.1.2.3", "::1", "localhost", "::ffff:127.0.0.1"}) {
+    EXPECT_TRUE(IsLoopbackHost(h)) << h;
+  }
+  for (const char* h : {"0.0.0.0", "::", "10.0.0.1", "192.168.1.1", "example.com", "128.0.0.1",
+                        "::ffff:10.0.0.1"}) {
+    EXPECT_FALSE(IsLoopbackHost(h)) << h;
+  }
+}
+
+TEST(FileModesTest, DataDirectoriesAndFilesAreOwnerOnly) {
+  mode_t old = ::umask(022);  // a typical login umask: would give 0755 / 0644
+  std::string root = TempDir("modes");
+  std::string dir = root + "/a/b/c";
+  ASSERT_TRUE(Env::Default()->CreateDirs(dir).ok());
+  struct stat st{};
+  for (const std::string& d : {root + "/a", root + "/a/b", dir}) {
+    ASSERT_EQ(::stat(d.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0700u) << d;
+  }
+  auto f = Env::Default()->NewWritableFile(dir + "/f");
+  ASSERT_TRUE(f.ok());
+  ASSERT_TRUE((*f)->Close().ok());
+  ASSERT_EQ(::stat((dir + "/f").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  auto lock = DataDirLock::Acquire(root + "/data", "test");
+  ASSERT_TRUE(lock.ok());
+  ASSERT_EQ(::stat((root + "/data").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  ASSERT_EQ(::stat((root + "/data/LOCK").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  // A file in the way is an error, not a silent success.
+  EXPECT_FALSE(CreateDirsOwnerOnly(dir + "/f/g").ok());
+  ::umask(old);
+  std::filesystem::remove_all(root);
 }
 
 }  // namespace

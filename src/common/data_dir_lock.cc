@@ -2,12 +2,16 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+
+#include "common/file_modes.h"
+#include "common/logging.h"
 
 namespace kappa {
 namespace {
@@ -21,6 +25,16 @@ std::string ReadOwner(int fd) {
   return s;
 }
 
+// A data directory created by an older kappa (or by hand) may be readable by everyone; its
+// files hold users' data. Say so once per open rather than changing modes behind the
+// user's back.
+void WarnIfOthersCanRead(const std::string& dir) {
+  struct stat st{};
+  if (::stat(dir.c_str(), &st) != 0 || (st.st_mode & 077) == 0) return;
+  KLOG_WARN("data directory {} is accessible to other users (mode {:o}); its files hold your "
+            "data: `chmod -R go-rwx {}`", dir, st.st_mode & 0777, dir);
+}
+
 }  // namespace
 
 DataDirLock::~DataDirLock() {
@@ -29,11 +43,11 @@ DataDirLock::~DataDirLock() {
 
 Result<std::unique_ptr<DataDirLock>> DataDirLock::Acquire(const std::string& dir,
                                                            const std::string& what) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return Status::IOError("cannot create data directory " + dir + ": " + ec.message());
+  Status made = CreateDirsOwnerOnly(dir);
+  if (!made.ok()) return made.WithContext("cannot create data directory " + dir);
+  WarnIfOthersCanRead(dir);
   std::string path = dir + "/LOCK";
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, kFileMode);
   if (fd < 0) return Status::IOError("open " + path + ": " + std::strerror(errno));
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     std::string owner = ReadOwner(fd);

@@ -1,4 +1,5 @@
 #include "common/env.h"
+#include "common/file_modes.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -94,7 +95,7 @@ class PosixRandomAccessFile final : public RandomAccessFile {
 class PosixEnv final : public Env {
  public:
   Result<std::unique_ptr<WritableFile>> NewAppendableFile(const std::string& path) override {
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, kFileMode);
     if (fd < 0) return PosixError("open", path, errno);
     struct stat st;
     if (::fstat(fd, &st) != 0) {
@@ -106,7 +107,7 @@ class PosixEnv final : public Env {
         new PosixWritableFile(path, fd, static_cast<uint64_t>(st.st_size)));
   }
   Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override {
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, kFileMode);
     if (fd < 0) return PosixError("open", path, errno);
     return std::unique_ptr<WritableFile>(new PosixWritableFile(path, fd, 0));
   }
@@ -151,12 +152,7 @@ class PosixEnv final : public Env {
       return PosixError("truncate", path, errno);
     return Status::OK();
   }
-  Status CreateDirs(const std::string& dir) override {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) return Status::IOError("mkdir " + dir + ": " + ec.message());
-    return Status::OK();
-  }
+  Status CreateDirs(const std::string& dir) override { return CreateDirsOwnerOnly(dir); }
   Status SyncDir(const std::string& dir) override {
     int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return PosixError("open", dir, errno);
@@ -195,6 +191,24 @@ Status Env::WriteFileAtomic(const std::string& path, std::string_view data) {
   RETURN_IF_ERROR(RenameFile(tmp, path));
   auto slash = path.rfind('/');
   return SyncDir(slash == std::string::npos ? "." : path.substr(0, slash == 0 ? 1 : slash));
+}
+
+Status CreateDirsOwnerOnly(const std::string& dir) {
+  if (dir.empty()) return Status::InvalidArgument("mkdir: empty path");
+  // Each prefix ending before a '/', then the whole path; EEXIST is fine if it is a directory.
+  for (size_t i = 1; i <= dir.size(); ++i) {
+    if (i < dir.size() && dir[i] != '/') continue;
+    std::string p = dir.substr(0, i);
+    if (::mkdir(p.c_str(), kDirMode) == 0) continue;
+    int e = errno;
+    struct stat st{};
+    if (e == EEXIST && ::stat(p.c_str(), &st) == 0) {
+      if (S_ISDIR(st.st_mode)) continue;
+      return Status::IOError("mkdir " + dir + ": " + p + " exists and is not a directory");
+    }
+    return PosixError("mkdir", p, e);
+  }
+  return Status::OK();
 }
 
 std::string JoinPath(std::string_view a, std::string_view b) {

@@ -60,7 +60,7 @@ class ServerImpl : public Server {
       return Status::InvalidArgument(
           "the CQL listener on " + options_.host +
           " requires authentication (it is not a loopback address) but no users are configured: "
-          "add users (--cql-user NAME:PASSWORD) or listen on 127.0.0.1");
+          "add users or listen on 127.0.0.1");
     }
     boost::system::error_code ec;
     auto addr = asio::ip::make_address(options_.host, ec);

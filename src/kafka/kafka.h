@@ -62,7 +62,8 @@ class KafkaServer {
   virtual void Stop() = 0;
 };
 
-// Parses "host:port" (port 0..65535). InvalidArgument with a readable message otherwise.
+// Parses "host:port" (port 0..65535) with kappa's one parser, common/host_port.h (prefer that
+// in new code). InvalidArgument with a readable message otherwise.
 Result<std::pair<std::string, uint16_t>> ParseHostPort(std::string_view s);
 
 }  // namespace kappa::kafka

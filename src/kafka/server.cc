@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "common/coding.h"
+#include "common/host_port.h"
 #include "common/logging.h"
 #include "kafka/api.h"
 #include "kafka/broker.h"
@@ -85,9 +86,10 @@ class KafkaServerImpl final : public KafkaServer {
     if (!ec) acceptor_.bind(ep, ec);
     if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
     if (ec) {
+      // No advice here: the caller knows which setting chose the address (a flag or a
+      // config key) and says what to change.
       return Status::Unavailable("cannot listen on " + options_.listen_host + ":" +
-                                 std::to_string(options_.listen_port) + ": " + ec.message() +
-                                 " (is another broker running? pick another --listen port)");
+                                 std::to_string(options_.listen_port) + ": " + ec.message());
     }
     port_ = acceptor_.local_endpoint().port();
     BrokerConfig bc;
@@ -311,21 +313,8 @@ Result<std::unique_ptr<KafkaServer>> KafkaServer::Start(log::Log* log,
 }
 
 Result<std::pair<std::string, uint16_t>> ParseHostPort(std::string_view s) {
-  size_t colon = s.rfind(':');
-  if (colon == std::string_view::npos || colon == 0 || colon + 1 == s.size()) {
-    return Status::InvalidArgument("expected host:port, got '" + std::string(s) + "'");
-  }
-  std::string_view host = s.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  std::string_view port = s.substr(colon + 1);
-  unsigned v = 0;
-  auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), v);
-  if (ec != std::errc() || p != port.data() + port.size() || v > 65535) {
-    return Status::InvalidArgument("bad port in '" + std::string(s) + "' (0..65535)");
-  }
-  return std::make_pair(std::string(host), uint16_t(v));
+  ASSIGN_OR_RETURN(HostPort hp, kappa::ParseHostPort(s));
+  return std::make_pair(std::move(hp.host), hp.port);
 }
 
 }  // namespace kappa::kafka

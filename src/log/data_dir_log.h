@@ -1,6 +1,6 @@
-// Opening the log of a data directory the way the `kappa` commands do: take the data-dir
-// lock and open <data_dir>/log read-write; if another process owns the directory and the
-// caller only reads, fall back to a read-only open (no lock, no writes) instead of failing.
+// Opening the log of a data directory the way the `kappa` commands do: writers take the
+// data-dir lock and open <data_dir>/log read-write; readers open it read-only (no lock, no
+// recovery, nothing written), whether or not another process owns the directory.
 #pragma once
 
 #include <memory>
@@ -17,11 +17,10 @@ struct DataDirLog {
   bool read_only = false;
 };
 
-enum class Access { kReadWrite, kReadPreferWrite, kReadOnly };
+enum class Access { kReadWrite, kReadOnly };
 
 // kReadWrite: Unavailable (naming the owner) if the lock is taken.
-// kReadPreferWrite: read-only open if the lock is taken; NotFound if there is no log yet.
-// kReadOnly: never takes the lock (long-running readers that must not block writers).
+// kReadOnly: never takes the lock and writes nothing; NotFound if there is no log yet.
 // `what` names this process in the lock file ("kappa produce").
 Result<DataDirLog> OpenDataDirLog(const std::string& data_dir, const std::string& what,
                                   Access access, LogOptions base = {});

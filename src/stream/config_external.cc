@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "common/host_port.h"
 #include "stream/config_sections.h"
 
 namespace kappa::stream {
@@ -28,10 +29,15 @@ Status LoadLogSection(const YamlReader& r_, const YAML::Node& n, LogConfig* l) {
     std::stringstream ss(l->bootstrap);
     std::string hp;
     while (std::getline(ss, hp, ',')) {
-      size_t colon = hp.rfind(':');
-      bool ok = colon != std::string::npos && colon > 0 && colon + 1 < hp.size() &&
-                hp.find_first_not_of("0123456789", colon + 1) == std::string::npos;
-      if (!ok) return r_.Error(n["bootstrap"], fmt::format("log.bootstrap: '{}' is not host:port (write host:port[,host:port])", hp));
+      // librdkafka also takes "PLAINTEXT://host:port"; the address is what follows "://".
+      size_t scheme = hp.find("://");
+      auto parsed = ParseHostPort(scheme == std::string::npos ? hp : hp.substr(scheme + 3));
+      if (!parsed.ok() || parsed->port == 0) {
+        return r_.Error(n["bootstrap"], fmt::format(
+            "log.bootstrap: {} (a list host:port[,host:port])",
+            parsed.ok() ? fmt::format("'{}': the port must be 1..65535", hp)
+                        : parsed.status().message()));
+      }
     }
   }
   if (l->kafka() && l->bootstrap.empty()) return r_.Error(n, "log: type kafka needs bootstrap: host:port[,host:port]");

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -32,10 +33,13 @@ class Loader {
     if (root.IsNull()) return r_.Error(root, "the file is empty; see docs/formats/config.md");
     RETURN_IF_ERROR(r_.CheckKeys(root,
                                  {"data_dir", "durability", "retention", "store", "topics", "keyspaces",
-                                  "sources", "mappings", "producers", "jobs", "listeners", "log"},
+                                  "sources", "mappings", "producers", "jobs", "listeners", "log",
+                                  "auth"},
                                  "the top level"));
     if (root["data_dir"]) {
       ASSIGN_OR_RETURN(c.data_dir, r_.String(root["data_dir"], "data_dir"));
+      if (c.data_dir.empty()) return r_.Error(root["data_dir"], "data_dir is empty");
+      c.positions["data_dir"] = r_.Where(root["data_dir"]);
     }
     if (root["log"]) RETURN_IF_ERROR(LoadLogSection(r_, root["log"], &c.log));
     if (root["durability"]) RETURN_IF_ERROR(Durability(root["durability"], &c.durability));
@@ -52,7 +56,10 @@ class Loader {
       RETURN_IF_ERROR(r_.CheckKeys(n, {"kafka", "cql"}, "listeners"));
       if (n["kafka"]) { ASSIGN_OR_RETURN(c.listeners.kafka, r_.String(n["kafka"], "listeners.kafka")); }
       if (n["cql"]) { ASSIGN_OR_RETURN(c.listeners.cql, r_.String(n["cql"], "listeners.cql")); }
+      if (n["kafka"]) RETURN_IF_ERROR(CheckListenAddress(r_, n["kafka"], "listeners.kafka", &c));
+      if (n["cql"]) RETURN_IF_ERROR(CheckListenAddress(r_, n["cql"], "listeners.cql", &c));
     }
+    if (root["auth"]) RETURN_IF_ERROR(LoadAuthSection(r_, root["auth"], &c));
     return c;
   }
 
@@ -377,6 +384,11 @@ const TopicConfig* PipelineConfig::FindTopic(std::string_view name) const {
   for (const auto& t : topics) if (t.name == name) return &t;
   return nullptr;
 }
+std::string PipelineConfig::Where(std::string_view key) const {
+  auto it = positions.find(std::string(key));
+  return it != positions.end() ? it->second : file;
+}
+
 const TableConfig* PipelineConfig::FindTable(std::string_view full) const {
   for (const auto& ks : keyspaces)
     for (const auto& t : ks.tables)
@@ -416,6 +428,12 @@ Result<PipelineConfig> LoadConfigText(std::string_view text, std::string_view fi
 }
 
 Result<PipelineConfig> LoadConfigFile(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return Status::InvalidArgument(fmt::format(
+        "config file {} is a directory; pass the YAML file (e.g. {}/kappa.yaml)", path,
+        path.size() > 1 && path.back() == '/' ? path.substr(0, path.size() - 1) : path));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return Status::NotFound(fmt::format("cannot read config file {}: {} (the default is config/kappa.yaml)", path, std::strerror(errno)));

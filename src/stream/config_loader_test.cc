@@ -139,7 +139,7 @@ std::vector<BadCase> BadCases() {
       {"log type", "log:\n  type: kafak\n", "bad.yaml:2:9: log.type must be embedded or kafka, not 'kafak'"},
       {"log kafka without bootstrap", "log:\n  type: kafka\n", "bad.yaml:2:3: log: type kafka needs bootstrap"},
       {"log bad bootstrap", "log:\n  type: kafka\n  bootstrap: a:1,b\n",
-       "bad.yaml:3:14: log.bootstrap: 'b' is not host:port"},
+       "bad.yaml:3:14: log.bootstrap: 'b': expected HOST:PORT"},
       {"log bootstrap on embedded", "log:\n  bootstrap: a:1\n",
        "bad.yaml:2:14: log.bootstrap only applies to type: kafka"},
       {"log misspelt key", "log:\n  type: kafka\n  bootstarp: a:1\n",
@@ -156,6 +156,36 @@ TEST(ConfigLoader, EveryErrorNamesFileLineAndProblem) {
     EXPECT_TRUE(r.status().IsInvalidArgument()) << c.name;
     EXPECT_NE(r.status().message().find(c.expect), std::string::npos)
         << c.name << ": got: " << r.status().message() << "\nwanted: " << c.expect;
+  }
+}
+
+TEST(ConfigLoader, ListenersAndAuth) {
+  auto ok = LoadConfigText("listeners:\n  kafka: \"[::1]:0\"\n  cql: \"off\"\nauth:\n"
+                           "  cql_users:\n    - {name: app, password: s3cret}\n"
+                           "  insecure_kafka: true\n", "l.yaml");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->auth.cql_users.at("app"), "s3cret");
+  EXPECT_TRUE(ok->auth.insecure_kafka);
+  EXPECT_EQ(ok->Where("listeners.kafka"), "l.yaml:2:10");
+  EXPECT_EQ(ok->Where("data_dir"), "l.yaml");  // not in the file
+  const std::pair<std::string, std::string> bad[] = {
+      {"listeners:\n  kafka: 127.0.0.1:70000\n",
+       "bad.yaml:2:10: listeners.kafka: '127.0.0.1:70000': the port must be a number 0..65535"},
+      {"listeners:\n  cql: \"nohost\"\n", "bad.yaml:2:8: listeners.cql: 'nohost': expected HOST:PORT"},
+      {"auth:\n  cql_users:\n    - {name: a}\n", "bad.yaml:3:7: auth.cql_users[0] needs a name and a password"},
+      {"auth:\n  cql_users:\n    - {name: cassandra, password: cassandra}\n", "well-known"},
+      {"auth:\n  cql_users:\n    - {name: a, password: b}\n    - {name: a, password: c}\n",
+       "bad.yaml:4:14: auth.cql_users[1]: user 'a' is listed twice"},
+      {"auth:\n  insecure_kafak: true\n", "did you mean 'insecure_kafka'"},
+      {"durability:\n  log_flush_interval: 200\n",
+       "bad.yaml:2:23: durability.log_flush_interval: '200' has no unit: write 200s, 200ms"},
+      {"data_dir: \"\"\n", "bad.yaml:1:11: data_dir is empty"},
+  };
+  for (const auto& [text, expect] : bad) {
+    auto r = LoadConfigText(text, "bad.yaml");
+    ASSERT_FALSE(r.ok()) << text;
+    EXPECT_NE(r.status().message().find(expect), std::string::npos)
+        << "got: " << r.status().message() << "\nwanted: " << expect;
   }
 }
 
@@ -238,6 +268,12 @@ TEST(ConfigLoader, CassandraSinkErrorsNameTheirLine) {
   }
 }
 
+TEST(ConfigLoader, DirectoryIsNamedADirectory) {
+  auto r = LoadConfigFile(::testing::TempDir());
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("is a directory"), std::string::npos) << r.status().ToString();
+}
+
 TEST(ConfigLoader, MissingFileIsNotFound) {
   auto r = LoadConfigFile("/nonexistent/kappa.yaml");
   ASSERT_FALSE(r.ok());
@@ -257,6 +293,7 @@ TEST(ConfigValues, SizesDurationsTimes) {
   EXPECT_EQ(*ParseDurationMs("7d"), 604800000);
   EXPECT_EQ(*ParseDurationMs("0"), 0);
   EXPECT_FALSE(ParseDurationMs("s").ok());
+  EXPECT_FALSE(ParseDurationMs("500").ok());  // a unit is required (common/units.h)
   EXPECT_EQ(*ParseTimestampMs("1970-01-01T00:00:00Z"), 0);
   EXPECT_EQ(*ParseTimestampMs("2026-01-01T00:00:00.250Z"), 1767225600250);
   EXPECT_EQ(*ParseTimestampMs("2026-01-01T01:00:00+01:00"), 1767225600000);

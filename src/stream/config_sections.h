@@ -32,4 +32,12 @@ Status LoadLogSection(const YamlReader& r_, const YAML::Node& n, LogConfig* l);
 Status LoadSinkSection(const YamlReader& r_, const YAML::Node& n, const std::string& where,
                        const PipelineConfig& c, JobConfig* j);
 
+// `auth:` (CQL users, the Kafka escape hatch) into c->auth. config_auth.cc.
+Status LoadAuthSection(const YamlReader& r_, const YAML::Node& n, PipelineConfig* c);
+
+// A `listeners:` address: "off" or HOST:PORT through the one parser (common/host_port.h),
+// so 127.0.0.1:70000 fails here with its line; records the key's position. config_auth.cc.
+Status CheckListenAddress(const YamlReader& r_, const YAML::Node& n, std::string_view key,
+                          PipelineConfig* c);
+
 }  // namespace kappa::stream

@@ -1,4 +1,4 @@
-// Scalar value syntaxes of kappa.yaml: byte sizes, durations, timestamps.
+// Scalar value syntaxes of kappa.yaml: timestamps (sizes and durations: common/units.h).
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -16,69 +16,7 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-// Splits "1.5GiB" into 1.5 and "GiB". False if there is no leading number.
-bool SplitNumberUnit(std::string_view s, double* number, std::string_view* unit) {
-  s = Trim(s);
-  size_t i = 0;
-  while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
-  if (i == 0) return false;
-  std::string num(s.substr(0, i));
-  char* end = nullptr;
-  *number = std::strtod(num.c_str(), &end);
-  if (end != num.c_str() + num.size() || !std::isfinite(*number)) return false;
-  *unit = Trim(s.substr(i));
-  return true;
-}
-
 }  // namespace
-
-Result<int64_t> ParseByteSize(std::string_view s) {
-  double n;
-  std::string_view unit;
-  if (!SplitNumberUnit(s, &n, &unit)) {
-    return Status::InvalidArgument("'" + std::string(s) +
-                                   "' is not a size (examples: 4096, 64MiB, 1GiB)");
-  }
-  static constexpr struct { std::string_view name; double factor; } kUnits[] = {
-      {"", 1}, {"B", 1},
-      {"KiB", 1024.0}, {"MiB", 1024.0 * 1024}, {"GiB", 1024.0 * 1024 * 1024},
-      {"TiB", 1024.0 * 1024 * 1024 * 1024},
-      {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12},
-  };
-  for (const auto& u : kUnits) {
-    if (unit == u.name) {
-      double v = n * u.factor;
-      if (v > 9.0e18) return Status::InvalidArgument("size '" + std::string(s) + "' is too large");
-      return static_cast<int64_t>(v);
-    }
-  }
-  return Status::InvalidArgument("unknown size unit '" + std::string(unit) + "' in '" +
-                                 std::string(s) + "' (use B, KiB, MiB, GiB, TiB)");
-}
-
-Result<int64_t> ParseDurationMs(std::string_view s) {
-  double n;
-  std::string_view unit;
-  if (!SplitNumberUnit(s, &n, &unit)) {
-    return Status::InvalidArgument("'" + std::string(s) +
-                                   "' is not a duration (examples: 500ms, 10s, 5m, 2h, 7d)");
-  }
-  static constexpr struct { std::string_view name; double factor; } kUnits[] = {
-      {"", 1}, {"ms", 1}, {"s", 1e3}, {"m", 60e3}, {"min", 60e3}, {"h", 3600e3},
-      {"d", 86400e3},
-  };
-  for (const auto& u : kUnits) {
-    if (unit == u.name) {
-      double v = n * u.factor;
-      if (v > 9.0e18) {
-        return Status::InvalidArgument("duration '" + std::string(s) + "' is too large");
-      }
-      return static_cast<int64_t>(std::llround(v));
-    }
-  }
-  return Status::InvalidArgument("unknown duration unit '" + std::string(unit) + "' in '" +
-                                 std::string(s) + "' (use ms, s, m, h, d)");
-}
 
 Result<int64_t> ParseTimestampMs(std::string_view text) {
   std::string_view s = Trim(text);

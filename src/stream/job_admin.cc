@@ -86,6 +86,7 @@ Result<JobStatus> ResetKafkaJob(Runtime* rt, std::string_view job, const JobRegi
   store::WriteBatch batch = rt->store().NewWriteBatch();
   std::map<int32_t, int64_t> group;
   for (const PartitionStatus& ps : before.partitions) {
+    if (target.partition && ps.partition != *target.partition) continue;
     int64_t lo = ps.start_offset.value(), hi = ps.end_offset.value(), to = lo;
     switch (target.kind) {
       case ResetTarget::Kind::kEarliest: to = lo; break;
@@ -144,12 +145,22 @@ Result<JobStatus> ResetJob(Runtime* rt, std::string_view job, const ResetTarget&
         "offline)", job, rt->options().data_dir, rt->owner()));
   }
   ASSIGN_OR_RETURN(JobStatus before, GetJobStatus(rt, job));
+  if (target.partition) {
+    bool found = false;
+    for (const PartitionStatus& ps : before.partitions) found |= ps.partition == *target.partition;
+    if (!found) {
+      return Status::NotFound(fmt::format("job {} reads topic {}, which has no partition {} "
+                                          "(it has {})", job, before.topic,
+                                          target.partition->value(), before.partitions.size()));
+    }
+  }
   ASSIGN_OR_RETURN(std::optional<JobRegistration> reg, ReadRegistration(rt->store(), job));
   if (!reg->bootstrap.empty()) return ResetKafkaJob(rt, job, *reg, before, target);
   ASSIGN_OR_RETURN(auto progress, ReadProgress(rt->store(), job));
   store::WriteBatch batch = rt->store().NewWriteBatch();
   std::map<log::OffsetKey, log::CommittedOffset> mirror;
   for (const PartitionStatus& ps : before.partitions) {
+    if (target.partition && ps.partition != *target.partition) continue;
     ASSIGN_OR_RETURN(log::Partition * part, rt->log().GetPartition(before.topic, ps.partition));
     Offset to;
     switch (target.kind) {

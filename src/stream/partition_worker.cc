@@ -79,9 +79,15 @@ void PartitionWorker::MirrorOffset(bool force) {
   last_mirror_ = now;
 }
 
+Status PartitionWorker::Prepare() {
+  RETURN_IF_ERROR(Init(&progress_));
+  prepared_ = true;
+  return Status::OK();
+}
+
 Status PartitionWorker::Run() {
-  PartitionProgress progress;
-  RETURN_IF_ERROR(Init(&progress));
+  if (!prepared_) RETURN_IF_ERROR(Prepare());
+  const PartitionProgress progress = progress_;
   DeadLetters dead(dlq_, s_->config.name, source_->topic(), source_->id());
   RETURN_IF_ERROR(dead.Recover(progress.dlq_end, progress.next));
   PartitionCommitter committer(s_, source_->topic(), source_->id(), &dead, progress);
@@ -115,8 +121,17 @@ Status PartitionWorker::Run() {
         next_.store(committer.progress().next.value());
         continue;
       }
-      return visited.status().WithContext(fmt::format("job {}: reading {}/{} at offset {}",
+      Status err = visited.status().WithContext(fmt::format("job {}: reading {}/{} at offset {}",
           s_->config.name, source_->topic(), source_->id().value(), next.value()));
+      if (err.IsCorruption()) {
+        // The job cannot pass an unreadable batch by itself (it would lose records
+        // silently); say how to move past it on purpose.
+        return Status::Corruption(fmt::format(
+            "{}. The job stopped here; to send the unreadable records to {} and continue after "
+            "them, stop kappa and run `kappa jobs skip {} --partition {}`",
+            err.message(), s_->config.dead_letter_topic, s_->config.name, source_->id().value()));
+      }
+      return err;
     }
     // The records up to last_seen are in this batch; the log's answer may skip further
     // (records it does not hand out) unless we stopped early.

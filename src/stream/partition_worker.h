@@ -51,8 +51,14 @@ class PartitionWorker {
  public:
   PartitionWorker(JobShared* shared, log::Partition* source, log::Partition* dlq);
 
-  // Runs until stop, drain completion or an error. Aborted for a job stopped by too many
-  // consecutive failures; other errors from the log/store, with context.
+  // Reads (or, for a partition the job never read, commits) the partition's progress and
+  // checks it against the log: OutOfRange if the committed offset is beyond the end (a
+  // recreated topic). Called on the starting thread, so a job that cannot run fails before
+  // anything else starts.
+  Status Prepare();
+  // Runs until stop, drain completion or an error (Prepare() first). Aborted for a job
+  // stopped by too many consecutive failures; Corruption (with what to do) for an unreadable
+  // batch; other errors from the log/store, with context.
   Status Run();
   // The next offset to consume (committed); readable from any thread.
   Offset next() const { return Offset(next_.load(std::memory_order_relaxed)); }
@@ -65,6 +71,8 @@ class PartitionWorker {
   JobShared* s_;
   log::Partition* source_;
   log::Partition* dlq_;
+  PartitionProgress progress_;  // from Prepare()
+  bool prepared_ = false;
   std::atomic<int64_t> next_{0};
   int64_t mirrored_ = -1;
   std::chrono::steady_clock::time_point last_mirror_{};

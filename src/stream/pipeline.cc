@@ -62,8 +62,19 @@ class PipelineImpl final : public Pipeline {
     return Status::OK();
   }
 
-  Status Start() override {
-    for (auto& j : jobs_) RETURN_IF_ERROR(j->Start());
+  Status StartJobs() override {
+    for (auto& j : jobs_) {
+      Status st = j->Start();
+      if (!st.ok()) {
+        for (auto& started : jobs_) started->Stop();
+        return st;
+      }
+    }
+    started_ = true;
+    return Status::OK();
+  }
+
+  Status StartProducers() override {
     for (size_t i = 0; i < producers_.size(); ++i) {
       producers_[i]->Start();
       KLOG_INFO("producer {} started", producer_names_[i]);
@@ -171,6 +182,11 @@ class PipelineImpl final : public Pipeline {
 };
 
 }  // namespace
+
+Status Pipeline::Start() {
+  RETURN_IF_ERROR(StartJobs());
+  return StartProducers();
+}
 
 Result<std::unique_ptr<Pipeline>> Pipeline::Create(Runtime* runtime, const PipelineConfig& config,
                                                    PipelineOptions options) {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/units.h"
 #include "connect/connect.h"
 
 namespace kappa::stream {
@@ -144,6 +145,18 @@ struct ListenersConfig {
   std::string cql = "127.0.0.1:9042";
 };
 
+// `auth:`: who may use the network listeners of `kappa up` (docs/formats/config.md, "auth").
+// Fixed for the life of a run.
+struct AuthConfig {
+  // name -> password of the users the CQL listener accepts (PasswordAuthenticator, as
+  // `kappa cql-server --user`). Needed when listeners.cql is not a loopback address; with
+  // users the CQL listener asks every client to log in, on loopback too.
+  std::map<std::string, std::string> cql_users;
+  // kappa has no Kafka authentication yet: a Kafka listener on a non-loopback address is
+  // refused unless this is true (or `kappa up --insecure`). Default false.
+  bool insecure_kafka = false;
+};
+
 // Where the pipeline's topics live (`log:` at the top of kappa.yaml).
 //   embedded  the data directory's own log (default).
 //   kafka     an external Kafka cluster (or another kappa) through librdkafka: the producers
@@ -172,7 +185,13 @@ struct PipelineConfig {
   std::vector<ProducerConfig> producers;
   std::vector<JobConfig> jobs;
   ListenersConfig listeners;
+  AuthConfig auth;
   LogConfig log;
+  // "FILE:LINE:COL" of keys checked after loading ("data_dir", "listeners.kafka",
+  // "listeners.cql", "auth", "auth.cql_users"), so those errors point at the line too.
+  std::map<std::string, std::string> positions;
+  // The position of `key`, or the file name if the key is not in the file.
+  std::string Where(std::string_view key) const;
 
   const TopicConfig* FindTopic(std::string_view name) const;
   const TableConfig* FindTable(std::string_view keyspace_dot_table) const;
@@ -193,10 +212,7 @@ Result<PipelineConfig> LoadConfigFile(const std::string& path);
 // The built-in default.
 Result<PipelineConfig> LoadDefaultConfig();
 
-// Parses "1GiB", "512MiB", "4096" into bytes.
-Result<int64_t> ParseByteSize(std::string_view s);
-// Parses "10s", "200ms", "7d", "1.5h", "500" (ms) into milliseconds.
-Result<int64_t> ParseDurationMs(std::string_view s);
+// Sizes and durations: kappa::ParseByteSize, kappa::ParseDurationMs (common/units.h).
 // Parses an ISO-8601 UTC time "2026-01-01T00:00:00Z" (optional .mmm, or a +hh:mm offset)
 // or a number of milliseconds since the epoch.
 Result<int64_t> ParseTimestampMs(std::string_view s);

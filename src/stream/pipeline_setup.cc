@@ -72,6 +72,21 @@ bool SameShape(const store::TableSchema& a, const store::TableSchema& b) {
 Status Pipeline::Setup(Runtime* rt, const PipelineConfig& config) {
   if (rt->read_only()) return Status::Unavailable("the data directory is open read-only");
   log::Log& log = rt->log();
+  store::Store& store = rt->store();
+  // Everything that can refuse is checked before anything is created, so a refused start
+  // leaves the data directory as it was.
+  for (const KeyspaceConfig& ks : config.keyspaces) {
+    for (const TableConfig& t : ks.tables) {
+      ASSIGN_OR_RETURN(store::TableSchema want, ToSchema(t));
+      auto have = store.GetTable(t.keyspace, t.name);
+      if (have.ok() && !SameShape(**have, want)) {
+        return Status::InvalidArgument(fmt::format(
+            "table {} exists with a different schema:\n  stored: {}\n  config: {}\nUse a new "
+            "table name in the config (and a new job starting at earliest to fill it)",
+            t.FullName(), (*have)->ToCql(), want.ToCql()));
+      }
+    }
+  }
   if (config.log.kafka()) {
     RETURN_IF_ERROR(EnsureKafkaTopics(config.log, config.topics));
   }
@@ -91,7 +106,6 @@ Status Pipeline::Setup(Runtime* rt, const PipelineConfig& config) {
     RETURN_IF_ERROR(log.CreateTopic(t.name, t.partitions, tc).WithContext("creating topic " + t.name));
     KLOG_INFO("created topic {} ({} partitions)", t.name, t.partitions);
   }
-  store::Store& store = rt->store();
   for (const KeyspaceConfig& ks : config.keyspaces) {
     store::KeyspaceSchema kss;
     kss.name = ks.name;
@@ -100,16 +114,7 @@ Status Pipeline::Setup(Runtime* rt, const PipelineConfig& config) {
     RETURN_IF_ERROR(st.WithContext("creating keyspace " + ks.name));
     for (const TableConfig& t : ks.tables) {
       ASSIGN_OR_RETURN(store::TableSchema want, ToSchema(t));
-      auto have = store.GetTable(t.keyspace, t.name);
-      if (have.ok()) {
-        if (!SameShape(**have, want)) {
-          return Status::InvalidArgument(fmt::format(
-              "table {} exists with a different schema:\n  stored: {}\n  config: {}\nUse a new "
-              "table name in the config (and a new job starting at earliest to fill it)",
-              t.FullName(), (*have)->ToCql(), want.ToCql()));
-        }
-        continue;
-      }
+      if (store.GetTable(t.keyspace, t.name).ok()) continue;  // same shape: checked above
       RETURN_IF_ERROR(store.CreateTable(want, /*if_not_exists=*/true)
                           .WithContext("creating table " + t.FullName()));
       KLOG_INFO("created table {}", t.FullName());

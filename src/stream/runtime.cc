@@ -26,16 +26,8 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
   std::unique_ptr<Runtime> rt(new Runtime());
   rt->options_ = options;
   using Mode = RuntimeOptions::Mode;
-  if (options.mode != Mode::kReadOnly) {
-    auto lock = DataDirLock::Acquire(options.data_dir, options.owner);
-    if (lock.ok()) {
-      rt->lock_ = std::move(lock).value();
-    } else if (options.mode == Mode::kOwnerOrReadOnly && lock.status().IsUnavailable()) {
-      rt->read_only_ = true;
-      rt->owner_ = DataDirLock::Owner(options.data_dir);
-    } else {
-      return lock.status();
-    }
+  if (options.mode == Mode::kOwner) {
+    ASSIGN_OR_RETURN(rt->lock_, DataDirLock::Acquire(options.data_dir, options.owner));
   } else {
     rt->read_only_ = true;
     rt->owner_ = DataDirLock::Owner(options.data_dir);

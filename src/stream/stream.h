@@ -55,9 +55,9 @@ struct RuntimeOptions {
   // Describes this process for the data-dir lock ("kappa up").
   std::string owner = "kappa";
   // kOwner: take the data-dir lock (fail with the owner's name if taken).
-  // kReadOnly: open the log and store read-only without the lock.
-  // kOwnerOrReadOnly: the lock if free, else read-only (commands that only read).
-  enum class Mode { kOwner, kReadOnly, kOwnerOrReadOnly } mode = Mode::kOwner;
+  // kReadOnly: open the log and store read-only without the lock; writes nothing into the
+  // data directory (commands that only read, whether or not another process owns it).
+  enum class Mode { kOwner, kReadOnly } mode = Mode::kOwner;
 };
 
 class Runtime {
@@ -122,7 +122,9 @@ class StreamJob {
   virtual ~StreamJob() = default;  // stops and joins
 
   virtual const JobConfig& config() const = 0;
-  // Starts one worker per partition, each from its committed offset (or the start position).
+  // Checks every partition's committed offset against the log (OutOfRange if beyond the
+  // end: a recreated topic), then starts one worker per partition, each from its committed
+  // offset (or the start position). A job on an external Kafka checks on assignment instead.
   virtual Status Start() = 0;
   // Asks the workers to stop once every partition has reached the end offset it had when
   // Drain was called (or later). Returns at once; Wait() joins.
@@ -172,8 +174,12 @@ class Pipeline {
                                                   PipelineOptions options = {});
   virtual ~Pipeline() = default;  // stops everything
 
-  // Starts the jobs, then the producers.
-  virtual Status Start() = 0;
+  // Starts the jobs (each checks its offsets first; the first failure is returned and no
+  // producer starts), then the producers. Start() == StartJobs() then StartProducers(); the
+  // two halves let `kappa up` start its network listeners in between.
+  Status Start();
+  virtual Status StartJobs() = 0;
+  virtual Status StartProducers() = 0;
   // Stops the producers (returns once they stopped; their last batches are in the log).
   virtual Status StopProducers() = 0;
   // True when every producer has ended by itself (duration or count reached) or was stopped.
@@ -222,11 +228,41 @@ Result<JobStatus> GetJobStatus(Runtime* runtime, std::string_view job);
 struct ResetTarget {
   enum class Kind { kEarliest, kLatest, kOffset, kTimestamp } kind = Kind::kEarliest;
   int64_t value = 0;  // the offset or the timestamp (ms)
+  // Only this partition; nullopt: every partition of the job's topic.
+  std::optional<PartitionId> partition;
 };
-// Moves a job's committed offsets (every partition) so its next run starts there. Offline:
-// the runtime must own the data directory (Unavailable otherwise). Offsets are clamped to
-// [start, end] of each partition; a time with no later record goes to the end. Returns the
-// new status. Rows already stored stay (replayed rows are upserts of the same keys).
+// Moves a job's committed offsets (every partition, or target.partition) so its next run
+// starts there. Offline: the runtime must own the data directory (Unavailable otherwise).
+// Offsets are clamped to [start, end] of each partition; a time with no later record goes to
+// the end. NotFound for a partition the topic does not have. Returns the new status. Rows
+// already stored stay (replayed rows are upserts of the same keys).
 Result<JobStatus> ResetJob(Runtime* runtime, std::string_view job, const ResetTarget& target);
+
+// `kappa jobs skip`: moves one partition of a job past records it cannot (or should not)
+// process, sending them to the job's dead-letter topic first, so nothing is passed silently.
+struct SkipRequest {
+  PartitionId partition;
+  // Where the job continues: exactly one of these, or neither (then: past the unreadable
+  // records at the committed offset; InvalidArgument if the record there is readable).
+  std::optional<Offset> to_offset;  // > committed, <= end
+  std::optional<int64_t> count;     // offsets to skip from the committed one (> 0)
+};
+struct SkipResult {
+  Offset from;           // the committed offset before
+  Offset to;             // the committed offset after
+  int64_t unreadable = 0;  // offsets sent as dead letters without key or value
+  int64_t readable = 0;    // records sent as dead letters unchanged
+  std::string reason;      // why the first unreadable offset could not be read
+  JobStatus status;        // after
+};
+// Each skipped offset becomes one dead letter with the usual headers (dead_letters.h):
+// `error` is "unreadable: <why> (skipped by kappa jobs skip)" for offsets whose batch is
+// corrupt (no key, no value: the bytes are not trustworthy; the segment still holds them),
+// or "skipped by kappa jobs skip" for a readable record (key and value as stored). The
+// partition's committed offset, its dead-letter count and dead-letter end then move in one
+// store write, as a job's commit does; a crash in between writes the dead letters once only
+// (the next skip or run recovers them). Offline, like ResetJob; embedded log only
+// (NotSupported for log: kafka, whose cluster serves the records: use ResetJob there).
+Result<SkipResult> SkipRecords(Runtime* runtime, std::string_view job, const SkipRequest& request);
 
 }  // namespace kappa::stream

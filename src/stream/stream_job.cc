@@ -74,6 +74,9 @@ class StreamJobImpl final : public StreamJob {
                         s_.config.dead_letter_topic, /*bootstrap=*/""};
     RETURN_IF_ERROR(s_.runtime->store().PutMeta(JobMetaKey(s_.config.name),
                                                 EncodeRegistration(reg), true));
+    // Every partition's offsets are checked here, before any thread starts: a job that
+    // cannot run fails its Start (and `kappa up` before its producers start).
+    for (auto& w : workers_) RETURN_IF_ERROR(w->Prepare());
     running_ = static_cast<int>(workers_.size());
     for (auto& w : workers_) {
       threads_.emplace_back([this, worker = w.get()] {

@@ -299,7 +299,7 @@ TEST_F(StreamJobTest, ReadOnlyRuntimeSeesJobsWhileTheOwnerRuns) {
   ASSERT_TRUE(rt_->store().Flush().ok());
   RuntimeOptions o;
   o.data_dir = dir_;
-  o.mode = RuntimeOptions::Mode::kOwnerOrReadOnly;
+  o.mode = RuntimeOptions::Mode::kReadOnly;
   auto ro = Runtime::Open(o);
   ASSERT_TRUE(ro.ok()) << ro.status().ToString();
   EXPECT_TRUE((*ro)->read_only());

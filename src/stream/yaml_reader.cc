@@ -24,12 +24,14 @@ size_t EditDistance(std::string_view a, std::string_view b) {
   return prev[b.size()];
 }
 
-Status YamlReader::Error(const YAML::Node& node, std::string_view msg) const {
+std::string YamlReader::Where(const YAML::Node& node) const {
   YAML::Mark m = node.IsDefined() ? node.Mark() : YAML::Mark::null_mark();
-  if (m.is_null() || m.line < 0) {
-    return Status::InvalidArgument(fmt::format("{}: {}", file_, msg));
-  }
-  return Status::InvalidArgument(fmt::format("{}:{}:{}: {}", file_, m.line + 1, m.column + 1, msg));
+  if (m.is_null() || m.line < 0) return file_;
+  return fmt::format("{}:{}:{}", file_, m.line + 1, m.column + 1);
+}
+
+Status YamlReader::Error(const YAML::Node& node, std::string_view msg) const {
+  return Status::InvalidArgument(fmt::format("{}: {}", Where(node), msg));
 }
 
 Status YamlReader::ExpectMap(const YAML::Node& node, std::string_view where) const {

@@ -22,6 +22,10 @@ class YamlReader {
   // "FILE:LINE:COL: msg" at `node` (or just "FILE: msg" when the node has no position).
   Status Error(const YAML::Node& node, std::string_view msg) const;
 
+  // "FILE:LINE:COL" of `node` (just "FILE" when it has no position), for checks made after
+  // loading that must still point at the line.
+  std::string Where(const YAML::Node& node) const;
+
   // Fails on the first key of map `node` not in `allowed`: "unknown key 'patitions' in
   // topics[0] (did you mean 'partitions'?)". `where` names the map for the message.
   Status CheckKeys(const YAML::Node& node, std::initializer_list<std::string_view> allowed,

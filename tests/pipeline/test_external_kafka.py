@@ -106,7 +106,7 @@ def test_config_errors_name_the_line(tmp_path):
     assert f"bad.yaml:{line}:3: log: type kafka needs bootstrap" in p.stderr, p.stderr
     bad.write_text(open(DEFAULT_CONFIG).read() + "\nlog:\n  type: kafka\n  bootstrap: nohost\n")
     p = kappa("up", "--config", str(bad), "--check", check=False)
-    assert p.returncode == 2 and "'nohost' is not host:port" in p.stderr, p.stderr
+    assert p.returncode == 2 and "'nohost': expected HOST:PORT" in p.stderr, p.stderr
 
 
 def test_pipeline_on_external_kafka_exactly_once_and_dead_letters(tmp_path, broker):

@@ -1,0 +1,108 @@
+#include "cli/up_check.h"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "cli/listen_check.h"
+
+namespace kappa::cli {
+namespace {
+
+// The data directory must be a directory we can write, or creatable: checked without
+// creating anything.
+Status CheckDataDir(const std::string& dir, const std::string& where) {
+  struct stat st{};
+  if (::stat(dir.c_str(), &st) == 0) {
+    if (!S_ISDIR(st.st_mode)) {
+      return Status::InvalidArgument(fmt::format("{}: data directory {} is a file, not a directory", where, dir));
+    }
+    if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+      return Status::InvalidArgument(fmt::format("{}: data directory {} is not writable: {}", where, dir, std::strerror(errno)));
+    }
+    return Status::OK();
+  }
+  if (errno != ENOENT) {
+    return Status::InvalidArgument(fmt::format("{}: data directory {}: {}", where, dir, std::strerror(errno)));
+  }
+  // The nearest existing ancestor must be a writable directory.
+  std::filesystem::path p = std::filesystem::absolute(dir).lexically_normal();
+  while (p.has_parent_path() && p != p.parent_path()) {
+    p = p.parent_path();
+    if (::stat(p.c_str(), &st) != 0) continue;
+    if (!S_ISDIR(st.st_mode)) {
+      return Status::InvalidArgument(fmt::format("{}: cannot create data directory {}: {} is a file", where, dir, p.string()));
+    }
+    if (::access(p.c_str(), W_OK | X_OK) != 0) {
+      return Status::InvalidArgument(fmt::format("{}: cannot create data directory {} in {}: {}", where, dir, p.string(), std::strerror(errno)));
+    }
+    return Status::OK();
+  }
+  return Status::OK();
+}
+
+// The address of one listener: the flag if given, else the config's value.
+Status Resolve(const stream::PipelineConfig& c, const std::string& flag_value,
+               std::string_view flag, std::string_view key, const std::string& config_value,
+               std::optional<HostPort>* out, std::string* where) {
+  std::string text = flag_value.empty() ? config_value : flag_value;
+  *where = flag_value.empty() ? fmt::format("{}: {}", c.Where(key), key) : std::string(flag);
+  if (text == "off" || text.empty()) {
+    out->reset();
+    return Status::OK();
+  }
+  auto hp = ParseHostPort(text);
+  if (!hp.ok()) return hp.status().WithContext(*where);
+  *out = *hp;
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<UpPlan> PlanUp(const stream::PipelineConfig& c, const UpFlags& f) {
+  UpPlan plan;
+  plan.data_dir = f.data_dir ? *f.data_dir : c.data_dir;
+  if (plan.data_dir.empty()) return Status::InvalidArgument("--data-dir is empty");
+  RETURN_IF_ERROR(CheckDataDir(plan.data_dir, f.data_dir ? "--data-dir" : c.Where("data_dir") + ": data_dir"));
+  RETURN_IF_ERROR(Resolve(c, f.kafka_listen, "--kafka-listen", "listeners.kafka",
+                          c.listeners.kafka, &plan.kafka, &plan.kafka_where));
+  RETURN_IF_ERROR(Resolve(c, f.cql_listen, "--cql-listen", "listeners.cql", c.listeners.cql,
+                          &plan.cql, &plan.cql_where));
+  plan.cql_users = c.auth.cql_users;
+  if (plan.kafka) {
+    RETURN_IF_ERROR(CheckKafkaExposure(*plan.kafka, f.insecure || c.auth.insecure_kafka,
+                                       plan.kafka_where,
+                                       "`insecure_kafka: true` under auth: in the config (or "
+                                       "kappa up --insecure)"));
+  }
+  if (plan.cql && !IsLoopbackHost(plan.cql->host) && plan.cql_users.empty()) {
+    return Status::InvalidArgument(fmt::format(
+        "{}: {} can be reached from other machines, so CQL clients must log in, but no users "
+        "are configured: add them to the config under auth: cql_users: (- {{name: NAME, "
+        "password: PASSWORD}}; docs/formats/config.md), or listen on 127.0.0.1",
+        plan.cql_where, plan.cql->ToString()));
+  }
+  return plan;
+}
+
+Status ProbeUpListeners(const UpPlan& plan) {
+  auto probe = [](const std::optional<HostPort>& hp, std::string_view what,
+                  const std::string& where, std::string_view key, std::string_view flag) {
+    if (!hp) return Status::OK();
+    Status s = ProbeListen(*hp);
+    if (s.ok()) return s;
+    return Status::Unavailable(fmt::format(
+        "{} (set by {}): {}. Is another kappa or {} running? Choose another address with {} in "
+        "the config's listeners: section (or {} HOST:PORT), or turn the listener off with "
+        "`{}: off`", what, where, s.message(), what == "Kafka" ? "Kafka broker" : "Cassandra",
+        key, flag, key));
+  };
+  RETURN_IF_ERROR(probe(plan.kafka, "Kafka", plan.kafka_where, "listeners.kafka", "--kafka-listen"));
+  return probe(plan.cql, "CQL", plan.cql_where, "listeners.cql", "--cql-listen");
+}
+
+}  // namespace kappa::cli

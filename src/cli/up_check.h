@@ -1,0 +1,40 @@
+// What `kappa up` checks before it writes anything: the settings the config loader cannot
+// check alone because flags override them (listener addresses, the data directory) and the
+// rules between them (a listener other machines can reach needs authentication). Every error
+// names the flag or the config line it comes from. `kappa up --check` runs the same checks.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "common/host_port.h"
+#include "common/status.h"
+#include "stream/pipeline_config.h"
+
+namespace kappa::cli {
+
+// Command-line overrides of the config (empty: not given).
+struct UpFlags {
+  std::optional<std::string> data_dir;  // --data-dir
+  std::string kafka_listen;             // --kafka-listen
+  std::string cql_listen;               // --cql-listen
+  bool insecure = false;                // --insecure
+};
+
+struct UpPlan {
+  std::string data_dir;
+  std::optional<HostPort> kafka;  // nullopt: off
+  std::optional<HostPort> cql;    // nullopt: off
+  std::map<std::string, std::string> cql_users;  // auth.cql_users
+  std::string kafka_where, cql_where;            // "--kafka-listen", "kappa.yaml:45:10: listeners.kafka"
+};
+
+// Resolves the overrides and checks them; InvalidArgument naming the flag or line.
+Result<UpPlan> PlanUp(const stream::PipelineConfig& config, const UpFlags& flags);
+
+// Binds each listener address once and releases it (common/host_port.h's ProbeListen), so a
+// busy port fails before the data directory is created. Unavailable with what to change.
+Status ProbeUpListeners(const UpPlan& plan);
+
+}  // namespace kappa::cli

@@ -1,0 +1,37 @@
+// The one parser of "host:port" addresses (listeners, --bootstrap, contact points), so every
+// command and config key accepts and refuses the same text with the same message.
+//
+//   127.0.0.1:9092   example.com:9092   [::1]:9092   localhost:0
+//
+// The host is an IPv4 literal, a bracketed IPv6 literal, or a DNS name (letters, digits,
+// '-', '_' and '.', labels of 1..63 characters); the port is a decimal 0..65535. An IPv6 literal
+// must be bracketed, since its colons would otherwise be ambiguous with the port's.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace kappa {
+
+struct HostPort {
+  std::string host;  // without brackets: "::1"
+  uint16_t port = 0;
+  // "host:port", with brackets around an IPv6 host.
+  std::string ToString() const;
+};
+
+// Parses `text`. Without `default_port` the port is required; with it "host" alone is
+// accepted. InvalidArgument "'127.0.0.1:70000': the port must be 0..65535" and the like.
+Result<HostPort> ParseHostPort(std::string_view text,
+                               std::optional<uint16_t> default_port = std::nullopt);
+
+// True for 127.0.0.0/8, ::1 and "localhost": addresses only this machine can reach.
+// 0.0.0.0, :: and every name other than localhost are not loopback (a name may resolve to
+// anything).
+bool IsLoopbackHost(std::string_view host);
+
+}  // namespace kappa
