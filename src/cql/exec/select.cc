@@ -155,11 +155,6 @@ Outcome<ResultMessage> PointRead(const store::TableSchema& t, const Projection& 
   return r;
 }
 
-const char* const kNeedsFiltering =
-    "Cannot execute this query as it might involve data filtering and thus may have "
-    "unpredictable performance. If you want to execute this query despite the performance "
-    "unpredictability, use ALLOW FILTERING";
-
 }  // namespace
 
 Outcome<ResultMessage> ExecSelect(const SelectStmt& s, ExecContext& ctx) {
@@ -188,7 +183,7 @@ Outcome<ResultMessage> ExecSelect(const SelectStmt& s, ExecContext& ctx) {
   CQL_TRY(WherePlan plan, AnalyzeWhere(s.where, t, ctx));
   if (!s.allow_filtering &&
       (plan.needs_filtering || (!plan.partition_complete && !plan.filters.empty()))) {
-    return CqlError::Invalid(kNeedsFiltering);
+    return CqlError::Invalid(kNeedsFilteringMessage);
   }
   SelectQuery q{s, t, *projp, plan, lim, false, {}, ctx};
   CQL_TRY(bool order_ok, CheckOrderBy(s, t, plan, &q.reverse));
