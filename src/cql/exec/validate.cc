@@ -115,6 +115,9 @@ Outcome<Restrictions> CheckModificationWhere(const char* type, const std::vector
                                              const store::TableSchema& t, bool static_only,
                                              bool allow_slices) {
   CQL_TRY(Restrictions r, Classify(where, t));
+  // Cassandra checks the clustering prefix as it adds each relation, before the rest.
+  CQL_TRY(bool prefix_ok, CheckClusteringPrefix(r, t));
+  (void)prefix_ok;
   if (r.token) {
     return CqlError::Invalid(std::string("The token function cannot be used in WHERE clauses for ") + type + " statements");
   }
@@ -129,10 +132,7 @@ Outcome<Restrictions> CheckModificationWhere(const char* type, const std::vector
   if (slice && !allow_slices) {
     return CqlError::Invalid(std::string("Slice restrictions are not supported on the clustering columns in ") + type + " statements");
   }
-  if (allow_slices) {
-    CQL_TRY(bool ok, CheckClusteringPrefix(r, t));
-    (void)ok;
-  } else if (!static_only || r.AnyCk()) {
+  if (!allow_slices && (!static_only || r.AnyCk())) {
     if (auto missing = MissingCk(r.ck_eq, t); !missing.empty()) {
       return CqlError::Invalid("Some clustering keys are missing: " + Join(missing));
     }
