@@ -3,7 +3,8 @@
 // markers prepared) it follows pageState to the end and compares the rows with the expected
 // ones; then each bad paging state must be a ResponseError 0x000A ("Invalid value for the
 // paging state") on a connection that keeps serving.
-// Usage: node node_paging_check.js PORT SHAPES.json. Exits non-zero on a mismatch.
+// Usage: node node_paging_check.js PORT SHAPES.json PROTOCOL_VERSION. Exits non-zero on a
+// mismatch.
 const cassandra = require('cassandra-driver');
 const fs = require('fs');
 
@@ -37,10 +38,17 @@ async function fetchAll(client, cql, params, options) {
 async function main() {
   const port = parseInt(process.argv[2], 10);
   const { shapes, bad_states: badStates } = JSON.parse(fs.readFileSync(process.argv[3], 'utf8'));
+  const maxVersion = parseInt(process.argv[4], 10);
   const client = new cassandra.Client({
-    contactPoints: ['127.0.0.1'], localDataCenter: 'datacenter1', protocolOptions: { port },
+    contactPoints: ['127.0.0.1'], localDataCenter: 'datacenter1',
+    protocolOptions: { port, maxVersion },
   });
   await client.connect();
+  // The version the driver settled on (no public accessor; its control connection's).
+  if (client.controlConnection.protocolVersion !== maxVersion) {
+    console.log(`negotiated protocol v${client.controlConnection.protocolVersion}, wanted v${maxVersion}`);
+    process.exit(1);
+  }
   const failures = [];
   try {
     for (const s of shapes) {

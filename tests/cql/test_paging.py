@@ -346,9 +346,11 @@ def test_select_star_column_order(session):
     assert [c.name for c in table.clustering_key] == ["y"]
 
 
-def test_node_driver_paging(server, session, tmp_path):
-    """The same matrix through the Node.js driver (execute with pageState, prepared and not),
-    and the bad paging states: each a ResponseError 0x000A, the connection still serving."""
+@pytest.mark.parametrize("version", [3, 4])
+def test_node_driver_paging(server, session, tmp_path, version):
+    """The same matrix through the Node.js driver (execute with pageState, prepared and not)
+    on each protocol version the server offers, and the bad paging states: each a
+    ResponseError 0x000A, the connection still serving."""
     ensure_node_modules()
     def js(v):  # JavaScript numbers are doubles: tokens go as strings for a Long
         return {"long": str(v)} if isinstance(v, int) and abs(v) > 2**53 else v
@@ -362,7 +364,7 @@ def test_node_driver_paging(server, session, tmp_path):
     path.write_text(json.dumps({"shapes": shapes, "bad_states": bad}))
     env = dict(os.environ, NODE_PATH=os.path.join(CLIENTS, "node_modules"))
     p = subprocess.run(["node", os.path.join(os.path.dirname(__file__), "node_paging_check.js"),
-                        str(server.port), str(path)], capture_output=True, text=True, timeout=180,
+                        str(server.port), str(path), str(version)], capture_output=True, text=True, timeout=180,
                        env=env)
     assert p.returncode == 0, p.stdout[-4000:] + p.stderr[-4000:]
     assert "node paging ok" in p.stdout
