@@ -47,7 +47,8 @@ Result<store::Type> DecodeTypeOption(WireReader* r) {
     case 0x0000: {  // custom: what a v3 server sends for date, time, smallint, tinyint
       std::string_view cls;
       if (!r->String(&cls)) return Status::InvalidArgument("truncated custom type");
-      for (TypeKind k : {TypeKind::kDate, TypeKind::kTime, TypeKind::kSmallint, TypeKind::kTinyint}) {
+      for (TypeKind k :
+           {TypeKind::kDate, TypeKind::kTime, TypeKind::kSmallint, TypeKind::kTinyint}) {
         if (cls == V3CustomClass(k)) return store::Type(k);
       }
       return Status::InvalidArgument("unsupported custom type " + std::string(cls));

@@ -50,9 +50,7 @@ struct Reader {
 
 }  // namespace
 
-CqlError InvalidPagingState() {
-  return CqlError::Protocol("Invalid value for the paging state");
-}
+CqlError InvalidPagingState() { return CqlError::Protocol("Invalid value for the paging state"); }
 
 std::string EncodePagingState(const PagingState& p) {
   std::string out;

@@ -25,7 +25,7 @@ struct PagingState {
     kPartition = 3,  // partition-restricted read: position in the partition/prefix lists
   };
   Kind kind = Kind::kNone;
-  int64_t returned = 0;  // rows returned by earlier pages (LIMIT counts across pages)
+  int64_t returned = 0;   // rows returned by earlier pages (LIMIT counts across pages)
   uint32_t table_id = 0;  // storage id of the table (kScan, kPartition)
 
   int64_t offset = 0;  // kOffset

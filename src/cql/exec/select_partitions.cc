@@ -112,8 +112,10 @@ Outcome<WalkEnd> Walk(const SelectQuery& q, const Addressed& a, const Resume* fr
         // Read one row more than the page still needs, so a page that ends with the range
         // knows it did (no empty last page); with filters, whole batches.
         int64_t need = want == kNoLimit ? 10000 : std::min<int64_t>(want - taken, 10000) + 1;
-        if (filtered) need = std::max<int64_t>(need, 64);
-        else if (ppl - in_part < need) need = ppl - in_part + 1;
+        if (filtered)
+          need = std::max<int64_t>(need, 64);
+        else if (ppl - in_part < need)
+          need = ppl - in_part + 1;
         const size_t fetch = size_t(std::clamp<int64_t>(need, 1, 10000));
         CQL_ASSIGN_OR_RETURN(std::vector<Row> rows,
                              q.ctx.store->ScanPartition(t, pk, range, q.reverse, fetch, q.ro));
@@ -194,9 +196,9 @@ Outcome<ResultMessage> SelectPartitions(const SelectQuery& q, const PagingState&
   if (q.proj.aggregate || post_order) {
     std::vector<Row> rows;
     CQL_TRY(WalkEnd end, Walk(q, a, nullptr, kNoLimit, [&](const Row& r, size_t, size_t, int64_t) {
-      rows.push_back(r);
-      return true;
-    }));
+              rows.push_back(r);
+              return true;
+            }));
     (void)end;
     ResultMessage r = EmptyRows(q.proj, q.ctx);
     if (q.proj.aggregate) {
@@ -217,16 +219,16 @@ Outcome<ResultMessage> SelectPartitions(const SelectQuery& q, const PagingState&
   PagingState next;
   next.kind = PagingState::Kind::kPartition;
   next.table_id = t.storage_id;
-  CQL_TRY(WalkEnd end, Walk(q, a, from, want, [&](const Row& row, size_t pi, size_t qi,
-                                                  int64_t in_part) {
-    q.proj.Emit(t, row, &r.rows);
-    if (++n < want) return true;
-    next.partition = uint32_t(pi);
-    next.prefix = uint32_t(qi);
-    next.in_partition = in_part;
-    next.last_clustering = SerializeKey(row, npk, nck);
-    return false;
-  }));
+  CQL_TRY(WalkEnd end,
+          Walk(q, a, from, want, [&](const Row& row, size_t pi, size_t qi, int64_t in_part) {
+            q.proj.Emit(t, row, &r.rows);
+            if (++n < want) return true;
+            next.partition = uint32_t(pi);
+            next.prefix = uint32_t(qi);
+            next.in_partition = in_part;
+            next.last_clustering = SerializeKey(row, npk, nck);
+            return false;
+          }));
   next.returned = ps.returned + n;
   if (end == WalkEnd::kStopped && next.returned < q.lim.limit) {
     r.rows.paging_state = EncodePagingState(next);

@@ -15,8 +15,8 @@ using store::Row;
 Outcome<ResultMessage> ScanAggregate(const SelectQuery& q, const store::TokenRange& range) {
   const auto& t = q.t;
   ResultMessage r = EmptyRows(q.proj, q.ctx);
-  bool only_count_star = q.plan.filters.empty() && !q.plan.token && !q.s.distinct &&
-                         q.lim.per_partition == kNoLimit;
+  bool only_count_star =
+      q.plan.filters.empty() && !q.plan.token && !q.s.distinct && q.lim.per_partition == kNoLimit;
   for (const auto& o : q.proj.outs) {
     if (o.kind != Selector::Kind::kCountStar) only_count_star = false;
   }
@@ -75,7 +75,8 @@ Outcome<ResultMessage> SelectScan(const SelectQuery& q, const PagingState& ps) {
     // Without filters or per-partition limits every row read is returned: read exactly
     // what the page needs. Otherwise read larger batches, and if the page fills inside
     // one, re-derive the state after the last row looked at.
-    size_t fetch = size_t(std::clamp<int64_t>(skips ? std::max<int64_t>(want, 64) : want, 1, 10000));
+    size_t fetch =
+        size_t(std::clamp<int64_t>(skips ? std::max<int64_t>(want, 64) : want, 1, 10000));
     auto scanned = q.ctx.store->Scan(t, range, state, fetch, q.ro);
     if (!scanned.ok() && client_state &&
         (scanned.status().IsInvalidArgument() || scanned.status().IsCorruption())) {

@@ -101,10 +101,14 @@ Outcome<bool> CheckClusteringPrefix(const Restrictions& r, const store::TableSch
     const std::string& col = t.columns[npk + i].name;
     const std::string& prev = t.columns[npk + i - 1].name;
     if (!r.CkRestricted(i - 1)) {
-      return CqlError::Invalid("PRIMARY KEY column \"" + col + "\" cannot be restricted as preceding column \"" + prev + "\" is not restricted");
+      return CqlError::Invalid("PRIMARY KEY column \"" + col +
+                               "\" cannot be restricted as preceding column \"" + prev +
+                               "\" is not restricted");
     }
     if (!r.ck_eq[i - 1]) {
-      return CqlError::Invalid("Clustering column \"" + col + "\" cannot be restricted (preceding column \"" + prev + "\" is restricted by a non-EQ relation)");
+      return CqlError::Invalid("Clustering column \"" + col +
+                               "\" cannot be restricted (preceding column \"" + prev +
+                               "\" is restricted by a non-EQ relation)");
     }
   }
   return true;
@@ -119,18 +123,24 @@ Outcome<Restrictions> CheckModificationWhere(const char* type, const std::vector
   CQL_TRY(bool prefix_ok, CheckClusteringPrefix(r, t));
   (void)prefix_ok;
   if (r.token) {
-    return CqlError::Invalid(std::string("The token function cannot be used in WHERE clauses for ") + type + " statements");
+    return CqlError::Invalid(
+        std::string("The token function cannot be used in WHERE clauses for ") + type +
+        " statements");
   }
   if (auto missing = MissingPk(r, t); !missing.empty()) {
     return CqlError::Invalid("Some partition key parts are missing: " + Join(missing));
   }
   if (!r.PkComplete()) {
-    return CqlError::Invalid(std::string("Only EQ and IN relation are supported on the partition key (unless you use the token() function) for ") + type + " statements");
+    return CqlError::Invalid(std::string("Only EQ and IN relation are supported on the partition "
+                                         "key (unless you use the token() function) for ") +
+                             type + " statements");
   }
   bool slice = false;
   for (bool b : r.ck_slice) slice = slice || b;
   if (slice && !allow_slices) {
-    return CqlError::Invalid(std::string("Slice restrictions are not supported on the clustering columns in ") + type + " statements");
+    return CqlError::Invalid(
+        std::string("Slice restrictions are not supported on the clustering columns in ") + type +
+        " statements");
   }
   if (!allow_slices && (!static_only || r.AnyCk())) {
     if (auto missing = MissingCk(r.ck_eq, t); !missing.empty()) {
@@ -145,7 +155,8 @@ Outcome<Restrictions> CheckModificationWhere(const char* type, const std::vector
 
 Outcome<bool> CheckInsert(const InsertStmt& s, const store::TableSchema& t) {
   if (s.json) return true;  // the columns are in the JSON document, known at execution
-  if (s.columns.size() != s.values.size()) return CqlError::Invalid("Unmatched column names/values");
+  if (s.columns.size() != s.values.size())
+    return CqlError::Invalid("Unmatched column names/values");
   std::vector<bool> set(t.columns.size(), false);
   bool static_only = true, any_value = false;
   for (const auto& name : s.columns) {
@@ -162,7 +173,8 @@ Outcome<bool> CheckInsert(const InsertStmt& s, const store::TableSchema& t) {
     if (set[i]) continue;
     (i < t.partition_key_size() ? missing_pk : missing_ck).push_back(t.columns[i].name);
   }
-  if (!missing_pk.empty()) return CqlError::Invalid("Some partition key parts are missing: " + Join(missing_pk));
+  if (!missing_pk.empty())
+    return CqlError::Invalid("Some partition key parts are missing: " + Join(missing_pk));
   bool any_ck = missing_ck.size() < t.clustering_size();
   if (!missing_ck.empty() && !(static_only && any_value && !any_ck)) {
     return CqlError::Invalid("Some clustering keys are missing: " + Join(missing_ck));
@@ -205,7 +217,9 @@ Outcome<bool> CheckSelect(const SelectStmt& s, const store::TableSchema& t) {
     for (size_t i = 0; i < r.pk_eq.size(); ++i) {
       if (r.pk_eq[i] || r.pk_other[i]) names.push_back(t.columns[i].name);
     }
-    return CqlError::Invalid("Columns \"" + Join(names) + "\" cannot be restricted by both a normal relation and a token relation");
+    return CqlError::Invalid(
+        "Columns \"" + Join(names) +
+        "\" cannot be restricted by both a normal relation and a token relation");
   }
   const bool pk_complete = r.PkComplete();
   if (!s.allow_filtering) {
@@ -219,7 +233,8 @@ Outcome<bool> CheckSelect(const SelectStmt& s, const store::TableSchema& t) {
     }
   }
   if (!s.order_by.empty() && !pk_complete) {
-    return CqlError::Invalid("ORDER BY is only supported when the partition key is restricted by an EQ or an IN.");
+    return CqlError::Invalid(
+        "ORDER BY is only supported when the partition key is restricted by an EQ or an IN.");
   }
   return true;
 }
@@ -233,10 +248,14 @@ const char* const kNeedsFilteringMessage =
 
 Outcome<bool> CheckStatement(const Statement& st, const ExecContext& ctx) {
   const TableName* name = nullptr;
-  if (auto* s = std::get_if<SelectStmt>(&st.body)) name = &s->table;
-  else if (auto* s = std::get_if<InsertStmt>(&st.body)) name = &s->table;
-  else if (auto* s = std::get_if<UpdateStmt>(&st.body)) name = &s->table;
-  else if (auto* s = std::get_if<DeleteStmt>(&st.body)) name = &s->table;
+  if (auto* s = std::get_if<SelectStmt>(&st.body))
+    name = &s->table;
+  else if (auto* s = std::get_if<InsertStmt>(&st.body))
+    name = &s->table;
+  else if (auto* s = std::get_if<UpdateStmt>(&st.body))
+    name = &s->table;
+  else if (auto* s = std::get_if<DeleteStmt>(&st.body))
+    name = &s->table;
   if (!name) return true;
   // System tables are small and filtered in memory: any restriction is served.
   if (IsSystemKeyspace(EffectiveKeyspace(*name, ctx))) return true;
