@@ -71,6 +71,10 @@ Outcome<ResultMessage> Executor::Execute(const Statement& st, QueryOptions& o, S
                              " bound variables");
   }
   ExecContext ctx{this, store_, &s, &o, BindValues{&o.values}, prepared};
+  if (!prepared) {  // a prepared statement was checked when it was prepared
+    CQL_TRY(bool valid, CheckStatement(st, ctx));
+    (void)valid;
+  }
   auto r = std::visit(
       [&](const auto& body) -> Outcome<ResultMessage> {
         using T = std::decay_t<decltype(body)>;
@@ -115,6 +119,8 @@ Outcome<ResultMessage> Executor::Prepare(std::string_view cql, Session& s) {
   p->query = std::string(cql);
   p->keyspace = s.keyspace;
   p->meta.id = id;
+  CQL_TRY(bool valid, CheckStatement(st, ctx));
+  (void)valid;
   CQL_TRY(bool inferred, InferBindSpecs(st, ctx, &p->meta));
   (void)inferred;
   if (const auto* sel = std::get_if<SelectStmt>(&st.body)) {

@@ -2,9 +2,31 @@
 
 namespace kappa::cql {
 
-void EncodeTypeOption(const store::Type& t, WireWriter* w) {
+namespace {
+
+// The marshal class Cassandra names, for types a v3 client knows only as custom types.
+const char* V3CustomClass(store::TypeKind k) {
+  switch (k) {
+    case store::TypeKind::kDate: return "org.apache.cassandra.db.marshal.SimpleDateType";
+    case store::TypeKind::kTime: return "org.apache.cassandra.db.marshal.TimeType";
+    case store::TypeKind::kSmallint: return "org.apache.cassandra.db.marshal.ShortType";
+    case store::TypeKind::kTinyint: return "org.apache.cassandra.db.marshal.ByteType";
+    default: return nullptr;
+  }
+}
+
+}  // namespace
+
+void EncodeTypeOption(const store::Type& t, uint8_t version, WireWriter* w) {
+  if (version < 4) {
+    if (const char* custom = V3CustomClass(t.kind)) {
+      w->Short(uint16_t(store::TypeKind::kCustom));
+      w->String(custom);
+      return;
+    }
+  }
   w->Short(uint16_t(t.kind));
-  for (const auto& p : t.params) EncodeTypeOption(p, w);
+  for (const auto& p : t.params) EncodeTypeOption(p, version, w);
 }
 
 Result<store::Type> DecodeTypeOption(WireReader* r) {
@@ -21,6 +43,15 @@ Result<store::Type> DecodeTypeOption(WireReader* r) {
       ASSIGN_OR_RETURN(store::Type k, DecodeTypeOption(r));
       ASSIGN_OR_RETURN(store::Type v, DecodeTypeOption(r));
       return store::Type::Map(k, v);
+    }
+    case 0x0000: {  // custom: what a v3 server sends for date, time, smallint, tinyint
+      std::string_view cls;
+      if (!r->String(&cls)) return Status::InvalidArgument("truncated custom type");
+      for (TypeKind k :
+           {TypeKind::kDate, TypeKind::kTime, TypeKind::kSmallint, TypeKind::kTinyint}) {
+        if (cls == V3CustomClass(k)) return store::Type(k);
+      }
+      return Status::InvalidArgument("unsupported custom type " + std::string(cls));
     }
     default:
       if ((id >= 0x0001 && id <= 0x0014 && id != 0x000A)) return store::Type(TypeKind(id));
@@ -49,7 +80,8 @@ bool SingleTable(const std::vector<ColumnSpec>& cols) {
   return true;
 }
 
-void EncodeSpecs(const std::vector<ColumnSpec>& cols, bool global, WireWriter* w) {
+void EncodeSpecs(const std::vector<ColumnSpec>& cols, bool global, uint8_t version,
+                 WireWriter* w) {
   if (global) {
     w->String(cols[0].keyspace);
     w->String(cols[0].table);
@@ -60,14 +92,15 @@ void EncodeSpecs(const std::vector<ColumnSpec>& cols, bool global, WireWriter* w
       w->String(c.table);
     }
     w->String(c.name);
-    EncodeTypeOption(c.type, w);
+    EncodeTypeOption(c.type, version, w);
   }
 }
 
 }  // namespace
 
 void EncodeRowsMetadata(const std::vector<ColumnSpec>& cols, int32_t column_count,
-                        const std::string& paging_state, bool no_metadata, WireWriter* w) {
+                        const std::string& paging_state, bool no_metadata, uint8_t version,
+                        WireWriter* w) {
   bool global = SingleTable(cols);
   int32_t flags = 0;
   if (global && !no_metadata) flags |= 0x0001;
@@ -76,7 +109,7 @@ void EncodeRowsMetadata(const std::vector<ColumnSpec>& cols, int32_t column_coun
   w->Int(flags);
   w->Int(column_count);
   if (!paging_state.empty()) w->Bytes(paging_state);
-  if (!no_metadata) EncodeSpecs(cols, global, w);
+  if (!no_metadata) EncodeSpecs(cols, global, version, w);
 }
 
 void EncodeSchemaChange(const SchemaChangeResult& c, WireWriter* w) {
@@ -86,7 +119,7 @@ void EncodeSchemaChange(const SchemaChangeResult& c, WireWriter* w) {
   if (c.target != "KEYSPACE") w->String(c.table);
 }
 
-std::string EncodeResultBody(const ResultMessage& r) {
+std::string EncodeResultBody(const ResultMessage& r, uint8_t version) {
   std::string body;
   WireWriter w(&body);
   w.Int(int32_t(r.kind));
@@ -96,7 +129,7 @@ std::string EncodeResultBody(const ResultMessage& r) {
     case ResultMessage::Kind::kRows:
       body.reserve(64 + r.rows.data.size());
       EncodeRowsMetadata(r.rows.columns, r.rows.ColumnCount(), r.rows.paging_state,
-                         r.rows.skip_metadata, &w);
+                         r.rows.skip_metadata, version, &w);
       w.Int(r.rows.row_count);
       w.Raw(r.rows.data);
       break;
@@ -109,10 +142,13 @@ std::string EncodeResultBody(const ResultMessage& r) {
       bool global = SingleTable(p.bind_columns);
       w.Int(global ? 0x0001 : 0);
       w.Int(int32_t(p.bind_columns.size()));
-      w.Int(int32_t(p.pk_indexes.size()));
-      for (int16_t i : p.pk_indexes) w.Short(uint16_t(i));
-      EncodeSpecs(p.bind_columns, global, &w);
-      EncodeRowsMetadata(p.result_columns, int32_t(p.result_columns.size()), "", false, &w);
+      if (version >= 4) {  // v4 added the partition key indexes (for token-aware routing)
+        w.Int(int32_t(p.pk_indexes.size()));
+        for (int16_t i : p.pk_indexes) w.Short(uint16_t(i));
+      }
+      EncodeSpecs(p.bind_columns, global, version, &w);
+      EncodeRowsMetadata(p.result_columns, int32_t(p.result_columns.size()), "", false, version,
+                         &w);
       break;
     }
     case ResultMessage::Kind::kSchemaChange:

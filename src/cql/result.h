@@ -20,8 +20,10 @@ struct ColumnSpec {
   store::Type type;
 };
 
-// Appends a type's [option] (id, then parameters for collections).
-void EncodeTypeOption(const store::Type& t, WireWriter* w);
+// Appends a type's [option] (id, then parameters for collections) as protocol `version`
+// spells it: date, time, smallint and tinyint have ids only from v4; v3 clients get them as
+// custom types naming Cassandra's marshal class, as Cassandra sends them.
+void EncodeTypeOption(const store::Type& t, uint8_t version, WireWriter* w);
 // Decodes an [option]; InvalidArgument for an unsupported type id.
 Result<store::Type> DecodeTypeOption(WireReader* r);
 
@@ -72,8 +74,12 @@ struct ResultMessage {
 // Column metadata as in a Rows result (flags, count, [paging state], specs).
 // column_count: the number of columns (cols.size() unless no_metadata left cols empty).
 void EncodeRowsMetadata(const std::vector<ColumnSpec>& cols, int32_t column_count,
-                        const std::string& paging_state, bool no_metadata, WireWriter* w);
-std::string EncodeResultBody(const ResultMessage& r);
+                        const std::string& paging_state, bool no_metadata, uint8_t version,
+                        WireWriter* w);
+// The RESULT body for a connection of protocol `version` (3 or 4): v3's Prepared metadata
+// has no partition key indexes (native_protocol_v3.spec 4.2.5.4), and its type options
+// differ (EncodeTypeOption).
+std::string EncodeResultBody(const ResultMessage& r, uint8_t version);
 // The body of a SCHEMA_CHANGE event (also the tail of a SCHEMA_CHANGE result).
 void EncodeSchemaChange(const SchemaChangeResult& c, WireWriter* w);
 

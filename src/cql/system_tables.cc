@@ -358,7 +358,13 @@ std::optional<VirtualTable> ReadSystemTable(std::string_view ks, std::string_vie
   if (name == "columns") {
     vt.schema = ColumnsSchema();
     for (const auto& t : AllTables(exec)) {
-      for (const auto& c : t.columns) {
+      // Rows in clustering order (table_name, column_name), as Cassandra stores them.
+      std::vector<const store::ColumnSchema*> by_name;
+      for (const auto& c : t.columns) by_name.push_back(&c);
+      std::sort(by_name.begin(), by_name.end(),
+                [](const auto* a, const auto* b) { return a->name < b->name; });
+      for (const auto* cp : by_name) {
+        const auto& c = *cp;
         std::string order = c.kind == ColumnKind::kClustering
                                 ? (c.order == store::ClusteringOrder::kDesc ? "desc" : "asc")
                                 : "none";

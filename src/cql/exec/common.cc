@@ -30,7 +30,7 @@ Outcome<TablePtr> ResolveTable(const TableName& name, const ExecContext& ctx) {
     if (!ctx.store->GetKeyspace(ks).ok()) {
       return CqlError::Invalid("Keyspace '" + ks + "' does not exist");
     }
-    return CqlError::Invalid("table " + name.name + " does not exist");
+    return CqlError::Invalid("unconfigured table " + name.name);
   }
   return std::move(t).value();
 }

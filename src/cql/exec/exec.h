@@ -75,6 +75,15 @@ Outcome<ResultMessage> ExecDelete(const DeleteStmt& s, ExecContext& ctx);
 Outcome<ResultMessage> ExecSelect(const SelectStmt& s, ExecContext& ctx);
 Outcome<ResultMessage> ExecBatch(const BatchStmt& s, ExecContext& ctx);
 
+// Checks what needs the schema but no bound values (exec/validate.cc): an INSERT, UPDATE or
+// DELETE names the whole partition key (and clustering key where needed), a SELECT that
+// filters says ALLOW FILTERING, ... Invalid with Cassandra's messages. PREPARE runs it, so
+// a statement no execution could run is refused then, as Cassandra does; so does QUERY,
+// for the same messages.
+Outcome<bool> CheckStatement(const Statement& st, const ExecContext& ctx);
+// Cassandra's answer to a SELECT that filters without ALLOW FILTERING.
+extern const char* const kNeedsFilteringMessage;
+
 // Bind variable metadata of a statement (for PREPARE), and the partition key indexes.
 Outcome<bool> InferBindSpecs(const Statement& st, const ExecContext& ctx, PreparedResult* out);
 // Result column metadata of a SELECT (for PREPARE); empty for other statements.

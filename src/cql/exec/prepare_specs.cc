@@ -67,7 +67,7 @@ Outcome<store::TableSchema> SchemaFor(const TableName& name, const ExecContext& 
   std::string ks = EffectiveKeyspace(name, ctx);
   if (IsSystemKeyspace(ks)) {
     auto vt = ReadSystemTable(ks, name.name, *ctx.executor);
-    if (!vt) return CqlError::Invalid("table " + name.name + " does not exist");
+    if (!vt) return CqlError::Invalid("unconfigured table " + name.name);
     return std::move(vt->schema);
   }
   CQL_TRY(TablePtr t, ResolveTable(name, ctx));

@@ -1,5 +1,6 @@
 #include "cql/exec/projection.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace kappa::cql {
@@ -8,6 +9,29 @@ using store::Type;
 using store::TypeKind;
 using store::Value;
 
+std::vector<size_t> SelectStarOrder(const store::TableSchema& t) {
+  std::vector<size_t> order(t.columns.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  // Key columns keep their position order (columns[] lists them first); then static
+  // columns, then regular ones, each group by name (byte order of the UTF-8 names, as
+  // Cassandra's ColumnIdentifier compares them).
+  auto group = [&](size_t i) {
+    switch (t.columns[i].kind) {
+      case store::ColumnKind::kPartitionKey: return 0;
+      case store::ColumnKind::kClustering: return 1;
+      case store::ColumnKind::kStatic: return 2;
+      default: return 3;
+    }
+  };
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    int ga = group(a), gb = group(b);
+    if (ga != gb) return ga < gb;
+    if (ga < 2) return false;
+    return t.columns[a].name < t.columns[b].name;
+  });
+  return order;
+}
+
 Outcome<Projection> BuildProjection(const SelectStmt& s, const store::TableSchema& t) {
   Projection p;
   p.json = s.json;
@@ -15,7 +39,7 @@ Outcome<Projection> BuildProjection(const SelectStmt& s, const store::TableSchem
     p.specs.push_back({t.keyspace, t.name, std::move(name), std::move(type)});
   };
   if (s.selectors.empty()) {
-    for (size_t i = 0; i < t.columns.size(); ++i) {
+    for (size_t i : SelectStarOrder(t)) {
       p.outs.push_back({Selector::Kind::kColumn, int(i), t.columns[i].name});
       spec(t.columns[i].name, t.columns[i].type);
     }

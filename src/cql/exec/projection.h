@@ -28,6 +28,11 @@ struct Projection {
                      int64_t count_star, RowsResult* out) const;
 };
 
+// The column indexes of `SELECT *`, in Cassandra's order: partition key columns and
+// clustering columns in key order, then static columns, then regular columns, each sorted by
+// name (not in the order they were declared).
+std::vector<size_t> SelectStarOrder(const store::TableSchema& t);
+
 Outcome<Projection> BuildProjection(const SelectStmt& s, const store::TableSchema& t);
 
 // A projection and the schema object it was built for (cached in Prepared).

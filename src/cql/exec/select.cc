@@ -1,61 +1,20 @@
-// SELECT: plans the read from the WHERE clause (point get, partition slices, or a token-order
-// scan), filters, projects and pages. See docs/formats/cql.md for the paging state layout.
-#include <limits>
-
-#include "cql/exec/exec.h"
-#include "cql/exec/projection.h"
-#include "cql/exec/where.h"
+// SELECT: plans the read from the WHERE clause and hands it to a point read, the partition
+// path (select_partitions.cc) or the token-order scan (select_scan.cc); system tables are
+// served from memory here. Paging: exec/paging_state.h and docs/formats/cql.md.
+#include "cql/exec/select.h"
 #include "cql/system_tables.h"
 
 namespace kappa::cql {
-namespace {
 
-using store::Value;
-
-// Paging state: [u8 kind][i64 rows returned so far][payload]. kind 1: payload = i64 number
-// of matching rows to skip (partition reads, system tables); kind 2: the store's scan state.
-struct PagingState {
-  uint8_t kind = 0;
-  int64_t returned = 0;
-  int64_t offset = 0;
-  std::string scan_state;
-};
-
-std::string EncodePaging(const PagingState& p) {
-  std::string out;
-  out.push_back(char(p.kind));
-  coding::AppendBE64(&out, uint64_t(p.returned));
-  if (p.kind == 1) coding::AppendBE64(&out, uint64_t(p.offset));
-  else out += p.scan_state;
-  return out;
-}
-
-Outcome<PagingState> DecodePaging(const std::string& s) {
-  PagingState p;
-  if (s.empty()) return p;
-  if (s.size() < 9 || (s[0] != 1 && s[0] != 2) || (s[0] == 1 && s.size() != 17)) {
-    return CqlError::Protocol("Invalid paging state");
-  }
-  p.kind = uint8_t(s[0]);
-  p.returned = int64_t(coding::GetBE64(s.data() + 1));
-  if (p.kind == 1) p.offset = int64_t(coding::GetBE64(s.data() + 9));
-  else p.scan_state = s.substr(9);
-  return p;
-}
-
-struct Limits {
-  int64_t limit = std::numeric_limits<int64_t>::max();
-  int64_t per_partition = std::numeric_limits<int64_t>::max();
-  int64_t page = std::numeric_limits<int64_t>::max();
-};
-
-// The result's column specs; only their number when the client asks to skip metadata
-// (flag 0x02, as drivers send on EXECUTE; honored on QUERY too, as Cassandra does), so a
-// hot query does not copy the specs per request.
-void SetColumns(const Projection& proj, const ExecContext& ctx, RowsResult* rows) {
-  // Executor::Execute marks the result NO_METADATA under the same flag.
-  if (ctx.options->skip_metadata) rows->column_count = int32_t(proj.specs.size());
-  else rows->columns = proj.specs;
+ResultMessage EmptyRows(const Projection& proj, const ExecContext& ctx) {
+  ResultMessage r;
+  r.kind = ResultMessage::Kind::kRows;
+  // Executor::Execute marks the result NO_METADATA under the same flag (0x02, as drivers
+  // send on EXECUTE; honored on QUERY too, as Cassandra does), so a hot query does not
+  // copy the specs per request.
+  if (ctx.options->skip_metadata) r.rows.column_count = int32_t(proj.specs.size());
+  else r.rows.columns = proj.specs;
+  return r;
 }
 
 bool SamePartition(const store::TableSchema& t, const store::Row& a, const store::Row& b) {
@@ -65,59 +24,27 @@ bool SamePartition(const store::TableSchema& t, const store::Row& a, const store
   return true;
 }
 
-bool PassesFilters(const WherePlan& plan, const store::Row& row) {
-  for (const auto& f : plan.filters) {
-    if (!f.Matches(row)) return false;
-  }
-  return true;
-}
+namespace {
 
-// Applies filters, DISTINCT and PER PARTITION LIMIT to an ordered candidate list.
+using store::Value;
+
+// Applies filters, DISTINCT and PER PARTITION LIMIT to an in-memory candidate list.
 std::vector<store::Row> Refine(const store::TableSchema& t, const SelectStmt& s,
                                const WherePlan& plan, const Limits& lim,
                                std::vector<store::Row> rows) {
   std::vector<store::Row> out;
   int64_t in_partition = 0;
+  const int64_t ppl = s.distinct ? 1 : lim.per_partition;
   for (auto& r : rows) {
-    if (!PassesFilters(plan, r)) continue;
+    bool pass = true;
+    for (const auto& f : plan.filters) pass = pass && f.Matches(r);
+    if (!pass) continue;
     bool same = !out.empty() && SamePartition(t, out.back(), r);
-    if ((s.distinct && same)) continue;
     in_partition = same ? in_partition + 1 : 1;
-    if (in_partition > lim.per_partition) continue;
+    if (in_partition > ppl) continue;
     out.push_back(std::move(r));
   }
   return out;
-}
-
-// Reads every candidate row of a partition-restricted query, in result order.
-Outcome<std::vector<store::Row>> ReadPartitions(const store::TableSchema& t, const WherePlan& plan,
-                                                bool reverse, int64_t max_rows,
-                                                const store::ReadOptions& ro,
-                                                const ExecContext& ctx) {
-  std::vector<store::Row> rows;
-  bool full_key = plan.clustering.size() == t.clustering_size() && plan.slice_column < 0;
-  for (const auto& pk : plan.PartitionKeys()) {
-    auto prefixes = plan.ClusteringPrefixes();
-    if (reverse) std::reverse(prefixes.begin(), prefixes.end());
-    for (const auto& prefix : prefixes) {
-      if (full_key) {
-        std::vector<Value> key = pk;
-        key.insert(key.end(), prefix.begin(), prefix.end());
-        CQL_ASSIGN_OR_RETURN(std::optional<store::Row> r, ctx.store->Get(t, key, ro));
-        if (r) rows.push_back(std::move(*r));
-        continue;
-      }
-      size_t limit = plan.filters.empty() && max_rows > 0 &&
-                             max_rows < int64_t(std::numeric_limits<uint32_t>::max())
-                         ? size_t(max_rows)
-                         : 0;
-      CQL_ASSIGN_OR_RETURN(std::vector<store::Row> part,
-                           ctx.store->ScanPartition(t, pk, plan.RangeFor(t, prefix), reverse,
-                                                               limit, ro));
-      for (auto& r : part) rows.push_back(std::move(r));
-    }
-  }
-  return rows;
 }
 
 Outcome<bool> CheckOrderBy(const SelectStmt& s, const store::TableSchema& t, const WherePlan& plan,
@@ -142,31 +69,16 @@ Outcome<bool> CheckOrderBy(const SelectStmt& s, const store::TableSchema& t, con
   return true;
 }
 
-// Pages through an in-memory, deterministic result (partition reads, system tables).
-ResultMessage PageFromRows(const store::TableSchema& t, const Projection& proj,
-                           std::vector<store::Row> rows, const PagingState& ps, const Limits& lim,
-                           const ExecContext& ctx) {
-  ResultMessage r;
-  r.kind = ResultMessage::Kind::kRows;
-  SetColumns(proj, ctx, &r.rows);
-  int64_t remaining_limit = lim.limit - ps.returned;
-  int64_t take = std::min<int64_t>({lim.page, remaining_limit,
-                                    int64_t(rows.size()) - std::min<int64_t>(ps.offset, int64_t(rows.size()))});
-  take = std::max<int64_t>(take, 0);
-  for (int64_t i = 0; i < take; ++i) proj.Emit(t, rows[size_t(ps.offset + i)], &r.rows);
-  int64_t next = ps.offset + take;
-  if (next < int64_t(rows.size()) && ps.returned + take < lim.limit) {
-    r.rows.paging_state = EncodePaging({1, ps.returned + take, next, {}});
-  }
-  return r;
-}
-
+// System tables: the whole (small) table is built in memory; pages are offsets into it.
 Outcome<ResultMessage> SelectVirtual(const SelectStmt& s, VirtualTable vt, const ExecContext& ctx,
                                      const PagingState& ps, const Limits& lim) {
   const auto& t = vt.schema;
   CQL_TRY(Projection proj, BuildProjection(s, t));
   if (proj.cell_metadata) {
     return CqlError::Invalid("writetime() and ttl() are not available on system tables");
+  }
+  if (ps.kind != PagingState::Kind::kNone && ps.kind != PagingState::Kind::kOffset) {
+    return InvalidPagingState();
   }
   CQL_TRY(WherePlan plan, AnalyzeWhere(s.where, t, ctx));
   // Partition key restrictions are enforced as filters here (rows are all in memory).
@@ -176,14 +88,24 @@ Outcome<ResultMessage> SelectVirtual(const SelectStmt& s, VirtualTable vt, const
     }
   }
   std::vector<store::Row> rows = Refine(t, s, plan, lim, std::move(vt.rows));
+  ResultMessage r = EmptyRows(proj, ctx);
   if (proj.aggregate) {
-    ResultMessage r;
-    r.kind = ResultMessage::Kind::kRows;
-    SetColumns(proj, ctx, &r.rows);
     proj.EmitAggregate(t, rows, int64_t(rows.size()), &r.rows);
     return r;
   }
-  return PageFromRows(t, proj, std::move(rows), ps, lim, ctx);
+  const int64_t total = int64_t(rows.size());
+  const int64_t from = std::min(ps.offset, total);
+  const int64_t take = std::max<int64_t>(
+      0, std::min<int64_t>({lim.page, lim.limit - ps.returned, total - from}));
+  for (int64_t i = 0; i < take; ++i) proj.Emit(t, rows[size_t(from + i)], &r.rows);
+  if (from + take < total && ps.returned + take < lim.limit) {
+    PagingState next;
+    next.kind = PagingState::Kind::kOffset;
+    next.returned = ps.returned + take;
+    next.offset = from + take;
+    r.rows.paging_state = EncodePagingState(next);
+  }
+  return r;
 }
 
 // A point read by the full primary key whose selection is plain columns: the stored cells
@@ -191,7 +113,7 @@ Outcome<ResultMessage> SelectVirtual(const SelectStmt& s, VirtualTable vt, const
 bool IsPlainPointRead(const store::TableSchema& t, const Projection& proj, const WherePlan& plan,
                       const PagingState& ps) {
   if (!plan.partition_complete || plan.slice_column >= 0 || !plan.filters.empty() ||
-      plan.clustering.size() != t.clustering_size() || ps.kind != 0) {
+      plan.clustering.size() != t.clustering_size() || ps.kind != PagingState::Kind::kNone) {
     return false;
   }
   if (proj.aggregate || proj.json || proj.cell_metadata) return false;
@@ -213,9 +135,7 @@ Outcome<ResultMessage> PointRead(const store::TableSchema& t, const Projection& 
   key.reserve(t.primary_key_size());
   for (auto& p : plan.partition) key.push_back(std::move(p[0]));
   for (auto& c : plan.clustering) key.push_back(std::move(c[0]));
-  ResultMessage r;
-  r.kind = ResultMessage::Kind::kRows;
-  SetColumns(proj, ctx, &r.rows);
+  ResultMessage r = EmptyRows(proj, ctx);
   // No live row: no row in the result (GetNative then does not call back).
   CQL_ASSIGN_OR_RETURN(bool found, ctx.store->GetNative(t, key, [&](store::Store::NativeCells cells) {
     size_t bytes = 0;
@@ -249,121 +169,30 @@ Outcome<ResultMessage> ExecSelect(const SelectStmt& s, ExecContext& ctx) {
     if (lim.per_partition <= 0) return CqlError::Invalid("PER PARTITION LIMIT must be strictly positive");
   }
   if (ctx.options->page_size > 0) lim.page = ctx.options->page_size;
-  CQL_TRY(PagingState ps, DecodePaging(ctx.options->paging_state));
+  CQL_TRY(PagingState ps, DecodePagingState(ctx.options->paging_state));
 
   std::string ks = EffectiveKeyspace(s.table, ctx);
   if (IsSystemKeyspace(ks)) {
     auto vt = ReadSystemTable(ks, s.table.name, *ctx.executor);
-    if (!vt) return CqlError::Invalid("table " + s.table.name + " does not exist");
+    if (!vt) return CqlError::Invalid("unconfigured table " + s.table.name);
     return SelectVirtual(s, std::move(*vt), ctx, ps, lim);
   }
   CQL_TRY(TablePtr tp, ResolveTable(s.table, ctx));
   const store::TableSchema& t = *tp;
   CQL_TRY(std::shared_ptr<const Projection> projp, ProjectionFor(s, tp, ctx));
-  const Projection& proj = *projp;
   CQL_TRY(WherePlan plan, AnalyzeWhere(s.where, t, ctx));
-  if (plan.needs_filtering && !s.allow_filtering) {
-    return CqlError::Invalid(
-        "Cannot execute this query as it might involve data filtering and thus may have "
-        "unpredictable performance. If you want to execute this query despite the performance "
-        "unpredictability, use ALLOW FILTERING");
+  if (!s.allow_filtering &&
+      (plan.needs_filtering || (!plan.partition_complete && !plan.filters.empty()))) {
+    return CqlError::Invalid(kNeedsFilteringMessage);
   }
-  if (!plan.partition_complete && !plan.filters.empty() && !s.allow_filtering) {
-    return CqlError::Invalid(
-        "Cannot execute this query as it might involve data filtering and thus may have "
-        "unpredictable performance. If you want to execute this query despite the performance "
-        "unpredictability, use ALLOW FILTERING");
-  }
-  bool reverse = false;
-  CQL_TRY(bool order_ok, CheckOrderBy(s, t, plan, &reverse));
+  SelectQuery q{s, t, *projp, plan, lim, false, {}, ctx};
+  CQL_TRY(bool order_ok, CheckOrderBy(s, t, plan, &q.reverse));
   (void)order_ok;
-  store::ReadOptions ro;
-  ro.cell_metadata = proj.cell_metadata;
+  q.ro.cell_metadata = projp->cell_metadata;
 
-  if (IsPlainPointRead(t, proj, plan, ps)) return PointRead(t, proj, plan, ctx);
-  if (plan.partition_complete) {
-    int64_t want = proj.aggregate ? 0 : std::min(lim.limit, ps.offset + lim.page);
-    if (want == std::numeric_limits<int64_t>::max()) want = 0;
-    CQL_TRY(std::vector<store::Row> rows, ReadPartitions(t, plan, reverse, want, ro, ctx));
-    rows = Refine(t, s, plan, lim, std::move(rows));
-    if (proj.aggregate) {
-      ResultMessage r;
-      r.kind = ResultMessage::Kind::kRows;
-      SetColumns(proj, ctx, &r.rows);
-      proj.EmitAggregate(t, rows, int64_t(rows.size()), &r.rows);
-      return r;
-    }
-    return PageFromRows(t, proj, std::move(rows), ps, lim, ctx);
-  }
-
-  store::TokenRange range = plan.token.value_or(store::TokenRange{});
-  if (proj.aggregate) {
-    ResultMessage r;
-    r.kind = ResultMessage::Kind::kRows;
-    SetColumns(proj, ctx, &r.rows);
-    bool only_count_star = plan.filters.empty() && !plan.token && !s.distinct &&
-                           lim.per_partition == std::numeric_limits<int64_t>::max();
-    for (const auto& o : proj.outs) {
-      if (o.kind != Selector::Kind::kCountStar) only_count_star = false;
-    }
-    if (only_count_star) {
-      CQL_ASSIGN_OR_RETURN(uint64_t n, ctx.store->Count(t));
-      proj.EmitAggregate(t, {}, int64_t(n), &r.rows);
-      return r;
-    }
-    CQL_ASSIGN_OR_RETURN(store::ScanResult all, ctx.store->Scan(t, range, {}, 0, ro));
-    std::vector<store::Row> rows = Refine(t, s, plan, lim, std::move(all.rows));
-    proj.EmitAggregate(t, rows, int64_t(rows.size()), &r.rows);
-    return r;
-  }
-
-  // Token-order scan, resumable through the store's paging state.
-  if (ps.kind == 1) return CqlError::Protocol("Invalid paging state for this query");
-  ResultMessage r;
-  r.kind = ResultMessage::Kind::kRows;
-  SetColumns(proj, ctx, &r.rows);
-  int64_t returned = ps.returned;
-  std::string state = ps.scan_state;
-  int64_t page_rows = 0;
-  store::Row last;
-  bool have_last = false;
-  int64_t in_partition = 0;
-  while (page_rows < lim.page && returned < lim.limit) {
-    int64_t want = std::min(lim.page - page_rows, lim.limit - returned);
-    size_t fetch = size_t(std::min<int64_t>(std::max<int64_t>(want, 64), 10000));
-    if (plan.filters.empty() && !s.distinct) fetch = size_t(std::min<int64_t>(want, 10000));
-    CQL_ASSIGN_OR_RETURN(store::ScanResult sr, ctx.store->Scan(t, range, state, fetch, ro));
-    // Without filtering exactly `want` rows are fetched; with filtering a larger batch is read
-    // and, if the page fills inside it, the state after the last consumed row is re-derived.
-    size_t consumed = 0;
-    for (auto& row : sr.rows) {
-      ++consumed;
-      if (!PassesFilters(plan, row)) continue;
-      bool same = have_last && SamePartition(t, last, row);
-      if (s.distinct && same) continue;
-      in_partition = same ? in_partition + 1 : 1;
-      if (in_partition > lim.per_partition) continue;
-      proj.Emit(t, row, &r.rows);
-      last = row;
-      have_last = true;
-      ++page_rows;
-      ++returned;
-      if (page_rows >= lim.page || returned >= lim.limit) break;
-    }
-    if (consumed < sr.rows.size()) {
-      // Stopped inside a fetched batch (filtering): continue after the last consumed row.
-      CQL_ASSIGN_OR_RETURN(store::ScanResult one,
-                           ctx.store->Scan(t, range, state, consumed));
-      state = one.paging_state;
-    } else {
-      state = sr.paging_state;
-    }
-    if (state.empty()) break;
-  }
-  if (!state.empty() && returned < lim.limit) {
-    r.rows.paging_state = EncodePaging({2, returned, 0, state});
-  }
-  return r;
+  if (IsPlainPointRead(t, *projp, plan, ps)) return PointRead(t, *projp, plan, ctx);
+  if (plan.partition_complete) return SelectPartitions(q, ps);
+  return SelectScan(q, ps);
 }
 
 }  // namespace kappa::cql

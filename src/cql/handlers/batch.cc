@@ -45,7 +45,7 @@ Response HandleBatch(ServerContext& ctx, ConnState& conn, std::string_view body)
   if (flags & 0x20) {
     if (!r.Long(&o.default_timestamp)) return Response::Error(CqlError::Protocol("Malformed BATCH: truncated timestamp"));
   }
-  return ToResponse(ctx.executor->Batch(type, items, o, conn.session));
+  return ToResponse(ctx.executor->Batch(type, items, o, conn.session), conn.version);
 }
 
 }  // namespace kappa::cql

@@ -11,7 +11,8 @@ Response HandleExecute(ServerContext& ctx, ConnState& conn, std::string_view bod
   if (!r.ShortBytes(&id)) return Response::Error(CqlError::Protocol("Malformed EXECUTE: truncated statement id"));
   auto opts = DecodeQueryOptions(&r, conn.version);
   if (!opts.ok()) return Response::Error(opts.error());
-  return ToResponse(ctx.executor->ExecutePrepared(id, std::move(opts).value(), conn.session));
+  return ToResponse(ctx.executor->ExecutePrepared(id, std::move(opts).value(), conn.session),
+                    conn.version);
 }
 
 }  // namespace kappa::cql

@@ -36,7 +36,9 @@ struct Response {
   std::string body;
   bool close_after = false;  // close the connection once this response is written
   static Response Error(const CqlError& e) { return {Opcode::kError, EncodeErrorBody(e)}; }
-  static Response Result(const ResultMessage& r) { return {Opcode::kResult, EncodeResultBody(r)}; }
+  static Response Result(const ResultMessage& r, uint8_t version) {
+    return {Opcode::kResult, EncodeResultBody(r, version)};
+  }
 };
 
 Response HandleOptions(ServerContext& ctx, ConnState& conn, std::string_view body);
@@ -62,8 +64,9 @@ const HandlerInfo* FindHandler(Opcode op);
 // Decodes the QUERY/EXECUTE parameters that follow the query string or prepared id.
 Outcome<QueryOptions> DecodeQueryOptions(WireReader* r, uint8_t version);
 
-// A statement's outcome as a RESULT or an ERROR response. The statement ran with the
-// connection's session (`ConnState::session`), so a USE changed its keyspace.
-Response ToResponse(Outcome<ResultMessage> r);
+// A statement's outcome as a RESULT (encoded for the connection's protocol `version`) or an
+// ERROR response. The statement ran with the connection's session (`ConnState::session`),
+// so a USE changed its keyspace.
+Response ToResponse(Outcome<ResultMessage> r, uint8_t version);
 
 }  // namespace kappa::cql

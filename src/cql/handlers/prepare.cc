@@ -8,7 +8,7 @@ Response HandlePrepare(ServerContext& ctx, ConnState& conn, std::string_view bod
   WireReader r(body);
   std::string_view query;
   if (!r.LongString(&query)) return Response::Error(CqlError::Protocol("Malformed PREPARE: truncated query string"));
-  return ToResponse(ctx.executor->Prepare(query, conn.session));
+  return ToResponse(ctx.executor->Prepare(query, conn.session), conn.version);
 }
 
 }  // namespace kappa::cql

@@ -10,7 +10,8 @@ Response HandleQuery(ServerContext& ctx, ConnState& conn, std::string_view body)
   if (!r.LongString(&query)) return Response::Error(CqlError::Protocol("Malformed QUERY: truncated query string"));
   auto opts = DecodeQueryOptions(&r, conn.version);
   if (!opts.ok()) return Response::Error(opts.error());
-  return ToResponse(ctx.executor->Query(query, std::move(opts).value(), conn.session));
+  return ToResponse(ctx.executor->Query(query, std::move(opts).value(), conn.session),
+                    conn.version);
 }
 
 }  // namespace kappa::cql

@@ -19,9 +19,9 @@ const HandlerInfo* FindHandler(Opcode op) {
   return nullptr;
 }
 
-Response ToResponse(Outcome<ResultMessage> r) {
+Response ToResponse(Outcome<ResultMessage> r, uint8_t version) {
   if (!r.ok()) return Response::Error(r.error());
-  return Response::Result(r.value());
+  return Response::Result(r.value(), version);
 }
 
 }  // namespace kappa::cql
