@@ -24,7 +24,10 @@ static void HandleOffsetCommit(RequestContext& ctx, Reader& in, Responder respon
     generation = in.Int32();
     member = std::string(in.String());
   }
-  if (v >= 7) in.NullableString();
+  std::optional<std::string> instance;
+  if (v >= 7) {
+    if (auto id = in.NullableString()) instance = std::string(*id);
+  }
   if (v >= 2 && v <= 4) in.Int64();
   struct Item {
     int32_t partition;
@@ -55,7 +58,7 @@ static void HandleOffsetCommit(RequestContext& ctx, Reader& in, Responder respon
     return;
   }
   ErrorCode group_error = group.empty() ? ErrorCode::kInvalidGroupId
-                                        : b.groups().ValidateCommit(group, generation, member);
+                                        : b.groups().ValidateCommit(group, generation, member, instance);
   std::map<log::OffsetKey, log::CommittedOffset> batch;
   int64_t now = b.clock()->NowMs();
   for (auto& [name, items] : topics) {
