@@ -224,6 +224,9 @@ class OffsetStore {
   virtual std::vector<std::string> ListGroups() const = 0;
   // NotFound if the group has no commits.
   virtual Status DeleteGroup(std::string_view group) = 0;
+  // Forgets the given partitions' commits of a group (Kafka's OffsetDelete); keys without a
+  // commit are ignored. Durable when it returns. NotFound if the group has no commits.
+  virtual Status DeleteOffsets(std::string_view group, const std::vector<OffsetKey>& keys) = 0;
 };
 
 class Log {
