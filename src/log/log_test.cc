@@ -159,6 +159,27 @@ TEST(LogTest, AlterTopicConfigAppliesAndPersistsExtraSettings) {
   EXPECT_EQ(d->config.extra, (std::map<std::string, std::string>{{"min.compaction.lag.ms", "7"}}));
 }
 
+TEST(LogTest, AlterTopicConfigChangesRetentionOfTheRunningTopic) {
+  TempDir tmp;
+  ManualClock clock;
+  LogOptions o = Opts(tmp);
+  o.clock = &clock;
+  auto log = Log::Open(o);
+  ASSERT_TRUE(log.ok());
+  TopicConfig c;
+  c.segment_bytes = 1024;
+  ASSERT_TRUE((*log)->CreateTopic("t", 1, c).ok());
+  Partition* p = *(*log)->GetPartition("t", PartitionId(0));
+  for (int i = 0; i < 30; ++i) ASSERT_TRUE(p->Append(Recs(i, 1, 100)).ok());
+  clock.AdvanceMs(3600'000);
+  EXPECT_EQ(*(*log)->EnforceRetention(), 0);  // a week of retention: nothing is old enough
+  TopicConfig n = c;
+  n.retention_ms = 60'000;
+  ASSERT_TRUE((*log)->AlterTopicConfig("t", n).ok());
+  EXPECT_GT(*(*log)->EnforceRetention(), 0);  // the same partition object, new limit
+  EXPECT_GT(p->StartOffset(), Offset(0));
+}
+
 TEST(LogTest, DeleteRecordsMovesTheStartOffsetDurably) {
   TempDir tmp;
   {
