@@ -135,6 +135,8 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   UpServersOptions so;
   so.kafka = a.kafka_listen.empty() ? config->listeners.kafka : a.kafka_listen;
   so.cql = a.cql_listen.empty() ? config->listeners.cql : a.cql_listen;
+  so.kafka_group_initial_rebalance_delay_ms =
+      int32_t(config->listeners.kafka_group_initial_rebalance_delay_ms);
   auto servers = UpServers::Start(&(*rt)->log(), &(*rt)->store(), so);
   if (!servers.ok()) Fail(servers.status());
   KLOG_INFO("kappa up: serving {}", (*servers)->Describe());

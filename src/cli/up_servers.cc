@@ -35,6 +35,7 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(log::Log* log, store::Store*
     kafka::KafkaServerOptions ko;
     ko.listen_host = hp.first;
     ko.listen_port = hp.second;
+    ko.group_initial_rebalance_delay_ms = o.kafka_group_initial_rebalance_delay_ms;
     auto s = kafka::KafkaServer::Start(log, ko);
     if (!s.ok()) return Explain(s.status(), "Kafka", o.kafka, "--kafka-listen");
     impl->kafka = std::move(s).value();

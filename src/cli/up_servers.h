@@ -20,6 +20,7 @@ struct UpServersOptions {
   // "host:port" to listen on, or "off". Port 0 picks a free port (tests).
   std::string kafka = "127.0.0.1:9092";
   std::string cql = "127.0.0.1:9042";
+  int32_t kafka_group_initial_rebalance_delay_ms = 3000;  // KafkaServerOptions
 };
 
 // Running servers; Stop() (or the destructor) closes them. Not thread-safe.
