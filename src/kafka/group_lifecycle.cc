@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/coding.h"
 #include "common/uuid.h"
 #include "kafka/group_state.h"
 
@@ -216,19 +217,18 @@ namespace {
 // not decode.
 std::vector<std::string> SubscribedTopics(const std::string& metadata) {
   std::vector<std::string> topics;
-  auto get16 = [&](size_t at) { return int16_t(uint8_t(metadata[at]) << 8 | uint8_t(metadata[at + 1])); };
   if (metadata.size() < 6) return topics;
-  size_t p = 2;
-  int32_t n = int32_t(uint32_t(uint8_t(metadata[p])) << 24 | uint32_t(uint8_t(metadata[p + 1])) << 16 |
-                      uint32_t(uint8_t(metadata[p + 2])) << 8 | uint32_t(uint8_t(metadata[p + 3])));
+  const char* p = metadata.data() + 2;  // after the version
+  const char* end = metadata.data() + metadata.size();
+  int32_t n = int32_t(coding::GetBE32(p));
   p += 4;
   for (int32_t i = 0; i < n; ++i) {
-    if (p + 2 > metadata.size()) return {};
-    int16_t len = get16(p);
+    if (end - p < 2) return {};
+    int16_t len = int16_t(coding::GetBE16(p));
     p += 2;
-    if (len < 0 || p + size_t(len) > metadata.size()) return {};
-    topics.emplace_back(metadata, p, size_t(len));
-    p += size_t(len);
+    if (len < 0 || end - p < len) return {};
+    topics.emplace_back(p, size_t(len));
+    p += len;
   }
   return topics;
 }
