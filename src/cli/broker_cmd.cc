@@ -28,6 +28,7 @@ struct BrokerArgs {
   size_t max_request_bytes = 100u << 20;
   std::string flush = "interval";
   bool insecure = false;
+  int32_t group_initial_rebalance_delay_ms = 3000;
 };
 
 void RunBroker(const BrokerArgs& a) {
@@ -57,6 +58,7 @@ void RunBroker(const BrokerArgs& a) {
   opts.default_partitions = a.partitions;
   opts.threads = a.threads;
   opts.max_request_bytes = a.max_request_bytes;
+  opts.group_initial_rebalance_delay_ms = a.group_initial_rebalance_delay_ms;
 
   auto lock = DataDirLock::Acquire(a.data_dir, "kappa broker");
   if (!lock.ok()) Fail(lock.status());
@@ -119,6 +121,11 @@ void RegisterBrokerCommand(CLI::App& app, const Groups& g) {
   cmd->add_option("--max-request-bytes", args->max_request_bytes,
                   "Largest request accepted; bigger ones close the connection")
       ->capture_default_str();
+  cmd->add_option("--group-initial-rebalance-delay-ms", args->group_initial_rebalance_delay_ms,
+                  "How long the first rebalance of an empty consumer group waits for more "
+                  "members (Kafka's group.initial.rebalance.delay.ms; 0: no wait)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 300000));
   cmd->add_option("--flush", args->flush, "Log flush policy: every-append, interval or os")
       ->capture_default_str();
   cmd->callback([args] { RunBroker(*args); });

@@ -155,6 +155,8 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   so.kafka_where = plan->kafka_where;
   so.cql_where = plan->cql_where;
   so.cql_users = plan->cql_users;
+  so.kafka_group_initial_rebalance_delay_ms =
+      int32_t(config->listeners.kafka_group_initial_rebalance_delay_ms);
   auto servers = UpServers::Start(&(*rt)->log(), &(*rt)->store(), so);
   if (!servers.ok()) {
     (void)p.Stop();

@@ -36,6 +36,7 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(log::Log* log, store::Store*
     kafka::KafkaServerOptions ko;
     ko.listen_host = o.kafka->host;
     ko.listen_port = o.kafka->port;
+    ko.group_initial_rebalance_delay_ms = o.kafka_group_initial_rebalance_delay_ms;
     auto s = kafka::KafkaServer::Start(log, ko);
     if (!s.ok()) {
       return Explain(s.status(), "Kafka", *o.kafka, o.kafka_where, "listeners.kafka", "--kafka-listen");

@@ -28,6 +28,7 @@ struct UpServersOptions {
   std::string kafka_where = "listeners.kafka", cql_where = "listeners.cql";
   // CQL users (auth.cql_users); when any are given every CQL client must log in.
   std::map<std::string, std::string> cql_users;
+  int32_t kafka_group_initial_rebalance_delay_ms = 3000;  // KafkaServerOptions
 };
 
 // Running servers; Stop() (or the destructor) closes them. Not thread-safe.

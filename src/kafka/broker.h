@@ -23,12 +23,14 @@ struct BrokerConfig {
   std::string cluster_id = "kappa-cluster";
   bool auto_create_topics = true;
   int32_t default_partitions = 1;
+  int32_t group_initial_rebalance_delay_ms = 3000;  // GroupCoordinatorOptions
 };
 
 class Broker {
  public:
   Broker(log::Log* log, BrokerConfig config, Clock* clock)
-      : log_(log), config_(std::move(config)), clock_(clock), groups_(clock),
+      : log_(log), config_(std::move(config)), clock_(clock),
+        groups_(clock, CoordinatorOptions(config_)),
         producers_(clock->NowMs() * 1000) {}
 
   log::Log& log() { return *log_; }
@@ -46,6 +48,12 @@ class Broker {
   Status MaybeAutoCreate(std::string_view topic);
 
  private:
+  static GroupCoordinatorOptions CoordinatorOptions(const BrokerConfig& c) {
+    GroupCoordinatorOptions o;
+    o.initial_rebalance_delay_ms = c.group_initial_rebalance_delay_ms;
+    return o;
+  }
+
   log::Log* log_;
   BrokerConfig config_;
   Clock* clock_;

@@ -15,6 +15,7 @@ enum class ErrorCode : int16_t {
   kLeaderNotAvailable = 5,
   kRequestTimedOut = 7,
   kMessageTooLarge = 10,
+  kOffsetMetadataTooLarge = 12,
   kCoordinatorNotAvailable = 15,
   kNotCoordinator = 16,
   kInvalidTopicException = 17,
@@ -45,7 +46,9 @@ enum class ErrorCode : int16_t {
   kMemberIdRequired = 79,
   kGroupMaxSizeReached = 81,
   kFencedInstanceId = 82,
+  kGroupSubscribedToTopic = 86,
   kInvalidRecord = 87,
+  kUnsupportedEndpointType = 115,
 };
 
 inline int16_t Code(ErrorCode e) { return static_cast<int16_t>(e); }

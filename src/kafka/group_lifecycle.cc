@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/coding.h"
 #include "common/uuid.h"
 #include "kafka/group_state.h"
 
@@ -15,27 +16,41 @@ using namespace group_internal;
 void GroupCoordinator::Sync(const std::string& group_id, int32_t generation_id,
                             const std::string& member_id,
                             const std::optional<std::string>& group_instance_id,
-                            std::map<std::string, std::string> assignments, SyncCallback done) {
+                            std::map<std::string, std::string> assignments, SyncCallback done,
+                            const std::optional<std::string>& protocol_type,
+                            const std::optional<std::string>& protocol_name) {
   Pending out;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    auto fail = [&](ErrorCode e) { out.push_back([done, e] { done(SyncGroupResult{e, {}}); }); };
+    auto fail = [&](ErrorCode e) {
+      out.push_back([done, e] { done(SyncGroupResult{e, {}, {}, {}}); });
+    };
     auto it = groups_.find(group_id);
-    Member* m = it == groups_.end() ? nullptr : it->second->Find(member_id);
-    if (m == nullptr) {
+    ErrorCode err = ErrorCode::kNone;
+    Member* m = it == groups_.end()
+                    ? nullptr
+                    : ValidateCurrentMember(*it->second, member_id, group_instance_id, &err);
+    if (it == groups_.end()) {
       fail(ErrorCode::kUnknownMemberId);
-    } else if (group_instance_id && m->instance_id != group_instance_id) {
-      fail(ErrorCode::kFencedInstanceId);
+    } else if (m == nullptr) {
+      fail(err);
     } else if (generation_id != it->second->generation) {
       fail(ErrorCode::kIllegalGeneration);
+    } else if ((protocol_type && *protocol_type != it->second->protocol_type) ||
+               (protocol_name && *protocol_name != it->second->protocol_name)) {
+      fail(ErrorCode::kInconsistentGroupProtocol);
     } else {
       Group& g = *it->second;
       m->session_deadline_ms = NowMs() + m->session_timeout_ms;
+      NoteDeadline(m->session_deadline_ms, &out);
+      auto ok = [&g](std::string a) {
+        return SyncGroupResult{ErrorCode::kNone, std::move(a), g.protocol_type, g.protocol_name};
+      };
       if (g.state == State::kPreparingRebalance) {
         fail(ErrorCode::kRebalanceInProgress);
       } else if (g.state == State::kStable) {
-        std::string a = m->assignment;
-        out.push_back([done, a] { done(SyncGroupResult{ErrorCode::kNone, a}); });
+        SyncGroupResult r = ok(m->assignment);
+        out.push_back([done, r] { done(r); });
       } else {  // CompletingRebalance
         m->sync_cb = std::move(done);
         if (m->id == g.leader) {
@@ -44,12 +59,16 @@ void GroupCoordinator::Sync(const std::string& group_id, int32_t generation_id,
             o->assignment = a == assignments.end() ? std::string() : std::move(a->second);
           }
           g.state = State::kStable;
+          int64_t now = NowMs();
           for (auto& o : g.members) {
             if (!o->sync_cb) continue;
             auto cb = std::move(o->sync_cb);
             o->sync_cb = nullptr;
-            std::string a = o->assignment;
-            out.push_back([cb, a] { cb(SyncGroupResult{ErrorCode::kNone, a}); });
+            // The session restarts once the member has its assignment (as in Kafka).
+            o->session_deadline_ms = now + o->session_timeout_ms;
+            NoteDeadline(o->session_deadline_ms, &out);
+            SyncGroupResult r = ok(o->assignment);
+            out.push_back([cb, r] { cb(r); });
           }
         }
       }
@@ -61,18 +80,33 @@ void GroupCoordinator::Sync(const std::string& group_id, int32_t generation_id,
 ErrorCode GroupCoordinator::Heartbeat(const std::string& group_id, int32_t generation_id,
                                       const std::string& member_id,
                                       const std::optional<std::string>& group_instance_id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = groups_.find(group_id);
-  Member* m = it == groups_.end() ? nullptr : it->second->Find(member_id);
-  if (m == nullptr) return ErrorCode::kUnknownMemberId;
-  if (group_instance_id && m->instance_id != group_instance_id) {
-    return ErrorCode::kFencedInstanceId;
+  Pending out;
+  ErrorCode result = ErrorCode::kNone;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = groups_.find(group_id);
+    Member* m = it == groups_.end()
+                    ? nullptr
+                    : ValidateCurrentMember(*it->second, member_id, group_instance_id, &result);
+    if (it == groups_.end()) {
+      result = ErrorCode::kUnknownMemberId;
+    } else if (m != nullptr) {
+      Group& g = *it->second;
+      if (generation_id != g.generation) {
+        result = ErrorCode::kIllegalGeneration;
+      } else if (g.state == State::kEmpty) {
+        result = ErrorCode::kUnknownMemberId;
+      } else {
+        m->session_deadline_ms = NowMs() + m->session_timeout_ms;
+        NoteDeadline(m->session_deadline_ms, &out);
+        // CompletingRebalance: a member may heartbeat between its JoinGroup and SyncGroup.
+        result = g.state == State::kPreparingRebalance ? ErrorCode::kRebalanceInProgress
+                                                       : ErrorCode::kNone;
+      }
+    }
   }
-  Group& g = *it->second;
-  m->session_deadline_ms = NowMs() + m->session_timeout_ms;
-  if (g.state == State::kPreparingRebalance) return ErrorCode::kRebalanceInProgress;
-  if (generation_id != g.generation) return ErrorCode::kIllegalGeneration;
-  return ErrorCode::kNone;
+  RunAll(out);
+  return result;
 }
 
 void GroupCoordinator::RemoveMember(Group& g, const std::string& member_id, Pending* out) {
@@ -87,7 +121,7 @@ void GroupCoordinator::RemoveMember(Group& g, const std::string& member_id, Pend
     }
     if (m.sync_cb) {
       auto cb = std::move(m.sync_cb);
-      out->push_back([cb] { cb(SyncGroupResult{ErrorCode::kRebalanceInProgress, {}}); });
+      out->push_back([cb] { cb(SyncGroupResult{ErrorCode::kRebalanceInProgress, {}, {}, {}}); });
     }
     if (g.leader == member_id) g.leader.clear();
     g.members.erase(g.members.begin() + long(i));
@@ -103,29 +137,31 @@ ErrorCode GroupCoordinator::Leave(const std::string& group_id,
                                   const std::vector<LeaveGroupMember>& members,
                                   std::vector<ErrorCode>* per_member) {
   Pending out;
-  ErrorCode overall = ErrorCode::kNone;
   per_member->clear();
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = groups_.find(group_id);
     if (it == groups_.end()) {
-      overall = ErrorCode::kUnknownMemberId;
       per_member->assign(members.size(), ErrorCode::kUnknownMemberId);
     } else {
       Group& g = *it->second;
       for (const auto& lm : members) {
+        ErrorCode err = ErrorCode::kNone;
         Member* m = nullptr;
-        if (!lm.member_id.empty()) {
-          m = g.Find(lm.member_id);
-        } else if (lm.group_instance_id) {
-          m = g.FindInstance(*lm.group_instance_id);
-        }
-        if (m == nullptr) {
-          per_member->push_back(ErrorCode::kUnknownMemberId);
-        } else if (lm.group_instance_id && m->instance_id != lm.group_instance_id) {
-          per_member->push_back(ErrorCode::kFencedInstanceId);
-        } else {
+        if (lm.member_id.empty()) {
+          // Administrative removal by instance id (kafka-consumer-groups, AdminClient).
+          m = lm.group_instance_id ? g.FindInstance(*lm.group_instance_id) : nullptr;
+          if (m == nullptr) err = ErrorCode::kUnknownMemberId;
+        } else if (auto p = g.pending_members.find(lm.member_id); p != g.pending_members.end()) {
+          g.pending_members.erase(p);
+          MaybeCompleteJoin(g, &out);
           per_member->push_back(ErrorCode::kNone);
+          continue;
+        } else {
+          m = ValidateCurrentMember(g, lm.member_id, lm.group_instance_id, &err);
+        }
+        per_member->push_back(err);
+        if (m != nullptr) {
           std::string id = m->id;
           RemoveMember(g, id, &out);
         }
@@ -133,32 +169,100 @@ ErrorCode GroupCoordinator::Leave(const std::string& group_id,
     }
   }
   RunAll(out);
-  return overall;
-}
-
-ErrorCode GroupCoordinator::ValidateCommit(const std::string& group_id, int32_t generation_id,
-                                           const std::string& member_id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = groups_.find(group_id);
-  bool simple = generation_id < 0 && member_id.empty();
-  if (it == groups_.end()) {
-    return simple ? ErrorCode::kNone : ErrorCode::kUnknownMemberId;
-  }
-  Group& g = *it->second;
-  if (simple) return g.members.empty() ? ErrorCode::kNone : ErrorCode::kIllegalGeneration;
-  Member* m = g.Find(member_id);
-  if (m == nullptr) return ErrorCode::kUnknownMemberId;
-  if (generation_id != g.generation) return ErrorCode::kIllegalGeneration;
-  if (g.state == State::kCompletingRebalance) return ErrorCode::kRebalanceInProgress;
-  m->session_deadline_ms = NowMs() + m->session_timeout_ms;
   return ErrorCode::kNone;
 }
 
-void GroupCoordinator::Tick() {
+ErrorCode GroupCoordinator::ValidateCommit(const std::string& group_id, int32_t generation_id,
+                                           const std::string& member_id,
+                                           const std::optional<std::string>& group_instance_id) {
   Pending out;
+  ErrorCode result = ErrorCode::kNone;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = groups_.find(group_id);
+    if (it == groups_.end()) {
+      // Not using kappa for group management: a simple commit. A generation names a group
+      // that does not exist (any more): an older generation's commit.
+      result = generation_id < 0 ? ErrorCode::kNone : ErrorCode::kIllegalGeneration;
+    } else {
+      Group& g = *it->second;
+      if (generation_id < 0 && g.state == State::kEmpty) {
+        result = ErrorCode::kNone;
+      } else if (generation_id >= 0 || !member_id.empty() || group_instance_id) {
+        Member* m = ValidateCurrentMember(g, member_id, group_instance_id, &result);
+        if (m != nullptr) {
+          if (generation_id != g.generation) {
+            result = ErrorCode::kIllegalGeneration;
+          } else if (g.state == State::kCompletingRebalance) {
+            // Its JoinGroup answer arrived but not yet its assignment.
+            result = ErrorCode::kRebalanceInProgress;
+          } else {
+            m->session_deadline_ms = NowMs() + m->session_timeout_ms;
+            NoteDeadline(m->session_deadline_ms, &out);
+          }
+        }
+      } else {
+        // A group-less commit while the group has members would overwrite their progress.
+        result = ErrorCode::kUnknownMemberId;
+      }
+    }
+  }
+  RunAll(out);
+  return result;
+}
+
+namespace {
+// The topics of a consumer-protocol Subscription (Kafka's ConsumerProtocolSubscription: int16
+// version, then an array of topic names; later fields do not matter here). Empty if it does
+// not decode.
+std::vector<std::string> SubscribedTopics(const std::string& metadata) {
+  std::vector<std::string> topics;
+  if (metadata.size() < 6) return topics;
+  const char* p = metadata.data() + 2;  // after the version
+  const char* end = metadata.data() + metadata.size();
+  int32_t n = int32_t(coding::GetBE32(p));
+  p += 4;
+  for (int32_t i = 0; i < n; ++i) {
+    if (end - p < 2) return {};
+    int16_t len = int16_t(coding::GetBE16(p));
+    p += 2;
+    if (len < 0 || end - p < len) return {};
+    topics.emplace_back(p, size_t(len));
+    p += len;
+  }
+  return topics;
+}
+}  // namespace
+
+ErrorCode GroupCoordinator::CheckOffsetDelete(const std::string& group_id,
+                                              const std::vector<std::string>& topics,
+                                              std::vector<bool>* subscribed) {
+  std::lock_guard<std::mutex> lock(mu_);
+  subscribed->assign(topics.size(), false);
+  auto it = groups_.find(group_id);
+  if (it == groups_.end() || it->second->state == State::kEmpty) return ErrorCode::kNone;
+  const Group& g = *it->second;
+  if (g.protocol_type != "consumer") return ErrorCode::kNonEmptyGroup;
+  std::set<std::string> all;
+  for (const auto& m : g.members) {
+    const std::string* md = m->MetadataFor(g.protocol_name);
+    if (md == nullptr && !m->protocols.empty()) md = &m->protocols.front().metadata;
+    if (md != nullptr) {
+      for (auto& t : SubscribedTopics(*md)) all.insert(std::move(t));
+    }
+  }
+  for (size_t i = 0; i < topics.size(); ++i) (*subscribed)[i] = all.count(topics[i]) > 0;
+  return ErrorCode::kNone;
+}
+
+int64_t GroupCoordinator::Tick() {
+  Pending out;
+  int64_t next = INT64_MAX;
   {
     std::lock_guard<std::mutex> lock(mu_);
     int64_t now = NowMs();
+    // Deadlines set while this runs are covered by the scan below: no wakeup for them.
+    armed_deadline_ms_ = INT64_MIN;
     for (auto& [id, gp] : groups_) {
       Group& g = *gp;
       for (auto p = g.pending_members.begin(); p != g.pending_members.end();) {
@@ -173,13 +277,30 @@ void GroupCoordinator::Tick() {
       }
       for (const auto& mid : expired) RemoveMember(g, mid, &out);
       if (g.state == State::kPreparingRebalance && now >= g.rebalance_deadline_ms) {
-        CompleteJoin(g, &out);
+        if (g.initial_delay && g.new_member_added && g.initial_remaining_ms > 0) {
+          // More members arrived during the initial delay: wait once more for stragglers.
+          int64_t delay = std::min<int64_t>(options_.initial_rebalance_delay_ms,
+                                            g.initial_remaining_ms);
+          g.new_member_added = false;
+          g.initial_remaining_ms = std::max<int64_t>(g.initial_remaining_ms - delay, 0);
+          g.rebalance_deadline_ms = now + delay;
+        } else {
+          CompleteJoin(g, &out);
+        }
       } else {
         MaybeCompleteJoin(g, &out);
       }
+      // The next deadline of this group.
+      for (const auto& p : g.pending_members) next = std::min(next, p.second);
+      for (const auto& m : g.members) {
+        if (!m->join_cb && !m->sync_cb) next = std::min(next, m->session_deadline_ms);
+      }
+      if (g.state == State::kPreparingRebalance) next = std::min(next, g.rebalance_deadline_ms);
     }
+    armed_deadline_ms_ = next;
   }
   RunAll(out);
+  return next;
 }
 
 std::vector<GroupDescription> GroupCoordinator::ListGroups() {

@@ -75,12 +75,25 @@ struct GroupCoordinator::Group {
   std::vector<std::unique_ptr<Member>> members;
   std::map<std::string, int64_t> pending_members;  // MEMBER_ID_REQUIRED ids -> deadline
   int64_t rebalance_deadline_ms = 0;
+  // Kafka's InitialDelayedJoin: the first rebalance out of Empty waits the configured
+  // group.initial.rebalance.delay.ms for more members instead of completing as soon as
+  // everyone known has joined; while new members keep arriving (generation 0 only) the wait
+  // is extended by the delay again, at most up to the rebalance timeout in total.
+  bool initial_delay = false;
+  bool new_member_added = false;
+  int64_t initial_remaining_ms = 0;
 
   Member* Find(const std::string& id) {
     for (auto& m : members) {
       if (m->id == id) return m.get();
     }
     return nullptr;
+  }
+  bool HasJoinedMember() const {
+    for (const auto& m : members) {
+      if (m->join_cb) return true;
+    }
+    return false;
   }
   Member* FindInstance(const std::string& instance) {
     for (auto& m : members) {

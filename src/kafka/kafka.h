@@ -46,6 +46,10 @@ struct KafkaServerOptions {
   int threads = 1;
   int32_t node_id = 0;
   std::string cluster_id = "kappa-cluster";
+  // Kafka's group.initial.rebalance.delay.ms: the first rebalance of an empty consumer group
+  // waits this long for more members to join (so a group that starts together gets one
+  // rebalance, not one per member). Default 3000, as Kafka; 0 = no wait (tests).
+  int32_t group_initial_rebalance_delay_ms = 3000;
   Clock* clock = Clock::Real();  // group session timeouts, producer ids
 };
 

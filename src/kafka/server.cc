@@ -22,6 +22,7 @@
 #include "common/logging.h"
 #include "kafka/api.h"
 #include "kafka/broker.h"
+#include "kafka/group_ticker.h"
 #include "kafka/handlers/handlers.h"
 #include "kafka/kafka.h"
 
@@ -62,7 +63,7 @@ struct ResponseSlot {
 class KafkaServerImpl final : public KafkaServer {
  public:
   KafkaServerImpl(log::Log* log, const KafkaServerOptions& options)
-      : options_(options), acceptor_(io_), tick_timer_(io_) {
+      : options_(options), acceptor_(io_) {
     log_ = log;
   }
   ~KafkaServerImpl() override { Stop(); }
@@ -100,13 +101,15 @@ class KafkaServerImpl final : public KafkaServer {
     bc.cluster_id = options_.cluster_id;
     bc.auto_create_topics = options_.auto_create_topics;
     bc.default_partitions = std::max(1, options_.default_partitions);
+    bc.group_initial_rebalance_delay_ms = std::max(0, options_.group_initial_rebalance_delay_ms);
     broker_ = std::make_unique<Broker>(log_, bc, options_.clock);
     return Status::OK();
   }
 
   void Run() {
     asio::co_spawn(io_, AcceptLoop(), asio::detached);
-    asio::co_spawn(io_, TickLoop(), asio::detached);
+    ticker_ = std::make_unique<GroupTicker>(io_, &broker_->groups(), options_.clock);
+    ticker_->Start();
     int n = std::max(1, options_.threads);
     for (int i = 0; i < n; ++i) threads_.emplace_back([this] { io_.run(); });
   }
@@ -122,7 +125,7 @@ class KafkaServerImpl final : public KafkaServer {
       asio::post(io_, [&] {
         boost::system::error_code ec;
         acceptor_.close(ec);
-        tick_timer_.cancel();
+        if (ticker_) ticker_->Stop();
         std::lock_guard<std::mutex> l(sockets_mu_);
         for (tcp::socket* s : sockets_) {
           asio::post(s->get_executor(), [s] {
@@ -151,15 +154,6 @@ class KafkaServerImpl final : public KafkaServer {
       }
       auto ex = sock.get_executor();
       asio::co_spawn(ex, Session(std::move(sock)), asio::detached);
-    }
-  }
-
-  asio::awaitable<void> TickLoop() {
-    for (;;) {
-      tick_timer_.expires_after(std::chrono::milliseconds(100));
-      auto [ec] = co_await tick_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
-      if (ec) co_return;
-      broker_->groups().Tick();
     }
   }
 
@@ -292,7 +286,7 @@ class KafkaServerImpl final : public KafkaServer {
   std::unique_ptr<Broker> broker_;  // outlives io_ (handlers in io_ refer to it)
   asio::io_context io_;
   tcp::acceptor acceptor_;
-  asio::steady_timer tick_timer_;
+  std::unique_ptr<GroupTicker> ticker_;  // declared after io_: destroyed before it
   uint16_t port_ = 0;
   std::vector<std::thread> threads_;
   std::mutex sockets_mu_;

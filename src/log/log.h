@@ -55,6 +55,11 @@ struct TopicConfig {
   std::optional<int64_t> segment_ms;
   std::optional<int64_t> retention_bytes;  // per partition, like Kafka
   std::optional<int64_t> retention_ms;
+  // Settings the log does not interpret, kept verbatim with the topic and reported back
+  // (the Kafka topic configs kappa accepts but does not implement, validated by src/kafka).
+  // Names must be non-empty without '=' or a line break, values without a line break
+  // (InvalidArgument otherwise).
+  std::map<std::string, std::string> extra;
 };
 
 struct LogOptions {
@@ -163,6 +168,13 @@ class Partition {
   virtual Status ForEachBatch(Offset from, const std::function<bool(const BatchInfo&)>& fn)
       const = 0;
 
+  // Kafka's DeleteRecords: raises the log start offset to `before` (reads below it then fail
+  // with OutOfRange, ListOffsets earliest answers it) and deletes the segments wholly below
+  // it. Persisted (the partition's `start_offset` file) before it returns. A `before` at or
+  // below the current start offset changes nothing. Returns the new start offset;
+  // OutOfRange if before > EndOffset().
+  virtual Result<Offset> DeleteRecordsBefore(Offset before) = 0;
+
   // The earliest offset whose batch max timestamp >= ts (Kafka ListOffsets); nullopt if none.
   virtual Result<std::optional<Offset>> OffsetForTimestamp(TimestampMs ts) const = 0;
   virtual Offset StartOffset() const = 0;
@@ -212,6 +224,9 @@ class OffsetStore {
   virtual std::vector<std::string> ListGroups() const = 0;
   // NotFound if the group has no commits.
   virtual Status DeleteGroup(std::string_view group) = 0;
+  // Forgets the given partitions' commits of a group (Kafka's OffsetDelete); keys without a
+  // commit are ignored. Durable when it returns. NotFound if the group has no commits.
+  virtual Status DeleteOffsets(std::string_view group, const std::vector<OffsetKey>& keys) = 0;
 };
 
 class Log {
@@ -231,6 +246,10 @@ class Log {
   virtual Status DeleteTopic(std::string_view name) = 0;
   // Grows the topic to `total_partitions`; InvalidArgument if not larger.
   virtual Status AddPartitions(std::string_view name, int32_t total_partitions) = 0;
+  // Replaces the topic's settings (unset fields: the LogOptions defaults), persisted before it
+  // returns. Segment sizes and ages apply from the next roll, retention from the next check.
+  // NotFound for an unknown topic, InvalidArgument for values out of range.
+  virtual Status AlterTopicConfig(std::string_view name, const TopicConfig& config) = 0;
   virtual std::vector<std::string> ListTopics() const = 0;  // sorted
   virtual Result<TopicDescription> DescribeTopic(std::string_view name) const = 0;
   virtual bool TopicExists(std::string_view name) const = 0;

@@ -177,6 +177,30 @@ Status LogImpl::AddPartitions(std::string_view name, int32_t total) {
   return Status::OK();
 }
 
+Status LogImpl::AlterTopicConfig(std::string_view name, const TopicConfig& config) {
+  if (opts_.read_only) return Status::NotSupported("the log is open read-only");
+  ASSIGN_OR_RETURN(TopicConfig resolved, ResolveTopicConfig(config, opts_));
+  std::lock_guard<std::mutex> admin(admin_mu_);
+  Topic* t;
+  {
+    std::shared_lock l(mu_);
+    auto it = topics_.find(name);
+    if (it == topics_.end()) return Status::NotFound("topic '" + std::string(name) + "' does not exist");
+    t = it->second.get();
+  }
+  TopicMeta m = t->meta;
+  m.config = resolved;
+  // Persisted first: a crash leaves either the old or the new settings, both valid.
+  RETURN_IF_ERROR(opts_.env->WriteFileAtomic(JoinPath(TopicDir(name), "topic.conf"), EncodeTopicMeta(m)));
+  {
+    std::unique_lock l(mu_);
+    t->meta.config = resolved;
+  }
+  PartitionSettings ps = SettingsFor(resolved);
+  for (auto& p : t->partitions) p->UpdateLimits(ps);
+  return Status::OK();
+}
+
 std::vector<std::string> LogImpl::ListTopics() const {
   std::shared_lock l(mu_);
   std::vector<std::string> out;

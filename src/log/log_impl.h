@@ -37,6 +37,7 @@ class LogImpl final : public Log {
   Status CreateTopic(std::string_view name, int32_t partitions, const TopicConfig& config) override;
   Status DeleteTopic(std::string_view name) override;
   Status AddPartitions(std::string_view name, int32_t total_partitions) override;
+  Status AlterTopicConfig(std::string_view name, const TopicConfig& config) override;
   std::vector<std::string> ListTopics() const override;
   Result<TopicDescription> DescribeTopic(std::string_view name) const override;
   bool TopicExists(std::string_view name) const override;

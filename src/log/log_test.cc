@@ -126,5 +126,93 @@ TEST(LogTest, ConcurrentAppendersAndReaders) {
   }
 }
 
+TEST(LogTest, AlterTopicConfigAppliesAndPersistsExtraSettings) {
+  TempDir tmp;
+  {
+    auto log = Log::Open(Opts(tmp));
+    ASSERT_TRUE(log.ok());
+    TopicConfig c;
+    c.extra["delete.retention.ms"] = "1000";
+    ASSERT_TRUE((*log)->CreateTopic("t", 1, c).ok());
+    Partition* p = *(*log)->GetPartition("t", PartitionId(0));
+    ASSERT_TRUE(p->Append(Recs(0, 3)).ok());
+    TopicConfig n;
+    n.retention_ms = 5;
+    n.segment_bytes = 4096;
+    n.extra["min.compaction.lag.ms"] = "7";
+    ASSERT_TRUE((*log)->AlterTopicConfig("t", n).ok());
+    EXPECT_TRUE((*log)->AlterTopicConfig("nope", n).IsNotFound());
+    TopicConfig bad;
+    bad.segment_bytes = 10;
+    EXPECT_TRUE((*log)->AlterTopicConfig("t", bad).IsInvalidArgument());
+    bad = {};
+    bad.extra["x"] = "a\nb";
+    EXPECT_TRUE((*log)->AlterTopicConfig("t", bad).IsInvalidArgument());
+  }
+  auto log = Log::Open(Opts(tmp));
+  ASSERT_TRUE(log.ok());
+  auto d = (*log)->DescribeTopic("t");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->config.retention_ms, std::optional<int64_t>(5));
+  EXPECT_EQ(d->config.segment_bytes, std::optional<int64_t>(4096));
+  // Replaced wholesale: the old extra setting is gone, the new one kept.
+  EXPECT_EQ(d->config.extra, (std::map<std::string, std::string>{{"min.compaction.lag.ms", "7"}}));
+}
+
+TEST(LogTest, AlterTopicConfigChangesRetentionOfTheRunningTopic) {
+  TempDir tmp;
+  ManualClock clock;
+  LogOptions o = Opts(tmp);
+  o.clock = &clock;
+  auto log = Log::Open(o);
+  ASSERT_TRUE(log.ok());
+  TopicConfig c;
+  c.segment_bytes = 1024;
+  ASSERT_TRUE((*log)->CreateTopic("t", 1, c).ok());
+  Partition* p = *(*log)->GetPartition("t", PartitionId(0));
+  for (int i = 0; i < 30; ++i) ASSERT_TRUE(p->Append(Recs(i, 1, 100)).ok());
+  clock.AdvanceMs(3600'000);
+  EXPECT_EQ(*(*log)->EnforceRetention(), 0);  // a week of retention: nothing is old enough
+  TopicConfig n = c;
+  n.retention_ms = 60'000;
+  ASSERT_TRUE((*log)->AlterTopicConfig("t", n).ok());
+  EXPECT_GT(*(*log)->EnforceRetention(), 0);  // the same partition object, new limit
+  EXPECT_GT(p->StartOffset(), Offset(0));
+}
+
+TEST(LogTest, DeleteRecordsMovesTheStartOffsetDurably) {
+  TempDir tmp;
+  {
+    auto log = Log::Open(Opts(tmp));
+    ASSERT_TRUE(log.ok());
+    TopicConfig c;
+    c.segment_bytes = 1024;
+    ASSERT_TRUE((*log)->CreateTopic("t", 1, c).ok());
+    Partition* p = *(*log)->GetPartition("t", PartitionId(0));
+    for (int i = 0; i < 40; ++i) ASSERT_TRUE(p->Append(Recs(i, 1, 100)).ok());
+    int segments_before = p->Info().segments;
+    ASSERT_GT(segments_before, 2);
+    EXPECT_TRUE(p->DeleteRecordsBefore(Offset(41)).status().IsOutOfRange());
+    auto r = p->DeleteRecordsBefore(Offset(25));
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(*r, Offset(25));
+    EXPECT_EQ(p->StartOffset(), Offset(25));
+    EXPECT_LT(p->Info().segments, segments_before);  // whole segments below 25 are gone
+    EXPECT_TRUE(p->Read(Offset(24), 1 << 20).status().IsOutOfRange());
+    EXPECT_TRUE(p->Read(Offset(25), 1 << 20).ok());
+    EXPECT_EQ(*p->DeleteRecordsBefore(Offset(3)), Offset(25));  // never moves back
+  }
+  auto log = Log::Open(Opts(tmp));
+  ASSERT_TRUE(log.ok());
+  Partition* p = *(*log)->GetPartition("t", PartitionId(0));
+  EXPECT_EQ(p->StartOffset(), Offset(25));
+  EXPECT_EQ(p->EndOffset(), Offset(40));
+  // Everything: the partition is empty but keeps its offsets.
+  EXPECT_EQ(*p->DeleteRecordsBefore(Offset(40)), Offset(40));
+  EXPECT_EQ(p->Info().segments, 1);
+  ASSERT_TRUE(p->Append(Recs(0, 1)).ok());
+  EXPECT_EQ(p->EndOffset(), Offset(41));
+}
+
 }  // namespace
 }  // namespace kappa::log

@@ -224,4 +224,19 @@ Status OffsetStoreImpl::DeleteGroup(std::string_view group) {
   return Status::OK();
 }
 
+Status OffsetStoreImpl::DeleteOffsets(std::string_view group,
+                                      const std::vector<OffsetKey>& keys) {
+  if (read_only_) return Status::NotSupported("offsets are open read-only");
+  std::lock_guard<std::mutex> l(mu_);
+  auto g = groups_.find(group);
+  if (g == groups_.end()) return Status::NotFound("group " + std::string(group) + " has no commits");
+  bool changed = false;
+  for (const auto& k : keys) changed |= g->second.erase(k) > 0;
+  if (!changed) return Status::OK();
+  if (g->second.empty()) groups_.erase(g);
+  // Rewritten rather than logged as a new record type, so an older kappa can still read the
+  // file (it would take an unknown record for a torn tail). Deletions are rare admin calls.
+  return CompactLocked();
+}
+
 }  // namespace kappa::log

@@ -26,6 +26,7 @@ class OffsetStoreImpl final : public OffsetStore {
   std::map<OffsetKey, CommittedOffset> FetchGroup(std::string_view group) const override;
   std::vector<std::string> ListGroups() const override;
   Status DeleteGroup(std::string_view group) override;
+  Status DeleteOffsets(std::string_view group, const std::vector<OffsetKey>& keys) override;
 
  private:
   OffsetStoreImpl(Env* env, Clock* clock, std::string dir, bool read_only)

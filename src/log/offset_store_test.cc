@@ -104,5 +104,26 @@ TEST(OffsetStoreTest, CompactionKeepsLatestValues) {
     EXPECT_EQ((*again)->offsets().Fetch("g", "t", PartitionId(p))->offset, Offset(996 + p));
 }
 
+TEST(OffsetStoreTest, DeleteOffsetsIsDurableAndDropsAnEmptiedGroup) {
+  TempDir tmp;
+  {
+    auto log = Log::Open(Opts(tmp));
+    ASSERT_TRUE(log.ok());
+    OffsetStore& o = (*log)->offsets();
+    ASSERT_TRUE(o.Commit("g", "t", PartitionId(0), Offset(1)).ok());
+    ASSERT_TRUE(o.Commit("g", "t", PartitionId(1), Offset(2)).ok());
+    ASSERT_TRUE(o.Commit("h", "t", PartitionId(0), Offset(3)).ok());
+    EXPECT_TRUE(o.DeleteOffsets("nope", {{"t", PartitionId(0)}}).IsNotFound());
+    ASSERT_TRUE(o.DeleteOffsets("g", {{"t", PartitionId(0)}, {"x", PartitionId(9)}}).ok());
+    ASSERT_TRUE(o.DeleteOffsets("h", {{"t", PartitionId(0)}}).ok());
+  }
+  auto log = Log::Open(Opts(tmp));
+  ASSERT_TRUE(log.ok());
+  OffsetStore& o = (*log)->offsets();
+  EXPECT_TRUE(o.Fetch("g", "t", PartitionId(0)).status().IsNotFound());
+  EXPECT_EQ(o.Fetch("g", "t", PartitionId(1))->offset, Offset(2));
+  EXPECT_EQ(o.ListGroups(), (std::vector<std::string>{"g"}));
+}
+
 }  // namespace
 }  // namespace kappa::log

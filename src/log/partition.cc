@@ -35,7 +35,7 @@ std::shared_ptr<Segment> PartitionImpl::SegmentFor(Offset o) const {
 
 Offset PartitionImpl::StartOffset() const {
   std::lock_guard<std::mutex> l(mu_);
-  return segments_.front()->base_offset();
+  return Offset(std::max(segments_.front()->base_offset().value(), deleted_before_));
 }
 
 uint64_t PartitionImpl::SizeBytes() const {
@@ -49,7 +49,7 @@ PartitionInfo PartitionImpl::Info() const {
   std::lock_guard<std::mutex> l(mu_);
   PartitionInfo i;
   i.partition = id_;
-  i.start_offset = segments_.front()->base_offset();
+  i.start_offset = Offset(std::max(segments_.front()->base_offset().value(), deleted_before_));
   i.end_offset = EndOffset();
   i.bytes = 0;
   for (const auto& s : segments_) i.bytes += s->size();

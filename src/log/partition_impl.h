@@ -47,6 +47,7 @@ class PartitionImpl final : public Partition {
                               size_t max_bytes) const override;
   Status ForEachBatch(Offset from, const std::function<bool(const BatchInfo&)>& fn) const override;
   Result<std::optional<Offset>> OffsetForTimestamp(TimestampMs ts) const override;
+  Result<Offset> DeleteRecordsBefore(Offset before) override;
   Offset StartOffset() const override;
   Offset EndOffset() const override { return Offset(end_offset_.load()); }
   uint64_t SizeBytes() const override;
@@ -60,6 +61,9 @@ class PartitionImpl final : public Partition {
   Status Flush();         // fsync now
   // Rolls an over-age active segment and deletes segments beyond retention.
   Result<int> EnforceRetention();
+  // New segment size/age and retention limits (AlterTopicConfig); the rest of the settings
+  // are fixed at Open.
+  void UpdateLimits(const PartitionSettings& s);
   // Flushes, seals the active segment's index and refuses further appends; wakes waiters.
   Status Close();
   // Close() and remove the directory (topic deletion).
@@ -77,7 +81,9 @@ class PartitionImpl final : public Partition {
   const std::string topic_;
   const PartitionId id_;
   const std::string dir_;
-  const PartitionSettings s_;
+  // Fixed at Open, except segment_*/retention_*, which change under append_mu_ (every
+  // reader of those holds it).
+  PartitionSettings s_;
 
   std::mutex append_mu_;  // serializes appends, rolls, retention deletes and Close
   bool closed_ = false;   // GUARDED_BY(append_mu_)
@@ -88,6 +94,9 @@ class PartitionImpl final : public Partition {
   std::vector<std::shared_ptr<Segment>> segments_;
 
   std::atomic<int64_t> end_offset_{0};
+  // The start offset DeleteRecords set (persisted in <dir>/start_offset); the partition
+  // starts at max(this, first segment's base). Written under append_mu_ and mu_.
+  int64_t deleted_before_ = 0;  // GUARDED_BY(mu_)
   std::atomic<bool> dirty_{false};
   std::atomic<bool> shutting_down_{false};
 

@@ -1,10 +1,13 @@
 // PartitionImpl: opening and recovery, segment roll, retention, flush and close.
 #include <algorithm>
+#include <charconv>
 
 #include "common/logging.h"
 #include "log/partition_impl.h"
 
 namespace kappa::log {
+
+static constexpr const char* kStartOffsetFile = "start_offset";
 
 namespace {
 // "00000000000000000042.log" -> 42; nullopt for anything else.
@@ -65,7 +68,56 @@ Status PartitionImpl::Load() {
     segments_.push_back(std::move(seg));
   }
   end_offset_ = segments_.back()->next_offset().value();
+  std::string start_file = JoinPath(dir_, kStartOffsetFile);
+  if (s_.env->FileExists(start_file)) {
+    ASSIGN_OR_RETURN(std::string text, s_.env->ReadFile(start_file));
+    int64_t v = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || v < 0) {
+      return Status::Corruption("bad start offset in " + start_file);
+    }
+    // Never past the end (the records it pointed at may have been lost to a torn tail).
+    deleted_before_ = std::min(v, end_offset_.load());
+  }
   return Status::OK();
+}
+
+Result<Offset> PartitionImpl::DeleteRecordsBefore(Offset before) {
+  if (s_.read_only) return Status::NotSupported("the log is open read-only");
+  std::lock_guard<std::mutex> l(append_mu_);
+  if (closed_) return Status::Unavailable("partition is closed");
+  if (before.value() > EndOffset().value()) {
+    return Status::OutOfRange("offset " + std::to_string(before.value()) + " is past the end " +
+                              std::to_string(EndOffset().value()) + " of " + topic_ + "/" +
+                              std::to_string(id_.value()));
+  }
+  if (before <= StartOffset()) return StartOffset();
+  RETURN_IF_ERROR(s_.env->WriteFileAtomic(JoinPath(dir_, kStartOffsetFile),
+                                          std::to_string(before.value()) + "\n"));
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    deleted_before_ = before.value();
+  }
+  // Free the space: roll an active segment that lies wholly below, then drop every segment
+  // whose records are all below the new start (never the active one).
+  auto active = Active();
+  if (!active->empty() && active->next_offset() <= before) RETURN_IF_ERROR(RollLocked());
+  int deleted = 0;
+  while (true) {
+    std::shared_ptr<Segment> victim;
+    {
+      std::lock_guard<std::mutex> g(mu_);
+      if (segments_.size() < 2 || segments_[1]->base_offset() > before) break;
+      victim = segments_.front();
+      segments_.erase(segments_.begin());
+    }
+    RETURN_IF_ERROR(victim->DeleteFiles());
+    ++deleted;
+  }
+  if (deleted) RETURN_IF_ERROR(s_.env->SyncDir(dir_));
+  KLOG_INFO("log: {}/{}: records before {} deleted ({} segment(s) removed)", topic_, id_.value(),
+            before.value(), deleted);
+  return before;
 }
 
 Status PartitionImpl::RollLocked() {
@@ -114,6 +166,14 @@ Result<int> PartitionImpl::EnforceRetention() {
   }
   if (deleted) RETURN_IF_ERROR(s_.env->SyncDir(dir_));
   return deleted;
+}
+
+void PartitionImpl::UpdateLimits(const PartitionSettings& s) {
+  std::lock_guard<std::mutex> l(append_mu_);
+  s_.segment_bytes = s.segment_bytes;
+  s_.segment_ms = s.segment_ms;
+  s_.retention_bytes = s.retention_bytes;
+  s_.retention_ms = s.retention_ms;
 }
 
 Status PartitionImpl::FlushIfDirty() {

@@ -1,5 +1,7 @@
 // Topic names, topic.conf encoding and config resolution.
+#include <algorithm>
 #include <charconv>
+#include <iterator>
 
 #include "log/log_impl.h"
 
@@ -46,6 +48,7 @@ std::string EncodeTopicMeta(const TopicMeta& m) {
   s += "segment_ms=" + std::to_string(m.config.segment_ms.value_or(0)) + "\n";
   s += "retention_bytes=" + std::to_string(m.config.retention_bytes.value_or(-1)) + "\n";
   s += "retention_ms=" + std::to_string(m.config.retention_ms.value_or(-1)) + "\n";
+  for (const auto& [k, v] : m.config.extra) s += "extra." + k + "=" + v + "\n";
   return s;
 }
 
@@ -59,6 +62,15 @@ Result<TopicMeta> DecodeTopicMeta(std::string_view text) {
     size_t eq = line.find('=');
     if (eq == std::string_view::npos) return Status::Corruption("bad line in topic.conf");
     std::string_view k = line.substr(0, eq), v = line.substr(eq + 1);
+    if (k.substr(0, 6) == "extra.") {
+      m.config.extra[std::string(k.substr(6))] = std::string(v);
+      continue;
+    }
+    static constexpr std::string_view kNumeric[] = {"partitions", "segment_bytes", "segment_ms",
+                                                    "retention_bytes", "retention_ms"};
+    if (std::find(std::begin(kNumeric), std::end(kNumeric), k) == std::end(kNumeric)) {
+      continue;  // unknown keys are ignored (written by a newer version)
+    }
     int64_t n = 0;
     auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
     if (ec != std::errc() || p != v.data() + v.size())
@@ -68,7 +80,6 @@ Result<TopicMeta> DecodeTopicMeta(std::string_view text) {
     else if (k == "segment_ms") m.config.segment_ms = n;
     else if (k == "retention_bytes") m.config.retention_bytes = n;
     else if (k == "retention_ms") m.config.retention_ms = n;
-    // Unknown keys are ignored (written by a newer version).
   }
   if (m.partitions < 1) return Status::Corruption("topic.conf has no valid partition count");
   return m;
@@ -80,6 +91,13 @@ Result<TopicConfig> ResolveTopicConfig(const TopicConfig& c, const LogOptions& o
   r.segment_ms = c.segment_ms.value_or(o.segment_ms);
   r.retention_bytes = c.retention_bytes.value_or(o.retention_bytes);
   r.retention_ms = c.retention_ms.value_or(o.retention_ms);
+  r.extra = c.extra;
+  for (const auto& [k, v] : r.extra) {
+    if (k.empty() || k.find_first_of("=\n\r") != std::string::npos ||
+        v.find_first_of("\n\r") != std::string::npos) {
+      return Status::InvalidArgument("topic setting '" + k + "' has a name or value that cannot be stored");
+    }
+  }
   // Index positions are 32-bit.
   if (*r.segment_bytes < 1024 || *r.segment_bytes > (int64_t(1) << 31) - 1)
     return Status::InvalidArgument("segment_bytes must be between 1024 and 2147483647");

@@ -53,11 +53,19 @@ class Loader {
     if (root["jobs"]) RETURN_IF_ERROR(Jobs(root["jobs"], &c));
     if (root["listeners"]) {
       const YAML::Node& n = root["listeners"];
-      RETURN_IF_ERROR(r_.CheckKeys(n, {"kafka", "cql"}, "listeners"));
+      RETURN_IF_ERROR(r_.CheckKeys(n, {"kafka", "cql", "kafka_group_initial_rebalance_delay"}, "listeners"));
       if (n["kafka"]) { ASSIGN_OR_RETURN(c.listeners.kafka, r_.String(n["kafka"], "listeners.kafka")); }
       if (n["cql"]) { ASSIGN_OR_RETURN(c.listeners.cql, r_.String(n["cql"], "listeners.cql")); }
       if (n["kafka"]) RETURN_IF_ERROR(CheckListenAddress(r_, n["kafka"], "listeners.kafka", &c));
       if (n["cql"]) RETURN_IF_ERROR(CheckListenAddress(r_, n["cql"], "listeners.cql", &c));
+      if (const YAML::Node& d = n["kafka_group_initial_rebalance_delay"]) {
+        ASSIGN_OR_RETURN(c.listeners.kafka_group_initial_rebalance_delay_ms,
+                         r_.DurationMs(d, "listeners.kafka_group_initial_rebalance_delay"));
+        if (c.listeners.kafka_group_initial_rebalance_delay_ms < 0 ||
+            c.listeners.kafka_group_initial_rebalance_delay_ms > 300'000) {
+          return r_.Error(d, "listeners.kafka_group_initial_rebalance_delay must be between 0 and 5m");
+        }
+      }
     }
     if (root["auth"]) RETURN_IF_ERROR(LoadAuthSection(r_, root["auth"], &c));
     return c;

@@ -70,6 +70,15 @@ jobs:
     batch_size: 10
 )";
 
+TEST(ConfigLoader, KafkaGroupInitialRebalanceDelay) {
+  auto c = LoadConfigText(std::string(kMinimal) + "listeners:\n  kafka_group_initial_rebalance_delay: 250ms\n", "my.yaml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->listeners.kafka_group_initial_rebalance_delay_ms, 250);
+  EXPECT_EQ(LoadConfigText(kMinimal, "my.yaml")->listeners.kafka_group_initial_rebalance_delay_ms, 3000);
+  auto bad = LoadConfigText(std::string(kMinimal) + "listeners:\n  kafka_group_initial_rebalance_delay: 1h\n", "my.yaml");
+  EXPECT_TRUE(bad.status().IsInvalidArgument());
+}
+
 TEST(ConfigLoader, GoodFileWithDefaults) {
   auto c = LoadConfigText(kMinimal, "my.yaml");
   ASSERT_TRUE(c.ok()) << c.status().ToString();

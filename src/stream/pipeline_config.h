@@ -143,6 +143,10 @@ struct JobConfig {
 struct ListenersConfig {
   std::string kafka = "127.0.0.1:9092";
   std::string cql = "127.0.0.1:9042";
+  // The Kafka server's group.initial.rebalance.delay.ms (`kafka_group_initial_rebalance_delay`):
+  // how long the first rebalance of an empty consumer group waits for more members. Default
+  // 3 s, as Kafka; 0: no wait. Fixed at start.
+  int64_t kafka_group_initial_rebalance_delay_ms = 3000;
 };
 
 // `auth:`: who may use the network listeners of `kappa up` (docs/formats/config.md, "auth").

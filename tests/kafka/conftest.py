@@ -18,10 +18,16 @@ KAPPA, free_port, wait_for_port = _root.KAPPA, _root.free_port, _root.wait_for_p
 class Broker:
     """A `kappa broker` child process. start()/stop() may be called repeatedly (restarts)."""
 
+    # Kafka's default group.initial.rebalance.delay.ms is 3 s; the tests do not wait for it
+    # unless they test the delay itself (then they pass their own value in `extra`).
+    NO_GROUP_DELAY = ["--group-initial-rebalance-delay-ms", "0"]
+
     def __init__(self, data_dir, port=None, extra=()):
         self.data_dir = data_dir
         self.port = port or free_port()
         self.extra = list(extra)
+        if "--group-initial-rebalance-delay-ms" not in self.extra:
+            self.extra += self.NO_GROUP_DELAY
         self.proc = None
         self.log_path = os.path.join(os.path.dirname(data_dir), "broker.log")
 

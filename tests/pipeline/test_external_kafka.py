@@ -28,7 +28,8 @@ EPHEMERAL = ["--kafka-listen", "127.0.0.1:0", "--cql-listen", "127.0.0.1:0"]
 def broker(tmp_path):
     port = free_port()
     p = subprocess.Popen([KAPPA, "broker", "--listen", f"127.0.0.1:{port}",
-                          "--data-dir", str(tmp_path / "broker")],
+                          "--data-dir", str(tmp_path / "broker"),
+                          "--group-initial-rebalance-delay-ms", "0"],
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         wait_for_port(port)

@@ -1,4 +1,4 @@
-// DeleteGroups (key 42), versions 0..1 (non-flexible). Deletes an empty group and its
+// DeleteGroups (key 42), versions 0..2 (v2+ flexible). Deletes an empty group and its
 // committed offsets; NON_EMPTY_GROUP while it has members, GROUP_ID_NOT_FOUND if unknown.
 //   request  groups_names[]
 //   response throttle_time_ms, results[group_id, error_code]
@@ -9,8 +9,9 @@ namespace kappa::kafka {
 static void HandleDeleteGroups(RequestContext& ctx, Reader& in, Responder respond) {
   Broker& b = *ctx.broker;
   std::vector<std::string> ids;
-  int32_t n = in.ArrayLength(2);
+  int32_t n = in.ArrayLength(1);
   for (int32_t i = 0; i < n && in.ok(); ++i) ids.emplace_back(in.String());
+  in.SkipTaggedFields();
   if (!in.ok()) {
     respond.Close("malformed DeleteGroups request");
     return;
@@ -30,10 +31,12 @@ static void HandleDeleteGroups(RequestContext& ctx, Reader& in, Responder respon
     }
     w.String(id);
     w.Int16(Code(e));
+    w.EmptyTaggedFields();
   }
+  w.EmptyTaggedFields();
   respond.Send(w.Take());
 }
 
-const ApiSpec kDeleteGroupsApi = {42, "DeleteGroups", 0, 1, kNeverFlexible, &HandleDeleteGroups};
+const ApiSpec kDeleteGroupsApi = {42, "DeleteGroups", 0, 2, 2, &HandleDeleteGroups};
 
 }  // namespace kappa::kafka

@@ -1,4 +1,4 @@
-// DescribeGroups (key 15), versions 0..4 (non-flexible). A group known only from committed
+// DescribeGroups (key 15), versions 0..5 (v5+ flexible). A group known only from committed
 // offsets is "Empty" with protocol type "consumer"; an unknown group is "Dead" (no error),
 // as in Kafka.
 //   request  groups[], v3+ include_authorized_operations
@@ -13,9 +13,10 @@ static void HandleDescribeGroups(RequestContext& ctx, Reader& in, Responder resp
   const int16_t v = ctx.api_version;
   Broker& b = *ctx.broker;
   std::vector<std::string> ids;
-  int32_t n = in.ArrayLength(2);
+  int32_t n = in.ArrayLength(1);
   for (int32_t i = 0; i < n && in.ok(); ++i) ids.emplace_back(in.String());
   if (v >= 3) in.Bool();
+  in.SkipTaggedFields();
   if (!in.ok()) {
     respond.Close("malformed DescribeGroups request");
     return;
@@ -45,13 +46,15 @@ static void HandleDescribeGroups(RequestContext& ctx, Reader& in, Responder resp
       w.String(m.client_host);
       w.Bytes(m.metadata);
       w.Bytes(m.assignment);
+      w.EmptyTaggedFields();
     }
     if (v >= 3) w.Int32(INT32_MIN);
+    w.EmptyTaggedFields();
   }
+  w.EmptyTaggedFields();
   respond.Send(w.Take());
 }
 
-const ApiSpec kDescribeGroupsApi = {15, "DescribeGroups", 0, 4, kNeverFlexible,
-                                    &HandleDescribeGroups};
+const ApiSpec kDescribeGroupsApi = {15, "DescribeGroups", 0, 5, 5, &HandleDescribeGroups};
 
 }  // namespace kappa::kafka

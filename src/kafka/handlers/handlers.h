@@ -24,10 +24,16 @@ extern const ApiSpec kListGroupsApi;       // 16  list_groups.cc
 extern const ApiSpec kApiVersionsApi;      // 18  api_versions.cc
 extern const ApiSpec kCreateTopicsApi;     // 19  create_topics.cc
 extern const ApiSpec kDeleteTopicsApi;     // 20  delete_topics.cc
+extern const ApiSpec kDeleteRecordsApi;    // 21  delete_records.cc
 extern const ApiSpec kInitProducerIdApi;   // 22  init_producer_id.cc
 extern const ApiSpec kDescribeConfigsApi;  // 32  describe_configs.cc
+extern const ApiSpec kAlterConfigsApi;     // 33  alter_configs.cc
+extern const ApiSpec kDescribeLogDirsApi;  // 35  describe_log_dirs.cc
 extern const ApiSpec kCreatePartitionsApi; // 37  create_partitions.cc
 extern const ApiSpec kDeleteGroupsApi;     // 42  delete_groups.cc
+extern const ApiSpec kIncrementalAlterConfigsApi;  // 44  incremental_alter_configs.cc
+extern const ApiSpec kOffsetDeleteApi;     // 47  offset_delete.cc
+extern const ApiSpec kDescribeClusterApi;  // 60  describe_cluster.cc
 
 // Most partitions one topic may have through CreateTopics/CreatePartitions: each is a
 // directory with open files, so a hostile count must not exhaust the machine.

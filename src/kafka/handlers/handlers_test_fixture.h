@@ -47,6 +47,7 @@ class HandlersTest : public ::testing::Test {
     log_ = std::move(*l);
     BrokerConfig c;
     c.port = 9092;
+    c.group_initial_rebalance_delay_ms = 0;  // joins complete at once, as before the delay
     broker_ = std::make_unique<Broker>(log_.get(), c, &clock_);
     sched_ = std::make_shared<ManualScheduler>();
   }

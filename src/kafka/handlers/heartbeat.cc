@@ -1,4 +1,4 @@
-// Heartbeat (key 12), versions 0..3 (non-flexible).
+// Heartbeat (key 12), versions 0..4 (v4+ flexible).
 //   request  group_id, generation_id, member_id, v3+ group_instance_id
 //   response v1+ throttle_time_ms, error_code
 #include "kafka/handlers/handlers.h"
@@ -14,17 +14,19 @@ static void HandleHeartbeat(RequestContext& ctx, Reader& in, Responder respond) 
   if (v >= 3) {
     if (auto id = in.NullableString()) instance = std::string(*id);
   }
-  Writer w(ctx.flexible);
+  in.SkipTaggedFields();
   if (!in.ok()) {
     respond.Close("malformed Heartbeat request");
     return;
   }
   ErrorCode e = ctx.broker->groups().Heartbeat(group, generation, member, instance);
+  Writer w(ctx.flexible);
   if (v >= 1) w.Int32(0);
   w.Int16(Code(e));
+  w.EmptyTaggedFields();
   Finish(in, w, respond);
 }
 
-const ApiSpec kHeartbeatApi = {12, "Heartbeat", 0, 3, kNeverFlexible, &HandleHeartbeat};
+const ApiSpec kHeartbeatApi = {12, "Heartbeat", 0, 4, 4, &HandleHeartbeat};
 
 }  // namespace kappa::kafka

@@ -1,6 +1,7 @@
-// LeaveGroup (key 13), versions 0..3 (non-flexible). v3+ removes a batch of members
-// (KIP-345), identified by member id or group instance id.
-//   request  group_id, v0-2 member_id, v3+ members[member_id, group_instance_id]
+// LeaveGroup (key 13), versions 0..5 (v4+ flexible). v3+ removes a batch of members
+// (KIP-345), identified by member id, or by group instance id alone (administrative removal).
+// Before v3 the one member's error is the response's error, as Kafka answers.
+//   request  group_id, v0-2 member_id, v3+ members[member_id, group_instance_id, v5+ reason]
 //   response v1+ throttle_time_ms, error_code, v3+ members[member_id, group_instance_id,
 //            error_code]
 #include "kafka/handlers/handlers.h"
@@ -19,9 +20,12 @@ static void HandleLeaveGroup(RequestContext& ctx, Reader& in, Responder respond)
       LeaveGroupMember m;
       m.member_id = std::string(in.String());
       if (auto id = in.NullableString()) m.group_instance_id = std::string(*id);
+      if (v >= 5) in.NullableString();  // reason
+      in.SkipTaggedFields();
       members.push_back(std::move(m));
     }
   }
+  in.SkipTaggedFields();
   if (!in.ok()) {
     respond.Close("malformed LeaveGroup request");
     return;
@@ -39,11 +43,13 @@ static void HandleLeaveGroup(RequestContext& ctx, Reader& in, Responder respond)
       w.String(members[i].member_id);
       w.NullableString(members[i].group_instance_id);
       w.Int16(Code(per_member[i]));
+      w.EmptyTaggedFields();
     }
   }
+  w.EmptyTaggedFields();
   Finish(in, w, respond);
 }
 
-const ApiSpec kLeaveGroupApi = {13, "LeaveGroup", 0, 3, kNeverFlexible, &HandleLeaveGroup};
+const ApiSpec kLeaveGroupApi = {13, "LeaveGroup", 0, 5, 4, &HandleLeaveGroup};
 
 }  // namespace kappa::kafka

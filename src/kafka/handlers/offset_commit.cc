@@ -1,7 +1,8 @@
-// OffsetCommit (key 8), versions 0..7 (non-flexible). Offsets go to the log's OffsetStore
+// OffsetCommit (key 8), versions 0..8 (v8+ flexible). Offsets go to the log's OffsetStore
 // (durable, shared with kappa's own streaming jobs), all partitions of one request in one
 // atomic commit. Generation/member are checked by the GroupCoordinator; generation -1 with
-// an empty member id is a "simple" commit from a consumer outside any group.
+// an empty member id is a "simple" commit from a consumer outside any group (allowed while
+// the group is Empty), validated as Kafka does (GroupCoordinator::ValidateCommit).
 //   request  group_id, v1+ generation_id, member_id, v7+ group_instance_id,
 //            v2-4 retention_time_ms, topics[name, partitions[partition_index,
 //            committed_offset, v6+ committed_leader_epoch, v1 commit_timestamp,
@@ -12,7 +13,6 @@
 namespace kappa::kafka {
 
 static constexpr size_t kMaxMetadataBytes = 4096;  // Kafka's offset.metadata.max.bytes
-static constexpr ErrorCode kOffsetMetadataTooLarge = static_cast<ErrorCode>(12);
 
 static void HandleOffsetCommit(RequestContext& ctx, Reader& in, Responder respond) {
   const int16_t v = ctx.api_version;
@@ -24,7 +24,10 @@ static void HandleOffsetCommit(RequestContext& ctx, Reader& in, Responder respon
     generation = in.Int32();
     member = std::string(in.String());
   }
-  if (v >= 7) in.NullableString();
+  std::optional<std::string> instance;
+  if (v >= 7) {
+    if (auto id = in.NullableString()) instance = std::string(*id);
+  }
   if (v >= 2 && v <= 4) in.Int64();
   struct Item {
     int32_t partition;
@@ -33,7 +36,7 @@ static void HandleOffsetCommit(RequestContext& ctx, Reader& in, Responder respon
     ErrorCode error = ErrorCode::kNone;
   };
   std::vector<std::pair<std::string, std::vector<Item>>> topics;
-  int32_t nt = in.ArrayLength(6);
+  int32_t nt = in.ArrayLength(3);
   for (int32_t t = 0; t < nt && in.ok(); ++t) {
     std::pair<std::string, std::vector<Item>> tp;
     tp.first = std::string(in.String());
@@ -46,16 +49,19 @@ static void HandleOffsetCommit(RequestContext& ctx, Reader& in, Responder respon
       if (v == 1) in.Int64();
       auto md = in.NullableString();
       if (md) it.metadata = std::string(*md);
+      in.SkipTaggedFields();
       tp.second.push_back(std::move(it));
     }
+    in.SkipTaggedFields();
     topics.push_back(std::move(tp));
   }
+  in.SkipTaggedFields();
   if (!in.ok()) {
     respond.Close("malformed OffsetCommit request");
     return;
   }
   ErrorCode group_error = group.empty() ? ErrorCode::kInvalidGroupId
-                                        : b.groups().ValidateCommit(group, generation, member);
+                                        : b.groups().ValidateCommit(group, generation, member, instance);
   std::map<log::OffsetKey, log::CommittedOffset> batch;
   int64_t now = b.clock()->NowMs();
   for (auto& [name, items] : topics) {
@@ -63,7 +69,7 @@ static void HandleOffsetCommit(RequestContext& ctx, Reader& in, Responder respon
       if (group_error != ErrorCode::kNone) {
         it.error = group_error;
       } else if (it.metadata.size() > kMaxMetadataBytes) {
-        it.error = kOffsetMetadataTooLarge;
+        it.error = ErrorCode::kOffsetMetadataTooLarge;
       } else if (!b.log().GetPartition(name, PartitionId(it.partition)).ok()) {
         it.error = ErrorCode::kUnknownTopicOrPartition;
       } else {
@@ -91,11 +97,14 @@ static void HandleOffsetCommit(RequestContext& ctx, Reader& in, Responder respon
     for (const auto& it : items) {
       w.Int32(it.partition);
       w.Int16(Code(it.error));
+      w.EmptyTaggedFields();
     }
+    w.EmptyTaggedFields();
   }
+  w.EmptyTaggedFields();
   respond.Send(w.Take());
 }
 
-const ApiSpec kOffsetCommitApi = {8, "OffsetCommit", 0, 7, kNeverFlexible, &HandleOffsetCommit};
+const ApiSpec kOffsetCommitApi = {8, "OffsetCommit", 0, 8, 8, &HandleOffsetCommit};
 
 }  // namespace kappa::kafka

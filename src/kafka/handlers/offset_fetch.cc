@@ -1,47 +1,53 @@
-// OffsetFetch (key 9), versions 0..5 (non-flexible). Reads the log's OffsetStore. A partition
-// without a commit answers offset -1 and no error, as Kafka does.
-//   request  group_id, topics (v2+ null = every committed partition)[name, partition_indexes]
-//   response v3+ throttle_time_ms, topics[name, partitions[partition_index, committed_offset,
-//            v5+ committed_leader_epoch, metadata, error_code]], v2+ error_code
+// OffsetFetch (key 9), versions 0..8 (v6+ flexible). Reads the log's OffsetStore. A
+// partition without a commit answers offset -1 and no error, as Kafka does. A null topic
+// list (v2+) means every partition the group committed. v7+ require_stable changes nothing
+// (kappa has no pending transactional commits); v8+ asks for several groups at once.
+//   request  v0-7 group_id, topics[name, partition_indexes] (v2+ nullable), v7+ require_stable
+//            v8+ groups[group_id, topics (nullable)[name, partition_indexes]], require_stable
+//   response v3+ throttle_time_ms,
+//            v0-7 topics[name, partitions[partition_index, committed_offset,
+//                 v5+ committed_leader_epoch, metadata, error_code]], v2-7 error_code
+//            v8+  groups[group_id, topics[name, partitions[...as above]], error_code]
 #include "kafka/handlers/handlers.h"
 
 namespace kappa::kafka {
 
-static void HandleOffsetFetch(RequestContext& ctx, Reader& in, Responder respond) {
-  const int16_t v = ctx.api_version;
-  Broker& b = *ctx.broker;
-  std::string group(in.String());
-  std::optional<std::map<std::string, std::vector<int32_t>>> wanted;
+namespace {
+
+struct GroupQuery {
+  std::string group;
+  std::optional<std::map<std::string, std::vector<int32_t>>> wanted;  // nullopt: all
   std::vector<std::string> order;
-  int32_t nt = in.ArrayLength(6);
-  if (nt >= 0) {
-    wanted.emplace();
-    for (int32_t t = 0; t < nt && in.ok(); ++t) {
-      std::string name(in.String());
-      int32_t np = in.ArrayLength(4);
-      auto& parts = (*wanted)[name];
-      if (parts.empty()) order.push_back(name);
-      for (int32_t i = 0; i < np && in.ok(); ++i) parts.push_back(in.Int32());
-    }
+};
+
+void ReadTopics(Reader& in, GroupQuery* q) {
+  int32_t nt = in.ArrayLength(2);
+  if (nt < 0) return;
+  q->wanted.emplace();
+  for (int32_t t = 0; t < nt && in.ok(); ++t) {
+    std::string name(in.String());
+    int32_t np = in.ArrayLength(4);
+    auto& parts = (*q->wanted)[name];
+    if (parts.empty()) q->order.push_back(name);
+    for (int32_t i = 0; i < np && in.ok(); ++i) parts.push_back(in.Int32());
+    in.SkipTaggedFields();
   }
-  if (!in.ok()) {
-    respond.Close("malformed OffsetFetch request");
-    return;
-  }
-  auto committed = b.log().offsets().FetchGroup(group);
-  if (!wanted) {
-    wanted.emplace();
+}
+
+// The topics part of one group's answer.
+void WriteTopics(Writer& w, int16_t v, Broker& b, GroupQuery& q) {
+  auto committed = b.log().offsets().FetchGroup(q.group);
+  if (!q.wanted) {
+    q.wanted.emplace();
     for (const auto& [key, c] : committed) {
-      auto& parts = (*wanted)[key.topic];
-      if (parts.empty()) order.push_back(key.topic);
+      auto& parts = (*q.wanted)[key.topic];
+      if (parts.empty()) q.order.push_back(key.topic);
       parts.push_back(key.partition.value());
     }
   }
-  Writer w(ctx.flexible);
-  if (v >= 3) w.Int32(0);
-  w.ArrayLength(int32_t(order.size()));
-  for (const auto& name : order) {
-    const auto& parts = (*wanted)[name];
+  w.ArrayLength(int32_t(q.order.size()));
+  for (const auto& name : q.order) {
+    const auto& parts = (*q.wanted)[name];
     w.String(name);
     w.ArrayLength(int32_t(parts.size()));
     for (int32_t p : parts) {
@@ -51,12 +57,57 @@ static void HandleOffsetFetch(RequestContext& ctx, Reader& in, Responder respond
       if (v >= 5) w.Int32(-1);
       w.NullableString(it == committed.end() ? std::string_view() : it->second.metadata);
       w.Int16(0);
+      w.EmptyTaggedFields();
+    }
+    w.EmptyTaggedFields();
+  }
+}
+
+}  // namespace
+
+static void HandleOffsetFetch(RequestContext& ctx, Reader& in, Responder respond) {
+  const int16_t v = ctx.api_version;
+  Broker& b = *ctx.broker;
+  std::vector<GroupQuery> queries;
+  if (v <= 7) {
+    GroupQuery q;
+    q.group = std::string(in.String());
+    ReadTopics(in, &q);
+    queries.push_back(std::move(q));
+  } else {
+    int32_t ng = in.ArrayLength(3);
+    for (int32_t g = 0; g < ng && in.ok(); ++g) {
+      GroupQuery q;
+      q.group = std::string(in.String());
+      ReadTopics(in, &q);
+      in.SkipTaggedFields();
+      queries.push_back(std::move(q));
     }
   }
-  if (v >= 2) w.Int16(0);
+  if (v >= 7) in.Bool();  // require_stable
+  in.SkipTaggedFields();
+  if (!in.ok()) {
+    respond.Close("malformed OffsetFetch request");
+    return;
+  }
+  Writer w(ctx.flexible);
+  if (v >= 3) w.Int32(0);
+  if (v <= 7) {
+    WriteTopics(w, v, b, queries[0]);
+    if (v >= 2) w.Int16(0);
+  } else {
+    w.ArrayLength(int32_t(queries.size()));
+    for (auto& q : queries) {
+      w.String(q.group);
+      WriteTopics(w, v, b, q);
+      w.Int16(0);
+      w.EmptyTaggedFields();
+    }
+  }
+  w.EmptyTaggedFields();
   respond.Send(w.Take());
 }
 
-const ApiSpec kOffsetFetchApi = {9, "OffsetFetch", 0, 5, kNeverFlexible, &HandleOffsetFetch};
+const ApiSpec kOffsetFetchApi = {9, "OffsetFetch", 0, 8, 6, &HandleOffsetFetch};
 
 }  // namespace kappa::kafka

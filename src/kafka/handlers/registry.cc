@@ -13,6 +13,8 @@ const std::vector<const ApiSpec*>& AllApis() {
         &kHeartbeatApi,      &kLeaveGroupApi,     &kSyncGroupApi,        &kDescribeGroupsApi,
         &kListGroupsApi,     &kApiVersionsApi,    &kCreateTopicsApi,     &kDeleteTopicsApi,
         &kInitProducerIdApi, &kDescribeConfigsApi, &kCreatePartitionsApi, &kDeleteGroupsApi,
+        &kDeleteRecordsApi,  &kAlterConfigsApi,   &kDescribeLogDirsApi,  &kIncrementalAlterConfigsApi,
+        &kOffsetDeleteApi,   &kDescribeClusterApi,
     };
     std::sort(v.begin(), v.end(), [](auto* a, auto* b) { return a->key < b->key; });
     return v;
