@@ -157,6 +157,25 @@ struct SelectStmt {
   bool allow_filtering = false;
 };
 
+// DESCRIBE (Cassandra 4.0's server-side form; exec/describe.cc).
+struct DescribeStmt {
+  enum class Kind {
+    kCluster,    // DESCRIBE CLUSTER
+    kSchema,     // DESCRIBE [FULL] SCHEMA
+    kKeyspaces,  // DESCRIBE KEYSPACES
+    kKeyspace,   // DESCRIBE [ONLY] KEYSPACE [ks]
+    kTables,     // DESCRIBE TABLES
+    kTable,      // DESCRIBE TABLE [ks.]t
+    kTypes,      // DESCRIBE TYPES / FUNCTIONS / AGGREGATES: kappa has none
+    kGeneric,    // DESCRIBE [ks.]name: a keyspace or a table
+  };
+  Kind kind = Kind::kGeneric;
+  bool full = false;  // FULL SCHEMA: the system keyspaces too
+  bool only = false;  // ONLY KEYSPACE: without its tables
+  std::string keyspace;  // kKeyspace, kTable, kGeneric; empty: the session's
+  std::string name;      // kTable, kGeneric
+};
+
 struct Statement;
 struct BatchStmt {
   enum class Type { kLogged, kUnlogged, kCounter };
@@ -168,7 +187,7 @@ struct BatchStmt {
 using StatementBody =
     std::variant<UseStmt, CreateKeyspaceStmt, DropKeyspaceStmt, CreateTableStmt, DropTableStmt,
                  AlterTableStmt, TruncateStmt, InsertStmt, UpdateStmt, DeleteStmt, SelectStmt,
-                 BatchStmt>;
+                 BatchStmt, DescribeStmt>;
 
 struct Statement {
   StatementBody body;

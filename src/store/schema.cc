@@ -130,28 +130,4 @@ Status TableSchema::Finish() {
   return Status::OK();
 }
 
-std::string TableSchema::ToCql() const {
-  std::string s = "CREATE TABLE " + keyspace + "." + name + " (\n";
-  for (const ColumnSchema& c : columns) {
-    s += "    " + c.name + " " + c.type.ToString();
-    if (c.kind == ColumnKind::kStatic) s += " static";
-    s += ",\n";
-  }
-  s += "    PRIMARY KEY (";
-  std::string pk;
-  for (size_t i = 0; i < num_partition_key_; ++i) pk += (i ? ", " : "") + columns[i].name;
-  s += num_partition_key_ > 1 ? "(" + pk + ")" : pk;
-  for (size_t i = 0; i < num_clustering_; ++i) s += ", " + columns[num_partition_key_ + i].name;
-  s += ")\n)";
-  if (num_clustering_ > 0) {
-    s += " WITH CLUSTERING ORDER BY (";
-    for (size_t i = 0; i < num_clustering_; ++i) {
-      const ColumnSchema& c = columns[num_partition_key_ + i];
-      s += (i ? ", " : "") + c.name + (c.order == ClusteringOrder::kDesc ? " DESC" : " ASC");
-    }
-    s += ")";
-  }
-  return s + ";";
-}
-
 }  // namespace kappa::store

@@ -71,8 +71,22 @@ struct TableSchema {
   // calls it on create; callers building schemas by hand may call it to check their work.
   Status Finish();
 
-  // "CREATE TABLE ks.t (...) WITH CLUSTERING ORDER BY (...)" (for DESCRIBE and the CLI).
-  std::string ToCql() const;
+  // The table's CREATE TABLE statement, formatted as Cassandra 4.0's DESCRIBE prints it
+  // (schema_cql.cc): CQL that Cassandra accepts. The one renderer of a table schema
+  // (DESCRIBE, `kappa tables describe`, the Cassandra sink's table creation).
+  struct CqlFormat {
+    bool if_not_exists = false;
+    // kGiven: only the options set on the table; kAll: every option Cassandra 4.0 lists,
+    // its default where the table sets none (DESCRIBE); kNone: no options.
+    enum class Options { kNone, kGiven, kAll } options = Options::kGiven;
+    std::string keyspace;  // the keyspace to name; empty = this table's
+  };
+  std::string ToCql() const { return ToCql(CqlFormat{}); }
+  std::string ToCql(const CqlFormat& format) const;
+  // The table options as Cassandra 4.0 reports them, sorted by name: (name, CQL literal),
+  // e.g. ("comment", "''"), ("caching", "{'keys': 'ALL', ...}"). all: Cassandra's defaults
+  // for the options the table does not set.
+  std::vector<std::pair<std::string, std::string>> CqlOptions(bool all) const;
 
  private:
   size_t num_partition_key_ = 0;
@@ -85,6 +99,16 @@ struct KeyspaceSchema {
   // CQL replication map, e.g. {"class": "SimpleStrategy", "replication_factor": "1"}.
   std::map<std::string, std::string> replication;
   bool durable_writes = true;
+
+  // "CREATE KEYSPACE ks WITH replication = {...}  AND durable_writes = true;" as Cassandra
+  // 4.0's DESCRIBE prints it (schema_cql.cc).
+  std::string ToCql(bool if_not_exists = false) const;
 };
+
+// A CQL identifier as Cassandra prints it: bare when it is lower-case letters, digits and
+// underscores starting with a letter and not a reserved word; else "quoted" ("" doubled).
+std::string QuoteCqlIdentifier(std::string_view name);
+// A CQL string literal: 'text' with ' doubled.
+std::string QuoteCqlString(std::string_view text);
 
 }  // namespace kappa::store

@@ -109,8 +109,9 @@ namespace {
 // Bound on the writes a burst's group collects; beyond it statements commit on their own.
 constexpr size_t kMaxGroupWrites = 4096;
 
-// Adds every mutation (none may be a range delete) to `b`.
-Outcome<bool> AddAll(const std::vector<Mutation>& muts, store::WriteBatch* b) {
+// Adds every mutation to `b`. A clustering range delete reads the range first (from the
+// store, as committed) and adds a row tombstone for each row in it (store.h).
+Outcome<bool> AddAll(const std::vector<Mutation>& muts, store::Store* s, store::WriteBatch* b) {
   for (const auto& m : muts) {
     switch (m.kind) {
       case Mutation::Kind::kUpsert: CQL_RETURN_IF_ERROR(AddUpsert(m, b)); break;
@@ -118,7 +119,16 @@ Outcome<bool> AddAll(const std::vector<Mutation>& muts, store::WriteBatch* b) {
       case Mutation::Kind::kDeletePartition:
         CQL_RETURN_IF_ERROR(b->DeletePartition(*m.table, m.key, m.write));
         break;
-      case Mutation::Kind::kDeleteRange: break;
+      case Mutation::Kind::kDeleteRange: {
+        CQL_ASSIGN_OR_RETURN(std::vector<store::Row> rows,
+                             s->ScanPartition(*m.table, m.key, m.range, false, 0));
+        const size_t npk = m.table->primary_key_size();
+        for (const store::Row& r : rows) {
+          std::vector<store::Value> pk(r.begin(), r.begin() + long(npk));
+          CQL_RETURN_IF_ERROR(b->DeleteRow(*m.table, pk, m.write));
+        }
+        break;
+      }
     }
   }
   return true;
@@ -126,8 +136,7 @@ Outcome<bool> AddAll(const std::vector<Mutation>& muts, store::WriteBatch* b) {
 
 }  // namespace
 
-Outcome<bool> ApplyMutations(const std::vector<Mutation>& muts, bool atomic,
-                             const ExecContext& ctx) {
+Outcome<bool> ApplyMutations(const std::vector<Mutation>& muts, const ExecContext& ctx) {
   store::Store* s = ctx.store;
   bool has_range = false;  // clustering range deletes read the range first: never deferred
   for (const auto& m : muts) has_range = has_range || m.kind == Mutation::Kind::kDeleteRange;
@@ -138,38 +147,21 @@ Outcome<bool> ApplyMutations(const std::vector<Mutation>& muts, bool atomic,
     // error; several are validated in a batch of their own first).
     if (muts.size() > 1) {
       store::WriteBatch own = s->NewWriteBatch();
-      CQL_TRY(bool ok, AddAll(muts, &own));
+      CQL_TRY(bool ok, AddAll(muts, s, &own));
       (void)ok;
     }
-    return AddAll(muts, &group->batch());
+    return AddAll(muts, s, &group->batch());
   }
-  if (atomic && muts.size() > 1 && !has_range) {
-    store::WriteBatch b = s->NewWriteBatch();
-    CQL_TRY(bool ok, AddAll(muts, &b));
-    (void)ok;
-    CQL_RETURN_IF_ERROR(s->Write(b));
+  if (muts.size() == 1 && muts[0].kind == Mutation::Kind::kUpsert && muts[0].native.empty()) {
+    CQL_RETURN_IF_ERROR(s->Upsert(*muts[0].table, muts[0].row, muts[0].write));
     return true;
   }
-  for (const auto& m : muts) {
-    switch (m.kind) {
-      case Mutation::Kind::kUpsert:
-        if (m.native.empty()) {
-          CQL_RETURN_IF_ERROR(s->Upsert(*m.table, m.row, m.write));
-        } else {
-          store::WriteBatch b = s->NewWriteBatch();
-          CQL_RETURN_IF_ERROR(AddUpsert(m, &b));
-          CQL_RETURN_IF_ERROR(s->Write(b));
-        }
-        break;
-      case Mutation::Kind::kDeleteRow: CQL_RETURN_IF_ERROR(s->DeleteRow(*m.table, m.key, m.write)); break;
-      case Mutation::Kind::kDeletePartition:
-        CQL_RETURN_IF_ERROR(s->DeletePartition(*m.table, m.key, m.write));
-        break;
-      case Mutation::Kind::kDeleteRange:
-        CQL_RETURN_IF_ERROR(s->DeleteClusteringRange(*m.table, m.key, m.range, m.write));
-        break;
-    }
-  }
+  // One atomic store write: every mutation or none (an error while adding them leaves
+  // nothing written).
+  store::WriteBatch b = s->NewWriteBatch();
+  CQL_TRY(bool ok, AddAll(muts, s, &b));
+  (void)ok;
+  CQL_RETURN_IF_ERROR(s->Write(b));
   return true;
 }
 

@@ -54,13 +54,22 @@ Outcome<std::vector<Mutation>> PlanDelete(const DeleteStmt& s, const ExecContext
 // conditional write of a single row answered with an [applied] result (conditional.cc).
 Outcome<ResultMessage> ExecConditional(const std::vector<Mutation>& muts, bool if_exists,
                                        const std::vector<Relation>& conditions, ExecContext& ctx);
-// Applies mutations one by one (or all in one store WriteBatch when `atomic`).
-Outcome<bool> ApplyMutations(const std::vector<Mutation>& m, bool atomic, const ExecContext& ctx);
+// Applies mutations atomically: all of them or none (one store WriteBatch, or the
+// connection's WriteGroup when one is active and no range delete must read first).
+Outcome<bool> ApplyMutations(const std::vector<Mutation>& m, const ExecContext& ctx);
 
 // A statement of a batch with its planned mutations: no conditions (kappa does not run
 // conditional batches), counter tables only in COUNTER batches and only they there.
 Outcome<bool> CheckBatchMember(const StatementBody& body, const std::vector<Mutation>& planned,
                                bool counter_batch);
+// The one BATCH path (batch.cc), shared by the BATCH message and BEGIN ... APPLY BATCH:
+// plans one member statement (INSERT/UPDATE/DELETE; the batch's USING TIMESTAMP applies
+// where the member has none) and appends its mutations to *out; then CommitBatch writes
+// all of them in one atomic store write.
+Outcome<bool> PlanBatchMember(const Statement& st, BatchStmt::Type type,
+                              const UsingClause* batch_using, const ExecContext& ctx,
+                              std::vector<Mutation>* out);
+Outcome<ResultMessage> CommitBatch(const std::vector<Mutation>& planned, const ExecContext& ctx);
 
 Outcome<ResultMessage> ExecUse(const UseStmt& s, ExecContext& ctx);
 Outcome<ResultMessage> ExecCreateKeyspace(const CreateKeyspaceStmt& s, ExecContext& ctx);
@@ -74,6 +83,7 @@ Outcome<ResultMessage> ExecUpdate(const UpdateStmt& s, ExecContext& ctx);
 Outcome<ResultMessage> ExecDelete(const DeleteStmt& s, ExecContext& ctx);
 Outcome<ResultMessage> ExecSelect(const SelectStmt& s, ExecContext& ctx);
 Outcome<ResultMessage> ExecBatch(const BatchStmt& s, ExecContext& ctx);
+Outcome<ResultMessage> ExecDescribe(const DescribeStmt& s, ExecContext& ctx);
 
 // Bind variable metadata of a statement (for PREPARE), and the partition key indexes.
 Outcome<bool> InferBindSpecs(const Statement& st, const ExecContext& ctx, PreparedResult* out);

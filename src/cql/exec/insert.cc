@@ -153,7 +153,7 @@ Outcome<std::vector<Mutation>> PlanInsert(const InsertStmt& s, const ExecContext
 Outcome<ResultMessage> ExecInsert(const InsertStmt& s, ExecContext& ctx) {
   CQL_TRY(std::vector<Mutation> muts, PlanInsert(s, ctx));
   if (!s.if_not_exists) {
-    CQL_TRY(bool ok, ApplyMutations(muts, false, ctx));
+    CQL_TRY(bool ok, ApplyMutations(muts, ctx));
     (void)ok;
     return ResultMessage::Void();
   }
