@@ -120,11 +120,14 @@ struct InsertStmt {
 
 struct Assignment {
   // kSet: column = value; kAdd / kSubtract: column = column + value / column - value
-  // (counter increments and decrements).
-  enum class Op { kSet, kAdd, kSubtract };
+  // (counter increments and decrements, collection appends and removals); kPrepend:
+  // column = value + column (lists); kSetElement: column[element] = value (a list index or
+  // a map key).
+  enum class Op { kSet, kAdd, kSubtract, kPrepend, kSetElement };
   std::string column;
   Op op = Op::kSet;
   Term value;
+  Term element;  // kSetElement
 };
 
 struct UpdateStmt {
@@ -139,6 +142,8 @@ struct UpdateStmt {
 struct DeleteStmt {
   TableName table;
   std::vector<std::string> columns;  // empty: the whole row(s)
+  // Per column: DELETE c[element] (a list index, a set element or a map key), else nullopt.
+  std::vector<std::optional<Term>> elements;
   UsingClause using_;
   std::vector<Relation> where;
   bool if_exists = false;

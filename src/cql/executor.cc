@@ -194,11 +194,11 @@ Outcome<ResultMessage> Executor::Batch(uint8_t type, const std::vector<BatchItem
                                " bound variables");
     }
     ExecContext ctx{this, store_, &ps, &o, BindValues{&o.values}};
-    CQL_TRY(bool planned, PlanBatchMember(*st, batch_type, nullptr, ctx, &all));
+    CQL_TRY(bool planned, PlanBatchMember(*st, nullptr, ctx, &all));
     (void)planned;
   }
   ExecContext ctx{this, store_, &s, &options, {}};
-  return CommitBatch(all, ctx);
+  return CommitBatch(batch_type, all, ctx);
 }
 
 }  // namespace kappa::cql

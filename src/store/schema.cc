@@ -25,11 +25,6 @@ int TableSchema::FindColumn(std::string_view n) const {
   return -1;
 }
 
-bool TableSchema::has_static_columns() const {
-  return std::any_of(columns.begin(), columns.end(),
-                     [](const ColumnSchema& c) { return c.kind == ColumnKind::kStatic; });
-}
-
 bool TableSchema::is_counter_table() const {
   return std::any_of(columns.begin(), columns.end(),
                      [](const ColumnSchema& c) { return c.type.kind == TypeKind::kCounter; });
@@ -121,8 +116,12 @@ Status TableSchema::Finish() {
   bool has_static = std::any_of(rest.begin(), rest.end(),
                                 [](const ColumnSchema& c) { return c.kind == ColumnKind::kStatic; });
   if (has_static && ck.empty()) {
-    return Status::InvalidArgument("static columns need clustering columns (" + what + ")");
+    // Cassandra's message.
+    return Status::InvalidArgument(
+        "Static columns are only useful (and thus allowed) if the table has at least one "
+        "clustering column");
   }
+  has_static_ = has_static;
   num_partition_key_ = pk.size();
   num_clustering_ = ck.size();
   columns.clear();

@@ -62,7 +62,8 @@ struct TableSchema {
     if (hint < columns.size() && columns[hint].name == name) return int(hint);
     return FindColumn(name);
   }
-  bool has_static_columns() const;
+  // Static columns live once per partition, in its partition record (docs/formats/store.md).
+  bool has_static_columns() const { return has_static_; }
   int32_t default_ttl_seconds() const;
   // Has counter columns (then all its non-key columns are counters; see store.h).
   bool is_counter_table() const;
@@ -91,6 +92,7 @@ struct TableSchema {
  private:
   size_t num_partition_key_ = 0;
   size_t num_clustering_ = 0;
+  bool has_static_ = false;
   friend class Catalog;
 };
 

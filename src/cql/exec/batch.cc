@@ -8,8 +8,10 @@
 
 namespace kappa::cql {
 
-Outcome<bool> CheckBatchMember(const StatementBody& body, const std::vector<Mutation>& planned,
-                               bool counter_batch) {
+namespace {
+
+// Conditional statements are not run in batches (kappa does not do conditional batches).
+Outcome<bool> CheckNotConditional(const StatementBody& body) {
   bool conditional = false;
   if (const auto* ins = std::get_if<InsertStmt>(&body)) conditional = ins->if_not_exists;
   if (const auto* up = std::get_if<UpdateStmt>(&body)) {
@@ -19,19 +21,25 @@ Outcome<bool> CheckBatchMember(const StatementBody& body, const std::vector<Muta
     conditional = del->if_exists || !del->conditions.empty();
   }
   if (conditional) return CqlError::Invalid("Conditional statements are not supported in batches");
-  for (const auto& m : planned) {
-    bool counter = m.table->is_counter_table();
-    if (counter && !counter_batch) {
-      return CqlError::Invalid("Cannot include a counter statement in a logged batch");
-    }
-    if (!counter && counter_batch) {
-      return CqlError::Invalid("Cannot include non-counter statement in a counter batch");
-    }
-  }
   return true;
 }
 
-namespace {
+// Cassandra's counter rules (BatchStatement.validate): counters not in LOGGED batches,
+// nothing but counters in COUNTER batches, never both kinds in one batch.
+Outcome<bool> CheckCounters(BatchStmt::Type type, const std::vector<Mutation>& planned) {
+  bool counters = false, others = false;
+  for (const auto& m : planned) (m.table->is_counter_table() ? counters : others) = true;
+  if (counters && type == BatchStmt::Type::kLogged) {
+    return CqlError::Invalid("Cannot include a counter statement in a logged batch");
+  }
+  if (others && type == BatchStmt::Type::kCounter) {
+    return CqlError::Invalid("Cannot include non-counter statement in a counter batch");
+  }
+  if (counters && others) {
+    return CqlError::Invalid("Counter and non-counter mutations cannot exist in the same batch");
+  }
+  return true;
+}
 
 // A member's statement with the batch's USING TIMESTAMP where it has none of its own.
 template <typename Stmt>
@@ -45,8 +53,8 @@ Stmt WithBatchTimestamp(const Stmt& s, const UsingClause* batch_using) {
 
 }  // namespace
 
-Outcome<bool> PlanBatchMember(const Statement& st, BatchStmt::Type type,
-                              const UsingClause* batch_using, const ExecContext& ctx,
+Outcome<bool> PlanBatchMember(const Statement& st, const UsingClause* batch_using,
+                              const ExecContext& ctx,
                               std::vector<Mutation>* out) {
   std::vector<Mutation> m;
   if (const auto* ins = std::get_if<InsertStmt>(&st.body)) {
@@ -59,13 +67,16 @@ Outcome<bool> PlanBatchMember(const Statement& st, BatchStmt::Type type,
     return CqlError::Invalid("Invalid statement in batch: only UPDATE, INSERT and DELETE "
                              "statements are allowed.");
   }
-  CQL_TRY(bool member_ok, CheckBatchMember(st.body, m, type == BatchStmt::Type::kCounter));
+  CQL_TRY(bool member_ok, CheckNotConditional(st.body));
   (void)member_ok;
   for (auto& x : m) out->push_back(std::move(x));
   return true;
 }
 
-Outcome<ResultMessage> CommitBatch(const std::vector<Mutation>& planned, const ExecContext& ctx) {
+Outcome<ResultMessage> CommitBatch(BatchStmt::Type type, const std::vector<Mutation>& planned,
+                                   const ExecContext& ctx) {
+  CQL_TRY(bool counters_ok, CheckCounters(type, planned));
+  (void)counters_ok;
   CQL_TRY(bool ok, ApplyMutations(planned, ctx));
   (void)ok;
   return ResultMessage::Void();
@@ -76,10 +87,10 @@ Outcome<ResultMessage> CommitBatch(const std::vector<Mutation>& planned, const E
 Outcome<ResultMessage> ExecBatch(const BatchStmt& s, ExecContext& ctx) {
   std::vector<Mutation> all;
   for (const auto& st : s.statements) {
-    CQL_TRY(bool ok, PlanBatchMember(st, s.type, &s.using_, ctx, &all));
+    CQL_TRY(bool ok, PlanBatchMember(st, &s.using_, ctx, &all));
     (void)ok;
   }
-  return CommitBatch(all, ctx);
+  return CommitBatch(s.type, all, ctx);
 }
 
 }  // namespace kappa::cql

@@ -109,10 +109,9 @@ namespace {
 // Bound on the writes a burst's group collects; beyond it statements commit on their own.
 constexpr size_t kMaxGroupWrites = 4096;
 
-// Adds every mutation to `b`. A clustering range delete reads the range first (from the
+// Adds a mutation to `b`. A clustering range delete reads the range first (from the
 // store, as committed) and adds a row tombstone for each row in it (store.h).
-Outcome<bool> AddAll(const std::vector<Mutation>& muts, store::Store* s, store::WriteBatch* b) {
-  for (const auto& m : muts) {
+Outcome<bool> AddOne(const Mutation& m, store::Store* s, store::WriteBatch* b) {
     switch (m.kind) {
       case Mutation::Kind::kUpsert: CQL_RETURN_IF_ERROR(AddUpsert(m, b)); break;
       case Mutation::Kind::kDeleteRow: CQL_RETURN_IF_ERROR(b->DeleteRow(*m.table, m.key, m.write)); break;
@@ -130,7 +129,72 @@ Outcome<bool> AddAll(const std::vector<Mutation>& muts, store::Store* s, store::
         break;
       }
     }
+  return true;
+}
+
+Outcome<bool> AddAll(const std::vector<Mutation>& muts, store::Store* s, store::WriteBatch* b) {
+  for (const auto& m : muts) {
+    CQL_TRY(bool ok, AddOne(m, s, b));
+    (void)ok;
   }
+  return true;
+}
+
+// Mutations with in-place collection updates: the rows they change are read and the whole
+// write committed under those rows' LWT stripes (Store::ModifyRows), so two in-place updates
+// of a row never lose each other's elements.
+Outcome<bool> ApplyReadModifyWrite(const std::vector<Mutation>& muts, const ExecContext& ctx) {
+  store::Store* s = ctx.store;
+  std::vector<store::Store::RowRef> refs;
+  for (const auto& m : muts) {
+    if (m.ops.empty()) continue;
+    const size_t npk = m.table->primary_key_size();
+    for (size_t i = 0; i < npk; ++i) {
+      if (!m.row[i].is_set()) {
+        return CqlError::Invalid("In-place updates of the collection " +
+                                 m.table->columns[m.ops[0].column].name +
+                                 " need the full primary key");
+      }
+    }
+    refs.push_back({m.table.get(), std::vector<store::Value>(m.row.begin(), m.row.begin() + long(npk))});
+  }
+  std::optional<CqlError> failed;
+  store::WriteBatch b = s->NewWriteBatch();
+  Status st = s->ModifyRows(
+      refs,
+      [&](std::span<const std::optional<store::Row>> current, store::WriteBatch& batch) -> Status {
+        size_t r = 0;
+        for (const auto& m : muts) {
+          const Mutation* out = &m;
+          Mutation changed;
+          if (!m.ops.empty()) {
+            changed = m;
+            changed.ops.clear();
+            const std::optional<store::Row>& cur = current[r++];
+            for (const CollectionOp& op : m.ops) {
+              store::Value& v = changed.row[op.column];
+              const store::Value before = v.is_unset() ? (cur ? (*cur)[op.column] : store::Value())
+                                                       : v;  // an earlier op of the statement
+              auto next = ApplyCollectionOp(m.table->columns[op.column].type, before, op);
+              if (!next.ok()) {
+                failed = next.error();
+                return Status::InvalidArgument(failed->message);
+              }
+              v = std::move(next).value();
+            }
+            out = &changed;
+          }
+          auto added = AddOne(*out, s, &batch);
+          if (!added.ok()) {
+            failed = added.error();
+            return Status::InvalidArgument(failed->message);
+          }
+        }
+        return Status::OK();
+      },
+      b);
+  if (failed) return *failed;
+  CQL_RETURN_IF_ERROR(st);
   return true;
 }
 
@@ -138,6 +202,9 @@ Outcome<bool> AddAll(const std::vector<Mutation>& muts, store::Store* s, store::
 
 Outcome<bool> ApplyMutations(const std::vector<Mutation>& muts, const ExecContext& ctx) {
   store::Store* s = ctx.store;
+  for (const auto& m : muts) {
+    if (!m.ops.empty()) return ApplyReadModifyWrite(muts, ctx);
+  }
   bool has_range = false;  // clustering range deletes read the range first: never deferred
   for (const auto& m : muts) has_range = has_range || m.kind == Mutation::Kind::kDeleteRange;
   WriteGroup* group = WriteGroup::Current();

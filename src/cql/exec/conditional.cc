@@ -160,19 +160,44 @@ Outcome<ResultMessage> ExecConditional(const std::vector<Mutation>& muts, bool i
   store::WriteBatch batch = ctx.store->NewWriteBatch();
   const Mutation& m = muts[0];
   switch (m.kind) {
-    case Mutation::Kind::kUpsert: CQL_RETURN_IF_ERROR(AddUpsert(m, &batch)); break;
+    case Mutation::Kind::kUpsert:
+      // In-place collection updates are computed from the row the condition sees, below.
+      if (m.ops.empty()) CQL_RETURN_IF_ERROR(AddUpsert(m, &batch));
+      break;
     case Mutation::Kind::kDeleteRow: CQL_RETURN_IF_ERROR(batch.DeleteRow(t, m.key, m.write)); break;
     case Mutation::Kind::kDeletePartition:
       CQL_RETURN_IF_ERROR(batch.DeletePartition(t, m.key, m.write));
       break;
     case Mutation::Kind::kDeleteRange: break;  // excluded by ConditionalKey
   }
+  std::optional<CqlError> failed;
   auto condition = [&](const std::optional<store::Row>& row) {
-    if (if_exists) return row.has_value();
-    return std::all_of(bound.begin(), bound.end(),
-                       [&](const BoundCondition& c) { return c.Holds(row); });
+    bool holds = if_exists ? row.has_value()
+                           : std::all_of(bound.begin(), bound.end(),
+                                         [&](const BoundCondition& c) { return c.Holds(row); });
+    if (!holds || m.ops.empty()) return holds;
+    // The row's lock is held: the collection operations apply to exactly this row.
+    Mutation changed = m;
+    changed.ops.clear();
+    for (const CollectionOp& op : m.ops) {
+      store::Value& v = changed.row[op.column];
+      const store::Value before = v.is_unset() ? (row ? (*row)[op.column] : store::Value()) : v;
+      auto next = ApplyCollectionOp(t.columns[op.column].type, before, op);
+      if (!next.ok()) {
+        failed = next.error();
+        return false;
+      }
+      v = std::move(next).value();
+    }
+    Status st = AddUpsert(changed, &batch);
+    if (!st.ok()) {
+      failed = FromStatus(st);
+      return false;
+    }
+    return true;
   };
   CQL_ASSIGN_OR_RETURN(store::CasResult cas, ctx.store->WriteIf(t, key, condition, batch));
+  if (failed) return *failed;
   return CasResultMessage(t, cas.applied, shown, cas.current);
 }
 
