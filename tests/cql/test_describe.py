@@ -94,6 +94,12 @@ def test_create_statements_parse_back(session):
     again = rows(session, "DESCRIBE KEYSPACE ks_copy")
     assert [e.create_statement.replace("ks_copy", "ks") for e in again] == \
         [e.create_statement for e in elements]
+    # system_schema.tables reports the options DESCRIBE prints.
+    opts = session.execute("SELECT comment, default_time_to_live, caching, gc_grace_seconds "
+                           "FROM system_schema.tables WHERE keyspace_name = 'ks' "
+                           "AND table_name = 'events'").one()
+    assert (opts.comment, opts.default_time_to_live, opts.gc_grace_seconds) == ("it's here", 3600, 864000)
+    assert opts.caching == {"keys": "ALL", "rows_per_partition": "NONE"}
     # The driver's own schema metadata agrees (it renders its own CREATE TABLE from
     # system_schema, frozen<> included).
     meta = session.cluster.metadata
