@@ -248,18 +248,19 @@ class Store {
                                     bool sync = false) = 0;
 
   // Atomic read-modify-write of a few rows (CQL in-place collection updates): reads the
-  // rows with these full primary keys (nullopt: no live row) while holding their LWT
-  // stripes, lets `modify` add writes to `batch` from them, and commits the batch. So it is
-  // serialized with the other read-modify-writes and conditional writes of those rows (not
-  // with plain blind writes). An error from `modify` commits nothing.
+  // rows with these full primary keys (nullopt: no live row; with `read`'s cell metadata)
+  // while holding their LWT stripes, lets `modify` add writes to `batch` from them, and
+  // commits the batch (nothing if it stayed empty). So it is serialized with the other
+  // read-modify-writes and conditional writes of those rows (not with plain blind writes).
+  // An error from `modify` commits nothing.
   struct RowRef {
     const TableSchema* table;
     std::vector<Value> primary_key;
   };
   using RowsModifier =
       std::function<Status(std::span<const std::optional<Row>> current, WriteBatch& batch)>;
-  virtual Status ModifyRows(std::span<const RowRef> rows, const RowsModifier& modify,
-                            WriteBatch& batch, bool sync = false) = 0;
+  virtual Status ModifyRows(std::span<const RowRef> rows, const ReadOptions& read,
+                            const RowsModifier& modify, WriteBatch& batch, bool sync = false) = 0;
 
   // -- reads (a consistent snapshot per call). With ReadOptions::cell_metadata rows carry
   // cell write times and TTLs after their values (see ReadOptions).

@@ -30,8 +30,8 @@ Result<CasResult> StoreImpl::WriteIf(const TableSchema& table,
   return result;
 }
 
-Status StoreImpl::ModifyRows(std::span<const RowRef> rows, const RowsModifier& modify,
-                             WriteBatch& batch, bool sync) {
+Status StoreImpl::ModifyRows(std::span<const RowRef> rows, const ReadOptions& read,
+                             const RowsModifier& modify, WriteBatch& batch, bool sync) {
   RETURN_IF_ERROR(Writable());
   // The rows' stripes, each once, locked in index order: two callers never wait on each
   // other in a cycle (the single-stripe lockers hold one at a time).
@@ -51,7 +51,7 @@ Status StoreImpl::ModifyRows(std::span<const RowRef> rows, const RowsModifier& m
   for (size_t i : stripes) locks.emplace_back(lwt_stripes_[i]);
   std::vector<std::optional<Row>> current;
   for (const RowRef& r : rows) {
-    ASSIGN_OR_RETURN(std::optional<Row> row, Get(*r.table, r.primary_key));
+    ASSIGN_OR_RETURN(std::optional<Row> row, Get(*r.table, r.primary_key, read));
     current.push_back(std::move(row));
   }
   RETURN_IF_ERROR(modify(current, batch));

@@ -95,8 +95,8 @@ class StoreImpl final : public Store {
                             const RowCondition& condition, WriteBatch& batch,
                             bool sync) override;
 
-  Status ModifyRows(std::span<const RowRef> rows, const RowsModifier& modify, WriteBatch& batch,
-                    bool sync) override;
+  Status ModifyRows(std::span<const RowRef> rows, const ReadOptions& read,
+                    const RowsModifier& modify, WriteBatch& batch, bool sync) override;
 
   Result<std::optional<Row>> Get(const TableSchema& table, const std::vector<Value>& primary_key,
                                  const ReadOptions& r = {}) const override;

@@ -122,7 +122,7 @@ TEST_F(StaticTest, ModifyRowsSerializesReadModifyWrites) {
         WriteBatch b = store_->NewWriteBatch();
         Store::RowRef ref{t.get(), {id}};
         Status st = store_->ModifyRows(
-            std::span(&ref, 1),
+            std::span(&ref, 1), ReadOptions(),
             [&](std::span<const std::optional<Row>> cur, WriteBatch& batch) {
               int64_t age = cur[0] && (*cur[0])[3].is_set() ? (*cur[0])[3].as_int() : 0;
               return batch.Upsert(*t, {id, Value::Unset(), Value::Unset(), Value::Int32(int32_t(age + 1))},
@@ -138,7 +138,7 @@ TEST_F(StaticTest, ModifyRowsSerializesReadModifyWrites) {
   // An error from the modifier writes nothing.
   WriteBatch b = store_->NewWriteBatch();
   Store::RowRef ref{t.get(), {id}};
-  Status st = store_->ModifyRows(std::span(&ref, 1),
+  Status st = store_->ModifyRows(std::span(&ref, 1), ReadOptions(),
                                  [&](std::span<const std::optional<Row>>, WriteBatch& batch) {
                                    EXPECT_TRUE(batch.Upsert(*t, {id, Value::Unset(), Value::Unset(),
                                                                  Value::Int32(0)}, upd).ok());

@@ -1,5 +1,7 @@
 """In-place updates of non-frozen collections through the DataStax Python driver, literals and
 bind markers: the values read back are the ones Cassandra gives for the same statements."""
+import threading
+
 import pytest
 from cassandra import InvalidRequest
 from cassandra.cluster import Cluster
@@ -115,13 +117,27 @@ def test_frozen_and_invalid_forms_are_refused(session):
 
 
 def test_concurrent_appends_keep_every_element(session):
-    """Read-modify-writes of one row are serialized: no append is lost."""
-    add = session.prepare("UPDATE c SET s = s + ?, l = l + ? WHERE k = 1")
-    args = [({f"e{i}"}, [i]) for i in range(100)]
-    results = execute_concurrent_with_args(session, add, args, concurrency=16)
-    assert all(ok for ok, _ in results)
-    assert get(session, "s") == {f"e{i}" for i in range(100)}
-    assert sorted(get(session, "l")) == list(range(100))
+    """Read-modify-writes of one row are serialized: no append is lost, also between
+    connections served by different server threads (the server runs two)."""
+    clusters = [Cluster(["127.0.0.1"], port=session.cluster.port) for _ in range(3)]
+    sessions = [c.connect("ks") for c in clusters]
+    try:
+        def run(n):
+            add = sessions[n].prepare("UPDATE c SET s = s + ?, l = l + ? WHERE k = 1")
+            args = [({f"e{n}-{i}"}, [n * 100 + i]) for i in range(60)]
+            results = execute_concurrent_with_args(sessions[n], add, args, concurrency=8)
+            assert all(ok for ok, _ in results)
+
+        threads = [threading.Thread(target=run, args=(n,)) for n in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        for c in clusters:
+            c.shutdown()
+    assert get(session, "s") == {f"e{n}-{i}" for n in range(3) for i in range(60)}
+    assert sorted(get(session, "l")) == sorted(n * 100 + i for n in range(3) for i in range(60))
 
 
 def test_in_batches_and_conditions(session):

@@ -1,6 +1,9 @@
 // Helpers shared by the executors: table resolution, value ordering, applying mutations.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+
+#include "common/clock.h"
 
 #include "cql/exec/exec.h"
 #include "cql/write_group.h"
@@ -132,6 +135,47 @@ Outcome<bool> AddOne(const Mutation& m, store::Store* s, store::WriteBatch* b) {
   return true;
 }
 
+}  // namespace
+
+Outcome<bool> AddWithOps(const Mutation& m, const std::optional<store::Row>& current,
+                         store::Store* s, store::WriteBatch* b) {
+  const store::TableSchema& t = *m.table;
+  const size_t n = t.columns.size();
+  // The statement's own cells, without the collections it changes in place.
+  Mutation plain = m;
+  plain.ops.clear();
+  Mutation changed = m;
+  changed.ops.clear();
+  changed.native.clear();
+  changed.row.assign(n, store::Value::Unset());
+  for (size_t i = 0; i < t.primary_key_size(); ++i) changed.row[i] = m.row[i];
+  changed.write.row_marker = false;
+  int64_t ts = m.write.timestamp_micros == store::WriteOptions::kNow ? Clock::Real()->NowMicros()
+                                                                      : m.write.timestamp_micros;
+  for (const CollectionOp& op : m.ops) {
+    plain.row[op.column] = store::Value::Unset();
+    store::Value& v = changed.row[op.column];
+    const store::Value before =
+        !v.is_unset() ? v : (current ? (*current)[op.column] : store::Value());  // earlier op first
+    // The new whole value must win over the one it was computed from, whatever the clients'
+    // clocks say: later than that cell's write time.
+    if (current && current->size() == 3 * n && (*current)[n + op.column].is_set()) {
+      ts = std::max(ts, (*current)[n + op.column].as_int() + 1);
+    }
+    CQL_TRY(v, ApplyCollectionOp(t.columns[op.column].type, before, op));
+  }
+  changed.write.timestamp_micros = ts;
+  bool plain_writes = plain.write.row_marker;
+  for (size_t i = t.primary_key_size(); i < n; ++i) plain_writes = plain_writes || !plain.row[i].is_unset();
+  if (plain_writes) {
+    CQL_TRY(bool ok, AddOne(plain, s, b));
+    (void)ok;
+  }
+  return AddOne(changed, s, b);
+}
+
+namespace {
+
 Outcome<bool> AddAll(const std::vector<Mutation>& muts, store::Store* s, store::WriteBatch* b) {
   for (const auto& m : muts) {
     CQL_TRY(bool ok, AddOne(m, s, b));
@@ -160,31 +204,14 @@ Outcome<bool> ApplyReadModifyWrite(const std::vector<Mutation>& muts, const Exec
   }
   std::optional<CqlError> failed;
   store::WriteBatch b = s->NewWriteBatch();
+  store::ReadOptions with_times;
+  with_times.cell_metadata = true;
   Status st = s->ModifyRows(
-      refs,
+      refs, with_times,
       [&](std::span<const std::optional<store::Row>> current, store::WriteBatch& batch) -> Status {
         size_t r = 0;
         for (const auto& m : muts) {
-          const Mutation* out = &m;
-          Mutation changed;
-          if (!m.ops.empty()) {
-            changed = m;
-            changed.ops.clear();
-            const std::optional<store::Row>& cur = current[r++];
-            for (const CollectionOp& op : m.ops) {
-              store::Value& v = changed.row[op.column];
-              const store::Value before = v.is_unset() ? (cur ? (*cur)[op.column] : store::Value())
-                                                       : v;  // an earlier op of the statement
-              auto next = ApplyCollectionOp(m.table->columns[op.column].type, before, op);
-              if (!next.ok()) {
-                failed = next.error();
-                return Status::InvalidArgument(failed->message);
-              }
-              v = std::move(next).value();
-            }
-            out = &changed;
-          }
-          auto added = AddOne(*out, s, &batch);
+          auto added = m.ops.empty() ? AddOne(m, s, &batch) : AddWithOps(m, current[r++], s, &batch);
           if (!added.ok()) {
             failed = added.error();
             return Status::InvalidArgument(failed->message);

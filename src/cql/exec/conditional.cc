@@ -170,34 +170,40 @@ Outcome<ResultMessage> ExecConditional(const std::vector<Mutation>& muts, bool i
       break;
     case Mutation::Kind::kDeleteRange: break;  // excluded by ConditionalKey
   }
-  std::optional<CqlError> failed;
   auto condition = [&](const std::optional<store::Row>& row) {
-    bool holds = if_exists ? row.has_value()
-                           : std::all_of(bound.begin(), bound.end(),
-                                         [&](const BoundCondition& c) { return c.Holds(row); });
-    if (!holds || m.ops.empty()) return holds;
-    // The row's lock is held: the collection operations apply to exactly this row.
-    Mutation changed = m;
-    changed.ops.clear();
-    for (const CollectionOp& op : m.ops) {
-      store::Value& v = changed.row[op.column];
-      const store::Value before = v.is_unset() ? (row ? (*row)[op.column] : store::Value()) : v;
-      auto next = ApplyCollectionOp(t.columns[op.column].type, before, op);
-      if (!next.ok()) {
-        failed = next.error();
-        return false;
-      }
-      v = std::move(next).value();
-    }
-    Status st = AddUpsert(changed, &batch);
-    if (!st.ok()) {
-      failed = FromStatus(st);
-      return false;
-    }
-    return true;
+    if (if_exists) return row.has_value();
+    return std::all_of(bound.begin(), bound.end(),
+                       [&](const BoundCondition& c) { return c.Holds(row); });
   };
-  CQL_ASSIGN_OR_RETURN(store::CasResult cas, ctx.store->WriteIf(t, key, condition, batch));
-  if (failed) return *failed;
+  store::CasResult cas;
+  if (m.ops.empty()) {
+    CQL_ASSIGN_OR_RETURN(cas, ctx.store->WriteIf(t, key, condition, batch));
+  } else {
+    // In-place collection updates are computed from the row the condition sees: one
+    // read-modify-write under the row's LWT stripe (the one WriteIf takes).
+    std::optional<CqlError> failed;
+    store::ReadOptions with_times;
+    with_times.cell_metadata = true;
+    store::Store::RowRef ref{&t, key};
+    Status st = ctx.store->ModifyRows(
+        std::span(&ref, 1), with_times,
+        [&](std::span<const std::optional<store::Row>> current, store::WriteBatch& b) -> Status {
+          if (current[0]) {
+            cas.current = store::Row(current[0]->begin(), current[0]->begin() + long(t.columns.size()));
+          }
+          if (!condition(cas.current)) return Status::OK();
+          auto added = AddWithOps(m, current[0], ctx.store, &b);
+          if (!added.ok()) {
+            failed = added.error();
+            return Status::InvalidArgument(failed->message);
+          }
+          cas.applied = true;
+          return Status::OK();
+        },
+        batch);
+    if (failed) return *failed;
+    CQL_RETURN_IF_ERROR(st);
+  }
   return CasResultMessage(t, cas.applied, shown, cas.current);
 }
 

@@ -59,6 +59,12 @@ Outcome<std::vector<Mutation>> PlanDelete(const DeleteStmt& s, const ExecContext
 // conditional write of a single row answered with an [applied] result (conditional.cc).
 Outcome<ResultMessage> ExecConditional(const std::vector<Mutation>& muts, bool if_exists,
                                        const std::vector<Relation>& conditions, ExecContext& ctx);
+// Adds an upsert with in-place collection updates to `b`, computed from `current` (the row
+// as read under its LWT stripe, with cell metadata; nullopt: none). The changed collections
+// are written with a timestamp above their current cells' (their new whole value must win
+// over the value it was computed from); the statement's other cells keep its own.
+Outcome<bool> AddWithOps(const Mutation& m, const std::optional<store::Row>& current,
+                         store::Store* s, store::WriteBatch* b);
 // Applies mutations atomically: all of them or none (one store WriteBatch, or the
 // connection's WriteGroup when one is active and no range delete must read first).
 Outcome<bool> ApplyMutations(const std::vector<Mutation>& m, const ExecContext& ctx);
