@@ -115,23 +115,23 @@ constexpr size_t kMaxGroupWrites = 4096;
 // Adds a mutation to `b`. A clustering range delete reads the range first (from the
 // store, as committed) and adds a row tombstone for each row in it (store.h).
 Outcome<bool> AddOne(const Mutation& m, store::Store* s, store::WriteBatch* b) {
-    switch (m.kind) {
-      case Mutation::Kind::kUpsert: CQL_RETURN_IF_ERROR(AddUpsert(m, b)); break;
-      case Mutation::Kind::kDeleteRow: CQL_RETURN_IF_ERROR(b->DeleteRow(*m.table, m.key, m.write)); break;
-      case Mutation::Kind::kDeletePartition:
-        CQL_RETURN_IF_ERROR(b->DeletePartition(*m.table, m.key, m.write));
-        break;
-      case Mutation::Kind::kDeleteRange: {
-        CQL_ASSIGN_OR_RETURN(std::vector<store::Row> rows,
-                             s->ScanPartition(*m.table, m.key, m.range, false, 0));
-        const size_t npk = m.table->primary_key_size();
-        for (const store::Row& r : rows) {
-          std::vector<store::Value> pk(r.begin(), r.begin() + long(npk));
-          CQL_RETURN_IF_ERROR(b->DeleteRow(*m.table, pk, m.write));
-        }
-        break;
+  switch (m.kind) {
+    case Mutation::Kind::kUpsert: CQL_RETURN_IF_ERROR(AddUpsert(m, b)); break;
+    case Mutation::Kind::kDeleteRow: CQL_RETURN_IF_ERROR(b->DeleteRow(*m.table, m.key, m.write)); break;
+    case Mutation::Kind::kDeletePartition:
+      CQL_RETURN_IF_ERROR(b->DeletePartition(*m.table, m.key, m.write));
+      break;
+    case Mutation::Kind::kDeleteRange: {
+      CQL_ASSIGN_OR_RETURN(std::vector<store::Row> rows,
+                           s->ScanPartition(*m.table, m.key, m.range, false, 0));
+      const size_t npk = m.table->primary_key_size();
+      for (const store::Row& r : rows) {
+        std::vector<store::Value> pk(r.begin(), r.begin() + long(npk));
+        CQL_RETURN_IF_ERROR(b->DeleteRow(*m.table, pk, m.write));
       }
+      break;
     }
+  }
   return true;
 }
 
