@@ -10,7 +10,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$out/corpus"
 src=("$root/src/cql/wire.cc" "$root/src/cql/frame.cc" "$root/src/cql/lexer.cc"
      "$root/src/cql/parser.cc" "$root/src/cql/parse_select.cc"
-     "$root/src/cql/parse_dml.cc" "$root/src/cql/parse_ddl.cc" "$root/src/common/status.cc")
+     "$root/src/cql/parse_dml.cc" "$root/src/cql/parse_ddl.cc" "$root/src/cql/parse_describe.cc"
+     "$root/src/common/status.cc")
 bin="$out/cql_${target}_fuzz"
 stale=0
 [[ -x "$bin" ]] || stale=1

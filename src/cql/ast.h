@@ -120,11 +120,14 @@ struct InsertStmt {
 
 struct Assignment {
   // kSet: column = value; kAdd / kSubtract: column = column + value / column - value
-  // (counter increments and decrements).
-  enum class Op { kSet, kAdd, kSubtract };
+  // (counter increments and decrements, collection appends and removals); kPrepend:
+  // column = value + column (lists); kSetElement: column[element] = value (a list index or
+  // a map key).
+  enum class Op { kSet, kAdd, kSubtract, kPrepend, kSetElement };
   std::string column;
   Op op = Op::kSet;
   Term value;
+  Term element;  // kSetElement
 };
 
 struct UpdateStmt {
@@ -139,6 +142,8 @@ struct UpdateStmt {
 struct DeleteStmt {
   TableName table;
   std::vector<std::string> columns;  // empty: the whole row(s)
+  // Per column: DELETE c[element] (a list index, a set element or a map key), else nullopt.
+  std::vector<std::optional<Term>> elements;
   UsingClause using_;
   std::vector<Relation> where;
   bool if_exists = false;
@@ -157,6 +162,25 @@ struct SelectStmt {
   bool allow_filtering = false;
 };
 
+// DESCRIBE (Cassandra 4.0's server-side form; exec/describe.cc).
+struct DescribeStmt {
+  enum class Kind {
+    kCluster,    // DESCRIBE CLUSTER
+    kSchema,     // DESCRIBE [FULL] SCHEMA
+    kKeyspaces,  // DESCRIBE KEYSPACES
+    kKeyspace,   // DESCRIBE [ONLY] KEYSPACE [ks]
+    kTables,     // DESCRIBE TABLES
+    kTable,      // DESCRIBE TABLE [ks.]t
+    kTypes,      // DESCRIBE TYPES / FUNCTIONS / AGGREGATES: kappa has none
+    kGeneric,    // DESCRIBE [ks.]name: a keyspace or a table
+  };
+  Kind kind = Kind::kGeneric;
+  bool full = false;  // FULL SCHEMA: the system keyspaces too
+  bool only = false;  // ONLY KEYSPACE: without its tables
+  std::string keyspace;  // kKeyspace, kTable, kGeneric; empty: the session's
+  std::string name;      // kTable, kGeneric
+};
+
 struct Statement;
 struct BatchStmt {
   enum class Type { kLogged, kUnlogged, kCounter };
@@ -168,7 +192,7 @@ struct BatchStmt {
 using StatementBody =
     std::variant<UseStmt, CreateKeyspaceStmt, DropKeyspaceStmt, CreateTableStmt, DropTableStmt,
                  AlterTableStmt, TruncateStmt, InsertStmt, UpdateStmt, DeleteStmt, SelectStmt,
-                 BatchStmt>;
+                 BatchStmt, DescribeStmt>;
 
 struct Statement {
   StatementBody body;

@@ -89,7 +89,8 @@ Outcome<ResultMessage> Executor::Execute(const Statement& st, QueryOptions& o, S
         else if constexpr (std::is_same_v<T, UpdateStmt>) return ExecUpdate(body, ctx);
         else if constexpr (std::is_same_v<T, DeleteStmt>) return ExecDelete(body, ctx);
         else if constexpr (std::is_same_v<T, SelectStmt>) return ExecSelect(body, ctx);
-        else return ExecBatch(body, ctx);
+        else if constexpr (std::is_same_v<T, BatchStmt>) return ExecBatch(body, ctx);
+        else return ExecDescribe(body, ctx);
       },
       st.body);
   // Skip-metadata (flag 0x02, on QUERY and EXECUTE as in Cassandra): Rows without specs.
@@ -163,7 +164,11 @@ Outcome<ResultMessage> Executor::ExecutePrepared(std::string_view id, QueryOptio
 
 Outcome<ResultMessage> Executor::Batch(uint8_t type, const std::vector<BatchItem>& items,
                                        const QueryOptions& options, Session& s) {
-  // Plan every statement first; then apply all mutations in one atomic store batch.
+  // The same path as BEGIN ... APPLY BATCH (exec/batch.cc): plan every statement, then one
+  // atomic store write, for every batch type.
+  const BatchStmt::Type batch_type = type == 2   ? BatchStmt::Type::kCounter
+                                     : type == 1 ? BatchStmt::Type::kUnlogged
+                                                 : BatchStmt::Type::kLogged;
   std::vector<Mutation> all;
   std::vector<std::shared_ptr<const Prepared>> keep;
   std::deque<QueryOptions> item_options;
@@ -195,25 +200,11 @@ Outcome<ResultMessage> Executor::Batch(uint8_t type, const std::vector<BatchItem
                                " bound variables");
     }
     ExecContext ctx{this, store_, &ps, &o, BindValues{&o.values}};
-    std::vector<Mutation> m;
-    if (const auto* ins = std::get_if<InsertStmt>(&st->body)) {
-      CQL_TRY(m, PlanInsert(*ins, ctx));
-    } else if (const auto* up = std::get_if<UpdateStmt>(&st->body)) {
-      CQL_TRY(m, PlanUpdate(*up, ctx));
-    } else if (const auto* del = std::get_if<DeleteStmt>(&st->body)) {
-      CQL_TRY(m, PlanDelete(*del, ctx));
-    } else {
-      return CqlError::Invalid("Invalid statement in batch: only UPDATE, INSERT and DELETE "
-                               "statements are allowed.");
-    }
-    CQL_TRY(bool member_ok, CheckBatchMember(st->body, m, /*counter_batch=*/type == 2));
-    (void)member_ok;
-    for (auto& mu : m) all.push_back(std::move(mu));
+    CQL_TRY(bool planned, PlanBatchMember(*st, nullptr, ctx, &all));
+    (void)planned;
   }
   ExecContext ctx{this, store_, &s, &options, {}};
-  CQL_TRY(bool applied, ApplyMutations(all, /*atomic=*/type != 1, ctx));
-  (void)applied;
-  return ResultMessage::Void();
+  return CommitBatch(batch_type, all, ctx);
 }
 
 }  // namespace kappa::cql

@@ -87,6 +87,15 @@ Status Parser::ParseAssignedValue(Assignment* a) {
     return Status::OK();
   }
   ASSIGN_OR_RETURN(a->value, ParseTerm());
+  // `column = value + column`: a list prepend.
+  if (PeekPunct("+")) {
+    const Token& c = Peek(1);
+    bool same = (c.kind == Token::Kind::kIdent && !IsReserved(c.text) && Lower(c.text) == a->column) ||
+                (c.kind == Token::Kind::kQuotedIdent && c.text == a->column);
+    if (!same) return Mismatched("<EOF>");
+    pos_ += 2;
+    a->op = Assignment::Op::kPrepend;
+  }
   return Status::OK();
 }
 
@@ -98,6 +107,15 @@ Result<StatementBody> Parser::ParseUpdate() {
   do {
     Assignment a;
     ASSIGN_OR_RETURN(a.column, Ident());
+    if (AcceptPunct("[")) {  // column[element] = value
+      ASSIGN_OR_RETURN(a.element, ParseTerm());
+      RETURN_IF_ERROR(ExpectPunct("]"));
+      RETURN_IF_ERROR(ExpectPunct("="));
+      a.op = Assignment::Op::kSetElement;
+      ASSIGN_OR_RETURN(a.value, ParseTerm());
+      s.assignments.push_back(std::move(a));
+      continue;
+    }
     RETURN_IF_ERROR(ExpectPunct("="));
     RETURN_IF_ERROR(ParseAssignedValue(&a));
     s.assignments.push_back(std::move(a));
@@ -114,6 +132,12 @@ Result<StatementBody> Parser::ParseDelete() {
     do {
       ASSIGN_OR_RETURN(std::string c, Ident());
       s.columns.push_back(std::move(c));
+      std::optional<Term> element;
+      if (AcceptPunct("[")) {  // DELETE c[element]
+        ASSIGN_OR_RETURN(element, ParseTerm());
+        RETURN_IF_ERROR(ExpectPunct("]"));
+      }
+      s.elements.push_back(std::move(element));
     } while (AcceptPunct(","));
   }
   RETURN_IF_ERROR(ExpectKw("from"));

@@ -141,6 +141,7 @@ Result<StatementBody> Parser::ParseBody() {
   if (AcceptKw("update")) return ParseUpdate();
   if (AcceptKw("delete")) return ParseDelete();
   if (AcceptKw("begin")) return ParseBatch();
+  if (AcceptKw("describe") || AcceptKw("desc")) return ParseDescribe();
   if (AcceptKw("use")) {
     UseStmt u;
     ASSIGN_OR_RETURN(u.keyspace, Ident());

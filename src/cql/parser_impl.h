@@ -1,6 +1,6 @@
 // The CQL parser's private class, shared by the files that implement it by statement family:
 // parser.cc (tokens, terms, relations, entry points), parse_select.cc, parse_dml.cc
-// (INSERT/UPDATE/DELETE/BATCH) and parse_ddl.cc. Internal to src/cql.
+// (INSERT/UPDATE/DELETE/BATCH), parse_ddl.cc and parse_describe.cc. Internal to src/cql.
 #pragma once
 
 #include <map>
@@ -77,6 +77,9 @@ class Parser {
   Status ParsePrimaryKey(CreateTableStmt* s);
   Result<StatementBody> ParseCreateTable();
   Result<StatementBody> ParseAlterTable();
+
+  // ---- DESCRIBE (parse_describe.cc) ----
+  Result<StatementBody> ParseDescribe();
 
   // Bounds the recursion of nested terms, selectors and types (f(f(...)), [[[...]]],
   // frozen<list<...>>): hostile input gets a syntax error, not a stack overflow.

@@ -185,5 +185,47 @@ TEST(ParserTest, SplitStatements) {
   EXPECT_EQ(rest, " -- c;\nSELECT");
 }
 
+TEST(ParserTest, Describe) {
+  using K = DescribeStmt::Kind;
+  EXPECT_EQ(ParseAs<DescribeStmt>("DESCRIBE CLUSTER").kind, K::kCluster);
+  auto full = ParseAs<DescribeStmt>("desc full schema;");
+  EXPECT_EQ(full.kind, K::kSchema);
+  EXPECT_TRUE(full.full);
+  EXPECT_EQ(ParseAs<DescribeStmt>("DESCRIBE KEYSPACES").kind, K::kKeyspaces);
+  EXPECT_EQ(ParseAs<DescribeStmt>("DESCRIBE TABLES").kind, K::kTables);
+  auto ks = ParseAs<DescribeStmt>("DESCRIBE ONLY KEYSPACE \"My\"");
+  EXPECT_EQ(ks.kind, K::kKeyspace);
+  EXPECT_TRUE(ks.only);
+  EXPECT_EQ(ks.keyspace, "My");
+  EXPECT_EQ(ParseAs<DescribeStmt>("DESCRIBE KEYSPACE").keyspace, "");
+  auto t = ParseAs<DescribeStmt>("DESCRIBE TABLE ks.T WITH INTERNALS");
+  EXPECT_EQ(t.kind, K::kTable);
+  EXPECT_EQ(t.keyspace + "." + t.name, "ks.t");
+  auto g = ParseAs<DescribeStmt>("DESC events");
+  EXPECT_EQ(g.kind, K::kGeneric);
+  EXPECT_EQ(g.name, "events");
+  EXPECT_NE(ErrorOf("DESCRIBE TABLE"), "");
+}
+
+TEST(ParserTest, CollectionAssignmentsAndElementDeletes) {
+  auto u = ParseAs<UpdateStmt>(
+      "UPDATE t SET l = l + [1], l = [0] + l, s = s - ?, m[?] = 5, l[2] = ? WHERE k = 1");
+  ASSERT_EQ(u.assignments.size(), 5u);
+  EXPECT_EQ(u.assignments[0].op, Assignment::Op::kAdd);
+  EXPECT_EQ(u.assignments[1].op, Assignment::Op::kPrepend);
+  EXPECT_EQ(u.assignments[1].value.kind, Term::Kind::kList);
+  EXPECT_EQ(u.assignments[2].op, Assignment::Op::kSubtract);
+  EXPECT_EQ(u.assignments[3].op, Assignment::Op::kSetElement);
+  EXPECT_EQ(u.assignments[3].element.kind, Term::Kind::kBindMarker);
+  EXPECT_EQ(u.assignments[4].element.text, "2");
+  EXPECT_NE(ErrorOf("UPDATE t SET l = [0] + x WHERE k = 1"), "");
+  auto d = ParseAs<DeleteStmt>("DELETE m['a'], v, l[?] FROM t WHERE k = 1");
+  ASSERT_EQ(d.columns.size(), 3u);
+  ASSERT_EQ(d.elements.size(), 3u);
+  EXPECT_EQ(d.elements[0]->text, "a");
+  EXPECT_FALSE(d.elements[1].has_value());
+  EXPECT_EQ(d.elements[2]->kind, Term::Kind::kBindMarker);
+}
+
 }  // namespace
 }  // namespace kappa::cql

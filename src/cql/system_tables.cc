@@ -246,42 +246,30 @@ std::vector<store::TableSchema> AllTables(const Executor& exec) {
   return out;
 }
 
+// A table's row: its options as DESCRIBE prints them (TableSchema::CqlOptions, Cassandra's
+// defaults where the table sets none), so the two never disagree.
 void AddTableRows(const store::TableSchema& t, const store::TableSchema& tables,
                   std::vector<store::Row>* rows) {
-  auto opt = [&](const char* name, const char* dflt) {
-    auto it = t.options.find(name);
-    return it == t.options.end() ? std::string(dflt) : it->second;
-  };
-  int64_t ttl = 0;
-  try { ttl = std::stoll(opt("default_time_to_live", "0")); } catch (...) {}
-  int64_t gc = 864000;
-  try { gc = std::stoll(opt("gc_grace_seconds", "864000")); } catch (...) {}
-  rows->push_back(RowBuilder(tables)
-                      .Set("keyspace_name", Text(t.keyspace))
-                      .Set("table_name", Text(t.name))
-                      .Set("additional_write_policy", Text("99p"))
-                      .Set("bloom_filter_fp_chance", Value::Double(0.01))
-                      .Set("caching", MapOf({{"keys", "ALL"}, {"rows_per_partition", "NONE"}}))
-                      .Set("cdc", Value::Boolean(false))
-                      .Set("comment", Text(opt("comment", "")))
-                      .Set("compaction", MapOf({{"class", "org.apache.cassandra.db.compaction.SizeTieredCompactionStrategy"},
-                                                {"max_threshold", "32"}, {"min_threshold", "4"}}))
-                      .Set("compression", MapOf({{"chunk_length_in_kb", "16"},
-                                                 {"class", "org.apache.cassandra.io.compress.LZ4Compressor"}}))
-                      .Set("crc_check_chance", Value::Double(1.0))
-                      .Set("dclocal_read_repair_chance", Value::Double(0.0))
-                      .Set("default_time_to_live", Value::Int32(int32_t(ttl)))
-                      .Set("extensions", Value::Collection(TypeKind::kMap, {}))
-                      .Set("flags", SetOf({"compound"}))
-                      .Set("gc_grace_seconds", Value::Int32(int32_t(gc)))
-                      .Set("id", Value::UuidOf(TypeKind::kUuid, t.id))
-                      .Set("max_index_interval", Value::Int32(2048))
-                      .Set("memtable_flush_period_in_ms", Value::Int32(0))
-                      .Set("min_index_interval", Value::Int32(128))
-                      .Set("read_repair", Text("BLOCKING"))
-                      .Set("read_repair_chance", Value::Double(0.0))
-                      .Set("speculative_retry", Text("99p"))
-                      .Build());
+  RowBuilder b(tables);
+  b.Set("keyspace_name", Text(t.keyspace))
+      .Set("table_name", Text(t.name))
+      .Set("dclocal_read_repair_chance", Value::Double(0.0))
+      .Set("flags", SetOf({"compound"}))
+      .Set("id", Value::UuidOf(TypeKind::kUuid, t.id))
+      .Set("read_repair_chance", Value::Double(0.0));
+  for (const auto& [name, literal] : t.CqlOptions(/*all=*/true)) {
+    int col = tables.FindColumn(name);
+    if (col < 0) continue;
+    auto v = store::ParseCqlLiteral(tables.columns[size_t(col)].type, literal);
+    if (v.ok()) {
+      b.Set(name.c_str(), std::move(v).value());
+    } else {
+      // A value the table's type cannot hold (free-form options are kept as given): the
+      // column is null rather than the whole listing failing.
+      b.Set(name.c_str(), Value::Null());
+    }
+  }
+  rows->push_back(b.Build());
 }
 
 }  // namespace

@@ -161,7 +161,8 @@ void FinishUpsert(RowState* s, std::string* value) {
 }  // namespace
 
 Status EncodeUpsert(const TableSchema& t, const Row& row, const WriteOptions& w,
-                    const WriteTime& when, std::string* key, std::string* value) {
+                    const WriteTime& when, std::string* key, std::string* value,
+                    UpsertPart part) {
   if (row.size() != t.columns.size()) {
     return Status::InvalidArgument("row for " + t.keyspace + "." + t.name + " has " +
                                    std::to_string(row.size()) + " values, the table has " +
@@ -172,9 +173,18 @@ Status EncodeUpsert(const TableSchema& t, const Row& row, const WriteOptions& w,
   thread_local RowState s;
   thread_local std::vector<std::pair<size_t, size_t>> spans;
   uint32_t expiry = 0, ttl = 0;
-  RETURN_IF_ERROR(BeginUpsert(t, w, when, &s, &expiry, &ttl));
-  key->clear();
-  RETURN_IF_ERROR(RowKey(t, row, key));
+  if (part == UpsertPart::kStatic) {
+    // The row marker of an INSERT goes to the static part only when there is no row.
+    WriteOptions ws = w;
+    ws.row_marker = w.row_marker && !row[t.partition_key_size()].is_set();
+    RETURN_IF_ERROR(BeginUpsert(t, ws, when, &s, &expiry, &ttl));
+    key->clear();
+    RETURN_IF_ERROR(PartitionRecordKey(t, row, key));
+  } else {
+    RETURN_IF_ERROR(BeginUpsert(t, w, when, &s, &expiry, &ttl));
+    key->clear();
+    RETURN_IF_ERROR(RowKey(t, row, key));
+  }
 
   // Serialize the values first (cells point into `scratch`), then encode the state.
   scratch.clear();
@@ -183,6 +193,9 @@ Status EncodeUpsert(const TableSchema& t, const Row& row, const WriteOptions& w,
     const ColumnSchema& c = t.columns[i];
     const Value& v = row[i];
     if (v.is_unset()) continue;
+    if (part != UpsertPart::kAll && (c.kind == ColumnKind::kStatic) != (part == UpsertPart::kStatic)) {
+      continue;
+    }
     CellState cell;
     cell.column_id = c.id;
     cell.timestamp = when.timestamp_us;
@@ -320,6 +333,72 @@ Result<bool> DecodeRow(const TableSchema& t, std::string_view key, std::string_v
   });
   RETURN_IF_ERROR(st);
   return true;
+}
+
+void StaticCells::ApplyTo(const TableSchema& t, Row* row) const {
+  const size_t n = t.columns.size();
+  const bool metadata = cell_metadata && row->size() == 3 * n;
+  for (size_t i : indexes) {
+    (*row)[i] = this->row[i];
+    if (metadata) {
+      (*row)[n + i] = this->row[n + i];
+      (*row)[2 * n + i] = this->row[2 * n + i];
+    }
+  }
+}
+
+Status DecodeStatics(const TableSchema& t, std::string_view record_key, std::string_view value,
+                     uint32_t now_s, StaticCells* out) {
+  const bool cell_metadata = out->cell_metadata;
+  const size_t n = t.columns.size();
+  out->indexes.clear();
+  for (size_t i = t.primary_key_size(); i < n; ++i) {
+    if (t.columns[i].kind == ColumnKind::kStatic) out->indexes.push_back(i);
+  }
+  out->row.assign(cell_metadata ? 3 * n : n, Value());
+  out->live = false;
+  if (value.empty()) return Status::OK();
+  thread_local RowState s;
+  if (!DecodeRowState(value, &s)) return Status::Corruption("undecodable partition record");
+  if (!s.LiveAt(now_s)) return Status::OK();
+  if (record_key.size() < 12) return Status::Corruption("row key too short");
+  std::string_view in = record_key.substr(12);
+  for (size_t i = 0; i < t.partition_key_size(); ++i) {
+    ASSIGN_OR_RETURN(out->row[i], keys::DecodeComponent(t.columns[i].type, ClusteringOrder::kAsc, &in));
+  }
+  // Live by its marker (an INSERT of static columns alone) or by a live static cell.
+  out->live = s.has_marker && s.marker_ts > s.tombstone_ts &&
+              (s.marker_expiry == 0 || now_s < s.marker_expiry);
+  Status st = Status::OK();
+  ForEachLiveCell(t, s, now_s, kNoTimestamp, [&](size_t idx, const CellState& c) {
+    if (!st.ok() || t.columns[idx].kind != ColumnKind::kStatic) return;
+    out->live = true;
+    if (cell_metadata) {
+      out->row[n + idx] = Value::Bigint(c.timestamp);
+      if (c.expiry) out->row[2 * n + idx] = Value::Int32(int32_t(c.expiry - now_s));
+    }
+    auto v = DeserializeNative(t.columns[idx].type, c.value);
+    if (!v.ok()) {
+      st = Status::Corruption("stored cell of column '" + t.columns[idx].name + "': " +
+                              v.status().message());
+      return;
+    }
+    out->row[idx] = std::move(*v);
+  });
+  return st;
+}
+
+Status DecodeStaticsNative(const TableSchema& t, std::string_view value, uint32_t now_s,
+                           std::vector<std::optional<std::string_view>>* cells,
+                           std::vector<std::string>* scratch) {
+  (void)scratch;  // static columns are never counters
+  if (value.empty()) return Status::OK();
+  thread_local RowState s;
+  if (!DecodeRowState(value, &s)) return Status::Corruption("undecodable partition record");
+  ForEachLiveCell(t, s, now_s, kNoTimestamp, [&](size_t idx, const CellState& c) {
+    if (t.columns[idx].kind == ColumnKind::kStatic) (*cells)[idx] = c.value;
+  });
+  return Status::OK();
 }
 
 Result<bool> DecodeRowNative(const TableSchema& t, std::string_view value, uint32_t now_s,

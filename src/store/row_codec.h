@@ -33,9 +33,15 @@ Status RowKey(const TableSchema& t, std::span<const Value> primary_key, std::str
 // The partition record key (tombstone of a clustered table's partition).
 Status PartitionRecordKey(const TableSchema& t, std::span<const Value> pk, std::string* out);
 
-// Builds the key and merge operand of an upsert of `row` (aligned with t.columns).
+// Which cells of a row an upsert encodes: all of them (tables without static columns), the
+// regular ones under the row key, or the static ones under the partition record key.
+enum class UpsertPart { kAll, kRegular, kStatic };
+// Builds the key and merge operand of an upsert of `row` (aligned with t.columns). kStatic
+// needs only the partition key set; it carries the row marker only when the row has no
+// clustering values (an INSERT of static columns alone).
 Status EncodeUpsert(const TableSchema& t, const Row& row, const WriteOptions& w,
-                    const WriteTime& when, std::string* key, std::string* value);
+                    const WriteTime& when, std::string* key, std::string* value,
+                    UpsertPart part = UpsertPart::kAll);
 // The same for UpsertNative (store.h): the key from `primary_key`, the regular columns'
 // cells from native bytes stored as they are.
 Status EncodeUpsertNative(const TableSchema& t, std::span<const Value> primary_key,
@@ -56,6 +62,26 @@ Result<bool> DecodeRow(const TableSchema& t, std::string_view key, std::string_v
 Result<bool> DecodeRowNative(const TableSchema& t, std::string_view value, uint32_t now_s,
                              int64_t shadow_ts, std::vector<std::optional<std::string_view>>* cells,
                              std::vector<std::string>* scratch);
+// The static cells of one partition (tables with static columns), decoded once from its
+// partition record and copied into every row read from the partition.
+struct StaticCells {
+  bool cell_metadata = false;   // decode write times and TTLs too (ReadOptions::cell_metadata)
+  bool live = false;            // some static cell (or a static-only INSERT's marker) is live
+  Row row;                      // partition key and static columns; the rest null
+  std::vector<size_t> indexes;  // the static columns' indexes in the table's columns
+  // Copies the static values (and with cell metadata their write times and TTLs) into a
+  // row of the partition decoded with the same cell_metadata.
+  void ApplyTo(const TableSchema& t, Row* row) const;
+};
+// Decodes a partition record (`record_key`, `value`; empty value: none) into *out.
+Status DecodeStatics(const TableSchema& t, std::string_view record_key, std::string_view value,
+                     uint32_t now_s, StaticCells* out);
+// Native cells of the static columns from a partition record into `cells` (DecodeRowNative's
+// layout); other entries untouched.
+Status DecodeStaticsNative(const TableSchema& t, std::string_view value, uint32_t now_s,
+                           std::vector<std::optional<std::string_view>>* cells,
+                           std::vector<std::string>* scratch);
+
 // Liveness only (Count).
 Result<bool> RowIsLive(std::string_view value, uint32_t now_s, int64_t shadow_ts);
 

@@ -25,11 +25,6 @@ int TableSchema::FindColumn(std::string_view n) const {
   return -1;
 }
 
-bool TableSchema::has_static_columns() const {
-  return std::any_of(columns.begin(), columns.end(),
-                     [](const ColumnSchema& c) { return c.kind == ColumnKind::kStatic; });
-}
-
 bool TableSchema::is_counter_table() const {
   return std::any_of(columns.begin(), columns.end(),
                      [](const ColumnSchema& c) { return c.type.kind == TypeKind::kCounter; });
@@ -121,37 +116,17 @@ Status TableSchema::Finish() {
   bool has_static = std::any_of(rest.begin(), rest.end(),
                                 [](const ColumnSchema& c) { return c.kind == ColumnKind::kStatic; });
   if (has_static && ck.empty()) {
-    return Status::InvalidArgument("static columns need clustering columns (" + what + ")");
+    // Cassandra's message.
+    return Status::InvalidArgument(
+        "Static columns are only useful (and thus allowed) if the table has at least one "
+        "clustering column");
   }
+  has_static_ = has_static;
   num_partition_key_ = pk.size();
   num_clustering_ = ck.size();
   columns.clear();
   for (auto* v : {&pk, &ck, &rest}) columns.insert(columns.end(), v->begin(), v->end());
   return Status::OK();
-}
-
-std::string TableSchema::ToCql() const {
-  std::string s = "CREATE TABLE " + keyspace + "." + name + " (\n";
-  for (const ColumnSchema& c : columns) {
-    s += "    " + c.name + " " + c.type.ToString();
-    if (c.kind == ColumnKind::kStatic) s += " static";
-    s += ",\n";
-  }
-  s += "    PRIMARY KEY (";
-  std::string pk;
-  for (size_t i = 0; i < num_partition_key_; ++i) pk += (i ? ", " : "") + columns[i].name;
-  s += num_partition_key_ > 1 ? "(" + pk + ")" : pk;
-  for (size_t i = 0; i < num_clustering_; ++i) s += ", " + columns[num_partition_key_ + i].name;
-  s += ")\n)";
-  if (num_clustering_ > 0) {
-    s += " WITH CLUSTERING ORDER BY (";
-    for (size_t i = 0; i < num_clustering_; ++i) {
-      const ColumnSchema& c = columns[num_partition_key_ + i];
-      s += (i ? ", " : "") + c.name + (c.order == ClusteringOrder::kDesc ? " DESC" : " ASC");
-    }
-    s += ")";
-  }
-  return s + ";";
 }
 
 }  // namespace kappa::store

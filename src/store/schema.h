@@ -62,7 +62,8 @@ struct TableSchema {
     if (hint < columns.size() && columns[hint].name == name) return int(hint);
     return FindColumn(name);
   }
-  bool has_static_columns() const;
+  // Static columns live once per partition, in its partition record (docs/formats/store.md).
+  bool has_static_columns() const { return has_static_; }
   int32_t default_ttl_seconds() const;
   // Has counter columns (then all its non-key columns are counters; see store.h).
   bool is_counter_table() const;
@@ -71,12 +72,27 @@ struct TableSchema {
   // calls it on create; callers building schemas by hand may call it to check their work.
   Status Finish();
 
-  // "CREATE TABLE ks.t (...) WITH CLUSTERING ORDER BY (...)" (for DESCRIBE and the CLI).
-  std::string ToCql() const;
+  // The table's CREATE TABLE statement, formatted as Cassandra 4.0's DESCRIBE prints it
+  // (schema_cql.cc): CQL that Cassandra accepts. The one renderer of a table schema
+  // (DESCRIBE, `kappa tables describe`, the Cassandra sink's table creation).
+  struct CqlFormat {
+    bool if_not_exists = false;
+    // kGiven: only the options set on the table; kAll: every option Cassandra 4.0 lists,
+    // its default where the table sets none (DESCRIBE); kNone: no options.
+    enum class Options { kNone, kGiven, kAll } options = Options::kGiven;
+    std::string keyspace;  // the keyspace to name; empty = this table's
+  };
+  std::string ToCql() const { return ToCql(CqlFormat{}); }
+  std::string ToCql(const CqlFormat& format) const;
+  // The table options as Cassandra 4.0 reports them, sorted by name: (name, CQL literal),
+  // e.g. ("comment", "''"), ("caching", "{'keys': 'ALL', ...}"). all: Cassandra's defaults
+  // for the options the table does not set.
+  std::vector<std::pair<std::string, std::string>> CqlOptions(bool all) const;
 
  private:
   size_t num_partition_key_ = 0;
   size_t num_clustering_ = 0;
+  bool has_static_ = false;
   friend class Catalog;
 };
 
@@ -85,6 +101,16 @@ struct KeyspaceSchema {
   // CQL replication map, e.g. {"class": "SimpleStrategy", "replication_factor": "1"}.
   std::map<std::string, std::string> replication;
   bool durable_writes = true;
+
+  // "CREATE KEYSPACE ks WITH replication = {...}  AND durable_writes = true;" as Cassandra
+  // 4.0's DESCRIBE prints it (schema_cql.cc).
+  std::string ToCql(bool if_not_exists = false) const;
 };
+
+// A CQL identifier as Cassandra prints it: bare when it is lower-case letters, digits and
+// underscores starting with a letter and not a reserved word; else "quoted" ("" doubled).
+std::string QuoteCqlIdentifier(std::string_view name);
+// A CQL string literal: 'text' with ' doubled.
+std::string QuoteCqlString(std::string_view text);
 
 }  // namespace kappa::store

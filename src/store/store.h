@@ -13,7 +13,14 @@
 // - Deletes write tombstones with a timestamp: a row or partition deletion hides cells with
 //   timestamps <= the deletion's. Clustering-range deletes write a row tombstone for each row
 //   that exists in the range at the time of the delete.
-// - Collections (list, set, map) are stored frozen: a write replaces the whole value.
+// - Collections (list, set, map) are stored as one cell: a write replaces the whole value.
+//   In-place updates of non-frozen collections (CQL's l = l + ?, m[k] = v, ...) are
+//   read-modify-writes of that cell (ModifyRows).
+// - Static columns (tables with clustering columns only) hold one value per partition,
+//   stored in the partition record and returned with every row of the partition. An
+//   upsert may set only static columns with only the partition key given (the clustering
+//   values unset); a partition with live static cells and no live row reads as one row
+//   whose clustering and regular columns are null (by scans without clustering bounds).
 // - Counters: a table with a `counter` column has only counter columns besides its primary
 //   key. The value written to a counter column is an increment (negative: a decrement);
 //   increments of a cell add up, reads return the sum. Counter cells never expire. As in
@@ -239,6 +246,21 @@ class Store {
                                     const std::vector<Value>& primary_key,
                                     const RowCondition& condition, WriteBatch& batch,
                                     bool sync = false) = 0;
+
+  // Atomic read-modify-write of a few rows (CQL in-place collection updates): reads the
+  // rows with these full primary keys (nullopt: no live row; with `read`'s cell metadata)
+  // while holding their LWT stripes, lets `modify` add writes to `batch` from them, and
+  // commits the batch (nothing if it stayed empty). So it is serialized with the other
+  // read-modify-writes and conditional writes of those rows (not with plain blind writes).
+  // An error from `modify` commits nothing.
+  struct RowRef {
+    const TableSchema* table;
+    std::vector<Value> primary_key;
+  };
+  using RowsModifier =
+      std::function<Status(std::span<const std::optional<Row>> current, WriteBatch& batch)>;
+  virtual Status ModifyRows(std::span<const RowRef> rows, const ReadOptions& read,
+                            const RowsModifier& modify, WriteBatch& batch, bool sync = false) = 0;
 
   // -- reads (a consistent snapshot per call). With ReadOptions::cell_metadata rows carry
   // cell write times and TTLs after their values (see ReadOptions).

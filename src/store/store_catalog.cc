@@ -161,10 +161,6 @@ Status StoreImpl::CreateTable(const TableSchema& schema, bool if_not_exists) {
   RETURN_IF_ERROR(Writable());
   TableSchema t = schema;
   RETURN_IF_ERROR(t.Finish());
-  if (t.has_static_columns()) {
-    return Status::NotSupported("static columns are not supported yet (" +
-                                QualifiedName(t.keyspace, t.name) + ")");
-  }
   std::lock_guard ddl(ddl_mu_);
   uint32_t sid;
   {
@@ -254,7 +250,6 @@ Status StoreImpl::ModifyTable(std::string_view keyspace, std::string_view table,
 
 Status StoreImpl::AlterTableAddColumn(std::string_view keyspace, std::string_view table,
                                       std::string_view column, const Type& type, bool is_static) {
-  if (is_static) return Status::NotSupported("static columns are not supported yet");
   return ModifyTable(keyspace, table, [&](TableSchema* t) -> Status {
     if (t->FindColumn(column) >= 0) {
       return Status::AlreadyExists("column '" + std::string(column) + "' already exists in " +
@@ -263,7 +258,7 @@ Status StoreImpl::AlterTableAddColumn(std::string_view keyspace, std::string_vie
     ColumnSchema c;
     c.name = std::string(column);
     c.type = type;
-    c.kind = ColumnKind::kRegular;
+    c.kind = is_static ? ColumnKind::kStatic : ColumnKind::kRegular;
     c.id = t->next_column_id++;
     t->columns.push_back(std::move(c));
     return Status::OK();

@@ -95,6 +95,9 @@ class StoreImpl final : public Store {
                             const RowCondition& condition, WriteBatch& batch,
                             bool sync) override;
 
+  Status ModifyRows(std::span<const RowRef> rows, const ReadOptions& read,
+                    const RowsModifier& modify, WriteBatch& batch, bool sync) override;
+
   Result<std::optional<Row>> Get(const TableSchema& table, const std::vector<Value>& primary_key,
                                  const ReadOptions& r = {}) const override;
   Result<bool> GetNative(const TableSchema& table, const std::vector<Value>& primary_key,
@@ -118,10 +121,11 @@ class StoreImpl final : public Store {
 
  private:
   // The stored value of the row with this full primary key (its key in *key) and its
-  // partition's tombstone timestamp; false if there is none.
+  // partition's tombstone timestamp; false if there is none. `partition`: the partition
+  // record's value for tables with static columns (left empty if there is none).
   Result<bool> ReadRowValue(const TableSchema& t, const std::vector<Value>& primary_key,
                             std::string* key, rocksdb::PinnableSlice* value,
-                            int64_t* shadow) const;
+                            int64_t* shadow, rocksdb::PinnableSlice* partition = nullptr) const;
   // Catalog (store_catalog.cc).
   Status LoadCatalog();
   static std::string TableMapKey(std::string_view ks, std::string_view t);
@@ -148,9 +152,11 @@ class StoreImpl final : public Store {
   Status SetLevel0Trigger(int files);
 
   // Reads (store_read.cc).
-  // Partition tombstone timestamp of a clustered table's partition (kNoTimestamp if none).
+  // Partition tombstone timestamp of a clustered table's partition (kNoTimestamp if none);
+  // with `statics`, also its static cells (store_static.cc, StaticCells).
   Result<int64_t> PartitionShadow(const TableSchema& t, std::string_view partition_prefix,
-                                  const rocksdb::Snapshot* snap) const;
+                                  const rocksdb::Snapshot* snap,
+                                  StaticCells* statics = nullptr) const;
   uint32_t NowSeconds() const { return uint32_t(clock_->NowMs() / 1000); }
 
   const StoreOptions options_;
@@ -182,9 +188,10 @@ class StoreImpl final : public Store {
 
   // LWT: InsertIfNotExists and WriteIf hold the stripe of their row key across
   // read-check-write.
-  std::mutex& LwtStripe(const std::string& row_key) const {
-    return lwt_stripes_[std::hash<std::string>()(row_key) % lwt_stripes_.size()];
+  size_t LwtStripeIndex(const std::string& row_key) const {
+    return std::hash<std::string>()(row_key) % lwt_stripes_.size();
   }
+  std::mutex& LwtStripe(const std::string& row_key) const { return lwt_stripes_[LwtStripeIndex(row_key)]; }
   mutable std::array<std::mutex, 64> lwt_stripes_;
 };
 

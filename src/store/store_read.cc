@@ -41,7 +41,8 @@ std::string_view View(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
 }  // namespace
 
 Result<int64_t> StoreImpl::PartitionShadow(const TableSchema& t, std::string_view prefix,
-                                           const rocksdb::Snapshot* snap) const {
+                                           const rocksdb::Snapshot* snap,
+                                           StaticCells* statics) const {
   if (t.clustering_size() == 0) return kNoTimestamp;
   std::string key(prefix);
   key.push_back(keys::kPartitionRecord);
@@ -49,14 +50,18 @@ Result<int64_t> StoreImpl::PartitionShadow(const TableSchema& t, std::string_vie
   ro.snapshot = snap;
   rocksdb::PinnableSlice v;
   rocksdb::Status s = db_->Get(ro, rows_cf_, key, &v);
-  if (s.IsNotFound()) return kNoTimestamp;
-  if (!s.ok()) return ReadError(s, "read partition of ", t);
-  return ShadowFromValue(View(v));
+  if (!s.ok() && !s.IsNotFound()) return ReadError(s, "read partition of ", t);
+  std::string_view value = s.IsNotFound() ? std::string_view() : View(v);
+  if (statics) {
+    RETURN_IF_ERROR(DecodeStatics(t, key, value, NowSeconds(), statics));
+  }
+  if (value.empty()) return kNoTimestamp;
+  return ShadowFromValue(value);
 }
 
 Result<bool> StoreImpl::ReadRowValue(const TableSchema& t, const std::vector<Value>& primary_key,
                                      std::string* key, rocksdb::PinnableSlice* value,
-                                     int64_t* shadow) const {
+                                     int64_t* shadow, rocksdb::PinnableSlice* partition) const {
   if (primary_key.size() != t.primary_key_size()) {
     return Status::InvalidArgument("a get from " + Qualified(t) + " needs " +
                                    std::to_string(t.primary_key_size()) +
@@ -82,6 +87,7 @@ Result<bool> StoreImpl::ReadRowValue(const TableSchema& t, const std::vector<Val
   db_->MultiGet(rocksdb::ReadOptions(), rows_cf_, 2, ks, vs, ss);
   if (ss[0].ok()) {
     ASSIGN_OR_RETURN(*shadow, ShadowFromValue(View(vs[0])));
+    if (partition) *partition = std::move(vs[0]);
   } else if (!ss[0].IsNotFound()) {
     return ReadError(ss[0], "get from ", t);
   }
@@ -96,14 +102,24 @@ Result<std::optional<Row>> StoreImpl::Get(const TableSchema& t,
                                           const ReadOptions& ropts) const {
   thread_local std::string key;
   const uint32_t now_s = NowSeconds();
-  rocksdb::PinnableSlice value;
+  rocksdb::PinnableSlice value, partition;
   int64_t shadow = kNoTimestamp;
-  ASSIGN_OR_RETURN(bool found, ReadRowValue(t, primary_key, &key, &value, &shadow));
+  const bool statics = t.has_static_columns();
+  ASSIGN_OR_RETURN(bool found, ReadRowValue(t, primary_key, &key, &value, &shadow,
+                                            statics ? &partition : nullptr));
   if (!found) return std::optional<Row>();
   Row row;
   ASSIGN_OR_RETURN(bool live, DecodeRow(t, key, View(value), now_s, shadow, &row,
                                                 ropts.cell_metadata));
   if (!live) return std::optional<Row>();
+  if (statics) {
+    StaticCells sc;
+    sc.cell_metadata = ropts.cell_metadata;
+    std::string pkey;
+    RETURN_IF_ERROR(PartitionRecordKey(t, primary_key, &pkey));
+    RETURN_IF_ERROR(DecodeStatics(t, pkey, View(partition), now_s, &sc));
+    sc.ApplyTo(t, &row);
+  }
   return std::optional<Row>(std::move(row));
 }
 
@@ -113,12 +129,15 @@ Result<bool> StoreImpl::GetNative(const TableSchema& t, const std::vector<Value>
   thread_local std::vector<std::optional<std::string_view>> cells;
   thread_local std::vector<std::string> scratch;
   const uint32_t now_s = NowSeconds();
-  rocksdb::PinnableSlice value;
+  rocksdb::PinnableSlice value, partition;
   int64_t shadow = kNoTimestamp;
-  ASSIGN_OR_RETURN(bool found, ReadRowValue(t, primary_key, &key, &value, &shadow));
+  const bool statics = t.has_static_columns();
+  ASSIGN_OR_RETURN(bool found, ReadRowValue(t, primary_key, &key, &value, &shadow,
+                                            statics ? &partition : nullptr));
   if (!found) return false;
   ASSIGN_OR_RETURN(bool live, DecodeRowNative(t, View(value), now_s, shadow, &cells, &scratch));
   if (!live) return false;
+  if (statics) RETURN_IF_ERROR(DecodeStaticsNative(t, View(partition), now_s, &cells, &scratch));
   // Primary key columns: serialized from the values asked for (the key holds the same).
   for (size_t i = 0; i < primary_key.size(); ++i) {
     std::string& b = scratch[i];
@@ -164,7 +183,10 @@ Result<std::vector<Row>> StoreImpl::ScanPartition(const TableSchema& t,
     const rocksdb::Snapshot* s;
     ~Release() { db->ReleaseSnapshot(s); }
   } release{db_.get(), snap};
-  ASSIGN_OR_RETURN(int64_t shadow, PartitionShadow(t, prefix, snap));
+  const bool statics = t.has_static_columns();
+  StaticCells sc;
+  sc.cell_metadata = ropts.cell_metadata;
+  ASSIGN_OR_RETURN(int64_t shadow, PartitionShadow(t, prefix, snap, statics ? &sc : nullptr));
   BoundedIter bi(db_.get(), rows_cf_, lower, upper, snap);
   rocksdb::Iterator* it = bi.it.get();
   const uint32_t now_s = NowSeconds();
@@ -174,10 +196,16 @@ Result<std::vector<Row>> StoreImpl::ScanPartition(const TableSchema& t,
     ASSIGN_OR_RETURN(bool live, DecodeRow(t, View(it->key()), View(it->value()), now_s, shadow, &row,
                                                 ropts.cell_metadata));
     if (!live) continue;
+    if (statics) sc.ApplyTo(t, &row);
     out.push_back(std::move(row));
     if (limit && out.size() >= limit) break;
   }
   if (!it->status().ok()) return ReadError(it->status(), "scan partition of ", t);
+  // A partition with static content and no row reads as one row of its statics, unless the
+  // read restricts the clustering columns (Cassandra's rule).
+  if (statics && out.empty() && sc.live && range.start.prefix.empty() && range.end.prefix.empty()) {
+    out.push_back(std::move(sc.row));
+  }
   return out;
 }
 
@@ -215,44 +243,72 @@ Result<ScanResult> StoreImpl::Scan(const TableSchema& t, const TokenRange& range
   rocksdb::Iterator* it = bi.it.get();
   const uint32_t now_s = NowSeconds();
   const bool clustered = t.clustering_size() > 0;
+  const bool statics = t.has_static_columns();
   std::string current_partition;  // prefix of the partition whose shadow is known
   int64_t shadow = kNoTimestamp;
+  StaticCells sc;
+  sc.cell_metadata = ropts.cell_metadata;
+  bool partition_rows = false;  // a row of current_partition was returned (maybe on a past page)
   Row row;
+  // A partition with live statics and no live row reads as one row of its statics. It is
+  // returned when the partition ends; its paging position is the partition record's key.
+  // True if that filled the page (result.paging_state set when more keys follow).
+  auto static_only_row = [&]() -> bool {
+    if (!statics || partition_rows || !sc.live || current_partition.empty()) return false;
+    partition_rows = true;
+    result.rows.push_back(sc.row);
+    if (!limit || result.rows.size() < limit) return false;
+    if (it->Valid()) result.paging_state = current_partition + keys::kPartitionRecord;
+    return true;
+  };
   it->SeekToFirst();
   if (!resume.empty() && it->Valid() && View(it->key()) == resume) it->Next();
   if (clustered && !resume.empty()) {
     // Resuming inside a partition: its partition record lies before the resume point.
     ASSIGN_OR_RETURN(size_t plen, PartitionPrefixLength(t, resume));
     current_partition = resume.substr(0, plen);
-    ASSIGN_OR_RETURN(shadow, PartitionShadow(t, current_partition, nullptr));
+    ASSIGN_OR_RETURN(shadow, PartitionShadow(t, current_partition, nullptr, statics ? &sc : nullptr));
+    partition_rows = true;
   }
+  bool full = false;
   for (; it->Valid(); it->Next()) {
     std::string_view key = View(it->key());
     if (clustered) {
       if (key.size() < current_partition.size() + 1 || !key.starts_with(current_partition) ||
           current_partition.empty()) {
+        if (static_only_row()) {
+          full = true;
+          break;
+        }
         ASSIGN_OR_RETURN(size_t plen, PartitionPrefixLength(t, key));
         current_partition.assign(key.substr(0, plen));
         shadow = kNoTimestamp;
+        partition_rows = false;
+        if (statics) RETURN_IF_ERROR(DecodeStatics(t, {}, {}, now_s, &sc));
       }
       if (key.size() > current_partition.size() &&
           key[current_partition.size()] == keys::kPartitionRecord) {
         ASSIGN_OR_RETURN(shadow, ShadowFromValue(View(it->value())));
+        if (statics) RETURN_IF_ERROR(DecodeStatics(t, key, View(it->value()), now_s, &sc));
         continue;
       }
     }
     ASSIGN_OR_RETURN(bool live, DecodeRow(t, key, View(it->value()), now_s, shadow, &row,
                                                 ropts.cell_metadata));
     if (!live) continue;
+    if (statics) sc.ApplyTo(t, &row);
+    partition_rows = true;
     result.rows.push_back(std::move(row));
     if (limit && result.rows.size() >= limit) {
       std::string last(key);
       it->Next();
       if (it->Valid()) result.paging_state = std::move(last);
+      full = true;
       break;
     }
   }
   if (!it->status().ok()) return ReadError(it->status(), "scan ", t);
+  if (!full) static_only_row();
   return result;
 }
 
@@ -264,27 +320,38 @@ Result<uint64_t> StoreImpl::Count(const TableSchema& t) const {
   rocksdb::Iterator* it = bi.it.get();
   const uint32_t now_s = NowSeconds();
   const bool clustered = t.clustering_size() > 0;
+  const bool statics = t.has_static_columns();
   std::string current_partition;
   int64_t shadow = kNoTimestamp;
+  bool static_live = false, partition_rows = false;
   uint64_t n = 0;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     std::string_view key = View(it->key());
     if (clustered) {
       if (current_partition.empty() || !key.starts_with(current_partition)) {
+        if (static_live && !partition_rows) ++n;  // a static-only partition reads as a row
         ASSIGN_OR_RETURN(size_t plen, PartitionPrefixLength(t, key));
         current_partition.assign(key.substr(0, plen));
         shadow = kNoTimestamp;
+        static_live = partition_rows = false;
       }
       if (key.size() > current_partition.size() &&
           key[current_partition.size()] == keys::kPartitionRecord) {
         ASSIGN_OR_RETURN(shadow, ShadowFromValue(View(it->value())));
+        if (statics) {
+          ASSIGN_OR_RETURN(static_live, RowIsLive(View(it->value()), now_s, kNoTimestamp));
+        }
         continue;
       }
     }
     ASSIGN_OR_RETURN(bool live, RowIsLive(View(it->value()), now_s, shadow));
-    if (live) ++n;
+    if (live) {
+      ++n;
+      partition_rows = true;
+    }
   }
   if (!it->status().ok()) return ReadError(it->status(), "count ", t);
+  if (static_live && !partition_rows) ++n;
   return n;
 }
 

@@ -386,8 +386,8 @@ TEST_F(StoreTest, SchemaPersistsAcrossReopen) {
   EXPECT_EQ(again->columns[1].order, ClusteringOrder::kDesc);
   EXPECT_EQ(again->columns[4].name, "note");
   EXPECT_EQ(again->ToCql(),
-            "CREATE TABLE ks.events (\n    p text,\n    c int,\n    d text,\n    v bigint,\n"
-            "    note text,\n    PRIMARY KEY (p, c, d)\n) WITH CLUSTERING ORDER BY (c DESC, d ASC);");
+            "CREATE TABLE ks.events (\n    p text,\n    c int,\n    d text,\n    note text,\n"
+            "    v bigint,\n    PRIMARY KEY (p, c, d)\n) WITH CLUSTERING ORDER BY (c DESC, d ASC);");
   EXPECT_EQ(store_->ListKeyspaces().size(), 1u);
   EXPECT_EQ(store_->ListKeyspaces()[0].replication.size(), 0u);
   // New tables never reuse a storage id.

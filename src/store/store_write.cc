@@ -71,6 +71,11 @@ Status StoreImpl::CommitRows(rocksdb::WriteBatch* wb, const std::vector<uint32_t
 
 Status StoreImpl::Upsert(const TableSchema& table, const Row& row, const WriteOptions& w) {
   RETURN_IF_ERROR(Writable());
+  if (table.has_static_columns()) {  // up to two keys: the row and the partition record
+    WriteBatch b = NewWriteBatch();
+    RETURN_IF_ERROR(b.Upsert(table, row, w));
+    return Write(b, w.sync);
+  }
   thread_local std::string key, value;
   RETURN_IF_ERROR(EncodeUpsert(table, row, w, Now(w), &key, &value));
   std::shared_lock lock(schema_mu_);
@@ -157,9 +162,52 @@ void NoteTable(WriteBatch::Rep* rep, uint32_t sid) {
   }
 }
 
+// An upsert of a table with static columns: the regular part (when the row is named and
+// something of it is written) under the row key, the static cells under the partition
+// record key. Both encoded before either is added, so an error leaves the batch unchanged.
+Status AddUpsertWithStatics(WriteBatch::Rep* rep, const TableSchema& t, const Row& row,
+                            const WriteOptions& w) {
+  if (row.size() != t.columns.size()) {
+    return Status::InvalidArgument("row for " + Qualified(t) + " has " + std::to_string(row.size()) +
+                                   " values, the table has " + std::to_string(t.columns.size()) +
+                                   " columns");
+  }
+  bool statics = false, regulars = false;
+  for (size_t i = t.primary_key_size(); i < row.size(); ++i) {
+    if (row[i].is_unset()) continue;
+    (t.columns[i].kind == ColumnKind::kStatic ? statics : regulars) = true;
+  }
+  bool clustering = true;
+  for (size_t i = t.partition_key_size(); i < t.primary_key_size(); ++i) {
+    clustering = clustering && row[i].is_set();
+  }
+  const bool row_part = clustering && (regulars || w.row_marker);
+  if (!clustering && (regulars || !statics)) {
+    std::string missing;
+    for (size_t i = t.partition_key_size(); i < t.primary_key_size(); ++i) {
+      if (!row[i].is_set()) missing += (missing.empty() ? "" : ", ") + t.columns[i].name;
+    }
+    return Status::InvalidArgument("Some clustering keys are missing: " + missing);
+  }
+  const WriteTime when = rep->Now(w);
+  std::string row_key, row_value, static_key, static_value;
+  if (row_part) {
+    RETURN_IF_ERROR(EncodeUpsert(t, row, w, when, &row_key, &row_value, UpsertPart::kRegular));
+  }
+  if (statics) {
+    RETURN_IF_ERROR(EncodeUpsert(t, row, w, when, &static_key, &static_value, UpsertPart::kStatic));
+  }
+  if (row_part) RETURN_IF_ERROR(rep->AddMerge(row_key, row_value));
+  if (statics) RETURN_IF_ERROR(rep->AddMerge(static_key, static_value));
+  NoteTable(rep, t.storage_id);
+  ++rep->count;
+  return Status::OK();
+}
+
 }  // namespace
 
 Status WriteBatch::Upsert(const TableSchema& table, const Row& row, const WriteOptions& w) {
+  if (table.has_static_columns()) return AddUpsertWithStatics(rep_.get(), table, row, w);
   thread_local std::string key, value;
   RETURN_IF_ERROR(EncodeUpsert(table, row, w, rep_->Now(w), &key, &value));
   RETURN_IF_ERROR(rep_->AddMerge(key, value));
@@ -170,6 +218,10 @@ Status WriteBatch::Upsert(const TableSchema& table, const Row& row, const WriteO
 
 Status WriteBatch::UpsertNative(const TableSchema& table, std::span<const Value> primary_key,
                                 std::span<const NativeCell> regular, const WriteOptions& w) {
+  if (table.has_static_columns()) {
+    return Status::InvalidArgument("native upserts do not take tables with static columns (" +
+                                   Qualified(table) + ")");
+  }
   thread_local std::string key, value;
   RETURN_IF_ERROR(EncodeUpsertNative(table, primary_key, regular, w, rep_->Now(w), &key, &value));
   RETURN_IF_ERROR(rep_->AddMerge(key, value));

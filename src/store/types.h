@@ -50,6 +50,10 @@ std::string_view TypeKindName(TypeKind k);
 struct Type {
   TypeKind kind = TypeKind::kText;
   std::vector<Type> params;  // collection parameters; empty for scalar types
+  // A collection declared frozen<...>: written only as a whole. A non-frozen collection
+  // column also takes in-place updates (l = l + ?, m[k] = v, DELETE s[e]). Both hold the
+  // same values, so operator== ignores the flag.
+  bool frozen = false;
 
   Type() = default;
   Type(TypeKind k) : kind(k) {}  // NOLINT: implicit, a scalar type is just its kind
@@ -62,12 +66,17 @@ struct Type {
   bool is_collection() const {
     return kind == TypeKind::kList || kind == TypeKind::kSet || kind == TypeKind::kMap;
   }
-  // CQL spelling: "text", "list<int>", "map<text, bigint>". Collections are stored frozen
-  // (whole-value overwrite); the text form does not say "frozen".
+  // CQL spelling: "text", "list<int>", "map<text, bigint>", "frozen<set<int>>".
   std::string ToString() const;
-  // Parses the CQL spelling (case-insensitive; "varchar" = text; "frozen<...>" accepted).
+  // Parses the CQL spelling (case-insensitive; "varchar" = text; "frozen<...>" sets frozen).
   static Result<Type> Parse(std::string_view s);
-  bool operator==(const Type&) const = default;
+  // The same type not frozen (for a frozen collection: the type of its elements' collection).
+  Type Unfrozen() const {
+    Type t = *this;
+    t.frozen = false;
+    return t;
+  }
+  bool operator==(const Type& o) const { return kind == o.kind && params == o.params; }
 
  private:
   Type(TypeKind k, std::vector<Type> p) : kind(k), params(std::move(p)) {}

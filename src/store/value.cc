@@ -49,7 +49,7 @@ std::string Type::ToString() const {
     }
     s += '>';
   }
-  return s;
+  return frozen ? "frozen<" + s + ">" : s;
 }
 
 namespace {
@@ -92,7 +92,11 @@ Result<Type> Type::Parse(std::string_view text) {
   if (lt != std::string_view::npos) {
     if (s.back() != '>') return Status::InvalidArgument("bad type '" + std::string(text) + "'");
     std::string_view inner = s.substr(lt + 1, s.size() - lt - 2);
-    if (head == "frozen") return Parse(inner);
+    if (head == "frozen") {
+      ASSIGN_OR_RETURN(Type t, Parse(inner));
+      if (t.is_collection()) t.frozen = true;
+      return t;
+    }
     auto parts = SplitTopLevel(inner);
     std::vector<Type> ps;
     for (auto p : parts) {

@@ -22,7 +22,9 @@ TEST(Types, ParseAndPrintTypeNames) {
     EXPECT_EQ(t->ToString(), s);
   }
   EXPECT_EQ(Type::Parse("VARCHAR")->kind, TypeKind::kText);
-  EXPECT_EQ(Type::Parse("frozen<list<int>>")->ToString(), "list<int>");
+  EXPECT_EQ(Type::Parse("frozen<list<int>>")->ToString(), "frozen<list<int>>");
+  EXPECT_EQ(Type::Parse("map<text, frozen<set<int>>>")->ToString(), "map<text, frozen<set<int>>>");
+  EXPECT_EQ(*Type::Parse("frozen<list<int>>"), *Type::Parse("list<int>"));
   EXPECT_FALSE(Type::Parse("strnig").ok());
   EXPECT_FALSE(Type::Parse("map<int>").ok());
 }

@@ -12,43 +12,24 @@
 namespace kappa::stream {
 namespace {
 
-std::string Quoted(const std::string& name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string StringLiteral(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
-
+// The keyspace and table statements come from the store's one schema renderer
+// (store/schema_cql.cc), with IF NOT EXISTS and the sink's keyspace.
 std::string CreateKeyspaceCql(const std::string& ks, const std::map<std::string, std::string>& repl) {
-  std::string map;
-  for (const auto& [k, v] : repl) {
-    map += (map.empty() ? "" : ", ") + StringLiteral(k) + ": " + StringLiteral(v);
-  }
-  if (map.empty()) map = "'class': 'SimpleStrategy', 'replication_factor': '1'";
-  return fmt::format("CREATE KEYSPACE IF NOT EXISTS {} WITH replication = {{{}}}", Quoted(ks), map);
+  store::KeyspaceSchema k;
+  k.name = ks;
+  k.replication = repl;
+  if (k.replication.empty()) k.replication = {{"class", "SimpleStrategy"}, {"replication_factor", "1"}};
+  return k.ToCql(/*if_not_exists=*/true);
 }
 
 std::string CreateTableCql(const std::string& ks, const store::TableSchema& t) {
-  std::string cols, pk, ck;
-  for (const auto& c : t.columns) {
-    cols += fmt::format("{} {}, ", Quoted(c.name), c.type.ToString());
-    if (c.kind == store::ColumnKind::kPartitionKey) pk += (pk.empty() ? "" : ", ") + Quoted(c.name);
-    if (c.kind == store::ColumnKind::kClustering) ck += ", " + Quoted(c.name);
-  }
-  return fmt::format("CREATE TABLE IF NOT EXISTS {}.{} ({}PRIMARY KEY (({}){}))", Quoted(ks),
-                     Quoted(t.name), cols, pk, ck);
+  store::TableSchema::CqlFormat f;
+  f.if_not_exists = true;
+  f.keyspace = ks;
+  return t.ToCql(f);
 }
+
+std::string Quoted(const std::string& name) { return store::QuoteCqlIdentifier(name); }
 
 std::string InsertCql(const std::string& ks, const store::TableSchema& t, int64_t ttl_seconds) {
   std::string cols, marks;

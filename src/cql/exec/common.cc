@@ -1,6 +1,9 @@
 // Helpers shared by the executors: table resolution, value ordering, applying mutations.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+
+#include "common/clock.h"
 
 #include "cql/exec/exec.h"
 #include "cql/write_group.h"
@@ -109,16 +112,24 @@ namespace {
 // Bound on the writes a burst's group collects; beyond it statements commit on their own.
 constexpr size_t kMaxGroupWrites = 4096;
 
-// Adds every mutation (none may be a range delete) to `b`.
-Outcome<bool> AddAll(const std::vector<Mutation>& muts, store::WriteBatch* b) {
-  for (const auto& m : muts) {
-    switch (m.kind) {
-      case Mutation::Kind::kUpsert: CQL_RETURN_IF_ERROR(AddUpsert(m, b)); break;
-      case Mutation::Kind::kDeleteRow: CQL_RETURN_IF_ERROR(b->DeleteRow(*m.table, m.key, m.write)); break;
-      case Mutation::Kind::kDeletePartition:
-        CQL_RETURN_IF_ERROR(b->DeletePartition(*m.table, m.key, m.write));
-        break;
-      case Mutation::Kind::kDeleteRange: break;
+// Adds a mutation to `b`. A clustering range delete reads the range first (from the
+// store, as committed) and adds a row tombstone for each row in it (store.h).
+Outcome<bool> AddOne(const Mutation& m, store::Store* s, store::WriteBatch* b) {
+  switch (m.kind) {
+    case Mutation::Kind::kUpsert: CQL_RETURN_IF_ERROR(AddUpsert(m, b)); break;
+    case Mutation::Kind::kDeleteRow: CQL_RETURN_IF_ERROR(b->DeleteRow(*m.table, m.key, m.write)); break;
+    case Mutation::Kind::kDeletePartition:
+      CQL_RETURN_IF_ERROR(b->DeletePartition(*m.table, m.key, m.write));
+      break;
+    case Mutation::Kind::kDeleteRange: {
+      CQL_ASSIGN_OR_RETURN(std::vector<store::Row> rows,
+                           s->ScanPartition(*m.table, m.key, m.range, false, 0));
+      const size_t npk = m.table->primary_key_size();
+      for (const store::Row& r : rows) {
+        std::vector<store::Value> pk(r.begin(), r.begin() + long(npk));
+        CQL_RETURN_IF_ERROR(b->DeleteRow(*m.table, pk, m.write));
+      }
+      break;
     }
   }
   return true;
@@ -126,9 +137,101 @@ Outcome<bool> AddAll(const std::vector<Mutation>& muts, store::WriteBatch* b) {
 
 }  // namespace
 
-Outcome<bool> ApplyMutations(const std::vector<Mutation>& muts, bool atomic,
-                             const ExecContext& ctx) {
+Outcome<bool> AddWithOps(const Mutation& m, const std::optional<store::Row>& current,
+                         store::Store* s, store::WriteBatch* b) {
+  const store::TableSchema& t = *m.table;
+  const size_t n = t.columns.size();
+  // The statement's own cells, without the collections it changes in place.
+  Mutation plain = m;
+  plain.ops.clear();
+  Mutation changed = m;
+  changed.ops.clear();
+  changed.native.clear();
+  changed.row.assign(n, store::Value::Unset());
+  for (size_t i = 0; i < t.primary_key_size(); ++i) changed.row[i] = m.row[i];
+  changed.write.row_marker = false;
+  int64_t ts = m.write.timestamp_micros == store::WriteOptions::kNow ? Clock::Real()->NowMicros()
+                                                                      : m.write.timestamp_micros;
+  for (const CollectionOp& op : m.ops) {
+    plain.row[op.column] = store::Value::Unset();
+    store::Value& v = changed.row[op.column];
+    const store::Value before =
+        !v.is_unset() ? v : (current ? (*current)[op.column] : store::Value());  // earlier op first
+    // The new whole value must win over the one it was computed from, whatever the clients'
+    // clocks say: later than that cell's write time.
+    if (current && current->size() == 3 * n && (*current)[n + op.column].is_set()) {
+      ts = std::max(ts, (*current)[n + op.column].as_int() + 1);
+    }
+    CQL_TRY(v, ApplyCollectionOp(t.columns[op.column].type, before, op));
+  }
+  changed.write.timestamp_micros = ts;
+  bool plain_writes = plain.write.row_marker;
+  for (size_t i = t.primary_key_size(); i < n; ++i) plain_writes = plain_writes || !plain.row[i].is_unset();
+  if (plain_writes) {
+    CQL_TRY(bool ok, AddOne(plain, s, b));
+    (void)ok;
+  }
+  return AddOne(changed, s, b);
+}
+
+namespace {
+
+Outcome<bool> AddAll(const std::vector<Mutation>& muts, store::Store* s, store::WriteBatch* b) {
+  for (const auto& m : muts) {
+    CQL_TRY(bool ok, AddOne(m, s, b));
+    (void)ok;
+  }
+  return true;
+}
+
+// Mutations with in-place collection updates: the rows they change are read and the whole
+// write committed under those rows' LWT stripes (Store::ModifyRows), so two in-place updates
+// of a row never lose each other's elements.
+Outcome<bool> ApplyReadModifyWrite(const std::vector<Mutation>& muts, const ExecContext& ctx) {
   store::Store* s = ctx.store;
+  std::vector<store::Store::RowRef> refs;
+  for (const auto& m : muts) {
+    if (m.ops.empty()) continue;
+    const size_t npk = m.table->primary_key_size();
+    for (size_t i = 0; i < npk; ++i) {
+      if (!m.row[i].is_set()) {
+        return CqlError::Invalid("In-place updates of the collection " +
+                                 m.table->columns[m.ops[0].column].name +
+                                 " need the full primary key");
+      }
+    }
+    refs.push_back({m.table.get(), std::vector<store::Value>(m.row.begin(), m.row.begin() + long(npk))});
+  }
+  std::optional<CqlError> failed;
+  store::WriteBatch b = s->NewWriteBatch();
+  store::ReadOptions with_times;
+  with_times.cell_metadata = true;
+  Status st = s->ModifyRows(
+      refs, with_times,
+      [&](std::span<const std::optional<store::Row>> current, store::WriteBatch& batch) -> Status {
+        size_t r = 0;
+        for (const auto& m : muts) {
+          auto added = m.ops.empty() ? AddOne(m, s, &batch) : AddWithOps(m, current[r++], s, &batch);
+          if (!added.ok()) {
+            failed = added.error();
+            return Status::InvalidArgument(failed->message);
+          }
+        }
+        return Status::OK();
+      },
+      b);
+  if (failed) return *failed;
+  CQL_RETURN_IF_ERROR(st);
+  return true;
+}
+
+}  // namespace
+
+Outcome<bool> ApplyMutations(const std::vector<Mutation>& muts, const ExecContext& ctx) {
+  store::Store* s = ctx.store;
+  for (const auto& m : muts) {
+    if (!m.ops.empty()) return ApplyReadModifyWrite(muts, ctx);
+  }
   bool has_range = false;  // clustering range deletes read the range first: never deferred
   for (const auto& m : muts) has_range = has_range || m.kind == Mutation::Kind::kDeleteRange;
   WriteGroup* group = WriteGroup::Current();
@@ -138,38 +241,21 @@ Outcome<bool> ApplyMutations(const std::vector<Mutation>& muts, bool atomic,
     // error; several are validated in a batch of their own first).
     if (muts.size() > 1) {
       store::WriteBatch own = s->NewWriteBatch();
-      CQL_TRY(bool ok, AddAll(muts, &own));
+      CQL_TRY(bool ok, AddAll(muts, s, &own));
       (void)ok;
     }
-    return AddAll(muts, &group->batch());
+    return AddAll(muts, s, &group->batch());
   }
-  if (atomic && muts.size() > 1 && !has_range) {
-    store::WriteBatch b = s->NewWriteBatch();
-    CQL_TRY(bool ok, AddAll(muts, &b));
-    (void)ok;
-    CQL_RETURN_IF_ERROR(s->Write(b));
+  if (muts.size() == 1 && muts[0].kind == Mutation::Kind::kUpsert && muts[0].native.empty()) {
+    CQL_RETURN_IF_ERROR(s->Upsert(*muts[0].table, muts[0].row, muts[0].write));
     return true;
   }
-  for (const auto& m : muts) {
-    switch (m.kind) {
-      case Mutation::Kind::kUpsert:
-        if (m.native.empty()) {
-          CQL_RETURN_IF_ERROR(s->Upsert(*m.table, m.row, m.write));
-        } else {
-          store::WriteBatch b = s->NewWriteBatch();
-          CQL_RETURN_IF_ERROR(AddUpsert(m, &b));
-          CQL_RETURN_IF_ERROR(s->Write(b));
-        }
-        break;
-      case Mutation::Kind::kDeleteRow: CQL_RETURN_IF_ERROR(s->DeleteRow(*m.table, m.key, m.write)); break;
-      case Mutation::Kind::kDeletePartition:
-        CQL_RETURN_IF_ERROR(s->DeletePartition(*m.table, m.key, m.write));
-        break;
-      case Mutation::Kind::kDeleteRange:
-        CQL_RETURN_IF_ERROR(s->DeleteClusteringRange(*m.table, m.key, m.range, m.write));
-        break;
-    }
-  }
+  // One atomic store write: every mutation or none (an error while adding them leaves
+  // nothing written).
+  store::WriteBatch b = s->NewWriteBatch();
+  CQL_TRY(bool ok, AddAll(muts, s, &b));
+  (void)ok;
+  CQL_RETURN_IF_ERROR(s->Write(b));
   return true;
 }
 

@@ -138,7 +138,7 @@ Outcome<ResultMessage> ExecConditional(const std::vector<Mutation>& muts, bool i
                                        const std::vector<Relation>& conditions,
                                        ExecContext& ctx) {
   if (!if_exists && conditions.empty()) {
-    CQL_TRY(bool ok, ApplyMutations(muts, true, ctx));
+    CQL_TRY(bool ok, ApplyMutations(muts, ctx));
     (void)ok;
     return ResultMessage::Void();
   }
@@ -160,7 +160,10 @@ Outcome<ResultMessage> ExecConditional(const std::vector<Mutation>& muts, bool i
   store::WriteBatch batch = ctx.store->NewWriteBatch();
   const Mutation& m = muts[0];
   switch (m.kind) {
-    case Mutation::Kind::kUpsert: CQL_RETURN_IF_ERROR(AddUpsert(m, &batch)); break;
+    case Mutation::Kind::kUpsert:
+      // In-place collection updates are computed from the row the condition sees, below.
+      if (m.ops.empty()) CQL_RETURN_IF_ERROR(AddUpsert(m, &batch));
+      break;
     case Mutation::Kind::kDeleteRow: CQL_RETURN_IF_ERROR(batch.DeleteRow(t, m.key, m.write)); break;
     case Mutation::Kind::kDeletePartition:
       CQL_RETURN_IF_ERROR(batch.DeletePartition(t, m.key, m.write));
@@ -172,7 +175,35 @@ Outcome<ResultMessage> ExecConditional(const std::vector<Mutation>& muts, bool i
     return std::all_of(bound.begin(), bound.end(),
                        [&](const BoundCondition& c) { return c.Holds(row); });
   };
-  CQL_ASSIGN_OR_RETURN(store::CasResult cas, ctx.store->WriteIf(t, key, condition, batch));
+  store::CasResult cas;
+  if (m.ops.empty()) {
+    CQL_ASSIGN_OR_RETURN(cas, ctx.store->WriteIf(t, key, condition, batch));
+  } else {
+    // In-place collection updates are computed from the row the condition sees: one
+    // read-modify-write under the row's LWT stripe (the one WriteIf takes).
+    std::optional<CqlError> failed;
+    store::ReadOptions with_times;
+    with_times.cell_metadata = true;
+    store::Store::RowRef ref{&t, key};
+    Status st = ctx.store->ModifyRows(
+        std::span(&ref, 1), with_times,
+        [&](std::span<const std::optional<store::Row>> current, store::WriteBatch& b) -> Status {
+          if (current[0]) {
+            cas.current = store::Row(current[0]->begin(), current[0]->begin() + long(t.columns.size()));
+          }
+          if (!condition(cas.current)) return Status::OK();
+          auto added = AddWithOps(m, current[0], ctx.store, &b);
+          if (!added.ok()) {
+            failed = added.error();
+            return Status::InvalidArgument(failed->message);
+          }
+          cas.applied = true;
+          return Status::OK();
+        },
+        batch);
+    if (failed) return *failed;
+    CQL_RETURN_IF_ERROR(st);
+  }
   return CasResultMessage(t, cas.applied, shown, cas.current);
 }
 

@@ -6,6 +6,21 @@
 
 namespace kappa::cql {
 
+// Cassandra's rules for non-frozen collections: never nested, never in the primary key.
+Outcome<bool> CheckCollectionType(const std::string& name, const std::string& text,
+                                  const store::Type& type, bool key) {
+  if (!type.is_collection()) return true;
+  for (const auto& p : type.params) {
+    if (p.is_collection() && !p.frozen) {
+      return CqlError::Invalid("Non-frozen collections are not allowed inside collections: " + text);
+    }
+  }
+  if (key && !type.frozen) {
+    return CqlError::Invalid("Invalid non-frozen collection type for PRIMARY KEY component " + name);
+  }
+  return true;
+}
+
 Outcome<ResultMessage> ExecCreateTable(const CreateTableStmt& s, ExecContext& ctx) {
   std::string ks = EffectiveKeyspace(s.table, ctx);
   if (ks.empty()) {
@@ -44,6 +59,8 @@ Outcome<ResultMessage> ExecCreateTable(const CreateTableStmt& s, ExecContext& ct
     if (!d) return CqlError::Invalid("Unknown definition " + name + " referenced in PRIMARY KEY");
     auto type = store::Type::Parse(d->type);
     if (!type.ok()) return CqlError::Invalid("Unknown type " + d->type);
+    CQL_TRY(bool type_ok, CheckCollectionType(name, d->type, type.value(), true));
+    (void)type_ok;
     store::ColumnSchema col;
     col.name = name;
     col.type = type.value();
@@ -78,6 +95,8 @@ Outcome<ResultMessage> ExecCreateTable(const CreateTableStmt& s, ExecContext& ct
     if (keys.count(c.name)) continue;
     auto type = store::Type::Parse(c.type);
     if (!type.ok()) return CqlError::Invalid("Unknown type " + c.type);
+    CQL_TRY(bool type_ok, CheckCollectionType(c.name, c.type, type.value(), false));
+    (void)type_ok;
     store::ColumnSchema col;
     col.name = c.name;
     col.type = type.value();

@@ -21,17 +21,29 @@ Outcome<std::vector<Mutation>> PlanDelete(const DeleteStmt& s, const ExecContext
   std::vector<Mutation> out;
   bool full = plan.clustering.size() == t->clustering_size() && plan.slice_column < 0;
   if (!s.columns.empty()) {
-    // Deleting cells: write nulls for the named columns of whole rows.
-    if (!full) return CqlError::Invalid("Some clustering keys are missing");
+    // Deleting cells: write nulls for the named columns of whole rows (static columns:
+    // of the partition, which may be named alone).
     std::vector<size_t> cols;
-    for (const auto& c : s.columns) {
+    std::vector<CollectionOp> ops;
+    bool statics_only = true;
+    for (size_t ci = 0; ci < s.columns.size(); ++ci) {
+      const std::string& c = s.columns[ci];
       int idx = t->FindColumn(c);
       if (idx < 0) return CqlError::Invalid("Undefined column name " + c);
       if (size_t(idx) < t->primary_key_size()) {
         return CqlError::Invalid("Invalid identifier " + c + " for deletion (should not be a PRIMARY KEY part)");
       }
+      statics_only = statics_only && t->columns[size_t(idx)].kind == store::ColumnKind::kStatic;
+      if (ci < s.elements.size() && s.elements[ci]) {  // DELETE c[element]
+        CQL_TRY(CollectionOp op, PlanElementDeletion(*s.elements[ci], size_t(idx),
+                                                     t->columns[size_t(idx)], ctx.binds));
+        ops.push_back(std::move(op));
+        continue;
+      }
       cols.push_back(size_t(idx));
     }
+    const bool partition_only = statics_only && plan.clustering.empty() && plan.slice_column < 0;
+    if (!full && !partition_only) return CqlError::Invalid("Some clustering keys are missing");
     std::vector<std::vector<store::Value>> lists = plan.partition;
     for (const auto& c : plan.clustering) lists.push_back(c);
     for (auto& key : Product(lists)) {
@@ -41,6 +53,7 @@ Outcome<std::vector<Mutation>> PlanDelete(const DeleteStmt& s, const ExecContext
       for (size_t i = 0; i < key.size(); ++i) m.row[i] = std::move(key[i]);
       for (size_t c : cols) m.row[c] = store::Value::Null();
       m.write = w;
+      m.ops = ops;
       out.push_back(std::move(m));
     }
     return out;

@@ -8,6 +8,7 @@
 #include "cql/ast.h"
 #include "cql/bind.h"
 #include "cql/error.h"
+#include "cql/exec/collection_ops.h"
 #include "cql/executor.h"
 #include "cql/result.h"
 #include "store/store.h"
@@ -43,6 +44,10 @@ struct Mutation {
   std::vector<store::Value> key;   // deletes: primary key / partition key
   store::ClusteringRange range;    // kDeleteRange
   store::WriteOptions write;
+  // kUpsert: in-place collection updates, applied to the row's current values when the
+  // mutation is written (a read-modify-write; collection_ops.h). Their columns are unset in
+  // `row`.
+  std::vector<CollectionOp> ops;
 };
 // Adds a kUpsert mutation to `b` (Upsert, or UpsertNative when it carries native cells).
 Status AddUpsert(const Mutation& m, store::WriteBatch* b);
@@ -54,13 +59,31 @@ Outcome<std::vector<Mutation>> PlanDelete(const DeleteStmt& s, const ExecContext
 // conditional write of a single row answered with an [applied] result (conditional.cc).
 Outcome<ResultMessage> ExecConditional(const std::vector<Mutation>& muts, bool if_exists,
                                        const std::vector<Relation>& conditions, ExecContext& ctx);
-// Applies mutations one by one (or all in one store WriteBatch when `atomic`).
-Outcome<bool> ApplyMutations(const std::vector<Mutation>& m, bool atomic, const ExecContext& ctx);
+// Adds an upsert with in-place collection updates to `b`, computed from `current` (the row
+// as read under its LWT stripe, with cell metadata; nullopt: none). The changed collections
+// are written with a timestamp above their current cells' (their new whole value must win
+// over the value it was computed from); the statement's other cells keep its own.
+Outcome<bool> AddWithOps(const Mutation& m, const std::optional<store::Row>& current,
+                         store::Store* s, store::WriteBatch* b);
+// Applies mutations atomically: all of them or none (one store WriteBatch, or the
+// connection's WriteGroup when one is active and no range delete must read first).
+Outcome<bool> ApplyMutations(const std::vector<Mutation>& m, const ExecContext& ctx);
 
-// A statement of a batch with its planned mutations: no conditions (kappa does not run
-// conditional batches), counter tables only in COUNTER batches and only they there.
-Outcome<bool> CheckBatchMember(const StatementBody& body, const std::vector<Mutation>& planned,
-                               bool counter_batch);
+// The one BATCH path (batch.cc), shared by the BATCH message and BEGIN ... APPLY BATCH:
+// plans one member statement (INSERT/UPDATE/DELETE; the batch's USING TIMESTAMP applies
+// where the member has none; no conditions) and appends its mutations to *out; then
+// CommitBatch checks Cassandra's counter rules for the batch type and writes all of them in
+// one atomic store write.
+Outcome<bool> PlanBatchMember(const Statement& st, const UsingClause* batch_using,
+                              const ExecContext& ctx,
+                              std::vector<Mutation>* out);
+Outcome<ResultMessage> CommitBatch(BatchStmt::Type type, const std::vector<Mutation>& planned,
+                                   const ExecContext& ctx);
+
+// CREATE/ALTER TABLE: Cassandra's rules for non-frozen collections (never nested, never in
+// the primary key; create_table.cc).
+Outcome<bool> CheckCollectionType(const std::string& name, const std::string& text,
+                                  const store::Type& type, bool key);
 
 Outcome<ResultMessage> ExecUse(const UseStmt& s, ExecContext& ctx);
 Outcome<ResultMessage> ExecCreateKeyspace(const CreateKeyspaceStmt& s, ExecContext& ctx);
@@ -74,6 +97,7 @@ Outcome<ResultMessage> ExecUpdate(const UpdateStmt& s, ExecContext& ctx);
 Outcome<ResultMessage> ExecDelete(const DeleteStmt& s, ExecContext& ctx);
 Outcome<ResultMessage> ExecSelect(const SelectStmt& s, ExecContext& ctx);
 Outcome<ResultMessage> ExecBatch(const BatchStmt& s, ExecContext& ctx);
+Outcome<ResultMessage> ExecDescribe(const DescribeStmt& s, ExecContext& ctx);
 
 // Checks what needs the schema but no bound values (exec/validate.cc): an INSERT, UPDATE or
 // DELETE names the whole partition key (and clustering key where needed), a SELECT that

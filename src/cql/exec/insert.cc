@@ -71,7 +71,7 @@ Outcome<store::Row> BuildRow(const InsertStmt& s, const store::TableSchema& t, c
       (void)ok;
     }
   }
-  CQL_TRY(bool ok, CheckPrimaryKey(t, row));
+  CQL_TRY(bool ok, CheckPrimaryKey(t, row, StaticsOnly(t, row)));
   (void)ok;
   return row;
 }
@@ -83,7 +83,8 @@ Outcome<store::Row> BuildRow(const InsertStmt& s, const store::TableSchema& t, c
 // general path applies (it also gives the errors for anything malformed here).
 Outcome<bool> BuildNative(const InsertStmt& s, const store::TableSchema& t, const ExecContext& ctx,
                           Mutation* m) {
-  if (s.json || s.if_not_exists || !ctx.binds.values || s.columns.size() != s.values.size()) {
+  if (s.json || s.if_not_exists || !ctx.binds.values || s.columns.size() != s.values.size() ||
+      t.has_static_columns()) {  // static cells go to another key than the row's
     return false;
   }
   const std::vector<WireValue>& bound = *ctx.binds.values;
@@ -153,7 +154,7 @@ Outcome<std::vector<Mutation>> PlanInsert(const InsertStmt& s, const ExecContext
 Outcome<ResultMessage> ExecInsert(const InsertStmt& s, ExecContext& ctx) {
   CQL_TRY(std::vector<Mutation> muts, PlanInsert(s, ctx));
   if (!s.if_not_exists) {
-    CQL_TRY(bool ok, ApplyMutations(muts, false, ctx));
+    CQL_TRY(bool ok, ApplyMutations(muts, ctx));
     (void)ok;
     return ResultMessage::Void();
   }

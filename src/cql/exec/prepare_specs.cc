@@ -114,12 +114,22 @@ Outcome<bool> InferBindSpecs(const Statement& st, const ExecContext& ctx, Prepar
     for (const auto& a : s->assignments) {
       int idx = t.FindColumn(a.column);
       if (idx < 0) return CqlError::Invalid("Undefined column name " + a.column);
-      b.Set(a.value, a.column, t.columns[size_t(idx)].type);
+      const auto& col = t.columns[size_t(idx)];
+      auto element_specs = CollectionAssignmentSpecs(a, col);  // l = l + ?, m[?] = ?, ...
+      for (const auto& e : element_specs) b.Set(*e.term, e.name, e.type);
+      if (element_specs.empty()) b.Set(a.value, a.column, col.type);
     }
     CQL_TRY(bool ok, b.Where(s->where, t));
     CQL_TRY(ok, b.Where(s->conditions, t));
     (void)ok;
   } else if (auto* s = std::get_if<DeleteStmt>(&st.body)) {
+    for (size_t i = 0; i < s->columns.size() && i < s->elements.size(); ++i) {
+      int idx = t.FindColumn(s->columns[i]);
+      if (idx < 0 || !s->elements[i]) continue;
+      if (auto e = ElementDeletionSpec(*s->elements[i], t.columns[size_t(idx)])) {
+        b.Set(*e->term, e->name, e->type);
+      }
+    }
     b.Using(s->using_);
     CQL_TRY(bool ok, b.Where(s->where, t));
     CQL_TRY(ok, b.Where(s->conditions, t));

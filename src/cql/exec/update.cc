@@ -22,8 +22,8 @@ Outcome<std::vector<std::vector<store::Value>>> FullKeys(const WherePlan& plan,
 namespace {
 
 // The value an assignment writes: a plain value, or for counters the increment (c = c + n,
-// c = c - n). Counters cannot be set, and only counters can be incremented (collections are
-// frozen in kappa, so list/set/map appends are not available either).
+// c = c - n). Counters cannot be set; besides counters only non-frozen collections take
+// c = c + v (collection_ops.h, planned before this).
 Outcome<store::Value> EvalAssignment(const Assignment& a, const store::ColumnSchema& col,
                                      const ExecContext& ctx) {
   const bool counter = col.type.kind == store::TypeKind::kCounter;
@@ -56,7 +56,15 @@ Outcome<store::Value> EvalAssignment(const Assignment& a, const store::ColumnSch
 Outcome<std::vector<Mutation>> PlanUpdate(const UpdateStmt& s, const ExecContext& ctx) {
   CQL_TRY(TablePtr t, ResolveTable(s.table, ctx));
   CQL_TRY(WherePlan plan, AnalyzeWhere(s.where, *t, ctx));
-  if (plan.clustering.size() != t->clustering_size() || plan.slice_column >= 0) {
+  // Static columns alone may be set with only the partition key named.
+  bool statics_only = t->has_static_columns() && !s.assignments.empty();
+  for (const auto& a : s.assignments) {
+    int idx = t->FindColumn(a.column);
+    statics_only = statics_only && idx >= 0 && t->columns[size_t(idx)].kind == store::ColumnKind::kStatic;
+  }
+  const bool partition_only = statics_only && plan.clustering.empty() && plan.slice_column < 0;
+  if (!partition_only &&
+      (plan.clustering.size() != t->clustering_size() || plan.slice_column >= 0)) {
     std::string missing;
     for (size_t i = plan.clustering.size(); i < t->clustering_size(); ++i) {
       missing += (missing.empty() ? "" : ", ") + t->columns[t->partition_key_size() + i].name;
@@ -68,6 +76,7 @@ Outcome<std::vector<Mutation>> PlanUpdate(const UpdateStmt& s, const ExecContext
   }
   CQL_TRY(auto keys, FullKeys(plan, *t));
   store::Row base(t->columns.size(), store::Value::Unset());
+  std::vector<CollectionOp> ops;
   for (const auto& a : s.assignments) {
     int idx = t->FindColumn(a.column);
     if (idx < 0) return CqlError::Invalid("Undefined column name " + a.column);
@@ -75,6 +84,11 @@ Outcome<std::vector<Mutation>> PlanUpdate(const UpdateStmt& s, const ExecContext
       return CqlError::Invalid("PRIMARY KEY part " + a.column + " found in SET part");
     }
     const auto& col = t->columns[size_t(idx)];
+    CQL_TRY(std::optional<CollectionOp> op, PlanCollectionAssignment(a, size_t(idx), col, ctx.binds));
+    if (op) {
+      ops.push_back(std::move(*op));
+      continue;
+    }
     CQL_TRY(base[size_t(idx)], EvalAssignment(a, col, ctx));
   }
   if (t->is_counter_table()) {
@@ -92,6 +106,7 @@ Outcome<std::vector<Mutation>> PlanUpdate(const UpdateStmt& s, const ExecContext
     m.row = base;
     for (size_t i = 0; i < key.size(); ++i) m.row[i] = std::move(key[i]);
     m.write = w;
+    m.ops = ops;
     out.push_back(std::move(m));
   }
   return out;

@@ -27,10 +27,25 @@ inline Outcome<store::WriteOptions> WriteOptionsFor(const UsingClause& u, const 
   return w;
 }
 
-// Checks the primary key columns of a row being written are all set and non-null.
-inline Outcome<bool> CheckPrimaryKey(const store::TableSchema& t, const store::Row& row) {
+// True if `row` writes static columns and nothing else but its key: then it may name the
+// partition only (CQL's INSERT/UPDATE/DELETE of static columns without clustering values).
+inline bool StaticsOnly(const store::TableSchema& t, const store::Row& row) {
+  if (!t.has_static_columns()) return false;
+  bool statics = false;
+  for (size_t i = t.primary_key_size(); i < row.size(); ++i) {
+    if (!row[i].is_unset() && t.columns[i].kind != store::ColumnKind::kStatic) return false;
+    statics = statics || !row[i].is_unset();
+  }
+  return statics;
+}
+
+// Checks the primary key columns of a row being written are all set and non-null (only the
+// partition key when `partition_only`).
+inline Outcome<bool> CheckPrimaryKey(const store::TableSchema& t, const store::Row& row,
+                                     bool partition_only = false) {
   std::string missing_pk, missing_ck;
-  for (size_t i = 0; i < t.primary_key_size(); ++i) {
+  const size_t n = partition_only ? t.partition_key_size() : t.primary_key_size();
+  for (size_t i = 0; i < n; ++i) {
     if (row[i].is_set()) continue;
     std::string& m = i < t.partition_key_size() ? missing_pk : missing_ck;
     m += (m.empty() ? "" : ", ") + t.columns[i].name;
