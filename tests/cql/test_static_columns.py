@@ -103,3 +103,32 @@ def test_schema_and_errors(session):
     session.execute("ALTER TABLE t ADD s2 int static")
     session.execute("UPDATE t SET s2 = 7 WHERE k = 4")
     assert session.execute("SELECT s2 FROM t WHERE k = 4").one().s2 == 7
+
+
+def test_every_query_shape_pages_over_static_only_partitions(session):
+    """A page that ends with a static-only row (a partition with statics and no rows) must
+    resume with the next partition: it has no clustering key to resume after. Partitions
+    k % 3 == 0 hold statics only; the others hold k rows. Every shape, paged at several
+    sizes, equals the unpaged result."""
+    ins_s = session.prepare("INSERT INTO t (k, s) VALUES (?, ?)")
+    ins_r = session.prepare("INSERT INTO t (k, c, v) VALUES (?, ?, 'v')")
+    for k in range(20):
+        session.execute(ins_s, (k, f"s{k}"))
+        if k % 3:
+            for c in range(k):
+                session.execute(ins_r, (k, c))
+    shapes = {
+        "SELECT * FROM t": 134,
+        "SELECT * FROM t WHERE k = 3": 1,
+        "SELECT * FROM t WHERE k IN (0, 1, 2, 3, 4, 5)": 14,
+        "SELECT * FROM t WHERE k IN (3, 6, 9)": 3,
+        "SELECT k, s FROM t": 134,
+        "SELECT DISTINCT k, s FROM t": 20,
+        "SELECT * FROM t WHERE k = 5 AND c > 2": 2,
+    }
+    for cql, expected in shapes.items():
+        unpaged = [tuple(r) for r in session.execute(SimpleStatement(cql, fetch_size=100000))]
+        assert len(unpaged) == expected, cql
+        for fetch_size in (1, 2, 7, 50):
+            paged = [tuple(r) for r in session.execute(SimpleStatement(cql, fetch_size=fetch_size))]
+            assert paged == unpaged, (cql, fetch_size)

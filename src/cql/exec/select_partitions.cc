@@ -59,7 +59,9 @@ Addressed Address(const SelectQuery& q) {
 }
 
 // Where a walk resumes: after the row with clustering key `clustering` of prefix `prefix`
-// of partition `partition`, of which `in_partition` rows were returned.
+// of partition `partition`, of which `in_partition` rows were returned. An empty
+// `clustering` resumes at the start of partition `partition` (the previous page ended with
+// a partition's static-only row, which has no clustering key to resume after).
 struct Resume {
   size_t partition = 0;
   size_t prefix = 0;
@@ -85,15 +87,16 @@ Outcome<WalkEnd> Walk(const SelectQuery& q, const Addressed& a, const Resume* fr
   const size_t p0 = from ? from->partition : 0;
   for (size_t pi = p0; pi < a.partitions.size(); ++pi) {
     const std::vector<Value>& pk = a.partitions[pi];
-    int64_t in_part = from && pi == p0 ? from->in_partition : 0;
-    const size_t q0 = from && pi == p0 ? from->prefix : 0;
+    const bool mid_partition = from && pi == p0 && !from->clustering.empty();
+    int64_t in_part = mid_partition ? from->in_partition : 0;
+    const size_t q0 = mid_partition ? from->prefix : 0;
     // True when nothing can follow the current position: the last prefix of the last
     // partition (or the partition's limit reached in the last partition).
     auto at_end = [&](size_t qi) {
       return pi + 1 == a.partitions.size() && (qi + 1 == a.prefixes.size() || in_part >= ppl);
     };
     for (size_t qi = q0; qi < a.prefixes.size() && in_part < ppl; ++qi) {
-      const bool resuming = from && pi == p0 && qi == q0;
+      const bool resuming = mid_partition && qi == q0;
       if (a.full_key) {
         if (resuming) continue;  // its one row was the last one returned
         std::vector<Value> key = pk;
@@ -170,8 +173,10 @@ Outcome<ResultMessage> SelectPartitions(const SelectQuery& q, const PagingState&
   const Resume* from = nullptr;
   if (ps.kind != PagingState::Kind::kNone) {
     if (ps.kind != PagingState::Kind::kPartition || ps.table_id != t.storage_id ||
-        ps.partition >= a.partitions.size() || ps.prefix >= a.prefixes.size() ||
-        ps.last_clustering.size() != nck) {
+        ps.partition > a.partitions.size() || ps.prefix >= a.prefixes.size() ||
+        (ps.last_clustering.size() != nck && !ps.last_clustering.empty()) ||
+        (ps.last_clustering.empty() && (ps.prefix != 0 || ps.in_partition != 0)) ||
+        (ps.partition == a.partitions.size() && !ps.last_clustering.empty())) {
       return InvalidPagingState();
     }
     CQL_TRY(resume.clustering, DeserializeKey(t, npk, ps.last_clustering));
@@ -223,6 +228,15 @@ Outcome<ResultMessage> SelectPartitions(const SelectQuery& q, const PagingState&
           Walk(q, a, from, want, [&](const Row& row, size_t pi, size_t qi, int64_t in_part) {
             q.proj.Emit(t, row, &r.rows);
             if (++n < want) return true;
+            if (nck > 0 && !row[npk].is_set()) {
+              // A static-only row (a partition with statics and no rows) is its partition's
+              // only row: the next page starts with the next partition.
+              next.partition = uint32_t(pi + 1);
+              next.prefix = 0;
+              next.in_partition = 0;
+              next.last_clustering.clear();
+              return false;
+            }
             next.partition = uint32_t(pi);
             next.prefix = uint32_t(qi);
             next.in_partition = in_part;
