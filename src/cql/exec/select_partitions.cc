@@ -59,9 +59,10 @@ Addressed Address(const SelectQuery& q) {
 }
 
 // Where a walk resumes: after the row with clustering key `clustering` of prefix `prefix`
-// of partition `partition`, of which `in_partition` rows were returned. An empty
-// `clustering` resumes at the start of partition `partition` (the previous page ended with
-// a partition's static-only row, which has no clustering key to resume after).
+// of partition `partition`, of which `in_partition` rows were returned. With clustering
+// columns, an empty `clustering` resumes at the start of partition `partition` (the previous
+// page ended with a partition's static-only row, which has no clustering key to resume
+// after).
 struct Resume {
   size_t partition = 0;
   size_t prefix = 0;
@@ -87,7 +88,7 @@ Outcome<WalkEnd> Walk(const SelectQuery& q, const Addressed& a, const Resume* fr
   const size_t p0 = from ? from->partition : 0;
   for (size_t pi = p0; pi < a.partitions.size(); ++pi) {
     const std::vector<Value>& pk = a.partitions[pi];
-    const bool mid_partition = from && pi == p0 && !from->clustering.empty();
+    const bool mid_partition = from && pi == p0 && (nck == 0 || !from->clustering.empty());
     int64_t in_part = mid_partition ? from->in_partition : 0;
     const size_t q0 = mid_partition ? from->prefix : 0;
     // True when nothing can follow the current position: the last prefix of the last
@@ -174,9 +175,14 @@ Outcome<ResultMessage> SelectPartitions(const SelectQuery& q, const PagingState&
   if (ps.kind != PagingState::Kind::kNone) {
     if (ps.kind != PagingState::Kind::kPartition || ps.table_id != t.storage_id ||
         ps.partition > a.partitions.size() || ps.prefix >= a.prefixes.size() ||
-        (ps.last_clustering.size() != nck && !ps.last_clustering.empty()) ||
-        (ps.last_clustering.empty() && (ps.prefix != 0 || ps.in_partition != 0)) ||
-        (ps.partition == a.partitions.size() && !ps.last_clustering.empty())) {
+        (ps.last_clustering.size() != nck && !ps.last_clustering.empty())) {
+      return InvalidPagingState();
+    }
+    // With clustering columns, no clustering key means "at the start of partition
+    // `partition`" (which may be one past the last).
+    const bool at_partition_start = nck > 0 && ps.last_clustering.empty();
+    if (at_partition_start ? (ps.prefix != 0 || ps.in_partition != 0)
+                           : ps.partition == a.partitions.size()) {
       return InvalidPagingState();
     }
     CQL_TRY(resume.clustering, DeserializeKey(t, npk, ps.last_clustering));
