@@ -5,6 +5,7 @@
 //   <dir>/trash/                           topics being deleted (emptied at open)
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -27,6 +28,10 @@ std::string EncodeTopicMeta(const TopicMeta& m);
 Result<TopicMeta> DecodeTopicMeta(std::string_view text);
 // Fills unset fields from the log defaults and validates ranges.
 Result<TopicConfig> ResolveTopicConfig(const TopicConfig& c, const LogOptions& o);
+
+// Descriptors a new partition holds open: its active segment's reader and writer (each
+// sealed segment adds one more).
+inline constexpr uint64_t kFdsPerPartition = 2;
 
 class LogImpl final : public Log {
  public:
@@ -55,8 +60,12 @@ class LogImpl final : public Log {
   std::string TopicDir(std::string_view name) const;
   PartitionSettings SettingsFor(const TopicConfig& c) const;
   Status LoadTopic(const std::string& name);
+  // Closes partitions that never became part of a topic and removes their files (and `dir`,
+  // the topic directory, unless empty).
+  void Discard(std::vector<std::unique_ptr<PartitionImpl>>* parts, const std::string& dir);
   std::vector<PartitionImpl*> AllPartitions() const;
   void BackgroundLoop();
+  void ReportFlush(int failed, const Status& first, std::chrono::steady_clock::time_point now);
 
   LogOptions opts_;
   std::unique_ptr<OffsetStoreImpl> offsets_;
@@ -73,6 +82,9 @@ class LogImpl final : public Log {
   bool stop_ = false;  // GUARDED_BY(bg_mu_)
   std::thread bg_;
   bool closed_ = false;  // GUARDED_BY(admin_mu_)
+  // Background-thread only: the current episode of failed background fsyncs.
+  int64_t flush_failures_ = 0;
+  std::chrono::steady_clock::time_point last_flush_report_;
 };
 
 }  // namespace kappa::log
