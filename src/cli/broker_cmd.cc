@@ -7,6 +7,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "cli/listener_flags.h"
 #include "common/data_dir_lock.h"
 #include "common/logging.h"
 #include "kafka/kafka.h"
@@ -24,6 +25,9 @@ struct BrokerArgs {
   int32_t partitions = 1;
   int threads = 1;
   size_t max_request_bytes = 100u << 20;
+  int32_t max_partitions_per_request = 1000;
+  int32_t max_partitions = 10000;
+  ListenerFlags limits;
   std::string flush = "interval";
 };
 
@@ -43,6 +47,9 @@ void RunBroker(const BrokerArgs& a) {
   opts.default_partitions = a.partitions;
   opts.threads = a.threads;
   opts.max_request_bytes = a.max_request_bytes;
+  opts.max_partitions_per_request = a.max_partitions_per_request;
+  opts.max_partitions = a.max_partitions;
+  opts.limits = ListenerLimitsFromFlags(a.limits);
 
   auto lock = DataDirLock::Acquire(a.data_dir, "kappa broker");
   if (!lock.ok()) Fail(lock.status());
@@ -100,6 +107,16 @@ void RegisterBrokerCommand(CLI::App& app, const Groups& g) {
   cmd->add_option("--max-request-bytes", args->max_request_bytes,
                   "Largest request accepted; bigger ones close the connection")
       ->capture_default_str();
+  cmd->add_option("--max-partitions-per-request", args->max_partitions_per_request,
+                  "Partitions one request may create (CreateTopics, CreatePartitions, "
+                  "auto-creation by one Metadata request)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1'000'000));
+  cmd->add_option("--max-partitions", args->max_partitions,
+                  "Partitions the broker may hold in all; creates beyond are refused")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10'000'000));
+  AddListenerFlags(cmd, &args->limits);
   cmd->add_option("--flush", args->flush, "Log flush policy: every-append, interval or os")
       ->capture_default_str();
   cmd->callback([args] { RunBroker(*args); });

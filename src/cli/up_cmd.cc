@@ -135,6 +135,9 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   UpServersOptions so;
   so.kafka = a.kafka_listen.empty() ? config->listeners.kafka : a.kafka_listen;
   so.cql = a.cql_listen.empty() ? config->listeners.cql : a.cql_listen;
+  so.limits = config->listeners.limits;
+  so.kafka_limits = config->listeners.kafka_limits;
+  so.cql_limits = config->listeners.cql_limits;
   auto servers = UpServers::Start(&(*rt)->log(), &(*rt)->store(), so);
   if (!servers.ok()) Fail(servers.status());
   KLOG_INFO("kappa up: serving {}", (*servers)->Describe());

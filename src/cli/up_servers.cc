@@ -35,6 +35,10 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(log::Log* log, store::Store*
     kafka::KafkaServerOptions ko;
     ko.listen_host = hp.first;
     ko.listen_port = hp.second;
+    ko.limits = o.limits;
+    ko.max_request_bytes = size_t(o.kafka_limits.max_request_bytes);
+    ko.max_partitions_per_request = o.kafka_limits.max_partitions_per_request;
+    ko.max_partitions = o.kafka_limits.max_partitions;
     auto s = kafka::KafkaServer::Start(log, ko);
     if (!s.ok()) return Explain(s.status(), "Kafka", o.kafka, "--kafka-listen");
     impl->kafka = std::move(s).value();
@@ -45,7 +49,12 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(log::Log* log, store::Store*
     cql::ServerOptions co;
     co.host = hp.first;
     co.port = hp.second;
-    co.threads = 1;
+    // One thread per CPU: a slow statement holds only its own thread's connections.
+    co.threads = o.cql_threads;
+    co.limits = o.limits;
+    co.max_frame_bytes = uint32_t(o.cql_limits.max_frame_bytes);
+    co.max_statement_bytes = size_t(o.cql_limits.max_statement_bytes);
+    co.prepared_cache_bytes = size_t(o.cql_limits.prepared_cache_bytes);
     auto s = cql::Server::Start(store, co);
     if (!s.ok()) return Explain(s.status(), "CQL", o.cql, "--cql-listen");
     impl->cql = std::move(s).value();

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "stream/pipeline_config.h"
 
 namespace kappa::log {
 class Log;
@@ -20,6 +21,12 @@ struct UpServersOptions {
   // "host:port" to listen on, or "off". Port 0 picks a free port (tests).
   std::string kafka = "127.0.0.1:9092";
   std::string cql = "127.0.0.1:9042";
+  // `listeners.limits`, `kafka_limits`, `cql_limits` of the config.
+  ListenerLimits limits;
+  stream::KafkaListenerLimits kafka_limits;
+  stream::CqlListenerLimits cql_limits;
+  // CQL server threads; 0 = one per CPU, as `kappa cql-server`.
+  int cql_threads = 0;
 };
 
 // Running servers; Stop() (or the destructor) closes them. Not thread-safe.

@@ -222,6 +222,13 @@ bool LogImpl::TopicExists(std::string_view name) const {
   return topics_.find(name) != topics_.end();
 }
 
+int64_t LogImpl::PartitionCount() const {
+  std::shared_lock l(mu_);
+  int64_t n = 0;
+  for (const auto& [name, t] : topics_) n += int64_t(t->partitions.size());
+  return n;
+}
+
 Result<TopicDescription> LogImpl::DescribeTopic(std::string_view name) const {
   std::shared_lock l(mu_);
   auto it = topics_.find(name);

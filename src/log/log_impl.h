@@ -45,6 +45,7 @@ class LogImpl final : public Log {
   std::vector<std::string> ListTopics() const override;
   Result<TopicDescription> DescribeTopic(std::string_view name) const override;
   bool TopicExists(std::string_view name) const override;
+  int64_t PartitionCount() const override;
   Result<Partition*> GetPartition(std::string_view topic, PartitionId p) override;
   OffsetStore& offsets() override { return *offsets_; }
   Status Flush() override;

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/listener_limits.h"
 #include "common/status.h"
 #include "connect/connect.h"
 
@@ -139,9 +140,26 @@ struct JobConfig {
   SinkConfig sink;
 };
 
+// Limits of the Kafka listener only (`listeners.kafka_limits`); defaults as KafkaServerOptions.
+struct KafkaListenerLimits {
+  int64_t max_request_bytes = 100ll << 20;
+  int32_t max_partitions_per_request = 1000;
+  int32_t max_partitions = 10000;
+};
+
+// Limits of the CQL listener only (`listeners.cql_limits`); defaults as cql::ServerOptions.
+struct CqlListenerLimits {
+  int64_t max_frame_bytes = 16ll << 20;
+  int64_t max_statement_bytes = 1ll << 20;
+  int64_t prepared_cache_bytes = 64ll << 20;
+};
+
 struct ListenersConfig {
   std::string kafka = "127.0.0.1:9092";
   std::string cql = "127.0.0.1:9042";
+  ListenerLimits limits;  // `listeners.limits`: each listener, counted on its own
+  KafkaListenerLimits kafka_limits;
+  CqlListenerLimits cql_limits;
 };
 
 // Where the pipeline's topics live (`log:` at the top of kappa.yaml).
