@@ -122,18 +122,26 @@ bool FrameBuffered(const InputBuffer& in) {
 
 }  // namespace
 
-void Connection::RunBurst(std::vector<BurstRequest>* burst) {
+void Connection::RunBurst(std::vector<BurstRequest>* burst, bool all) {
   if (burst->empty()) return;
   // Runs on the connection's own thread, where it was read: no hand-off to another thread
   // and back. Plain writes of the burst are committed together before any of them is
-  // answered (write_group.h), and the answers leave in one write.
+  // answered (write_group.h), and the answers leave in one write. Unless `all`, it stops
+  // before a request once the unsent answers exceed max_output_bytes; the rest stays in
+  // `burst` for when the client has read (ReadLoop).
+  const size_t limit = watch_->limits().max_output_bytes;
+  size_t done = 0;
   {
     WriteGroup group(ctx_->executor->store());
     std::vector<size_t> grouped;  // indexes of responses whose writes are in the group
     responses_.clear();
+    size_t answered = OutputBytes();
     for (BurstRequest& q : *burst) {
+      if (!all && answered > limit) break;
       size_t before = group.count();
       responses_.emplace_back(q.stream, q.handler->handle(*ctx_, state_, std::string_view(q.data).substr(q.offset)));
+      answered += responses_.back().second.body.size();
+      ++done;
       if (group.count() != before) grouped.push_back(responses_.size() - 1);
     }
     Status st = group.Commit();
@@ -143,7 +151,7 @@ void Connection::RunBurst(std::vector<BurstRequest>* burst) {
   }
   for (const auto& [stream, r] : responses_) Queue(stream, r);
   responses_.clear();
-  burst->clear();
+  burst->erase(burst->begin(), burst->begin() + ptrdiff_t(done));
   Flush();
 }
 
@@ -158,12 +166,14 @@ asio::awaitable<void> Connection::ReadLoop() {
     for (;;) {
       // Invariant: nothing waits in `burst` while the loop waits for the socket.
       if (!FrameBuffered(in)) RunBurst(&burst);
-      if (OutputBytes() > watch_->limits().max_output_bytes) {
-        // The client is not reading its answers: read no more requests until it does.
-        RunBurst(&burst);
+      // The client is not reading its answers: run and read no more requests until it does.
+      // Afterwards the burst is empty (RunBurst stops early only over the limit).
+      while (OutputBytes() > watch_->limits().max_output_bytes) {
         co_await WaitForOutputRoom();
         if (closed_) break;
+        RunBurst(&burst);
       }
+      if (closed_) break;
       watch_->AwaitingRequest();
       // 8 bytes first: protocol v1/v2 headers are 8 bytes long, v3+ 9.
       co_await in.Fill(socket_, 8);
@@ -263,7 +273,7 @@ asio::awaitable<void> Connection::ReadLoop() {
         continue;
       }
       if (!handler->in_burst) {
-        RunBurst(&burst);  // keep requests before a state change ahead of it
+        RunBurst(&burst, /*all=*/true);  // keep requests before a state change ahead of it
         Send(h.stream, handler->handle(*ctx_, state_, payload));
         continue;
       }

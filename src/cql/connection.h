@@ -42,8 +42,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   static constexpr size_t kMaxBurst = 32;
 
   boost::asio::awaitable<void> ReadLoop();
-  // Runs `burst` (and clears it): its writes committed together, its answers written at once.
-  void RunBurst(std::vector<BurstRequest>* burst);
+  // Runs `burst` (and removes what ran): its writes committed together, its answers written
+  // at once. Stops early when the unsent answers exceed max_output_bytes, unless `all`.
+  void RunBurst(std::vector<BurstRequest>* burst, bool all = false);
   // Encodes a response frame into the output buffer. Must run on the strand.
   void Queue(int16_t stream, const Response& r);
   // Queue, then Flush.
