@@ -97,26 +97,29 @@ void Listener::Start(tcp::acceptor* acceptor, PickExecutor pick, OnAccept on_acc
   acceptor_ = acceptor;
   pick_ = std::move(pick);
   on_accept_ = std::move(on_accept);
-  auto ex = acceptor_->get_executor();
-  sweep_timer_ = std::make_unique<asio::steady_timer>(ex);
-  backoff_timer_ = std::make_unique<asio::steady_timer>(ex);
-  asio::co_spawn(ex, AcceptLoop(), asio::detached);
+  // The acceptor, the timers and Stop's closing run on one strand (the acceptor's executor
+  // may have many threads). The timers live in the coroutines' frames, which the io_context
+  // destroys with its other handlers, while the Listener still exists.
+  strand_ = asio::make_strand(acceptor_->get_executor());
+  asio::co_spawn(*strand_, AcceptLoop(), asio::detached);
   if (limits_.idle_timeout_ms > 0 || limits_.request_timeout_ms > 0) {
-    asio::co_spawn(ex, SweepLoop(), asio::detached);
+    asio::co_spawn(*strand_, SweepLoop(), asio::detached);
   }
 }
 
 void Listener::Stop() {
   if (stopped_.exchange(true) || acceptor_ == nullptr) return;
-  asio::post(acceptor_->get_executor(), [this] {
+  asio::post(*strand_, [this] {
     boost::system::error_code ec;
     acceptor_->close(ec);
-    sweep_timer_->cancel();
-    backoff_timer_->cancel();
+    if (sweep_timer_) sweep_timer_->cancel();
+    if (backoff_timer_) backoff_timer_->cancel();
   });
 }
 
 asio::awaitable<void> Listener::AcceptLoop() {
+  asio::steady_timer backoff(*strand_);
+  backoff_timer_ = &backoff;
   // One episode of failing accepts: when it began, how many failed, the current pause.
   uint64_t failures = 0;
   Clock::time_point failing_since;
@@ -125,7 +128,10 @@ asio::awaitable<void> Listener::AcceptLoop() {
   uint64_t refused = 0;
   for (;;) {
     auto [ec, sock] = co_await acceptor_->async_accept(pick_(), asio::as_tuple(asio::use_awaitable));
-    if (stopped_.load() || !acceptor_->is_open() || ec == asio::error::operation_aborted) co_return;
+    if (stopped_.load() || !acceptor_->is_open() || ec == asio::error::operation_aborted) {
+      backoff_timer_ = nullptr;
+      co_return;
+    }
     if (ec) {
       // Out of descriptors (or memory), the pending connection stays in the backlog and the
       // next accept fails at once: pause, longer each time, and say so once.
@@ -137,9 +143,12 @@ asio::awaitable<void> Listener::AcceptLoop() {
       }
       backoff_ms = IsResourceError(ec) ? std::min<int64_t>(backoff_ms ? backoff_ms * 2 : 10, 1000)
                                        : std::min<int64_t>(backoff_ms + 1, 10);
-      backoff_timer_->expires_after(std::chrono::milliseconds(backoff_ms));
-      (void)co_await backoff_timer_->async_wait(asio::as_tuple(asio::use_awaitable));
-      if (stopped_.load()) co_return;
+      backoff.expires_after(std::chrono::milliseconds(backoff_ms));
+      (void)co_await backoff.async_wait(asio::as_tuple(asio::use_awaitable));
+      if (stopped_.load()) {
+        backoff_timer_ = nullptr;
+        co_return;
+      }
       continue;
     }
     if (failures > 0) {
@@ -184,10 +193,15 @@ asio::awaitable<void> Listener::SweepLoop() {
   if (limits_.idle_timeout_ms > 0) shortest = std::min(shortest, limits_.idle_timeout_ms);
   if (limits_.request_timeout_ms > 0) shortest = std::min(shortest, limits_.request_timeout_ms);
   auto period = std::chrono::milliseconds(std::clamp<int64_t>(shortest / 4, 10, 1000));
+  asio::steady_timer timer(*strand_);
+  sweep_timer_ = &timer;
   for (;;) {
-    sweep_timer_->expires_after(period);
-    auto [ec] = co_await sweep_timer_->async_wait(asio::as_tuple(asio::use_awaitable));
-    if (ec || stopped_.load()) co_return;
+    timer.expires_after(period);
+    auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec || stopped_.load()) {
+      sweep_timer_ = nullptr;
+      co_return;
+    }
     Sweep();
   }
 }

@@ -26,6 +26,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -115,8 +116,10 @@ class Listener {
   boost::asio::ip::tcp::acceptor* acceptor_ = nullptr;
   PickExecutor pick_;
   OnAccept on_accept_;
-  std::unique_ptr<boost::asio::steady_timer> sweep_timer_;
-  std::unique_ptr<boost::asio::steady_timer> backoff_timer_;
+  // On strand_ only. The timers are the coroutines' own (null once they ended).
+  std::optional<boost::asio::strand<boost::asio::any_io_executor>> strand_;
+  boost::asio::steady_timer* sweep_timer_ = nullptr;
+  boost::asio::steady_timer* backoff_timer_ = nullptr;
   std::atomic<int> live_{0};
   std::atomic<bool> stopped_{false};
   std::mutex mu_;
