@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/listen_check.h"
 #include "common/host_port.h"
+#include "cli/listener_flags.h"
 #include "common/data_dir_lock.h"
 #include "common/logging.h"
 #include "kafka/kafka.h"
@@ -26,6 +27,9 @@ struct BrokerArgs {
   int32_t partitions = 1;
   int threads = 1;
   size_t max_request_bytes = 100u << 20;
+  int32_t max_partitions_per_request = 1000;
+  int32_t max_partitions = 10000;
+  ListenerFlags limits;
   std::string flush = "interval";
   bool insecure = false;
   int32_t group_initial_rebalance_delay_ms = 3000;
@@ -59,6 +63,9 @@ void RunBroker(const BrokerArgs& a) {
   opts.threads = a.threads;
   opts.max_request_bytes = a.max_request_bytes;
   opts.group_initial_rebalance_delay_ms = a.group_initial_rebalance_delay_ms;
+  opts.max_partitions_per_request = a.max_partitions_per_request;
+  opts.max_partitions = a.max_partitions;
+  opts.limits = ListenerLimitsFromFlags(a.limits);
 
   auto lock = DataDirLock::Acquire(a.data_dir, "kappa broker");
   if (!lock.ok()) Fail(lock.status());
@@ -126,6 +133,16 @@ void RegisterBrokerCommand(CLI::App& app, const Groups& g) {
                   "members (Kafka's group.initial.rebalance.delay.ms; 0: no wait)")
       ->capture_default_str()
       ->check(CLI::Range(0, 300000));
+  cmd->add_option("--max-partitions-per-request", args->max_partitions_per_request,
+                  "Partitions one request may create (CreateTopics, CreatePartitions, "
+                  "auto-creation by one Metadata request)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1'000'000));
+  cmd->add_option("--max-partitions", args->max_partitions,
+                  "Partitions the broker may hold in all; creates beyond are refused")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10'000'000));
+  AddListenerFlags(cmd, &args->limits);
   cmd->add_option("--flush", args->flush, "Log flush policy: every-append, interval or os")
       ->capture_default_str();
   cmd->callback([args] { RunBroker(*args); });

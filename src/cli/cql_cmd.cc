@@ -16,6 +16,7 @@
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "common/host_port.h"
+#include "cli/listener_flags.h"
 #include "common/data_dir_lock.h"
 #include "common/logging.h"
 #include "cql/cql.h"
@@ -350,6 +351,19 @@ void RegisterCqlCommands(CLI::App& app, const Groups& g) {
   server->add_option("--user", *users, "NAME:PASSWORD of a user allowed to log in (repeatable)");
   server->add_flag("--allow-default-credentials", so->allow_default_credentials,
                    "Accept the well-known cassandra/cassandra login (refused by default)");
+  auto limits = std::make_shared<ListenerFlags>();
+  AddListenerFlags(server, limits.get());
+  auto frame = std::make_shared<std::string>("16MiB");
+  auto statement = std::make_shared<std::string>("1MiB");
+  auto prepared = std::make_shared<std::string>("64MiB");
+  server->add_option("--max-frame-size", *frame, "Largest request frame body accepted")
+      ->capture_default_str();
+  server->add_option("--max-statement-size", *statement,
+                     "Longest statement text accepted (QUERY, PREPARE, BATCH)")
+      ->capture_default_str();
+  server->add_option("--prepared-cache-size", *prepared,
+                     "Bytes of prepared statements kept (least recently used evicted beyond)")
+      ->capture_default_str();
   server->footer("Runs until interrupted (Ctrl-C / SIGTERM). Prints 'CQL server listening on HOST:PORT'.");
   server->callback([=] {
     for (const auto& u : *users) {
@@ -370,6 +384,10 @@ void RegisterCqlCommands(CLI::App& app, const Groups& g) {
                        so->host, so->auth == cql::ServerOptions::Auth::kRequired
                                      ? "--auth required" : "not a loopback address"), 2);
     }
+    so->limits = ListenerLimitsFromFlags(*limits);
+    so->max_frame_bytes = uint32_t(SizeFlag("--max-frame-size", *frame));
+    so->max_statement_bytes = size_t(SizeFlag("--max-statement-size", *statement));
+    so->prepared_cache_bytes = size_t(SizeFlag("--prepared-cache-size", *prepared));
     auto lock = DataDirLock::Acquire(*dir, "kappa cql-server");
     if (!lock.ok()) Fail(lock.status());
     store::StoreOptions sopt;

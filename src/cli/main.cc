@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include "cli/commands.h"
+#include "common/fd_limit.h"
 #include "common/logging.h"
 
 int main(int argc, char** argv) {
@@ -10,6 +11,9 @@ int main(int argc, char** argv) {
   // RocksDB's, the data directory itself) is owner-only, whatever the login's umask.
   ::umask(077);
   kappa::InitLogging();
+  // A server holds a descriptor per connection and about two per log partition: take what
+  // the hard limit allows (the servers log the result when they start listening).
+  (void)kappa::RaiseFdLimit();
   CLI::App app{"kappa: a durable log, a table store and stream processing in one binary"};
   app.set_version_flag("--version", std::string("kappa ") + KAPPA_VERSION);
   app.require_subcommand(1);

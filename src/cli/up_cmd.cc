@@ -157,6 +157,9 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   so.cql_users = plan->cql_users;
   so.kafka_group_initial_rebalance_delay_ms =
       int32_t(config->listeners.kafka_group_initial_rebalance_delay_ms);
+  so.limits = config->listeners.limits;
+  so.kafka_limits = config->listeners.kafka_limits;
+  so.cql_limits = config->listeners.cql_limits;
   auto servers = UpServers::Start(&(*rt)->log(), &(*rt)->store(), so);
   if (!servers.ok()) {
     (void)p.Stop();

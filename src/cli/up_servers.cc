@@ -37,6 +37,10 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(log::Log* log, store::Store*
     ko.listen_host = o.kafka->host;
     ko.listen_port = o.kafka->port;
     ko.group_initial_rebalance_delay_ms = o.kafka_group_initial_rebalance_delay_ms;
+    ko.limits = o.limits;
+    ko.max_request_bytes = size_t(o.kafka_limits.max_request_bytes);
+    ko.max_partitions_per_request = o.kafka_limits.max_partitions_per_request;
+    ko.max_partitions = o.kafka_limits.max_partitions;
     auto s = kafka::KafkaServer::Start(log, ko);
     if (!s.ok()) {
       return Explain(s.status(), "Kafka", *o.kafka, o.kafka_where, "listeners.kafka", "--kafka-listen");
@@ -48,7 +52,12 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(log::Log* log, store::Store*
     cql::ServerOptions co;
     co.host = o.cql->host;
     co.port = o.cql->port;
-    co.threads = 1;
+    // One thread per CPU: a slow statement holds only its own thread's connections.
+    co.threads = o.cql_threads;
+    co.limits = o.limits;
+    co.max_frame_bytes = uint32_t(o.cql_limits.max_frame_bytes);
+    co.max_statement_bytes = size_t(o.cql_limits.max_statement_bytes);
+    co.prepared_cache_bytes = size_t(o.cql_limits.prepared_cache_bytes);
     co.users = o.cql_users;
     // Configured users mean logins are wanted, on loopback too.
     if (!co.users.empty()) co.auth = cql::ServerOptions::Auth::kRequired;

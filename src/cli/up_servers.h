@@ -9,6 +9,7 @@
 
 #include "common/host_port.h"
 #include "common/status.h"
+#include "stream/pipeline_config.h"
 
 namespace kappa::log {
 class Log;
@@ -29,6 +30,12 @@ struct UpServersOptions {
   // CQL users (auth.cql_users); when any are given every CQL client must log in.
   std::map<std::string, std::string> cql_users;
   int32_t kafka_group_initial_rebalance_delay_ms = 3000;  // KafkaServerOptions
+  // `listeners.limits`, `kafka_limits`, `cql_limits` of the config.
+  ListenerLimits limits;
+  stream::KafkaListenerLimits kafka_limits;
+  stream::CqlListenerLimits cql_limits;
+  // CQL server threads; 0 = one per CPU, as `kappa cql-server`.
+  int cql_threads = 0;
 };
 
 // Running servers; Stop() (or the destructor) closes them. Not thread-safe.

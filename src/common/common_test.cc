@@ -6,6 +6,8 @@
 #include <random>
 #include <vector>
 
+#include "common/byte_budget.h"
+#include "common/fd_limit.h"
 #include "common/coding.h"
 #include "common/crc32c.h"
 #include "common/data_dir_lock.h"
@@ -312,6 +314,44 @@ TEST(FileModesTest, DataDirectoriesAndFilesAreOwnerOnly) {
   EXPECT_FALSE(CreateDirsOwnerOnly(dir + "/f/g").ok());
   ::umask(old);
   std::filesystem::remove_all(root);
+}
+
+// ByteBudget: takes wait in order while the budget is spent and time out at their deadline.
+TEST(ByteBudgetTest, WaitersAreServedInOrderAndTimeOut) {
+  namespace asio = boost::asio;
+  ByteBudget budget(100);
+  EXPECT_TRUE(budget.TryTake(80));
+  EXPECT_FALSE(budget.TryTake(30));
+  asio::io_context io;
+  std::vector<std::string> events;
+  auto now = std::chrono::steady_clock::now();
+  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+    bool ok = co_await budget.Take(50, now + std::chrono::seconds(5));
+    events.push_back(ok ? "big" : "big timed out");
+  }, asio::detached);
+  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+    bool ok = co_await budget.Take(10, now + std::chrono::milliseconds(20));
+    events.push_back(ok ? "small" : "small timed out");  // behind "big": waits, times out
+  }, asio::detached);
+  asio::steady_timer t(io, std::chrono::milliseconds(60));
+  t.async_wait([&](auto) { budget.Give(80); });
+  io.run();
+  EXPECT_EQ(events, (std::vector<std::string>{"small timed out", "big"}));
+  EXPECT_EQ(budget.used(), 50u);
+  EXPECT_TRUE(budget.TryTake(50));
+  // One take larger than the whole budget passes when nothing else is taken.
+  budget.Give(100);
+  EXPECT_TRUE(budget.TryTake(1000));
+}
+
+TEST(FdLimitTest, RaisedToTheHardLimit) {
+  FdLimit l = RaiseFdLimit();
+  EXPECT_EQ(CurrentFdLimit().soft, l.hard);
+  EXPECT_GT(CountOpenFds(), 2u);
+  EXPECT_TRUE(CheckFdsAvailable(1, "a test").ok());
+  Status s = CheckFdsAvailable(l.hard + 1, "a huge create");
+  EXPECT_TRUE(s.IsUnavailable());
+  EXPECT_NE(s.message().find("a huge create"), std::string::npos);
 }
 
 }  // namespace

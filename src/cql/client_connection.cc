@@ -6,7 +6,7 @@
 #include <future>
 
 #include "cql/error.h"
-#include "cql/input_buffer.h"
+#include "common/input_buffer.h"
 #include "cql/wire.h"
 
 namespace kappa::cql {

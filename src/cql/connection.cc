@@ -3,7 +3,7 @@
 #include <cstring>
 
 #include "common/coding.h"
-#include "cql/input_buffer.h"
+#include "common/input_buffer.h"
 #include "cql/write_group.h"
 #include "common/logging.h"
 
@@ -12,13 +12,20 @@ namespace kappa::cql {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
-Connection::Connection(tcp::socket socket, ServerContext* ctx)
-    : socket_(std::move(socket)), strand_(asio::make_strand(socket_.get_executor())), ctx_(ctx) {
+Connection::Connection(tcp::socket socket, ServerContext* ctx,
+                       std::shared_ptr<ConnectionWatch> watch)
+    : socket_(std::move(socket)), strand_(asio::make_strand(socket_.get_executor())), ctx_(ctx),
+      watch_(std::move(watch)), output_room_(strand_, asio::steady_timer::time_point::max()) {
   boost::system::error_code ec;
   socket_.set_option(tcp::no_delay(true), ec);
 }
 
 void Connection::Start() {
+  // Close() posts to the strand with its own reference, so the watch's callback never
+  // destroys the connection (and its watch) while the listener's lock is held.
+  watch_->OnExpire([weak = weak_from_this()](const std::string&) {
+    if (auto c = weak.lock()) c->Close();
+  });
   asio::co_spawn(strand_, [self = shared_from_this()] { return self->ReadLoop(); },
                  asio::detached);
 }
@@ -29,7 +36,16 @@ void Connection::Close() {
     boost::system::error_code ec;
     self->socket_.shutdown(tcp::socket::shutdown_both, ec);
     self->socket_.close(ec);
+    self->output_room_.cancel();
   });
+}
+
+asio::awaitable<void> Connection::WaitForOutputRoom() {
+  while (!closed_ && OutputBytes() > watch_->limits().max_output_bytes) {
+    watch_->AwaitingClientRead();
+    output_room_.expires_at(asio::steady_timer::time_point::max());
+    (void)co_await output_room_.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
 }
 
 void Connection::SendSchemaEvent(const SchemaChangeResult& change) {
@@ -77,6 +93,7 @@ void Connection::Flush() {
                         self->closed_ = true;
                         boost::system::error_code ignored;
                         self->socket_.close(ignored);
+                        self->output_room_.cancel();
                         return;
                       }
                       if (self->close_after_write_ && self->pending_.empty()) {
@@ -87,6 +104,9 @@ void Connection::Flush() {
                         return;
                       }
                       self->Flush();
+                      if (self->OutputBytes() <= self->watch_->limits().max_output_bytes) {
+                        self->output_room_.cancel();  // the read loop may go on
+                      }
                     }));
 }
 
@@ -102,18 +122,26 @@ bool FrameBuffered(const InputBuffer& in) {
 
 }  // namespace
 
-void Connection::RunBurst(std::vector<BurstRequest>* burst) {
+void Connection::RunBurst(std::vector<BurstRequest>* burst, bool all) {
   if (burst->empty()) return;
   // Runs on the connection's own thread, where it was read: no hand-off to another thread
   // and back. Plain writes of the burst are committed together before any of them is
-  // answered (write_group.h), and the answers leave in one write.
+  // answered (write_group.h), and the answers leave in one write. Unless `all`, it stops
+  // before a request once the unsent answers exceed max_output_bytes; the rest stays in
+  // `burst` for when the client has read (ReadLoop).
+  const size_t limit = watch_->limits().max_output_bytes;
+  size_t done = 0;
   {
     WriteGroup group(ctx_->executor->store());
     std::vector<size_t> grouped;  // indexes of responses whose writes are in the group
     responses_.clear();
+    size_t answered = OutputBytes();
     for (BurstRequest& q : *burst) {
+      if (!all && answered > limit) break;
       size_t before = group.count();
       responses_.emplace_back(q.stream, q.handler->handle(*ctx_, state_, std::string_view(q.data).substr(q.offset)));
+      answered += responses_.back().second.body.size();
+      ++done;
       if (group.count() != before) grouped.push_back(responses_.size() - 1);
     }
     Status st = group.Commit();
@@ -123,7 +151,7 @@ void Connection::RunBurst(std::vector<BurstRequest>* burst) {
   }
   for (const auto& [stream, r] : responses_) Queue(stream, r);
   responses_.clear();
-  burst->clear();
+  burst->erase(burst->begin(), burst->begin() + ptrdiff_t(done));
   Flush();
 }
 
@@ -131,12 +159,22 @@ asio::awaitable<void> Connection::ReadLoop() {
   auto self = shared_from_this();
   char header[kFrameHeaderSize];
   std::string body;
-  InputBuffer in;
+  InputBuffer in(watch_.get());
   std::vector<BurstRequest> burst;
+  const ServerOptions& opts = *ctx_->options;
   try {
     for (;;) {
       // Invariant: nothing waits in `burst` while the loop waits for the socket.
       if (!FrameBuffered(in)) RunBurst(&burst);
+      // The client is not reading its answers: run and read no more requests until it does.
+      // Afterwards the burst is empty (RunBurst stops early only over the limit).
+      while (OutputBytes() > watch_->limits().max_output_bytes) {
+        co_await WaitForOutputRoom();
+        if (closed_) break;
+        RunBurst(&burst);
+      }
+      if (closed_) break;
+      watch_->AwaitingRequest();
       // 8 bytes first: protocol v1/v2 headers are 8 bytes long, v3+ 9.
       co_await in.Fill(socket_, 8);
       std::memcpy(header, in.data(), 8);
@@ -171,7 +209,17 @@ asio::awaitable<void> Connection::ReadLoop() {
         co_return;
       }
       state_.version = h.version;
+      if (h.length > opts.max_frame_bytes) {
+        // Refused before its body is read: the announced length costs nothing.
+        Response r = Response::Error(CqlError::Protocol(
+            "frame body of " + std::to_string(h.length) + " bytes exceeds the server's " +
+            "max_frame_size of " + std::to_string(opts.max_frame_bytes) + " bytes"));
+        r.close_after = true;
+        Send(h.stream, r);
+        co_return;
+      }
       co_await in.Fill(socket_, kFrameHeaderSize + size_t(h.length));
+      watch_->Working();
       body.assign(in.data() + kFrameHeaderSize, h.length);
       in.Consume(kFrameHeaderSize + size_t(h.length));
       std::string plain;
@@ -225,7 +273,7 @@ asio::awaitable<void> Connection::ReadLoop() {
         continue;
       }
       if (!handler->in_burst) {
-        RunBurst(&burst);  // keep requests before a state change ahead of it
+        RunBurst(&burst, /*all=*/true);  // keep requests before a state change ahead of it
         Send(h.stream, handler->handle(*ctx_, state_, payload));
         continue;
       }

@@ -12,13 +12,15 @@
 #include <string>
 #include <vector>
 
+#include "common/listener.h"
 #include "cql/handlers/handlers.h"
 
 namespace kappa::cql {
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(boost::asio::ip::tcp::socket socket, ServerContext* ctx);
+  Connection(boost::asio::ip::tcp::socket socket, ServerContext* ctx,
+             std::shared_ptr<ConnectionWatch> watch);
 
   // Starts the read loop.
   void Start();
@@ -40,18 +42,24 @@ class Connection : public std::enable_shared_from_this<Connection> {
   static constexpr size_t kMaxBurst = 32;
 
   boost::asio::awaitable<void> ReadLoop();
-  // Runs `burst` (and clears it): its writes committed together, its answers written at once.
-  void RunBurst(std::vector<BurstRequest>* burst);
+  // Runs `burst` (and removes what ran): its writes committed together, its answers written
+  // at once. Stops early when the unsent answers exceed max_output_bytes, unless `all`.
+  void RunBurst(std::vector<BurstRequest>* burst, bool all = false);
   // Encodes a response frame into the output buffer. Must run on the strand.
   void Queue(int16_t stream, const Response& r);
   // Queue, then Flush.
   void Send(int16_t stream, const Response& r);
   // Starts writing the output buffer unless a write is in flight (its completion flushes).
   void Flush();
+  // Unsent answer bytes (queued and being written).
+  size_t OutputBytes() const { return pending_.size() + writing_.size(); }
+  // Waits (without reading requests) until the unsent answers fit under max_output_bytes.
+  boost::asio::awaitable<void> WaitForOutputRoom();
 
   boost::asio::ip::tcp::socket socket_;
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   ServerContext* ctx_;
+  std::shared_ptr<ConnectionWatch> watch_;
   ConnState state_;
   std::atomic<bool> closed_{false};
   // Write path, strand only: `pending_` collects frames while `writing_` is on the wire.
@@ -59,6 +67,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string writing_;
   bool write_in_flight_ = false;
   bool close_after_write_ = false;
+  // Wakes WaitForOutputRoom when a write completes (or the connection closes).
+  boost::asio::steady_timer output_room_;
   std::vector<std::pair<int16_t, Response>> responses_;  // RunBurst's, kept for their capacity
 };
 

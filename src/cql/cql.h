@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/listener_limits.h"
 #include "common/status.h"
 #include "store/store.h"
 
@@ -37,8 +38,20 @@ struct ServerOptions {
   bool allow_default_credentials = false;
   // Reported in system.local.cluster_name.
   std::string cluster_name = "kappa";
-  // Maximum concurrent connections; further connections are closed at once.
-  int max_connections = 1024;
+  // Connections, timeouts and memory of the listener (common/listener.h): max_connections
+  // (further connections are accepted and closed at once), idle_timeout_ms,
+  // request_timeout_ms, max_output_bytes (a connection whose unsent answers exceed it is not
+  // read until the client catches up), max_inflight_request_bytes.
+  ListenerLimits limits;
+  // Largest frame body accepted; a bigger announced length gets a protocol error and the
+  // connection is closed. Default 16 MiB (Cassandra 4.0's native_transport_max_frame_size).
+  uint32_t max_frame_bytes = 16u << 20;
+  // Longest statement text (QUERY, PREPARE, each query of a BATCH); a longer one gets an
+  // Invalid error without being parsed. Default 1 MiB.
+  size_t max_statement_bytes = 1u << 20;
+  // Bytes of prepared statements kept, least recently used evicted beyond (EXECUTE then
+  // answers UNPREPARED and drivers prepare again). Default 64 MiB.
+  size_t prepared_cache_bytes = 64u << 20;
 };
 
 // A running CQL server. Thread-safe. The store must outlive the server.

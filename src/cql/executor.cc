@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
+#include <chrono>
 #include <deque>
 
 #include "cql/exec/exec.h"
@@ -23,10 +25,17 @@ std::string Md5(std::string_view a, std::string_view b) {
   return std::string(reinterpret_cast<char*>(out), n);
 }
 
-Outcome<Statement> Parse(std::string_view cql) {
-  auto r = ParseStatement(cql);
-  if (!r.ok()) return CqlError::Syntax(r.status().message());
-  return std::move(r).value();
+uint64_t NowMs() {
+  return uint64_t(std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now().time_since_epoch())
+                      .count());
+}
+
+// What a cached statement costs: its text, about as much again for its syntax tree, and its
+// column metadata. An estimate (Cassandra measures the same way, by the statement's size).
+size_t EstimateBytes(const Prepared& p) {
+  size_t columns = p.meta.bind_columns.size() + p.meta.result_columns.size();
+  return 2 * p.query.size() + 1024 + 128 * columns;
 }
 
 std::string Hex(std::string_view b) {
@@ -41,7 +50,20 @@ std::string Hex(std::string_view b) {
 
 }  // namespace
 
-Executor::Executor(store::Store* store, NodeInfo node) : store_(store), node_(std::move(node)) {}
+Executor::Executor(store::Store* store, NodeInfo node, ExecutorOptions options)
+    : store_(store), node_(std::move(node)), options_(options) {}
+
+Outcome<Statement> Executor::ParseLimited(std::string_view cql) const {
+  if (cql.size() > options_.max_statement_bytes) {
+    return CqlError::Invalid("statement of " + std::to_string(cql.size()) +
+                             " bytes exceeds the server's max_statement_size of " +
+                             std::to_string(options_.max_statement_bytes) +
+                             " bytes; bind large values as ? markers instead of inlining them");
+  }
+  auto r = ParseStatement(cql);
+  if (!r.ok()) return CqlError::Syntax(r.status().message());
+  return std::move(r).value();
+}
 
 Outcome<bool> Executor::MapNamedValues(const Statement& st, QueryOptions& o) {
   if (o.names.empty()) return true;
@@ -101,7 +123,7 @@ Outcome<ResultMessage> Executor::Execute(const Statement& st, QueryOptions& o, S
 }
 
 Outcome<ResultMessage> Executor::Query(std::string_view cql, QueryOptions o, Session& s) {
-  CQL_TRY(Statement st, Parse(cql));
+  CQL_TRY(Statement st, ParseLimited(cql));
   return Execute(st, o, s);
 }
 
@@ -113,7 +135,7 @@ Outcome<ResultMessage> Executor::Prepare(std::string_view cql, Session& s) {
     r.prepared = std::make_unique<PreparedResult>(p->meta);
     return r;
   }
-  CQL_TRY(Statement st, Parse(cql));
+  CQL_TRY(Statement st, ParseLimited(cql));
   QueryOptions none;
   ExecContext ctx{this, store_, &s, &none, {}};
   auto p = std::make_shared<Prepared>();
@@ -131,15 +153,62 @@ Outcome<ResultMessage> Executor::Prepare(std::string_view cql, Session& s) {
   ResultMessage r;
   r.kind = ResultMessage::Kind::kPrepared;
   r.prepared = std::make_unique<PreparedResult>(p->meta);
-  std::unique_lock lock(mu_);
-  prepared_[id] = std::move(p);
+  CachePrepared(id, std::move(p));
   return r;
+}
+
+void Executor::CachePrepared(const std::string& id, std::shared_ptr<const Prepared> p) {
+  size_t bytes = EstimateBytes(*p);
+  std::unique_lock lock(mu_);
+  auto [it, inserted] = prepared_.try_emplace(id);
+  if (!inserted) prepared_bytes_ -= it->second.bytes;  // prepared twice at once
+  it->second.prepared = std::move(p);
+  it->second.bytes = bytes;
+  it->second.last_used.store(NowMs());
+  prepared_bytes_ += bytes;
+  if (prepared_bytes_ <= options_.prepared_cache_bytes) return;
+  // Over the bound: evict from the least recently used. Only a PREPARE of a new statement
+  // gets here, and only once the cache is full, so one sort per such PREPARE is fine.
+  std::vector<std::pair<uint64_t, const std::string*>> order;
+  order.reserve(prepared_.size());
+  for (const auto& [key, e] : prepared_) {
+    if (key != id) order.emplace_back(e.last_used.load(), &key);
+  }
+  std::sort(order.begin(), order.end());
+  std::vector<std::string> victims;
+  size_t left = prepared_bytes_;
+  for (const auto& [tick, key] : order) {
+    if (left <= options_.prepared_cache_bytes) break;
+    left -= prepared_.find(*key)->second.bytes;
+    victims.push_back(*key);
+  }
+  for (const auto& v : victims) {
+    auto vit = prepared_.find(v);
+    prepared_bytes_ -= vit->second.bytes;
+    prepared_.erase(vit);
+  }
 }
 
 std::shared_ptr<const Prepared> Executor::FindPrepared(std::string_view id) {
   std::shared_lock lock(mu_);
   auto it = prepared_.find(id);
-  return it == prepared_.end() ? nullptr : it->second;
+  if (it == prepared_.end()) return nullptr;
+  // A coarse clock, written only when it moved: a statement every thread executes does not
+  // bounce a cache line on each EXECUTE.
+  uint64_t now = NowMs();
+  if (it->second.last_used.load(std::memory_order_relaxed) != now)
+    it->second.last_used.store(now, std::memory_order_relaxed);
+  return it->second.prepared;
+}
+
+size_t Executor::prepared_count() const {
+  std::shared_lock lock(mu_);
+  return prepared_.size();
+}
+
+size_t Executor::prepared_bytes() const {
+  std::shared_lock lock(mu_);
+  return prepared_bytes_;
 }
 
 Outcome<ResultMessage> Executor::ExecutePrepared(std::string_view id, QueryOptions o,
@@ -187,7 +256,7 @@ Outcome<ResultMessage> Executor::Batch(uint8_t type, const std::vector<BatchItem
       keep.push_back(p);
       st = &p->statement;
     } else {
-      CQL_TRY(parsed, Parse(item.query_or_id));
+      CQL_TRY(parsed, ParseLimited(item.query_or_id));
       st = &parsed;
     }
     // Kept until the batch is applied: planned INSERTs point into their bound values.

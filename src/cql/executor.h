@@ -3,6 +3,7 @@
 // Thread-safe: many connections share one Executor; a Session is per connection.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -58,9 +59,20 @@ struct Prepared {
   mutable std::shared_ptr<const CachedProjection> projection;  // GUARDED_BY(cache_mu)
 };
 
+// Limits of the statement processor (set from ServerOptions).
+struct ExecutorOptions {
+  // Longest statement text accepted (QUERY, PREPARE, each query of a BATCH); a longer one gets
+  // an Invalid error before it is parsed. Default 1 MiB.
+  size_t max_statement_bytes = 1u << 20;
+  // Bytes of prepared statements kept (estimated from their text); beyond, the least recently
+  // used are evicted and an EXECUTE of one gets UNPREPARED, which drivers answer by preparing
+  // again. Default 64 MiB.
+  size_t prepared_cache_bytes = 64u << 20;
+};
+
 class Executor {
  public:
-  Executor(store::Store* store, NodeInfo node);
+  Executor(store::Store* store, NodeInfo node, ExecutorOptions options = {});
 
   // QUERY: parse and run.
   Outcome<ResultMessage> Query(std::string_view cql, QueryOptions options, Session& session);
@@ -84,24 +96,40 @@ class Executor {
 
   store::Store* store() const { return store_; }
   const NodeInfo& node() const { return node_; }
+  const ExecutorOptions& options() const { return options_; }
+  // The prepared-statement cache: statements and their estimated bytes.
+  size_t prepared_count() const;
+  size_t prepared_bytes() const;
 
  private:
   std::shared_ptr<const Prepared> FindPrepared(std::string_view id);
   // Reorders values sent by name into marker order.
   Outcome<bool> MapNamedValues(const Statement& st, QueryOptions& options);
+  // Parses one statement text, refusing one longer than max_statement_bytes.
+  Outcome<Statement> ParseLimited(std::string_view cql) const;
+  // Adds `p` to the cache and evicts the least recently used beyond the byte bound (never
+  // `p` itself: its PREPARED answer is about to be sent).
+  void CachePrepared(const std::string& id, std::shared_ptr<const Prepared> p);
 
   store::Store* store_;
   NodeInfo node_;
+  ExecutorOptions options_;
   // Looked up by a string_view id without building a string.
   struct IdHash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
+  // A cached statement; `last_used` (steady-clock ms) is bumped under the shared lock.
+  struct CacheEntry {
+    std::shared_ptr<const Prepared> prepared;
+    size_t bytes = 0;
+    mutable std::atomic<uint64_t> last_used{0};
+  };
   // Every EXECUTE looks its statement up; PREPARE alone writes. Shared for lookups, so the
   // server threads never wait on each other here.
-  std::shared_mutex mu_;
-  std::unordered_map<std::string, std::shared_ptr<const Prepared>, IdHash, std::equal_to<>>
-      prepared_;  // GUARDED_BY(mu_)
+  mutable std::shared_mutex mu_;
+  std::unordered_map<std::string, CacheEntry, IdHash, std::equal_to<>> prepared_;  // GUARDED_BY(mu_)
+  size_t prepared_bytes_ = 0;  // GUARDED_BY(mu_)
 };
 
 }  // namespace kappa::cql

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <thread>
 
 #include "cql/wire.h"
 #include "cql/write_group.h"
@@ -525,4 +526,46 @@ TEST_F(ExecutorTest, DescribeRendersWhatCreatedTheTable) {
 }
 
 }  // namespace
+// Issue 19: the prepared cache is bounded by bytes; the least recently used statement goes
+// first, and an EXECUTE of an evicted one gets UNPREPARED (drivers then prepare again).
+TEST_F(ExecutorTest, PreparedCacheEvictsLeastRecentlyUsedByBytes) {
+  ExecutorOptions eo;
+  eo.prepared_cache_bytes = 64 * 1024;
+  eo.max_statement_bytes = 16 * 1024;
+  NodeInfo node;
+  Executor ex(store_.get(), node, eo);
+  Ok("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+  Ok("CREATE TABLE ks.t (k int PRIMARY KEY, v int)");
+  std::string pad(4000, 'x');
+  std::vector<std::string> ids;
+  for (int i = 0; i < 40; ++i) {
+    auto r = ex.Prepare("SELECT v FROM ks.t WHERE k = ? /* " + std::to_string(i) + pad + " */",
+                        session_);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ids.push_back(r.value().prepared->id);
+    if (i == 5) {  // keep statement 0 in use: it must outlive 1..5
+      QueryOptions o;
+      o.values = {WireValue::Of(std::string("\0\0\0\1", 4))};
+      ASSERT_TRUE(ex.ExecutePrepared(ids[0], o, session_).ok());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  EXPECT_LE(ex.prepared_bytes(), eo.prepared_cache_bytes);
+  EXPECT_LT(ex.prepared_count(), 40u);
+  EXPECT_GT(ex.prepared_count(), 3u);
+  QueryOptions o;
+  o.values = {WireValue::Of(std::string("\0\0\0\1", 4))};
+  auto evicted = ex.ExecutePrepared(ids[1], o, session_);
+  ASSERT_FALSE(evicted.ok());
+  EXPECT_EQ(evicted.error().code, ErrorCode::kUnprepared);
+  EXPECT_EQ(evicted.error().prepared_id, ids[1]);
+  EXPECT_TRUE(ex.ExecutePrepared(ids.back(), o, session_).ok());
+  // A statement longer than max_statement_bytes is refused before parsing.
+  auto big = ex.Query("SELECT v FROM ks.t WHERE k = 1 /* " + std::string(20000, 'y') + " */",
+                      QueryOptions{}, session_);
+  ASSERT_FALSE(big.ok());
+  EXPECT_EQ(big.error().code, ErrorCode::kInvalid);
+  EXPECT_NE(big.error().message.find("max_statement_size"), std::string::npos);
+}
+
 }  // namespace kappa::cql

@@ -27,11 +27,11 @@ bool MatchUuid(std::string_view s, size_t i) {
 
 }  // namespace
 
-Result<std::vector<Token>> Tokenize(std::string_view s) {
-  std::vector<Token> out;
-  size_t i = 0;
-  int line = 1;
-  size_t line_start = 0;
+Result<Token> Lexer::Next() {
+  std::string_view s = s_;
+  size_t& i = i_;
+  int& line = line_;
+  size_t& line_start = line_start_;
   auto error = [&](size_t at, std::string_view what) {
     return Status::InvalidArgument("line " + std::to_string(line) + ":" +
                                    std::to_string(at - line_start) + " " + std::string(what));
@@ -146,14 +146,24 @@ Result<std::vector<Token>> Tokenize(std::string_view s) {
       }
     }
     t.raw = s.substr(start, i - start);
-    out.push_back(std::move(t));
+    return t;
   }
   Token end;
   end.kind = Token::Kind::kEnd;
   end.line = line;
   end.column = int(i - line_start);
-  out.push_back(std::move(end));
-  return out;
+  return end;
+}
+
+Result<std::vector<Token>> Tokenize(std::string_view s) {
+  Lexer lexer(s);
+  std::vector<Token> out;
+  for (;;) {
+    ASSIGN_OR_RETURN(Token t, lexer.Next());
+    bool end = t.kind == Token::Kind::kEnd;
+    out.push_back(std::move(t));
+    if (end) return out;
+  }
 }
 
 }  // namespace kappa::cql

@@ -29,7 +29,23 @@ struct Token {
   std::string_view raw;  // the token's source text, for error messages
 };
 
-// Tokenizes `cql`. InvalidArgument ("line 1:7 unterminated string") on a lexical error.
+// Produces the tokens of `cql` one at a time, so a parser that fails early never lexes (nor
+// allocates tokens for) the rest of a huge input. Linear in the input. Not thread-safe.
+class Lexer {
+ public:
+  explicit Lexer(std::string_view cql) : s_(cql) {}
+  // The next token; kEnd (repeatedly) at the end. InvalidArgument ("line 1:7 unterminated
+  // string literal") on a lexical error.
+  Result<Token> Next();
+
+ private:
+  std::string_view s_;
+  size_t i_ = 0;
+  int line_ = 1;
+  size_t line_start_ = 0;
+};
+
+// Tokenizes all of `cql` (ending with kEnd). InvalidArgument on a lexical error.
 Result<std::vector<Token>> Tokenize(std::string_view cql);
 
 }  // namespace kappa::cql

@@ -40,15 +40,31 @@ Result<Statement> Parser::Parse() {
   Statement st;
   stmt_ = &st;
   auto body = ParseBody();
+  // A lexical error ended the tokens early (as kEnd): it is the error to report, whatever the
+  // parser made of the truncated input.
+  if (!lex_error_.ok()) return lex_error_;
   if (!body.ok()) return body.status();
   st.body = std::move(body).value();
   if (PeekPunct(";")) ++pos_;
   if (Peek().kind != Token::Kind::kEnd) return NoViable();
+  if (!lex_error_.ok()) return lex_error_;
   return st;
 }
 
 const Token& Parser::Peek(size_t ahead) const {
-  return toks_[std::min(pos_ + ahead, toks_.size() - 1)];
+  size_t want = pos_ + ahead;
+  while (toks_.size() <= want && (toks_.empty() || toks_.back().kind != Token::Kind::kEnd)) {
+    auto t = lexer_.Next();
+    if (t.ok()) {
+      toks_.push_back(std::move(t).value());
+    } else {
+      lex_error_ = t.status();
+      Token end;
+      end.kind = Token::Kind::kEnd;
+      toks_.push_back(std::move(end));
+    }
+  }
+  return toks_[std::min(want, toks_.size() - 1)];
 }
 
 bool Parser::PeekKw(std::string_view kw, size_t ahead) const {
@@ -353,9 +369,7 @@ Result<std::vector<Relation>> Parser::ParseRelations() {
 using parser_internal::Parser;
 
 Result<Statement> ParseStatement(std::string_view cql) {
-  auto toks = Tokenize(cql);
-  if (!toks.ok()) return toks.status();
-  Parser p(std::move(toks).value());
+  Parser p(cql);
   return p.Parse();
 }
 

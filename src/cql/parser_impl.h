@@ -3,6 +3,7 @@
 // (INSERT/UPDATE/DELETE/BATCH), parse_ddl.cc and parse_describe.cc. Internal to src/cql.
 #pragma once
 
+#include <deque>
 #include <map>
 #include <string>
 #include <string_view>
@@ -22,7 +23,9 @@ bool IsReserved(std::string_view w);
 // Recursive descent over one statement's tokens. Not thread-safe; one use per statement.
 class Parser {
  public:
-  explicit Parser(std::vector<Token> toks) : toks_(std::move(toks)) {}
+  // Tokens are lexed as the parser reaches them (Peek), so a syntax error near the start of
+  // a huge input costs little.
+  explicit Parser(std::string_view cql) : lexer_(cql) {}
 
   Result<Statement> Parse();
 
@@ -92,7 +95,10 @@ class Parser {
   };
   Status TooDeep() const;
 
-  std::vector<Token> toks_;
+  // Tokens lexed so far. A deque: references Peek returned stay valid while more are lexed.
+  mutable Lexer lexer_;
+  mutable std::deque<Token> toks_;
+  mutable Status lex_error_;  // the first lexical error; reported by Parse, which then failed
   size_t pos_ = 0;
   int nesting_ = 0;
   Statement* stmt_ = nullptr;

@@ -12,6 +12,8 @@
 #include <optional>
 #include <thread>
 
+#include "common/fd_limit.h"
+#include "common/listener.h"
 #include "common/logging.h"
 #include "cql/connection.h"
 #include "cql/cql.h"
@@ -48,12 +50,20 @@ Uuid StableHostId(store::Store* store) {
 class ServerImpl : public Server {
  public:
   ServerImpl(store::Store* store, ServerOptions options)
-      : store_(store), options_(std::move(options)), shards_(MakeShards(options_.threads)),
-        acceptor_(shards_[0]->ioc) {}
+      : store_(store), options_(std::move(options)), listener_("cql", options_.limits),
+        shards_(MakeShards(options_.threads)), acceptor_(shards_[0]->ioc) {}
 
   ~ServerImpl() override { Stop(); }
 
   Status Init() {
+    RETURN_IF_ERROR(ValidateListenerLimits(options_.limits));
+    if (options_.max_frame_bytes < 64 * 1024 || options_.max_frame_bytes > kMaxFrameBody) {
+      return Status::InvalidArgument("max_frame_size must be between 64KiB and " +
+                                     std::to_string(kMaxFrameBody >> 20) + "MiB");
+    }
+    if (options_.max_statement_bytes < 1024) {
+      return Status::InvalidArgument("max_statement_size must be at least 1KiB");
+    }
     bool required = options_.auth == ServerOptions::Auth::kRequired ||
                     (options_.auth == ServerOptions::Auth::kAuto && !IsLoopback(options_.host));
     if (required && options_.users.empty()) {
@@ -80,19 +90,31 @@ class ServerImpl : public Server {
     node.address = addr.is_unspecified() ? "127.0.0.1" : options_.host;
     node.port = port_;
     node.host_id = StableHostId(store_);
-    executor_ = std::make_unique<Executor>(store_, node);
+    ExecutorOptions eo;
+    eo.max_statement_bytes = options_.max_statement_bytes;
+    eo.prepared_cache_bytes = options_.prepared_cache_bytes;
+    executor_ = std::make_unique<Executor>(store_, node, eo);
     ctx_.executor = executor_.get();
     ctx_.options = &options_;
     ctx_.auth_required = required;
     listener_id_ = store_->AddSchemaListener([this](const store::SchemaChange& c) { OnSchema(c); });
     listening_ = true;
-    asio::co_spawn(shards_[0]->ioc, Accept(), asio::detached);
+    listener_.Start(
+        &acceptor_,
+        [this] {
+          std::lock_guard lock(mu_);
+          return asio::any_io_executor(shards_[PickShard()]->ioc.get_executor());
+        },
+        [this](tcp::socket sock, std::shared_ptr<ConnectionWatch> watch) {
+          OnAccept(std::move(sock), std::move(watch));
+        });
     for (auto& sh : shards_) {
       Shard* raw = sh.get();
       sh->thread = std::thread([raw] { raw->ioc.run(); });
     }
-    KLOG_INFO("cql: listening on {}:{} (auth {}; threads: {})", options_.host, port_,
-              required ? "required" : "off", shards_.size());
+    KLOG_INFO("cql: listening on {}:{} (auth {}; threads: {}; {}; max_connections {})",
+              options_.host, port_, required ? "required" : "off", shards_.size(),
+              DescribeFdLimit(), options_.limits.max_connections);
     return Status::OK();
   }
 
@@ -102,10 +124,7 @@ class ServerImpl : public Server {
   void Stop() override {
     if (stopped_.exchange(true)) return;
     if (listening_) store_->RemoveSchemaListener(listener_id_);
-    asio::post(shards_[0]->ioc, [this] {
-      boost::system::error_code ec;
-      acceptor_.close(ec);
-    });
+    listener_.Stop();
     {
       std::lock_guard lock(mu_);
       for (auto& e : conns_) {
@@ -163,34 +182,21 @@ class ServerImpl : public Server {
     return size_t(std::min_element(load.begin(), load.end()) - load.begin());
   }
 
-  asio::awaitable<void> Accept() {
-    for (;;) {
-      boost::system::error_code ec;
-      size_t shard;
-      {
-        std::lock_guard lock(mu_);
-        shard = PickShard();
-      }
-      // Accepted straight onto its shard's io_context. (Keep co_await out of a ?: here: a
-      // version choosing the io_context inside one broke every handshake with GCC 12.)
-      tcp::socket sock = co_await acceptor_.async_accept(
-          shards_[shard]->ioc, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) {
-        if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
-        continue;
-      }
-      auto conn = std::make_shared<Connection>(std::move(sock), &ctx_);
-      {
-        std::lock_guard lock(mu_);
-        PruneClosedLocked();
-        if (int(conns_.size()) >= options_.max_connections) {
-          conn->Close();
-          continue;
-        }
-        conns_.push_back(ConnEntry{conn, shard});
-      }
-      conn->Start();
+  // A new connection, already on its shard (Listener picked it with PickShard).
+  void OnAccept(tcp::socket sock, std::shared_ptr<ConnectionWatch> watch) {
+    auto ex = sock.get_executor();
+    size_t shard = 0;
+    auto& ctx = asio::query(ex, asio::execution::context);
+    for (size_t i = 0; i < shards_.size(); ++i) {
+      if (&shards_[i]->ioc == &ctx) shard = i;
     }
+    auto conn = std::make_shared<Connection>(std::move(sock), &ctx_, std::move(watch));
+    {
+      std::lock_guard lock(mu_);
+      PruneClosedLocked();
+      conns_.push_back(ConnEntry{conn, shard});
+    }
+    conn->Start();
   }
 
   void OnSchema(const store::SchemaChange& c) {
@@ -209,6 +215,7 @@ class ServerImpl : public Server {
 
   store::Store* store_;
   ServerOptions options_;
+  Listener listener_;  // outlives the shards (connections' watches refer to it)
   std::vector<std::unique_ptr<Shard>> shards_;
   tcp::acceptor acceptor_;
   uint16_t port_ = 0;

@@ -24,6 +24,14 @@ struct BrokerConfig {
   bool auto_create_topics = true;
   int32_t default_partitions = 1;
   int32_t group_initial_rebalance_delay_ms = 3000;  // GroupCoordinatorOptions
+  int32_t max_partitions_per_request = 1000;  // see KafkaServerOptions
+  int32_t max_partitions = 10000;
+};
+
+// The partitions one request has created so far (the per-request cap counts them).
+struct PartitionQuota {
+  int32_t created = 0;
+  bool refusal_logged = false;  // one log line per request, not one per topic
 };
 
 class Broker {
@@ -45,7 +53,11 @@ class Broker {
   Result<log::Partition*> GetPartition(std::string_view topic, int32_t partition,
                                        bool may_create);
   // Creates the topic if missing and auto-creation is on. OK if it exists afterwards.
-  Status MaybeAutoCreate(std::string_view topic);
+  // `quota`: the request's count of created partitions (Metadata passes one per request).
+  Status MaybeAutoCreate(std::string_view topic, PartitionQuota* quota = nullptr);
+  // Whether `partitions` more partitions may be created by the request owning `quota` (and
+  // counts them when so). kNone, or kPolicyViolation with *message saying which limit.
+  ErrorCode ReservePartitions(int32_t partitions, PartitionQuota* quota, std::string* message);
 
  private:
   static GroupCoordinatorOptions CoordinatorOptions(const BrokerConfig& c) {

@@ -19,6 +19,7 @@
 #include <utility>
 
 #include "common/clock.h"
+#include "common/listener_limits.h"
 #include "common/status.h"
 
 namespace kappa::log {
@@ -42,6 +43,16 @@ struct KafkaServerOptions {
   // Largest request frame accepted (Kafka's socket.request.max.bytes); a bigger size prefix
   // closes the connection. Default 100 MiB.
   size_t max_request_bytes = 100u << 20;
+  // Connections, timeouts and memory of the listener (common/listener.h): max_connections,
+  // idle_timeout_ms, request_timeout_ms, max_output_bytes (a connection holds at most one
+  // unsent answer anyway), max_inflight_request_bytes (Kafka's queued.max.request.bytes).
+  ListenerLimits limits;
+  // Partitions one request may create (CreateTopics, CreatePartitions, topics auto-created by
+  // one Metadata request), and partitions the log may hold in all after a create; beyond
+  // either the create is refused with POLICY_VIOLATION. Defaults 1000 and 10000. Each
+  // partition keeps about two files open.
+  int32_t max_partitions_per_request = 1000;
+  int32_t max_partitions = 10000;
   // I/O threads. Default 1 (the log's appends dominate; see docs/benchmarks/kafka.md).
   int threads = 1;
   int32_t node_id = 0;

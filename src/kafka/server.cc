@@ -5,6 +5,12 @@
 // too). Each connection runs on its own strand; handlers that answer later (Fetch long-poll,
 // JoinGroup/SyncGroup) deliver through a Responder that wakes the connection coroutine.
 //
+// Limits (common/listener.h, shared with the CQL server): accepting backs off when out of
+// descriptors; max_connections, idle and half-received-request timeouts; a request is read
+// into memory only as its bytes arrive, paid from the listener's budget of request bytes in
+// flight (Kafka's queued.max.request.bytes), so announcing a huge size costs the server
+// nothing until the bytes come.
+//
 // Bad input: a size prefix < 0 or > max_request_bytes, a header that does not decode, an
 // unknown API key or an unsupported version (other than ApiVersions, which gets its v0
 // UNSUPPORTED_VERSION answer) closes the connection, as Kafka does. Nothing is appended
@@ -14,11 +20,14 @@
 
 #include <charconv>
 #include <future>
-#include <set>
+#include <map>
 #include <thread>
 
 #include "common/coding.h"
 #include "common/host_port.h"
+#include "common/fd_limit.h"
+#include "common/input_buffer.h"
+#include "common/listener.h"
 #include "common/logging.h"
 #include "kafka/api.h"
 #include "kafka/broker.h"
@@ -60,15 +69,36 @@ struct ResponseSlot {
   asio::steady_timer timer;          // strand only
 };
 
+// One client connection: its socket and the listener's watch over it. Shared so that a
+// timeout or Stop() can post a close that finds it gone instead of dangling.
+struct Conn {
+  Conn(tcp::socket s, std::shared_ptr<ConnectionWatch> w) : sock(std::move(s)), watch(std::move(w)) {}
+  tcp::socket sock;
+  std::shared_ptr<ConnectionWatch> watch;
+};
+
+// Closes a connection from any thread: shuts the socket down on its own executor, which
+// ends the pending read or write of its coroutine.
+void PostShutdown(const std::weak_ptr<Conn>& weak, const asio::any_io_executor& ex) {
+  asio::post(ex, [weak] {
+    if (auto c = weak.lock()) {
+      boost::system::error_code e;
+      c->sock.shutdown(tcp::socket::shutdown_both, e);
+      c->sock.close(e);
+    }
+  });
+}
+
 class KafkaServerImpl final : public KafkaServer {
  public:
   KafkaServerImpl(log::Log* log, const KafkaServerOptions& options)
-      : options_(options), acceptor_(io_) {
+      : options_(options), listener_("kafka", options.limits), acceptor_(io_) {
     log_ = log;
   }
   ~KafkaServerImpl() override { Stop(); }
 
   Status Bind() {
+    RETURN_IF_ERROR(ValidateListenerLimits(options_.limits));
     boost::system::error_code ec;
     auto addr = asio::ip::make_address(options_.listen_host, ec);
     if (ec) {
@@ -102,16 +132,26 @@ class KafkaServerImpl final : public KafkaServer {
     bc.auto_create_topics = options_.auto_create_topics;
     bc.default_partitions = std::max(1, options_.default_partitions);
     bc.group_initial_rebalance_delay_ms = std::max(0, options_.group_initial_rebalance_delay_ms);
+    bc.max_partitions_per_request = options_.max_partitions_per_request;
+    bc.max_partitions = options_.max_partitions;
     broker_ = std::make_unique<Broker>(log_, bc, options_.clock);
     return Status::OK();
   }
 
   void Run() {
-    asio::co_spawn(io_, AcceptLoop(), asio::detached);
+    listener_.Start(
+        &acceptor_, [this] { return asio::any_io_executor(asio::make_strand(io_)); },
+        [this](tcp::socket sock, std::shared_ptr<ConnectionWatch> watch) {
+          auto ex = sock.get_executor();
+          asio::co_spawn(ex, Session(std::make_shared<Conn>(std::move(sock), std::move(watch))),
+                         asio::detached);
+        });
     ticker_ = std::make_unique<GroupTicker>(io_, &broker_->groups(), options_.clock);
     ticker_->Start();
     int n = std::max(1, options_.threads);
     for (int i = 0; i < n; ++i) threads_.emplace_back([this] { io_.run(); });
+    KLOG_INFO("kafka: listening on {}:{} (threads: {}; {}; max_connections {})",
+              options_.listen_host, port_, n, DescribeFdLimit(), options_.limits.max_connections);
   }
 
   uint16_t port() const override { return port_; }
@@ -122,16 +162,12 @@ class KafkaServerImpl final : public KafkaServer {
     stopped_ = true;
     if (!threads_.empty()) {
       std::promise<void> closed;
+      listener_.Stop();
       asio::post(io_, [&] {
-        boost::system::error_code ec;
-        acceptor_.close(ec);
         if (ticker_) ticker_->Stop();
-        std::lock_guard<std::mutex> l(sockets_mu_);
-        for (tcp::socket* s : sockets_) {
-          asio::post(s->get_executor(), [s] {
-            boost::system::error_code e;
-            s->shutdown(tcp::socket::shutdown_both, e);
-          });
+        std::lock_guard<std::mutex> l(conns_mu_);
+        for (auto& [raw, weak] : conns_) {
+          if (auto c = weak.lock()) PostShutdown(weak, c->sock.get_executor());
         }
         closed.set_value();
       });
@@ -143,66 +179,57 @@ class KafkaServerImpl final : public KafkaServer {
   }
 
  private:
-  asio::awaitable<void> AcceptLoop() {
-    for (;;) {
-      auto [ec, sock] = co_await acceptor_.async_accept(
-          asio::make_strand(io_), asio::as_tuple(asio::use_awaitable));
-      if (ec) {
-        if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
-        KLOG_WARN("kafka: accept failed: {}", ec.message());
-        continue;
-      }
-      auto ex = sock.get_executor();
-      asio::co_spawn(ex, Session(std::move(sock)), asio::detached);
-    }
-  }
-
-  asio::awaitable<void> Session(tcp::socket sock) {
+  asio::awaitable<void> Session(std::shared_ptr<Conn> conn) {
     boost::system::error_code ec;
-    sock.set_option(tcp::no_delay(true), ec);
+    conn->sock.set_option(tcp::no_delay(true), ec);
     std::string peer = "?";
     {
-      auto ep = sock.remote_endpoint(ec);
+      auto ep = conn->sock.remote_endpoint(ec);
       if (!ec) peer = ep.address().to_string();
     }
+    std::weak_ptr<Conn> weak = conn;
+    auto ex = conn->sock.get_executor();
+    conn->watch->OnExpire([weak, ex](const std::string&) { PostShutdown(weak, ex); });
     {
-      std::lock_guard<std::mutex> l(sockets_mu_);
-      sockets_.insert(&sock);
+      std::lock_guard<std::mutex> l(conns_mu_);
+      conns_[conn.get()] = weak;
     }
-    auto sched = std::make_shared<StrandScheduler>(sock.get_executor());
+    auto sched = std::make_shared<StrandScheduler>(ex);
     std::string reason;
     try {
-      reason = co_await Serve(sock, sched, peer);
+      reason = co_await Serve(*conn, sched, peer);
     } catch (const std::exception& e) {
       reason = e.what();
     }
     KLOG_DEBUG("kafka: closing connection from {}: {}", peer, reason);
     {
-      std::lock_guard<std::mutex> l(sockets_mu_);
-      sockets_.erase(&sock);
+      std::lock_guard<std::mutex> l(conns_mu_);
+      conns_.erase(conn.get());
     }
-    sock.close(ec);
+    conn->sock.close(ec);
   }
 
   // Serves requests until the peer goes away or misbehaves; returns why it stopped.
-  asio::awaitable<std::string> Serve(tcp::socket& sock, std::shared_ptr<StrandScheduler> sched,
+  // A request is read into memory only as its bytes arrive (InputBuffer), its growth paid
+  // from the listener's budget of bytes in flight; the request's bytes are given back once
+  // its answer was written.
+  asio::awaitable<std::string> Serve(Conn& conn, std::shared_ptr<StrandScheduler> sched,
                                      const std::string& peer) {
-    std::string body;
-    char size_buf[4];
+    tcp::socket& sock = conn.sock;
+    ConnectionWatch& watch = *conn.watch;
+    InputBuffer buf(&watch);
     for (;;) {
-      auto [ec1, n1] = co_await asio::async_read(sock, asio::buffer(size_buf, 4),
-                                                 asio::as_tuple(asio::use_awaitable));
-      if (ec1) co_return "read: " + ec1.message();
-      int32_t size = int32_t(coding::GetBE32(size_buf));
+      watch.AwaitingRequest();
+      co_await buf.Fill(sock, 4);
+      int32_t size = int32_t(coding::GetBE32(buf.data()));
       if (size < 8 || size_t(size) > options_.max_request_bytes) {
         KLOG_WARN("kafka: {} sent a request of {} bytes (limit {}); closing the connection",
                   peer, size, options_.max_request_bytes);
         co_return "bad request size";
       }
-      body.resize(size_t(size));
-      auto [ec2, n2] = co_await asio::async_read(sock, asio::buffer(body),
-                                                 asio::as_tuple(asio::use_awaitable));
-      if (ec2) co_return "read: " + ec2.message();
+      co_await buf.Fill(sock, 4 + size_t(size));
+      watch.Working();
+      std::string_view body(buf.data() + 4, size_t(size));
 
       RequestContext ctx;
       Reader in(body, false);
@@ -237,7 +264,10 @@ class KafkaServerImpl final : public KafkaServer {
         resp = co_await Dispatch(*spec, ctx, in, sock.get_executor());
       }
       if (resp.kind == Response::Kind::kClose) co_return resp.reason;
-      if (resp.kind == Response::Kind::kNoResponse) continue;
+      if (resp.kind == Response::Kind::kNoResponse) {
+        buf.Consume(4 + size_t(size));
+        continue;
+      }
       // Response header: correlation id, plus an empty tagged-field section for flexible
       // versions (v1) except ApiVersions, whose response header is always v0.
       char header[9];
@@ -247,10 +277,15 @@ class KafkaServerImpl final : public KafkaServer {
       coding::PutBE32(header, uint32_t(header_len - 4 + resp.body.size()));
       std::array<asio::const_buffer, 2> bufs = {asio::buffer(header, header_len),
                                                 asio::buffer(resp.body)};
+      // The next request is read only after this answer left: a client that does not read
+      // holds one answer at most, and is closed after idle_timeout.
+      watch.AwaitingClientRead();
       auto [ec3, n3] = co_await asio::async_write(sock, bufs, asio::as_tuple(asio::use_awaitable));
       if (ec3) co_return "write: " + ec3.message();
+      buf.Consume(4 + size_t(size));
     }
   }
+
 
   asio::awaitable<Response> Dispatch(const ApiSpec& spec, RequestContext& ctx, Reader& in,
                                      asio::any_io_executor ex) {
@@ -284,13 +319,14 @@ class KafkaServerImpl final : public KafkaServer {
   KafkaServerOptions options_;
   log::Log* log_ = nullptr;
   std::unique_ptr<Broker> broker_;  // outlives io_ (handlers in io_ refer to it)
+  Listener listener_;               // outlives io_ (connections' watches refer to it)
   asio::io_context io_;
   tcp::acceptor acceptor_;
   std::unique_ptr<GroupTicker> ticker_;  // declared after io_: destroyed before it
   uint16_t port_ = 0;
   std::vector<std::thread> threads_;
-  std::mutex sockets_mu_;
-  std::set<tcp::socket*> sockets_;  // GUARDED_BY(sockets_mu_)
+  std::mutex conns_mu_;
+  std::map<Conn*, std::weak_ptr<Conn>> conns_;  // GUARDED_BY(conns_mu_)
   std::mutex stop_mu_;
   bool stopped_ = false;  // GUARDED_BY(stop_mu_)
 };

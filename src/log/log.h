@@ -253,6 +253,8 @@ class Log {
   virtual std::vector<std::string> ListTopics() const = 0;  // sorted
   virtual Result<TopicDescription> DescribeTopic(std::string_view name) const = 0;
   virtual bool TopicExists(std::string_view name) const = 0;
+  // Partitions of all topics (each keeps about two files open).
+  virtual int64_t PartitionCount() const = 0;
   // NotFound for an unknown topic or partition.
   virtual Result<Partition*> GetPartition(std::string_view topic, PartitionId p) = 0;
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <mutex>
 
+#include "common/fd_limit.h"
 #include "common/logging.h"
 
 namespace kappa::log {
@@ -74,14 +75,25 @@ Status LogImpl::LoadTopic(const std::string& name) {
   t->meta = *meta;
   t->meta.config = *resolved;
   for (int32_t p = 0; p < meta->partitions; ++p) {
-    ASSIGN_OR_RETURN(auto part, PartitionImpl::Open(name, PartitionId(p),
-                                                    JoinPath(dir, std::to_string(p)),
-                                                    SettingsFor(*resolved)));
-    t->partitions.push_back(std::move(part));
+    auto part = PartitionImpl::Open(name, PartitionId(p), JoinPath(dir, std::to_string(p)),
+                                    SettingsFor(*resolved));
+    if (!part.ok()) {
+      return ExplainOutOfFds(part.status()).WithContext(
+          "opening topic " + name + " (" + std::to_string(meta->partitions) + " partitions)");
+    }
+    t->partitions.push_back(std::move(part).value());
   }
   std::unique_lock l(mu_);
   topics_[name] = std::move(t);
   return Status::OK();
+}
+
+void LogImpl::Discard(std::vector<std::unique_ptr<PartitionImpl>>* parts, const std::string& dir) {
+  // CloseAndDelete skips the seal (fsync, index write) a normal close does: the files go.
+  for (auto& p : *parts) (void)p->CloseAndDelete(JoinPath(dir.empty() ? TopicDir(p->topic()) : dir,
+                                                          std::to_string(p->id().value())));
+  parts->clear();
+  if (!dir.empty()) (void)opts_.env->DeleteDirRecursive(dir);
 }
 
 Status LogImpl::CreateTopic(std::string_view name, int32_t partitions, const TopicConfig& config) {
@@ -93,6 +105,10 @@ Status LogImpl::CreateTopic(std::string_view name, int32_t partitions, const Top
   std::lock_guard<std::mutex> admin(admin_mu_);
   if (closed_) return Status::Unavailable("the log is closed");
   if (TopicExists(name)) return Status::AlreadyExists("topic '" + std::string(name) + "' already exists");
+  // Refused before anything is written when the descriptors would run out on the way.
+  RETURN_IF_ERROR(CheckFdsAvailable(kFdsPerPartition * uint64_t(partitions),
+                                    "creating topic '" + std::string(name) + "' with " +
+                                        std::to_string(partitions) + " partitions"));
   std::string dir = TopicDir(name);
   if (opts_.env->FileExists(dir)) RETURN_IF_ERROR(opts_.env->DeleteDirRecursive(dir));
   RETURN_IF_ERROR(opts_.env->CreateDirs(dir));
@@ -103,17 +119,21 @@ Status LogImpl::CreateTopic(std::string_view name, int32_t partitions, const Top
     auto part = PartitionImpl::Open(std::string(name), PartitionId(p),
                                     JoinPath(dir, std::to_string(p)), SettingsFor(resolved));
     if (!part.ok()) {
-      (void)opts_.env->DeleteDirRecursive(dir);
-      return part.status();
+      // Close what was opened before removing its files: nothing of the topic remains.
+      Discard(&t->partitions, dir);
+      return ExplainOutOfFds(part.status())
+          .WithContext("creating topic '" + std::string(name) + "'");
     }
     t->partitions.push_back(std::move(part).value());
   }
-  RETURN_IF_ERROR(opts_.env->SyncDir(dir));
+  if (Status sd = opts_.env->SyncDir(dir); !sd.ok()) {
+    Discard(&t->partitions, dir);
+    return sd;
+  }
   // topic.conf is written last: its presence is what makes the topic exist after a crash.
   Status s = opts_.env->WriteFileAtomic(JoinPath(dir, "topic.conf"), EncodeTopicMeta(t->meta));
   if (!s.ok()) {
-    t->partitions.clear();
-    (void)opts_.env->DeleteDirRecursive(dir);
+    Discard(&t->partitions, dir);
     return s;
   }
   RETURN_IF_ERROR(opts_.env->SyncDir(JoinPath(opts_.dir, "topics")));
@@ -161,16 +181,29 @@ Status LogImpl::AddPartitions(std::string_view name, int32_t total) {
   if (total <= have)
     return Status::InvalidArgument("topic '" + std::string(name) + "' already has " +
                                    std::to_string(have) + " partitions; the new count must be larger");
+  RETURN_IF_ERROR(CheckFdsAvailable(kFdsPerPartition * uint64_t(total - have),
+                                    "adding " + std::to_string(total - have) +
+                                        " partitions to topic '" + std::string(name) + "'"));
   std::vector<std::unique_ptr<PartitionImpl>> added;
+  // On failure the new partitions are closed and their directories removed: the topic
+  // keeps exactly the partitions it had.
+  auto undo = [&](const Status& s) {
+    Discard(&added, "");
+    for (int32_t p = have; p < total; ++p)
+      (void)opts_.env->DeleteDirRecursive(JoinPath(TopicDir(name), std::to_string(p)));
+    return ExplainOutOfFds(s).WithContext("adding partitions to topic '" + std::string(name) + "'");
+  };
   for (int32_t p = have; p < total; ++p) {
-    ASSIGN_OR_RETURN(auto part, PartitionImpl::Open(std::string(name), PartitionId(p),
-                                                    JoinPath(TopicDir(name), std::to_string(p)),
-                                                    SettingsFor(t->meta.config)));
-    added.push_back(std::move(part));
+    auto part = PartitionImpl::Open(std::string(name), PartitionId(p),
+                                    JoinPath(TopicDir(name), std::to_string(p)),
+                                    SettingsFor(t->meta.config));
+    if (!part.ok()) return undo(part.status());
+    added.push_back(std::move(part).value());
   }
   TopicMeta m = t->meta;
   m.partitions = total;
-  RETURN_IF_ERROR(opts_.env->WriteFileAtomic(JoinPath(TopicDir(name), "topic.conf"), EncodeTopicMeta(m)));
+  Status w = opts_.env->WriteFileAtomic(JoinPath(TopicDir(name), "topic.conf"), EncodeTopicMeta(m));
+  if (!w.ok()) return undo(w);
   std::unique_lock l(mu_);
   t->meta.partitions = total;
   for (auto& p : added) t->partitions.push_back(std::move(p));
@@ -211,6 +244,13 @@ std::vector<std::string> LogImpl::ListTopics() const {
 bool LogImpl::TopicExists(std::string_view name) const {
   std::shared_lock l(mu_);
   return topics_.find(name) != topics_.end();
+}
+
+int64_t LogImpl::PartitionCount() const {
+  std::shared_lock l(mu_);
+  int64_t n = 0;
+  for (const auto& [name, t] : topics_) n += int64_t(t->partitions.size());
+  return n;
 }
 
 Result<TopicDescription> LogImpl::DescribeTopic(std::string_view name) const {
@@ -261,6 +301,24 @@ Result<int> LogImpl::EnforceRetention() {
   return total;
 }
 
+void LogImpl::ReportFlush(int failed, const Status& first,
+                          std::chrono::steady_clock::time_point now) {
+  // Never silent, never a flood: the first failure of an episode is logged at once, then a
+  // reminder every 10 s while it lasts, and the end of the episode.
+  if (failed > 0) {
+    ++flush_failures_;
+    if (flush_failures_ == 1 || now - last_flush_report_ >= std::chrono::seconds(10)) {
+      KLOG_ERROR("log: background fsync failed for {} partition(s) ({} round(s) so far): {}; "
+                 "acknowledged appends are in the OS but not yet durable; retrying",
+                 failed, flush_failures_, ExplainOutOfFds(first).ToString());
+      last_flush_report_ = now;
+    }
+  } else if (flush_failures_ > 0) {
+    KLOG_WARN("log: background fsync works again after {} failed round(s)", flush_failures_);
+    flush_failures_ = 0;
+  }
+}
+
 void LogImpl::BackgroundLoop() {
   using namespace std::chrono;
   auto now = steady_clock::now();
@@ -280,10 +338,13 @@ void LogImpl::BackgroundLoop() {
     if (flushing && now >= next_flush) {
       // Admin operations hold mu_ only briefly; partitions stay alive (retired_) so the
       // raw pointers below remain valid even if a topic is deleted meanwhile.
+      int failed = 0;
+      Status first;
       for (PartitionImpl* p : AllPartitions()) {
-        Status s = p->FlushIfDirty();
-        if (!s.ok()) KLOG_WARN("log: background fsync failed: {}", s.ToString());
+        Status s = p->FlushIfDirty();  // a failed partition stays dirty: retried next round
+        if (!s.ok() && failed++ == 0) first = s.WithContext(p->topic() + "/" + std::to_string(p->id().value()));
       }
+      ReportFlush(failed, first, now);
       next_flush = now + milliseconds(opts_.flush_interval_ms);
     }
     if (retaining && now >= next_retention) {

@@ -5,6 +5,7 @@
 //   <dir>/trash/                           topics being deleted (emptied at open)
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -28,6 +29,10 @@ Result<TopicMeta> DecodeTopicMeta(std::string_view text);
 // Fills unset fields from the log defaults and validates ranges.
 Result<TopicConfig> ResolveTopicConfig(const TopicConfig& c, const LogOptions& o);
 
+// Descriptors a new partition holds open: its active segment's reader and writer (each
+// sealed segment adds one more).
+inline constexpr uint64_t kFdsPerPartition = 2;
+
 class LogImpl final : public Log {
  public:
   explicit LogImpl(const LogOptions& o) : opts_(o) {}
@@ -41,6 +46,7 @@ class LogImpl final : public Log {
   std::vector<std::string> ListTopics() const override;
   Result<TopicDescription> DescribeTopic(std::string_view name) const override;
   bool TopicExists(std::string_view name) const override;
+  int64_t PartitionCount() const override;
   Result<Partition*> GetPartition(std::string_view topic, PartitionId p) override;
   OffsetStore& offsets() override { return *offsets_; }
   Status Flush() override;
@@ -56,8 +62,12 @@ class LogImpl final : public Log {
   std::string TopicDir(std::string_view name) const;
   PartitionSettings SettingsFor(const TopicConfig& c) const;
   Status LoadTopic(const std::string& name);
+  // Closes partitions that never became part of a topic and removes their files (and `dir`,
+  // the topic directory, unless empty).
+  void Discard(std::vector<std::unique_ptr<PartitionImpl>>* parts, const std::string& dir);
   std::vector<PartitionImpl*> AllPartitions() const;
   void BackgroundLoop();
+  void ReportFlush(int failed, const Status& first, std::chrono::steady_clock::time_point now);
 
   LogOptions opts_;
   std::unique_ptr<OffsetStoreImpl> offsets_;
@@ -74,6 +84,9 @@ class LogImpl final : public Log {
   bool stop_ = false;  // GUARDED_BY(bg_mu_)
   std::thread bg_;
   bool closed_ = false;  // GUARDED_BY(admin_mu_)
+  // Background-thread only: the current episode of failed background fsyncs.
+  int64_t flush_failures_ = 0;
+  std::chrono::steady_clock::time_point last_flush_report_;
 };
 
 }  // namespace kappa::log

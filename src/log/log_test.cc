@@ -1,7 +1,10 @@
 // Topic administration on the Log facade.
+#include <sys/resource.h>
+
 #include <filesystem>
 #include <thread>
 
+#include "common/fd_limit.h"
 #include "log/log.h"
 #include "log/test_util.h"
 
@@ -213,6 +216,61 @@ TEST(LogTest, DeleteRecordsMovesTheStartOffsetDurably) {
   ASSERT_TRUE(p->Append(Recs(0, 1)).ok());
   EXPECT_EQ(p->EndOffset(), Offset(41));
 }
+
+// Issue 19: a partition that cannot open its files (out of descriptors) must make Open and
+// CreateTopic fail with a clear error; before the fix its destructor called
+// segments_.back() on an empty vector and the process crashed.
+class FdLimitTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved_), 0); }
+  void TearDown() override { setrlimit(RLIMIT_NOFILE, &saved_); }
+  // Leaves about `spare` descriptors free for this process.
+  void LimitTo(uint64_t spare) {
+    struct rlimit r = saved_;
+    r.rlim_cur = CountOpenFds() + spare;
+    ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &r), 0);
+  }
+  struct rlimit saved_;
+};
+
+TEST_F(FdLimitTest, OpeningMorePartitionsThanDescriptorsFailsCleanly) {
+  TempDir tmp;
+  {
+    auto log = Log::Open(Opts(tmp));
+    ASSERT_TRUE(log.ok());
+    ASSERT_TRUE((*log)->CreateTopic("wide", 100).ok());
+    ASSERT_TRUE((*log)->Close().ok());
+  }
+  LimitTo(60);  // 100 partitions need ~200
+  auto log = Log::Open(Opts(tmp));
+  ASSERT_FALSE(log.ok());
+  EXPECT_NE(log.status().message().find("out of file descriptors"), std::string::npos)
+      << log.status().ToString();
+  EXPECT_NE(log.status().message().find("topic wide"), std::string::npos);
+  TearDown();
+  auto again = Log::Open(Opts(tmp));  // with descriptors, the data is all there
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ((*again)->PartitionCount(), 100);
+}
+
+TEST_F(FdLimitTest, CreateBeyondDescriptorsIsRefusedAndLeavesNothing) {
+  TempDir tmp;
+  auto log = Log::Open(Opts(tmp));
+  ASSERT_TRUE(log.ok());
+  LimitTo(100);
+  Status s = (*log)->CreateTopic("wide", 200);
+  EXPECT_TRUE(s.IsUnavailable()) << s.ToString();
+  EXPECT_NE(s.message().find("open files"), std::string::npos) << s.ToString();
+  EXPECT_FALSE((*log)->TopicExists("wide"));
+  EXPECT_FALSE(std::filesystem::exists(tmp.path() + "/log/topics/wide"));
+  ASSERT_TRUE((*log)->CreateTopic("small", 4).ok());  // what fits still works
+  ASSERT_TRUE((*log)->CreateTopic("more", 2).ok());
+  s = (*log)->AddPartitions("more", 300);
+  EXPECT_TRUE(s.IsUnavailable()) << s.ToString();
+  EXPECT_EQ((*log)->DescribeTopic("more")->partitions.size(), 2u);
+  EXPECT_FALSE(std::filesystem::exists(tmp.path() + "/log/topics/more/2"));
+}
+
 
 }  // namespace
 }  // namespace kappa::log

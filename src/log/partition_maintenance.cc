@@ -28,7 +28,15 @@ Result<std::unique_ptr<PartitionImpl>> PartitionImpl::Open(std::string topic, Pa
                                                            const PartitionSettings& settings) {
   std::unique_ptr<PartitionImpl> p(
       new PartitionImpl(std::move(topic), id, std::move(dir), settings));
-  RETURN_IF_ERROR(p->Load());
+  Status s = p->Load();
+  if (!s.ok()) {
+    // A partition that did not load is not closed like one that did: it may have no
+    // segment at all, and sealing a half-loaded one would rewrite files it never owned.
+    std::lock_guard<std::mutex> l(p->append_mu_);
+    p->closed_ = true;
+    p->shutting_down_ = true;
+    return s;
+  }
   return p;
 }
 
@@ -203,6 +211,10 @@ Status PartitionImpl::Close() {
   if (closed_) return Status::OK();
   closed_ = true;
   if (s_.read_only) return Status::OK();
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    if (segments_.empty()) return Status::OK();  // never loaded (Open failed)
+  }
   // Sealing writes the active segment's index; the next open still re-verifies the last
   // segment, so a crash here loses nothing.
   return Active()->Seal();

@@ -53,7 +53,10 @@ class Loader {
     if (root["jobs"]) RETURN_IF_ERROR(Jobs(root["jobs"], &c));
     if (root["listeners"]) {
       const YAML::Node& n = root["listeners"];
-      RETURN_IF_ERROR(r_.CheckKeys(n, {"kafka", "cql", "kafka_group_initial_rebalance_delay"}, "listeners"));
+      RETURN_IF_ERROR(r_.CheckKeys(n, {"kafka", "cql", "kafka_group_initial_rebalance_delay", "limits",
+                                       "kafka_limits", "cql_limits"},
+                                   "listeners"));
+      RETURN_IF_ERROR(LoadListenerLimits(r_, n, &c.listeners));
       if (n["kafka"]) { ASSIGN_OR_RETURN(c.listeners.kafka, r_.String(n["kafka"], "listeners.kafka")); }
       if (n["cql"]) { ASSIGN_OR_RETURN(c.listeners.cql, r_.String(n["cql"], "listeners.cql")); }
       if (n["kafka"]) RETURN_IF_ERROR(CheckListenAddress(r_, n["kafka"], "listeners.kafka", &c));

@@ -283,6 +283,48 @@ TEST(ConfigLoader, DirectoryIsNamedADirectory) {
   EXPECT_NE(r.status().message().find("is a directory"), std::string::npos) << r.status().ToString();
 }
 
+TEST(ConfigLoader, ListenerLimits) {
+  auto d = LoadConfigText(kMinimal, "k.yaml");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->listeners.limits.max_connections, 1024);
+  EXPECT_EQ(d->listeners.limits.idle_timeout_ms, 600000);
+  EXPECT_EQ(d->listeners.kafka_limits.max_partitions, 10000);
+  EXPECT_EQ(d->listeners.cql_limits.max_statement_bytes, 1 << 20);
+  auto c = LoadConfigText(std::string(kMinimal) + R"(listeners:
+  kafka: 127.0.0.1:1
+  limits:
+    max_connections: 10
+    idle_timeout: 1m
+    request_timeout: 5s
+    max_output_per_connection: 2MiB
+    max_request_bytes_in_flight: 8MiB
+  kafka_limits: {max_request_size: 1MiB, max_partitions_per_request: 5, max_partitions: 50}
+  cql_limits: {max_frame_size: 1MiB, max_statement_size: 64KiB, prepared_cache_size: 1MiB}
+)", "k.yaml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  const auto& l = c->listeners;
+  EXPECT_EQ(l.limits.max_connections, 10);
+  EXPECT_EQ(l.limits.idle_timeout_ms, 60000);
+  EXPECT_EQ(l.limits.request_timeout_ms, 5000);
+  EXPECT_EQ(l.limits.max_output_bytes, 2u << 20);
+  EXPECT_EQ(l.limits.max_inflight_request_bytes, 8u << 20);
+  EXPECT_EQ(l.kafka_limits.max_request_bytes, 1 << 20);
+  EXPECT_EQ(l.kafka_limits.max_partitions_per_request, 5);
+  EXPECT_EQ(l.kafka_limits.max_partitions, 50);
+  EXPECT_EQ(l.cql_limits.max_frame_bytes, 1 << 20);
+  EXPECT_EQ(l.cql_limits.max_statement_bytes, 64 << 10);
+  EXPECT_EQ(l.cql_limits.prepared_cache_bytes, 1 << 20);
+  auto bad = LoadConfigText(std::string(kMinimal) + "listeners:\n  limits:\n    max_conections: 3\n",
+                            "k.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("did you mean 'max_connections'"), std::string::npos)
+      << bad.status().ToString();
+  bad = LoadConfigText(std::string(kMinimal) + "listeners:\n  cql_limits:\n    max_frame_size: 1GiB\n",
+                       "k.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("max_frame_size"), std::string::npos);
+}
+
 TEST(ConfigLoader, MissingFileIsNotFound) {
   auto r = LoadConfigFile("/nonexistent/kappa.yaml");
   ASSERT_FALSE(r.ok());

@@ -26,6 +26,10 @@ inline bool ValidName(std::string_view s, bool allow_dot) {
 // `log:` (embedded or an external Kafka cluster). config_external.cc.
 Status LoadLogSection(const YamlReader& r_, const YAML::Node& n, LogConfig* l);
 
+// `listeners.limits`, `listeners.kafka_limits`, `listeners.cql_limits` (the addresses are
+// read by the loader). config_listeners.cc.
+Status LoadListenerLimits(const YamlReader& r_, const YAML::Node& listeners, ListenersConfig* l);
+
 // A job's `sink:` map (embedded or an external Cassandra cluster); c has the job's table.
 // Checked here: keys, types, ranges, consistency names; the cluster itself is only reached
 // when the job starts. config_external.cc.

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/listener_limits.h"
 #include "common/status.h"
 #include "common/units.h"
 #include "connect/connect.h"
@@ -140,6 +141,20 @@ struct JobConfig {
   SinkConfig sink;
 };
 
+// Limits of the Kafka listener only (`listeners.kafka_limits`); defaults as KafkaServerOptions.
+struct KafkaListenerLimits {
+  int64_t max_request_bytes = 100ll << 20;
+  int32_t max_partitions_per_request = 1000;
+  int32_t max_partitions = 10000;
+};
+
+// Limits of the CQL listener only (`listeners.cql_limits`); defaults as cql::ServerOptions.
+struct CqlListenerLimits {
+  int64_t max_frame_bytes = 16ll << 20;
+  int64_t max_statement_bytes = 1ll << 20;
+  int64_t prepared_cache_bytes = 64ll << 20;
+};
+
 struct ListenersConfig {
   std::string kafka = "127.0.0.1:9092";
   std::string cql = "127.0.0.1:9042";
@@ -147,6 +162,9 @@ struct ListenersConfig {
   // how long the first rebalance of an empty consumer group waits for more members. Default
   // 3 s, as Kafka; 0: no wait. Fixed at start.
   int64_t kafka_group_initial_rebalance_delay_ms = 3000;
+  ListenerLimits limits;  // `listeners.limits`: each listener, counted on its own
+  KafkaListenerLimits kafka_limits;
+  CqlListenerLimits cql_limits;
 };
 
 // `auth:`: who may use the network listeners of `kappa up` (docs/formats/config.md, "auth").

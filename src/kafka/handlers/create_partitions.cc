@@ -28,6 +28,7 @@ static void HandleCreatePartitions(RequestContext& ctx, Reader& in, Responder re
     return;
   }
   Writer w(ctx.flexible);
+  PartitionQuota quota;  // the partitions this request creates, against the broker's caps
   w.Int32(0);
   w.ArrayLength(int32_t(reqs.size()));
   for (const auto& [name, count] : reqs) {
@@ -44,6 +45,10 @@ static void HandleCreatePartitions(RequestContext& ctx, Reader& in, Responder re
     } else if (count > kMaxPartitionsPerTopic) {
       e = ErrorCode::kInvalidPartitions;
       msg = "at most " + std::to_string(kMaxPartitionsPerTopic) + " partitions per topic";
+    } else if (std::string why;
+               (e = b.ReservePartitions(count - int32_t(desc->partitions.size()), &quota, &why)) !=
+               ErrorCode::kNone) {
+      msg = why;
     } else if (!validate_only) {
       Status s = b.log().AddPartitions(name, count);
       if (!s.ok()) {

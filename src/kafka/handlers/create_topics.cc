@@ -50,6 +50,7 @@ static void HandleCreateTopics(RequestContext& ctx, Reader& in, Responder respon
     return;
   }
   Writer w(ctx.flexible);
+  PartitionQuota quota;  // the partitions this request creates, against the broker's caps
   if (v >= 2) w.Int32(0);
   w.ArrayLength(int32_t(reqs.size()));
   for (const auto& r : reqs) {
@@ -87,6 +88,9 @@ static void HandleCreateTopics(RequestContext& ctx, Reader& in, Responder respon
       if (b.log().TopicExists(r.name)) {
         e = ErrorCode::kTopicAlreadyExists;
         msg = "topic '" + r.name + "' already exists";
+      } else if (std::string why; (e = b.ReservePartitions(partitions, &quota, &why)) !=
+                                  ErrorCode::kNone) {
+        msg = why;
       } else if (!validate_only) {
         Status s = b.log().CreateTopic(r.name, partitions, config);
         if (!s.ok()) {

@@ -49,10 +49,11 @@ static void HandleMetadata(RequestContext& ctx, Reader& in, Responder respond) {
   std::vector<std::string> names = requested ? *requested : b.log().ListTopics();
   w.ArrayLength(int32_t(names.size()));
   const int32_t node = b.config().node_id;
+  PartitionQuota quota;  // topics auto-created by this request, against the broker's caps
   for (const std::string& name : names) {
     ErrorCode err = ErrorCode::kNone;
     if (requested && allow_auto_create) {
-      Status s = b.MaybeAutoCreate(name);
+      Status s = b.MaybeAutoCreate(name, &quota);
       if (!s.ok()) {
         err = s.IsInvalidArgument() ? ErrorCode::kInvalidTopicException
                                     : ErrorCode::kUnknownTopicOrPartition;
