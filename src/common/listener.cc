@@ -117,6 +117,8 @@ void Listener::Stop() {
   });
 }
 
+void Listener::Detach() { strand_.reset(); }
+
 asio::awaitable<void> Listener::AcceptLoop() {
   asio::steady_timer backoff(*strand_);
   backoff_timer_ = &backoff;

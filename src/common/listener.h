@@ -98,6 +98,10 @@ class Listener {
   // Closes the acceptor and stops the sweep (asynchronously, on the acceptor's executor);
   // connections are the server's to close. Idempotent.
   void Stop();
+  // Call once the io_context(s) stopped running (threads joined) and before they are
+  // destroyed: drops the listener's strand, whose implementation belongs to the acceptor's
+  // io_context (destroying it after that io_context is a use-after-free). Idempotent.
+  void Detach();
 
   const std::string& name() const { return name_; }
   const ListenerLimits& limits() const { return limits_; }

@@ -148,6 +148,7 @@ class ServerImpl : public Server {
     for (auto& sh : shards_) {
       if (sh->thread.joinable()) sh->thread.join();
     }
+    listener_.Detach();  // before the shards' io_contexts are destroyed
   }
 
  private:

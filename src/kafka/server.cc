@@ -176,6 +176,7 @@ class KafkaServerImpl final : public KafkaServer {
     io_.stop();
     for (auto& t : threads_) t.join();
     threads_.clear();
+    listener_.Detach();  // before io_ is destroyed
   }
 
  private:

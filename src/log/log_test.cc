@@ -222,7 +222,15 @@ TEST(LogTest, DeleteRecordsMovesTheStartOffsetDurably) {
 // segments_.back() on an empty vector and the process crashed.
 class FdLimitTest : public ::testing::Test {
  protected:
-  void SetUp() override { ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved_), 0); }
+  void SetUp() override {
+    ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved_), 0);
+#if defined(__SANITIZE_ADDRESS__)
+    // The sanitizers' runtime needs descriptors of its own (UBSan's vptr check probes memory
+    // through a pipe) and reports false errors once the process is out of them. The release
+    // build's log_test runs these tests.
+    GTEST_SKIP() << "runs in the release build: the sanitizer runtime fails without descriptors";
+#endif
+  }
   void TearDown() override { setrlimit(RLIMIT_NOFILE, &saved_); }
   // Leaves about `spare` descriptors free for this process.
   void LimitTo(uint64_t spare) {
