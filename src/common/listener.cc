@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <vector>
 
 #include "common/fd_limit.h"
 #include "common/logging.h"
@@ -58,14 +59,13 @@ ConnectionWatch::~ConnectionWatch() {
 }
 
 void ConnectionWatch::Set(Phase p, int64_t timeout_ms) {
-  phase_.store(p, std::memory_order_relaxed);
-  deadline_ns_.store(timeout_ms > 0 ? NowNs() + timeout_ms * 1'000'000 : 0,
-                     std::memory_order_relaxed);
+  state_.store(Pack(p, timeout_ms > 0 ? NowNs() + timeout_ms * 1'000'000 : 0),
+               std::memory_order_relaxed);
 }
 
 void ConnectionWatch::AwaitingRequest() { Set(kAwaitingRequest, limits().idle_timeout_ms); }
 void ConnectionWatch::ReceivingRequest() {
-  if (phase_.load(std::memory_order_relaxed) != kAwaitingRequest) return;
+  if (PhaseOf(state_.load(std::memory_order_relaxed)) != kAwaitingRequest) return;
   Set(kReceiving, limits().request_timeout_ms);
 }
 void ConnectionWatch::Working() { Set(kWorking, 0); }
@@ -77,7 +77,7 @@ void ConnectionWatch::OnExpire(std::function<void(const std::string&)> close) {
 }
 
 Clock::time_point ConnectionWatch::deadline() const {
-  int64_t ns = deadline_ns_.load(std::memory_order_relaxed);
+  int64_t ns = DeadlineOf(state_.load(std::memory_order_relaxed));
   if (ns == 0) return Clock::time_point::max();
   return Clock::time_point(std::chrono::nanoseconds(ns));
 }
@@ -209,28 +209,48 @@ asio::awaitable<void> Listener::SweepLoop() {
 }
 
 void Listener::Sweep() {
+  // The closes run after the lock is released: a close function may hold the last reference
+  // to its connection for a moment (the connection's thread can end it meanwhile), and the
+  // connection's destructor destroys its watch, which takes mu_ to leave watches_. Called
+  // under the lock, that was a self-deadlock of the sweep's thread, and with it of every
+  // connection on that thread and of all later closes.
+  struct Expired {
+    std::function<void(const std::string&)> close;
+    std::string why;
+  };
+  std::vector<Expired> expired;
   int64_t now = NowNs();
-  std::lock_guard<std::mutex> l(mu_);
-  for (ConnectionWatch* w : watches_) {
-    int64_t d = w->deadline_ns_.load(std::memory_order_relaxed);
-    if (d == 0 || d > now || !w->close_) continue;
-    int phase = w->phase_.load(std::memory_order_relaxed);
-    std::string why =
-        phase == ConnectionWatch::kReceiving
-            ? "a request was not received whole within request_timeout (" +
-                  std::to_string(limits_.request_timeout_ms) + " ms)"
-        : phase == ConnectionWatch::kAwaitingClient
-            ? "the client did not read its answers within idle_timeout (" +
-                  std::to_string(limits_.idle_timeout_ms) + " ms)"
-            : "idle for idle_timeout (" + std::to_string(limits_.idle_timeout_ms) + " ms)";
-    if (phase == ConnectionWatch::kAwaitingRequest) {
-      KLOG_DEBUG("{}: closing connection from {}: {}", name_, w->peer(), why);
-    } else {
-      KLOG_INFO("{}: closing connection from {}: {}", name_, w->peer(), why);
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    for (ConnectionWatch* w : watches_) {
+      int64_t state = w->state_.load(std::memory_order_relaxed);
+      int64_t d = ConnectionWatch::DeadlineOf(state);
+      if (d == 0 || d > now || !w->close_) continue;
+      ConnectionWatch::Phase phase = ConnectionWatch::PhaseOf(state);
+      // Clears exactly the deadline seen (once per deadline): if the connection moved on
+      // meanwhile (a request arrived, a new deadline was armed), its new state stands and
+      // the next sweep judges it.
+      if (!w->state_.compare_exchange_strong(state, ConnectionWatch::Pack(phase, 0),
+                                             std::memory_order_relaxed)) {
+        continue;
+      }
+      std::string why =
+          phase == ConnectionWatch::kReceiving
+              ? "a request was not received whole within request_timeout (" +
+                    std::to_string(limits_.request_timeout_ms) + " ms)"
+          : phase == ConnectionWatch::kAwaitingClient
+              ? "the client did not read its answers within idle_timeout (" +
+                    std::to_string(limits_.idle_timeout_ms) + " ms)"
+              : "idle for idle_timeout (" + std::to_string(limits_.idle_timeout_ms) + " ms)";
+      if (phase == ConnectionWatch::kAwaitingRequest) {
+        KLOG_DEBUG("{}: closing connection from {}: {}", name_, w->peer(), why);
+      } else {
+        KLOG_INFO("{}: closing connection from {}: {}", name_, w->peer(), why);
+      }
+      expired.push_back(Expired{w->close_, std::move(why)});
     }
-    w->deadline_ns_.store(0, std::memory_order_relaxed);  // once
-    w->close_(why);
   }
+  for (Expired& e : expired) e.close(e.why);
 }
 
 }  // namespace kappa

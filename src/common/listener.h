@@ -9,7 +9,7 @@
 //   - A connection idle for `idle_timeout_ms` (no request in progress, or its answers not read
 //     by the client) is closed; a request must arrive whole within `request_timeout_ms` of
 //     its first byte (slowloris). A sweep of the listener's connections enforces both, so the
-//     per-request cost is two atomic stores.
+//     per-request cost is one atomic store.
 //   - `request_budget()`: bytes of requests being received in all connections of this
 //     listener (see ByteBudget and InputBuffer); `max_output_bytes` is what a connection may
 //     hold of unsent answers before it stops reading requests (enforced by each server).
@@ -55,8 +55,13 @@ class ConnectionWatch {
   void Working();            // the server itself (a handler, a long poll): none
   void AwaitingClientRead(); // the client to read its answers: idle_timeout_ms
 
-  // `close` is called once, from a listener thread, when the deadline passes; it must only
-  // post the close to the connection's executor (it runs under the listener's lock).
+  // `close` is called from a listener thread when the deadline passes, outside the
+  // listener's lock. It should only post the close to the connection's executor: a reference
+  // to the connection taken on the listener's thread may turn out to be the last one (the
+  // connection can end on its own thread meanwhile), and the connection would then be
+  // destroyed there. Called once per expired deadline: again only if the connection armed a
+  // new deadline (e.g. its read loop went on before the close took effect) that expired too,
+  // so closing must be idempotent.
   void OnExpire(std::function<void(const std::string& why)> close);
 
   // The deadline of the request in progress (for waits that must not outlive it).
@@ -67,13 +72,19 @@ class ConnectionWatch {
 
  private:
   friend class Listener;
-  enum Phase : int { kAwaitingRequest, kReceiving, kWorking, kAwaitingClient };
+  enum Phase : int64_t { kAwaitingRequest, kReceiving, kWorking, kAwaitingClient };
+  // The phase and its deadline in one word, so that the sweep reads a consistent pair and
+  // clears exactly the deadline it saw (compare-and-exchange): deadline_ns * 4 + phase,
+  // deadline_ns on steady_clock, 0 = none.
+  static constexpr int64_t kPhaseBits = 2;
+  static int64_t Pack(Phase p, int64_t deadline_ns) { return (deadline_ns << kPhaseBits) | p; }
+  static Phase PhaseOf(int64_t state) { return Phase(state & ((1 << kPhaseBits) - 1)); }
+  static int64_t DeadlineOf(int64_t state) { return state >> kPhaseBits; }
   void Set(Phase p, int64_t timeout_ms);
 
   Listener* listener_;
   const std::string peer_;
-  std::atomic<int> phase_{kWorking};
-  std::atomic<int64_t> deadline_ns_{0};  // steady_clock; 0 = none
+  std::atomic<int64_t> state_{Pack(kWorking, 0)};
   std::function<void(const std::string&)> close_;  // GUARDED_BY(listener_->mu_)
 };
 

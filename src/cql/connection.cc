@@ -21,23 +21,28 @@ Connection::Connection(tcp::socket socket, ServerContext* ctx,
 }
 
 void Connection::Start() {
-  // Close() posts to the strand with its own reference, so the watch's callback never
-  // destroys the connection (and its watch) while the listener's lock is held.
-  watch_->OnExpire([weak = weak_from_this()](const std::string&) {
-    if (auto c = weak.lock()) c->Close();
+  // The listener calls this from its own thread. It takes no reference to the connection
+  // there: the one the strand takes may be the last (the read loop can end meanwhile), and
+  // the connection must be destroyed on its own thread, never on the listener's.
+  watch_->OnExpire([weak = weak_from_this(), strand = strand_](const std::string&) {
+    asio::post(strand, [weak] {
+      if (auto c = weak.lock()) c->CloseOnStrand();
+    });
   });
   asio::co_spawn(strand_, [self = shared_from_this()] { return self->ReadLoop(); },
                  asio::detached);
 }
 
 void Connection::Close() {
-  asio::post(strand_, [self = shared_from_this()] {
-    self->closed_ = true;
-    boost::system::error_code ec;
-    self->socket_.shutdown(tcp::socket::shutdown_both, ec);
-    self->socket_.close(ec);
-    self->output_room_.cancel();
-  });
+  asio::post(strand_, [self = shared_from_this()] { self->CloseOnStrand(); });
+}
+
+void Connection::CloseOnStrand() {
+  closed_ = true;
+  boost::system::error_code ec;
+  socket_.shutdown(tcp::socket::shutdown_both, ec);
+  socket_.close(ec);
+  output_room_.cancel();
 }
 
 asio::awaitable<void> Connection::WaitForOutputRoom() {

@@ -42,6 +42,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   static constexpr size_t kMaxBurst = 32;
 
   boost::asio::awaitable<void> ReadLoop();
+  // Closes the socket and wakes the read loop. On the strand; idempotent.
+  void CloseOnStrand();
   // Runs `burst` (and removes what ran): its writes committed together, its answers written
   // at once. Stops early when the unsent answers exceed max_output_bytes, unless `all`.
   void RunBurst(std::vector<BurstRequest>* burst, bool all = false);

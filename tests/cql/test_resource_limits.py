@@ -111,6 +111,35 @@ def test_max_connections_idle_and_half_sent_request_timeouts(server_with):
     s.close()
 
 
+def confine_to_one_cpu(pid):
+    """Puts every thread of the process on one CPU: a thread the sweep wakes then runs at
+    once, while the sweep's thread is paused mid-close, as on a loaded machine."""
+    cpu = min(os.sched_getaffinity(0))
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        os.sched_setaffinity(int(tid), {cpu})
+
+
+def test_idle_and_slow_connections_keep_being_closed_on_a_busy_server(server_with):
+    # The sweep closed connections under the listener's lock, holding a reference to each
+    # for a moment; when a connection's own thread ended it meanwhile, the sweep's thread
+    # destroyed it and deadlocked on that lock: no more closes, and the shard it ran on (the
+    # acceptor's) stopped serving. Confined to one CPU that happened in about half the runs.
+    srv = server_with("--idle-timeout", "300ms", "--request-timeout", "300ms")
+    confine_to_one_cpu(srv.proc.pid)
+    for _ in range(3):
+        conns = [connect(srv.port) for _ in range(6)]
+        for c in conns[::2]:
+            c.sendall(query("SELECT release_version FROM system.local")[:20])  # half a frame
+        for i, c in enumerate(conns):
+            assert closed_by_peer(c, 5), f"connection {i} was not closed"
+            c.close()
+    cluster = Cluster(["127.0.0.1"], port=srv.port, protocol_version=4)
+    session = cluster.connect()
+    assert session.execute("SELECT release_version FROM system.local").one() is not None
+    cluster.shutdown()
+    assert srv.stop() == 0
+
+
 def test_a_client_that_does_not_read_its_answers_is_not_buffered_without_bound(server_with):
     srv = server_with("--max-output-per-connection", "1MiB")
     cluster = Cluster(["127.0.0.1"], port=srv.port, protocol_version=4)
