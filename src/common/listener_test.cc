@@ -52,6 +52,7 @@ class SweepFixture : public ::testing::Test {
     work_.reset();
     ioc_.stop();
     if (thread_.joinable()) thread_.join();
+    if (listener_) listener_->Detach();  // its strand belongs to ioc_, destroyed first
   }
   void TearDown() override { Shutdown(); }
 
