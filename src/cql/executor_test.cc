@@ -1,98 +1,11 @@
 // Executors against a real store in a temp dir: DDL, writes, reads, paging, errors, system
 // tables and prepared-statement metadata.
-#include "cql/executor.h"
-
-#include <gtest/gtest.h>
-
-#include <filesystem>
-#include <optional>
 #include <thread>
 
-#include "cql/wire.h"
-#include "cql/write_group.h"
+#include "cql/executor_test_fixture.h"
 
 namespace kappa::cql {
 namespace {
-
-using store::Value;
-
-class ExecutorTest : public testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("cql_exec_test_" + std::to_string(::getpid()) + "_" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    store::StoreOptions o;
-    o.data_dir = dir_.string();
-    auto s = store::Store::Open(o);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(s).value();
-    NodeInfo node;
-    node.host_id = Uuid::Random();
-    exec_ = std::make_unique<Executor>(store_.get(), node);
-  }
-  void TearDown() override {
-    exec_.reset();
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  Outcome<ResultMessage> Q(const std::string& q, std::vector<WireValue> values = {},
-                           int32_t page_size = -1, std::string paging = {}) {
-    QueryOptions o;
-    o.values = std::move(values);
-    o.page_size = page_size;
-    o.paging_state = std::move(paging);
-    return exec_->Query(q, o, session_);
-  }
-
-  // Runs q and returns its rows decoded (values rendered as text).
-  std::vector<std::vector<std::string>> Rows(const std::string& q, std::string* paging = nullptr,
-                                             int32_t page_size = -1) {
-    auto r = Q(q, {}, page_size, paging ? *paging : "");
-    EXPECT_TRUE(r.ok()) << q << ": " << (r.ok() ? "" : r.error().message);
-    if (!r.ok()) return {};
-    EXPECT_EQ(r.value().kind, ResultMessage::Kind::kRows);
-    const RowsResult& rows = r.value().rows;
-    if (paging) *paging = rows.paging_state;
-    std::vector<std::vector<std::string>> out;
-    WireReader rd(rows.data);
-    for (int i = 0; i < rows.row_count; ++i) {
-      std::vector<std::string> row;
-      for (const auto& c : rows.columns) {
-        std::string_view cell;
-        bool null = false;
-        EXPECT_TRUE(rd.Bytes(&cell, &null));
-        if (null) {
-          row.push_back("null");
-          continue;
-        }
-        auto v = store::DeserializeNative(c.type, cell);
-        EXPECT_TRUE(v.ok());
-        row.push_back(v.ok() ? v->ToString() : "?");
-      }
-      out.push_back(std::move(row));
-    }
-    EXPECT_EQ(rd.remaining(), 0u);
-    return out;
-  }
-
-  void Ok(const std::string& q) {
-    auto r = Q(q);
-    ASSERT_TRUE(r.ok()) << q << ": " << r.error().message;
-  }
-  CqlError Err(const std::string& q) {
-    auto r = Q(q);
-    EXPECT_FALSE(r.ok()) << q;
-    return r.ok() ? CqlError{} : r.error();
-  }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<Executor> exec_;
-  Session session_;
-};
 
 TEST_F(ExecutorTest, DdlWritesAndReads) {
   Ok("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
@@ -232,13 +145,6 @@ TEST_F(ExecutorTest, SystemTables) {
   }
 }
 
-using Table = std::vector<std::vector<std::string>>;
-
-WireValue Enc(const Value& v) {
-  std::string s;
-  store::SerializeNative(v, &s);
-  return WireValue::Of(s);
-}
 
 TEST_F(ExecutorTest, WriteTimeAndTtlSelectors) {
   Ok("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
@@ -481,91 +387,5 @@ TEST_F(ExecutorTest, BoundInsertValuesStoredAsSent) {
 // Both BATCH routes (the BATCH message, unlogged, and BEGIN UNLOGGED BATCH as a query), with
 // and without a burst's write group: a statement failing when it is written (a list index
 // known only from the stored row) leaves nothing of the batch, range delete included.
-TEST_F(ExecutorTest, UnloggedBatchesAreAtomicOnBothRoutes) {
-  Ok("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
-  session_.keyspace = "ks";
-  Ok("CREATE TABLE t (k int, c int, v text, l list<int>, PRIMARY KEY (k, c))");
-  for (int c = 0; c < 3; ++c) Ok("INSERT INTO t (k, c, v, l) VALUES (2, " + std::to_string(c) + ", 'old', [1])");
-  const Table before = Rows("SELECT k, c, v FROM t");
-  const std::vector<std::string> stmts = {"INSERT INTO t (k, c, v) VALUES (1, 1, 'a')",
-                                          "DELETE FROM t WHERE k = 2 AND c >= 0",
-                                          "UPDATE t SET l[9] = 1 WHERE k = 2 AND c = 0"};
-  for (bool grouped : {false, true}) {
-    std::optional<WriteGroup> group;
-    if (grouped) group.emplace(store_.get());
-    std::vector<Executor::BatchItem> items;
-    for (const auto& q : stmts) items.push_back({false, q, {}});
-    auto r = exec_->Batch(1, items, QueryOptions(), session_);
-    ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.error().message, "List index 9 out of bound, list has size 1");
-    auto q = Q("BEGIN UNLOGGED BATCH " + stmts[0] + "; " + stmts[1] + "; " + stmts[2] + " APPLY BATCH");
-    ASSERT_FALSE(q.ok());
-    EXPECT_EQ(q.error().message, r.error().message);
-    if (group) ASSERT_TRUE(group->Commit().ok());
-    EXPECT_EQ(Rows("SELECT k, c, v FROM t"), before);
-  }
-}
-
-TEST_F(ExecutorTest, DescribeRendersWhatCreatedTheTable) {
-  Ok("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
-  const std::string create =
-      "CREATE TABLE ks.t (k int, c text, s int static, m map<text, frozen<list<int>>>, "
-      "PRIMARY KEY (k, c)) WITH CLUSTERING ORDER BY (c DESC)";
-  Ok(create);
-  auto rows = Rows("DESCRIBE TABLE ks.t");
-  ASSERT_EQ(rows.size(), 1u);
-  ASSERT_EQ(rows[0].size(), 4u);
-  const std::string& text = rows[0][3];
-  EXPECT_EQ(text.substr(0, text.find(") WITH")),
-            "CREATE TABLE ks.t (\n    k int,\n    c text,\n    s int static,\n"
-            "    m map<text, frozen<list<int>>>,\n    PRIMARY KEY (k, c)\n");
-  // The text is accepted again and describes the same way.
-  Ok("DROP TABLE ks.t");
-  Ok(text);
-  EXPECT_EQ(Rows("DESCRIBE TABLE ks.t")[0][3], text);
-}
-
 }  // namespace
-// Issue 19: the prepared cache is bounded by bytes; the least recently used statement goes
-// first, and an EXECUTE of an evicted one gets UNPREPARED (drivers then prepare again).
-TEST_F(ExecutorTest, PreparedCacheEvictsLeastRecentlyUsedByBytes) {
-  ExecutorOptions eo;
-  eo.prepared_cache_bytes = 64 * 1024;
-  eo.max_statement_bytes = 16 * 1024;
-  NodeInfo node;
-  Executor ex(store_.get(), node, eo);
-  Ok("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
-  Ok("CREATE TABLE ks.t (k int PRIMARY KEY, v int)");
-  std::string pad(4000, 'x');
-  std::vector<std::string> ids;
-  for (int i = 0; i < 40; ++i) {
-    auto r = ex.Prepare("SELECT v FROM ks.t WHERE k = ? /* " + std::to_string(i) + pad + " */",
-                        session_);
-    ASSERT_TRUE(r.ok()) << r.error().message;
-    ids.push_back(r.value().prepared->id);
-    if (i == 5) {  // keep statement 0 in use: it must outlive 1..5
-      QueryOptions o;
-      o.values = {WireValue::Of(std::string("\0\0\0\1", 4))};
-      ASSERT_TRUE(ex.ExecutePrepared(ids[0], o, session_).ok());
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  EXPECT_LE(ex.prepared_bytes(), eo.prepared_cache_bytes);
-  EXPECT_LT(ex.prepared_count(), 40u);
-  EXPECT_GT(ex.prepared_count(), 3u);
-  QueryOptions o;
-  o.values = {WireValue::Of(std::string("\0\0\0\1", 4))};
-  auto evicted = ex.ExecutePrepared(ids[1], o, session_);
-  ASSERT_FALSE(evicted.ok());
-  EXPECT_EQ(evicted.error().code, ErrorCode::kUnprepared);
-  EXPECT_EQ(evicted.error().prepared_id, ids[1]);
-  EXPECT_TRUE(ex.ExecutePrepared(ids.back(), o, session_).ok());
-  // A statement longer than max_statement_bytes is refused before parsing.
-  auto big = ex.Query("SELECT v FROM ks.t WHERE k = 1 /* " + std::string(20000, 'y') + " */",
-                      QueryOptions{}, session_);
-  ASSERT_FALSE(big.ok());
-  EXPECT_EQ(big.error().code, ErrorCode::kInvalid);
-  EXPECT_NE(big.error().message.find("max_statement_size"), std::string::npos);
-}
-
 }  // namespace kappa::cql
