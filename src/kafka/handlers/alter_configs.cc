@@ -51,11 +51,7 @@ static void HandleAlterConfigs(RequestContext& ctx, Reader& in, Responder respon
     ConfigChangeResult res =
         ChangeResourceConfig(*ctx.broker, r.type, r.name, /*from_current=*/false, edit,
                              validate_only);
-    w.Int16(Code(res.error));
-    w.NullableString(res.message);
-    w.Int8(r.type);
-    w.String(r.name);
-    w.EmptyTaggedFields();
+    WriteResourceResult(res, r.type, r.name, &w);
   }
   w.EmptyTaggedFields();
   respond.Send(w.Take());

@@ -27,4 +27,9 @@ ConfigChangeResult ChangeResourceConfig(Broker& b, int8_t resource_type,
                                         const std::string& resource_name, bool from_current,
                                         const ConfigEdit& edit, bool validate_only);
 
+// One entry of the responses' `responses` array, which AlterConfigs and
+// IncrementalAlterConfigs share field for field: error, message, resource type and name.
+void WriteResourceResult(const ConfigChangeResult& res, int8_t resource_type,
+                         const std::string& resource_name, Writer* w);
+
 }  // namespace kappa::kafka

@@ -118,11 +118,7 @@ static void HandleIncrementalAlterConfigs(RequestContext& ctx, Reader& in, Respo
     ConfigChangeResult res =
         ChangeResourceConfig(*ctx.broker, r.type, r.name, /*from_current=*/true, edit,
                              validate_only);
-    w.Int16(Code(res.error));
-    w.NullableString(res.message);
-    w.Int8(r.type);
-    w.String(r.name);
-    w.EmptyTaggedFields();
+    WriteResourceResult(res, r.type, r.name, &w);
   }
   w.EmptyTaggedFields();
   respond.Send(w.Take());
