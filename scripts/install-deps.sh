@@ -10,11 +10,11 @@ BUILD_PKGS=(
   librocksdb-dev libboost1.81-dev libsimdjson-dev libcurl4-openssl-dev libyaml-cpp-dev
   libcli11-dev libspdlog-dev libfmt-dev librdkafka-dev libsnappy-dev liblz4-dev
   libzstd-dev zlib1g-dev libssl-dev libjemalloc-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libreadline-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libreadline-dev nlohmann-json3-dev
 )
 TEST_PKGS=(
   clang libclang-rt-14-dev
-  kcat python3-pytest python3-cassandra python3-kafka python3-confluent-kafka
+  kcat python3-pytest python3-cassandra python3-kafka python3-confluent-kafka prometheus
   nodejs npm
 )
 
