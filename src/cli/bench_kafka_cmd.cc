@@ -353,10 +353,11 @@ void RegisterBenchKafkaCommand(CLI::App& app, const Groups& g) {
   cmd->add_option("--latency-seconds", args->latency_seconds, "Duration of the latency case")
       ->capture_default_str();
   cmd->add_flag("!--no-peers", args->peers, "Skip the mock cluster and Redis peers");
-  cmd->add_option("--bootstrap", args->bootstrap,
-                  "Measure this broker (host:port; kappa broker, Kafka, ...) instead of an "
-                  "in-process kappa; the topics bench-<size> and bench-latency must be "
-                  "auto-created or exist with partition 0");
+  CheckHostPortList(cmd->add_option("--bootstrap", args->bootstrap,
+                                    "Measure this broker (host:port; kappa broker, Kafka, ...) "
+                                    "instead of an in-process kappa; the topics bench-<size> "
+                                    "and bench-latency must be auto-created or exist with "
+                                    "partition 0"));
   cmd->add_option("--flush", args->flush,
                   "Flush policy of the in-process kappa broker: every-append, interval, os")
       ->capture_default_str();

@@ -26,7 +26,7 @@ struct BrokerArgs {
   bool no_auto_create = false;
   int32_t partitions = 1;
   int threads = 1;
-  size_t max_request_bytes = 100u << 20;
+  int64_t max_request_bytes = 100 << 20;
   int32_t max_partitions_per_request = 1000;
   int32_t max_partitions = 10000;
   ListenerFlags limits;
@@ -61,7 +61,7 @@ void RunBroker(const BrokerArgs& a) {
   opts.auto_create_topics = !a.no_auto_create;
   opts.default_partitions = a.partitions;
   opts.threads = a.threads;
-  opts.max_request_bytes = a.max_request_bytes;
+  opts.max_request_bytes = size_t(a.max_request_bytes);
   opts.group_initial_rebalance_delay_ms = a.group_initial_rebalance_delay_ms;
   opts.max_partitions_per_request = a.max_partitions_per_request;
   opts.max_partitions = a.max_partitions;
@@ -125,9 +125,8 @@ void RegisterBrokerCommand(CLI::App& app, const Groups& g) {
   cmd->add_option("--threads", args->threads, "I/O threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
-  cmd->add_option("--max-request-bytes", args->max_request_bytes,
-                  "Largest request accepted; bigger ones close the connection")
-      ->capture_default_str();
+  AddSizeOption(cmd, "--max-request-bytes", &args->max_request_bytes,
+                "Largest request accepted; bigger ones close the connection");
   cmd->add_option("--group-initial-rebalance-delay-ms", args->group_initial_rebalance_delay_ms,
                   "How long the first rebalance of an empty consumer group waits for more "
                   "members (Kafka's group.initial.rebalance.delay.ms; 0: no wait)")

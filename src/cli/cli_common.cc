@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "common/host_port.h"
 #include "common/units.h"
 
 namespace kappa::cli {
@@ -23,10 +24,55 @@ void Fail(const std::string& message, int code) {
   throw CLI::RuntimeError(code);
 }
 
-int64_t ParseDurationFlag(const std::string& flag, const std::string& text) {
-  auto ms = ParseDurationMs(text);
-  if (!ms.ok()) Fail(flag + ": " + ms.status().message(), 2);
-  return *ms;
+namespace {
+
+// `name` is CLI11's spelling, possibly with aliases ("-t,--timeout"): messages use the last.
+std::string FlagName(const std::string& name) {
+  size_t comma = name.rfind(',');
+  return comma == std::string::npos ? name : name.substr(comma + 1);
+}
+
+}  // namespace
+
+CLI::Option* AddDurationOption(CLI::App* cmd, const std::string& name, int64_t* ms,
+                               const std::string& help, bool show_default) {
+  const std::string flag = FlagName(name);
+  CLI::Option* o = cmd->add_option_function<std::string>(
+      name,
+      [ms, flag](const std::string& text) {
+        auto v = ParseDurationMs(text);
+        if (!v.ok()) Fail(flag + ": " + v.status().message(), 2);
+        *ms = *v;
+      },
+      help);
+  o->type_name("DURATION");
+  if (show_default) o->default_str(FormatDurationMs(*ms));
+  return o;
+}
+
+CLI::Option* AddSizeOption(CLI::App* cmd, const std::string& name, int64_t* bytes,
+                           const std::string& help, bool show_default) {
+  const std::string flag = FlagName(name);
+  CLI::Option* o = cmd->add_option_function<std::string>(
+      name,
+      [bytes, flag](const std::string& text) {
+        auto v = ParseByteSize(text);
+        if (!v.ok()) Fail(flag + ": " + v.status().message(), 2);
+        *bytes = *v;
+      },
+      help);
+  o->type_name("SIZE");
+  if (show_default) o->default_str(FormatByteSize(*bytes));
+  return o;
+}
+
+CLI::Option* CheckHostPortList(CLI::Option* option) {
+  const std::string flag = FlagName(option->get_name());
+  return option->check([flag](const std::string& text) {
+    auto list = ParseHostPortList(text);
+    if (!list.ok()) Fail(flag + ": " + list.status().message(), 2);
+    return std::string();
+  });
 }
 
 std::string EscapeLine(std::string_view v) {

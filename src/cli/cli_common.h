@@ -22,10 +22,24 @@ inline void Check(const Status& s) {
   if (!s.ok()) Fail(s);
 }
 
-// A duration flag through the one parser (common/units.h): "10s" -> 10000. A bare number,
-// a negative one or an unknown unit ends the command with exit code 2 and a message naming
-// the flag ("--duration: '10' has no unit: write 10s, 10ms, ...").
-int64_t ParseDurationFlag(const std::string& flag, const std::string& text);
+// Duration and size flags, the one way every command takes them: the text goes through the
+// one parser (common/units.h) while the command line is parsed, so every flag accepts the
+// same forms and a bad value ends the command before anything runs, with exit code 2 and
+// "error: --duration: '10' has no unit: write 10s, 10ms, 10m, 10h or 10d".
+//   durations: 500ms, 10s, 2m, 1.5h, 7d; a bare number only for 0
+//   sizes:     4096 (bytes), 64KiB, 16MiB, 1GiB, 1MB
+// *ms / *bytes hold the default beforehand; the help shows it in the same syntax unless
+// `show_default` is false. Flags named after their unit (--timeout-ms, --segment-bytes as
+// Kafka's topic config) stay plain numbers and do not use these.
+CLI::Option* AddDurationOption(CLI::App* cmd, const std::string& name, int64_t* ms,
+                               const std::string& help, bool show_default = true);
+CLI::Option* AddSizeOption(CLI::App* cmd, const std::string& name, int64_t* bytes,
+                           const std::string& help, bool show_default = true);
+
+// Checks a --bootstrap list ("host:port[,host:port]", as librdkafka takes it) with the one
+// host:port parser (common/host_port.h) while the command line is parsed: a bad entry ends
+// the command with exit code 2 and "error: --bootstrap: 'b': expected HOST:PORT ...".
+CLI::Option* CheckHostPortList(CLI::Option* option);
 
 // Escapes a record value so it stays on one output line: \n, \r, \t, \\ and bytes < 0x20 or
 // 0x7f become C-style escapes; everything else (UTF-8 included) is printed as is.

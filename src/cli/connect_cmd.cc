@@ -92,7 +92,7 @@ void RegisterFetch(CLI::App* connect) {
   struct Opts {
     kc::HttpSourceOptions http;
     uint64_t pages = 1;
-    std::string timeout = "10s";
+    int64_t timeout_ms = 10'000;
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = connect->add_subcommand(
@@ -104,10 +104,10 @@ void RegisterFetch(CLI::App* connect) {
   cmd->add_option("--rate", o->http.requests_per_sec, "Requests per second (0 = unlimited)")
       ->capture_default_str();
   cmd->add_option("--concurrency", o->http.concurrency, "Parallel requests")->capture_default_str();
-  cmd->add_option("--timeout", o->timeout, "Timeout per request (e.g. 10s)")->capture_default_str();
+  AddDurationOption(cmd, "--timeout", &o->timeout_ms, "Timeout per request");
   cmd->add_option("--retries", o->http.max_retries, "Retries per page")->capture_default_str();
   cmd->callback([o] {
-    o->http.timeout = std::chrono::milliseconds(ParseDurationFlag("--timeout", o->timeout));
+    o->http.timeout = std::chrono::milliseconds(o->timeout_ms);
     o->http.max_queued_pages = std::max<size_t>(1, std::min<uint64_t>(o->pages, 16));
     auto src = kc::NewHttpSource(o->http);
     Check(src.status());
@@ -302,7 +302,7 @@ void RegisterProduce(CLI::App* connect) {
     kc::HttpSourceOptions http;
     std::string file, name;
     uint64_t records = 0;
-    std::string duration = "0";
+    int64_t duration_ms = 0;
     double rate = 0;
     std::string dlq;
     bool quiet = false;
@@ -327,7 +327,7 @@ void RegisterProduce(CLI::App* connect) {
   cmd->add_option("--mapping", o->file, "Mapping YAML file (default: the built-in seed mapping)");
   cmd->add_option("--name", o->name, "Which mapping of the file");
   cmd->add_option("--records", o->records, "Stop after this many records (0 = no limit)")->capture_default_str();
-  cmd->add_option("--duration", o->duration, "Stop after this long, e.g. 10s (0 = no limit)")->capture_default_str();
+  AddDurationOption(cmd, "--duration", &o->duration_ms, "Stop after this long, e.g. 10s (0 = no limit)");
   cmd->add_option("--rate", o->rate, "Records per second (0 = as fast as possible)")->capture_default_str();
   cmd->add_option("--dlq", o->dlq, "Dead-letter topic for users that fail the mapping (created if missing)");
   cmd->add_flag("--quiet", o->quiet, "No progress or summary on stderr");
@@ -335,7 +335,7 @@ void RegisterProduce(CLI::App* connect) {
     kc::ProducerOptions po;
     po.topic = o->topic;
     po.max_records = o->records;
-    po.duration = std::chrono::milliseconds(ParseDurationFlag("--duration", o->duration));
+    po.duration = std::chrono::milliseconds(o->duration_ms);
     po.records_per_sec = o->rate;
     po.dead_letter_topic = o->dlq;
     kc::Mapping mapping = LoadMappingOrFail(o->file, o->name);

@@ -353,17 +353,14 @@ void RegisterCqlCommands(CLI::App& app, const Groups& g) {
                    "Accept the well-known cassandra/cassandra login (refused by default)");
   auto limits = std::make_shared<ListenerFlags>();
   AddListenerFlags(server, limits.get());
-  auto frame = std::make_shared<std::string>("16MiB");
-  auto statement = std::make_shared<std::string>("1MiB");
-  auto prepared = std::make_shared<std::string>("64MiB");
-  server->add_option("--max-frame-size", *frame, "Largest request frame body accepted")
-      ->capture_default_str();
-  server->add_option("--max-statement-size", *statement,
-                     "Longest statement text accepted (QUERY, PREPARE, BATCH)")
-      ->capture_default_str();
-  server->add_option("--prepared-cache-size", *prepared,
-                     "Bytes of prepared statements kept (least recently used evicted beyond)")
-      ->capture_default_str();
+  auto frame = std::make_shared<int64_t>(int64_t(so->max_frame_bytes));
+  auto statement = std::make_shared<int64_t>(int64_t(so->max_statement_bytes));
+  auto prepared = std::make_shared<int64_t>(int64_t(so->prepared_cache_bytes));
+  AddSizeOption(server, "--max-frame-size", frame.get(), "Largest request frame body accepted");
+  AddSizeOption(server, "--max-statement-size", statement.get(),
+                "Longest statement text accepted (QUERY, PREPARE, BATCH)");
+  AddSizeOption(server, "--prepared-cache-size", prepared.get(),
+                "Bytes of prepared statements kept (least recently used evicted beyond)");
   server->footer("Runs until interrupted (Ctrl-C / SIGTERM). Prints 'CQL server listening on HOST:PORT'.");
   server->callback([=] {
     for (const auto& u : *users) {
@@ -385,9 +382,10 @@ void RegisterCqlCommands(CLI::App& app, const Groups& g) {
                                      ? "--auth required" : "not a loopback address"), 2);
     }
     so->limits = ListenerLimitsFromFlags(*limits);
-    so->max_frame_bytes = uint32_t(SizeFlag("--max-frame-size", *frame));
-    so->max_statement_bytes = size_t(SizeFlag("--max-statement-size", *statement));
-    so->prepared_cache_bytes = size_t(SizeFlag("--prepared-cache-size", *prepared));
+    if (*frame > int64_t(UINT32_MAX)) Fail("--max-frame-size: at most 4GiB", 2);
+    so->max_frame_bytes = uint32_t(*frame);
+    so->max_statement_bytes = size_t(*statement);
+    so->prepared_cache_bytes = size_t(*prepared);
     auto lock = DataDirLock::Acquire(*dir, "kappa cql-server");
     if (!lock.ok()) Fail(lock.status());
     store::StoreOptions sopt;

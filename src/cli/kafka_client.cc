@@ -7,9 +7,10 @@
 namespace kappa::cli {
 
 void AddBootstrapOption(CLI::App* cmd, std::string* bootstrap) {
-  cmd->add_option("--bootstrap", *bootstrap,
-                  "host:port of a Kafka-protocol broker (kappa or Kafka): work through the "
-                  "Kafka protocol instead of reading --data-dir directly");
+  CheckHostPortList(cmd->add_option("--bootstrap", *bootstrap,
+                                    "host:port of a Kafka-protocol broker (kappa or Kafka): "
+                                    "work through the Kafka protocol instead of reading "
+                                    "--data-dir directly"));
 }
 
 rd_kafka_conf_t* NewKafkaConf(const std::string& bootstrap, const KafkaSettings& settings) {

@@ -13,16 +13,14 @@ namespace kappa::cli {
 
 struct ListenerFlags {
   int max_connections = ListenerLimits{}.max_connections;
-  std::string idle_timeout = "10m";
-  std::string request_timeout = "30s";
-  std::string max_output = "16MiB";
-  std::string max_in_flight = "256MiB";
+  int64_t idle_timeout_ms = ListenerLimits{}.idle_timeout_ms;
+  int64_t request_timeout_ms = ListenerLimits{}.request_timeout_ms;
+  int64_t max_output_bytes = int64_t(ListenerLimits{}.max_output_bytes);
+  int64_t max_in_flight_bytes = int64_t(ListenerLimits{}.max_inflight_request_bytes);
 };
 
 void AddListenerFlags(CLI::App* cmd, ListenerFlags* f);
 // The limits the flags give; fails the command (exit 1) naming a bad flag.
 ListenerLimits ListenerLimitsFromFlags(const ListenerFlags& f);
-// A size flag ("16MiB", "1048576") in bytes; fails the command naming `flag`.
-int64_t SizeFlag(const std::string& flag, const std::string& value);
 
 }  // namespace kappa::cli

@@ -325,8 +325,7 @@ void RegisterProduceCommand(CLI::App& app, const Groups& g) {
                   "Split each line at the first occurrence into key and value (default: no key)");
   cmd->add_option("--compression", a->compression, "Batch compression: none, gzip, snappy, lz4, zstd")
       ->capture_default_str();
-  cmd->add_option("--batch-bytes", a->batch_bytes, "Largest RecordBatch to build (bytes)")
-      ->capture_default_str();
+  AddSizeOption(cmd, "--batch-bytes", &a->batch_bytes, "Largest RecordBatch to build (bytes)");
   cmd->add_flag("--quiet,-q", a->quiet, "Do not print the summary line on stderr");
   AddDataDirOption(cmd, &a->dir);
   AddBootstrapOption(cmd, &a->bootstrap);

@@ -301,13 +301,23 @@ void RegisterTablesCommands(CLI::App& app, const Groups& g) {
   auto* insert = g.tables->add_subcommand(
       "insert", "Upsert JSON objects read from stdin, one per line (fields by column name)");
   static std::string in_dir, in_name;
-  static int in_ttl = store::WriteOptions::kTableDefaultTtl;
+  static int64_t in_ttl_ms = -1;  // not given: the table's default_time_to_live
   AddDataDirOption(insert, &in_dir);
   insert->add_option("table", in_name, "KEYSPACE.TABLE")->required();
-  insert->add_option("--ttl", in_ttl,
-                     "Seconds until the written cells expire; 0 = never; default: the "
-                     "table's default_time_to_live");
-  insert->callback([] { InsertRows(in_dir, in_name, in_ttl); });
+  AddDurationOption(insert, "--ttl", &in_ttl_ms,
+                    "How long until the written cells expire, in whole seconds (3600s, 1h, "
+                    "7d); 0 = never; default: the table's default_time_to_live",
+                    /*show_default=*/false);
+  insert->callback([] {
+    int ttl = store::WriteOptions::kTableDefaultTtl;
+    if (in_ttl_ms >= 0) {
+      // CQL's USING TTL counts whole seconds, up to 20 years (Cassandra's limit).
+      if (in_ttl_ms % 1000 != 0) Fail("--ttl: a TTL is whole seconds (e.g. 90s, 2m)", 2);
+      if (in_ttl_ms / 1000 > 630'720'000) Fail("--ttl: at most 20 years (7300d)", 2);
+      ttl = int(in_ttl_ms / 1000);
+    }
+    InsertRows(in_dir, in_name, ttl);
+  });
 }
 
 }  // namespace kappa::cli

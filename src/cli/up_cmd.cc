@@ -11,6 +11,7 @@
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "common/logging.h"
+#include "common/units.h"
 #include "stream/pipeline_config.h"
 #include "stream/stream.h"
 #include "cli/up_check.h"
@@ -22,8 +23,8 @@ namespace {
 struct UpArgs {
   std::string config_file;
   std::string data_dir;
-  std::string duration;
-  std::string drain_timeout = "30s";
+  int64_t duration_ms = 0;  // 0: --duration not given (the producers' own durations)
+  int64_t drain_timeout_ms = 30'000;
   bool print_config = false;
   bool check = false;
   bool json = false;
@@ -102,12 +103,8 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   auto config = a.config_file.empty() ? stream::LoadDefaultConfig()
                                       : stream::LoadConfigFile(a.config_file);
   if (!config.ok()) Fail(config.status(), 2);
-  int64_t duration_ms = 0;
-  if (!a.duration.empty()) {
-    duration_ms = ParseDurationFlag("--duration", a.duration);
-    if (duration_ms <= 0) Fail("--duration: must be positive", 2);
-  }
-  const int64_t drain_ms = ParseDurationFlag("--drain-timeout", a.drain_timeout);
+  const int64_t duration_ms = a.duration_ms;
+  const int64_t drain_ms = a.drain_timeout_ms;
   UpFlags flags;
   if (data_dir_given) flags.data_dir = a.data_dir;
   flags.kafka_listen = a.kafka_listen;
@@ -169,7 +166,7 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
 
   KLOG_INFO("kappa up: data dir {}, config {}{}; Ctrl-C stops (producers first, then the "
             "jobs drain)", config->data_dir, config->file,
-            duration_ms ? fmt::format(", producing for {}", a.duration) : "");
+            duration_ms ? fmt::format(", producing for {}", FormatDurationMs(duration_ms)) : "");
   auto t0 = std::chrono::steady_clock::now();
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -195,7 +192,7 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   (*servers)->Stop();  // external producers and readers stop with the pipeline's producers
   Status end;
   if (failure.ok()) {
-    KLOG_INFO("producers stopped; draining jobs (lag {}, at most {})", p.stats().jobs.lag, a.drain_timeout);
+    KLOG_INFO("producers stopped; draining jobs (lag {}, at most {})", p.stats().jobs.lag, FormatDurationMs(drain_ms));
     // A second signal during the drain stops at once (what was processed stays committed).
     std::atomic<bool> draining{true};
     std::thread watcher([&] {
@@ -230,7 +227,7 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   }
   if (end.code() == Status::Code::kTimedOut) {
     KLOG_WARN("the jobs did not drain within {} (lag {}); their progress is committed and the "
-              "next `kappa up` continues from it", a.drain_timeout, s.jobs.lag);
+              "next `kappa up` continues from it", FormatDurationMs(drain_ms), s.jobs.lag);
     return;
   }
   if (!end.ok()) Fail(end);
@@ -247,12 +244,18 @@ void RegisterUpCommand(CLI::App& app, const Groups& g) {
                   "Pipeline configuration (docs/formats/config.md); default: built-in "
                   "config/kappa.yaml");
   cmd->add_option("--data-dir", a->data_dir, "Data directory (overrides data_dir of the config)");
-  cmd->add_option("--duration", a->duration,
-                  "Stop the producers after this long (with a unit: 10s, 500ms, 5m, 1h), drain "
-                  "the jobs, print a summary and exit");
-  cmd->add_option("--drain-timeout", a->drain_timeout,
-                  "Longest wait for the jobs to reach lag 0 when stopping")
-      ->capture_default_str();
+  AddDurationOption(cmd, "--duration", &a->duration_ms,
+                    "Stop the producers after this long (with a unit: 10s, 500ms, 5m, 1h), "
+                    "drain the jobs, print a summary and exit",
+                    /*show_default=*/false)
+      ->check([](const std::string& text) {
+        // 0 would mean "no limit" to a producer's own `duration:`; here it is a mistake.
+        auto ms = ParseDurationMs(text);
+        if (ms.ok() && *ms == 0) Fail("--duration: must be positive", 2);
+        return std::string();
+      });
+  AddDurationOption(cmd, "--drain-timeout", &a->drain_timeout_ms,
+                    "Longest wait for the jobs to reach lag 0 when stopping");
   cmd->add_option("--kafka-listen", a->kafka_listen,
                   "Kafka protocol listener HOST:PORT, or off (default: listeners.kafka of the "
                   "config, 127.0.0.1:9092)");

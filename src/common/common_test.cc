@@ -19,17 +19,10 @@
 #include "common/types.h"
 #include "common/units.h"
 #include "common/uuid.h"
+#include "testutil/temp_dir.h"
 
 namespace kappa {
 namespace {
-
-std::string TempDir(const char* name) {
-  auto d = std::filesystem::temp_directory_path() /
-           ("kappa_common_" + std::string(name) + "_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(d);
-  std::filesystem::create_directories(d);
-  return d.string();
-}
 
 TEST(StatusTest, OkAndErrors) {
   EXPECT_TRUE(Status::OK().ok());
@@ -137,7 +130,8 @@ TEST(UuidTest, RandomAndParse) {
 }
 
 TEST(EnvTest, AppendReadTruncate) {
-  std::string dir = TempDir("env");
+  testutil::TempDir tmp("kappa-common-env");
+  std::string dir = tmp.path();
   Env* env = Env::Default();
   std::string path = JoinPath(dir, "f");
   {
@@ -159,7 +153,8 @@ TEST(EnvTest, AppendReadTruncate) {
 }
 
 TEST(FaultInjectionEnvTest, DiskFullAndPowerLoss) {
-  std::string dir = TempDir("fault");
+  testutil::TempDir tmp("kappa-common-fault");
+  std::string dir = tmp.path();
   FaultInjectionEnv env;
   std::string path = JoinPath(dir, "f");
   auto f = env.NewAppendableFile(path);
@@ -180,7 +175,8 @@ TEST(FaultInjectionEnvTest, DiskFullAndPowerLoss) {
 }
 
 TEST(DataDirLockTest, SecondOwnerGetsClearError) {
-  std::string dir = TempDir("lock");
+  testutil::TempDir tmp("kappa-common-lock");
+  std::string dir = tmp.path();
   auto first = DataDirLock::Acquire(dir, "kappa test");
   ASSERT_TRUE(first.ok());
   // flock locks belong to the open file description, so a second Acquire in the same
@@ -244,6 +240,26 @@ TEST(UnitsTest, SizesDefaultToBytes) {
   }
 }
 
+TEST(UnitsTest, FormatsParseBack) {
+  EXPECT_EQ(FormatDurationMs(0), "0");
+  EXPECT_EQ(FormatDurationMs(30000), "30s");
+  EXPECT_EQ(FormatDurationMs(600000), "10m");
+  EXPECT_EQ(FormatDurationMs(1500), "1500ms");
+  EXPECT_EQ(FormatDurationMs(7200000), "2h");
+  EXPECT_EQ(FormatDurationMs(604800000), "7d");
+  EXPECT_EQ(FormatByteSize(0), "0");
+  EXPECT_EQ(FormatByteSize(16 << 20), "16MiB");
+  EXPECT_EQ(FormatByteSize(1000), "1000");
+  EXPECT_EQ(FormatByteSize(1536), "1536");
+  EXPECT_EQ(FormatByteSize(int64_t{3} << 40), "3TiB");
+  for (int64_t ms : {int64_t{0}, int64_t{1}, int64_t{999}, int64_t{61000}, int64_t{86400000} * 3}) {
+    EXPECT_EQ(*ParseDurationMs(FormatDurationMs(ms)), ms) << ms;
+  }
+  for (int64_t b : {int64_t{0}, int64_t{1}, int64_t{4096}, int64_t{5} << 30, int64_t{123456789}}) {
+    EXPECT_EQ(*ParseByteSize(FormatByteSize(b)), b) << b;
+  }
+}
+
 TEST(HostPortTest, ParsesWhatListenersAccept) {
   auto a = ParseHostPort("127.0.0.1:9092");
   ASSERT_TRUE(a.ok());
@@ -279,6 +295,75 @@ TEST(HostPortTest, RefusesWhatCannotBeBound) {
   EXPECT_NE(v6.status().message().find("brackets"), std::string::npos);
 }
 
+// Every form a caller accepts, each caller's way of calling: listeners (`listeners.*`,
+// --listen, --advertised, --kafka-listen, --cql-listen: port required, 0 allowed), Cassandra
+// contact points (default port 9042), and Kafka bootstrap lists (log.bootstrap, --bootstrap).
+TEST(HostPortTest, EveryFormTheCallersAccept) {
+  struct Case {
+    const char* text;
+    const char* host;
+    uint16_t port;
+    const char* round_trip;
+  };
+  for (const Case& c : {Case{"127.0.0.1:9092", "127.0.0.1", 9092, "127.0.0.1:9092"},
+                        Case{"0.0.0.0:0", "0.0.0.0", 0, "0.0.0.0:0"},
+                        Case{"[::1]:9092", "::1", 9092, "[::1]:9092"},
+                        Case{"[::]:9042", "::", 9042, "[::]:9042"},
+                        Case{"[fe80::1:2]:1", "fe80::1:2", 1, "[fe80::1:2]:1"},
+                        Case{"[::ffff:127.0.0.1]:9092", "::ffff:127.0.0.1", 9092,
+                             "[::ffff:127.0.0.1]:9092"},
+                        Case{"localhost:9092", "localhost", 9092, "localhost:9092"},
+                        Case{"kafka_1:9092", "kafka_1", 9092, "kafka_1:9092"},
+                        Case{"broker.example.com.:9093", "broker.example.com.", 9093,
+                             "broker.example.com.:9093"}}) {
+    auto hp = ParseHostPort(c.text);
+    ASSERT_TRUE(hp.ok()) << c.text << ": " << hp.status().ToString();
+    EXPECT_EQ(hp->host, c.host) << c.text;
+    EXPECT_EQ(hp->port, c.port) << c.text;
+    EXPECT_EQ(hp->ToString(), c.round_trip);
+    EXPECT_EQ(ParseHostPort(hp->ToString())->host, c.host);  // ToString parses back
+  }
+  // Contact points: the port is optional, for every host form.
+  for (const char* cp : {"db1", "10.0.0.5", "[::1]", "[2001:db8::7]", "cassandra.local"}) {
+    auto hp = ParseHostPort(cp, uint16_t{9042});
+    ASSERT_TRUE(hp.ok()) << cp << ": " << hp.status().ToString();
+    EXPECT_EQ(hp->port, 9042) << cp;
+  }
+  EXPECT_EQ(ParseHostPort("[2001:db8::7]:19042", uint16_t{9042})->port, 19042);
+  EXPECT_FALSE(ParseHostPort("2001:db8::7", uint16_t{9042}).ok());  // brackets needed
+}
+
+TEST(HostPortTest, BootstrapLists) {
+  auto one = ParseHostPortList("127.0.0.1:9092");
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  ASSERT_EQ(one->size(), 1u);
+  EXPECT_EQ((*one)[0].ToString(), "127.0.0.1:9092");
+  auto many = ParseHostPortList("h1:9092, PLAINTEXT://h2:9093,[::1]:9094 ,SSL://[fe80::1]:9095");
+  ASSERT_TRUE(many.ok()) << many.status().ToString();
+  ASSERT_EQ(many->size(), 4u);
+  EXPECT_EQ((*many)[0].ToString(), "h1:9092");
+  EXPECT_EQ((*many)[1].ToString(), "h2:9093");
+  EXPECT_EQ((*many)[2].ToString(), "[::1]:9094");
+  EXPECT_EQ((*many)[3].ToString(), "[fe80::1]:9095");
+  // Each bad entry is named in the message.
+  struct Bad {
+    const char* text;
+    const char* says;
+  };
+  for (const Bad& b : {Bad{"a:1,b", "'b': expected HOST:PORT"},
+                       Bad{"a:1,,b:2", "an empty entry"},
+                       Bad{"", "an empty entry"},
+                       Bad{"a:1,b:0", "'b:0': the port must be 1..65535"},
+                       Bad{"a:70000", "0..65535"},
+                       Bad{"::1:9092", "brackets"},
+                       Bad{"a:1;b:2", "'a:1;b:2'"}}) {
+    auto r = ParseHostPortList(b.text);
+    ASSERT_FALSE(r.ok()) << b.text;
+    EXPECT_NE(r.status().message().find(b.says), std::string::npos)
+        << b.text << ": " << r.status().message();
+  }
+}
+
 TEST(HostPortTest, Loopback) {
   for (const char* h : {"127.0.0.1", "127.1.2.3", "::1", "localhost", "::ffff:127.0.0.1"}) {
     EXPECT_TRUE(IsLoopbackHost(h)) << h;
@@ -291,7 +376,8 @@ TEST(HostPortTest, Loopback) {
 
 TEST(FileModesTest, DataDirectoriesAndFilesAreOwnerOnly) {
   mode_t old = ::umask(022);  // a typical login umask: would give 0755 / 0644
-  std::string root = TempDir("modes");
+  testutil::TempDir tmp("kappa-common-modes");
+  std::string root = tmp.path();
   std::string dir = root + "/a/b/c";
   ASSERT_TRUE(Env::Default()->CreateDirs(dir).ok());
   struct stat st{};
@@ -313,7 +399,6 @@ TEST(FileModesTest, DataDirectoriesAndFilesAreOwnerOnly) {
   // A file in the way is an error, not a silent success.
   EXPECT_FALSE(CreateDirsOwnerOnly(dir + "/f/g").ok());
   ::umask(old);
-  std::filesystem::remove_all(root);
 }
 
 // ByteBudget: takes wait in order while the budget is spent and time out at their deadline.

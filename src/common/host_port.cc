@@ -99,6 +99,31 @@ Result<HostPort> ParseHostPort(std::string_view text, std::optional<uint16_t> de
   return out;
 }
 
+Result<std::vector<HostPort>> ParseHostPortList(std::string_view text) {
+  std::vector<HostPort> out;
+  size_t start = 0;
+  while (true) {
+    size_t comma = text.find(',', start);
+    std::string_view entry = text.substr(start, comma == std::string_view::npos
+                                                    ? std::string_view::npos : comma - start);
+    while (!entry.empty() && (entry.front() == ' ' || entry.front() == '\t')) entry.remove_prefix(1);
+    while (!entry.empty() && (entry.back() == ' ' || entry.back() == '\t')) entry.remove_suffix(1);
+    size_t scheme = entry.find("://");
+    if (scheme != std::string_view::npos) entry.remove_prefix(scheme + 3);
+    if (entry.empty()) {
+      return Status::InvalidArgument(
+          fmt::format("'{}': an empty entry (expected host:port[,host:port])", text));
+    }
+    ASSIGN_OR_RETURN(HostPort hp, ParseHostPort(entry));
+    if (hp.port == 0) {
+      return Status::InvalidArgument(fmt::format("'{}': the port must be 1..65535", entry));
+    }
+    out.push_back(std::move(hp));
+    if (comma == std::string_view::npos) return out;
+    start = comma + 1;
+  }
+}
+
 bool IsLoopbackHost(std::string_view host) {
   if (host == "localhost" || host == "localhost.") return true;
   std::string h(host);

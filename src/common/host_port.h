@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 
@@ -28,6 +29,12 @@ struct HostPort {
 // accepted. InvalidArgument "'127.0.0.1:70000': the port must be 0..65535" and the like.
 Result<HostPort> ParseHostPort(std::string_view text,
                                std::optional<uint16_t> default_port = std::nullopt);
+
+// A Kafka bootstrap list, "host:port[,host:port...]" as librdkafka's bootstrap.servers takes
+// it: blanks around entries are ignored and an entry may carry a "SCHEME://" prefix
+// (PLAINTEXT://host:9092). Every entry goes through ParseHostPort and must have a port of
+// 1..65535 (a broker cannot be reached at port 0). InvalidArgument naming the bad entry.
+Result<std::vector<HostPort>> ParseHostPortList(std::string_view text);
 
 // True for 127.0.0.0/8, ::1 and "localhost": addresses only this machine can reach.
 // 0.0.0.0, :: and every name other than localhost are not loopback (a name may resolve to

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <string>
+#include <utility>
 
 namespace kappa {
 namespace {
@@ -86,6 +87,27 @@ Result<int64_t> ParseByteSize(std::string_view text) {
   }
   return Status::InvalidArgument(fmt::format(
       "unknown size unit '{}' in '{}' (use B, KiB, MiB, GiB, TiB, KB, MB, GB, TB)", unit, text));
+}
+
+std::string FormatDurationMs(int64_t ms) {
+  if (ms == 0) return "0";
+  static constexpr std::pair<int64_t, std::string_view> kUnits[] = {
+      {86'400'000, "d"}, {3'600'000, "h"}, {60'000, "m"}, {1'000, "s"}};
+  for (const auto& [factor, name] : kUnits) {
+    if (ms % factor == 0) return fmt::format("{}{}", ms / factor, name);
+  }
+  return fmt::format("{}ms", ms);
+}
+
+std::string FormatByteSize(int64_t bytes) {
+  if (bytes == 0) return "0";
+  static constexpr std::pair<int64_t, std::string_view> kUnits[] = {
+      {int64_t{1} << 40, "TiB"}, {int64_t{1} << 30, "GiB"}, {int64_t{1} << 20, "MiB"},
+      {int64_t{1} << 10, "KiB"}};
+  for (const auto& [factor, name] : kUnits) {
+    if (bytes % factor == 0) return fmt::format("{}{}", bytes / factor, name);
+  }
+  return std::to_string(bytes);
 }
 
 }  // namespace kappa

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "common/status.h"
@@ -24,5 +25,11 @@ Result<int64_t> ParseDurationMs(std::string_view text);
 
 // "64MiB" -> 67108864, "4096" -> 4096, "1GB" -> 1000000000. InvalidArgument otherwise.
 Result<int64_t> ParseByteSize(std::string_view text);
+
+// The inverse forms, for help texts and messages: the largest unit that divides exactly,
+// so that parsing the text gives `ms` (or `bytes`) back. 30000 -> "30s", 600000 -> "10m",
+// 1500 -> "1500ms", 0 -> "0"; 16777216 -> "16MiB", 1000 -> "1000" (bytes).
+std::string FormatDurationMs(int64_t ms);
+std::string FormatByteSize(int64_t bytes);
 
 }  // namespace kappa

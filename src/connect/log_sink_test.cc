@@ -9,6 +9,7 @@
 #include "common/uuid.h"
 #include "connect/connect.h"
 #include "log/log.h"
+#include "testutil/temp_dir.h"
 
 namespace kappa::connect {
 namespace {
@@ -16,11 +17,8 @@ namespace {
 class LogSinkTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/kappa_connect_log_XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
     log::LogOptions o;
-    o.dir = dir_ + "/log";
+    o.dir = dir_.Sub("log");
     o.retention_check_ms = 0;
     auto l = log::Log::Open(o);
     ASSERT_TRUE(l.ok()) << l.status().ToString();
@@ -29,7 +27,6 @@ class LogSinkTest : public ::testing::Test {
   void TearDown() override {
     if (log_) (void)log_->Close();
     log_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   // Every record of the topic, with its partition.
@@ -52,7 +49,7 @@ class LogSinkTest : public ::testing::Test {
     return out;
   }
 
-  std::string dir_;
+  testutil::TempDir dir_{"kappa-connect-log-sink-test"};
   std::unique_ptr<log::Log> log_;
 };
 

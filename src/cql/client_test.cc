@@ -10,6 +10,7 @@
 #include "cql/cql.h"
 #include "cql/token_ring.h"
 #include "cql/wire.h"
+#include "testutil/temp_dir.h"
 
 namespace kappa::cql {
 namespace {
@@ -130,12 +131,8 @@ TEST(DecodeResult, SkippedMetadataSharesThePreparedColumns) {
 class ClientTest : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("cql_client_test_" + std::to_string(::getpid()) + "_" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
     store::StoreOptions o;
-    o.data_dir = dir_.string();
+    o.data_dir = dir_.path();
     auto s = store::Store::Open(o);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(s).value();
@@ -170,7 +167,6 @@ class ClientTest : public testing::Test {
     if (server_) server_->Stop();
     server_.reset();
     store_.reset();
-    std::filesystem::remove_all(dir_);
   }
   std::unique_ptr<Client> Connect(int connections_per_host = 2) {
     ClientOptions o;
@@ -182,7 +178,7 @@ class ClientTest : public testing::Test {
     return c.ok() ? std::move(c).value() : nullptr;
   }
 
-  std::filesystem::path dir_;
+  testutil::TempDir dir_{"kappa-cql-client-test"};
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<Server> server_;
   uint16_t port_ = 0;

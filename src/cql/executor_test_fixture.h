@@ -12,6 +12,7 @@
 #include "cql/executor.h"
 #include "cql/wire.h"
 #include "cql/write_group.h"
+#include "testutil/temp_dir.h"
 
 namespace kappa::cql {
 
@@ -20,12 +21,8 @@ using store::Value;
 class ExecutorTest : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("cql_exec_test_" + std::to_string(::getpid()) + "_" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
     store::StoreOptions o;
-    o.data_dir = dir_.string();
+    o.data_dir = dir_.path();
     auto s = store::Store::Open(o);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(s).value();
@@ -36,7 +33,6 @@ class ExecutorTest : public testing::Test {
   void TearDown() override {
     exec_.reset();
     store_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   Outcome<ResultMessage> Q(const std::string& q, std::vector<WireValue> values = {},
@@ -89,7 +85,7 @@ class ExecutorTest : public testing::Test {
     return r.ok() ? CqlError{} : r.error();
   }
 
-  std::filesystem::path dir_;
+  testutil::TempDir dir_{"kappa-cql-exec-test"};
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<Executor> exec_;
   Session session_;

@@ -77,8 +77,4 @@ class KafkaServer {
   virtual void Stop() = 0;
 };
 
-// Parses "host:port" (port 0..65535) with kappa's one parser, common/host_port.h (prefer that
-// in new code). InvalidArgument with a readable message otherwise.
-Result<std::pair<std::string, uint16_t>> ParseHostPort(std::string_view s);
-
 }  // namespace kappa::kafka

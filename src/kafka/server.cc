@@ -343,9 +343,4 @@ Result<std::unique_ptr<KafkaServer>> KafkaServer::Start(log::Log* log,
   return std::unique_ptr<KafkaServer>(std::move(server));
 }
 
-Result<std::pair<std::string, uint16_t>> ParseHostPort(std::string_view s) {
-  ASSIGN_OR_RETURN(HostPort hp, kappa::ParseHostPort(s));
-  return std::make_pair(std::move(hp.host), hp.port);
-}
-
 }  // namespace kappa::kafka

@@ -11,22 +11,12 @@
 #include "common/clock.h"
 #include "common/env.h"
 #include "log/log.h"
+#include "testutil/temp_dir.h"
 
 namespace kappa::log::testing {
 
-// A fresh temp directory, removed at destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "kappa-log-test-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+// A fresh temp directory, removed at destruction (the one helper, testutil/temp_dir.h).
+using TempDir = testutil::TempDir;
 
 inline Record Rec(std::string value, std::optional<std::string> key = std::nullopt) {
   Record r;

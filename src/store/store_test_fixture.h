@@ -11,21 +11,12 @@
 #include <vector>
 
 #include "store/store.h"
+#include "testutil/temp_dir.h"
 
 namespace kappa::store::store_testing {
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/kappa-store-test-XXXXXX";
-    path_ = mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+// A fresh temp directory, removed at destruction (the one helper, testutil/temp_dir.h).
+using TempDir = testutil::TempDir;
 
 inline ColumnSchema Col(std::string name, Type t, ColumnKind k = ColumnKind::kRegular, int pos = -1,
                         ClusteringOrder o = ClusteringOrder::kAsc) {

@@ -26,18 +26,10 @@ Status LoadLogSection(const YamlReader& r_, const YAML::Node& n, LogConfig* l) {
   }
   if (n["bootstrap"]) {
     ASSIGN_OR_RETURN(l->bootstrap, r_.String(n["bootstrap"], "log.bootstrap"));
-    std::stringstream ss(l->bootstrap);
-    std::string hp;
-    while (std::getline(ss, hp, ',')) {
-      // librdkafka also takes "PLAINTEXT://host:port"; the address is what follows "://".
-      size_t scheme = hp.find("://");
-      auto parsed = ParseHostPort(scheme == std::string::npos ? hp : hp.substr(scheme + 3));
-      if (!parsed.ok() || parsed->port == 0) {
-        return r_.Error(n["bootstrap"], fmt::format(
-            "log.bootstrap: {} (a list host:port[,host:port])",
-            parsed.ok() ? fmt::format("'{}': the port must be 1..65535", hp)
-                        : parsed.status().message()));
-      }
+    auto parsed = ParseHostPortList(l->bootstrap);
+    if (!parsed.ok()) {
+      return r_.Error(n["bootstrap"], fmt::format("log.bootstrap: {} (a list host:port[,host:port])",
+                                                  parsed.status().message()));
     }
   }
   if (l->kafka() && l->bootstrap.empty()) return r_.Error(n, "log: type kafka needs bootstrap: host:port[,host:port]");
@@ -82,15 +74,12 @@ Status LoadSinkSection(const YamlReader& r_, const YAML::Node& n, const std::str
   if (cps.size() == 0) return r_.Error(cps, where + ".contact_points is empty");
   for (size_t i = 0; i < cps.size(); ++i) {
     ASSIGN_OR_RETURN(std::string cp, r_.String(cps[i], fmt::format("{}.contact_points[{}]", where, i)));
-    size_t colon = cp.rfind(':');
-    if (cp.empty() || colon == 0) return r_.Error(cps[i], where + ".contact_points: an entry needs a host");
-    if (colon != std::string::npos && cp.find(':') == colon) {
-      std::string port = cp.substr(colon + 1);
-      bool digits = !port.empty() && port.size() <= 5 &&
-                    port.find_first_not_of("0123456789") == std::string::npos;
-      if (!digits || std::stoi(port) < 1 || std::stoi(port) > 65535) {
-        return r_.Error(cps[i], fmt::format("{}.contact_points: '{}' has a bad port (1..65535)", where, cp));
-      }
+    auto hp = ParseHostPort(cp, uint16_t{9042});  // host alone: Cassandra's port
+    if (!hp.ok() || hp->port == 0) {
+      size_t colon = cp.rfind(':');  // a good host before the last ':': the port is what is bad
+      bool port_bad = colon != std::string::npos && ParseHostPort(cp.substr(0, colon), 9042).ok();
+      return r_.Error(cps[i], fmt::format("{}.contact_points: {}", where, port_bad
+          ? fmt::format("'{}' has a bad port (1..65535)", cp) : hp.status().message()));
     }
     s.contact_points.push_back(std::move(cp));
   }

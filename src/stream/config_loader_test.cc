@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "stream/pipeline_config.h"
+#include "testutil/temp_dir.h"
 
 namespace kappa::stream {
 namespace {
@@ -278,7 +279,8 @@ TEST(ConfigLoader, CassandraSinkErrorsNameTheirLine) {
 }
 
 TEST(ConfigLoader, DirectoryIsNamedADirectory) {
-  auto r = LoadConfigFile(::testing::TempDir());
+  testutil::TempDir dir("kappa-config-loader-test");
+  auto r = LoadConfigFile(dir.path());
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("is a directory"), std::string::npos) << r.status().ToString();
 }

@@ -15,6 +15,7 @@
 #include "stream/job_offsets.h"
 #include "stream/stream.h"
 #include "testutil/mock_kafka_cluster.h"
+#include "testutil/temp_dir.h"
 
 namespace kappa::stream {
 namespace {
@@ -48,9 +49,6 @@ class KafkaJobTest : public ::testing::Test {
     ASSERT_EQ(cluster_->CreateTopic("in", 2), RD_KAFKA_RESP_ERR_NO_ERROR);
     ASSERT_EQ(cluster_->CreateTopic("in.dlq", 1), RD_KAFKA_RESP_ERR_NO_ERROR);
 
-    char tmpl[] = "/tmp/kappa-kafka-job-test-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
     auto c = LoadConfigText(std::string(kConfig) + "log:\n  type: kafka\n  bootstrap: " +
                                 bootstrap_ + "\n  properties: {session.timeout.ms: '6000'}\n",
                             "test.yaml");
@@ -81,7 +79,6 @@ class KafkaJobTest : public ::testing::Test {
     if (client_) rd_kafka_destroy(client_);
     sink_.reset();
     rt_.reset();
-    (void)Env::Default()->DeleteDirRecursive(dir_);
     cluster_.reset();
   }
 
@@ -144,7 +141,8 @@ class KafkaJobTest : public ::testing::Test {
   std::unique_ptr<testutil::MockKafkaCluster> cluster_;
   rd_kafka_t* client_ = nullptr;  // a client of it (watermarks)
   std::string bootstrap_;
-  std::string dir_;
+  testutil::TempDir tmp_{"kappa-kafka-job-test"};
+  const std::string dir_ = tmp_.path();
   PipelineConfig config_;
   std::unique_ptr<Runtime> rt_;
   std::unique_ptr<connect::RecordSink> sink_;

@@ -13,6 +13,7 @@
 #include "store/store.h"
 #include "stream/job_offsets.h"
 #include "stream/stream.h"
+#include "testutil/temp_dir.h"
 
 namespace kappa::stream {
 namespace {
@@ -42,9 +43,6 @@ jobs:
 class StreamJobTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/kappa-stream-test-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
     auto c = LoadConfigText(kConfig, "test.yaml");
     ASSERT_TRUE(c.ok()) << c.status().ToString();
     config_ = *c;
@@ -54,7 +52,6 @@ class StreamJobTest : public ::testing::Test {
   }
   void TearDown() override {
     rt_.reset();
-    (void)Env::Default()->DeleteDirRecursive(dir_);
   }
 
   void OpenRuntime() {
@@ -112,7 +109,8 @@ class StreamJobTest : public ::testing::Test {
     return *r;
   }
 
-  std::string dir_;
+  testutil::TempDir tmp_{"kappa-stream-job-test"};
+  const std::string dir_ = tmp_.path();
   PipelineConfig config_;
   std::unique_ptr<Runtime> rt_;
 };

@@ -9,6 +9,7 @@
 
 #include "common/coding.h"
 #include "kafka/handlers/handlers.h"
+#include "testutil/temp_dir.h"
 
 namespace kappa::kafka::handlers_testing {
 
@@ -34,12 +35,8 @@ class ManualScheduler final : public Scheduler {
 class HandlersTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("kappa-kafka-handlers-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
     log::LogOptions o;
-    o.dir = dir_.string();
+    o.dir = dir_.path();
     o.clock = &clock_;
     o.retention_check_ms = 0;
     auto l = log::Log::Open(o);
@@ -55,7 +52,6 @@ class HandlersTest : public ::testing::Test {
     broker_.reset();
     (void)log_->Close();
     log_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   // Calls the handler; returns the response (nullopt if it has not answered yet).
@@ -177,7 +173,7 @@ class HandlersTest : public ::testing::Test {
     return out;
   }
 
-  std::filesystem::path dir_;
+  testutil::TempDir dir_{"kappa-kafka-handlers-test"};
   ManualClock clock_;
   std::unique_ptr<log::Log> log_;
   std::unique_ptr<Broker> broker_;
