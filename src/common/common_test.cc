@@ -374,6 +374,32 @@ TEST(HostPortTest, Loopback) {
   }
 }
 
+// The one temp-dir helper of the tests (testutil/temp_dir.h).
+TEST(TempDirTest, UniqueOwnerOnlyAndRemovedUnlessKept) {
+  ::unsetenv("KAPPA_KEEP_TEST_DIRS");
+  std::string kept_path;
+  {
+    testutil::TempDir a("kappa-tempdir-test"), b("kappa-tempdir-test");
+    EXPECT_NE(a.path(), b.path());
+    EXPECT_EQ(std::filesystem::path(a.path()).parent_path(), std::filesystem::temp_directory_path());
+    EXPECT_EQ(std::filesystem::path(a.path()).filename().string().rfind("kappa-tempdir-test-", 0), 0u);
+    struct stat st{};
+    ASSERT_EQ(::stat(a.path().c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0700u);
+    ASSERT_TRUE(Env::Default()->CreateDirs(a.Sub("x/y")).ok());
+    kept_path = a.path();
+  }
+  EXPECT_FALSE(std::filesystem::exists(kept_path));  // removed with its contents
+  ::setenv("KAPPA_KEEP_TEST_DIRS", "1", 1);
+  {
+    testutil::TempDir kept("kappa-tempdir-test");
+    kept_path = kept.path();
+  }
+  ::unsetenv("KAPPA_KEEP_TEST_DIRS");
+  EXPECT_TRUE(std::filesystem::exists(kept_path));
+  std::filesystem::remove_all(kept_path);
+}
+
 TEST(FileModesTest, DataDirectoriesAndFilesAreOwnerOnly) {
   mode_t old = ::umask(022);  // a typical login umask: would give 0755 / 0644
   testutil::TempDir tmp("kappa-common-modes");
