@@ -273,6 +273,7 @@ asio::awaitable<void> Connection::Run() {
       c.version = reader.version();
       c.head = reader.is_head();
       c.gzip_ok = reader.accepts_gzip();
+      const bool keep_alive = reader.keep_alive();  // (the message moves out next)
       Request req = reader.TakeRequest(watch_->peer());
       Response r;
       if (reader.failed()) {
@@ -287,7 +288,7 @@ asio::awaitable<void> Connection::Run() {
         }
       }
       GiveBackBudget();
-      c.keep_alive = reader.keep_alive() && !stopping_;
+      c.keep_alive = keep_alive && !stopping_;
       if (r.stream && !c.head && r.status >= 200 && r.status != 204 && r.status != 304) {
         Report(&req, r.status, req.body.size(), 0, t0);
         co_await RunStream(r, c);

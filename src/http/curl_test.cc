@@ -16,7 +16,7 @@ namespace {
 using nlohmann::json;
 
 // Runs a shell command; its stdout.
-std::string Run(const std::string& cmd) {
+std::string Shell(const std::string& cmd) {
   std::string out;
   FILE* p = popen(cmd.c_str(), "r");
   if (p == nullptr) return out;
@@ -54,7 +54,7 @@ std::shared_ptr<Router> Routes() {
 class Curl : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (Run("command -v curl").empty()) GTEST_FAIL() << "curl is not installed";
+    if (Shell("command -v curl").empty()) GTEST_FAIL() << "curl is not installed";
     server_ = testing::StartOn(Routes());
     base_ = "http://127.0.0.1:" + std::to_string(server_->port());
   }
@@ -65,7 +65,7 @@ class Curl : public ::testing::Test {
 TEST_F(Curl, KeepAliveAcrossTwoUrlsAndCompressed) {
   // One curl, two URLs: the second reuses the connection (num_connects 0); --compressed
   // sends Accept-Encoding and decompresses, size_download counts the wire bytes.
-  std::string out = Run("curl -s --http1.1 --compressed -w '\\n%{http_code} %{num_connects} "
+  std::string out = Shell("curl -s --http1.1 --compressed -w '\\n%{http_code} %{num_connects} "
                         "%{size_download}\\n' " + base_ + "/a " + base_ + "/big");
   std::string want_a = json({{"a", 1}}).dump();
   std::string big = Big();
@@ -87,12 +87,12 @@ TEST_F(Curl, KeepAliveAcrossTwoUrlsAndCompressed) {
 }
 
 TEST_F(Curl, ErrorsAreJsonWithTheirStatus) {
-  std::string out = Run("curl -s --http1.1 -w '\\n%{http_code}' " + base_ + "/nope");
+  std::string out = Shell("curl -s --http1.1 -w '\\n%{http_code}' " + base_ + "/nope");
   EXPECT_EQ(out.substr(out.size() - 3), "404");
   EXPECT_EQ(json::parse(out.substr(0, out.size() - 4))["error_code"], 404);
-  out = Run("curl -s --http1.1 -X DELETE -w '\\n%{http_code}' " + base_ + "/a");
+  out = Shell("curl -s --http1.1 -X DELETE -w '\\n%{http_code}' " + base_ + "/a");
   EXPECT_EQ(out.substr(out.size() - 3), "405");
-  out = Run("curl -s --http1.1 -H 'Content-Type: application/vnd.schemaregistry.v1+json' "
+  out = Shell("curl -s --http1.1 -H 'Content-Type: application/vnd.schemaregistry.v1+json' "
             "--data '{\"schema\": ' -w '\\n%{http_code} %{content_type}' " + base_ +
             "/subjects/a%2Fb/versions");
   EXPECT_NE(out.find("\n400 application/vnd.schemaregistry.v1+json"), std::string::npos) << out;
@@ -106,7 +106,7 @@ TEST_F(Curl, LargeUploadWithExpectContinue) {
     std::ofstream f(path);
     f << body;
   }
-  std::string out = Run("curl -s -v --http1.1 -H 'Content-Type: application/json' "
+  std::string out = Shell("curl -s -v --http1.1 -H 'Content-Type: application/json' "
                         "--data-binary @" + path + " " + base_ + "/subjects/%C3%A9/versions 2>&1");
   std::remove(path.c_str());
   EXPECT_NE(out.find("Expect: 100-continue"), std::string::npos);

@@ -40,6 +40,19 @@ size_t RequestReader::Feed(std::string_view bytes) {
     }
     started_ = true;
     bool had_header = p.is_header_done();
+    if (!had_header) {
+      // The limit counts the request line, the fields and the blank line that ends them
+      // (Beast's own limit applies to the request line and to the fields separately). Beast
+      // takes a header only whole, so the bytes offered start at this request's first byte.
+      std::string_view rest = bytes.substr(used);
+      size_t eom = rest.find("\r\n\r\n");
+      size_t header_len = eom == std::string_view::npos ? rest.size() : eom + 4;
+      if (header_len > impl_->limits.max_header_bytes) {
+        Fail(431, "the request line and header fields exceed the server's limit of " +
+                      std::to_string(impl_->limits.max_header_bytes) + " bytes");
+        return used;
+      }
+    }
     beast::error_code ec;
     size_t n = p.put(boost::asio::buffer(bytes.data() + used, bytes.size() - used), ec);
     used += n;
