@@ -29,7 +29,12 @@ std::string Shell(const std::string& cmd) {
 
 std::string Big() {
   std::string s = "[";
-  for (int i = 0; i < 2000; ++i) s += (i ? "," : "") + std::string("{\"user\": ") + std::to_string(i) + "}";
+  for (int i = 0; i < 2000; ++i) {
+    if (i > 0) s += ',';
+    s += "{\"user\": ";
+    s += std::to_string(i);
+    s += '}';
+  }
   return s + "]";
 }
 
