@@ -124,16 +124,16 @@ bool InputReady() {
 class RemoteProducer : public LineSink {
  public:
   RemoteProducer(const ProduceArgs& a, size_t partitions) : a_(a), partitions_(partitions) {
-    rd_kafka_conf_t* c = NewKafkaConf(
+    rdkafka::ConfPtr c = NewKafkaConf(
         a.bootstrap, {{"acks", "all"},
                       {"linger.ms", "5"},
                       {"compression.codec", a.compression},
                       {"batch.size", std::to_string(a.batch_bytes)},
                       {"message.max.bytes", std::to_string(log::kMaxBatchBytes)},
                       {"queue.buffering.max.kbytes", "1048576"}});
-    rd_kafka_conf_set_dr_msg_cb(c, OnDelivery);
-    rd_kafka_conf_set_opaque(c, this);
-    rk_ = NewKafkaClient(RD_KAFKA_PRODUCER, c);
+    rd_kafka_conf_set_dr_msg_cb(c.get(), OnDelivery);
+    rd_kafka_conf_set_opaque(c.get(), this);
+    rk_ = NewKafkaClient(RD_KAFKA_PRODUCER, std::move(c));
   }
 
   void Line(std::string_view line, int64_t now) override {
