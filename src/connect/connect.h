@@ -53,12 +53,18 @@ struct SourceStats {
   uint64_t errors = 0;          // failed attempts of any kind (transport, status, bad body)
 };
 
+class StructuredSource;  // randomuser_generator.h: pages with their users as fields
+
 // A stream of pages. NextPage blocks until a page is ready; Stop() may be called from any
 // thread and makes a blocked or later NextPage return Aborted. Not otherwise thread-safe:
 // one consumer thread calls NextPage.
 class Source {
  public:
   virtual ~Source() = default;
+  // Capability: the source can also hand out each page's users as fields (the synthetic
+  // source), which lets the producer map them without parsing the page's JSON. nullptr
+  // (the default) when it cannot. The pointer is this source's and lives as long as it.
+  virtual StructuredSource* AsStructured() { return nullptr; }
   // Replaces *page with the next page: JSON text of the shape of
   // https://randomuser.me/api/?results=N (v1.4). Errors: Aborted after Stop(); Unavailable
   // when a source gave up (e.g. retries exhausted; the caller may call again to keep trying).
