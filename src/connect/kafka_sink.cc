@@ -63,11 +63,17 @@ class KafkaSink final : public RecordSink {
                               ssize_t(h.value.size()));
         }
       }
+      // librdkafka's macros paste their arguments unparenthesized: plain variables only.
+      // A non-null pointer with size 0 is an empty key; nullptr a null key.
+      const void* key = r.key.empty() && !r.empty_key ? nullptr
+                        : r.key.empty()               ? static_cast<const void*>("")
+                                                      : r.key.data();
+      const int32_t partition = r.partition >= 0 ? r.partition : RD_KAFKA_PARTITION_UA;
       while (true) {
         rd_kafka_resp_err_t err = rd_kafka_producev(
-            rk_, RD_KAFKA_V_TOPIC(topic_name.c_str()),
+            rk_, RD_KAFKA_V_TOPIC(topic_name.c_str()), RD_KAFKA_V_PARTITION(partition),
             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-            RD_KAFKA_V_KEY(r.key.empty() ? nullptr : const_cast<char*>(r.key.data()), r.key.size()),
+            RD_KAFKA_V_KEY(key, r.key.size()),
             RD_KAFKA_V_VALUE(const_cast<char*>(r.value.data()), r.value.size()),
             RD_KAFKA_V_TIMESTAMP(r.timestamp_ms), RD_KAFKA_V_HEADERS(headers),
             RD_KAFKA_V_OPAQUE(&state), RD_KAFKA_V_END);
