@@ -21,6 +21,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "cli/kafka_client.h"
 #include "kafka/kafka.h"
 #include "log/log.h"
 
@@ -63,20 +64,12 @@ void Report(const BenchArgs& a, const std::string& target, const std::string& ka
   std::fflush(stdout);
 }
 
-rd_kafka_conf_t* BaseConf(const std::string& bootstrap) {
-  rd_kafka_conf_t* c = rd_kafka_conf_new();
-  char err[256];
-  rd_kafka_conf_set(c, "bootstrap.servers", bootstrap.c_str(), err, sizeof(err));
-  rd_kafka_conf_set(c, "log_level", "3", err, sizeof(err));
-  rd_kafka_conf_set(c, "socket.nagle.disable", "true", err, sizeof(err));
-  return c;
-}
+// The CLI's client configuration (kafka_client.h); the caller hands it to NewClient.
+rdkafka::ConfPtr BaseConf(const std::string& bootstrap) { return NewKafkaConf(bootstrap); }
 
-void Set(rd_kafka_conf_t* c, const char* k, const char* v) {
-  char err[256];
-  if (rd_kafka_conf_set(c, k, v, err, sizeof(err)) != RD_KAFKA_CONF_OK) {
-    Fail(std::string("librdkafka config ") + k + ": " + err);
-  }
+void Set(const rdkafka::ConfPtr& c, const char* k, const char* v) {
+  Status st = rdkafka::SetProperty(c.get(), k, v);
+  if (!st.ok()) Fail(st.message());
 }
 
 struct DeliveryStats {
@@ -100,19 +93,16 @@ void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
 }
 
 rd_kafka_t* NewProducer(const std::string& bootstrap, DeliveryStats* stats, bool low_latency) {
-  rd_kafka_conf_t* c = BaseConf(bootstrap);
+  rdkafka::ConfPtr c = BaseConf(bootstrap);
   Set(c, "acks", "all");
   Set(c, "linger.ms", low_latency ? "0" : "5");
   Set(c, "batch.size", "1000000");
   Set(c, "batch.num.messages", "100000");
   Set(c, "queue.buffering.max.messages", "2000000");
   Set(c, "queue.buffering.max.kbytes", "2097151");
-  rd_kafka_conf_set_dr_msg_cb(c, OnDelivery);
-  rd_kafka_conf_set_opaque(c, stats);
-  char err[512];
-  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, c, err, sizeof(err));
-  if (!rk) Fail(std::string("producer: ") + err);
-  return rk;
+  rd_kafka_conf_set_dr_msg_cb(c.get(), OnDelivery);
+  rd_kafka_conf_set_opaque(c.get(), stats);
+  return NewKafkaClient(RD_KAFKA_PRODUCER, std::move(c)).release();
 }
 
 // Produces n records of `size` bytes to topic partition 0; returns records/s (acked).
@@ -149,16 +139,14 @@ double ProduceRun(const std::string& bootstrap, const std::string& topic, int64_
 
 // Consumes n records from partition 0 of topic from the beginning; returns records/s.
 double ConsumeRun(const std::string& bootstrap, const std::string& topic, int64_t n) {
-  rd_kafka_conf_t* c = BaseConf(bootstrap);
+  rdkafka::ConfPtr c = BaseConf(bootstrap);
   Set(c, "group.id", "kappa-bench");
   Set(c, "enable.auto.commit", "false");
   Set(c, "fetch.max.bytes", "16777216");
   Set(c, "max.partition.fetch.bytes", "8388608");
   Set(c, "queued.max.messages.kbytes", "1048576");
   Set(c, "fetch.wait.max.ms", "100");
-  char err[512];
-  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, c, err, sizeof(err));
-  if (!rk) Fail(std::string("consumer: ") + err);
+  rd_kafka_t* rk = NewKafkaClient(RD_KAFKA_CONSUMER, std::move(c)).release();
   rd_kafka_poll_set_consumer(rk);
   rd_kafka_topic_partition_list_t* parts = rd_kafka_topic_partition_list_new(1);
   rd_kafka_topic_partition_list_add(parts, topic.c_str(), 0)->offset = RD_KAFKA_OFFSET_BEGINNING;

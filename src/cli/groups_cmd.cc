@@ -3,8 +3,7 @@
 //   --bootstrap host:port  through the Kafka protocol (librdkafka), against kappa or Kafka;
 //   otherwise              offline on --data-dir (committed offsets and log end offsets;
 //                          membership lives only in a running broker).
-#include <librdkafka/rdkafka.h>
-
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -160,97 +159,81 @@ void OfflineReset(const GroupsArgs& a) {
 
 // ---- through the Kafka protocol ----
 
-// The caller owns the returned client (rd_kafka_destroy).
-rd_kafka_t* Client(const GroupsArgs& a, const char* group) {
+constexpr std::chrono::milliseconds kTimeout{10'000};
+
+// A consumer client: in `group` (for commits and committed offsets) unless it is null.
+KafkaClient Client(const GroupsArgs& a, const char* group) {
   KafkaSettings settings;
   if (group) settings = {{"group.id", group}, {"enable.auto.commit", "false"}};
-  return NewKafkaClient(RD_KAFKA_CONSUMER, NewKafkaConf(a.bootstrap, settings)).release();
+  return NewKafkaClient(RD_KAFKA_CONSUMER, NewKafkaConf(a.bootstrap, settings));
 }
 
 void RemoteList(const GroupsArgs& a) {
-  rd_kafka_t* rk = Client(a, nullptr);
-  const rd_kafka_group_list* list = nullptr;
-  rd_kafka_resp_err_t e = rd_kafka_list_groups(rk, nullptr, &list, 10000);
-  if (e) Fail(std::string("list groups at ") + a.bootstrap + ": " + rd_kafka_err2str(e));
-  for (int i = 0; i < list->group_cnt; ++i) {
-    std::printf("%s\n", list->groups[i].group);
-  }
-  rd_kafka_group_list_destroy(list);
-  rd_kafka_destroy(rk);
+  KafkaClient rk = Client(a, nullptr);
+  auto groups = rdkafka::ListGroups(rk.get(), "", kTimeout);
+  if (!groups.ok()) Fail(groups.status().message() + " (broker " + a.bootstrap + ")");
+  for (const auto& g : *groups) std::printf("%s\n", g.group.c_str());
 }
 
 // Committed and end offsets of every partition of every topic the group committed to.
 std::vector<Lag> RemoteLag(const GroupsArgs& a, rd_kafka_t* rk, const std::string& only_topic) {
-  const rd_kafka_metadata_t* md = nullptr;
-  if (rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 1, nullptr, &md, 10000)) {
-    Fail(std::string("metadata: ") + rd_kafka_err2str(e));
+  auto topics = rdkafka::ListTopics(rk, kTimeout);
+  if (!topics.ok()) Fail(topics.status().message());
+  rdkafka::PartitionListPtr parts(rd_kafka_topic_partition_list_new(64));
+  for (const auto& t : *topics) {
+    if (!only_topic.empty() && only_topic != t.name) continue;
+    for (int32_t p : t.partitions) rd_kafka_topic_partition_list_add(parts.get(), t.name.c_str(), p);
   }
-  rd_kafka_topic_partition_list_t* parts = rd_kafka_topic_partition_list_new(64);
-  for (int t = 0; t < md->topic_cnt; ++t) {
-    if (!only_topic.empty() && only_topic != md->topics[t].topic) continue;
-    for (int p = 0; p < md->topics[t].partition_cnt; ++p) {
-      rd_kafka_topic_partition_list_add(parts, md->topics[t].topic, md->topics[t].partitions[p].id);
-    }
-  }
-  rd_kafka_metadata_destroy(md);
-  if (rd_kafka_resp_err_t e = rd_kafka_committed(rk, parts, 10000)) {
-    Fail(std::string("committed offsets: ") + rd_kafka_err2str(e));
-  }
+  Status st = rdkafka::ToStatus(rd_kafka_committed(rk, parts.get(), int(kTimeout.count())),
+                                "committed offsets");
+  if (!st.ok()) Fail(st.message());
   std::vector<Lag> rows;
   for (int i = 0; i < parts->cnt; ++i) {
     const auto& p = parts->elems[i];
     if (p.offset < 0 && only_topic.empty()) continue;
-    int64_t lo = 0, hi = 0;
-    rd_kafka_query_watermark_offsets(rk, p.topic, p.partition, &lo, &hi, 10000);
-    rows.push_back({p.topic, p.partition, p.offset, hi});
+    auto w = rdkafka::QueryWatermarks(rk, p.topic, p.partition, kTimeout);
+    rows.push_back({p.topic, p.partition, p.offset, w.ok() ? w->high : 0});
   }
-  rd_kafka_topic_partition_list_destroy(parts);
   return rows;
 }
 
 void RemoteDescribe(const GroupsArgs& a) {
-  rd_kafka_t* rk = Client(a, a.group.c_str());
-  const rd_kafka_group_list* list = nullptr;
-  rd_kafka_resp_err_t e = rd_kafka_list_groups(rk, a.group.c_str(), &list, 10000);
-  if (e) Fail(std::string("describe group: ") + rd_kafka_err2str(e));
-  if (list->group_cnt == 1) {
-    const auto& g = list->groups[0];
-    std::printf("group %s  state %s  protocol %s/%s  members %d\n", g.group, g.state,
-                g.protocol_type, g.protocol, g.member_cnt);
-    if (g.member_cnt > 0) {
+  KafkaClient rk = Client(a, a.group.c_str());
+  auto groups = rdkafka::ListGroups(rk.get(), a.group, kTimeout);
+  if (!groups.ok()) Fail(groups.status().message());
+  if (groups->size() == 1) {
+    const auto& g = groups->front();
+    std::printf("group %s  state %s  protocol %s/%s  members %d\n", g.group.c_str(),
+                g.state.c_str(), g.protocol_type.c_str(), g.protocol.c_str(),
+                int(g.members.size()));
+    if (!g.members.empty()) {
       std::printf("%-50s %-20s %-16s %s\n", "MEMBER", "CLIENT", "HOST", "ASSIGNMENT");
-      for (int m = 0; m < g.member_cnt; ++m) {
-        const auto& mi = g.members[m];
-        std::printf("%-50s %-20s %-16s %s\n", mi.member_id, mi.client_id, mi.client_host,
-                    FormatAssignment(mi.member_assignment, size_t(mi.member_assignment_size))
-                        .c_str());
+      for (const auto& m : g.members) {
+        std::printf("%-50s %-20s %-16s %s\n", m.member_id.c_str(), m.client_id.c_str(),
+                    m.client_host.c_str(),
+                    FormatAssignment(m.assignment.data(), m.assignment.size()).c_str());
       }
     }
   }
-  rd_kafka_group_list_destroy(list);
-  PrintLag(RemoteLag(a, rk, ""));
-  rd_kafka_destroy(rk);
+  PrintLag(RemoteLag(a, rk.get(), ""));
 }
 
 void RemoteReset(const GroupsArgs& a) {
-  rd_kafka_t* rk = Client(a, a.group.c_str());
-  auto rows = RemoteLag(a, rk, a.topic);
+  KafkaClient rk = Client(a, a.group.c_str());
+  auto rows = RemoteLag(a, rk.get(), a.topic);
   if (rows.empty()) Fail("nothing to reset: name a --topic (the group has no commits)");
-  rd_kafka_topic_partition_list_t* parts = rd_kafka_topic_partition_list_new(int(rows.size()));
+  rdkafka::PartitionListPtr parts(rd_kafka_topic_partition_list_new(int(rows.size())));
   for (const auto& r : rows) {
-    int64_t lo = 0, hi = 0;
-    rd_kafka_query_watermark_offsets(rk, r.topic.c_str(), r.partition, &lo, &hi, 10000);
-    rd_kafka_topic_partition_list_add(parts, r.topic.c_str(), r.partition)->offset =
-        Target(a, lo, hi);
+    auto w = rdkafka::QueryWatermarks(rk.get(), r.topic, r.partition, kTimeout);
+    rdkafka::Watermarks marks = w.ok() ? *w : rdkafka::Watermarks{};
+    rd_kafka_topic_partition_list_add(parts.get(), r.topic.c_str(), r.partition)->offset =
+        Target(a, marks.low, marks.high);
   }
-  rd_kafka_resp_err_t e = rd_kafka_commit(rk, parts, 0);
-  rd_kafka_topic_partition_list_destroy(parts);
-  if (e) {
-    Fail(std::string("reset: ") + rd_kafka_err2str(e) +
-         " (a group can be reset only while it has no active members)");
+  Status st = rdkafka::ToStatus(rd_kafka_commit(rk.get(), parts.get(), /*async=*/0), "reset");
+  if (!st.ok()) {
+    Fail(st.message() + " (a group can be reset only while it has no active members)");
   }
-  PrintLag(RemoteLag(a, rk, a.topic));
-  rd_kafka_destroy(rk);
+  PrintLag(RemoteLag(a, rk.get(), a.topic));
 }
 
 }  // namespace

@@ -10,10 +10,11 @@
 // of up to --batch-bytes, each appended with one write(2). A batch is also cut whenever stdin
 // has no more data ready, so interactive input is stored line by line.
 //
-// With --bootstrap host:port the same lines go through the Kafka protocol (a librdkafka
-// producer with acks=all) to any broker, with the same partitioning (computed here, so kappa
-// and Kafka get the same placement) and the same summary line; the command fails, naming the
-// count, if any record is not acknowledged.
+// Both ways go through connect's RecordSink, the one sink abstraction: the log sink on the
+// data directory, or with --bootstrap host:port connect's Kafka sink (an idempotent
+// librdkafka producer, acks=all) to any broker, with the same partitioning (computed here, so
+// kappa and Kafka get the same placement) and the same summary line; the command fails,
+// naming the count of records stored, if any record is not acknowledged.
 #include <fmt/format.h>
 #include <poll.h>
 #include <unistd.h>
@@ -25,6 +26,7 @@
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "cli/kafka_client.h"
+#include "common/coding.h"
 #include "connect/connect.h"
 #include "log/data_dir_log.h"
 
@@ -36,17 +38,6 @@ struct ProduceArgs {
   int32_t partition = -1;
   int64_t batch_bytes = 1 << 20;
   bool quiet = false;
-};
-
-// Where the lines go: the log directly (Producer) or a broker (RemoteProducer).
-class LineSink {
- public:
-  virtual ~LineSink() = default;
-  // One stdin line (without its newline); now = wall clock ms at the read.
-  virtual void Line(std::string_view line, int64_t now) = 0;
-  // Stdin has no more data ready: send what is buffered.
-  virtual void CutAll() = 0;
-  virtual uint64_t records() const = 0;
 };
 
 // Splits a line into key and value at the first `sep` (no key if sep is empty or absent).
@@ -67,51 +58,113 @@ size_t ChoosePartition(const ProduceArgs& a, const std::optional<std::string_vie
   return size_t(n % uint64_t(partitions));
 }
 
-class Producer : public LineSink {
+// Collects the lines per partition and hands them to a connect::RecordSink (the embedded
+// log or a Kafka cluster), each record with its partition chosen here. A partition's lines
+// are handed over when they would make a batch larger than --batch-bytes; CutAll hands over
+// everything (one RecordBatch per partition in the log; one wait for acknowledgements from
+// a cluster). The first failure ends the command, naming how many records were stored.
+class LineBatcher {
  public:
-  Producer(const ProduceArgs& a, std::vector<log::Partition*> parts, log::Compression c)
-      : a_(a), parts_(std::move(parts)) {
-    for (size_t i = 0; i < parts_.size(); ++i) builders_.emplace_back(c, 0);
-  }
+  LineBatcher(const ProduceArgs& a, connect::RecordSink* sink, size_t partitions)
+      : a_(a), sink_(sink), pending_(partitions) {}
 
-  void Line(std::string_view line, int64_t now) override {
-    auto [key, value] = SplitLine(line, a_.key_separator);
+  // One stdin line (without its newline); now = wall clock ms at the read.
+  void Line(std::string_view line, int64_t now) {
     if (line.size() + 64 > log::kMaxBatchBytes)
       Fail(fmt::format("line {} is {} bytes; the largest record is {} bytes", records_ + 1,
                        line.size(), log::kMaxBatchBytes - 64));
-    size_t p = ChoosePartition(a_, key, records_, parts_.size());
-    auto& b = builders_[p];
-    if (!b.empty() && b.EstimatedBytes() + line.size() + 32 > size_t(a_.batch_bytes)) Cut(p);
-    if (b.empty()) b.SetNow(now);
-    b.Add(key, value);
+    auto [key, value] = SplitLine(line, a_.key_separator);
+    size_t p = ChoosePartition(a_, key, records_, pending_.size());
+    Pending& b = pending_[p];
+    if (!b.records.empty() && b.estimated + line.size() + 32 > size_t(a_.batch_bytes)) Cut(p);
+    // The record's views point into b.data; a reallocation moves them all by one delta.
+    const char* old_base = b.data.data();
+    const size_t at = b.data.size();
+    b.data.append(line);
+    if (b.data.data() != old_base) b.Rebase(old_base);
+    connect::SinkRecord r;
+    if (key) r.key = std::string_view(b.data.data() + at, key->size());
+    r.empty_key = key.has_value();  // "=v" with separator "=" has the key "", not none
+    r.value = std::string_view(b.data.data() + b.data.size() - value.size(), value.size());
+    r.timestamp_ms = now;
+    r.partition = int32_t(p);
+    if (b.records.empty()) b.first_timestamp = now;
+    b.estimated += RecordBytes(key, value, b.records.size(), now - b.first_timestamp);
+    b.records.push_back(r);
     ++records_;
+    line_bytes_ += line.size();
+  }
+
+  // Stdin has no more data ready: send what is buffered, all partitions in one call.
+  void CutAll() {
+    size_t nonempty = 0, last = 0;
+    for (size_t p = 0; p < pending_.size(); ++p) {
+      if (!pending_[p].records.empty()) ++nonempty, last = p;
+    }
+    if (nonempty <= 1) {
+      if (nonempty == 1) Cut(last);
+      return;
+    }
+    all_.clear();
+    for (const Pending& b : pending_) all_.insert(all_.end(), b.records.begin(), b.records.end());
+    Append(all_);
+    for (Pending& b : pending_) b.Clear();
+  }
+
+  uint64_t records() const { return records_; }
+  uint64_t line_bytes() const { return line_bytes_; }
+
+ private:
+  struct Pending {
+    std::string data;  // the lines, back to back
+    std::vector<connect::SinkRecord> records;  // views into data
+    size_t estimated = log::kBatchHeaderSize;  // the RecordBatch's size so far
+    int64_t first_timestamp = 0;
+
+    void Rebase(const char* old_base) {
+      for (connect::SinkRecord& r : records) {
+        if (r.key.data() != nullptr) {
+          r.key = std::string_view(data.data() + (r.key.data() - old_base), r.key.size());
+        }
+        r.value = std::string_view(data.data() + (r.value.data() - old_base), r.value.size());
+      }
+    }
+    void Clear() {
+      data.clear();
+      records.clear();
+      estimated = log::kBatchHeaderSize;
+    }
+  };
+
+  // The size of one record in a RecordBatch (the v2 record format of docs/formats/log.md),
+  // so that batches come out as large as --batch-bytes allows, as the log's builder counts.
+  static size_t RecordBytes(const std::optional<std::string_view>& key, std::string_view value,
+                            size_t offset_delta, int64_t timestamp_delta) {
+    size_t body = 1 + size_t(coding::VarintSize(timestamp_delta)) +
+                  size_t(coding::VarintSize(int64_t(offset_delta))) +
+                  (key ? size_t(coding::VarintSize(int64_t(key->size()))) + key->size() : 1) +
+                  size_t(coding::VarintSize(int64_t(value.size()))) + value.size() + 1;
+    return size_t(coding::VarintSize(int64_t(body))) + body;
   }
 
   void Cut(size_t p) {
-    auto& b = builders_[p];
-    if (b.empty()) return;
-    buf_.clear();
-    Check(b.FinishInto(&buf_));
-    auto r = parts_[p]->AppendBatch(buf_);
-    if (!r.ok()) {
-      Fail(r.status().WithContext(fmt::format("appending to {}/{} ({} records stored before this batch)",
-                                              a_.topic, p, stored_)));
-    }
-    stored_ += uint64_t(r->last_offset - r->base_offset + 1);
-    bytes_ += buf_.size();
+    Append(pending_[p].records);
+    pending_[p].Clear();
   }
-  void CutAll() override {
-    for (size_t p = 0; p < builders_.size(); ++p) Cut(p);
-  }
-  uint64_t records() const override { return records_; }
-  uint64_t bytes() const { return bytes_; }
 
- private:
+  void Append(const std::vector<connect::SinkRecord>& records) {
+    Status st = sink_->AppendBatch(a_.topic, records);
+    if (!st.ok()) {
+      Fail(st.WithContext(fmt::format("{} records stored before this batch", stored_)));
+    }
+    stored_ += records.size();
+  }
+
   const ProduceArgs& a_;
-  std::vector<log::Partition*> parts_;
-  std::vector<log::RecordBatchBuilder> builders_;
-  std::string buf_;
-  uint64_t records_ = 0, stored_ = 0, bytes_ = 0;
+  connect::RecordSink* const sink_;
+  std::vector<Pending> pending_;
+  std::vector<connect::SinkRecord> all_;
+  uint64_t records_ = 0, stored_ = 0, line_bytes_ = 0;
 };
 
 bool InputReady() {
@@ -119,90 +172,8 @@ bool InputReady() {
   return ::poll(&pfd, 1, 0) > 0;
 }
 
-// Sends lines through a librdkafka producer (acks=all). Delivery reports are counted by
-// OnDelivery; Finish() waits for all of them and fails if any record was not stored.
-class RemoteProducer : public LineSink {
- public:
-  RemoteProducer(const ProduceArgs& a, size_t partitions) : a_(a), partitions_(partitions) {
-    rd_kafka_conf_t* c = NewKafkaConf(
-        a.bootstrap, {{"acks", "all"},
-                      {"linger.ms", "5"},
-                      {"compression.codec", a.compression},
-                      {"batch.size", std::to_string(a.batch_bytes)},
-                      {"message.max.bytes", std::to_string(log::kMaxBatchBytes)},
-                      {"queue.buffering.max.kbytes", "1048576"}});
-    rd_kafka_conf_set_dr_msg_cb(c, OnDelivery);
-    rd_kafka_conf_set_opaque(c, this);
-    rk_ = NewKafkaClient(RD_KAFKA_PRODUCER, c);
-  }
-
-  void Line(std::string_view line, int64_t now) override {
-    auto [key, value] = SplitLine(line, a_.key_separator);
-    int32_t p = int32_t(ChoosePartition(a_, key, records_, partitions_));
-    // librdkafka's macros paste their arguments unparenthesized: plain variables only.
-    const void* key_data = key ? key->data() : nullptr;
-    size_t key_size = key ? key->size() : 0;
-    void* value_data = const_cast<char*>(value.data());
-    size_t value_size = value.size();
-    for (;;) {
-      rd_kafka_resp_err_t e = rd_kafka_producev(
-          rk_.get(), RD_KAFKA_V_TOPIC(a_.topic.c_str()), RD_KAFKA_V_PARTITION(p),
-          RD_KAFKA_V_KEY(key_data, key_size), RD_KAFKA_V_VALUE(value_data, value_size),
-          RD_KAFKA_V_TIMESTAMP(now), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
-      if (e == RD_KAFKA_RESP_ERR_NO_ERROR) break;
-      if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-        Fail(fmt::format("record {}: {} ({} records acknowledged before)", records_ + 1,
-                         rd_kafka_err2str(e), acked_));
-      }
-      rd_kafka_poll(rk_.get(), 10);  // local queue full: let deliveries drain
-    }
-    ++records_;
-    bytes_ += line.size();
-    if ((records_ & 0x3ff) == 0) rd_kafka_poll(rk_.get(), 0);
-  }
-  void CutAll() override { rd_kafka_poll(rk_.get(), 0); }
-  uint64_t records() const override { return records_; }
-  uint64_t bytes() const { return bytes_; }
-
-  // Waits for every delivery report; fails if any record was not acknowledged.
-  void Finish() {
-    // Delivery of a whole queue can take a while on a slow broker; fail only when no
-    // report at all arrives for kKafkaTimeoutMs.
-    uint64_t before = acked_ + failed_;
-    while (acked_ + failed_ < records_) {
-      rd_kafka_flush(rk_.get(), kKafkaTimeoutMs);
-      if (acked_ + failed_ == before) {
-        Fail(fmt::format("the broker at {} acknowledged only {} of {} records (no answer for {} s)",
-                         a_.bootstrap, acked_, records_, kKafkaTimeoutMs / 1000));
-      }
-      before = acked_ + failed_;
-    }
-    if (failed_ > 0) {
-      Fail(fmt::format("{} of {} records were not stored (first error: {}); {} were", failed_,
-                       records_, first_error_, acked_));
-    }
-  }
-
- private:
-  static void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
-    auto* self = static_cast<RemoteProducer*>(opaque);
-    if (m->err) {
-      if (self->failed_++ == 0) self->first_error_ = rd_kafka_err2str(m->err);
-    } else {
-      ++self->acked_;
-    }
-  }
-
-  const ProduceArgs& a_;
-  size_t partitions_;
-  KafkaClient rk_;
-  // Delivery reports run inside rd_kafka_poll/flush on this thread: no locking needed.
-  uint64_t records_ = 0, bytes_ = 0, acked_ = 0, failed_ = 0;
-  std::string first_error_;
-};
-
 // Reads stdin to the end, line by line, into `sink`; progress on a terminal's stderr.
-void ReadLines(LineSink* sink) {
+void ReadLines(LineBatcher* sink) {
   bool tty = ::isatty(2);
   auto last_report = std::chrono::steady_clock::now();
   std::string buf(1 << 20, '\0');
@@ -260,27 +231,43 @@ void Summary(const ProduceArgs& a, uint64_t records, uint64_t bytes, size_t part
                            records, HumanBytes(bytes), a.topic, partitions, secs);
 }
 
-void RunRemote(const ProduceArgs& a) {
-  auto start = std::chrono::steady_clock::now();
-  size_t partitions = 0;
-  {
-    KafkaClient meta = NewKafkaClient(RD_KAFKA_PRODUCER, NewKafkaConf(a.bootstrap));
-    const RemoteTopic* t = nullptr;
-    auto topics = ListRemoteTopics(meta.get(), a.bootstrap);
-    t = FindTopic(topics, a.topic);
-    if (!t) {
-      Fail(fmt::format("topic '{}' does not exist at {}; create it first: kappa topics create "
-                       "{} --partitions N --bootstrap {}", a.topic, a.bootstrap, a.topic,
-                       a.bootstrap));
-    }
-    partitions = t->partitions.size();
+// The topic's partition count at the broker; fails if it does not exist.
+size_t RemotePartitions(const ProduceArgs& a) {
+  KafkaClient meta = NewKafkaClient(RD_KAFKA_PRODUCER, NewKafkaConf(a.bootstrap));
+  auto topics = ListRemoteTopics(meta.get(), a.bootstrap);
+  const RemoteTopic* t = FindTopic(topics, a.topic);
+  if (!t) {
+    Fail(fmt::format("topic '{}' does not exist at {}; create it first: kappa topics create "
+                     "{} --partitions N --bootstrap {}", a.topic, a.bootstrap, a.topic,
+                     a.bootstrap));
   }
-  if (a.partition >= int32_t(partitions))
-    Fail(fmt::format("topic '{}' has no partition {} (it has {})", a.topic, a.partition, partitions));
-  RemoteProducer prod(a, partitions);
-  ReadLines(&prod);
-  prod.Finish();
-  Summary(a, prod.records(), prod.bytes(), partitions, start);
+  return t->partitions.size();
+}
+
+// connect's Kafka sink (an idempotent producer, acks=all) with the command's batching and
+// codec; librdkafka logs errors only, as for every command.
+std::unique_ptr<connect::RecordSink> RemoteSink(const ProduceArgs& a) {
+  connect::KafkaSinkOptions o;
+  o.bootstrap = a.bootstrap;
+  o.client_id = "kappa-produce";
+  o.properties = {{"log_level", "3"},
+                  {"socket.nagle.disable", "true"},
+                  {"compression.codec", a.compression},
+                  {"batch.size", std::to_string(a.batch_bytes)},
+                  {"message.max.bytes", std::to_string(log::kMaxBatchBytes)},
+                  {"queue.buffering.max.kbytes", "1048576"}};
+  auto sink = connect::NewKafkaSink(o);
+  if (!sink.ok()) Fail(sink.status());
+  return std::move(*sink);
+}
+
+// The bytes the topic's partitions hold in the log.
+uint64_t LogBytes(log::Log& lg, const std::string& topic) {
+  auto d = lg.DescribeTopic(topic);
+  if (!d.ok()) Fail(d.status());
+  uint64_t bytes = 0;
+  for (const auto& p : d->partitions) bytes += p.bytes;
+  return bytes;
 }
 
 void Run(const ProduceArgs& a) {
@@ -288,7 +275,18 @@ void Run(const ProduceArgs& a) {
   if (!codec) Fail("unknown --compression '" + a.compression + "' (use none, gzip, snappy, lz4 or zstd)");
   if (a.batch_bytes < 1024 || a.batch_bytes > int64_t(log::kMaxBatchBytes / 2))
     Fail("--batch-bytes must be between 1024 and " + std::to_string(log::kMaxBatchBytes / 2));
-  if (!a.bootstrap.empty()) return RunRemote(a);
+  auto start = std::chrono::steady_clock::now();
+  if (!a.bootstrap.empty()) {
+    size_t partitions = RemotePartitions(a);
+    if (a.partition >= int32_t(partitions))
+      Fail(fmt::format("topic '{}' has no partition {} (it has {})", a.topic, a.partition, partitions));
+    auto sink = RemoteSink(a);
+    LineBatcher lines(a, sink.get(), partitions);
+    ReadLines(&lines);
+    // Bytes through the protocol: the lines as read.
+    Summary(a, lines.records(), lines.line_bytes(), partitions, start);
+    return;
+  }
   auto dl = log::OpenDataDirLog(a.dir, "kappa produce", log::Access::kReadWrite);
   if (!dl.ok()) Fail(dl.status());
   log::Log& lg = *dl->log;
@@ -299,16 +297,21 @@ void Run(const ProduceArgs& a) {
                            "--partitions N --data-dir {}", a.topic, a.topic, a.dir)
              : desc.status().ToString());
   }
-  std::vector<log::Partition*> parts;
-  for (const auto& pi : desc->partitions) parts.push_back(*lg.GetPartition(a.topic, pi.partition));
-  if (a.partition >= int32_t(parts.size()))
-    Fail(fmt::format("topic '{}' has no partition {} (it has {})", a.topic, a.partition, parts.size()));
+  size_t partitions = desc->partitions.size();
+  if (a.partition >= int32_t(partitions))
+    Fail(fmt::format("topic '{}' has no partition {} (it has {})", a.topic, a.partition, partitions));
 
-  Producer prod(a, parts, *codec);
-  auto start = std::chrono::steady_clock::now();
-  ReadLines(&prod);
-  Check(lg.Close());
-  Summary(a, prod.records(), prod.bytes(), parts.size(), start);
+  const uint64_t bytes_before = LogBytes(lg, a.topic);
+  start = std::chrono::steady_clock::now();
+  {
+    auto sink = connect::NewLogSink(&lg, {*codec});
+    LineBatcher lines(a, sink.get(), partitions);
+    ReadLines(&lines);
+    // Bytes in the log: the RecordBatches as written (compressed if asked).
+    uint64_t bytes = LogBytes(lg, a.topic) - bytes_before;
+    Check(lg.Close());
+    Summary(a, lines.records(), bytes, partitions, start);
+  }
 }
 
 }  // namespace

@@ -67,9 +67,6 @@ log::DataDirLog OpenOrFail(const std::string& dir, const std::string& what, log:
 
 // ---- through the Kafka protocol ----
 
-using EventPtr = std::unique_ptr<rd_kafka_event_t, decltype(&rd_kafka_event_destroy)>;
-using QueuePtr = std::unique_ptr<rd_kafka_queue_t, decltype(&rd_kafka_queue_destroy)>;
-
 KafkaClient AdminClient(const std::string& bootstrap) {
   // A producer handle is the lightest client that can run admin requests.
   return NewKafkaClient(RD_KAFKA_PRODUCER, NewKafkaConf(bootstrap));
@@ -95,32 +92,16 @@ log::TopicDescription RemoteDescribe(rd_kafka_t* rk, const RemoteTopic& t) {
 
 // retention.ms etc. of one topic through DescribeConfigs; unset entries keep their defaults.
 void RemoteConfigs(rd_kafka_t* rk, const std::string& topic, log::TopicConfig* c) {
-  QueuePtr q(rd_kafka_queue_new(rk), rd_kafka_queue_destroy);
-  rd_kafka_ConfigResource_t* res = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC,
-                                                               topic.c_str());
-  rd_kafka_AdminOptions_t* o = NewAdminOptions(rk, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS);
-  rd_kafka_DescribeConfigs(rk, &res, 1, o, q.get());
-  rd_kafka_AdminOptions_destroy(o);
-  rd_kafka_ConfigResource_destroy(res);
-  EventPtr ev(WaitAdminResult(q.get(), RD_KAFKA_EVENT_DESCRIBECONFIGS_RESULT, "describe configs"),
-              rd_kafka_event_destroy);
-  size_t n = 0;
-  const rd_kafka_ConfigResource_t** rs = rd_kafka_DescribeConfigs_result_resources(
-      rd_kafka_event_DescribeConfigs_result(ev.get()), &n);
-  for (size_t i = 0; i < n; ++i) {
-    if (rd_kafka_ConfigResource_error(rs[i])) continue;  // keep defaults: the table still helps
-    size_t m = 0;
-    const rd_kafka_ConfigEntry_t** es = rd_kafka_ConfigResource_configs(rs[i], &m);
-    for (size_t k = 0; k < m; ++k) {
-      std::string name = rd_kafka_ConfigEntry_name(es[k]);
-      const char* v = rd_kafka_ConfigEntry_value(es[k]);
-      if (!v) continue;
-      int64_t x = std::strtoll(v, nullptr, 10);
-      if (name == "retention.ms") c->retention_ms = x;
-      if (name == "retention.bytes") c->retention_bytes = x;
-      if (name == "segment.bytes") c->segment_bytes = x;
-      if (name == "segment.ms") c->segment_ms = x;
-    }
+  auto configs = rdkafka::DescribeTopicConfigs(rk, topic);
+  if (!configs.ok()) Fail("describe configs: " + configs.status().message());
+  // A topic whose configs the broker does not describe keeps the defaults: the table still
+  // helps.
+  for (const auto& [name, v] : configs->values) {
+    int64_t x = std::strtoll(v.c_str(), nullptr, 10);
+    if (name == "retention.ms") c->retention_ms = x;
+    if (name == "retention.bytes") c->retention_bytes = x;
+    if (name == "segment.bytes") c->segment_bytes = x;
+    if (name == "segment.ms") c->segment_ms = x;
   }
 }
 
@@ -194,58 +175,29 @@ void RemoteDescribeCmd(const std::string& bootstrap, const std::vector<std::stri
   }
 }
 
+// Fails with "<what> <topic>: <message>" for a failed request or topic.
+void CheckResults(const Result<std::vector<rdkafka::TopicResult>>& results, const char* what) {
+  if (!results.ok()) Fail(std::string(what) + ": " + results.status().message());
+  Status st = rdkafka::FirstError(*results);
+  if (!st.ok()) Fail(std::string(what) + " " + st.message());
+}
+
 void RemoteCreate(const std::string& bootstrap, const std::string& topic, int32_t partitions,
                   const KafkaSettings& configs) {
   KafkaClient rk = AdminClient(bootstrap);
-  QueuePtr q(rd_kafka_queue_new(rk.get()), rd_kafka_queue_destroy);
-  char err[512];
-  rd_kafka_NewTopic_t* nt = rd_kafka_NewTopic_new(topic.c_str(), partitions, 1, err, sizeof(err));
-  if (!nt) Fail(std::string("create topic ") + topic + ": " + err);
-  for (const auto& [k, v] : configs) rd_kafka_NewTopic_set_config(nt, k.c_str(), v.c_str());
-  rd_kafka_AdminOptions_t* o = NewAdminOptions(rk.get(), RD_KAFKA_ADMIN_OP_CREATETOPICS);
-  rd_kafka_CreateTopics(rk.get(), &nt, 1, o, q.get());
-  rd_kafka_AdminOptions_destroy(o);
-  rd_kafka_NewTopic_destroy(nt);
-  EventPtr ev(WaitAdminResult(q.get(), RD_KAFKA_EVENT_CREATETOPICS_RESULT, "create topic"),
-              rd_kafka_event_destroy);
-  size_t n = 0;
-  auto rs = rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev.get()), &n);
-  CheckTopicResults(rs, n, "create topic");
+  rdkafka::NewTopic nt{topic, partitions, 1, configs};
+  CheckResults(rdkafka::CreateTopics(rk.get(), {nt}), "create topic");
 }
 
 void RemoteDelete(const std::string& bootstrap, const std::string& topic) {
   KafkaClient rk = AdminClient(bootstrap);
-  QueuePtr q(rd_kafka_queue_new(rk.get()), rd_kafka_queue_destroy);
-  rd_kafka_DeleteTopic_t* dt = rd_kafka_DeleteTopic_new(topic.c_str());
-  rd_kafka_AdminOptions_t* o = NewAdminOptions(rk.get(), RD_KAFKA_ADMIN_OP_DELETETOPICS);
-  rd_kafka_DeleteTopics(rk.get(), &dt, 1, o, q.get());
-  rd_kafka_AdminOptions_destroy(o);
-  rd_kafka_DeleteTopic_destroy(dt);
-  EventPtr ev(WaitAdminResult(q.get(), RD_KAFKA_EVENT_DELETETOPICS_RESULT, "delete topic"),
-              rd_kafka_event_destroy);
-  size_t n = 0;
-  auto rs = rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(ev.get()), &n);
-  CheckTopicResults(rs, n, "delete topic");
+  CheckResults(rdkafka::DeleteTopics(rk.get(), {topic}), "delete topic");
 }
 
 void RemoteAddPartitions(const std::string& bootstrap, const std::string& topic,
                          int32_t partitions) {
   KafkaClient rk = AdminClient(bootstrap);
-  QueuePtr q(rd_kafka_queue_new(rk.get()), rd_kafka_queue_destroy);
-  char err[512];
-  rd_kafka_NewPartitions_t* np =
-      rd_kafka_NewPartitions_new(topic.c_str(), size_t(partitions), err, sizeof(err));
-  if (!np) Fail(std::string("add partitions to ") + topic + ": " + err);
-  rd_kafka_AdminOptions_t* o = NewAdminOptions(rk.get(), RD_KAFKA_ADMIN_OP_CREATEPARTITIONS);
-  rd_kafka_CreatePartitions(rk.get(), &np, 1, o, q.get());
-  rd_kafka_AdminOptions_destroy(o);
-  rd_kafka_NewPartitions_destroy(np);
-  EventPtr ev(WaitAdminResult(q.get(), RD_KAFKA_EVENT_CREATEPARTITIONS_RESULT, "add partitions"),
-              rd_kafka_event_destroy);
-  size_t n = 0;
-  auto rs = rd_kafka_CreatePartitions_result_topics(
-      rd_kafka_event_CreatePartitions_result(ev.get()), &n);
-  CheckTopicResults(rs, n, "add partitions to");
+  CheckResults(rdkafka::CreatePartitions(rk.get(), {{topic, partitions}}), "add partitions to");
 }
 
 }  // namespace

@@ -36,6 +36,7 @@ class Clock;
 }
 namespace kappa::log {
 class Log;
+enum class Compression : int8_t;  // log/record_batch.h
 }
 
 namespace kappa::connect {
@@ -53,12 +54,18 @@ struct SourceStats {
   uint64_t errors = 0;          // failed attempts of any kind (transport, status, bad body)
 };
 
+class StructuredSource;  // randomuser_generator.h: pages with their users as fields
+
 // A stream of pages. NextPage blocks until a page is ready; Stop() may be called from any
 // thread and makes a blocked or later NextPage return Aborted. Not otherwise thread-safe:
 // one consumer thread calls NextPage.
 class Source {
  public:
   virtual ~Source() = default;
+  // Capability: the source can also hand out each page's users as fields (the synthetic
+  // source), which lets the producer map them without parsing the page's JSON. nullptr
+  // (the default) when it cannot. The pointer is this source's and lives as long as it.
+  virtual StructuredSource* AsStructured() { return nullptr; }
   // Replaces *page with the next page: JSON text of the shape of
   // https://randomuser.me/api/?results=N (v1.4). Errors: Aborted after Stop(); Unavailable
   // when a source gave up (e.g. retries exhausted; the caller may call again to keep trying).
@@ -196,25 +203,38 @@ struct SinkHeader {
   std::string_view value;
 };
 struct SinkRecord {
-  std::string_view key;    // empty = null key
+  std::string_view key;    // empty = null key (unless empty_key)
   std::string_view value;
   int64_t timestamp_ms = 0;  // 0 = sink assigns now
   std::span<const SinkHeader> headers = {};  // e.g. the error of a dead letter
+  // The partition to write to; -1 lets the sink choose by key (see RecordSink).
+  int32_t partition = -1;
+  // With an empty `key`: the key is the empty string, not null (`kappa produce` keeps a
+  // line's empty key as one).
+  bool empty_key = false;
 };
 
-// Where the producer writes. AppendBatch is durable per the sink's own policy when it
-// returns OK (for the embedded log: written to the OS, fsync by the log's flush policy).
-// Implementations must be safe to call from one thread at a time per instance.
+// Where records go: the embedded log or an external Kafka cluster, for the connect
+// producers, the jobs' dead letters and `kappa produce`. AppendBatch is durable per the
+// sink's own policy when it returns OK (for the embedded log: written to the OS, fsync by
+// the log's flush policy). Implementations must be safe to call from one thread at a time
+// per instance.
 class RecordSink {
  public:
   virtual ~RecordSink() = default;
-  // Appends records to `topic`, partitioned by key (Kafka's murmur2 of the key, modulo the
-  // partition count; null keys round-robin). NotFound if the topic does not exist.
+  // Appends records to `topic`, each to its `partition` if set, otherwise partitioned by
+  // key (Kafka's murmur2 of the key, modulo the partition count; null keys round-robin).
+  // NotFound if the topic does not exist; InvalidArgument for a partition it does not have.
   virtual Status AppendBatch(std::string_view topic, std::span<const SinkRecord> records) = 0;
 };
 
-// A sink over the embedded log. `log` must outlive the sink.
-std::unique_ptr<RecordSink> NewLogSink(kappa::log::Log* log);
+struct LogSinkOptions {
+  // Codec of the RecordBatches written (log::Compression; the default value is kNone).
+  log::Compression compression{};
+};
+// A sink over the embedded log: one RecordBatch per partition per AppendBatch. `log` must
+// outlive the sink.
+std::unique_ptr<RecordSink> NewLogSink(kappa::log::Log* log, LogSinkOptions options = {});
 
 // A sink over an external Kafka cluster (librdkafka): an idempotent producer
 // (enable.idempotence=true, acks=all) partitioning like the Java client (murmur2 of the key;

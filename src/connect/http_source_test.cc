@@ -171,6 +171,8 @@ TEST(HttpSource, FetchesPages) {
     ASSERT_TRUE((*src)->NextPage(&page).ok());
     EXPECT_NE(page.find("\"results\":["), std::string::npos);
   }
+  // Pages of an HTTP source are text only: it declares no structured capability.
+  EXPECT_EQ((*src)->AsStructured(), nullptr);
   SourceStats s = (*src)->stats();
   EXPECT_EQ(s.pages, 3u);
   EXPECT_GE(s.users, 15u);

@@ -12,6 +12,7 @@
 
 #include "common/logging.h"
 #include "connect/connect.h"
+#include "rdkafka/rdkafka.h"
 
 namespace kappa::connect {
 namespace {
@@ -37,42 +38,15 @@ void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
   }
 }
 
-void OnLog(const rd_kafka_t*, int level, const char* fac, const char* buf) {
-  if (level <= 3) {
-    KLOG_WARN("kafka sink: {}: {}", fac, buf);
-  } else {
-    KLOG_DEBUG("kafka sink: {}: {}", fac, buf);
-  }
-}
-
-Status SetProperty(rd_kafka_conf_t* conf, const std::string& key, const std::string& value) {
-  char err[512];
-  if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), err, sizeof(err)) != RD_KAFKA_CONF_OK) {
-    return Status::InvalidArgument(fmt::format("kafka property {}={}: {}", key, value, err));
-  }
-  return Status::OK();
-}
-
-Status ErrorStatus(rd_kafka_resp_err_t err, const std::string& message) {
-  switch (err) {
-    case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
-    case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
-      return Status::NotFound(message);
-    case RD_KAFKA_RESP_ERR__MSG_TIMED_OUT:
-    case RD_KAFKA_RESP_ERR__TIMED_OUT:
-      return Status::TimedOut(message);
-    default:
-      return Status::Unavailable(message);
-  }
-}
+using rdkafka::ErrorStatus;
 
 class KafkaSink final : public RecordSink {
  public:
-  KafkaSink(rd_kafka_t* rk, KafkaSinkOptions options) : rk_(rk), options_(std::move(options)) {}
+  KafkaSink(rdkafka::ClientPtr rk, KafkaSinkOptions options)
+      : client_(std::move(rk)), rk_(client_.get()), options_(std::move(options)) {}
   ~KafkaSink() override {
     // Everything AppendBatch accepted was already delivered or failed; nothing to wait for.
     rd_kafka_flush(rk_, 1000);
-    rd_kafka_destroy(rk_);
   }
 
   Status AppendBatch(std::string_view topic, std::span<const SinkRecord> records) override {
@@ -89,11 +63,17 @@ class KafkaSink final : public RecordSink {
                               ssize_t(h.value.size()));
         }
       }
+      // librdkafka's macros paste their arguments unparenthesized: plain variables only.
+      // A non-null pointer with size 0 is an empty key; nullptr a null key.
+      const void* key = r.key.empty() && !r.empty_key ? nullptr
+                        : r.key.empty()               ? static_cast<const void*>("")
+                                                      : r.key.data();
+      const int32_t partition = r.partition >= 0 ? r.partition : RD_KAFKA_PARTITION_UA;
       while (true) {
         rd_kafka_resp_err_t err = rd_kafka_producev(
-            rk_, RD_KAFKA_V_TOPIC(topic_name.c_str()),
+            rk_, RD_KAFKA_V_TOPIC(topic_name.c_str()), RD_KAFKA_V_PARTITION(partition),
             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-            RD_KAFKA_V_KEY(r.key.empty() ? nullptr : const_cast<char*>(r.key.data()), r.key.size()),
+            RD_KAFKA_V_KEY(key, r.key.size()),
             RD_KAFKA_V_VALUE(const_cast<char*>(r.value.data()), r.value.size()),
             RD_KAFKA_V_TIMESTAMP(r.timestamp_ms), RD_KAFKA_V_HEADERS(headers),
             RD_KAFKA_V_OPAQUE(&state), RD_KAFKA_V_END);
@@ -144,6 +124,7 @@ class KafkaSink final : public RecordSink {
     }
   }
 
+  const rdkafka::ClientPtr client_;
   rd_kafka_t* const rk_;
   const KafkaSinkOptions options_;
   std::mutex mu_;  // one AppendBatch at a time (delivery reports refer to its state)
@@ -153,34 +134,22 @@ class KafkaSink final : public RecordSink {
 
 Result<std::unique_ptr<RecordSink>> NewKafkaSink(const KafkaSinkOptions& options) {
   if (options.bootstrap.empty()) return Status::InvalidArgument("kafka sink: no bootstrap servers");
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  auto set_all = [&]() -> Status {
-    RETURN_IF_ERROR(SetProperty(conf, "bootstrap.servers", options.bootstrap));
-    RETURN_IF_ERROR(SetProperty(conf, "client.id", options.client_id));
-    RETURN_IF_ERROR(SetProperty(conf, "enable.idempotence", "true"));
-    RETURN_IF_ERROR(SetProperty(conf, "acks", "all"));
-    // The Java client's partitioner: keyed records land where kappa's own log puts them.
-    RETURN_IF_ERROR(SetProperty(conf, "partitioner", "murmur2_random"));
-    RETURN_IF_ERROR(SetProperty(conf, "message.timeout.ms",
-                                std::to_string(options.delivery_timeout.count())));
-    RETURN_IF_ERROR(SetProperty(conf, "linger.ms", std::to_string(options.linger.count())));
-    RETURN_IF_ERROR(SetProperty(conf, "log_level", "4"));
-    for (const auto& [k, v] : options.properties) RETURN_IF_ERROR(SetProperty(conf, k, v));
-    return Status::OK();
-  };
-  if (Status st = set_all(); !st.ok()) {
-    rd_kafka_conf_destroy(conf);
-    return st;
-  }
-  rd_kafka_conf_set_dr_msg_cb(conf, OnDelivery);
-  rd_kafka_conf_set_log_cb(conf, OnLog);
-  char err[512];
-  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
-  if (!rk) {
-    rd_kafka_conf_destroy(conf);
-    return Status::InvalidArgument(fmt::format("kafka producer for {}: {}", options.bootstrap, err));
-  }
-  return std::unique_ptr<RecordSink>(new KafkaSink(rk, options));
+  rdkafka::ClientConfig client{options.bootstrap, options.client_id, options.properties};
+  ASSIGN_OR_RETURN(rdkafka::ConfPtr conf,
+                   rdkafka::NewConf(client, {
+                                                {"enable.idempotence", "true"},
+                                                {"acks", "all"},
+                                                // The Java client's partitioner: keyed records
+                                                // land where kappa's own log puts them.
+                                                {"partitioner", "murmur2_random"},
+                                                {"message.timeout.ms",
+                                                 std::to_string(options.delivery_timeout.count())},
+                                                {"linger.ms", std::to_string(options.linger.count())},
+                                            }));
+  rd_kafka_conf_set_dr_msg_cb(conf.get(), OnDelivery);
+  auto rk = rdkafka::NewClient(RD_KAFKA_PRODUCER, std::move(conf));
+  if (!rk.ok()) return rk.status().WithContext("kafka producer for " + options.bootstrap);
+  return std::unique_ptr<RecordSink>(new KafkaSink(std::move(*rk), options));
 }
 
 }  // namespace kappa::connect

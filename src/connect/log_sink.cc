@@ -1,5 +1,8 @@
-// RecordSink over the embedded log: one uncompressed RecordBatch per partition per call,
-// partitioned like Kafka's default partitioner (murmur2 of the key; null keys round-robin).
+// RecordSink over the embedded log: one RecordBatch (in the options' codec) per partition
+// per call; records without a partition are partitioned like Kafka's default partitioner
+// (murmur2 of the key; null keys round-robin).
+#include <fmt/format.h>
+
 #include <map>
 #include <mutex>
 
@@ -11,7 +14,8 @@ namespace {
 
 class LogSink final : public RecordSink {
  public:
-  explicit LogSink(log::Log* log) : log_(log) {}
+  LogSink(log::Log* log, LogSinkOptions options)
+      : log_(log), options_(options), builder_(options.compression, 0) {}
 
   Status AppendBatch(std::string_view topic, std::span<const SinkRecord> records) override {
     if (records.empty()) return Status::OK();
@@ -21,26 +25,40 @@ class LogSink final : public RecordSink {
     // Bucket record indexes by partition, keeping their order.
     buckets_.assign(size_t(n), {});
     for (size_t i = 0; i < records.size(); ++i) {
-      const int32_t p = records[i].key.empty() ? int32_t(round_robin_++ % uint64_t(n))
-                                               : PartitionForKey(records[i].key, n);
+      const SinkRecord& r = records[i];
+      int32_t p = r.partition;
+      if (p >= n) {
+        return Status::InvalidArgument(
+            fmt::format("topic {} has no partition {} (it has {})", topic, p, n));
+      }
+      if (p < 0) {
+        p = r.key.empty() && !r.empty_key ? int32_t(round_robin_++ % uint64_t(n))
+                                          : PartitionForKey(r.key, n);
+      }
       buckets_[size_t(p)].push_back(i);
     }
     const int64_t now = log_->options().clock->NowMs();
     for (int32_t p = 0; p < n; ++p) {
       if (buckets_[size_t(p)].empty()) continue;
-      log::RecordBatchBuilder builder(log::Compression::kNone, now);
+      // One builder, reused: its buffer keeps its capacity from batch to batch.
+      log::RecordBatchBuilder& builder = builder_;
+      builder.SetNow(now);
       for (size_t i : buckets_[size_t(p)]) {
         const SinkRecord& r = records[i];
         headers_.clear();
         for (const SinkHeader& h : r.headers) {
           headers_.push_back(log::Header{std::string(h.key), std::string(h.value)});
         }
-        builder.Add(r.key.empty() ? std::nullopt : std::optional<std::string_view>(r.key),
+        builder.Add(r.key.empty() && !r.empty_key ? std::nullopt
+                                                  : std::optional<std::string_view>(r.key),
                     std::optional<std::string_view>(r.value),
                     TimestampMs(r.timestamp_ms > 0 ? r.timestamp_ms : -1), headers_);
       }
       batch_.clear();
-      RETURN_IF_ERROR(builder.FinishInto(&batch_));
+      if (Status st = builder.FinishInto(&batch_); !st.ok()) {
+        builder_ = log::RecordBatchBuilder(options_.compression, 0);  // a codec failed: start over
+        return st;
+      }
       auto res = (*parts)[size_t(p)]->AppendBatch(batch_);
       if (!res.ok()) {
         // A deleted/recreated topic invalidates the cached pointers: forget them.
@@ -72,17 +90,21 @@ class LogSink final : public RecordSink {
   }
 
   log::Log* const log_;
+  const LogSinkOptions options_;
   std::mutex mu_;  // one AppendBatch at a time; guards everything below
   std::map<std::string, std::vector<log::Partition*>, std::less<>> cache_;
   uint64_t calls_ = 0;
   std::vector<std::vector<size_t>> buckets_;
   std::vector<log::Header> headers_;
+  log::RecordBatchBuilder builder_;  // empty between calls (FinishInto resets it)
   std::string batch_;
   uint64_t round_robin_ = 0;
 };
 
 }  // namespace
 
-std::unique_ptr<RecordSink> NewLogSink(log::Log* log) { return std::make_unique<LogSink>(log); }
+std::unique_ptr<RecordSink> NewLogSink(log::Log* log, LogSinkOptions options) {
+  return std::make_unique<LogSink>(log, options);
+}
 
 }  // namespace kappa::connect

@@ -9,6 +9,7 @@
 #include "common/uuid.h"
 #include "connect/connect.h"
 #include "log/log.h"
+#include "log/record_batch.h"
 #include "testutil/temp_dir.h"
 
 namespace kappa::connect {
@@ -117,6 +118,51 @@ TEST_F(LogSinkTest, MissingTopicIsNotFound) {
   SinkRecord r{"k", "v", 0, {}};
   Status s = sink->AppendBatch("nope", std::span<const SinkRecord>(&r, 1));
   EXPECT_TRUE(s.IsNotFound()) << s.ToString();
+}
+
+// `kappa produce` through the sink: records to the partition it chose, an empty key kept
+// apart from a null one, batches in the asked codec; a partition the topic lacks is refused
+// before anything is written.
+TEST_F(LogSinkTest, ExplicitPartitionsEmptyKeysAndCompression) {
+  ASSERT_TRUE(log_->CreateTopic("lines", 2).ok());
+  auto sink = NewLogSink(log_.get(), {log::Compression::kZstd});
+  std::vector<SinkRecord> recs(3);
+  recs[0].key = "";
+  recs[0].empty_key = true;
+  recs[0].value = "empty key";
+  recs[0].partition = 1;
+  recs[1].value = "null key";
+  recs[1].partition = 1;
+  recs[2].key = "k";
+  recs[2].value = "keyed";
+  recs[2].partition = 0;  // not where murmur2("k") would put it: the given partition wins
+  for (int round = 0; round < 2; ++round) {  // the reused builder starts clean each call
+    ASSERT_TRUE(sink->AppendBatch("lines", recs).ok());
+  }
+  auto all = ReadAll("lines");
+  ASSERT_EQ(all.size(), 6u);
+  std::vector<std::pair<int32_t, std::string>> got;
+  for (const auto& [p, r] : all) got.emplace_back(p, *r.value);
+  EXPECT_EQ(got, (std::vector<std::pair<int32_t, std::string>>{
+                     {0, "keyed"}, {0, "keyed"}, {1, "empty key"}, {1, "null key"},
+                     {1, "empty key"}, {1, "null key"}}));
+  ASSERT_TRUE(all[2].second.key.has_value());
+  EXPECT_EQ(*all[2].second.key, "");
+  EXPECT_FALSE(all[3].second.key.has_value());
+  auto part = log_->GetPartition("lines", PartitionId(1));
+  ASSERT_TRUE(part.ok());
+  auto raw = (*part)->Read(Offset(0), 1 << 20);
+  ASSERT_TRUE(raw.ok()) << raw.status().ToString();
+  auto header = log::ParseBatchHeader(raw->bytes);
+  ASSERT_TRUE(header.ok());
+  EXPECT_EQ(header->compression(), log::Compression::kZstd);
+
+  SinkRecord bad{"", "v", 0, {}, 2};
+  auto before = (*part)->EndOffset();
+  Status st = sink->AppendBatch("lines", std::span<const SinkRecord>(&bad, 1));
+  EXPECT_TRUE(st.IsInvalidArgument()) << st.ToString();
+  EXPECT_NE(st.message().find("no partition 2"), std::string::npos) << st.message();
+  EXPECT_EQ((*part)->EndOffset(), before);
 }
 
 }  // namespace

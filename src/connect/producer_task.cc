@@ -120,9 +120,10 @@ Status ProducerTask::Impl::Run() {
     chunk = std::min(chunk, std::max<size_t>(1, size_t(opts.records_per_sec / 20)));
   }
   // The direct path: generated users are mapped from their fields, without re-parsing the
-  // page's JSON (same records; see MapperAccess). Used when the source is the synthetic one
-  // and every path of the mapping is a generated leaf.
-  auto* structured = dynamic_cast<StructuredSource*>(source.get());
+  // page's JSON (same records; see MapperAccess). Used when the source declares it can hand
+  // out its users as fields (the synthetic one) and every path of the mapping is a
+  // generated leaf.
+  StructuredSource* structured = source->AsStructured();
   const bool direct = structured != nullptr && MapperAccess::CanMapSynthetic(mapper);
   // The seed's mapping does not read the password digests: they are computed only when a
   // mapped field or a dead letter (the raw user) needs them.

@@ -260,6 +260,30 @@ TEST(RandomUserGenerator, BadOptions) {
 namespace kappa::connect {
 namespace {
 
+// The synthetic source declares the structured capability (the producer's direct path
+// finds it through AsStructured, not by the source's type), and a structured page is the
+// page NextPage would have given, with its users as fields.
+TEST(DirectPath, SyntheticSourceDeclaresStructuredPages) {
+  RandomUserOptions o;
+  o.results = 20;
+  auto a = NewRandomUserSource(o);
+  auto b = NewRandomUserSource(o);
+  ASSERT_TRUE(a.ok() && b.ok());
+  StructuredSource* structured = (*a)->AsStructured();
+  ASSERT_NE(structured, nullptr);
+  for (int i = 0; i < 2; ++i) {
+    std::string page, plain;
+    std::vector<SyntheticUser> users;
+    ASSERT_TRUE(structured->NextPageStructured(&page, &users).ok());
+    ASSERT_TRUE((*b)->NextPage(&plain).ok());
+    EXPECT_EQ(page, plain);
+    ASSERT_EQ(users.size(), 20u);
+    EXPECT_NE(page.find(users[3].json), std::string::npos);
+  }
+  // Pages taken through either interface count in the same stats.
+  EXPECT_EQ((*a)->stats().pages, 2u);
+}
+
 // The direct path maps generated users exactly as parsing their JSON would.
 TEST(DirectPath, SameRecordsAsParsingTheJson) {
   std::string yaml = "mappings:\n  all:\n    key: key\n    fields:\n";

@@ -15,6 +15,7 @@ class RandomUserSource final : public Source, public StructuredSource {
       : gen_(std::move(gen)), opts_(opts), next_page_(opts.first_page) {}
 
   Status NextPage(std::string* page) override { return NextPageStructured(page, nullptr); }
+  StructuredSource* AsStructured() override { return this; }
 
   Status NextPageStructured(std::string* page, std::vector<SyntheticUser>* users,
                             bool digests = true) override {

@@ -1,8 +1,7 @@
-// librdkafka helpers for `log: kafka` (an external cluster): client configuration from the
-// LogConfig, and creating the config's topics on the cluster. Private to src/stream.
+// `log: kafka` (an external cluster) in the stream's terms: the LogConfig as a client
+// configuration of the librdkafka adapter (rdkafka/rdkafka.h), and the requests the
+// pipeline and `kappa jobs` make of the cluster. Private to src/stream.
 #pragma once
-
-#include <librdkafka/rdkafka.h>
 
 #include <map>
 #include <string>
@@ -10,14 +9,19 @@
 
 #include "common/status.h"
 #include "connect/connect.h"
+#include "rdkafka/rdkafka.h"
 #include "stream/pipeline_config.h"
 
 namespace kappa::stream {
 
-// A librdkafka configuration with bootstrap.servers, client.id "<client_id>-<role>", the
-// config's extra properties, and logging routed to kappa's log. The caller owns the result
-// (rd_kafka_new takes it over). InvalidArgument for a property librdkafka rejects.
-Result<rd_kafka_conf_t*> NewKafkaConf(const LogConfig& log, std::string_view role);
+// The adapter's client configuration for this cluster: bootstrap.servers, client.id
+// "<client_id>-<role>", the config's extra properties.
+rdkafka::ClientConfig KafkaClientConfig(const LogConfig& log, std::string_view role);
+
+// A client configuration (see KafkaClientConfig) with `defaults` applied before the
+// config's properties. InvalidArgument for a property librdkafka rejects.
+Result<rdkafka::ConfPtr> NewKafkaConf(const LogConfig& log, std::string_view role,
+                                      const rdkafka::Properties& defaults = {});
 
 // The options of connect's Kafka sink for this cluster.
 connect::KafkaSinkOptions KafkaSinkOptionsFor(const LogConfig& log);

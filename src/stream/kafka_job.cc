@@ -37,14 +37,9 @@
 namespace kappa::stream {
 namespace {
 
-constexpr int kBrokerTimeoutMs = 10'000;
+constexpr std::chrono::milliseconds kBrokerTimeout{10'000};
 
-struct TplDeleter {
-  void operator()(rd_kafka_topic_partition_list_t* l) const {
-    rd_kafka_topic_partition_list_destroy(l);
-  }
-};
-using TplPtr = std::unique_ptr<rd_kafka_topic_partition_list_t, TplDeleter>;
+using TplPtr = rdkafka::PartitionListPtr;
 
 // One assigned partition.
 struct Assigned {
@@ -81,31 +76,23 @@ class KafkaStreamJob final : public StreamJob {
     }
     ASSIGN_OR_RETURN(dlq_sink_, connect::NewKafkaSink(KafkaSinkOptionsFor(log)));
 
-    ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, NewKafkaConf(log, "job-" + config.name));
-    char err[512];
+    // A member killed without leaving the group holds its partitions until its session
+    // times out: 10 s (Kafka's former default) rather than librdkafka's 45 s, unless
+    // log.properties says otherwise (a default: the config's properties come after it).
+    ASSIGN_OR_RETURN(rdkafka::ConfPtr conf, NewKafkaConf(log, "job-" + config.name,
+                                                         {{"session.timeout.ms", "10000"}}));
     for (auto [k, v] : {std::pair<const char*, std::string>{"group.id", config.group},
                         {"enable.auto.commit", "false"},
                         {"enable.auto.offset.store", "false"},
                         {"auto.offset.reset", "earliest"},
                         {"fetch.wait.max.ms", std::to_string(options.poll_interval.count())}}) {
-      if (rd_kafka_conf_set(conf, k, v.c_str(), err, sizeof(err)) != RD_KAFKA_CONF_OK) {
-        rd_kafka_conf_destroy(conf);
-        return Status::InvalidArgument(fmt::format("job {}: {}={}: {}", config.name, k, v, err));
-      }
+      RETURN_IF_ERROR(rdkafka::SetProperty(conf.get(), k, v).WithContext(fmt::format("job {}", config.name)));
     }
-    // A member killed without leaving the group holds its partitions until its session
-    // times out: 10 s (Kafka's former default) rather than librdkafka's 45 s, unless
-    // log.properties says otherwise.
-    if (!log.properties.count("session.timeout.ms")) {
-      rd_kafka_conf_set(conf, "session.timeout.ms", "10000", err, sizeof(err));
-    }
-    rd_kafka_conf_set_rebalance_cb(conf, &KafkaStreamJob::OnRebalance);
-    rd_kafka_conf_set_opaque(conf, this);
-    rk_ = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof(err));
-    if (!rk_) {
-      rd_kafka_conf_destroy(conf);
-      return Status::InvalidArgument(fmt::format("job {}: kafka consumer: {}", config.name, err));
-    }
+    rd_kafka_conf_set_rebalance_cb(conf.get(), &KafkaStreamJob::OnRebalance);
+    rd_kafka_conf_set_opaque(conf.get(), this);
+    auto rk = rdkafka::NewClient(RD_KAFKA_CONSUMER, std::move(conf));
+    if (!rk.ok()) return rk.status().WithContext(fmt::format("job {}: kafka consumer", config.name));
+    rk_ = rk->release();
     rd_kafka_poll_set_consumer(rk_);
     return Status::OK();
   }
@@ -123,10 +110,9 @@ class KafkaStreamJob final : public StreamJob {
                                                 EncodeRegistration(reg), true));
     TplPtr topics(rd_kafka_topic_partition_list_new(1));
     rd_kafka_topic_partition_list_add(topics.get(), s_.config.topic.c_str(), RD_KAFKA_PARTITION_UA);
-    if (rd_kafka_resp_err_t e = rd_kafka_subscribe(rk_, topics.get())) {
-      return Status::Unavailable(fmt::format("job {}: subscribing to {}: {}", s_.config.name,
-                                             s_.config.topic, rd_kafka_err2str(e)));
-    }
+    RETURN_IF_ERROR(rdkafka::ToStatus(rd_kafka_subscribe(rk_, topics.get()),
+                                      fmt::format("job {}: subscribing to {}", s_.config.name,
+                                                  s_.config.topic)));
     running_ = true;
     thread_ = std::thread([this] {
       Status st = Run();
@@ -202,14 +188,11 @@ class KafkaStreamJob final : public StreamJob {
     store::Store& store = s_.runtime->store();
     const std::string key = OffsetMetaKey(s_.config.name, PartitionId(partition));
     ASSIGN_OR_RETURN(std::optional<std::string> stored, store.GetMeta(key));
-    int64_t lo = 0, hi = 0;
-    rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(
-        rk_, s_.config.topic.c_str(), partition, &lo, &hi, kBrokerTimeoutMs);
-    if (e) {
-      return Status::Unavailable(fmt::format("job {}: offsets of {}/{} on {}: {}",
-                                             s_.config.name, s_.config.topic, partition,
-                                             log_.bootstrap, rd_kafka_err2str(e)));
+    auto marks = rdkafka::QueryWatermarks(rk_, s_.config.topic, partition, kBrokerTimeout);
+    if (!marks.ok()) {
+      return marks.status().WithContext(fmt::format("job {} on {}", s_.config.name, log_.bootstrap));
     }
+    const int64_t lo = marks->low, hi = marks->high;
     if (stored) {
       ASSIGN_OR_RETURN(*progress, DecodeProgress(*stored));
       if (progress->next.value() > hi) {
@@ -228,12 +211,10 @@ class KafkaStreamJob final : public StreamJob {
         case StartPosition::Kind::kEarliest: progress->next = Offset(lo); break;
         case StartPosition::Kind::kLatest: progress->next = Offset(hi); break;
         case StartPosition::Kind::kTimestamp: {
-          TplPtr q(rd_kafka_topic_partition_list_new(1));
-          rd_kafka_topic_partition_list_add(q.get(), s_.config.topic.c_str(), partition)->offset =
-              s_.config.start.timestamp_ms;
-          e = rd_kafka_offsets_for_times(rk_, q.get(), kBrokerTimeoutMs);
-          int64_t o = e ? -1 : q->elems[0].offset;
-          progress->next = Offset(o >= 0 ? o : hi);
+          auto o = rdkafka::OffsetsForTime(rk_, s_.config.topic, {partition},
+                                           s_.config.start.timestamp_ms, kBrokerTimeout);
+          int64_t at = o.ok() && o->count(partition) ? o->at(partition) : -1;
+          progress->next = Offset(at >= 0 ? at : hi);
           break;
         }
       }
@@ -246,12 +227,11 @@ class KafkaStreamJob final : public StreamJob {
   Status Assign(rd_kafka_topic_partition_list_t* parts) {
     // The group's committed offsets of the new partitions (another member's progress).
     TplPtr committed(rd_kafka_topic_partition_list_copy(parts));
-    rd_kafka_resp_err_t e = rd_kafka_committed(rk_, committed.get(), kBrokerTimeoutMs);
+    rd_kafka_resp_err_t e = rd_kafka_committed(rk_, committed.get(), int(kBrokerTimeout.count()));
     if (e) {
       rd_kafka_assign(rk_, nullptr);
-      return Status::Unavailable(fmt::format("job {}: reading the committed offsets of group "
-                                             "{}: {}", s_.config.name, s_.config.group,
-                                             rd_kafka_err2str(e)));
+      return rdkafka::ToStatus(e, fmt::format("job {}: reading the committed offsets of group {}",
+                                              s_.config.name, s_.config.group));
     }
     std::string list;
     for (int i = 0; i < parts->cnt; ++i) {
@@ -282,8 +262,8 @@ class KafkaStreamJob final : public StreamJob {
     }
     if (s_.drain.load()) SetDrainTargets();
     has_assignment_ = true;
-    e = rd_kafka_assign(rk_, parts);
-    if (e) return Status::Unavailable(fmt::format("job {}: assign: {}", s_.config.name, rd_kafka_err2str(e)));
+    RETURN_IF_ERROR(rdkafka::ToStatus(rd_kafka_assign(rk_, parts),
+                                      fmt::format("job {}: assign", s_.config.name)));
     KLOG_INFO("job {}: assigned {} partitions of {}: {}", s_.config.name, parts->cnt,
               s_.config.topic, list);
     return Status::OK();
@@ -330,11 +310,8 @@ class KafkaStreamJob final : public StreamJob {
   void SetDrainTargets() {
     for (auto& [p, a] : assigned_) {
       if (a->drain_target >= 0) continue;
-      int64_t lo = 0, hi = 0;
-      if (rd_kafka_query_watermark_offsets(rk_, s_.config.topic.c_str(), p, &lo, &hi,
-                                           kBrokerTimeoutMs) == 0) {
-        a->drain_target = hi;
-      }
+      auto marks = rdkafka::QueryWatermarks(rk_, s_.config.topic, p, kBrokerTimeout);
+      if (marks.ok()) a->drain_target = marks->high;
     }
   }
 

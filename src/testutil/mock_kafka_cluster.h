@@ -2,11 +2,12 @@
 // handle plus the cluster, destroyed together). Test-only; header-only.
 #pragma once
 
-#include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
 #include <stdexcept>
 #include <string>
+
+#include "rdkafka/rdkafka.h"
 
 namespace kappa::testutil {
 
@@ -14,22 +15,20 @@ class MockKafkaCluster {
  public:
   // A cluster of `brokers` brokers; throws std::runtime_error if librdkafka cannot make one.
   explicit MockKafkaCluster(int brokers = 1) {
-    char err[512];
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    rd_kafka_conf_set(conf, "log_level", "0", err, sizeof(err));
-    owner_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
-    if (owner_ == nullptr) throw std::runtime_error(std::string("rd_kafka_new: ") + err);
-    mock_ = rd_kafka_mock_cluster_new(owner_, brokers);
-    if (mock_ == nullptr) {
-      rd_kafka_destroy(owner_);
-      throw std::runtime_error("rd_kafka_mock_cluster_new failed");
+    // The mock cluster needs an owner client, not a bootstrap: build its configuration by
+    // hand (log_level 0: the mock's own chatter is of no interest).
+    rdkafka::ConfPtr conf(rd_kafka_conf_new());
+    if (!rdkafka::SetProperty(conf.get(), "log_level", "0").ok()) {
+      throw std::runtime_error("log_level");
     }
+    auto owner = rdkafka::NewClient(RD_KAFKA_PRODUCER, std::move(conf));
+    if (!owner.ok()) throw std::runtime_error(owner.status().ToString());
+    owner_ = std::move(*owner);
+    mock_ = rd_kafka_mock_cluster_new(owner_.get(), brokers);
+    if (mock_ == nullptr) throw std::runtime_error("rd_kafka_mock_cluster_new failed");
     bootstrap_ = rd_kafka_mock_cluster_bootstraps(mock_);
   }
-  ~MockKafkaCluster() {
-    rd_kafka_mock_cluster_destroy(mock_);
-    rd_kafka_destroy(owner_);
-  }
+  ~MockKafkaCluster() { rd_kafka_mock_cluster_destroy(mock_); }
   MockKafkaCluster(const MockKafkaCluster&) = delete;
   MockKafkaCluster& operator=(const MockKafkaCluster&) = delete;
 
@@ -42,7 +41,7 @@ class MockKafkaCluster {
   rd_kafka_mock_cluster_t* get() const { return mock_; }
 
  private:
-  rd_kafka_t* owner_ = nullptr;
+  rdkafka::ClientPtr owner_;  // destroyed after the cluster (member order)
   rd_kafka_mock_cluster_t* mock_ = nullptr;
   std::string bootstrap_;
 };
