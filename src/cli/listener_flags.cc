@@ -2,7 +2,6 @@
 
 #include "cli/cli_common.h"
 #include "common/units.h"
-#include "stream/pipeline_config.h"
 
 namespace kappa::cli {
 

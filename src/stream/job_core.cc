@@ -18,7 +18,7 @@ PartitionCommitter::PartitionCommitter(JobShared* shared, std::string topic,
       progress_(progress),
       meta_key_(OffsetMetaKey(shared->config.name, partition)),
       converter_(shared->table),
-      batch_(shared->runtime->store().NewWriteBatch()) {
+      batch_(shared->storage.store->NewWriteBatch()) {
   wopts_.ttl_seconds = static_cast<int32_t>(s_->config.ttl_seconds);
 }
 
@@ -72,8 +72,8 @@ Status PartitionCommitter::Commit(Offset next) {
   p.dead_letters += batch_dead_;
   p.dlq_end = dead_->End().value();
   batch_.PutMeta(meta_key_, EncodeProgress(p));
-  store::Store& store = s_->runtime->store();
-  Status st = store.Write(batch_, s_->runtime->options().durability.store_sync);
+  store::Store& store = *s_->storage.store;
+  Status st = store.Write(batch_, s_->storage.store_sync);
   if (!st.ok()) {
     return st.WithContext(fmt::format("job {}: committing {}/{} up to offset {}",
                                       s_->config.name, topic_, partition_.value(),
@@ -104,7 +104,7 @@ void PartitionCommitter::Discard() {
   timestamps_.clear();
   sink_rows_.clear();
   batch_stored_ = batch_dead_ = 0;
-  batch_ = s_->runtime->store().NewWriteBatch();
+  batch_ = s_->storage.store->NewWriteBatch();
 }
 
 Status PartitionCommitter::TooManyFailures() const {

@@ -62,9 +62,10 @@ class KafkaStreamJob final : public StreamJob {
     if (rk_) rd_kafka_destroy(rk_);
   }
 
-  Status Init(Runtime* runtime, const JobConfig& config, const LogConfig& log,
+  Status Init(const JobStorage& storage, const JobConfig& config, const LogConfig& log,
               JobOptions options) {
-    s_.runtime = runtime;
+    if (!storage.store) return Status::InvalidArgument("a job needs a store");
+    s_.storage = storage;
     s_.config = config;
     s_.options = options;
     log_ = log;
@@ -72,7 +73,7 @@ class KafkaStreamJob final : public StreamJob {
     if (dot == std::string::npos) {
       return Status::InvalidArgument(fmt::format("table '{}' must be written keyspace.table", config.table));
     }
-    auto table = runtime->store().GetTable(config.table.substr(0, dot), config.table.substr(dot + 1));
+    auto table = storage.store->GetTable(config.table.substr(0, dot), config.table.substr(dot + 1));
     if (!table.ok()) return table.status().WithContext(fmt::format("job {}", config.name));
     s_.table = *table;
     if (config.sink.type == SinkConfig::Type::kCassandra) {
@@ -114,12 +115,12 @@ class KafkaStreamJob final : public StreamJob {
 
   Status Start() override {
     if (thread_.joinable()) return Status::InvalidArgument("job already started");
-    if (s_.runtime->read_only()) {
+    if (s_.storage.read_only) {
       return Status::Unavailable("cannot run a job on a read-only data directory");
     }
     JobRegistration reg{s_.config.topic, s_.config.table, s_.config.group,
                         s_.config.dead_letter_topic, log_.bootstrap};
-    RETURN_IF_ERROR(s_.runtime->store().PutMeta(JobMetaKey(s_.config.name),
+    RETURN_IF_ERROR(s_.storage.store->PutMeta(JobMetaKey(s_.config.name),
                                                 EncodeRegistration(reg), true));
     TplPtr topics(rd_kafka_topic_partition_list_new(1));
     rd_kafka_topic_partition_list_add(topics.get(), s_.config.topic.c_str(), RD_KAFKA_PARTITION_UA);
@@ -199,7 +200,7 @@ class KafkaStreamJob final : public StreamJob {
   // Where a newly assigned partition starts (see the top of the file); stores the initial
   // progress of a partition this data dir never consumed.
   Status Position(int32_t partition, int64_t group_offset, PartitionProgress* progress) {
-    store::Store& store = s_.runtime->store();
+    store::Store& store = *s_.storage.store;
     const std::string key = OffsetMetaKey(s_.config.name, PartitionId(partition));
     ASSIGN_OR_RETURN(std::optional<std::string> stored, store.GetMeta(key));
     int64_t lo = 0, hi = 0;
@@ -240,7 +241,7 @@ class KafkaStreamJob final : public StreamJob {
     }
     progress->dlq_end = -1;
     return store.PutMeta(key, EncodeProgress(*progress),
-                         s_.runtime->options().durability.store_sync);
+                         s_.storage.store_sync);
   }
 
   Status Assign(rd_kafka_topic_partition_list_t* parts) {
@@ -443,12 +444,12 @@ class KafkaStreamJob final : public StreamJob {
 
 }  // namespace
 
-Result<std::unique_ptr<StreamJob>> StreamJob::CreateOnKafka(Runtime* runtime,
+Result<std::unique_ptr<StreamJob>> StreamJob::CreateOnKafka(const JobStorage& storage,
                                                             const JobConfig& config,
                                                             const LogConfig& log,
                                                             JobOptions options) {
   auto job = std::make_unique<KafkaStreamJob>();
-  RETURN_IF_ERROR(job->Init(runtime, config, log, options));
+  RETURN_IF_ERROR(job->Init(storage, config, log, options));
   return std::unique_ptr<StreamJob>(std::move(job));
 }
 

@@ -20,7 +20,7 @@
 #include "store/store.h"
 #include "stream/job_offsets.h"
 #include "stream/latency_histogram.h"
-#include "stream/pipeline_config.h"
+#include "stream/job_config.h"
 #include "stream/stream.h"
 
 namespace kappa::stream {
@@ -30,7 +30,7 @@ class CassandraSink;
 // Shared by the workers of one job. Counters are atomics; the rest is immutable while
 // workers run.
 struct JobShared {
-  Runtime* runtime = nullptr;
+  JobStorage storage;  // the data directory the job stores into
   JobConfig config;
   JobOptions options;
   std::shared_ptr<const store::TableSchema> table;

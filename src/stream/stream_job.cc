@@ -33,29 +33,30 @@ class StreamJobImpl final : public StreamJob {
     }
   }
 
-  Status Init(Runtime* runtime, const JobConfig& config, JobOptions options) {
-    s_.runtime = runtime;
+  Status Init(const JobStorage& storage, const JobConfig& config, JobOptions options) {
+    if (!storage.store || !storage.log) return Status::InvalidArgument("a job on the embedded log needs its log and store");
+    s_.storage = storage;
     s_.config = config;
     s_.options = options;
     auto names = SplitTable(config.table);
     RETURN_IF_ERROR(names.status());
-    auto table = runtime->store().GetTable(names->first, names->second);
+    auto table = storage.store->GetTable(names->first, names->second);
     if (!table.ok()) return table.status().WithContext(fmt::format("job {}", config.name));
     s_.table = *table;
     if (config.sink.type == SinkConfig::Type::kCassandra) {
       ASSIGN_OR_RETURN(s_.sink, CassandraSink::Open(config.name, config.sink.cassandra, s_.table,
                                                      config.ttl_seconds));
     }
-    auto topic = runtime->log().DescribeTopic(config.topic);
+    auto topic = storage.log->DescribeTopic(config.topic);
     if (!topic.ok()) return topic.status().WithContext(fmt::format("job {}: topic", config.name));
-    auto dlq = runtime->log().DescribeTopic(config.dead_letter_topic);
+    auto dlq = storage.log->DescribeTopic(config.dead_letter_topic);
     if (!dlq.ok()) {
       return dlq.status().WithContext(fmt::format("job {}: dead-letter topic", config.name));
     }
     int32_t dlq_count = static_cast<int32_t>(dlq->partitions.size());
     for (const auto& p : topic->partitions) {
-      ASSIGN_OR_RETURN(log::Partition * src, runtime->log().GetPartition(config.topic, p.partition));
-      ASSIGN_OR_RETURN(log::Partition * d, runtime->log().GetPartition(
+      ASSIGN_OR_RETURN(log::Partition * src, storage.log->GetPartition(config.topic, p.partition));
+      ASSIGN_OR_RETURN(log::Partition * d, storage.log->GetPartition(
           config.dead_letter_topic, PartitionId(p.partition.value() % dlq_count)));
       workers_.push_back(std::make_unique<PartitionWorker>(&s_, src, d));
       sources_.push_back(src);
@@ -67,12 +68,12 @@ class StreamJobImpl final : public StreamJob {
 
   Status Start() override {
     if (!threads_.empty()) return Status::InvalidArgument("job already started");
-    if (s_.runtime->read_only()) {
+    if (s_.storage.read_only) {
       return Status::Unavailable("cannot run a job on a read-only data directory");
     }
     JobRegistration reg{s_.config.topic, s_.config.table, s_.config.group,
                         s_.config.dead_letter_topic, /*bootstrap=*/""};
-    RETURN_IF_ERROR(s_.runtime->store().PutMeta(JobMetaKey(s_.config.name),
+    RETURN_IF_ERROR(s_.storage.store->PutMeta(JobMetaKey(s_.config.name),
                                                 EncodeRegistration(reg), true));
     // Every partition's offsets are checked here, before any thread starts: a job that
     // cannot run fails its Start (and `kappa up` before its producers start).
@@ -150,10 +151,10 @@ class StreamJobImpl final : public StreamJob {
 
 }  // namespace
 
-Result<std::unique_ptr<StreamJob>> StreamJob::Create(Runtime* runtime, const JobConfig& config,
+Result<std::unique_ptr<StreamJob>> StreamJob::Create(const JobStorage& storage, const JobConfig& config,
                                                      JobOptions options) {
   auto job = std::make_unique<StreamJobImpl>();
-  RETURN_IF_ERROR(job->Init(runtime, config, options));
+  RETURN_IF_ERROR(job->Init(storage, config, options));
   return std::unique_ptr<StreamJob>(std::move(job));
 }
 

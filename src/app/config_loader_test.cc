@@ -3,9 +3,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "stream/pipeline_config.h"
+#include "app/app.h"
 
-namespace kappa::stream {
+namespace kappa::app {
 namespace {
 
 TEST(DefaultConfig, IsTheShippedFileByteForByte) {
@@ -355,4 +355,4 @@ TEST(ConfigValues, SizesDurationsTimes) {
 }
 
 }  // namespace
-}  // namespace kappa::stream
+}  // namespace kappa::app

@@ -1,4 +1,4 @@
-// Runtime: the one owner of a data directory's lock, Log and Store in a process.
+// Runtime: the one opener of data directories: the lock, the Log and the Store.
 #include <fmt/format.h>
 
 #include "common/data_dir_lock.h"
@@ -6,9 +6,9 @@
 #include "common/logging.h"
 #include "log/log.h"
 #include "store/store.h"
-#include "stream/stream.h"
+#include "app/app.h"
 
-namespace kappa::stream {
+namespace kappa::app {
 namespace {
 
 log::FlushPolicy ToLogFlush(LogFlush f) {
@@ -61,6 +61,17 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
   return rt;
 }
 
+stream::JobStorage Runtime::job_storage() {
+  stream::JobStorage s;
+  s.store = store_.get();
+  s.log = log_.get();
+  s.data_dir = options_.data_dir;
+  s.read_only = read_only_;
+  s.owner = owner_;
+  s.store_sync = options_.durability.store_sync;
+  return s;
+}
+
 Runtime::~Runtime() {
   if (log_) {
     Status s = log_->Close();
@@ -71,4 +82,4 @@ Runtime::~Runtime() {
   lock_.reset();
 }
 
-}  // namespace kappa::stream
+}  // namespace kappa::app
