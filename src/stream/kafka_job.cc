@@ -1,5 +1,6 @@
-// A streaming job whose topic lives on an external Kafka cluster (log: kafka): one thread
-// drives a librdkafka KafkaConsumer in the job's consumer group and feeds each assigned
+// The input of a streaming job whose topic lives on an external Kafka cluster (log: kafka; a
+// RecordInput, record_input.h): the job's one thread drives a librdkafka KafkaConsumer in the
+// job's consumer group and feeds each assigned
 // partition's PartitionCommitter (job_core.h), the same "records in -> rows + offsets out"
 // code the embedded job runs, so exactly-once into the store holds the same way: rows and the
 // partition's progress are one store write.
@@ -24,15 +25,13 @@
 #include <fmt/format.h>
 #include <librdkafka/rdkafka.h>
 
-#include <condition_variable>
 #include <map>
 #include <mutex>
-#include <thread>
 
 #include "common/logging.h"
-#include "stream/cassandra_sink.h"
 #include "stream/job_core.h"
 #include "stream/kafka_admin.h"
+#include "stream/record_input.h"
 
 namespace kappa::stream {
 namespace {
@@ -54,32 +53,18 @@ struct Assigned {
   int64_t drain_target = -1;  // high watermark to reach when draining
 };
 
-class KafkaStreamJob final : public StreamJob {
+class KafkaInput final : public RecordInput {
  public:
-  ~KafkaStreamJob() override {
-    Stop();
-    if (thread_.joinable()) thread_.join();
+  // The job (StreamJob) has joined the thread of Run before the input goes.
+  ~KafkaInput() override {
     if (rk_) rd_kafka_destroy(rk_);
   }
 
-  Status Init(const JobStorage& storage, const JobConfig& config, const LogConfig& log,
-              JobOptions options) {
-    if (!storage.store) return Status::InvalidArgument("a job needs a store");
-    s_.storage = storage;
-    s_.config = config;
-    s_.options = options;
+  Status Init(JobShared* shared, const LogConfig& log) {
+    s_ = shared;
+    const JobConfig& config = s_->config;
+    const JobOptions& options = s_->options;
     log_ = log;
-    size_t dot = config.table.find('.');
-    if (dot == std::string::npos) {
-      return Status::InvalidArgument(fmt::format("table '{}' must be written keyspace.table", config.table));
-    }
-    auto table = storage.store->GetTable(config.table.substr(0, dot), config.table.substr(dot + 1));
-    if (!table.ok()) return table.status().WithContext(fmt::format("job {}", config.name));
-    s_.table = *table;
-    if (config.sink.type == SinkConfig::Type::kCassandra) {
-      ASSIGN_OR_RETURN(s_.sink, CassandraSink::Open(config.name, config.sink.cassandra, s_.table,
-                                                     config.ttl_seconds));
-    }
     ASSIGN_OR_RETURN(dlq_sink_, connect::NewKafkaSink(KafkaSinkOptionsFor(log)));
 
     ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, NewKafkaConf(log, "job-" + config.name));
@@ -100,7 +85,7 @@ class KafkaStreamJob final : public StreamJob {
     if (!log.properties.count("session.timeout.ms")) {
       rd_kafka_conf_set(conf, "session.timeout.ms", "10000", err, sizeof(err));
     }
-    rd_kafka_conf_set_rebalance_cb(conf, &KafkaStreamJob::OnRebalance);
+    rd_kafka_conf_set_rebalance_cb(conf, &KafkaInput::OnRebalance);
     rd_kafka_conf_set_opaque(conf, this);
     rk_ = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof(err));
     if (!rk_) {
@@ -111,79 +96,38 @@ class KafkaStreamJob final : public StreamJob {
     return Status::OK();
   }
 
-  const JobConfig& config() const override { return s_.config; }
+  std::string bootstrap() const override { return log_.bootstrap; }
 
-  Status Start() override {
-    if (thread_.joinable()) return Status::InvalidArgument("job already started");
-    if (s_.storage.read_only) {
-      return Status::Unavailable("cannot run a job on a read-only data directory");
-    }
-    JobRegistration reg{s_.config.topic, s_.config.table, s_.config.group,
-                        s_.config.dead_letter_topic, log_.bootstrap};
-    RETURN_IF_ERROR(s_.storage.store->PutMeta(JobMetaKey(s_.config.name),
-                                                EncodeRegistration(reg), true));
+  Status Prepare() override {
     TplPtr topics(rd_kafka_topic_partition_list_new(1));
-    rd_kafka_topic_partition_list_add(topics.get(), s_.config.topic.c_str(), RD_KAFKA_PARTITION_UA);
+    rd_kafka_topic_partition_list_add(topics.get(), s_->config.topic.c_str(), RD_KAFKA_PARTITION_UA);
     if (rd_kafka_resp_err_t e = rd_kafka_subscribe(rk_, topics.get())) {
-      return Status::Unavailable(fmt::format("job {}: subscribing to {}: {}", s_.config.name,
-                                             s_.config.topic, rd_kafka_err2str(e)));
+      return Status::Unavailable(fmt::format("job {}: subscribing to {}: {}", s_->config.name,
+                                             s_->config.topic, rd_kafka_err2str(e)));
     }
-    running_ = true;
-    thread_ = std::thread([this] {
-      Status st = Run();
-      std::lock_guard<std::mutex> l(mu_);
-      if (error_.ok()) error_ = st;
-      running_ = false;
-      done_cv_.notify_all();
-    });
-    KLOG_INFO("job {}: {} on {} -> {} started (consumer group {})", s_.config.name,
-              s_.config.topic, log_.bootstrap, s_.config.table, s_.config.group);
     return Status::OK();
   }
 
-  void Drain() override { s_.drain.store(true); }
-  void Stop() override { s_.stop.store(true); }
+  size_t threads() const override { return 1; }
 
-  Status Wait(std::optional<std::chrono::milliseconds> timeout) override {
-    {
-      std::unique_lock<std::mutex> l(mu_);
-      auto done = [&] { return !running_; };
-      if (timeout) {
-        if (!done_cv_.wait_for(l, *timeout, done)) {
-          return Status::TimedOut(fmt::format("job {} still running", s_.config.name));
-        }
-      } else {
-        done_cv_.wait(l, done);
-      }
-    }
-    if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+  // The consumer loop; an error of the rebalance callback (run inside its polls) wins.
+  Status Run(size_t) override {
+    Status st = Consume();
     std::lock_guard<std::mutex> l(mu_);
-    return error_;
+    return error_.ok() ? st : error_;
   }
 
-  bool Finished() const override {
-    std::lock_guard<std::mutex> l(mu_);
-    return !running_;
-  }
+  int64_t Lag() const override { return lag_.load(); }
 
-  JobStats stats() const override {
-    JobStats st;
-    st.consumed = s_.consumed.load();
-    st.stored = s_.stored.load();
-    st.dead_letters = s_.dead_letters.load();
-    st.commits = s_.commits.load();
-    st.lag = lag_.load();
-    std::lock_guard<std::mutex> l(mu_);
-    st.running = running_;
-    return st;
+  std::string Describe() const override {
+    return fmt::format("{} on {} -> {} started (consumer group {})", s_->config.topic,
+                       log_.bootstrap, s_->config.table, s_->config.group);
   }
-
-  int64_t LatencyPercentileMicros(double q) const override { return s_.latency.Percentile(q); }
 
  private:
   static void OnRebalance(rd_kafka_t*, rd_kafka_resp_err_t err,
                           rd_kafka_topic_partition_list_t* parts, void* opaque) {
-    auto* self = static_cast<KafkaStreamJob*>(opaque);
+    auto* self = static_cast<KafkaInput*>(opaque);
     Status st = err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS ? self->Assign(parts)
                                                              : self->Revoke();
     if (!st.ok()) self->Fail(st);
@@ -194,21 +138,21 @@ class KafkaStreamJob final : public StreamJob {
       std::lock_guard<std::mutex> l(mu_);
       if (error_.ok()) error_ = st;
     }
-    s_.stop.store(true);
+    s_->stop.store(true);
   }
 
   // Where a newly assigned partition starts (see the top of the file); stores the initial
   // progress of a partition this data dir never consumed.
   Status Position(int32_t partition, int64_t group_offset, PartitionProgress* progress) {
-    store::Store& store = *s_.storage.store;
-    const std::string key = OffsetMetaKey(s_.config.name, PartitionId(partition));
+    store::Store& store = *s_->storage.store;
+    const std::string key = OffsetMetaKey(s_->config.name, PartitionId(partition));
     ASSIGN_OR_RETURN(std::optional<std::string> stored, store.GetMeta(key));
     int64_t lo = 0, hi = 0;
     rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(
-        rk_, s_.config.topic.c_str(), partition, &lo, &hi, kBrokerTimeoutMs);
+        rk_, s_->config.topic.c_str(), partition, &lo, &hi, kBrokerTimeoutMs);
     if (e) {
       return Status::Unavailable(fmt::format("job {}: offsets of {}/{} on {}: {}",
-                                             s_.config.name, s_.config.topic, partition,
+                                             s_->config.name, s_->config.topic, partition,
                                              log_.bootstrap, rd_kafka_err2str(e)));
     }
     if (stored) {
@@ -216,22 +160,22 @@ class KafkaStreamJob final : public StreamJob {
       if (progress->next.value() > hi) {
         return Status::OutOfRange(fmt::format(
             "job {}: committed offset {} of {}/{} is beyond its end {} on {} (was the topic "
-            "recreated?); use `kappa jobs reset {} --to-earliest`", s_.config.name,
-            progress->next.value(), s_.config.topic, partition, hi, log_.bootstrap,
-            s_.config.name));
+            "recreated?); use `kappa jobs reset {} --to-earliest`", s_->config.name,
+            progress->next.value(), s_->config.topic, partition, hi, log_.bootstrap,
+            s_->config.name));
       }
       return Status::OK();
     }
     if (group_offset >= 0) {
       progress->next = Offset(group_offset);
     } else {
-      switch (s_.config.start.kind) {
+      switch (s_->config.start.kind) {
         case StartPosition::Kind::kEarliest: progress->next = Offset(lo); break;
         case StartPosition::Kind::kLatest: progress->next = Offset(hi); break;
         case StartPosition::Kind::kTimestamp: {
           TplPtr q(rd_kafka_topic_partition_list_new(1));
-          rd_kafka_topic_partition_list_add(q.get(), s_.config.topic.c_str(), partition)->offset =
-              s_.config.start.timestamp_ms;
+          rd_kafka_topic_partition_list_add(q.get(), s_->config.topic.c_str(), partition)->offset =
+              s_->config.start.timestamp_ms;
           e = rd_kafka_offsets_for_times(rk_, q.get(), kBrokerTimeoutMs);
           int64_t o = e ? -1 : q->elems[0].offset;
           progress->next = Offset(o >= 0 ? o : hi);
@@ -241,7 +185,7 @@ class KafkaStreamJob final : public StreamJob {
     }
     progress->dlq_end = -1;
     return store.PutMeta(key, EncodeProgress(*progress),
-                         s_.storage.store_sync);
+                         s_->storage.store_sync);
   }
 
   Status Assign(rd_kafka_topic_partition_list_t* parts) {
@@ -251,7 +195,7 @@ class KafkaStreamJob final : public StreamJob {
     if (e) {
       rd_kafka_assign(rk_, nullptr);
       return Status::Unavailable(fmt::format("job {}: reading the committed offsets of group "
-                                             "{}: {}", s_.config.name, s_.config.group,
+                                             "{}: {}", s_->config.name, s_->config.group,
                                              rd_kafka_err2str(e)));
     }
     std::string list;
@@ -265,28 +209,28 @@ class KafkaStreamJob final : public StreamJob {
         return st;
       }
       auto a = std::make_unique<Assigned>();
-      a->dead = std::make_unique<DeadLetters>(dlq_sink_.get(), s_.config.dead_letter_topic,
-                                              s_.config.name, s_.config.topic,
+      a->dead = std::make_unique<DeadLetters>(dlq_sink_.get(), s_->config.dead_letter_topic,
+                                              s_->config.name, s_->config.topic,
                                               PartitionId(tp.partition));
-      a->committer = std::make_unique<PartitionCommitter>(&s_, s_.config.topic,
+      a->committer = std::make_unique<PartitionCommitter>(s_, s_->config.topic,
                                                           PartitionId(tp.partition),
                                                           a->dead.get(), progress);
       if (group_offset > progress.next.value()) {
         KLOG_INFO("job {}: {}/{}: another member of group {} consumed up to {} (this data dir "
-                  "up to {}); continuing from there", s_.config.name, s_.config.topic,
-                  tp.partition, s_.config.group, group_offset, progress.next.value());
+                  "up to {}); continuing from there", s_->config.name, s_->config.topic,
+                  tp.partition, s_->config.group, group_offset, progress.next.value());
         a->committer->Skip(Offset(group_offset));
       }
       tp.offset = a->committer->progress().next.value();
       list += fmt::format("{}{}@{}", list.empty() ? "" : " ", tp.partition, tp.offset);
       assigned_[tp.partition] = std::move(a);
     }
-    if (s_.drain.load()) SetDrainTargets();
+    if (s_->drain.load()) SetDrainTargets();
     has_assignment_ = true;
     e = rd_kafka_assign(rk_, parts);
-    if (e) return Status::Unavailable(fmt::format("job {}: assign: {}", s_.config.name, rd_kafka_err2str(e)));
-    KLOG_INFO("job {}: assigned {} partitions of {}: {}", s_.config.name, parts->cnt,
-              s_.config.topic, list);
+    if (e) return Status::Unavailable(fmt::format("job {}: assign: {}", s_->config.name, rd_kafka_err2str(e)));
+    KLOG_INFO("job {}: assigned {} partitions of {}: {}", s_->config.name, parts->cnt,
+              s_->config.topic, list);
     return Status::OK();
   }
 
@@ -299,7 +243,7 @@ class KafkaStreamJob final : public StreamJob {
     has_assignment_ = false;
     rd_kafka_assign(rk_, nullptr);
     if (!st.ok()) return st;
-    KLOG_INFO("job {}: partitions of {} revoked", s_.config.name, s_.config.topic);
+    KLOG_INFO("job {}: partitions of {} revoked", s_->config.name, s_->config.topic);
     return Status::OK();
   }
 
@@ -317,13 +261,13 @@ class KafkaStreamJob final : public StreamJob {
     if (assigned_.empty()) return;
     TplPtr offsets(rd_kafka_topic_partition_list_new(int(assigned_.size())));
     for (auto& [p, a] : assigned_) {
-      rd_kafka_topic_partition_list_add(offsets.get(), s_.config.topic.c_str(), p)->offset =
+      rd_kafka_topic_partition_list_add(offsets.get(), s_->config.topic.c_str(), p)->offset =
           a->committer->progress().next.value();
     }
     rd_kafka_resp_err_t e = rd_kafka_commit(rk_, offsets.get(), async ? 1 : 0);
     if (e && e != RD_KAFKA_RESP_ERR__NO_OFFSET) {
       // The store holds the real offsets; the group's are for the hand-over and for tools.
-      KLOG_WARN("job {}: committing offsets to group {}: {}", s_.config.name, s_.config.group,
+      KLOG_WARN("job {}: committing offsets to group {}: {}", s_->config.name, s_->config.group,
                 rd_kafka_err2str(e));
     }
   }
@@ -332,7 +276,7 @@ class KafkaStreamJob final : public StreamJob {
     for (auto& [p, a] : assigned_) {
       if (a->drain_target >= 0) continue;
       int64_t lo = 0, hi = 0;
-      if (rd_kafka_query_watermark_offsets(rk_, s_.config.topic.c_str(), p, &lo, &hi,
+      if (rd_kafka_query_watermark_offsets(rk_, s_->config.topic.c_str(), p, &lo, &hi,
                                            kBrokerTimeoutMs) == 0) {
         a->drain_target = hi;
       }
@@ -352,18 +296,18 @@ class KafkaStreamJob final : public StreamJob {
     int64_t lag = 0;
     for (const auto& [p, a] : assigned_) {
       int64_t lo = 0, hi = -1;
-      rd_kafka_get_watermark_offsets(rk_, s_.config.topic.c_str(), p, &lo, &hi);
+      rd_kafka_get_watermark_offsets(rk_, s_->config.topic.c_str(), p, &lo, &hi);
       if (hi >= 0) lag += std::max<int64_t>(0, hi - a->committer->progress().next.value());
     }
     lag_.store(lag);
   }
 
-  Status Run() {
-    const size_t batch_size = static_cast<size_t>(s_.config.batch_size);
+  Status Consume() {
+    const size_t batch_size = static_cast<size_t>(s_->config.batch_size);
     std::optional<std::chrono::steady_clock::time_point> drain_since;
     Status result;
-    while (!s_.stop.load()) {
-      if (s_.drain.load()) {
+    while (!s_->stop.load()) {
+      if (s_->drain.load()) {
         auto now = std::chrono::steady_clock::now();
         if (!drain_since) drain_since = now;
         SetDrainTargets();  // partitions whose target is not known yet
@@ -377,14 +321,14 @@ class KafkaStreamJob final : public StreamJob {
       size_t got = 0;
       bool too_many = false;
       int32_t failed_partition = -1;
-      auto timeout = s_.options.poll_interval;
+      auto timeout = s_->options.poll_interval;
       while (got < batch_size) {
         rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_, int(timeout.count()));
         if (!m) break;
         timeout = std::chrono::milliseconds(0);
         if (m->err) {
           if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-            KLOG_WARN("job {}: consuming {}: {}", s_.config.name, s_.config.topic,
+            KLOG_WARN("job {}: consuming {}: {}", s_->config.name, s_->config.topic,
                       rd_kafka_message_errstr(m));
           }
           rd_kafka_message_destroy(m);
@@ -405,7 +349,7 @@ class KafkaStreamJob final : public StreamJob {
           }
         }
         rd_kafka_message_destroy(m);
-        if (too_many || s_.stop.load()) break;
+        if (too_many || s_->stop.load()) break;
       }
       if (Status st = CommitBatches(); !st.ok()) {
         result = st;
@@ -423,11 +367,11 @@ class KafkaStreamJob final : public StreamJob {
     // Leaves the group: the revoke callback commits the offsets synchronously.
     // lag_ keeps its last value: what was left when the job stopped.
     rd_kafka_resp_err_t e = rd_kafka_consumer_close(rk_);
-    if (e) KLOG_WARN("job {}: closing the consumer: {}", s_.config.name, rd_kafka_err2str(e));
+    if (e) KLOG_WARN("job {}: closing the consumer: {}", s_->config.name, rd_kafka_err2str(e));
     return result;
   }
 
-  JobShared s_;
+  JobShared* s_ = nullptr;
   LogConfig log_;
   std::unique_ptr<connect::RecordSink> dlq_sink_;
   rd_kafka_t* rk_ = nullptr;
@@ -435,22 +379,16 @@ class KafkaStreamJob final : public StreamJob {
   std::map<int32_t, std::unique_ptr<Assigned>> assigned_;
   bool has_assignment_ = false;  // an assignment (maybe empty) is in force
   std::atomic<int64_t> lag_{0};
-  std::thread thread_;
   mutable std::mutex mu_;
-  std::condition_variable done_cv_;
-  bool running_ = false;  // GUARDED_BY(mu_)
-  Status error_;          // GUARDED_BY(mu_): the first error
+  Status error_;  // GUARDED_BY(mu_): the first error of the rebalance callback
 };
 
 }  // namespace
 
-Result<std::unique_ptr<StreamJob>> StreamJob::CreateOnKafka(const JobStorage& storage,
-                                                            const JobConfig& config,
-                                                            const LogConfig& log,
-                                                            JobOptions options) {
-  auto job = std::make_unique<KafkaStreamJob>();
-  RETURN_IF_ERROR(job->Init(storage, config, log, options));
-  return std::unique_ptr<StreamJob>(std::move(job));
+Result<std::unique_ptr<RecordInput>> NewKafkaInput(JobShared* shared, const LogConfig& log) {
+  auto input = std::make_unique<KafkaInput>();
+  RETURN_IF_ERROR(input->Init(shared, log));
+  return std::unique_ptr<RecordInput>(std::move(input));
 }
 
 }  // namespace kappa::stream
