@@ -25,33 +25,43 @@
 #include "app/config.h"
 #include "app/up_servers.h"
 #include "common/status.h"
+#include "log/log.h"
+#include "store/store.h"
 #include "stream/stream.h"
 
 namespace kappa {
 class DataDirLock;
-}
-namespace kappa::log {
-class Log;
-}
-namespace kappa::store {
-class Store;
 }
 
 namespace kappa::app {
 
 // ---- runtime: the data-directory opener ---------------------------------------------------
 
+// How a command opens a data directory (DATA_DIR/LOCK, log/, store/; docs/architecture.md).
+// Every `kappa` command that works on a data directory opens it through Runtime::Open.
 struct RuntimeOptions {
   std::string data_dir = "./kappa-data";
-  DurabilityConfig durability;
-  RetentionConfig retention;  // defaults for topics the runtime's users create
-  StoreConfig store;
-  // Describes this process for the data-dir lock ("kappa up").
+  // Names this process in the lock file ("kappa up", "kappa topics create").
   std::string owner = "kappa";
-  // kOwner: take the data-dir lock (fail with the owner's name if taken).
-  // kReadOnly: open the log and store read-only without the lock; writes nothing into the
-  // data directory (commands that only read, whether or not another process owns it).
-  enum class Mode { kOwner, kReadOnly } mode = Mode::kOwner;
+  // kOwner: take the data-dir lock (Unavailable naming the owner if another process holds
+  //   it), then open read-write, creating what is missing.
+  // kReadOnly: no lock; the log read-only (no recovery) and the store as a RocksDB secondary
+  //   whose own files live in /tmp; nothing is written into the data directory, whether or
+  //   not another process owns it (commands that only read). NotFound if the directory (or,
+  //   when the store is opened, its store) does not exist.
+  enum class Access { kOwner, kReadOnly } access = Access::kOwner;
+  // What the command uses: a command that needs only one opens only it.
+  bool open_log = true;
+  bool open_store = true;
+  // The log's and the store's options; Open sets their directory and read-only flag.
+  log::LogOptions log;
+  store::StoreOptions store;
+  // durability.store_sync: the streaming jobs' commit writes are fsynced (job_storage()).
+  bool store_sync = false;
+
+  // A pipeline's data directory: the log and store tuned by the config's `durability:`,
+  // `retention:` and `store:` sections, at config.data_dir (owner "kappa").
+  static RuntimeOptions ForPipeline(const PipelineConfig& config);
 };
 
 class Runtime {
@@ -59,6 +69,7 @@ class Runtime {
   static Result<std::unique_ptr<Runtime>> Open(const RuntimeOptions& options);
   ~Runtime();  // closes the log and the store, then releases the lock
 
+  // Only when opened (options().open_log / open_store).
   log::Log& log() { return *log_; }
   store::Store& store() { return *store_; }
   bool read_only() const { return read_only_; }

@@ -1,12 +1,12 @@
 // Runtime: the one opener of data directories: the lock, the Log and the Store.
 #include <fmt/format.h>
 
+#include <filesystem>
+
+#include "app/app.h"
 #include "common/data_dir_lock.h"
 #include "common/env.h"
 #include "common/logging.h"
-#include "log/log.h"
-#include "store/store.h"
-#include "app/app.h"
 
 namespace kappa::app {
 namespace {
@@ -22,42 +22,60 @@ log::FlushPolicy ToLogFlush(LogFlush f) {
 
 }  // namespace
 
+RuntimeOptions RuntimeOptions::ForPipeline(const PipelineConfig& config) {
+  RuntimeOptions o;
+  o.data_dir = config.data_dir;
+  log::LogOptions& lo = o.log;
+  lo.flush = ToLogFlush(config.durability.log_flush);
+  lo.flush_interval_ms = config.durability.log_flush_interval_ms;
+  lo.retention_bytes = config.retention.bytes_per_partition > 0
+                           ? config.retention.bytes_per_partition : -1;
+  lo.retention_ms = config.retention.age_ms > 0 ? config.retention.age_ms : -1;
+  // Segments small enough that retention by size can delete something well before the
+  // per-partition bound is reached twice over.
+  if (lo.retention_bytes > 0) lo.segment_bytes = std::min<int64_t>(lo.segment_bytes, std::max<int64_t>(lo.retention_bytes / 4, 1 << 20));
+  o.store.block_cache_bytes = static_cast<size_t>(config.store.block_cache_bytes);
+  o.store_sync = config.durability.store_sync;
+  return o;
+}
+
 Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
   std::unique_ptr<Runtime> rt(new Runtime());
   rt->options_ = options;
-  using Mode = RuntimeOptions::Mode;
-  if (options.mode == Mode::kOwner) {
+  if (options.access == RuntimeOptions::Access::kOwner) {
     ASSIGN_OR_RETURN(rt->lock_, DataDirLock::Acquire(options.data_dir, options.owner));
   } else {
     rt->read_only_ = true;
     rt->owner_ = DataDirLock::Owner(options.data_dir);
-  }
-  if (rt->read_only_ && !Env::Default()->FileExists(options.data_dir)) {
-    return Status::NotFound(fmt::format("data directory {} does not exist", options.data_dir));
+    // (A store alone says "no table store" below, missing directory or not.)
+    if (options.open_log && !Env::Default()->FileExists(options.data_dir)) {
+      return Status::NotFound(fmt::format("data directory {} does not exist", options.data_dir));
+    }
   }
 
-  log::LogOptions lo;
-  lo.dir = JoinPath(options.data_dir, "log");
-  lo.flush = ToLogFlush(options.durability.log_flush);
-  lo.flush_interval_ms = options.durability.log_flush_interval_ms;
-  lo.retention_bytes = options.retention.bytes_per_partition > 0
-                           ? options.retention.bytes_per_partition : -1;
-  lo.retention_ms = options.retention.age_ms > 0 ? options.retention.age_ms : -1;
-  // Segments small enough that retention by size can delete something well before the
-  // per-partition bound is reached twice over.
-  if (lo.retention_bytes > 0) lo.segment_bytes = std::min<int64_t>(lo.segment_bytes, std::max<int64_t>(lo.retention_bytes / 4, 1 << 20));
-  lo.read_only = rt->read_only_;
-  auto log = log::Log::Open(lo);
-  if (!log.ok()) return log.status().WithContext("opening the log in " + lo.dir);
-  rt->log_ = std::move(log).value();
+  if (options.open_log) {
+    log::LogOptions lo = options.log;
+    lo.dir = JoinPath(options.data_dir, "log");
+    lo.read_only = rt->read_only_;
+    auto log = log::Log::Open(lo);
+    if (!log.ok()) return log.status().WithContext("opening the log in " + lo.dir);
+    rt->log_ = std::move(log).value();
+  }
 
-  store::StoreOptions so;
-  so.data_dir = options.data_dir;
-  so.read_only = rt->read_only_;
-  so.block_cache_bytes = static_cast<size_t>(options.store.block_cache_bytes);
-  auto st = store::Store::Open(so);
-  if (!st.ok()) return st.status().WithContext("opening the store in " + options.data_dir);
-  rt->store_ = std::move(st).value();
+  if (options.open_store) {
+    // A secondary instance needs a store to follow; say so rather than RocksDB's words.
+    if (rt->read_only_ &&
+        !std::filesystem::exists(std::filesystem::path(options.data_dir) / "store" / "CURRENT")) {
+      return Status::NotFound("no table store in " + options.data_dir +
+                              " yet (no tables were created)");
+    }
+    store::StoreOptions so = options.store;
+    so.data_dir = options.data_dir;
+    so.read_only = rt->read_only_;
+    auto st = store::Store::Open(so);
+    if (!st.ok()) return st.status().WithContext("opening the store in " + options.data_dir);
+    rt->store_ = std::move(st).value();
+  }
   return rt;
 }
 
@@ -68,7 +86,7 @@ stream::JobStorage Runtime::job_storage() {
   s.data_dir = options_.data_dir;
   s.read_only = read_only_;
   s.owner = owner_;
-  s.store_sync = options_.durability.store_sync;
+  s.store_sync = options_.store_sync;
   return s;
 }
 

@@ -50,11 +50,8 @@ RunResult RunOnce(const BenchArgs& a, const std::string& dir, int64_t records, d
     }
   }
   for (auto& j : config->jobs) j.ttl_seconds = 0;
-  app::RuntimeOptions ro;
+  app::RuntimeOptions ro = app::RuntimeOptions::ForPipeline(*config);
   ro.data_dir = dir;
-  ro.durability = config->durability;
-  ro.retention = config->retention;
-  ro.store = config->store;
   ro.owner = "kappa bench pipeline";
   auto rt = app::Runtime::Open(ro);
   if (!rt.ok()) Fail(rt.status());

@@ -21,12 +21,14 @@ std::unique_ptr<app::Runtime> OpenRuntime(const std::string& dir, bool write,
     Fail(fmt::format("data directory {} does not exist (pass --data-dir, or run `kappa up` "
                      "first)", dir));
   }
-  app::RuntimeOptions o;
+  // The jobs' log and store as a pipeline run opens them (the default durability,
+  // retention and store sections).
+  app::RuntimeOptions o = app::RuntimeOptions::ForPipeline(app::PipelineConfig{});
   o.data_dir = dir;
   o.owner = what;
   // Reading never takes the lock nor writes into the directory (read-only log, a RocksDB
   // secondary instance outside it): the same whether or not `kappa up` runs.
-  o.mode = write ? app::RuntimeOptions::Mode::kOwner : app::RuntimeOptions::Mode::kReadOnly;
+  o.access = write ? Access::kOwner : Access::kReadOnly;
   auto rt = app::Runtime::Open(o);
   if (!rt.ok()) {
     if (write && rt.status().IsUnavailable()) {

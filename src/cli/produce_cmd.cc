@@ -26,7 +26,6 @@
 #include "cli/commands.h"
 #include "cli/kafka_client.h"
 #include "connect/connect.h"
-#include "log/data_dir_log.h"
 
 namespace kappa::cli {
 namespace {
@@ -289,9 +288,9 @@ void Run(const ProduceArgs& a) {
   if (a.batch_bytes < 1024 || a.batch_bytes > int64_t(log::kMaxBatchBytes / 2))
     Fail("--batch-bytes must be between 1024 and " + std::to_string(log::kMaxBatchBytes / 2));
   if (!a.bootstrap.empty()) return RunRemote(a);
-  auto dl = log::OpenDataDirLog(a.dir, "kappa produce", log::Access::kReadWrite);
+  auto dl = OpenDataDir(a.dir, "kappa produce", Access::kOwner, /*log=*/true, /*store=*/false);
   if (!dl.ok()) Fail(dl.status());
-  log::Log& lg = *dl->log;
+  log::Log& lg = (*dl)->log();
   auto desc = lg.DescribeTopic(a.topic);
   if (!desc.ok()) {
     Fail(desc.status().IsNotFound()

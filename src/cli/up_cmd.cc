@@ -127,11 +127,8 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   if (!probe.ok()) Fail(probe);
 
   sigset_t signals = BlockStopSignals();
-  app::RuntimeOptions ro;
+  app::RuntimeOptions ro = app::RuntimeOptions::ForPipeline(*config);
   ro.data_dir = config->data_dir;
-  ro.durability = config->durability;
-  ro.retention = config->retention;
-  ro.store = config->store;
   ro.owner = "kappa up";
   auto rt = app::Runtime::Open(ro);
   if (!rt.ok()) Fail(rt.status());

@@ -300,7 +300,7 @@ TEST_F(StreamJobTest, ReadOnlyRuntimeSeesJobsWhileTheOwnerRuns) {
   ASSERT_TRUE(rt_->store().Flush().ok());
   app::RuntimeOptions o;
   o.data_dir = dir_;
-  o.mode = app::RuntimeOptions::Mode::kReadOnly;
+  o.access = app::RuntimeOptions::Access::kReadOnly;
   auto ro = app::Runtime::Open(o);
   ASSERT_TRUE(ro.ok()) << ro.status().ToString();
   EXPECT_TRUE((*ro)->read_only());
