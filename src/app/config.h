@@ -148,6 +148,7 @@ struct AuthConfig {
   bool insecure_kafka = false;
 };
 
+// The whole file: one field per section (the table in config_section.h fills them).
 struct PipelineConfig {
   std::string file;  // the name errors use ("kappa.yaml", "<built-in>/kappa.yaml")
   std::string data_dir = "./kappa-data";
