@@ -60,10 +60,11 @@ class KafkaInput final : public RecordInput {
     if (rk_) rd_kafka_destroy(rk_);
   }
 
-  Status Init(JobShared* shared, const LogConfig& log) {
-    s_ = shared;
-    const JobConfig& config = s_->config;
-    const JobOptions& options = s_->options;
+  explicit KafkaInput(JobShared* shared) : s_(*shared) {}
+
+  Status Init(const LogConfig& log) {
+    const JobConfig& config = s_.config;
+    const JobOptions& options = s_.options;
     log_ = log;
     ASSIGN_OR_RETURN(dlq_sink_, connect::NewKafkaSink(KafkaSinkOptionsFor(log)));
 
@@ -100,10 +101,10 @@ class KafkaInput final : public RecordInput {
 
   Status Prepare() override {
     TplPtr topics(rd_kafka_topic_partition_list_new(1));
-    rd_kafka_topic_partition_list_add(topics.get(), s_->config.topic.c_str(), RD_KAFKA_PARTITION_UA);
+    rd_kafka_topic_partition_list_add(topics.get(), s_.config.topic.c_str(), RD_KAFKA_PARTITION_UA);
     if (rd_kafka_resp_err_t e = rd_kafka_subscribe(rk_, topics.get())) {
-      return Status::Unavailable(fmt::format("job {}: subscribing to {}: {}", s_->config.name,
-                                             s_->config.topic, rd_kafka_err2str(e)));
+      return Status::Unavailable(fmt::format("job {}: subscribing to {}: {}", s_.config.name,
+                                             s_.config.topic, rd_kafka_err2str(e)));
     }
     return Status::OK();
   }
@@ -120,8 +121,8 @@ class KafkaInput final : public RecordInput {
   int64_t Lag() const override { return lag_.load(); }
 
   std::string Describe() const override {
-    return fmt::format("{} on {} -> {} started (consumer group {})", s_->config.topic,
-                       log_.bootstrap, s_->config.table, s_->config.group);
+    return fmt::format("{} on {} -> {} started (consumer group {})", s_.config.topic,
+                       log_.bootstrap, s_.config.table, s_.config.group);
   }
 
  private:
@@ -138,21 +139,21 @@ class KafkaInput final : public RecordInput {
       std::lock_guard<std::mutex> l(mu_);
       if (error_.ok()) error_ = st;
     }
-    s_->stop.store(true);
+    s_.stop.store(true);
   }
 
   // Where a newly assigned partition starts (see the top of the file); stores the initial
   // progress of a partition this data dir never consumed.
   Status Position(int32_t partition, int64_t group_offset, PartitionProgress* progress) {
-    store::Store& store = *s_->storage.store;
-    const std::string key = OffsetMetaKey(s_->config.name, PartitionId(partition));
+    store::Store& store = *s_.storage.store;
+    const std::string key = OffsetMetaKey(s_.config.name, PartitionId(partition));
     ASSIGN_OR_RETURN(std::optional<std::string> stored, store.GetMeta(key));
     int64_t lo = 0, hi = 0;
     rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(
-        rk_, s_->config.topic.c_str(), partition, &lo, &hi, kBrokerTimeoutMs);
+        rk_, s_.config.topic.c_str(), partition, &lo, &hi, kBrokerTimeoutMs);
     if (e) {
       return Status::Unavailable(fmt::format("job {}: offsets of {}/{} on {}: {}",
-                                             s_->config.name, s_->config.topic, partition,
+                                             s_.config.name, s_.config.topic, partition,
                                              log_.bootstrap, rd_kafka_err2str(e)));
     }
     if (stored) {
@@ -160,22 +161,22 @@ class KafkaInput final : public RecordInput {
       if (progress->next.value() > hi) {
         return Status::OutOfRange(fmt::format(
             "job {}: committed offset {} of {}/{} is beyond its end {} on {} (was the topic "
-            "recreated?); use `kappa jobs reset {} --to-earliest`", s_->config.name,
-            progress->next.value(), s_->config.topic, partition, hi, log_.bootstrap,
-            s_->config.name));
+            "recreated?); use `kappa jobs reset {} --to-earliest`", s_.config.name,
+            progress->next.value(), s_.config.topic, partition, hi, log_.bootstrap,
+            s_.config.name));
       }
       return Status::OK();
     }
     if (group_offset >= 0) {
       progress->next = Offset(group_offset);
     } else {
-      switch (s_->config.start.kind) {
+      switch (s_.config.start.kind) {
         case StartPosition::Kind::kEarliest: progress->next = Offset(lo); break;
         case StartPosition::Kind::kLatest: progress->next = Offset(hi); break;
         case StartPosition::Kind::kTimestamp: {
           TplPtr q(rd_kafka_topic_partition_list_new(1));
-          rd_kafka_topic_partition_list_add(q.get(), s_->config.topic.c_str(), partition)->offset =
-              s_->config.start.timestamp_ms;
+          rd_kafka_topic_partition_list_add(q.get(), s_.config.topic.c_str(), partition)->offset =
+              s_.config.start.timestamp_ms;
           e = rd_kafka_offsets_for_times(rk_, q.get(), kBrokerTimeoutMs);
           int64_t o = e ? -1 : q->elems[0].offset;
           progress->next = Offset(o >= 0 ? o : hi);
@@ -185,7 +186,7 @@ class KafkaInput final : public RecordInput {
     }
     progress->dlq_end = -1;
     return store.PutMeta(key, EncodeProgress(*progress),
-                         s_->storage.store_sync);
+                         s_.storage.store_sync);
   }
 
   Status Assign(rd_kafka_topic_partition_list_t* parts) {
@@ -195,7 +196,7 @@ class KafkaInput final : public RecordInput {
     if (e) {
       rd_kafka_assign(rk_, nullptr);
       return Status::Unavailable(fmt::format("job {}: reading the committed offsets of group "
-                                             "{}: {}", s_->config.name, s_->config.group,
+                                             "{}: {}", s_.config.name, s_.config.group,
                                              rd_kafka_err2str(e)));
     }
     std::string list;
@@ -209,28 +210,28 @@ class KafkaInput final : public RecordInput {
         return st;
       }
       auto a = std::make_unique<Assigned>();
-      a->dead = std::make_unique<DeadLetters>(dlq_sink_.get(), s_->config.dead_letter_topic,
-                                              s_->config.name, s_->config.topic,
+      a->dead = std::make_unique<DeadLetters>(dlq_sink_.get(), s_.config.dead_letter_topic,
+                                              s_.config.name, s_.config.topic,
                                               PartitionId(tp.partition));
-      a->committer = std::make_unique<PartitionCommitter>(s_, s_->config.topic,
+      a->committer = std::make_unique<PartitionCommitter>(&s_, s_.config.topic,
                                                           PartitionId(tp.partition),
                                                           a->dead.get(), progress);
       if (group_offset > progress.next.value()) {
         KLOG_INFO("job {}: {}/{}: another member of group {} consumed up to {} (this data dir "
-                  "up to {}); continuing from there", s_->config.name, s_->config.topic,
-                  tp.partition, s_->config.group, group_offset, progress.next.value());
+                  "up to {}); continuing from there", s_.config.name, s_.config.topic,
+                  tp.partition, s_.config.group, group_offset, progress.next.value());
         a->committer->Skip(Offset(group_offset));
       }
       tp.offset = a->committer->progress().next.value();
       list += fmt::format("{}{}@{}", list.empty() ? "" : " ", tp.partition, tp.offset);
       assigned_[tp.partition] = std::move(a);
     }
-    if (s_->drain.load()) SetDrainTargets();
+    if (s_.drain.load()) SetDrainTargets();
     has_assignment_ = true;
     e = rd_kafka_assign(rk_, parts);
-    if (e) return Status::Unavailable(fmt::format("job {}: assign: {}", s_->config.name, rd_kafka_err2str(e)));
-    KLOG_INFO("job {}: assigned {} partitions of {}: {}", s_->config.name, parts->cnt,
-              s_->config.topic, list);
+    if (e) return Status::Unavailable(fmt::format("job {}: assign: {}", s_.config.name, rd_kafka_err2str(e)));
+    KLOG_INFO("job {}: assigned {} partitions of {}: {}", s_.config.name, parts->cnt,
+              s_.config.topic, list);
     return Status::OK();
   }
 
@@ -243,7 +244,7 @@ class KafkaInput final : public RecordInput {
     has_assignment_ = false;
     rd_kafka_assign(rk_, nullptr);
     if (!st.ok()) return st;
-    KLOG_INFO("job {}: partitions of {} revoked", s_->config.name, s_->config.topic);
+    KLOG_INFO("job {}: partitions of {} revoked", s_.config.name, s_.config.topic);
     return Status::OK();
   }
 
@@ -261,13 +262,13 @@ class KafkaInput final : public RecordInput {
     if (assigned_.empty()) return;
     TplPtr offsets(rd_kafka_topic_partition_list_new(int(assigned_.size())));
     for (auto& [p, a] : assigned_) {
-      rd_kafka_topic_partition_list_add(offsets.get(), s_->config.topic.c_str(), p)->offset =
+      rd_kafka_topic_partition_list_add(offsets.get(), s_.config.topic.c_str(), p)->offset =
           a->committer->progress().next.value();
     }
     rd_kafka_resp_err_t e = rd_kafka_commit(rk_, offsets.get(), async ? 1 : 0);
     if (e && e != RD_KAFKA_RESP_ERR__NO_OFFSET) {
       // The store holds the real offsets; the group's are for the hand-over and for tools.
-      KLOG_WARN("job {}: committing offsets to group {}: {}", s_->config.name, s_->config.group,
+      KLOG_WARN("job {}: committing offsets to group {}: {}", s_.config.name, s_.config.group,
                 rd_kafka_err2str(e));
     }
   }
@@ -276,7 +277,7 @@ class KafkaInput final : public RecordInput {
     for (auto& [p, a] : assigned_) {
       if (a->drain_target >= 0) continue;
       int64_t lo = 0, hi = 0;
-      if (rd_kafka_query_watermark_offsets(rk_, s_->config.topic.c_str(), p, &lo, &hi,
+      if (rd_kafka_query_watermark_offsets(rk_, s_.config.topic.c_str(), p, &lo, &hi,
                                            kBrokerTimeoutMs) == 0) {
         a->drain_target = hi;
       }
@@ -296,18 +297,18 @@ class KafkaInput final : public RecordInput {
     int64_t lag = 0;
     for (const auto& [p, a] : assigned_) {
       int64_t lo = 0, hi = -1;
-      rd_kafka_get_watermark_offsets(rk_, s_->config.topic.c_str(), p, &lo, &hi);
+      rd_kafka_get_watermark_offsets(rk_, s_.config.topic.c_str(), p, &lo, &hi);
       if (hi >= 0) lag += std::max<int64_t>(0, hi - a->committer->progress().next.value());
     }
     lag_.store(lag);
   }
 
   Status Consume() {
-    const size_t batch_size = static_cast<size_t>(s_->config.batch_size);
+    const size_t batch_size = static_cast<size_t>(s_.config.batch_size);
     std::optional<std::chrono::steady_clock::time_point> drain_since;
     Status result;
-    while (!s_->stop.load()) {
-      if (s_->drain.load()) {
+    while (!s_.stop.load()) {
+      if (s_.drain.load()) {
         auto now = std::chrono::steady_clock::now();
         if (!drain_since) drain_since = now;
         SetDrainTargets();  // partitions whose target is not known yet
@@ -321,14 +322,14 @@ class KafkaInput final : public RecordInput {
       size_t got = 0;
       bool too_many = false;
       int32_t failed_partition = -1;
-      auto timeout = s_->options.poll_interval;
+      auto timeout = s_.options.poll_interval;
       while (got < batch_size) {
         rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_, int(timeout.count()));
         if (!m) break;
         timeout = std::chrono::milliseconds(0);
         if (m->err) {
           if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-            KLOG_WARN("job {}: consuming {}: {}", s_->config.name, s_->config.topic,
+            KLOG_WARN("job {}: consuming {}: {}", s_.config.name, s_.config.topic,
                       rd_kafka_message_errstr(m));
           }
           rd_kafka_message_destroy(m);
@@ -349,7 +350,7 @@ class KafkaInput final : public RecordInput {
           }
         }
         rd_kafka_message_destroy(m);
-        if (too_many || s_->stop.load()) break;
+        if (too_many || s_.stop.load()) break;
       }
       if (Status st = CommitBatches(); !st.ok()) {
         result = st;
@@ -367,11 +368,11 @@ class KafkaInput final : public RecordInput {
     // Leaves the group: the revoke callback commits the offsets synchronously.
     // lag_ keeps its last value: what was left when the job stopped.
     rd_kafka_resp_err_t e = rd_kafka_consumer_close(rk_);
-    if (e) KLOG_WARN("job {}: closing the consumer: {}", s_->config.name, rd_kafka_err2str(e));
+    if (e) KLOG_WARN("job {}: closing the consumer: {}", s_.config.name, rd_kafka_err2str(e));
     return result;
   }
 
-  JobShared* s_ = nullptr;
+  JobShared& s_;  // the job's; outlives the input
   LogConfig log_;
   std::unique_ptr<connect::RecordSink> dlq_sink_;
   rd_kafka_t* rk_ = nullptr;
@@ -386,8 +387,8 @@ class KafkaInput final : public RecordInput {
 }  // namespace
 
 Result<std::unique_ptr<RecordInput>> NewKafkaInput(JobShared* shared, const LogConfig& log) {
-  auto input = std::make_unique<KafkaInput>();
-  RETURN_IF_ERROR(input->Init(shared, log));
+  auto input = std::make_unique<KafkaInput>(shared);
+  RETURN_IF_ERROR(input->Init(log));
   return std::unique_ptr<RecordInput>(std::move(input));
 }
 
