@@ -1,9 +1,8 @@
 // The input of a streaming job whose topic lives on an external Kafka cluster (log: kafka; a
 // RecordInput, record_input.h): the job's one thread drives a librdkafka KafkaConsumer in the
-// job's consumer group and feeds each assigned
-// partition's PartitionCommitter (job_core.h), the same "records in -> rows + offsets out"
-// code the embedded job runs, so exactly-once into the store holds the same way: rows and the
-// partition's progress are one store write.
+// job's consumer group and feeds each assigned partition's PartitionCommitter (job_core.h),
+// the same "records in -> rows + offsets out" code the embedded job runs, so exactly-once into
+// the store holds the same way: rows and the partition's progress are one store write.
 //
 // Positions. On assignment each partition starts at
 //     max(offset stored in this data dir, the group's committed offset)
