@@ -15,8 +15,7 @@
 #include "cli/commands.h"
 #include "common/env.h"
 #include "common/logging.h"
-#include "stream/pipeline_config.h"
-#include "stream/stream.h"
+#include "app/app.h"
 
 namespace kappa::cli {
 namespace {
@@ -42,7 +41,7 @@ struct RunResult {
 
 RunResult RunOnce(const BenchArgs& a, const std::string& dir, int64_t records, double rate,
                   bool latency, const char* label) {
-  auto config = stream::LoadDefaultConfig();
+  auto config = app::LoadDefaultConfig();
   if (!config.ok()) Fail(config.status());
   config->data_dir = dir;
   if (a.partitions > 0) {
@@ -51,21 +50,18 @@ RunResult RunOnce(const BenchArgs& a, const std::string& dir, int64_t records, d
     }
   }
   for (auto& j : config->jobs) j.ttl_seconds = 0;
-  stream::RuntimeOptions ro;
+  app::RuntimeOptions ro = app::RuntimeOptions::ForPipeline(*config);
   ro.data_dir = dir;
-  ro.durability = config->durability;
-  ro.retention = config->retention;
-  ro.store = config->store;
   ro.owner = "kappa bench pipeline";
-  auto rt = stream::Runtime::Open(ro);
+  auto rt = app::Runtime::Open(ro);
   if (!rt.ok()) Fail(rt.status());
-  Check(stream::Pipeline::Setup(rt->get(), *config));
-  stream::PipelineOptions po;
+  Check(app::Pipeline::Setup(rt->get(), *config));
+  app::PipelineOptions po;
   po.producer_count = records;
   po.producer_rate = rate;
   po.job_options.track_latency = latency;
   po.job_options.poll_interval = std::chrono::milliseconds(20);
-  auto p = stream::Pipeline::Create(rt->get(), *config, po);
+  auto p = app::Pipeline::Create(rt->get(), *config, po);
   if (!p.ok()) Fail(p.status());
   auto t0 = std::chrono::steady_clock::now();
   auto elapsed = [&] {
@@ -74,7 +70,7 @@ RunResult RunOnce(const BenchArgs& a, const std::string& dir, int64_t records, d
   Check((*p)->Start());
   double last_report = 0;
   while (true) {
-    stream::PipelineStats s = (*p)->stats();
+    app::PipelineStats s = (*p)->stats();
     Check((*p)->Health());
     if (!s.producers_running && (*p)->ProducersDone() &&
         s.jobs.consumed >= s.produced && s.jobs.lag == 0) {
@@ -90,7 +86,7 @@ RunResult RunOnce(const BenchArgs& a, const std::string& dir, int64_t records, d
   }
   RunResult r;
   r.seconds = elapsed();
-  stream::PipelineStats s = (*p)->stats();
+  app::PipelineStats s = (*p)->stats();
   r.produced = s.produced;
   r.stored = s.jobs.stored;
   r.dead_letters = s.jobs.dead_letters;

@@ -1,5 +1,5 @@
 // `kappa broker`: serves the data directory's log over the Kafka protocol until SIGINT or
-// SIGTERM. Owns the data directory (DataDirLock) while it runs.
+// SIGTERM. Owns the data directory (the data-dir lock, through app::Runtime) while it runs.
 #include <signal.h>
 
 #include <cstdio>
@@ -10,7 +10,6 @@
 #include "cli/listen_check.h"
 #include "common/host_port.h"
 #include "cli/listener_flags.h"
-#include "common/data_dir_lock.h"
 #include "common/logging.h"
 #include "kafka/kafka.h"
 #include "log/log.h"
@@ -67,13 +66,11 @@ void RunBroker(const BrokerArgs& a) {
   opts.max_partitions = a.max_partitions;
   opts.limits = ListenerLimitsFromFlags(a.limits);
 
-  auto lock = DataDirLock::Acquire(a.data_dir, "kappa broker");
-  if (!lock.ok()) Fail(lock.status());
   log::LogOptions lo;
-  lo.dir = a.data_dir + "/log";
   lo.flush = *policy;
-  auto log = log::Log::Open(lo);
-  if (!log.ok()) Fail(log.status());
+  auto rt = OpenDataDir(a.data_dir, "kappa broker", Access::kOwner, /*log=*/true,
+                        /*store=*/false, lo);
+  if (!rt.ok()) Fail(rt.status());
 
   // Block the stop signals in every thread; this one waits for them below.
   sigset_t set;
@@ -82,7 +79,7 @@ void RunBroker(const BrokerArgs& a) {
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 
-  auto server = kafka::KafkaServer::Start(log->get(), opts);
+  auto server = kafka::KafkaServer::Start(&(*rt)->log(), opts);
   if (!server.ok()) {
     Fail(explain_busy(server.status()));
   }
@@ -95,7 +92,7 @@ void RunBroker(const BrokerArgs& a) {
   KLOG_INFO("kappa broker: signal {}, shutting down", sig);
   (*server)->Stop();
   server->reset();
-  Status s = (*log)->Close();
+  Status s = (*rt)->log().Close();
   if (!s.ok()) Fail(s);
 }
 

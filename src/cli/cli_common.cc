@@ -14,6 +14,19 @@ void AddDataDirOption(CLI::App* cmd, std::string* dir) {
       ->capture_default_str();
 }
 
+Result<std::unique_ptr<app::Runtime>> OpenDataDir(const std::string& dir, const std::string& what,
+                                                  Access access, bool log, bool store,
+                                                  log::LogOptions log_options) {
+  app::RuntimeOptions o;
+  o.data_dir = dir;
+  o.owner = what;
+  o.access = access;
+  o.open_log = log;
+  o.open_store = store;
+  o.log = std::move(log_options);
+  return app::Runtime::Open(o);
+}
+
 void Fail(const Status& s, int code) {
   std::cerr << "error: " << s.ToString() << "\n";
   throw CLI::RuntimeError(code);

@@ -5,12 +5,21 @@
 
 #include <string>
 
+#include "app/app.h"
 #include "common/status.h"
 
 namespace kappa::cli {
 
 // Adds `--data-dir` (default ./kappa-data) bound to *dir.
 void AddDataDirOption(CLI::App* cmd, std::string* dir);
+
+// Opens data directory `dir` through app::Runtime, the one data-directory opener: its log,
+// its store or both, as owner (the lock) or read-only. `what` names the command in the lock
+// file ("kappa topics create"). Errors as Runtime::Open; the caller words them.
+using Access = app::RuntimeOptions::Access;
+Result<std::unique_ptr<app::Runtime>> OpenDataDir(const std::string& dir, const std::string& what,
+                                                  Access access, bool log, bool store,
+                                                  log::LogOptions log_options = {});
 
 // Prints "error: <message>" to stderr and ends the command with exit code `code`
 // (throws CLI::RuntimeError, which CLI11 turns into the process exit code).

@@ -23,7 +23,6 @@
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "connect/connect.h"
-#include "log/data_dir_log.h"
 
 namespace kappa::cli {
 namespace {
@@ -350,9 +349,10 @@ void RegisterProduce(CLI::App* connect) {
       Check(s.status());
       source = std::move(s).value();
     }
-    auto dl = log::OpenDataDirLog(o->dir, "kappa connect produce", log::Access::kReadWrite);
+    auto dl = OpenDataDir(o->dir, "kappa connect produce", Access::kOwner, /*log=*/true,
+                          /*store=*/false);
     Check(dl.status());
-    log::Log& lg = *dl->log;
+    log::Log& lg = (*dl)->log();
     for (const std::string& t : {o->topic, o->dlq}) {
       if (t.empty() || lg.TopicExists(t)) continue;
       Check(lg.CreateTopic(t, o->partitions));

@@ -25,7 +25,6 @@
 #include "common/env.h"
 #include "cli/commands.h"
 #include "cli/kafka_client.h"
-#include "log/data_dir_log.h"
 
 namespace kappa::cli {
 namespace {
@@ -120,15 +119,16 @@ void Flush(std::string* out) {
   out->clear();
 }
 
-log::DataDirLog OpenLog(const ConsumeArgs& a) {
+std::unique_ptr<app::Runtime> OpenLog(const ConsumeArgs& a) {
   // A reader without a group never takes the lock nor writes into the data directory (so
   // producers can run, and a directory owned by someone else stays untouched); --group
   // commits offsets, which needs the directory.
   if (a.group.empty() && !Env::Default()->FileExists(a.dir)) {
     Fail(fmt::format("data directory {} does not exist (pass --data-dir)", a.dir));
   }
-  auto dl = log::OpenDataDirLog(a.dir, "kappa consume",
-                                !a.group.empty() ? log::Access::kReadWrite : log::Access::kReadOnly);
+  auto dl = OpenDataDir(a.dir, "kappa consume",
+                       !a.group.empty() ? Access::kOwner : Access::kReadOnly, /*log=*/true,
+                       /*store=*/false);
   if (!dl.ok()) {
     if (!a.group.empty() && dl.status().IsUnavailable())
       Fail(dl.status().message() + " (--group commits offsets, which needs the data directory; "
@@ -338,48 +338,48 @@ void RunRemote(const ConsumeArgs& a) {
 void Run(const ConsumeArgs& a) {
   if (a.max_messages == 0) return;
   if (!a.bootstrap.empty()) return RunRemote(a);
-  log::DataDirLog dl = OpenLog(a);
-  auto desc = dl.log->DescribeTopic(a.topic);
+  std::unique_ptr<app::Runtime> dl = OpenLog(a);
+  auto desc = dl->log().DescribeTopic(a.topic);
   if (!desc.ok()) Fail(desc.status());
   std::vector<int32_t> parts = a.partitions;
   if (parts.empty())
     for (const auto& p : desc->partitions) parts.push_back(p.partition.value());
   std::map<int32_t, Offset> pos;
   for (int32_t pid : parts) {
-    auto pr = dl.log->GetPartition(a.topic, PartitionId(pid));
+    auto pr = dl->log().GetPartition(a.topic, PartitionId(pid));
     if (!pr.ok()) Fail(pr.status());
-    pos[pid] = StartPosition(a, *dl.log, *pr);
+    pos[pid] = StartPosition(a, dl->log(), *pr);
   }
   int64_t left = a.max_messages < 0 ? INT64_MAX : a.max_messages;
   std::string out;
   while (true) {
     int64_t printed = 0;
     for (int32_t pid : parts) {
-      auto pr = dl.log->GetPartition(a.topic, PartitionId(pid));
+      auto pr = dl->log().GetPartition(a.topic, PartitionId(pid));
       if (!pr.ok()) Fail(pr.status());
       Offset before = pos[pid];
       printed += Drain(a, *pr, &pos[pid], &left, &out);
       if (!a.group.empty() && pos[pid] != before)
-        Check(dl.log->offsets().Commit(a.group, a.topic, PartitionId(pid), pos[pid]));
+        Check(dl->log().offsets().Commit(a.group, a.topic, PartitionId(pid), pos[pid]));
       if (left <= 0) break;
     }
     if (!a.follow || left <= 0) break;
     if (printed > 0) continue;
-    if (dl.read_only) {
+    if (dl->read_only()) {
       // Another process owns the log: look again at a fresh read-only snapshot shortly.
-      (void)dl.log->Close();
-      dl = log::DataDirLog();
+      (void)dl->log().Close();
+      dl.reset();
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
       dl = OpenLog(a);
     } else {
-      auto pr = dl.log->GetPartition(a.topic, PartitionId(parts.front()));
+      auto pr = dl->log().GetPartition(a.topic, PartitionId(parts.front()));
       if (pr.ok())
         (*pr)->WaitForData(pos[parts.front()],
                            std::chrono::steady_clock::now() + std::chrono::milliseconds(200));
     }
   }
   Flush(&out);
-  Check(dl.log->Close());
+  Check(dl->log().Close());
 }
 
 }  // namespace

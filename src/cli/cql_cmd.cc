@@ -17,7 +17,6 @@
 #include "cli/commands.h"
 #include "common/host_port.h"
 #include "cli/listener_flags.h"
-#include "common/data_dir_lock.h"
 #include "common/logging.h"
 #include "cql/cql.h"
 #include "cql/parser.h"
@@ -386,13 +385,10 @@ void RegisterCqlCommands(CLI::App& app, const Groups& g) {
     so->max_frame_bytes = uint32_t(*frame);
     so->max_statement_bytes = size_t(*statement);
     so->prepared_cache_bytes = size_t(*prepared);
-    auto lock = DataDirLock::Acquire(*dir, "kappa cql-server");
-    if (!lock.ok()) Fail(lock.status());
-    store::StoreOptions sopt;
-    sopt.data_dir = *dir;
-    auto st = store::Store::Open(sopt);
-    if (!st.ok()) Fail(st.status());
-    auto srv = cql::Server::Start(st->get(), *so);
+    auto rt = OpenDataDir(*dir, "kappa cql-server", Access::kOwner, /*log=*/false,
+                          /*store=*/true);
+    if (!rt.ok()) Fail(rt.status());
+    auto srv = cql::Server::Start(&(*rt)->store(), *so);
     if (!srv.ok()) Fail(srv.status());
     std::cout << "CQL server listening on " << so->host << ":" << (*srv)->port() << std::endl;
     std::signal(SIGINT, OnSignal);

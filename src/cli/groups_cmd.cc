@@ -13,7 +13,6 @@
 #include "cli/commands.h"
 #include "cli/kafka_client.h"
 #include "common/coding.h"
-#include "common/data_dir_lock.h"
 #include "log/log.h"
 
 namespace kappa::cli {
@@ -79,32 +78,27 @@ std::string FormatAssignment(const void* data, size_t size) {
 
 // list/describe open the log read-only (no lock, nothing written: the directory may be
 // another user's, or a running kappa's); reset takes the lock.
-std::unique_ptr<log::Log> OpenLog(const std::string& dir, bool write,
-                                  std::unique_ptr<DataDirLock>* lock) {
-  log::LogOptions o;
-  o.dir = dir + "/log";
-  if (write) {
-    auto l = DataDirLock::Acquire(dir, "kappa groups");
-    if (!l.ok()) {
-      Fail(l.status().WithContext("reset needs the data directory (stop its owner or use "
-                                  "--bootstrap)"));
-    }
-    *lock = std::move(*l);
-  } else {
-    if (!Env::Default()->FileExists(dir)) {
-      Fail("data directory " + dir + " does not exist (pass --data-dir)");
-    }
-    o.read_only = true;
+std::unique_ptr<app::Runtime> OpenLog(const std::string& dir, bool write) {
+  if (!write && !Env::Default()->FileExists(dir)) {
+    Fail("data directory " + dir + " does not exist (pass --data-dir)");
   }
+  log::LogOptions o;
   o.retention_check_ms = 0;
-  auto log = log::Log::Open(o);
-  if (!log.ok()) Fail(log.status());
-  return std::move(*log);
+  auto rt = OpenDataDir(dir, "kappa groups", write ? Access::kOwner : Access::kReadOnly,
+                        /*log=*/true, /*store=*/false, o);
+  if (!rt.ok()) {
+    if (write && rt.status().IsUnavailable()) {
+      Fail(rt.status().WithContext("reset needs the data directory (stop its owner or use "
+                                   "--bootstrap)"));
+    }
+    Fail(rt.status());
+  }
+  return std::move(rt).value();
 }
 
 void OfflineList(const GroupsArgs& a) {
-  std::unique_ptr<DataDirLock> lock;
-  auto log = OpenLog(a.data_dir, false, &lock);
+  auto rt = OpenLog(a.data_dir, false);
+  log::Log* log = &rt->log();
   for (const auto& g : log->offsets().ListGroups()) std::printf("%s\n", g.c_str());
 }
 
@@ -119,8 +113,8 @@ std::vector<Lag> OfflineLag(log::Log& log, const std::string& group) {
 }
 
 void OfflineDescribe(const GroupsArgs& a) {
-  std::unique_ptr<DataDirLock> lock;
-  auto log = OpenLog(a.data_dir, false, &lock);
+  auto rt = OpenLog(a.data_dir, false);
+  log::Log* log = &rt->log();
   auto rows = OfflineLag(*log, a.group);
   if (rows.empty()) Fail("group '" + a.group + "' has no committed offsets in " + a.data_dir);
   std::printf("group %s (offline: members are known only to a running broker; use "
@@ -135,8 +129,8 @@ int64_t Target(const GroupsArgs& a, int64_t start, int64_t end) {
 }
 
 void OfflineReset(const GroupsArgs& a) {
-  std::unique_ptr<DataDirLock> lock;
-  auto log = OpenLog(a.data_dir, true, &lock);
+  auto rt = OpenLog(a.data_dir, true);
+  log::Log* log = &rt->log();
   std::map<log::OffsetKey, log::CommittedOffset> batch;
   std::vector<std::string> topics;
   if (!a.topic.empty()) {

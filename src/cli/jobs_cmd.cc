@@ -9,26 +9,27 @@
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "common/env.h"
-#include "stream/pipeline_config.h"
+#include "app/app.h"
 #include "stream/stream.h"
 
 namespace kappa::cli {
 namespace {
 
-std::unique_ptr<stream::Runtime> OpenRuntime(const std::string& dir, bool write,
+std::unique_ptr<app::Runtime> OpenRuntime(const std::string& dir, bool write,
                                              const std::string& what) {
   if (!Env::Default()->FileExists(dir)) {
     Fail(fmt::format("data directory {} does not exist (pass --data-dir, or run `kappa up` "
                      "first)", dir));
   }
-  stream::RuntimeOptions o;
+  // The jobs' log and store as a pipeline run opens them (the default durability,
+  // retention and store sections).
+  app::RuntimeOptions o = app::RuntimeOptions::ForPipeline(app::PipelineConfig{});
   o.data_dir = dir;
   o.owner = what;
   // Reading never takes the lock nor writes into the directory (read-only log, a RocksDB
   // secondary instance outside it): the same whether or not `kappa up` runs.
-  o.mode = write ? stream::RuntimeOptions::Mode::kOwner
-                 : stream::RuntimeOptions::Mode::kReadOnly;
-  auto rt = stream::Runtime::Open(o);
+  o.access = write ? Access::kOwner : Access::kReadOnly;
+  auto rt = app::Runtime::Open(o);
   if (!rt.ok()) {
     if (write && rt.status().IsUnavailable()) {
       Fail("jobs are reset and skipped offline, and " + rt.status().message());
@@ -99,7 +100,7 @@ void RegisterJobsCommands(CLI::App& app, const Groups& g) {
   list->add_flag("--json", a->json, "One JSON object per job");
   list->callback([a] {
     auto rt = OpenRuntime(a->data_dir, false, "kappa jobs list");
-    auto jobs = stream::ListJobs(rt.get());
+    auto jobs = stream::ListJobs(rt->job_storage());
     if (!jobs.ok()) Fail(jobs.status());
     if (a->json) {
       for (const auto& j : *jobs) std::cout << JobJson(j, false) << "\n";
@@ -123,7 +124,7 @@ void RegisterJobsCommands(CLI::App& app, const Groups& g) {
   status->add_flag("--json", a->json, "One JSON object");
   status->callback([a] {
     auto rt = OpenRuntime(a->data_dir, false, "kappa jobs status");
-    auto j = stream::GetJobStatus(rt.get(), a->job);
+    auto j = stream::GetJobStatus(rt->job_storage(), a->job);
     if (!j.ok()) Fail(j.status());
     if (a->json) {
       std::cout << JobJson(*j, true) << "\n";
@@ -160,7 +161,7 @@ void RegisterJobsCommands(CLI::App& app, const Groups& g) {
     } else if (a->to_offset >= 0) {
       target = {stream::ResetTarget::Kind::kOffset, a->to_offset};
     } else if (!a->to_time.empty()) {
-      auto ts = stream::ParseTimestampMs(a->to_time);
+      auto ts = app::ParseTimestampMs(a->to_time);
       if (!ts.ok()) Fail("--to-time: " + ts.status().message(), 2);
       target = {stream::ResetTarget::Kind::kTimestamp, *ts};
     } else {
@@ -168,7 +169,7 @@ void RegisterJobsCommands(CLI::App& app, const Groups& g) {
     }
     if (a->partition >= 0) target.partition = PartitionId(a->partition);
     auto rt = OpenRuntime(a->data_dir, true, "kappa jobs reset");
-    auto j = stream::ResetJob(rt.get(), a->job, target);
+    auto j = stream::ResetJob(rt->job_storage(), a->job, target);
     if (!j.ok()) Fail(j.status());
     if (a->json) {
       std::cout << JobJson(*j, true) << "\n";
@@ -200,7 +201,7 @@ void RegisterJobsCommands(CLI::App& app, const Groups& g) {
     if (a->to_offset >= 0) req.to_offset = Offset(a->to_offset);
     if (a->count > 0) req.count = a->count;
     auto rt = OpenRuntime(a->data_dir, true, "kappa jobs skip");
-    auto r = stream::SkipRecords(rt.get(), a->job, req);
+    auto r = stream::SkipRecords(rt->job_storage(), a->job, req);
     if (!r.ok()) Fail(r.status());
     if (a->json) {
       std::cout << fmt::format("{{\"from\":{},\"to\":{},\"unreadable\":{},\"readable\":{},"

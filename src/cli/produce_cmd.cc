@@ -28,7 +28,6 @@
 #include "cli/kafka_client.h"
 #include "common/coding.h"
 #include "connect/connect.h"
-#include "log/data_dir_log.h"
 
 namespace kappa::cli {
 namespace {
@@ -287,9 +286,9 @@ void Run(const ProduceArgs& a) {
     Summary(a, lines.records(), lines.line_bytes(), partitions, start);
     return;
   }
-  auto dl = log::OpenDataDirLog(a.dir, "kappa produce", log::Access::kReadWrite);
+  auto dl = OpenDataDir(a.dir, "kappa produce", Access::kOwner, /*log=*/true, /*store=*/false);
   if (!dl.ok()) Fail(dl.status());
-  log::Log& lg = *dl->log;
+  log::Log& lg = (*dl)->log();
   auto desc = lg.DescribeTopic(a.topic);
   if (!desc.ok()) {
     Fail(desc.status().IsNotFound()

@@ -6,13 +6,10 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
-#include "store/data_dir_store.h"
 
 namespace kappa::cli {
 namespace {
 
-using store::DataDirStore;
-using store::StoreAccess;
 using store::TableSchema;
 
 struct TableRef {
@@ -27,8 +24,8 @@ TableRef SplitName(const std::string& name) {
   return {name.substr(0, dot), name.substr(dot + 1)};
 }
 
-DataDirStore OpenForRead(const std::string& dir, const std::string& what) {
-  auto s = store::OpenDataDirStore(dir, what, StoreAccess::kReadOnly);
+std::unique_ptr<app::Runtime> OpenForRead(const std::string& dir, const std::string& what) {
+  auto s = OpenDataDir(dir, what, Access::kReadOnly, /*log=*/false, /*store=*/true);
   if (!s.ok()) Fail(s.status());
   return std::move(*s);
 }
@@ -170,24 +167,24 @@ void CreateTable(const std::string& dir, const std::string& name, const std::str
     if (!ord.empty() && ord != "asc" && ord != "desc") Fail("clustering order must be asc or desc", 2);
     mark(col, store::ColumnKind::kClustering, pos++, ord == "desc");
   }
-  auto s = store::OpenDataDirStore(dir, "kappa tables create", StoreAccess::kReadWrite);
+  auto s = OpenDataDir(dir, "kappa tables create", Access::kOwner, /*log=*/false, /*store=*/true);
   if (!s.ok()) Fail(s.status());
-  Check(s->store->CreateKeyspace(
+  Check((*s)->store().CreateKeyspace(
       {t.keyspace, {{"class", "SimpleStrategy"}, {"replication_factor", "1"}}, true}, true));
-  Check(s->store->CreateTable(t, if_not_exists));
-  std::cout << OneLine(**s->store->GetTable(t.keyspace, t.name)) << "\n";
+  Check((*s)->store().CreateTable(t, if_not_exists));
+  std::cout << OneLine(**(*s)->store().GetTable(t.keyspace, t.name)) << "\n";
 }
 
 // Reads JSON objects, one per line, and upserts them (fields by column name; strings are
 // parsed as the column's type, so "2024-05-01T12:00:00Z" fills a timestamp).
 void InsertRows(const std::string& dir, const std::string& name, int ttl) {
-  auto s = store::OpenDataDirStore(dir, "kappa tables insert", StoreAccess::kReadWrite);
+  auto s = OpenDataDir(dir, "kappa tables insert", Access::kOwner, /*log=*/false, /*store=*/true);
   if (!s.ok()) Fail(s.status());
-  auto t = GetTable(*s->store, name);
+  auto t = GetTable((*s)->store(), name);
   store::WriteOptions w;
   w.ttl_seconds = ttl;
   simdjson::dom::parser parser;
-  store::WriteBatch batch = s->store->NewWriteBatch();
+  store::WriteBatch batch = (*s)->store().NewWriteBatch();
   std::string line;
   uint64_t n = 0, lineno = 0;
   while (std::getline(std::cin, line)) {
@@ -212,12 +209,12 @@ void InsertRows(const std::string& dir, const std::string& name, int ttl) {
     Status st = batch.Upsert(*t, row, w);
     if (!st.ok()) Fail(where + st.message(), 1);
     if (batch.count() >= 1000) {
-      Check(s->store->Write(batch));
+      Check((*s)->store().Write(batch));
       batch.Clear();
     }
     if (++n % 100000 == 0) std::cerr << "inserted " << n << " rows\n";
   }
-  Check(s->store->Write(batch, true));
+  Check((*s)->store().Write(batch, true));
   std::cerr << "inserted " << n << " rows into " << name << "\n";
 }
 
@@ -230,10 +227,10 @@ void RegisterTablesCommands(CLI::App& app, const Groups& g) {
   AddDataDirOption(list, &list_dir);
   list->add_flag("--json", list_json, "One JSON object per table and line");
   list->callback([] {
-    auto s = store::OpenDataDirStore(list_dir, "kappa tables list", StoreAccess::kReadOnly);
+    auto s = OpenDataDir(list_dir, "kappa tables list", Access::kReadOnly, /*log=*/false, /*store=*/true);
     if (!s.ok() && s.status().IsNotFound()) return;  // no store yet: no tables
     if (!s.ok()) Fail(s.status());
-    for (const auto& t : s->store->ListTables()) {
+    for (const auto& t : (*s)->store().ListTables()) {
       std::cout << (list_json ? TableJson(*t) : OneLine(*t)) << "\n";
     }
   });
@@ -243,8 +240,8 @@ void RegisterTablesCommands(CLI::App& app, const Groups& g) {
   AddDataDirOption(describe, &desc_dir);
   describe->add_option("table", desc_name, "KEYSPACE.TABLE")->required();
   describe->callback([] {
-    DataDirStore s = OpenForRead(desc_dir, "kappa tables describe");
-    std::cout << GetTable(*s.store, desc_name)->ToCql() << "\n";
+    auto s = OpenForRead(desc_dir, "kappa tables describe");
+    std::cout << GetTable(s->store(), desc_name)->ToCql() << "\n";
   });
 
   auto* scan = g.tables->add_subcommand(
@@ -257,13 +254,13 @@ void RegisterTablesCommands(CLI::App& app, const Groups& g) {
   scan->add_option("--limit", scan_limit, "Rows to print; 0 = all")->capture_default_str();
   scan->add_flag("--json", scan_json, "One JSON object per row and line (Cassandra's toJson forms)");
   scan->callback([] {
-    DataDirStore s = OpenForRead(scan_dir, "kappa tables scan");
-    auto t = GetTable(*s.store, scan_name);
+    auto s = OpenForRead(scan_dir, "kappa tables scan");
+    auto t = GetTable(s->store(), scan_name);
     std::string state;
     size_t printed = 0;
     do {
       size_t want = scan_limit ? std::min<size_t>(1000, scan_limit - printed) : 1000;
-      auto page = s.store->Scan(*t, {}, state, want);
+      auto page = s->store().Scan(*t, {}, state, want);
       if (!page.ok()) Fail(page.status());
       for (const auto& row : page->rows) {
         std::cout << (scan_json ? RowJson(*t, row) : RowText(*t, row)) << "\n";
@@ -278,8 +275,8 @@ void RegisterTablesCommands(CLI::App& app, const Groups& g) {
   AddDataDirOption(count, &count_dir);
   count->add_option("table", count_name, "KEYSPACE.TABLE")->required();
   count->callback([] {
-    DataDirStore s = OpenForRead(count_dir, "kappa tables count");
-    auto n = s.store->Count(*GetTable(*s.store, count_name));
+    auto s = OpenForRead(count_dir, "kappa tables count");
+    auto n = s->store().Count(*GetTable(s->store(), count_name));
     if (!n.ok()) Fail(n.status());
     std::cout << *n << "\n";
   });

@@ -12,7 +12,6 @@
 #include "common/env.h"
 #include "cli/commands.h"
 #include "cli/kafka_client.h"
-#include "log/data_dir_log.h"
 
 namespace kappa::cli {
 namespace {
@@ -55,11 +54,12 @@ void PrintHuman(const log::TopicDescription& d) {
 
 // Reading commands open the log read-only: no lock, no recovery, nothing written into a
 // data directory that may belong to someone else (or sit on a full disk).
-log::DataDirLog OpenOrFail(const std::string& dir, const std::string& what, log::Access a) {
-  if (a == log::Access::kReadOnly && !Env::Default()->FileExists(dir)) {
+std::unique_ptr<app::Runtime> OpenOrFail(const std::string& dir, const std::string& what,
+                                         Access a) {
+  if (a == Access::kReadOnly && !Env::Default()->FileExists(dir)) {
     Fail(fmt::format("data directory {} does not exist (pass --data-dir)", dir));
   }
-  auto r = log::OpenDataDirLog(dir, what, a);
+  auto r = OpenDataDir(dir, what, a, /*log=*/true, /*store=*/false);
   if (!r.ok()) Fail(r.status());
   return std::move(r).value();
 }
@@ -235,14 +235,14 @@ void RegisterTopicsCommands(CLI::App& app, const Groups& g) {
                 << (ca->partitions == 1 ? "" : "s") << "\n";
       return;
     }
-    auto dl = OpenOrFail(ca->dir, "kappa topics create", log::Access::kReadWrite);
+    auto dl = OpenOrFail(ca->dir, "kappa topics create", Access::kOwner);
     log::TopicConfig c;
     if (ca->segment_bytes) c.segment_bytes = ca->segment_bytes;
     if (ca->segment_ms) c.segment_ms = ca->segment_ms;
     if (ca->retention_bytes) c.retention_bytes = ca->retention_bytes;
     if (ca->retention_ms) c.retention_ms = ca->retention_ms;
-    Check(dl.log->CreateTopic(ca->topic, ca->partitions, c));
-    Check(dl.log->Close());
+    Check(dl->log().CreateTopic(ca->topic, ca->partitions, c));
+    Check(dl->log().Close());
     std::cout << "created topic " << ca->topic << " with " << ca->partitions << " partition"
               << (ca->partitions == 1 ? "" : "s") << "\n";
   });
@@ -261,13 +261,13 @@ void RegisterTopicsCommands(CLI::App& app, const Groups& g) {
   AddBootstrapOption(list, &la->bootstrap);
   list->callback([la] {
     if (!la->bootstrap.empty()) return RemoteList(la->bootstrap, la->json);
-    auto dl = OpenOrFail(la->dir, "kappa topics list", log::Access::kReadOnly);
-    for (const auto& t : dl.log->ListTopics()) {
+    auto dl = OpenOrFail(la->dir, "kappa topics list", Access::kReadOnly);
+    for (const auto& t : dl->log().ListTopics()) {
       if (!la->json) {
         std::cout << t << "\n";
         continue;
       }
-      auto d = dl.log->DescribeTopic(t);
+      auto d = dl->log().DescribeTopic(t);
       if (d.ok()) std::cout << TopicJson(*d) << "\n";
     }
   });
@@ -287,10 +287,10 @@ void RegisterTopicsCommands(CLI::App& app, const Groups& g) {
   AddBootstrapOption(describe, &da->bootstrap);
   describe->callback([da] {
     if (!da->bootstrap.empty()) return RemoteDescribeCmd(da->bootstrap, da->topics, da->json);
-    auto dl = OpenOrFail(da->dir, "kappa topics describe", log::Access::kReadOnly);
-    std::vector<std::string> names = da->topics.empty() ? dl.log->ListTopics() : da->topics;
+    auto dl = OpenOrFail(da->dir, "kappa topics describe", Access::kReadOnly);
+    std::vector<std::string> names = da->topics.empty() ? dl->log().ListTopics() : da->topics;
     for (const auto& t : names) {
-      auto d = dl.log->DescribeTopic(t);
+      auto d = dl->log().DescribeTopic(t);
       if (!d.ok()) Fail(d.status());
       if (da->json) std::cout << TopicJson(*d) << "\n";
       else PrintHuman(*d);
@@ -312,9 +312,9 @@ void RegisterTopicsCommands(CLI::App& app, const Groups& g) {
       std::cout << "deleted topic " << xa->topic << "\n";
       return;
     }
-    auto dl = OpenOrFail(xa->dir, "kappa topics delete", log::Access::kReadWrite);
-    Check(dl.log->DeleteTopic(xa->topic));
-    Check(dl.log->Close());
+    auto dl = OpenOrFail(xa->dir, "kappa topics delete", Access::kOwner);
+    Check(dl->log().DeleteTopic(xa->topic));
+    Check(dl->log().Close());
     std::cout << "deleted topic " << xa->topic << "\n";
   });
 
@@ -335,9 +335,9 @@ void RegisterTopicsCommands(CLI::App& app, const Groups& g) {
       std::cout << "topic " << aa->topic << " now has " << aa->partitions << " partitions\n";
       return;
     }
-    auto dl = OpenOrFail(aa->dir, "kappa topics add-partitions", log::Access::kReadWrite);
-    Check(dl.log->AddPartitions(aa->topic, aa->partitions));
-    Check(dl.log->Close());
+    auto dl = OpenOrFail(aa->dir, "kappa topics add-partitions", Access::kOwner);
+    Check(dl->log().AddPartitions(aa->topic, aa->partitions));
+    Check(dl->log().Close());
     std::cout << "topic " << aa->topic << " now has " << aa->partitions << " partitions\n";
   });
 }

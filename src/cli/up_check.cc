@@ -46,7 +46,7 @@ Status CheckDataDir(const std::string& dir, const std::string& where) {
 }
 
 // The address of one listener: the flag if given, else the config's value.
-Status Resolve(const stream::PipelineConfig& c, const std::string& flag_value,
+Status Resolve(const app::PipelineConfig& c, const std::string& flag_value,
                std::string_view flag, std::string_view key, const std::string& config_value,
                std::optional<HostPort>* out, std::string* where) {
   std::string text = flag_value.empty() ? config_value : flag_value;
@@ -63,7 +63,7 @@ Status Resolve(const stream::PipelineConfig& c, const std::string& flag_value,
 
 }  // namespace
 
-Result<UpPlan> PlanUp(const stream::PipelineConfig& c, const UpFlags& f) {
+Result<UpPlan> PlanUp(const app::PipelineConfig& c, const UpFlags& f) {
   UpPlan plan;
   plan.data_dir = f.data_dir ? *f.data_dir : c.data_dir;
   if (plan.data_dir.empty()) return Status::InvalidArgument("--data-dir is empty");

@@ -10,7 +10,7 @@
 
 #include "common/host_port.h"
 #include "common/status.h"
-#include "stream/pipeline_config.h"
+#include "app/app.h"
 
 namespace kappa::cli {
 
@@ -31,7 +31,7 @@ struct UpPlan {
 };
 
 // Resolves the overrides and checks them; InvalidArgument naming the flag or line.
-Result<UpPlan> PlanUp(const stream::PipelineConfig& config, const UpFlags& flags);
+Result<UpPlan> PlanUp(const app::PipelineConfig& config, const UpFlags& flags);
 
 // Binds each listener address once and releases it (common/host_port.h's ProbeListen), so a
 // busy port fails before the data directory is created. Unavailable with what to change.

@@ -11,11 +11,9 @@
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "common/logging.h"
+#include "app/app.h"
 #include "common/units.h"
-#include "stream/pipeline_config.h"
-#include "stream/stream.h"
 #include "cli/up_check.h"
-#include "cli/up_servers.h"
 
 namespace kappa::cli {
 namespace {
@@ -43,7 +41,7 @@ std::string Thousands(uint64_t n) {
 class StatusLine {
  public:
   StatusLine() : tty_(isatty(STDERR_FILENO)) {}
-  void Update(const stream::PipelineStats& s, double elapsed_s) {
+  void Update(const app::PipelineStats& s, double elapsed_s) {
     double dt = elapsed_s - last_t_;
     bool due = tty_ ? dt >= 1.0 : dt >= 5.0;
     if (!due) return;
@@ -70,7 +68,7 @@ class StatusLine {
  private:
   bool tty_;
   bool shown_ = false;
-  stream::PipelineStats last_;
+  app::PipelineStats last_;
   double last_t_ = 0;
 };
 
@@ -94,14 +92,14 @@ int PollSignal(const sigset_t& set, int ms) {
 
 void RunUp(const UpArgs& a, bool data_dir_given) {
   if (a.print_config) {
-    std::cout << stream::DefaultConfigText();
+    std::cout << app::DefaultConfigText();
     return;
   }
   // Everything a start needs is checked before anything is written (--check runs exactly
   // these checks): the config (with its mappings and jobs), the flags, the data directory's
   // path and the listener addresses with their authentication rules.
-  auto config = a.config_file.empty() ? stream::LoadDefaultConfig()
-                                      : stream::LoadConfigFile(a.config_file);
+  auto config = a.config_file.empty() ? app::LoadDefaultConfig()
+                                      : app::LoadConfigFile(a.config_file);
   if (!config.ok()) Fail(config.status(), 2);
   const int64_t duration_ms = a.duration_ms;
   const int64_t drain_ms = a.drain_timeout_ms;
@@ -126,27 +124,24 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   if (!probe.ok()) Fail(probe);
 
   sigset_t signals = BlockStopSignals();
-  stream::RuntimeOptions ro;
+  app::RuntimeOptions ro = app::RuntimeOptions::ForPipeline(*config);
   ro.data_dir = config->data_dir;
-  ro.durability = config->durability;
-  ro.retention = config->retention;
-  ro.store = config->store;
   ro.owner = "kappa up";
-  auto rt = stream::Runtime::Open(ro);
+  auto rt = app::Runtime::Open(ro);
   if (!rt.ok()) Fail(rt.status());
-  Check(stream::Pipeline::Setup(rt->get(), *config));
-  stream::PipelineOptions po;
+  Check(app::Pipeline::Setup(rt->get(), *config));
+  app::PipelineOptions po;
   po.producer_duration_ms = duration_ms;
-  auto pipeline = stream::Pipeline::Create(rt->get(), *config, po);
+  auto pipeline = app::Pipeline::Create(rt->get(), *config, po);
   if (!pipeline.ok()) Fail(pipeline.status());
-  stream::Pipeline& p = **pipeline;
+  app::Pipeline& p = **pipeline;
   // The jobs check their committed offsets against the log before anything can append to
   // it (the producers, or clients through the Kafka listener): a start that fails appends
   // nothing.
   Check(p.StartJobs());
 
-  // The Kafka and CQL servers share the pipeline's Log and Store.
-  UpServersOptions so;
+  // The Kafka and CQL servers share the pipeline's Log and Store, and can see the pipeline.
+  app::UpServersOptions so;
   so.kafka = plan->kafka;
   so.cql = plan->cql;
   so.kafka_where = plan->kafka_where;
@@ -157,7 +152,7 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   so.limits = config->listeners.limits;
   so.kafka_limits = config->listeners.kafka_limits;
   so.cql_limits = config->listeners.cql_limits;
-  auto servers = UpServers::Start(&(*rt)->log(), &(*rt)->store(), so);
+  auto servers = app::UpServers::Start(&p, so);
   if (!servers.ok()) {
     (void)p.Stop();
     Fail(servers.status());
@@ -211,7 +206,7 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
     (void)p.Stop();
     end = failure;
   }
-  stream::PipelineStats s = p.stats();
+  app::PipelineStats s = p.stats();
   double total_s = elapsed();
   if (a.json) {
     std::cout << fmt::format("{{\"produced\":{},\"stored\":{},\"dead_letters\":{},"

@@ -22,7 +22,7 @@
 
 #include "common/status.h"
 #include "store/store.h"
-#include "stream/pipeline_config.h"
+#include "stream/job_config.h"
 
 namespace kappa::cql {
 class Client;

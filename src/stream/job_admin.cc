@@ -14,10 +14,10 @@ namespace {
 
 // The partitions of the job's topic with their start and end offsets: from the embedded log,
 // or from the Kafka cluster the job consumed (log: kafka).
-Result<std::vector<log::PartitionInfo>> TopicRanges(Runtime* rt, const JobRegistration& reg) {
+Result<std::vector<log::PartitionInfo>> TopicRanges(const JobStorage& storage, const JobRegistration& reg) {
   std::vector<log::PartitionInfo> out;
   if (reg.bootstrap.empty()) {
-    ASSIGN_OR_RETURN(log::TopicDescription d, rt->log().DescribeTopic(reg.topic));
+    ASSIGN_OR_RETURN(log::TopicDescription d, storage.log->DescribeTopic(reg.topic));
     return d.partitions;
   }
   LogConfig lc;
@@ -34,14 +34,14 @@ Result<std::vector<log::PartitionInfo>> TopicRanges(Runtime* rt, const JobRegist
   return out;
 }
 
-Result<JobStatus> StatusOf(Runtime* rt, std::string_view job, const JobRegistration& reg) {
+Result<JobStatus> StatusOf(const JobStorage& storage, std::string_view job, const JobRegistration& reg) {
   JobStatus js;
   js.name = std::string(job);
   js.topic = reg.topic;
   js.table = reg.table;
   js.group = reg.group;
-  ASSIGN_OR_RETURN(auto progress, ReadProgress(rt->store(), job));
-  auto topic = TopicRanges(rt, reg);
+  ASSIGN_OR_RETURN(auto progress, ReadProgress(*storage.store, job));
+  auto topic = TopicRanges(storage, reg);
   if (!topic.ok()) {
     return topic.status().WithContext(fmt::format("job {} reads topic {}", job, reg.topic));
   }
@@ -67,11 +67,11 @@ Result<JobStatus> StatusOf(Runtime* rt, std::string_view job, const JobRegistrat
   return js;
 }
 
-Result<JobStatus> GetJobStatusImpl(Runtime* rt, std::string_view job);
+Result<JobStatus> GetJobStatusImpl(const JobStorage& storage, std::string_view job);
 
 // ResetJob for a job on a Kafka cluster: the store's offsets and the group's committed
 // offsets move together (the job starts at the larger of the two).
-Result<JobStatus> ResetKafkaJob(Runtime* rt, std::string_view job, const JobRegistration& reg,
+Result<JobStatus> ResetKafkaJob(const JobStorage& storage, std::string_view job, const JobRegistration& reg,
                                 const JobStatus& before, const ResetTarget& target) {
   LogConfig lc;
   lc.type = LogConfig::Type::kKafka;
@@ -82,8 +82,8 @@ Result<JobStatus> ResetKafkaJob(Runtime* rt, std::string_view job, const JobRegi
     for (const PartitionStatus& ps : before.partitions) parts.push_back(ps.partition.value());
     ASSIGN_OR_RETURN(by_time, KafkaOffsetsForTime(lc, reg.topic, parts, target.value));
   }
-  ASSIGN_OR_RETURN(auto progress, ReadProgress(rt->store(), job));
-  store::WriteBatch batch = rt->store().NewWriteBatch();
+  ASSIGN_OR_RETURN(auto progress, ReadProgress(*storage.store, job));
+  store::WriteBatch batch = storage.store->NewWriteBatch();
   std::map<int32_t, int64_t> group;
   for (const PartitionStatus& ps : before.partitions) {
     if (target.partition && ps.partition != *target.partition) continue;
@@ -106,45 +106,45 @@ Result<JobStatus> ResetKafkaJob(Runtime* rt, std::string_view job, const JobRegi
   }
   // The group first: if it refuses (members active), nothing moved.
   RETURN_IF_ERROR(CommitKafkaGroupOffsets(lc, reg.group, reg.topic, group));
-  RETURN_IF_ERROR(rt->store().Write(batch, /*sync=*/true));
-  return GetJobStatusImpl(rt, job);
+  RETURN_IF_ERROR(storage.store->Write(batch, /*sync=*/true));
+  return GetJobStatusImpl(storage, job);
 }
 
 }  // namespace
 
-Result<std::vector<JobStatus>> ListJobs(Runtime* rt) {
-  ASSIGN_OR_RETURN(auto entries, rt->store().ListMeta(JobMetaKey("")));
+Result<std::vector<JobStatus>> ListJobs(const JobStorage& storage) {
+  ASSIGN_OR_RETURN(auto entries, storage.store->ListMeta(JobMetaKey("")));
   std::vector<JobStatus> out;
   for (const auto& [key, value] : entries) {
     std::string name = key.substr(JobMetaKey("").size());
     ASSIGN_OR_RETURN(JobRegistration reg, DecodeRegistration(value));
-    ASSIGN_OR_RETURN(out.emplace_back(), StatusOf(rt, name, reg));
+    ASSIGN_OR_RETURN(out.emplace_back(), StatusOf(storage, name, reg));
   }
   return out;
 }
 
-Result<JobStatus> GetJobStatus(Runtime* rt, std::string_view job) {
-  return GetJobStatusImpl(rt, job);
+Result<JobStatus> GetJobStatus(const JobStorage& storage, std::string_view job) {
+  return GetJobStatusImpl(storage, job);
 }
 
 namespace {
-Result<JobStatus> GetJobStatusImpl(Runtime* rt, std::string_view job) {
-  ASSIGN_OR_RETURN(std::optional<JobRegistration> reg, ReadRegistration(rt->store(), job));
+Result<JobStatus> GetJobStatusImpl(const JobStorage& storage, std::string_view job) {
+  ASSIGN_OR_RETURN(std::optional<JobRegistration> reg, ReadRegistration(*storage.store, job));
   if (!reg) {
     return Status::NotFound(fmt::format("no job named '{}' has run in {} (`kappa jobs list` "
-                                        "shows the jobs that have)", job, rt->options().data_dir));
+                                        "shows the jobs that have)", job, storage.data_dir));
   }
-  return StatusOf(rt, job, *reg);
+  return StatusOf(storage, job, *reg);
 }
 }  // namespace
 
-Result<JobStatus> ResetJob(Runtime* rt, std::string_view job, const ResetTarget& target) {
-  if (rt->read_only()) {
+Result<JobStatus> ResetJob(const JobStorage& storage, std::string_view job, const ResetTarget& target) {
+  if (storage.read_only) {
     return Status::Unavailable(fmt::format(
         "cannot reset job {} while another process owns {}: {}; stop it first (jobs are reset "
-        "offline)", job, rt->options().data_dir, rt->owner()));
+        "offline)", job, storage.data_dir, storage.owner));
   }
-  ASSIGN_OR_RETURN(JobStatus before, GetJobStatus(rt, job));
+  ASSIGN_OR_RETURN(JobStatus before, GetJobStatus(storage, job));
   if (target.partition) {
     bool found = false;
     for (const PartitionStatus& ps : before.partitions) found |= ps.partition == *target.partition;
@@ -154,14 +154,14 @@ Result<JobStatus> ResetJob(Runtime* rt, std::string_view job, const ResetTarget&
                                           target.partition->value(), before.partitions.size()));
     }
   }
-  ASSIGN_OR_RETURN(std::optional<JobRegistration> reg, ReadRegistration(rt->store(), job));
-  if (!reg->bootstrap.empty()) return ResetKafkaJob(rt, job, *reg, before, target);
-  ASSIGN_OR_RETURN(auto progress, ReadProgress(rt->store(), job));
-  store::WriteBatch batch = rt->store().NewWriteBatch();
+  ASSIGN_OR_RETURN(std::optional<JobRegistration> reg, ReadRegistration(*storage.store, job));
+  if (!reg->bootstrap.empty()) return ResetKafkaJob(storage, job, *reg, before, target);
+  ASSIGN_OR_RETURN(auto progress, ReadProgress(*storage.store, job));
+  store::WriteBatch batch = storage.store->NewWriteBatch();
   std::map<log::OffsetKey, log::CommittedOffset> mirror;
   for (const PartitionStatus& ps : before.partitions) {
     if (target.partition && ps.partition != *target.partition) continue;
-    ASSIGN_OR_RETURN(log::Partition * part, rt->log().GetPartition(before.topic, ps.partition));
+    ASSIGN_OR_RETURN(log::Partition * part, storage.log->GetPartition(before.topic, ps.partition));
     Offset to;
     switch (target.kind) {
       case ResetTarget::Kind::kEarliest: to = part->StartOffset(); break;
@@ -184,12 +184,12 @@ Result<JobStatus> ResetJob(Runtime* rt, std::string_view job, const ResetTarget&
     mirror[log::OffsetKey{before.topic, ps.partition}] =
         log::CommittedOffset{to, std::string(job), TimestampMs(0)};
   }
-  RETURN_IF_ERROR(rt->store().Write(batch, /*sync=*/true));
+  RETURN_IF_ERROR(storage.store->Write(batch, /*sync=*/true));
   if (!before.group.empty()) {
-    Status st = rt->log().offsets().Commit(before.group, mirror);
+    Status st = storage.log->offsets().Commit(before.group, mirror);
     if (!st.ok()) KLOG_WARN("job {}: mirroring offsets to group {}: {}", job, before.group, st.ToString());
   }
-  return GetJobStatus(rt, job);
+  return GetJobStatus(storage, job);
 }
 
 }  // namespace kappa::stream

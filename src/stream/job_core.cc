@@ -4,7 +4,6 @@
 
 #include "common/clock.h"
 #include "common/logging.h"
-#include "stream/cassandra_sink.h"
 
 namespace kappa::stream {
 
@@ -17,32 +16,13 @@ PartitionCommitter::PartitionCommitter(JobShared* shared, std::string topic,
       dead_(dead),
       progress_(progress),
       meta_key_(OffsetMetaKey(shared->config.name, partition)),
-      converter_(shared->table),
-      batch_(shared->runtime->store().NewWriteBatch()) {
-  wopts_.ttl_seconds = static_cast<int32_t>(s_->config.ttl_seconds);
-}
+      rows_(shared->sink->NewWriter()),
+      batch_(shared->storage.store->NewWriteBatch()) {}
 
 bool PartitionCommitter::Add(Offset offset, std::optional<std::string_view> key,
                              std::optional<std::string_view> value, TimestampMs timestamp) {
-  Status st;
-  if (!value) {
-    st = Status::InvalidArgument("the record has a null value");
-  } else if (s_->sink) {
-    st = converter_.Convert(*value, &row_);
-    if (st.ok()) st = s_->sink->Check(row_);
-    if (st.ok()) sink_rows_.push_back(std::move(row_));  // Convert rebuilds row_ next time
-  } else if (converter_.native_ok()) {
-    // The embedded store takes the record's text as parsed, without building Values.
-    st = converter_.ConvertNative(*value, &row_, &cells_);
-    if (st.ok()) {
-      st = batch_.UpsertNative(*s_->table,
-                               std::span<const store::Value>(row_).first(s_->table->primary_key_size()),
-                               cells_, wopts_);
-    }
-  } else {
-    st = converter_.Convert(*value, &row_);
-    if (st.ok()) st = batch_.Upsert(*s_->table, row_, wopts_);
-  }
+  Status st = value ? rows_->Add(*value, &batch_)
+                     : Status::InvalidArgument("the record has a null value");
   if (st.ok()) {
     ++batch_stored_;
     consecutive_failures_ = 0;
@@ -61,9 +41,7 @@ bool PartitionCommitter::Add(Offset offset, std::optional<std::string_view> key,
 Status PartitionCommitter::Commit(Offset next) {
   // An external sink acknowledges every row before the offsets may move (at-least-once); on
   // failure nothing of this batch is committed and the job stops.
-  if (s_->sink && !sink_rows_.empty()) {
-    RETURN_IF_ERROR(s_->sink->Write(sink_rows_, s_->stop));
-  }
+  RETURN_IF_ERROR(rows_->Flush(s_->stop));
   // Dead letters first: if we crash between here and the commit, Recover() finds them.
   RETURN_IF_ERROR(dead_->Flush());
   PartitionProgress p = progress_;
@@ -72,8 +50,8 @@ Status PartitionCommitter::Commit(Offset next) {
   p.dead_letters += batch_dead_;
   p.dlq_end = dead_->End().value();
   batch_.PutMeta(meta_key_, EncodeProgress(p));
-  store::Store& store = s_->runtime->store();
-  Status st = store.Write(batch_, s_->runtime->options().durability.store_sync);
+  store::Store& store = *s_->storage.store;
+  Status st = store.Write(batch_, s_->storage.store_sync);
   if (!st.ok()) {
     return st.WithContext(fmt::format("job {}: committing {}/{} up to offset {}",
                                       s_->config.name, topic_, partition_.value(),
@@ -94,7 +72,7 @@ Status PartitionCommitter::Commit(Offset next) {
     KLOG_DEBUG("job {}: {} dead letters, last: {}", s_->config.name, batch_dead_, last_error_);
   }
   batch_stored_ = batch_dead_ = 0;
-  sink_rows_.clear();
+  rows_->Clear();
   batch_ = store.NewWriteBatch();
   return Status::OK();
 }
@@ -102,9 +80,9 @@ Status PartitionCommitter::Commit(Offset next) {
 void PartitionCommitter::Discard() {
   dead_->DiscardPending();
   timestamps_.clear();
-  sink_rows_.clear();
+  rows_->Clear();
   batch_stored_ = batch_dead_ = 0;
-  batch_ = s_->runtime->store().NewWriteBatch();
+  batch_ = s_->storage.store->NewWriteBatch();
 }
 
 Status PartitionCommitter::TooManyFailures() const {

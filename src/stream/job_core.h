@@ -2,11 +2,12 @@
 // and offsets out". Both inputs use it: PartitionWorker (the embedded log) and the Kafka job
 // (kafka_job.cc, librdkafka). Private to src/stream.
 //
-// A batch is a run of Add() calls followed by one Commit(next). Add converts the record by the
-// table's schema into the pending store WriteBatch, or queues it as a dead letter. Commit
-// appends the dead letters first (so a crash before the commit finds them, see
-// dead_letters.h), then writes the rows and the new PartitionProgress in ONE store write: the
-// commit point of exactly-once. Before it nothing of the batch is visible and the offset is
+// A batch is a run of Add() calls followed by one Commit(next). Add hands the record to the
+// job's row sink (row_sink.h), which converts it by the table's schema (the embedded store:
+// into the pending store WriteBatch), or queues it as a dead letter. Commit flushes the sink
+// (an external sink: every row acknowledged), appends the dead letters (so a crash before the
+// commit finds them, see dead_letters.h), then writes the new PartitionProgress, with the
+// rows of the embedded sink, in ONE store write: the commit point. Before it nothing of the batch is visible and the offset is
 // unchanged; after it both are. Not thread-safe: one thread per partition.
 #pragma once
 
@@ -20,8 +21,8 @@
 #include "store/store.h"
 #include "stream/dead_letters.h"
 #include "stream/job_offsets.h"
-#include "stream/partition_worker.h"  // JobShared
-#include "stream/row_converter.h"
+#include "stream/job_shared.h"
+#include "stream/row_sink.h"
 
 namespace kappa::stream {
 
@@ -59,17 +60,13 @@ class PartitionCommitter {
   DeadLetters* dead_;
   PartitionProgress progress_;
   std::string meta_key_;
-  RowConverter converter_;
-  store::Row row_;
-  std::vector<store::NativeCell> cells_;  // the regular columns on the native path
-  store::WriteOptions wopts_;
-  store::WriteBatch batch_;
+  std::unique_ptr<RowWriter> rows_;  // this partition's writer of the job's sink
+  store::WriteBatch batch_;          // the commit write: offsets (and embedded rows)
   uint64_t batch_stored_ = 0;
   uint64_t batch_dead_ = 0;
   int64_t consecutive_failures_ = 0;
   std::string last_error_;
   std::vector<int64_t> timestamps_;  // of the batch's stored records, for latency
-  std::vector<store::Row> sink_rows_;  // the batch's rows for s_->sink (external sink only)
 };
 
 }  // namespace kappa::stream

@@ -42,16 +42,16 @@ Result<Offset> EndOfUnreadable(const log::Partition& p, Offset from, Offset limi
 
 }  // namespace
 
-Result<SkipResult> SkipRecords(Runtime* rt, std::string_view job, const SkipRequest& req) {
-  if (rt->read_only()) {
+Result<SkipResult> SkipRecords(const JobStorage& storage, std::string_view job, const SkipRequest& req) {
+  if (storage.read_only) {
     return Status::Unavailable(fmt::format(
         "cannot skip records of job {} while another process owns {}: {}; stop it first (jobs "
-        "are changed offline)", job, rt->options().data_dir, rt->owner()));
+        "are changed offline)", job, storage.data_dir, storage.owner));
   }
-  ASSIGN_OR_RETURN(std::optional<JobRegistration> reg, ReadRegistration(rt->store(), job));
+  ASSIGN_OR_RETURN(std::optional<JobRegistration> reg, ReadRegistration(*storage.store, job));
   if (!reg) {
     return Status::NotFound(fmt::format("no job named '{}' has run in {} (`kappa jobs list` "
-                                        "shows the jobs that have)", job, rt->options().data_dir));
+                                        "shows the jobs that have)", job, storage.data_dir));
   }
   if (!reg->bootstrap.empty()) {
     return Status::NotSupported(fmt::format(
@@ -59,19 +59,19 @@ Result<SkipResult> SkipRecords(Runtime* rt, std::string_view job, const SkipRequ
         "itself; move the job with `kappa jobs reset {} --partition N --to-offset X`",
         job, reg->bootstrap, job));
   }
-  ASSIGN_OR_RETURN(log::TopicDescription topic, rt->log().DescribeTopic(reg->topic));
+  ASSIGN_OR_RETURN(log::TopicDescription topic, storage.log->DescribeTopic(reg->topic));
   if (req.partition.value() < 0 ||
       req.partition.value() >= static_cast<int32_t>(topic.partitions.size())) {
     return Status::NotFound(fmt::format("job {} reads topic {}, which has no partition {} (it "
                                         "has {})", job, reg->topic, req.partition.value(),
                                         topic.partitions.size()));
   }
-  ASSIGN_OR_RETURN(log::Partition * source, rt->log().GetPartition(reg->topic, req.partition));
-  ASSIGN_OR_RETURN(log::TopicDescription dlq_topic, rt->log().DescribeTopic(reg->dead_letter_topic));
+  ASSIGN_OR_RETURN(log::Partition * source, storage.log->GetPartition(reg->topic, req.partition));
+  ASSIGN_OR_RETURN(log::TopicDescription dlq_topic, storage.log->DescribeTopic(reg->dead_letter_topic));
   PartitionId dlq_id(req.partition.value() % static_cast<int32_t>(dlq_topic.partitions.size()));
-  ASSIGN_OR_RETURN(log::Partition * dlq, rt->log().GetPartition(reg->dead_letter_topic, dlq_id));
+  ASSIGN_OR_RETURN(log::Partition * dlq, storage.log->GetPartition(reg->dead_letter_topic, dlq_id));
 
-  ASSIGN_OR_RETURN(auto all, ReadProgress(rt->store(), job));
+  ASSIGN_OR_RETURN(auto all, ReadProgress(*storage.store, job));
   auto it = all.find(req.partition.value());
   if (it == all.end()) {
     return Status::NotFound(fmt::format(
@@ -156,18 +156,18 @@ Result<SkipResult> SkipRecords(Runtime* rt, std::string_view job, const SkipRequ
   progress.next = result.to;
   progress.dead_letters += static_cast<uint64_t>(result.unreadable + result.readable);
   progress.dlq_end = dead.End().value();
-  store::WriteBatch batch = rt->store().NewWriteBatch();
+  store::WriteBatch batch = storage.store->NewWriteBatch();
   batch.PutMeta(OffsetMetaKey(job, req.partition), EncodeProgress(progress));
-  RETURN_IF_ERROR(rt->store().Write(batch, /*sync=*/true));
+  RETURN_IF_ERROR(storage.store->Write(batch, /*sync=*/true));
   if (!reg->group.empty()) {
-    Status st = rt->log().offsets().Commit(reg->group, reg->topic, req.partition, result.to,
+    Status st = storage.log->offsets().Commit(reg->group, reg->topic, req.partition, result.to,
                                            std::string(job));
     if (!st.ok()) KLOG_WARN("job {}: mirroring offsets to group {}: {}", job, reg->group, st.ToString());
   }
   KLOG_INFO("job {}: {}/{} offsets {}..{} skipped ({} unreadable, {} readable) into {}", job,
             reg->topic, req.partition.value(), result.from.value(), result.to.value() - 1,
             result.unreadable, result.readable, reg->dead_letter_topic);
-  ASSIGN_OR_RETURN(result.status, GetJobStatus(rt, job));
+  ASSIGN_OR_RETURN(result.status, GetJobStatus(storage, job));
   return result;
 }
 

@@ -10,7 +10,7 @@
 #include "common/status.h"
 #include "connect/connect.h"
 #include "rdkafka/rdkafka.h"
-#include "stream/pipeline_config.h"
+#include "stream/stream.h"
 
 namespace kappa::stream {
 
@@ -23,14 +23,7 @@ rdkafka::ClientConfig KafkaClientConfig(const LogConfig& log, std::string_view r
 Result<rdkafka::ConfPtr> NewKafkaConf(const LogConfig& log, std::string_view role,
                                       const rdkafka::Properties& defaults = {});
 
-// The options of connect's Kafka sink for this cluster.
-connect::KafkaSinkOptions KafkaSinkOptionsFor(const LogConfig& log);
-
-// Creates the topics missing on the cluster (CreateTopics, with the config's partitions and
-// replication factor) and adds partitions to those with fewer than configured
-// (CreatePartitions). Idempotent. Unavailable (with the broker's message) when the cluster
-// cannot be reached or refuses.
-Status EnsureKafkaTopics(const LogConfig& log, const std::vector<TopicConfig>& topics);
+// KafkaSinkOptionsFor and EnsureKafkaTopics: stream.h (the app layer uses them).
 
 // Start and end offsets of every partition of `topic` on the cluster. NotFound if the
 // topic does not exist there; Unavailable if the cluster cannot be reached.

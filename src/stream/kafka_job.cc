@@ -1,8 +1,8 @@
-// A streaming job whose topic lives on an external Kafka cluster (log: kafka): one thread
-// drives a librdkafka KafkaConsumer in the job's consumer group and feeds each assigned
-// partition's PartitionCommitter (job_core.h), the same "records in -> rows + offsets out"
-// code the embedded job runs, so exactly-once into the store holds the same way: rows and the
-// partition's progress are one store write.
+// The input of a streaming job whose topic lives on an external Kafka cluster (log: kafka; a
+// RecordInput, record_input.h): the job's one thread drives a librdkafka KafkaConsumer in the
+// job's consumer group and feeds each assigned partition's PartitionCommitter (job_core.h),
+// the same "records in -> rows + offsets out" code the embedded job runs, so exactly-once into
+// the store holds the same way: rows and the partition's progress are one store write.
 //
 // Positions. On assignment each partition starts at
 //     max(offset stored in this data dir, the group's committed offset)
@@ -24,15 +24,13 @@
 #include <fmt/format.h>
 #include <librdkafka/rdkafka.h>
 
-#include <condition_variable>
 #include <map>
 #include <mutex>
-#include <thread>
 
 #include "common/logging.h"
-#include "stream/cassandra_sink.h"
 #include "stream/job_core.h"
 #include "stream/kafka_admin.h"
+#include "stream/record_input.h"
 
 namespace kappa::stream {
 namespace {
@@ -49,31 +47,19 @@ struct Assigned {
   int64_t drain_target = -1;  // high watermark to reach when draining
 };
 
-class KafkaStreamJob final : public StreamJob {
+class KafkaInput final : public RecordInput {
  public:
-  ~KafkaStreamJob() override {
-    Stop();
-    if (thread_.joinable()) thread_.join();
+  // The job (StreamJob) has joined the thread of Run before the input goes.
+  ~KafkaInput() override {
     if (rk_) rd_kafka_destroy(rk_);
   }
 
-  Status Init(Runtime* runtime, const JobConfig& config, const LogConfig& log,
-              JobOptions options) {
-    s_.runtime = runtime;
-    s_.config = config;
-    s_.options = options;
+  explicit KafkaInput(JobShared* shared) : s_(*shared) {}
+
+  Status Init(const LogConfig& log) {
+    const JobConfig& config = s_.config;
+    const JobOptions& options = s_.options;
     log_ = log;
-    size_t dot = config.table.find('.');
-    if (dot == std::string::npos) {
-      return Status::InvalidArgument(fmt::format("table '{}' must be written keyspace.table", config.table));
-    }
-    auto table = runtime->store().GetTable(config.table.substr(0, dot), config.table.substr(dot + 1));
-    if (!table.ok()) return table.status().WithContext(fmt::format("job {}", config.name));
-    s_.table = *table;
-    if (config.sink.type == SinkConfig::Type::kCassandra) {
-      ASSIGN_OR_RETURN(s_.sink, CassandraSink::Open(config.name, config.sink.cassandra, s_.table,
-                                                     config.ttl_seconds));
-    }
     ASSIGN_OR_RETURN(dlq_sink_, connect::NewKafkaSink(KafkaSinkOptionsFor(log)));
 
     // A member killed without leaving the group holds its partitions until its session
@@ -88,7 +74,7 @@ class KafkaStreamJob final : public StreamJob {
                         {"fetch.wait.max.ms", std::to_string(options.poll_interval.count())}}) {
       RETURN_IF_ERROR(rdkafka::SetProperty(conf.get(), k, v).WithContext(fmt::format("job {}", config.name)));
     }
-    rd_kafka_conf_set_rebalance_cb(conf.get(), &KafkaStreamJob::OnRebalance);
+    rd_kafka_conf_set_rebalance_cb(conf.get(), &KafkaInput::OnRebalance);
     rd_kafka_conf_set_opaque(conf.get(), this);
     auto rk = rdkafka::NewClient(RD_KAFKA_CONSUMER, std::move(conf));
     if (!rk.ok()) return rk.status().WithContext(fmt::format("job {}: kafka consumer", config.name));
@@ -97,78 +83,37 @@ class KafkaStreamJob final : public StreamJob {
     return Status::OK();
   }
 
-  const JobConfig& config() const override { return s_.config; }
+  std::string bootstrap() const override { return log_.bootstrap; }
 
-  Status Start() override {
-    if (thread_.joinable()) return Status::InvalidArgument("job already started");
-    if (s_.runtime->read_only()) {
-      return Status::Unavailable("cannot run a job on a read-only data directory");
-    }
-    JobRegistration reg{s_.config.topic, s_.config.table, s_.config.group,
-                        s_.config.dead_letter_topic, log_.bootstrap};
-    RETURN_IF_ERROR(s_.runtime->store().PutMeta(JobMetaKey(s_.config.name),
-                                                EncodeRegistration(reg), true));
+  Status Prepare() override {
     TplPtr topics(rd_kafka_topic_partition_list_new(1));
     rd_kafka_topic_partition_list_add(topics.get(), s_.config.topic.c_str(), RD_KAFKA_PARTITION_UA);
     RETURN_IF_ERROR(rdkafka::ToStatus(rd_kafka_subscribe(rk_, topics.get()),
                                       fmt::format("job {}: subscribing to {}", s_.config.name,
                                                   s_.config.topic)));
-    running_ = true;
-    thread_ = std::thread([this] {
-      Status st = Run();
-      std::lock_guard<std::mutex> l(mu_);
-      if (error_.ok()) error_ = st;
-      running_ = false;
-      done_cv_.notify_all();
-    });
-    KLOG_INFO("job {}: {} on {} -> {} started (consumer group {})", s_.config.name,
-              s_.config.topic, log_.bootstrap, s_.config.table, s_.config.group);
     return Status::OK();
   }
 
-  void Drain() override { s_.drain.store(true); }
-  void Stop() override { s_.stop.store(true); }
+  size_t threads() const override { return 1; }
 
-  Status Wait(std::optional<std::chrono::milliseconds> timeout) override {
-    {
-      std::unique_lock<std::mutex> l(mu_);
-      auto done = [&] { return !running_; };
-      if (timeout) {
-        if (!done_cv_.wait_for(l, *timeout, done)) {
-          return Status::TimedOut(fmt::format("job {} still running", s_.config.name));
-        }
-      } else {
-        done_cv_.wait(l, done);
-      }
-    }
-    if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+  // The consumer loop; an error of the rebalance callback (run inside its polls) wins.
+  Status Run(size_t) override {
+    Status st = Consume();
     std::lock_guard<std::mutex> l(mu_);
-    return error_;
+    return error_.ok() ? st : error_;
   }
 
-  bool Finished() const override {
-    std::lock_guard<std::mutex> l(mu_);
-    return !running_;
-  }
+  int64_t Lag() const override { return lag_.load(); }
 
-  JobStats stats() const override {
-    JobStats st;
-    st.consumed = s_.consumed.load();
-    st.stored = s_.stored.load();
-    st.dead_letters = s_.dead_letters.load();
-    st.commits = s_.commits.load();
-    st.lag = lag_.load();
-    std::lock_guard<std::mutex> l(mu_);
-    st.running = running_;
-    return st;
+  std::string Describe() const override {
+    return fmt::format("{} on {} -> {} started (consumer group {})", s_.config.topic,
+                       log_.bootstrap, s_.config.table, s_.config.group);
   }
-
-  int64_t LatencyPercentileMicros(double q) const override { return s_.latency.Percentile(q); }
 
  private:
   static void OnRebalance(rd_kafka_t*, rd_kafka_resp_err_t err,
                           rd_kafka_topic_partition_list_t* parts, void* opaque) {
-    auto* self = static_cast<KafkaStreamJob*>(opaque);
+    auto* self = static_cast<KafkaInput*>(opaque);
     Status st = err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS ? self->Assign(parts)
                                                              : self->Revoke();
     if (!st.ok()) self->Fail(st);
@@ -185,7 +130,7 @@ class KafkaStreamJob final : public StreamJob {
   // Where a newly assigned partition starts (see the top of the file); stores the initial
   // progress of a partition this data dir never consumed.
   Status Position(int32_t partition, int64_t group_offset, PartitionProgress* progress) {
-    store::Store& store = s_.runtime->store();
+    store::Store& store = *s_.storage.store;
     const std::string key = OffsetMetaKey(s_.config.name, PartitionId(partition));
     ASSIGN_OR_RETURN(std::optional<std::string> stored, store.GetMeta(key));
     auto marks = rdkafka::QueryWatermarks(rk_, s_.config.topic, partition, kBrokerTimeout);
@@ -221,7 +166,7 @@ class KafkaStreamJob final : public StreamJob {
     }
     progress->dlq_end = -1;
     return store.PutMeta(key, EncodeProgress(*progress),
-                         s_.runtime->options().durability.store_sync);
+                         s_.storage.store_sync);
   }
 
   Status Assign(rd_kafka_topic_partition_list_t* parts) {
@@ -334,7 +279,7 @@ class KafkaStreamJob final : public StreamJob {
     lag_.store(lag);
   }
 
-  Status Run() {
+  Status Consume() {
     const size_t batch_size = static_cast<size_t>(s_.config.batch_size);
     std::optional<std::chrono::steady_clock::time_point> drain_since;
     Status result;
@@ -403,7 +348,7 @@ class KafkaStreamJob final : public StreamJob {
     return result;
   }
 
-  JobShared s_;
+  JobShared& s_;  // the job's; outlives the input
   LogConfig log_;
   std::unique_ptr<connect::RecordSink> dlq_sink_;
   rd_kafka_t* rk_ = nullptr;
@@ -411,22 +356,16 @@ class KafkaStreamJob final : public StreamJob {
   std::map<int32_t, std::unique_ptr<Assigned>> assigned_;
   bool has_assignment_ = false;  // an assignment (maybe empty) is in force
   std::atomic<int64_t> lag_{0};
-  std::thread thread_;
   mutable std::mutex mu_;
-  std::condition_variable done_cv_;
-  bool running_ = false;  // GUARDED_BY(mu_)
-  Status error_;          // GUARDED_BY(mu_): the first error
+  Status error_;  // GUARDED_BY(mu_): the first error of the rebalance callback
 };
 
 }  // namespace
 
-Result<std::unique_ptr<StreamJob>> StreamJob::CreateOnKafka(Runtime* runtime,
-                                                            const JobConfig& config,
-                                                            const LogConfig& log,
-                                                            JobOptions options) {
-  auto job = std::make_unique<KafkaStreamJob>();
-  RETURN_IF_ERROR(job->Init(runtime, config, log, options));
-  return std::unique_ptr<StreamJob>(std::move(job));
+Result<std::unique_ptr<RecordInput>> NewKafkaInput(JobShared* shared, const LogConfig& log) {
+  auto input = std::make_unique<KafkaInput>(shared);
+  RETURN_IF_ERROR(input->Init(log));
+  return std::unique_ptr<RecordInput>(std::move(input));
 }
 
 }  // namespace kappa::stream

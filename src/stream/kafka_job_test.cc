@@ -13,6 +13,7 @@
 #include "connect/connect.h"
 #include "store/store.h"
 #include "stream/job_offsets.h"
+#include "app/app.h"  // the config and the data directory of the tests
 #include "stream/stream.h"
 #include "testutil/mock_kafka_cluster.h"
 #include "testutil/temp_dir.h"
@@ -49,19 +50,19 @@ class KafkaJobTest : public ::testing::Test {
     ASSERT_EQ(cluster_->CreateTopic("in", 2), RD_KAFKA_RESP_ERR_NO_ERROR);
     ASSERT_EQ(cluster_->CreateTopic("in.dlq", 1), RD_KAFKA_RESP_ERR_NO_ERROR);
 
-    auto c = LoadConfigText(std::string(kConfig) + "log:\n  type: kafka\n  bootstrap: " +
+    auto c = app::LoadConfigText(std::string(kConfig) + "log:\n  type: kafka\n  bootstrap: " +
                                 bootstrap_ + "\n  properties: {session.timeout.ms: '6000'}\n",
                             "test.yaml");
     ASSERT_TRUE(c.ok()) << c.status().ToString();
     config_ = *c;
-    RuntimeOptions o;
+    app::RuntimeOptions o;
     o.data_dir = dir_;
     o.owner = "kafka_job_test";
-    auto rt = Runtime::Open(o);
+    auto rt = app::Runtime::Open(o);
     ASSERT_TRUE(rt.ok()) << rt.status().ToString();
     rt_ = std::move(rt).value();
     // Checks the topics on the (mock) cluster and creates the table in the store.
-    Status st = Pipeline::Setup(rt_.get(), config_);
+    Status st = app::Pipeline::Setup(rt_.get(), config_);
     ASSERT_TRUE(st.ok()) << st.ToString();
     connect::KafkaSinkOptions so;
     so.bootstrap = bootstrap_;
@@ -96,7 +97,7 @@ class KafkaJobTest : public ::testing::Test {
   }
 
   Status RunToEnd(JobStats* stats) {
-    auto job = StreamJob::CreateOnKafka(rt_.get(), config_.jobs[0], config_.log);
+    auto job = StreamJob::CreateOnKafka(rt_->job_storage(), config_.jobs[0], config_.log);
     if (!job.ok()) return job.status();
     RETURN_IF_ERROR((*job)->Start());
     (*job)->Drain();
@@ -143,8 +144,8 @@ class KafkaJobTest : public ::testing::Test {
   std::string bootstrap_;
   testutil::TempDir tmp_{"kappa-kafka-job-test"};
   const std::string dir_ = tmp_.path();
-  PipelineConfig config_;
-  std::unique_ptr<Runtime> rt_;
+  app::PipelineConfig config_;
+  std::unique_ptr<app::Runtime> rt_;
   std::unique_ptr<connect::RecordSink> sink_;
 };
 

@@ -36,7 +36,7 @@ Status PartitionWorker::InitialOffset(Offset* out) const {
 // never committed starts at the configured position, which is committed at once so a
 // restart does not move it (e.g. `latest`).
 Status PartitionWorker::Init(PartitionProgress* progress) {
-  store::Store& store = s_->runtime->store();
+  store::Store& store = *s_->storage.store;
   const std::string key = OffsetMetaKey(s_->config.name, source_->id());
   ASSIGN_OR_RETURN(std::optional<std::string> stored, store.GetMeta(key));
   if (stored) {
@@ -45,7 +45,7 @@ Status PartitionWorker::Init(PartitionProgress* progress) {
     RETURN_IF_ERROR(InitialOffset(&progress->next));
     progress->dlq_end = dlq_->EndOffset().value();
     RETURN_IF_ERROR(store.PutMeta(key, EncodeProgress(*progress),
-                                   s_->runtime->options().durability.store_sync));
+                                   s_->storage.store_sync));
   }
   Offset start = source_->StartOffset();
   if (progress->next < start) {
@@ -68,7 +68,7 @@ void PartitionWorker::MirrorOffset(bool force) {
   auto now = std::chrono::steady_clock::now();
   int64_t next = next_.load();
   if (next == mirrored_ || (!force && now - last_mirror_ < s_->options.mirror_interval)) return;
-  Status st = s_->runtime->log().offsets().Commit(s_->config.group, source_->topic(),
+  Status st = s_->storage.log->offsets().Commit(s_->config.group, source_->topic(),
                                                   source_->id(), Offset(next), s_->config.name);
   if (!st.ok()) {
     // Visibility only: the store holds the real offsets.

@@ -19,33 +19,9 @@
 #include "log/log.h"
 #include "store/store.h"
 #include "stream/job_offsets.h"
-#include "stream/latency_histogram.h"
-#include "stream/pipeline_config.h"
-#include "stream/stream.h"
+#include "stream/job_shared.h"
 
 namespace kappa::stream {
-
-class CassandraSink;
-
-// Shared by the workers of one job. Counters are atomics; the rest is immutable while
-// workers run.
-struct JobShared {
-  Runtime* runtime = nullptr;
-  JobConfig config;
-  JobOptions options;
-  std::shared_ptr<const store::TableSchema> table;
-  // sink: cassandra (null: rows go to the embedded store in the commit write). With it, a
-  // batch's rows are written there and acknowledged BEFORE the offsets commit.
-  std::shared_ptr<CassandraSink> sink;
-
-  std::atomic<bool> stop{false};   // stop after the current batch
-  std::atomic<bool> drain{false};  // stop once caught up with the end offset
-  std::atomic<uint64_t> consumed{0};
-  std::atomic<uint64_t> stored{0};
-  std::atomic<uint64_t> dead_letters{0};
-  std::atomic<uint64_t> commits{0};
-  LatencyHistogram latency;
-};
 
 class PartitionWorker {
  public:

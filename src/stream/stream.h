@@ -1,15 +1,14 @@
-// kappa::stream: streaming jobs (topic -> table, exactly once into the embedded store), the
-// runtime that owns a data directory's Log and Store, and the pipeline `kappa up` runs.
-// The subsystem's public header (with stream/pipeline_config.h for the config).
+// kappa::stream: streaming jobs (topic -> table, exactly once into the embedded store, or to
+// an external Cassandra at least once), their dead letters and their administration. The
+// subsystem's public header (with stream/job_config.h, the jobs' options, which it includes).
+// stream knows no config file format and opens no data directory: the app layer (src/app)
+// reads kappa.yaml, opens the data directory and hands a job what it needs (JobStorage).
 //
-//   Runtime    owns the data-dir lock, the Log and the Store of one data directory; the one
-//              place that opens them, so `kappa up` and (later) the Kafka and CQL servers in
-//              the same process share the same instances.
-//   StreamJob  one job: a worker thread per partition reads records, converts them to rows
-//              by the table's schema and commits rows + consumed offsets in one store write.
-//   Pipeline   everything in a PipelineConfig: creates topics/keyspaces/tables, runs the
-//              producer tasks and the jobs, reports counters, stops and drains.
-//   Jobs admin ListJobs / GetJobStatus / ResetJob, for `kappa jobs`.
+//   StreamJob  one job: records from an input (the embedded log: a worker thread per
+//              partition; or an external Kafka cluster: a consumer in the job's group) are
+//              converted to rows by the table's schema and go to a row sink (the embedded
+//              store, rows + consumed offsets in one store write; or Cassandra).
+//   Jobs admin ListJobs / GetJobStatus / ResetJob / SkipRecords, for `kappa jobs`.
 //
 // Exactly-once (docs/formats/config.md, "Exactly-once"): a job's consumed offsets live in
 // store metadata (key "stream/offsets/<job>/<topic>/<partition>") and are written in the
@@ -17,8 +16,8 @@
 // truth. They are mirrored to the log's OffsetStore (group = the job's group) for
 // visibility only.
 //
-// Thread safety: Runtime accessors are thread-safe (Log and Store are). StreamJob and
-// Pipeline methods may be called from any thread; stats() is a lock-free snapshot.
+// Thread safety: StreamJob methods may be called from any thread; stats() is a lock-free
+// snapshot.
 #pragma once
 
 #include <atomic>
@@ -31,11 +30,9 @@
 
 #include "common/status.h"
 #include "common/types.h"
-#include "stream/pipeline_config.h"
+#include "connect/connect.h"
+#include "stream/job_config.h"
 
-namespace kappa {
-class DataDirLock;
-}
 namespace kappa::log {
 class Log;
 }
@@ -45,41 +42,19 @@ class Store;
 
 namespace kappa::stream {
 
-// ---- runtime ----------------------------------------------------------------------------
+// ---- what a job uses of a data directory --------------------------------------------------
 
-struct RuntimeOptions {
-  std::string data_dir = "./kappa-data";
-  DurabilityConfig durability;
-  RetentionConfig retention;  // defaults for topics the runtime's users create
-  StoreConfig store;
-  // Describes this process for the data-dir lock ("kappa up").
-  std::string owner = "kappa";
-  // kOwner: take the data-dir lock (fail with the owner's name if taken).
-  // kReadOnly: open the log and store read-only without the lock; writes nothing into the
-  // data directory (commands that only read, whether or not another process owns it).
-  enum class Mode { kOwner, kReadOnly } mode = Mode::kOwner;
-};
-
-class Runtime {
- public:
-  static Result<std::unique_ptr<Runtime>> Open(const RuntimeOptions& options);
-  ~Runtime();  // closes the log and the store, then releases the lock
-
-  log::Log& log() { return *log_; }
-  store::Store& store() { return *store_; }
-  bool read_only() const { return read_only_; }
-  // When read-only because another process owns the directory: who ("pid 42 (kappa up...)").
-  const std::string& owner() const { return owner_; }
-  const RuntimeOptions& options() const { return options_; }
-
- private:
-  Runtime() = default;
-  RuntimeOptions options_;
-  bool read_only_ = false;
-  std::string owner_;
-  std::unique_ptr<DataDirLock> lock_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<log::Log> log_;
+// The parts of an open data directory a job (and `kappa jobs`) works on. stream does not
+// open data directories; the app layer does (app::Runtime) and hands these over. Not owned:
+// they must outlive the jobs and calls that use them.
+struct JobStorage {
+  store::Store* store = nullptr;  // job offsets and registrations; the embedded sink's rows
+  log::Log* log = nullptr;        // the embedded log (input, dead letters, offsets mirror)
+  std::string data_dir;           // for messages
+  // Opened without the data-dir lock: jobs cannot run, offsets cannot move (Unavailable).
+  bool read_only = false;
+  std::string owner;        // when read-only because another process owns it: who
+  bool store_sync = false;  // durability.store_sync: every commit write is fsynced
 };
 
 // ---- a streaming job ---------------------------------------------------------------------
@@ -105,17 +80,18 @@ struct JobOptions {
 
 class StreamJob {
  public:
-  // Validates the job against what exists in the runtime: the topic, the dead-letter topic
+  // The job on the embedded log (storage.log). Validates the job against what exists: the topic, the dead-letter topic
   // and the table must exist (NotFound otherwise). Does not start anything.
-  static Result<std::unique_ptr<StreamJob>> Create(Runtime* runtime, const JobConfig& config,
+  static Result<std::unique_ptr<StreamJob>> Create(const JobStorage& storage,
+                                                   const JobConfig& config,
                                                    JobOptions options = {});
   // The job on an external Kafka cluster (log: kafka): consumes through a librdkafka
   // KafkaConsumer in the job's group (several processes share the partitions), stores rows
-  // and offsets into this runtime's store exactly as Create's job does, and sends dead letters
+  // and offsets into storage.store exactly as Create's job does, and sends dead letters
   // to the cluster. The topics must exist on the cluster (Pipeline::Setup creates them); the
   // table in the store (NotFound otherwise). Lag is measured against the cluster's high
   // watermarks of the partitions this process owns.
-  static Result<std::unique_ptr<StreamJob>> CreateOnKafka(Runtime* runtime,
+  static Result<std::unique_ptr<StreamJob>> CreateOnKafka(const JobStorage& storage,
                                                           const JobConfig& config,
                                                           const LogConfig& log,
                                                           JobOptions options = {});
@@ -140,60 +116,6 @@ class StreamJob {
   virtual JobStats stats() const = 0;
   // Produce-to-stored latency percentiles in microseconds (needs track_latency), q in [0,1].
   virtual int64_t LatencyPercentileMicros(double q) const = 0;
-};
-
-// ---- the pipeline -------------------------------------------------------------------------
-
-struct PipelineOptions {
-  // Overrides every producer's duration (0 = as configured).
-  int64_t producer_duration_ms = 0;
-  // Overrides every producer's record count (0 = as configured).
-  int64_t producer_count = 0;
-  // Overrides every producer's rate (negative = as configured; 0 = unthrottled).
-  double producer_rate = -1;
-  JobOptions job_options;
-};
-
-struct PipelineStats {
-  uint64_t produced = 0;       // records appended by the producer tasks
-  uint64_t mapping_errors = 0;  // users the mappings rejected (not produced)
-  uint64_t source_errors = 0;
-  JobStats jobs;               // summed over jobs
-  bool producers_running = false;
-};
-
-class Pipeline {
- public:
-  // Creates what the config declares and is missing (topics, keyspaces, tables; the topics on
-  // the external cluster with log: kafka); fails if an
-  // existing table has a different schema or an existing topic fewer partitions than
-  // configured cannot be grown. Idempotent.
-  static Status Setup(Runtime* runtime, const PipelineConfig& config);
-
-  static Result<std::unique_ptr<Pipeline>> Create(Runtime* runtime, const PipelineConfig& config,
-                                                  PipelineOptions options = {});
-  virtual ~Pipeline() = default;  // stops everything
-
-  // Starts the jobs (each checks its offsets first; the first failure is returned and no
-  // producer starts), then the producers. Start() == StartJobs() then StartProducers(); the
-  // two halves let `kappa up` start its network listeners in between.
-  Status Start();
-  virtual Status StartJobs() = 0;
-  virtual Status StartProducers() = 0;
-  // Stops the producers (returns once they stopped; their last batches are in the log).
-  virtual Status StopProducers() = 0;
-  // True when every producer has ended by itself (duration or count reached) or was stopped.
-  virtual bool ProducersDone() const = 0;
-  // Drains every job to the end offsets after the producers stopped, waiting at most
-  // `timeout`; then stops the jobs. OK when drained (lag 0); TimedOut if not (offsets of what
-  // was processed are committed either way); a job error if a job failed.
-  virtual Status DrainAndStop(std::chrono::milliseconds timeout) = 0;
-  // Stops everything now (jobs commit their current batch).
-  virtual Status Stop() = 0;
-  // The first error of a job or producer, or OK while all are healthy.
-  virtual Status Health() const = 0;
-  virtual PipelineStats stats() const = 0;
-  virtual const std::vector<std::unique_ptr<StreamJob>>& jobs() const = 0;
 };
 
 // ---- job administration (kappa jobs) ------------------------------------------------------
@@ -221,9 +143,9 @@ struct JobStatus {
 
 // Jobs that have run at least once in this data directory (their registration is in store
 // metadata), sorted by name.
-Result<std::vector<JobStatus>> ListJobs(Runtime* runtime);
+Result<std::vector<JobStatus>> ListJobs(const JobStorage& storage);
 // NotFound "no job named X has run in DIR" if unknown.
-Result<JobStatus> GetJobStatus(Runtime* runtime, std::string_view job);
+Result<JobStatus> GetJobStatus(const JobStorage& storage, std::string_view job);
 
 struct ResetTarget {
   enum class Kind { kEarliest, kLatest, kOffset, kTimestamp } kind = Kind::kEarliest;
@@ -232,11 +154,12 @@ struct ResetTarget {
   std::optional<PartitionId> partition;
 };
 // Moves a job's committed offsets (every partition, or target.partition) so its next run
-// starts there. Offline: the runtime must own the data directory (Unavailable otherwise).
+// starts there. Offline: the storage must be owned, not read-only (Unavailable otherwise).
 // Offsets are clamped to [start, end] of each partition; a time with no later record goes to
 // the end. NotFound for a partition the topic does not have. Returns the new status. Rows
 // already stored stay (replayed rows are upserts of the same keys).
-Result<JobStatus> ResetJob(Runtime* runtime, std::string_view job, const ResetTarget& target);
+Result<JobStatus> ResetJob(const JobStorage& storage, std::string_view job,
+                           const ResetTarget& target);
 
 // `kappa jobs skip`: moves one partition of a job past records it cannot (or should not)
 // process, sending them to the job's dead-letter topic first, so nothing is passed silently.
@@ -263,6 +186,17 @@ struct SkipResult {
 // store write, as a job's commit does; a crash in between writes the dead letters once only
 // (the next skip or run recovers them). Offline, like ResetJob; embedded log only
 // (NotSupported for log: kafka, whose cluster serves the records: use ResetJob there).
-Result<SkipResult> SkipRecords(Runtime* runtime, std::string_view job, const SkipRequest& request);
+Result<SkipResult> SkipRecords(const JobStorage& storage, std::string_view job,
+                               const SkipRequest& request);
+
+// ---- topics on an external Kafka cluster (log: kafka; kafka_admin.cc) ---------------------
+
+// Creates the topics missing on the cluster (CreateTopics, with their partitions and the
+// replication factor of `log`) and adds partitions to those with fewer (CreatePartitions).
+// Idempotent. Unavailable (with the broker's message) when the cluster cannot be reached or
+// refuses.
+Status EnsureKafkaTopics(const LogConfig& log, const std::vector<TopicConfig>& topics);
+// The options of connect's Kafka sink (producers, dead letters) for this cluster.
+connect::KafkaSinkOptions KafkaSinkOptionsFor(const LogConfig& log);
 
 }  // namespace kappa::stream

@@ -1,6 +1,6 @@
-// StreamJob: a worker thread per partition of the job's topic (partitions are independent,
-// so throughput scales with cores up to the partition count). The first worker error stops
-// the whole job.
+// StreamJob: a job's input (record_input.h) and row sink (row_sink.h) run on threads of the
+// job's own, one per input unit (a partition of the embedded log, or the one Kafka consumer).
+// The first error of any thread stops the whole job.
 #include <fmt/format.h>
 
 #include <condition_variable>
@@ -8,9 +8,9 @@
 #include <thread>
 
 #include "common/logging.h"
-#include "stream/cassandra_sink.h"
 #include "stream/job_offsets.h"
-#include "stream/partition_worker.h"
+#include "stream/record_input.h"
+#include "stream/row_sink.h"
 
 namespace kappa::stream {
 namespace {
@@ -33,64 +33,47 @@ class StreamJobImpl final : public StreamJob {
     }
   }
 
-  Status Init(Runtime* runtime, const JobConfig& config, JobOptions options) {
-    s_.runtime = runtime;
+  // The table and the sink; the input follows (SetInput), as it needs the shared state.
+  Status Init(const JobStorage& storage, const JobConfig& config, JobOptions options) {
+    if (!storage.store) return Status::InvalidArgument("a job needs a store");
+    s_.storage = storage;
     s_.config = config;
     s_.options = options;
-    auto names = SplitTable(config.table);
-    RETURN_IF_ERROR(names.status());
-    auto table = runtime->store().GetTable(names->first, names->second);
+    ASSIGN_OR_RETURN(auto names, SplitTable(config.table));
+    auto table = storage.store->GetTable(names.first, names.second);
     if (!table.ok()) return table.status().WithContext(fmt::format("job {}", config.name));
     s_.table = *table;
-    if (config.sink.type == SinkConfig::Type::kCassandra) {
-      ASSIGN_OR_RETURN(s_.sink, CassandraSink::Open(config.name, config.sink.cassandra, s_.table,
-                                                     config.ttl_seconds));
-    }
-    auto topic = runtime->log().DescribeTopic(config.topic);
-    if (!topic.ok()) return topic.status().WithContext(fmt::format("job {}: topic", config.name));
-    auto dlq = runtime->log().DescribeTopic(config.dead_letter_topic);
-    if (!dlq.ok()) {
-      return dlq.status().WithContext(fmt::format("job {}: dead-letter topic", config.name));
-    }
-    int32_t dlq_count = static_cast<int32_t>(dlq->partitions.size());
-    for (const auto& p : topic->partitions) {
-      ASSIGN_OR_RETURN(log::Partition * src, runtime->log().GetPartition(config.topic, p.partition));
-      ASSIGN_OR_RETURN(log::Partition * d, runtime->log().GetPartition(
-          config.dead_letter_topic, PartitionId(p.partition.value() % dlq_count)));
-      workers_.push_back(std::make_unique<PartitionWorker>(&s_, src, d));
-      sources_.push_back(src);
-    }
+    ASSIGN_OR_RETURN(s_.sink, NewRowSink(config, s_.table));
     return Status::OK();
   }
+  JobShared* shared() { return &s_; }
+  void SetInput(std::unique_ptr<RecordInput> input) { input_ = std::move(input); }
 
   const JobConfig& config() const override { return s_.config; }
 
   Status Start() override {
     if (!threads_.empty()) return Status::InvalidArgument("job already started");
-    if (s_.runtime->read_only()) {
+    if (s_.storage.read_only) {
       return Status::Unavailable("cannot run a job on a read-only data directory");
     }
     JobRegistration reg{s_.config.topic, s_.config.table, s_.config.group,
-                        s_.config.dead_letter_topic, /*bootstrap=*/""};
-    RETURN_IF_ERROR(s_.runtime->store().PutMeta(JobMetaKey(s_.config.name),
-                                                EncodeRegistration(reg), true));
-    // Every partition's offsets are checked here, before any thread starts: a job that
-    // cannot run fails its Start (and `kappa up` before its producers start).
-    for (auto& w : workers_) RETURN_IF_ERROR(w->Prepare());
-    running_ = static_cast<int>(workers_.size());
-    for (auto& w : workers_) {
-      threads_.emplace_back([this, worker = w.get()] {
-        Status st = worker->Run();
+                        s_.config.dead_letter_topic, input_->bootstrap()};
+    RETURN_IF_ERROR(s_.storage.store->PutMeta(JobMetaKey(s_.config.name),
+                                              EncodeRegistration(reg), true));
+    RETURN_IF_ERROR(input_->Prepare());
+    running_ = static_cast<int>(input_->threads());
+    for (size_t i = 0; i < input_->threads(); ++i) {
+      threads_.emplace_back([this, i] {
+        Status st = input_->Run(i);
         std::lock_guard<std::mutex> l(mu_);
         if (!st.ok()) {
           if (error_.ok()) error_ = st;
-          s_.stop.store(true);  // one failing partition stops the job
+          s_.stop.store(true);  // one failing thread stops the job
         }
         if (--running_ == 0) done_cv_.notify_all();
       });
     }
-    KLOG_INFO("job {}: {} -> {} started ({} partitions)", s_.config.name, s_.config.topic,
-              s_.config.table, workers_.size());
+    KLOG_INFO("job {}: {}", s_.config.name, input_->Describe());
     return Status::OK();
   }
 
@@ -110,7 +93,7 @@ class StreamJobImpl final : public StreamJob {
       }
     }
     for (auto& t : threads_) {
-      if (t.joinable()) t.join();
+      if (t.joinable() && t.get_id() != std::this_thread::get_id()) t.join();
     }
     std::lock_guard<std::mutex> l(mu_);
     return error_;
@@ -127,9 +110,7 @@ class StreamJobImpl final : public StreamJob {
     st.stored = s_.stored.load();
     st.dead_letters = s_.dead_letters.load();
     st.commits = s_.commits.load();
-    for (size_t i = 0; i < workers_.size(); ++i) {
-      st.lag += std::max<int64_t>(0, sources_[i]->EndOffset() - workers_[i]->next());
-    }
+    st.lag = input_->Lag();
     std::lock_guard<std::mutex> l(mu_);
     st.running = running_ > 0;
     return st;
@@ -138,22 +119,35 @@ class StreamJobImpl final : public StreamJob {
   int64_t LatencyPercentileMicros(double q) const override { return s_.latency.Percentile(q); }
 
  private:
-  JobShared s_;
-  std::vector<std::unique_ptr<PartitionWorker>> workers_;
-  std::vector<log::Partition*> sources_;
+  JobShared s_;                         // outlives input_ (declared first)
+  std::unique_ptr<RecordInput> input_;  // joined threads_ before it goes (the destructor)
   std::vector<std::thread> threads_;
   mutable std::mutex mu_;
   std::condition_variable done_cv_;
-  int running_ = 0;   // GUARDED_BY(mu_): workers not yet ended
-  Status error_;      // GUARDED_BY(mu_): the first worker error
+  int running_ = 0;   // GUARDED_BY(mu_): threads not yet ended
+  Status error_;      // GUARDED_BY(mu_): the first thread error
 };
 
 }  // namespace
 
-Result<std::unique_ptr<StreamJob>> StreamJob::Create(Runtime* runtime, const JobConfig& config,
+Result<std::unique_ptr<StreamJob>> StreamJob::Create(const JobStorage& storage,
+                                                     const JobConfig& config,
                                                      JobOptions options) {
   auto job = std::make_unique<StreamJobImpl>();
-  RETURN_IF_ERROR(job->Init(runtime, config, options));
+  RETURN_IF_ERROR(job->Init(storage, config, options));
+  ASSIGN_OR_RETURN(std::unique_ptr<RecordInput> input, NewLogInput(job->shared()));
+  job->SetInput(std::move(input));
+  return std::unique_ptr<StreamJob>(std::move(job));
+}
+
+Result<std::unique_ptr<StreamJob>> StreamJob::CreateOnKafka(const JobStorage& storage,
+                                                            const JobConfig& config,
+                                                            const LogConfig& log,
+                                                            JobOptions options) {
+  auto job = std::make_unique<StreamJobImpl>();
+  RETURN_IF_ERROR(job->Init(storage, config, options));
+  ASSIGN_OR_RETURN(std::unique_ptr<RecordInput> input, NewKafkaInput(job->shared(), log));
+  job->SetInput(std::move(input));
   return std::unique_ptr<StreamJob>(std::move(job));
 }
 

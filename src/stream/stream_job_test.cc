@@ -12,6 +12,7 @@
 #include "log/log.h"
 #include "store/store.h"
 #include "stream/job_offsets.h"
+#include "app/app.h"  // the config and the data directory of the tests
 #include "stream/stream.h"
 #include "testutil/temp_dir.h"
 
@@ -43,12 +44,12 @@ jobs:
 class StreamJobTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto c = LoadConfigText(kConfig, "test.yaml");
+    auto c = app::LoadConfigText(kConfig, "test.yaml");
     ASSERT_TRUE(c.ok()) << c.status().ToString();
     config_ = *c;
     config_.data_dir = dir_;
     OpenRuntime();
-    ASSERT_TRUE(Pipeline::Setup(rt_.get(), config_).ok());
+    ASSERT_TRUE(app::Pipeline::Setup(rt_.get(), config_).ok());
   }
   void TearDown() override {
     rt_.reset();
@@ -56,10 +57,10 @@ class StreamJobTest : public ::testing::Test {
 
   void OpenRuntime() {
     rt_.reset();
-    RuntimeOptions o;
+    app::RuntimeOptions o;
     o.data_dir = dir_;
     o.owner = "stream_job_test";
-    auto rt = Runtime::Open(o);
+    auto rt = app::Runtime::Open(o);
     ASSERT_TRUE(rt.ok()) << rt.status().ToString();
     rt_ = std::move(rt).value();
   }
@@ -84,7 +85,7 @@ class StreamJobTest : public ::testing::Test {
 
   // Runs job `jc` until it has drained what is in the topic; returns its final status.
   Status RunToEnd(const JobConfig& jc, JobStats* stats = nullptr) {
-    auto job = StreamJob::Create(rt_.get(), jc);
+    auto job = StreamJob::Create(rt_->job_storage(), jc);
     if (!job.ok()) return job.status();
     RETURN_IF_ERROR((*job)->Start());
     (*job)->Drain();
@@ -111,8 +112,8 @@ class StreamJobTest : public ::testing::Test {
 
   testutil::TempDir tmp_{"kappa-stream-job-test"};
   const std::string dir_ = tmp_.path();
-  PipelineConfig config_;
-  std::unique_ptr<Runtime> rt_;
+  app::PipelineConfig config_;
+  std::unique_ptr<app::Runtime> rt_;
 };
 
 std::string HeaderOf(const log::Record& r, std::string_view key) {
@@ -169,7 +170,7 @@ TEST_F(StreamJobTest, StoresRowsCommitsOffsetsAndDeadLetters) {
   }
   EXPECT_TRUE(found_garbage);
 
-  auto status = GetJobStatus(rt_.get(), "j");
+  auto status = GetJobStatus(rt_->job_storage(), "j");
   ASSERT_TRUE(status.ok());
   EXPECT_EQ(status->stored, 65u);
   EXPECT_EQ(status->dead_letters, 5u);
@@ -187,7 +188,7 @@ TEST_F(StreamJobTest, RestartContinuesWithoutDuplicatesAcrossReopen) {
   ASSERT_TRUE(RunToEnd(config_.jobs[0], &stats).ok());
   EXPECT_EQ(stats.stored, 3u);  // only the new ones
   EXPECT_EQ(Rows(), 6u);
-  auto status = GetJobStatus(rt_.get(), "j");
+  auto status = GetJobStatus(rt_->job_storage(), "j");
   ASSERT_TRUE(status.ok());
   EXPECT_EQ(status->stored, 6u);  // cumulative over runs
 }
@@ -244,7 +245,7 @@ TEST_F(StreamJobTest, ResetReplaysAndNewJobVersionFillsANewTable) {
   Append(0, {Good(1), Good(2)});
   Append(1, {Good(3)});
   ASSERT_TRUE(RunToEnd(config_.jobs[0]).ok());
-  auto reset = ResetJob(rt_.get(), "j", ResetTarget{ResetTarget::Kind::kEarliest, 0});
+  auto reset = ResetJob(rt_->job_storage(), "j", ResetTarget{ResetTarget::Kind::kEarliest, 0});
   ASSERT_TRUE(reset.ok()) << reset.status().ToString();
   EXPECT_EQ(reset->lag, 3);
   JobStats stats;
@@ -252,26 +253,26 @@ TEST_F(StreamJobTest, ResetReplaysAndNewJobVersionFillsANewTable) {
   EXPECT_EQ(stats.stored, 3u);  // replayed
   EXPECT_EQ(Rows(), 3u);        // upserts of the same ids
 
-  reset = ResetJob(rt_.get(), "j", ResetTarget{ResetTarget::Kind::kOffset, 1});
+  reset = ResetJob(rt_->job_storage(), "j", ResetTarget{ResetTarget::Kind::kOffset, 1});
   ASSERT_TRUE(reset.ok());
   EXPECT_EQ(reset->partitions[0].committed, Offset(1));
   EXPECT_EQ(reset->partitions[1].committed, Offset(1));  // clamped to the end
-  reset = ResetJob(rt_.get(), "j", ResetTarget{ResetTarget::Kind::kTimestamp, 0});
+  reset = ResetJob(rt_->job_storage(), "j", ResetTarget{ResetTarget::Kind::kTimestamp, 0});
   ASSERT_TRUE(reset.ok());
   EXPECT_EQ(reset->partitions[0].committed, Offset(0));
-  EXPECT_FALSE(ResetJob(rt_.get(), "nope", ResetTarget{}).ok());
+  EXPECT_FALSE(ResetJob(rt_->job_storage(), "nope", ResetTarget{}).ok());
 
   // v2 of the job: a new name and table, from the start of the log.
-  TableConfig v2 = config_.keyspaces[0].tables[0];
+  app::TableConfig v2 = config_.keyspaces[0].tables[0];
   v2.name = "users_v2";
   config_.keyspaces[0].tables.push_back(v2);
-  ASSERT_TRUE(Pipeline::Setup(rt_.get(), config_).ok());
+  ASSERT_TRUE(app::Pipeline::Setup(rt_.get(), config_).ok());
   JobConfig jc2 = config_.jobs[0];
   jc2.name = "j_v2";
   jc2.table = "ks.users_v2";
   ASSERT_TRUE(RunToEnd(jc2, &stats).ok());
   EXPECT_EQ(stats.stored, 3u);
-  auto jobs = ListJobs(rt_.get());
+  auto jobs = ListJobs(rt_->job_storage());
   ASSERT_TRUE(jobs.ok());
   ASSERT_EQ(jobs->size(), 2u);
   EXPECT_EQ((*jobs)[0].name, "j");
@@ -295,17 +296,17 @@ TEST_F(StreamJobTest, ReadOnlyRuntimeSeesJobsWhileTheOwnerRuns) {
   Append(0, {Good(1)});
   ASSERT_TRUE(RunToEnd(config_.jobs[0]).ok());
   ASSERT_TRUE(rt_->store().Flush().ok());
-  RuntimeOptions o;
+  app::RuntimeOptions o;
   o.data_dir = dir_;
-  o.mode = RuntimeOptions::Mode::kReadOnly;
-  auto ro = Runtime::Open(o);
+  o.access = app::RuntimeOptions::Access::kReadOnly;
+  auto ro = app::Runtime::Open(o);
   ASSERT_TRUE(ro.ok()) << ro.status().ToString();
   EXPECT_TRUE((*ro)->read_only());
-  auto jobs = ListJobs(ro->get());
+  auto jobs = ListJobs((*ro)->job_storage());
   ASSERT_TRUE(jobs.ok()) << jobs.status().ToString();
   ASSERT_EQ(jobs->size(), 1u);
   EXPECT_EQ((*jobs)[0].stored, 1u);
-  auto reset = ResetJob(ro->get(), "j", ResetTarget{});
+  auto reset = ResetJob((*ro)->job_storage(), "j", ResetTarget{});
   EXPECT_TRUE(reset.status().IsUnavailable());
 }
 

@@ -7,10 +7,9 @@
 #include "common/logging.h"
 #include "log/log.h"
 #include "store/store.h"
-#include "stream/kafka_admin.h"
-#include "stream/stream.h"
+#include "app/app.h"
 
-namespace kappa::stream {
+namespace kappa::app {
 namespace {
 
 Result<store::TableSchema> ToSchema(const TableConfig& t) {
@@ -88,7 +87,7 @@ Status Pipeline::Setup(Runtime* rt, const PipelineConfig& config) {
     }
   }
   if (config.log.kafka()) {
-    RETURN_IF_ERROR(EnsureKafkaTopics(config.log, config.topics));
+    RETURN_IF_ERROR(stream::EnsureKafkaTopics(config.log, config.topics));
   }
   for (const TopicConfig& t : config.log.kafka() ? std::vector<TopicConfig>{} : config.topics) {
     if (log.TopicExists(t.name)) {
@@ -123,4 +122,4 @@ Status Pipeline::Setup(Runtime* rt, const PipelineConfig& config) {
   return Status::OK();
 }
 
-}  // namespace kappa::stream
+}  // namespace kappa::app

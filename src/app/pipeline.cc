@@ -7,11 +7,13 @@
 #include "common/logging.h"
 #include "connect/connect.h"
 #include "log/log.h"
-#include "stream/kafka_admin.h"
-#include "stream/stream.h"
+#include "app/app.h"
 
-namespace kappa::stream {
+namespace kappa::app {
 namespace {
+
+using stream::JobStats;
+using stream::StreamJob;
 
 Result<std::unique_ptr<connect::Source>> MakeSource(const SourceConfig& s) {
   switch (s.type) {
@@ -30,15 +32,16 @@ class PipelineImpl final : public Pipeline {
     for (const JobConfig& jc : config.jobs) {
       ASSIGN_OR_RETURN(std::unique_ptr<StreamJob> job,
                        config.log.kafka()
-                           ? StreamJob::CreateOnKafka(rt, jc, config.log, options.job_options)
-                           : StreamJob::Create(rt, jc, options.job_options));
+                           ? StreamJob::CreateOnKafka(rt->job_storage(), jc, config.log,
+                                                      options.job_options)
+                           : StreamJob::Create(rt->job_storage(), jc, options.job_options));
       jobs_.push_back(std::move(job));
     }
     for (const ProducerConfig& pc : config.producers) {
       const SourceConfig* sc = config.FindSource(pc.source);
       const MappingConfig* mc = config.FindMapping(pc.mapping);
       if (!sc || !mc) return Status::InvalidArgument("producer " + pc.name + ": unresolved source or mapping");
-      ASSIGN_OR_RETURN(connect::Mapping mapping, connect::Mapping::Compile(mc->node, mc->name, config.file));
+      connect::Mapping mapping = mc->mapping;  // compiled by the loader; shared, immutable
       ASSIGN_OR_RETURN(std::unique_ptr<connect::Source> source, MakeSource(*sc));
       connect::ProducerOptions po;
       po.topic = pc.topic;
@@ -49,7 +52,7 @@ class PipelineImpl final : public Pipeline {
       po.max_records = static_cast<uint64_t>(count);
       std::unique_ptr<connect::RecordSink> sink;
       if (config.log.kafka()) {
-        ASSIGN_OR_RETURN(sink, connect::NewKafkaSink(KafkaSinkOptionsFor(config.log)));
+        ASSIGN_OR_RETURN(sink, connect::NewKafkaSink(stream::KafkaSinkOptionsFor(config.log)));
       } else {
         sink = connect::NewLogSink(&rt->log());
       }
@@ -168,6 +171,7 @@ class PipelineImpl final : public Pipeline {
   }
 
   const std::vector<std::unique_ptr<StreamJob>>& jobs() const override { return jobs_; }
+  Runtime& runtime() const override { return *rt_; }
 
  private:
   Runtime* rt_ = nullptr;
@@ -195,4 +199,4 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Create(Runtime* runtime, const Pipel
   return std::unique_ptr<Pipeline>(std::move(p));
 }
 
-}  // namespace kappa::stream
+}  // namespace kappa::app

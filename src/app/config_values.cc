@@ -1,13 +1,14 @@
-// Scalar value syntaxes of kappa.yaml: timestamps (sizes and durations: common/units.h).
+// PipelineConfig lookups, and the scalar value syntaxes of kappa.yaml: timestamps (sizes and
+// durations: common/units.h).
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <string>
 
-#include "stream/pipeline_config.h"
+#include "app/config.h"
 
-namespace kappa::stream {
+namespace kappa::app {
 namespace {
 
 std::string_view Trim(std::string_view s) {
@@ -17,6 +18,36 @@ std::string_view Trim(std::string_view s) {
 }
 
 }  // namespace
+
+const TopicConfig* PipelineConfig::FindTopic(std::string_view name) const {
+  for (const auto& t : topics) if (t.name == name) return &t;
+  return nullptr;
+}
+std::string PipelineConfig::Where(std::string_view key) const {
+  auto it = positions.find(std::string(key));
+  return it != positions.end() ? it->second : file;
+}
+
+const TableConfig* PipelineConfig::FindTable(std::string_view full) const {
+  for (const auto& ks : keyspaces)
+    for (const auto& t : ks.tables)
+      if (full.size() == ks.name.size() + 1 + t.name.size() && full.starts_with(ks.name) &&
+          full[ks.name.size()] == '.' && full.substr(ks.name.size() + 1) == t.name)
+        return &t;
+  return nullptr;
+}
+const SourceConfig* PipelineConfig::FindSource(std::string_view name) const {
+  for (const auto& s : sources) if (s.name == name) return &s;
+  return nullptr;
+}
+const MappingConfig* PipelineConfig::FindMapping(std::string_view name) const {
+  for (const auto& m : mappings) if (m.name == name) return &m;
+  return nullptr;
+}
+const JobConfig* PipelineConfig::FindJob(std::string_view name) const {
+  for (const auto& j : jobs) if (j.name == name) return &j;
+  return nullptr;
+}
 
 Result<int64_t> ParseTimestampMs(std::string_view text) {
   std::string_view s = Trim(text);
@@ -80,4 +111,4 @@ Result<int64_t> ParseTimestampMs(std::string_view text) {
   return epoch_s * 1000 + millis;
 }
 
-}  // namespace kappa::stream
+}  // namespace kappa::app

@@ -1,5 +1,7 @@
 // The network servers `kappa up` runs beside the pipeline, in the same process and on the same
 // Log and Store: the Kafka wire protocol (src/kafka) and the CQL native protocol (src/cql).
+// They are given the running Pipeline (and through it its Runtime), so what they serve can
+// include the pipeline's state (statistics, health), not only the log and the store.
 #pragma once
 
 #include <map>
@@ -9,16 +11,11 @@
 
 #include "common/host_port.h"
 #include "common/status.h"
-#include "stream/pipeline_config.h"
+#include "app/config.h"
 
-namespace kappa::log {
-class Log;
-}
-namespace kappa::store {
-class Store;
-}
+namespace kappa::app {
 
-namespace kappa::cli {
+class Pipeline;
 
 struct UpServersOptions {
   // Where to listen (nullopt: off). Port 0 picks a free port (tests). Checked beforehand by
@@ -32,8 +29,8 @@ struct UpServersOptions {
   int32_t kafka_group_initial_rebalance_delay_ms = 3000;  // KafkaServerOptions
   // `listeners.limits`, `kafka_limits`, `cql_limits` of the config.
   ListenerLimits limits;
-  stream::KafkaListenerLimits kafka_limits;
-  stream::CqlListenerLimits cql_limits;
+  KafkaListenerLimits kafka_limits;
+  CqlListenerLimits cql_limits;
   // CQL server threads; 0 = one per CPU, as `kappa cql-server`.
   int cql_threads = 0;
 };
@@ -44,11 +41,14 @@ class UpServers {
   ~UpServers();
   // Starts each enabled server. If an address is in use the error names it and says how to
   // choose another (listeners: in the config, --kafka-listen/--cql-listen, or off).
-  static Result<std::unique_ptr<UpServers>> Start(log::Log* log, store::Store* store,
+  // The servers serve `pipeline`'s runtime (its Log and Store); `pipeline` must outlive them.
+  static Result<std::unique_ptr<UpServers>> Start(Pipeline* pipeline,
                                                   const UpServersOptions& options);
   // "kafka 127.0.0.1:9092, cql 127.0.0.1:9042" (bound ports).
   std::string Describe() const;
   void Stop();
+  // The pipeline the servers were started for (its stats(), Health(), runtime()).
+  Pipeline& pipeline() const;
 
  private:
   struct Impl;
@@ -56,4 +56,4 @@ class UpServers {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace kappa::cli
+}  // namespace kappa::app

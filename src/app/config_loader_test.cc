@@ -3,10 +3,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "stream/pipeline_config.h"
+#include "app/app.h"
 #include "testutil/temp_dir.h"
 
-namespace kappa::stream {
+namespace kappa::app {
 namespace {
 
 TEST(DefaultConfig, IsTheShippedFileByteForByte) {
@@ -357,4 +357,4 @@ TEST(ConfigValues, SizesDurationsTimes) {
 }
 
 }  // namespace
-}  // namespace kappa::stream
+}  // namespace kappa::app

@@ -1,18 +1,20 @@
 // YamlReader: typed, position-aware access to a yaml-cpp document for the config loader.
 // Every error is InvalidArgument "FILE:LINE:COL: problem", with a "did you mean" hint for
-// misspelt keys. Private to src/stream.
+// misspelt keys. Private to src/app (the only
+// code that knows the config file format).
 #pragma once
 
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "common/status.h"
 
-namespace kappa::stream {
+namespace kappa::app {
 
 class YamlReader {
  public:
@@ -28,8 +30,13 @@ class YamlReader {
 
   // Fails on the first key of map `node` not in `allowed`: "unknown key 'patitions' in
   // topics[0] (did you mean 'partitions'?)". `where` names the map for the message.
-  Status CheckKeys(const YAML::Node& node, std::initializer_list<std::string_view> allowed,
+  Status CheckKeys(const YAML::Node& node, std::span<const std::string_view> allowed,
                    std::string_view where) const;
+  Status CheckKeys(const YAML::Node& node, std::initializer_list<std::string_view> allowed,
+                   std::string_view where) const {
+    return CheckKeys(node, std::span<const std::string_view>(allowed.begin(), allowed.size()),
+                     where);
+  }
   // Fails unless `node` is a map / a sequence.
   Status ExpectMap(const YAML::Node& node, std::string_view where) const;
   Status ExpectSeq(const YAML::Node& node, std::string_view where) const;
@@ -50,4 +57,4 @@ class YamlReader {
 // Levenshtein distance, for suggestions.
 size_t EditDistance(std::string_view a, std::string_view b);
 
-}  // namespace kappa::stream
+}  // namespace kappa::app

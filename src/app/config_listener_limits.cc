@@ -2,9 +2,9 @@
 // client may cost the servers of `kappa up`. Keys and defaults: docs/formats/config.md.
 #include <fmt/format.h>
 
-#include "stream/config_sections.h"
+#include "app/config_section.h"
 
-namespace kappa::stream {
+namespace kappa::app {
 
 namespace {
 constexpr int64_t kMaxBytes = int64_t(1) << 40;  // 1 TiB: any bigger "limit" is a typo
@@ -99,4 +99,4 @@ Status LoadListenerLimits(const YamlReader& r, const YAML::Node& listeners, List
   return Status::OK();
 }
 
-}  // namespace kappa::stream
+}  // namespace kappa::app

@@ -1,4 +1,4 @@
-#include "stream/yaml_reader.h"
+#include "app/yaml_reader.h"
 
 #include <fmt/format.h>
 
@@ -6,9 +6,9 @@
 #include <charconv>
 #include <vector>
 
-#include "stream/pipeline_config.h"
+#include "common/units.h"
 
-namespace kappa::stream {
+namespace kappa::app {
 
 size_t EditDistance(std::string_view a, std::string_view b) {
   std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
@@ -46,7 +46,7 @@ Status YamlReader::ExpectSeq(const YAML::Node& node, std::string_view where) con
 }
 
 Status YamlReader::CheckKeys(const YAML::Node& node,
-                             std::initializer_list<std::string_view> allowed,
+                             std::span<const std::string_view> allowed,
                              std::string_view where) const {
   RETURN_IF_ERROR(ExpectMap(node, where));
   std::vector<std::string> seen;
@@ -131,4 +131,4 @@ Result<int64_t> YamlReader::DurationMs(const YAML::Node& node, std::string_view 
   return *v;
 }
 
-}  // namespace kappa::stream
+}  // namespace kappa::app

@@ -1,4 +1,12 @@
-// PipelineConfig: the parsed form of kappa.yaml (reference: docs/formats/config.md).
+// The config model of kappa: PipelineConfig, the parsed form of kappa.yaml (reference:
+// docs/formats/config.md). Part of the app layer's public header (app/app.h).
+//
+// Each top-level key of the file is one section with its own loader file in src/app
+// (config_section.h has the table of sections, in load order). A section fills the options
+// struct of the subsystem it configures: the job's structs are stream's (stream/job_config.h:
+// JobConfig, SinkConfig, StartPosition, LogConfig, TopicConfig), connect's source options
+// are connect's; the structs below are those only the app layer uses. A new subsystem adds
+// its struct, a field here and its section file, without touching the other sections.
 //
 // LoadConfigFile / LoadConfigText validate everything that can be checked without opening
 // the data directory: unknown keys (with a "did you mean" hint), types, ranges, references
@@ -8,9 +16,8 @@
 //
 // The built-in default (DefaultConfigText) is config/kappa.yaml, embedded at build time, so
 // `kappa up` without --config and `kappa up --config config/kappa.yaml` are the same run.
+// Every option is fixed for the life of a run (read once at start).
 #pragma once
-
-#include <yaml-cpp/yaml.h>
 
 #include <cstdint>
 #include <map>
@@ -22,9 +29,20 @@
 #include "common/status.h"
 #include "common/units.h"
 #include "connect/connect.h"
+#include "stream/job_config.h"
 
-namespace kappa::stream {
+namespace kappa::app {
 
+// The options of the streaming jobs, which stream owns (stream/job_config.h).
+using stream::CassandraSinkConfig;
+using stream::JobConfig;
+using stream::LogConfig;
+using stream::SinkConfig;
+using stream::StartPosition;
+using stream::TopicConfig;
+
+// `durability:`, `retention:`, `store:` and `data_dir` (config_storage.cc): how the data
+// directory's log and store are opened (app::Runtime).
 enum class LogFlush { kEveryAppend, kInterval, kOs };
 
 struct DurabilityConfig {
@@ -44,14 +62,7 @@ struct RetentionConfig {
   int64_t age_ms = 7LL * 24 * 3600 * 1000;          // 7 days; 0 = unlimited
 };
 
-struct TopicConfig {
-  std::string name;
-  int32_t partitions = 1;
-  int64_t retention_bytes = -1;  // -1: the global retention.bytes_per_partition
-  int64_t retention_ms = -1;     // -1: the global retention.age
-  int line = 0;                  // 1-based line in the config file (for later messages)
-};
-
+// `keyspaces:` (config_keyspaces.cc): the tables Pipeline::Setup creates in the store.
 struct ColumnConfig {
   std::string name;
   std::string type;  // CQL type name as written (uuid, text, int, bigint, ...), lower case
@@ -72,7 +83,7 @@ struct KeyspaceConfig {
   std::vector<TableConfig> tables;
 };
 
-// A source: the options of connect's synthetic or HTTP source.
+// `sources:` (config_sources.cc). A source: the options of connect's synthetic or HTTP source.
 struct SourceConfig {
   enum class Type { kRandomUser, kHttp } type = Type::kRandomUser;
   std::string name;
@@ -80,14 +91,14 @@ struct SourceConfig {
   connect::HttpSourceOptions http;        // type == kHttp
 };
 
-// A mapping is kept as its YAML node (connect's mapping language); the loader has compiled
-// it once to validate it, and compiles it again where it runs.
-
+// A mapping (connect's mapping language), compiled by the loader: a compiled connect::Mapping
+// is immutable and cheap to copy, so the config carries it and no YAML node leaves the loader.
 struct MappingConfig {
   std::string name;
-  YAML::Node node;
+  connect::Mapping mapping;
 };
 
+// `producers:` (config_producers.cc): a connect producer task, source -> mapping -> topic.
 struct ProducerConfig {
   std::string name;
   std::string source;
@@ -98,49 +109,7 @@ struct ProducerConfig {
   int64_t count = 0;         // 0 = unlimited
 };
 
-// Where a job with no committed offsets starts.
-struct StartPosition {
-  enum class Kind { kEarliest, kLatest, kTimestamp } kind = Kind::kEarliest;
-  int64_t timestamp_ms = 0;  // for kTimestamp
-};
-
-// A job's `sink:` (docs/formats/config.md, "Sinks"). Fixed for the life of a job run.
-struct CassandraSinkConfig {
-  std::vector<std::string> contact_points;  // host or host:port (port 9042 by default)
-  std::string keyspace;                     // remote keyspace; default: the table's keyspace
-  std::string username;                     // SASL PLAIN, when the cluster asks
-  std::string password;
-  int32_t max_in_flight = 256;              // concurrent requests of the job (all partitions)
-  int32_t batch_rows = 32;  // rows of one partition per UNLOGGED BATCH (1: no batches)
-  std::string consistency = "local_one";    // any, one, ..., local_quorum, local_one
-  int32_t connections_per_host = 1;
-  std::string local_datacenter;  // hosts used; default: the contact point's data center
-  int64_t retry_for_ms = 30000;  // how long a batch is retried before the job stops
-  int64_t request_timeout_ms = 12000;  // an INSERT unanswered this long fails its connection
-  // The replication of the table's keyspace in the config, for CREATE KEYSPACE IF NOT EXISTS.
-  std::map<std::string, std::string> replication;
-};
-
-struct SinkConfig {
-  // kEmbedded: rows and offsets in one store write (exactly once). kCassandra: rows to an
-  // external cluster, offsets committed after every write is acknowledged (at least once).
-  enum class Type { kEmbedded, kCassandra } type = Type::kEmbedded;
-  CassandraSinkConfig cassandra;  // type == kCassandra
-};
-
-struct JobConfig {
-  std::string name;
-  std::string topic;
-  std::string table;  // keyspace.table
-  std::string group;  // default: the job name
-  StartPosition start;
-  int32_t batch_size = 4000;
-  std::string dead_letter_topic;  // default: "<topic>.dlq"
-  int64_t max_consecutive_failures = 1000;  // 0 = unlimited
-  int64_t ttl_seconds = 0;                  // 0 = rows never expire
-  SinkConfig sink;
-};
-
+// `listeners:` (config_listeners.cc): the servers `kappa up` runs (app/up_servers.h).
 // Limits of the Kafka listener only (`listeners.kafka_limits`); defaults as KafkaServerOptions.
 struct KafkaListenerLimits {
   int64_t max_request_bytes = 100ll << 20;
@@ -167,7 +136,7 @@ struct ListenersConfig {
   CqlListenerLimits cql_limits;
 };
 
-// `auth:`: who may use the network listeners of `kappa up` (docs/formats/config.md, "auth").
+// `auth:` (config_auth.cc): who may use the network listeners of `kappa up` (docs/formats/config.md, "auth").
 // Fixed for the life of a run.
 struct AuthConfig {
   // name -> password of the users the CQL listener accepts (PasswordAuthenticator, as
@@ -179,21 +148,7 @@ struct AuthConfig {
   bool insecure_kafka = false;
 };
 
-// Where the pipeline's topics live (`log:` at the top of kappa.yaml).
-//   embedded  the data directory's own log (default).
-//   kafka     an external Kafka cluster (or another kappa) through librdkafka: the producers
-//             write to it, the jobs consume from it in their consumer group, the topics of the
-//             config are created on it when missing. The embedded log is not used for them.
-struct LogConfig {
-  enum class Type { kEmbedded, kKafka } type = Type::kEmbedded;
-  std::string bootstrap;          // "host:port[,host:port]" (kafka; required)
-  int32_t replication_factor = -1;  // for topics kappa creates; -1 = the broker's default
-  std::string client_id = "kappa";
-  // Extra librdkafka properties for every client ("security.protocol", "sasl.*", ...).
-  std::map<std::string, std::string> properties;
-  bool kafka() const { return type == Type::kKafka; }
-};
-
+// The whole file: one field per section (the table in config_section.h fills them).
 struct PipelineConfig {
   std::string file;  // the name errors use ("kappa.yaml", "<built-in>/kappa.yaml")
   std::string data_dir = "./kappa-data";
@@ -239,4 +194,4 @@ Result<PipelineConfig> LoadDefaultConfig();
 // or a number of milliseconds since the epoch.
 Result<int64_t> ParseTimestampMs(std::string_view s);
 
-}  // namespace kappa::stream
+}  // namespace kappa::app

@@ -1,12 +1,12 @@
-// `auth:` and the address checks of `listeners:` (docs/formats/config.md, "auth").
+// `auth:` of kappa.yaml: who may use the network listeners of `kappa up`
+// (docs/formats/config.md, "auth").
 #include <fmt/format.h>
 
-#include "common/host_port.h"
-#include "stream/config_sections.h"
+#include "app/config_section.h"
 
-namespace kappa::stream {
+namespace kappa::app {
 
-Status LoadAuthSection(const YamlReader& r_, const YAML::Node& n, PipelineConfig* c) {
+Status LoadAuth(const YamlReader& r_, const YAML::Node& n, PipelineConfig* c) {
   RETURN_IF_ERROR(r_.CheckKeys(n, {"cql_users", "insecure_kafka"}, "auth"));
   c->positions["auth"] = r_.Where(n);
   if (const YAML::Node& users = n["cql_users"]) {
@@ -36,17 +36,4 @@ Status LoadAuthSection(const YamlReader& r_, const YAML::Node& n, PipelineConfig
   return Status::OK();
 }
 
-Status CheckListenAddress(const YamlReader& r_, const YAML::Node& n, std::string_view key,
-                          PipelineConfig* c) {
-  ASSIGN_OR_RETURN(std::string text, r_.String(n, key));
-  if (text != "off") {
-    auto hp = ParseHostPort(text);
-    if (!hp.ok()) {
-      return r_.Error(n, fmt::format("{}: {} (or off)", key, hp.status().message()));
-    }
-  }
-  c->positions[std::string(key)] = r_.Where(n);
-  return Status::OK();
-}
-
-}  // namespace kappa::stream
+}  // namespace kappa::app

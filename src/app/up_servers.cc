@@ -1,13 +1,15 @@
-#include "cli/up_servers.h"
+#include "app/up_servers.h"
 
 #include <fmt/format.h>
 
+#include "app/app.h"
 #include "cql/cql.h"
 #include "kafka/kafka.h"
 
-namespace kappa::cli {
+namespace kappa::app {
 
 struct UpServers::Impl {
+  Pipeline* pipeline = nullptr;
   std::unique_ptr<kafka::KafkaServer> kafka;
   std::string kafka_host;
   std::unique_ptr<cql::Server> cql;
@@ -29,9 +31,14 @@ Status Explain(const Status& s, std::string_view what, const HostPort& addr,
 }
 }  // namespace
 
-Result<std::unique_ptr<UpServers>> UpServers::Start(log::Log* log, store::Store* store,
+Pipeline& UpServers::pipeline() const { return *impl_->pipeline; }
+
+Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
                                                     const UpServersOptions& o) {
   auto impl = std::make_unique<Impl>();
+  impl->pipeline = pipeline;
+  log::Log* log = &pipeline->runtime().log();
+  store::Store* store = &pipeline->runtime().store();
   if (o.kafka) {
     kafka::KafkaServerOptions ko;
     ko.listen_host = o.kafka->host;
@@ -84,4 +91,4 @@ void UpServers::Stop() {
   if (impl_->cql) impl_->cql->Stop();
 }
 
-}  // namespace kappa::cli
+}  // namespace kappa::app

@@ -1,0 +1,149 @@
+// kappa::app: the application layer. It knows the config file (kappa.yaml), opens data
+// directories and wires the subsystems together for `kappa up` and the other commands. The
+// app layer's public header (with app/config.h, the config model, which it includes).
+//
+//   PipelineConfig  the parsed kappa.yaml (app/config.h): one section per subsystem.
+//   Runtime         the one opener of a data directory: takes (or not) the data-dir lock and
+//                   opens its Log and/or Store. Every `kappa` command opens data directories
+//                   through it, so `kappa up`, the Kafka and CQL servers in the same process
+//                   and the jobs share the same instances.
+//   Pipeline        everything in a PipelineConfig: creates topics/keyspaces/tables, runs the
+//                   producer tasks and the streaming jobs (stream/stream.h), reports
+//                   counters, stops and drains.
+//   UpServers       the network servers `kappa up` runs beside the pipeline (app/up_servers.h).
+//
+// Thread safety: Runtime accessors are thread-safe (Log and Store are). Pipeline methods may
+// be called from any thread; stats() is a lock-free snapshot.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/config.h"
+#include "app/up_servers.h"
+#include "common/status.h"
+#include "log/log.h"
+#include "store/store.h"
+#include "stream/stream.h"
+
+namespace kappa {
+class DataDirLock;
+}
+
+namespace kappa::app {
+
+// ---- runtime: the data-directory opener ---------------------------------------------------
+
+// How a command opens a data directory (DATA_DIR/LOCK, log/, store/; docs/architecture.md).
+// Every `kappa` command that works on a data directory opens it through Runtime::Open.
+struct RuntimeOptions {
+  std::string data_dir = "./kappa-data";
+  // Names this process in the lock file ("kappa up", "kappa topics create").
+  std::string owner = "kappa";
+  // kOwner: take the data-dir lock (Unavailable naming the owner if another process holds
+  //   it), then open read-write, creating what is missing.
+  // kReadOnly: no lock; the log read-only (no recovery) and the store as a RocksDB secondary
+  //   whose own files live in /tmp; nothing is written into the data directory, whether or
+  //   not another process owns it (commands that only read). NotFound if the directory (or,
+  //   when the store is opened, its store) does not exist.
+  enum class Access { kOwner, kReadOnly } access = Access::kOwner;
+  // What the command uses: a command that needs only one opens only it.
+  bool open_log = true;
+  bool open_store = true;
+  // The log's and the store's options; Open sets their directory and read-only flag.
+  log::LogOptions log;
+  store::StoreOptions store;
+  // durability.store_sync: the streaming jobs' commit writes are fsynced (job_storage()).
+  bool store_sync = false;
+
+  // A pipeline's data directory: the log and store tuned by the config's `durability:`,
+  // `retention:` and `store:` sections, at config.data_dir (owner "kappa").
+  static RuntimeOptions ForPipeline(const PipelineConfig& config);
+};
+
+class Runtime {
+ public:
+  static Result<std::unique_ptr<Runtime>> Open(const RuntimeOptions& options);
+  ~Runtime();  // closes the log and the store, then releases the lock
+
+  // Only when opened (options().open_log / open_store).
+  log::Log& log() { return *log_; }
+  store::Store& store() { return *store_; }
+  bool read_only() const { return read_only_; }
+  // When read-only because another process owns the directory: who ("pid 42 (kappa up...)").
+  const std::string& owner() const { return owner_; }
+  const RuntimeOptions& options() const { return options_; }
+  // What the streaming jobs and `kappa jobs` use of this directory (stream/stream.h).
+  stream::JobStorage job_storage();
+
+ private:
+  Runtime() = default;
+  RuntimeOptions options_;
+  bool read_only_ = false;
+  std::string owner_;
+  std::unique_ptr<DataDirLock> lock_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<log::Log> log_;
+};
+
+// ---- the pipeline -------------------------------------------------------------------------
+
+struct PipelineOptions {
+  // Overrides every producer's duration (0 = as configured).
+  int64_t producer_duration_ms = 0;
+  // Overrides every producer's record count (0 = as configured).
+  int64_t producer_count = 0;
+  // Overrides every producer's rate (negative = as configured; 0 = unthrottled).
+  double producer_rate = -1;
+  stream::JobOptions job_options;
+};
+
+struct PipelineStats {
+  uint64_t produced = 0;       // records appended by the producer tasks
+  uint64_t mapping_errors = 0;  // users the mappings rejected (not produced)
+  uint64_t source_errors = 0;
+  stream::JobStats jobs;       // summed over jobs
+  bool producers_running = false;
+};
+
+class Pipeline {
+ public:
+  // Creates what the config declares and is missing (topics, keyspaces, tables; the topics on
+  // the external cluster with log: kafka); fails if an
+  // existing table has a different schema or an existing topic fewer partitions than
+  // configured cannot be grown. Idempotent.
+  static Status Setup(Runtime* runtime, const PipelineConfig& config);
+
+  // `runtime` must outlive the pipeline.
+  static Result<std::unique_ptr<Pipeline>> Create(Runtime* runtime, const PipelineConfig& config,
+                                                  PipelineOptions options = {});
+  virtual ~Pipeline() = default;  // stops everything
+
+  // Starts the jobs (each checks its offsets first; the first failure is returned and no
+  // producer starts), then the producers. Start() == StartJobs() then StartProducers(); the
+  // two halves let `kappa up` start its network listeners in between.
+  Status Start();
+  virtual Status StartJobs() = 0;
+  virtual Status StartProducers() = 0;
+  // Stops the producers (returns once they stopped; their last batches are in the log).
+  virtual Status StopProducers() = 0;
+  // True when every producer has ended by itself (duration or count reached) or was stopped.
+  virtual bool ProducersDone() const = 0;
+  // Drains every job to the end offsets after the producers stopped, waiting at most
+  // `timeout`; then stops the jobs. OK when drained (lag 0); TimedOut if not (offsets of what
+  // was processed are committed either way); a job error if a job failed.
+  virtual Status DrainAndStop(std::chrono::milliseconds timeout) = 0;
+  // Stops everything now (jobs commit their current batch).
+  virtual Status Stop() = 0;
+  // The first error of a job or producer, or OK while all are healthy.
+  virtual Status Health() const = 0;
+  virtual PipelineStats stats() const = 0;
+  virtual const std::vector<std::unique_ptr<stream::StreamJob>>& jobs() const = 0;
+  // The runtime the pipeline runs on.
+  virtual Runtime& runtime() const = 0;
+};
+
+}  // namespace kappa::app

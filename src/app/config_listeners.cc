@@ -1,0 +1,48 @@
+// `listeners:` of kappa.yaml: where the servers of `kappa up` listen (app/up_servers.h) and
+// the Kafka group start delay; the limits are in config_listener_limits.cc.
+#include <fmt/format.h>
+
+#include "app/config_section.h"
+#include "common/host_port.h"
+
+namespace kappa::app {
+namespace {
+
+// A listener address: "off" or HOST:PORT through the one parser (common/host_port.h), so
+// 127.0.0.1:70000 fails here with its line; records the key's position for PlanUp.
+Status CheckListenAddress(const YamlReader& r_, const YAML::Node& n, std::string_view key,
+                          PipelineConfig* c) {
+  ASSIGN_OR_RETURN(std::string text, r_.String(n, key));
+  if (text != "off") {
+    auto hp = ParseHostPort(text);
+    if (!hp.ok()) {
+      return r_.Error(n, fmt::format("{}: {} (or off)", key, hp.status().message()));
+    }
+  }
+  c->positions[std::string(key)] = r_.Where(n);
+  return Status::OK();
+}
+
+}  // namespace
+
+Status LoadListeners(const YamlReader& r_, const YAML::Node& n, PipelineConfig* c) {
+  RETURN_IF_ERROR(r_.CheckKeys(n, {"kafka", "cql", "kafka_group_initial_rebalance_delay", "limits",
+                                   "kafka_limits", "cql_limits"},
+                               "listeners"));
+  RETURN_IF_ERROR(LoadListenerLimits(r_, n, &c->listeners));
+  if (n["kafka"]) { ASSIGN_OR_RETURN(c->listeners.kafka, r_.String(n["kafka"], "listeners.kafka")); }
+  if (n["cql"]) { ASSIGN_OR_RETURN(c->listeners.cql, r_.String(n["cql"], "listeners.cql")); }
+  if (n["kafka"]) RETURN_IF_ERROR(CheckListenAddress(r_, n["kafka"], "listeners.kafka", c));
+  if (n["cql"]) RETURN_IF_ERROR(CheckListenAddress(r_, n["cql"], "listeners.cql", c));
+  if (const YAML::Node& d = n["kafka_group_initial_rebalance_delay"]) {
+    ASSIGN_OR_RETURN(c->listeners.kafka_group_initial_rebalance_delay_ms,
+                     r_.DurationMs(d, "listeners.kafka_group_initial_rebalance_delay"));
+    if (c->listeners.kafka_group_initial_rebalance_delay_ms < 0 ||
+        c->listeners.kafka_group_initial_rebalance_delay_ms > 300'000) {
+      return r_.Error(d, "listeners.kafka_group_initial_rebalance_delay must be between 0 and 5m");
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace kappa::app

@@ -1,0 +1,103 @@
+// Runtime: the one opener of data directories: the lock, the Log and the Store.
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "app/app.h"
+#include "common/data_dir_lock.h"
+#include "common/env.h"
+#include "common/logging.h"
+
+namespace kappa::app {
+namespace {
+
+log::FlushPolicy ToLogFlush(LogFlush f) {
+  switch (f) {
+    case LogFlush::kEveryAppend: return log::FlushPolicy::kEveryAppend;
+    case LogFlush::kInterval: return log::FlushPolicy::kInterval;
+    case LogFlush::kOs: return log::FlushPolicy::kOs;
+  }
+  return log::FlushPolicy::kInterval;
+}
+
+}  // namespace
+
+RuntimeOptions RuntimeOptions::ForPipeline(const PipelineConfig& config) {
+  RuntimeOptions o;
+  o.data_dir = config.data_dir;
+  log::LogOptions& lo = o.log;
+  lo.flush = ToLogFlush(config.durability.log_flush);
+  lo.flush_interval_ms = config.durability.log_flush_interval_ms;
+  lo.retention_bytes = config.retention.bytes_per_partition > 0
+                           ? config.retention.bytes_per_partition : -1;
+  lo.retention_ms = config.retention.age_ms > 0 ? config.retention.age_ms : -1;
+  // Segments small enough that retention by size can delete something well before the
+  // per-partition bound is reached twice over.
+  if (lo.retention_bytes > 0) lo.segment_bytes = std::min<int64_t>(lo.segment_bytes, std::max<int64_t>(lo.retention_bytes / 4, 1 << 20));
+  o.store.block_cache_bytes = static_cast<size_t>(config.store.block_cache_bytes);
+  o.store_sync = config.durability.store_sync;
+  return o;
+}
+
+Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
+  std::unique_ptr<Runtime> rt(new Runtime());
+  rt->options_ = options;
+  if (options.access == RuntimeOptions::Access::kOwner) {
+    ASSIGN_OR_RETURN(rt->lock_, DataDirLock::Acquire(options.data_dir, options.owner));
+  } else {
+    rt->read_only_ = true;
+    rt->owner_ = DataDirLock::Owner(options.data_dir);
+    // (A store alone says "no table store" below, missing directory or not.)
+    if (options.open_log && !Env::Default()->FileExists(options.data_dir)) {
+      return Status::NotFound(fmt::format("data directory {} does not exist", options.data_dir));
+    }
+  }
+
+  if (options.open_log) {
+    log::LogOptions lo = options.log;
+    lo.dir = JoinPath(options.data_dir, "log");
+    lo.read_only = rt->read_only_;
+    auto log = log::Log::Open(lo);
+    if (!log.ok()) return log.status().WithContext("opening the log in " + lo.dir);
+    rt->log_ = std::move(log).value();
+  }
+
+  if (options.open_store) {
+    // A secondary instance needs a store to follow; say so rather than RocksDB's words.
+    if (rt->read_only_ &&
+        !std::filesystem::exists(std::filesystem::path(options.data_dir) / "store" / "CURRENT")) {
+      return Status::NotFound("no table store in " + options.data_dir +
+                              " yet (no tables were created)");
+    }
+    store::StoreOptions so = options.store;
+    so.data_dir = options.data_dir;
+    so.read_only = rt->read_only_;
+    auto st = store::Store::Open(so);
+    if (!st.ok()) return st.status().WithContext("opening the store in " + options.data_dir);
+    rt->store_ = std::move(st).value();
+  }
+  return rt;
+}
+
+stream::JobStorage Runtime::job_storage() {
+  stream::JobStorage s;
+  s.store = store_.get();
+  s.log = log_.get();
+  s.data_dir = options_.data_dir;
+  s.read_only = read_only_;
+  s.owner = owner_;
+  s.store_sync = options_.store_sync;
+  return s;
+}
+
+Runtime::~Runtime() {
+  if (log_) {
+    Status s = log_->Close();
+    if (!s.ok()) KLOG_WARN("closing the log: {}", s.ToString());
+  }
+  store_.reset();
+  log_.reset();
+  lock_.reset();
+}
+
+}  // namespace kappa::app
