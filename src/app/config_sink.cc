@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "app/config_section.h"
+#include "common/host_port.h"
 
 namespace kappa::app {
 
