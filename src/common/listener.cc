@@ -169,6 +169,7 @@ asio::awaitable<void> Listener::AcceptLoop() {
         over_limit = true;
       }
       ++refused;
+      refused_.fetch_add(1, std::memory_order_relaxed);
       boost::system::error_code ignored;
       sock.close(ignored);
       continue;
@@ -184,6 +185,7 @@ asio::awaitable<void> Listener::AcceptLoop() {
     std::string peer = pec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port());
     auto watch = std::make_shared<ConnectionWatch>(this, std::move(peer));
     watch->AwaitingRequest();
+    accepted_.fetch_add(1, std::memory_order_relaxed);
     on_accept_(std::move(sock), std::move(watch));
   }
 }

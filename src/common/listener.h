@@ -118,6 +118,10 @@ class Listener {
   const ListenerLimits& limits() const { return limits_; }
   ByteBudget& request_budget() { return request_budget_; }
   int connections() const { return live_.load(); }
+  // Since Start: connections handed to the server, and connections closed at once because
+  // max_connections were open (for the servers' metrics).
+  uint64_t accepted() const { return accepted_.load(std::memory_order_relaxed); }
+  uint64_t refused() const { return refused_.load(std::memory_order_relaxed); }
 
  private:
   friend class ConnectionWatch;
@@ -136,6 +140,8 @@ class Listener {
   boost::asio::steady_timer* sweep_timer_ = nullptr;
   boost::asio::steady_timer* backoff_timer_ = nullptr;
   std::atomic<int> live_{0};
+  std::atomic<uint64_t> accepted_{0};
+  std::atomic<uint64_t> refused_{0};
   std::atomic<bool> stopped_{false};
   std::mutex mu_;
   std::set<ConnectionWatch*> watches_;  // GUARDED_BY(mu_)

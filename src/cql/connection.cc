@@ -4,6 +4,7 @@
 
 #include "common/coding.h"
 #include "common/input_buffer.h"
+#include "cql/server_metrics.h"
 #include "cql/write_group.h"
 #include "common/logging.h"
 
@@ -76,6 +77,7 @@ void Connection::Queue(int16_t stream, const Response& r) {
                       ? Compression::kNone
                       : state_.compression;
   AppendFrame(h, r.body, c, &pending_);
+  if (r.opcode == Opcode::kError) ctx_->metrics->CountError(r.body);
   if (r.close_after) close_after_write_ = true;
 }
 
@@ -156,6 +158,11 @@ void Connection::RunBurst(std::vector<BurstRequest>* burst, bool all) {
   }
   for (const auto& [stream, r] : responses_) Queue(stream, r);
   responses_.clear();
+  const auto now = std::chrono::steady_clock::now();
+  for (size_t i = 0; i < done; ++i) {
+    const BurstRequest& q = (*burst)[i];
+    ctx_->metrics->Latency(q.handler->opcode).ObserveDuration(now - q.received);
+  }
   burst->erase(burst->begin(), burst->begin() + ptrdiff_t(done));
   Flush();
 }
@@ -225,6 +232,7 @@ asio::awaitable<void> Connection::ReadLoop() {
       }
       co_await in.Fill(socket_, kFrameHeaderSize + size_t(h.length));
       watch_->Working();
+      const auto received = std::chrono::steady_clock::now();
       body.assign(in.data() + kFrameHeaderSize, h.length);
       in.Consume(kFrameHeaderSize + size_t(h.length));
       std::string plain;
@@ -280,10 +288,12 @@ asio::awaitable<void> Connection::ReadLoop() {
       if (!handler->in_burst) {
         RunBurst(&burst, /*all=*/true);  // keep requests before a state change ahead of it
         Send(h.stream, handler->handle(*ctx_, state_, payload));
+        ctx_->metrics->Latency(h.opcode).ObserveDuration(std::chrono::steady_clock::now() -
+                                                         received);
         continue;
       }
       size_t offset = size_t(payload.data() - plain.data());
-      burst.push_back(BurstRequest{handler, h.stream, std::move(plain), offset});
+      burst.push_back(BurstRequest{handler, h.stream, std::move(plain), offset, received});
       plain = std::string();
       if (burst.size() >= kMaxBurst || !FrameBuffered(in)) RunBurst(&burst);
     }

@@ -37,6 +37,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     int16_t stream;
     std::string data;  // the frame body; the request starts at `offset`
     size_t offset;
+    std::chrono::steady_clock::time_point received;  // for the latency metric
   };
   // Pipelined requests already buffered are run as one burst, up to this many.
   static constexpr size_t kMaxBurst = 32;

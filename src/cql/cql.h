@@ -16,6 +16,10 @@
 #include "common/status.h"
 #include "store/store.h"
 
+namespace kappa::metrics {
+class Registry;
+}
+
 namespace kappa::cql {
 
 // ---- server ------------------------------------------------------------------------------
@@ -52,6 +56,10 @@ struct ServerOptions {
   // Bytes of prepared statements kept, least recently used evicted beyond (EXECUTE then
   // answers UNPREPARED and drivers prepare again). Default 64 MiB.
   size_t prepared_cache_bytes = 64u << 20;
+  // Where the server's metrics go (kappa_cql_*: request latency by opcode, errors by code,
+  // connections; src/metrics/README.md). nullptr: metrics::Registry::Default(). Must outlive
+  // the server.
+  metrics::Registry* metrics = nullptr;
 };
 
 // A running CQL server. Thread-safe. The store must outlive the server.

@@ -16,6 +16,7 @@
 #include "common/listener.h"
 #include "common/logging.h"
 #include "cql/connection.h"
+#include "cql/server_metrics.h"
 #include "cql/cql.h"
 #include "cql/executor.h"
 
@@ -50,7 +51,10 @@ Uuid StableHostId(store::Store* store) {
 class ServerImpl : public Server {
  public:
   ServerImpl(store::Store* store, ServerOptions options)
-      : store_(store), options_(std::move(options)), listener_("cql", options_.limits),
+      : store_(store),
+        options_(std::move(options)),
+        metrics_(options_.metrics != nullptr ? options_.metrics : &metrics::Registry::Default()),
+        listener_("cql", options_.limits),
         shards_(MakeShards(options_.threads)), acceptor_(shards_[0]->ioc) {}
 
   ~ServerImpl() override { Stop(); }
@@ -95,6 +99,7 @@ class ServerImpl : public Server {
     eo.prepared_cache_bytes = options_.prepared_cache_bytes;
     executor_ = std::make_unique<Executor>(store_, node, eo);
     ctx_.executor = executor_.get();
+    ctx_.metrics = &metrics_;
     ctx_.options = &options_;
     ctx_.auth_required = required;
     listener_id_ = store_->AddSchemaListener([this](const store::SchemaChange& c) { OnSchema(c); });
@@ -108,6 +113,7 @@ class ServerImpl : public Server {
         [this](tcp::socket sock, std::shared_ptr<ConnectionWatch> watch) {
           OnAccept(std::move(sock), std::move(watch));
         });
+    listener_metrics_ = metrics_.WatchListener(&listener_);
     for (auto& sh : shards_) {
       Shard* raw = sh.get();
       sh->thread = std::thread([raw] { raw->ioc.run(); });
@@ -149,6 +155,7 @@ class ServerImpl : public Server {
       if (sh->thread.joinable()) sh->thread.join();
     }
     listener_.Detach();  // before the shards' io_contexts are destroyed
+    listener_metrics_.Reset();
   }
 
  private:
@@ -216,7 +223,9 @@ class ServerImpl : public Server {
 
   store::Store* store_;
   ServerOptions options_;
+  const ServerMetrics metrics_;  // before listener_ and the shards: connections use it
   Listener listener_;  // outlives the shards (connections' watches refer to it)
+  metrics::CollectorHandle listener_metrics_;  // reads listener_; reset in Stop
   std::vector<std::unique_ptr<Shard>> shards_;
   tcp::acceptor acceptor_;
   uint16_t port_ = 0;

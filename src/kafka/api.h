@@ -24,15 +24,20 @@ struct Response {
   Kind kind = Kind::kSend;
   std::string body;  // response body, without size and response header (kSend)
   std::string reason;  // why the connection is closed (kClose), for the log
+  ErrorTally errors;   // error codes in `body` (kSend), for the errors metric
 };
 
 // Delivers the outcome of one request; callable from any thread, exactly once.
 class Responder {
  public:
   explicit Responder(std::function<void(Response)> fn) : fn_(std::move(fn)) {}
-  void Send(std::string body) { Deliver({Response::Kind::kSend, std::move(body), {}}); }
-  void NoResponse() { Deliver({Response::Kind::kNoResponse, {}, {}}); }
-  void Close(std::string reason) { Deliver({Response::Kind::kClose, {}, std::move(reason)}); }
+  void Send(std::string body, ErrorTally errors = {}) {
+    Deliver({Response::Kind::kSend, std::move(body), {}, std::move(errors)});
+  }
+  // Sends what `w` wrote, with the error codes it counted.
+  void Send(Writer& w) { Send(w.Take(), w.TakeErrors()); }
+  void NoResponse() { Deliver({Response::Kind::kNoResponse, {}, {}, {}}); }
+  void Close(std::string reason) { Deliver({Response::Kind::kClose, {}, std::move(reason), {}}); }
 
  private:
   void Deliver(Response r) {

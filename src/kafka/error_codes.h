@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
+#include <vector>
 
 namespace kappa::kafka {
 
@@ -52,5 +54,25 @@ enum class ErrorCode : int16_t {
 };
 
 inline int16_t Code(ErrorCode e) { return static_cast<int16_t>(e); }
+
+// Kafka's name of an error code ("UNKNOWN_TOPIC_OR_PARTITION"), for the errors metric;
+// "UNKNOWN_SERVER_ERROR" for a code not in the enum.
+const char* ErrorName(ErrorCode e);
+
+// The non-zero error codes a response carries, counted while it is encoded (Writer::Error),
+// so the server adds them to kappa_kafka_errors_total once the answer is sent.
+struct ErrorTally {
+  std::vector<std::pair<ErrorCode, uint32_t>> counts;
+  void Add(ErrorCode e) {
+    if (e == ErrorCode::kNone) return;
+    for (auto& [code, n] : counts) {
+      if (code == e) {
+        ++n;
+        return;
+      }
+    }
+    counts.emplace_back(e, 1);
+  }
+};
 
 }  // namespace kappa::kafka

@@ -25,6 +25,9 @@
 namespace kappa::log {
 class Log;
 }
+namespace kappa::metrics {
+class Registry;
+}
 
 namespace kappa::kafka {
 
@@ -62,6 +65,10 @@ struct KafkaServerOptions {
   // rebalance, not one per member). Default 3000, as Kafka; 0 = no wait (tests).
   int32_t group_initial_rebalance_delay_ms = 3000;
   Clock* clock = Clock::Real();  // group session timeouts, producer ids
+  // Where the server's metrics go (kappa_kafka_*: request latency by API, errors by code,
+  // connections; src/metrics/README.md). nullptr: metrics::Registry::Default(). Must outlive
+  // the server.
+  metrics::Registry* metrics = nullptr;
 };
 
 class KafkaServer {

@@ -34,6 +34,7 @@
 #include "kafka/group_ticker.h"
 #include "kafka/handlers/handlers.h"
 #include "kafka/kafka.h"
+#include "kafka/server_metrics.h"
 
 namespace kappa::kafka {
 
@@ -92,7 +93,10 @@ void PostShutdown(const std::weak_ptr<Conn>& weak, const asio::any_io_executor& 
 class KafkaServerImpl final : public KafkaServer {
  public:
   KafkaServerImpl(log::Log* log, const KafkaServerOptions& options)
-      : options_(options), listener_("kafka", options.limits), acceptor_(io_) {
+      : options_(options),
+        metrics_(options.metrics != nullptr ? options.metrics : &metrics::Registry::Default()),
+        listener_("kafka", options.limits),
+        acceptor_(io_) {
     log_ = log;
   }
   ~KafkaServerImpl() override { Stop(); }
@@ -149,6 +153,7 @@ class KafkaServerImpl final : public KafkaServer {
     ticker_ = std::make_unique<GroupTicker>(io_, &broker_->groups(), options_.clock);
     ticker_->Start();
     int n = std::max(1, options_.threads);
+    listener_metrics_ = metrics_.WatchListener(&listener_);
     for (int i = 0; i < n; ++i) threads_.emplace_back([this] { io_.run(); });
     KLOG_INFO("kafka: listening on {}:{} (threads: {}; {}; max_connections {})",
               options_.listen_host, port_, n, DescribeFdLimit(), options_.limits.max_connections);
@@ -177,6 +182,7 @@ class KafkaServerImpl final : public KafkaServer {
     for (auto& t : threads_) t.join();
     threads_.clear();
     listener_.Detach();  // before io_ is destroyed
+    listener_metrics_.Reset();
   }
 
  private:
@@ -230,6 +236,7 @@ class KafkaServerImpl final : public KafkaServer {
       }
       co_await buf.Fill(sock, 4 + size_t(size));
       watch.Working();
+      const auto started = std::chrono::steady_clock::now();
       std::string_view body(buf.data() + 4, size_t(size));
 
       RequestContext ctx;
@@ -250,6 +257,7 @@ class KafkaServerImpl final : public KafkaServer {
           co_return "unsupported version";
         }
         resp.body = EncodeApiVersionsResponse(0, ErrorCode::kUnsupportedVersion);
+        resp.errors.Add(ErrorCode::kUnsupportedVersion);
       } else {
         auto client_id = in.LegacyNullableString();
         if (client_id) ctx.client_id = std::string(*client_id);
@@ -264,7 +272,9 @@ class KafkaServerImpl final : public KafkaServer {
         ctx.scheduler = sched;
         resp = co_await Dispatch(*spec, ctx, in, sock.get_executor());
       }
+      metrics_.Latency(ctx.api_key).ObserveDuration(std::chrono::steady_clock::now() - started);
       if (resp.kind == Response::Kind::kClose) co_return resp.reason;
+      if (!resp.errors.counts.empty()) metrics_.CountErrors(resp.errors);
       if (resp.kind == Response::Kind::kNoResponse) {
         buf.Consume(4 + size_t(size));
         continue;
@@ -300,7 +310,7 @@ class KafkaServerImpl final : public KafkaServer {
       spec.handler(ctx, in, std::move(responder));
     } catch (const std::exception& e) {
       KLOG_ERROR("kafka: {} handler failed: {}", spec.name, e.what());
-      co_return Response{Response::Kind::kClose, {}, std::string("handler error: ") + e.what()};
+      co_return Response{Response::Kind::kClose, {}, std::string("handler error: ") + e.what(), {}};
     }
     {
       std::lock_guard<std::mutex> l(slot->mu);
@@ -312,12 +322,13 @@ class KafkaServerImpl final : public KafkaServer {
       std::lock_guard<std::mutex> l(slot->mu);
       if (slot->response) co_return std::move(*slot->response);
       if (ec && ec != asio::error::operation_aborted) {
-        co_return Response{Response::Kind::kClose, {}, "wait failed"};
+        co_return Response{Response::Kind::kClose, {}, "wait failed", {}};
       }
     }
   }
 
   KafkaServerOptions options_;
+  const ServerMetrics metrics_;
   log::Log* log_ = nullptr;
   std::unique_ptr<Broker> broker_;  // outlives io_ (handlers in io_ refer to it)
   Listener listener_;               // outlives io_ (connections' watches refer to it)
@@ -330,6 +341,7 @@ class KafkaServerImpl final : public KafkaServer {
   std::map<Conn*, std::weak_ptr<Conn>> conns_;  // GUARDED_BY(conns_mu_)
   std::mutex stop_mu_;
   bool stopped_ = false;  // GUARDED_BY(stop_mu_)
+  metrics::CollectorHandle listener_metrics_;  // reads listener_; reset in Stop
 };
 
 }  // namespace

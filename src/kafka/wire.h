@@ -13,6 +13,8 @@
 #include <string>
 #include <string_view>
 
+#include "kafka/error_codes.h"
+
 namespace kappa::kafka {
 
 class Reader {
@@ -85,11 +87,20 @@ class Writer {
   void EmptyTaggedFields() {
     if (flexible_) buf_.push_back(0);
   }
+  // An error code field: written, and counted in errors() unless it is NONE.
+  void Error(ErrorCode e) {
+    Int16(Code(e));
+    errors_.Add(e);
+  }
+  // Counts an error code written by other means (a field patched in place).
+  void CountError(ErrorCode e) { errors_.Add(e); }
+  ErrorTally TakeErrors() { return std::move(errors_); }
 
  private:
   void Length(int64_t n);  // -1 = null
   std::string buf_;
   bool flexible_;
+  ErrorTally errors_;
 };
 
 }  // namespace kappa::kafka

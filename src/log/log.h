@@ -29,6 +29,10 @@
 #include "common/types.h"
 #include "log/record_batch.h"
 
+namespace kappa::metrics {
+class Registry;
+}
+
 namespace kappa::log {
 
 // When appended bytes are fsync'ed. In every policy an append is acknowledged only after its
@@ -81,6 +85,10 @@ struct LogOptions {
   // files; serves only whole valid batches found at Open (a snapshot of the log then).
   // Mutating calls return NotSupported.
   bool read_only = false;
+  // Where the log's metrics go (kappa_log_*: per-topic records and bytes appended and read,
+  // per-partition offsets and sizes; src/metrics/README.md). nullptr: the process-wide
+  // metrics::Registry::Default(). Must outlive the log. Fixed at Open.
+  metrics::Registry* metrics = nullptr;
 };
 
 struct AppendResult {

@@ -25,7 +25,8 @@ std::string LogImpl::TopicDir(std::string_view name) const {
 PartitionSettings LogImpl::SettingsFor(const TopicConfig& c) const {
   return PartitionSettings{opts_.env,          opts_.clock,         opts_.flush,
                            *c.segment_bytes,   *c.segment_ms,       *c.retention_bytes,
-                           *c.retention_ms,    opts_.index_interval_bytes, opts_.read_only};
+                           *c.retention_ms,    opts_.index_interval_bytes, opts_.read_only,
+                           metrics_};
 }
 
 Status LogImpl::Init() {
@@ -61,6 +62,12 @@ Status LogImpl::Init() {
        opts_.retention_check_ms > 0)) {
     bg_ = std::thread([this] { BackgroundLoop(); });
   }
+  collector_ = metrics_->AddCollector([this](metrics::CollectSink& sink) {
+    std::shared_lock l(mu_);
+    for (const auto& [name, t] : topics_) {
+      for (const auto& p : t->partitions) EmitPartitionGauges(sink, *p);
+    }
+  });
   return Status::OK();
 }
 
@@ -357,6 +364,9 @@ void LogImpl::BackgroundLoop() {
 }
 
 Status LogImpl::Close() {
+  // First, and without the log's locks: the collector takes mu_, and after Reset it is not
+  // running and never runs again.
+  collector_.Reset();
   {
     std::lock_guard<std::mutex> admin(admin_mu_);
     if (closed_) return Status::OK();

@@ -35,7 +35,8 @@ inline constexpr uint64_t kFdsPerPartition = 2;
 
 class LogImpl final : public Log {
  public:
-  explicit LogImpl(const LogOptions& o) : opts_(o) {}
+  explicit LogImpl(const LogOptions& o)
+      : opts_(o), metrics_(o.metrics != nullptr ? o.metrics : &metrics::Registry::Default()) {}
   ~LogImpl() override;
   Status Init();
 
@@ -70,6 +71,10 @@ class LogImpl final : public Log {
   void ReportFlush(int failed, const Status& first, std::chrono::steady_clock::time_point now);
 
   LogOptions opts_;
+  metrics::Registry* const metrics_;
+  // Per-partition gauges at scrape time (log_metrics.h). Registered at the end of Init,
+  // reset first thing in Close.
+  metrics::CollectorHandle collector_;
   std::unique_ptr<OffsetStoreImpl> offsets_;
 
   mutable std::shared_mutex mu_;  // topic map; writers: create/delete/add partitions

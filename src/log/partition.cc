@@ -9,7 +9,11 @@ namespace kappa::log {
 
 PartitionImpl::PartitionImpl(std::string topic, PartitionId id, std::string dir,
                              const PartitionSettings& s)
-    : topic_(std::move(topic)), id_(id), dir_(std::move(dir)), s_(s) {}
+    : topic_(std::move(topic)),
+      id_(id),
+      dir_(std::move(dir)),
+      s_(s),
+      counters_(PartitionCounters::For(s.metrics, topic_)) {}
 
 PartitionImpl::~PartitionImpl() { (void)Close(); }
 
@@ -105,6 +109,8 @@ Result<AppendResult> PartitionImpl::AppendBatch(std::string_view batch) {
     end_offset_.store(h.last_offset().value() + 1);
     r = AppendResult{base, h.last_offset(), TimestampMs(now)};
   }
+  counters_.appended_records.Add(uint64_t(r.last_offset.value() - r.base_offset.value() + 1));
+  counters_.appended_bytes.Add(stored.size());
   Notify(r.last_offset + 1);
   return r;
 }
@@ -171,6 +177,18 @@ Result<ReadResult> PartitionImpl::Read(Offset from, size_t max_bytes) const {
 
 Result<ReadResult> PartitionImpl::ReadAppend(Offset from, size_t max_bytes,
                                              std::string* out) const {
+  size_t before = out->size();
+  ASSIGN_OR_RETURN(ReadResult r, ReadInto(from, max_bytes, out));
+  std::string_view got(out->data() + before, out->size() - before);
+  if (!got.empty()) {
+    counters_.read_records.Add(uint64_t(RecordsInBatches(got, from.value())));
+    counters_.read_bytes.Add(got.size());
+  }
+  return r;
+}
+
+Result<ReadResult> PartitionImpl::ReadInto(Offset from, size_t max_bytes,
+                                           std::string* out) const {
   ReadResult r;
   r.high_watermark = EndOffset();
   r.start_offset = StartOffset();
@@ -215,15 +233,29 @@ Result<ReadResult> PartitionImpl::ReadAppend(Offset from, size_t max_bytes,
 Result<Offset> PartitionImpl::VisitRecords(Offset from, size_t max_records,
                                            const std::function<bool(const RecordView&)>& fn,
                                            size_t max_bytes) const {
-  ASSIGN_OR_RETURN(ReadResult rr, Read(from, max_bytes));
+  std::string bytes;
+  ASSIGN_OR_RETURN(ReadResult rr, ReadInto(from, max_bytes, &bytes));
+  (void)rr;
   Offset next = from;
   size_t n = 0;
   bool stop = false;
-  std::string_view rest = rr.bytes;
+  size_t visited_bytes = 0;
+  // Counted as read: the records handed to fn and the bytes of the batches they came from.
+  struct Count {
+    const PartitionCounters& c;
+    const size_t& n;
+    const size_t& bytes;
+    ~Count() {
+      c.read_records.Add(n);
+      c.read_bytes.Add(bytes);
+    }
+  } count{counters_, n, visited_bytes};
+  std::string_view rest = bytes;
   while (!rest.empty() && !stop) {
     ASSIGN_OR_RETURN(BatchHeader h, ParseBatchHeader(rest));
     ASSIGN_OR_RETURN(RecordBatchView v, RecordBatchView::Parse(rest.substr(0, h.size_bytes())));
     rest.remove_prefix(h.size_bytes());
+    visited_bytes += h.size_bytes();
     if (h.is_control()) {  // transaction markers are not user records
       next = std::max(next, h.last_offset() + 1);
       continue;

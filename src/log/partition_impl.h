@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "log/log.h"
+#include "log/log_metrics.h"
 #include "log/segment.h"
 
 namespace kappa::log {
@@ -24,6 +25,7 @@ struct PartitionSettings {
   int64_t retention_ms;
   int32_t index_interval_bytes;
   bool read_only;
+  metrics::Registry* metrics;  // never null
 };
 
 class PartitionImpl final : public Partition {
@@ -73,6 +75,8 @@ class PartitionImpl final : public Partition {
   PartitionImpl(std::string topic, PartitionId id, std::string dir, const PartitionSettings& s);
   Status Load();
   Status RollLocked();  // caller holds append_mu_
+  // ReadAppend without counting the read (VisitRecords counts what it visits).
+  Result<ReadResult> ReadInto(Offset from, size_t max_bytes, std::string* out) const;
   std::shared_ptr<Segment> SegmentFor(Offset o) const;
   std::shared_ptr<Segment> Active() const;
   SegmentOptions SegOpts() const;
@@ -84,6 +88,7 @@ class PartitionImpl final : public Partition {
   // Fixed at Open, except segment_*/retention_*, which change under append_mu_ (every
   // reader of those holds it).
   PartitionSettings s_;
+  const PartitionCounters counters_;
 
   std::mutex append_mu_;  // serializes appends, rolls, retention deletes and Close
   bool closed_ = false;   // GUARDED_BY(append_mu_)

@@ -120,6 +120,7 @@ Result<Offset> PartitionImpl::DeleteRecordsBefore(Offset before) {
       segments_.erase(segments_.begin());
     }
     RETURN_IF_ERROR(victim->DeleteFiles());
+    counters_.segments_deleted.Add();
     ++deleted;
   }
   if (deleted) RETURN_IF_ERROR(s_.env->SyncDir(dir_));
@@ -137,6 +138,7 @@ Status PartitionImpl::RollLocked() {
   ASSIGN_OR_RETURN(auto seg, Segment::Create(SegOpts(), base, s_.clock->NowMs()));
   std::lock_guard<std::mutex> l(mu_);
   segments_.push_back(std::move(seg));
+  counters_.segment_rolls.Add();
   return Status::OK();
 }
 
@@ -170,6 +172,7 @@ Result<int> PartitionImpl::EnforceRetention() {
               id_.value(), victim->path(), victim->base_offset().value(),
               victim->next_offset().value() - 1, victim->size());
     RETURN_IF_ERROR(victim->DeleteFiles());
+    counters_.segments_deleted.Add();
     ++deleted;
   }
   if (deleted) RETURN_IF_ERROR(s_.env->SyncDir(dir_));

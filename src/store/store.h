@@ -47,6 +47,10 @@
 #include "store/schema.h"
 #include "store/types.h"
 
+namespace kappa::metrics {
+class Registry;
+}
+
 namespace kappa::store {
 
 // ---- partition tokens -------------------------------------------------------------------
@@ -160,6 +164,10 @@ struct StoreOptions {
   // point read probes) are compacted into the levels below when there are 2 or more. While
   // writes flow, RocksDB waits for 8 of them (cheaper writes). 0: never settle early.
   int64_t settle_after_ms = 1000;
+  // Where the store's metrics go (kappa_store_*: rows written and read, SST sizes,
+  // compactions; src/metrics/README.md). nullptr: metrics::Registry::Default(). Must outlive
+  // the store.
+  metrics::Registry* metrics = nullptr;
 };
 
 class WriteBatch;

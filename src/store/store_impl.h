@@ -22,6 +22,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "metrics/metrics.h"
 #include "store/rocks_hooks.h"
 #include "store/row_codec.h"
 #include "store/store.h"
@@ -39,6 +40,7 @@ struct WriteBatch::Rep {
   std::string pending_bytes;
   std::vector<PendingMerge> pending;
   size_t count = 0;
+  size_t meta_count = 0;  // of `count`, PutMeta/DeleteMeta (not rows)
   std::vector<uint32_t> storage_ids;  // tables written, checked live at commit
   Clock* clock = nullptr;
   rocksdb::ColumnFamilyHandle* rows = nullptr;
@@ -47,6 +49,14 @@ struct WriteBatch::Rep {
   Status AddMerge(std::string_view key, std::string_view value);
   // Moves the pending row merges into `wb`, sorted by key.
   Status Materialize();
+};
+
+// The store's metric handles (store_metrics.cc).
+struct StoreMetrics {
+  explicit StoreMetrics(metrics::Registry* r);
+  std::shared_ptr<rocksdb::EventListener> NewCompactionListener() const;
+  metrics::Registry* registry;
+  metrics::Counter rows_written, rows_read, compactions, compaction_bytes;
 };
 
 class StoreImpl final : public Store {
@@ -158,9 +168,13 @@ class StoreImpl final : public Store {
                                   const rocksdb::Snapshot* snap,
                                   StaticCells* statics = nullptr) const;
   uint32_t NowSeconds() const { return uint32_t(clock_->NowMs() / 1000); }
+  // Registers the RocksDB-properties collector (end of OpenDb; CloseDb resets it first).
+  void RegisterCollector();
 
   const StoreOptions options_;
   Clock* const clock_;
+  const StoreMetrics metrics_;
+  metrics::CollectorHandle collector_;
   std::string db_path_;
   std::string secondary_path_;  // read-only: temp dir removed on close
   std::unique_ptr<rocksdb::DB> db_;

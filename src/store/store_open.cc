@@ -36,13 +36,16 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
 }
 
 StoreImpl::StoreImpl(const StoreOptions& o)
-    : options_(o), clock_(o.clock ? o.clock : Clock::Real()) {
+    : options_(o),
+      clock_(o.clock ? o.clock : Clock::Real()),
+      metrics_(o.metrics != nullptr ? o.metrics : &metrics::Registry::Default()) {
   db_path_ = (std::filesystem::path(o.data_dir) / "store").string();
 }
 
 StoreImpl::~StoreImpl() { CloseDb(); }
 
 void StoreImpl::CloseDb() {
+  collector_.Reset();  // it reads db_
   StopSettler();
   if (db_) {
     for (auto* h : {meta_cf_, rows_cf_}) {
@@ -68,6 +71,7 @@ Status StoreImpl::OpenDb() {
   dbo.keep_log_file_num = 3;
   dbo.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   dbo.bytes_per_sync = 1 << 20;
+  dbo.listeners.push_back(metrics_.NewCompactionListener());
 
   cache_ = rocksdb::NewLRUCache(options_.block_cache_bytes);
   rocksdb::BlockBasedTableOptions bbt;
@@ -168,6 +172,7 @@ Status StoreImpl::OpenDb() {
   }
   RETURN_IF_ERROR(LoadCatalog());
   if (!options_.read_only) StartSettler();
+  RegisterCollector();
   return Status::OK();
 }
 

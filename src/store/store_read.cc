@@ -120,6 +120,7 @@ Result<std::optional<Row>> StoreImpl::Get(const TableSchema& t,
     RETURN_IF_ERROR(DecodeStatics(t, pkey, View(partition), now_s, &sc));
     sc.ApplyTo(t, &row);
   }
+  metrics_.rows_read.Add();
   return std::optional<Row>(std::move(row));
 }
 
@@ -146,6 +147,7 @@ Result<bool> StoreImpl::GetNative(const TableSchema& t, const std::vector<Value>
     cells[i] = b;
   }
   fn(NativeCells(cells.data(), cells.size()));
+  metrics_.rows_read.Add();
   return true;
 }
 
@@ -206,6 +208,7 @@ Result<std::vector<Row>> StoreImpl::ScanPartition(const TableSchema& t,
   if (statics && out.empty() && sc.live && range.start.prefix.empty() && range.end.prefix.empty()) {
     out.push_back(std::move(sc.row));
   }
+  metrics_.rows_read.Add(out.size());
   return out;
 }
 
@@ -309,6 +312,7 @@ Result<ScanResult> StoreImpl::Scan(const TableSchema& t, const TokenRange& range
   }
   if (!it->status().ok()) return ReadError(it->status(), "scan ", t);
   if (!full) static_only_row();
+  metrics_.rows_read.Add(result.rows.size());
   return result;
 }
 

@@ -40,6 +40,7 @@ class StoreTest : public ::testing::Test {
     o.clock = &clock_;
     o.gc_grace_seconds = 60;
     o.settle_after_ms = settle_after_ms_;
+    o.metrics = metrics_;
     auto s = Store::Open(o);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
@@ -92,6 +93,7 @@ class StoreTest : public ::testing::Test {
   TempDir dir_;
   ManualClock clock_;
   int64_t settle_after_ms_ = StoreOptions().settle_after_ms;  // read by Reopen
+  metrics::Registry* metrics_ = nullptr;                      // read by Reopen
   std::unique_ptr<Store> store_;
 };
 

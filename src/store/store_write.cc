@@ -82,7 +82,10 @@ Status StoreImpl::Upsert(const TableSchema& table, const Row& row, const WriteOp
   RETURN_IF_ERROR(CheckLiveLocked(table.storage_id, table));
   rocksdb::WriteOptions wo;
   wo.sync = w.sync;
-  return FromRocks(db_->Merge(wo, rows_cf_, key, value), "upsert into " + Qualified(table));
+  RETURN_IF_ERROR(
+      FromRocks(db_->Merge(wo, rows_cf_, key, value), "upsert into " + Qualified(table)));
+  metrics_.rows_written.Add();
+  return Status::OK();
 }
 
 Result<std::optional<Row>> StoreImpl::InsertIfNotExists(const TableSchema& table, const Row& row,
@@ -136,7 +139,9 @@ Status StoreImpl::DeleteClusteringRange(const TableSchema& table,
 Status StoreImpl::Write(WriteBatch& batch, bool sync) {
   if (batch.rep_->count == 0) return Status::OK();
   RETURN_IF_ERROR(batch.rep_->Materialize());
-  return CommitRows(&batch.rep_->wb, batch.rep_->storage_ids, sync);
+  RETURN_IF_ERROR(CommitRows(&batch.rep_->wb, batch.rep_->storage_ids, sync));
+  metrics_.rows_written.Add(batch.rep_->count - batch.rep_->meta_count);
+  return Status::OK();
 }
 
 WriteBatch StoreImpl::NewWriteBatch() {
@@ -270,11 +275,13 @@ Status WriteBatch::DeletePartition(const TableSchema& table,
 void WriteBatch::PutMeta(std::string_view key, std::string_view value) {
   rep_->wb.Put(rep_->meta, meta::UserMetaKey(key), rocksdb::Slice(value.data(), value.size()));
   ++rep_->count;
+  ++rep_->meta_count;
 }
 
 void WriteBatch::DeleteMeta(std::string_view key) {
   rep_->wb.Delete(rep_->meta, meta::UserMetaKey(key));
   ++rep_->count;
+  ++rep_->meta_count;
 }
 
 size_t WriteBatch::count() const { return rep_->count; }
@@ -284,6 +291,7 @@ void WriteBatch::Clear() {
   rep_->pending.clear();
   rep_->pending_bytes.clear();
   rep_->count = 0;
+  rep_->meta_count = 0;
   rep_->storage_ids.clear();
 }
 

@@ -15,8 +15,11 @@
 namespace kappa::cql {
 
 // Server-wide facts handlers need.
+class ServerMetrics;
+
 struct ServerContext {
   Executor* executor = nullptr;
+  const ServerMetrics* metrics = nullptr;  // server_metrics.h; never null in a server
   const ServerOptions* options = nullptr;
   bool auth_required = false;
 };

@@ -54,7 +54,7 @@ static void HandleAlterConfigs(RequestContext& ctx, Reader& in, Responder respon
     WriteResourceResult(res, r.type, r.name, &w);
   }
   w.EmptyTaggedFields();
-  respond.Send(w.Take());
+  respond.Send(w);
 }
 
 const ApiSpec kAlterConfigsApi = {33, "AlterConfigs", 0, 2, 2, &HandleAlterConfigs};

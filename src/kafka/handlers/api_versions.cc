@@ -9,7 +9,7 @@ namespace kappa::kafka {
 
 std::string EncodeApiVersionsResponse(int16_t version, ErrorCode error) {
   Writer w(version >= 3);
-  w.Int16(Code(error));
+  w.Error(error);
   const auto& apis = AllApis();
   w.ArrayLength(int32_t(apis.size()));
   for (const ApiSpec* s : apis) {

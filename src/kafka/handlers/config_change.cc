@@ -36,7 +36,7 @@ ConfigChangeResult ChangeResourceConfig(Broker& b, int8_t resource_type,
 
 void WriteResourceResult(const ConfigChangeResult& res, int8_t resource_type,
                          const std::string& resource_name, Writer* w) {
-  w->Int16(Code(res.error));
+  w->Error(res.error);
   w->NullableString(res.message);
   w->Int8(resource_type);
   w->String(resource_name);

@@ -57,10 +57,10 @@ static void HandleCreatePartitions(RequestContext& ctx, Reader& in, Responder re
       }
     }
     w.String(name);
-    w.Int16(Code(e));
+    w.Error(e);
     w.NullableString(msg);
   }
-  respond.Send(w.Take());
+  respond.Send(w);
 }
 
 const ApiSpec kCreatePartitionsApi = {37, "CreatePartitions", 0, 1, kNeverFlexible,

@@ -102,10 +102,10 @@ static void HandleCreateTopics(RequestContext& ctx, Reader& in, Responder respon
       }
     }
     w.String(r.name);
-    w.Int16(Code(e));
+    w.Error(e);
     if (v >= 1) w.NullableString(msg);
   }
-  respond.Send(w.Take());
+  respond.Send(w);
 }
 
 const ApiSpec kCreateTopicsApi = {19, "CreateTopics", 0, 4, kNeverFlexible, &HandleCreateTopics};

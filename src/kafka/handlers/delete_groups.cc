@@ -30,11 +30,11 @@ static void HandleDeleteGroups(RequestContext& ctx, Reader& in, Responder respon
       }
     }
     w.String(id);
-    w.Int16(Code(e));
+    w.Error(e);
     w.EmptyTaggedFields();
   }
   w.EmptyTaggedFields();
-  respond.Send(w.Take());
+  respond.Send(w);
 }
 
 const ApiSpec kDeleteGroupsApi = {42, "DeleteGroups", 0, 2, 2, &HandleDeleteGroups};

@@ -69,13 +69,13 @@ static void HandleDeleteRecords(RequestContext& ctx, Reader& in, Responder respo
     for (const auto& p : parts) {
       w.Int32(p.index);
       w.Int64(p.low);
-      w.Int16(Code(p.error));
+      w.Error(p.error);
       w.EmptyTaggedFields();
     }
     w.EmptyTaggedFields();
   }
   w.EmptyTaggedFields();
-  respond.Send(w.Take());
+  respond.Send(w);
 }
 
 const ApiSpec kDeleteRecordsApi = {21, "DeleteRecords", 0, 2, 2, &HandleDeleteRecords};

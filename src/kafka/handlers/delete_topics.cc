@@ -22,11 +22,11 @@ static void HandleDeleteTopics(RequestContext& ctx, Reader& in, Responder respon
   for (const auto& name : names) {
     Status s = b.log().DeleteTopic(name);
     w.String(name);
-    w.Int16(Code(s.ok() ? ErrorCode::kNone
+    w.Error(s.ok() ? ErrorCode::kNone
                  : s.IsNotFound() ? ErrorCode::kUnknownTopicOrPartition
-                                  : ErrorCode::kKafkaStorageError));
+                                  : ErrorCode::kKafkaStorageError);
   }
-  respond.Send(w.Take());
+  respond.Send(w);
 }
 
 const ApiSpec kDeleteTopicsApi = {20, "DeleteTopics", 0, 3, kNeverFlexible, &HandleDeleteTopics};

@@ -22,7 +22,7 @@ static void HandleDescribeCluster(RequestContext& ctx, Reader& in, Responder res
   bool brokers = endpoint_type == 1;
   Writer w(ctx.flexible);
   w.Int32(0);
-  w.Int16(Code(brokers ? ErrorCode::kNone : ErrorCode::kUnsupportedEndpointType));
+  w.Error(brokers ? ErrorCode::kNone : ErrorCode::kUnsupportedEndpointType);
   w.NullableString(brokers ? std::nullopt
                            : std::optional<std::string_view>("kappa serves only the broker "
                                                              "endpoint type"));

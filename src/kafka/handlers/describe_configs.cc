@@ -94,7 +94,7 @@ static void HandleDescribeConfigs(RequestContext& ctx, Reader& in, Responder res
       e = ErrorCode::kInvalidRequest;
       msg = "unsupported resource type " + std::to_string(r.type);
     }
-    w.Int16(Code(e));
+    w.Error(e);
     w.NullableString(msg);
     w.Int8(r.type);
     w.String(r.name);
@@ -125,7 +125,7 @@ static void HandleDescribeConfigs(RequestContext& ctx, Reader& in, Responder res
     w.EmptyTaggedFields();
   }
   w.EmptyTaggedFields();
-  respond.Send(w.Take());
+  respond.Send(w);
 }
 
 const ApiSpec kDescribeConfigsApi = {32, "DescribeConfigs", 0, 4, 4, &HandleDescribeConfigs};

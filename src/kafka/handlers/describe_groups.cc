@@ -52,7 +52,7 @@ static void HandleDescribeGroups(RequestContext& ctx, Reader& in, Responder resp
     w.EmptyTaggedFields();
   }
   w.EmptyTaggedFields();
-  respond.Send(w.Take());
+  respond.Send(w);
 }
 
 const ApiSpec kDescribeGroupsApi = {15, "DescribeGroups", 0, 5, 5, &HandleDescribeGroups};

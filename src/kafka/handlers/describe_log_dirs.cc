@@ -86,7 +86,7 @@ static void HandleDescribeLogDirs(RequestContext& ctx, Reader& in, Responder res
   }
   w.EmptyTaggedFields();
   w.EmptyTaggedFields();
-  respond.Send(w.Take());
+  respond.Send(w);
 }
 
 const ApiSpec kDescribeLogDirsApi = {35, "DescribeLogDirs", 0, 4, 2, &HandleDescribeLogDirs};

@@ -111,7 +111,7 @@ class FetchOp : public std::enable_shared_from_this<FetchOp> {
     if (done_) return;
     done_ = true;
     RemoveListeners();
-    respond_.Send(std::move(body));
+    respond_.Send(std::move(body), std::move(errors_));
   }
 
   void RemoveListeners() {
@@ -185,6 +185,7 @@ class FetchOp : public std::enable_shared_from_this<FetchOp> {
     *remaining = n >= *remaining ? 0 : *remaining - n;
     char* f = buf.data() + fields;
     coding::PutBE16(f, uint16_t(Code(err)));
+    w.CountError(err);
     coding::PutBE64(f + 2, uint64_t(hw));
     if (v >= 4) {
       coding::PutBE64(f + 10, uint64_t(hw));
@@ -210,6 +211,7 @@ class FetchOp : public std::enable_shared_from_this<FetchOp> {
         AppendPartition(w, t.name, pr, total, &remaining, error);
       }
     }
+    errors_ = w.TakeErrors();
     return w.Take();
   }
 
@@ -220,6 +222,7 @@ class FetchOp : public std::enable_shared_from_this<FetchOp> {
   Responder respond_;
   bool done_ = false;
   std::vector<Listener> listeners_;
+  ErrorTally errors_;  // of the body Build made last
 };
 
 }  // namespace

@@ -30,7 +30,7 @@ static void HandleFindCoordinator(RequestContext& ctx, Reader& in, Responder res
   Writer w(ctx.flexible);
   if (v >= 1) w.Int32(0);
   if (v <= 3) {
-    w.Int16(Code(e));
+    w.Error(e);
     if (v >= 1) w.NullableString(msg);
     w.Int32(known_type ? c.node_id : -1);
     w.String(known_type ? c.host : "");
@@ -42,7 +42,7 @@ static void HandleFindCoordinator(RequestContext& ctx, Reader& in, Responder res
       w.Int32(known_type ? c.node_id : -1);
       w.String(known_type ? c.host : "");
       w.Int32(known_type ? c.port : -1);
-      w.Int16(Code(e));
+      w.Error(e);
       w.NullableString(msg);
       w.EmptyTaggedFields();
     }

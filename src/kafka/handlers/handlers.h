@@ -50,7 +50,7 @@ inline void Finish(Reader& in, Writer& w, Responder& respond) {
     respond.Close("malformed request body");
     return;
   }
-  respond.Send(w.Take());
+  respond.Send(w);
 }
 
 }  // namespace kappa::kafka

@@ -271,6 +271,20 @@ TEST_F(HandlersTest, IdempotentStateSurvivesBrokerRestart) {
 }
 
 
+// The error codes a response carries travel with it, for kappa_kafka_errors_total.
+TEST_F(HandlersTest, ResponsesCarryTheirErrorCodes) {
+  ASSERT_EQ(Produce(7, "tally", Batch({"a"})).error, 0);
+  auto ok = CallAsync(kFetchApi, 11, FetchBody(11, "tally", 0, 0, 1));
+  ASSERT_TRUE(ok->has_value());
+  EXPECT_TRUE((*ok)->errors.counts.empty());
+  auto bad = CallAsync(kFetchApi, 11, FetchBody(11, "tally", 5, 0, 1));
+  ASSERT_TRUE(bad->has_value());
+  ASSERT_EQ((*bad)->errors.counts.size(), 1u);
+  EXPECT_EQ((*bad)->errors.counts[0].first, ErrorCode::kOffsetOutOfRange);
+  EXPECT_EQ((*bad)->errors.counts[0].second, 1u);
+  EXPECT_STREQ(ErrorName((*bad)->errors.counts[0].first), "OFFSET_OUT_OF_RANGE");
+}
+
 TEST_F(HandlersTest, TopicDeletedWhileFetchWaits) {
   ASSERT_EQ(Produce(7, "gone", Batch({"a"})).error, 0);
   auto pending = CallAsync(kFetchApi, 11, FetchBody(11, "gone", 1, 5000, 1));

@@ -22,7 +22,7 @@ static void HandleHeartbeat(RequestContext& ctx, Reader& in, Responder respond) 
   ErrorCode e = ctx.broker->groups().Heartbeat(group, generation, member, instance);
   Writer w(ctx.flexible);
   if (v >= 1) w.Int32(0);
-  w.Int16(Code(e));
+  w.Error(e);
   w.EmptyTaggedFields();
   Finish(in, w, respond);
 }

@@ -121,7 +121,7 @@ static void HandleIncrementalAlterConfigs(RequestContext& ctx, Reader& in, Respo
     WriteResourceResult(res, r.type, r.name, &w);
   }
   w.EmptyTaggedFields();
-  respond.Send(w.Take());
+  respond.Send(w);
 }
 
 const ApiSpec kIncrementalAlterConfigsApi = {44, "IncrementalAlterConfigs", 0, 1, 1,

@@ -15,7 +15,7 @@ static void HandleInitProducerId(RequestContext& ctx, Reader& in, Responder resp
   Writer w(ctx.flexible);
   w.Int32(0);
   if (txn) {
-    w.Int16(Code(kTransactionalIdAuthorizationFailed));
+    w.Error(kTransactionalIdAuthorizationFailed);
     w.Int64(-1);
     w.Int16(-1);
   } else {

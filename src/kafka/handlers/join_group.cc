@@ -45,7 +45,7 @@ static void HandleJoinGroup(RequestContext& ctx, Reader& in, Responder respond) 
   ctx.broker->groups().Join(std::move(req), [shared, v, flexible](JoinGroupResult r) {
     Writer w(flexible);
     if (v >= 2) w.Int32(0);
-    w.Int16(Code(r.error));
+    w.Error(r.error);
     w.Int32(r.generation_id);
     bool has_protocol = r.error == ErrorCode::kNone && !r.protocol_name.empty();
     if (v >= 7) {
@@ -67,7 +67,7 @@ static void HandleJoinGroup(RequestContext& ctx, Reader& in, Responder respond) 
       w.EmptyTaggedFields();
     }
     w.EmptyTaggedFields();
-    shared->Send(w.Take());
+    shared->Send(w);
   });
 }
 

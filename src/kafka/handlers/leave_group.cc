@@ -35,14 +35,14 @@ static void HandleLeaveGroup(RequestContext& ctx, Reader& in, Responder respond)
   Writer w(ctx.flexible);
   if (v >= 1) w.Int32(0);
   if (v <= 2) {
-    w.Int16(Code(per_member.empty() ? overall : per_member[0]));
+    w.Error(per_member.empty() ? overall : per_member[0]);
   } else {
-    w.Int16(Code(overall));
+    w.Error(overall);
     w.ArrayLength(int32_t(members.size()));
     for (size_t i = 0; i < members.size(); ++i) {
       w.String(members[i].member_id);
       w.NullableString(members[i].group_instance_id);
-      w.Int16(Code(per_member[i]));
+      w.Error(per_member[i]);
       w.EmptyTaggedFields();
     }
   }

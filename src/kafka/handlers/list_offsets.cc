@@ -47,7 +47,7 @@ static void HandleListOffsets(RequestContext& ctx, Reader& in, Responder respond
         }
       }
       w.Int32(index);
-      w.Int16(Code(err));
+      w.Error(err);
       if (v == 0) {
         if (offset >= 0) {
           w.ArrayLength(1);

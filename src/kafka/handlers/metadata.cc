@@ -64,7 +64,7 @@ static void HandleMetadata(RequestContext& ctx, Reader& in, Responder respond) {
       err = log::ValidateTopicName(name).ok() ? ErrorCode::kUnknownTopicOrPartition
                                               : ErrorCode::kInvalidTopicException;
     }
-    w.Int16(Code(err));
+    w.Error(err);
     w.String(name);
     if (v >= 1) w.Bool(false);  // is_internal
     if (err != ErrorCode::kNone) {
@@ -89,7 +89,7 @@ static void HandleMetadata(RequestContext& ctx, Reader& in, Responder respond) {
   }
   if (v >= 8) w.Int32(INT32_MIN);
   w.EmptyTaggedFields();
-  respond.Send(w.Take());
+  respond.Send(w);
 }
 
 const ApiSpec kMetadataApi = {3, "Metadata", 0, 8, kNeverFlexible, &HandleMetadata};

@@ -96,13 +96,13 @@ static void HandleOffsetCommit(RequestContext& ctx, Reader& in, Responder respon
     w.ArrayLength(int32_t(items.size()));
     for (const auto& it : items) {
       w.Int32(it.partition);
-      w.Int16(Code(it.error));
+      w.Error(it.error);
       w.EmptyTaggedFields();
     }
     w.EmptyTaggedFields();
   }
   w.EmptyTaggedFields();
-  respond.Send(w.Take());
+  respond.Send(w);
 }
 
 const ApiSpec kOffsetCommitApi = {8, "OffsetCommit", 0, 8, 8, &HandleOffsetCommit};

@@ -51,7 +51,7 @@ static void HandleOffsetDelete(RequestContext& ctx, Reader& in, Responder respon
     }
   }
   Writer w(ctx.flexible);
-  w.Int16(Code(group_error));
+  w.Error(group_error);
   w.Int32(0);
   // With a group-level error Kafka answers no partitions.
   if (group_error != ErrorCode::kNone) {
@@ -63,11 +63,11 @@ static void HandleOffsetDelete(RequestContext& ctx, Reader& in, Responder respon
       w.ArrayLength(int32_t(topics[i].second.size()));
       for (int32_t p : topics[i].second) {
         w.Int32(p);
-        w.Int16(Code(topic_errors[i]));
+        w.Error(topic_errors[i]);
       }
     }
   }
-  respond.Send(w.Take());
+  respond.Send(w);
 }
 
 const ApiSpec kOffsetDeleteApi = {47, "OffsetDelete", 0, 0, kNeverFlexible, &HandleOffsetDelete};

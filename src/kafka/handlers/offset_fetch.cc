@@ -105,7 +105,7 @@ static void HandleOffsetFetch(RequestContext& ctx, Reader& in, Responder respond
     }
   }
   w.EmptyTaggedFields();
-  respond.Send(w.Take());
+  respond.Send(w);
 }
 
 const ApiSpec kOffsetFetchApi = {9, "OffsetFetch", 0, 8, 6, &HandleOffsetFetch};

@@ -186,14 +186,14 @@ static void HandleProduce(RequestContext& ctx, Reader& in, Responder respond) {
     w.ArrayLength(int32_t(tr.partitions.size()));
     for (const auto& pr : tr.partitions) {
       w.Int32(pr.index);
-      w.Int16(Code(pr.error));
+      w.Error(pr.error);
       w.Int64(pr.base_offset);
       if (v >= 2) w.Int64(-1);  // log_append_time_ms: topics use CreateTime
       if (v >= 5) w.Int64(pr.log_start_offset);
     }
   }
   if (v >= 1) w.Int32(0);
-  respond.Send(w.Take());
+  respond.Send(w);
 }
 
 const ApiSpec kProduceApi = {0, "Produce", 0, 7, kNeverFlexible, &HandleProduce};

@@ -45,7 +45,7 @@ static void HandleSyncGroup(RequestContext& ctx, Reader& in, Responder respond) 
       [shared, v, flexible](SyncGroupResult r) {
         Writer w(flexible);
         if (v >= 1) w.Int32(0);
-        w.Int16(Code(r.error));
+        w.Error(r.error);
         if (v >= 5) {
           bool ok = r.error == ErrorCode::kNone;
           w.NullableString(ok ? std::optional<std::string_view>(r.protocol_type) : std::nullopt);
@@ -53,7 +53,7 @@ static void HandleSyncGroup(RequestContext& ctx, Reader& in, Responder respond) 
         }
         w.Bytes(r.assignment);
         w.EmptyTaggedFields();
-        shared->Send(w.Take());
+        shared->Send(w);
       },
       protocol_type, protocol_name);
 }
