@@ -158,6 +158,63 @@ TEST(EnvTest, AppendReadTruncate) {
   EXPECT_TRUE(env->ReadFile(JoinPath(dir, "missing")).status().IsNotFound());
 }
 
+// An Env that overrides one call: renames fail. Everything else goes through EnvWrapper.
+class NoRenameEnv final : public EnvWrapper {
+ public:
+  using EnvWrapper::EnvWrapper;
+  Status RenameFile(const std::string& from, const std::string&) override {
+    ++renames;
+    return Status::IOError("rename " + from + ": Read-only file system");
+  }
+  int renames = 0;
+};
+
+TEST(EnvWrapperTest, ForwardsEveryCallAndOverridesReachTheWholeFileHelpers) {
+  std::string dir = TempDir("wrapper");
+  NoRenameEnv env(Env::Default());
+  EXPECT_EQ(env.target(), Env::Default());
+  ASSERT_TRUE(env.CreateDirs(JoinPath(dir, "a/b")).ok());
+  std::string path = JoinPath(dir, "a/b/f");
+  {
+    auto f = env.NewWritableFile(path);
+    ASSERT_TRUE(f.ok());
+    ASSERT_TRUE((*f)->Append("hello").ok());
+    ASSERT_TRUE((*f)->Sync().ok());
+    ASSERT_TRUE((*f)->Close().ok());
+  }
+  {
+    auto f = env.NewAppendableFile(path);
+    ASSERT_TRUE(f.ok());
+    EXPECT_EQ((*f)->Size(), 5u);
+    ASSERT_TRUE((*f)->Append(" world").ok());
+  }
+  EXPECT_TRUE(env.FileExists(path));
+  EXPECT_EQ(*env.GetFileSize(path), 11u);
+  EXPECT_EQ(*env.GetChildren(JoinPath(dir, "a/b")), std::vector<std::string>{"f"});
+  EXPECT_EQ(*env.ReadFile(path), "hello world");
+  auto r = env.NewRandomAccessFile(path);
+  ASSERT_TRUE(r.ok());
+  char buf[5];
+  EXPECT_EQ(*(*r)->Read(6, 5, buf), 5u);
+  EXPECT_EQ(std::string(buf, 5), "world");
+  ASSERT_TRUE(env.TruncateFile(path, 5).ok());
+  EXPECT_EQ(*env.ReadFile(path), "hello");
+  ASSERT_TRUE(env.SyncDir(dir).ok());
+
+  // WriteFileAtomic is composed of the primitives, so the overridden rename is the one used:
+  // the write fails and the old contents stay.
+  Status s = env.WriteFileAtomic(path, "replaced");
+  EXPECT_TRUE(s.IsIOError());
+  EXPECT_NE(s.message().find("Read-only"), std::string::npos);
+  EXPECT_EQ(env.renames, 1);
+  EXPECT_EQ(*env.ReadFile(path), "hello");
+
+  ASSERT_TRUE(env.DeleteFile(path).ok());
+  EXPECT_FALSE(env.FileExists(path));
+  ASSERT_TRUE(env.DeleteDirRecursive(dir).ok());
+  EXPECT_FALSE(env.FileExists(dir));
+}
+
 TEST(FaultInjectionEnvTest, DiskFullAndPowerLoss) {
   std::string dir = TempDir("fault");
   FaultInjectionEnv env;
