@@ -37,7 +37,7 @@ size_t FaultInjectionEnv::TakeBudget(size_t n) {
 }
 
 void FaultInjectionEnv::RecordSynced(const std::string& path, uint64_t size) {
-  std::lock_guard<std::mutex> l(mu_);
+  MutexLock l(mu_);
   synced_size_[path] = size;
 }
 
@@ -45,7 +45,7 @@ Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::NewAppendableFile(const
   bool existed = target()->FileExists(p);
   ASSIGN_OR_RETURN(auto f, target()->NewAppendableFile(p));
   {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     // A file that existed before is taken as durable up to its current size.
     if (!synced_size_.count(p)) synced_size_[p] = existed ? f->Size() : 0;
   }
@@ -55,7 +55,7 @@ Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::NewAppendableFile(const
 Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::NewWritableFile(const std::string& p) {
   ASSIGN_OR_RETURN(auto f, target()->NewWritableFile(p));
   {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     synced_size_[p] = 0;
   }
   return std::unique_ptr<WritableFile>(new FaultWritableFile(this, p, std::move(f)));
@@ -63,7 +63,7 @@ Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::NewWritableFile(const s
 
 Status FaultInjectionEnv::DeleteFile(const std::string& p) {
   {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     synced_size_.erase(p);
   }
   return target()->DeleteFile(p);
@@ -71,7 +71,7 @@ Status FaultInjectionEnv::DeleteFile(const std::string& p) {
 
 Status FaultInjectionEnv::RenameFile(const std::string& f, const std::string& t) {
   {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     auto it = synced_size_.find(f);
     if (it != synced_size_.end()) {
       synced_size_[t] = it->second;
@@ -83,7 +83,7 @@ Status FaultInjectionEnv::RenameFile(const std::string& f, const std::string& t)
 
 Status FaultInjectionEnv::TruncateFile(const std::string& p, uint64_t s) {
   {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     auto it = synced_size_.find(p);
     if (it != synced_size_.end() && it->second > s) it->second = s;
   }
@@ -93,7 +93,7 @@ Status FaultInjectionEnv::TruncateFile(const std::string& p, uint64_t s) {
 Status FaultInjectionEnv::DropUnsyncedData() {
   std::map<std::string, uint64_t> copy;
   {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     copy = synced_size_;
   }
   for (auto& [path, size] : copy) {

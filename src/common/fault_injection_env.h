@@ -13,6 +13,7 @@
 #include <string>
 
 #include "common/env.h"
+#include "common/mutex.h"
 
 namespace kappa {
 
@@ -42,8 +43,8 @@ class FaultInjectionEnv final : public EnvWrapper {
 
   std::atomic<int64_t> budget_{-1};
   std::atomic<bool> sync_fails_{false};
-  std::mutex mu_;
-  std::map<std::string, uint64_t> synced_size_;  // GUARDED_BY(mu_)
+  Mutex mu_;
+  std::map<std::string, uint64_t> synced_size_ GUARDED_BY(mu_);
 };
 
 }  // namespace kappa
