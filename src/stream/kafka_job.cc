@@ -30,6 +30,7 @@
 #include <thread>
 
 #include "common/logging.h"
+#include "common/mutex.h"
 #include "stream/cassandra_sink.h"
 #include "stream/job_core.h"
 #include "stream/kafka_admin.h"
@@ -127,10 +128,13 @@ class KafkaStreamJob final : public StreamJob {
       return Status::Unavailable(fmt::format("job {}: subscribing to {}: {}", s_.config.name,
                                              s_.config.topic, rd_kafka_err2str(e)));
     }
-    running_ = true;
+    {
+      MutexLock l(mu_);  // Wait() may already be waiting on it
+      running_ = true;
+    }
     thread_ = std::thread([this] {
       Status st = Run();
-      std::lock_guard<std::mutex> l(mu_);
+      MutexLock l(mu_);
       if (error_.ok()) error_ = st;
       running_ = false;
       done_cv_.notify_all();
@@ -145,8 +149,8 @@ class KafkaStreamJob final : public StreamJob {
 
   Status Wait(std::optional<std::chrono::milliseconds> timeout) override {
     {
-      std::unique_lock<std::mutex> l(mu_);
-      auto done = [&] { return !running_; };
+      MutexLock l(mu_);
+      auto done = [&]() REQUIRES(mu_) { return !running_; };
       if (timeout) {
         if (!done_cv_.wait_for(l, *timeout, done)) {
           return Status::TimedOut(fmt::format("job {} still running", s_.config.name));
@@ -156,12 +160,12 @@ class KafkaStreamJob final : public StreamJob {
       }
     }
     if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     return error_;
   }
 
   bool Finished() const override {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     return !running_;
   }
 
@@ -172,7 +176,7 @@ class KafkaStreamJob final : public StreamJob {
     st.dead_letters = s_.dead_letters.load();
     st.commits = s_.commits.load();
     st.lag = lag_.load();
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     st.running = running_;
     return st;
   }
@@ -190,7 +194,7 @@ class KafkaStreamJob final : public StreamJob {
 
   void Fail(const Status& st) {
     {
-      std::lock_guard<std::mutex> l(mu_);
+      MutexLock l(mu_);
       if (error_.ok()) error_ = st;
     }
     s_.stop.store(true);
@@ -435,10 +439,10 @@ class KafkaStreamJob final : public StreamJob {
   bool has_assignment_ = false;  // an assignment (maybe empty) is in force
   std::atomic<int64_t> lag_{0};
   std::thread thread_;
-  mutable std::mutex mu_;
-  std::condition_variable done_cv_;
-  bool running_ = false;  // GUARDED_BY(mu_)
-  Status error_;          // GUARDED_BY(mu_): the first error
+  mutable Mutex mu_;
+  CondVar done_cv_;
+  bool running_ GUARDED_BY(mu_) = false;
+  Status error_ GUARDED_BY(mu_);  // the first error
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "common/logging.h"
+#include "common/mutex.h"
 #include "stream/cassandra_sink.h"
 #include "stream/job_offsets.h"
 #include "stream/partition_worker.h"
@@ -77,11 +78,14 @@ class StreamJobImpl final : public StreamJob {
     // Every partition's offsets are checked here, before any thread starts: a job that
     // cannot run fails its Start (and `kappa up` before its producers start).
     for (auto& w : workers_) RETURN_IF_ERROR(w->Prepare());
-    running_ = static_cast<int>(workers_.size());
+    {
+      MutexLock l(mu_);  // Wait() may already be waiting on it
+      running_ = static_cast<int>(workers_.size());
+    }
     for (auto& w : workers_) {
       threads_.emplace_back([this, worker = w.get()] {
         Status st = worker->Run();
-        std::lock_guard<std::mutex> l(mu_);
+        MutexLock l(mu_);
         if (!st.ok()) {
           if (error_.ok()) error_ = st;
           s_.stop.store(true);  // one failing partition stops the job
@@ -99,8 +103,8 @@ class StreamJobImpl final : public StreamJob {
 
   Status Wait(std::optional<std::chrono::milliseconds> timeout) override {
     {
-      std::unique_lock<std::mutex> l(mu_);
-      auto done = [&] { return running_ == 0; };
+      MutexLock l(mu_);
+      auto done = [&]() REQUIRES(mu_) { return running_ == 0; };
       if (timeout) {
         if (!done_cv_.wait_for(l, *timeout, done)) {
           return Status::TimedOut(fmt::format("job {} still running", s_.config.name));
@@ -112,12 +116,12 @@ class StreamJobImpl final : public StreamJob {
     for (auto& t : threads_) {
       if (t.joinable()) t.join();
     }
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     return error_;
   }
 
   bool Finished() const override {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     return running_ == 0;
   }
 
@@ -130,7 +134,7 @@ class StreamJobImpl final : public StreamJob {
     for (size_t i = 0; i < workers_.size(); ++i) {
       st.lag += std::max<int64_t>(0, sources_[i]->EndOffset() - workers_[i]->next());
     }
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     st.running = running_ > 0;
     return st;
   }
@@ -142,10 +146,10 @@ class StreamJobImpl final : public StreamJob {
   std::vector<std::unique_ptr<PartitionWorker>> workers_;
   std::vector<log::Partition*> sources_;
   std::vector<std::thread> threads_;
-  mutable std::mutex mu_;
-  std::condition_variable done_cv_;
-  int running_ = 0;   // GUARDED_BY(mu_): workers not yet ended
-  Status error_;      // GUARDED_BY(mu_): the first worker error
+  mutable Mutex mu_;
+  CondVar done_cv_;
+  int running_ GUARDED_BY(mu_) = 0;  // workers not yet ended
+  Status error_ GUARDED_BY(mu_);  // the first worker error
 };
 
 }  // namespace
