@@ -1,17 +1,18 @@
 #!/usr/bin/python3
 """Clang's thread-safety analysis over every kappa translation unit (ctest label `tsa`).
 
-  scripts/check-thread-safety.py [BUILD_DIR] [--jobs N] [--clang PATH] [--all]
+  scripts/check-thread-safety.py [BUILD_DIR] [--jobs N] [--clang PATH] [--all] [--only TEXT]
 
 Reads BUILD_DIR/compile_commands.json (the release build writes it), and runs
 `clang++ -fsyntax-only -Wthread-safety -Werror=thread-safety` on each source file with the
 same include paths and defines, N at a time (default 2). Only files that include
 common/thread_annotations.h (directly or through project headers) can produce a
-thread-safety diagnostic, so only those are checked (about half; --all checks every file). GCC-only options clang rejects are
-dropped; code generation is skipped (syntax only), which also sidesteps clang 14's trouble
-with debug info for coroutines (see src/common/CMakeLists.txt). Exit status 1 with the
-diagnostics if any file fails, 0 otherwise. The annotations are in
-src/common/thread_annotations.h and src/common/mutex.h.
+thread-safety diagnostic, so only those are checked (about half; --all checks every file,
+--only TEXT the files whose path contains TEXT). GCC-only options clang rejects are dropped;
+code generation is skipped (syntax only), which also sidesteps clang 14's trouble with debug
+info for coroutines (see src/common/CMakeLists.txt). Exit status 1 with the diagnostics if
+any file fails, 0 otherwise. The annotations are in src/common/thread_annotations.h and
+src/common/mutex.h.
 """
 import argparse
 import json
@@ -105,6 +106,8 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--clang", default=shutil.which("clang++-14") or shutil.which("clang++"))
     ap.add_argument("--all", action="store_true", help="check every file, annotated or not")
+    ap.add_argument("--only", action="append", default=[], metavar="TEXT",
+                    help="check only files whose path contains TEXT (repeatable)")
     opts = ap.parse_args()
     if not opts.clang:
         print("check-thread-safety: clang++ not found (scripts/install-deps.sh installs clang-14)",
@@ -123,6 +126,8 @@ def main():
     for e in entries:
         src = os.path.join(e["directory"], e["file"])
         if not src.endswith((".cc", ".cpp", ".cxx")):
+            continue
+        if opts.only and not any(t in src for t in opts.only):
             continue
         args = clang_args(e)
         if not opts.all and not includes_annotations(src, include_dirs_of(args, e["directory"]),
