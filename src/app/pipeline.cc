@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "common/logging.h"
+#include "common/mutex.h"
 #include "connect/connect.h"
 #include "log/log.h"
 #include "app/app.h"
@@ -87,7 +88,7 @@ class PipelineImpl final : public Pipeline {
   }
 
   Status StopProducers() override {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     if (producers_stopped_) return producer_error_;
     for (auto& p : producers_) p->Stop();
     for (size_t i = 0; i < producers_.size(); ++i) {
@@ -180,9 +181,9 @@ class PipelineImpl final : public Pipeline {
   std::vector<std::unique_ptr<connect::ProducerTask>> producers_;
   std::vector<std::string> producer_names_;
   bool started_ = false;
-  std::mutex mu_;
-  bool producers_stopped_ = false;  // GUARDED_BY(mu_)
-  Status producer_error_;           // GUARDED_BY(mu_)
+  Mutex mu_;
+  bool producers_stopped_ GUARDED_BY(mu_) = false;
+  Status producer_error_ GUARDED_BY(mu_);
 };
 
 }  // namespace

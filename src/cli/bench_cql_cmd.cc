@@ -14,6 +14,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "common/mutex.h"
 #include "cql/cql.h"
 
 namespace kappa::cli {
@@ -44,10 +45,10 @@ class Window {
  public:
   explicit Window(int limit) : limit_(limit), low_water_(std::max(0, limit - std::max(1, limit / 8))) {}
   void Acquire() {
-    std::unique_lock lock(mu_);
+    MutexLock lock(mu_);
     if (in_flight_ >= limit_) {
       waiting_ = true;
-      cv_.wait(lock, [&] { return in_flight_ <= low_water_; });
+      cv_.wait(lock, [&]() REQUIRES(mu_) { return in_flight_ <= low_water_; });
       waiting_ = false;
     }
     ++in_flight_;
@@ -55,27 +56,27 @@ class Window {
   void Release() {
     bool wake;
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       --in_flight_;
       wake = (waiting_ && in_flight_ <= low_water_) || (draining_ && in_flight_ == 0);
     }
     if (wake) cv_.notify_all();
   }
   void Drain() {
-    std::unique_lock lock(mu_);
+    MutexLock lock(mu_);
     draining_ = true;
-    cv_.wait(lock, [&] { return in_flight_ == 0; });
+    cv_.wait(lock, [&]() REQUIRES(mu_) { return in_flight_ == 0; });
     draining_ = false;
   }
 
  private:
-  std::mutex mu_;
-  std::condition_variable cv_;
+  Mutex mu_;
+  CondVar cv_;
   const int limit_;
   const int low_water_;
-  int in_flight_ = 0;       // GUARDED_BY(mu_)
-  bool waiting_ = false;    // GUARDED_BY(mu_): Acquire is blocked
-  bool draining_ = false;   // GUARDED_BY(mu_): Drain is blocked
+  int in_flight_ GUARDED_BY(mu_) = 0;
+  bool waiting_ GUARDED_BY(mu_) = false;  // Acquire is blocked
+  bool draining_ GUARDED_BY(mu_) = false;  // Drain is blocked
 };
 
 std::vector<Value> UserRow(const Uuid& id, std::mt19937_64& rng) {

@@ -5,7 +5,7 @@ namespace kappa {
 namespace asio = boost::asio;
 
 bool ByteBudget::TryTake(uint64_t n) {
-  std::lock_guard<std::mutex> l(mu_);
+  MutexLock l(mu_);
   if (!waiters_.empty() || !FitsLocked(n)) return false;
   used_ += n;
   return true;
@@ -16,7 +16,7 @@ asio::awaitable<bool> ByteBudget::Take(uint64_t n, std::chrono::steady_clock::ti
   auto w = std::make_shared<Waiter>(co_await asio::this_coro::executor);
   w->n = n;
   {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     waiters_.push_back(w);
     GrantLocked();  // it may fit after all (bytes came back since TryTake)
     if (w->granted) co_return true;
@@ -25,7 +25,7 @@ asio::awaitable<bool> ByteBudget::Take(uint64_t n, std::chrono::steady_clock::ti
   w->timer.expires_at(deadline);
   for (;;) {
     (void)co_await w->timer.async_wait(asio::as_tuple(asio::use_awaitable));
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     if (w->granted) co_return true;
     if (std::chrono::steady_clock::now() >= deadline) {
       w->gone = true;
@@ -42,7 +42,7 @@ asio::awaitable<bool> ByteBudget::Take(uint64_t n, std::chrono::steady_clock::ti
 }
 
 void ByteBudget::Give(uint64_t n) {
-  std::lock_guard<std::mutex> l(mu_);
+  MutexLock l(mu_);
   used_ = n > used_ ? 0 : used_ - n;
   GrantLocked();
 }
@@ -58,7 +58,7 @@ void ByteBudget::GrantLocked() {
 }
 
 uint64_t ByteBudget::used() const {
-  std::lock_guard<std::mutex> l(mu_);
+  MutexLock l(mu_);
   return used_;
 }
 

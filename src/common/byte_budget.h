@@ -16,6 +16,8 @@
 #include <memory>
 #include <mutex>
 
+#include "common/mutex.h"
+
 namespace kappa {
 
 class ByteBudget {
@@ -40,17 +42,19 @@ class ByteBudget {
     explicit Waiter(const boost::asio::any_io_executor& ex)
         : timer(ex, std::chrono::steady_clock::time_point::max()) {}
     uint64_t n = 0;
-    bool granted = false;  // GUARDED_BY(ByteBudget::mu_)
-    bool gone = false;     // GUARDED_BY(ByteBudget::mu_): gave up at its deadline
+    // Guarded by ByteBudget::mu_ (not expressible on a nested struct's member; the
+    // accesses are in ByteBudget's functions that hold it).
+    bool granted = false;
+    bool gone = false;  // gave up at its deadline
     boost::asio::steady_timer timer;  // on the waiter's executor only
   };
-  bool FitsLocked(uint64_t n) const { return used_ + n <= capacity_ || used_ == 0; }
-  void GrantLocked();
+  bool FitsLocked(uint64_t n) const REQUIRES(mu_) { return used_ + n <= capacity_ || used_ == 0; }
+  void GrantLocked() REQUIRES(mu_);
 
   const uint64_t capacity_;
-  mutable std::mutex mu_;
-  uint64_t used_ = 0;                           // GUARDED_BY(mu_)
-  std::deque<std::shared_ptr<Waiter>> waiters_;  // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  uint64_t used_ GUARDED_BY(mu_) = 0;
+  std::deque<std::shared_ptr<Waiter>> waiters_ GUARDED_BY(mu_);
 };
 
 }  // namespace kappa

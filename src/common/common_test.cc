@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <random>
+#include <thread>
 #include <vector>
 
 #include "common/byte_budget.h"
@@ -15,6 +16,7 @@
 #include "common/fault_injection_env.h"
 #include "common/file_modes.h"
 #include "common/host_port.h"
+#include "common/mutex.h"
 #include "common/status.h"
 #include "common/types.h"
 #include "common/units.h"
@@ -152,6 +154,63 @@ TEST(EnvTest, AppendReadTruncate) {
   EXPECT_TRUE(env->ReadFile(JoinPath(dir, "missing")).status().IsNotFound());
 }
 
+// An Env that overrides one call: renames fail. Everything else goes through EnvWrapper.
+class NoRenameEnv final : public EnvWrapper {
+ public:
+  using EnvWrapper::EnvWrapper;
+  Status RenameFile(const std::string& from, const std::string&) override {
+    ++renames;
+    return Status::IOError("rename " + from + ": Read-only file system");
+  }
+  int renames = 0;
+};
+
+TEST(EnvWrapperTest, ForwardsEveryCallAndOverridesReachTheWholeFileHelpers) {
+  std::string dir = TempDir("wrapper");
+  NoRenameEnv env(Env::Default());
+  EXPECT_EQ(env.target(), Env::Default());
+  ASSERT_TRUE(env.CreateDirs(JoinPath(dir, "a/b")).ok());
+  std::string path = JoinPath(dir, "a/b/f");
+  {
+    auto f = env.NewWritableFile(path);
+    ASSERT_TRUE(f.ok());
+    ASSERT_TRUE((*f)->Append("hello").ok());
+    ASSERT_TRUE((*f)->Sync().ok());
+    ASSERT_TRUE((*f)->Close().ok());
+  }
+  {
+    auto f = env.NewAppendableFile(path);
+    ASSERT_TRUE(f.ok());
+    EXPECT_EQ((*f)->Size(), 5u);
+    ASSERT_TRUE((*f)->Append(" world").ok());
+  }
+  EXPECT_TRUE(env.FileExists(path));
+  EXPECT_EQ(*env.GetFileSize(path), 11u);
+  EXPECT_EQ(*env.GetChildren(JoinPath(dir, "a/b")), std::vector<std::string>{"f"});
+  EXPECT_EQ(*env.ReadFile(path), "hello world");
+  auto r = env.NewRandomAccessFile(path);
+  ASSERT_TRUE(r.ok());
+  char buf[5];
+  EXPECT_EQ(*(*r)->Read(6, 5, buf), 5u);
+  EXPECT_EQ(std::string(buf, 5), "world");
+  ASSERT_TRUE(env.TruncateFile(path, 5).ok());
+  EXPECT_EQ(*env.ReadFile(path), "hello");
+  ASSERT_TRUE(env.SyncDir(dir).ok());
+
+  // WriteFileAtomic is composed of the primitives, so the overridden rename is the one used:
+  // the write fails and the old contents stay.
+  Status s = env.WriteFileAtomic(path, "replaced");
+  EXPECT_TRUE(s.IsIOError());
+  EXPECT_NE(s.message().find("Read-only"), std::string::npos);
+  EXPECT_EQ(env.renames, 1);
+  EXPECT_EQ(*env.ReadFile(path), "hello");
+
+  ASSERT_TRUE(env.DeleteFile(path).ok());
+  EXPECT_FALSE(env.FileExists(path));
+  ASSERT_TRUE(env.DeleteDirRecursive(dir).ok());
+  EXPECT_FALSE(env.FileExists(dir));
+}
+
 TEST(FaultInjectionEnvTest, DiskFullAndPowerLoss) {
   testutil::TempDir tmp("kappa-common-fault");
   std::string dir = tmp.path();
@@ -172,6 +231,82 @@ TEST(FaultInjectionEnvTest, DiskFullAndPowerLoss) {
   EXPECT_EQ(*env.ReadFile(path), "durableabc");
   env.SetSyncFails(true);
   EXPECT_FALSE((*f)->Sync().ok());
+}
+
+// The annotated mutex types behave as the std types they wrap: a MutexLock can drop and
+// retake its mutex, CondVar waits release it (another thread gets in) and take it back, a
+// timed wait whose predicate stays false reports the timeout, and readers share.
+class Counter {
+ public:
+  void Add(int n) {
+    MutexLock l(mu_);
+    n_ += n;
+    cv_.notify_all();
+  }
+  // Waits until the count reaches `n`; false after `timeout`.
+  bool WaitFor(int n, std::chrono::milliseconds timeout) {
+    MutexLock l(mu_);
+    return cv_.wait_for(l, timeout, [&]() REQUIRES(mu_) { return n_ >= n; });
+  }
+  int DropAndRetake() {
+    MutexLock l(mu_);
+    int before = n_;
+    l.unlock();
+    if (mu_.try_lock()) {  // free while dropped
+      mu_.unlock();
+    } else {
+      ADD_FAILURE() << "the mutex is still held after MutexLock::unlock";
+    }
+    l.lock();
+    return n_ - before;
+  }
+
+ private:
+  Mutex mu_;
+  CondVar cv_;
+  int n_ GUARDED_BY(mu_) = 0;
+};
+
+TEST(MutexTest, LocksWaitsAndShares) {
+  Counter c;
+  EXPECT_EQ(c.DropAndRetake(), 0);
+  EXPECT_FALSE(c.WaitFor(1, std::chrono::milliseconds(10)));
+  std::thread t([&] { c.Add(2); });
+  EXPECT_TRUE(c.WaitFor(2, std::chrono::seconds(30)));
+  t.join();
+
+  // Another thread tries the shared mutex (a thread that holds it may not try it again).
+  SharedMutex smu;
+  auto reader_gets_in = [&] {
+    bool got = false;
+    std::thread([&] {
+      if (smu.try_lock_shared()) {
+        got = true;
+        smu.unlock_shared();
+      }
+    }).join();
+    return got;
+  };
+  auto writer_gets_in = [&] {
+    bool got = false;
+    std::thread([&] {
+      if (smu.try_lock()) {
+        got = true;
+        smu.unlock();
+      }
+    }).join();
+    return got;
+  };
+  {
+    ReaderMutexLock r(smu);
+    EXPECT_TRUE(reader_gets_in());
+    EXPECT_FALSE(writer_gets_in());
+  }
+  {
+    WriterMutexLock w(smu);
+    EXPECT_FALSE(reader_gets_in());
+  }
+  EXPECT_TRUE(writer_gets_in());
 }
 
 TEST(DataDirLockTest, SecondOwnerGetsClearError) {

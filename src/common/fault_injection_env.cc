@@ -2,32 +2,29 @@
 
 namespace kappa {
 
-class FaultWritableFile final : public WritableFile {
+class FaultWritableFile final : public WritableFileWrapper {
  public:
   FaultWritableFile(FaultInjectionEnv* env, std::string path, std::unique_ptr<WritableFile> f)
-      : env_(env), path_(std::move(path)), f_(std::move(f)) {}
+      : WritableFileWrapper(std::move(f)), env_(env), path_(std::move(path)) {}
   Status Append(std::string_view data) override {
     size_t allowed = env_->TakeBudget(data.size());
     if (allowed < data.size()) {
-      Status s = f_->Append(data.substr(0, allowed));
+      Status s = target()->Append(data.substr(0, allowed));
       if (!s.ok()) return s;
       return Status::IOError("write " + path_ + ": No space left on device");
     }
-    return f_->Append(data);
+    return target()->Append(data);
   }
   Status Sync() override {
     if (env_->sync_fails_.load()) return Status::IOError("fdatasync " + path_ + ": Input/output error");
-    RETURN_IF_ERROR(f_->Sync());
-    env_->RecordSynced(path_, f_->Size());
+    RETURN_IF_ERROR(target()->Sync());
+    env_->RecordSynced(path_, target()->Size());
     return Status::OK();
   }
-  Status Close() override { return f_->Close(); }
-  uint64_t Size() const override { return f_->Size(); }
 
  private:
   FaultInjectionEnv* env_;
   std::string path_;
-  std::unique_ptr<WritableFile> f_;
 };
 
 size_t FaultInjectionEnv::TakeBudget(size_t n) {
@@ -40,15 +37,15 @@ size_t FaultInjectionEnv::TakeBudget(size_t n) {
 }
 
 void FaultInjectionEnv::RecordSynced(const std::string& path, uint64_t size) {
-  std::lock_guard<std::mutex> l(mu_);
+  MutexLock l(mu_);
   synced_size_[path] = size;
 }
 
 Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::NewAppendableFile(const std::string& p) {
-  bool existed = base_->FileExists(p);
-  ASSIGN_OR_RETURN(auto f, base_->NewAppendableFile(p));
+  bool existed = target()->FileExists(p);
+  ASSIGN_OR_RETURN(auto f, target()->NewAppendableFile(p));
   {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     // A file that existed before is taken as durable up to its current size.
     if (!synced_size_.count(p)) synced_size_[p] = existed ? f->Size() : 0;
   }
@@ -56,9 +53,9 @@ Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::NewAppendableFile(const
 }
 
 Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::NewWritableFile(const std::string& p) {
-  ASSIGN_OR_RETURN(auto f, base_->NewWritableFile(p));
+  ASSIGN_OR_RETURN(auto f, target()->NewWritableFile(p));
   {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     synced_size_[p] = 0;
   }
   return std::unique_ptr<WritableFile>(new FaultWritableFile(this, p, std::move(f)));
@@ -66,43 +63,43 @@ Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::NewWritableFile(const s
 
 Status FaultInjectionEnv::DeleteFile(const std::string& p) {
   {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     synced_size_.erase(p);
   }
-  return base_->DeleteFile(p);
+  return target()->DeleteFile(p);
 }
 
 Status FaultInjectionEnv::RenameFile(const std::string& f, const std::string& t) {
   {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     auto it = synced_size_.find(f);
     if (it != synced_size_.end()) {
       synced_size_[t] = it->second;
       synced_size_.erase(it);
     }
   }
-  return base_->RenameFile(f, t);
+  return target()->RenameFile(f, t);
 }
 
 Status FaultInjectionEnv::TruncateFile(const std::string& p, uint64_t s) {
   {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     auto it = synced_size_.find(p);
     if (it != synced_size_.end() && it->second > s) it->second = s;
   }
-  return base_->TruncateFile(p, s);
+  return target()->TruncateFile(p, s);
 }
 
 Status FaultInjectionEnv::DropUnsyncedData() {
   std::map<std::string, uint64_t> copy;
   {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     copy = synced_size_;
   }
   for (auto& [path, size] : copy) {
-    if (!base_->FileExists(path)) continue;
-    ASSIGN_OR_RETURN(uint64_t cur, base_->GetFileSize(path));
-    if (cur > size) RETURN_IF_ERROR(base_->TruncateFile(path, size));
+    if (!target()->FileExists(path)) continue;
+    ASSIGN_OR_RETURN(uint64_t cur, target()->GetFileSize(path));
+    if (cur > size) RETURN_IF_ERROR(target()->TruncateFile(path, size));
   }
   return Status::OK();
 }

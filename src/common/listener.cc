@@ -46,13 +46,13 @@ Status ValidateListenerLimits(const ListenerLimits& l) {
 ConnectionWatch::ConnectionWatch(Listener* listener, std::string peer)
     : listener_(listener), peer_(std::move(peer)) {
   listener_->live_.fetch_add(1);
-  std::lock_guard<std::mutex> l(listener_->mu_);
+  MutexLock l(listener_->mu_);
   listener_->watches_.insert(this);
 }
 
 ConnectionWatch::~ConnectionWatch() {
   {
-    std::lock_guard<std::mutex> l(listener_->mu_);
+    MutexLock l(listener_->mu_);
     listener_->watches_.erase(this);
   }
   listener_->live_.fetch_sub(1);
@@ -72,7 +72,7 @@ void ConnectionWatch::Working() { Set(kWorking, 0); }
 void ConnectionWatch::AwaitingClientRead() { Set(kAwaitingClient, limits().idle_timeout_ms); }
 
 void ConnectionWatch::OnExpire(std::function<void(const std::string&)> close) {
-  std::lock_guard<std::mutex> l(listener_->mu_);
+  MutexLock l(listener_->mu_);
   close_ = std::move(close);
 }
 
@@ -223,7 +223,7 @@ void Listener::Sweep() {
   std::vector<Expired> expired;
   int64_t now = NowNs();
   {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     for (ConnectionWatch* w : watches_) {
       int64_t state = w->state_.load(std::memory_order_relaxed);
       int64_t d = ConnectionWatch::DeadlineOf(state);

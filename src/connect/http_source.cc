@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "common/logging.h"
+#include "common/mutex.h"
 #include "connect/connect.h"
 
 namespace kappa::connect {
@@ -70,8 +71,8 @@ class HttpSource final : public Source {
   }
 
   Status NextPage(std::string* page) override {
-    std::unique_lock<std::mutex> l(mu_);
-    cv_.wait(l, [&] { return stopped_ || !queue_.empty(); });
+    MutexLock l(mu_);
+    cv_.wait(l, [&]() REQUIRES(mu_) { return stopped_ || !queue_.empty(); });
     if (stopped_) return Status::Aborted("source stopped");
     Fetched f = std::move(queue_.front());
     queue_.pop_front();
@@ -84,7 +85,7 @@ class HttpSource final : public Source {
 
   void Stop() override {
     {
-      std::lock_guard<std::mutex> l(mu_);
+      MutexLock l(mu_);
       stopped_ = true;
     }
     stop_flag_.store(true);
@@ -94,7 +95,7 @@ class HttpSource final : public Source {
   }
 
   SourceStats stats() const override {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     return stats_;
   }
   std::string Describe() const override { return "http(" + opts_.url + ")"; }
@@ -106,28 +107,30 @@ class HttpSource final : public Source {
   bool SleepFor(std::chrono::milliseconds d);
   Attempt Fetch(CURL* h, simdjson::dom::parser* parser, std::string* body);
   void Count(uint64_t SourceStats::*field, uint64_t n = 1) {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     stats_.*field += n;
   }
 
   const HttpSourceOptions opts_;
   std::vector<std::thread> workers_;
   std::atomic<bool> stop_flag_{false};  // read by curl progress callbacks
-  mutable std::mutex mu_;
-  std::condition_variable cv_;       // queue_ became non-empty, or stop
-  std::condition_variable room_cv_;  // queue_ has room, or stop
-  std::condition_variable sleep_cv_;  // timed waits; only notified by Stop()
-  bool stopped_ = false;              // GUARDED_BY(mu_)
-  std::deque<Fetched> queue_;         // GUARDED_BY(mu_)
-  size_t reserved_ = 0;               // GUARDED_BY(mu_) slots claimed by fetching workers
-  Clk::time_point next_token_{};      // GUARDED_BY(mu_) token bucket: next allowed start
-  SourceStats stats_;                 // GUARDED_BY(mu_)
-  uint64_t logged_bad_ = 0;           // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  CondVar cv_;        // queue_ became non-empty, or stop
+  CondVar room_cv_;   // queue_ has room, or stop
+  CondVar sleep_cv_;  // timed waits; only notified by Stop()
+  bool stopped_ GUARDED_BY(mu_) = false;
+  std::deque<Fetched> queue_ GUARDED_BY(mu_);
+  size_t reserved_ GUARDED_BY(mu_) = 0;  // slots claimed by fetching workers
+  Clk::time_point next_token_ GUARDED_BY(mu_) = {};  // token bucket: next allowed start
+  SourceStats stats_ GUARDED_BY(mu_);
+  uint64_t logged_bad_ GUARDED_BY(mu_) = 0;
 };
 
 bool HttpSource::WaitForRoom() {
-  std::unique_lock<std::mutex> l(mu_);
-  room_cv_.wait(l, [&] { return stopped_ || queue_.size() + reserved_ < opts_.max_queued_pages; });
+  MutexLock l(mu_);
+  room_cv_.wait(l, [&]() REQUIRES(mu_) {
+    return stopped_ || queue_.size() + reserved_ < opts_.max_queued_pages;
+  });
   if (stopped_) return false;
   ++reserved_;
   return true;
@@ -135,20 +138,20 @@ bool HttpSource::WaitForRoom() {
 
 // One request start per 1/rate seconds across all workers.
 bool HttpSource::WaitForToken() {
-  std::unique_lock<std::mutex> l(mu_);
+  MutexLock l(mu_);
   if (opts_.requests_per_sec <= 0) return !stopped_;
   const auto interval = std::chrono::duration_cast<Clk::duration>(
       std::chrono::duration<double>(1.0 / opts_.requests_per_sec));
   const auto now = Clk::now();
   const auto slot = std::max(now, next_token_);
   next_token_ = slot + interval;
-  sleep_cv_.wait_until(l, slot, [&] { return stopped_; });
+  sleep_cv_.wait_until(l, slot, [&]() REQUIRES(mu_) { return stopped_; });
   return !stopped_;
 }
 
 bool HttpSource::SleepFor(std::chrono::milliseconds d) {
-  std::unique_lock<std::mutex> l(mu_);
-  sleep_cv_.wait_for(l, d, [&] { return stopped_; });
+  MutexLock l(mu_);
+  sleep_cv_.wait_for(l, d, [&]() REQUIRES(mu_) { return stopped_; });
   return !stopped_;
 }
 
@@ -225,7 +228,7 @@ Attempt HttpSource::Fetch(CURL* h, simdjson::dom::parser* parser, std::string* b
   }
   bool log_it;
   {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     ++stats_.bad_responses;
     log_it = logged_bad_ < 5 || logged_bad_ % 100 == 0;
     ++logged_bad_;
@@ -269,7 +272,7 @@ void HttpSource::Work() {
       KLOG_DEBUG("http source: {} ({}), retry {} in {} ms", opts_.url, a.error, attempt + 1, delay.count());
       if (!SleepFor(delay)) break;
     }
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     --reserved_;
     if (stopped_) break;
     queue_.push_back(result.ok() ? Fetched{Status::OK(), std::move(body)} : Fetched{result, {}});

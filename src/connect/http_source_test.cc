@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "common/mutex.h"
 #include "connect/connect.h"
 
 namespace kappa::connect {
@@ -41,7 +42,7 @@ class TestServer {
     return "http://127.0.0.1:" + std::to_string(port_) + path;
   }
   std::vector<Clk::time_point> Hits(const std::string& path) {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     return hits_[path];
   }
   int max_in_flight() const { return max_in_flight_.load(); }
@@ -81,7 +82,7 @@ class TestServer {
     const std::string path = target.substr(0, target.find('?'));
     int n;
     {
-      std::lock_guard<std::mutex> l(mu_);
+      MutexLock l(mu_);
       hits_[path].push_back(Clk::now());
       n = int(hits_[path].size());
     }
@@ -146,8 +147,8 @@ class TestServer {
   std::atomic<bool> stop_{false};
   std::thread thread_;
   std::vector<std::thread> conns_;  // only touched by the accept thread, then the destructor
-  std::mutex mu_;
-  std::map<std::string, std::vector<Clk::time_point>> hits_;  // GUARDED_BY(mu_)
+  Mutex mu_;
+  std::map<std::string, std::vector<Clk::time_point>> hits_ GUARDED_BY(mu_);
   std::atomic<int> in_flight_{0}, max_in_flight_{0};
 };
 

@@ -6,6 +6,7 @@
 
 #include "common/clock.h"
 #include "common/logging.h"
+#include "common/mutex.h"
 #include "connect/connect.h"
 #include "connect/randomuser_generator.h"
 
@@ -26,9 +27,9 @@ struct ProducerTask::Impl {
   const ProducerOptions opts;
   Clock* clock;
 
-  std::mutex mu;
-  std::condition_variable cv;  // wakes sleeps on Stop()
-  bool stop = false;           // GUARDED_BY(mu)
+  Mutex mu;
+  CondVar cv;  // wakes sleeps on Stop()
+  bool stop GUARDED_BY(mu) = false;
   std::thread thread;
   Status result;               // written by the run thread before it ends
 
@@ -41,13 +42,13 @@ struct ProducerTask::Impl {
   Clk::time_point refilled{};
 
   bool stopping() {
-    std::lock_guard<std::mutex> l(mu);
+    MutexLock l(mu);
     return stop;
   }
   // Sleeps until `t`; false if stopped meanwhile.
   bool SleepUntil(Clk::time_point t) {
-    std::unique_lock<std::mutex> l(mu);
-    cv.wait_until(l, t, [&] { return stop; });
+    MutexLock l(mu);
+    cv.wait_until(l, t, [&]() REQUIRES(mu) { return stop; });
     return !stop;
   }
   // Waits for n tokens (n <= burst). False if stopped or past the deadline.
@@ -208,7 +209,7 @@ void ProducerTask::Start() {
 
 void ProducerTask::Stop() {
   {
-    std::lock_guard<std::mutex> l(impl_->mu);
+    MutexLock l(impl_->mu);
     impl_->stop = true;
   }
   impl_->cv.notify_all();

@@ -70,7 +70,7 @@ Status ClientImpl::Init() {
   for (size_t i = 0; i < hosts_.size(); ++i) {
     HostPool& h = *hosts_[i];
     if (!h.info.local) continue;
-    for (auto& slot : h.conns) {
+    for (auto& slot : h.conns_during_init()) {
       if (slot) continue;
       auto c = OpenConnection(h.info.address, h.info.port);
       if (!c.ok()) {
@@ -94,12 +94,12 @@ Status ClientImpl::Init() {
 void ClientImpl::Close() {
   if (closed_.exchange(true)) return;
   {
-    std::lock_guard l(rc_mu_);
+    MutexLock l(rc_mu_);
     rc_cv_.notify_all();
   }
   if (reconnector_.joinable()) reconnector_.join();
   for (auto& h : hosts_) {
-    std::lock_guard l(h->mu);
+    MutexLock l(h->mu);
     for (auto& c : h->conns) {
       if (c) c->Close();
     }
@@ -121,7 +121,7 @@ Result<ClientResult> ClientImpl::Query(const std::string& cql,
   ASSIGN_OR_RETURN(ClientResult r, DecodeResult(f, nullptr));
   if (r.kind == ClientResult::Kind::kSetKeyspace) {
     {
-      std::lock_guard l(ks_mu_);
+      MutexLock l(ks_mu_);
       keyspace_ = r.keyspace;
     }
     // Every pooled connection of every host must use the keyspace, not just the one that
@@ -129,7 +129,7 @@ Result<ClientResult> ClientImpl::Query(const std::string& cql,
     for (const auto& h : hosts_) {
       std::vector<std::shared_ptr<ClientConnection>> conns;
       {
-        std::lock_guard l(h->mu);
+        MutexLock l(h->mu);
         conns = h->conns;
       }
       for (const auto& c : conns) {

@@ -184,9 +184,12 @@ Status ClientConnection::Open(const std::string& host, uint16_t port, uint8_t ve
     return Status::Corruption(std::string("unexpected ") + OpcodeName(resp.opcode) + " in answer to STARTUP");
   }
   request_timeout_ms_ = o.request_timeout_ms;
-  sent_ms_.assign(32768, 0);
-  pending_.assign(32768, nullptr);
-  for (int i = 32767; i >= 1; --i) free_streams_.push_back(int16_t(i));
+  {
+    MutexLock lock(mu_);  // uncontended (not alive yet); lets the analysis check these
+    sent_ms_.assign(32768, 0);
+    pending_.assign(32768, nullptr);
+    for (int i = 32767; i >= 1; --i) free_streams_.push_back(int16_t(i));
+  }
   alive_ = true;
   return Status::OK();
 }
@@ -215,7 +218,7 @@ asio::awaitable<void> ClientConnection::Watchdog() {
     if (!alive_) co_return;
     int64_t oldest = INT64_MAX;
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       for (size_t i = 1; i < pending_.size(); ++i) {
         if (pending_[i] && sent_ms_[i] < oldest) oldest = sent_ms_[i];
       }
@@ -231,7 +234,7 @@ asio::awaitable<void> ClientConnection::Watchdog() {
 void ClientConnection::Send(Opcode op, std::string body, ClientCallback cb) {
   int16_t stream;
   {
-    std::unique_lock lock(mu_);
+    MutexLock lock(mu_);
     if (!alive_) {
       lock.unlock();
       cb(Status::Unavailable("connection closed"));
@@ -258,7 +261,7 @@ void ClientConnection::Transmit(Opcode op, int16_t stream, std::string_view body
   h.stream = stream;
   bool post;
   {
-    std::lock_guard lock(out_mu_);
+    MutexLock lock(out_mu_);
     AppendFrame(h, body, compression_, &out_);
     post = !flush_pending_;
     flush_pending_ = true;
@@ -269,7 +272,7 @@ void ClientConnection::Transmit(Opcode op, int16_t stream, std::string_view body
 void ClientConnection::Flush() {
   if (writing_now_) return;  // the write's completion flushes again
   {
-    std::lock_guard lock(out_mu_);
+    MutexLock lock(out_mu_);
     if (out_.empty()) {
       flush_pending_ = false;
       return;
@@ -316,7 +319,7 @@ asio::awaitable<void> ClientConnection::ReadLoop() {
       ClientCallback cb;
       std::optional<Queued> next;
       {
-        std::lock_guard lock(mu_);
+        MutexLock lock(mu_);
         if (size_t(h.stream) < pending_.size() && pending_[size_t(h.stream)]) {
           cb = std::move(pending_[size_t(h.stream)]);
           pending_[size_t(h.stream)] = nullptr;
@@ -342,7 +345,7 @@ asio::awaitable<void> ClientConnection::ReadLoop() {
 void ClientConnection::FailAll(const Status& s) {
   std::vector<ClientCallback> cbs;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     alive_ = false;
     for (auto& q : backlog_) cbs.push_back(std::move(q.cb));
     backlog_.clear();

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "common/mutex.h"
 #include "cql/cql.h"
 #include "cql/frame.h"
 
@@ -70,19 +71,19 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   uint8_t version_ = 4;
   Compression compression_ = Compression::kNone;
   std::atomic<bool> alive_{false};
-  std::mutex mu_;
-  std::vector<ClientCallback> pending_;  // GUARDED_BY(mu_): indexed by stream id
-  std::vector<int16_t> free_streams_;    // GUARDED_BY(mu_)
-  std::vector<int64_t> sent_ms_;         // GUARDED_BY(mu_): steady ms a stream was sent at
+  Mutex mu_;
+  std::vector<ClientCallback> pending_ GUARDED_BY(mu_);  // indexed by stream id
+  std::vector<int16_t> free_streams_ GUARDED_BY(mu_);
+  std::vector<int64_t> sent_ms_ GUARDED_BY(mu_);  // steady ms a stream was sent at
   int64_t request_timeout_ms_ = 0;       // fixed after Open
   boost::asio::steady_timer watchdog_;   // strand only
-  std::deque<Queued> backlog_;           // GUARDED_BY(mu_): waiting for a free stream
+  std::deque<Queued> backlog_ GUARDED_BY(mu_);  // waiting for a free stream
   // Write batching. Requests append their frames to out_ from any thread; one flush on the
   // strand writes everything appended so far, and a flush is posted only when none is
   // pending or in progress (one hand-off to the I/O thread per batch, not per request).
-  std::mutex out_mu_;
-  std::string out_;             // GUARDED_BY(out_mu_)
-  bool flush_pending_ = false;  // GUARDED_BY(out_mu_): a flush or a write will take out_
+  Mutex out_mu_;
+  std::string out_ GUARDED_BY(out_mu_);
+  bool flush_pending_ GUARDED_BY(out_mu_) = false;  // a flush or a write will take out_
   std::string writing_;         // strand only: the bytes being written
   bool writing_now_ = false;    // strand only
   void Flush();

@@ -9,7 +9,7 @@
 namespace kappa::cql::client_internal {
 
 std::shared_ptr<ClientConnection> HostPool::Alive(size_t hint) const {
-  std::lock_guard l(mu);
+  MutexLock l(mu);
   size_t n = conns.size();
   for (size_t k = 0; k < n; ++k) {
     const auto& c = conns[(hint + k) % n];
@@ -19,7 +19,7 @@ std::shared_ptr<ClientConnection> HostPool::Alive(size_t hint) const {
 }
 
 int HostPool::LiveCount() const {
-  std::lock_guard l(mu);
+  MutexLock l(mu);
   int live = 0;
   for (const auto& c : conns) live += (c && c->alive()) ? 1 : 0;
   return live;
@@ -65,7 +65,7 @@ Status ClientImpl::ChooseLocalDatacenter() {
   for (auto& h : hosts_) {
     if (h->info.local) continue;
     // The contact point may be remote: its control connection is not kept.
-    std::lock_guard l(h->mu);
+    MutexLock l(h->mu);
     for (auto& c : h->conns) {
       if (c) c->Close();
       c = nullptr;
@@ -86,7 +86,7 @@ Status ClientImpl::Discover(const std::shared_ptr<ClientConnection>& control,
   auto add_host = [&](ClientHost info) -> HostPool& {
     auto h = std::make_unique<HostPool>();
     h->info = std::move(info);
-    h->conns.resize(size_t(options_.connections_per_host));
+    h->conns_during_init().resize(size_t(options_.connections_per_host));
     hosts_.push_back(std::move(h));
     return *hosts_.back();
   };
@@ -97,7 +97,7 @@ Status ClientImpl::Discover(const std::shared_ptr<ClientConnection>& control,
   if (!lr.ok() || lr->rows.empty()) {
     KLOG_DEBUG("CQL client: no system.local at {}:{} ({}); routing without a token ring", host,
                port, lr.ok() ? "no rows" : lr.status().ToString());
-    add_host(local).conns[0] = control;
+    add_host(local).conns_during_init()[0] = control;
     return Status::OK();
   }
   auto text = [](const store::Value& v) { return v.is_set() ? v.ToString() : std::string(); };
@@ -115,7 +115,7 @@ Status ClientImpl::Discover(const std::shared_ptr<ClientConnection>& control,
   local.datacenter = text(row[0]);
   local.host_id = text(row[1]);
   HostPool& first = add_host(local);
-  first.conns[0] = control;
+  first.conns_during_init()[0] = control;
   add_tokens(row[2], 0, &first.info.tokens);
   auto pr =
       QueryOn(control, "SELECT peer, rpc_address, data_center, host_id, tokens FROM system.peers");
@@ -147,7 +147,7 @@ Result<std::shared_ptr<ClientConnection>> ClientImpl::OpenConnection(const std::
   c->StartReading();
   std::string ks;
   {
-    std::lock_guard l(ks_mu_);
+    MutexLock l(ks_mu_);
     ks = keyspace_;
   }
   if (!ks.empty()) {
@@ -162,7 +162,7 @@ Result<std::shared_ptr<ClientConnection>> ClientImpl::OpenConnection(const std::
 
 // Re-opens dead connections, per host with backoff (100 ms doubling to 5 s).
 void ClientImpl::ReconnectLoop() {
-  std::unique_lock l(rc_mu_);
+  MutexLock l(rc_mu_);
   while (!closed_.load()) {
     rc_cv_.wait_for(l, std::chrono::milliseconds(100), [&] { return closed_.load(); });
     if (closed_.load()) break;
@@ -171,9 +171,9 @@ void ClientImpl::ReconnectLoop() {
     for (auto& hp : hosts_) {
       HostPool& h = *hp;
       if (!h.info.local || now < h.next_attempt) continue;
-      for (size_t j = 0; j < h.conns.size() && !closed_.load(); ++j) {
+      for (size_t j = 0; j < h.slots() && !closed_.load(); ++j) {
         {
-          std::lock_guard hl(h.mu);
+          MutexLock hl(h.mu);
           if (h.conns[j] && h.conns[j]->alive()) continue;
         }
         auto c = OpenConnection(h.info.address, h.info.port);
@@ -193,7 +193,7 @@ void ClientImpl::ReconnectLoop() {
         h.backoff = std::chrono::milliseconds(100);
         std::shared_ptr<ClientConnection> old;
         {
-          std::lock_guard hl(h.mu);
+          MutexLock hl(h.mu);
           old = std::exchange(h.conns[j], *c);
         }
         if (old) old->Close();

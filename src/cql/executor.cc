@@ -159,7 +159,7 @@ Outcome<ResultMessage> Executor::Prepare(std::string_view cql, Session& s) {
 
 void Executor::CachePrepared(const std::string& id, std::shared_ptr<const Prepared> p) {
   size_t bytes = EstimateBytes(*p);
-  std::unique_lock lock(mu_);
+  WriterMutexLock lock(mu_);
   auto [it, inserted] = prepared_.try_emplace(id);
   if (!inserted) prepared_bytes_ -= it->second.bytes;  // prepared twice at once
   it->second.prepared = std::move(p);
@@ -190,7 +190,7 @@ void Executor::CachePrepared(const std::string& id, std::shared_ptr<const Prepar
 }
 
 std::shared_ptr<const Prepared> Executor::FindPrepared(std::string_view id) {
-  std::shared_lock lock(mu_);
+  ReaderMutexLock lock(mu_);
   auto it = prepared_.find(id);
   if (it == prepared_.end()) return nullptr;
   // A coarse clock, written only when it moved: a statement every thread executes does not
@@ -202,12 +202,12 @@ std::shared_ptr<const Prepared> Executor::FindPrepared(std::string_view id) {
 }
 
 size_t Executor::prepared_count() const {
-  std::shared_lock lock(mu_);
+  ReaderMutexLock lock(mu_);
   return prepared_.size();
 }
 
 size_t Executor::prepared_bytes() const {
-  std::shared_lock lock(mu_);
+  ReaderMutexLock lock(mu_);
   return prepared_bytes_;
 }
 

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/mutex.h"
 #include "cql/ast.h"
 #include "cql/error.h"
 #include "cql/result.h"
@@ -55,8 +56,8 @@ struct Prepared {
   // while that schema object is current (exec/projection.cc, ProjectionFor).
   // Read by every execution on every server thread, written only when the schema changed:
   // a reader-writer lock, so concurrent readers never wait on each other.
-  mutable std::shared_mutex cache_mu;
-  mutable std::shared_ptr<const CachedProjection> projection;  // GUARDED_BY(cache_mu)
+  mutable SharedMutex cache_mu;
+  mutable std::shared_ptr<const CachedProjection> projection GUARDED_BY(cache_mu);
 };
 
 // Limits of the statement processor (set from ServerOptions).
@@ -127,9 +128,9 @@ class Executor {
   };
   // Every EXECUTE looks its statement up; PREPARE alone writes. Shared for lookups, so the
   // server threads never wait on each other here.
-  mutable std::shared_mutex mu_;
-  std::unordered_map<std::string, CacheEntry, IdHash, std::equal_to<>> prepared_;  // GUARDED_BY(mu_)
-  size_t prepared_bytes_ = 0;  // GUARDED_BY(mu_)
+  mutable SharedMutex mu_;
+  std::unordered_map<std::string, CacheEntry, IdHash, std::equal_to<>> prepared_ GUARDED_BY(mu_);
+  size_t prepared_bytes_ GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace kappa::cql

@@ -15,6 +15,7 @@
 #include "common/fd_limit.h"
 #include "common/listener.h"
 #include "common/logging.h"
+#include "common/mutex.h"
 #include "cql/connection.h"
 #include "cql/server_metrics.h"
 #include "cql/cql.h"
@@ -107,7 +108,7 @@ class ServerImpl : public Server {
     listener_.Start(
         &acceptor_,
         [this] {
-          std::lock_guard lock(mu_);
+          MutexLock lock(mu_);
           return asio::any_io_executor(shards_[PickShard()]->ioc.get_executor());
         },
         [this](tcp::socket sock, std::shared_ptr<ConnectionWatch> watch) {
@@ -132,7 +133,7 @@ class ServerImpl : public Server {
     if (listening_) store_->RemoveSchemaListener(listener_id_);
     listener_.Stop();
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       for (auto& e : conns_) {
         if (auto c = e.conn.lock()) c->Close();
       }
@@ -141,7 +142,7 @@ class ServerImpl : public Server {
     for (int i = 0; i < 50; ++i) {
       bool any = false;
       {
-        std::lock_guard lock(mu_);
+        MutexLock lock(mu_);
         for (auto& e : conns_) any = any || !e.conn.expired();
       }
       if (!any) break;
@@ -178,12 +179,12 @@ class ServerImpl : public Server {
   }
 
   // Forgets closed connections. Under mu_.
-  void PruneClosedLocked() {
+  void PruneClosedLocked() REQUIRES(mu_) {
     conns_.remove_if([](const ConnEntry& e) { return e.conn.expired(); });
   }
 
   // The shard with the fewest live connections (the lowest index on a tie). Under mu_.
-  size_t PickShard() {
+  size_t PickShard() REQUIRES(mu_) {
     PruneClosedLocked();
     std::vector<size_t> load(shards_.size(), 0);
     for (const auto& e : conns_) ++load[e.shard];
@@ -200,7 +201,7 @@ class ServerImpl : public Server {
     }
     auto conn = std::make_shared<Connection>(std::move(sock), &ctx_, std::move(watch));
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       PruneClosedLocked();
       conns_.push_back(ConnEntry{conn, shard});
     }
@@ -215,7 +216,7 @@ class ServerImpl : public Server {
     ev.target = c.target == store::SchemaTarget::kKeyspace ? "KEYSPACE" : "TABLE";
     ev.keyspace = c.keyspace;
     ev.table = c.table;
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     for (auto& e : conns_) {
       if (auto conn = e.conn.lock()) conn->SendSchemaEvent(ev);
     }
@@ -234,8 +235,8 @@ class ServerImpl : public Server {
   uint64_t listener_id_ = 0;
   bool listening_ = false;
   std::atomic<bool> stopped_{false};
-  std::mutex mu_;
-  std::list<ConnEntry> conns_;  // GUARDED_BY(mu_)
+  Mutex mu_;
+  std::list<ConnEntry> conns_ GUARDED_BY(mu_);
 };
 
 }  // namespace

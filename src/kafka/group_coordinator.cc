@@ -62,7 +62,7 @@ GroupCoordinator::Member* GroupCoordinator::ValidateCurrentMember(
 void GroupCoordinator::Join(JoinGroupRequest req, JoinCallback done) {
   Pending out;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     auto fail = [&](ErrorCode e, std::string member_id = {}) {
       JoinGroupResult r;
       r.error = e;

@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/mutex.h"
 #include "kafka/error_codes.h"
 
 namespace kappa::kafka {
@@ -179,15 +180,17 @@ class GroupCoordinator {
   struct Member;
   struct Group;
   using Pending = std::vector<std::function<void()>>;  // callbacks to run after unlocking
+  // The helpers below that take a Group run with mu_ held (REQUIRES: checked by Clang).
 
-  Group& GetOrCreateGroup(const std::string& id);
-  void JoinUnknownMember(Group& g, JoinGroupRequest& req, JoinCallback done, Pending* out);
+  Group& GetOrCreateGroup(const std::string& id) REQUIRES(mu_);
+  void JoinUnknownMember(Group& g, JoinGroupRequest& req, JoinCallback done, Pending* out)
+      REQUIRES(mu_);
   void JoinNewMember(Group& g, JoinGroupRequest& req, const std::string& member_id,
-                     JoinCallback done, Pending* out);
+                     JoinCallback done, Pending* out) REQUIRES(mu_);
   void JoinExistingMember(Group& g, Member& m, JoinGroupRequest& req, JoinCallback done,
-                          Pending* out);
+                          Pending* out) REQUIRES(mu_);
   void ReplaceStaticMember(Group& g, Member& m, JoinGroupRequest& req, JoinCallback done,
-                           Pending* out);
+                           Pending* out) REQUIRES(mu_);
   JoinGroupResult CurrentGeneration(const Group& g, const Member& m) const;
   // Kafka's validateCurrentMember: an instance id must map to member_id (else
   // FENCED_INSTANCE_ID, or UNKNOWN_MEMBER_ID if the instance is unknown); member_id must be
@@ -195,21 +198,21 @@ class GroupCoordinator {
   Member* ValidateCurrentMember(Group& g, const std::string& member_id,
                                 const std::optional<std::string>& instance, ErrorCode* error);
   // Records a new deadline; schedules the wakeup if it is earlier than the armed one.
-  void NoteDeadline(int64_t deadline_ms, Pending* out);
-  void PrepareRebalance(Group& g, Pending* out);
-  void MaybeCompleteJoin(Group& g, Pending* out);
-  void CompleteJoin(Group& g, Pending* out);
-  void RemoveMember(Group& g, const std::string& member_id, Pending* out);
+  void NoteDeadline(int64_t deadline_ms, Pending* out) REQUIRES(mu_);
+  void PrepareRebalance(Group& g, Pending* out) REQUIRES(mu_);
+  void MaybeCompleteJoin(Group& g, Pending* out) REQUIRES(mu_);
+  void CompleteJoin(Group& g, Pending* out) REQUIRES(mu_);
+  void RemoveMember(Group& g, const std::string& member_id, Pending* out) REQUIRES(mu_);
   std::string SelectProtocol(const Group& g) const;
   std::string NewMemberId(const std::string& client_id);
   int64_t NowMs() const { return clock_->NowMs(); }
 
   Clock* clock_;
   GroupCoordinatorOptions options_;
-  std::mutex mu_;
-  std::map<std::string, std::unique_ptr<Group>> groups_;  // GUARDED_BY(mu_)
-  uint64_t next_member_seq_ = 0;                           // GUARDED_BY(mu_)
-  int64_t armed_deadline_ms_ = INT64_MAX;                  // GUARDED_BY(mu_)
+  Mutex mu_;
+  std::map<std::string, std::unique_ptr<Group>> groups_ GUARDED_BY(mu_);
+  uint64_t next_member_seq_ GUARDED_BY(mu_) = 0;
+  int64_t armed_deadline_ms_ GUARDED_BY(mu_) = INT64_MAX;
   std::function<void()> wake_;                             // set before use
 };
 

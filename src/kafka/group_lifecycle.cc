@@ -21,7 +21,7 @@ void GroupCoordinator::Sync(const std::string& group_id, int32_t generation_id,
                             const std::optional<std::string>& protocol_name) {
   Pending out;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     auto fail = [&](ErrorCode e) {
       out.push_back([done, e] { done(SyncGroupResult{e, {}, {}, {}}); });
     };
@@ -83,7 +83,7 @@ ErrorCode GroupCoordinator::Heartbeat(const std::string& group_id, int32_t gener
   Pending out;
   ErrorCode result = ErrorCode::kNone;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     auto it = groups_.find(group_id);
     Member* m = it == groups_.end()
                     ? nullptr
@@ -139,7 +139,7 @@ ErrorCode GroupCoordinator::Leave(const std::string& group_id,
   Pending out;
   per_member->clear();
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     auto it = groups_.find(group_id);
     if (it == groups_.end()) {
       per_member->assign(members.size(), ErrorCode::kUnknownMemberId);
@@ -178,7 +178,7 @@ ErrorCode GroupCoordinator::ValidateCommit(const std::string& group_id, int32_t 
   Pending out;
   ErrorCode result = ErrorCode::kNone;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     auto it = groups_.find(group_id);
     if (it == groups_.end()) {
       // Not using kappa for group management: a simple commit. A generation names a group
@@ -237,7 +237,7 @@ std::vector<std::string> SubscribedTopics(const std::string& metadata) {
 ErrorCode GroupCoordinator::CheckOffsetDelete(const std::string& group_id,
                                               const std::vector<std::string>& topics,
                                               std::vector<bool>* subscribed) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   subscribed->assign(topics.size(), false);
   auto it = groups_.find(group_id);
   if (it == groups_.end() || it->second->state == State::kEmpty) return ErrorCode::kNone;
@@ -259,7 +259,7 @@ int64_t GroupCoordinator::Tick() {
   Pending out;
   int64_t next = INT64_MAX;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     int64_t now = NowMs();
     // Deadlines set while this runs are covered by the scan below: no wakeup for them.
     armed_deadline_ms_ = INT64_MIN;
@@ -307,7 +307,7 @@ std::vector<GroupDescription> GroupCoordinator::ListGroups() {
   std::vector<GroupDescription> all;
   std::vector<std::string> ids;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     for (const auto& [id, g] : groups_) ids.push_back(id);
   }
   for (const auto& id : ids) {
@@ -317,7 +317,7 @@ std::vector<GroupDescription> GroupCoordinator::ListGroups() {
 }
 
 std::optional<GroupDescription> GroupCoordinator::Describe(const std::string& group_id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto it = groups_.find(group_id);
   if (it == groups_.end()) return std::nullopt;
   const Group& g = *it->second;
@@ -336,7 +336,7 @@ std::optional<GroupDescription> GroupCoordinator::Describe(const std::string& gr
 }
 
 ErrorCode GroupCoordinator::Delete(const std::string& group_id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto it = groups_.find(group_id);
   if (it == groups_.end()) return ErrorCode::kGroupIdNotFound;
   if (!it->second->members.empty()) return ErrorCode::kNonEmptyGroup;

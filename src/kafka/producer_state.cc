@@ -12,7 +12,7 @@ int32_t NextSeq(int32_t seq) { return seq == INT32_MAX ? 0 : seq + 1; }
 }  // namespace
 
 int64_t ProducerStateTable::NextProducerId() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return next_id_++;
 }
 
@@ -26,7 +26,7 @@ ProducerStateTable::Check ProducerStateTable::CheckBatch(const std::string& topi
     c.error = ErrorCode::kInvalidRecord;
     return c;
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto it = map_.find(Key{producer_id, topic, partition});
   if (it == map_.end()) return c;  // unknown producer: accept and start tracking
   Entry& e = it->second;
@@ -58,7 +58,7 @@ ProducerStateTable::Check ProducerStateTable::CheckBatch(const std::string& topi
 }
 
 bool ProducerStateTable::MarkLoaded(const std::string& topic, int32_t partition) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   bool& loaded = loaded_[{topic, partition}];
   if (loaded) return false;
   loaded = true;
@@ -68,7 +68,7 @@ bool ProducerStateTable::MarkLoaded(const std::string& topic, int32_t partition)
 void ProducerStateTable::Appended(const std::string& topic, int32_t partition,
                                   int64_t producer_id, int16_t epoch, int32_t base_sequence,
                                   int32_t record_count, Offset base_offset) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   Entry& e = map_[Key{producer_id, topic, partition}];
   if (epoch != e.epoch) e.recent.clear();
   e.epoch = epoch;

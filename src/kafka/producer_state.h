@@ -14,6 +14,7 @@
 #include <mutex>
 #include <string>
 
+#include "common/mutex.h"
 #include "common/types.h"
 #include "kafka/error_codes.h"
 
@@ -62,10 +63,10 @@ class ProducerStateTable {
   };
   static constexpr size_t kMaxRecent = 5;
 
-  std::mutex mu_;
-  int64_t next_id_;           // GUARDED_BY(mu_)
-  std::map<Key, Entry> map_;  // GUARDED_BY(mu_)
-  std::map<std::pair<std::string, int32_t>, bool> loaded_;  // GUARDED_BY(mu_)
+  Mutex mu_;
+  int64_t next_id_ GUARDED_BY(mu_);
+  std::map<Key, Entry> map_ GUARDED_BY(mu_);
+  std::map<std::pair<std::string, int32_t>, bool> loaded_ GUARDED_BY(mu_);
 };
 
 }  // namespace kappa::kafka

@@ -29,6 +29,7 @@
 #include "common/input_buffer.h"
 #include "common/listener.h"
 #include "common/logging.h"
+#include "common/mutex.h"
 #include "kafka/api.h"
 #include "kafka/broker.h"
 #include "kafka/group_ticker.h"
@@ -64,9 +65,9 @@ class StrandScheduler final : public Scheduler {
 struct ResponseSlot {
   explicit ResponseSlot(asio::any_io_executor ex)
       : timer(ex, asio::steady_timer::time_point::max()) {}
-  std::mutex mu;
-  std::optional<Response> response;  // GUARDED_BY(mu)
-  bool waiting = false;              // GUARDED_BY(mu)
+  Mutex mu;
+  std::optional<Response> response GUARDED_BY(mu);
+  bool waiting GUARDED_BY(mu) = false;
   asio::steady_timer timer;          // strand only
 };
 
@@ -162,7 +163,7 @@ class KafkaServerImpl final : public KafkaServer {
   uint16_t port() const override { return port_; }
 
   void Stop() override {
-    std::lock_guard<std::mutex> lock(stop_mu_);
+    MutexLock lock(stop_mu_);
     if (stopped_) return;
     stopped_ = true;
     if (!threads_.empty()) {
@@ -170,7 +171,7 @@ class KafkaServerImpl final : public KafkaServer {
       listener_.Stop();
       asio::post(io_, [&] {
         if (ticker_) ticker_->Stop();
-        std::lock_guard<std::mutex> l(conns_mu_);
+        MutexLock l(conns_mu_);
         for (auto& [raw, weak] : conns_) {
           if (auto c = weak.lock()) PostShutdown(weak, c->sock.get_executor());
         }
@@ -198,7 +199,7 @@ class KafkaServerImpl final : public KafkaServer {
     auto ex = conn->sock.get_executor();
     conn->watch->OnExpire([weak, ex](const std::string&) { PostShutdown(weak, ex); });
     {
-      std::lock_guard<std::mutex> l(conns_mu_);
+      MutexLock l(conns_mu_);
       conns_[conn.get()] = weak;
     }
     auto sched = std::make_shared<StrandScheduler>(ex);
@@ -210,7 +211,7 @@ class KafkaServerImpl final : public KafkaServer {
     }
     KLOG_DEBUG("kafka: closing connection from {}: {}", peer, reason);
     {
-      std::lock_guard<std::mutex> l(conns_mu_);
+      MutexLock l(conns_mu_);
       conns_.erase(conn.get());
     }
     conn->sock.close(ec);
@@ -302,7 +303,7 @@ class KafkaServerImpl final : public KafkaServer {
                                      asio::any_io_executor ex) {
     auto slot = std::make_shared<ResponseSlot>(ex);
     Responder responder([slot, ex](Response r) {
-      std::lock_guard<std::mutex> l(slot->mu);
+      MutexLock l(slot->mu);
       slot->response = std::move(r);
       if (slot->waiting) asio::post(ex, [slot] { slot->timer.cancel(); });
     });
@@ -313,13 +314,13 @@ class KafkaServerImpl final : public KafkaServer {
       co_return Response{Response::Kind::kClose, {}, std::string("handler error: ") + e.what(), {}};
     }
     {
-      std::lock_guard<std::mutex> l(slot->mu);
+      MutexLock l(slot->mu);
       if (slot->response) co_return std::move(*slot->response);
       slot->waiting = true;
     }
     for (;;) {
       auto [ec] = co_await slot->timer.async_wait(asio::as_tuple(asio::use_awaitable));
-      std::lock_guard<std::mutex> l(slot->mu);
+      MutexLock l(slot->mu);
       if (slot->response) co_return std::move(*slot->response);
       if (ec && ec != asio::error::operation_aborted) {
         co_return Response{Response::Kind::kClose, {}, "wait failed", {}};
@@ -337,10 +338,10 @@ class KafkaServerImpl final : public KafkaServer {
   std::unique_ptr<GroupTicker> ticker_;  // declared after io_: destroyed before it
   uint16_t port_ = 0;
   std::vector<std::thread> threads_;
-  std::mutex conns_mu_;
-  std::map<Conn*, std::weak_ptr<Conn>> conns_;  // GUARDED_BY(conns_mu_)
-  std::mutex stop_mu_;
-  bool stopped_ = false;  // GUARDED_BY(stop_mu_)
+  Mutex conns_mu_;
+  std::map<Conn*, std::weak_ptr<Conn>> conns_ GUARDED_BY(conns_mu_);
+  Mutex stop_mu_;
+  bool stopped_ GUARDED_BY(stop_mu_) = false;
   metrics::CollectorHandle listener_metrics_;  // reads listener_; reset in Stop
 };
 

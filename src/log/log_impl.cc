@@ -90,7 +90,7 @@ Status LogImpl::LoadTopic(const std::string& name) {
     }
     t->partitions.push_back(std::move(part).value());
   }
-  std::unique_lock l(mu_);
+  WriterMutexLock l(mu_);
   topics_[name] = std::move(t);
   return Status::OK();
 }
@@ -109,7 +109,7 @@ Status LogImpl::CreateTopic(std::string_view name, int32_t partitions, const Top
   if (partitions < 1 || partitions > 100000)
     return Status::InvalidArgument("partitions must be between 1 and 100000");
   ASSIGN_OR_RETURN(TopicConfig resolved, ResolveTopicConfig(config, opts_));
-  std::lock_guard<std::mutex> admin(admin_mu_);
+  MutexLock admin(admin_mu_);
   if (closed_) return Status::Unavailable("the log is closed");
   if (TopicExists(name)) return Status::AlreadyExists("topic '" + std::string(name) + "' already exists");
   // Refused before anything is written when the descriptors would run out on the way.
@@ -144,17 +144,17 @@ Status LogImpl::CreateTopic(std::string_view name, int32_t partitions, const Top
     return s;
   }
   RETURN_IF_ERROR(opts_.env->SyncDir(JoinPath(opts_.dir, "topics")));
-  std::unique_lock l(mu_);
+  WriterMutexLock l(mu_);
   topics_[std::string(name)] = std::move(t);
   return Status::OK();
 }
 
 Status LogImpl::DeleteTopic(std::string_view name) {
   if (opts_.read_only) return Status::NotSupported("the log is open read-only");
-  std::lock_guard<std::mutex> admin(admin_mu_);
+  MutexLock admin(admin_mu_);
   std::unique_ptr<Topic> t;
   {
-    std::unique_lock l(mu_);
+    WriterMutexLock l(mu_);
     auto it = topics_.find(name);
     if (it == topics_.end()) return Status::NotFound("topic '" + std::string(name) + "' does not exist");
     t = std::move(it->second);
@@ -169,17 +169,17 @@ Status LogImpl::DeleteTopic(std::string_view name) {
   (void)opts_.env->SyncDir(JoinPath(opts_.dir, "topics"));
   for (auto& p : t->partitions) (void)p->CloseAndDelete(JoinPath(dest, std::to_string(p->id().value())));
   Status s = opts_.env->DeleteDirRecursive(dest);
-  std::unique_lock l(mu_);
+  WriterMutexLock l(mu_);
   for (auto& p : t->partitions) retired_.push_back(std::move(p));
   return s;
 }
 
 Status LogImpl::AddPartitions(std::string_view name, int32_t total) {
   if (opts_.read_only) return Status::NotSupported("the log is open read-only");
-  std::lock_guard<std::mutex> admin(admin_mu_);
+  MutexLock admin(admin_mu_);
   Topic* t;
   {
-    std::shared_lock l(mu_);
+    ReaderMutexLock l(mu_);
     auto it = topics_.find(name);
     if (it == topics_.end()) return Status::NotFound("topic '" + std::string(name) + "' does not exist");
     t = it->second.get();
@@ -211,7 +211,7 @@ Status LogImpl::AddPartitions(std::string_view name, int32_t total) {
   m.partitions = total;
   Status w = opts_.env->WriteFileAtomic(JoinPath(TopicDir(name), "topic.conf"), EncodeTopicMeta(m));
   if (!w.ok()) return undo(w);
-  std::unique_lock l(mu_);
+  WriterMutexLock l(mu_);
   t->meta.partitions = total;
   for (auto& p : added) t->partitions.push_back(std::move(p));
   return Status::OK();
@@ -220,10 +220,10 @@ Status LogImpl::AddPartitions(std::string_view name, int32_t total) {
 Status LogImpl::AlterTopicConfig(std::string_view name, const TopicConfig& config) {
   if (opts_.read_only) return Status::NotSupported("the log is open read-only");
   ASSIGN_OR_RETURN(TopicConfig resolved, ResolveTopicConfig(config, opts_));
-  std::lock_guard<std::mutex> admin(admin_mu_);
+  MutexLock admin(admin_mu_);
   Topic* t;
   {
-    std::shared_lock l(mu_);
+    ReaderMutexLock l(mu_);
     auto it = topics_.find(name);
     if (it == topics_.end()) return Status::NotFound("topic '" + std::string(name) + "' does not exist");
     t = it->second.get();
@@ -233,7 +233,7 @@ Status LogImpl::AlterTopicConfig(std::string_view name, const TopicConfig& confi
   // Persisted first: a crash leaves either the old or the new settings, both valid.
   RETURN_IF_ERROR(opts_.env->WriteFileAtomic(JoinPath(TopicDir(name), "topic.conf"), EncodeTopicMeta(m)));
   {
-    std::unique_lock l(mu_);
+    WriterMutexLock l(mu_);
     t->meta.config = resolved;
   }
   PartitionSettings ps = SettingsFor(resolved);
@@ -242,26 +242,26 @@ Status LogImpl::AlterTopicConfig(std::string_view name, const TopicConfig& confi
 }
 
 std::vector<std::string> LogImpl::ListTopics() const {
-  std::shared_lock l(mu_);
+  ReaderMutexLock l(mu_);
   std::vector<std::string> out;
   for (const auto& [n, t] : topics_) out.push_back(n);
   return out;
 }
 
 bool LogImpl::TopicExists(std::string_view name) const {
-  std::shared_lock l(mu_);
+  ReaderMutexLock l(mu_);
   return topics_.find(name) != topics_.end();
 }
 
 int64_t LogImpl::PartitionCount() const {
-  std::shared_lock l(mu_);
+  ReaderMutexLock l(mu_);
   int64_t n = 0;
   for (const auto& [name, t] : topics_) n += int64_t(t->partitions.size());
   return n;
 }
 
 Result<TopicDescription> LogImpl::DescribeTopic(std::string_view name) const {
-  std::shared_lock l(mu_);
+  ReaderMutexLock l(mu_);
   auto it = topics_.find(name);
   if (it == topics_.end()) return Status::NotFound("topic '" + std::string(name) + "' does not exist");
   TopicDescription d;
@@ -272,7 +272,7 @@ Result<TopicDescription> LogImpl::DescribeTopic(std::string_view name) const {
 }
 
 Result<Partition*> LogImpl::GetPartition(std::string_view topic, PartitionId p) {
-  std::shared_lock l(mu_);
+  ReaderMutexLock l(mu_);
   auto it = topics_.find(topic);
   if (it == topics_.end()) return Status::NotFound("topic '" + std::string(topic) + "' does not exist");
   if (p.value() < 0 || size_t(p.value()) >= it->second->partitions.size())
@@ -283,7 +283,7 @@ Result<Partition*> LogImpl::GetPartition(std::string_view topic, PartitionId p) 
 }
 
 std::vector<PartitionImpl*> LogImpl::AllPartitions() const {
-  std::shared_lock l(mu_);
+  ReaderMutexLock l(mu_);
   std::vector<PartitionImpl*> out;
   for (const auto& [n, t] : topics_)
     for (const auto& p : t->partitions) out.push_back(p.get());
@@ -333,12 +333,12 @@ void LogImpl::BackgroundLoop() {
   auto next_retention = now + milliseconds(opts_.retention_check_ms);
   bool flushing = opts_.flush == FlushPolicy::kInterval && opts_.flush_interval_ms > 0;
   bool retaining = opts_.retention_check_ms > 0;
-  std::unique_lock<std::mutex> l(bg_mu_);
+  MutexLock l(bg_mu_);
   while (!stop_) {
     auto wake = time_point<steady_clock>::max();
     if (flushing) wake = std::min(wake, next_flush);
     if (retaining) wake = std::min(wake, next_retention);
-    bg_cv_.wait_until(l, wake, [&] { return stop_; });
+    bg_cv_.wait_until(l, wake, [&]() REQUIRES(bg_mu_) { return stop_; });
     if (stop_) break;
     l.unlock();
     now = steady_clock::now();
@@ -368,12 +368,12 @@ Status LogImpl::Close() {
   // running and never runs again.
   collector_.Reset();
   {
-    std::lock_guard<std::mutex> admin(admin_mu_);
+    MutexLock admin(admin_mu_);
     if (closed_) return Status::OK();
     closed_ = true;
   }
   {
-    std::lock_guard<std::mutex> l(bg_mu_);
+    MutexLock l(bg_mu_);
     stop_ = true;
   }
   bg_cv_.notify_all();

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/mutex.h"
 #include "log/log.h"
 #include "log/offset_store_impl.h"
 #include "log/partition_impl.h"
@@ -77,18 +78,18 @@ class LogImpl final : public Log {
   metrics::CollectorHandle collector_;
   std::unique_ptr<OffsetStoreImpl> offsets_;
 
-  mutable std::shared_mutex mu_;  // topic map; writers: create/delete/add partitions
-  std::map<std::string, std::unique_ptr<Topic>, std::less<>> topics_;  // GUARDED_BY(mu_)
+  mutable SharedMutex mu_;  // topic map; writers: create/delete/add partitions
+  std::map<std::string, std::unique_ptr<Topic>, std::less<>> topics_ GUARDED_BY(mu_);
   // Partitions of deleted topics stay allocated until Close so stale pointers held by other
-  // subsystems fail cleanly (Unavailable) instead of dangling. GUARDED_BY(mu_)
-  std::vector<std::unique_ptr<PartitionImpl>> retired_;
-  std::mutex admin_mu_;  // serializes create/delete/add-partitions (slow, file I/O)
+  // subsystems fail cleanly (Unavailable) instead of dangling.
+  std::vector<std::unique_ptr<PartitionImpl>> retired_ GUARDED_BY(mu_);
+  Mutex admin_mu_;  // serializes create/delete/add-partitions (slow, file I/O)
 
-  std::mutex bg_mu_;
-  std::condition_variable bg_cv_;
-  bool stop_ = false;  // GUARDED_BY(bg_mu_)
+  Mutex bg_mu_;
+  CondVar bg_cv_;
+  bool stop_ GUARDED_BY(bg_mu_) = false;
   std::thread bg_;
-  bool closed_ = false;  // GUARDED_BY(admin_mu_)
+  bool closed_ GUARDED_BY(admin_mu_) = false;
   // Background-thread only: the current episode of failed background fsyncs.
   int64_t flush_failures_ = 0;
   std::chrono::steady_clock::time_point last_flush_report_;

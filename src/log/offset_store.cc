@@ -74,6 +74,9 @@ Result<std::unique_ptr<OffsetStoreImpl>> OffsetStoreImpl::Open(Env* env, Clock* 
 }
 
 Status OffsetStoreImpl::Replay() {
+  // Open runs this before the store is shared; the lock (uncontended) lets the analysis
+  // check the members it fills like every other access.
+  MutexLock l(mu_);
   std::string path = JoinPath(dir_, kFile);
   if (!env_->FileExists(path)) {
     if (read_only_) return Status::OK();
@@ -158,7 +161,7 @@ Status OffsetStoreImpl::Commit(std::string_view group,
   for (auto& [k, v] : stamped) {
     if (v.commit_time.value() < 0) v.commit_time = TimestampMs(clock_->NowMs());
   }
-  std::lock_guard<std::mutex> l(mu_);
+  MutexLock l(mu_);
   if (!file_) return Status::IOError("offsets file is unavailable after an earlier error");
   RETURN_IF_ERROR(AppendRecord(EncodeCommit(group, stamped)));
   auto& g = groups_[std::string(group)];
@@ -186,7 +189,7 @@ Status OffsetStoreImpl::CompactLocked() {
 
 Result<CommittedOffset> OffsetStoreImpl::Fetch(std::string_view group, std::string_view topic,
                                                PartitionId p) const {
-  std::lock_guard<std::mutex> l(mu_);
+  MutexLock l(mu_);
   auto g = groups_.find(group);
   if (g != groups_.end()) {
     auto it = g->second.find(OffsetKey{std::string(topic), p});
@@ -197,14 +200,14 @@ Result<CommittedOffset> OffsetStoreImpl::Fetch(std::string_view group, std::stri
 }
 
 std::map<OffsetKey, CommittedOffset> OffsetStoreImpl::FetchGroup(std::string_view group) const {
-  std::lock_guard<std::mutex> l(mu_);
+  MutexLock l(mu_);
   auto g = groups_.find(group);
   if (g == groups_.end()) return {};
   return g->second;
 }
 
 std::vector<std::string> OffsetStoreImpl::ListGroups() const {
-  std::lock_guard<std::mutex> l(mu_);
+  MutexLock l(mu_);
   std::vector<std::string> out;
   for (const auto& [g, offs] : groups_) out.push_back(g);
   return out;
@@ -212,7 +215,7 @@ std::vector<std::string> OffsetStoreImpl::ListGroups() const {
 
 Status OffsetStoreImpl::DeleteGroup(std::string_view group) {
   if (read_only_) return Status::NotSupported("offsets are open read-only");
-  std::lock_guard<std::mutex> l(mu_);
+  MutexLock l(mu_);
   auto g = groups_.find(group);
   if (g == groups_.end()) return Status::NotFound("group " + std::string(group) + " has no commits");
   if (!file_) return Status::IOError("offsets file is unavailable after an earlier error");
@@ -227,7 +230,7 @@ Status OffsetStoreImpl::DeleteGroup(std::string_view group) {
 Status OffsetStoreImpl::DeleteOffsets(std::string_view group,
                                       const std::vector<OffsetKey>& keys) {
   if (read_only_) return Status::NotSupported("offsets are open read-only");
-  std::lock_guard<std::mutex> l(mu_);
+  MutexLock l(mu_);
   auto g = groups_.find(group);
   if (g == groups_.end()) return Status::NotFound("group " + std::string(group) + " has no commits");
   bool changed = false;

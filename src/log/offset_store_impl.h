@@ -9,6 +9,7 @@
 #include <mutex>
 #include <string>
 
+#include "common/mutex.h"
 #include "log/log.h"
 
 namespace kappa::log {
@@ -32,18 +33,18 @@ class OffsetStoreImpl final : public OffsetStore {
   OffsetStoreImpl(Env* env, Clock* clock, std::string dir, bool read_only)
       : env_(env), clock_(clock), dir_(std::move(dir)), read_only_(read_only) {}
   Status Replay();
-  Status AppendRecord(const std::string& payload);
-  Status CompactLocked();
+  Status AppendRecord(const std::string& payload) REQUIRES(mu_);
+  Status CompactLocked() REQUIRES(mu_);
 
   Env* env_;
   Clock* clock_;
   const std::string dir_;
   const bool read_only_;
-  mutable std::mutex mu_;
+  mutable Mutex mu_;
   using GroupOffsets = std::map<OffsetKey, CommittedOffset>;
-  std::map<std::string, GroupOffsets, std::less<>> groups_;  // GUARDED_BY(mu_)
-  std::unique_ptr<WritableFile> file_;                        // GUARDED_BY(mu_)
-  uint64_t live_bytes_ = 0;                                   // GUARDED_BY(mu_) estimate
+  std::map<std::string, GroupOffsets, std::less<>> groups_ GUARDED_BY(mu_);
+  std::unique_ptr<WritableFile> file_ GUARDED_BY(mu_);
+  uint64_t live_bytes_ GUARDED_BY(mu_) = 0;  // estimate
 };
 
 }  // namespace kappa::log

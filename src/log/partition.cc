@@ -22,12 +22,12 @@ SegmentOptions PartitionImpl::SegOpts() const {
 }
 
 std::shared_ptr<Segment> PartitionImpl::Active() const {
-  std::lock_guard<std::mutex> l(mu_);
+  MutexLock l(mu_);
   return segments_.back();
 }
 
 std::shared_ptr<Segment> PartitionImpl::SegmentFor(Offset o) const {
-  std::lock_guard<std::mutex> l(mu_);
+  MutexLock l(mu_);
   // The last segment whose base offset <= o.
   auto it = std::upper_bound(segments_.begin(), segments_.end(), o,
                              [](Offset v, const std::shared_ptr<Segment>& s) {
@@ -38,19 +38,19 @@ std::shared_ptr<Segment> PartitionImpl::SegmentFor(Offset o) const {
 }
 
 Offset PartitionImpl::StartOffset() const {
-  std::lock_guard<std::mutex> l(mu_);
+  MutexLock l(mu_);
   return Offset(std::max(segments_.front()->base_offset().value(), deleted_before_));
 }
 
 uint64_t PartitionImpl::SizeBytes() const {
-  std::lock_guard<std::mutex> l(mu_);
+  MutexLock l(mu_);
   uint64_t n = 0;
   for (const auto& s : segments_) n += s->size();
   return n;
 }
 
 PartitionInfo PartitionImpl::Info() const {
-  std::lock_guard<std::mutex> l(mu_);
+  MutexLock l(mu_);
   PartitionInfo i;
   i.partition = id_;
   i.start_offset = Offset(std::max(segments_.front()->base_offset().value(), deleted_before_));
@@ -78,7 +78,7 @@ Result<AppendResult> PartitionImpl::AppendBatch(std::string_view batch) {
   std::string stored(batch);
   AppendResult r;
   {
-    std::lock_guard<std::mutex> l(append_mu_);
+    MutexLock l(append_mu_);
     if (closed_) return Status::Unavailable("partition " + topic_ + "/" +
                                             std::to_string(id_.value()) + " is closed");
     auto active = Active();
@@ -127,18 +127,18 @@ void PartitionImpl::Notify(Offset new_end) {
   // Either this load sees the waiter's increment, or the waiter's predicate check (after its
   // increment) sees the new end offset: both are seq_cst, so a wake-up is never lost.
   if (waiters_.load() > 0) {
-    std::lock_guard<std::mutex> l(wait_mu_);
+    MutexLock l(wait_mu_);
     wait_cv_.notify_all();
   }
   if (has_listeners_.load(std::memory_order_relaxed)) {
-    std::lock_guard<std::mutex> l(listeners_mu_);
+    MutexLock l(listeners_mu_);
     for (auto& [id, fn] : listeners_) fn(new_end);
   }
 }
 
 Offset PartitionImpl::WaitForData(Offset after,
                                   std::chrono::steady_clock::time_point deadline) const {
-  std::unique_lock<std::mutex> l(wait_mu_);
+  MutexLock l(wait_mu_);
   ++waiters_;
   wait_cv_.wait_until(l, deadline, [&] { return EndOffset() > after || shutting_down_.load(); });
   --waiters_;
@@ -146,7 +146,7 @@ Offset PartitionImpl::WaitForData(Offset after,
 }
 
 uint64_t PartitionImpl::AddListener(AppendListener fn) const {
-  std::lock_guard<std::mutex> l(listeners_mu_);
+  MutexLock l(listeners_mu_);
   uint64_t id = next_listener_id_++;
   listeners_.emplace(id, std::move(fn));
   has_listeners_ = true;
@@ -154,7 +154,7 @@ uint64_t PartitionImpl::AddListener(AppendListener fn) const {
 }
 
 void PartitionImpl::RemoveListener(uint64_t id) const {
-  std::lock_guard<std::mutex> l(listeners_mu_);
+  MutexLock l(listeners_mu_);
   listeners_.erase(id);
   has_listeners_ = !listeners_.empty();
 }
@@ -200,7 +200,7 @@ Result<ReadResult> PartitionImpl::ReadInto(Offset from, size_t max_bytes,
   }
   std::vector<std::shared_ptr<Segment>> segs;
   {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     auto it = std::upper_bound(segments_.begin(), segments_.end(), from,
                                [](Offset v, const std::shared_ptr<Segment>& s) {
                                  return v < s->base_offset();
@@ -294,7 +294,7 @@ Status PartitionImpl::ForEachBatch(Offset from,
                                    const std::function<bool(const BatchInfo&)>& fn) const {
   std::vector<std::shared_ptr<Segment>> segs;
   {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     segs = segments_;
   }
   bool stop = false;
@@ -316,7 +316,7 @@ Status PartitionImpl::ForEachBatch(Offset from,
 Result<std::optional<Offset>> PartitionImpl::OffsetForTimestamp(TimestampMs ts) const {
   std::vector<std::shared_ptr<Segment>> segs;
   {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     segs = segments_;
   }
   for (const auto& seg : segs) {

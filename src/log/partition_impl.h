@@ -8,6 +8,7 @@
 #include <mutex>
 #include <vector>
 
+#include "common/mutex.h"
 #include "log/log.h"
 #include "log/log_metrics.h"
 #include "log/segment.h"
@@ -74,7 +75,7 @@ class PartitionImpl final : public Partition {
  private:
   PartitionImpl(std::string topic, PartitionId id, std::string dir, const PartitionSettings& s);
   Status Load();
-  Status RollLocked();  // caller holds append_mu_
+  Status RollLocked() REQUIRES(append_mu_);
   // ReadAppend without counting the read (VisitRecords counts what it visits).
   Result<ReadResult> ReadInto(Offset from, size_t max_bytes, std::string* out) const;
   std::shared_ptr<Segment> SegmentFor(Offset o) const;
@@ -90,28 +91,28 @@ class PartitionImpl final : public Partition {
   PartitionSettings s_;
   const PartitionCounters counters_;
 
-  std::mutex append_mu_;  // serializes appends, rolls, retention deletes and Close
-  bool closed_ = false;   // GUARDED_BY(append_mu_)
+  Mutex append_mu_;  // serializes appends, rolls, retention deletes and Close
+  bool closed_ GUARDED_BY(append_mu_) = false;
 
-  mutable std::mutex mu_;
-  // Ordered by base offset; the last one is active. GUARDED_BY(mu_) (the vector; segments
-  // are shared with readers, which keep a deleted one alive while they read it).
-  std::vector<std::shared_ptr<Segment>> segments_;
+  mutable Mutex mu_;
+  // Ordered by base offset; the last one is active. The vector is guarded; segments are
+  // shared with readers, which keep a deleted one alive while they read it.
+  std::vector<std::shared_ptr<Segment>> segments_ GUARDED_BY(mu_);
 
   std::atomic<int64_t> end_offset_{0};
   // The start offset DeleteRecords set (persisted in <dir>/start_offset); the partition
   // starts at max(this, first segment's base). Written under append_mu_ and mu_.
-  int64_t deleted_before_ = 0;  // GUARDED_BY(mu_)
+  int64_t deleted_before_ GUARDED_BY(mu_) = 0;
   std::atomic<bool> dirty_{false};
   std::atomic<bool> shutting_down_{false};
 
-  mutable std::mutex wait_mu_;
-  mutable std::condition_variable wait_cv_;
+  mutable Mutex wait_mu_;
+  mutable CondVar wait_cv_;
   mutable std::atomic<int> waiters_{0};
 
-  mutable std::mutex listeners_mu_;  // held while listeners run, so RemoveListener can wait
-  mutable std::map<uint64_t, AppendListener> listeners_;  // GUARDED_BY(listeners_mu_)
-  mutable uint64_t next_listener_id_ = 1;                 // GUARDED_BY(listeners_mu_)
+  mutable Mutex listeners_mu_;  // held while listeners run, so RemoveListener can wait
+  mutable std::map<uint64_t, AppendListener> listeners_ GUARDED_BY(listeners_mu_);
+  mutable uint64_t next_listener_id_ GUARDED_BY(listeners_mu_) = 1;
   mutable std::atomic<bool> has_listeners_{false};
 };
 

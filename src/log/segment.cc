@@ -40,6 +40,9 @@ Result<std::unique_ptr<Segment>> Segment::Open(const SegmentOptions& o, Offset b
                                                int64_t now_ms) {
   std::unique_ptr<Segment> s(new Segment(o, base));
   s->created_ms_ = now_ms;  // segment age restarts at open (documented)
+  // Nobody else sees the segment yet; the lock (uncontended) lets the analysis check the
+  // index accesses below like every other.
+  MutexLock l(s->index_mu_);
   ASSIGN_OR_RETURN(s->reader_, o.env->NewRandomAccessFile(s->path_));
   ASSIGN_OR_RETURN(uint64_t file_size, s->reader_->Size());
   if (recover) {
@@ -187,7 +190,7 @@ Status Segment::Append(std::string_view batch, const BatchHeader& h) {
     return s;
   }
   {
-    std::lock_guard<std::mutex> l(index_mu_);
+    MutexLock l(index_mu_);
     index_.OnBatch(h.base_offset, uint32_t(pos), uint32_t(batch.size()), h.max_timestamp.value());
   }
   if (h.max_timestamp.value() > max_ts_.load()) max_ts_.store(h.max_timestamp.value());
@@ -216,7 +219,7 @@ Status Segment::Seal() {
     RETURN_IF_ERROR(writer_->Close());
     writer_.reset();
   }
-  std::lock_guard<std::mutex> l(index_mu_);
+  MutexLock l(index_mu_);
   return index_.Write(opts_.env, JoinPath(opts_.dir, SegmentFileName(base_, "index")),
                       JoinPath(opts_.dir, SegmentFileName(base_, "timeindex")),
                       {size(), next_offset(), max_timestamp()});
@@ -268,7 +271,7 @@ Result<std::optional<uint64_t>> Segment::FindBatch(Offset target) const {
   if (target >= next_offset()) return std::optional<uint64_t>();
   uint64_t start;
   {
-    std::lock_guard<std::mutex> l(index_mu_);
+    MutexLock l(index_mu_);
     start = index_.LookupPosition(target);
   }
   std::optional<uint64_t> found;
@@ -338,7 +341,7 @@ Result<size_t> Segment::ReadBatchesAppend(uint64_t pos, size_t max_bytes, std::s
 }
 
 uint64_t Segment::TimeLookup(int64_t ts) const {
-  std::lock_guard<std::mutex> l(index_mu_);
+  MutexLock l(index_mu_);
   return index_.LookupTimestamp(ts);
 }
 

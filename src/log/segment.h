@@ -14,6 +14,7 @@
 #include <string>
 
 #include "common/env.h"
+#include "common/mutex.h"
 #include "common/status.h"
 #include "common/types.h"
 #include "log/record_batch.h"
@@ -86,7 +87,7 @@ class Segment {
  private:
   Segment(const SegmentOptions& o, Offset base);
   // Scans the data file, rebuilding the index. See Open for the recovery rules.
-  Status RecoverScan(bool truncate_tail);
+  Status RecoverScan(bool truncate_tail) REQUIRES(index_mu_);
   Status OpenWriter();
   Status RepairAfterFailedWrite();
 
@@ -100,8 +101,8 @@ class Segment {
   std::atomic<uint64_t> size_{0};         // bytes of whole valid batches (reader bound)
   std::atomic<int64_t> next_offset_;
   std::atomic<int64_t> max_ts_{-1};
-  mutable std::mutex index_mu_;
-  SegmentIndex index_;  // GUARDED_BY(index_mu_)
+  mutable Mutex index_mu_;
+  SegmentIndex index_ GUARDED_BY(index_mu_);
 };
 
 }  // namespace kappa::log

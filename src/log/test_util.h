@@ -65,50 +65,31 @@ inline void Crash(std::unique_ptr<Log>& log) {
 }
 
 // Forwards to a base Env and counts WritableFile::Sync calls (observes the flusher).
-class SyncCountingEnv final : public Env {
+class SyncCountingEnv final : public EnvWrapper {
  public:
   // real_sync = false skips fsync entirely (fast tests that do not test durability).
-  explicit SyncCountingEnv(Env* base, bool real_sync = true) : base_(base), real_(real_sync) {}
+  explicit SyncCountingEnv(Env* base, bool real_sync = true) : EnvWrapper(base), real_(real_sync) {}
   int syncs() const { return syncs_.load(); }
   Result<std::unique_ptr<WritableFile>> NewAppendableFile(const std::string& p) override {
-    return Wrap(base_->NewAppendableFile(p));
+    return Wrap(target()->NewAppendableFile(p));
   }
   Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& p) override {
-    return Wrap(base_->NewWritableFile(p));
+    return Wrap(target()->NewWritableFile(p));
   }
-  Result<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(const std::string& p) override {
-    return base_->NewRandomAccessFile(p);
-  }
-  bool FileExists(const std::string& p) override { return base_->FileExists(p); }
-  Result<std::vector<std::string>> GetChildren(const std::string& d) override {
-    return base_->GetChildren(d);
-  }
-  Result<uint64_t> GetFileSize(const std::string& p) override { return base_->GetFileSize(p); }
-  Status DeleteFile(const std::string& p) override { return base_->DeleteFile(p); }
-  Status DeleteDirRecursive(const std::string& d) override { return base_->DeleteDirRecursive(d); }
-  Status RenameFile(const std::string& f, const std::string& t) override {
-    return base_->RenameFile(f, t);
-  }
-  Status TruncateFile(const std::string& p, uint64_t s) override { return base_->TruncateFile(p, s); }
-  Status CreateDirs(const std::string& d) override { return base_->CreateDirs(d); }
-  Status SyncDir(const std::string& d) override { return real_ ? base_->SyncDir(d) : Status::OK(); }
+  Status SyncDir(const std::string& d) override { return real_ ? target()->SyncDir(d) : Status::OK(); }
 
  private:
-  class File final : public WritableFile {
+  class File final : public WritableFileWrapper {
    public:
     File(std::unique_ptr<WritableFile> f, std::atomic<int>* n, bool real)
-        : f_(std::move(f)), n_(n), real_(real) {}
-    Status Append(std::string_view d) override { return f_->Append(d); }
+        : WritableFileWrapper(std::move(f)), n_(n), real_(real) {}
     Status Sync() override {
-      Status s = real_ ? f_->Sync() : Status::OK();
+      Status s = real_ ? target()->Sync() : Status::OK();
       ++*n_;
       return s;
     }
-    Status Close() override { return f_->Close(); }
-    uint64_t Size() const override { return f_->Size(); }
 
    private:
-    std::unique_ptr<WritableFile> f_;
     std::atomic<int>* n_;
     bool real_;
   };
@@ -116,7 +97,6 @@ class SyncCountingEnv final : public Env {
     if (!r.ok()) return r.status();
     return std::unique_ptr<WritableFile>(new File(std::move(r).value(), &syncs_, real_));
   }
-  Env* base_;
   bool real_;
   std::atomic<int> syncs_{0};
 };

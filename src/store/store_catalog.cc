@@ -63,7 +63,7 @@ Status StoreImpl::LoadCatalog() {
   s = db_->Get(rocksdb::ReadOptions(), meta_cf_, meta::kNextStorageIdKey, &v);
   if (s.ok() && v.size() == 4) next_sid = coding::GetBE32(v.data());
 
-  std::unique_lock lock(schema_mu_);
+  WriterMutexLock lock(schema_mu_);
   keyspaces_ = std::move(keyspaces);
   tables_ = std::move(tables);
   live_storage_ids_ = std::move(live);
@@ -78,7 +78,7 @@ Status StoreImpl::CommitDdl(rocksdb::WriteBatch* wb, const std::function<void()>
   wb->Put(meta_cf_, meta::kSchemaVersionKey,
           rocksdb::Slice(reinterpret_cast<const char*>(v.bytes.data()), 16));
   {
-    std::unique_lock lock(schema_mu_);
+    WriterMutexLock lock(schema_mu_);
     rocksdb::WriteOptions wo;
     wo.sync = true;  // schema changes are rare and must survive a power loss
     RETURN_IF_ERROR(FromRocks(db_->Write(wo, wb), "schema change"));
@@ -92,7 +92,7 @@ Status StoreImpl::CommitDdl(rocksdb::WriteBatch* wb, const std::function<void()>
 void StoreImpl::Notify(const SchemaChange& c) {
   std::vector<SchemaListener> ls;
   {
-    std::lock_guard lock(listeners_mu_);
+    MutexLock lock(listeners_mu_);
     for (auto& [id, l] : listeners_) ls.push_back(l);
   }
   for (auto& l : ls) l(c);
@@ -111,9 +111,9 @@ Status StoreImpl::CreateKeyspace(const KeyspaceSchema& ks, bool if_not_exists) {
     return Status::InvalidArgument("bad keyspace name '" + ks.name +
                                    "': names are 1-48 letters, digits or underscores");
   }
-  std::lock_guard ddl(ddl_mu_);
+  MutexLock ddl(ddl_mu_);
   {
-    std::shared_lock lock(schema_mu_);
+    ReaderMutexLock lock(schema_mu_);
     if (keyspaces_.count(ks.name)) {
       if (if_not_exists) return Status::OK();
       return Status::AlreadyExists("keyspace '" + ks.name + "' already exists");
@@ -121,17 +121,17 @@ Status StoreImpl::CreateKeyspace(const KeyspaceSchema& ks, bool if_not_exists) {
   }
   rocksdb::WriteBatch wb;
   wb.Put(meta_cf_, meta::KeyspaceKey(ks.name), meta::EncodeKeyspace(ks));
-  return CommitDdl(&wb, [&] { keyspaces_[ks.name] = ks; },
+  return CommitDdl(&wb, [&]() REQUIRES(schema_mu_) { keyspaces_[ks.name] = ks; },
                    {SchemaChangeType::kCreated, SchemaTarget::kKeyspace, ks.name, ""});
 }
 
 Status StoreImpl::DropKeyspace(std::string_view keyspace, bool if_exists) {
   RETURN_IF_ERROR(Writable());
-  std::lock_guard ddl(ddl_mu_);
+  MutexLock ddl(ddl_mu_);
   rocksdb::WriteBatch wb;
   std::vector<std::string> dropped;
   {
-    std::shared_lock lock(schema_mu_);
+    ReaderMutexLock lock(schema_mu_);
     if (!keyspaces_.count(std::string(keyspace))) {
       if (if_exists) return Status::OK();
       return Status::NotFound("keyspace '" + std::string(keyspace) + "' does not exist");
@@ -147,7 +147,7 @@ Status StoreImpl::DropKeyspace(std::string_view keyspace, bool if_exists) {
   std::string ks(keyspace);
   return CommitDdl(
       &wb,
-      [&] {
+      [&]() REQUIRES(schema_mu_) {
         for (const auto& k : dropped) {
           live_storage_ids_.erase(tables_[k]->storage_id);
           tables_.erase(k);
@@ -161,10 +161,10 @@ Status StoreImpl::CreateTable(const TableSchema& schema, bool if_not_exists) {
   RETURN_IF_ERROR(Writable());
   TableSchema t = schema;
   RETURN_IF_ERROR(t.Finish());
-  std::lock_guard ddl(ddl_mu_);
+  MutexLock ddl(ddl_mu_);
   uint32_t sid;
   {
-    std::shared_lock lock(schema_mu_);
+    ReaderMutexLock lock(schema_mu_);
     if (!keyspaces_.count(t.keyspace)) {
       return Status::NotFound("keyspace '" + t.keyspace + "' does not exist");
     }
@@ -191,7 +191,7 @@ Status StoreImpl::CreateTable(const TableSchema& schema, bool if_not_exists) {
   auto shared = std::make_shared<const TableSchema>(std::move(t));
   return CommitDdl(
       &wb,
-      [&] {
+      [&]() REQUIRES(schema_mu_) {
         tables_[TableMapKey(shared->keyspace, shared->name)] = shared;
         live_storage_ids_.insert(sid);
         next_storage_id_ = sid + 1;
@@ -201,10 +201,10 @@ Status StoreImpl::CreateTable(const TableSchema& schema, bool if_not_exists) {
 
 Status StoreImpl::DropTable(std::string_view keyspace, std::string_view table, bool if_exists) {
   RETURN_IF_ERROR(Writable());
-  std::lock_guard ddl(ddl_mu_);
+  MutexLock ddl(ddl_mu_);
   std::shared_ptr<const TableSchema> t;
   {
-    std::shared_lock lock(schema_mu_);
+    ReaderMutexLock lock(schema_mu_);
     auto it = tables_.find(TableMapKey(keyspace, table));
     if (it == tables_.end()) {
       if (if_exists) return Status::OK();
@@ -217,7 +217,7 @@ Status StoreImpl::DropTable(std::string_view keyspace, std::string_view table, b
   wb.Delete(meta_cf_, meta::TableKey(t->keyspace, t->name));
   return CommitDdl(
       &wb,
-      [&] {
+      [&]() REQUIRES(schema_mu_) {
         tables_.erase(TableMapKey(t->keyspace, t->name));
         live_storage_ids_.erase(t->storage_id);
       },
@@ -227,10 +227,10 @@ Status StoreImpl::DropTable(std::string_view keyspace, std::string_view table, b
 Status StoreImpl::ModifyTable(std::string_view keyspace, std::string_view table,
                               const std::function<Status(TableSchema*)>& edit) {
   RETURN_IF_ERROR(Writable());
-  std::lock_guard ddl(ddl_mu_);
+  MutexLock ddl(ddl_mu_);
   std::shared_ptr<const TableSchema> old;
   {
-    std::shared_lock lock(schema_mu_);
+    ReaderMutexLock lock(schema_mu_);
     auto it = tables_.find(TableMapKey(keyspace, table));
     if (it == tables_.end()) {
       return Status::NotFound("table " + QualifiedName(keyspace, table) + " does not exist");
@@ -244,7 +244,8 @@ Status StoreImpl::ModifyTable(std::string_view keyspace, std::string_view table,
   wb.Put(meta_cf_, meta::TableKey(t.keyspace, t.name), meta::EncodeTable(t));
   auto shared = std::make_shared<const TableSchema>(std::move(t));
   return CommitDdl(
-      &wb, [&] { tables_[TableMapKey(shared->keyspace, shared->name)] = shared; },
+      &wb,
+      [&]() REQUIRES(schema_mu_) { tables_[TableMapKey(shared->keyspace, shared->name)] = shared; },
       {SchemaChangeType::kUpdated, SchemaTarget::kTable, shared->keyspace, shared->name});
 }
 
@@ -293,8 +294,8 @@ Status StoreImpl::AlterTableOptions(std::string_view keyspace, std::string_view 
 
 Status StoreImpl::TruncateTable(std::string_view keyspace, std::string_view table) {
   RETURN_IF_ERROR(Writable());
-  std::lock_guard ddl(ddl_mu_);
-  std::unique_lock lock(schema_mu_);  // no write may run while the range is deleted
+  MutexLock ddl(ddl_mu_);
+  WriterMutexLock lock(schema_mu_);  // no write may run while the range is deleted
   auto it = tables_.find(TableMapKey(keyspace, table));
   if (it == tables_.end()) {
     return Status::NotFound("table " + QualifiedName(keyspace, table) + " does not exist");
@@ -307,14 +308,14 @@ Status StoreImpl::TruncateTable(std::string_view keyspace, std::string_view tabl
 }
 
 std::vector<KeyspaceSchema> StoreImpl::ListKeyspaces() const {
-  std::shared_lock lock(schema_mu_);
+  ReaderMutexLock lock(schema_mu_);
   std::vector<KeyspaceSchema> out;
   for (const auto& [n, ks] : keyspaces_) out.push_back(ks);
   return out;
 }
 
 Result<KeyspaceSchema> StoreImpl::GetKeyspace(std::string_view keyspace) const {
-  std::shared_lock lock(schema_mu_);
+  ReaderMutexLock lock(schema_mu_);
   auto it = keyspaces_.find(std::string(keyspace));
   if (it == keyspaces_.end()) {
     return Status::NotFound("keyspace '" + std::string(keyspace) + "' does not exist");
@@ -324,7 +325,7 @@ Result<KeyspaceSchema> StoreImpl::GetKeyspace(std::string_view keyspace) const {
 
 std::vector<std::shared_ptr<const TableSchema>> StoreImpl::ListTables(
     std::string_view keyspace) const {
-  std::shared_lock lock(schema_mu_);
+  ReaderMutexLock lock(schema_mu_);
   std::vector<std::shared_ptr<const TableSchema>> out;
   for (const auto& [k, t] : tables_) {
     if (keyspace.empty() || t->keyspace == keyspace) out.push_back(t);
@@ -338,7 +339,7 @@ Result<std::shared_ptr<const TableSchema>> StoreImpl::GetTable(std::string_view 
   // a fresh string (keyspace + table names are often past the small-string size).
   thread_local std::string key;
   TableMapKey(keyspace, table, &key);
-  std::shared_lock lock(schema_mu_);
+  ReaderMutexLock lock(schema_mu_);
   auto it = tables_.find(key);
   if (it != tables_.end()) return it->second;
   if (!keyspaces_.count(std::string(keyspace))) {
@@ -348,19 +349,19 @@ Result<std::shared_ptr<const TableSchema>> StoreImpl::GetTable(std::string_view 
 }
 
 Uuid StoreImpl::SchemaVersion() const {
-  std::shared_lock lock(schema_mu_);
+  ReaderMutexLock lock(schema_mu_);
   return schema_version_;
 }
 
 uint64_t StoreImpl::AddSchemaListener(SchemaListener listener) {
-  std::lock_guard lock(listeners_mu_);
+  MutexLock lock(listeners_mu_);
   uint64_t id = next_listener_id_++;
   listeners_[id] = std::move(listener);
   return id;
 }
 
 void StoreImpl::RemoveSchemaListener(uint64_t id) {
-  std::lock_guard lock(listeners_mu_);
+  MutexLock lock(listeners_mu_);
   listeners_.erase(id);
 }
 

@@ -22,6 +22,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "common/mutex.h"
 #include "metrics/metrics.h"
 #include "store/rocks_hooks.h"
 #include "store/row_codec.h"
@@ -141,7 +142,8 @@ class StoreImpl final : public Store {
   static std::string TableMapKey(std::string_view ks, std::string_view t);
   static void TableMapKey(std::string_view ks, std::string_view t, std::string* out);
   // Commits a DDL batch (plus a new schema version) and updates the in-memory catalog via
-  // `apply`, under schema_mu_ held exclusively. Then notifies listeners.
+  // `apply`, under schema_mu_ held exclusively (so `apply` is a lambda declared
+  // REQUIRES(schema_mu_)). Then notifies listeners.
   Status CommitDdl(rocksdb::WriteBatch* wb, const std::function<void()>& apply,
                    const SchemaChange& change);
   Status DeleteTableRows(uint32_t storage_id, rocksdb::WriteBatch* wb);
@@ -153,7 +155,8 @@ class StoreImpl final : public Store {
   // Writes (store_write.cc).
   WriteTime Now(const WriteOptions& w) const;
   Status CommitRows(rocksdb::WriteBatch* wb, const std::vector<uint32_t>& storage_ids, bool sync);
-  Status CheckLiveLocked(uint32_t storage_id, const TableSchema& t) const;  // schema_mu_ held
+  Status CheckLiveLocked(uint32_t storage_id, const TableSchema& t) const
+      REQUIRES_SHARED(schema_mu_);
 
   // Settling level 0 when writes stop (store_settle.cc).
   void StartSettler();
@@ -184,21 +187,21 @@ class StoreImpl final : public Store {
   std::shared_ptr<rocksdb::Cache> cache_;
 
   std::thread settler_;
-  std::mutex settler_mu_;
-  std::condition_variable settler_cv_;
-  bool settler_stop_ = false;  // GUARDED_BY(settler_mu_)
+  Mutex settler_mu_;
+  CondVar settler_cv_;
+  bool settler_stop_ GUARDED_BY(settler_mu_) = false;
 
-  std::mutex ddl_mu_;  // serializes DDL
-  mutable std::shared_mutex schema_mu_;
-  std::map<std::string, KeyspaceSchema> keyspaces_;                       // GUARDED_BY(schema_mu_)
-  std::map<std::string, std::shared_ptr<const TableSchema>> tables_;      // GUARDED_BY(schema_mu_)
-  std::unordered_set<uint32_t> live_storage_ids_;                         // GUARDED_BY(schema_mu_)
-  Uuid schema_version_;                                                   // GUARDED_BY(schema_mu_)
-  uint32_t next_storage_id_ = 1;                                          // GUARDED_BY(schema_mu_)
+  Mutex ddl_mu_;  // serializes DDL
+  mutable SharedMutex schema_mu_;
+  std::map<std::string, KeyspaceSchema> keyspaces_ GUARDED_BY(schema_mu_);
+  std::map<std::string, std::shared_ptr<const TableSchema>> tables_ GUARDED_BY(schema_mu_);
+  std::unordered_set<uint32_t> live_storage_ids_ GUARDED_BY(schema_mu_);
+  Uuid schema_version_ GUARDED_BY(schema_mu_);
+  uint32_t next_storage_id_ GUARDED_BY(schema_mu_) = 1;
 
-  std::mutex listeners_mu_;
-  std::map<uint64_t, SchemaListener> listeners_;  // GUARDED_BY(listeners_mu_)
-  uint64_t next_listener_id_ = 1;                 // GUARDED_BY(listeners_mu_)
+  Mutex listeners_mu_;
+  std::map<uint64_t, SchemaListener> listeners_ GUARDED_BY(listeners_mu_);
+  uint64_t next_listener_id_ GUARDED_BY(listeners_mu_) = 1;
 
   // LWT: InsertIfNotExists and WriteIf hold the stripe of their row key across
   // read-check-write.

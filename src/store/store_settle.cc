@@ -31,7 +31,7 @@ Status StoreImpl::SetLevel0Trigger(int files) {
 void StoreImpl::StartSettler() {
   if (options_.settle_after_ms <= 0) return;
   {
-    std::lock_guard lock(settler_mu_);
+    MutexLock lock(settler_mu_);
     settler_stop_ = false;
   }
   settler_ = std::thread([this] { SettleLoop(); });
@@ -40,7 +40,7 @@ void StoreImpl::StartSettler() {
 void StoreImpl::StopSettler() {
   if (!settler_.joinable()) return;
   {
-    std::lock_guard lock(settler_mu_);
+    MutexLock lock(settler_mu_);
     settler_stop_ = true;
   }
   settler_cv_.notify_all();
@@ -60,8 +60,9 @@ void StoreImpl::SettleLoop() {
     failing = !s.ok();
     return s.ok();
   };
-  std::unique_lock lock(settler_mu_);
-  while (!settler_cv_.wait_for(lock, interval, [this] { return settler_stop_; })) {
+  MutexLock lock(settler_mu_);
+  while (!settler_cv_.wait_for(lock, interval,
+                               [this]() REQUIRES(settler_mu_) { return settler_stop_; })) {
     const rocksdb::SequenceNumber now = db_->GetLatestSequenceNumber();
     const bool idle = now == last;
     last = now;

@@ -58,7 +58,7 @@ Status StoreImpl::CheckLiveLocked(uint32_t storage_id, const TableSchema& t) con
 Status StoreImpl::CommitRows(rocksdb::WriteBatch* wb, const std::vector<uint32_t>& storage_ids,
                              bool sync) {
   RETURN_IF_ERROR(Writable());
-  std::shared_lock lock(schema_mu_);
+  ReaderMutexLock lock(schema_mu_);
   for (uint32_t sid : storage_ids) {
     if (!live_storage_ids_.count(sid)) {
       return Status::NotFound("a table written by this batch no longer exists (dropped?)");
@@ -78,7 +78,7 @@ Status StoreImpl::Upsert(const TableSchema& table, const Row& row, const WriteOp
   }
   thread_local std::string key, value;
   RETURN_IF_ERROR(EncodeUpsert(table, row, w, Now(w), &key, &value));
-  std::shared_lock lock(schema_mu_);
+  ReaderMutexLock lock(schema_mu_);
   RETURN_IF_ERROR(CheckLiveLocked(table.storage_id, table));
   rocksdb::WriteOptions wo;
   wo.sync = w.sync;

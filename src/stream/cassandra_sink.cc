@@ -53,12 +53,12 @@ bool Retryable(const Status& s) {
 
 // The completion state of one SendAll round.
 struct CassandraSink::Round {
-  std::mutex mu;
-  std::condition_variable done_cv;
-  size_t remaining = 0;         // GUARDED_BY(mu)
-  std::vector<size_t> failed;   // GUARDED_BY(mu): retryable failures
-  Status retry_error;           // GUARDED_BY(mu): the first retryable error
-  Status fatal;                 // GUARDED_BY(mu): the first non-retryable error
+  Mutex mu;
+  CondVar done_cv;
+  size_t remaining GUARDED_BY(mu) = 0;
+  std::vector<size_t> failed GUARDED_BY(mu);  // retryable failures
+  Status retry_error GUARDED_BY(mu);  // the first retryable error
+  Status fatal GUARDED_BY(mu);  // the first non-retryable error
 };
 
 CassandraSink::~CassandraSink() {
@@ -186,24 +186,27 @@ std::vector<size_t> CassandraSink::SendAll(const std::vector<store::Row>& rows,
                                            const std::vector<size_t>& which, Status* retry_error,
                                            Status* fatal) {
   auto round = std::make_shared<Round>();
-  round->remaining = which.size();
+  {
+    MutexLock l(round->mu);  // not shared yet: uncontended, and checked like the rest
+    round->remaining = which.size();
+  }
   const int max_in_flight = config_.max_in_flight;
   for (size_t u : which) {
     {
-      std::unique_lock l(mu_);
-      slot_cv_.wait(l, [&] { return in_flight_ < max_in_flight; });
+      MutexLock l(mu_);
+      slot_cv_.wait(l, [&]() REQUIRES(mu_) { return in_flight_ < max_in_flight; });
       ++in_flight_;
     }
     // The callback runs on a client I/O thread (or here, when no host is live).
     requests_.fetch_add(1, std::memory_order_relaxed);
     auto done = [this, round, u, n = units[u].size()](Result<cql::ClientResult> r) {
       {
-        std::lock_guard l(mu_);
+        MutexLock l(mu_);
         --in_flight_;
       }
       if (r.ok()) rows_acked_.fetch_add(int64_t(n), std::memory_order_relaxed);
       slot_cv_.notify_one();
-      std::lock_guard l(round->mu);
+      MutexLock l(round->mu);
       if (!r.ok()) {
         if (Retryable(r.status())) {
           round->failed.push_back(u);
@@ -227,8 +230,8 @@ std::vector<size_t> CassandraSink::SendAll(const std::vector<store::Row>& rows,
       client_->BatchAsync(cql::BatchType::kUnlogged, std::move(b), std::move(done));
     }
   }
-  std::unique_lock l(round->mu);
-  round->done_cv.wait(l, [&] { return round->remaining == 0; });
+  MutexLock l(round->mu);
+  round->done_cv.wait(l, [&]() REQUIRES(round->mu) { return round->remaining == 0; });
   *retry_error = round->retry_error;
   *fatal = round->fatal;
   return std::move(round->failed);

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/status.h"
 #include "store/store.h"
 #include "stream/job_config.h"
@@ -76,9 +77,9 @@ class CassandraSink {
   std::unique_ptr<cql::Client> client_;
   std::shared_ptr<cql::PreparedStatement> insert_;
   std::string target_;
-  std::mutex mu_;
-  std::condition_variable slot_cv_;
-  int in_flight_ = 0;  // GUARDED_BY(mu_): requests outstanding, <= config_.max_in_flight
+  Mutex mu_;
+  CondVar slot_cv_;
+  int in_flight_ GUARDED_BY(mu_) = 0;  // requests outstanding, <= config_.max_in_flight
   std::atomic<int64_t> batches_sent_{0};
   std::atomic<int64_t> requests_{0};
   std::atomic<int64_t> rows_acked_{0};

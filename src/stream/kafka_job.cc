@@ -28,6 +28,7 @@
 #include <mutex>
 
 #include "common/logging.h"
+#include "common/mutex.h"
 #include "stream/job_core.h"
 #include "stream/kafka_admin.h"
 #include "stream/record_input.h"
@@ -99,7 +100,7 @@ class KafkaInput final : public RecordInput {
   // The consumer loop; an error of the rebalance callback (run inside its polls) wins.
   Status Run(size_t) override {
     Status st = Consume();
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     return error_.ok() ? st : error_;
   }
 
@@ -121,7 +122,7 @@ class KafkaInput final : public RecordInput {
 
   void Fail(const Status& st) {
     {
-      std::lock_guard<std::mutex> l(mu_);
+      MutexLock l(mu_);
       if (error_.ok()) error_ = st;
     }
     s_.stop.store(true);
@@ -356,8 +357,8 @@ class KafkaInput final : public RecordInput {
   std::map<int32_t, std::unique_ptr<Assigned>> assigned_;
   bool has_assignment_ = false;  // an assignment (maybe empty) is in force
   std::atomic<int64_t> lag_{0};
-  mutable std::mutex mu_;
-  Status error_;  // GUARDED_BY(mu_): the first error of the rebalance callback
+  mutable Mutex mu_;
+  Status error_ GUARDED_BY(mu_);  // the first error of the rebalance callback
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "common/logging.h"
+#include "common/mutex.h"
 #include "stream/job_offsets.h"
 #include "stream/record_input.h"
 #include "stream/row_sink.h"
@@ -61,11 +62,14 @@ class StreamJobImpl final : public StreamJob {
     RETURN_IF_ERROR(s_.storage.store->PutMeta(JobMetaKey(s_.config.name),
                                               EncodeRegistration(reg), true));
     RETURN_IF_ERROR(input_->Prepare());
-    running_ = static_cast<int>(input_->threads());
+    {
+      MutexLock l(mu_);  // Wait() may already be waiting on it
+      running_ = static_cast<int>(input_->threads());
+    }
     for (size_t i = 0; i < input_->threads(); ++i) {
       threads_.emplace_back([this, i] {
         Status st = input_->Run(i);
-        std::lock_guard<std::mutex> l(mu_);
+        MutexLock l(mu_);
         if (!st.ok()) {
           if (error_.ok()) error_ = st;
           s_.stop.store(true);  // one failing thread stops the job
@@ -82,8 +86,8 @@ class StreamJobImpl final : public StreamJob {
 
   Status Wait(std::optional<std::chrono::milliseconds> timeout) override {
     {
-      std::unique_lock<std::mutex> l(mu_);
-      auto done = [&] { return running_ == 0; };
+      MutexLock l(mu_);
+      auto done = [&]() REQUIRES(mu_) { return running_ == 0; };
       if (timeout) {
         if (!done_cv_.wait_for(l, *timeout, done)) {
           return Status::TimedOut(fmt::format("job {} still running", s_.config.name));
@@ -95,12 +99,12 @@ class StreamJobImpl final : public StreamJob {
     for (auto& t : threads_) {
       if (t.joinable() && t.get_id() != std::this_thread::get_id()) t.join();
     }
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     return error_;
   }
 
   bool Finished() const override {
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     return running_ == 0;
   }
 
@@ -111,7 +115,7 @@ class StreamJobImpl final : public StreamJob {
     st.dead_letters = s_.dead_letters.load();
     st.commits = s_.commits.load();
     st.lag = input_->Lag();
-    std::lock_guard<std::mutex> l(mu_);
+    MutexLock l(mu_);
     st.running = running_ > 0;
     return st;
   }
@@ -122,10 +126,10 @@ class StreamJobImpl final : public StreamJob {
   JobShared s_;                         // outlives input_ (declared first)
   std::unique_ptr<RecordInput> input_;  // joined threads_ before it goes (the destructor)
   std::vector<std::thread> threads_;
-  mutable std::mutex mu_;
-  std::condition_variable done_cv_;
-  int running_ = 0;   // GUARDED_BY(mu_): threads not yet ended
-  Status error_;      // GUARDED_BY(mu_): the first thread error
+  mutable Mutex mu_;
+  CondVar done_cv_;
+  int running_ GUARDED_BY(mu_) = 0;  // threads not yet ended
+  Status error_ GUARDED_BY(mu_);  // the first thread error
 };
 
 }  // namespace

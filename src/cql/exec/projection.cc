@@ -120,7 +120,7 @@ Outcome<std::shared_ptr<const Projection>> ProjectionFor(const SelectStmt& s, co
                                                          const ExecContext& ctx) {
   const Prepared* p = ctx.prepared;
   if (p) {
-    std::shared_lock lock(p->cache_mu);
+    ReaderMutexLock lock(p->cache_mu);
     if (p->projection && p->projection->table == t) {
       // Aliasing: shares ownership of the cache entry, points at its projection.
       return std::shared_ptr<const Projection>(p->projection, &p->projection->projection);
@@ -129,7 +129,7 @@ Outcome<std::shared_ptr<const Projection>> ProjectionFor(const SelectStmt& s, co
   CQL_TRY(Projection built, BuildProjection(s, *t));
   auto entry = std::make_shared<const CachedProjection>(CachedProjection{t, std::move(built)});
   if (p) {
-    std::unique_lock lock(p->cache_mu);
+    WriterMutexLock lock(p->cache_mu);
     p->projection = entry;
   }
   return std::shared_ptr<const Projection>(entry, &entry->projection);
