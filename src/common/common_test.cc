@@ -166,7 +166,8 @@ class NoRenameEnv final : public EnvWrapper {
 };
 
 TEST(EnvWrapperTest, ForwardsEveryCallAndOverridesReachTheWholeFileHelpers) {
-  std::string dir = TempDir("wrapper");
+  testutil::TempDir tmp("kappa-common-wrapper");
+  std::string dir = tmp.path();
   NoRenameEnv env(Env::Default());
   EXPECT_EQ(env.target(), Env::Default());
   ASSERT_TRUE(env.CreateDirs(JoinPath(dir, "a/b")).ok());
