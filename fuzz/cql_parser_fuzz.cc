@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "cql/parser.h"
+#include "cql/protocol/parser.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);

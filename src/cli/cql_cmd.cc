@@ -20,7 +20,7 @@
 #include "common/data_dir_lock.h"
 #include "common/logging.h"
 #include "cql/cql.h"
-#include "cql/parser.h"
+#include "cql/protocol/parser.h"
 
 namespace kappa::cli {
 namespace {
