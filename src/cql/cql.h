@@ -14,6 +14,7 @@
 
 #include "common/listener_limits.h"
 #include "common/status.h"
+#include "cql/protocol/error_code.h"
 #include "store/store.h"
 
 namespace kappa::cql {
@@ -206,7 +207,10 @@ class Client {
   virtual void Close() = 0;
 };
 
-// The CQL error code carried by a Status returned by the client (0 if none).
-int ErrorCodeOf(const Status& s);
+// The CQL error code of a Status returned by the client when the server answered with an
+// ERROR (kInvalid, kWriteTimeout, kUnavailable, kBadCredentials, ...); nullopt when the
+// error did not come from the server's answer (connection lost, timed out, bad response).
+// Decide on this code, not on the message text.
+std::optional<ErrorCode> ErrorCodeOf(const Status& s);
 
 }  // namespace kappa::cql

@@ -210,9 +210,9 @@ Result<ClientFrame> ClientImpl::RequestWithRetry(Opcode op, const std::string& b
     return RequestWithRetry(op, body, attempt + 1);
   }
   if (r.ok() && r->opcode == Opcode::kError && attempt < options_.max_retries) {
-    Status s = ErrorFromBody(r->body);
-    int code = ErrorCodeOf(s);
-    if (code == 0x1001 || code == 0x1002) return RequestWithRetry(op, body, attempt + 1);
+    if (RetryElsewhere(ErrorCodeOf(ErrorFromBody(r->body)))) {
+      return RequestWithRetry(op, body, attempt + 1);
+    }
   }
   return r;
 }
@@ -257,8 +257,8 @@ void ClientImpl::ExecuteImpl(std::shared_ptr<ExecState> st) {
     }
     if (f->opcode == Opcode::kError) {
       Status s = ErrorFromBody(f->body);
-      int code = ErrorCodeOf(s);
-      if (code == 0x2500 && st->may_reprepare) {
+      std::optional<ErrorCode> code = ErrorCodeOf(s);
+      if (code == ErrorCode::kUnprepared && st->may_reprepare) {
         // The server forgot the statement (e.g. it restarted, or this host never saw it):
         // prepare it again there.
         st->may_reprepare = false;
@@ -267,7 +267,7 @@ void ClientImpl::ExecuteImpl(std::shared_ptr<ExecState> st) {
         });
         return;
       }
-      if ((code == 0x1001 || code == 0x1002) && st->retries > 0) {
+      if (RetryElsewhere(code) && st->retries > 0) {
         --st->retries;
         ExecuteImpl(st);
         return;

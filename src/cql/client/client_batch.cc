@@ -74,8 +74,8 @@ void ClientImpl::BatchImpl(std::shared_ptr<BatchState> st) {
       return;
     }
     Status s = ErrorFromBody(f->body);
-    int code = ErrorCodeOf(s);
-    if (code == 0x2500 && st->reprepares < int(st->statements.size())) {
+    std::optional<ErrorCode> code = ErrorCodeOf(s);
+    if (code == ErrorCode::kUnprepared && st->reprepares < int(st->statements.size())) {
       // The host does not know one of the statements: prepare it there, then send again.
       std::string id = UnpreparedIdOf(f->body);
       const PreparedStatement* missing = nullptr;
@@ -90,7 +90,7 @@ void ClientImpl::BatchImpl(std::shared_ptr<BatchState> st) {
         return;
       }
     }
-    if ((code == 0x1001 || code == 0x1002) && st->retries > 0) {
+    if (RetryElsewhere(code) && st->retries > 0) {
       --st->retries;
       BatchImpl(st);
       return;

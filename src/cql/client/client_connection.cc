@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <future>
 
-#include "cql/server/error.h"
 #include "common/input_buffer.h"
+#include "cql/protocol/error_code.h"
 #include "cql/protocol/wire.h"
 
 namespace kappa::cql {
@@ -14,79 +14,72 @@ namespace kappa::cql {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
-namespace {
-
-const char* ErrorName(int32_t code) {
-  switch (code) {
-    case 0x0000: return "Server error";
-    case 0x000A: return "Protocol error";
-    case 0x0100: return "Bad credentials";
-    case 0x1000: return "Unavailable exception";
-    case 0x1001: return "Overloaded";
-    case 0x1100: return "Write timeout";
-    case 0x1200: return "Read timeout";
-    case 0x2000: return "Syntax error in CQL query";
-    case 0x2100: return "Unauthorized";
-    case 0x2200: return "Invalid query";
-    case 0x2300: return "Config error";
-    case 0x2400: return "Already exists";
-    case 0x2500: return "Unprepared";
-    default: return "Error";
-  }
-}
-
-}  // namespace
-
 std::string UnpreparedIdOf(std::string_view body) {
   WireReader r(body);
   int32_t code = 0;
   std::string_view msg, id;
-  if (!r.Int(&code) || code != 0x2500 || !r.String(&msg) || !r.ShortBytes(&id)) return {};
+  if (!r.Int(&code) || ErrorCode(code) != ErrorCode::kUnprepared || !r.String(&msg) ||
+      !r.ShortBytes(&id)) {
+    return {};
+  }
   return std::string(id);
 }
 
-Status ErrorFromBody(std::string_view body) {
-  WireReader r(body);
-  int32_t code = 0;
-  std::string_view msg;
-  if (!r.Int(&code) || !r.String(&msg)) return Status::Corruption("malformed ERROR response");
-  char hex[8];
-  std::snprintf(hex, sizeof hex, "%04x", unsigned(code));
-  std::string text = "Error from server: code=" + std::string(hex) + " [" + ErrorName(code) +
-                     "] message=\"" + std::string(msg) + "\"";
-  switch (code) {
-    case 0x000A:
+namespace {
+
+// The Status class of a server error: what a caller that only looks at Status codes should
+// conclude (InvalidArgument: the request is wrong; Unavailable: try again, maybe elsewhere).
+Status StatusOfError(int32_t code, std::string_view msg, const std::string& text) {
+  switch (ErrorCode(code)) {
+    case ErrorCode::kProtocolError:
+      // Cassandra answers an unsupported version with a protocol error whose message says
+      // so (there is no code of its own); the client then steps down a version.
       if (msg.find("unsupported protocol version") != std::string_view::npos ||
           msg.find("Invalid or unsupported protocol version") != std::string_view::npos) {
         return Status::NotSupported(text);
       }
       return Status::InvalidArgument(text);
-    case 0x2200:
-    case 0x2000:
-    case 0x2300:
-    case 0x2100:
-    case 0x0100:
+    case ErrorCode::kInvalid:
+    case ErrorCode::kSyntaxError:
+    case ErrorCode::kConfigError:
+    case ErrorCode::kUnauthorized:
+    case ErrorCode::kBadCredentials:
       return Status::InvalidArgument(text);
-    case 0x2400:
+    case ErrorCode::kAlreadyExists:
       return Status::AlreadyExists(text);
-    case 0x2500:
+    case ErrorCode::kUnprepared:
       return Status::NotFound(text);
-    case 0x1000:
-    case 0x1001:
-    case 0x1002:
+    case ErrorCode::kUnavailable:
+    case ErrorCode::kOverloaded:
+    case ErrorCode::kIsBootstrapping:
       return Status::Unavailable(text);
-    case 0x1100:
-    case 0x1200:
+    case ErrorCode::kWriteTimeout:
+    case ErrorCode::kReadTimeout:
       return Status::TimedOut(text);
     default:
       return Status::IOError(text);
   }
 }
 
-int ErrorCodeOf(const Status& s) {
-  auto pos = s.message().find("code=");
-  if (pos == std::string::npos) return 0;
-  return int(std::strtol(s.message().c_str() + pos + 5, nullptr, 16));
+}  // namespace
+
+Status ErrorFromBody(std::string_view body) {
+  WireReader r(body);
+  int32_t code = 0;
+  std::string_view msg;
+  if (!r.Int(&code) || !r.String(&msg)) return Status::Corruption("malformed ERROR response");
+  // The message reads as cqlsh prints server errors; the code travels as protocol_code().
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "%04x", unsigned(code));
+  std::string text = "Error from server: code=" + std::string(hex) + " [" +
+                     std::string(ErrorCodeName(code)) + "] message=\"" + std::string(msg) + "\"";
+  return StatusOfError(code, msg, text).WithProtocolCode(code);
+}
+
+std::optional<ErrorCode> ErrorCodeOf(const Status& s) {
+  std::optional<int32_t> code = s.protocol_code();
+  if (!code) return std::nullopt;
+  return ErrorCode(*code);
 }
 
 ClientConnection::~ClientConnection() {

@@ -88,7 +88,9 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   void Flush();
 };
 
-// Error statuses carry "code=XXXX" so ErrorCodeOf can recover the CQL error code.
+// The Status of an ERROR body: its class from the code (Unavailable for Overloaded, ...),
+// the message as cqlsh prints it ("Error from server: code=2200 [Invalid query] message=..."),
+// and the code itself as protocol_code() (see ErrorCodeOf).
 Status ErrorFromBody(std::string_view body);
 // The statement id of an UNPREPARED (0x2500) ERROR body; empty for any other body.
 std::string UnpreparedIdOf(std::string_view body);

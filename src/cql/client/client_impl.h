@@ -21,6 +21,12 @@
 
 namespace kappa::cql::client_internal {
 
+// Overloaded and IsBootstrapping: the host refused the request before running it, so it is
+// sent again (to another live connection) within max_retries.
+inline bool RetryElsewhere(std::optional<ErrorCode> code) {
+  return code == ErrorCode::kOverloaded || code == ErrorCode::kIsBootstrapping;
+}
+
 // One host of the cluster and its connections.
 struct HostPool {
   ClientHost info;  // immutable after Init (live_connections is computed on demand)

@@ -127,6 +127,42 @@ TEST(DecodeResult, SkippedMetadataSharesThePreparedColumns) {
   EXPECT_NE(hostile.status().message().find("too many columns"), std::string::npos);
 }
 
+// An ERROR body ([int code][string message], then fields of the code not read here).
+std::string ErrorBody(int32_t code, std::string_view message) {
+  std::string body;
+  WireWriter w(&body);
+  w.Int(code);
+  w.String(message);
+  w.Short(0x0001);  // e.g. WriteTimeout's consistency: ignored
+  return body;
+}
+
+TEST(ErrorFromBody, KeepsTheCqlCodeAsACodeAndTheClassAsAStatus) {
+  Status t = ErrorFromBody(ErrorBody(0x1100, "timed out"));
+  EXPECT_EQ(ErrorCodeOf(t), ErrorCode::kWriteTimeout);
+  EXPECT_EQ(t.code(), Status::Code::kTimedOut);
+  EXPECT_EQ(t.message(), "Error from server: code=1100 [Write timeout] message=\"timed out\"");
+  Status u = ErrorFromBody(ErrorBody(0x1000, "not enough replicas"));
+  EXPECT_EQ(ErrorCodeOf(u), ErrorCode::kUnavailable);
+  EXPECT_TRUE(u.IsUnavailable());
+  Status bad = ErrorFromBody(ErrorBody(0x0100, "Provided username u and/or password are incorrect"));
+  EXPECT_EQ(ErrorCodeOf(bad), ErrorCode::kBadCredentials);
+  EXPECT_TRUE(bad.IsInvalidArgument());
+  // Server error is code 0: still a code, not "no code".
+  Status server = ErrorFromBody(ErrorBody(0x0000, "boom"));
+  EXPECT_EQ(ErrorCodeOf(server), ErrorCode::kServerError);
+  EXPECT_TRUE(server.IsIOError());
+  // A code this client has no name for keeps its number.
+  Status unknown = ErrorFromBody(ErrorBody(0x7777, "?"));
+  EXPECT_EQ(unknown.protocol_code(), 0x7777);
+  EXPECT_NE(unknown.message().find("code=7777 [Error]"), std::string::npos);
+  // Not an error answer: no code.
+  Status torn = ErrorFromBody(std::string("\0\0", 2));
+  EXPECT_TRUE(torn.IsCorruption());
+  EXPECT_FALSE(ErrorCodeOf(torn));
+  EXPECT_FALSE(ErrorCodeOf(Status::IOError("connection reset")));
+}
+
 class ClientTest : public testing::Test {
  protected:
   void SetUp() override {
@@ -141,8 +177,7 @@ class ClientTest : public testing::Test {
     store_ = std::move(s).value();
     StartServer(0);
   }
-  void StartServer(uint16_t port) {
-    ServerOptions so;
+  void StartServer(uint16_t port, ServerOptions so = {}) {
     so.port = port;
     so.threads = 1;
     auto srv = Server::Start(store_.get(), so);
@@ -262,7 +297,7 @@ TEST_F(ClientTest, BatchesPreparedStatementsAndReprepares) {
   EXPECT_TRUE(c->Batch(BatchType::kLogged, {}).status().IsInvalidArgument());
   auto bad = c->Batch(BatchType::kLogged, {{*ins, {Value::Int32(2), Value::Int32(0)}}});
   ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(ErrorCodeOf(bad.status()), 0x2200) << bad.status().ToString();
+  EXPECT_EQ(ErrorCodeOf(bad.status()), ErrorCode::kInvalid) << bad.status().ToString();
 
   // A restarted server has forgotten both statements: each is prepared again, once.
   StopServer();
@@ -272,6 +307,47 @@ TEST_F(ClientTest, BatchesPreparedStatementsAndReprepares) {
   n = c->Query("SELECT count(*) FROM ks.t WHERE k = 2");
   ASSERT_TRUE(n.ok());
   EXPECT_EQ(n->rows[0][0].as_int(), 4);
+}
+
+TEST_F(ClientTest, ServerErrorsCarryTheirCqlCode) {
+  auto c = Connect(1);
+  ASSERT_TRUE(c);
+  auto syntax = c->Query("SELEC * FROM nowhere");
+  ASSERT_FALSE(syntax.ok());
+  EXPECT_EQ(ErrorCodeOf(syntax.status()), ErrorCode::kSyntaxError) << syntax.status().ToString();
+  auto invalid = c->Query("SELECT * FROM no_such_ks.t");
+  ASSERT_FALSE(invalid.ok());
+  EXPECT_EQ(ErrorCodeOf(invalid.status()), ErrorCode::kInvalid) << invalid.status().ToString();
+  const std::string ks = "CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', "
+                         "'replication_factor': 1}";
+  ASSERT_TRUE(c->Query(ks).ok());
+  auto exists = c->Query(ks);
+  ASSERT_FALSE(exists.ok());
+  EXPECT_EQ(ErrorCodeOf(exists.status()), ErrorCode::kAlreadyExists);
+  EXPECT_TRUE(exists.status().IsAlreadyExists());
+  // A request that never got an answer has no CQL code.
+  StopServer();
+  auto down = c->Query("SELECT * FROM system.local");
+  ASSERT_FALSE(down.ok());
+  EXPECT_FALSE(ErrorCodeOf(down.status())) << down.status().ToString();
+}
+
+TEST_F(ClientTest, BadCredentialsCarryTheirCode) {
+  StopServer();
+  ServerOptions so;
+  so.auth = ServerOptions::Auth::kRequired;
+  so.users = {{"app", "secret"}};
+  StartServer(port_, so);
+  ClientOptions o;
+  o.contact_points = {"127.0.0.1:" + std::to_string(port_)};
+  o.username = "app";
+  o.password = "wrong";
+  auto c = Client::Connect(o);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(ErrorCodeOf(c.status()), ErrorCode::kBadCredentials) << c.status().ToString();
+  o.password = "secret";
+  auto ok = Client::Connect(o);
+  EXPECT_TRUE(ok.ok()) << ok.status().ToString();
 }
 
 }  // namespace

@@ -8,25 +8,9 @@
 #include <variant>
 
 #include "common/status.h"
+#include "cql/protocol/error_code.h"
 
 namespace kappa::cql {
-
-enum class ErrorCode : int32_t {
-  kServerError = 0x0000,
-  kProtocolError = 0x000A,
-  kBadCredentials = 0x0100,
-  kUnavailable = 0x1000,
-  kOverloaded = 0x1001,
-  kTruncateError = 0x1003,
-  kWriteTimeout = 0x1100,
-  kReadTimeout = 0x1200,
-  kSyntaxError = 0x2000,
-  kUnauthorized = 0x2100,
-  kInvalid = 0x2200,
-  kConfigError = 0x2300,
-  kAlreadyExists = 0x2400,
-  kUnprepared = 0x2500,
-};
 
 struct CqlError {
   CqlError() = default;
