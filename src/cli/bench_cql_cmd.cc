@@ -14,6 +14,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "cql/client.h"
 #include "cql/cql.h"
 
 namespace kappa::cli {

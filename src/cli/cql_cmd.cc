@@ -19,8 +19,8 @@
 #include "cli/listener_flags.h"
 #include "common/data_dir_lock.h"
 #include "common/logging.h"
+#include "cql/client.h"
 #include "cql/cql.h"
-#include "cql/protocol/parser.h"
 
 namespace kappa::cli {
 namespace {

@@ -5,7 +5,7 @@
 #include <cctype>
 
 #include "common/coding.h"
-#include "cql/server/result.h"
+#include "cql/protocol/type_option.h"
 
 namespace kappa::cql {
 

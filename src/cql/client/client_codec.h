@@ -7,7 +7,7 @@
 
 #include "common/status.h"
 #include "cql/client/client_connection.h"
-#include "cql/cql.h"
+#include "cql/client.h"
 #include "cql/protocol/wire.h"
 
 namespace kappa::cql {

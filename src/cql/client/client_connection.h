@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "cql/cql.h"
+#include "cql/client.h"
 #include "cql/protocol/frame.h"
 
 namespace kappa::cql {

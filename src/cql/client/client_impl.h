@@ -16,7 +16,7 @@
 
 #include "cql/client/client_codec.h"
 #include "cql/client/client_connection.h"
-#include "cql/cql.h"
+#include "cql/client.h"
 #include "cql/client/token_ring.h"
 
 namespace kappa::cql::client_internal {

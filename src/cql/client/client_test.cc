@@ -7,6 +7,7 @@
 
 #include "cql/client/client_codec.h"
 #include "cql/client/client_connection.h"
+#include "cql/client.h"
 #include "cql/cql.h"
 #include "cql/client/token_ring.h"
 #include "cql/protocol/wire.h"
@@ -87,6 +88,14 @@ TEST(Consistency, ParsesNamesCaseInsensitively) {
   auto bad = ParseConsistency("most");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("local_one"), std::string::npos);
+}
+
+TEST(SplitStatements, SplitsAtTopLevelSemicolons) {
+  std::string rest;
+  auto v = SplitStatements("USE ks; INSERT INTO t (a) VALUES ('x;y'); -- c;\nSELECT", &rest);
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[1], " INSERT INTO t (a) VALUES ('x;y')");
+  EXPECT_EQ(rest, " -- c;\nSELECT");
 }
 
 // A Rows RESULT with the No_metadata flag (what skip-metadata EXECUTEs get): two columns,

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
-#include "store/store.h"
+#include "store/murmur3.h"
 
 namespace kappa::cql {
 

@@ -16,9 +16,4 @@ namespace kappa::cql {
 // Cassandra-style message on a syntax error.
 Result<Statement> ParseStatement(std::string_view cql);
 
-// Splits a script into statements at top-level ';' (outside strings and comments). Used by
-// the shell for -f files and multi-line input. Each element excludes the ';'. A trailing
-// fragment without ';' is returned in *rest (may be empty).
-std::vector<std::string> SplitStatements(std::string_view script, std::string* rest);
-
 }  // namespace kappa::cql

@@ -177,14 +177,6 @@ TEST(ParserTest, ReservedWordsNeedQuotes) {
   EXPECT_TRUE(ParseStatement("SELECT key, type FROM system.local WHERE key='local'").ok());
 }
 
-TEST(ParserTest, SplitStatements) {
-  std::string rest;
-  auto v = SplitStatements("USE ks; INSERT INTO t (a) VALUES ('x;y'); -- c;\nSELECT", &rest);
-  ASSERT_EQ(v.size(), 2u);
-  EXPECT_EQ(v[1], " INSERT INTO t (a) VALUES ('x;y')");
-  EXPECT_EQ(rest, " -- c;\nSELECT");
-}
-
 TEST(ParserTest, Describe) {
   using K = DescribeStmt::Kind;
   EXPECT_EQ(ParseAs<DescribeStmt>("DESCRIBE CLUSTER").kind, K::kCluster);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cql/protocol/type_option.h"
 #include "cql/protocol/wire.h"
 #include "store/store.h"
 
@@ -19,13 +20,6 @@ struct ColumnSpec {
   std::string name;
   store::Type type;
 };
-
-// Appends a type's [option] (id, then parameters for collections) as protocol `version`
-// spells it: date, time, smallint and tinyint have ids only from v4; v3 clients get them as
-// custom types naming Cassandra's marshal class, as Cassandra sends them.
-void EncodeTypeOption(const store::Type& t, uint8_t version, WireWriter* w);
-// Decodes an [option]; InvalidArgument for an unsupported type id.
-Result<store::Type> DecodeTypeOption(WireReader* r);
 
 struct RowsResult {
   std::vector<ColumnSpec> columns;
