@@ -105,7 +105,7 @@ Uuid NewTimeUuid() {
   return u;
 }
 
-Outcome<bool> EvalTermInto(const Term& t, const Type& type, const BindValues& binds,
+Outcome<void> EvalTermInto(const Term& t, const Type& type, const BindValues& binds,
                            std::string_view column, Value* out) {
   if (t.kind == Term::Kind::kBindMarker && binds.values && t.bind_index >= 0 &&
       size_t(t.bind_index) < binds.values->size()) {
@@ -116,11 +116,11 @@ Outcome<bool> EvalTermInto(const Term& t, const Type& type, const BindValues& bi
         return CqlError::Invalid("Invalid value for " + std::string(column) + " of type " +
                                  type.ToString() + ": " + st.message());
       }
-      return true;
+      return {};
     }
   }
   CQL_TRY(*out, EvalTerm(t, type, binds, column));
-  return true;
+  return {};
 }
 
 Outcome<Value> EvalTerm(const Term& t, const Type& type, const BindValues& binds,

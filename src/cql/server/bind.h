@@ -24,7 +24,7 @@ Outcome<store::Value> EvalTerm(const Term& t, const store::Type& type, const Bin
                                std::string_view column);
 // EvalTerm into `*out`: a bound value is decoded in place (store::DeserializeNativeInto),
 // the hot path of a prepared INSERT; anything else is EvalTerm's result moved in.
-Outcome<bool> EvalTermInto(const Term& t, const store::Type& type, const BindValues& binds,
+Outcome<void> EvalTermInto(const Term& t, const store::Type& type, const BindValues& binds,
                            std::string_view column, store::Value* out);
 
 // An integer-valued term (LIMIT, TTL, TIMESTAMP): a literal or a bind marker of int/bigint.
@@ -35,4 +35,4 @@ Outcome<int64_t> EvalInteger(const Term& t, const BindValues& binds, std::string
 // A new version 1 (time-based) UUID for now(): monotonic within the process.
 Uuid NewTimeUuid();
 
-}  // namespace kappa::cql
+}  // namespace kappa::cql}  // namespace kappa::cql

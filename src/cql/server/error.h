@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -51,6 +52,20 @@ class [[nodiscard]] Outcome {
   std::variant<T, CqlError> v_;
 };
 
+// The outcome of a step that yields no value (a check, a write): success or a CqlError.
+// `return {};` is success.
+template <>
+class [[nodiscard]] Outcome<void> {
+ public:
+  Outcome() = default;
+  Outcome(CqlError e) : error_(std::move(e)) {}  // NOLINT: implicit by design
+  bool ok() const { return !error_.has_value(); }
+  const CqlError& error() const { return *error_; }
+
+ private:
+  std::optional<CqlError> error_;
+};
+
 }  // namespace kappa::cql
 
 // Early return of a CqlError from a function returning Outcome<...>.
@@ -71,3 +86,9 @@ class [[nodiscard]] Outcome {
   if (!tmp.ok()) return tmp.error(); \
   lhs = std::move(tmp).value()
 #define CQL_TRY(lhs, expr) CQL_TRY_IMPL(KAPPA_CONCAT(_ctry_, __LINE__), lhs, expr)
+// For expressions that are Outcome<void>.
+#define CQL_TRY_VOID(expr)                          \
+  do {                                              \
+    auto _ctv = (expr);                             \
+    if (!_ctv.ok()) return _ctv.error();            \
+  } while (0)

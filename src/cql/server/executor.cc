@@ -65,8 +65,8 @@ Outcome<Statement> Executor::ParseLimited(std::string_view cql) const {
   return std::move(r).value();
 }
 
-Outcome<bool> Executor::MapNamedValues(const Statement& st, QueryOptions& o) {
-  if (o.names.empty()) return true;
+Outcome<void> Executor::MapNamedValues(const Statement& st, QueryOptions& o) {
+  if (o.names.empty()) return {};
   std::vector<WireValue> ordered(size_t(st.bind_count), WireValue::Unset());
   for (size_t i = 0; i < o.names.size() && i < o.values.size(); ++i) {
     bool found = false;
@@ -80,13 +80,12 @@ Outcome<bool> Executor::MapNamedValues(const Statement& st, QueryOptions& o) {
   }
   o.values = std::move(ordered);
   o.names.clear();
-  return true;
+  return {};
 }
 
 Outcome<ResultMessage> Executor::Execute(const Statement& st, QueryOptions& o, Session& s,
                                          const Prepared* prepared) {
-  CQL_TRY(bool mapped, MapNamedValues(st, o));
-  (void)mapped;
+  CQL_TRY_VOID(MapNamedValues(st, o));
   if (o.values.size() < size_t(st.bind_count)) {
     return CqlError::Invalid("There were " + std::to_string(st.bind_count) +
                              " markers(?) in CQL but " + std::to_string(o.values.size()) +
@@ -94,8 +93,7 @@ Outcome<ResultMessage> Executor::Execute(const Statement& st, QueryOptions& o, S
   }
   ExecContext ctx{this, store_, &s, &o, BindValues{&o.values}, prepared};
   if (!prepared) {  // a prepared statement was checked when it was prepared
-    CQL_TRY(bool valid, CheckStatement(st, ctx));
-    (void)valid;
+    CQL_TRY_VOID(CheckStatement(st, ctx));
   }
   auto r = std::visit(
       [&](const auto& body) -> Outcome<ResultMessage> {
@@ -142,10 +140,8 @@ Outcome<ResultMessage> Executor::Prepare(std::string_view cql, Session& s) {
   p->query = std::string(cql);
   p->keyspace = s.keyspace;
   p->meta.id = id;
-  CQL_TRY(bool valid, CheckStatement(st, ctx));
-  (void)valid;
-  CQL_TRY(bool inferred, InferBindSpecs(st, ctx, &p->meta));
-  (void)inferred;
+  CQL_TRY_VOID(CheckStatement(st, ctx));
+  CQL_TRY_VOID(InferBindSpecs(st, ctx, &p->meta));
   if (const auto* sel = std::get_if<SelectStmt>(&st.body)) {
     CQL_TRY(p->meta.result_columns, SelectResultSpecs(*sel, ctx));
   }
@@ -269,8 +265,7 @@ Outcome<ResultMessage> Executor::Batch(uint8_t type, const std::vector<BatchItem
                                " bound variables");
     }
     ExecContext ctx{this, store_, &ps, &o, BindValues{&o.values}};
-    CQL_TRY(bool planned, PlanBatchMember(*st, nullptr, ctx, &all));
-    (void)planned;
+    CQL_TRY_VOID(PlanBatchMember(*st, nullptr, ctx, &all));
   }
   ExecContext ctx{this, store_, &s, &options, {}};
   return CommitBatch(batch_type, all, ctx);

@@ -104,7 +104,7 @@ class Executor {
  private:
   std::shared_ptr<const Prepared> FindPrepared(std::string_view id);
   // Reorders values sent by name into marker order.
-  Outcome<bool> MapNamedValues(const Statement& st, QueryOptions& options);
+  Outcome<void> MapNamedValues(const Statement& st, QueryOptions& options);
   // Parses one statement text, refusing one longer than max_statement_bytes.
   Outcome<Statement> ParseLimited(std::string_view cql) const;
   // Adds `p` to the cache and evicts the least recently used beyond the byte bound (never

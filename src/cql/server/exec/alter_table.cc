@@ -12,8 +12,7 @@ Outcome<ResultMessage> ExecAlterTable(const AlterTableStmt& s, ExecContext& ctx)
       }
       auto type = store::Type::Parse(c.type);
       if (!type.ok()) return CqlError::Invalid("Unknown type " + c.type);
-      CQL_TRY(bool type_ok, CheckCollectionType(c.name, c.type, type.value(), false));
-      (void)type_ok;
+      CQL_TRY_VOID(CheckCollectionType(c.name, c.type, type.value(), false));
       CQL_RETURN_IF_ERROR(
           ctx.store->AlterTableAddColumn(t->keyspace, t->name, c.name, type.value(), c.is_static));
     } else {

@@ -11,7 +11,7 @@ namespace kappa::cql {
 namespace {
 
 // Conditional statements are not run in batches (kappa does not do conditional batches).
-Outcome<bool> CheckNotConditional(const StatementBody& body) {
+Outcome<void> CheckNotConditional(const StatementBody& body) {
   bool conditional = false;
   if (const auto* ins = std::get_if<InsertStmt>(&body)) conditional = ins->if_not_exists;
   if (const auto* up = std::get_if<UpdateStmt>(&body)) {
@@ -21,12 +21,12 @@ Outcome<bool> CheckNotConditional(const StatementBody& body) {
     conditional = del->if_exists || !del->conditions.empty();
   }
   if (conditional) return CqlError::Invalid("Conditional statements are not supported in batches");
-  return true;
+  return {};
 }
 
 // Cassandra's counter rules (BatchStatement.validate): counters not in LOGGED batches,
 // nothing but counters in COUNTER batches, never both kinds in one batch.
-Outcome<bool> CheckCounters(BatchStmt::Type type, const std::vector<Mutation>& planned) {
+Outcome<void> CheckCounters(BatchStmt::Type type, const std::vector<Mutation>& planned) {
   bool counters = false, others = false;
   for (const auto& m : planned) (m.table->is_counter_table() ? counters : others) = true;
   if (counters && type == BatchStmt::Type::kLogged) {
@@ -38,7 +38,7 @@ Outcome<bool> CheckCounters(BatchStmt::Type type, const std::vector<Mutation>& p
   if (counters && others) {
     return CqlError::Invalid("Counter and non-counter mutations cannot exist in the same batch");
   }
-  return true;
+  return {};
 }
 
 // A member's statement with the batch's USING TIMESTAMP where it has none of its own.
@@ -53,7 +53,7 @@ Stmt WithBatchTimestamp(const Stmt& s, const UsingClause* batch_using) {
 
 }  // namespace
 
-Outcome<bool> PlanBatchMember(const Statement& st, const UsingClause* batch_using,
+Outcome<void> PlanBatchMember(const Statement& st, const UsingClause* batch_using,
                               const ExecContext& ctx,
                               std::vector<Mutation>* out) {
   std::vector<Mutation> m;
@@ -67,18 +67,15 @@ Outcome<bool> PlanBatchMember(const Statement& st, const UsingClause* batch_usin
     return CqlError::Invalid("Invalid statement in batch: only UPDATE, INSERT and DELETE "
                              "statements are allowed.");
   }
-  CQL_TRY(bool member_ok, CheckNotConditional(st.body));
-  (void)member_ok;
+  CQL_TRY_VOID(CheckNotConditional(st.body));
   for (auto& x : m) out->push_back(std::move(x));
-  return true;
+  return {};
 }
 
 Outcome<ResultMessage> CommitBatch(BatchStmt::Type type, const std::vector<Mutation>& planned,
                                    const ExecContext& ctx) {
-  CQL_TRY(bool counters_ok, CheckCounters(type, planned));
-  (void)counters_ok;
-  CQL_TRY(bool ok, ApplyMutations(planned, ctx));
-  (void)ok;
+  CQL_TRY_VOID(CheckCounters(type, planned));
+  CQL_TRY_VOID(ApplyMutations(planned, ctx));
   return ResultMessage::Void();
 }
 
@@ -87,8 +84,7 @@ Outcome<ResultMessage> CommitBatch(BatchStmt::Type type, const std::vector<Mutat
 Outcome<ResultMessage> ExecBatch(const BatchStmt& s, ExecContext& ctx) {
   std::vector<Mutation> all;
   for (const auto& st : s.statements) {
-    CQL_TRY(bool ok, PlanBatchMember(st, &s.using_, ctx, &all));
-    (void)ok;
+    CQL_TRY_VOID(PlanBatchMember(st, &s.using_, ctx, &all));
   }
   return CommitBatch(s.type, all, ctx);
 }

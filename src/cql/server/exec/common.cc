@@ -114,7 +114,7 @@ constexpr size_t kMaxGroupWrites = 4096;
 
 // Adds a mutation to `b`. A clustering range delete reads the range first (from the
 // store, as committed) and adds a row tombstone for each row in it (store.h).
-Outcome<bool> AddOne(const Mutation& m, store::Store* s, store::WriteBatch* b) {
+Outcome<void> AddOne(const Mutation& m, store::Store* s, store::WriteBatch* b) {
   switch (m.kind) {
     case Mutation::Kind::kUpsert: CQL_RETURN_IF_ERROR(AddUpsert(m, b)); break;
     case Mutation::Kind::kDeleteRow: CQL_RETURN_IF_ERROR(b->DeleteRow(*m.table, m.key, m.write)); break;
@@ -132,12 +132,12 @@ Outcome<bool> AddOne(const Mutation& m, store::Store* s, store::WriteBatch* b) {
       break;
     }
   }
-  return true;
+  return {};
 }
 
 }  // namespace
 
-Outcome<bool> AddWithOps(const Mutation& m, const std::optional<store::Row>& current,
+Outcome<void> AddWithOps(const Mutation& m, const std::optional<store::Row>& current,
                          store::Store* s, store::WriteBatch* b) {
   const store::TableSchema& t = *m.table;
   const size_t n = t.columns.size();
@@ -168,26 +168,24 @@ Outcome<bool> AddWithOps(const Mutation& m, const std::optional<store::Row>& cur
   bool plain_writes = plain.write.row_marker;
   for (size_t i = t.primary_key_size(); i < n; ++i) plain_writes = plain_writes || !plain.row[i].is_unset();
   if (plain_writes) {
-    CQL_TRY(bool ok, AddOne(plain, s, b));
-    (void)ok;
+    CQL_TRY_VOID(AddOne(plain, s, b));
   }
   return AddOne(changed, s, b);
 }
 
 namespace {
 
-Outcome<bool> AddAll(const std::vector<Mutation>& muts, store::Store* s, store::WriteBatch* b) {
+Outcome<void> AddAll(const std::vector<Mutation>& muts, store::Store* s, store::WriteBatch* b) {
   for (const auto& m : muts) {
-    CQL_TRY(bool ok, AddOne(m, s, b));
-    (void)ok;
+    CQL_TRY_VOID(AddOne(m, s, b));
   }
-  return true;
+  return {};
 }
 
 // Mutations with in-place collection updates: the rows they change are read and the whole
 // write committed under those rows' LWT stripes (Store::ModifyRows), so two in-place updates
 // of a row never lose each other's elements.
-Outcome<bool> ApplyReadModifyWrite(const std::vector<Mutation>& muts, const ExecContext& ctx) {
+Outcome<void> ApplyReadModifyWrite(const std::vector<Mutation>& muts, const ExecContext& ctx) {
   store::Store* s = ctx.store;
   std::vector<store::Store::RowRef> refs;
   for (const auto& m : muts) {
@@ -222,12 +220,12 @@ Outcome<bool> ApplyReadModifyWrite(const std::vector<Mutation>& muts, const Exec
       b);
   if (failed) return *failed;
   CQL_RETURN_IF_ERROR(st);
-  return true;
+  return {};
 }
 
 }  // namespace
 
-Outcome<bool> ApplyMutations(const std::vector<Mutation>& muts, const ExecContext& ctx) {
+Outcome<void> ApplyMutations(const std::vector<Mutation>& muts, const ExecContext& ctx) {
   store::Store* s = ctx.store;
   for (const auto& m : muts) {
     if (!m.ops.empty()) return ApplyReadModifyWrite(muts, ctx);
@@ -241,22 +239,20 @@ Outcome<bool> ApplyMutations(const std::vector<Mutation>& muts, const ExecContex
     // error; several are validated in a batch of their own first).
     if (muts.size() > 1) {
       store::WriteBatch own = s->NewWriteBatch();
-      CQL_TRY(bool ok, AddAll(muts, s, &own));
-      (void)ok;
+      CQL_TRY_VOID(AddAll(muts, s, &own));
     }
     return AddAll(muts, s, &group->batch());
   }
   if (muts.size() == 1 && muts[0].kind == Mutation::Kind::kUpsert && muts[0].native.empty()) {
     CQL_RETURN_IF_ERROR(s->Upsert(*muts[0].table, muts[0].row, muts[0].write));
-    return true;
+    return {};
   }
   // One atomic store write: every mutation or none (an error while adding them leaves
   // nothing written).
   store::WriteBatch b = s->NewWriteBatch();
-  CQL_TRY(bool ok, AddAll(muts, s, &b));
-  (void)ok;
+  CQL_TRY_VOID(AddAll(muts, s, &b));
   CQL_RETURN_IF_ERROR(s->Write(b));
-  return true;
+  return {};
 }
 
 }  // namespace kappa::cql

@@ -138,8 +138,7 @@ Outcome<ResultMessage> ExecConditional(const std::vector<Mutation>& muts, bool i
                                        const std::vector<Relation>& conditions,
                                        ExecContext& ctx) {
   if (!if_exists && conditions.empty()) {
-    CQL_TRY(bool ok, ApplyMutations(muts, ctx));
-    (void)ok;
+    CQL_TRY_VOID(ApplyMutations(muts, ctx));
     return ResultMessage::Void();
   }
   if (muts.empty()) return ResultMessage::Void();

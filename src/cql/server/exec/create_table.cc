@@ -7,9 +7,9 @@
 namespace kappa::cql {
 
 // Cassandra's rules for non-frozen collections: never nested, never in the primary key.
-Outcome<bool> CheckCollectionType(const std::string& name, const std::string& text,
+Outcome<void> CheckCollectionType(const std::string& name, const std::string& text,
                                   const store::Type& type, bool key) {
-  if (!type.is_collection()) return true;
+  if (!type.is_collection()) return {};
   for (const auto& p : type.params) {
     if (p.is_collection() && !p.frozen) {
       return CqlError::Invalid("Non-frozen collections are not allowed inside collections: " + text);
@@ -18,7 +18,7 @@ Outcome<bool> CheckCollectionType(const std::string& name, const std::string& te
   if (key && !type.frozen) {
     return CqlError::Invalid("Invalid non-frozen collection type for PRIMARY KEY component " + name);
   }
-  return true;
+  return {};
 }
 
 Outcome<ResultMessage> ExecCreateTable(const CreateTableStmt& s, ExecContext& ctx) {
@@ -54,13 +54,12 @@ Outcome<ResultMessage> ExecCreateTable(const CreateTableStmt& s, ExecContext& ct
                                "." + s.table.name);
     }
   }
-  auto add = [&](const std::string& name, store::ColumnKind kind, int pos) -> Outcome<bool> {
+  auto add = [&](const std::string& name, store::ColumnKind kind, int pos) -> Outcome<void> {
     const ColumnDef* d = find_def(name);
     if (!d) return CqlError::Invalid("Unknown definition " + name + " referenced in PRIMARY KEY");
     auto type = store::Type::Parse(d->type);
     if (!type.ok()) return CqlError::Invalid("Unknown type " + d->type);
-    CQL_TRY(bool type_ok, CheckCollectionType(name, d->type, type.value(), true));
-    (void)type_ok;
+    CQL_TRY_VOID(CheckCollectionType(name, d->type, type.value(), true));
     store::ColumnSchema col;
     col.name = name;
     col.type = type.value();
@@ -72,17 +71,15 @@ Outcome<ResultMessage> ExecCreateTable(const CreateTableStmt& s, ExecContext& ct
       }
     }
     t.columns.push_back(std::move(col));
-    return true;
+    return {};
   };
   std::set<std::string> keys;
   for (size_t i = 0; i < s.partition_key.size(); ++i) {
-    CQL_TRY(bool ok, add(s.partition_key[i], store::ColumnKind::kPartitionKey, int(i)));
-    (void)ok;
+    CQL_TRY_VOID(add(s.partition_key[i], store::ColumnKind::kPartitionKey, int(i)));
     keys.insert(s.partition_key[i]);
   }
   for (size_t i = 0; i < s.clustering.size(); ++i) {
-    CQL_TRY(bool ok, add(s.clustering[i], store::ColumnKind::kClustering, int(i)));
-    (void)ok;
+    CQL_TRY_VOID(add(s.clustering[i], store::ColumnKind::kClustering, int(i)));
     keys.insert(s.clustering[i]);
   }
   for (size_t i = 0; i < s.clustering_order.size(); ++i) {
@@ -95,8 +92,7 @@ Outcome<ResultMessage> ExecCreateTable(const CreateTableStmt& s, ExecContext& ct
     if (keys.count(c.name)) continue;
     auto type = store::Type::Parse(c.type);
     if (!type.ok()) return CqlError::Invalid("Unknown type " + c.type);
-    CQL_TRY(bool type_ok, CheckCollectionType(c.name, c.type, type.value(), false));
-    (void)type_ok;
+    CQL_TRY_VOID(CheckCollectionType(c.name, c.type, type.value(), false));
     store::ColumnSchema col;
     col.name = c.name;
     col.type = type.value();

@@ -63,18 +63,18 @@ Outcome<ResultMessage> ExecConditional(const std::vector<Mutation>& muts, bool i
 // as read under its LWT stripe, with cell metadata; nullopt: none). The changed collections
 // are written with a timestamp above their current cells' (their new whole value must win
 // over the value it was computed from); the statement's other cells keep its own.
-Outcome<bool> AddWithOps(const Mutation& m, const std::optional<store::Row>& current,
+Outcome<void> AddWithOps(const Mutation& m, const std::optional<store::Row>& current,
                          store::Store* s, store::WriteBatch* b);
 // Applies mutations atomically: all of them or none (one store WriteBatch, or the
 // connection's WriteGroup when one is active and no range delete must read first).
-Outcome<bool> ApplyMutations(const std::vector<Mutation>& m, const ExecContext& ctx);
+Outcome<void> ApplyMutations(const std::vector<Mutation>& m, const ExecContext& ctx);
 
 // The one BATCH path (batch.cc), shared by the BATCH message and BEGIN ... APPLY BATCH:
 // plans one member statement (INSERT/UPDATE/DELETE; the batch's USING TIMESTAMP applies
 // where the member has none; no conditions) and appends its mutations to *out; then
 // CommitBatch checks Cassandra's counter rules for the batch type and writes all of them in
 // one atomic store write.
-Outcome<bool> PlanBatchMember(const Statement& st, const UsingClause* batch_using,
+Outcome<void> PlanBatchMember(const Statement& st, const UsingClause* batch_using,
                               const ExecContext& ctx,
                               std::vector<Mutation>* out);
 Outcome<ResultMessage> CommitBatch(BatchStmt::Type type, const std::vector<Mutation>& planned,
@@ -82,7 +82,7 @@ Outcome<ResultMessage> CommitBatch(BatchStmt::Type type, const std::vector<Mutat
 
 // CREATE/ALTER TABLE: Cassandra's rules for non-frozen collections (never nested, never in
 // the primary key; create_table.cc).
-Outcome<bool> CheckCollectionType(const std::string& name, const std::string& text,
+Outcome<void> CheckCollectionType(const std::string& name, const std::string& text,
                                   const store::Type& type, bool key);
 
 Outcome<ResultMessage> ExecUse(const UseStmt& s, ExecContext& ctx);
@@ -104,16 +104,16 @@ Outcome<ResultMessage> ExecDescribe(const DescribeStmt& s, ExecContext& ctx);
 // filters says ALLOW FILTERING, ... Invalid with Cassandra's messages. PREPARE runs it, so
 // a statement no execution could run is refused then, as Cassandra does; so does QUERY,
 // for the same messages.
-Outcome<bool> CheckStatement(const Statement& st, const ExecContext& ctx);
+Outcome<void> CheckStatement(const Statement& st, const ExecContext& ctx);
 // Cassandra's answer to a SELECT that filters without ALLOW FILTERING.
 extern const char* const kNeedsFilteringMessage;
 
 // Bind variable metadata of a statement (for PREPARE), and the partition key indexes.
-Outcome<bool> InferBindSpecs(const Statement& st, const ExecContext& ctx, PreparedResult* out);
+Outcome<void> InferBindSpecs(const Statement& st, const ExecContext& ctx, PreparedResult* out);
 // Result column metadata of a SELECT (for PREPARE); empty for other statements.
 Outcome<std::vector<ColumnSpec>> SelectResultSpecs(const SelectStmt& s, const ExecContext& ctx);
 
 // Value ordering for filtering (ALLOW FILTERING, system tables): <0, 0, >0. Nulls first.
 int CompareValues(const store::Value& a, const store::Value& b);
 
-}  // namespace kappa::cql
+}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql}  // namespace kappa::cql

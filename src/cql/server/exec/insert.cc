@@ -7,7 +7,7 @@ namespace kappa::cql {
 namespace {
 
 // INSERT ... JSON '{...}': each member's value converted to its column's type.
-Outcome<bool> FillFromJson(const InsertStmt& s, const store::TableSchema& t, const ExecContext& ctx,
+Outcome<void> FillFromJson(const InsertStmt& s, const store::TableSchema& t, const ExecContext& ctx,
                            store::Row* row) {
   CQL_TRY(store::Value doc, EvalTerm(*s.json, store::Type(store::TypeKind::kText), ctx.binds, "[json]"));
   if (!doc.is_set()) return CqlError::Invalid("Got null for INSERT JSON values");
@@ -46,14 +46,13 @@ Outcome<bool> FillFromJson(const InsertStmt& s, const store::TableSchema& t, con
     }
     (*row)[size_t(idx)] = std::move(v).value();
   }
-  return true;
+  return {};
 }
 
 Outcome<store::Row> BuildRow(const InsertStmt& s, const store::TableSchema& t, const ExecContext& ctx) {
   store::Row row(t.columns.size(), store::Value::Unset());
   if (s.json) {
-    CQL_TRY(bool ok, FillFromJson(s, t, ctx, &row));
-    (void)ok;
+    CQL_TRY_VOID(FillFromJson(s, t, ctx, &row));
   } else {
     if (s.columns.size() != s.values.size()) {
       return CqlError::Invalid("Unmatched column names/values");
@@ -67,12 +66,10 @@ Outcome<store::Row> BuildRow(const InsertStmt& s, const store::TableSchema& t, c
         return CqlError::Invalid("The column names contains duplicates");
       }
       const auto& col = t.columns[size_t(idx)];
-      CQL_TRY(bool ok, EvalTermInto(s.values[i], col.type, ctx.binds, col.name, &row[size_t(idx)]));
-      (void)ok;
+      CQL_TRY_VOID(EvalTermInto(s.values[i], col.type, ctx.binds, col.name, &row[size_t(idx)]));
     }
   }
-  CQL_TRY(bool ok, CheckPrimaryKey(t, row, StaticsOnly(t, row)));
-  (void)ok;
+  CQL_TRY_VOID(CheckPrimaryKey(t, row, StaticsOnly(t, row)));
   return row;
 }
 
@@ -105,8 +102,7 @@ Outcome<bool> BuildNative(const InsertStmt& s, const store::TableSchema& t, cons
     hint = size_t(idx) + 1;
     const auto& col = t.columns[size_t(idx)];
     if (size_t(idx) < npk) {
-      CQL_TRY(bool ok, EvalTermInto(term, col.type, ctx.binds, col.name, &m->row[size_t(idx)]));
-      (void)ok;
+      CQL_TRY_VOID(EvalTermInto(term, col.type, ctx.binds, col.name, &m->row[size_t(idx)]));
       continue;
     }
     if (!store::StoresNativeAsIs(col.type.kind)) return false;
@@ -125,8 +121,7 @@ Outcome<bool> BuildNative(const InsertStmt& s, const store::TableSchema& t, cons
     cell.state = store::NativeCell::State::kSet;
     cell.bytes = v.bytes;
   }
-  CQL_TRY(bool ok, CheckPrimaryKey(t, m->row));
-  (void)ok;
+  CQL_TRY_VOID(CheckPrimaryKey(t, m->row));
   return true;
 }
 
@@ -154,8 +149,7 @@ Outcome<std::vector<Mutation>> PlanInsert(const InsertStmt& s, const ExecContext
 Outcome<ResultMessage> ExecInsert(const InsertStmt& s, ExecContext& ctx) {
   CQL_TRY(std::vector<Mutation> muts, PlanInsert(s, ctx));
   if (!s.if_not_exists) {
-    CQL_TRY(bool ok, ApplyMutations(muts, ctx));
-    (void)ok;
+    CQL_TRY_VOID(ApplyMutations(muts, ctx));
     return ResultMessage::Void();
   }
   const Mutation& m = muts[0];

@@ -31,7 +31,7 @@ struct SpecBuilder {
     if (u.timestamp) Set(*u.timestamp, "[timestamp]", store::TypeKind::kBigint);
   }
 
-  Outcome<bool> Where(const std::vector<Relation>& where, const store::TableSchema& t) {
+  Outcome<void> Where(const std::vector<Relation>& where, const store::TableSchema& t) {
     for (const auto& r : where) {
       if (r.token) {
         Set(r.value, "partition key token", store::TypeKind::kBigint);
@@ -59,7 +59,7 @@ struct SpecBuilder {
         pk_marker[size_t(col.position)] = r.value.bind_index;
       }
     }
-    return true;
+    return {};
   }
 };
 
@@ -76,7 +76,7 @@ Outcome<store::TableSchema> SchemaFor(const TableName& name, const ExecContext& 
 
 }  // namespace
 
-Outcome<bool> InferBindSpecs(const Statement& st, const ExecContext& ctx, PreparedResult* out) {
+Outcome<void> InferBindSpecs(const Statement& st, const ExecContext& ctx, PreparedResult* out) {
   const TableName* name = nullptr;
   if (auto* s = std::get_if<SelectStmt>(&st.body)) name = &s->table;
   else if (auto* s = std::get_if<InsertStmt>(&st.body)) name = &s->table;
@@ -84,7 +84,7 @@ Outcome<bool> InferBindSpecs(const Statement& st, const ExecContext& ctx, Prepar
   else if (auto* s = std::get_if<DeleteStmt>(&st.body)) name = &s->table;
   if (!name) {
     if (st.bind_count > 0) return CqlError::Invalid("Bind markers are not supported in this statement");
-    return true;
+    return {};
   }
   CQL_TRY(store::TableSchema t, SchemaFor(*name, ctx));
   SpecBuilder b;
@@ -93,8 +93,7 @@ Outcome<bool> InferBindSpecs(const Statement& st, const ExecContext& ctx, Prepar
   b.specs.resize(size_t(st.bind_count));
   b.pk_marker.assign(t.partition_key_size(), -1);
   if (auto* s = std::get_if<SelectStmt>(&st.body)) {
-    CQL_TRY(bool ok, b.Where(s->where, t));
-    (void)ok;
+    CQL_TRY_VOID(b.Where(s->where, t));
     if (s->per_partition_limit) b.Set(*s->per_partition_limit, "[per_partition_limit]", store::TypeKind::kInt);
     if (s->limit) b.Set(*s->limit, "[limit]", store::TypeKind::kInt);
   } else if (auto* s = std::get_if<InsertStmt>(&st.body)) {
@@ -119,9 +118,8 @@ Outcome<bool> InferBindSpecs(const Statement& st, const ExecContext& ctx, Prepar
       for (const auto& e : element_specs) b.Set(*e.term, e.name, e.type);
       if (element_specs.empty()) b.Set(a.value, a.column, col.type);
     }
-    CQL_TRY(bool ok, b.Where(s->where, t));
+    CQL_TRY_VOID(b.Where(s->where, t));
     CQL_TRY(ok, b.Where(s->conditions, t));
-    (void)ok;
   } else if (auto* s = std::get_if<DeleteStmt>(&st.body)) {
     for (size_t i = 0; i < s->columns.size() && i < s->elements.size(); ++i) {
       int idx = t.FindColumn(s->columns[i]);
@@ -131,9 +129,8 @@ Outcome<bool> InferBindSpecs(const Statement& st, const ExecContext& ctx, Prepar
       }
     }
     b.Using(s->using_);
-    CQL_TRY(bool ok, b.Where(s->where, t));
+    CQL_TRY_VOID(b.Where(s->where, t));
     CQL_TRY(ok, b.Where(s->conditions, t));
-    (void)ok;
   }
   for (size_t i = 0; i < b.specs.size(); ++i) {
     if (!b.specs[i]) return CqlError::Invalid("Could not infer the type of bind marker " + std::to_string(i));
@@ -144,7 +141,7 @@ Outcome<bool> InferBindSpecs(const Statement& st, const ExecContext& ctx, Prepar
   if (all_pk) {
     for (int m : b.pk_marker) out->pk_indexes.push_back(int16_t(m));
   }
-  return true;
+  return {};
 }
 
 Outcome<std::vector<ColumnSpec>> SelectResultSpecs(const SelectStmt& s, const ExecContext& ctx) {

@@ -47,10 +47,10 @@ std::vector<store::Row> Refine(const store::TableSchema& t, const SelectStmt& s,
   return out;
 }
 
-Outcome<bool> CheckOrderBy(const SelectStmt& s, const store::TableSchema& t, const WherePlan& plan,
+Outcome<void> CheckOrderBy(const SelectStmt& s, const store::TableSchema& t, const WherePlan& plan,
                            bool* reverse) {
   *reverse = false;
-  if (s.order_by.empty()) return true;
+  if (s.order_by.empty()) return {};
   if (!plan.partition_complete) {
     return CqlError::Invalid("ORDER BY is only supported when the partition key is restricted by an EQ or an IN.");
   }
@@ -66,7 +66,7 @@ Outcome<bool> CheckOrderBy(const SelectStmt& s, const store::TableSchema& t, con
     if (i == 0) *reverse = rev;
     else if (rev != *reverse) return CqlError::Invalid("Unsupported order by relation");
   }
-  return true;
+  return {};
 }
 
 // System tables: the whole (small) table is built in memory; pages are offsets into it.
@@ -186,8 +186,7 @@ Outcome<ResultMessage> ExecSelect(const SelectStmt& s, ExecContext& ctx) {
     return CqlError::Invalid(kNeedsFilteringMessage);
   }
   SelectQuery q{s, t, *projp, plan, lim, false, {}, ctx};
-  CQL_TRY(bool order_ok, CheckOrderBy(s, t, plan, &q.reverse));
-  (void)order_ok;
+  CQL_TRY_VOID(CheckOrderBy(s, t, plan, &q.reverse));
   q.ro.cell_metadata = projp->cell_metadata;
 
   if (IsPlainPointRead(t, *projp, plan, ps)) return PointRead(t, *projp, plan, ctx);

@@ -41,7 +41,7 @@ inline bool StaticsOnly(const store::TableSchema& t, const store::Row& row) {
 
 // Checks the primary key columns of a row being written are all set and non-null (only the
 // partition key when `partition_only`).
-inline Outcome<bool> CheckPrimaryKey(const store::TableSchema& t, const store::Row& row,
+inline Outcome<void> CheckPrimaryKey(const store::TableSchema& t, const store::Row& row,
                                      bool partition_only = false) {
   std::string missing_pk, missing_ck;
   const size_t n = partition_only ? t.partition_key_size() : t.primary_key_size();
@@ -55,7 +55,7 @@ inline Outcome<bool> CheckPrimaryKey(const store::TableSchema& t, const store::R
   }
   if (!missing_pk.empty()) return CqlError::Invalid("Some partition key parts are missing: " + missing_pk);
   if (!missing_ck.empty()) return CqlError::Invalid("Some clustering keys are missing: " + missing_ck);
-  return true;
+  return {};
 }
 
 }  // namespace kappa::cql

@@ -94,7 +94,7 @@ std::vector<std::string> MissingCk(const std::vector<bool>& set, const store::Ta
 }
 
 // Clustering restrictions must form a prefix, with at most a slice on its last column.
-Outcome<bool> CheckClusteringPrefix(const Restrictions& r, const store::TableSchema& t) {
+Outcome<void> CheckClusteringPrefix(const Restrictions& r, const store::TableSchema& t) {
   size_t npk = t.partition_key_size();
   for (size_t i = 1; i < r.ck_eq.size(); ++i) {
     if (!r.CkRestricted(i)) continue;
@@ -111,7 +111,7 @@ Outcome<bool> CheckClusteringPrefix(const Restrictions& r, const store::TableSch
                                "\" is restricted by a non-EQ relation)");
     }
   }
-  return true;
+  return {};
 }
 
 // The key checks of UPDATE and DELETE (Cassandra's StatementRestrictions for modifications).
@@ -120,8 +120,7 @@ Outcome<Restrictions> CheckModificationWhere(const char* type, const std::vector
                                              bool allow_slices) {
   CQL_TRY(Restrictions r, Classify(where, t));
   // Cassandra checks the clustering prefix as it adds each relation, before the rest.
-  CQL_TRY(bool prefix_ok, CheckClusteringPrefix(r, t));
-  (void)prefix_ok;
+  CQL_TRY_VOID(CheckClusteringPrefix(r, t));
   if (r.token) {
     return CqlError::Invalid(
         std::string("The token function cannot be used in WHERE clauses for ") + type +
@@ -153,8 +152,8 @@ Outcome<Restrictions> CheckModificationWhere(const char* type, const std::vector
   return r;
 }
 
-Outcome<bool> CheckInsert(const InsertStmt& s, const store::TableSchema& t) {
-  if (s.json) return true;  // the columns are in the JSON document, known at execution
+Outcome<void> CheckInsert(const InsertStmt& s, const store::TableSchema& t) {
+  if (s.json) return {};  // the columns are in the JSON document, known at execution
   if (s.columns.size() != s.values.size())
     return CqlError::Invalid("Unmatched column names/values");
   std::vector<bool> set(t.columns.size(), false);
@@ -179,10 +178,10 @@ Outcome<bool> CheckInsert(const InsertStmt& s, const store::TableSchema& t) {
   if (!missing_ck.empty() && !(static_only && any_value && !any_ck)) {
     return CqlError::Invalid("Some clustering keys are missing: " + Join(missing_ck));
   }
-  return true;
+  return {};
 }
 
-Outcome<bool> CheckUpdate(const UpdateStmt& s, const store::TableSchema& t) {
+Outcome<void> CheckUpdate(const UpdateStmt& s, const store::TableSchema& t) {
   bool static_only = !s.assignments.empty();
   for (const auto& a : s.assignments) {
     int idx = t.FindColumn(a.column);
@@ -191,10 +190,10 @@ Outcome<bool> CheckUpdate(const UpdateStmt& s, const store::TableSchema& t) {
   }
   CQL_TRY(Restrictions r, CheckModificationWhere("UPDATE", s.where, t, static_only, false));
   (void)r;
-  return true;
+  return {};
 }
 
-Outcome<bool> CheckDelete(const DeleteStmt& s, const store::TableSchema& t) {
+Outcome<void> CheckDelete(const DeleteStmt& s, const store::TableSchema& t) {
   bool static_only = !s.columns.empty();
   for (const auto& c : s.columns) {
     int idx = t.FindColumn(c);
@@ -207,10 +206,10 @@ Outcome<bool> CheckDelete(const DeleteStmt& s, const store::TableSchema& t) {
   if (!s.columns.empty() && !full && !(static_only && !r.AnyCk())) {
     return CqlError::Invalid("Range deletions are not supported for specific columns");
   }
-  return true;
+  return {};
 }
 
-Outcome<bool> CheckSelect(const SelectStmt& s, const store::TableSchema& t) {
+Outcome<void> CheckSelect(const SelectStmt& s, const store::TableSchema& t) {
   CQL_TRY(Restrictions r, Classify(s.where, t));
   if (r.token && r.AnyPk()) {
     std::vector<std::string> names;
@@ -224,8 +223,7 @@ Outcome<bool> CheckSelect(const SelectStmt& s, const store::TableSchema& t) {
   const bool pk_complete = r.PkComplete();
   if (!s.allow_filtering) {
     if (r.AnyPk() && !pk_complete) return CqlError::Invalid(kNeedsFilteringMessage);
-    CQL_TRY(bool ok, CheckClusteringPrefix(r, t));
-    (void)ok;
+    CQL_TRY_VOID(CheckClusteringPrefix(r, t));
     bool ck_other = false;
     for (bool b : r.ck_other) ck_other = ck_other || b;
     if ((r.AnyCk() && !pk_complete) || ck_other || !r.regular.empty()) {
@@ -236,7 +234,7 @@ Outcome<bool> CheckSelect(const SelectStmt& s, const store::TableSchema& t) {
     return CqlError::Invalid(
         "ORDER BY is only supported when the partition key is restricted by an EQ or an IN.");
   }
-  return true;
+  return {};
 }
 
 }  // namespace
@@ -246,7 +244,7 @@ const char* const kNeedsFilteringMessage =
     "unpredictable performance. If you want to execute this query despite the performance "
     "unpredictability, use ALLOW FILTERING";
 
-Outcome<bool> CheckStatement(const Statement& st, const ExecContext& ctx) {
+Outcome<void> CheckStatement(const Statement& st, const ExecContext& ctx) {
   const TableName* name = nullptr;
   if (auto* s = std::get_if<SelectStmt>(&st.body))
     name = &s->table;
@@ -256,9 +254,9 @@ Outcome<bool> CheckStatement(const Statement& st, const ExecContext& ctx) {
     name = &s->table;
   else if (auto* s = std::get_if<DeleteStmt>(&st.body))
     name = &s->table;
-  if (!name) return true;
+  if (!name) return {};
   // System tables are small and filtered in memory: any restriction is served.
-  if (IsSystemKeyspace(EffectiveKeyspace(*name, ctx))) return true;
+  if (IsSystemKeyspace(EffectiveKeyspace(*name, ctx))) return {};
   CQL_TRY(TablePtr t, ResolveTable(*name, ctx));
   if (auto* s = std::get_if<SelectStmt>(&st.body)) return CheckSelect(*s, *t);
   if (auto* s = std::get_if<InsertStmt>(&st.body)) return CheckInsert(*s, *t);
