@@ -1,9 +1,9 @@
 // The CQL client: version negotiation, queries, prepared statements with re-prepare on
 // UNPREPARED, retries of connection-level failures, paging. Cluster discovery, the host
 // pools, token-aware routing and reconnection are in client_hosts.cc.
-#include <charconv>
 #include <future>
 
+#include "common/host_port.h"
 #include "common/logging.h"
 #include "cql/client/client_impl.h"
 
@@ -11,17 +11,15 @@ namespace kappa::cql {
 namespace client_internal {
 namespace {
 
-Result<std::pair<std::string, uint16_t>> SplitHostPort(const std::string& cp, uint16_t dflt) {
-  auto colon = cp.rfind(':');
-  if (colon == std::string::npos || cp.find(':') != colon) return std::pair{cp, dflt};
-  std::string_view port_text = std::string_view(cp).substr(colon + 1);
-  unsigned port = 0;
-  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (ec != std::errc() || end != port_text.data() + port_text.size() || port == 0 ||
-      port > 65535) {
+// A contact point: "host", "host:port" or "[v6]:port" (common/host_port.h, as every other
+// address kappa takes); `dflt` when it has no port. Port 0 cannot be connected to.
+Result<HostPort> ContactPoint(const std::string& cp, uint16_t dflt) {
+  auto hp = ParseHostPort(cp, dflt);
+  if (!hp.ok()) return Status::InvalidArgument("contact point " + hp.status().message());
+  if (hp->port == 0) {
     return Status::InvalidArgument("contact point '" + cp + "': the port must be 1..65535");
   }
-  return std::pair{cp.substr(0, colon), uint16_t(port)};
+  return hp;
 }
 
 std::string QueryBody(const std::string& cql, Consistency consistency) {
@@ -48,9 +46,10 @@ Status ClientImpl::Init() {
   std::string host;
   uint16_t port = 0;
   for (const auto& cp : options_.contact_points) {
-    auto hp = SplitHostPort(cp, options_.port);
+    auto hp = ContactPoint(cp, options_.port);
     if (!hp.ok()) return hp.status();
-    std::tie(host, port) = *hp;
+    host = hp->host;
+    port = hp->port;
     for (uint8_t v = options_.max_protocol_version; v >= kMinProtocolVersion; --v) {
       auto c = std::make_shared<ClientConnection>(ioc_);
       last = c->Open(host, port, v, options_);

@@ -359,5 +359,43 @@ TEST_F(ClientTest, BadCredentialsCarryTheirCode) {
   EXPECT_TRUE(ok.ok()) << ok.status().ToString();
 }
 
+TEST_F(ClientTest, ContactPointsAreParsedLikeEveryKappaAddress) {
+  auto connect = [](std::vector<std::string> points, uint16_t port) {
+    ClientOptions o;
+    o.contact_points = std::move(points);
+    o.port = port;
+    o.connect_timeout_ms = 2000;
+    return Client::Connect(o);
+  };
+  // Refused before any connection, with the address and the reason.
+  auto big = connect({"127.0.0.1:70000"}, 9042);
+  ASSERT_FALSE(big.ok());
+  EXPECT_TRUE(big.status().IsInvalidArgument());
+  EXPECT_NE(big.status().message().find("contact point '127.0.0.1:70000'"), std::string::npos)
+      << big.status().ToString();
+  auto zero = connect({"127.0.0.1:0"}, 9042);
+  ASSERT_FALSE(zero.ok());
+  EXPECT_NE(zero.status().message().find("1..65535"), std::string::npos) << zero.status().ToString();
+  auto bare_v6 = connect({"::1:9042"}, 9042);
+  ASSERT_FALSE(bare_v6.ok());
+  EXPECT_NE(bare_v6.status().message().find("brackets"), std::string::npos)
+      << bare_v6.status().ToString();
+  // A host without a port takes ClientOptions::port.
+  auto named = connect({"localhost"}, port_);
+  ASSERT_TRUE(named.ok()) << named.status().ToString();
+  EXPECT_EQ((*named)->hosts()[0].port, port_);
+  // A bracketed IPv6 literal, to a server listening on ::1.
+  StopServer();
+  ServerOptions v6;
+  v6.host = "::1";
+  StartServer(0, v6);
+  auto c = connect({"[::1]:" + std::to_string(port_)}, 9042);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ((*c)->hosts()[0].address, "::1");
+  EXPECT_EQ((*c)->hosts()[0].port, port_);
+  auto r = (*c)->Query("SELECT release_version FROM system.local");
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+}
+
 }  // namespace
 }  // namespace kappa::cql
