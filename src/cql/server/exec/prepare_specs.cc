@@ -119,7 +119,7 @@ Outcome<void> InferBindSpecs(const Statement& st, const ExecContext& ctx, Prepar
       if (element_specs.empty()) b.Set(a.value, a.column, col.type);
     }
     CQL_TRY_VOID(b.Where(s->where, t));
-    CQL_TRY(ok, b.Where(s->conditions, t));
+    CQL_TRY_VOID(b.Where(s->conditions, t));
   } else if (auto* s = std::get_if<DeleteStmt>(&st.body)) {
     for (size_t i = 0; i < s->columns.size() && i < s->elements.size(); ++i) {
       int idx = t.FindColumn(s->columns[i]);
@@ -130,7 +130,7 @@ Outcome<void> InferBindSpecs(const Statement& st, const ExecContext& ctx, Prepar
     }
     b.Using(s->using_);
     CQL_TRY_VOID(b.Where(s->where, t));
-    CQL_TRY(ok, b.Where(s->conditions, t));
+    CQL_TRY_VOID(b.Where(s->conditions, t));
   }
   for (size_t i = 0; i < b.specs.size(); ++i) {
     if (!b.specs[i]) return CqlError::Invalid("Could not infer the type of bind marker " + std::to_string(i));
