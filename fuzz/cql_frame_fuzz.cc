@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <string>
 
-#include "cql/frame.h"
-#include "cql/wire.h"
+#include "cql/protocol/frame.h"
+#include "cql/protocol/wire.h"
 
 using namespace kappa::cql;
 

@@ -8,14 +8,14 @@ seconds=${2:-30}
 out=${3:-build}/fuzz-cql-$target
 root=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$out/corpus"
-src=("$root/src/cql/wire.cc" "$root/src/cql/frame.cc" "$root/src/cql/lexer.cc"
-     "$root/src/cql/parser.cc" "$root/src/cql/parse_select.cc"
-     "$root/src/cql/parse_dml.cc" "$root/src/cql/parse_ddl.cc" "$root/src/cql/parse_describe.cc"
-     "$root/src/common/status.cc")
+src=("$root/src/cql/protocol/wire.cc" "$root/src/cql/protocol/frame.cc" "$root/src/cql/protocol/lexer.cc"
+     "$root/src/cql/protocol/parser.cc" "$root/src/cql/protocol/parse_select.cc"
+     "$root/src/cql/protocol/parse_dml.cc" "$root/src/cql/protocol/parse_ddl.cc" "$root/src/cql/protocol/parse_describe.cc"
+     "$root/src/cql/client/split_statements.cc" "$root/src/common/status.cc")
 bin="$out/cql_${target}_fuzz"
 stale=0
 [[ -x "$bin" ]] || stale=1
-for f in "$root/fuzz/cql_${target}_fuzz.cc" "${src[@]}" "$root"/src/cql/*.h; do
+for f in "$root/fuzz/cql_${target}_fuzz.cc" "${src[@]}" "$root"/src/cql/protocol/*.h "$root"/src/cql/client.h; do
   [[ "$f" -nt "$bin" ]] && stale=1
 done
 if (( stale )); then

@@ -15,6 +15,7 @@
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "common/mutex.h"
+#include "cql/client.h"
 #include "cql/cql.h"
 
 namespace kappa::cli {

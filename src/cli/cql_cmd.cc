@@ -18,8 +18,8 @@
 #include "common/host_port.h"
 #include "cli/listener_flags.h"
 #include "common/logging.h"
+#include "cql/client.h"
 #include "cql/cql.h"
-#include "cql/parser.h"
 
 namespace kappa::cli {
 namespace {

@@ -39,6 +39,20 @@ TEST(StatusTest, OkAndErrors) {
   EXPECT_TRUE(e.status().IsNotFound());
 }
 
+TEST(StatusTest, ProtocolCodeIsKeptThroughContext) {
+  EXPECT_FALSE(Status::OK().protocol_code());
+  EXPECT_FALSE(Status::OK().WithProtocolCode(0x2200).protocol_code());  // OK stays OK
+  Status s = Status::IOError("busy", /*retryable=*/true);
+  EXPECT_FALSE(s.protocol_code());
+  EXPECT_EQ(s.WithProtocolCode(0).protocol_code(), 0);  // a code 0 is a code, not "none"
+  Status coded = s.WithProtocolCode(0x1001).WithContext("node 2");
+  EXPECT_EQ(coded.protocol_code(), 0x1001);
+  EXPECT_TRUE(coded.IsIOError());
+  EXPECT_TRUE(coded.retryable());
+  EXPECT_EQ(coded.ToString(), "IOError: node 2: busy");
+  EXPECT_FALSE(s.protocol_code());  // the original is unchanged
+}
+
 // Bit-at-a-time CRC-32C: the definition, to check the fast paths against.
 uint32_t ReferenceCrc32c(const uint8_t* p, size_t n) {
   uint32_t c = ~0u;

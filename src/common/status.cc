@@ -37,6 +37,15 @@ Status Status::WithContext(std::string_view ctx) const {
   if (ok()) return *this;
   Status s(code(), std::string(ctx) + ": " + state_->msg);
   s.state_->retryable = state_->retryable;
+  s.state_->protocol_code = state_->protocol_code;
+  return s;
+}
+
+Status Status::WithProtocolCode(int32_t protocol_code) const {
+  if (ok()) return *this;
+  Status s(code(), state_->msg);
+  s.state_->retryable = state_->retryable;
+  s.state_->protocol_code = protocol_code;
   return s;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cassert>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -57,6 +58,13 @@ class [[nodiscard]] Status {
   bool IsUnavailable() const { return code() == Code::kUnavailable; }
   bool IsOutOfRange() const { return code() == Code::kOutOfRange; }
   bool retryable() const { return state_ && state_->retryable; }
+  // The error code of the wire protocol whose peer reported this error (the [int] code of a
+  // CQL ERROR message, as cql::Client returns it). Callers that decide on the
+  // peer's reason (retry, re-prepare) test it instead of parsing the message. Empty when the
+  // error did not come from the peer's error answer (OK, a lost connection, a timeout).
+  std::optional<int32_t> protocol_code() const {
+    return state_ ? state_->protocol_code : std::nullopt;
+  }
   const std::string& message() const;
 
   // "IOError: write /d/x.log: No space left on device"
@@ -64,14 +72,18 @@ class [[nodiscard]] Status {
 
   // Prefixes the message with context: s.WithContext("segment 00000042.log").
   Status WithContext(std::string_view ctx) const;
+  // A copy carrying `protocol_code` (same Code, message and retryable flag).
+  Status WithProtocolCode(int32_t protocol_code) const;
 
  private:
   struct State {
     Code code;
     std::string msg;
     bool retryable = false;
+    std::optional<int32_t> protocol_code;
   };
-  Status(Code c, std::string_view m) : state_(std::make_shared<State>(State{c, std::string(m)})) {}
+  Status(Code c, std::string_view m)
+      : state_(std::make_shared<State>(State{c, std::string(m), false, std::nullopt})) {}
   std::shared_ptr<State> state_;  // null == OK
 };
 

@@ -1,5 +1,6 @@
 // kappa's table store: keyspaces and typed tables with Cassandra semantics on RocksDB.
-// The one public header of src/store (with store/types.h and store/schema.h it includes).
+// The one public header of src/store (with store/types.h, store/schema.h and store/murmur3.h
+// it includes).
 // On-disk format: docs/formats/store.md.
 //
 // Semantics (Cassandra's):
@@ -44,6 +45,7 @@
 #include "common/clock.h"
 #include "common/status.h"
 #include "common/uuid.h"
+#include "store/murmur3.h"
 #include "store/schema.h"
 #include "store/types.h"
 
@@ -52,21 +54,6 @@ class Registry;
 }
 
 namespace kappa::store {
-
-// ---- partition tokens -------------------------------------------------------------------
-
-// Cassandra's Murmur3Partitioner token of a serialized partition key: the first 64 bits of
-// MurmurHash3 x64_128 (seed 0, Cassandra's sign-extended tail), as a signed integer;
-// Long.MIN_VALUE is mapped to Long.MAX_VALUE as Cassandra does.
-int64_t Murmur3Token(std::string_view key_bytes);
-// The serialized partition key Cassandra hashes: the native serialization of the single
-// key column, or for compound keys each component as [u16 length][bytes][0x00].
-std::string SerializePartitionKey(const std::vector<Value>& partition_key);
-// Token of a row's partition key values (partition key columns only, in position order).
-int64_t PartitionToken(const std::vector<Value>& partition_key);
-
-inline constexpr int64_t kMinToken = INT64_MIN;
-inline constexpr int64_t kMaxToken = INT64_MAX;
 
 // ---- rows and requests ------------------------------------------------------------------
 

@@ -7,7 +7,7 @@
 #include <unordered_map>
 
 #include "common/logging.h"
-#include "cql/cql.h"
+#include "cql/client.h"
 
 namespace kappa::stream {
 namespace {
