@@ -20,6 +20,8 @@ def config_with(tmp_path, *replacements, name="kappa.yaml"):
     for old, new in replacements:
         assert old in text, old
         text = text.replace(old, new)
+    # Tests run in parallel: the HTTP listener takes a free port, not the default 8081.
+    text = text.replace("  http: 127.0.0.1:8081\n", "  http: 127.0.0.1:0\n")
     path = tmp_path / name
     path.write_text(text)
     return str(path)
@@ -211,7 +213,8 @@ def test_a_start_that_fails_appends_nothing(tmp_path):
     before the producers (or the Kafka listener) can append a record."""
     d = str(tmp_path / "data")
     cfg = config_with(tmp_path, ("    rate: 100\n", "    rate: 2000\n"))
-    eph = ["--kafka-listen", "127.0.0.1:0", "--cql-listen", "127.0.0.1:0"]
+    eph = ["--kafka-listen", "127.0.0.1:0", "--cql-listen", "127.0.0.1:0",
+           "--http-listen", "127.0.0.1:0"]
     kappa("up", "--config", cfg, "--data-dir", d, "--duration", "1s", *eph, timeout=60)
     kappa("topics", "delete", "users_created", "--data-dir", d)
     p = kappa("up", "--config", cfg, "--data-dir", d, "--duration", "1s", *eph, check=False,
