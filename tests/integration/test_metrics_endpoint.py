@@ -33,8 +33,7 @@ def up(tmp_path):
     hport = free_port()
     proc = subprocess.Popen(
         [KAPPA, "up", "--data-dir", d, "--kafka-listen", f"127.0.0.1:{free_port()}",
-         "--cql-listen", f"127.0.0.1:{free_port()}", "--http-listen", f"127.0.0.1:{hport}",
-         "--rate", "500"],
+         "--cql-listen", f"127.0.0.1:{free_port()}", "--http-listen", f"127.0.0.1:{hport}"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         wait_for_port(hport)
@@ -66,7 +65,7 @@ def test_health_ready_and_metrics(up):
     assert headers["Content-Type"].startswith("text/plain; version=0.0.4")
     text = body.decode()
     for name in ("kappa_job_rows_stored_total", "kappa_producer_records_total",
-                 "kappa_log_records_appended_total", "kappa_job_lag_records",
+                 "kappa_log_appended_records_total", "kappa_job_lag_records",
                  "kappa_http_requests_total", "process_resident_memory_bytes",
                  "process_open_fds", "process_cpu_seconds_total"):
         assert name in text, name
