@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -59,6 +60,9 @@ def test_health_ready_and_metrics(up):
     status, headers, body = get(port, "/health")
     assert status == 200 and json.loads(body)["status"] == "UP"
     wait_ready(port)
+    # An unknown path is counted under "unmatched", never under its raw path.
+    status, _, _ = get(port, "/no/such/path")
+    assert status == 404
     time.sleep(1.5)
     status, headers, body = get(port, "/metrics")
     assert status == 200
@@ -69,6 +73,8 @@ def test_health_ready_and_metrics(up):
                  "kappa_http_requests_total", "process_resident_memory_bytes",
                  "process_open_fds", "process_cpu_seconds_total"):
         assert name in text, name
+    assert 'route="unmatched"' in text and "/no/such/path" not in text
+    assert 'kappa_http_requests_total{code="200",listener="http",route="/health"} 1' in text, text
     check = subprocess.run(["promtool", "check", "metrics"], input=body, capture_output=True,
                            timeout=30)
     assert check.returncode == 0, check.stdout.decode() + check.stderr.decode()
@@ -101,9 +107,15 @@ scrape_configs:
         deadline = time.time() + 45
         value = None
         while time.time() < deadline:
-            with urllib.request.urlopen(
-                    f"http://127.0.0.1:{pport}/api/v1/query?query={q}", timeout=10) as r:
-                doc = json.load(r)
+            try:
+                with urllib.request.urlopen(
+                        f"http://127.0.0.1:{pport}/api/v1/query?query={q}", timeout=10) as r:
+                    doc = json.load(r)
+            except urllib.error.HTTPError as e:  # 503 while Prometheus starts its TSDB
+                if e.code != 503:
+                    raise
+                time.sleep(0.5)
+                continue
             assert doc["status"] == "success", doc
             result = doc["data"]["result"]
             if result and float(result[0]["value"][1]) > 0:
