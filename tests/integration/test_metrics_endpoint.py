@@ -74,7 +74,7 @@ def test_health_ready_and_metrics(up):
                  "process_open_fds", "process_cpu_seconds_total"):
         assert name in text, name
     assert 'route="unmatched"' in text and "/no/such/path" not in text
-    assert 'kappa_http_requests_total{code="200",listener="http",route="/health"} 1' in text, text
+    assert 'kappa_http_requests_total{listener="http",route="/health",code="200"} 1' in text, text
     check = subprocess.run(["promtool", "check", "metrics"], input=body, capture_output=True,
                            timeout=30)
     assert check.returncode == 0, check.stdout.decode() + check.stderr.decode()
@@ -105,7 +105,7 @@ scrape_configs:
         wait_for_port(pport, timeout=30)
         q = urllib.parse.quote('sum(rate(kappa_job_rows_stored_total[5s]))')
         deadline = time.time() + 45
-        value = None
+        value = doc = None
         while time.time() < deadline:
             try:
                 with urllib.request.urlopen(
