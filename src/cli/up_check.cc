@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "cli/listen_check.h"
+#include "common/logging.h"
 
 namespace kappa::cli {
 namespace {
@@ -88,6 +89,10 @@ Result<UpPlan> PlanUp(const app::PipelineConfig& c, const UpFlags& f) {
         "{}: {} can be reached from other machines, and the HTTP listener (/metrics, /health) "
         "has no authentication: listen on 127.0.0.1, or allow it with kappa up --insecure",
         plan.http_where, plan.http->ToString()));
+  }
+  if (plan.http && !IsLoopbackHost(plan.http->host)) {
+    KLOG_WARN("the HTTP listener on {} answers anyone who can connect (no authentication; "
+              "--insecure was given): keep it behind a firewall", plan.http->ToString());
   }
   if (plan.cql && !IsLoopbackHost(plan.cql->host) && plan.cql_users.empty()) {
     return Status::InvalidArgument(fmt::format(
