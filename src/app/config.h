@@ -127,6 +127,8 @@ struct CqlListenerLimits {
 struct ListenersConfig {
   std::string kafka = "127.0.0.1:9092";
   std::string cql = "127.0.0.1:9042";
+  // HTTP: /health, /ready, /metrics (app/up_servers.h); "off" disables.
+  std::string http = "127.0.0.1:8081";
   // The Kafka server's group.initial.rebalance.delay.ms (`kafka_group_initial_rebalance_delay`):
   // how long the first rebalance of an empty consumer group waits for more members. Default
   // 3 s, as Kafka; 0: no wait. Fixed at start.

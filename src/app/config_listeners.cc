@@ -26,13 +26,15 @@ Status CheckListenAddress(const YamlReader& r_, const YAML::Node& n, std::string
 }  // namespace
 
 Status LoadListeners(const YamlReader& r_, const YAML::Node& n, PipelineConfig* c) {
-  RETURN_IF_ERROR(r_.CheckKeys(n, {"kafka", "cql", "kafka_group_initial_rebalance_delay", "limits",
+  RETURN_IF_ERROR(r_.CheckKeys(n, {"kafka", "cql", "http", "kafka_group_initial_rebalance_delay", "limits",
                                    "kafka_limits", "cql_limits"},
                                "listeners"));
   RETURN_IF_ERROR(LoadListenerLimits(r_, n, &c->listeners));
   if (n["kafka"]) { ASSIGN_OR_RETURN(c->listeners.kafka, r_.String(n["kafka"], "listeners.kafka")); }
   if (n["cql"]) { ASSIGN_OR_RETURN(c->listeners.cql, r_.String(n["cql"], "listeners.cql")); }
+  if (n["http"]) { ASSIGN_OR_RETURN(c->listeners.http, r_.String(n["http"], "listeners.http")); }
   if (n["kafka"]) RETURN_IF_ERROR(CheckListenAddress(r_, n["kafka"], "listeners.kafka", c));
+  if (n["http"]) RETURN_IF_ERROR(CheckListenAddress(r_, n["http"], "listeners.http", c));
   if (n["cql"]) RETURN_IF_ERROR(CheckListenAddress(r_, n["cql"], "listeners.cql", c));
   if (const YAML::Node& d = n["kafka_group_initial_rebalance_delay"]) {
     ASSIGN_OR_RETURN(c->listeners.kafka_group_initial_rebalance_delay_ms,

@@ -46,6 +46,7 @@ TEST(DefaultConfig, DescribesTheSeedPipeline) {
   EXPECT_EQ(c->store.block_cache_bytes, int64_t{256} << 20);
   EXPECT_EQ(c->listeners.kafka, "127.0.0.1:9092");
   EXPECT_EQ(c->listeners.cql, "127.0.0.1:9042");
+  EXPECT_EQ(c->listeners.http, "127.0.0.1:8081");
 }
 
 constexpr std::string_view kMinimal = R"(data_dir: /tmp/x
@@ -182,6 +183,8 @@ TEST(ConfigLoader, ListenersAndAuth) {
       {"listeners:\n  kafka: 127.0.0.1:70000\n",
        "bad.yaml:2:10: listeners.kafka: '127.0.0.1:70000': the port must be a number 0..65535"},
       {"listeners:\n  cql: \"nohost\"\n", "bad.yaml:2:8: listeners.cql: 'nohost': expected HOST:PORT"},
+      {"listeners:\n  http: 127.0.0.1:99999\n",
+       "bad.yaml:2:9: listeners.http: '127.0.0.1:99999': the port must be a number 0..65535"},
       {"auth:\n  cql_users:\n    - {name: a}\n", "bad.yaml:3:7: auth.cql_users[0] needs a name and a password"},
       {"auth:\n  cql_users:\n    - {name: cassandra, password: cassandra}\n", "well-known"},
       {"auth:\n  cql_users:\n    - {name: a, password: b}\n    - {name: a, password: c}\n",

@@ -2,9 +2,18 @@
 
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 #include "app/app.h"
 #include "cql/cql.h"
+#include "http/http.h"
 #include "kafka/kafka.h"
+#include "metrics/metrics.h"
 
 namespace kappa::app {
 
@@ -14,6 +23,13 @@ struct UpServers::Impl {
   std::string kafka_host;
   std::unique_ptr<cql::Server> cql;
   std::string cql_host;
+  std::unique_ptr<http::Server> http;
+  std::string http_host;
+  std::unique_ptr<metrics::History> history;
+  std::thread ticker;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stopping = false;  // guarded by mu
 };
 
 UpServers::UpServers(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -26,10 +42,55 @@ Status Explain(const Status& s, std::string_view what, const HostPort& addr,
       "cannot start the {} listener on {} (set by {}); is another kappa or {} running? Choose "
       "another address with {} in the config's listeners: section (or {} HOST:PORT), or turn "
       "it off with `{}: off`",
-      what, addr.ToString(), where, what == "Kafka" ? "Kafka broker" : "Cassandra", key, flag,
+      what, addr.ToString(), where,
+      what == "Kafka" ? "Kafka broker" : what == "CQL" ? "Cassandra" : "HTTP server", key, flag,
       key));
 }
+
+// /health: the process answers. /ready: the jobs are started (UpServers starts after
+// StartJobs) and nothing has failed. /metrics: the default registry, Prometheus text 0.0.4.
+std::shared_ptr<http::Router> UpRoutes(Pipeline* pipeline) {
+  auto router = std::make_shared<http::Router>();
+  router->Get("/health", [](http::Request&) {
+    return http::Response::Json({{"status", "UP"}});
+  });
+  router->Get("/ready", [pipeline](http::Request&) {
+    Status h = pipeline->Health();
+    if (!h.ok()) {
+      return http::Response::Json({{"status", "NOT_READY"}, {"reason", h.ToString()}}, 503);
+    }
+    return http::Response::Json({{"status", "READY"}});
+  });
+  router->Get("/metrics", [](http::Request&) {
+    return http::Response::Text(metrics::Registry::Default().Render(), 200,
+                                "text/plain; version=0.0.4; charset=utf-8");
+  });
+  return router;
+}
+
+// Counts answered requests by listener, route pattern and status code (bounded labels: never
+// the raw path; a request no route matched is "unmatched").
+std::function<void(const http::RequestRecord&)> RequestObserver() {
+  auto& reg = metrics::Registry::Default();
+  auto* requests = &reg.GetCounterFamily("kappa_http_requests_total",
+                                         "HTTP requests answered, by route pattern and status",
+                                         {"listener", "route", "code"});
+  auto* duration = &reg.GetHistogramFamily(
+      "kappa_http_request_duration_seconds",
+      "Time from an HTTP request's last byte to its answer queued, by route pattern", {"route"},
+      {0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5});
+  return [requests, duration](const http::RequestRecord& r) {
+    std::string_view route = r.route.empty() ? std::string_view("unmatched") : r.route;
+    std::string code = std::to_string(r.status);
+    requests->With({r.listener, route, code}).Add(1);
+    duration->With({route}).Observe(double(r.duration_us) / 1e6);
+  };
+}
 }  // namespace
+
+metrics::History* UpServers::history() const { return impl_->history.get(); }
+
+uint16_t UpServers::http_port() const { return impl_->http ? impl_->http->port("http") : 0; }
 
 Pipeline& UpServers::pipeline() const { return *impl_->pipeline; }
 
@@ -73,6 +134,37 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
     impl->cql = std::move(s).value();
     impl->cql_host = o.cql->host;
   }
+  if (o.http) {
+    http::ListenerOptions lo;
+    lo.name = "http";
+    lo.host = o.http->host;
+    lo.port = o.http->port;
+    lo.router = UpRoutes(pipeline);
+    lo.limits = o.limits;
+    http::ServerOptions so;
+    so.observer = RequestObserver();
+    auto s = http::Server::Start(std::move(so), {std::move(lo)});
+    if (!s.ok()) {
+      return Explain(s.status(), "HTTP", *o.http, o.http_where, "listeners.http", "--http-listen");
+    }
+    impl->http = std::move(s).value();
+    impl->http_host = o.http->host;
+    // The last 15 minutes of every series, for the console; sampled once a second.
+    impl->history = std::make_unique<metrics::History>(&metrics::Registry::Default());
+    Impl* i = impl.get();
+    impl->ticker = std::thread([i] {
+      std::unique_lock lock(i->mu);
+      while (!i->stopping) {
+        int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+        lock.unlock();
+        i->history->Tick(now);
+        lock.lock();
+        i->cv.wait_for(lock, std::chrono::seconds(1), [i] { return i->stopping; });
+      }
+    });
+  }
   return std::unique_ptr<UpServers>(new UpServers(std::move(impl)));
 }
 
@@ -83,12 +175,25 @@ std::string UpServers::Describe() const {
     if (!out.empty()) out += ", ";
     out += fmt::format("cql {}:{}", impl_->cql_host, impl_->cql->port());
   }
+  if (impl_->http) {
+    if (!out.empty()) out += ", ";
+    out += fmt::format("http {}:{}", impl_->http_host, impl_->http->port("http"));
+  }
   return out.empty() ? "no network listeners" : out;
 }
 
 void UpServers::Stop() {
   if (impl_->kafka) impl_->kafka->Stop();
   if (impl_->cql) impl_->cql->Stop();
+  if (impl_->http) impl_->http->Stop();
+  if (impl_->ticker.joinable()) {
+    {
+      std::lock_guard lock(impl_->mu);
+      impl_->stopping = true;
+    }
+    impl_->cv.notify_all();
+    impl_->ticker.join();
+  }
 }
 
 }  // namespace kappa::app

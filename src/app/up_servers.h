@@ -13,6 +13,10 @@
 #include "common/status.h"
 #include "app/config.h"
 
+namespace kappa::metrics {
+class History;
+}
+
 namespace kappa::app {
 
 class Pipeline;
@@ -22,8 +26,12 @@ struct UpServersOptions {
   // PlanUp (up_check.h): a non-loopback Kafka address was allowed explicitly.
   std::optional<HostPort> kafka = HostPort{"127.0.0.1", 9092};
   std::optional<HostPort> cql = HostPort{"127.0.0.1", 9042};
+  // /health, /ready and /metrics (Prometheus text format), no authentication: PlanUp refuses
+  // a non-loopback address without --insecure.
+  std::optional<HostPort> http = HostPort{"127.0.0.1", 8081};
   // For messages: the flag or config line each address came from.
-  std::string kafka_where = "listeners.kafka", cql_where = "listeners.cql";
+  std::string kafka_where = "listeners.kafka", cql_where = "listeners.cql",
+              http_where = "listeners.http";
   // CQL users (auth.cql_users); when any are given every CQL client must log in.
   std::map<std::string, std::string> cql_users;
   int32_t kafka_group_initial_rebalance_delay_ms = 3000;  // KafkaServerOptions
@@ -35,7 +43,9 @@ struct UpServersOptions {
   int cql_threads = 0;
 };
 
-// Running servers; Stop() (or the destructor) closes them. Not thread-safe.
+// Running servers; Stop() (or the destructor) closes them. Not thread-safe. With an HTTP
+// listener it also owns the metrics History (the last 15 minutes of every series of
+// metrics::Registry::Default()), ticked once a second by its own thread.
 class UpServers {
  public:
   ~UpServers();
@@ -44,11 +54,15 @@ class UpServers {
   // The servers serve `pipeline`'s runtime (its Log and Store); `pipeline` must outlive them.
   static Result<std::unique_ptr<UpServers>> Start(Pipeline* pipeline,
                                                   const UpServersOptions& options);
-  // "kafka 127.0.0.1:9092, cql 127.0.0.1:9042" (bound ports).
+  // "kafka 127.0.0.1:9092, cql 127.0.0.1:9042, http 127.0.0.1:8081" (bound ports).
   std::string Describe() const;
   void Stop();
   // The pipeline the servers were started for (its stats(), Health(), runtime()).
   Pipeline& pipeline() const;
+  // The last 15 minutes of the metrics (nullptr when the HTTP listener is off).
+  metrics::History* history() const;
+  // The bound HTTP port (0 when off).
+  uint16_t http_port() const;
 
  private:
   struct Impl;

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "cli/listen_check.h"
+#include "common/logging.h"
 
 namespace kappa::cli {
 namespace {
@@ -72,12 +73,26 @@ Result<UpPlan> PlanUp(const app::PipelineConfig& c, const UpFlags& f) {
                           c.listeners.kafka, &plan.kafka, &plan.kafka_where));
   RETURN_IF_ERROR(Resolve(c, f.cql_listen, "--cql-listen", "listeners.cql", c.listeners.cql,
                           &plan.cql, &plan.cql_where));
+  RETURN_IF_ERROR(Resolve(c, f.http_listen, "--http-listen", "listeners.http", c.listeners.http,
+                          &plan.http, &plan.http_where));
   plan.cql_users = c.auth.cql_users;
   if (plan.kafka) {
     RETURN_IF_ERROR(CheckKafkaExposure(*plan.kafka, f.insecure || c.auth.insecure_kafka,
                                        plan.kafka_where,
                                        "`insecure_kafka: true` under auth: in the config (or "
                                        "kappa up --insecure)"));
+  }
+  // /metrics and /health carry no secrets but reveal the pipeline; the HTTP listener has no
+  // authentication, so other machines reach it only when asked for explicitly.
+  if (plan.http && !IsLoopbackHost(plan.http->host) && !f.insecure) {
+    return Status::InvalidArgument(fmt::format(
+        "{}: {} can be reached from other machines, and the HTTP listener (/metrics, /health) "
+        "has no authentication: listen on 127.0.0.1, or allow it with kappa up --insecure",
+        plan.http_where, plan.http->ToString()));
+  }
+  if (plan.http && !IsLoopbackHost(plan.http->host)) {
+    KLOG_WARN("the HTTP listener on {} answers anyone who can connect (no authentication; "
+              "--insecure was given): keep it behind a firewall", plan.http->ToString());
   }
   if (plan.cql && !IsLoopbackHost(plan.cql->host) && plan.cql_users.empty()) {
     return Status::InvalidArgument(fmt::format(
@@ -98,11 +113,13 @@ Status ProbeUpListeners(const UpPlan& plan) {
     return Status::Unavailable(fmt::format(
         "{} (set by {}): {}. Is another kappa or {} running? Choose another address with {} in "
         "the config's listeners: section (or {} HOST:PORT), or turn the listener off with "
-        "`{}: off`", what, where, s.message(), what == "Kafka" ? "Kafka broker" : "Cassandra",
+        "`{}: off`", what, where, s.message(),
+        what == "Kafka" ? "Kafka broker" : what == "CQL" ? "Cassandra" : "HTTP server",
         key, flag, key));
   };
   RETURN_IF_ERROR(probe(plan.kafka, "Kafka", plan.kafka_where, "listeners.kafka", "--kafka-listen"));
-  return probe(plan.cql, "CQL", plan.cql_where, "listeners.cql", "--cql-listen");
+  RETURN_IF_ERROR(probe(plan.cql, "CQL", plan.cql_where, "listeners.cql", "--cql-listen"));
+  return probe(plan.http, "HTTP", plan.http_where, "listeners.http", "--http-listen");
 }
 
 }  // namespace kappa::cli

@@ -19,6 +19,7 @@ struct UpFlags {
   std::optional<std::string> data_dir;  // --data-dir
   std::string kafka_listen;             // --kafka-listen
   std::string cql_listen;               // --cql-listen
+  std::string http_listen;              // --http-listen
   bool insecure = false;                // --insecure
 };
 
@@ -26,8 +27,9 @@ struct UpPlan {
   std::string data_dir;
   std::optional<HostPort> kafka;  // nullopt: off
   std::optional<HostPort> cql;    // nullopt: off
+  std::optional<HostPort> http;   // nullopt: off
   std::map<std::string, std::string> cql_users;  // auth.cql_users
-  std::string kafka_where, cql_where;            // "--kafka-listen", "kappa.yaml:45:10: listeners.kafka"
+  std::string kafka_where, cql_where, http_where;           // "--kafka-listen", "kappa.yaml:45:10: listeners.kafka"
 };
 
 // Resolves the overrides and checks them; InvalidArgument naming the flag or line.

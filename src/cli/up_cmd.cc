@@ -28,6 +28,7 @@ struct UpArgs {
   bool json = false;
   std::string kafka_listen;  // empty: the config's listeners.kafka
   std::string cql_listen;    // empty: the config's listeners.cql
+  std::string http_listen;   // empty: the config's listeners.http
   bool insecure = false;     // allow a Kafka listener off loopback (auth.insecure_kafka)
 };
 
@@ -107,6 +108,7 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   if (data_dir_given) flags.data_dir = a.data_dir;
   flags.kafka_listen = a.kafka_listen;
   flags.cql_listen = a.cql_listen;
+  flags.http_listen = a.http_listen;
   flags.insecure = a.insecure;
   auto plan = PlanUp(*config, flags);
   if (!plan.ok()) Fail(plan.status(), 2);
@@ -146,6 +148,8 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   so.cql = plan->cql;
   so.kafka_where = plan->kafka_where;
   so.cql_where = plan->cql_where;
+  so.http = plan->http;
+  so.http_where = plan->http_where;
   so.cql_users = plan->cql_users;
   so.kafka_group_initial_rebalance_delay_ms =
       int32_t(config->listeners.kafka_group_initial_rebalance_delay_ms);
@@ -257,9 +261,13 @@ void RegisterUpCommand(CLI::App& app, const Groups& g) {
   cmd->add_option("--cql-listen", a->cql_listen,
                   "CQL native protocol listener HOST:PORT, or off (default: listeners.cql of "
                   "the config, 127.0.0.1:9042)");
+  cmd->add_option("--http-listen", a->http_listen,
+                  "HTTP listener (/health, /ready, /metrics) HOST:PORT, or off (default: "
+                  "listeners.http of the config, 127.0.0.1:8081)");
   cmd->add_flag("--insecure", a->insecure,
-                "Allow a Kafka listener on a non-loopback address although Kafka clients are "
-                "not authenticated (as auth.insecure_kafka: true in the config); logs a warning");
+                "Allow a Kafka or HTTP listener on a non-loopback address although their clients "
+                "are not authenticated (as auth.insecure_kafka: true in the config for Kafka); "
+                "logs a warning");
   cmd->add_flag("--json", a->json, "Print the final summary as one JSON object");
   cmd->add_flag("--check", a->check,
                 "Validate the configuration, the flags, the data directory's path and the "

@@ -7,7 +7,8 @@ import stat
 
 from conftest import kappa
 
-EPHEMERAL = ["--kafka-listen", "127.0.0.1:0", "--cql-listen", "127.0.0.1:0"]
+EPHEMERAL = ["--kafka-listen", "127.0.0.1:0", "--cql-listen", "127.0.0.1:0",
+             "--http-listen", "127.0.0.1:0"]
 
 
 def snapshot(d):

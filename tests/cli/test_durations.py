@@ -11,7 +11,8 @@ import pytest
 
 from conftest import kappa
 
-EPHEMERAL = ["--kafka-listen", "127.0.0.1:0", "--cql-listen", "127.0.0.1:0"]
+EPHEMERAL = ["--kafka-listen", "127.0.0.1:0", "--cql-listen", "127.0.0.1:0",
+             "--http-listen", "127.0.0.1:0"]
 
 # Every flag that takes a duration, with the arguments that reach its parsing. The values are
 # checked while the command line is parsed, before the command opens or binds anything.

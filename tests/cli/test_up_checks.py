@@ -15,11 +15,20 @@ ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 DEFAULT_CONFIG = os.path.join(ROOT, "config", "kappa.yaml")
 
 
+HTTP_DEFAULT = "  http: 127.0.0.1:8081\n"
+
+
 def config_with(tmp_path, *replacements, name="kappa.yaml"):
     text = open(DEFAULT_CONFIG).read()
+    # Tests run in parallel: the HTTP listener takes a free port, not the default 8081, and
+    # comes first under listeners: so the replacements below can end the section.
+    assert HTTP_DEFAULT in text
+    text = text.replace(HTTP_DEFAULT, "")
     for old, new in replacements:
         assert old in text, old
         text = text.replace(old, new)
+    if "\n  http:" not in text:
+        text = text.replace("\nlisteners:\n", "\nlisteners:\n  http: 127.0.0.1:0\n", 1)
     path = tmp_path / name
     path.write_text(text)
     return str(path)
@@ -72,6 +81,21 @@ def test_bad_listener_flag_names_the_flag(tmp_path):
     assert "--kafka-listen" in err and "0..65535" in err, err
     err = up_fails(tmp_path, "--cql-listen", "nohost:")
     assert "--cql-listen" in err, err
+
+
+def test_http_off_loopback_needs_insecure(tmp_path):
+    cfg = config_with(tmp_path, (LISTENERS, "listeners:\n  kafka: 127.0.0.1:0\n  cql: 127.0.0.1:0\n"
+                                            "  http: 0.0.0.0:0\n"))
+    err = up_fails(tmp_path, config=cfg)
+    assert f"{cfg}:{line_of(cfg, '  http: ')}:" in err, err
+    assert "listeners.http" in err and "no authentication" in err and "--insecure" in err, err
+    err = up_fails(tmp_path, "--http-listen", "0.0.0.0:0")
+    assert "--http-listen" in err and "--insecure" in err, err
+    p = kappa("up", "--data-dir", tmp_path / "d", "--http-listen", "0.0.0.0:0", "--insecure",
+              "--check")
+    assert "OK" in p.stdout
+    err = up_fails(tmp_path, "--http-listen", "127.0.0.1:70000")
+    assert "--http-listen" in err and "0..65535" in err, err
 
 
 def test_kafka_off_loopback_needs_insecure(tmp_path):
@@ -211,7 +235,8 @@ def test_a_start_that_fails_appends_nothing(tmp_path):
     before the producers (or the Kafka listener) can append a record."""
     d = str(tmp_path / "data")
     cfg = config_with(tmp_path, ("    rate: 100\n", "    rate: 2000\n"))
-    eph = ["--kafka-listen", "127.0.0.1:0", "--cql-listen", "127.0.0.1:0"]
+    eph = ["--kafka-listen", "127.0.0.1:0", "--cql-listen", "127.0.0.1:0",
+           "--http-listen", "127.0.0.1:0"]
     kappa("up", "--config", cfg, "--data-dir", d, "--duration", "1s", *eph, timeout=60)
     kappa("topics", "delete", "users_created", "--data-dir", d)
     p = kappa("up", "--config", cfg, "--data-dir", d, "--duration", "1s", *eph, check=False,

@@ -240,6 +240,7 @@ def up_config(tmp_path, cql_port, kafka_port):
 listeners:
   kafka: 127.0.0.1:{kafka_port}
   cql: 127.0.0.1:{cql_port}
+  http: "off"
   cql_limits:
     max_statement_size: 32MiB
     max_frame_size: 64MiB

@@ -17,7 +17,7 @@ def test_up_serves_kafka_and_cql(tmp_path):
     kport, cport = free_port(), free_port()
     proc = subprocess.Popen(
         [KAPPA, "up", "--data-dir", d, "--kafka-listen", f"127.0.0.1:{kport}",
-         "--cql-listen", f"127.0.0.1:{cport}", "--json"],
+         "--cql-listen", f"127.0.0.1:{cport}", "--http-listen", "127.0.0.1:0", "--json"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         wait_for_port(kport)
@@ -76,6 +76,7 @@ def test_up_reports_a_taken_port(tmp_path):
         s.listen()
         port = s.getsockname()[1]
         p = kappa("up", "--data-dir", str(tmp_path / "d"), "--duration", "1s",
-                  "--kafka-listen", f"127.0.0.1:{port}", "--cql-listen", "off", check=False)
+                  "--kafka-listen", f"127.0.0.1:{port}", "--cql-listen", "off", "--http-listen", "off",
+                  check=False)
     assert p.returncode != 0
     assert f"127.0.0.1:{port}" in p.stderr and "--kafka-listen" in p.stderr, p.stderr

@@ -7,7 +7,8 @@ from conftest import kappa
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 DEFAULT_CONFIG = os.path.join(ROOT, "config", "kappa.yaml")
-EPHEMERAL = ["--kafka-listen", "127.0.0.1:0", "--cql-listen", "127.0.0.1:0"]
+EPHEMERAL = ["--kafka-listen", "127.0.0.1:0", "--cql-listen", "127.0.0.1:0",
+             "--http-listen", "127.0.0.1:0"]
 TTL_LINE = "    ttl: 1d                       # stored rows expire after this (0 = never)\n"
 
 

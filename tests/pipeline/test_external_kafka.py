@@ -21,7 +21,8 @@ DEFAULT_CONFIG = os.path.join(ROOT, "config", "kappa.yaml")
 TABLE = "spark_streams.created_users"
 TOPIC = "users_created"
 DLQ = "users_created.dlq"
-EPHEMERAL = ["--kafka-listen", "127.0.0.1:0", "--cql-listen", "127.0.0.1:0"]
+EPHEMERAL = ["--kafka-listen", "127.0.0.1:0", "--cql-listen", "127.0.0.1:0",
+             "--http-listen", "127.0.0.1:0"]
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ jobs:
     topic: t
     table: ks.rows
     dead_letter_topic: t.dlq
-listeners: {kafka: "off", cql: "off"}
+listeners: {kafka: "off", cql: "off", http: "off"}
 """
 
 

@@ -19,7 +19,8 @@ from test_external_kafka import broker  # noqa: F401  (pytest fixture)
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 DEFAULT_CONFIG = os.path.join(ROOT, "config", "kappa.yaml")
-EPHEMERAL = ["--kafka-listen", "127.0.0.1:0", "--cql-listen", "127.0.0.1:0"]
+EPHEMERAL = ["--kafka-listen", "127.0.0.1:0", "--cql-listen", "127.0.0.1:0",
+             "--http-listen", "127.0.0.1:0"]
 
 
 def end_offsets_sum(bootstrap, topic):

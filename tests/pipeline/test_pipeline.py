@@ -62,7 +62,8 @@ def check_equation(data_dir):
 
 # kappa up serves Kafka and CQL; free ports keep tests from colliding with each other or with
 # a kappa already running on 9092/9042.
-EPHEMERAL = ["--kafka-listen", "127.0.0.1:0", "--cql-listen", "127.0.0.1:0"]
+EPHEMERAL = ["--kafka-listen", "127.0.0.1:0", "--cql-listen", "127.0.0.1:0",
+             "--http-listen", "127.0.0.1:0"]
 
 
 def up(data_dir, *args, config=None, timeout=120):
