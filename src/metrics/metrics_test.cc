@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <ctime>
 #include <thread>
 
 namespace kappa::metrics {
@@ -237,6 +238,10 @@ TEST(MetricsTest, ExpositionSpecialValues) {
 TEST(MetricsTest, ProcessMetrics) {
   Registry r;
   auto h = r.AddProcessCollector();
+  // A test process just started may not have used one clock tick (10 ms) of CPU yet, which
+  // /proc reports as 0: use some first, so process_cpu_seconds_total must be positive.
+  volatile uint64_t spin = 0;
+  while (std::clock() < CLOCKS_PER_SEC / 20) spin = spin + 1;
   auto fs = r.Collect();
   for (std::string_view name :
        {"process_cpu_seconds_total", "process_resident_memory_bytes", "process_open_fds",
