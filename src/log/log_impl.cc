@@ -63,7 +63,7 @@ Status LogImpl::Init() {
     bg_ = std::thread([this] { BackgroundLoop(); });
   }
   collector_ = metrics_->AddCollector([this](metrics::CollectSink& sink) {
-    std::shared_lock l(mu_);
+    ReaderMutexLock l(mu_);
     for (const auto& [name, t] : topics_) {
       for (const auto& p : t->partitions) EmitPartitionGauges(sink, *p);
     }
