@@ -63,10 +63,18 @@ Status LogImpl::Init() {
     bg_ = std::thread([this] { BackgroundLoop(); });
   }
   collector_ = metrics_->AddCollector([this](metrics::CollectSink& sink) {
-    ReaderMutexLock l(mu_);
-    for (const auto& [name, t] : topics_) {
-      for (const auto& p : t->partitions) EmitPartitionGauges(sink, *p);
+    std::map<std::pair<std::string, int32_t>, int64_t> ends;
+    {
+      ReaderMutexLock l(mu_);
+      for (const auto& [name, t] : topics_) {
+        for (const auto& p : t->partitions) {
+          EmitPartitionGauges(sink, *p);
+          ends[{name, p->id().value()}] = p->EndOffset().value();
+        }
+      }
     }
+    // The group offsets outside mu_: the offset store has its own lock.
+    if (offsets_) EmitGroupLag(sink, *offsets_, ends);
   });
   return Status::OK();
 }

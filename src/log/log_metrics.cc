@@ -1,5 +1,7 @@
 #include "log/log_metrics.h"
 
+#include <algorithm>
+
 #include "common/coding.h"
 #include "log/partition_impl.h"
 
@@ -58,6 +60,24 @@ void EmitPartitionGauges(metrics::CollectSink& sink, const PartitionImpl& p) {
              double(p.EndOffset().value()));
   sink.Gauge("kappa_log_size_bytes", "Bytes of the partition's segments on disk.",
              std::move(labels), double(p.SizeBytes()));
+}
+
+void EmitGroupLag(metrics::CollectSink& sink, const OffsetStore& offsets,
+                  const std::map<std::pair<std::string, int32_t>, int64_t>& ends) {
+  for (const std::string& group : offsets.ListGroups()) {
+    std::map<std::string, int64_t> lag;  // topic -> records
+    for (const auto& [key, committed] : offsets.FetchGroup(group)) {
+      auto end = ends.find({key.topic, key.partition.value()});
+      if (end == ends.end()) continue;
+      lag[key.topic] += std::max<int64_t>(0, end->second - committed.offset.value());
+    }
+    for (const auto& [topic, records] : lag) {
+      sink.Gauge("kappa_group_lag_records",
+                 "Records of a topic not yet committed by a consumer group (sum over the "
+                 "partitions it committed)",
+                 {{"group", group}, {"topic", topic}}, double(records));
+    }
+  }
 }
 
 }  // namespace kappa::log

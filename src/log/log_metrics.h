@@ -3,8 +3,11 @@
 // per-partition offsets and sizes as gauges computed at scrape by a collector. Internal.
 #pragma once
 
+#include <map>
 #include <string>
+#include <utility>
 
+#include "log/log.h"
 #include "metrics/metrics.h"
 
 namespace kappa::log {
@@ -28,5 +31,11 @@ int64_t RecordsInBatches(std::string_view batches, int64_t from);
 
 // kappa_log_{start,end}_offset and kappa_log_size_bytes of one partition.
 void EmitPartitionGauges(metrics::CollectSink& sink, const PartitionImpl& p);
+
+// kappa_group_lag_records{group,topic}: for each consumer group with committed offsets in
+// `offsets`, the sum over its partitions of (end offset - committed offset), from `ends`
+// (topic, partition) -> end offset. Partitions of topics no longer in the log are skipped.
+void EmitGroupLag(metrics::CollectSink& sink, const OffsetStore& offsets,
+                  const std::map<std::pair<std::string, int32_t>, int64_t>& ends);
 
 }  // namespace kappa::log

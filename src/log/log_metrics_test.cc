@@ -61,6 +61,15 @@ TEST(LogMetricsTest, CountsAppendsReadsAndReportsOffsets) {
   EXPECT_EQ(Value(registry, "kappa_log_end_offset", {{"topic", "t"}, {"partition", "1"}}), 2);
   EXPECT_EQ(Value(registry, "kappa_log_size_bytes", l0), double(p0->SizeBytes()));
 
+  // Consumer-group lag per (group, topic): end offsets 8 and 2 against the commits.
+  ASSERT_TRUE((*log)->offsets().Commit("g", "t", PartitionId(0), Offset(3)).ok());
+  ASSERT_TRUE((*log)->offsets().Commit("g", "t", PartitionId(1), Offset(2)).ok());
+  ASSERT_TRUE((*log)->offsets().Commit("h", "t", PartitionId(1), Offset(0)).ok());
+  ASSERT_TRUE((*log)->offsets().Commit("h", "gone", PartitionId(0), Offset(0)).ok());
+  EXPECT_EQ(Value(registry, "kappa_group_lag_records", {{"group", "g"}, {"topic", "t"}}), 5);
+  EXPECT_EQ(Value(registry, "kappa_group_lag_records", {{"group", "h"}, {"topic", "t"}}), 2);
+  EXPECT_EQ(Value(registry, "kappa_group_lag_records", {{"group", "h"}, {"topic", "gone"}}), -1);
+
   ASSERT_TRUE(p0->DeleteRecordsBefore(Offset(8)).ok());  // rolls, then deletes the old segment
   EXPECT_EQ(Value(registry, "kappa_log_start_offset", l0), 8);
   EXPECT_EQ(Value(registry, "kappa_log_segment_rolls_total", {}), 1);

@@ -1,5 +1,7 @@
 #include "stream/job_core.h"
 
+#include <chrono>
+
 #include <fmt/format.h>
 
 #include "common/clock.h"
@@ -17,7 +19,13 @@ PartitionCommitter::PartitionCommitter(JobShared* shared, std::string topic,
       progress_(progress),
       meta_key_(OffsetMetaKey(shared->config.name, partition)),
       rows_(shared->sink->NewWriter()),
-      batch_(shared->storage.store->NewWriteBatch()) {}
+      batch_(shared->storage.store->NewWriteBatch()),
+      commit_seconds_(metrics::Registry::Default()
+                          .GetHistogramFamily("kappa_job_commit_duration_seconds",
+                                              "Time a job's commit takes: the sink's flush "
+                                              "(Cassandra), the dead letters and the store write",
+                                              {"job"}, metrics::LatencyBuckets())
+                          .With({shared->config.name})) {}
 
 bool PartitionCommitter::Add(Offset offset, std::optional<std::string_view> key,
                              std::optional<std::string_view> value, TimestampMs timestamp) {
@@ -39,6 +47,7 @@ bool PartitionCommitter::Add(Offset offset, std::optional<std::string_view> key,
 }
 
 Status PartitionCommitter::Commit(Offset next) {
+  const auto commit_start = std::chrono::steady_clock::now();
   // An external sink acknowledges every row before the offsets may move (at-least-once); on
   // failure nothing of this batch is committed and the job stops.
   RETURN_IF_ERROR(rows_->Flush(s_->stop));
@@ -58,6 +67,7 @@ Status PartitionCommitter::Commit(Offset next) {
                                       next.value()));
   }
   // Committed.
+  commit_seconds_.ObserveDuration(std::chrono::steady_clock::now() - commit_start);
   progress_ = p;
   s_->consumed.fetch_add(batch_stored_ + batch_dead_);
   s_->stored.fetch_add(batch_stored_);

@@ -18,6 +18,7 @@
 
 #include "common/status.h"
 #include "common/types.h"
+#include "metrics/metrics.h"
 #include "store/store.h"
 #include "stream/dead_letters.h"
 #include "stream/job_offsets.h"
@@ -62,6 +63,7 @@ class PartitionCommitter {
   std::string meta_key_;
   std::unique_ptr<RowWriter> rows_;  // this partition's writer of the job's sink
   store::WriteBatch batch_;          // the commit write: offsets (and embedded rows)
+  metrics::Histogram commit_seconds_;  // kappa_job_commit_duration_seconds{job}
   uint64_t batch_stored_ = 0;
   uint64_t batch_dead_ = 0;
   int64_t consecutive_failures_ = 0;

@@ -71,7 +71,9 @@ def test_health_ready_and_metrics(up):
     for name in ("kappa_job_rows_stored_total", "kappa_producer_records_total",
                  "kappa_log_appended_records_total", "kappa_job_lag_records",
                  "kappa_http_requests_total", "process_resident_memory_bytes",
-                 "process_open_fds", "process_cpu_seconds_total"):
+                 "process_open_fds", "process_cpu_seconds_total",
+                 "kappa_job_commit_duration_seconds_bucket", "kappa_group_lag_records{",
+                 "kappa_kafka_connections_open", "kappa_store_live_sst_bytes"):
         assert name in text, name
     assert 'route="unmatched"' in text and "/no/such/path" not in text
     assert 'kappa_http_requests_total{listener="http",route="/health",code="200"} 1' in text, text
