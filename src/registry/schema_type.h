@@ -1,0 +1,69 @@
+// The seam between the registry core and its schema types (AVRO, JSON, PROTOBUF): the core
+// stores subjects, versions and ids and applies compatibility levels; a SchemaType parses,
+// canonicalizes and compares schemas of one kind. Internal to src/registry.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace kappa::registry {
+
+// A schema this one names, already resolved by the core from `subject`/`version`
+// (Confluent's "references": [{"name", "subject", "version"}]). `name` is how the referring
+// schema names it: an Avro full name, a JSON Schema $ref URL, a .proto import path.
+struct ResolvedReference {
+  std::string name;
+  std::string subject;
+  int32_t version = 0;
+  std::string schema;  // the referenced schema's text, as registered
+  // The referenced schema's own references, transitively resolved (depth-first order).
+  std::vector<ResolvedReference> references;
+};
+
+// One parsed, valid schema. Immutable and thread-safe once built.
+class ParsedSchema {
+ public:
+  virtual ~ParsedSchema() = default;
+
+  // "AVRO", "JSON" or "PROTOBUF".
+  virtual std::string_view type() const = 0;
+
+  // The form two schemas are compared by to decide they are "the same schema" (one id,
+  // re-registration returns the existing version). Avro: Parsing Canonical Form extended with
+  // what changes resolution (defaults, aliases, logical types); JSON: the document with
+  // object keys sorted and insignificant whitespace removed.
+  virtual const std::string& canonical() const = 0;
+
+  // The text stored and served for this schema: the text as given, or with
+  // `?normalize=true` the normalized form (Confluent: canonical form with references
+  // resolved by name).
+  virtual std::string Text(bool normalize) const = 0;
+
+  // Why data written with `writer` cannot be read with this schema as the reader, one
+  // human-readable reason per incompatibility (Confluent's verbose messages, e.g.
+  // "READER_FIELD_MISSING_DEFAULT_VALUE at /fields/2: field 'age' has no default").
+  // Empty: compatible. `writer` is always of the same type().
+  virtual std::vector<std::string> ReadIncompatibilities(const ParsedSchema& writer) const = 0;
+};
+
+// Parses one kind of schema.
+class SchemaType {
+ public:
+  virtual ~SchemaType() = default;
+  virtual std::string_view name() const = 0;  // "AVRO", "JSON", "PROTOBUF"
+  // InvalidArgument with a message Confluent would give (error 42201) when `text` is not a
+  // valid schema of this type or a reference cannot be resolved.
+  virtual Result<std::shared_ptr<const ParsedSchema>> Parse(
+      std::string_view text, const std::vector<ResolvedReference>& references) const = 0;
+};
+
+// The schema types this build supports, by Confluent name ("AVRO" is the default when a
+// request names none). Defined in schema_types.cc.
+const SchemaType* FindSchemaType(std::string_view name);
+std::vector<std::string> SchemaTypeNames();
+
+}  // namespace kappa::registry
