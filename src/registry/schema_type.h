@@ -61,6 +61,12 @@ class SchemaType {
       std::string_view text, const std::vector<ResolvedReference>& references) const = 0;
 };
 
+// One instance of each type, defined next to its implementation:
+// avro_schema_type.cc (over src/avro), json_schema_type.cc, protobuf_schema_type.cc.
+const SchemaType& AvroSchemaType();
+const SchemaType& JsonSchemaType();
+const SchemaType& ProtobufSchemaType();
+
 // The schema types this build supports, by Confluent name ("AVRO" is the default when a
 // request names none). Defined in schema_types.cc.
 const SchemaType* FindSchemaType(std::string_view name);
