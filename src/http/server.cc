@@ -10,6 +10,8 @@
 #include "common/fd_limit.h"
 #include "common/listener.h"
 #include "common/logging.h"
+#include "common/mutex.h"
+#include "common/thread_annotations.h"
 #include "http/connection.h"
 #include "http/http.h"
 
@@ -74,7 +76,7 @@ class ServerImpl final : public Server {
           [this, raw](tcp::socket sock, std::shared_ptr<ConnectionWatch> watch) {
             auto conn = std::make_shared<Connection>(std::move(sock), std::move(watch), &raw->ctx);
             {
-              std::lock_guard l(mu_);
+              MutexLock l(mu_);
               conns_.remove_if([](const std::weak_ptr<Connection>& w) { return w.expired(); });
               conns_.push_back(conn);
             }
@@ -102,7 +104,7 @@ class ServerImpl final : public Server {
     for (auto& b : bound_) b->listener->Stop();
     std::vector<std::shared_ptr<Connection>> live;
     {
-      std::lock_guard l(mu_);
+      MutexLock l(mu_);
       for (auto& w : conns_) {
         if (auto c = w.lock()) live.push_back(c);
       }
@@ -111,7 +113,7 @@ class ServerImpl final : public Server {
     live.clear();  // the connections end on their own threads, not here
     if (!WaitForConnections(options_.stop_grace_ms)) {
       {
-        std::lock_guard l(mu_);
+        MutexLock l(mu_);
         for (auto& w : conns_) {
           if (auto c = w.lock()) live.push_back(c);
         }
@@ -169,7 +171,7 @@ class ServerImpl final : public Server {
     auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
     for (;;) {
       {
-        std::lock_guard l(mu_);
+        MutexLock l(mu_);
         conns_.remove_if([](const std::weak_ptr<Connection>& w) { return w.expired(); });
         if (conns_.empty()) return true;
       }
@@ -188,8 +190,8 @@ class ServerImpl final : public Server {
       ioc_.get_executor()};
   std::vector<std::thread> threads_;
   std::atomic<bool> stopped_{false};
-  std::mutex mu_;
-  std::list<std::weak_ptr<Connection>> conns_;  // GUARDED_BY(mu_)
+  Mutex mu_;
+  std::list<std::weak_ptr<Connection>> conns_ GUARDED_BY(mu_);
 };
 
 }  // namespace

@@ -10,7 +10,7 @@ StreamWriterImpl::StreamWriterImpl(asio::any_io_executor strand, uint64_t max_qu
 
 bool StreamWriterImpl::Write(std::string chunk) {
   {
-    std::lock_guard l(mu_);
+    MutexLock l(mu_);
     if (dead_ || ended_) return false;
     if (queued_bytes_ + chunk.size() <= max_queued_) {
       queued_bytes_ += chunk.size();
@@ -25,20 +25,20 @@ bool StreamWriterImpl::Write(std::string chunk) {
 }
 
 void StreamWriterImpl::Close() {
-  std::lock_guard l(mu_);
+  MutexLock l(mu_);
   if (dead_ || ended_) return;
   ended_ = true;
   Wake();
 }
 
 bool StreamWriterImpl::closed() const {
-  std::lock_guard l(mu_);
+  MutexLock l(mu_);
   return dead_ || ended_;
 }
 
 void StreamWriterImpl::OnClose(std::function<void()> fn) {
   {
-    std::lock_guard l(mu_);
+    MutexLock l(mu_);
     if (!dead_) {
       on_close_.push_back(std::move(fn));
       return;
@@ -48,7 +48,7 @@ void StreamWriterImpl::OnClose(std::function<void()> fn) {
 }
 
 bool StreamWriterImpl::Take(std::vector<std::string>* chunks, bool* ended) {
-  std::lock_guard l(mu_);
+  MutexLock l(mu_);
   if (dead_) return false;
   while (!queue_.empty()) {
     chunks->push_back(std::move(queue_.front()));
@@ -62,7 +62,7 @@ bool StreamWriterImpl::Take(std::vector<std::string>* chunks, bool* ended) {
 void StreamWriterImpl::Kill() {
   std::vector<std::function<void()>> fns;
   {
-    std::lock_guard l(mu_);
+    MutexLock l(mu_);
     if (dead_) return;
     dead_ = true;
     queue_.clear();

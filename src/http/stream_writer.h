@@ -6,9 +6,10 @@
 #include <boost/asio.hpp>
 
 #include <deque>
-#include <mutex>
 #include <vector>
 
+#include "common/mutex.h"
+#include "common/thread_annotations.h"
 #include "http/http.h"
 
 namespace kappa::http {
@@ -40,12 +41,12 @@ class StreamWriterImpl final : public StreamWriter,
   boost::asio::any_io_executor strand_;
   const uint64_t max_queued_;
   boost::asio::steady_timer wakeup_;
-  mutable std::mutex mu_;
-  std::deque<std::string> queue_;  // GUARDED_BY(mu_)
-  uint64_t queued_bytes_ = 0;      // GUARDED_BY(mu_)
-  bool ended_ = false;             // GUARDED_BY(mu_): Close() was called
-  bool dead_ = false;              // GUARDED_BY(mu_)
-  std::vector<std::function<void()>> on_close_;  // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  std::deque<std::string> queue_ GUARDED_BY(mu_);
+  uint64_t queued_bytes_ GUARDED_BY(mu_) = 0;
+  bool ended_ GUARDED_BY(mu_) = false;  // Close() was called
+  bool dead_ GUARDED_BY(mu_) = false;
+  std::vector<std::function<void()>> on_close_ GUARDED_BY(mu_);
 };
 
 }  // namespace kappa::http

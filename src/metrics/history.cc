@@ -78,16 +78,17 @@ History::~History() { collector_.Reset(); }
 
 void History::Tick(int64_t now) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     if (now <= last_tick_) return;
   }
   // Collect without the history lock: the history's own collector reads only atomics.
   std::vector<FamilySnapshot> families = registry_->Collect();
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (now <= last_tick_) return;  // a concurrent Tick got there first
   last_tick_ = now;
   uint64_t dropped = 0;
   auto put = [&](const std::string& name, const Labels& labels, MetricType type, double v) {
+    mu_.AssertHeld();  // called below, under `lock` (the analysis does not follow lambdas)
     std::string id = SeriesId(name, labels);
     auto it = rings_.find(id);
     if (it == rings_.end()) {
@@ -126,7 +127,7 @@ void History::Tick(int64_t now) {
 }
 
 std::vector<History::SeriesKey> History::ListSeries() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   std::vector<SeriesKey> keys;
   keys.reserve(rings_.size());
   for (const auto& [id, r] : rings_) keys.push_back({r->name, r->labels, r->type});
@@ -135,7 +136,7 @@ std::vector<History::SeriesKey> History::ListSeries() const {
 
 std::optional<History::Ring> History::Read(std::string_view name, const Labels& labels) const {
   std::string id = SeriesId(name, labels);
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto it = rings_.find(id);
   if (it == rings_.end()) return std::nullopt;
   const SeriesRing& r = *it->second;
@@ -151,7 +152,7 @@ std::optional<History::Ring> History::Read(std::string_view name, const Labels& 
 }
 
 int64_t History::last_tick() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return last_tick_;
 }
 

@@ -41,13 +41,15 @@
 #include <initializer_list>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "common/mutex.h"
+#include "common/thread_annotations.h"
 
 namespace kappa::metrics {
 
@@ -171,9 +173,9 @@ class Family {
   std::vector<std::string> label_names_;
   std::vector<double> bounds_;  // histograms
   size_t max_series_;
-  mutable std::mutex mu_;
-  std::map<std::vector<std::string>, std::unique_ptr<Series>> series_;  // GUARDED_BY(mu_)
-  std::unique_ptr<Series> overflow_;                                     // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  std::map<std::vector<std::string>, std::unique_ptr<Series>> series_ GUARDED_BY(mu_);
+  std::unique_ptr<Series> overflow_ GUARDED_BY(mu_);
 };
 
 class CounterFamily : public Family {
@@ -307,12 +309,12 @@ class Registry {
   void CountOverflow(const std::string& family) const;
 
   const Options options_;
-  mutable std::mutex families_mu_;
-  std::map<std::string, std::unique_ptr<Family>, std::less<>> families_;  // GUARDED_BY
+  mutable Mutex families_mu_;
+  std::map<std::string, std::unique_ptr<Family>, std::less<>> families_ GUARDED_BY(families_mu_);
   // Held while collectors run, so RemoveCollector waits for a running callback.
-  mutable std::mutex collectors_mu_;
-  std::map<uint64_t, CollectFn> collectors_;  // GUARDED_BY(collectors_mu_)
-  uint64_t next_collector_id_ = 1;            // GUARDED_BY(collectors_mu_)
+  mutable Mutex collectors_mu_;
+  std::map<uint64_t, CollectFn> collectors_ GUARDED_BY(collectors_mu_);
+  uint64_t next_collector_id_ GUARDED_BY(collectors_mu_) = 1;
   CounterFamily* overflow_ = nullptr;         // kappa_metrics_label_overflow_total
 };
 
@@ -363,9 +365,9 @@ class History {
   struct SeriesRing;
   Registry* registry_;
   const HistoryOptions options_;
-  mutable std::mutex mu_;
-  int64_t last_tick_ = 0;                                     // GUARDED_BY(mu_)
-  std::map<std::string, std::unique_ptr<SeriesRing>> rings_;  // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  int64_t last_tick_ GUARDED_BY(mu_) = 0;
+  std::map<std::string, std::unique_ptr<SeriesRing>> rings_ GUARDED_BY(mu_);
   std::atomic<uint64_t> dropped_{0};
   std::atomic<size_t> size_{0};
   CollectorHandle collector_;

@@ -118,7 +118,7 @@ void* Family::Cell(std::span<const std::string_view> values) {
   bool overflowed = false;
   void* cell = nullptr;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     auto it = series_.find(key);
     if (it != series_.end()) return it->second->cell();
     std::unique_ptr<Series>* slot;
@@ -183,7 +183,7 @@ Family& Registry::GetFamily(std::string_view name, std::string_view help, Metric
       KAPPA_CHECK(std::isfinite(bounds[i]) && (i == 0 || bounds[i] > bounds[i - 1]));
     }
   }
-  std::lock_guard<std::mutex> lock(families_mu_);
+  MutexLock lock(families_mu_);
   auto it = families_.find(name);
   if (it != families_.end()) {
     Family& f = *it->second;
@@ -255,14 +255,14 @@ void CollectorHandle::Reset() {
 }
 
 CollectorHandle Registry::AddCollector(CollectFn fn) {
-  std::lock_guard<std::mutex> lock(collectors_mu_);
+  MutexLock lock(collectors_mu_);
   uint64_t id = next_collector_id_++;
   collectors_.emplace(id, std::move(fn));
   return CollectorHandle(this, id);
 }
 
 void Registry::RemoveCollector(uint64_t id) {
-  std::lock_guard<std::mutex> lock(collectors_mu_);  // waits for a running scrape
+  MutexLock lock(collectors_mu_);  // waits for a running scrape
   collectors_.erase(id);
 }
 
@@ -323,7 +323,7 @@ class MapSink final : public CollectSink {
 std::vector<FamilySnapshot> Registry::Collect() const {
   std::vector<const Family*> families;
   {
-    std::lock_guard<std::mutex> lock(families_mu_);
+    MutexLock lock(families_mu_);
     families.reserve(families_.size());
     for (const auto& [name, f] : families_) families.push_back(f.get());
   }
@@ -332,7 +332,7 @@ std::vector<FamilySnapshot> Registry::Collect() const {
   std::vector<std::string> overflowed;
   {
     MapSink sink(&out, options_.max_series_per_family, &overflowed);
-    std::lock_guard<std::mutex> lock(collectors_mu_);
+    MutexLock lock(collectors_mu_);
     for (const auto& [id, fn] : collectors_) fn(sink);
   }
   for (const std::string& name : overflowed) CountOverflow(name);
@@ -343,7 +343,7 @@ std::vector<FamilySnapshot> Registry::Collect() const {
     s.help = f->help_;
     s.type = f->type_;
     s.bounds = f->bounds_;
-    std::lock_guard<std::mutex> lock(f->mu_);
+    MutexLock lock(f->mu_);
     auto read = [&](const Family::Series& series) {
       Labels labels = MakeLabels(f->label_names_, series.values);
       if (series.counter) {
