@@ -57,15 +57,17 @@ size_t ChoosePartition(const ProduceArgs& a, const std::optional<std::string_vie
   return size_t(n % uint64_t(partitions));
 }
 
-// Collects the lines per partition and hands them to a connect::RecordSink (the embedded
-// log or a Kafka cluster), each record with its partition chosen here. A partition's lines
-// are handed over when they would make a batch larger than --batch-bytes; CutAll hands over
-// everything (one RecordBatch per partition in the log; one wait for acknowledgements from
-// a cluster). The first failure ends the command, naming how many records were stored.
+// Collects the lines, each with its partition chosen here, and hands them to a
+// connect::RecordSink (the embedded log or a Kafka cluster). The lines of every partition
+// share one buffer and one record list (no copy between them): when one partition's lines
+// would make its RecordBatch larger than --batch-bytes, or stdin has nothing more ready, all
+// of them are handed over in one call (one RecordBatch per partition in the log; one wait
+// for acknowledgements from a cluster). The first failure ends the command, naming how many
+// records were stored.
 class LineBatcher {
  public:
   LineBatcher(const ProduceArgs& a, connect::RecordSink* sink, size_t partitions)
-      : a_(a), sink_(sink), pending_(partitions) {}
+      : a_(a), sink_(sink), batches_(partitions) {}
 
   // One stdin line (without its newline); now = wall clock ms at the read.
   void Line(std::string_view line, int64_t now) {
@@ -73,67 +75,66 @@ class LineBatcher {
       Fail(fmt::format("line {} is {} bytes; the largest record is {} bytes", records_ + 1,
                        line.size(), log::kMaxBatchBytes - 64));
     auto [key, value] = SplitLine(line, a_.key_separator);
-    size_t p = ChoosePartition(a_, key, records_, pending_.size());
-    Pending& b = pending_[p];
-    if (!b.records.empty() && b.estimated + line.size() + 32 > size_t(a_.batch_bytes)) Cut(p);
-    // The record's views point into b.data; a reallocation moves them all by one delta.
-    const char* old_base = b.data.data();
-    const size_t at = b.data.size();
-    b.data.append(line);
-    if (b.data.data() != old_base) b.Rebase(old_base);
+    size_t p = ChoosePartition(a_, key, records_, batches_.size());
+    if ((batches_[p].count > 0 &&
+         batches_[p].estimated + line.size() + 32 > size_t(a_.batch_bytes)) ||
+        pending_.size() >= kMaxPending)
+      CutAll();
+    Batch& b = batches_[p];
+    // The records' views point into data_; a reallocation moves them all by one delta.
+    const char* old_base = data_.data();
+    const size_t at = data_.size();
+    data_.append(line);
+    if (data_.data() != old_base) Rebase(old_base);
     connect::SinkRecord r;
-    if (key) r.key = std::string_view(b.data.data() + at, key->size());
+    if (key) r.key = std::string_view(data_.data() + at, key->size());
     r.empty_key = key.has_value();  // "=v" with separator "=" has the key "", not none
-    r.value = std::string_view(b.data.data() + b.data.size() - value.size(), value.size());
+    r.value = std::string_view(data_.data() + data_.size() - value.size(), value.size());
     r.timestamp_ms = now;
     r.partition = int32_t(p);
-    if (b.records.empty()) b.first_timestamp = now;
-    b.estimated += RecordBytes(key, value, b.records.size(), now - b.first_timestamp);
-    b.records.push_back(r);
+    if (b.count == 0) b.first_timestamp = now;
+    b.estimated += RecordBytes(key, value, b.count, now - b.first_timestamp);
+    ++b.count;
+    pending_.push_back(r);
     ++records_;
     line_bytes_ += line.size();
   }
 
-  // Stdin has no more data ready: send what is buffered, all partitions in one call.
+  // Hands over everything buffered, all partitions in one call.
   void CutAll() {
-    size_t nonempty = 0, last = 0;
-    for (size_t p = 0; p < pending_.size(); ++p) {
-      if (!pending_[p].records.empty()) ++nonempty, last = p;
+    if (pending_.empty()) return;
+    Status st = sink_->AppendBatch(a_.topic, pending_);
+    if (!st.ok()) {
+      Fail(st.WithContext(fmt::format("{} records stored before this batch", stored_)));
     }
-    if (nonempty <= 1) {
-      if (nonempty == 1) Cut(last);
-      return;
-    }
-    all_.clear();
-    for (const Pending& b : pending_) all_.insert(all_.end(), b.records.begin(), b.records.end());
-    Append(all_);
-    for (Pending& b : pending_) b.Clear();
+    stored_ += pending_.size();
+    pending_.clear();
+    data_.clear();
+    for (Batch& b : batches_) b = Batch{};
   }
 
   uint64_t records() const { return records_; }
   uint64_t line_bytes() const { return line_bytes_; }
 
  private:
-  struct Pending {
-    std::string data;  // the lines, back to back
-    std::vector<connect::SinkRecord> records;  // views into data
-    size_t estimated = log::kBatchHeaderSize;  // the RecordBatch's size so far
-    int64_t first_timestamp = 0;
+  // Tiny lines would otherwise pile up millions of record views before a batch fills; past
+  // this many the lines go out anyway, so the views stay in cache.
+  static constexpr size_t kMaxPending = 16384;
 
-    void Rebase(const char* old_base) {
-      for (connect::SinkRecord& r : records) {
-        if (r.key.data() != nullptr) {
-          r.key = std::string_view(data.data() + (r.key.data() - old_base), r.key.size());
-        }
-        r.value = std::string_view(data.data() + (r.value.data() - old_base), r.value.size());
-      }
-    }
-    void Clear() {
-      data.clear();
-      records.clear();
-      estimated = log::kBatchHeaderSize;
-    }
+  struct Batch {                               // one partition's share of pending_
+    size_t estimated = log::kBatchHeaderSize;  // its RecordBatch's size so far
+    size_t count = 0;
+    int64_t first_timestamp = 0;
   };
+
+  void Rebase(const char* old_base) {
+    for (connect::SinkRecord& r : pending_) {
+      if (r.key.data() != nullptr) {
+        r.key = std::string_view(data_.data() + (r.key.data() - old_base), r.key.size());
+      }
+      r.value = std::string_view(data_.data() + (r.value.data() - old_base), r.value.size());
+    }
+  }
 
   // The size of one record in a RecordBatch (the v2 record format of docs/formats/log.md),
   // so that batches come out as large as --batch-bytes allows, as the log's builder counts.
@@ -146,23 +147,11 @@ class LineBatcher {
     return size_t(coding::VarintSize(int64_t(body))) + body;
   }
 
-  void Cut(size_t p) {
-    Append(pending_[p].records);
-    pending_[p].Clear();
-  }
-
-  void Append(const std::vector<connect::SinkRecord>& records) {
-    Status st = sink_->AppendBatch(a_.topic, records);
-    if (!st.ok()) {
-      Fail(st.WithContext(fmt::format("{} records stored before this batch", stored_)));
-    }
-    stored_ += records.size();
-  }
-
   const ProduceArgs& a_;
   connect::RecordSink* const sink_;
-  std::vector<Pending> pending_;
-  std::vector<connect::SinkRecord> all_;
+  std::vector<Batch> batches_;
+  std::string data_;                         // the pending lines, back to back
+  std::vector<connect::SinkRecord> pending_;  // views into data_, in arrival order
   uint64_t records_ = 0, stored_ = 0, line_bytes_ = 0;
 };
 
