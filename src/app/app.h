@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -145,5 +146,20 @@ class Pipeline {
   // The runtime the pipeline runs on.
   virtual Runtime& runtime() const = 0;
 };
+
+// ---- a running `kappa up`, found from its data directory -----------------------------------
+
+// Where the `kappa up` that owns a data directory serves ("host:port", empty when off). It
+// writes them to DATA_DIR/up.json once its servers listen and removes the file when it
+// stops, so that commands over the same directory (`kappa jobs status`) reach its live
+// metrics without flags. A file left by a killed process is ignored: it must name the pid
+// that holds the directory's lock.
+struct UpEndpoints {
+  int64_t pid = 0;
+  std::string kafka, cql, http;
+};
+Status WriteUpEndpoints(const std::string& data_dir, const UpEndpoints& endpoints);
+void RemoveUpEndpoints(const std::string& data_dir);
+std::optional<UpEndpoints> FindRunningUp(const std::string& data_dir);
 
 }  // namespace kappa::app

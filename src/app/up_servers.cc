@@ -4,12 +4,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 
 #include "app/app.h"
+#include "common/host_port.h"
+#include "common/logging.h"
+#include "common/mutex.h"
+#include "common/thread_annotations.h"
 #include "cql/cql.h"
 #include "http/http.h"
 #include "kafka/kafka.h"
@@ -27,9 +31,10 @@ struct UpServers::Impl {
   std::string http_host;
   std::unique_ptr<metrics::History> history;
   std::thread ticker;
-  std::mutex mu;
-  std::condition_variable cv;
-  bool stopping = false;  // guarded by mu
+  Mutex mu;
+  CondVar cv;
+  bool stopping GUARDED_BY(mu) = false;
+  std::string data_dir;  // where up.json was written ("" if not)
 };
 
 UpServers::UpServers(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -153,7 +158,7 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
     impl->history = std::make_unique<metrics::History>(&metrics::Registry::Default());
     Impl* i = impl.get();
     impl->ticker = std::thread([i] {
-      std::unique_lock lock(i->mu);
+      MutexLock lock(i->mu);
       while (!i->stopping) {
         int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                           std::chrono::system_clock::now().time_since_epoch())
@@ -161,9 +166,23 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
         lock.unlock();
         i->history->Tick(now);
         lock.lock();
-        i->cv.wait_for(lock, std::chrono::seconds(1), [i] { return i->stopping; });
+        // A spurious wake-up only ticks early; Tick ignores a second in the same second.
+        if (!i->stopping) i->cv.wait_for(lock, std::chrono::seconds(1));
       }
     });
+  }
+  // Where we serve, for commands over the same data directory (jobs status's live figures).
+  UpEndpoints e;
+  e.pid = int64_t(::getpid());
+  if (impl->kafka) e.kafka = HostPort{impl->kafka_host, impl->kafka->port()}.ToString();
+  if (impl->cql) e.cql = HostPort{impl->cql_host, impl->cql->port()}.ToString();
+  if (impl->http) e.http = HostPort{impl->http_host, impl->http->port("http")}.ToString();
+  const std::string& dir = pipeline->runtime().options().data_dir;
+  if (Status st = WriteUpEndpoints(dir, e); st.ok()) {
+    impl->data_dir = dir;
+  } else {
+    KLOG_WARN("cannot record the listeners in {}/up.json ({}); `kappa jobs status` will not "
+              "show live figures", dir, st.ToString());
   }
   return std::unique_ptr<UpServers>(new UpServers(std::move(impl)));
 }
@@ -183,12 +202,16 @@ std::string UpServers::Describe() const {
 }
 
 void UpServers::Stop() {
+  if (!impl_->data_dir.empty()) {
+    RemoveUpEndpoints(impl_->data_dir);
+    impl_->data_dir.clear();
+  }
   if (impl_->kafka) impl_->kafka->Stop();
   if (impl_->cql) impl_->cql->Stop();
   if (impl_->http) impl_->http->Stop();
   if (impl_->ticker.joinable()) {
     {
-      std::lock_guard lock(impl_->mu);
+      MutexLock lock(impl_->mu);
       impl_->stopping = true;
     }
     impl_->cv.notify_all();

@@ -8,6 +8,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "cli/live_metrics.h"
 #include "common/env.h"
 #include "app/app.h"
 #include "stream/stream.h"
@@ -77,6 +78,18 @@ void PrintStatus(const stream::JobStatus& j) {
                            j.dead_letters);
 }
 
+// The running job's counters from `kappa up`'s /metrics (the same figures as its status line).
+void PrintLive(const LiveJobFigures& f) {
+  auto v = [&](const char* name) {
+    auto it = f.values.find(name);
+    return it == f.values.end() ? std::string("-") : fmt::format("{:.0f}", it->second);
+  };
+  std::cout << fmt::format("  live in kappa up (pid {}, {}): consumed {}, stored {}, lag {}, "
+                           "dead letters {}, commits {}\n",
+                           f.pid, f.url, v("records_consumed_total"), v("rows_stored_total"),
+                           v("lag_records"), v("dead_letters_total"), v("commits_total"));
+}
+
 struct JobsArgs {
   std::string data_dir;
   std::string job;
@@ -126,10 +139,20 @@ void RegisterJobsCommands(CLI::App& app, const Groups& g) {
     auto rt = OpenRuntime(a->data_dir, false, "kappa jobs status");
     auto j = stream::GetJobStatus(rt->job_storage(), a->job);
     if (!j.ok()) Fail(j.status());
+    // What is committed (above) plus, while `kappa up` runs the job, its live counters.
+    auto live = ReadLiveJobFigures(a->data_dir, a->job);
     if (a->json) {
-      std::cout << JobJson(*j, true) << "\n";
+      std::string doc = JobJson(*j, true);
+      if (live) {
+        doc.pop_back();  // the closing brace
+        doc += fmt::format(",\"live\":{{\"pid\":{},\"metrics\":\"{}\"", live->pid, live->url);
+        for (const auto& [name, v] : live->values) doc += fmt::format(",\"{}\":{}", name, v);
+        doc += "}}";
+      }
+      std::cout << doc << "\n";
     } else {
       PrintStatus(*j);
+      if (live) PrintLive(*live);
     }
   });
 
@@ -171,10 +194,20 @@ void RegisterJobsCommands(CLI::App& app, const Groups& g) {
     auto rt = OpenRuntime(a->data_dir, true, "kappa jobs reset");
     auto j = stream::ResetJob(rt->job_storage(), a->job, target);
     if (!j.ok()) Fail(j.status());
+    // What is committed (above) plus, while `kappa up` runs the job, its live counters.
+    auto live = ReadLiveJobFigures(a->data_dir, a->job);
     if (a->json) {
-      std::cout << JobJson(*j, true) << "\n";
+      std::string doc = JobJson(*j, true);
+      if (live) {
+        doc.pop_back();  // the closing brace
+        doc += fmt::format(",\"live\":{{\"pid\":{},\"metrics\":\"{}\"", live->pid, live->url);
+        for (const auto& [name, v] : live->values) doc += fmt::format(",\"{}\":{}", name, v);
+        doc += "}}";
+      }
+      std::cout << doc << "\n";
     } else {
       PrintStatus(*j);
+      if (live) PrintLive(*live);
     }
   });
 

@@ -132,3 +132,55 @@ scrape_configs:
     finally:
         p.terminate()
         p.communicate(timeout=30)
+
+
+def jobs_status(d, job):
+    out = subprocess.run([KAPPA, "jobs", "status", job, "--data-dir", d, "--json"],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def test_jobs_status_adds_the_live_figures_of_the_running_up(up):
+    proc, port, d = up
+    wait_ready(port)
+    # up.json names the running process and its listeners.
+    with open(os.path.join(d, "up.json")) as f:
+        endpoints = json.load(f)
+    assert endpoints["pid"] == proc.pid
+    assert endpoints["http"] == f"127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while True:
+        st = jobs_status(d, "users_to_cassandra")
+        live = st.get("live")
+        if live and live.get("rows_stored_total", 0) > 0:
+            break
+        assert time.time() < deadline, st
+        time.sleep(0.3)
+    assert live["pid"] == proc.pid
+    assert live["metrics"] == f"http://127.0.0.1:{port}/metrics"
+    for name in ("records_consumed_total", "rows_stored_total", "lag_records",
+                 "dead_letters_total", "commits_total"):
+        assert name in live, live
+    text = subprocess.run([KAPPA, "jobs", "status", "users_to_cassandra", "--data-dir", d],
+                          capture_output=True, text=True, timeout=60)
+    assert text.returncode == 0, text.stderr
+    assert f"live in kappa up (pid {proc.pid}" in text.stdout
+
+
+def test_a_killed_ups_endpoints_file_is_ignored(tmp_path):
+    d = str(tmp_path / "data")
+    hport = free_port()
+    proc = subprocess.Popen(
+        [KAPPA, "up", "--data-dir", d, "--kafka-listen", "off", "--cql-listen", "off",
+         "--http-listen", f"127.0.0.1:{hport}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(hport)
+        wait_ready(hport)
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+    assert os.path.exists(os.path.join(d, "up.json"))  # left behind by kill -9
+    st = jobs_status(d, "users_to_cassandra")
+    assert "live" not in st
