@@ -4,6 +4,8 @@
 // in README.md and kept out of its way here.
 #include <avro.h>
 
+#include <mutex>
+
 #include "avro/internal.h"
 
 namespace kappa::avro::internal {
@@ -42,8 +44,12 @@ Status CheckWithLibavro(const Schema& s, std::string_view text) {
       text.find("\\u0000") != std::string_view::npos) {
     return Status::OK();
   }
+  // Debian's libavro-c is built without THREADSAFE: avro_strerror() is one process-wide buffer
+  // that every failing call writes. Schemas are parsed on several HTTP threads, so the call
+  // and the read of its message are serialized (registrations are rare; this is no hot path).
+  static std::mutex mu;
+  std::lock_guard<std::mutex> lock(mu);
   avro_schema_t schema = nullptr;
-  // avro_strerror is thread-local in libavro-c, so concurrent parses do not mix messages.
   if (avro_schema_from_json_length(text.data(), text.size(), &schema) != 0) {
     return Status::InvalidArgument(std::string("libavro-c refused the schema: ") + avro_strerror());
   }

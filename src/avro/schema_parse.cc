@@ -306,8 +306,16 @@ Result<std::shared_ptr<const Schema>> ParseOne(std::string_view text,
                                                const std::vector<std::shared_ptr<const Schema>>& prior) {
   auto s = std::make_shared<Schema>();
   Parser parser(s, prior);
-  json j = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Status::InvalidArgument("schema is not valid JSON");
+  json j;
+  try {
+    j = json::parse(text.begin(), text.end());
+  } catch (const json::parse_error& e) {
+    // "[json.exception.parse_error.101] parse error at line 1, column 2: ..." without the tag.
+    std::string what = e.what();
+    size_t tag = what.find("] ");
+    return Status::InvalidArgument("schema is not valid JSON: " +
+                                   (tag == std::string::npos ? what : what.substr(tag + 2)));
+  }
   RETURN_IF_ERROR(parser.Run(j));
   // The second opinion of the maintained C parser. With references it cannot know their
   // types, so it gets the schema with them written out.

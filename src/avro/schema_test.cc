@@ -89,7 +89,8 @@ TEST(AvroSchema, NameResolution) {
 }
 
 TEST(AvroSchema, InvalidSchemasSayWhy) {
-  EXPECT_EQ(Error("{"), "schema is not valid JSON");
+  EXPECT_EQ(Error("{"), "schema is not valid JSON: parse error at line 1, column 2: syntax error "
+                       "while parsing object key - unexpected end of input; expected string literal");
   EXPECT_EQ(Error("42"), "/: a schema must be a type name, an object or an array (union), not 42");
   EXPECT_EQ(Error(R"({"name":"x"})"), "/: 'type' is missing");
   EXPECT_EQ(Error(R"("Foo")"), "/: undefined named type 'Foo'");
