@@ -309,8 +309,9 @@ Result<std::shared_ptr<const Schema>> ParseOne(std::string_view text,
   json j;
   try {
     j = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
-    // "[json.exception.parse_error.101] parse error at line 1, column 2: ..." without the tag.
+  } catch (const json::exception& e) {
+    // parse_error, or out_of_range for a number beyond a double ("1e999"); the message
+    // without nlohmann's tag "[json.exception.parse_error.101] ".
     std::string what = e.what();
     size_t tag = what.find("] ");
     return Status::InvalidArgument("schema is not valid JSON: " +

@@ -219,6 +219,8 @@ TEST(AvroSchema, HostileInputIsRefusedNotCrashed) {
   EXPECT_EQ(Error(nested).substr(Error(nested).find(": ")), ": schema nested deeper than 200 levels");
   EXPECT_FALSE(Parse(std::string("\"\xff\"")).ok());
   EXPECT_FALSE(Parse("").ok());
+  // Found by the fuzzer: a number beyond a double is an error, not an exception.
+  EXPECT_EQ(Error(R"({"type":1e999})"), "schema is not valid JSON: number overflow parsing '1e999'");
 }
 
 }  // namespace
