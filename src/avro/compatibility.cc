@@ -5,7 +5,8 @@
 //
 // Invariant: each (reader node, writer node) pair is computed once; meeting a pair again
 // while it is being computed (a recursive type) counts as compatible, which is sound because
-// any incompatibility inside it is found by the outer computation.
+// any incompatibility inside it is found by the outer computation. At most 100 reasons are
+// kept (the verdict is exact regardless), and paths longer than 2000 levels are not walked.
 #include <algorithm>
 #include <map>
 #include <set>
@@ -24,35 +25,94 @@ std::string Upper(std::string_view s) {
 
 using List = std::vector<Incompatibility>;
 
+// The walk records, per (reader node, writer node) pair, its own reasons and the pairs below
+// it that are incompatible, in the order they were met; the answer is read from the root
+// pair at the end, each pair once. A pair's reasons are thus stored once however often the
+// pair is met (Java copies them into every parent: quadratic for long paths), and reasons a
+// reader union discards while trying its branches are simply never linked.
 class Checker {
  public:
-  List Get(const Node* r, const Node* w, const char* token = nullptr) {
-    if (token) loc_.push_back(token);
-    List result;
-    auto key = std::make_pair(r, w);
-    auto it = memo_.find(key);
-    if (it != memo_.end()) {
-      if (it->second) result = *it->second;  // else in progress: compatible
-    } else {
-      memo_[key] = std::nullopt;
-      result = Calculate(r, w);
-      memo_[key] = result;
-    }
-    if (token) loc_.pop_back();
-    return result;
+  // The reasons reachable from the pair of the two roots, at most kMaxReasons.
+  List Run(const Node* r, const Node* w) {
+    int root = Get(r, w);
+    List out;
+    std::vector<bool> seen(pairs_.size());
+    Collect(root, seen, out);
+    return out;
   }
 
  private:
-  void Add(List& out, IncompatibilityType t, std::string message, const char* token = nullptr) {
+  static constexpr size_t kMaxDepth = 2000;
+  static constexpr size_t kMaxReasons = 100;
+
+  struct Item {
+    int reason = -1;  // into reasons_
+    int child = -1;   // into pairs_
+  };
+  struct Pair {
+    bool done = false;
+    bool incompatible = false;
+    std::vector<Item> items;
+  };
+  struct Builder {
+    bool incompatible = false;
+    std::vector<Item> items;
+  };
+
+  void Collect(int id, std::vector<bool>& seen, List& out) {
+    if (id < 0 || seen[id]) return;
+    seen[id] = true;
+    for (const Item& i : pairs_[id].items) {
+      if (i.reason >= 0) out.push_back(reasons_[i.reason]);
+      else Collect(i.child, seen, out);
+    }
+  }
+
+  // The pair's id; -1 when the pair is being computed further up (a recursive type), which
+  // counts as compatible.
+  int Get(const Node* r, const Node* w, const char* token = nullptr) {
+    if (token) loc_.push_back(token);
+    int id;
+    // Parsing bounds how deep a schema is written, but named types defined deep in one part
+    // and used deep in another can make a longer path; the walk stops before the stack does.
+    if (loc_.size() > kMaxDepth) {
+      Builder b;
+      Add(b, IncompatibilityType::kTypeMismatch,
+          "schemas nested deeper than " + std::to_string(kMaxDepth) + " levels are not checked");
+      id = Store(std::move(b));
+    } else if (auto it = index_.find({r, w}); it != index_.end()) {
+      id = pairs_[it->second].done ? it->second : -1;
+    } else {
+      id = static_cast<int>(pairs_.size());
+      pairs_.emplace_back();
+      index_[{r, w}] = id;
+      Builder b = Calculate(r, w);
+      pairs_[id] = Pair{true, b.incompatible, std::move(b.items)};
+    }
+    if (token) loc_.pop_back();
+    return id;
+  }
+  int Store(Builder b) {
+    pairs_.push_back(Pair{true, b.incompatible, std::move(b.items)});
+    return static_cast<int>(pairs_.size()) - 1;
+  }
+  bool Bad(int id) const { return id >= 0 && pairs_[id].incompatible; }
+  void Link(Builder& b, int child) {
+    if (!Bad(child)) return;
+    b.incompatible = true;
+    b.items.push_back({-1, child});
+  }
+
+  void Add(Builder& b, IncompatibilityType t, std::string message, const char* token = nullptr) {
+    b.incompatible = true;
+    if (reasons_.size() >= kMaxReasons) return;  // the verdict stands; the list is long enough
     std::string where = "/";
     for (size_t i = 0; i < loc_.size(); ++i) where += (i ? "/" : "") + loc_[i];
     if (token) where += std::string(where.size() > 1 ? "/" : "") + token;
-    out.push_back({t, std::move(where), std::move(message)});
+    b.items.push_back({static_cast<int>(reasons_.size()), -1});
+    reasons_.push_back({t, std::move(where), std::move(message)});
   }
-  static void Merge(List& out, List more) {
-    for (auto& i : more) out.push_back(std::move(i));
-  }
-  void Mismatch(List& out, const Node* r, const Node* w) {
+  void Mismatch(Builder& out, const Node* r, const Node* w) {
     Add(out, IncompatibilityType::kTypeMismatch,
         "reader type: " + Upper(TypeName(r->type)) + " not compatible with writer type: " +
             Upper(TypeName(w->type)));
@@ -60,20 +120,22 @@ class Checker {
 
   // Named types match by unqualified name, or by the writer's full name among the reader's
   // aliases (the spec's rule; aliases of the writer play no part).
-  void CheckNames(List& out, const Node* r, const Node* w) {
+  void CheckNames(Builder& out, const Node* r, const Node* w) {
     if (r->name == w->name) return;
     if (std::binary_search(r->aliases.begin(), r->aliases.end(), w->full_name)) return;
     Add(out, IncompatibilityType::kNameMismatch, "expected: " + w->full_name, "name");
   }
 
-  List Calculate(const Node* r, const Node* w) {
-    List out;
+  Builder Calculate(const Node* r, const Node* w) {
+    Builder out;
     if (r->type == w->type) {
       switch (r->type) {
         case Type::kArray:
-          return Get(r->items, w->items, "items");
+          Link(out, Get(r->items, w->items, "items"));
+          return out;
         case Type::kMap:
-          return Get(r->items, w->items, "values");
+          Link(out, Get(r->items, w->items, "values"));
+          return out;
         case Type::kFixed:
           CheckNames(out, r, w);
           if (r->size != w->size) {
@@ -95,13 +157,14 @@ class Checker {
         }
         case Type::kRecord:
           CheckNames(out, r, w);
-          Merge(out, Fields(r, w));
+          Fields(out, r, w);
           return out;
         case Type::kUnion:
-          // Every branch the writer may use must be readable by the reader's union.
+          // Every branch the writer may use must be readable by the reader's union; why a
+          // branch is not is not said (as in Java), only that the reader lacks it.
           for (size_t i = 0; i < w->branches.size(); ++i) {
             loc_.push_back(std::to_string(i));
-            if (!Get(r, w->branches[i]).empty()) {
+            if (Bad(Get(r, w->branches[i]))) {
               Add(out, IncompatibilityType::kMissingUnionBranch,
                   "reader union lacking writer type: " + Upper(TypeName(w->branches[i]->type)));
             }
@@ -113,7 +176,7 @@ class Checker {
       }
     }
     if (w->type == Type::kUnion) {
-      for (const Node* b : w->branches) Merge(out, Get(r, b));
+      for (const Node* b : w->branches) Link(out, Get(r, b));
       return out;
     }
     switch (r->type) {
@@ -136,7 +199,7 @@ class Checker {
         return out;
       case Type::kUnion:
         for (const Node* b : r->branches) {
-          if (Get(b, w).empty()) return out;
+          if (!Bad(Get(b, w))) return out;
         }
         Add(out, IncompatibilityType::kMissingUnionBranch,
             "reader union lacking writer type: " + Upper(TypeName(w->type)));
@@ -161,25 +224,25 @@ class Checker {
     return nullptr;
   }
 
-  List Fields(const Node* r, const Node* w) {
-    List out;
+  void Fields(Builder& out, const Node* r, const Node* w) {
     loc_.push_back("fields");
     for (size_t i = 0; i < r->fields.size(); ++i) {
       const Field& rf = r->fields[i];
       loc_.push_back(std::to_string(i));
       if (const Field* wf = WriterField(w, rf)) {
-        Merge(out, Get(rf.type, wf->type, "type"));
+        Link(out, Get(rf.type, wf->type, "type"));
       } else if (!rf.default_value) {
         Add(out, IncompatibilityType::kReaderFieldMissingDefaultValue, rf.name);
       }
       loc_.pop_back();
     }
     loc_.pop_back();
-    return out;
   }
 
   std::vector<std::string> loc_;
-  std::map<std::pair<const Node*, const Node*>, std::optional<List>> memo_;
+  std::map<std::pair<const Node*, const Node*>, int> index_;
+  std::vector<Pair> pairs_;
+  List reasons_;
 };
 
 }  // namespace
@@ -197,16 +260,7 @@ std::string_view IncompatibilityName(IncompatibilityType t) {
 }
 
 std::vector<Incompatibility> CheckCompatibility(const Schema& reader, const Schema& writer) {
-  List all = Checker().Get(&reader.root(), &writer.root());
-  // A pair met twice (a shared named type) reports its reasons twice; keep the first.
-  List out;
-  for (auto& i : all) {
-    bool dup = std::any_of(out.begin(), out.end(), [&](const Incompatibility& o) {
-      return o.type == i.type && o.location == i.location && o.message == i.message;
-    });
-    if (!dup) out.push_back(std::move(i));
-  }
-  return out;
+  return Checker().Run(&reader.root(), &writer.root());
 }
 
 std::string Describe(const Incompatibility& i, std::string_view reader_label,

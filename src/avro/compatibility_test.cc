@@ -3,6 +3,8 @@
 // reasons Apache Avro's Java checker (and so Confluent's registry) reports.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "avro/avro.h"
 
 namespace kappa::avro {
@@ -170,6 +172,50 @@ TEST(AvroCompatibility, ReferencedTypesResolve) {
   ASSERT_EQ(reasons.size(), 1u);
   EXPECT_EQ(reasons[0].location, "/fields/0/type/fields/1");
   EXPECT_TRUE(CheckCompatibility(**old_schema, **new_schema).empty());
+}
+
+TEST(AvroCompatibility, DeepPathsStopBeforeTheStack) {
+  // Chains of records, each nested `depth` deep, the innermost using the previous chain: a
+  // path of 30 x depth levels that no single nesting shows. With the writer's chains one
+  // level shorter the (reader, writer) pairs never repeat, so no memoized pair cuts it short.
+  // All records are called R (in different namespaces), so names match everywhere.
+  auto chains = [](int depth) {
+    std::string prev = R"("int")";
+    std::string fields;
+    for (int c = 0; c < 30; ++c) {
+      std::string t = prev;
+      for (int d = depth - 1; d >= 0; --d) {
+        t = R"({"type":"record","name":"n)" + std::to_string(c) + "x" + std::to_string(d) +
+            R"(.R","fields":[{"name":"f","type":)" + t + "}]}";
+      }
+      fields += std::string(c ? "," : "") + R"({"name":"c)" + std::to_string(c) + R"(","type":)" + t + "}";
+      prev = "\"n" + std::to_string(c) + "x0.R\"";
+    }
+    return Rec("Root", fields);
+  };
+  auto r = Parse(chains(150));
+  auto w = Parse(chains(149));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_TRUE(w.ok());
+  auto reasons = CheckCompatibility(**r, **w);
+  ASSERT_FALSE(reasons.empty());
+  // Short chains end where the writer has its int and the reader one more record; the long
+  // ones reach the limit.
+  EXPECT_TRUE(std::any_of(reasons.begin(), reasons.end(), [](const Incompatibility& i) {
+    return i.message == "schemas nested deeper than 2000 levels are not checked";
+  }));
+  EXPECT_TRUE(CheckCompatibility(**r, **r).empty());
+}
+
+TEST(AvroCompatibility, AtMostHundredReasons) {
+  std::string ints, strings;
+  for (int i = 0; i < 150; ++i) {
+    ints += std::string(i ? "," : "") + R"({"name":"f)" + std::to_string(i) + R"(","type":"int"})";
+    strings += std::string(i ? "," : "") + R"({"name":"f)" + std::to_string(i) + R"(","type":"string"})";
+  }
+  auto reasons = Read(Rec("R", ints), Rec("R", strings));
+  ASSERT_EQ(reasons.size(), 100u);
+  EXPECT_EQ(reasons[99], "TYPE_MISMATCH /fields/99/type reader type: INT not compatible with writer type: STRING");
 }
 
 TEST(AvroCompatibility, ConfluentStyleDescriptions) {
