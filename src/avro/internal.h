@@ -29,10 +29,11 @@ Result<nlohmann::json> CheckDefault(const Node& type, const nlohmann::json& valu
 // precision and scale, duration's fixed(12), ...). Invalid and unknown ones are ignored.
 void ValidateLogicalType(Node& n);
 
-// libavro-c's parser (avro_schema_from_json_length) over `text`, the text of `s` (or its
-// self-contained form): InvalidArgument with its message when it refuses the schema. Not
-// asked where libavro-c departs from the spec (see libavro_check.cc).
-Status CheckWithLibavro(const Schema& s, std::string_view text);
+// libavro-c's parser (avro_schema_from_json_length) over `original`, the text `s` was parsed
+// from (its self-contained form when it has references): InvalidArgument with its message
+// when it refuses the schema. Not asked where libavro-c departs from the spec (see
+// libavro_check.cc).
+Status CheckWithLibavro(const Schema& s, std::string_view original, bool has_references);
 
 // How a JSON value prints in messages and canonical forms (UTF-8 as is, never throws).
 std::string Dump(const nlohmann::json& j);

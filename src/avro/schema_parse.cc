@@ -318,10 +318,8 @@ Result<std::shared_ptr<const Schema>> ParseOne(std::string_view text,
                                    (tag == std::string::npos ? what : what.substr(tag + 2)));
   }
   RETURN_IF_ERROR(parser.Run(j));
-  // The second opinion of the maintained C parser. With references it cannot know their
-  // types, so it gets the schema with them written out.
-  RETURN_IF_ERROR(internal::CheckWithLibavro(*s, prior.empty() ? std::string(text)
-                                                               : s->SelfContainedForm()));
+  // The second opinion of the maintained C parser.
+  RETURN_IF_ERROR(internal::CheckWithLibavro(*s, text, !prior.empty()));
   return std::shared_ptr<const Schema>(std::move(s));
 }
 
