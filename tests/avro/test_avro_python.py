@@ -86,6 +86,19 @@ def test_canonical_form_matches_python_avro():
             assert a["canonical"] == avro.schema.parse(t).canonical_form, t
 
 
+def test_identity_form_is_a_schema_python_avro_reads():
+    # The identity form is also the text served for ?normalize=true: other Avro
+    # implementations must read it as the same schema.
+    texts = [json.dumps(s) for s in CANONICAL]
+    answers = tool([{"op": "parse", "schema": t} for t in texts])
+    for t, a in zip(texts, answers):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            assert avro.schema.parse(a["identity"]).canonical_form == a["canonical"], t
+        again = tool([{"op": "parse", "schema": a["identity"]}])[0]
+        assert again["ok"] and again["identity"] == a["identity"], (t, again)
+
+
 def test_invalid_schemas_refused_by_both():
     texts = [s if isinstance(s, str) else json.dumps(s) for s in INVALID]
     answers = tool([{"op": "parse", "schema": t} for t in texts])
