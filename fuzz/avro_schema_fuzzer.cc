@@ -27,7 +27,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto schema = kappa::avro::Parse(text, parts);
   if (!schema.ok()) return 0;
   const auto& s = **schema;
-  volatile size_t n = s.CanonicalForm().size() + s.IdentityForm().size() + s.SelfContainedForm().size();
+  volatile size_t n =
+      s.CanonicalForm().size() + s.IdentityForm().size() + s.SelfContainedForm().size();
   (void)n;
   if (!kappa::avro::CheckCompatibility(s, s).empty()) {
     std::fprintf(stderr, "a schema cannot read its own data: %s\n", text.c_str());

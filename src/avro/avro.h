@@ -8,21 +8,32 @@
 
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "common/status.h"
 
 namespace kappa::avro {
 
 enum class Type {
-  kNull, kBoolean, kInt, kLong, kFloat, kDouble, kBytes, kString,  // primitives
-  kRecord, kEnum, kArray, kMap, kUnion, kFixed,
+  kNull,
+  kBoolean,
+  kInt,
+  kLong,
+  kFloat,
+  kDouble,
+  kBytes,
+  kString,  // primitives
+  kRecord,
+  kEnum,
+  kArray,
+  kMap,
+  kUnion,
+  kFixed,
 };
 // "null", "record", ... (the spec's lower-case names).
 std::string_view TypeName(Type t);
@@ -36,8 +47,8 @@ struct Field {
   const Node* type = nullptr;
   std::string doc;
   std::optional<nlohmann::json> default_value;  // normalized for `type` (see Parse)
-  std::vector<std::string> aliases;              // as given (field aliases have no namespace)
-  std::string order = "ascending";               // ascending | descending | ignore
+  std::vector<std::string> aliases;             // as given (field aliases have no namespace)
+  std::string order = "ascending";              // ascending | descending | ignore
 };
 
 // One schema node. Named nodes (record, enum, fixed) are shared by every reference to their
@@ -45,9 +56,9 @@ struct Field {
 struct Node {
   Type type = Type::kNull;
   // Named types.
-  std::string name;        // the short name ("User")
-  std::string space;       // the namespace ("" when none)
-  std::string full_name;   // "com.acme.User"
+  std::string name;                  // the short name ("User")
+  std::string space;                 // the namespace ("" when none)
+  std::string full_name;             // "com.acme.User"
   std::vector<std::string> aliases;  // full names, resolved against `space`, sorted
   std::string doc;
   // record
@@ -109,8 +120,12 @@ Result<std::shared_ptr<const Schema>> Parse(std::string_view text,
 // --- compatibility (schema resolution) ---
 
 enum class IncompatibilityType {
-  kNameMismatch, kFixedSizeMismatch, kMissingEnumSymbols, kReaderFieldMissingDefaultValue,
-  kTypeMismatch, kMissingUnionBranch,
+  kNameMismatch,
+  kFixedSizeMismatch,
+  kMissingEnumSymbols,
+  kReaderFieldMissingDefaultValue,
+  kTypeMismatch,
+  kMissingUnionBranch,
 };
 std::string_view IncompatibilityName(IncompatibilityType t);  // "TYPE_MISMATCH", ...
 

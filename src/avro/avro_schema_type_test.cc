@@ -17,7 +17,8 @@ std::shared_ptr<const ParsedSchema> MustParse(std::string_view text,
 
 TEST(AvroSchemaType, ParsesAndCanonicalizes) {
   EXPECT_EQ(AvroSchemaType().name(), "AVRO");
-  const std::string text = R"({"type": "record", "name": "User", "namespace": "com.acme", "doc": "x",
+  const std::string text =
+      R"({"type": "record", "name": "User", "namespace": "com.acme", "doc": "x",
       "fields": [{"name": "id", "type": "long"}, {"name": "n", "type": "int", "default": 1}]})";
   auto s = MustParse(text);
   EXPECT_EQ(s->type(), "AVRO");
@@ -36,22 +37,30 @@ TEST(AvroSchemaType, ParsesAndCanonicalizes) {
 }
 
 TEST(AvroSchemaType, InvalidSchemasAreInvalidArgument) {
-  for (const char* bad : {"", "{", R"({"type":"record","name":"R"})", R"(["int","int"])",
-                          R"({"type":"record","name":"R","fields":[{"name":"a","type":"int","default":"x"}]})"}) {
+  for (const char* bad :
+       {"", "{", R"({"type":"record","name":"R"})", R"(["int","int"])",
+        R"({"type":"record","name":"R","fields":[{"name":"a","type":"int","default":"x"}]})"}) {
     auto s = AvroSchemaType().Parse(bad, {});
     ASSERT_FALSE(s.ok()) << bad;
     EXPECT_TRUE(s.status().IsInvalidArgument());
     EXPECT_EQ(s.status().message().rfind("Invalid schema: ", 0), 0u) << s.status().message();
   }
-  auto s = AvroSchemaType().Parse(R"({"type":"record","name":"R","fields":[{"name":"a","type":"Missing"}]})", {});
+  auto s = AvroSchemaType().Parse(
+      R"({"type":"record","name":"R","fields":[{"name":"a","type":"Missing"}]})", {});
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().message(), "Invalid schema: /fields/0/type: undefined named type 'Missing'");
 }
 
 TEST(AvroSchemaType, ReferencesTransitiveAndShared) {
-  ResolvedReference country{"com.acme.Country", "country", 1,
-                            R"({"type":"enum","name":"Country","namespace":"com.acme","symbols":["DE","FR"]})", {}};
-  ResolvedReference address{"com.acme.Address", "address", 2,
+  ResolvedReference country{
+      "com.acme.Country",
+      "country",
+      1,
+      R"({"type":"enum","name":"Country","namespace":"com.acme","symbols":["DE","FR"]})",
+      {}};
+  ResolvedReference address{"com.acme.Address",
+                            "address",
+                            2,
                             R"({"type":"record","name":"Address","namespace":"com.acme",
                                 "fields":[{"name":"country","type":"Country"}]})",
                             {country}};
@@ -59,23 +68,28 @@ TEST(AvroSchemaType, ReferencesTransitiveAndShared) {
   auto s = MustParse(R"({"type":"record","name":"Customer","namespace":"com.acme",
       "fields":[{"name":"home","type":"Address"},{"name":"born","type":"Country"}]})",
                      {address, country});
-  EXPECT_EQ(s->canonical(),
-            R"({"name":"com.acme.Customer","type":"record","fields":[{"name":"home","type":"com.acme.Address"},)"
-            R"({"name":"born","type":"com.acme.Country"}]})");
-  auto missing = AvroSchemaType().Parse(R"({"type":"record","name":"C","fields":[{"name":"h","type":"com.acme.Address"}]})", {});
+  EXPECT_EQ(
+      s->canonical(),
+      R"({"name":"com.acme.Customer","type":"record","fields":[{"name":"home","type":"com.acme.Address"},)"
+      R"({"name":"born","type":"com.acme.Country"}]})");
+  auto missing = AvroSchemaType().Parse(
+      R"({"type":"record","name":"C","fields":[{"name":"h","type":"com.acme.Address"}]})", {});
   EXPECT_FALSE(missing.ok());
 }
 
 TEST(AvroSchemaType, ReadIncompatibilities) {
   auto v1 = MustParse(R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"}]})");
-  auto v2 = MustParse(R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"age","type":"int"}]})");
-  auto v3 = MustParse(R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"age","type":"int","default":0}]})");
+  auto v2 = MustParse(
+      R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"age","type":"int"}]})");
+  auto v3 = MustParse(
+      R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"age","type":"int","default":0}]})");
   // BACKWARD (the new schema reads the old data): v2 added a field without a default.
-  EXPECT_EQ(v2->ReadIncompatibilities(*v1),
-            std::vector<std::string>{
-                "{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'age' at path "
-                "'/fields/1' in the reader schema has no default value and is missing in the writer "
-                "schema', additionalInfo:'age'}"});
+  EXPECT_EQ(
+      v2->ReadIncompatibilities(*v1),
+      std::vector<std::string>{
+          "{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'age' at path "
+          "'/fields/1' in the reader schema has no default value and is missing in the writer "
+          "schema', additionalInfo:'age'}"});
   EXPECT_TRUE(v3->ReadIncompatibilities(*v1).empty());
   // FORWARD (the old schema reads the new data): removing or adding a field is fine there.
   EXPECT_TRUE(v1->ReadIncompatibilities(*v2).empty());

@@ -41,7 +41,8 @@ TEST(AvroCanonical, SpecTestCases) {
       {R"([  ])", R"([])"},
       {R"([ "int"  ])", R"(["int"])"},
       {R"([ "int" , {"type":"boolean"} ])", R"(["int","boolean"])"},
-      {R"({"fields":[], "type":"record", "name":"foo"})", R"({"name":"foo","type":"record","fields":[]})"},
+      {R"({"fields":[], "type":"record", "name":"foo"})",
+       R"({"name":"foo","type":"record","fields":[]})"},
       {R"({"fields":[], "type":"record", "name":"foo", "namespace":"x.y"})",
        R"({"name":"x.y.foo","type":"record","fields":[]})"},
       {R"({"fields":[], "type":"record", "name":"a.b.foo", "namespace":"x.y"})",
@@ -59,7 +60,8 @@ TEST(AvroCanonical, SpecTestCases) {
             {"order":"descending","name":"f2","doc":"Hello","type":"int"}],
             "type":"record", "name":"foo"})",
        R"({"name":"foo","type":"record","fields":[{"name":"f1","type":"boolean"},{"name":"f2","type":"int"}]})"},
-      {R"({"type":"enum", "name":"foo", "symbols":["A1"]})", R"({"name":"foo","type":"enum","symbols":["A1"]})"},
+      {R"({"type":"enum", "name":"foo", "symbols":["A1"]})",
+       R"({"name":"foo","type":"enum","symbols":["A1"]})"},
       {R"({"namespace":"x.y.z", "type":"enum", "name":"foo", "doc":"foo bar", "symbols":["A1", "A2"]})",
        R"({"name":"x.y.z.foo","type":"enum","symbols":["A1","A2"]})"},
       {R"({"name":"foo","type":"fixed","size":15})", R"({"name":"foo","type":"fixed","size":15})"},
@@ -77,18 +79,21 @@ TEST(AvroCanonical, SpecTestCases) {
 TEST(AvroCanonical, TransformationRules) {
   // [FULLNAMES] inherited namespaces, [STRIP] logical types, defaults, docs, custom attributes,
   // [ORDER], [STRINGS] (escapes replaced by UTF-8), [WHITESPACE].
-  EXPECT_EQ(Canonical(R"({"type" : "record", "namespace" : "a.b", "name" : "R", "myprop": 1,
+  EXPECT_EQ(
+      Canonical(R"({"type" : "record", "namespace" : "a.b", "name" : "R", "myprop": 1,
       "fields" : [
         {"name":"e","type":{"symbols":["\u0041"],"name":"E","type":"enum","default":"A"},"default":"A"},
         {"name":"r","type":"E"},
         {"name":"d","type":{"type":"int","logicalType":"date"}},
         {"name":"n","type":{"type":"record","name":"c.N","fields":[{"name":"x","type":"a.b.E"}]}}]})"),
-            R"({"name":"a.b.R","type":"record","fields":[)"
-            R"({"name":"e","type":{"name":"a.b.E","type":"enum","symbols":["A"]}},)"
-            R"({"name":"r","type":"a.b.E"},{"name":"d","type":"int"},)"
-            R"({"name":"n","type":{"name":"c.N","type":"record","fields":[{"name":"x","type":"a.b.E"}]}}]})");
-  EXPECT_EQ(Canonical(R"({"type":"map","values":{"type":"fixed","name":"F","size":16,"logicalType":"decimal","precision":4}})"),
-            R"({"type":"map","values":{"name":"F","type":"fixed","size":16}})");
+      R"({"name":"a.b.R","type":"record","fields":[)"
+      R"({"name":"e","type":{"name":"a.b.E","type":"enum","symbols":["A"]}},)"
+      R"({"name":"r","type":"a.b.E"},{"name":"d","type":"int"},)"
+      R"({"name":"n","type":{"name":"c.N","type":"record","fields":[{"name":"x","type":"a.b.E"}]}}]})");
+  EXPECT_EQ(
+      Canonical(
+          R"({"type":"map","values":{"type":"fixed","name":"F","size":16,"logicalType":"decimal","precision":4}})"),
+      R"({"type":"map","values":{"name":"F","type":"fixed","size":16}})");
 }
 
 TEST(AvroCanonical, ReferencedTypesAreNamedNotInlined) {
@@ -96,37 +101,41 @@ TEST(AvroCanonical, ReferencedTypesAreNamedNotInlined) {
       "fields":[{"name":"city","type":"string"}]})";
   const std::string customer = R"({"type":"record","name":"Customer","namespace":"com.acme",
       "fields":[{"name":"home","type":"Address"}]})";
-  EXPECT_EQ(Canonical(customer, {address}),
-            R"({"name":"com.acme.Customer","type":"record","fields":[{"name":"home","type":"com.acme.Address"}]})");
+  EXPECT_EQ(
+      Canonical(customer, {address}),
+      R"({"name":"com.acme.Customer","type":"record","fields":[{"name":"home","type":"com.acme.Address"}]})");
   auto s = Parse(customer, {address});
   ASSERT_TRUE(s.ok());
-  EXPECT_EQ((*s)->SelfContainedForm(),
-            R"({"name":"com.acme.Customer","type":"record","fields":[{"name":"home","type":)"
-            R"({"name":"com.acme.Address","type":"record","fields":[{"name":"city","type":"string"}]}}]})");
+  EXPECT_EQ(
+      (*s)->SelfContainedForm(),
+      R"({"name":"com.acme.Customer","type":"record","fields":[{"name":"home","type":)"
+      R"({"name":"com.acme.Address","type":"record","fields":[{"name":"city","type":"string"}]}}]})");
 }
 
 TEST(AvroIdentity, KeepsWhatChangesResolution) {
   // Defaults (normalized for their type), aliases (full names, sorted), enum defaults and
   // logical types stay; docs, field order and custom attributes go.
-  EXPECT_EQ(Identity(R"({"type":"record","name":"R","namespace":"n","doc":"x","aliases":["Z","a.Y"],
+  EXPECT_EQ(
+      Identity(R"({"type":"record","name":"R","namespace":"n","doc":"x","aliases":["Z","a.Y"],
       "fields":[{"name":"f","type":"double","default":1,"aliases":["g","b"],"doc":"d","order":"ignore"},
                 {"name":"e","type":{"type":"enum","name":"E","symbols":["A","B"],"default":"B"}},
                 {"name":"t","type":{"type":"long","logicalType":"timestamp-millis"}},
                 {"name":"m","type":{"type":"bytes","logicalType":"decimal","precision":5,"scale":2}},
                 {"name":"u","type":["null","string"],"default":null}]})"),
-            R"({"name":"n.R","type":"record","fields":[)"
-            R"({"name":"f","type":"double","default":1.0,"aliases":["b","g"]},)"
-            R"({"name":"e","type":{"name":"n.E","type":"enum","symbols":["A","B"],"default":"B"}},)"
-            R"({"name":"t","type":{"type":"long","logicalType":"timestamp-millis"}},)"
-            R"({"name":"m","type":{"type":"bytes","logicalType":"decimal","precision":5,"scale":2}},)"
-            R"({"name":"u","type":["null","string"],"default":null}],"aliases":["a.Y","n.Z"]})");
+      R"({"name":"n.R","type":"record","fields":[)"
+      R"({"name":"f","type":"double","default":1.0,"aliases":["b","g"]},)"
+      R"({"name":"e","type":{"name":"n.E","type":"enum","symbols":["A","B"],"default":"B"}},)"
+      R"({"name":"t","type":{"type":"long","logicalType":"timestamp-millis"}},)"
+      R"({"name":"m","type":{"type":"bytes","logicalType":"decimal","precision":5,"scale":2}},)"
+      R"({"name":"u","type":["null","string"],"default":null}],"aliases":["a.Y","n.Z"]})");
 }
 
 TEST(AvroIdentity, SameSchemaSameIdentity) {
   // Spelling differences that do not change resolution give one identity...
   const std::string a = R"({"type":"record","name":"User","namespace":"com.acme","doc":"v1",
       "fields":[{"name":"id","type":{"type":"long"}},{"name":"n","type":"int","default":1}]})";
-  const std::string b = R"({"fields":[{"type":"long","name":"id","doc":"key"},{"name":"n","default":1,"type":"int"}],
+  const std::string b =
+      R"({"fields":[{"type":"long","name":"id","doc":"key"},{"name":"n","default":1,"type":"int"}],
       "name":"com.acme.User","type":"record"})";
   EXPECT_EQ(Identity(a), Identity(b));
   // ...while a changed default, alias or logical type is another schema (PCF alone would

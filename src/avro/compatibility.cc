@@ -63,8 +63,10 @@ class Checker {
     if (id < 0 || seen[id]) return;
     seen[id] = true;
     for (const Item& i : pairs_[id].items) {
-      if (i.reason >= 0) out.push_back(reasons_[i.reason]);
-      else Collect(i.child, seen, out);
+      if (i.reason >= 0)
+        out.push_back(reasons_[i.reason]);
+      else
+        Collect(i.child, seen, out);
     }
   }
 
@@ -114,8 +116,8 @@ class Checker {
   }
   void Mismatch(Builder& out, const Node* r, const Node* w) {
     Add(out, IncompatibilityType::kTypeMismatch,
-        "reader type: " + Upper(TypeName(r->type)) + " not compatible with writer type: " +
-            Upper(TypeName(w->type)));
+        "reader type: " + Upper(TypeName(r->type)) +
+            " not compatible with writer type: " + Upper(TypeName(w->type)));
   }
 
   // Named types match by unqualified name, or by the writer's full name among the reader's
@@ -140,7 +142,8 @@ class Checker {
           CheckNames(out, r, w);
           if (r->size != w->size) {
             Add(out, IncompatibilityType::kFixedSizeMismatch,
-                "expected: " + std::to_string(w->size) + ", found: " + std::to_string(r->size), "size");
+                "expected: " + std::to_string(w->size) + ", found: " + std::to_string(r->size),
+                "size");
           }
           return out;
         case Type::kEnum: {
@@ -249,12 +252,18 @@ class Checker {
 
 std::string_view IncompatibilityName(IncompatibilityType t) {
   switch (t) {
-    case IncompatibilityType::kNameMismatch: return "NAME_MISMATCH";
-    case IncompatibilityType::kFixedSizeMismatch: return "FIXED_SIZE_MISMATCH";
-    case IncompatibilityType::kMissingEnumSymbols: return "MISSING_ENUM_SYMBOLS";
-    case IncompatibilityType::kReaderFieldMissingDefaultValue: return "READER_FIELD_MISSING_DEFAULT_VALUE";
-    case IncompatibilityType::kTypeMismatch: return "TYPE_MISMATCH";
-    case IncompatibilityType::kMissingUnionBranch: return "MISSING_UNION_BRANCH";
+    case IncompatibilityType::kNameMismatch:
+      return "NAME_MISMATCH";
+    case IncompatibilityType::kFixedSizeMismatch:
+      return "FIXED_SIZE_MISMATCH";
+    case IncompatibilityType::kMissingEnumSymbols:
+      return "MISSING_ENUM_SYMBOLS";
+    case IncompatibilityType::kReaderFieldMissingDefaultValue:
+      return "READER_FIELD_MISSING_DEFAULT_VALUE";
+    case IncompatibilityType::kTypeMismatch:
+      return "TYPE_MISMATCH";
+    case IncompatibilityType::kMissingUnionBranch:
+      return "MISSING_UNION_BRANCH";
   }
   return "?";
 }
@@ -273,8 +282,8 @@ std::string Describe(const Incompatibility& i, std::string_view reader_label,
           " schema does not match with the " + w + " schema";
       break;
     case IncompatibilityType::kTypeMismatch:
-      d = "The type (path '" + at + "') of a field in the " + r + " schema does not match with the " +
-          w + " schema";
+      d = "The type (path '" + at + "') of a field in the " + r +
+          " schema does not match with the " + w + " schema";
       break;
     case IncompatibilityType::kNameMismatch:
       d = "The name of the schema has changed (path '" + at + "')";

@@ -57,7 +57,8 @@ Result<json> Check(const Node& t, const json& v, const std::string& path, int de
       }
       if (!v.is_number_integer()) return bad(TypeName(t.type));
       int64_t i = v.get<int64_t>();
-      if (is_int && (i < std::numeric_limits<int32_t>::min() || i > std::numeric_limits<int32_t>::max())) {
+      if (is_int &&
+          (i < std::numeric_limits<int32_t>::min() || i > std::numeric_limits<int32_t>::max())) {
         return bad("int");
       }
       return json(i);
@@ -98,7 +99,8 @@ Result<json> Check(const Node& t, const json& v, const std::string& path, int de
       if (!v.is_object()) return bad("map");
       json out = json::object();
       for (auto it = v.begin(); it != v.end(); ++it) {
-        ASSIGN_OR_RETURN(out[it.key()], Check(*t.items, it.value(), path + "/" + it.key(), depth + 1));
+        ASSIGN_OR_RETURN(out[it.key()],
+                         Check(*t.items, it.value(), path + "/" + it.key(), depth + 1));
       }
       return out;
     }
@@ -112,7 +114,8 @@ Result<json> Check(const Node& t, const json& v, const std::string& path, int de
         auto it = v.find(f.name);
         if (it == v.end()) {
           // A missing field takes its own default (Java's rule for record defaults).
-          if (!f.default_value) return bad("record '" + t.full_name + "' (field '" + f.name + "' is missing)");
+          if (!f.default_value)
+            return bad("record '" + t.full_name + "' (field '" + f.name + "' is missing)");
           continue;
         }
         ASSIGN_OR_RETURN(out[f.name], Check(*f.type, *it, path + "/" + f.name, depth + 1));

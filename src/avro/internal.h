@@ -1,11 +1,10 @@
 // Helpers shared by the files of src/avro (not for other subsystems; they use avro/avro.h).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "avro/avro.h"
 

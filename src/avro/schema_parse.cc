@@ -11,10 +11,10 @@
 
 namespace kappa::avro {
 
-using nlohmann::json;
 using internal::IsValidDottedName;
 using internal::IsValidName;
 using internal::PrimitiveType;
+using nlohmann::json;
 
 namespace {
 
@@ -90,10 +90,12 @@ class Parser {
     return Invalid(path, "undefined named type '" + name + "'");
   }
 
-  Result<const Node*> ParseType(const json& j, const std::string& space,
-                                const std::string& path) {
+  Result<const Node*> ParseType(const json& j, const std::string& space, const std::string& path) {
     if (++depth_ > 200) return Invalid(path, "schema nested deeper than 200 levels");
-    struct Leave { int& d; ~Leave() { --d; } } leave{depth_};
+    struct Leave {
+      int& d;
+      ~Leave() { --d; }
+    } leave{depth_};
     if (j.is_string()) return Lookup(j.get<std::string>(), space, path);
     if (j.is_array()) return ParseUnion(j, space, path);
     if (!j.is_object()) {
@@ -109,7 +111,8 @@ class Parser {
       RETURN_IF_ERROR(ReadLogical(j, n, path));
       return static_cast<const Node*>(n);
     }
-    if (type == "record" || type == "enum" || type == "fixed") return ParseNamed(j, type, space, path);
+    if (type == "record" || type == "enum" || type == "fixed")
+      return ParseNamed(j, type, space, path);
     if (type == "array" || type == "map") {
       const char* key = type == "array" ? "items" : "values";
       auto it = j.find(key);
@@ -132,8 +135,10 @@ class Parser {
       auto it = j.find(key);
       if (it == j.end()) continue;
       // A non-integer precision makes the logical type invalid (ignored), not the schema.
-      if (it->is_number_integer()) *dst = it->get<int64_t>();
-      else *dst = -1;
+      if (it->is_number_integer())
+        *dst = it->get<int64_t>();
+      else
+        *dst = -1;
     }
     internal::ValidateLogicalType(*n);
     return Status::OK();
@@ -146,7 +151,8 @@ class Parser {
       std::string bpath = path + "/" + std::to_string(i);
       if (j[i].is_array()) return Invalid(bpath, "a union may not directly contain a union");
       ASSIGN_OR_RETURN(const Node* b, ParseType(j[i], space, bpath));
-      if (b->type == Type::kUnion) return Invalid(bpath, "a union may not directly contain a union");
+      if (b->type == Type::kUnion)
+        return Invalid(bpath, "a union may not directly contain a union");
       std::string key = IsNamed(b->type) ? b->full_name : std::string(TypeName(b->type));
       if (!seen.insert(key).second) {
         return Invalid(bpath, "duplicate type '" + key + "' in union");
@@ -160,10 +166,12 @@ class Parser {
   // otherwise `namespace` if present, else the enclosing namespace.
   Status ResolveName(const json& j, const std::string& space, const std::string& path, Node* n) {
     auto name = j.find("name");
-    if (name == j.end() || !name->is_string()) return Invalid(path, "'name' is missing or not a string");
+    if (name == j.end() || !name->is_string())
+      return Invalid(path, "'name' is missing or not a string");
     std::string full = name->get<std::string>();
     ASSIGN_OR_RETURN(std::optional<std::string> ns, OptString(j, "namespace", path));
-    if (ns && !IsValidDottedName(*ns)) return Invalid(path + "/namespace", "'" + *ns + "' is not a valid namespace");
+    if (ns && !IsValidDottedName(*ns))
+      return Invalid(path + "/namespace", "'" + *ns + "' is not a valid namespace");
     if (full.find('.') == std::string::npos) {
       std::string sp = ns ? *ns : space;
       full = sp.empty() ? full : sp + "." + full;
@@ -175,17 +183,21 @@ class Parser {
     n->full_name = full;
     n->name = dot == std::string::npos ? full : full.substr(dot + 1);
     n->space = dot == std::string::npos ? "" : full.substr(0, dot);
-    if (PrimitiveType(n->name)) return Invalid(path + "/name", "'" + n->name + "' is a primitive type name");
-    if (Known(full)) return Invalid(path + "/name", "the named type '" + full + "' is defined twice");
+    if (PrimitiveType(n->name))
+      return Invalid(path + "/name", "'" + n->name + "' is a primitive type name");
+    if (Known(full))
+      return Invalid(path + "/name", "the named type '" + full + "' is defined twice");
     // Aliases resolve against the type's namespace, like its name.
     if (auto a = j.find("aliases"); a != j.end()) {
       if (!a->is_array()) return Invalid(path + "/aliases", "'aliases' must be an array of names");
       for (const auto& al : *a) {
-        if (!al.is_string() || !IsValidDottedName(al.get<std::string>()) || al.get<std::string>().empty()) {
+        if (!al.is_string() || !IsValidDottedName(al.get<std::string>()) ||
+            al.get<std::string>().empty()) {
           return Invalid(path + "/aliases", internal::Dump(al) + " is not a valid alias");
         }
         std::string s = al.get<std::string>();
-        n->aliases.push_back(s.find('.') == std::string::npos && !n->space.empty() ? n->space + "." + s : s);
+        n->aliases.push_back(
+            s.find('.') == std::string::npos && !n->space.empty() ? n->space + "." + s : s);
       }
       std::sort(n->aliases.begin(), n->aliases.end());
       n->aliases.erase(std::unique(n->aliases.begin(), n->aliases.end()), n->aliases.end());
@@ -200,7 +212,9 @@ class Parser {
 
   Result<const Node*> ParseNamed(const json& j, const std::string& type, const std::string& space,
                                  const std::string& path) {
-    Node* n = NewNode(type == "record" ? Type::kRecord : type == "enum" ? Type::kEnum : Type::kFixed);
+    Node* n = NewNode(type == "record" ? Type::kRecord
+                      : type == "enum" ? Type::kEnum
+                                       : Type::kFixed);
     RETURN_IF_ERROR(ResolveName(j, space, path, n));
     if (n->type == Type::kFixed) {
       auto size = j.find("size");
@@ -228,11 +242,14 @@ class Parser {
       Field field;
       auto name = f.find("name");
       if (name == f.end() || !name->is_string() || !IsValidName(name->get<std::string>())) {
-        return Invalid(fpath, "field name " + (name == f.end() ? std::string("is missing") : internal::Dump(*name) + " is not a valid Avro name"));
+        return Invalid(fpath, "field name " + (name == f.end() ? std::string("is missing")
+                                                               : internal::Dump(*name) +
+                                                                     " is not a valid Avro name"));
       }
       field.name = name->get<std::string>();
       if (!seen.insert(field.name).second) {
-        return Invalid(fpath, "duplicate field '" + field.name + "' in record '" + n->full_name + "'");
+        return Invalid(fpath,
+                       "duplicate field '" + field.name + "' in record '" + n->full_name + "'");
       }
       auto t = f.find("type");
       if (t == f.end()) return Invalid(fpath, "field '" + field.name + "' has no 'type'");
@@ -247,7 +264,8 @@ class Parser {
         field.order = *order;
       }
       if (auto a = f.find("aliases"); a != f.end()) {
-        if (!a->is_array()) return Invalid(fpath + "/aliases", "'aliases' must be an array of names");
+        if (!a->is_array())
+          return Invalid(fpath + "/aliases", "'aliases' must be an array of names");
         for (const auto& al : *a) {
           if (!al.is_string() || !IsValidName(al.get<std::string>())) {
             return Invalid(fpath + "/aliases", internal::Dump(al) + " is not a valid field alias");
@@ -260,7 +278,8 @@ class Parser {
       if (auto d = f.find("default"); d != f.end()) field.default_value = *d;
       n->fields.push_back(std::move(field));
       if (n->fields.back().default_value) {
-        pending_.push_back({&n->fields.back(), *n->fields.back().default_value, fpath + "/default"});
+        pending_.push_back(
+            {&n->fields.back(), *n->fields.back().default_value, fpath + "/default"});
       }
     }
     return static_cast<const Node*>(n);
@@ -279,7 +298,8 @@ class Parser {
         return Invalid(spath, internal::Dump(s) + " is not a valid enum symbol");
       }
       if (!seen.insert(s.get<std::string>()).second) {
-        return Invalid(spath, "duplicate symbol '" + s.get<std::string>() + "' in enum '" + n->full_name + "'");
+        return Invalid(spath, "duplicate symbol '" + s.get<std::string>() + "' in enum '" +
+                                  n->full_name + "'");
       }
       n->symbols.push_back(s.get<std::string>());
     }
@@ -302,8 +322,8 @@ class Parser {
 namespace {
 
 // One schema over the already parsed schemas it may use.
-Result<std::shared_ptr<const Schema>> ParseOne(std::string_view text,
-                                               const std::vector<std::shared_ptr<const Schema>>& prior) {
+Result<std::shared_ptr<const Schema>> ParseOne(
+    std::string_view text, const std::vector<std::shared_ptr<const Schema>>& prior) {
   auto s = std::make_shared<Schema>();
   Parser parser(s, prior);
   json j;

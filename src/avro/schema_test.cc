@@ -8,7 +8,8 @@
 namespace kappa::avro {
 namespace {
 
-std::shared_ptr<const Schema> MustParse(std::string_view text, const std::vector<std::string>& refs = {}) {
+std::shared_ptr<const Schema> MustParse(std::string_view text,
+                                        const std::vector<std::string>& refs = {}) {
   auto s = Parse(text, refs);
   EXPECT_TRUE(s.ok()) << text << " -> " << s.status().ToString();
   return s.ok() ? *s : nullptr;
@@ -90,43 +91,59 @@ TEST(AvroSchema, NameResolution) {
 }
 
 TEST(AvroSchema, InvalidSchemasSayWhy) {
-  EXPECT_EQ(Error("{"), "schema is not valid JSON: parse error at line 1, column 2: syntax error "
-                       "while parsing object key - unexpected end of input; expected string literal");
+  EXPECT_EQ(Error("{"),
+            "schema is not valid JSON: parse error at line 1, column 2: syntax error "
+            "while parsing object key - unexpected end of input; expected string literal");
   EXPECT_EQ(Error("42"), "/: a schema must be a type name, an object or an array (union), not 42");
   EXPECT_EQ(Error(R"({"name":"x"})"), "/: 'type' is missing");
   EXPECT_EQ(Error(R"("Foo")"), "/: undefined named type 'Foo'");
   EXPECT_EQ(Error(R"({"type":"record","name":"R","fields":[{"name":"a","type":"Later"}]})"),
             "/fields/0/type: undefined named type 'Later'");
-  EXPECT_EQ(Error(R"({"type":"record","name":"1R","fields":[]})"), "/name: '1R' is not a valid Avro name");
-  EXPECT_EQ(Error(R"({"type":"record","name":"a..R","fields":[]})"), "/name: 'a..R' is not a valid Avro name");
+  EXPECT_EQ(Error(R"({"type":"record","name":"1R","fields":[]})"),
+            "/name: '1R' is not a valid Avro name");
+  EXPECT_EQ(Error(R"({"type":"record","name":"a..R","fields":[]})"),
+            "/name: 'a..R' is not a valid Avro name");
   EXPECT_EQ(Error(R"({"type":"record","name":"R","namespace":"a-b","fields":[]})"),
             "/namespace: 'a-b' is not a valid namespace");
-  EXPECT_EQ(Error(R"({"type":"record","name":"int","fields":[]})"), "/name: 'int' is a primitive type name");
+  EXPECT_EQ(Error(R"({"type":"record","name":"int","fields":[]})"),
+            "/name: 'int' is a primitive type name");
   EXPECT_EQ(Error(R"({"type":"record","fields":[]})"), "/: 'name' is missing or not a string");
   EXPECT_EQ(Error(R"({"type":"record","name":"R"})"), "/: record 'R' needs a 'fields' array");
   EXPECT_EQ(Error(R"({"type":"record","name":"R","fields":[{"name":"a-b","type":"int"}]})"),
             "/fields/0: field name \"a-b\" is not a valid Avro name");
-  EXPECT_EQ(Error(R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"a","type":"long"}]})"),
-            "/fields/1: duplicate field 'a' in record 'R'");
-  EXPECT_EQ(Error(R"({"type":"record","name":"R","fields":[{"name":"a"}]})"), "/fields/0: field 'a' has no 'type'");
-  EXPECT_EQ(Error(R"({"type":"record","name":"R","fields":[{"name":"a","type":"int","order":"up"}]})"),
-            "/fields/0/order: order must be ascending, descending or ignore");
-  EXPECT_EQ(Error(R"({"type":"record","name":"R","fields":[{"name":"a","type":{"type":"record","name":"R","fields":[]}}]})"),
-            "/fields/0/type/name: the named type 'R' is defined twice");
-  EXPECT_EQ(Error(R"({"type":"enum","name":"E","symbols":["A","A"]})"), "/symbols/1: duplicate symbol 'A' in enum 'E'");
-  EXPECT_EQ(Error(R"({"type":"enum","name":"E","symbols":["A","1"]})"), "/symbols/1: \"1\" is not a valid enum symbol");
+  EXPECT_EQ(
+      Error(
+          R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"a","type":"long"}]})"),
+      "/fields/1: duplicate field 'a' in record 'R'");
+  EXPECT_EQ(Error(R"({"type":"record","name":"R","fields":[{"name":"a"}]})"),
+            "/fields/0: field 'a' has no 'type'");
+  EXPECT_EQ(
+      Error(R"({"type":"record","name":"R","fields":[{"name":"a","type":"int","order":"up"}]})"),
+      "/fields/0/order: order must be ascending, descending or ignore");
+  EXPECT_EQ(
+      Error(
+          R"({"type":"record","name":"R","fields":[{"name":"a","type":{"type":"record","name":"R","fields":[]}}]})"),
+      "/fields/0/type/name: the named type 'R' is defined twice");
+  EXPECT_EQ(Error(R"({"type":"enum","name":"E","symbols":["A","A"]})"),
+            "/symbols/1: duplicate symbol 'A' in enum 'E'");
+  EXPECT_EQ(Error(R"({"type":"enum","name":"E","symbols":["A","1"]})"),
+            "/symbols/1: \"1\" is not a valid enum symbol");
   EXPECT_EQ(Error(R"({"type":"enum","name":"E","symbols":["A"],"default":"B"})"),
             "/default: enum default \"B\" is not a symbol of 'E'");
-  EXPECT_EQ(Error(R"({"type":"fixed","name":"F","size":-1})"), "/: fixed 'F' needs a non-negative integer 'size'");
-  EXPECT_EQ(Error(R"({"type":"fixed","name":"F","size":"4"})"), "/: fixed 'F' needs a non-negative integer 'size'");
+  EXPECT_EQ(Error(R"({"type":"fixed","name":"F","size":-1})"),
+            "/: fixed 'F' needs a non-negative integer 'size'");
+  EXPECT_EQ(Error(R"({"type":"fixed","name":"F","size":"4"})"),
+            "/: fixed 'F' needs a non-negative integer 'size'");
   EXPECT_EQ(Error(R"({"type":"array"})"), "/: array without 'items'");
   EXPECT_EQ(Error(R"({"type":"map","values":"nope"})"), "/values: undefined named type 'nope'");
   EXPECT_EQ(Error(R"(["int","int"])"), "/1: duplicate type 'int' in union");
-  EXPECT_EQ(Error(R"(["int",{"type":"int","logicalType":"date"}])"), "/1: duplicate type 'int' in union");
+  EXPECT_EQ(Error(R"(["int",{"type":"int","logicalType":"date"}])"),
+            "/1: duplicate type 'int' in union");
   EXPECT_EQ(Error(R"(["null",["int"]])"), "/1: a union may not directly contain a union");
   EXPECT_EQ(Error(R"([{"type":"map","values":"int"},{"type":"map","values":"long"}])"),
             "/1: duplicate type 'map' in union");
-  EXPECT_EQ(Error(R"({"type":"error","name":"E","fields":[]})"), "/: 'error' types exist only in Avro protocols");
+  EXPECT_EQ(Error(R"({"type":"error","name":"E","fields":[]})"),
+            "/: 'error' types exist only in Avro protocols");
   // Two named types of one kind are fine in a union when their names differ.
   MustParse(R"([{"type":"fixed","name":"A","size":1},{"type":"fixed","name":"B","size":1}])");
 }
@@ -137,14 +154,20 @@ TEST(AvroSchema, DefaultsMustMatchTheirType) {
            R"(,"default":)" + def + "}]}";
   };
   const std::vector<std::pair<std::string, std::string>> valid = {
-      {R"("null")", "null"}, {R"("boolean")", "true"}, {R"("int")", "-2147483648"},
-      {R"("long")", "9223372036854775807"}, {R"("float")", "1"}, {R"("double")", "1.5e300"},
-      {R"("string")", R"("é中")"}, {R"("bytes")", R"("\u00ff\u0000")"},
+      {R"("null")", "null"},
+      {R"("boolean")", "true"},
+      {R"("int")", "-2147483648"},
+      {R"("long")", "9223372036854775807"},
+      {R"("float")", "1"},
+      {R"("double")", "1.5e300"},
+      {R"("string")", R"("é中")"},
+      {R"("bytes")", R"("\u00ff\u0000")"},
       {R"({"type":"fixed","name":"F","size":2})", R"("ab")"},
       {R"({"type":"enum","name":"E","symbols":["A","B"]})", R"("B")"},
       {R"({"type":"array","items":"int"})", "[1,2]"},
       {R"({"type":"map","values":"long"})", R"({"a":1})"},
-      {R"(["null","int"])", "null"}, {R"(["int","null"])", "7"},
+      {R"(["null","int"])", "null"},
+      {R"(["int","null"])", "7"},
       {R"({"type":"record","name":"S","fields":[{"name":"a","type":"int"},{"name":"b","type":"int","default":0}]})",
        R"({"a":1})"},
   };
@@ -157,9 +180,12 @@ TEST(AvroSchema, DefaultsMustMatchTheirType) {
       {R"("long")", "9223372036854775808", "9223372036854775808 is not a valid default for long"},
       {R"("double")", R"("NaN")", "\"NaN\" is not a valid default for double"},
       {R"("string")", "1", "1 is not a valid default for string"},
-      {R"("bytes")", R"("中")", "\"中\" is not a valid default for bytes (characters must be U+0000..U+00FF)"},
-      {R"({"type":"fixed","name":"F","size":2})", R"("abc")", "\"abc\" is not a valid default for fixed 'F' of size 2"},
-      {R"({"type":"enum","name":"E","symbols":["A"]})", R"("Z")", "\"Z\" is not a valid default for enum 'E'"},
+      {R"("bytes")", R"("中")",
+       "\"中\" is not a valid default for bytes (characters must be U+0000..U+00FF)"},
+      {R"({"type":"fixed","name":"F","size":2})", R"("abc")",
+       "\"abc\" is not a valid default for fixed 'F' of size 2"},
+      {R"({"type":"enum","name":"E","symbols":["A"]})", R"("Z")",
+       "\"Z\" is not a valid default for enum 'E'"},
       {R"({"type":"array","items":"int"})", R"([1,"x"])", "\"x\" is not a valid default for int"},
       {R"({"type":"map","values":"int"})", "[]", "[] is not a valid default for map"},
       // A union's default is one of its first branch.
@@ -168,9 +194,11 @@ TEST(AvroSchema, DefaultsMustMatchTheirType) {
        "{} is not a valid default for record 'S' (field 'a' is missing)"},
   };
   for (const auto& [t, d, msg] : invalid) {
-    EXPECT_NE(Error(field(t, d)).find(msg), std::string::npos) << t << " " << d << ": " << Error(field(t, d));
+    EXPECT_NE(Error(field(t, d)).find(msg), std::string::npos)
+        << t << " " << d << ": " << Error(field(t, d));
   }
-  EXPECT_EQ(Error(field(R"(["int","null"])", "null")), "/fields/0/default: null is not a valid default for int");
+  EXPECT_EQ(Error(field(R"(["int","null"])", "null")),
+            "/fields/0/default: null is not a valid default for int");
   // Defaults are kept normalized for their type.
   auto s = MustParse(field(R"("double")", "1"));
   EXPECT_EQ(s->root().fields[0].default_value->dump(), "1.0");
@@ -181,13 +209,19 @@ TEST(AvroSchema, LogicalTypesInvalidOnesAreIgnored) {
   EXPECT_TRUE(logical(R"({"type":"int","logicalType":"date"})").logical_valid);
   EXPECT_TRUE(logical(R"({"type":"long","logicalType":"timestamp-micros"})").logical_valid);
   EXPECT_TRUE(logical(R"({"type":"string","logicalType":"uuid"})").logical_valid);
-  EXPECT_TRUE(logical(R"({"type":"fixed","name":"D","size":12,"logicalType":"duration"})").logical_valid);
-  EXPECT_TRUE(logical(R"({"type":"fixed","name":"D","size":4,"logicalType":"decimal","precision":9})").logical_valid);
+  EXPECT_TRUE(
+      logical(R"({"type":"fixed","name":"D","size":12,"logicalType":"duration"})").logical_valid);
+  EXPECT_TRUE(
+      logical(R"({"type":"fixed","name":"D","size":4,"logicalType":"decimal","precision":9})")
+          .logical_valid);
   // Per the spec these are ignored and the base type used: the schema stays valid.
   EXPECT_FALSE(logical(R"({"type":"string","logicalType":"date"})").logical_valid);
-  EXPECT_FALSE(logical(R"({"type":"bytes","logicalType":"decimal","precision":2,"scale":3})").logical_valid);
+  EXPECT_FALSE(
+      logical(R"({"type":"bytes","logicalType":"decimal","precision":2,"scale":3})").logical_valid);
   EXPECT_FALSE(logical(R"({"type":"bytes","logicalType":"decimal"})").logical_valid);
-  EXPECT_FALSE(logical(R"({"type":"fixed","name":"D","size":4,"logicalType":"decimal","precision":10})").logical_valid);
+  EXPECT_FALSE(
+      logical(R"({"type":"fixed","name":"D","size":4,"logicalType":"decimal","precision":10})")
+          .logical_valid);
   EXPECT_FALSE(logical(R"({"type":"long","logicalType":"no-such-thing"})").logical_valid);
 }
 
@@ -204,7 +238,8 @@ TEST(AvroSchema, NamedTypesOfReferences) {
   const std::string order = R"({"type":"record","name":"Order","namespace":"com.acme",
       "fields":[{"name":"who","type":"Customer"},{"name":"ship","type":"Address"}]})";
   MustParse(order, {address, customer});
-  EXPECT_EQ(Error(order, {customer, address}), "reference 1: /fields/0/type: undefined named type 'Address'");
+  EXPECT_EQ(Error(order, {customer, address}),
+            "reference 1: /fields/0/type: undefined named type 'Address'");
   EXPECT_EQ(Error(customer), "/fields/0/type: undefined named type 'Address'");
   // A schema may not redefine a referenced type.
   EXPECT_EQ(Error(address, {address}), "/name: the named type 'com.acme.Address' is defined twice");
@@ -215,7 +250,8 @@ TEST(AvroSchema, LibavroIsTheSecondOpinion) {
   ASSERT_TRUE(s.ok());
   // What libavro-c says reaches the caller (no schema our parser accepts is refused by it
   // where it follows the spec, so its verdict is checked on a text given directly).
-  Status st = internal::CheckWithLibavro(**s, R"({"type":"record","name":"R","fields":[{"name":"a","type":"Nope"}]})", false);
+  Status st = internal::CheckWithLibavro(
+      **s, R"({"type":"record","name":"R","fields":[{"name":"a","type":"Nope"}]})", false);
   EXPECT_TRUE(st.IsInvalidArgument());
   EXPECT_EQ(st.message(), "libavro-c refused the schema: Unknown Avro \"type\": Nope");
   // Where libavro-c departs from the spec it is not asked: these are valid.
@@ -223,8 +259,10 @@ TEST(AvroSchema, LibavroIsTheSecondOpinion) {
   MustParse(R"({"type":"enum","name":"E","symbols":[]})");
   MustParse(R"({"type":"record","name":"R","namespace":"a","fields":[
       {"name":"x","type":{"type":"record","name":"S","namespace":"","fields":[]}},{"name":"y","type":"S"}]})");
-  MustParse(R"({"type":"record","name":"R","fields":[{"name":"b","type":"bytes","default":"\u0000"}]})");
-  const std::string ref = R"({"type":"record","name":"Q","fields":[{"name":"b","type":"bytes","default":"\u0000"}]})";
+  MustParse(
+      R"({"type":"record","name":"R","fields":[{"name":"b","type":"bytes","default":"\u0000"}]})");
+  const std::string ref =
+      R"({"type":"record","name":"Q","fields":[{"name":"b","type":"bytes","default":"\u0000"}]})";
   MustParse(R"({"type":"record","name":"R","fields":[{"name":"q","type":"Q"}]})", {ref});
 }
 
@@ -235,11 +273,13 @@ TEST(AvroSchema, HostileInputIsRefusedNotCrashed) {
   std::string nested;
   for (int i = 0; i < 300; ++i) nested += R"({"type":"array","items":)";
   nested += R"("int")" + std::string(300, '}');
-  EXPECT_EQ(Error(nested).substr(Error(nested).find(": ")), ": schema nested deeper than 200 levels");
+  EXPECT_EQ(Error(nested).substr(Error(nested).find(": ")),
+            ": schema nested deeper than 200 levels");
   EXPECT_FALSE(Parse(std::string("\"\xff\"")).ok());
   EXPECT_FALSE(Parse("").ok());
   // Found by the fuzzer: a number beyond a double is an error, not an exception.
-  EXPECT_EQ(Error(R"({"type":1e999})"), "schema is not valid JSON: number overflow parsing '1e999'");
+  EXPECT_EQ(Error(R"({"type":1e999})"),
+            "schema is not valid JSON: number overflow parsing '1e999'");
 }
 
 }  // namespace

@@ -41,8 +41,8 @@ class AvroParsedSchema final : public ParsedSchema {
 
 // The referenced schemas' texts, each after the ones it uses (depth first), each once: a
 // schema referenced twice (a diamond) would otherwise define its types twice.
-void Flatten(const std::vector<ResolvedReference>& refs, std::set<std::pair<std::string, int32_t>>& seen,
-             std::vector<std::string>& out) {
+void Flatten(const std::vector<ResolvedReference>& refs,
+             std::set<std::pair<std::string, int32_t>>& seen, std::vector<std::string>& out) {
   for (const auto& r : refs) {
     if (!seen.insert({r.subject, r.version}).second) continue;
     Flatten(r.references, seen, out);
@@ -60,7 +60,8 @@ class AvroType final : public SchemaType {
     std::vector<std::string> texts;
     Flatten(references, seen, texts);
     auto schema = avro::Parse(text, texts);
-    if (!schema.ok()) return Status::InvalidArgument("Invalid schema: " + schema.status().message());
+    if (!schema.ok())
+      return Status::InvalidArgument("Invalid schema: " + schema.status().message());
     return std::shared_ptr<const ParsedSchema>(
         std::make_shared<AvroParsedSchema>(std::string(text), std::move(*schema)));
   }
