@@ -4,6 +4,7 @@
 // can refer to itself; a name used before its definition is an error (as in Java and Python).
 // Field defaults are checked after the whole schema is parsed: a default may need a record
 // whose fields were still being read when the default was met.
+#include <cstdint>
 #include <set>
 #include <unordered_map>
 
@@ -126,21 +127,25 @@ class Parser {
     return Lookup(type, space, path + "/type");
   }
 
+  // Logical types never make a schema invalid: per the spec an invalid one (not a string,
+  // a precision that is not an integer, the wrong base type) is ignored.
   Status ReadLogical(const json& j, Node* n, const std::string& path) {
     auto lt = j.find("logicalType");
-    if (lt == j.end()) return Status::OK();
-    if (!lt->is_string()) return Invalid(path, "'logicalType' must be a string");
+    if (lt == j.end() || !lt->is_string()) return Status::OK();
     n->logical_type = lt->get<std::string>();
+    bool bad = false;
     for (auto [key, dst] : {std::pair{"precision", &n->precision}, std::pair{"scale", &n->scale}}) {
       auto it = j.find(key);
       if (it == j.end()) continue;
-      // A non-integer precision makes the logical type invalid (ignored), not the schema.
-      if (it->is_number_integer())
+      if (it->is_number_integer() &&
+          !(it->is_number_unsigned() && it->get<uint64_t>() > uint64_t{INT64_MAX})) {
         *dst = it->get<int64_t>();
-      else
-        *dst = -1;
+      } else {
+        bad = true;
+      }
     }
     internal::ValidateLogicalType(*n);
+    if (bad) n->logical_valid = false;
     return Status::OK();
   }
 

@@ -223,6 +223,9 @@ TEST(AvroSchema, LogicalTypesInvalidOnesAreIgnored) {
       logical(R"({"type":"fixed","name":"D","size":4,"logicalType":"decimal","precision":10})")
           .logical_valid);
   EXPECT_FALSE(logical(R"({"type":"long","logicalType":"no-such-thing"})").logical_valid);
+  EXPECT_FALSE(logical(R"({"type":"bytes","logicalType":"decimal","precision":"9"})").logical_valid);
+  EXPECT_FALSE(logical(R"({"type":"bytes","logicalType":"decimal","precision":9,"scale":1.5})").logical_valid);
+  EXPECT_EQ(logical(R"({"type":"int","logicalType":7})").logical_type, "");
 }
 
 TEST(AvroSchema, NamedTypesOfReferences) {
