@@ -185,9 +185,6 @@ class Partition {
 
   // The earliest offset whose batch max timestamp >= ts (Kafka ListOffsets); nullopt if none.
   virtual Result<std::optional<Offset>> OffsetForTimestamp(TimestampMs ts) const = 0;
-  // fsyncs this partition's appended bytes now, whatever the flush policy (a writer that
-  // must not lose an acknowledged record on power loss, e.g. the schema registry).
-  virtual Status Flush() = 0;
   virtual Offset StartOffset() const = 0;
   virtual Offset EndOffset() const = 0;  // next offset to assign == high watermark
   virtual uint64_t SizeBytes() const = 0;
