@@ -238,7 +238,12 @@ void Ctx::Compare(const View& original, const View& update) {
   if (!original.loc.node && !update.loc.node) return;
   if (!original.loc.node) return Add("SCHEMA_ADDED");
   if (!update.loc.node) return Add("SCHEMA_REMOVED");
-  auto key = std::make_tuple(original.loc.node, original.part, update.loc.node, update.part);
+  // Keyed by the nodes $refs lead to, so a recursive schema meets its own pair again.
+  const Json* o_node = original.part.empty() ? original.loc.set->Deref(original.loc).node
+                                             : original.loc.node;
+  const Json* u_node = update.part.empty() ? update.loc.set->Deref(update.loc).node
+                                           : update.loc.node;
+  auto key = std::make_tuple(o_node, original.part, u_node, update.part);
   auto cached = shared_->memo.find(key);
   std::vector<Difference> relative;
   if (cached != shared_->memo.end()) {

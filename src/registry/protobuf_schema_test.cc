@@ -1,0 +1,3 @@
+#include <gtest/gtest.h>
+#include "registry/schema_type.h"
+TEST(ProtobufSchemaTest, Placeholder) {}
