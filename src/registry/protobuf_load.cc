@@ -5,7 +5,11 @@
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
+#include <google/protobuf/stubs/logging.h>
+#include <spdlog/spdlog.h>
+
 #include <map>
+#include <mutex>
 #include <set>
 
 #include "registry/protobuf_internal.h"
@@ -40,6 +44,22 @@ class BuildErrors : public gp::DescriptorPool::ErrorCollector {
  private:
   std::string first_;
 };
+
+// libprotobuf logs some parser warnings itself ("No syntax specified ..."); route its log
+// to kappa's (debug level for warnings: a client's schema is not the server's problem). No
+// other part of kappa uses libprotobuf, so the process-wide handler is ours to set.
+void RouteProtobufLog() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    gp::SetLogHandler([](gp::LogLevel level, const char* file, int line, const std::string& msg) {
+      if (level >= gp::LOGLEVEL_ERROR) {
+        spdlog::error("libprotobuf {}:{}: {}", file, line, msg);
+      } else {
+        spdlog::debug("libprotobuf {}:{}: {}", file, line, msg);
+      }
+    });
+  });
+}
 
 int BraceDepth(std::string_view text) {
   int depth = 0, max_depth = 0;
@@ -120,6 +140,7 @@ class Builder {
 }  // namespace
 
 Result<LoadedProto> Load(std::string_view text, const std::vector<ResolvedReference>& refs) {
+  RouteProtobufLog();
   LoadedProto out;
   out.pool = std::make_unique<gp::DescriptorPool>();
   Builder builder(out.pool.get());
