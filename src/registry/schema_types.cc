@@ -1,6 +1,5 @@
-// The schema types of this build. Each type is defined next to its implementation
-// (avro_schema_type.cc, json_schema_type.cc, protobuf_schema_type.cc); CMakeLists.txt
-// compiles the ones present and defines KAPPA_REGISTRY_HAS_<TYPE> for them.
+// The schema types of this build, each defined next to its implementation
+// (avro_schema_type.cc over src/avro, json_schema_type.cc, protobuf_schema_type.cc).
 
 #include "registry/schema_type.h"
 
@@ -8,22 +7,10 @@ namespace kappa::registry {
 
 namespace {
 
-std::vector<const SchemaType*> Types() {
-  std::vector<const SchemaType*> types;
-#ifdef KAPPA_REGISTRY_HAS_AVRO
-  types.push_back(&AvroSchemaType());
-#endif
-#ifdef KAPPA_REGISTRY_HAS_JSON
-  types.push_back(&JsonSchemaType());
-#endif
-#ifdef KAPPA_REGISTRY_HAS_PROTOBUF
-  types.push_back(&ProtobufSchemaType());
-#endif
-  return types;
-}
-
+// Confluent's order for GET /schemas/types.
 const std::vector<const SchemaType*>& AllTypes() {
-  static const std::vector<const SchemaType*> types = Types();
+  static const std::vector<const SchemaType*> types = {&JsonSchemaType(), &ProtobufSchemaType(),
+                                                       &AvroSchemaType()};
   return types;
 }
 
