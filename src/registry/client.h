@@ -2,10 +2,10 @@
 // speaks the same API): subjects, versions, register, lookup, schemas by id, compatibility
 // checks, config, mode and deletes. libcurl underneath (src/registry/client/).
 //
-//   registry::ClientOptions o;
+//   registry::client::ClientOptions o;
 //   o.url = "http://127.0.0.1:8081";
-//   auto c = registry::Client::Create(o);                  // Result<std::unique_ptr<Client>>
-//   auto id = (*c)->Register("users-value", {.schema = avsc});  // Result<int32_t>
+//   auto c = registry::client::Client::Create(o);                 // Result<std::unique_ptr<Client>>
+//   auto id = (*c)->Register("users-value", definition);        // Result<int32_t>
 //
 // Errors. A registry's error answer ({"error_code": 40401, "message": "..."}) becomes a Status
 // whose message is the registry's and whose protocol_code() is its error_code (Confluent
@@ -21,6 +21,9 @@
 // answer at all (connection refused, timeout) is Unavailable / TimedOut without a code, and
 // its message names the URL.
 //
+// Its types live in registry::client, apart from the server's types of similar names in
+// registry/registry.h: the client depends on nothing of the registry but its REST API.
+//
 // Thread safety: a Client is thread-compatible (one request at a time). It keeps one libcurl
 // handle and so one keep-alive connection; use one Client per thread for parallel requests.
 #pragma once
@@ -34,7 +37,7 @@
 
 #include "common/status.h"
 
-namespace kappa::registry {
+namespace kappa::registry::client {
 
 struct ClientOptions {
   // Base URL of the registry; a path prefix is kept ("http://h:8081/registry").
@@ -146,4 +149,4 @@ class Client {
 // percent-encoded, so "a/b" becomes "a%2Fb" and UTF-8 bytes become %XX.
 std::string EncodePathSegment(std::string_view segment);
 
-}  // namespace kappa::registry
+}  // namespace kappa::registry::client

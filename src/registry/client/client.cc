@@ -6,7 +6,7 @@
 #include "registry/client/curl_transport.h"
 #include "registry/client/error_mapping.h"
 
-namespace kappa::registry {
+namespace kappa::registry::client {
 namespace {
 
 using nlohmann::json;
@@ -257,4 +257,4 @@ Result<std::unique_ptr<Client>> Client::Create(ClientOptions options) {
   return std::unique_ptr<Client>(new ClientImpl(std::move(options)));
 }
 
-}  // namespace kappa::registry
+}  // namespace kappa::registry::client

@@ -17,7 +17,7 @@
 #include "http/http.h"
 #include "registry/client.h"
 
-namespace kappa::registry {
+namespace kappa::registry::client {
 namespace {
 
 using nlohmann::json;
@@ -334,4 +334,4 @@ TEST(EncodePathSegment, EncodesSlashAndUnicode) {
 }
 
 }  // namespace
-}  // namespace kappa::registry
+}  // namespace kappa::registry::client

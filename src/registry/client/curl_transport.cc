@@ -4,7 +4,7 @@
 
 #include <mutex>
 
-namespace kappa::registry {
+namespace kappa::registry::client {
 namespace {
 
 size_t Append(char* data, size_t size, size_t n, void* out) {
@@ -91,4 +91,4 @@ Result<HttpAnswer> CurlTransport::Send(std::string_view method, const std::strin
   return a;
 }
 
-}  // namespace kappa::registry
+}  // namespace kappa::registry::client

@@ -9,7 +9,7 @@
 
 #include "common/status.h"
 
-namespace kappa::registry {
+namespace kappa::registry::client {
 
 struct HttpAnswer {
   long status = 0;
@@ -38,4 +38,4 @@ class CurlTransport {
   int64_t connections_ = 0;
 };
 
-}  // namespace kappa::registry
+}  // namespace kappa::registry::client

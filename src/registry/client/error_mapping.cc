@@ -4,7 +4,7 @@
 
 #include <string>
 
-namespace kappa::registry {
+namespace kappa::registry::client {
 
 Status ErrorFromAnswer(std::string_view method, std::string_view path, int status,
                        std::string_view body) {
@@ -36,4 +36,4 @@ Status ErrorFromAnswer(std::string_view method, std::string_view path, int statu
   return s.WithProtocolCode(code);
 }
 
-}  // namespace kappa::registry
+}  // namespace kappa::registry::client

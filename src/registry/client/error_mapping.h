@@ -6,7 +6,7 @@
 
 #include "common/status.h"
 
-namespace kappa::registry {
+namespace kappa::registry::client {
 
 // `status` is the HTTP status (not 2xx), `body` the answer. The Status message is the
 // registry's "message" (or the start of a non-JSON body), prefixed with nothing else: the
@@ -14,4 +14,4 @@ namespace kappa::registry {
 Status ErrorFromAnswer(std::string_view method, std::string_view path, int status,
                        std::string_view body);
 
-}  // namespace kappa::registry
+}  // namespace kappa::registry::client
