@@ -144,6 +144,8 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
     lo.port = o.http->port;
     registry::RegistryOptions ro;
     ro.log = log;
+    ro.kafka_bootstrap = o.registry_kafka_bootstrap;
+    ro.kafka_properties = o.registry_kafka_properties;
     auto reg = registry::Registry::Open(ro);
     if (!reg.ok()) return reg.status().WithContext("opening the schema registry");
     impl->registry = std::move(*reg);

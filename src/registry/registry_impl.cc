@@ -25,9 +25,10 @@ std::vector<std::string> SupportedSchemaTypes() { return SchemaTypeNames(); }
 
 Result<std::unique_ptr<Registry>> Registry::Open(RegistryOptions options) {
   if (!options.kafka_bootstrap.empty()) {
-    return Status::NotSupported(
-        "the schema registry over an external Kafka cluster (log: kafka) is not implemented "
-        "yet; run it over kappa's embedded log");
+    auto log = OpenKafkaSchemaLog(options.kafka_bootstrap, options.kafka_properties,
+                                  options.topic);
+    if (!log.ok()) return StoreError(log.status());
+    return OpenRegistry(std::move(*log), FindSchemaType, options);
   }
   if (options.log == nullptr) return Status::InvalidArgument("registry: no log to store in");
   ASSIGN_OR_RETURN(auto log, OpenEmbeddedSchemaLog(options.log, options.topic));
