@@ -183,9 +183,10 @@ def test_malformed_bodies(reg):
 
 
 def test_ten_megabyte_body(reg):
-    # A 10 MB schema string: refused with a JSON error (too large, or not a valid schema).
+    # A 10 MB schema string, invalid (an enum symbol may not contain '-'): refused with a
+    # JSON error (too large, or not a valid schema).
     huge = json.dumps({"schema": '{"type": "enum", "name": "E", "symbols": ["' +
-                       "A" * (10 << 20) + '"]}'}).encode()
+                       "A" * (10 << 20) + '-"]}'}).encode()
     status, h, text = reg.call("POST", "/subjects/huge-value/versions", raw=huge, timeout=60)
     assert status in (413, 422), (status, text[:300])
     doc = json.loads(text)
