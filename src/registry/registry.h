@@ -120,8 +120,9 @@ struct RegistryOptions {
   std::string topic = "_schemas";
   // Where the registry's metrics go; nullptr: metrics::Registry::Default().
   metrics::Registry* metrics = nullptr;
-  // How often a write that lost a race to another writer is retried before 50001.
-  int max_write_attempts = 10;
+  // How often a registration that lost a race to another writer is tried (with jittered
+  // backoff up to 64 ms between tries) before 50001.
+  int max_write_attempts = 30;
 };
 
 struct RegisterRequest {

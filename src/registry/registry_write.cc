@@ -3,6 +3,9 @@
 // (registry_impl.h has the protocol; docs/formats/registry-log.md the records).
 #include <fmt/format.h>
 
+#include <random>
+#include <thread>
+
 #include "common/logging.h"
 #include "registry/registry_errors.h"
 #include "registry/registry_impl.h"
@@ -65,11 +68,18 @@ Result<RegisteredSchema> RegistryImpl::Register(const RegisterRequest& request) 
   MutexLock w(write_mu_);
   Status s = CatchUpThrough(-1);
   if (!s.ok()) return StoreError(s);
+  thread_local std::minstd_rand jitter(std::random_device{}());
   for (int attempt = 0; attempt < std::max(1, options_.max_write_attempts); ++attempt) {
     ASSIGN_OR_RETURN(auto done, TryRegister(request));
     if (done) return *done;
     KLOG_INFO("registry: registration under {} lost a race to another writer; retrying",
               request.subject);
+    // Jittered backoff, so two writers deciding in lockstep stop colliding: without it the
+    // faster one can win every round. Then catch up with what the winners wrote meanwhile.
+    int cap_ms = std::min(64, 1 << std::min(attempt, 6));
+    std::this_thread::sleep_for(std::chrono::milliseconds(jitter() % (cap_ms + 1)));
+    s = CatchUpThrough(-1);
+    if (!s.ok()) return StoreError(s);
   }
   return RegistryError(kStoreError, "Error while registering the schema: other writers kept "
                                     "winning the race for its id and version; try again");

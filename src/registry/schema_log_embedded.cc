@@ -50,7 +50,7 @@ class EmbeddedSchemaLog final : public SchemaLog {
   }
 
   void WaitForData(int64_t next, std::chrono::milliseconds timeout) override {
-    // Partition::WaitForData(after) wakes once EndOffset() > after: a record at `next` exists.
+    // Partition::WaitForData waits for EndOffset() > its argument: a record at `next`.
     p_->WaitForData(Offset(next), std::chrono::steady_clock::now() + timeout);
   }
 
