@@ -29,8 +29,9 @@ def registry(tmp_path_factory):
     r.stop()
 
 
-def schemas(registry, *args, check=True):
-    return kappa("schemas", *args, "--registry", registry.url, check=check, timeout=30)
+def schemas(registry, *args, check=True, input=None):
+    return kappa("schemas", *args, "--registry", registry.url, check=check, timeout=30,
+                 input=input)
 
 
 def write(tmp_path, name, doc):
@@ -154,6 +155,14 @@ def test_config(registry):
         "compatibilityLevel"] == "FULL"
     out = schemas(registry, "config", "-s", "users-value", "--delete").stdout
     assert "compatibility FULL removed" in out and "users-value: compatibility BACKWARD" in out, out
+    out = schemas(registry, "config", "-s", "users-value", "--mode", "READONLY").stdout
+    assert out == "users-value: compatibility BACKWARD, mode READONLY\n", out
+    p = schemas(registry, "register", "-s", "users-value", "-f", "-", check=False,
+                input=json.dumps(USER_V1))
+    assert p.returncode == 1 and "(error 42205)" in p.stderr and "READWRITE" in p.stderr, p.stderr
+    schemas(registry, "config", "-s", "users-value", "--mode", "READWRITE")
+    p = schemas(registry, "config", "--mode", "SOMETIMES", check=False)
+    assert p.returncode == 1 and "(error 42204)" in p.stderr, p.stderr
     p = schemas(registry, "config", "--compatibility", "SIDEWAYS", check=False)
     assert p.returncode == 1 and "(error 42203)" in p.stderr and "FULL_TRANSITIVE" in p.stderr, \
         p.stderr
