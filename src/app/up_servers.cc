@@ -156,6 +156,9 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
     lo.limits = o.limits;
     http::ServerOptions so;
     so.observer = RequestObserver();
+    // A schema registration waits for its fsync on the handler's thread: several threads
+    // keep /metrics and lookups answering meanwhile, and let registrations share fsyncs.
+    so.threads = 4;
     auto s = http::Server::Start(std::move(so), {std::move(lo)});
     if (!s.ok()) {
       return Explain(s.status(), "HTTP", *o.http, o.http_where, "listeners.http", "--http-listen");

@@ -27,7 +27,8 @@ struct RegistryArgs {
   std::string data_dir;
   std::string listen = "127.0.0.1:8081";
   bool insecure = false;
-  int threads = 1;
+  // A registration waits for its fsync on its thread; concurrent ones share fsyncs.
+  int threads = 4;
   ListenerFlags limits;
 };
 

@@ -2,10 +2,12 @@
 // lock; writes are serialized by write_mu_ and follow one protocol (registry_write.cc):
 //   1. catch up with the log;
 //   2. decide under the shared lock (checks, new numbers) and build the record(s);
-//   3. append them (durable when Append returns);
+//   3. append them;
 //   4. catch up through the appended offset, so the records went through the same
 //      deterministic replay as every other instance's;
-//   5. check the state shows the write; if another writer's record won, go to 1.
+//   5. check the state shows the write; if another writer's record won, go to 1;
+//   6. make it durable (SchemaLog::Sync; registrations do it after releasing write_mu_, so
+//      concurrent ones share fsyncs), then acknowledge.
 #pragma once
 
 #include <atomic>
@@ -64,8 +66,11 @@ class RegistryImpl final : public Registry {
  private:
   // Reads and applies records until the state covers `offset` (all there is for -1).
   Status CatchUpThrough(int64_t offset);
-  // Appends and catches up through the records (steps 3 and 4 above). REQUIRES write_mu_.
-  Status AppendAndApply(const std::vector<SchemaLogRecord>& records);
+  // Appends and catches up through the records (steps 3 and 4 above), then (`sync`) makes
+  // them durable. REQUIRES write_mu_.
+  Status AppendAndApply(const std::vector<SchemaLogRecord>& records, bool sync = true);
+  // Register's steps 1-5 under write_mu_; the caller syncs.
+  Result<RegisteredSchema> RegisterLocked(const RegisterRequest& request);
   void TailLoop();
   RegisteredSchema Describe(int32_t id, const StoredSchema& s) const;
   // Messages of `candidate` against the subject's versions per `level` (registry_compat.cc).

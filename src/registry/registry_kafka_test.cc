@@ -1,6 +1,7 @@
 // The registry over an external Kafka cluster (librdkafka's in-process mock cluster): two
 // instances on one `_schemas` topic register concurrently; every acknowledged id names one
 // schema, and a third instance replaying the topic agrees with both.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <librdkafka/rdkafka.h>  // before rdkafka_mock.h (mock_kafka_cluster.h)
 
@@ -43,9 +44,9 @@ TEST(RegistryKafkaTest, TwoProcessesOnOneClusterNeverShareAnId) {
     threads.emplace_back([&, i] {
       Registry* r = i == 0 ? a.get() : b.get();
       for (int k = 0; k < 5; ++k) {
-        std::string schema = "{\"fields\":[{\"name\":\"f" + std::to_string(i) + "_" +
-                             std::to_string(k) + "\",\"default\":0}]}";
-        auto res = r->Register("s" + std::to_string(k % 2), schema);
+        std::string schema =
+            fmt::format(R"({{"fields":[{{"name":"f{}_{}","default":0}}]}})", i, k);
+        auto res = r->Register(fmt::format("s{}", k % 2), schema);
         ASSERT_TRUE(res.ok()) << res.status().ToString();
         got[i].push_back(*res);
       }

@@ -4,7 +4,7 @@
 // The registry's correctness rests on two properties every implementation gives: one total
 // order of records that every reader sees (one partition), and Append returning only once the
 // record is durable (fsynced in the embedded log; acknowledged by the cluster with acks=all
-// for an external Kafka cluster).
+// for an external Kafka cluster) once Sync returns.
 #pragma once
 
 #include <chrono>
@@ -33,9 +33,12 @@ struct SchemaLogRecord {
 class SchemaLog {
  public:
   virtual ~SchemaLog() = default;
-  // Appends `records` as one batch (all or none), durable when it returns. Returns the
-  // offset of the last one.
+  // Appends `records` as one batch (all or none), readable when it returns (durable only
+  // after Sync). Returns the offset of the last one.
   virtual Result<int64_t> Append(const std::vector<SchemaLogRecord>& records) = 0;
+  // Makes every record appended so far durable. Concurrent callers share the work (one
+  // fsync covers every append before it): the registry's group commit.
+  virtual Status Sync() = 0;
   // Calls fn(offset, key, value) for each record from `from` to the end as of the call, in
   // order (the views are valid during the call). Returns the offset after the last one read.
   using Visitor =

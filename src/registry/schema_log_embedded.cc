@@ -1,6 +1,5 @@
-// SchemaLog over the embedded log (src/log): the topic's one partition. Appends are fsynced
-// before they return, whatever the log's flush policy, so a power loss never loses an
-// acknowledged registration. The log's public API fsyncs only all partitions at once
+// SchemaLog over the embedded log (src/log): the topic's one partition. Sync fsyncs,
+// whatever the log's flush policy, so a power loss never loses an acknowledged registration. The log's public API fsyncs only all partitions at once
 // (Log::Flush; clean ones cost a cheap fsync each): under the every-append policy the append
 // itself already fsynced and the extra flush is skipped.
 #include <fmt/format.h>
@@ -26,8 +25,12 @@ class EmbeddedSchemaLog final : public SchemaLog {
       batch.push_back(std::move(rec));
     }
     ASSIGN_OR_RETURN(log::AppendResult res, p_->Append(batch));
-    if (log_->options().flush != log::FlushPolicy::kEveryAppend) RETURN_IF_ERROR(log_->Flush());
     return res.last_offset.value();
+  }
+
+  Status Sync() override {
+    if (log_->options().flush == log::FlushPolicy::kEveryAppend) return Status::OK();
+    return log_->Flush();
   }
 
   Result<int64_t> ReadFrom(int64_t from, const Visitor& fn) override {

@@ -73,6 +73,9 @@ class KafkaSchemaLog final : public SchemaLog {
     return d.last_offset;
   }
 
+  // Append returned after acks=all: nothing more to do.
+  Status Sync() override { return Status::OK(); }
+
   Result<int64_t> ReadFrom(int64_t from, const Visitor& fn) override {
     std::lock_guard l(consume_mu_);
     ASSIGN_OR_RETURN(auto wm, rdkafka::QueryWatermarks(consumer_.get(), topic_, 0, kTimeout));
@@ -174,6 +177,9 @@ Result<std::unique_ptr<SchemaLog>> OpenKafkaSchemaLog(
                    rdkafka::NewConf(client, {{"group.id", "kappa-registry-reader"},
                                              {"enable.auto.commit", "false"},
                                              {"enable.partition.eof", "false"},
+                                             // A write waits to read its own record back:
+                                             // do not let the broker hold fetches 500 ms.
+                                             {"fetch.wait.max.ms", "10"},
                                              {"auto.offset.reset", "earliest"}}));
   auto consumer = rdkafka::NewClient(RD_KAFKA_CONSUMER, std::move(cconf));
   if (!consumer.ok()) return consumer.status().WithContext("registry consumer for " + bootstrap);
