@@ -42,7 +42,7 @@ struct BenchArgs {
   double seconds = 5;
   int64_t schemas = 10000;
   int register_connections = 1;
-  int server_threads = 1;
+  int server_threads = 4;  // as `kappa registry` (registry_cmd.cc): registrations wait for fsyncs on them
   int ids = 100;  // distinct ids the reads cycle over
   bool curl = false;
   bool json = false;
