@@ -161,8 +161,16 @@ CaseResult BenchGetById(const BenchArgs& a, const std::string& url, const std::v
   // host and port of an http://HOST:PORT URL, for the raw connections.
   std::string hostport = url.substr(url.find("://") + 3);
   hostport = hostport.substr(0, hostport.find('/'));
-  const std::string host = hostport.substr(0, hostport.rfind(':'));
-  const uint16_t port = uint16_t(std::stoi(hostport.substr(hostport.rfind(':') + 1)));
+  const size_t colon = hostport.rfind(':');
+  const std::string host = hostport.substr(0, colon);
+  int port = 80;
+  if (colon != std::string::npos) port = std::atoi(hostport.c_str() + colon + 1);
+  in_addr probe{};
+  if (!a.curl && (url.rfind("http://", 0) != 0 || ::inet_pton(AF_INET, host.c_str(), &probe) != 1 ||
+                  port <= 0 || port > 65535)) {
+    Fail("--registry " + url + ": the raw-socket reader needs http://IPV4:PORT; use --curl for "
+         "host names and https", 2);
+  }
   std::vector<std::string> requests;
   for (int32_t id : ids) {
     requests.push_back(fmt::format("GET /schemas/ids/{} HTTP/1.1\r\nHost: {}\r\nAccept: "
@@ -185,7 +193,7 @@ CaseResult BenchGetById(const BenchArgs& a, const std::string& url, const std::v
       if (a.curl) {
         client = NewClient(url);
       } else {
-        raw = std::make_unique<RawConnection>(host, port);
+        raw = std::make_unique<RawConnection>(host, uint16_t(port));
         if (!raw->connected()) {
           errors = 1;
           first_error = "cannot connect to " + hostport;
@@ -321,7 +329,7 @@ void RunBench(const BenchArgs& a) {
     for (int i = 0; i < a.ids; ++i) {
       rc::SchemaDefinition d;
       d.schema = BenchSchema(run * 100000 + 90000 + i);
-      auto id = client->Register(fmt::format("bench-registry-reads-{}-value", i), d);
+      auto id = client->Register(fmt::format("bench-registry-reads-{}-{}-value", run, i), d);
       if (!id.ok()) Fail(id.status().WithContext("registering the schemas to read"));
       ids.push_back(*id);
     }
