@@ -1,5 +1,6 @@
 """`kappa registry` over HTTP with urllib: the basic REST round trip, Confluent's error
-bodies and content type, URL-encoded subjects, and a kill -9 that keeps every id.
+bodies and content type, URL-encoded subjects, and a kill -9 that keeps every id; and
+`kappa up` serving the same API on listeners.http.
 
 The full real-client suites (confluent_kafka's SchemaRegistryClient, KafkaJS's registry
 client, curl error matrix) live beside this file."""
@@ -148,3 +149,46 @@ def test_kill9_keeps_every_id(data_dir):
         assert (status, body) == (200, {"id": 21})
     finally:
         r.stop()
+
+
+def test_kappa_up_serves_the_registry(tmp_path):
+    """`kappa up` serves the registry on listeners.http beside /health and /metrics, and
+    keeps its ids across a restart of the process."""
+    d = str(tmp_path / "data")
+    hport = free_port()
+
+    def start():
+        p = subprocess.Popen(
+            [KAPPA, "up", "--data-dir", d, "--kafka-listen", f"127.0.0.1:{free_port()}",
+             "--cql-listen", f"127.0.0.1:{free_port()}", "--http-listen", f"127.0.0.1:{hport}"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        wait_for_port(hport)
+        return p
+
+    def stop(p):
+        p.send_signal(signal.SIGTERM)
+        _, err = p.communicate(timeout=60)
+        assert p.returncode == 0, err[-3000:]
+
+    class Up(Registry):
+        def __init__(self):  # noqa: D107 (reuses Registry's call helpers on kappa up's port)
+            self.port = hport
+
+    p = start()
+    try:
+        r = Up()
+        assert r.json("GET", "/subjects") == (200, [])
+        assert r.json("POST", "/subjects/users_created-value/versions",
+                      {"schema": USER_V1}) == (200, {"id": 1})
+        status, _, text = r.call("GET", "/health")
+        assert status == 200
+        status, _, text = r.call("GET", "/metrics")
+        assert 'kappa_http_requests_total{listener="http",route="/subjects/{subject}/versions"' \
+            in text
+    finally:
+        stop(p)
+    p = start()
+    try:
+        assert Up().json("GET", "/schemas/ids/1") == (200, {"schema": USER_V1})
+    finally:
+        stop(p)
