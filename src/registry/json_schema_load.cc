@@ -150,7 +150,8 @@ Result<std::unique_ptr<SchemaSet>> SchemaSet::Load(std::string_view text,
     }
     stack.push_back({root, "#"});
     while (!stack.empty()) {
-      auto [loc, path] = stack.back();
+      Loc loc = stack.back().first;
+      std::string path = stack.back().second;
       stack.pop_back();
       const Json& n = *loc.node;
       if (!n.is_object()) continue;
