@@ -2,6 +2,7 @@
 // (tests/registry/test_json_schema_python.py) can hold them against independent tools:
 //   registry_schema_tool check TYPE FILE          -> "OK <canonical>" or "INVALID <message>"
 //   registry_schema_tool compat TYPE WRITER READER -> one incompatibility per line
+//   registry_schema_tool check-lines TYPE FILE    -> "OK ..."/"INVALID ..." per input line
 // A FILE of "-" is stdin. Exit status: 0 valid/compatible, 1 invalid/incompatible, 2 misuse.
 #include <fstream>
 #include <iostream>
@@ -36,9 +37,20 @@ const SchemaType* TypeOf(const std::string& name) {
 int main(int argc, char** argv) {
   std::string cmd = argc > 2 ? argv[1] : "";
   const SchemaType* type = argc > 2 ? TypeOf(argv[2]) : nullptr;
+  if (type && cmd == "check-lines" && argc == 4) {
+    std::istringstream lines(ReadAll(argv[3]));
+    std::string line;
+    while (std::getline(lines, line)) {
+      auto s = type->Parse(line, {});
+      std::cout << (s.ok() ? "OK " + (*s)->canonical() : "INVALID " + s.status().message())
+                << "\n";
+    }
+    return 0;
+  }
   if (!type || !((cmd == "check" && argc == 4) || (cmd == "compat" && argc == 5))) {
     std::cerr << "usage: registry_schema_tool check JSON|PROTOBUF FILE\n"
-                 "       registry_schema_tool compat JSON|PROTOBUF WRITER READER\n";
+                 "       registry_schema_tool compat JSON|PROTOBUF WRITER READER\n"
+                 "       registry_schema_tool check-lines JSON|PROTOBUF FILE\n";
     return 2;
   }
   auto first = type->Parse(ReadAll(argv[3]), {});
