@@ -45,8 +45,9 @@ const std::set<std::string>& CompatibleChanges() {
       "ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
       "ENUM_ARRAY_EXTENDED", "COMBINED_TYPE_EXTENDED", "PRODUCT_TYPE_NARROWED",
       "SUM_TYPE_EXTENDED", "NOT_TYPE_NARROWED",
-      // unevaluatedItems, as its additionalItems counterparts
-      "UNEVALUATED_ITEMS_ADDED", "UNEVALUATED_ITEMS_EXTENDED",
+      // unevaluatedItems/Properties, as their additionalItems/Properties counterparts
+      "UNEVALUATED_ITEMS_ADDED", "UNEVALUATED_ITEMS_EXTENDED", "UNEVALUATED_PROPERTIES_ADDED",
+      "UNEVALUATED_PROPERTIES_EXTENDED",
       // minContains/maxContains loosened
       "MAX_CONTAINS_INCREASED", "MAX_CONTAINS_REMOVED", "MIN_CONTAINS_DECREASED",
       "MIN_CONTAINS_REMOVED"};
@@ -147,9 +148,9 @@ std::vector<View> Distinct(const std::vector<View>& subs) {
 
 void CompareCombined(Ctx& ctx, const Shape& o, const Shape& u) {
   if (o.criterion != u.criterion) {
-    bool extended = u.criterion == "anyOf" ||
-                    (u.criterion == "oneOf" && Singleton(o)) ||
-                    (u.criterion == "allOf" && Singleton(o) && Singleton(u));
+    bool extended = u.criterion == "anyOf" || (Singleton(o) && Singleton(u)) ||
+                    (Singleton(o) && u.criterion == "oneOf") ||
+                    (Singleton(u) && o.criterion == "allOf");
     if (!extended) {
       ctx.Add("COMBINED_TYPE_CHANGED");
       return;
@@ -157,9 +158,13 @@ void CompareCombined(Ctx& ctx, const Shape& o, const Shape& u) {
     ctx.Add("COMBINED_TYPE_EXTENDED");
   }
   std::vector<View> a = Distinct(o.subs), b = Distinct(u.subs);
-  bool product = u.criterion == "allOf";
-  if (a.size() < b.size()) ctx.Add(product ? "PRODUCT_TYPE_EXTENDED" : "SUM_TYPE_EXTENDED");
-  if (a.size() > b.size()) ctx.Add(product ? "PRODUCT_TYPE_NARROWED" : "SUM_TYPE_NARROWED");
+  // More members: an allOf demands more, a union allows more; fewer: the reverse.
+  if (a.size() < b.size()) {
+    ctx.Add(u.criterion == "allOf" ? "PRODUCT_TYPE_EXTENDED" : "SUM_TYPE_EXTENDED");
+  }
+  if (a.size() > b.size()) {
+    ctx.Add(o.criterion == "allOf" ? "PRODUCT_TYPE_NARROWED" : "SUM_TYPE_NARROWED");
+  }
 
   // Compatible pairs, then a maximum matching of original to update subschemas (Kuhn's
   // augmenting paths; the lists are short).
@@ -285,10 +290,23 @@ void Ctx::CompareUncached(const View& ov, const View& uv) {
         }
       }
     }
-  } else if (o.kind == Kind::kCombined && u.kind != Kind::kCombined && Singleton(o)) {
-    Ctx sub = Sub();
-    sub.Compare(o.subs[0], uv);
-    if (sub.IsCompatible()) return AddAll(sub.diffs_);
+  } else if (o.kind == Kind::kCombined && u.kind != Kind::kCombined) {
+    if (Singleton(o)) {
+      Ctx sub = Sub();
+      sub.Compare(o.subs[0], uv);
+      if (sub.IsCompatible()) return AddAll(sub.diffs_);
+    } else if (o.criterion == "allOf") {
+      // A reader that keeps one of the writer's allOf members (e.g. drops an enum beside
+      // "type") accepts everything the writer did.
+      for (const View& member : o.subs) {
+        Ctx sub = Sub();
+        sub.Compare(member, uv);
+        if (sub.IsCompatible()) {
+          AddAll(sub.diffs_);
+          return Add("PRODUCT_TYPE_NARROWED");
+        }
+      }
+    }
   }
   if (ClassOf(o.kind) != ClassOf(u.kind)) {
     // Anything may become {} or true (accepts all); false (accepted nothing) may become anything.

@@ -25,16 +25,18 @@ ArrayModel ModelOf(const Shape& s) {
     if (prefix && prefix->is_array()) {
       for (const auto& sub : *prefix) m.tuple.push_back(Child(s, sub));
       m.additional = items;
+    } else if (items && items->is_boolean()) {
+      m.additional = items;  // items: false closes the array, as additionalItems did
     } else if (items) {
       m.all_items = Child(s, *items);
     }
   } else {
     if (items && items->is_array()) {
       for (const auto& sub : *items) m.tuple.push_back(Child(s, sub));
-      m.additional = Keyword(s, "additionalItems");
     } else if (items) {
       m.all_items = Child(s, *items);
     }
+    m.additional = Keyword(s, "additionalItems");
   }
   m.unevaluated = Keyword(s, "unevaluatedItems");
   return m;

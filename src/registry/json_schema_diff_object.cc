@@ -49,10 +49,18 @@ const Json* SchemaOf(const Json* additional) {
   return additional && additional->is_object() ? additional : nullptr;
 }
 
+bool IsFalseJson(const Json* j) { return j && j->is_boolean() && !j->get<bool>(); }
+bool IsEmptyJson(const Json* j) {
+  return j && ((j->is_boolean() && j->get<bool>()) || (j->is_object() && j->empty()));
+}
+
+// Open: any extra property allowed (no patternProperties, additionalProperties absent or
+// true, unevaluatedProperties absent or true).
 bool OpenObject(const Shape& s) {
   const Json* pp = Keyword(s, "patternProperties");
   const Json* ap = Keyword(s, "additionalProperties");
-  return (!pp || pp->empty()) && !SchemaOf(ap) && Permits(ap);
+  const Json* up = Keyword(s, "unevaluatedProperties");
+  return (!pp || pp->empty()) && !SchemaOf(ap) && Permits(ap) && (!up || IsEmptyJson(up));
 }
 
 View PartialObjectSchema(const Shape& s, const std::string& name) {
@@ -67,7 +75,11 @@ View PartialObjectSchema(const Shape& s, const std::string& name) {
       }
     }
   }
-  return Sub(s, SchemaOf(Keyword(s, "additionalProperties")));
+  const Json* ap = Keyword(s, "additionalProperties");
+  if (SchemaOf(ap)) return Child(s, *ap);
+  const Json* up = Keyword(s, "unevaluatedProperties");
+  if (Permits(ap) && up && !IsFalseJson(up) && !IsEmptyJson(up)) return Child(s, *up);
+  return None();
 }
 
 std::set<std::string> Keys(const Shape& s, const char* k) {
@@ -210,6 +222,28 @@ void CompareAdditionalProperties(Ctx& ctx, const Shape& o, const Shape& u) {
   }
 }
 
+void CompareUnevaluatedProperties(Ctx& ctx, const Shape& o, const Shape& u) {
+  const Json* a = Keyword(o, "unevaluatedProperties");
+  const Json* b = Keyword(u, "unevaluatedProperties");
+  if (!a && !b) return;
+  PathScope scope(ctx, "unevaluatedProperties");
+  if (!a) {
+    ctx.Add(IsFalseJson(b) ? "UNEVALUATED_PROPERTIES_REMOVED" : "UNEVALUATED_PROPERTIES_NARROWED");
+  } else if (!b) {
+    ctx.Add(IsFalseJson(a) ? "UNEVALUATED_PROPERTIES_ADDED" : "UNEVALUATED_PROPERTIES_EXTENDED");
+  } else if (IsFalseJson(a) && !IsFalseJson(b)) {
+    ctx.Add("UNEVALUATED_PROPERTIES_ADDED");
+  } else if (!IsFalseJson(a) && IsFalseJson(b)) {
+    ctx.Add("UNEVALUATED_PROPERTIES_REMOVED");
+  } else if (IsEmptyJson(a) && !IsEmptyJson(b)) {
+    ctx.Add("UNEVALUATED_PROPERTIES_NARROWED");
+  } else if (!IsEmptyJson(a) && IsEmptyJson(b)) {
+    ctx.Add("UNEVALUATED_PROPERTIES_EXTENDED");
+  } else {
+    ctx.Compare(Child(o, *a), Child(u, *b));
+  }
+}
+
 }  // namespace
 
 void CompareBounds(Ctx& ctx, const Shape& o, const Shape& u, const char* attr,
@@ -231,6 +265,7 @@ void CompareObjects(Ctx& ctx, const Shape& o, const Shape& u) {
   CompareProperties(ctx, o, u);
   CompareDependencies(ctx, o, u);
   CompareAdditionalProperties(ctx, o, u);
+  CompareUnevaluatedProperties(ctx, o, u);
   CompareBounds(ctx, o, u, "maxProperties", "MAX_PROPERTIES");
   CompareBounds(ctx, o, u, "minProperties", "MIN_PROPERTIES");
 }
