@@ -143,7 +143,7 @@ const Case kCases[] = {
      {"MESSAGE_REMOVED@#/Old"}, {}},
     {"nested message field", P3 "message U { message In { int32 a = 1; } In i = 1; }",
      P3 "message U { message In { double a = 1; } In i = 1; }",
-     {"FIELD_SCALAR_KIND_CHANGED@#/U.In/1"}, {"FIELD_SCALAR_KIND_CHANGED@#/U.In/1"}},
+     {"FIELD_SCALAR_KIND_CHANGED@#/U/In/1"}, {"FIELD_SCALAR_KIND_CHANGED@#/U/In/1"}},
     {"package changed", P3 "package a; message U { int32 a = 1; }", P3 "package b; message U { int32 a = 1; }",
      {"PACKAGE_CHANGED@#/"}, {"PACKAGE_CHANGED@#/"}},
     {"required field added (proto2)", "syntax = \"proto2\"; message U { optional int32 a = 1; }",
