@@ -135,6 +135,23 @@ const Case kCases[] = {
     {"false becomes anything", R"(false)", R"({"type":"string"})", {}, {"TYPE_CHANGED@#/"}},
     {"not", R"({"not":{"type":"string"}})", R"({"not":{"type":["string","null"]}})",
      {"NOT_TYPE_EXTENDED@#/not"}, {}},
+    {"enum beside type dropped (allOf narrowed to one member)",
+     R"({"type":"string","enum":["on","off"]})", R"({"type":"string"})",
+     {}, {"TYPE_CHANGED@#/"}},
+    {"allOf to anyOf with fewer members",
+     R"({"allOf":[{"type":"string"},{"maxLength":4}]})", R"({"anyOf":[{"type":"string"}]})",
+     {}, {"COMBINED_TYPE_CHANGED@#/"}},
+    {"closed by unevaluatedProperties (2020-12)",
+     R"({"$schema":"https://json-schema.org/draft/2020-12/schema","properties":{"a":{}},"unevaluatedProperties":false})",
+     R"({"$schema":"https://json-schema.org/draft/2020-12/schema","properties":{"a":{},"b":{"type":"integer"}},"unevaluatedProperties":false})",
+     {}, {"PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL@#/properties/b"}},
+    {"2020-12 items false closes an array",
+     R"({"$schema":"https://json-schema.org/draft/2020-12/schema","type":"array"})",
+     R"({"$schema":"https://json-schema.org/draft/2020-12/schema","type":"array","items":false})",
+     {"ADDITIONAL_ITEMS_REMOVED@#/additionalItems"}, {}},
+    {"draft-04", R"({"$schema":"http://json-schema.org/draft-04/schema#","properties":{"n":{"type":"integer","maximum":9}}})",
+     R"({"$schema":"http://json-schema.org/draft-04/schema#","properties":{"n":{"type":"integer","maximum":5}}})",
+     {"MAXIMUM_DECREASED@#/properties/n/maximum"}, {}},
 };
 
 TEST(JsonSchemaCompatTest, ConfluentRulesBothWays) {
