@@ -2,6 +2,9 @@
 // references, canonical text, and Confluent's compatibility rules both ways.
 #include <gtest/gtest.h>
 
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/descriptor.pb.h>
+
 #include <regex>
 
 #include "registry/schema_type.h"
@@ -94,6 +97,48 @@ TEST(ProtobufSchemaTest, CanonicalIgnoresCommentsAndLayout) {
   auto again = Parse((*a)->canonical());
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ((*again)->canonical(), (*a)->canonical());
+}
+
+std::string Base64(const std::string& bytes) {
+  static const char* kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (unsigned char c : bytes) {
+    acc = (acc << 8) | c;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out += kAlphabet[(acc >> bits) & 63];
+    }
+  }
+  if (bits > 0) out += kAlphabet[(acc << (6 - bits)) & 63];
+  while (out.size() % 4) out += '=';
+  return out;
+}
+
+// confluent-kafka-python registers a schema as its FileDescriptorProto, serialized and
+// base64-encoded. Here the descriptor libprotobuf compiled in for timestamp.proto plays it.
+TEST(ProtobufSchemaTest, Base64SerializedDescriptor) {
+  const google::protobuf::FileDescriptor* ts =
+      google::protobuf::DescriptorPool::generated_pool()->FindFileByName(
+          "google/protobuf/timestamp.proto");
+  ASSERT_NE(ts, nullptr);
+  google::protobuf::FileDescriptorProto proto;
+  ts->CopyTo(&proto);
+  std::string bytes;
+  ASSERT_TRUE(proto.SerializeToString(&bytes));
+  auto from_descriptor = Parse(Base64(bytes));
+  ASSERT_TRUE(from_descriptor.ok()) << from_descriptor.status().ToString();
+  auto from_text = Parse(ts->DebugString());
+  ASSERT_TRUE(from_text.ok()) << from_text.status().ToString();
+  EXPECT_EQ((*from_descriptor)->canonical(), (*from_text)->canonical());
+  EXPECT_NE((*from_descriptor)->canonical().find("message Timestamp {"), std::string::npos);
+  // Text that is neither .proto nor a descriptor keeps the .proto syntax error.
+  auto junk = Parse("bm90IGEgZGVzY3JpcHRvcg==");  // "not a descriptor"
+  ASSERT_FALSE(junk.ok());
+  EXPECT_NE(junk.status().message().find("line 1:"), std::string::npos) << junk.status().message();
 }
 
 std::vector<std::string> Breaks(const std::string& writer, const std::string& reader) {
