@@ -2,6 +2,7 @@
 // instances on one `_schemas` topic register concurrently; every acknowledged id names one
 // schema, and a third instance replaying the topic agrees with both.
 #include <gtest/gtest.h>
+#include <librdkafka/rdkafka.h>  // before rdkafka_mock.h (mock_kafka_cluster.h)
 
 #include <map>
 #include <thread>
@@ -41,7 +42,7 @@ TEST(RegistryKafkaTest, TwoProcessesOnOneClusterNeverShareAnId) {
   for (int i = 0; i < 2; ++i) {
     threads.emplace_back([&, i] {
       Registry* r = i == 0 ? a.get() : b.get();
-      for (int k = 0; k < 8; ++k) {
+      for (int k = 0; k < 5; ++k) {
         std::string schema = "{\"fields\":[{\"name\":\"f" + std::to_string(i) + "_" +
                              std::to_string(k) + "\",\"default\":0}]}";
         auto res = r->Register("s" + std::to_string(k % 2), schema);
@@ -67,7 +68,7 @@ TEST(RegistryKafkaTest, TwoProcessesOnOneClusterNeverShareAnId) {
       }
     }
   }
-  EXPECT_EQ(by_id.size(), 16u);
+  EXPECT_EQ(by_id.size(), 10u);
 }
 
 }  // namespace
