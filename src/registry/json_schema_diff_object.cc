@@ -67,7 +67,11 @@ View PartialObjectSchema(const Shape& s, const std::string& name) {
   if (const Json* pp = Keyword(s, "patternProperties"); pp && pp->is_object()) {
     for (const auto& [pattern, sub] : pp->items()) {
       try {
-        if (std::regex_search(name, std::regex(pattern, std::regex::ECMAScript))) {
+        // __polynomial (libstdc++): match without backtracking when the pattern has no
+        // back-references, so a pattern like ^(a+)+$ cannot take exponential time on a
+        // property name from the other schema.
+        if (std::regex_search(name, std::regex(pattern, std::regex::ECMAScript |
+                                                            std::regex_constants::__polynomial))) {
           return Child(s, sub);
         }
       } catch (const std::exception&) {
