@@ -7,6 +7,7 @@
 // fields, enums and their constants, renamed fields and reordered messages are compatible.
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <set>
 
 #include <google/protobuf/descriptor.pb.h>
@@ -21,17 +22,32 @@ using FD = gp::FieldDescriptor;
 
 class Ctx {
  public:
+  using Pair = std::pair<const gp::Descriptor*, const gp::Descriptor*>;
+
   void Add(const std::string& type) {
     std::string path = "#/" + scope_;
     for (const auto& p : path_) path += (path.size() > 2 ? "/" : "") + p;
-    std::string msg = "Found incompatible change: Difference{fullPath='" + path +
-                      "', type=" + type + "}";
+    AddMessage("Found incompatible change: Difference{fullPath='" + path + "', type=" + type +
+               "}");
+  }
+  void AddMessage(std::string msg) {
     if (seen_.insert(msg).second) out_.push_back(std::move(msg));
   }
+  // A context for comparing another pair of messages, sharing the memo.
+  Ctx Sub(std::string scope) const {
+    Ctx c;
+    c.scope_ = std::move(scope);
+    c.compared_ = compared_;
+    return c;
+  }
+
   std::vector<std::string> out_;
   std::string scope_;               // "Outer/Inner": the message being compared
   std::vector<std::string> path_;   // within it: a field number, a oneof name
-  std::set<std::pair<const gp::Descriptor*, const gp::Descriptor*>> visited_;
+  // Referenced message pairs already compared, and whether they broke: each pair is compared
+  // once however many fields use it (no exponential walk through a diamond of types), and a
+  // pair met again while in progress (a recursive type) counts as compatible.
+  std::shared_ptr<std::map<Pair, bool>> compared_ = std::make_shared<std::map<Pair, bool>>();
 
  private:
   std::set<std::string> seen_;
@@ -116,15 +132,15 @@ void CompareFieldTypes(Ctx& ctx, const FD* o, const FD* u, bool labels) {
   // A type of the schema itself is compared where it is declared; one from an imported file
   // (a reference) is compared here, as Confluent does for references.
   if (mo->file()->name() == kMainFile && mu->file()->name() == kMainFile) return;
-  Ctx sub;
-  sub.scope_ = LocalName(mo);
-  std::replace(sub.scope_.begin(), sub.scope_.end(), '.', '/');
-  sub.visited_ = ctx.visited_;
-  CompareMessages(sub, mo, mu);
-  if (!sub.out_.empty()) {
-    ctx.out_.insert(ctx.out_.end(), sub.out_.begin(), sub.out_.end());
-    ctx.Add("FIELD_NAMED_TYPE_CHANGED");
+  if (ctx.compared_->emplace(Ctx::Pair{mo, mu}, false).second) {
+    std::string scope = LocalName(mo);
+    std::replace(scope.begin(), scope.end(), '.', '/');
+    Ctx sub = ctx.Sub(scope);
+    CompareMessages(sub, mo, mu);
+    (*ctx.compared_)[{mo, mu}] = !sub.out_.empty();
+    for (auto& m : sub.out_) ctx.AddMessage(std::move(m));
   }
+  if ((*ctx.compared_)[{mo, mu}]) ctx.Add("FIELD_NAMED_TYPE_CHANGED");
 }
 
 void CompareTypes(Ctx& ctx, const std::vector<const gp::Descriptor*>& o,
@@ -165,7 +181,6 @@ Fields Collect(const gp::Descriptor* d) {
 // Fields are matched by number across the whole message, whatever oneof they sit in, so a
 // oneof renamed or a field moved in or out of one cannot hide a type change or a removal.
 void CompareMessages(Ctx& ctx, const gp::Descriptor* o, const gp::Descriptor* u) {
-  if (!ctx.visited_.insert({o, u}).second) return;  // recursive types: compared once
   Fields a = Collect(o), b = Collect(u);
   // A oneof deleted together with all its members is a plain deletion (compatible).
   std::set<std::string> deleted_oneofs;
