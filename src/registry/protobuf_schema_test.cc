@@ -245,5 +245,28 @@ TEST(ProtobufSchemaCompatTest, ReferencedMessagesAreCompared) {
                 "Found incompatible change: Difference{fullPath='#/U/1', type=FIELD_NAMED_TYPE_CHANGED}"}));
 }
 
+// Each referenced message holds two fields of the next one: 2^40 paths to the last, which
+// is compared once.
+TEST(ProtobufSchemaCompatTest, DiamondsOfReferencedTypesAreComparedOnce) {
+  auto chain = [](const char* last_type) {
+    std::string text = "syntax = \"proto3\"; package d; ";
+    for (int i = 0; i < 40; ++i) {
+      text += "message M" + std::to_string(i) + " { M" + std::to_string(i + 1) + " a = 1; M" +
+              std::to_string(i + 1) + " b = 2; } ";
+    }
+    return text + "message M40 { " + last_type + " x = 1; }";
+  };
+  const char* user = R"(syntax = "proto3"; import "d.proto"; message U { d.M0 m = 1; })";
+  auto w = Parse(user, {{"d.proto", "d", 1, chain("int32"), {}}});
+  auto r = Parse(user, {{"d.proto", "d", 2, chain("string"), {}}});
+  ASSERT_TRUE(w.ok() && r.ok()) << w.status().ToString() << r.status().ToString();
+  auto reasons = (*r)->ReadIncompatibilities(**w);
+  // M40/1 itself, both fields of M0..M39, and U/1.
+  EXPECT_EQ(reasons.size(), 1u + 40 * 2 + 1);
+  EXPECT_EQ(reasons.front(),
+            "Found incompatible change: Difference{fullPath='#/M40/1', type=FIELD_SCALAR_KIND_CHANGED}");
+  EXPECT_TRUE((*w)->ReadIncompatibilities(**w).empty());
+}
+
 }  // namespace
 }  // namespace kappa::registry
