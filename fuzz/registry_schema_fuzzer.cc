@@ -23,8 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view b = nul == std::string_view::npos ? std::string_view() : rest.substr(nul + 1);
   // A reference by name, so $ref "r.json" / import "r.proto" has something to resolve to.
   std::vector<ResolvedReference> refs;
-  if (!b.empty()) refs.push_back({&type == &JsonSchemaType() ? "r.json" : "r.proto", "r", 1,
-                                  std::string(b), {}});
+  if (!b.empty())
+    refs.push_back({&type == &JsonSchemaType() ? "r.json" : "r.proto", "r", 1, std::string(b), {}});
   auto first = type.Parse(a, refs);
   auto second = type.Parse(b, {});
   if (first.ok()) {

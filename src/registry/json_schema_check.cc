@@ -60,7 +60,8 @@ class Checker {
   }
   Status SchemaMap(const Json& v, const std::string& p, int depth) {
     if (!v.is_object()) return Fail(p, "must be an object of schemas");
-    for (const auto& [name, sub] : v.items()) RETURN_IF_ERROR(Schema(sub, p + "/" + name, depth + 1));
+    for (const auto& [name, sub] : v.items())
+      RETURN_IF_ERROR(Schema(sub, p + "/" + name, depth + 1));
     return Status::OK();
   }
   Status StringArray(const Json& v, const std::string& p, bool non_empty, bool unique) {
@@ -89,8 +90,8 @@ class Checker {
     return Status::OK();
   }
   Status Type(const Json& v, const std::string& p) {
-    static const std::set<std::string> kTypes = {"array", "boolean", "integer", "null",
-                                                 "number", "object", "string"};
+    static const std::set<std::string> kTypes = {"array",  "boolean", "integer", "null",
+                                                 "number", "object",  "string"};
     auto one = [&](const Json& t) {
       return t.is_string() && kTypes.count(t.get<std::string>()) > 0;
     };
@@ -133,8 +134,8 @@ class Checker {
     if (k == "additionalItems" || k == "additionalProperties" || k == "not" ||
         (d_ != Dialect::kDraft4 && (k == "contains" || k == "propertyNames")) ||
         (d_ >= Dialect::kDraft7 && (k == "if" || k == "then" || k == "else")) ||
-        (modern && (k == "unevaluatedItems" || k == "unevaluatedProperties" ||
-                    k == "contentSchema"))) {
+        (modern &&
+         (k == "unevaluatedItems" || k == "unevaluatedProperties" || k == "contentSchema"))) {
       return Schema(v, p, depth + 1);
     }
     if (k == "required") {
@@ -177,12 +178,11 @@ class Checker {
       if (!v.is_boolean()) return Fail(p, "must be a boolean");
       return Status::OK();
     }
-    if (k == "title" || k == "description" || k == "format" || k == "$ref" ||
-        k == "$schema" || (d_ == Dialect::kDraft4 ? k == "id" : k == "$id") ||
-        (d_ >= Dialect::kDraft7 && (k == "$comment" || k == "contentMediaType" ||
-                                    k == "contentEncoding")) ||
-        (modern && (k == "$dynamicRef" ||
-                    k == "$recursiveRef"))) {
+    if (k == "title" || k == "description" || k == "format" || k == "$ref" || k == "$schema" ||
+        (d_ == Dialect::kDraft4 ? k == "id" : k == "$id") ||
+        (d_ >= Dialect::kDraft7 &&
+         (k == "$comment" || k == "contentMediaType" || k == "contentEncoding")) ||
+        (modern && (k == "$dynamicRef" || k == "$recursiveRef"))) {
       if (!v.is_string()) return Fail(p, "must be a string");
       return Status::OK();
     }

@@ -11,8 +11,8 @@ namespace {
 View None() { return View{}; }
 
 struct ArrayModel {
-  View all_items;                // one schema for every item
-  std::vector<View> tuple;       // a schema per position
+  View all_items;           // one schema for every item
+  std::vector<View> tuple;  // a schema per position
   const Json* additional = nullptr;
   const Json* unevaluated = nullptr;
 };
@@ -134,13 +134,20 @@ void CompareUnevaluated(Ctx& ctx, const Shape& o, const ArrayModel& om, const Sh
   const Json* b = um.unevaluated;
   if (!a && !b) return;
   PathScope scope(ctx, "unevaluatedItems");
-  if (!a) ctx.Add(IsFalseJson(b) ? "UNEVALUATED_ITEMS_REMOVED" : "UNEVALUATED_ITEMS_NARROWED");
-  else if (!b) ctx.Add(IsFalseJson(a) ? "UNEVALUATED_ITEMS_ADDED" : "UNEVALUATED_ITEMS_EXTENDED");
-  else if (IsFalseJson(a) && !IsFalseJson(b)) ctx.Add("UNEVALUATED_ITEMS_ADDED");
-  else if (!IsFalseJson(a) && IsFalseJson(b)) ctx.Add("UNEVALUATED_ITEMS_REMOVED");
-  else if (IsEmptyJson(a) && !IsEmptyJson(b)) ctx.Add("UNEVALUATED_ITEMS_NARROWED");
-  else if (!IsEmptyJson(a) && IsEmptyJson(b)) ctx.Add("UNEVALUATED_ITEMS_EXTENDED");
-  else ctx.Compare(Child(o, *a), Child(u, *b));
+  if (!a)
+    ctx.Add(IsFalseJson(b) ? "UNEVALUATED_ITEMS_REMOVED" : "UNEVALUATED_ITEMS_NARROWED");
+  else if (!b)
+    ctx.Add(IsFalseJson(a) ? "UNEVALUATED_ITEMS_ADDED" : "UNEVALUATED_ITEMS_EXTENDED");
+  else if (IsFalseJson(a) && !IsFalseJson(b))
+    ctx.Add("UNEVALUATED_ITEMS_ADDED");
+  else if (!IsFalseJson(a) && IsFalseJson(b))
+    ctx.Add("UNEVALUATED_ITEMS_REMOVED");
+  else if (IsEmptyJson(a) && !IsEmptyJson(b))
+    ctx.Add("UNEVALUATED_ITEMS_NARROWED");
+  else if (!IsEmptyJson(a) && IsEmptyJson(b))
+    ctx.Add("UNEVALUATED_ITEMS_EXTENDED");
+  else
+    ctx.Compare(Child(o, *a), Child(u, *b));
 }
 
 }  // namespace

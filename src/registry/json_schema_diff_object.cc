@@ -125,8 +125,9 @@ void CompareProperties(Ctx& ctx, const Shape& o, const Shape& u) {
         Ctx sub = ctx.Sub();
         sub.Compare(op, partial);
         ctx.AddAll(sub.diffs());
-        ctx.Add(sub.IsCompatible() ? "PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
-                                   : "PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL");
+        ctx.Add(sub.IsCompatible()
+                    ? "PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
+                    : "PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL");
       } else {
         ctx.Add(IsFalse(op) ? "PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL"
                             : "PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL");
@@ -141,8 +142,9 @@ void CompareProperties(Ctx& ctx, const Shape& o, const Shape& u) {
           Ctx sub = ctx.Sub();
           sub.Compare(partial, up);
           ctx.AddAll(sub.diffs());
-          ctx.Add(sub.IsCompatible() ? "PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
-                                     : "PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL");
+          ctx.Add(sub.IsCompatible()
+                      ? "PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
+                      : "PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL");
         }
         if (Required(u, name)) {
           ctx.Add(HasDefault(up) ? "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL"
@@ -189,15 +191,24 @@ void CompareDependencies(Ctx& ctx, const Shape& o, const Shape& u) {
   for (const std::string& name : names) {
     PathScope p(ctx, name);
     auto a = op.find(name), b = up.find(name);
-    if (b == up.end()) { ctx.Add("DEPENDENCY_ARRAY_REMOVED"); continue; }
-    if (a == op.end()) { ctx.Add("DEPENDENCY_ARRAY_ADDED"); continue; }
+    if (b == up.end()) {
+      ctx.Add("DEPENDENCY_ARRAY_REMOVED");
+      continue;
+    }
+    if (a == op.end()) {
+      ctx.Add("DEPENDENCY_ARRAY_ADDED");
+      continue;
+    }
     if (a->second == b->second) continue;
     auto includes = [](const std::set<std::string>& x, const std::set<std::string>& y) {
       return std::includes(x.begin(), x.end(), y.begin(), y.end());
     };
-    if (includes(b->second, a->second)) ctx.Add("DEPENDENCY_ARRAY_EXTENDED");
-    else if (includes(a->second, b->second)) ctx.Add("DEPENDENCY_ARRAY_NARROWED");
-    else ctx.Add("DEPENDENCY_ARRAY_CHANGED");
+    if (includes(b->second, a->second))
+      ctx.Add("DEPENDENCY_ARRAY_EXTENDED");
+    else if (includes(a->second, b->second))
+      ctx.Add("DEPENDENCY_ARRAY_NARROWED");
+    else
+      ctx.Add("DEPENDENCY_ARRAY_CHANGED");
   }
   names.clear();
   for (const auto& [n, v] : os) names.insert(n);
@@ -205,9 +216,12 @@ void CompareDependencies(Ctx& ctx, const Shape& o, const Shape& u) {
   for (const std::string& name : names) {
     PathScope p(ctx, name);
     auto a = os.find(name), b = us.find(name);
-    if (b == us.end()) ctx.Add("DEPENDENCY_SCHEMA_REMOVED");
-    else if (a == os.end()) ctx.Add("DEPENDENCY_SCHEMA_ADDED");
-    else ctx.Compare(a->second, b->second);
+    if (b == us.end())
+      ctx.Add("DEPENDENCY_SCHEMA_REMOVED");
+    else if (a == os.end())
+      ctx.Add("DEPENDENCY_SCHEMA_ADDED");
+    else
+      ctx.Compare(a->second, b->second);
   }
 }
 
@@ -250,8 +264,7 @@ void CompareUnevaluatedProperties(Ctx& ctx, const Shape& o, const Shape& u) {
 
 }  // namespace
 
-void CompareBounds(Ctx& ctx, const Shape& o, const Shape& u, const char* attr,
-                   const char* prefix) {
+void CompareBounds(Ctx& ctx, const Shape& o, const Shape& u, const char* attr, const char* prefix) {
   const Json* a = Keyword(o, attr);
   const Json* b = Keyword(u, attr);
   bool ha = a && a->is_number(), hb = b && b->is_number();

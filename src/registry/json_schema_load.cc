@@ -15,8 +15,10 @@ int NestingDepth(std::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '{' || c == '[') {
@@ -180,8 +182,9 @@ Result<std::unique_ptr<SchemaSet>> SchemaSet::Load(std::string_view text,
                                          "' at " + item.path + where + " cannot be resolved");
         }
         if (!walked.count(target.node)) {
-          stack.push_back({target, "the target of $ref '" + ref->get<std::string>() + "' at " +
-                                       item.path, true});
+          stack.push_back({target,
+                           "the target of $ref '" + ref->get<std::string>() + "' at " + item.path,
+                           true});
         }
       }
       ForEachSubschema(n, item.loc.dialect, [&](const std::string& suffix, const Json& sub) {
@@ -219,8 +222,7 @@ Status SchemaSet::AddDocument(std::string name, std::string_view text) {
 
 // Registers embedded resources ($id in a subschema) and anchors ($anchor, or draft-06/07's
 // "$id": "#name").
-void SchemaSet::Index(const Json& node, const Json* resource, const std::string& base,
-                      Dialect d) {
+void SchemaSet::Index(const Json& node, const Json* resource, const std::string& base, Dialect d) {
   if (!node.is_object()) return;
   std::string my_base = base;
   const Json* my_resource = resource;
@@ -234,16 +236,16 @@ void SchemaSet::Index(const Json& node, const Json* resource, const std::string&
       resources_.emplace(StripFragment(my_base), Resource{&node, my_base, d});
       std::string frag;
       StripFragment(v, &frag);
-      if (!frag.empty()) anchors_[StripFragment(my_base) + "#" + frag] = Loc{this, &node, &node, my_base, d};
+      if (!frag.empty())
+        anchors_[StripFragment(my_base) + "#" + frag] = Loc{this, &node, &node, my_base, d};
     }
   }
   if (auto a = node.find("$anchor"); a != node.end() && a->is_string()) {
     anchors_[StripFragment(my_base) + "#" + a->get<std::string>()] =
         Loc{this, &node, my_resource, my_base, d};
   }
-  ForEachSubschema(node, d, [&](const std::string&, const Json& sub) {
-    Index(sub, my_resource, my_base, d);
-  });
+  ForEachSubschema(
+      node, d, [&](const std::string&, const Json& sub) { Index(sub, my_resource, my_base, d); });
 }
 
 const SchemaSet::Resource* SchemaSet::FindResource(const std::string& uri) const {

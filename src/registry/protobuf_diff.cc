@@ -5,12 +5,12 @@
 // FIELD_NAMED_TYPE_CHANGED, REQUIRED_FIELD_ADDED/REMOVED, ONEOF_FIELD_REMOVED,
 // MULTIPLE_FIELDS_MOVED_TO_ONEOF, FIELD_MOVED_TO_EXISTING_ONEOF. Added/removed optional
 // fields, enums and their constants, renamed fields and reordered messages are compatible.
+#include <google/protobuf/descriptor.pb.h>
+
 #include <algorithm>
 #include <map>
 #include <memory>
 #include <set>
-
-#include <google/protobuf/descriptor.pb.h>
 
 #include "registry/protobuf_internal.h"
 
@@ -27,8 +27,7 @@ class Ctx {
   void Add(const std::string& type) {
     std::string path = "#/" + scope_;
     for (const auto& p : path_) path += (path.size() > 2 ? "/" : "") + p;
-    AddMessage("Found incompatible change: Difference{fullPath='" + path + "', type=" + type +
-               "}");
+    AddMessage("Found incompatible change: Difference{fullPath='" + path + "', type=" + type + "}");
   }
   void AddMessage(std::string msg) {
     if (seen_.insert(msg).second) out_.push_back(std::move(msg));
@@ -42,8 +41,8 @@ class Ctx {
   }
 
   std::vector<std::string> out_;
-  std::string scope_;               // "Outer/Inner": the message being compared
-  std::vector<std::string> path_;   // within it: a field number, a oneof name
+  std::string scope_;              // "Outer/Inner": the message being compared
+  std::vector<std::string> path_;  // within it: a field number, a oneof name
   // Referenced message pairs already compared, and whether they broke: each pair is compared
   // once however many fields use it (no exponential walk through a diamond of types), and a
   // pair met again while in progress (a recursive type) counts as compatible.
@@ -73,16 +72,31 @@ Kind KindOf(const FD* f) {
 // Groups of scalar types that read each other's wire data.
 int ScalarGroup(const FD* f) {
   switch (f->type()) {
-    case FD::TYPE_INT32: case FD::TYPE_INT64: case FD::TYPE_UINT32: case FD::TYPE_UINT64:
-    case FD::TYPE_BOOL: case FD::TYPE_ENUM:
+    case FD::TYPE_INT32:
+    case FD::TYPE_INT64:
+    case FD::TYPE_UINT32:
+    case FD::TYPE_UINT64:
+    case FD::TYPE_BOOL:
+    case FD::TYPE_ENUM:
       return 0;
-    case FD::TYPE_SINT32: case FD::TYPE_SINT64: return 1;
-    case FD::TYPE_STRING: case FD::TYPE_BYTES: return 2;
-    case FD::TYPE_FIXED32: case FD::TYPE_SFIXED32: return 3;
-    case FD::TYPE_FIXED64: case FD::TYPE_SFIXED64: return 4;
-    case FD::TYPE_FLOAT: return 5;
-    case FD::TYPE_DOUBLE: return 6;
-    default: return 7;
+    case FD::TYPE_SINT32:
+    case FD::TYPE_SINT64:
+      return 1;
+    case FD::TYPE_STRING:
+    case FD::TYPE_BYTES:
+      return 2;
+    case FD::TYPE_FIXED32:
+    case FD::TYPE_SFIXED32:
+      return 3;
+    case FD::TYPE_FIXED64:
+    case FD::TYPE_SFIXED64:
+      return 4;
+    case FD::TYPE_FLOAT:
+      return 5;
+    case FD::TYPE_DOUBLE:
+      return 6;
+    default:
+      return 7;
   }
 }
 
@@ -104,8 +118,7 @@ Label LabelOf(const FD* f) {
   if (f->is_repeated()) return Label::kRepeated;
   if (f->is_required()) return Label::kRequired;
   if (f->has_optional_keyword()) return Label::kOptional;
-  return f->file()->syntax() == gp::FileDescriptor::SYNTAX_PROTO2 ? Label::kOptional
-                                                                    : Label::kNone;
+  return f->file()->syntax() == gp::FileDescriptor::SYNTAX_PROTO2 ? Label::kOptional : Label::kNone;
 }
 
 void CompareFieldTypes(Ctx& ctx, const FD* o, const FD* u, bool labels) {
@@ -160,8 +173,8 @@ std::vector<const gp::Descriptor*> Messages(const Parent* p, int n,
 }
 
 struct Fields {
-  std::map<int, const FD*> by_number;     // every field, oneof members too
-  std::map<int, std::string> oneof_of;    // number -> enclosing (real) oneof
+  std::map<int, const FD*> by_number;   // every field, oneof members too
+  std::map<int, std::string> oneof_of;  // number -> enclosing (real) oneof
   std::map<std::string, const gp::OneofDescriptor*> oneofs;
 };
 
@@ -174,7 +187,8 @@ Fields Collect(const gp::Descriptor* d) {
       f.oneof_of[field->number()] = o->name();
     }
   }
-  for (int i = 0; i < d->real_oneof_decl_count(); ++i) f.oneofs[d->oneof_decl(i)->name()] = d->oneof_decl(i);
+  for (int i = 0; i < d->real_oneof_decl_count(); ++i)
+    f.oneofs[d->oneof_decl(i)->name()] = d->oneof_decl(i);
   return f;
 }
 
@@ -208,7 +222,8 @@ void CompareMessages(Ctx& ctx, const gp::Descriptor* o, const gp::Descriptor* u)
       }
     }
     if (origins.size() > 1) {
-      ctx.Add(moved_from_top > 1 ? "MULTIPLE_FIELDS_MOVED_TO_ONEOF" : "FIELD_MOVED_TO_EXISTING_ONEOF");
+      ctx.Add(moved_from_top > 1 ? "MULTIPLE_FIELDS_MOVED_TO_ONEOF"
+                                 : "FIELD_MOVED_TO_EXISTING_ONEOF");
     }
   }
   std::set<int> numbers;
@@ -258,8 +273,10 @@ void CompareTypes(Ctx& ctx, const std::vector<const gp::Descriptor*>& o,
   for (const auto* d : o) {
     ctx.scope_ = parent.empty() ? d->name() : parent + "/" + d->name();
     auto it = um.find(d->name());
-    if (it == um.end()) ctx.Add("MESSAGE_REMOVED");  // MESSAGE_ADDED is compatible
-    else CompareMessages(ctx, d, it->second);
+    if (it == um.end())
+      ctx.Add("MESSAGE_REMOVED");  // MESSAGE_ADDED is compatible
+    else
+      CompareMessages(ctx, d, it->second);
   }
   ctx.scope_ = parent;
   ctx.path_.swap(saved_path);
@@ -271,7 +288,8 @@ std::vector<std::string> Incompatibilities(const gp::FileDescriptor& writer,
                                            const gp::FileDescriptor& reader) {
   Ctx ctx;
   if (writer.package() != reader.package()) ctx.Add("PACKAGE_CHANGED");
-  CompareTypes(ctx, Messages(&writer, writer.message_type_count(), &gp::FileDescriptor::message_type),
+  CompareTypes(ctx,
+               Messages(&writer, writer.message_type_count(), &gp::FileDescriptor::message_type),
                Messages(&reader, reader.message_type_count(), &gp::FileDescriptor::message_type));
   return ctx.out_;
 }

@@ -4,7 +4,6 @@
 #include <google/protobuf/descriptor.pb.h>
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-
 #include <google/protobuf/stubs/logging.h>
 #include <spdlog/spdlog.h>
 
@@ -23,8 +22,8 @@ class SyntaxErrors : public gp::io::ErrorCollector {
  public:
   void AddError(int line, gp::io::ColumnNumber column, const std::string& message) override {
     if (first_.empty()) {
-      first_ = "line " + std::to_string(line + 1) + ":" + std::to_string(column + 1) + ": " +
-               message;
+      first_ =
+          "line " + std::to_string(line + 1) + ":" + std::to_string(column + 1) + ": " + message;
     }
   }
   const std::string& first() const { return first_; }
@@ -35,9 +34,10 @@ class SyntaxErrors : public gp::io::ErrorCollector {
 
 class BuildErrors : public gp::DescriptorPool::ErrorCollector {
  public:
-  void AddError(const std::string& filename, const std::string& element_name,
-                const gp::Message*, ErrorLocation, const std::string& message) override {
-    if (first_.empty()) first_ = filename + ": " + (element_name.empty() ? "" : element_name + ": ") + message;
+  void AddError(const std::string& filename, const std::string& element_name, const gp::Message*,
+                ErrorLocation, const std::string& message) override {
+    if (first_.empty())
+      first_ = filename + ": " + (element_name.empty() ? "" : element_name + ": ") + message;
   }
   const std::string& first() const { return first_; }
 

@@ -45,8 +45,7 @@ int main(int argc, char** argv) {
     std::string line;
     while (std::getline(lines, line)) {
       auto s = type->Parse(line, {});
-      std::cout << (s.ok() ? "OK " + (*s)->canonical() : "INVALID " + s.status().message())
-                << "\n";
+      std::cout << (s.ok() ? "OK " + (*s)->canonical() : "INVALID " + s.status().message()) << "\n";
     }
     return 0;
   }
@@ -55,11 +54,12 @@ int main(int argc, char** argv) {
     std::string opt = argv[i], spec = argv[i + 1];
     size_t eq = spec.find('=');
     if ((opt != "--wref" && opt != "--rref") || eq == std::string::npos) return 2;
-    kappa::registry::ResolvedReference r{spec.substr(0, eq), spec.substr(0, eq), 1,
-                                         ReadAll(spec.substr(eq + 1)), {}};
+    kappa::registry::ResolvedReference r{
+        spec.substr(0, eq), spec.substr(0, eq), 1, ReadAll(spec.substr(eq + 1)), {}};
     (opt == "--wref" ? wrefs : rrefs).push_back(r);
   }
-  if (!type || !((cmd == "check" && argc == 4) || (cmd == "compat" && argc >= 5 && argc % 2 == 1))) {
+  if (!type ||
+      !((cmd == "check" && argc == 4) || (cmd == "compat" && argc >= 5 && argc % 2 == 1))) {
     std::cerr << "usage: registry_schema_tool check JSON|PROTOBUF FILE\n"
                  "       registry_schema_tool compat JSON|PROTOBUF WRITER READER\n"
                  "       registry_schema_tool check-lines JSON|PROTOBUF FILE\n";
