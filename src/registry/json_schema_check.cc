@@ -25,7 +25,10 @@ class Checker {
       return Status::OK();
     }
     if (!s.is_object()) return Fail(path, "a schema must be an object or a boolean");
-    for (const auto& [k, v] : s.items()) RETURN_IF_ERROR(Keyword(k, v, path, depth));
+    for (const auto& [k, v] : s.items()) {
+      parent_ = &s;
+      RETURN_IF_ERROR(Keyword(k, v, path, depth));
+    }
     return Status::OK();
   }
 
@@ -57,7 +60,8 @@ class Checker {
   }
   Status SchemaMap(const Json& v, const std::string& p, int depth) {
     if (!v.is_object()) return Fail(p, "must be an object of schemas");
-    for (const auto& [name, sub] : v.items()) RETURN_IF_ERROR(Schema(sub, p + "/" + name, depth + 1));
+    for (const auto& [name, sub] : v.items())
+      RETURN_IF_ERROR(Schema(sub, p + "/" + name, depth + 1));
     return Status::OK();
   }
   Status StringArray(const Json& v, const std::string& p, bool non_empty, bool unique) {
@@ -86,8 +90,8 @@ class Checker {
     return Status::OK();
   }
   Status Type(const Json& v, const std::string& p) {
-    static const std::set<std::string> kTypes = {"array", "boolean", "integer", "null",
-                                                 "number", "object", "string"};
+    static const std::set<std::string> kTypes = {"array",  "boolean", "integer", "null",
+                                                 "number", "object",  "string"};
     auto one = [&](const Json& t) {
       return t.is_string() && kTypes.count(t.get<std::string>()) > 0;
     };
@@ -96,7 +100,7 @@ class Checker {
       return Status::OK();
     }
     if (!v.is_array()) return Fail(p, "must be a type name or an array of type names");
-    if (v.empty() && d_ == Dialect::kDraft4) return Fail(p, "must not be empty");
+    if (v.empty()) return Fail(p, "must not be empty");
     std::set<std::string> seen;
     for (const auto& t : v) {
       if (!one(t)) return Fail(p, "must be a type name or an array of type names");
@@ -123,11 +127,15 @@ class Checker {
       if (v.is_array() && d_ != Dialect::kDraft2020) return SchemaArray(v, p, depth, true);
       return Schema(v, p, depth + 1);
     }
+    if ((k == "additionalItems" || k == "additionalProperties") && v.is_boolean()) {
+      return Status::OK();  // draft-04 too: a boolean or a schema
+    }
+    if (k == "additionalItems" && d_ == Dialect::kDraft2020) return Status::OK();  // not a keyword
     if (k == "additionalItems" || k == "additionalProperties" || k == "not" ||
         (d_ != Dialect::kDraft4 && (k == "contains" || k == "propertyNames")) ||
         (d_ >= Dialect::kDraft7 && (k == "if" || k == "then" || k == "else")) ||
-        (modern && (k == "unevaluatedItems" || k == "unevaluatedProperties" ||
-                    k == "contentSchema"))) {
+        (modern &&
+         (k == "unevaluatedItems" || k == "unevaluatedProperties" || k == "contentSchema"))) {
       return Schema(v, p, depth + 1);
     }
     if (k == "required") {
@@ -135,15 +143,8 @@ class Checker {
       return StringArray(v, p, d_ == Dialect::kDraft4, true);
     }
     if (k == "enum") {
+      // Any array, also empty or with repeats (as python3-jsonschema's meta-schemas say).
       if (!v.is_array()) return Fail(p, "must be an array");
-      if (d_ == Dialect::kDraft4 && v.empty()) return Fail(p, "must not be empty");
-      if (d_ == Dialect::kDraft4) {
-        for (size_t i = 0; i < v.size(); ++i) {
-          for (size_t j = i + 1; j < v.size(); ++j) {
-            if (v[i] == v[j]) return Fail(p, "has duplicate values");
-          }
-        }
-      }
       return Status::OK();
     }
     if (k == "maxLength" || k == "minLength" || k == "maxItems" || k == "minItems" ||
@@ -159,6 +160,9 @@ class Checker {
     if (k == "exclusiveMaximum" || k == "exclusiveMinimum") {
       if (d_ == Dialect::kDraft4) {
         if (!v.is_boolean()) return Fail(p, "must be a boolean in draft-04");
+        // draft-04's meta-schema: the modifier needs the bound it modifies.
+        const char* bound = k == "exclusiveMaximum" ? "maximum" : "minimum";
+        if (!parent_->contains(bound)) return Fail(p, std::string("needs ") + bound);
       } else if (!v.is_number()) {
         return Fail(p, "must be a number");
       }
@@ -174,13 +178,19 @@ class Checker {
       if (!v.is_boolean()) return Fail(p, "must be a boolean");
       return Status::OK();
     }
-    if (k == "title" || k == "description" || k == "format" || k == "$ref" ||
-        k == "$schema" || (d_ == Dialect::kDraft4 ? k == "id" : k == "$id") ||
-        (d_ >= Dialect::kDraft7 && (k == "$comment" || k == "contentMediaType" ||
-                                    k == "contentEncoding")) ||
-        (modern && (k == "$anchor" || k == "$dynamicRef" || k == "$dynamicAnchor" ||
-                    k == "$recursiveRef"))) {
+    if (k == "title" || k == "description" || k == "format" || k == "$ref" || k == "$schema" ||
+        (d_ == Dialect::kDraft4 ? k == "id" : k == "$id") ||
+        (d_ >= Dialect::kDraft7 &&
+         (k == "$comment" || k == "contentMediaType" || k == "contentEncoding")) ||
+        (modern && (k == "$dynamicRef" || k == "$recursiveRef"))) {
       if (!v.is_string()) return Fail(p, "must be a string");
+      return Status::OK();
+    }
+    if (modern && (k == "$anchor" || k == "$dynamicAnchor")) {
+      static const std::regex kAnchor("^[A-Za-z_][-A-Za-z0-9._]*$");
+      if (!v.is_string() || !std::regex_match(v.get<std::string>(), kAnchor)) {
+        return Fail(p, "must be a plain name (a letter or _, then letters, digits, -, _, .)");
+      }
       return Status::OK();
     }
     if (k == "examples" && d_ != Dialect::kDraft4) {
@@ -209,6 +219,7 @@ class Checker {
   }
 
   Dialect d_;
+  const Json* parent_ = nullptr;  // the schema whose keyword is being checked
 };
 
 }  // namespace

@@ -15,38 +15,32 @@ namespace {
 
 const std::set<std::string>& CompatibleChanges() {
   static const std::set<std::string> kSet = {
-      "ID_CHANGED", "DESCRIPTION_CHANGED", "TITLE_CHANGED", "DEFAULT_CHANGED",
-      "SCHEMA_REMOVED", "TYPE_EXTENDED",
-      "MAX_LENGTH_INCREASED", "MAX_LENGTH_REMOVED", "MIN_LENGTH_DECREASED",
-      "MIN_LENGTH_REMOVED", "PATTERN_REMOVED",
-      "MAXIMUM_INCREASED", "MAXIMUM_REMOVED", "MINIMUM_DECREASED", "MINIMUM_REMOVED",
-      "EXCLUSIVE_MAXIMUM_INCREASED", "EXCLUSIVE_MAXIMUM_REMOVED",
-      "EXCLUSIVE_MINIMUM_DECREASED", "EXCLUSIVE_MINIMUM_REMOVED",
-      "MULTIPLE_OF_REDUCED", "MULTIPLE_OF_REMOVED",
-      "REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED", "REQUIRED_ATTRIBUTE_REMOVED",
-      "DEPENDENCY_ARRAY_NARROWED", "DEPENDENCY_ARRAY_REMOVED", "DEPENDENCY_SCHEMA_REMOVED",
-      "MAX_PROPERTIES_INCREASED", "MAX_PROPERTIES_REMOVED", "MIN_PROPERTIES_DECREASED",
-      "MIN_PROPERTIES_REMOVED", "ADDITIONAL_PROPERTIES_ADDED",
-      "ADDITIONAL_PROPERTIES_EXTENDED",
-      "PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL",
+      "ID_CHANGED", "DESCRIPTION_CHANGED", "TITLE_CHANGED", "DEFAULT_CHANGED", "SCHEMA_REMOVED",
+      "TYPE_EXTENDED", "MAX_LENGTH_INCREASED", "MAX_LENGTH_REMOVED", "MIN_LENGTH_DECREASED",
+      "MIN_LENGTH_REMOVED", "PATTERN_REMOVED", "MAXIMUM_INCREASED", "MAXIMUM_REMOVED",
+      "MINIMUM_DECREASED", "MINIMUM_REMOVED", "EXCLUSIVE_MAXIMUM_INCREASED",
+      "EXCLUSIVE_MAXIMUM_REMOVED", "EXCLUSIVE_MINIMUM_DECREASED", "EXCLUSIVE_MINIMUM_REMOVED",
+      "MULTIPLE_OF_REDUCED", "MULTIPLE_OF_REMOVED", "REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED",
+      "REQUIRED_ATTRIBUTE_REMOVED", "DEPENDENCY_ARRAY_NARROWED", "DEPENDENCY_ARRAY_REMOVED",
+      "DEPENDENCY_SCHEMA_REMOVED", "MAX_PROPERTIES_INCREASED", "MAX_PROPERTIES_REMOVED",
+      "MIN_PROPERTIES_DECREASED", "MIN_PROPERTIES_REMOVED", "ADDITIONAL_PROPERTIES_ADDED",
+      "ADDITIONAL_PROPERTIES_EXTENDED", "PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL",
       "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL",
       "OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL",
       "PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL",
       "PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL",
       "PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
-      "PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
-      "MAX_ITEMS_INCREASED", "MAX_ITEMS_REMOVED", "MIN_ITEMS_DECREASED", "MIN_ITEMS_REMOVED",
-      "UNIQUE_ITEMS_REMOVED", "ADDITIONAL_ITEMS_ADDED", "ADDITIONAL_ITEMS_EXTENDED",
-      "ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL",
-      "ITEM_ADDED_TO_CLOSED_CONTENT_MODEL",
-      "ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL",
-      "ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL",
+      "PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", "MAX_ITEMS_INCREASED",
+      "MAX_ITEMS_REMOVED", "MIN_ITEMS_DECREASED", "MIN_ITEMS_REMOVED", "UNIQUE_ITEMS_REMOVED",
+      "ADDITIONAL_ITEMS_ADDED", "ADDITIONAL_ITEMS_EXTENDED",
+      "ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL", "ITEM_ADDED_TO_CLOSED_CONTENT_MODEL",
+      "ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL", "ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL",
       "ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
-      "ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL",
-      "ENUM_ARRAY_EXTENDED", "COMBINED_TYPE_EXTENDED", "PRODUCT_TYPE_NARROWED",
-      "SUM_TYPE_EXTENDED", "NOT_TYPE_NARROWED",
-      // unevaluatedItems, as its additionalItems counterparts
-      "UNEVALUATED_ITEMS_ADDED", "UNEVALUATED_ITEMS_EXTENDED",
+      "ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", "ENUM_ARRAY_EXTENDED",
+      "COMBINED_TYPE_EXTENDED", "PRODUCT_TYPE_NARROWED", "SUM_TYPE_EXTENDED", "NOT_TYPE_NARROWED",
+      // unevaluatedItems/Properties, as their additionalItems/Properties counterparts
+      "UNEVALUATED_ITEMS_ADDED", "UNEVALUATED_ITEMS_EXTENDED", "UNEVALUATED_PROPERTIES_ADDED",
+      "UNEVALUATED_PROPERTIES_EXTENDED",
       // minContains/maxContains loosened
       "MAX_CONTAINS_INCREASED", "MAX_CONTAINS_REMOVED", "MIN_CONTAINS_DECREASED",
       "MIN_CONTAINS_REMOVED"};
@@ -69,10 +63,14 @@ void Bound(Ctx& ctx, const Shape& o, const Shape& u, const char* attr, const cha
   auto a = Num(o, attr), b = Num(u, attr);
   if (a == b) return;
   std::string p(prefix);
-  if (!a) ctx.Add(attr, p + "_ADDED");
-  else if (!b) ctx.Add(attr, p + "_REMOVED");
-  else if (*a < *b) ctx.Add(attr, p + "_INCREASED");
-  else ctx.Add(attr, p + "_DECREASED");
+  if (!a)
+    ctx.Add(attr, p + "_ADDED");
+  else if (!b)
+    ctx.Add(attr, p + "_REMOVED");
+  else if (*a < *b)
+    ctx.Add(attr, p + "_INCREASED");
+  else
+    ctx.Add(attr, p + "_DECREASED");
 }
 
 void CompareStrings(Ctx& ctx, const Shape& o, const Shape& u) {
@@ -80,9 +78,12 @@ void CompareStrings(Ctx& ctx, const Shape& o, const Shape& u) {
   Bound(ctx, o, u, "minLength", "MIN_LENGTH");
   const Json* a = Keyword(o, "pattern");
   const Json* b = Keyword(u, "pattern");
-  if (!a && b) ctx.Add("pattern", "PATTERN_ADDED");
-  else if (a && !b) ctx.Add("pattern", "PATTERN_REMOVED");
-  else if (a && b && *a != *b) ctx.Add("pattern", "PATTERN_CHANGED");
+  if (!a && b)
+    ctx.Add("pattern", "PATTERN_ADDED");
+  else if (a && !b)
+    ctx.Add("pattern", "PATTERN_REMOVED");
+  else if (a && b && *a != *b)
+    ctx.Add("pattern", "PATTERN_CHANGED");
 }
 
 bool IsMultiple(double big, double small) {
@@ -99,11 +100,16 @@ void CompareNumbers(Ctx& ctx, const Shape& o, const Shape& u) {
   Bound(ctx, o, u, "exclusiveMinimum", "EXCLUSIVE_MINIMUM");
   auto a = Num(o, "multipleOf"), b = Num(u, "multipleOf");
   if (a != b) {
-    if (!a) ctx.Add("multipleOf", "MULTIPLE_OF_ADDED");
-    else if (!b) ctx.Add("multipleOf", "MULTIPLE_OF_REMOVED");
-    else if (IsMultiple(*b, *a)) ctx.Add("multipleOf", "MULTIPLE_OF_EXPANDED");
-    else if (IsMultiple(*a, *b)) ctx.Add("multipleOf", "MULTIPLE_OF_REDUCED");
-    else ctx.Add("multipleOf", "MULTIPLE_OF_CHANGED");
+    if (!a)
+      ctx.Add("multipleOf", "MULTIPLE_OF_ADDED");
+    else if (!b)
+      ctx.Add("multipleOf", "MULTIPLE_OF_REMOVED");
+    else if (IsMultiple(*b, *a))
+      ctx.Add("multipleOf", "MULTIPLE_OF_EXPANDED");
+    else if (IsMultiple(*a, *b))
+      ctx.Add("multipleOf", "MULTIPLE_OF_REDUCED");
+    else
+      ctx.Add("multipleOf", "MULTIPLE_OF_CHANGED");
   }
   if (o.integer != u.integer) ctx.Add(o.integer ? "TYPE_EXTENDED" : "TYPE_NARROWED");
 }
@@ -120,9 +126,12 @@ void CompareEnums(Ctx& ctx, const Shape& o, const Shape& u) {
   const Json& b = *Keyword(u, "enum");
   bool a_in_b = ContainsAll(b, a), b_in_a = ContainsAll(a, b);
   if (a_in_b && b_in_a) return;
-  if (a_in_b) ctx.Add("enum", "ENUM_ARRAY_EXTENDED");
-  else if (b_in_a) ctx.Add("enum", "ENUM_ARRAY_NARROWED");
-  else ctx.Add("enum", "ENUM_ARRAY_CHANGED");
+  if (a_in_b)
+    ctx.Add("enum", "ENUM_ARRAY_EXTENDED");
+  else if (b_in_a)
+    ctx.Add("enum", "ENUM_ARRAY_NARROWED");
+  else
+    ctx.Add("enum", "ENUM_ARRAY_CHANGED");
 }
 
 void CompareNots(Ctx& ctx, const Shape& o, const Shape& u) {
@@ -147,9 +156,9 @@ std::vector<View> Distinct(const std::vector<View>& subs) {
 
 void CompareCombined(Ctx& ctx, const Shape& o, const Shape& u) {
   if (o.criterion != u.criterion) {
-    bool extended = u.criterion == "anyOf" ||
-                    (u.criterion == "oneOf" && Singleton(o)) ||
-                    (u.criterion == "allOf" && Singleton(o) && Singleton(u));
+    bool extended = u.criterion == "anyOf" || (Singleton(o) && Singleton(u)) ||
+                    (Singleton(o) && u.criterion == "oneOf") ||
+                    (Singleton(u) && o.criterion == "allOf");
     if (!extended) {
       ctx.Add("COMBINED_TYPE_CHANGED");
       return;
@@ -157,9 +166,13 @@ void CompareCombined(Ctx& ctx, const Shape& o, const Shape& u) {
     ctx.Add("COMBINED_TYPE_EXTENDED");
   }
   std::vector<View> a = Distinct(o.subs), b = Distinct(u.subs);
-  bool product = u.criterion == "allOf";
-  if (a.size() < b.size()) ctx.Add(product ? "PRODUCT_TYPE_EXTENDED" : "SUM_TYPE_EXTENDED");
-  if (a.size() > b.size()) ctx.Add(product ? "PRODUCT_TYPE_NARROWED" : "SUM_TYPE_NARROWED");
+  // More members: an allOf demands more, a union allows more; fewer: the reverse.
+  if (a.size() < b.size()) {
+    ctx.Add(u.criterion == "allOf" ? "PRODUCT_TYPE_EXTENDED" : "SUM_TYPE_EXTENDED");
+  }
+  if (a.size() > b.size()) {
+    ctx.Add(o.criterion == "allOf" ? "PRODUCT_TYPE_NARROWED" : "SUM_TYPE_NARROWED");
+  }
 
   // Compatible pairs, then a maximum matching of original to update subschemas (Kuhn's
   // augmenting paths; the lists are short).
@@ -174,8 +187,7 @@ void CompareCombined(Ctx& ctx, const Shape& o, const Shape& u) {
     }
   }
   std::vector<int> match_b(b.size(), -1);
-  std::function<bool(size_t, std::vector<bool>&)> augment = [&](size_t i,
-                                                                 std::vector<bool>& used) {
+  std::function<bool(size_t, std::vector<bool>&)> augment = [&](size_t i, std::vector<bool>& used) {
     for (size_t j = 0; j < b.size(); ++j) {
       if (!edge[i][j] || used[j]) continue;
       used[j] = true;
@@ -239,10 +251,10 @@ void Ctx::Compare(const View& original, const View& update) {
   if (!original.loc.node) return Add("SCHEMA_ADDED");
   if (!update.loc.node) return Add("SCHEMA_REMOVED");
   // Keyed by the nodes $refs lead to, so a recursive schema meets its own pair again.
-  const Json* o_node = original.part.empty() ? original.loc.set->Deref(original.loc).node
-                                             : original.loc.node;
-  const Json* u_node = update.part.empty() ? update.loc.set->Deref(update.loc).node
-                                           : update.loc.node;
+  const Json* o_node =
+      original.part.empty() ? original.loc.set->Deref(original.loc).node : original.loc.node;
+  const Json* u_node =
+      update.part.empty() ? update.loc.set->Deref(update.loc).node : update.loc.node;
   auto key = std::make_tuple(o_node, original.part, u_node, update.part);
   auto cached = shared_->memo.find(key);
   std::vector<Difference> relative;
@@ -285,10 +297,23 @@ void Ctx::CompareUncached(const View& ov, const View& uv) {
         }
       }
     }
-  } else if (o.kind == Kind::kCombined && u.kind != Kind::kCombined && Singleton(o)) {
-    Ctx sub = Sub();
-    sub.Compare(o.subs[0], uv);
-    if (sub.IsCompatible()) return AddAll(sub.diffs_);
+  } else if (o.kind == Kind::kCombined && u.kind != Kind::kCombined) {
+    if (Singleton(o)) {
+      Ctx sub = Sub();
+      sub.Compare(o.subs[0], uv);
+      if (sub.IsCompatible()) return AddAll(sub.diffs_);
+    } else if (o.criterion == "allOf") {
+      // A reader that keeps one of the writer's allOf members (e.g. drops an enum beside
+      // "type") accepts everything the writer did.
+      for (const View& member : o.subs) {
+        Ctx sub = Sub();
+        sub.Compare(member, uv);
+        if (sub.IsCompatible()) {
+          AddAll(sub.diffs_);
+          return Add("PRODUCT_TYPE_NARROWED");
+        }
+      }
+    }
   }
   if (ClassOf(o.kind) != ClassOf(u.kind)) {
     // Anything may become {} or true (accepts all); false (accepted nothing) may become anything.
@@ -296,17 +321,25 @@ void Ctx::CompareUncached(const View& ov, const View& uv) {
     return Add("TYPE_CHANGED");
   }
   switch (o.kind) {
-    case Kind::kString: return CompareStrings(*this, o, u);
-    case Kind::kNumber: return CompareNumbers(*this, o, u);
-    case Kind::kEnum: return CompareEnums(*this, o, u);
+    case Kind::kString:
+      return CompareStrings(*this, o, u);
+    case Kind::kNumber:
+      return CompareNumbers(*this, o, u);
+    case Kind::kEnum:
+      return CompareEnums(*this, o, u);
     case Kind::kConst:
       if (*Keyword(o, "const") != *Keyword(u, "const")) Add("const", "ENUM_ARRAY_CHANGED");
       return;
-    case Kind::kCombined: return CompareCombined(*this, o, u);
-    case Kind::kNot: return CompareNots(*this, o, u);
-    case Kind::kObject: return CompareObjects(*this, o, u);
-    case Kind::kArray: return CompareArrays(*this, o, u);
-    default: return;
+    case Kind::kCombined:
+      return CompareCombined(*this, o, u);
+    case Kind::kNot:
+      return CompareNots(*this, o, u);
+    case Kind::kObject:
+      return CompareObjects(*this, o, u);
+    case Kind::kArray:
+      return CompareArrays(*this, o, u);
+    default:
+      return;
   }
 }
 
@@ -317,8 +350,8 @@ std::vector<std::string> Incompatibilities(const SchemaSet& writer, const Schema
   std::set<std::string> seen;
   for (const Difference& d : ctx.diffs()) {
     if (IsCompatibleChange(d.type)) continue;
-    std::string msg = "Found incompatible change: Difference{jsonPath='" + d.path +
-                      "', type=" + d.type + "}";
+    std::string msg =
+        "Found incompatible change: Difference{jsonPath='" + d.path + "', type=" + d.type + "}";
     if (seen.insert(msg).second) out.push_back(std::move(msg));
   }
   return out;

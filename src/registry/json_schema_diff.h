@@ -22,16 +22,28 @@ struct View {
 };
 
 enum class Kind {
-  kEmpty, kTrue, kFalse, kString, kNumber, kBoolean, kNull, kObject, kArray, kEnum, kConst,
-  kCombined, kNot, kConditional
+  kEmpty,
+  kTrue,
+  kFalse,
+  kString,
+  kNumber,
+  kBoolean,
+  kNull,
+  kObject,
+  kArray,
+  kEnum,
+  kConst,
+  kCombined,
+  kNot,
+  kConditional
 };
 
 struct Shape {
   Kind kind = Kind::kEmpty;
-  Loc loc;                  // the (dereferenced) node holding the keywords
-  bool integer = false;     // kNumber: "integer"
-  std::string criterion;    // kCombined: "allOf", "anyOf" or "oneOf"
-  std::vector<View> subs;   // kCombined: the member schemas
+  Loc loc;                 // the (dereferenced) node holding the keywords
+  bool integer = false;    // kNumber: "integer"
+  std::string criterion;   // kCombined: "allOf", "anyOf" or "oneOf"
+  std::vector<View> subs;  // kCombined: the member schemas
 };
 
 Shape ShapeOf(const View& view);
@@ -69,7 +81,8 @@ class Ctx {
   struct Shared {
     std::set<std::tuple<const Json*, std::string, const Json*, std::string>> in_progress;
     std::map<std::tuple<const Json*, std::string, const Json*, std::string>,
-             std::vector<Difference>> memo;
+             std::vector<Difference>>
+        memo;
   };
   std::string PathString() const;
   void CompareUncached(const View& original, const View& update);

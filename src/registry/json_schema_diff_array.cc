@@ -11,8 +11,8 @@ namespace {
 View None() { return View{}; }
 
 struct ArrayModel {
-  View all_items;                // one schema for every item
-  std::vector<View> tuple;       // a schema per position
+  View all_items;           // one schema for every item
+  std::vector<View> tuple;  // a schema per position
   const Json* additional = nullptr;
   const Json* unevaluated = nullptr;
 };
@@ -25,16 +25,18 @@ ArrayModel ModelOf(const Shape& s) {
     if (prefix && prefix->is_array()) {
       for (const auto& sub : *prefix) m.tuple.push_back(Child(s, sub));
       m.additional = items;
+    } else if (items && items->is_boolean()) {
+      m.additional = items;  // items: false closes the array, as additionalItems did
     } else if (items) {
       m.all_items = Child(s, *items);
     }
   } else {
     if (items && items->is_array()) {
       for (const auto& sub : *items) m.tuple.push_back(Child(s, sub));
-      m.additional = Keyword(s, "additionalItems");
     } else if (items) {
       m.all_items = Child(s, *items);
     }
+    m.additional = Keyword(s, "additionalItems");
   }
   m.unevaluated = Keyword(s, "unevaluatedItems");
   return m;
@@ -132,13 +134,20 @@ void CompareUnevaluated(Ctx& ctx, const Shape& o, const ArrayModel& om, const Sh
   const Json* b = um.unevaluated;
   if (!a && !b) return;
   PathScope scope(ctx, "unevaluatedItems");
-  if (!a) ctx.Add(IsFalseJson(b) ? "UNEVALUATED_ITEMS_REMOVED" : "UNEVALUATED_ITEMS_NARROWED");
-  else if (!b) ctx.Add(IsFalseJson(a) ? "UNEVALUATED_ITEMS_ADDED" : "UNEVALUATED_ITEMS_EXTENDED");
-  else if (IsFalseJson(a) && !IsFalseJson(b)) ctx.Add("UNEVALUATED_ITEMS_ADDED");
-  else if (!IsFalseJson(a) && IsFalseJson(b)) ctx.Add("UNEVALUATED_ITEMS_REMOVED");
-  else if (IsEmptyJson(a) && !IsEmptyJson(b)) ctx.Add("UNEVALUATED_ITEMS_NARROWED");
-  else if (!IsEmptyJson(a) && IsEmptyJson(b)) ctx.Add("UNEVALUATED_ITEMS_EXTENDED");
-  else ctx.Compare(Child(o, *a), Child(u, *b));
+  if (!a)
+    ctx.Add(IsFalseJson(b) ? "UNEVALUATED_ITEMS_REMOVED" : "UNEVALUATED_ITEMS_NARROWED");
+  else if (!b)
+    ctx.Add(IsFalseJson(a) ? "UNEVALUATED_ITEMS_ADDED" : "UNEVALUATED_ITEMS_EXTENDED");
+  else if (IsFalseJson(a) && !IsFalseJson(b))
+    ctx.Add("UNEVALUATED_ITEMS_ADDED");
+  else if (!IsFalseJson(a) && IsFalseJson(b))
+    ctx.Add("UNEVALUATED_ITEMS_REMOVED");
+  else if (IsEmptyJson(a) && !IsEmptyJson(b))
+    ctx.Add("UNEVALUATED_ITEMS_NARROWED");
+  else if (!IsEmptyJson(a) && IsEmptyJson(b))
+    ctx.Add("UNEVALUATED_ITEMS_EXTENDED");
+  else
+    ctx.Compare(Child(o, *a), Child(u, *b));
 }
 
 }  // namespace

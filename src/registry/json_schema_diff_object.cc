@@ -49,17 +49,29 @@ const Json* SchemaOf(const Json* additional) {
   return additional && additional->is_object() ? additional : nullptr;
 }
 
+bool IsFalseJson(const Json* j) { return j && j->is_boolean() && !j->get<bool>(); }
+bool IsEmptyJson(const Json* j) {
+  return j && ((j->is_boolean() && j->get<bool>()) || (j->is_object() && j->empty()));
+}
+
+// Open: any extra property allowed (no patternProperties, additionalProperties absent or
+// true, unevaluatedProperties absent or true).
 bool OpenObject(const Shape& s) {
   const Json* pp = Keyword(s, "patternProperties");
   const Json* ap = Keyword(s, "additionalProperties");
-  return (!pp || pp->empty()) && !SchemaOf(ap) && Permits(ap);
+  const Json* up = Keyword(s, "unevaluatedProperties");
+  return (!pp || pp->empty()) && !SchemaOf(ap) && Permits(ap) && (!up || IsEmptyJson(up));
 }
 
 View PartialObjectSchema(const Shape& s, const std::string& name) {
   if (const Json* pp = Keyword(s, "patternProperties"); pp && pp->is_object()) {
     for (const auto& [pattern, sub] : pp->items()) {
       try {
-        if (std::regex_search(name, std::regex(pattern, std::regex::ECMAScript))) {
+        // __polynomial (libstdc++): match without backtracking when the pattern has no
+        // back-references, so a pattern like ^(a+)+$ cannot take exponential time on a
+        // property name from the other schema.
+        if (std::regex_search(name, std::regex(pattern, std::regex::ECMAScript |
+                                                            std::regex_constants::__polynomial))) {
           return Child(s, sub);
         }
       } catch (const std::exception&) {
@@ -67,7 +79,11 @@ View PartialObjectSchema(const Shape& s, const std::string& name) {
       }
     }
   }
-  return Sub(s, SchemaOf(Keyword(s, "additionalProperties")));
+  const Json* ap = Keyword(s, "additionalProperties");
+  if (SchemaOf(ap)) return Child(s, *ap);
+  const Json* up = Keyword(s, "unevaluatedProperties");
+  if (Permits(ap) && up && !IsFalseJson(up) && !IsEmptyJson(up)) return Child(s, *up);
+  return None();
 }
 
 std::set<std::string> Keys(const Shape& s, const char* k) {
@@ -109,8 +125,9 @@ void CompareProperties(Ctx& ctx, const Shape& o, const Shape& u) {
         Ctx sub = ctx.Sub();
         sub.Compare(op, partial);
         ctx.AddAll(sub.diffs());
-        ctx.Add(sub.IsCompatible() ? "PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
-                                   : "PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL");
+        ctx.Add(sub.IsCompatible()
+                    ? "PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
+                    : "PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL");
       } else {
         ctx.Add(IsFalse(op) ? "PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL"
                             : "PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL");
@@ -125,8 +142,9 @@ void CompareProperties(Ctx& ctx, const Shape& o, const Shape& u) {
           Ctx sub = ctx.Sub();
           sub.Compare(partial, up);
           ctx.AddAll(sub.diffs());
-          ctx.Add(sub.IsCompatible() ? "PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
-                                     : "PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL");
+          ctx.Add(sub.IsCompatible()
+                      ? "PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
+                      : "PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL");
         }
         if (Required(u, name)) {
           ctx.Add(HasDefault(up) ? "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL"
@@ -173,15 +191,24 @@ void CompareDependencies(Ctx& ctx, const Shape& o, const Shape& u) {
   for (const std::string& name : names) {
     PathScope p(ctx, name);
     auto a = op.find(name), b = up.find(name);
-    if (b == up.end()) { ctx.Add("DEPENDENCY_ARRAY_REMOVED"); continue; }
-    if (a == op.end()) { ctx.Add("DEPENDENCY_ARRAY_ADDED"); continue; }
+    if (b == up.end()) {
+      ctx.Add("DEPENDENCY_ARRAY_REMOVED");
+      continue;
+    }
+    if (a == op.end()) {
+      ctx.Add("DEPENDENCY_ARRAY_ADDED");
+      continue;
+    }
     if (a->second == b->second) continue;
     auto includes = [](const std::set<std::string>& x, const std::set<std::string>& y) {
       return std::includes(x.begin(), x.end(), y.begin(), y.end());
     };
-    if (includes(b->second, a->second)) ctx.Add("DEPENDENCY_ARRAY_EXTENDED");
-    else if (includes(a->second, b->second)) ctx.Add("DEPENDENCY_ARRAY_NARROWED");
-    else ctx.Add("DEPENDENCY_ARRAY_CHANGED");
+    if (includes(b->second, a->second))
+      ctx.Add("DEPENDENCY_ARRAY_EXTENDED");
+    else if (includes(a->second, b->second))
+      ctx.Add("DEPENDENCY_ARRAY_NARROWED");
+    else
+      ctx.Add("DEPENDENCY_ARRAY_CHANGED");
   }
   names.clear();
   for (const auto& [n, v] : os) names.insert(n);
@@ -189,9 +216,12 @@ void CompareDependencies(Ctx& ctx, const Shape& o, const Shape& u) {
   for (const std::string& name : names) {
     PathScope p(ctx, name);
     auto a = os.find(name), b = us.find(name);
-    if (b == us.end()) ctx.Add("DEPENDENCY_SCHEMA_REMOVED");
-    else if (a == os.end()) ctx.Add("DEPENDENCY_SCHEMA_ADDED");
-    else ctx.Compare(a->second, b->second);
+    if (b == us.end())
+      ctx.Add("DEPENDENCY_SCHEMA_REMOVED");
+    else if (a == os.end())
+      ctx.Add("DEPENDENCY_SCHEMA_ADDED");
+    else
+      ctx.Compare(a->second, b->second);
   }
 }
 
@@ -210,10 +240,31 @@ void CompareAdditionalProperties(Ctx& ctx, const Shape& o, const Shape& u) {
   }
 }
 
+void CompareUnevaluatedProperties(Ctx& ctx, const Shape& o, const Shape& u) {
+  const Json* a = Keyword(o, "unevaluatedProperties");
+  const Json* b = Keyword(u, "unevaluatedProperties");
+  if (!a && !b) return;
+  PathScope scope(ctx, "unevaluatedProperties");
+  if (!a) {
+    ctx.Add(IsFalseJson(b) ? "UNEVALUATED_PROPERTIES_REMOVED" : "UNEVALUATED_PROPERTIES_NARROWED");
+  } else if (!b) {
+    ctx.Add(IsFalseJson(a) ? "UNEVALUATED_PROPERTIES_ADDED" : "UNEVALUATED_PROPERTIES_EXTENDED");
+  } else if (IsFalseJson(a) && !IsFalseJson(b)) {
+    ctx.Add("UNEVALUATED_PROPERTIES_ADDED");
+  } else if (!IsFalseJson(a) && IsFalseJson(b)) {
+    ctx.Add("UNEVALUATED_PROPERTIES_REMOVED");
+  } else if (IsEmptyJson(a) && !IsEmptyJson(b)) {
+    ctx.Add("UNEVALUATED_PROPERTIES_NARROWED");
+  } else if (!IsEmptyJson(a) && IsEmptyJson(b)) {
+    ctx.Add("UNEVALUATED_PROPERTIES_EXTENDED");
+  } else {
+    ctx.Compare(Child(o, *a), Child(u, *b));
+  }
+}
+
 }  // namespace
 
-void CompareBounds(Ctx& ctx, const Shape& o, const Shape& u, const char* attr,
-                   const char* prefix) {
+void CompareBounds(Ctx& ctx, const Shape& o, const Shape& u, const char* attr, const char* prefix) {
   const Json* a = Keyword(o, attr);
   const Json* b = Keyword(u, attr);
   bool ha = a && a->is_number(), hb = b && b->is_number();
@@ -231,6 +282,7 @@ void CompareObjects(Ctx& ctx, const Shape& o, const Shape& u) {
   CompareProperties(ctx, o, u);
   CompareDependencies(ctx, o, u);
   CompareAdditionalProperties(ctx, o, u);
+  CompareUnevaluatedProperties(ctx, o, u);
   CompareBounds(ctx, o, u, "maxProperties", "MAX_PROPERTIES");
   CompareBounds(ctx, o, u, "minProperties", "MIN_PROPERTIES");
 }

@@ -5,10 +5,9 @@
 // (json_schema_shape.cc) and Confluent's compatibility rules (json_schema_diff*.cc).
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -107,9 +106,16 @@ std::vector<std::string> Incompatibilities(const SchemaSet& writer, const Schema
 template <typename Fn>
 void ForEachSubschema(const Json& node, Dialect d, Fn&& fn) {
   if (!node.is_object()) return;
-  static const char* kSingle[] = {"additionalItems", "additionalProperties", "not",
-                                  "contains", "propertyNames", "if", "then", "else",
-                                  "unevaluatedItems", "unevaluatedProperties",
+  static const char* kSingle[] = {"additionalItems",
+                                  "additionalProperties",
+                                  "not",
+                                  "contains",
+                                  "propertyNames",
+                                  "if",
+                                  "then",
+                                  "else",
+                                  "unevaluatedItems",
+                                  "unevaluatedProperties",
                                   "contentSchema"};
   static const char* kMaps[] = {"properties", "patternProperties", "definitions", "$defs",
                                 "dependentSchemas"};

@@ -15,8 +15,10 @@ int NestingDepth(std::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '{' || c == '[') {
@@ -139,30 +141,54 @@ Result<std::unique_ptr<SchemaSet>> SchemaSet::Load(std::string_view text,
                                      "): " + st.message());
     }
   }
-  // Every $ref must resolve, in every document.
+  // Every $ref must resolve, in every document, to a schema. A JSON pointer may lead outside
+  // the positions CheckSchema walked (`{"$ref": "#/x-vendor/thing"}`): such a target is
+  // checked, and walked for its own $refs, when first reached.
   for (const auto& doc : set->docs_) {
     Result<Dialect> d = DialectOf(doc->json);
-    std::vector<std::pair<Loc, std::string>> stack;
+    struct Item {
+      Loc loc;
+      std::string path;
+      bool via_ref;
+    };
+    std::vector<Item> stack;
+    std::set<const Json*> walked;
     Loc root{set.get(), &doc->json, &doc->json, ResolveUri(doc->name, ""), *d};
     if (doc->json.is_object() && doc->json.contains(IdKeyword(*d)) &&
         doc->json[IdKeyword(*d)].is_string()) {
       root.base = ResolveUri(doc->name, doc->json[IdKeyword(*d)].get<std::string>());
     }
-    stack.push_back({root, "#"});
+    stack.push_back({root, "#", false});
+    std::string where = doc->name.empty() ? "" : " in reference '" + doc->name + "'";
     while (!stack.empty()) {
-      auto [loc, path] = stack.back();
+      Item item = std::move(stack.back());
       stack.pop_back();
-      const Json& n = *loc.node;
-      if (!n.is_object()) continue;
-      if (auto ref = n.find("$ref"); ref != n.end() && ref->is_string()) {
-        if (set->Resolve(loc, ref->get<std::string>()).node == nullptr) {
-          std::string where = doc->name.empty() ? "" : " in reference '" + doc->name + "'";
-          return Status::InvalidArgument("Invalid schema: $ref '" + ref->get<std::string>() +
-                                         "' at " + path + where + " cannot be resolved");
+      if (!walked.insert(item.loc.node).second) continue;
+      const Json& n = *item.loc.node;
+      if (item.via_ref) {
+        Status st = CheckSchema(n, item.loc.dialect);
+        if (!st.ok()) {
+          std::string why = st.message();
+          if (why.rfind("Invalid schema: ", 0) == 0) why = why.substr(16);
+          return Status::InvalidArgument("Invalid schema: " + item.path + where +
+                                         " is not a schema: " + why);
         }
       }
-      ForEachSubschema(n, loc.dialect, [&](const std::string& suffix, const Json& sub) {
-        stack.push_back({Enter(loc, sub), path + "/" + suffix});
+      if (!n.is_object()) continue;
+      if (auto ref = n.find("$ref"); ref != n.end() && ref->is_string()) {
+        Loc target = set->Resolve(item.loc, ref->get<std::string>());
+        if (target.node == nullptr) {
+          return Status::InvalidArgument("Invalid schema: $ref '" + ref->get<std::string>() +
+                                         "' at " + item.path + where + " cannot be resolved");
+        }
+        if (!walked.count(target.node)) {
+          stack.push_back({target,
+                           "the target of $ref '" + ref->get<std::string>() + "' at " + item.path,
+                           true});
+        }
+      }
+      ForEachSubschema(n, item.loc.dialect, [&](const std::string& suffix, const Json& sub) {
+        stack.push_back({Enter(item.loc, sub), item.path + "/" + suffix, false});
       });
     }
   }
@@ -196,8 +222,7 @@ Status SchemaSet::AddDocument(std::string name, std::string_view text) {
 
 // Registers embedded resources ($id in a subschema) and anchors ($anchor, or draft-06/07's
 // "$id": "#name").
-void SchemaSet::Index(const Json& node, const Json* resource, const std::string& base,
-                      Dialect d) {
+void SchemaSet::Index(const Json& node, const Json* resource, const std::string& base, Dialect d) {
   if (!node.is_object()) return;
   std::string my_base = base;
   const Json* my_resource = resource;
@@ -211,16 +236,16 @@ void SchemaSet::Index(const Json& node, const Json* resource, const std::string&
       resources_.emplace(StripFragment(my_base), Resource{&node, my_base, d});
       std::string frag;
       StripFragment(v, &frag);
-      if (!frag.empty()) anchors_[StripFragment(my_base) + "#" + frag] = Loc{this, &node, &node, my_base, d};
+      if (!frag.empty())
+        anchors_[StripFragment(my_base) + "#" + frag] = Loc{this, &node, &node, my_base, d};
     }
   }
   if (auto a = node.find("$anchor"); a != node.end() && a->is_string()) {
     anchors_[StripFragment(my_base) + "#" + a->get<std::string>()] =
         Loc{this, &node, my_resource, my_base, d};
   }
-  ForEachSubschema(node, d, [&](const std::string&, const Json& sub) {
-    Index(sub, my_resource, my_base, d);
-  });
+  ForEachSubschema(
+      node, d, [&](const std::string&, const Json& sub) { Index(sub, my_resource, my_base, d); });
 }
 
 const SchemaSet::Resource* SchemaSet::FindResource(const std::string& uri) const {

@@ -17,13 +17,21 @@ bool HasAny(const Json& n, std::initializer_list<const char*> keys) {
 Shape Typed(const Loc& loc, const std::string& type) {
   Shape s;
   s.loc = loc;
-  if (type == "string") s.kind = Kind::kString;
-  else if (type == "number") s.kind = Kind::kNumber;
-  else if (type == "integer") { s.kind = Kind::kNumber; s.integer = true; }
-  else if (type == "boolean") s.kind = Kind::kBoolean;
-  else if (type == "null") s.kind = Kind::kNull;
-  else if (type == "object") s.kind = Kind::kObject;
-  else if (type == "array") s.kind = Kind::kArray;
+  if (type == "string")
+    s.kind = Kind::kString;
+  else if (type == "number")
+    s.kind = Kind::kNumber;
+  else if (type == "integer") {
+    s.kind = Kind::kNumber;
+    s.integer = true;
+  } else if (type == "boolean")
+    s.kind = Kind::kBoolean;
+  else if (type == "null")
+    s.kind = Kind::kNull;
+  else if (type == "object")
+    s.kind = Kind::kObject;
+  else if (type == "array")
+    s.kind = Kind::kArray;
   return s;
 }
 
@@ -48,7 +56,8 @@ Shape ShapeOf(const View& view) {
     if (p == "types") {
       s.kind = Kind::kCombined;
       s.criterion = "anyOf";
-      for (const auto& t : n["type"]) s.subs.push_back(View{view.loc, "type:" + t.get<std::string>()});
+      for (const auto& t : n["type"])
+        s.subs.push_back(View{view.loc, "type:" + t.get<std::string>()});
     } else if (p == "kw:allOf" || p == "kw:anyOf" || p == "kw:oneOf") {
       s.kind = Kind::kCombined;
       s.criterion = p.substr(3);
@@ -95,13 +104,12 @@ Shape ShapeOf(const View& view) {
                    "dependentRequired", "dependentSchemas"})) {
       parts.push_back("infer:object");
     }
-    if (HasAny(n, {"items", "prefixItems", "additionalItems", "minItems", "maxItems",
-                   "uniqueItems", "contains"})) {
+    if (HasAny(n, {"items", "prefixItems", "additionalItems", "minItems", "maxItems", "uniqueItems",
+                   "contains"})) {
       parts.push_back("infer:array");
     }
     if (HasAny(n, {"minLength", "maxLength", "pattern"})) parts.push_back("infer:string");
-    if (HasAny(n, {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-                   "multipleOf"})) {
+    if (HasAny(n, {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"})) {
       parts.push_back("infer:number");
     }
   }

@@ -20,7 +20,9 @@ TEST(JsonSchemaTest, NameAndType) {
 
 TEST(JsonSchemaTest, ValidSchemas) {
   const char* valid[] = {
-      "true", "false", "{}",
+      "true",
+      "false",
+      "{}",
       R"({"type":"object","properties":{"id":{"type":"integer"},"name":{"type":"string"}},"required":["id"]})",
       R"({"type":["string","null"],"maxLength":10})",
       R"({"$schema":"http://json-schema.org/draft-07/schema#","type":"array","items":[{"type":"string"}],"additionalItems":false})",
@@ -74,14 +76,23 @@ TEST(JsonSchemaTest, InvalidSchemas) {
       {R"({"enum":"a"})", "#/enum: must be an array"},
       {R"({"additionalProperties":"no"})", "#/additionalProperties"},
       {R"({"uniqueItems":"yes"})", "#/uniqueItems: must be a boolean"},
-      {R"({"$ref":"#/definitions/missing"})", "$ref '#/definitions/missing' at # cannot be resolved"},
-      {R"({"properties":{"a":{"$ref":"other.json"}}})", "$ref 'other.json' at #/properties/a cannot be resolved"},
+      {R"({"$ref":"#/definitions/missing"})",
+       "$ref '#/definitions/missing' at # cannot be resolved"},
+      {R"({"properties":{"a":{"$ref":"other.json"}}})",
+       "$ref 'other.json' at #/properties/a cannot be resolved"},
       {R"({"$schema":5})", "$schema must be a string"},
-      {R"({"$schema":"http://json-schema.org/draft-04/schema#","exclusiveMaximum":3})", "must be a boolean in draft-04"},
-      {R"({"$schema":"http://json-schema.org/draft-04/schema#","properties":{"a":true}})", "draft-04"},
-      {R"({"$schema":"http://json-schema.org/draft-04/schema#","required":[]})", "must not be empty"},
+      {R"({"x-vendor":{"type":[5,6]},"properties":{"a":{"$ref":"#/x-vendor"}}})",
+       "the target of $ref '#/x-vendor' at #/properties/a is not a schema"},
+      {R"({"x":{"y":{"$ref":"#/nowhere"}},"$ref":"#/x/y"})", "$ref '#/nowhere'"},
+      {R"({"$schema":"http://json-schema.org/draft-04/schema#","exclusiveMaximum":3})",
+       "must be a boolean in draft-04"},
+      {R"({"$schema":"http://json-schema.org/draft-04/schema#","properties":{"a":true}})",
+       "draft-04"},
+      {R"({"$schema":"http://json-schema.org/draft-04/schema#","required":[]})",
+       "must not be empty"},
       {R"({"$schema":"https://json-schema.org/draft/2020-12/schema","items":[{}]})", "#/items"},
-      {R"({"$schema":"https://json-schema.org/draft/2020-12/schema","$defs":{"a":1}})", "#/$defs/a"},
+      {R"({"$schema":"https://json-schema.org/draft/2020-12/schema","$defs":{"a":1}})",
+       "#/$defs/a"},
   };
   for (const auto& c : invalid) {
     auto s = Parse(c.text);
@@ -106,21 +117,27 @@ TEST(JsonSchemaTest, DeepNestingIsAnErrorNotACrash) {
 }
 
 TEST(JsonSchemaTest, CanonicalSortsKeysAndDropsWhitespace) {
-  auto a = Parse("{ \"type\" : \"object\",\n \"properties\": {\"b\": {\"type\":\"string\"}, \"a\": {}} }");
+  auto a = Parse(
+      "{ \"type\" : \"object\",\n \"properties\": {\"b\": {\"type\":\"string\"}, \"a\": {}} }");
   auto b = Parse(R"({"properties":{"a":{},"b":{"type":"string"}},"type":"object"})");
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_EQ((*a)->canonical(), R"({"properties":{"a":{},"b":{"type":"string"}},"type":"object"})");
   EXPECT_EQ((*a)->canonical(), (*b)->canonical());
   EXPECT_EQ((*a)->Text(true), (*a)->canonical());
-  EXPECT_EQ((*a)->Text(false), "{ \"type\" : \"object\",\n \"properties\": {\"b\": {\"type\":\"string\"}, \"a\": {}} }");
+  EXPECT_EQ(
+      (*a)->Text(false),
+      "{ \"type\" : \"object\",\n \"properties\": {\"b\": {\"type\":\"string\"}, \"a\": {}} }");
   auto c = Parse(R"({"type":"object","properties":{"a":{"type":"integer"}}})");
   EXPECT_NE((*a)->canonical(), (*c)->canonical());
 }
 
 TEST(JsonSchemaTest, ReferencesByUrlName) {
-  ResolvedReference address{"address.json", "address-value", 1,
-                            R"({"type":"object","properties":{"zip":{"$ref":"#/definitions/zip"}},"definitions":{"zip":{"type":"string","maxLength":5}}})",
-                            {}};
+  ResolvedReference address{
+      "address.json",
+      "address-value",
+      1,
+      R"({"type":"object","properties":{"zip":{"$ref":"#/definitions/zip"}},"definitions":{"zip":{"type":"string","maxLength":5}}})",
+      {}};
   const std::string user =
       R"({"type":"object","properties":{"home":{"$ref":"address.json"},"zip":{"$ref":"address.json#/definitions/zip"}}})";
   auto s = Parse(user, {address});
@@ -141,7 +158,8 @@ TEST(JsonSchemaTest, ReferencesByUrlName) {
   EXPECT_NE(b.status().message().find("reference 'bad.json'"), std::string::npos);
   // Transitive references.
   ResolvedReference zip{"zip.json", "zip-value", 1, R"({"type":"string"})", {}};
-  ResolvedReference addr2{"addr2.json", "addr2-value", 1, R"({"properties":{"zip":{"$ref":"zip.json"}}})", {zip}};
+  ResolvedReference addr2{
+      "addr2.json", "addr2-value", 1, R"({"properties":{"zip":{"$ref":"zip.json"}}})", {zip}};
   EXPECT_TRUE(Parse(R"({"$ref":"addr2.json"})", {addr2}).ok());
 }
 

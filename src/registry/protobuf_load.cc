@@ -4,7 +4,6 @@
 #include <google/protobuf/descriptor.pb.h>
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-
 #include <google/protobuf/stubs/logging.h>
 #include <spdlog/spdlog.h>
 
@@ -23,8 +22,8 @@ class SyntaxErrors : public gp::io::ErrorCollector {
  public:
   void AddError(int line, gp::io::ColumnNumber column, const std::string& message) override {
     if (first_.empty()) {
-      first_ = "line " + std::to_string(line + 1) + ":" + std::to_string(column + 1) + ": " +
-               message;
+      first_ =
+          "line " + std::to_string(line + 1) + ":" + std::to_string(column + 1) + ": " + message;
     }
   }
   const std::string& first() const { return first_; }
@@ -35,9 +34,10 @@ class SyntaxErrors : public gp::io::ErrorCollector {
 
 class BuildErrors : public gp::DescriptorPool::ErrorCollector {
  public:
-  void AddError(const std::string& filename, const std::string& element_name,
-                const gp::Message*, ErrorLocation, const std::string& message) override {
-    if (first_.empty()) first_ = filename + ": " + (element_name.empty() ? "" : element_name + ": ") + message;
+  void AddError(const std::string& filename, const std::string& element_name, const gp::Message*,
+                ErrorLocation, const std::string& message) override {
+    if (first_.empty())
+      first_ = filename + ": " + (element_name.empty() ? "" : element_name + ": ") + message;
   }
   const std::string& first() const { return first_; }
 
@@ -70,6 +70,45 @@ int BraceDepth(std::string_view text) {
   return max_depth;
 }
 
+// Standard base64 (RFC 4648, padding optional, whitespace ignored); false on anything else.
+bool DecodeBase64(std::string_view in, std::string* out) {
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  uint32_t acc = 0;
+  int bits = 0;
+  size_t pad = 0;
+  for (char c : in) {
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
+    if (c == '=') {
+      ++pad;
+      continue;
+    }
+    int v = value(c);
+    if (v < 0 || pad > 0) return false;
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out->push_back(static_cast<char>((acc >> bits) & 0xff));
+    }
+  }
+  return pad <= 2 && !out->empty();
+}
+
+// Confluent also takes a schema as a base64-encoded, serialized FileDescriptorProto; that is
+// how confluent-kafka-python's ProtobufSerializer registers its schemas.
+bool ParseDescriptor(std::string_view text, gp::FileDescriptorProto* out) {
+  std::string bytes;
+  return text.find_first_of("{};") == std::string_view::npos && DecodeBase64(text, &bytes) &&
+         out->ParseFromString(bytes);
+}
+
 Status ParseProto(std::string_view text, const std::string& name, gp::FileDescriptorProto* out) {
   if (BraceDepth(text) > kMaxNesting) {
     return Status::InvalidArgument("Invalid schema: nested deeper than " +
@@ -83,11 +122,52 @@ Status ParseProto(std::string_view text, const std::string& name, gp::FileDescri
   // Confluent accepts a schema without a syntax line (proto2, as protoc does).
   parser.SetRequireSyntaxIdentifier(false);
   if (!parser.Parse(&tokenizer, out) || !errors.first().empty()) {
+    out->Clear();
+    if (ParseDescriptor(text, out)) {
+      out->set_name(name);
+      return Status::OK();
+    }
     return Status::InvalidArgument("Invalid schema: " + name + ": " +
                                    (errors.first().empty() ? "cannot parse" : errors.first()));
   }
   out->set_name(name);
   return Status::OK();
+}
+
+// protoc writes every field's json_name into the descriptors it emits; the .proto parser
+// only records one given explicitly. Dropping those equal to the default (lowerCamelCase of
+// the field name, protobuf's ToJsonName) makes a serialized descriptor and its .proto text
+// the same schema.
+std::string DefaultJsonName(const std::string& name) {
+  std::string out;
+  bool upper = false;
+  for (char c : name) {
+    if (c == '_') {
+      upper = true;
+    } else {
+      out += upper ? static_cast<char>(toupper(static_cast<unsigned char>(c))) : c;
+      upper = false;
+    }
+  }
+  return out;
+}
+
+void DropDefaultJsonNames(gp::DescriptorProto* m) {
+  for (auto& f : *m->mutable_field()) {
+    if (f.has_json_name() && f.json_name() == DefaultJsonName(f.name())) f.clear_json_name();
+  }
+  for (auto& f : *m->mutable_extension()) {
+    if (f.has_json_name() && f.json_name() == DefaultJsonName(f.name())) f.clear_json_name();
+  }
+  for (auto& nested : *m->mutable_nested_type()) DropDefaultJsonNames(&nested);
+}
+
+void Normalize(gp::FileDescriptorProto* f) {
+  f->clear_source_code_info();
+  for (auto& m : *f->mutable_message_type()) DropDefaultJsonNames(&m);
+  for (auto& e : *f->mutable_extension()) {
+    if (e.has_json_name() && e.json_name() == DefaultJsonName(e.name())) e.clear_json_name();
+  }
 }
 
 // Builds `name` into the pool after its imports, depth first.
@@ -96,6 +176,7 @@ class Builder {
   explicit Builder(gp::DescriptorPool* pool) : pool_(pool) {}
 
   void Add(const std::string& name, gp::FileDescriptorProto proto) {
+    Normalize(&proto);
     protos_.emplace(name, std::move(proto));
   }
 
