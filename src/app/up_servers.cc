@@ -14,6 +14,7 @@
 #include "http/http.h"
 #include "kafka/kafka.h"
 #include "metrics/metrics.h"
+#include "registry/registry.h"
 
 namespace kappa::app {
 
@@ -25,6 +26,8 @@ struct UpServers::Impl {
   std::string cql_host;
   std::unique_ptr<http::Server> http;
   std::string http_host;
+  // The schema registry served on the HTTP listener (over the runtime's log, topic _schemas).
+  std::shared_ptr<registry::Registry> registry;
   std::unique_ptr<metrics::History> history;
   std::thread ticker;
   std::mutex mu;
@@ -139,7 +142,15 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
     lo.name = "http";
     lo.host = o.http->host;
     lo.port = o.http->port;
-    lo.router = UpRoutes(pipeline);
+    registry::RegistryOptions ro;
+    ro.log = log;
+    auto reg = registry::Registry::Open(ro);
+    if (!reg.ok()) return reg.status().WithContext("opening the schema registry");
+    impl->registry = std::move(*reg);
+    auto router = UpRoutes(pipeline);
+    // Confluent Schema Registry's REST API beside /health, /ready and /metrics.
+    registry::AddRegistryRoutes(impl->registry, router.get());
+    lo.router = router;
     lo.limits = o.limits;
     http::ServerOptions so;
     so.observer = RequestObserver();
@@ -186,6 +197,7 @@ void UpServers::Stop() {
   if (impl_->kafka) impl_->kafka->Stop();
   if (impl_->cql) impl_->cql->Stop();
   if (impl_->http) impl_->http->Stop();
+  impl_->registry.reset();
   if (impl_->ticker.joinable()) {
     {
       std::lock_guard lock(impl_->mu);

@@ -26,8 +26,9 @@ struct UpServersOptions {
   // PlanUp (up_check.h): a non-loopback Kafka address was allowed explicitly.
   std::optional<HostPort> kafka = HostPort{"127.0.0.1", 9092};
   std::optional<HostPort> cql = HostPort{"127.0.0.1", 9042};
-  // /health, /ready and /metrics (Prometheus text format), no authentication: PlanUp refuses
-  // a non-loopback address without --insecure.
+  // /health, /ready, /metrics (Prometheus text format) and the schema registry's REST API
+  // (src/registry, over the runtime's log), no authentication: PlanUp refuses a
+  // non-loopback address without --insecure.
   std::optional<HostPort> http = HostPort{"127.0.0.1", 8081};
   // For messages: the flag or config line each address came from.
   std::string kafka_where = "listeners.kafka", cql_where = "listeners.cql",

@@ -29,5 +29,6 @@ void RegisterGroupsCommands(CLI::App& app, const Groups& g);  // groups_cmd.cc
 void RegisterBenchKafkaCommand(CLI::App& app, const Groups& g);  // bench_kafka_cmd.cc
 void RegisterCqlCommands(CLI::App& app, const Groups& g);  // cql_cmd.cc
 void RegisterBenchCqlCommand(CLI::App& app, const Groups& g);  // bench_cql_cmd.cc
+void RegisterRegistryCommand(CLI::App& app, const Groups& g);  // registry_cmd.cc
 
 }  // namespace kappa::cli

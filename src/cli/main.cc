@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
   kappa::cli::RegisterBenchKafkaCommand(app, g);
   kappa::cli::RegisterCqlCommands(app, g);
   kappa::cli::RegisterBenchCqlCommand(app, g);
+  kappa::cli::RegisterRegistryCommand(app, g);
 
   CLI11_PARSE(app, argc, argv);
   return 0;

@@ -82,11 +82,13 @@ Result<UpPlan> PlanUp(const app::PipelineConfig& c, const UpFlags& f) {
                                        "`insecure_kafka: true` under auth: in the config (or "
                                        "kappa up --insecure)"));
   }
-  // /metrics and /health carry no secrets but reveal the pipeline; the HTTP listener has no
-  // authentication, so other machines reach it only when asked for explicitly.
+  // /metrics and /health carry no secrets but reveal the pipeline, and the schema registry
+  // takes writes; the HTTP listener has no authentication, so other machines reach it only
+  // when asked for explicitly.
   if (plan.http && !IsLoopbackHost(plan.http->host) && !f.insecure) {
     return Status::InvalidArgument(fmt::format(
-        "{}: {} can be reached from other machines, and the HTTP listener (/metrics, /health) "
+        "{}: {} can be reached from other machines, and the HTTP listener (schema registry, "
+        "/metrics, /health) "
         "has no authentication: listen on 127.0.0.1, or allow it with kappa up --insecure",
         plan.http_where, plan.http->ToString()));
   }
