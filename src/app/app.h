@@ -24,6 +24,7 @@
 
 #include "app/config.h"
 #include "app/up_servers.h"
+#include "common/mutex.h"
 #include "common/status.h"
 #include "log/log.h"
 #include "store/store.h"
@@ -31,6 +32,9 @@
 
 namespace kappa {
 class DataDirLock;
+}
+namespace kappa::registry {
+class Registry;
 }
 
 namespace kappa::app {
@@ -78,6 +82,11 @@ class Runtime {
   const RuntimeOptions& options() const { return options_; }
   // What the streaming jobs and `kappa jobs` use of this directory (stream/stream.h).
   stream::JobStorage job_storage();
+  // The schema registry over this directory's log (topic _schemas), opened on first use and
+  // then shared by everything in the process: the pipeline's producers and jobs and the REST
+  // API `kappa up` serves. Unavailable when read-only or opened without the log; the
+  // registry's errors otherwise. Thread-safe.
+  Result<std::shared_ptr<registry::Registry>> SchemaRegistry();
 
  private:
   Runtime() = default;
@@ -87,6 +96,9 @@ class Runtime {
   std::unique_ptr<DataDirLock> lock_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<log::Log> log_;
+  Mutex registry_mu_;
+  // Closed before the log (~Runtime).
+  std::shared_ptr<registry::Registry> registry_ GUARDED_BY(registry_mu_);
 };
 
 // ---- the pipeline -------------------------------------------------------------------------
@@ -99,7 +111,22 @@ struct PipelineOptions {
   // Overrides every producer's rate (negative = as configured; 0 = unthrottled).
   double producer_rate = -1;
   stream::JobOptions job_options;
+  // Where producers register and jobs look up wire-format schemas. Null (default): the
+  // runtime's registry (Runtime::SchemaRegistry, opened only when a schema is needed). Not
+  // owned; outlives the pipeline.
+  connect::SchemaResolver* schemas = nullptr;
 };
+
+// The Avro schema of a `format: avro` producer: its schema_file's text, or one built from its
+// mapping's fields and the column types of the table its topic's job fills
+// (producer_schema.cc).
+Result<std::string> ProducerAvroSchema(const PipelineConfig& config, const ProducerConfig& producer);
+
+// A SchemaResolver (connect.h) over the runtime's schema registry, opened on first use.
+// Lookups of an id the registry does not know catch up with the `_schemas` log once (another
+// registry instance may have written it). Avro schemas with references come back with the
+// referenced types written out, ready to compile. `runtime` must outlive it.
+std::unique_ptr<connect::SchemaResolver> NewRegistrySchemaResolver(Runtime* runtime);
 
 struct PipelineStats {
   uint64_t produced = 0;       // records appended by the producer tasks

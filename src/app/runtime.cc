@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "app/app.h"
+#include "registry/registry.h"
 #include "common/data_dir_lock.h"
 #include "common/env.h"
 #include "common/logging.h"
@@ -90,7 +91,25 @@ stream::JobStorage Runtime::job_storage() {
   return s;
 }
 
+Result<std::shared_ptr<registry::Registry>> Runtime::SchemaRegistry() {
+  MutexLock l(registry_mu_);
+  if (registry_) return registry_;
+  if (!log_ || read_only_) {
+    return Status::Unavailable("the schema registry needs the data directory's log, opened read-write");
+  }
+  registry::RegistryOptions ro;
+  ro.log = log_.get();
+  auto reg = registry::Registry::Open(ro);
+  if (!reg.ok()) return reg.status().WithContext("opening the schema registry");
+  registry_ = std::move(reg).value();
+  return registry_;
+}
+
 Runtime::~Runtime() {
+  {
+    MutexLock l(registry_mu_);
+    registry_.reset();  // its tail reads the log
+  }
   if (log_) {
     Status s = log_->Close();
     if (!s.ok()) KLOG_WARN("closing the log: {}", s.ToString());

@@ -142,11 +142,18 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
     lo.name = "http";
     lo.host = o.http->host;
     lo.port = o.http->port;
-    registry::RegistryOptions ro;
-    ro.log = log;
-    auto reg = registry::Registry::Open(ro);
-    if (!reg.ok()) return reg.status().WithContext("opening the schema registry");
-    impl->registry = std::move(*reg);
+    // One registry per process: the pipeline's producers and jobs use the same instance.
+    if (pipeline) {
+      auto reg = pipeline->runtime().SchemaRegistry();
+      if (!reg.ok()) return reg.status().WithContext("opening the schema registry");
+      impl->registry = std::move(reg).value();
+    } else {
+      registry::RegistryOptions ro;
+      ro.log = log;
+      auto reg = registry::Registry::Open(ro);
+      if (!reg.ok()) return reg.status().WithContext("opening the schema registry");
+      impl->registry = std::move(*reg);
+    }
     auto router = UpRoutes(pipeline);
     // Confluent Schema Registry's REST API beside /health, /ready and /metrics.
     registry::AddRegistryRoutes(impl->registry, router.get());

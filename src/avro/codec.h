@@ -116,8 +116,9 @@ class Codec {
 // a union takes a plain value (the first branch that fits it: null; boolean; int, long,
 // float, double for numbers; string, enum, bytes, fixed for strings; record or map for
 // objects; array) or Avro's {"<branch name>": value} form; a record field missing from the
-// object is null when its type allows null. For producers (mapped records are flat JSON), a
-// number or boolean into a string field is its JSON text.
+// object is null when its type allows null. For producers (a mapping writes what it reads):
+// any non-null value into a string field is its JSON text, and a string into an int, long,
+// float, double or boolean field is parsed ("42", "2.5", "true").
 class Encoder {
  public:
   explicit Encoder(std::shared_ptr<const Codec> codec);

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <charconv>
+
 #include "avro/codec_internal.h"
 
 namespace kappa::avro {
@@ -27,6 +29,11 @@ std::string_view JsonTypeName(element_type t) {
     case element_type::NULL_VALUE: return "null";
   }
   return "a value";
+}
+
+bool ParseDouble(std::string_view t, double* d) {
+  auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), *d);
+  return ec == std::errc() && end == t.data() + t.size() && !t.empty();
 }
 
 bool IsInteger(const element& e) {
@@ -104,12 +111,27 @@ class Filler {
       case AVRO_NULL:
         if (jt != element_type::NULL_VALUE) return mismatch("null");
         return Check(avro_value_set_null(v), path);
-      case AVRO_BOOLEAN:
-        if (jt != element_type::BOOL) return mismatch("a boolean");
-        return Check(avro_value_set_boolean(v, e.get_bool().value_unsafe()), path);
+      case AVRO_BOOLEAN: {
+        bool b = false;
+        if (jt == element_type::BOOL) {
+          b = e.get_bool().value_unsafe();
+        } else if (jt == element_type::STRING && (e.get_string().value_unsafe() == "true" ||
+                                                  e.get_string().value_unsafe() == "false")) {
+          b = e.get_string().value_unsafe() == "true";
+        } else {
+          return mismatch("a boolean");
+        }
+        return Check(avro_value_set_boolean(v, b), path);
+      }
       case AVRO_INT32: case AVRO_INT64: {
         int64_t i = 0;
-        if (!IsInteger(e) || e.get_int64().get(i)) return mismatch(type == AVRO_INT32 ? "an int" : "a long");
+        if (jt == element_type::STRING) {  // a mapped "42"
+          std::string_view t = e.get_string().value_unsafe();
+          auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), i);
+          if (ec != std::errc() || end != t.data() + t.size()) return mismatch(type == AVRO_INT32 ? "an int" : "a long");
+        } else if (!IsInteger(e) || e.get_int64().get(i)) {
+          return mismatch(type == AVRO_INT32 ? "an int" : "a long");
+        }
         if (type == AVRO_INT32) {
           if (i < INT32_MIN || i > INT32_MAX) return Fail(path, fmt::format("{} is out of range for an int", i));
           return Check(avro_value_set_int(v, int32_t(i)), path);
@@ -121,16 +143,15 @@ class Filler {
         if (jt == element_type::INT64) d = double(e.get_int64().value_unsafe());
         else if (jt == element_type::UINT64) d = double(e.get_uint64().value_unsafe());
         else if (jt == element_type::DOUBLE) d = e.get_double().value_unsafe();
-        else return mismatch("a number");
+        else if (jt != element_type::STRING || !ParseDouble(e.get_string().value_unsafe(), &d)) return mismatch("a number");
         return Check(type == AVRO_FLOAT ? avro_value_set_float(v, float(d)) : avro_value_set_double(v, d), path);
       }
       case AVRO_STRING: {
         std::string_view s;
         if (jt == element_type::STRING) {
           s = e.get_string().value_unsafe();
-        } else if (jt == element_type::INT64 || jt == element_type::UINT64 ||
-                   jt == element_type::DOUBLE || jt == element_type::BOOL) {
-          text_ = simdjson::minify(e);  // a mapped number into a text field: its JSON text
+        } else if (jt != element_type::NULL_VALUE) {
+          text_ = simdjson::minify(e);  // a mapped number or object into a text field: its JSON
           s = text_;
         } else {
           return mismatch("a string");

@@ -1,6 +1,7 @@
 // Avro -> JSON through libavro-c (Codec::DecodeToJson), the JSON spellings both decoders
 // share, and the Confluent wire header.
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include <cmath>
 #include <cstring>
@@ -128,6 +129,10 @@ Status Render(avro_value_t* v, std::string* out) {
 }  // namespace
 
 void AppendJsonString(std::string_view s, std::string* out) {
+  // Avro strings are UTF-8, but a payload may carry anything: a string that is not valid
+  // UTF-8 is read as Latin-1 (each byte >= 0x80 escaped as \u00XX), so the text is always
+  // valid JSON, as `kappa consume` shows binary values.
+  const bool utf8 = simdjson::validate_utf8(s.data(), s.size());
   out->push_back('"');
   for (char ch : s) {
     const unsigned char c = static_cast<unsigned char>(ch);
@@ -138,7 +143,7 @@ void AppendJsonString(std::string_view s, std::string* out) {
       case '\r': *out += "\\r"; break;
       case '\t': *out += "\\t"; break;
       default:
-        if (c < 0x20) {
+        if (c < 0x20 || (c >= 0x80 && !utf8)) {
           fmt::format_to(std::back_inserter(*out), "\\u{:04x}", c);
         } else {
           out->push_back(ch);

@@ -9,6 +9,7 @@
 
 #include <cstring>
 #include <limits>
+#include <unordered_set>
 
 #include "avro/codec_internal.h"
 
@@ -190,6 +191,9 @@ class Reader {
         const SchemaNode& items = nodes_[size_t(n.children[0])];
         if (json) json->push_back(map ? '{' : '[');
         bool first = true;
+        // A key twice has no one meaning (libavro-c keeps the last value at the first place,
+        // Java's HashMap the last): such a map is refused.
+        std::unordered_set<std::string_view> keys;
         while (true) {
           int64_t count = 0;
           RETURN_IF_ERROR(BlockCount(items, &count));
@@ -200,6 +204,9 @@ class Reader {
             if (map) {
               std::string_view key;
               RETURN_IF_ERROR(Bytes(&key));
+              if (!keys.insert(key).second) return Error("a map key appears twice");
+              // libavro-c keeps map keys as C strings, so it would cut this one short.
+              if (key.find('\0') != std::string_view::npos) return Error("a map key with a NUL byte");
               if (json) {
                 AppendJsonString(key, json);
                 json->push_back(':');

@@ -68,6 +68,12 @@ TEST(AvroCodec, RoundTripsThroughBothDecoders) {
             R"({"id":"Zoë \"q\"\n","age":2147483647,"nick":"n","score":-2.25,"ok":true,"big":9007199254740993})");
 }
 
+TEST(AvroCodec, StringsThatAreNotUtf8ComeOutAsLatin1) {
+  auto c = MustCompile(R"("string")");
+  EXPECT_EQ(Decode(*c, std::string("\x06\xd3" "b\x01", 4)), R"("\u00d3b\u0001")");
+  EXPECT_EQ(Decode(*c, "\x04\xc3\x93"), "\"\xc3\x93\"");  // valid UTF-8 stays as it is
+}
+
 TEST(AvroCodec, ComplexTypes) {
   auto c = MustCompile(R"({"type":"record","name":"R","fields":[
     {"name":"e","type":{"type":"enum","name":"Color","symbols":["RED","GREEN"]}},
@@ -154,6 +160,10 @@ TEST(AvroCodec, BoundsCountsOfItems) {
   EXPECT_NE(st.message().find("zero-byte type"), std::string::npos) << st.ToString();
   // A negative count carries a byte size: 2 items in a block of 2 bytes.
   EXPECT_EQ(Decode(*longs, std::string("\x03\x04\x02\x04\x00", 5)), "[1,2]");
+  // A map key twice.
+  auto map = MustCompile(R"({"type":"map","values":"int"})");
+  st = map->Validate(std::string("\x04\x02k\x02\x02k\x04\x00", 8));
+  EXPECT_NE(st.message().find("a map key appears twice"), std::string::npos) << st.ToString();
   // Recursion through a union is bounded by kMaxDepth.
   auto list = MustCompile(R"({"type":"record","name":"L","fields":[{"name":"next","type":["null","L"]}]})");
   EXPECT_EQ(Decode(*list, std::string("\x02\x02\x00", 3)), R"({"next":{"next":{"next":null}}})");
@@ -182,7 +192,10 @@ TEST(AvroCodec, EncoderErrorsNameTheField) {
             "field 'nick': an array fits no branch of the union");
   EXPECT_NE(err("{").find("not JSON"), std::string::npos);
   EXPECT_EQ(out, "");
-  // A mapped number into a string field is its JSON text.
+  // A producer's mapping writes what it reads: "42" into an int, 12 into a string.
+  ASSERT_TRUE(e.Encode(R"({"id":"a","age":"42","score":"2.5","ok":"true","big":"-1"})", &out).ok());
+  EXPECT_EQ(Hex(out), "0261" "54" "00" "0000000000000440" "01" "01");
+  out.clear();
   ASSERT_TRUE(e.Encode(R"({"id":12,"age":1,"score":1,"ok":true,"big":1})", &out).ok());
   EXPECT_EQ(out.substr(0, 3), "\x04" "12");
 }
