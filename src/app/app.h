@@ -62,6 +62,10 @@ struct RuntimeOptions {
   store::StoreOptions store;
   // durability.store_sync: the streaming jobs' commit writes are fsynced (job_storage()).
   bool store_sync = false;
+  // Where SchemaRegistry() keeps `_schemas`: empty, the embedded log; else this Kafka
+  // cluster (`log: kafka`) with its librdkafka properties.
+  std::string registry_kafka_bootstrap;
+  std::map<std::string, std::string> registry_kafka_properties;
 
   // A pipeline's data directory: the log and store tuned by the config's `durability:`,
   // `retention:` and `store:` sections, at config.data_dir (owner "kappa").
@@ -82,10 +86,11 @@ class Runtime {
   const RuntimeOptions& options() const { return options_; }
   // What the streaming jobs and `kappa jobs` use of this directory (stream/stream.h).
   stream::JobStorage job_storage();
-  // The schema registry over this directory's log (topic _schemas), opened on first use and
-  // then shared by everything in the process: the pipeline's producers and jobs and the REST
-  // API `kappa up` serves. Unavailable when read-only or opened without the log; the
-  // registry's errors otherwise. Thread-safe.
+  // The schema registry over this directory's log (topic _schemas; or the cluster of
+  // options().registry_kafka_bootstrap), opened on first use and then shared by everything in
+  // the process: the pipeline's producers and jobs and the REST API `kappa up` serves.
+  // Unavailable when read-only or opened without the log; the registry's errors otherwise.
+  // Thread-safe.
   Result<std::shared_ptr<registry::Registry>> SchemaRegistry();
 
  private:

@@ -40,6 +40,10 @@ struct UpServersOptions {
   ListenerLimits limits;
   KafkaListenerLimits kafka_limits;
   CqlListenerLimits cql_limits;
+  // Where the schema registry on the HTTP listener keeps `_schemas`: empty, the runtime's
+  // embedded log; else this Kafka cluster (`log: kafka`; its librdkafka properties).
+  std::string registry_kafka_bootstrap;
+  std::map<std::string, std::string> registry_kafka_properties;
   // CQL server threads; 0 = one per CPU, as `kappa cql-server`.
   int cql_threads = 0;
 };

@@ -4,6 +4,8 @@
 // while it runs, as `kappa broker` does; `kappa up` serves the same routes on listeners.http.
 #include <signal.h>
 
+#include <nlohmann/json.hpp>
+
 #include <cstdio>
 
 #include "cli/cli_common.h"

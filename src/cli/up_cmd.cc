@@ -156,6 +156,12 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   so.limits = config->listeners.limits;
   so.kafka_limits = config->listeners.kafka_limits;
   so.cql_limits = config->listeners.cql_limits;
+  // With log: kafka the schema registry keeps _schemas on the cluster, shared by every
+  // kappa up on it (src/registry/README.md).
+  if (config->log.kafka()) {
+    so.registry_kafka_bootstrap = config->log.bootstrap;
+    so.registry_kafka_properties = config->log.properties;
+  }
   auto servers = app::UpServers::Start(&p, so);
   if (!servers.ok()) {
     (void)p.Stop();

@@ -24,6 +24,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -112,10 +113,10 @@ struct RegistryOptions {
   // retention unlimited, cleanup.policy=compact kept as a config). Must outlive the Registry.
   // Required unless `kafka_bootstrap` is set.
   log::Log* log = nullptr;
-  // An external Kafka cluster (`log: kafka`) instead: bootstrap servers and librdkafka
-  // properties. Not implemented yet: Open returns NotSupported (src/registry/README.md).
+  // An external Kafka cluster (`log: kafka`) instead, when set: bootstrap servers and the
+  // user's librdkafka properties. The topic is created there if missing.
   std::string kafka_bootstrap;
-  std::vector<std::pair<std::string, std::string>> kafka_properties;
+  std::map<std::string, std::string> kafka_properties;
   std::string topic = "_schemas";
   // Where the registry's metrics go; nullptr: metrics::Registry::Default().
   metrics::Registry* metrics = nullptr;

@@ -54,14 +54,19 @@ std::vector<std::string> RegistryImpl::Incompatibilities(const ParsedSchema& can
                                 version, o.type(), candidate.type()));
       continue;
     }
-    auto add = [&](const std::vector<std::string>& reasons, std::string_view direction) {
-      for (const auto& r : reasons) {
-        out.push_back(fmt::format("{{oldSchemaVersion: {}}} {} ({}: {})", version, r, direction,
-                                  CompatibilityName(level)));
-      }
-    };
-    if (Backward(level)) add(candidate.ReadIncompatibilities(o), "the new schema reads the old");
-    if (Forward(level)) add(o.ReadIncompatibilities(candidate), "the old schema reads the new");
+    // Confluent 7.x's verbose shape: the type's reasons, then which version, its text and
+    // the level, once per incompatible version.
+    std::vector<std::string> reasons;
+    if (Backward(level)) reasons = candidate.ReadIncompatibilities(o);
+    if (Forward(level)) {
+      auto more = o.ReadIncompatibilities(candidate);
+      reasons.insert(reasons.end(), more.begin(), more.end());
+    }
+    if (reasons.empty()) continue;
+    out.insert(out.end(), reasons.begin(), reasons.end());
+    out.push_back(fmt::format("{{oldSchemaVersion: {}}}", version));
+    out.push_back(fmt::format("{{oldSchema: '{}'}}", old->text));
+    out.push_back(fmt::format("{{compatibility: '{}'}}", CompatibilityName(level)));
   }
   return out;
 }

@@ -25,9 +25,10 @@ std::vector<std::string> SupportedSchemaTypes() { return SchemaTypeNames(); }
 
 Result<std::unique_ptr<Registry>> Registry::Open(RegistryOptions options) {
   if (!options.kafka_bootstrap.empty()) {
-    return Status::NotSupported(
-        "the schema registry over an external Kafka cluster (log: kafka) is not implemented "
-        "yet; run it over kappa's embedded log");
+    auto log = OpenKafkaSchemaLog(options.kafka_bootstrap, options.kafka_properties,
+                                  options.topic);
+    if (!log.ok()) return StoreError(log.status());
+    return OpenRegistry(std::move(*log), FindSchemaType, options);
   }
   if (options.log == nullptr) return Status::InvalidArgument("registry: no log to store in");
   ASSIGN_OR_RETURN(auto log, OpenEmbeddedSchemaLog(options.log, options.topic));
@@ -68,9 +69,16 @@ Status RegistryImpl::Start() {
 
 void RegistryImpl::TailLoop() {
   while (!stopping_) {
-    log_->WaitForData(next_offset_.load(), std::chrono::milliseconds(200));
+    int64_t before = next_offset_.load();
+    auto start = std::chrono::steady_clock::now();
+    log_->WaitForData(before, std::chrono::milliseconds(200));
     if (stopping_) break;
     Status s = CatchUpThrough(-1);
+    // A closed log wakes waiters at once: never spin on it.
+    if (s.ok() && next_offset_.load() == before &&
+        std::chrono::steady_clock::now() - start < std::chrono::milliseconds(5)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
     if (!s.ok()) {
       KLOG_WARN("registry: reading {}: {}", options_.topic, s.ToString());
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -98,7 +106,7 @@ Status RegistryImpl::CatchUpThrough(int64_t offset) {
                                        v ? std::optional<std::string>(std::string(*v))
                                          : std::nullopt});
                      }));
-    {
+    if (!recs.empty()) {
       WriterMutexLock w(mu_);
       for (const auto& r : recs) {
         std::string why;

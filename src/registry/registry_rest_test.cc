@@ -131,7 +131,10 @@ TEST_F(RestTest, CompatibilityConfigModeAndDeletes) {
   auto r = Call("POST", "/compatibility/subjects/s/versions/latest?verbose=true", Reg(bad));
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(Body(r)["is_compatible"], false);
-  EXPECT_EQ(Body(r)["messages"].size(), 1u);
+  // Confluent 7.x's shape: the reasons, then the version, its text and the level.
+  ASSERT_EQ(Body(r)["messages"].size(), 4u);
+  EXPECT_EQ(Body(r)["messages"][1], "{oldSchemaVersion: 1}");
+  EXPECT_EQ(Body(r)["messages"][3], "{compatibility: 'BACKWARD'}");
   r = Call("POST", "/compatibility/subjects/s/versions/latest", Reg(kV2));
   EXPECT_EQ(Body(r), json({{"is_compatible", true}}));
   r = Call("POST", "/subjects/s/versions", Reg(bad));

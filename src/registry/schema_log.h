@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,5 +50,11 @@ class SchemaLog {
 // retention, cleanup.policy=compact kept as a topic config: the embedded log does not
 // compact). `log` must outlive the result.
 Result<std::unique_ptr<SchemaLog>> OpenEmbeddedSchemaLog(log::Log* log, const std::string& topic);
+
+// The topic on an external Kafka cluster (`log: kafka`), created if missing (1 partition,
+// cleanup.policy=delete with unlimited retention: never compacted, see schema_log_kafka.cc). `properties`: the user's librdkafka properties.
+Result<std::unique_ptr<SchemaLog>> OpenKafkaSchemaLog(
+    const std::string& bootstrap, const std::map<std::string, std::string>& properties,
+    const std::string& topic);
 
 }  // namespace kappa::registry

@@ -50,7 +50,8 @@ class EmbeddedSchemaLog final : public SchemaLog {
   }
 
   void WaitForData(int64_t next, std::chrono::milliseconds timeout) override {
-    p_->WaitForData(Offset(next - 1), std::chrono::steady_clock::now() + timeout);
+    // Partition::WaitForData waits for EndOffset() > its argument: a record at `next`.
+    p_->WaitForData(Offset(next), std::chrono::steady_clock::now() + timeout);
   }
 
  private:
