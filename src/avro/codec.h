@@ -1,5 +1,5 @@
 // kappa::avro codec: Avro binary encoding and decoding for one writer schema, and the
-// Confluent wire format (docs/formats/avro.md). Folded into avro/avro.h by the lead later;
+// Confluent wire format (docs/formats/avro-wire-format.md). Folded into avro/avro.h by the lead later;
 // until then subsystems include this header.
 //
 //   Codec        a writer schema compiled once: libavro-c parses and validates it
