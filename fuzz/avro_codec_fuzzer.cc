@@ -6,7 +6,8 @@
 //   - kappa's reader and libavro-c agree: Validate accepts exactly what DecodeToJsonDirect
 //     decodes, and then libavro-c (DecodeToJson) decodes it to the same JSON text;
 //   - the record fast path (DecodeRecord) accepts exactly what Validate accepts;
-//   - what decodes re-encodes (libavro-c's writer), and after that first trip (which reads a
+//   - the encoder's direct path writes exactly libavro-c's bytes;
+//   - what decodes re-encodes, and after that first trip (which reads a
 //     string that is not UTF-8 as Latin-1) decoding and encoding are each other's inverse
 //     (schemas without floating point, whose JSON spelling is not the binary's identity).
 #include <cstdint>
@@ -93,6 +94,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     kappa::avro::Encoder enc(Codecs()[which]);
     std::string once, json1, twice, json2;
     Require(enc.Encode(direct, &once).ok(), "decoded JSON re-encodes");
+    std::string lib_once;
+    Require(enc.EncodeWithLibavro(direct, &lib_once).ok() && lib_once == once,
+            "the direct encoder writes libavro-c's bytes");
     Require(codec.DecodeToJsonDirect(once, &json1).ok(), "re-encoded decodes");
     Require(enc.Encode(json1, &twice).ok() && twice == once, "encoding is stable");
     Require(codec.DecodeToJson(twice, &json2).ok() && json2 == json1, "decoding is stable");
