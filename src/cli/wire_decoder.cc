@@ -21,6 +21,7 @@ WireDecoder::~WireDecoder() = default;
 Result<const WireDecoder::Schema*> WireDecoder::Lookup(int32_t id) {
   auto it = cache_.find(id);
   if (it != cache_.end()) return &it->second;
+  if (!unreachable_.ok()) return unreachable_;
   if (!client_) {
     registry::client::ClientOptions o;
     o.url = url_;
@@ -32,7 +33,11 @@ Result<const WireDecoder::Schema*> WireDecoder::Lookup(int32_t id) {
   if (!r.ok()) {
     // A registry that cannot be reached is not cached (the next value asks again); an id it
     // does not have is.
-    if (!r.status().IsNotFound()) return r.status().WithContext("schema registry " + url_);
+    if (!r.status().IsNotFound()) {
+      // Asked once per run: a topic of framed values must not wait on a dead registry each.
+      unreachable_ = r.status().WithContext("schema registry " + url_);
+      return unreachable_;
+    }
     s.error = Status::NotFound(fmt::format("schema id {} is not in the registry at {}", id, url_));
   } else {
     s.type = r->definition.schema_type.empty() ? "AVRO" : r->definition.schema_type;
@@ -62,7 +67,16 @@ Result<bool> WireDecoder::Decode(std::string_view value, std::string* json, int3
     return false;
   }
   *schema_id = frame->schema_id;
-  ASSIGN_OR_RETURN(const Schema* s, Lookup(frame->schema_id));
+  auto looked_up = Lookup(frame->schema_id);
+  if (!looked_up.ok()) {
+    if (mode_ == Mode::kAvro) return looked_up.status();
+    if (!warned_) {  // auto: shown as they are, said once
+      warned_ = true;
+      return looked_up.status().WithContext("values starting with byte 0 are shown as they are");
+    }
+    return false;
+  }
+  const Schema* s = *looked_up;
   if (!s->error.ok()) {
     if (mode_ == Mode::kAuto && s->error.IsNotFound()) return false;  // not a frame after all
     return s->error;

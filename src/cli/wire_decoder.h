@@ -53,6 +53,8 @@ class WireDecoder {
   std::string url_;
   std::unique_ptr<registry::client::Client> client_;
   std::map<int32_t, Schema> cache_;
+  Status unreachable_;   // the registry did not answer (asked once per run)
+  bool warned_ = false;  // auto: that was reported
 };
 
 }  // namespace kappa::cli
