@@ -25,6 +25,7 @@
 
 #include "app/config.h"
 #include "app/up_servers.h"
+#include "common/mutex.h"
 #include "common/status.h"
 #include "log/log.h"
 #include "store/store.h"
@@ -32,6 +33,9 @@
 
 namespace kappa {
 class DataDirLock;
+}
+namespace kappa::registry {
+class Registry;
 }
 
 namespace kappa::app {
@@ -59,6 +63,10 @@ struct RuntimeOptions {
   store::StoreOptions store;
   // durability.store_sync: the streaming jobs' commit writes are fsynced (job_storage()).
   bool store_sync = false;
+  // Where SchemaRegistry() keeps `_schemas`: empty, the embedded log; else this Kafka
+  // cluster (`log: kafka`) with its librdkafka properties.
+  std::string registry_kafka_bootstrap;
+  std::map<std::string, std::string> registry_kafka_properties;
 
   // A pipeline's data directory: the log and store tuned by the config's `durability:`,
   // `retention:` and `store:` sections, at config.data_dir (owner "kappa").
@@ -79,6 +87,12 @@ class Runtime {
   const RuntimeOptions& options() const { return options_; }
   // What the streaming jobs and `kappa jobs` use of this directory (stream/stream.h).
   stream::JobStorage job_storage();
+  // The schema registry over this directory's log (topic _schemas; or the cluster of
+  // options().registry_kafka_bootstrap), opened on first use and then shared by everything in
+  // the process: the pipeline's producers and jobs and the REST API `kappa up` serves.
+  // Unavailable when read-only or opened without the log; the registry's errors otherwise.
+  // Thread-safe.
+  Result<std::shared_ptr<registry::Registry>> SchemaRegistry();
 
  private:
   Runtime() = default;
@@ -88,6 +102,9 @@ class Runtime {
   std::unique_ptr<DataDirLock> lock_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<log::Log> log_;
+  Mutex registry_mu_;
+  // Closed before the log (~Runtime).
+  std::shared_ptr<registry::Registry> registry_ GUARDED_BY(registry_mu_);
 };
 
 // ---- the pipeline -------------------------------------------------------------------------
@@ -100,7 +117,22 @@ struct PipelineOptions {
   // Overrides every producer's rate (negative = as configured; 0 = unthrottled).
   double producer_rate = -1;
   stream::JobOptions job_options;
+  // Where producers register and jobs look up wire-format schemas. Null (default): the
+  // runtime's registry (Runtime::SchemaRegistry, opened only when a schema is needed). Not
+  // owned; outlives the pipeline.
+  connect::SchemaResolver* schemas = nullptr;
 };
+
+// The Avro schema of a `format: avro` producer: its schema_file's text, or one built from its
+// mapping's fields and the column types of the table its topic's job fills
+// (producer_schema.cc).
+Result<std::string> ProducerAvroSchema(const PipelineConfig& config, const ProducerConfig& producer);
+
+// A SchemaResolver (connect.h) over the runtime's schema registry, opened on first use.
+// Lookups of an id the registry does not know catch up with the `_schemas` log once (another
+// registry instance may have written it). Avro schemas with references come back with the
+// referenced types written out, ready to compile. `runtime` must outlive it.
+std::unique_ptr<connect::SchemaResolver> NewRegistrySchemaResolver(Runtime* runtime);
 
 struct PipelineStats {
   uint64_t produced = 0;       // records appended by the producer tasks

@@ -105,6 +105,16 @@ struct ProducerConfig {
   std::string mapping;
   std::string topic;
   double rate = 0;           // users per second; 0 = unthrottled
+  // The records' value format: "json" (default: the mapped JSON text) or "avro" (the
+  // Confluent wire format: magic byte 0, the schema id, Avro binary).
+  std::string format = "json";
+  // avro: the subject the schema is registered under on start (default "<topic>-value",
+  // Confluent's TopicNameStrategy), and the schema: the text of `schema_file` (read when the
+  // config loads; relative to the config file's directory) or, without one, built from the
+  // mapping's fields and the column types of the table the topic's job fills.
+  std::string subject;
+  std::string schema_file;
+  std::string schema_text;
   int64_t duration_ms = 0;   // 0 = until stopped
   int64_t count = 0;         // 0 = unlimited
 };

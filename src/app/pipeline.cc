@@ -4,6 +4,7 @@
 
 #include <mutex>
 
+#include "avro/codec.h"
 #include "common/logging.h"
 #include "common/mutex.h"
 #include "connect/connect.h"
@@ -31,12 +32,19 @@ class PipelineImpl final : public Pipeline {
 
   Status Init(Runtime* rt, const PipelineConfig& config, const PipelineOptions& options) {
     rt_ = rt;
+    connect::SchemaResolver* schemas = options.schemas;
+    if (!schemas) {
+      own_schemas_ = NewRegistrySchemaResolver(rt);
+      schemas = own_schemas_.get();
+    }
+    stream::JobOptions job_options = options.job_options;
+    job_options.schemas = schemas;
     for (const JobConfig& jc : config.jobs) {
       ASSIGN_OR_RETURN(std::unique_ptr<StreamJob> job,
                        config.log.kafka()
                            ? StreamJob::CreateOnKafka(rt->job_storage(), jc, config.log,
-                                                      options.job_options)
-                           : StreamJob::Create(rt->job_storage(), jc, options.job_options));
+                                                      job_options)
+                           : StreamJob::Create(rt->job_storage(), jc, job_options));
       jobs_.push_back(std::move(job));
       job_names_.push_back(jc.name);
     }
@@ -53,6 +61,7 @@ class PipelineImpl final : public Pipeline {
       po.duration = std::chrono::milliseconds(duration);
       int64_t count = options.producer_count > 0 ? options.producer_count : pc.count;
       po.max_records = static_cast<uint64_t>(count);
+      if (pc.format == "avro") RETURN_IF_ERROR(UseAvro(config, pc, schemas, &po));
       std::unique_ptr<connect::RecordSink> sink;
       if (config.log.kafka()) {
         ASSIGN_OR_RETURN(sink, connect::NewKafkaSink(stream::KafkaSinkOptionsFor(config.log)));
@@ -69,6 +78,23 @@ class PipelineImpl final : public Pipeline {
     // bookkeeping, no second count. jobs_ and producers_ are complete and fixed from here on.
     collector_ = metrics::Registry::Default().AddCollector(
         [this](metrics::CollectSink& sink) { Collect(sink); });
+    return Status::OK();
+  }
+
+  // A `format: avro` producer: its schema registered under its subject (the registry's id, or
+  // its error: an incompatible schema stops the start), compiled once.
+  static Status UseAvro(const PipelineConfig& config, const ProducerConfig& pc,
+                        connect::SchemaResolver* schemas, connect::ProducerOptions* po) {
+    const std::string where = "producer " + pc.name;
+    ASSIGN_OR_RETURN(std::string schema, ProducerAvroSchema(config, pc));
+    auto codec = avro::Codec::Compile(schema);
+    if (!codec.ok()) return codec.status().WithContext(where + ": its schema");
+    auto id = schemas->Register(pc.subject, schema, "AVRO");
+    if (!id.ok()) return id.status().WithContext(fmt::format("{}: registering its schema under {}", where, pc.subject));
+    po->format = connect::ProducerOptions::Format::kAvro;
+    po->avro_codec = std::move(codec).value();
+    po->schema_id = *id;
+    KLOG_INFO("{}: Avro, schema id {} (subject {})", where, *id, pc.subject);
     return Status::OK();
   }
 
@@ -212,6 +238,8 @@ class PipelineImpl final : public Pipeline {
 
  private:
   Runtime* rt_ = nullptr;
+  // The runtime's registry when PipelineOptions has none; outlives the jobs and producers.
+  std::unique_ptr<connect::SchemaResolver> own_schemas_;
   std::vector<std::unique_ptr<StreamJob>> jobs_;
   std::vector<std::unique_ptr<connect::RecordSink>> sinks_;  // outlive producers_ (declared first)
   std::vector<std::unique_ptr<connect::ProducerTask>> producers_;

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "app/app.h"
+#include "registry/registry.h"
 #include "common/data_dir_lock.h"
 #include "common/env.h"
 #include "common/logging.h"
@@ -36,6 +37,10 @@ RuntimeOptions RuntimeOptions::ForPipeline(const PipelineConfig& config) {
   if (lo.retention_bytes > 0) lo.segment_bytes = std::min<int64_t>(lo.segment_bytes, std::max<int64_t>(lo.retention_bytes / 4, 1 << 20));
   o.store.block_cache_bytes = static_cast<size_t>(config.store.block_cache_bytes);
   o.store_sync = config.durability.store_sync;
+  if (config.log.kafka()) {
+    o.registry_kafka_bootstrap = config.log.bootstrap;
+    o.registry_kafka_properties = config.log.properties;
+  }
   return o;
 }
 
@@ -90,7 +95,28 @@ stream::JobStorage Runtime::job_storage() {
   return s;
 }
 
+Result<std::shared_ptr<registry::Registry>> Runtime::SchemaRegistry() {
+  MutexLock l(registry_mu_);
+  if (registry_) return registry_;
+  const bool kafka = !options_.registry_kafka_bootstrap.empty();
+  if (!kafka && (!log_ || read_only_)) {
+    return Status::Unavailable("the schema registry needs the data directory's log, opened read-write");
+  }
+  registry::RegistryOptions ro;
+  ro.log = log_.get();
+  ro.kafka_bootstrap = options_.registry_kafka_bootstrap;
+  ro.kafka_properties = options_.registry_kafka_properties;
+  auto reg = registry::Registry::Open(ro);
+  if (!reg.ok()) return reg.status().WithContext("opening the schema registry");
+  registry_ = std::move(reg).value();
+  return registry_;
+}
+
 Runtime::~Runtime() {
+  {
+    MutexLock l(registry_mu_);
+    registry_.reset();  // its tail reads the log
+  }
   if (log_) {
     Status s = log_->Close();
     if (!s.ok()) KLOG_WARN("closing the log: {}", s.ToString());

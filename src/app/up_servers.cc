@@ -147,13 +147,21 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
     lo.name = "http";
     lo.host = o.http->host;
     lo.port = o.http->port;
-    registry::RegistryOptions ro;
-    ro.log = log;
-    ro.kafka_bootstrap = o.registry_kafka_bootstrap;
-    ro.kafka_properties = o.registry_kafka_properties;
-    auto reg = registry::Registry::Open(ro);
-    if (!reg.ok()) return reg.status().WithContext("opening the schema registry");
-    impl->registry = std::move(*reg);
+    // One registry per process: the pipeline's producers and jobs use the same instance
+    // (the runtime's, placed by the config's log: as below).
+    if (pipeline) {
+      auto reg = pipeline->runtime().SchemaRegistry();
+      if (!reg.ok()) return reg.status().WithContext("opening the schema registry");
+      impl->registry = std::move(reg).value();
+    } else {
+      registry::RegistryOptions ro;
+      ro.log = log;
+      ro.kafka_bootstrap = o.registry_kafka_bootstrap;
+      ro.kafka_properties = o.registry_kafka_properties;
+      auto reg = registry::Registry::Open(ro);
+      if (!reg.ok()) return reg.status().WithContext("opening the schema registry");
+      impl->registry = std::move(*reg);
+    }
     auto router = UpRoutes(pipeline);
     // Confluent Schema Registry's REST API beside /health, /ready and /metrics.
     registry::AddRegistryRoutes(impl->registry, router.get());

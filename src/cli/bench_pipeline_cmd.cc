@@ -1,5 +1,7 @@
 // kappa bench pipeline: synthetic randomuser source -> mapping -> log -> streaming job ->
-// table, on the built-in seed pipeline config in a temporary data directory.
+// table, on the built-in seed pipeline config in a temporary data directory. --format avro
+// runs the same with the producer writing Avro in the Confluent wire format (config/avro.yaml;
+// the schema in the process's registry) and the job decoding it.
 //   throughput: --records users as fast as possible; users/s from start until all stored.
 //   latency:    users at a fixed --rate; produce-to-stored latency percentiles (the record's
 //               log timestamp, ms resolution, to the job's commit).
@@ -28,6 +30,7 @@ struct BenchArgs {
   std::string dir;
   bool json = false;
   bool skip_latency = false;
+  std::string format = "json";  // the producer's records: json | avro
 };
 
 struct RunResult {
@@ -50,6 +53,10 @@ RunResult RunOnce(const BenchArgs& a, const std::string& dir, int64_t records, d
     }
   }
   for (auto& j : config->jobs) j.ttl_seconds = 0;
+  for (auto& p : config->producers) {
+    p.format = a.format;
+    p.subject = p.topic + "-value";
+  }
   app::RuntimeOptions ro = app::RuntimeOptions::ForPipeline(*config);
   ro.data_dir = dir;
   ro.owner = "kappa bench pipeline";
@@ -103,6 +110,7 @@ RunResult RunOnce(const BenchArgs& a, const std::string& dir, int64_t records, d
 
 void RunBench(const BenchArgs& a) {
   if (a.records <= 0) Fail("--records must be positive", 2);
+  if (a.format != "json" && a.format != "avro") Fail("--format: use json or avro", 2);
   std::string base = a.dir;
   bool temp = base.empty();
   if (temp) {
@@ -114,23 +122,23 @@ void RunBench(const BenchArgs& a) {
   RunResult t = RunOnce(a, JoinPath(base, "throughput"), a.records, 0, false, "throughput");
   double users_per_s = t.stored / std::max(t.seconds, 1e-9);
   if (a.json) {
-    std::cout << fmt::format("{{\"case\":\"throughput\",\"records\":{},\"stored\":{},"
+    std::cout << fmt::format("{{\"case\":\"throughput\",\"format\":\"{}\",\"records\":{},\"stored\":{},"
                              "\"dead_letters\":{},\"seconds\":{:.3f},\"users_per_s\":{:.0f},"
                              "\"commits\":{}}}\n",
-                             a.records, t.stored, t.dead_letters, t.seconds, users_per_s,
+                             a.format, a.records, t.stored, t.dead_letters, t.seconds, users_per_s,
                              t.commits);
   } else {
-    std::cout << fmt::format("throughput: {} users end to end in {:.2f} s = {:.0f} users/s "
+    std::cout << fmt::format("throughput ({}): {} users end to end in {:.2f} s = {:.0f} users/s "
                              "({} store commits)\n",
-                             t.stored, t.seconds, users_per_s, t.commits);
+                             a.format, t.stored, t.seconds, users_per_s, t.commits);
   }
   if (!a.skip_latency && a.rate > 0) {
     int64_t n = a.latency_records > 0 ? a.latency_records : static_cast<int64_t>(a.rate * 5);
     RunResult l = RunOnce(a, JoinPath(base, "latency"), n, a.rate, true, "latency");
     if (a.json) {
-      std::cout << fmt::format("{{\"case\":\"latency\",\"rate\":{:.0f},\"records\":{},"
+      std::cout << fmt::format("{{\"case\":\"latency\",\"format\":\"{}\",\"rate\":{:.0f},\"records\":{},"
                                "\"p50_ms\":{:.3f},\"p99_ms\":{:.3f},\"p999_ms\":{:.3f}}}\n",
-                               a.rate, l.stored, l.p50_us / 1000.0, l.p99_us / 1000.0,
+                               a.format, a.rate, l.stored, l.p50_us / 1000.0, l.p99_us / 1000.0,
                                l.p999_us / 1000.0);
     } else {
       std::cout << fmt::format("latency at {:.0f} users/s ({} users): produce-to-stored p50 "
@@ -158,6 +166,10 @@ void RegisterBenchPipelineCommand(CLI::App& app, const Groups& g) {
   cmd->add_option("--dir", a->dir, "Keep the data here instead of a temporary directory");
   cmd->add_flag("--no-latency", a->skip_latency, "Only the throughput run");
   cmd->add_flag("--json", a->json, "One JSON object per case");
+  cmd->add_option("--format", a->format,
+                  "The producer's record format: json (the seed's) or avro (the Confluent wire "
+                  "format, schema in the process's registry; the job decodes it)")
+      ->capture_default_str();
   cmd->callback([a] { RunBench(*a); });
 }
 

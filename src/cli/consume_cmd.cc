@@ -25,6 +25,7 @@
 #include "common/env.h"
 #include "cli/commands.h"
 #include "cli/kafka_client.h"
+#include "cli/wire_decoder.h"
 
 namespace kappa::cli {
 namespace {
@@ -36,6 +37,8 @@ struct ConsumeArgs {
   int64_t max_messages = -1;
   bool from_beginning = false, json = false, print_key = false, print_offset = false;
   bool follow = false;
+  std::string format = "auto", registry = "http://127.0.0.1:8081";
+  std::shared_ptr<WireDecoder> decoder;  // --format, --registry
 };
 
 // JSON string with UTF-8 kept as is; control bytes and bytes that are not valid UTF-8 become
@@ -81,13 +84,33 @@ void JsonOpt(std::string* out, const std::optional<std::string_view>& v) {
   else *out += "null";
 }
 
+// The value as --format shows it: decoded JSON (true), or as it is. A value that cannot be
+// decoded is reported on stderr and shown as it is.
+bool DecodeValue(const ConsumeArgs& a, int32_t partition, const log::RecordView& r,
+                 std::string* json, int32_t* schema_id) {
+  if (!r.value) return false;
+  auto decoded = a.decoder->Decode(*r.value, json, schema_id);
+  if (decoded.ok()) return *decoded;
+  std::cerr << fmt::format("kappa consume: {}/{}@{}: {}\n", a.topic, partition, r.offset.value(),
+                           decoded.status().message());
+  return false;
+}
+
 void Format(std::string* out, const ConsumeArgs& a, int32_t partition, const log::RecordView& r) {
+  std::string decoded;
+  int32_t schema_id = -1;
+  const bool is_decoded = DecodeValue(a, partition, r, &decoded, &schema_id);
   if (a.json) {
     *out += fmt::format("{{\"partition\": {}, \"offset\": {}, \"timestamp\": {}, \"key\": ",
                         partition, r.offset.value(), r.timestamp.value());
     JsonOpt(out, r.key);
     *out += ", \"value\": ";
-    JsonOpt(out, r.value);
+    if (is_decoded) {
+      *out += decoded;  // a JSON document: the record itself, not a string
+      *out += fmt::format(", \"schema_id\": {}", schema_id);
+    } else {
+      JsonOpt(out, r.value);
+    }
     if (!r.headers.empty()) {
       *out += ", \"headers\": [";
       for (size_t i = 0; i < r.headers.size(); ++i) {
@@ -108,7 +131,11 @@ void Format(std::string* out, const ConsumeArgs& a, int32_t partition, const log
     *out += r.key ? EscapeLine(*r.key) : "null";
     *out += '\t';
   }
-  *out += r.value ? EscapeLine(*r.value) : "null";
+  if (is_decoded) {
+    *out += EscapeLine(decoded);
+  } else {
+    *out += r.value ? EscapeLine(*r.value) : "null";
+  }
   *out += '\n';
 }
 
@@ -335,7 +362,10 @@ void RunRemote(const ConsumeArgs& a) {
   rd_kafka_consumer_close(rk.get());
 }
 
-void Run(const ConsumeArgs& a) {
+void Run(ConsumeArgs& a) {
+  auto mode = WireDecoder::ParseMode(a.format);
+  if (!mode.ok()) Fail(mode.status().message(), 2);
+  a.decoder = std::make_shared<WireDecoder>(*mode, a.registry);
   if (a.max_messages == 0) return;
   if (!a.bootstrap.empty()) return RunRemote(a);
   std::unique_ptr<app::Runtime> dl = OpenLog(a);
@@ -401,6 +431,14 @@ void RegisterConsumeCommand(CLI::App& app, const Groups& g) {
                 "One JSON object per record: partition, offset, timestamp, key, value, headers");
   cmd->add_flag("--print-key", a->print_key, "Print key<TAB>value (null for a null key)");
   cmd->add_flag("--print-offset", a->print_offset, "Prefix partition:offset<TAB>");
+  cmd->add_option("--format", a->format,
+                  "How values are shown: auto (a Confluent wire-format value whose schema the "
+                  "registry has is decoded to JSON; others as they are), avro (every value is "
+                  "wire-format Avro), json (as they are)")
+      ->capture_default_str();
+  cmd->add_option("--registry", a->registry,
+                  "Schema registry (Confluent REST API) for wire-format values")
+      ->capture_default_str();
   cmd->add_flag("--follow,-f", a->follow,
                 "At the end, keep waiting for new records (until --max-messages or Ctrl-C)");
   AddDataDirOption(cmd, &a->dir);

@@ -38,6 +38,9 @@ namespace kappa::log {
 class Log;
 enum class Compression : int8_t;  // log/record_batch.h
 }
+namespace kappa::avro {
+class Codec;  // avro/codec.h
+}
 
 namespace kappa::connect {
 
@@ -259,6 +262,35 @@ uint32_t KafkaMurmur2(std::string_view key);
 int32_t PartitionForKey(std::string_view key, int32_t partitions);
 
 // ---------------------------------------------------------------------------------------------
+// Schemas (the Confluent wire format: magic byte 0, 4-byte schema id, payload)
+
+// A registered schema as producers and jobs need it.
+struct ResolvedSchema {
+  int32_t id = 0;
+  std::string type = "AVRO";  // "AVRO", "JSON" or "PROTOBUF"
+  std::string schema;         // the schema's text
+};
+
+// What producers writing and jobs reading the wire format need of a schema registry. The app
+// layer implements it over the in-process registry (registry/registry.h); connect and stream
+// see only this, so the registry never depends on them. Implementations are thread-safe.
+class SchemaResolver {
+ public:
+  virtual ~SchemaResolver() = default;
+  // Registers `schema` under `subject` (or finds it there) and returns its global id. Errors
+  // as the registry's (InvalidArgument for an invalid schema, an incompatible one, ...).
+  virtual Result<int32_t> Register(std::string_view subject, std::string_view schema,
+                                   std::string_view type = "AVRO") = 0;
+  // The schema with that id. NotFound when no schema has it; Unavailable when the registry
+  // cannot be asked.
+  virtual Result<ResolvedSchema> Lookup(int32_t id) = 0;
+};
+
+// A registry in memory, for tests and benchmarks: ids from 1, the same (type, text) gets the
+// same id under every subject; no compatibility checks.
+std::unique_ptr<SchemaResolver> NewMemorySchemaResolver();
+
+// ---------------------------------------------------------------------------------------------
 // Producer task
 
 struct ProducerOptions {
@@ -277,6 +309,12 @@ struct ProducerOptions {
   // Stop with an error after this many consecutive source failures (Unavailable) (0 = never).
   uint32_t max_consecutive_source_failures = 0;
   Clock* clock = nullptr;  // null = Clock::Real()
+  // The records' value format: the mapped JSON text (default), or Avro in the Confluent wire
+  // format (magic byte 0, `schema_id` big-endian, the record encoded with `avro_codec`). A
+  // mapped record the schema cannot encode is a mapping error (counted, dead-lettered).
+  enum class Format { kJson, kAvro } format = Format::kJson;
+  std::shared_ptr<const avro::Codec> avro_codec;  // format kAvro
+  int32_t schema_id = 0;                          // format kAvro
 };
 
 // Counters for the live status line; a snapshot.

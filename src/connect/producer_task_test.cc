@@ -5,6 +5,7 @@
 #include <set>
 #include <thread>
 
+#include "avro/codec.h"
 #include "common/uuid.h"
 #include "connect/connect.h"
 
@@ -191,6 +192,58 @@ TEST(ProducerTask, SinkFailureStopsTheTask) {
   EXPECT_TRUE(s.IsIOError()) << s.ToString();
   EXPECT_NE(s.message().find("disk full"), std::string::npos);
   EXPECT_EQ(task.stats().produced, 100u);  // only acknowledged batches count
+}
+
+TEST(ProducerTask, WritesAvroInTheWireFormat) {
+  MemorySink sink;
+  auto resolver = NewMemorySchemaResolver();
+  const std::string schema = R"({"type":"record","name":"u","fields":[
+    {"name":"id","type":"string"},{"name":"first_name","type":["null","string"]}]})";
+  ASSERT_EQ(*resolver->Register("other-value", R"("string")"), 1);
+  auto id = resolver->Register("users_created-value", schema);
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ(*id, 2);
+  EXPECT_EQ(*resolver->Register("again-value", schema), 2);  // same schema, same id
+  EXPECT_TRUE(resolver->Lookup(3).status().IsNotFound());
+  ProducerOptions o;
+  o.max_records = 250;
+  o.format = ProducerOptions::Format::kAvro;
+  o.avro_codec = *avro::Codec::Compile(schema);
+  o.schema_id = *id;
+  ProducerTask task(Synthetic(), Seed(), &sink, o);
+  ASSERT_TRUE(task.Run().ok());
+  auto recs = sink.Get("users_created");
+  ASSERT_EQ(recs.size(), 250u);
+  for (const auto& r : recs) {
+    auto frame = avro::ParseWireFrame(r.value);
+    ASSERT_TRUE(frame.ok()) << frame.status().ToString();
+    EXPECT_EQ(frame->schema_id, 2);
+    std::string json;
+    ASSERT_TRUE(o.avro_codec->DecodeToJson(frame->payload, &json).ok());
+    EXPECT_EQ(json.rfind("{\"id\":\"" + r.key + "\",\"first_name\":\"", 0), 0u) << json;
+  }
+}
+
+TEST(ProducerTask, RecordsAvroCannotEncodeAreDeadLetters) {
+  MemorySink sink;
+  ProducerOptions o;
+  o.dead_letter_topic = "users_created.dlq";
+  o.max_consecutive_source_failures = 1;
+  o.format = ProducerOptions::Format::kAvro;
+  o.avro_codec = *avro::Codec::Compile(
+      R"({"type":"record","name":"u","fields":[{"name":"id","type":"string"},{"name":"n","type":"long"}]})");
+  o.schema_id = 9;
+  std::vector<std::string> pages = {R"({"results":[{"n":5},{"n":"five"}],"info":{}})"};
+  auto m = Mapping::FromYaml("mappings:\n  m:\n    fields:\n      id: uuid()\n      n: n\n", "m", "t.yaml");
+  ASSERT_TRUE(m.ok());
+  ProducerTask task(std::make_unique<ScriptedSource>(pages), *m, &sink, o);
+  EXPECT_TRUE(task.Run().IsUnavailable());
+  ASSERT_EQ(sink.Get("users_created").size(), 1u);
+  auto dlq = sink.Get("users_created.dlq");
+  ASSERT_EQ(dlq.size(), 1u);
+  EXPECT_NE(dlq[0].value.find("\"n\":\"five\""), std::string::npos) << dlq[0].value;
+  EXPECT_EQ(dlq[0].headers[0].second, "Avro encoding: field 'n': a string where the schema wants a long");
+  EXPECT_EQ(task.stats().mapping_errors, 1u);
 }
 
 }  // namespace

@@ -19,6 +19,7 @@ PartitionCommitter::PartitionCommitter(JobShared* shared, std::string topic,
       progress_(progress),
       meta_key_(OffsetMetaKey(shared->config.name, partition)),
       rows_(shared->sink->NewWriter()),
+      formats_(shared->options.schemas),
       batch_(shared->storage.store->NewWriteBatch()),
       commit_seconds_(metrics::Registry::Default()
                           .GetHistogramFamily("kappa_job_commit_duration_seconds",
@@ -29,7 +30,7 @@ PartitionCommitter::PartitionCommitter(JobShared* shared, std::string topic,
 
 bool PartitionCommitter::Add(Offset offset, std::optional<std::string_view> key,
                              std::optional<std::string_view> value, TimestampMs timestamp) {
-  Status st = value ? rows_->Add(*value, &batch_)
+  Status st = value ? AddValue(*value)
                      : Status::InvalidArgument("the record has a null value");
   if (st.ok()) {
     ++batch_stored_;
@@ -44,6 +45,14 @@ bool PartitionCommitter::Add(Offset offset, std::optional<std::string_view> key,
   dead_->Add(offset, key, value, timestamp, st.message());
   const int64_t max_failures = s_->config.max_consecutive_failures;
   return !(max_failures > 0 && consecutive_failures_ >= max_failures);
+}
+
+Status PartitionCommitter::AddValue(std::string_view value) {
+  ASSIGN_OR_RETURN(DecodedValue d, formats_.Classify(value));
+  if (d.kind == DecodedValue::Kind::kJson) return rows_->Add(d.json, &batch_);
+  Status st = rows_->AddAvro(*d.codec, d.payload, &batch_);
+  if (!st.ok()) return st.WithContext(fmt::format("schema id {}", d.schema_id));
+  return st;
 }
 
 Status PartitionCommitter::Commit(Offset next) {

@@ -24,6 +24,7 @@
 #include "stream/job_offsets.h"
 #include "stream/job_shared.h"
 #include "stream/row_sink.h"
+#include "stream/value_formats.h"
 
 namespace kappa::stream {
 
@@ -61,7 +62,10 @@ class PartitionCommitter {
   DeadLetters* dead_;
   PartitionProgress progress_;
   std::string meta_key_;
+  Status AddValue(std::string_view value);
+
   std::unique_ptr<RowWriter> rows_;  // this partition's writer of the job's sink
+  ValueFormats formats_;             // JSON or the wire format; the schema cache
   store::WriteBatch batch_;          // the commit write: offsets (and embedded rows)
   metrics::Histogram commit_seconds_;  // kappa_job_commit_duration_seconds{job}
   uint64_t batch_stored_ = 0;

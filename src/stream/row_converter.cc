@@ -2,26 +2,14 @@
 
 #include <fmt/format.h>
 
+#include "stream/row_converter_rules.h"
+
 namespace kappa::stream {
 namespace {
 
 using simdjson::ondemand::json_type;
 using store::TypeKind;
 using store::Value;
-
-bool IsTextKind(TypeKind k) { return k == TypeKind::kText || k == TypeKind::kAscii; }
-
-bool IsNumericKind(TypeKind k) {
-  switch (k) {
-    case TypeKind::kTinyint: case TypeKind::kSmallint: case TypeKind::kInt:
-    case TypeKind::kBigint: case TypeKind::kCounter: case TypeKind::kVarint:
-    case TypeKind::kFloat: case TypeKind::kDouble: case TypeKind::kDecimal:
-    case TypeKind::kTimestamp:
-      return true;
-    default:
-      return false;
-  }
-}
 
 std::string_view TrimRight(std::string_view s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' ||
@@ -30,17 +18,6 @@ std::string_view TrimRight(std::string_view s) {
     s.remove_suffix(1);
   }
   return s;
-}
-
-Status FieldError(std::string_view field, std::string_view msg) {
-  return Status::InvalidArgument(fmt::format("field '{}': {}", field, msg));
-}
-
-Status ParseInto(const store::ColumnSchema& col, std::string_view text, Value* out) {
-  auto v = store::ParseFromString(col.type, text);
-  if (!v.ok()) return FieldError(col.name, v.status().message());
-  *out = std::move(v).value();
-  return Status::OK();
 }
 
 }  // namespace

@@ -21,10 +21,12 @@
 
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <string_view>
 #include <vector>
 
 #include "common/status.h"
+#include "avro/codec.h"
 #include "store/store.h"
 
 namespace kappa::stream {
@@ -48,6 +50,16 @@ class RowConverter {
   // call. Requires native_ok().
   Status ConvertNative(std::string_view json, store::Row* row, std::vector<store::NativeCell>* cells);
 
+  // An Avro record (the payload of a wire-format value, written with `codec`'s schema) by the
+  // same rules (row_converter_avro.cc): each top-level field whose name is a column fills it;
+  // a union's value is its branch's; strings as JSON strings, int/long/float/double as JSON
+  // numbers, booleans as such; bytes and fixed into blob columns as they are (else as text);
+  // enums as their symbol; records, arrays and maps as their JSON text (into text or
+  // collection columns). With `cells` (native_ok() only) the regular columns come out as
+  // ConvertNative's do, strings as views into the payload. `codec` must outlive the call.
+  Status ConvertAvro(const avro::Codec& codec, std::string_view payload, store::Row* row,
+                     std::vector<store::NativeCell>* cells);
+
  private:
   Status Parse(std::string_view json, store::Row* row, std::vector<store::NativeCell>* cells);
   Status ConvertField(size_t column, simdjson::ondemand::value value, store::Row* row);
@@ -62,6 +74,16 @@ class RowConverter {
   std::string buffer_;  // the record copied with simdjson's padding
   bool native_ok_ = false;
   std::vector<std::string> native_bytes_;  // per regular column: serialized non-text values
+
+  Status ConvertAvroField(size_t column, const avro::FieldValue& f, store::Row* row,
+                          std::vector<store::NativeCell>* cells);
+  const std::vector<int>& AvroColumns(const avro::Codec& codec);
+  // Per writer schema: the column of each top-level field (-1: none). Keyed by the codec,
+  // which the job's schema cache keeps alive for the job's life.
+  std::unordered_map<const avro::Codec*, std::vector<int>> avro_columns_;
+  std::vector<avro::FieldValue> avro_fields_;
+  std::string avro_scratch_;
+  std::string avro_text_;
 };
 
 }  // namespace kappa::stream

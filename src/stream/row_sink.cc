@@ -29,6 +29,17 @@ class StoreRowWriter final : public RowWriter {
     RETURN_IF_ERROR(converter_.Convert(value, &row_));
     return commit->Upsert(*table_, row_, wopts_);
   }
+  Status AddAvro(const avro::Codec& codec, std::string_view payload,
+                 store::WriteBatch* commit) override {
+    if (converter_.native_ok()) {
+      RETURN_IF_ERROR(converter_.ConvertAvro(codec, payload, &row_, &cells_));
+      return commit->UpsertNative(
+          *table_, std::span<const store::Value>(row_).first(table_->primary_key_size()),
+          cells_, wopts_);
+    }
+    RETURN_IF_ERROR(converter_.ConvertAvro(codec, payload, &row_, nullptr));
+    return commit->Upsert(*table_, row_, wopts_);
+  }
   Status Flush(const std::atomic<bool>&) override { return Status::OK(); }  // in the commit
   void Clear() override {}
 
@@ -60,8 +71,16 @@ class CassandraRowWriter final : public RowWriter {
 
   Status Add(std::string_view value, store::WriteBatch*) override {
     RETURN_IF_ERROR(converter_.Convert(value, &row_));
+    return Hold();
+  }
+  Status AddAvro(const avro::Codec& codec, std::string_view payload,
+                 store::WriteBatch*) override {
+    RETURN_IF_ERROR(converter_.ConvertAvro(codec, payload, &row_, nullptr));
+    return Hold();
+  }
+  Status Hold() {
     RETURN_IF_ERROR(sink_->Check(row_));
-    rows_.push_back(std::move(row_));  // Convert rebuilds row_ next time
+    rows_.push_back(std::move(row_));  // the next conversion rebuilds row_
     return Status::OK();
   }
   // The cluster acknowledges every row before the offsets may move (at-least-once).

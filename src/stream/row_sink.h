@@ -20,6 +20,10 @@
 #include "store/store.h"
 #include "stream/job_config.h"
 
+namespace kappa::avro {
+class Codec;
+}
+
 namespace kappa::stream {
 
 // One partition's writer. Not thread-safe: the partition's thread only.
@@ -31,6 +35,9 @@ class RowWriter {
   // An error (a value that is not a row of the table) makes the record a dead letter; nothing
   // of it is in the batch then.
   virtual Status Add(std::string_view value, store::WriteBatch* commit) = 0;
+  // The same for an Avro record: the payload of a wire-format value written with `codec`.
+  virtual Status AddAvro(const avro::Codec& codec, std::string_view payload,
+                         store::WriteBatch* commit) = 0;
   // Before the commit write: makes the batch's rows durable where they go. Errors stop the
   // job with nothing of the batch committed; `stop` set while retrying: Aborted.
   virtual Status Flush(const std::atomic<bool>& stop) = 0;

@@ -76,6 +76,10 @@ struct JobOptions {
   std::chrono::milliseconds poll_interval{100};
   // Mirror committed offsets to the log's OffsetStore at most this often (and on stop).
   std::chrono::milliseconds mirror_interval{1000};
+  // Where the schemas of Confluent wire-format values (magic byte 0, schema id) are looked
+  // up; null: such values are dead letters. Not owned; outlives the job. Values that are
+  // JSON text never need it.
+  connect::SchemaResolver* schemas = nullptr;
 };
 
 class StreamJob {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <thread>
 
+#include "avro/codec.h"
 #include "common/env.h"
 #include "common/uuid.h"
 #include "log/log.h"
@@ -84,8 +85,8 @@ class StreamJobTest : public ::testing::Test {
   }
 
   // Runs job `jc` until it has drained what is in the topic; returns its final status.
-  Status RunToEnd(const JobConfig& jc, JobStats* stats = nullptr) {
-    auto job = StreamJob::Create(rt_->job_storage(), jc);
+  Status RunToEnd(const JobConfig& jc, JobStats* stats = nullptr, JobOptions options = {}) {
+    auto job = StreamJob::Create(rt_->job_storage(), jc, options);
     if (!job.ok()) return job.status();
     RETURN_IF_ERROR((*job)->Start());
     (*job)->Drain();
@@ -121,6 +122,78 @@ std::string HeaderOf(const log::Record& r, std::string_view key) {
     if (h.key == key) return h.value.value_or("<null>");
   }
   return "<missing>";
+}
+
+// Confluent wire-format values beside JSON text: Avro, JSON Schema-framed JSON, and every way a
+// frame can be bad, each bad one a dead letter with its reason while the job goes on.
+TEST_F(StreamJobTest, ReadsAvroAndJsonSchemaFramesBesideJson) {
+  auto schemas = connect::NewMemorySchemaResolver();
+  const std::string schema = R"({"type":"record","name":"user","fields":[
+    {"name":"id","type":"string"},{"name":"name","type":["null","string"]},{"name":"age","type":"int"}]})";
+  const int32_t avro_id = *schemas->Register("in-value", schema);
+  const int32_t json_id = *schemas->Register("in-json-value", R"({"type":"object"})", "JSON");
+  const int32_t proto_id = *schemas->Register("p-value", "syntax = \"proto3\";", "PROTOBUF");
+  const int32_t bad_id = *schemas->Register("bad-value", R"({"type":"nope"})");
+  avro::Encoder enc(*avro::Codec::Compile(schema));
+  auto framed = [](int32_t id, std::string_view payload) {
+    std::string v;
+    avro::AppendWireHeader(id, &v);
+    return v + std::string(payload);
+  };
+  std::vector<std::string> values;
+  for (int i = 0; i < 10; ++i) {
+    std::string v;
+    avro::AppendWireHeader(avro_id, &v);
+    ASSERT_TRUE(enc.Encode(Good(i), &v).ok());
+    values.push_back(v);
+  }
+  values.push_back(Good(50));                        // plain JSON still works
+  values.push_back(framed(json_id, Good(51)));       // JSON Schema framing
+  const std::string truncated = values[0].substr(0, values[0].size() - 2);
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {framed(999, "x"), "schema id 999 is not in the schema registry"},
+      {std::string("\x01\x00\x00\x00\x01{}", 7), "unknown magic byte 0x01"},
+      {std::string("\x00\x00\x01", 3), "shorter than the 5-byte header"},
+      {truncated, "Avro payload, byte"},
+      {framed(proto_id, "x"), "is a PROTOBUF schema"},
+      {framed(bad_id, "x"), "invalid Avro schema"},
+      {framed(avro_id, std::string("\x02x\x00\x02", 4)), "field 'id': cannot read 'x' as uuid"},
+  };
+  for (size_t i = 0; i < bad.size(); ++i) {  // the job continues after each
+    values.push_back(bad[i].first);
+    std::string v;
+    avro::AppendWireHeader(avro_id, &v);
+    ASSERT_TRUE(enc.Encode(Good(60 + int(i)), &v).ok());
+    values.push_back(v);
+  }
+  Append(0, values);
+
+  JobOptions options;
+  options.schemas = schemas.get();
+  JobStats stats;
+  Status st = RunToEnd(config_.jobs[0], &stats, options);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(stats.stored, 12u + bad.size());  // Avro, JSON, JSON Schema
+  EXPECT_EQ(stats.dead_letters, bad.size());
+  EXPECT_EQ(Rows(), 12u + bad.size());
+  auto dl = DeadLetters();
+  ASSERT_EQ(dl.size(), bad.size());
+  for (size_t i = 0; i < bad.size(); ++i) {
+    EXPECT_EQ(dl[i].record.value, bad[i].first);  // unchanged, as it came
+    EXPECT_NE(HeaderOf(dl[i].record, "error").find(bad[i].second), std::string::npos)
+        << HeaderOf(dl[i].record, "error");
+  }
+  EXPECT_EQ(HeaderOf(dl[3].record, "error").rfind("schema id " + std::to_string(avro_id) + ": ", 0), 0u)
+      << HeaderOf(dl[3].record, "error");
+
+  // Without a registry a framed value is a dead letter saying so.
+  values = {values[0]};
+  Append(1, values);
+  ASSERT_TRUE(RunToEnd(config_.jobs[0], &stats).ok());
+  dl = DeadLetters();
+  ASSERT_EQ(dl.size(), bad.size() + 1);
+  EXPECT_NE(HeaderOf(dl.back().record, "error").find("but the job has no schema registry"),
+            std::string::npos);
 }
 
 TEST_F(StreamJobTest, StoresRowsCommitsOffsetsAndDeadLetters) {
