@@ -1,4 +1,4 @@
-// libFuzzer target for the Avro decoder (src/avro/codec.h). The first byte picks one of a few
+// libFuzzer target for the Avro decoder (src/avro/avro.h). The first byte picks one of a few
 // writer schemas (flat, nested with every complex type, recursive, zero-byte items); the rest
 // is the payload. Checked on every input:
 //   - nothing crashes, leaks or reads out of bounds (ASan+UBSan), and no input allocates or
@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "avro/codec.h"
+#include "avro/avro.h"
 
 namespace {
 

@@ -4,7 +4,7 @@
 
 #include <mutex>
 
-#include "avro/codec.h"
+#include "avro/avro.h"
 #include "common/logging.h"
 #include "common/mutex.h"
 #include "connect/connect.h"

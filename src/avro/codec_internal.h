@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "avro/codec.h"
+#include "avro/avro.h"
 
 namespace kappa::avro {
 

@@ -1,7 +1,7 @@
 // The Avro codec: encoding against bytes worked out from the specification, both decoders
 // agreeing, the fast record path, bad payloads, and the wire format. python3-avro checks the
 // same encodings from the outside (tests/pipeline/test_avro_pipeline.py).
-#include "avro/codec.h"
+#include "avro/avro.h"
 
 #include <gtest/gtest.h>
 

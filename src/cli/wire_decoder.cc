@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "avro/codec.h"
+#include "avro/avro.h"
 #include "registry/client.h"
 
 namespace kappa::cli {

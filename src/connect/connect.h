@@ -39,7 +39,7 @@ class Log;
 enum class Compression : int8_t;  // log/record_batch.h
 }
 namespace kappa::avro {
-class Codec;  // avro/codec.h
+class Codec;  // avro/avro.h
 }
 
 namespace kappa::connect {

@@ -4,7 +4,7 @@
 #include <mutex>
 #include <thread>
 
-#include "avro/codec.h"
+#include "avro/avro.h"
 #include "common/clock.h"
 #include "common/logging.h"
 #include "common/mutex.h"

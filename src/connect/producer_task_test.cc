@@ -5,7 +5,7 @@
 #include <set>
 #include <thread>
 
-#include "avro/codec.h"
+#include "avro/avro.h"
 #include "common/uuid.h"
 #include "connect/connect.h"
 

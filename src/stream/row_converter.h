@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "common/status.h"
-#include "avro/codec.h"
+#include "avro/avro.h"
 #include "store/store.h"
 
 namespace kappa::stream {

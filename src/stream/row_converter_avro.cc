@@ -1,9 +1,9 @@
-// RowConverter::ConvertAvro: an Avro record (kappa's fast decoder, avro/codec.h) -> a row, by
+// RowConverter::ConvertAvro: an Avro record (kappa's fast decoder, avro/avro.h) -> a row, by
 // the rules of the JSON path (row_converter.h). Strings reach text cells as views into the
 // payload; nothing goes through JSON except nested records, arrays and maps.
 #include <fmt/format.h>
 
-#include "avro/codec.h"
+#include "avro/avro.h"
 #include "stream/row_converter.h"
 #include "stream/row_converter_rules.h"
 

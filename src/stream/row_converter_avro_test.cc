@@ -2,7 +2,7 @@
 // same row (values and native cells) as its JSON text, and bad records the same errors.
 #include <gtest/gtest.h>
 
-#include "avro/codec.h"
+#include "avro/avro.h"
 #include "stream/row_converter.h"
 
 namespace kappa::stream {

@@ -7,7 +7,7 @@
 #include <chrono>
 #include <thread>
 
-#include "avro/codec.h"
+#include "avro/avro.h"
 #include "common/env.h"
 #include "common/uuid.h"
 #include "log/log.h"

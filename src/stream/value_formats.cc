@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "avro/codec.h"
+#include "avro/avro.h"
 
 namespace kappa::stream {
 
