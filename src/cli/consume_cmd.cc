@@ -21,10 +21,12 @@
 #include <map>
 #include <thread>
 
+#include "app/app.h"
 #include "cli/cli_common.h"
 #include "common/env.h"
 #include "cli/commands.h"
 #include "cli/kafka_client.h"
+#include "cli/live_metrics.h"
 #include "cli/wire_decoder.h"
 
 namespace kappa::cli {
@@ -38,6 +40,7 @@ struct ConsumeArgs {
   bool from_beginning = false, json = false, print_key = false, print_offset = false;
   bool follow = false;
   std::string format = "auto", registry = "http://127.0.0.1:8081";
+  bool registry_given = false;
   std::shared_ptr<WireDecoder> decoder;  // --format, --registry
 };
 
@@ -365,6 +368,13 @@ void RunRemote(const ConsumeArgs& a) {
 void Run(ConsumeArgs& a) {
   auto mode = WireDecoder::ParseMode(a.format);
   if (!mode.ok()) Fail(mode.status().message(), 2);
+  // Over a data directory that a running `kappa up` owns, its own registry is the one that
+  // knows the ids (it serves it on its HTTP listener), whatever port that is.
+  if (!a.registry_given && a.bootstrap.empty()) {
+    if (auto up = app::FindRunningUp(a.dir); up && !up->http.empty()) {
+      a.registry = "http://" + LoopbackFor(up->http);
+    }
+  }
   a.decoder = std::make_shared<WireDecoder>(*mode, a.registry);
   if (a.max_messages == 0) return;
   if (!a.bootstrap.empty()) return RunRemote(a);
@@ -437,8 +447,10 @@ void RegisterConsumeCommand(CLI::App& app, const Groups& g) {
                   "wire-format Avro), json (as they are)")
       ->capture_default_str();
   cmd->add_option("--registry", a->registry,
-                  "Schema registry (Confluent REST API) for wire-format values")
-      ->capture_default_str();
+                  "Schema registry (Confluent REST API) for wire-format values (default: the "
+                  "one `kappa up` serves over --data-dir while it runs, else this)")
+      ->capture_default_str()
+      ->each([a](const std::string&) { a->registry_given = true; });
   cmd->add_flag("--follow,-f", a->follow,
                 "At the end, keep waiting for new records (until --max-messages or Ctrl-C)");
   AddDataDirOption(cmd, &a->dir);

@@ -33,15 +33,17 @@ std::optional<std::string> Get(const std::string& url) {
   return body;
 }
 
-// The address to connect to for a listener bound to `host:port` (a wildcard bind is reached
-// on loopback).
-std::string ConnectAddress(const std::string& bound) {
+}  // namespace
+
+std::string LoopbackFor(const std::string& bound) {
   auto hp = ParseHostPort(bound);
   if (!hp.ok()) return bound;
   if (hp->host.empty() || hp->host == "0.0.0.0") hp->host = "127.0.0.1";
   if (hp->host == "::") hp->host = "::1";
   return hp->ToString();
 }
+
+namespace {
 
 // The label text Prometheus' exposition writes for job="<name>" (escapes \, " and newline).
 std::string JobLabel(const std::string& job) {
@@ -65,7 +67,7 @@ std::optional<LiveJobFigures> ReadLiveJobFigures(const std::string& data_dir,
   if (!up || up->http.empty()) return std::nullopt;
   LiveJobFigures f;
   f.pid = up->pid;
-  f.url = "http://" + ConnectAddress(up->http) + "/metrics";
+  f.url = "http://" + LoopbackFor(up->http) + "/metrics";
   auto text = Get(f.url);
   if (!text) return std::nullopt;
   const std::string label = JobLabel(job);

@@ -17,6 +17,10 @@ struct LiveJobFigures {
   std::map<std::string, double> values;
 };
 
+// The address to connect to for a listener bound to `host:port` (a wildcard bind is reached
+// on loopback): "0.0.0.0:8081" -> "127.0.0.1:8081".
+std::string LoopbackFor(const std::string& bound);
+
 // nullopt when no `kappa up` owns `data_dir`, it serves no HTTP, its /metrics cannot be read
 // within a second, or it does not run `job`.
 std::optional<LiveJobFigures> ReadLiveJobFigures(const std::string& data_dir,

@@ -180,6 +180,11 @@ def test_avro_pipeline_with_python_avro_both_ways(tmp_path):
         for line in c.stdout.splitlines():
             rec = json.loads(line)
             assert rec["schema_id"] == latest["id"] and rec["value"]["id"] == rec["key"], rec
+        # Without --registry: the registry of the `kappa up` that owns the data directory.
+        c = kappa("consume", "users_created", "--from-beginning", "-n", "2", "--data-dir", d,
+                  "--format", "avro", "--json")
+        for line in c.stdout.splitlines():
+            assert json.loads(line)["schema_id"] == latest["id"], line
         c = kappa("consume", "users_created", "--from-beginning", "-n", "1", "--data-dir", d,
                   "--format", "json")
         assert c.stdout.startswith("\\x00"), c.stdout[:40]  # raw bytes, escaped
