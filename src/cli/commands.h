@@ -30,5 +30,7 @@ void RegisterBenchKafkaCommand(CLI::App& app, const Groups& g);  // bench_kafka_
 void RegisterCqlCommands(CLI::App& app, const Groups& g);  // cql_cmd.cc
 void RegisterBenchCqlCommand(CLI::App& app, const Groups& g);  // bench_cql_cmd.cc
 void RegisterRegistryCommand(CLI::App& app, const Groups& g);  // registry_cmd.cc
+void RegisterSchemasCommands(CLI::App& app, const Groups& g);  // schemas_cmd.cc
+void RegisterBenchRegistryCommand(CLI::App& app, const Groups& g);  // bench_registry_cmd.cc
 
 }  // namespace kappa::cli

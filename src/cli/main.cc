@@ -48,6 +48,8 @@ int main(int argc, char** argv) {
   kappa::cli::RegisterCqlCommands(app, g);
   kappa::cli::RegisterBenchCqlCommand(app, g);
   kappa::cli::RegisterRegistryCommand(app, g);
+  kappa::cli::RegisterSchemasCommands(app, g);
+  kappa::cli::RegisterBenchRegistryCommand(app, g);
 
   CLI11_PARSE(app, argc, argv);
   return 0;
