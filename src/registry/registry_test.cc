@@ -261,6 +261,46 @@ TEST_F(RegistryTest, ReferencesAndReferencedBy) {
   EXPECT_TRUE(r->DeleteSubject("base", false).ok());
 }
 
+// A schema's identity is its canonical form AND the subject/version of each reference: the
+// same text over two versions of a referenced schema is two schemas, two ids.
+TEST_F(RegistryTest, IdentityIncludesReferencedVersions) {
+  auto r = Open();
+  ASSERT_TRUE(r->Register("base", Fields({F("a")})).ok());
+  ASSERT_TRUE(r->Register("base", Fields({F("a"), D("x")})).ok());
+  std::string text = Fields({"{\"name\":\"b\",\"type\":\"ref:Base\"}"});
+  auto on1 = r->Register("user", text, "AVRO", {{"Base", "base", 1}});
+  ASSERT_TRUE(on1.ok()) << on1.status().ToString();
+  auto on2 = r->Register("other", text, "AVRO", {{"Base", "base", 2}});
+  ASSERT_TRUE(on2.ok()) << on2.status().ToString();
+  EXPECT_NE(on1->id, on2->id);
+  // "latest" is pinned to version 2 before the identity is taken.
+  auto latest = r->Register("third", text, "AVRO", {{"Base", "base", kLatestVersion}});
+  ASSERT_TRUE(latest.ok());
+  EXPECT_EQ(latest->id, on2->id);
+  EXPECT_EQ(latest->references, (std::vector<SchemaReference>{{"Base", "base", 2}}));
+  // Same text and references again: the existing id and version.
+  auto again = r->Register("user", text, "AVRO", {{"Base", "base", 1}});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->id, on1->id);
+  EXPECT_EQ(again->version, 1);
+  // Under "user", the text over version 2 is a new version with the other id.
+  auto user2 = r->Register("user", text, "AVRO", {{"Base", "base", 2}});
+  ASSERT_TRUE(user2.ok());
+  EXPECT_EQ(user2->id, on2->id);
+  EXPECT_EQ(user2->version, 2);
+  // Lookup tells them apart too.
+  RegisterRequest q;
+  q.subject = "other";
+  q.schema = text;
+  q.references = {{"Base", "base", 1}};
+  EXPECT_EQ(Code(r->LookUp(q, false).status()), kSchemaNotFound);
+  // A replay agrees.
+  r.reset();
+  auto replayed = Open();
+  EXPECT_EQ(replayed->GetVersion("user", 1, false)->id, on1->id);
+  EXPECT_EQ(replayed->GetVersion("other", 1, false)->id, on2->id);
+}
+
 TEST_F(RegistryTest, Modes) {
   auto r = Open();
   ASSERT_TRUE(r->Register("s", Fields({F("a")})).ok());
