@@ -11,6 +11,7 @@
 #include "registry/registry.h"
 #include "registry/registry_impl.h"
 #include "registry/registry_record.h"
+#include "registry/registry_state.h"
 #include "registry/schema_log.h"
 #include "testutil/temp_dir.h"
 
@@ -425,6 +426,29 @@ TEST(RegistryRecordTest, KeysAndValuesRoundTrip) {
   EXPECT_EQ(ParseVersion("12").value(), 12);
   EXPECT_EQ(ParseVersion("0").status().protocol_code(), kInvalidVersion);
   EXPECT_EQ(ParseVersion("x").status().protocol_code(), kInvalidVersion);
+  // WRITER: who takes writes under log: kafka.
+  EXPECT_EQ(EncodeKey({KeyType::kWriter, std::nullopt, 0}),
+            R"({"keytype":"WRITER","magic":0,"subject":null})");
+  EXPECT_EQ(DecodeKey(R"({"keytype":"WRITER","magic":0,"subject":null})")->type, KeyType::kWriter);
+  WriterValue w{"http://h:8081", "id-1"};
+  EXPECT_EQ(EncodeWriterValue(w), R"({"instance":"id-1","url":"http://h:8081"})");
+  EXPECT_EQ(DecodeWriterValue(EncodeWriterValue(w)).value(), w);
+  EXPECT_FALSE(DecodeWriterValue(R"({"url":1,"instance":"x"})").ok());
+}
+
+// The latest WRITER record in log order names the writer; a malformed one is ignored.
+TEST(RegistryStateTest, WriterRecords) {
+  RegistryState st([](std::string_view) -> const SchemaType* { return nullptr; });
+  std::string why;
+  std::string key = EncodeKey({KeyType::kWriter, std::nullopt, 0});
+  EXPECT_FALSE(st.writer());
+  EXPECT_TRUE(st.Apply(key, EncodeWriterValue({"http://a:1", "a"}), &why));
+  EXPECT_TRUE(st.Apply(key, EncodeWriterValue({"http://b:2", "b"}), &why));
+  EXPECT_EQ(st.writer()->url, "http://b:2");
+  EXPECT_FALSE(st.Apply(key, std::string(R"({"url":"x"})"), &why));
+  EXPECT_EQ(st.writer()->instance, "b");
+  EXPECT_TRUE(st.Apply(key, std::nullopt, &why));
+  EXPECT_FALSE(st.writer());
 }
 
 }  // namespace
