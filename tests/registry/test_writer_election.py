@@ -139,10 +139,16 @@ def test_one_writer_followers_forward_and_failover(tmp_path, broker):
         first, _ = wait_writer(broker, [a.url])
         b = Registry(tmp_path, broker)
         both = {a.url: a, b.url: b}
-        # The group may hand partition 0 to either when b joins; wait until things settle
-        # (the latest announcement names a live member, and b replayed it).
+        # The group may hand partition 0 to either when b joins (a rebalance): wait until the
+        # latest announcement names a member and stays the same for a while.
         time.sleep(SESSION_MS / 1000)
         writer_url, recs = wait_writer(broker, list(both))
+        for _ in range(20):
+            time.sleep(1)
+            again, recs = wait_writer(broker, list(both))
+            if again == writer_url:
+                break
+            writer_url = again
         writer = both[writer_url]
         follower = b if writer is a else a
         assert all(r["instance"] for r in recs)
