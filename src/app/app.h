@@ -67,6 +67,9 @@ struct RuntimeOptions {
   // cluster (`log: kafka`) with its librdkafka properties.
   std::string registry_kafka_bootstrap;
   std::map<std::string, std::string> registry_kafka_properties;
+  // The writer election there (config `registry:`; registry::RegistryOptions).
+  std::string registry_writer_group = "kappa-schema-registry";
+  int registry_writer_session_timeout_ms = 10000;
 
   // A pipeline's data directory: the log and store tuned by the config's `durability:`,
   // `retention:` and `store:` sections, at config.data_dir (owner "kappa").

@@ -160,6 +160,18 @@ struct AuthConfig {
   bool insecure_kafka = false;
 };
 
+// `registry:` (config_registry.cc): the schema registry on listeners.http. Its options only
+// matter with `log: kafka`, where every kappa up on the cluster serves one registry and one
+// of them, elected, takes the writes (src/registry/README.md "Who writes"). Read at start.
+struct RegistryConfig {
+  // Where the other instances forward writes when this one is elected; default
+  // http://HOST:PORT of listeners.http (loopback for 0.0.0.0): set it when the instances
+  // run on different machines.
+  std::string advertised_url;
+  std::string writer_group = "kappa-schema-registry";  // the consumer group electing it
+  int64_t writer_session_timeout_ms = 10000;  // how long a dead writer keeps the role
+};
+
 // The whole file: one field per section (the table in config_section.h fills them).
 struct PipelineConfig {
   std::string file;  // the name errors use ("kappa.yaml", "<built-in>/kappa.yaml")
@@ -176,6 +188,7 @@ struct PipelineConfig {
   ListenersConfig listeners;
   AuthConfig auth;
   LogConfig log;
+  RegistryConfig registry;
   // "FILE:LINE:COL" of keys checked after loading ("data_dir", "listeners.kafka",
   // "listeners.cql", "auth", "auth.cql_users"), so those errors point at the line too.
   std::map<std::string, std::string> positions;

@@ -202,6 +202,32 @@ TEST(ConfigLoader, ListenersAndAuth) {
   }
 }
 
+TEST(ConfigLoader, RegistrySection) {
+  auto d = LoadConfigText("data_dir: d\n", "r.yaml");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->registry.advertised_url, "");
+  EXPECT_EQ(d->registry.writer_group, "kappa-schema-registry");
+  EXPECT_EQ(d->registry.writer_session_timeout_ms, 10000);
+  auto ok = LoadConfigText("registry:\n  advertised_url: http://a.internal:8081\n"
+                           "  writer_group: g\n  writer_session_timeout_ms: 3000\n", "r.yaml");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->registry.advertised_url, "http://a.internal:8081");
+  EXPECT_EQ(ok->registry.writer_group, "g");
+  EXPECT_EQ(ok->registry.writer_session_timeout_ms, 3000);
+  const std::pair<std::string, std::string> bad[] = {
+      {"registry:\n  advertised_url: a.internal:8081\n",
+       "bad.yaml:2:19: registry.advertised_url must be an http:// or https:// URL"},
+      {"registry:\n  writer_session_timeout_ms: 10\n", "bad.yaml:2:30"},
+      {"registry:\n  writer_grup: g\n", "did you mean 'writer_group'"},
+  };
+  for (const auto& [text, expect] : bad) {
+    auto r = LoadConfigText(text, "bad.yaml");
+    ASSERT_FALSE(r.ok()) << text;
+    EXPECT_NE(r.status().message().find(expect), std::string::npos)
+        << "got: " << r.status().message() << "\nwanted: " << expect;
+  }
+}
+
 TEST(ConfigLoader, LogSection) {
   auto c = LoadConfigText(std::string(kMinimal), "k.yaml");
   ASSERT_TRUE(c.ok()) << c.status().ToString();

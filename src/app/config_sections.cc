@@ -22,6 +22,7 @@ std::span<const ConfigSection> ConfigSections() {
       ConfigSection{"jobs", LoadJobs},
       ConfigSection{"listeners", LoadListeners},
       ConfigSection{"auth", LoadAuth},
+      ConfigSection{"registry", LoadRegistry},
   };
   return kSections;
 }

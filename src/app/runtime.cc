@@ -40,6 +40,8 @@ RuntimeOptions RuntimeOptions::ForPipeline(const PipelineConfig& config) {
   if (config.log.kafka()) {
     o.registry_kafka_bootstrap = config.log.bootstrap;
     o.registry_kafka_properties = config.log.properties;
+    o.registry_writer_group = config.registry.writer_group;
+    o.registry_writer_session_timeout_ms = int(config.registry.writer_session_timeout_ms);
   }
   return o;
 }
@@ -106,6 +108,8 @@ Result<std::shared_ptr<registry::Registry>> Runtime::SchemaRegistry() {
   ro.log = log_.get();
   ro.kafka_bootstrap = options_.registry_kafka_bootstrap;
   ro.kafka_properties = options_.registry_kafka_properties;
+  ro.writer_group = options_.registry_writer_group;
+  ro.writer_session_timeout_ms = options_.registry_writer_session_timeout_ms;
   auto reg = registry::Registry::Open(ro);
   if (!reg.ok()) return reg.status().WithContext("opening the schema registry");
   registry_ = std::move(reg).value();

@@ -158,6 +158,8 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
       ro.log = log;
       ro.kafka_bootstrap = o.registry_kafka_bootstrap;
       ro.kafka_properties = o.registry_kafka_properties;
+      ro.writer_group = o.registry_writer_group;
+      ro.writer_session_timeout_ms = o.registry_writer_session_timeout_ms;
       auto reg = registry::Registry::Open(ro);
       if (!reg.ok()) return reg.status().WithContext("opening the schema registry");
       impl->registry = std::move(*reg);
@@ -178,6 +180,12 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
     }
     impl->http = std::move(s).value();
     impl->http_host = o.http->host;
+    // Reachable now: join the registry's writer election (log: kafka; a no-op otherwise).
+    std::string url = o.registry_advertised_url.empty()
+                          ? registry::DefaultAdvertisedUrl(o.http->host, impl->http->port("http"))
+                          : o.registry_advertised_url;
+    Status joined = impl->registry->JoinWriterElection(url);
+    if (!joined.ok()) return joined.WithContext("joining the schema registry's writer election");
     // The last 15 minutes of every series, for the console; sampled once a second.
     impl->history = std::make_unique<metrics::History>(&metrics::Registry::Default());
     Impl* i = impl.get();

@@ -44,6 +44,12 @@ struct UpServersOptions {
   // embedded log; else this Kafka cluster (`log: kafka`; its librdkafka properties).
   std::string registry_kafka_bootstrap;
   std::map<std::string, std::string> registry_kafka_properties;
+  // log: kafka: where other instances forward writes when this one is elected the
+  // registry's writer (empty: registry::DefaultAdvertisedUrl of the HTTP listener), the
+  // electing consumer group and its session timeout (the `registry` config section).
+  std::string registry_advertised_url;
+  std::string registry_writer_group = "kappa-schema-registry";
+  int registry_writer_session_timeout_ms = 10000;
   // CQL server threads; 0 = one per CPU, as `kappa cql-server`.
   int cql_threads = 0;
 };

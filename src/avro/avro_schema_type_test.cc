@@ -88,7 +88,15 @@ TEST(AvroSchemaType, ReadIncompatibilities) {
       v2->ReadIncompatibilities(*v1),
       std::vector<std::string>{
           "{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'age' at path "
-          "'/fields/1' in the reader schema has no default value and is missing in the writer "
+          "'/fields/1' in the new schema has no default value and is missing in the old "
+          "schema', additionalInfo:'age'}"});
+  // The same pair in the FORWARD direction's wording (the old schema reading the new one's
+  // data): Confluent names the reader "old".
+  EXPECT_EQ(
+      v2->ReadIncompatibilities(*v1, /*reader_is_new=*/false),
+      std::vector<std::string>{
+          "{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'age' at path "
+          "'/fields/1' in the old schema has no default value and is missing in the new "
           "schema', additionalInfo:'age'}"});
   EXPECT_TRUE(v3->ReadIncompatibilities(*v1).empty());
   // FORWARD (the old schema reads the new data): removing or adding a field is fine there.

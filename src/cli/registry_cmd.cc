@@ -30,6 +30,12 @@ struct RegistryArgs {
   // A registration waits for its fsync on its thread; concurrent ones share fsyncs.
   int threads = 4;
   ListenerFlags limits;
+  // An external Kafka cluster instead of the data directory (`log: kafka`), and the writer
+  // election there.
+  std::string bootstrap;
+  std::string advertised_url;
+  std::string writer_group = "kappa-schema-registry";
+  int writer_session_timeout_ms = 10000;
 };
 
 void RunRegistry(const RegistryArgs& a) {
@@ -49,9 +55,13 @@ void RunRegistry(const RegistryArgs& a) {
                              " (is another schema registry or kappa up running? choose another "
                              "address with --listen HOST:PORT)"));
   }
-  auto rt = OpenDataDir(a.data_dir, "kappa registry", Access::kOwner, /*log=*/true,
-                        /*store=*/false, log::LogOptions{});
-  if (!rt.ok()) Fail(rt.status());
+  std::unique_ptr<app::Runtime> rt;
+  if (a.bootstrap.empty()) {
+    auto opened = OpenDataDir(a.data_dir, "kappa registry", Access::kOwner, /*log=*/true,
+                              /*store=*/false, log::LogOptions{});
+    if (!opened.ok()) Fail(opened.status());
+    rt = std::move(*opened);
+  }
 
   sigset_t set;
   sigemptyset(&set);
@@ -60,7 +70,10 @@ void RunRegistry(const RegistryArgs& a) {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 
   registry::RegistryOptions ro;
-  ro.log = &(*rt)->log();
+  if (rt) ro.log = &rt->log();
+  ro.kafka_bootstrap = a.bootstrap;
+  ro.writer_group = a.writer_group;
+  ro.writer_session_timeout_ms = a.writer_session_timeout_ms;
   auto reg = registry::Registry::Open(ro);
   if (!reg.ok()) Fail(reg.status().WithContext("opening the schema registry"));
   std::shared_ptr<registry::Registry> shared = std::move(*reg);
@@ -82,8 +95,15 @@ void RunRegistry(const RegistryArgs& a) {
   so.threads = a.threads;
   auto server = http::Server::Start(so, {std::move(lo)});
   if (!server.ok()) Fail(server.status().WithContext("--listen " + listen->ToString()));
-  std::printf("kappa registry listening on %s:%u (data dir %s)\n", listen->host.c_str(),
-              unsigned((*server)->port()), a.data_dir.c_str());
+  // Only now can the writer be reached at its URL: join the election (log: kafka).
+  std::string url = a.advertised_url.empty()
+                        ? registry::DefaultAdvertisedUrl(listen->host, (*server)->port())
+                        : a.advertised_url;
+  Status joined = shared->JoinWriterElection(url);
+  if (!joined.ok()) Fail(joined.WithContext("joining the registry's writer election"));
+  std::printf("kappa registry listening on %s:%u (%s %s)\n", listen->host.c_str(),
+              unsigned((*server)->port()), a.bootstrap.empty() ? "data dir" : "kafka",
+              a.bootstrap.empty() ? a.data_dir.c_str() : a.bootstrap.c_str());
   std::fflush(stdout);
   int sig = 0;
   sigwait(&set, &sig);
@@ -91,8 +111,10 @@ void RunRegistry(const RegistryArgs& a) {
   (*server)->Stop();
   server->reset();
   shared.reset();
-  Status s = (*rt)->log().Close();
-  if (!s.ok()) Fail(s);
+  if (rt) {
+    Status s = rt->log().Close();
+    if (!s.ok()) Fail(s);
+  }
 }
 
 }  // namespace
@@ -116,6 +138,20 @@ void RegisterRegistryCommand(CLI::App& app, const Groups& g) {
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
   AddListenerFlags(cmd, &args->limits);
+  cmd->add_option("--bootstrap", args->bootstrap,
+                  "Keep _schemas on this Kafka cluster (host:port[,...]) instead of the data "
+                  "directory; several `kappa registry` and `kappa up` on one cluster elect one "
+                  "writer and forward writes to it");
+  cmd->add_option("--advertised-url", args->advertised_url,
+                  "With --bootstrap: the URL other instances forward writes to when this one is "
+                  "elected (default http://HOST:PORT of --listen, loopback for a wildcard)");
+  cmd->add_option("--writer-group", args->writer_group,
+                  "With --bootstrap: the consumer group electing the writer")
+      ->capture_default_str();
+  cmd->add_option("--writer-session-timeout-ms", args->writer_session_timeout_ms,
+                  "With --bootstrap: how long a dead writer keeps the role")
+      ->capture_default_str()
+      ->check(CLI::Range(1000, 300000));
   cmd->callback([args] { RunRegistry(*args); });
 }
 

@@ -162,6 +162,9 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
     so.registry_kafka_bootstrap = config->log.bootstrap;
     so.registry_kafka_properties = config->log.properties;
   }
+  so.registry_advertised_url = config->registry.advertised_url;
+  so.registry_writer_group = config->registry.writer_group;
+  so.registry_writer_session_timeout_ms = int(config->registry.writer_session_timeout_ms);
   auto servers = app::UpServers::Start(&p, so);
   if (!servers.ok()) {
     (void)p.Stop();

@@ -21,14 +21,17 @@ class AvroParsedSchema final : public ParsedSchema {
   // whitespace), so a normalized registration and the identity it is compared by agree.
   std::string Text(bool normalize) const override { return normalize ? canonical_ : text_; }
 
-  std::vector<std::string> ReadIncompatibilities(const ParsedSchema& writer) const override {
+  std::vector<std::string> ReadIncompatibilities(const ParsedSchema& writer,
+                                                 bool reader_is_new) const override {
     const auto* w = dynamic_cast<const AvroParsedSchema*>(&writer);
     if (w == nullptr) return {"TYPE_MISMATCH: the writer schema is not an Avro schema"};
     std::vector<std::string> out;
-    // The seam does not say which of the two is the newer schema, so the reasons name them
-    // "reader" and "writer" where Confluent says "new" and "old" (or the reverse).
+    // Confluent names the schemas by role in the check: in BACKWARD the new schema reads
+    // (reader "new", writer "old"), in FORWARD the old one does.
+    std::string_view reader = reader_is_new ? "new" : "old";
+    std::string_view written = reader_is_new ? "old" : "new";
     for (const auto& i : avro::CheckCompatibility(*schema_, *w->schema_)) {
-      out.push_back(avro::Describe(i));
+      out.push_back(avro::Describe(i, reader, written));
     }
     return out;
   }

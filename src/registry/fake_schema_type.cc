@@ -18,7 +18,9 @@ class FakeParsed final : public ParsedSchema {
   std::string_view type() const override { return type_; }
   const std::string& canonical() const override { return canonical_; }
   std::string Text(bool normalize) const override { return normalize ? canonical_ : text_; }
-  std::vector<std::string> ReadIncompatibilities(const ParsedSchema& writer) const override {
+  // Confluent's JSON/PROTOBUF messages name paths, not which schema is new: the flag is unused.
+  std::vector<std::string> ReadIncompatibilities(const ParsedSchema& writer,
+                                                 bool /*reader_is_new*/) const override {
     const auto& w = static_cast<const FakeParsed&>(writer);
     std::set<std::string> written;
     for (const auto& f : w.doc_["fields"]) written.insert(f["name"].get<std::string>());

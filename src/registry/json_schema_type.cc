@@ -15,7 +15,9 @@ class JsonParsedSchema final : public ParsedSchema {
   const std::string& canonical() const override { return canonical_; }
   std::string Text(bool normalize) const override { return normalize ? canonical_ : text_; }
 
-  std::vector<std::string> ReadIncompatibilities(const ParsedSchema& writer) const override {
+  // Confluent's JSON/PROTOBUF messages name paths, not which schema is new: the flag is unused.
+  std::vector<std::string> ReadIncompatibilities(const ParsedSchema& writer,
+                                                 bool /*reader_is_new*/) const override {
     const auto* w = dynamic_cast<const JsonParsedSchema*>(&writer);
     if (!w) return {"Found incompatible change: Difference{jsonPath='#/', type=TYPE_CHANGED}"};
     return json_schema::Incompatibilities(*w->set_, *set_);

@@ -17,7 +17,9 @@ class ProtobufParsedSchema final : public ParsedSchema {
   const std::string& canonical() const override { return canonical_; }
   std::string Text(bool normalize) const override { return normalize ? canonical_ : text_; }
 
-  std::vector<std::string> ReadIncompatibilities(const ParsedSchema& writer) const override {
+  // Confluent's JSON/PROTOBUF messages name paths, not which schema is new: the flag is unused.
+  std::vector<std::string> ReadIncompatibilities(const ParsedSchema& writer,
+                                                 bool /*reader_is_new*/) const override {
     const auto* w = dynamic_cast<const ProtobufParsedSchema*>(&writer);
     if (!w) return {"Found incompatible change: Difference{fullPath='#/', type=TYPE_CHANGED}"};
     return protobuf::Incompatibilities(*w->loaded_.file, *loaded_.file);

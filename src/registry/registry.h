@@ -68,6 +68,7 @@ enum ErrorCode : int32_t {
   kStoreError = 50001,
   kOperationTimeout = 50002,
   kForwardingError = 50003,
+  kUnknownLeader = 50004,
 };
 
 // A schema this one names: Confluent's {"name", "subject", "version"}.
@@ -120,6 +121,12 @@ struct RegistryOptions {
   std::string topic = "_schemas";
   // Where the registry's metrics go; nullptr: metrics::Registry::Default().
   metrics::Registry* metrics = nullptr;
+  // `log: kafka` only: the Kafka consumer group whose member assigned partition 0 of the
+  // topic is the one instance that takes writes (JoinWriterElection; src/registry/README.md
+  // "Who writes"), and its session timeout (how long a dead writer keeps the role before
+  // another member takes over). Read at JoinWriterElection.
+  std::string writer_group = "kappa-schema-registry";
+  int writer_session_timeout_ms = 10000;
   // How often a registration that lost a race to another writer is tried (with jittered
   // backoff up to 64 ms between tries) before 50001.
   int max_write_attempts = 30;
@@ -134,6 +141,18 @@ struct RegisterRequest {
   // IMPORT mode only (42205 otherwise): the id and version to register under; 0: assign.
   int32_t id = 0;
   int32_t version = 0;
+};
+
+// Where a write request that arrived over the REST API is served.
+struct WriterRoute {
+  enum class Kind {
+    kLocal,    // this instance writes (the embedded log, or it won the election)
+    kForward,  // another instance was elected: forward to `url`
+    kUnknown,  // no writer known yet (an election under way, or this instance's own stale
+               // announcement): Confluent's 50004
+  };
+  Kind kind = Kind::kLocal;
+  std::string url;  // kForward: the writer's advertised REST URL
 };
 
 class Registry {
@@ -205,12 +224,28 @@ class Registry {
   virtual Status SetMode(std::optional<std::string_view> subject, Mode m, bool force) = 0;
   virtual Result<Mode> DeleteMode(std::optional<std::string_view> subject) = 0;
 
+  // ---- who writes (several instances on one Kafka cluster) ----
+  // `log: kafka`: joins the writer election (group `writer_group`); once elected this
+  // instance appends a WRITER record announcing `advertised_url` (where its REST API is
+  // reachable) and takes writes; the others forward their REST write requests there. Call
+  // once, after the REST API is served. Without it a `log: kafka` instance never writes
+  // through REST (it forwards); with the embedded log it does nothing (the one process is
+  // the writer). In-process calls (Register, ...) always write directly: the log order keeps
+  // them safe (docs/formats/registry-log.md).
+  virtual Status JoinWriterElection(std::string advertised_url) = 0;
+  virtual WriterRoute Writer() const = 0;
+
   // Distinct live schema ids.
   virtual int64_t SchemaCount() const = 0;
   // Reads records other writers appended since the last replay (done before every write
   // and by a background tail; for tests).
   virtual Status CatchUp() = 0;
 };
+
+// The REST URL an instance announces when elected writer unless told otherwise
+// (`registry.advertised_url`): http://HOST:PORT of its HTTP listener, with a wildcard host
+// (0.0.0.0, ::, empty) replaced by loopback, which only reaches instances on this machine.
+std::string DefaultAdvertisedUrl(std::string_view listen_host, uint16_t port);
 
 // The supported schema types, by Confluent name (GET /schemas/types).
 std::vector<std::string> SupportedSchemaTypes();

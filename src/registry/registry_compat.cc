@@ -57,9 +57,9 @@ std::vector<std::string> RegistryImpl::Incompatibilities(const ParsedSchema& can
     // Confluent 7.x's verbose shape: the type's reasons, then which version, its text and
     // the level, once per incompatible version.
     std::vector<std::string> reasons;
-    if (Backward(level)) reasons = candidate.ReadIncompatibilities(o);
+    if (Backward(level)) reasons = candidate.ReadIncompatibilities(o, /*reader_is_new=*/true);
     if (Forward(level)) {
-      auto more = o.ReadIncompatibilities(candidate);
+      auto more = o.ReadIncompatibilities(candidate, /*reader_is_new=*/false);
       reasons.insert(reasons.end(), more.begin(), more.end());
     }
     if (reasons.empty()) continue;

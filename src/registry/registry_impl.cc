@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "common/logging.h"
+#include "common/uuid.h"
 #include "registry/registry_errors.h"
 
 namespace kappa::registry {
@@ -44,7 +45,10 @@ Result<std::unique_ptr<Registry>> OpenRegistry(std::unique_ptr<SchemaLog> log, T
 
 RegistryImpl::RegistryImpl(std::unique_ptr<SchemaLog> log, TypeLookup types,
                            RegistryOptions options)
-    : log_(std::move(log)), options_(std::move(options)), state_(std::move(types)) {
+    : log_(std::move(log)),
+      options_(std::move(options)),
+      state_(std::move(types)),
+      instance_id_(Uuid::Random().ToString()) {
   auto& m = options_.metrics ? *options_.metrics : metrics::Registry::Default();
   schemas_gauge_ = m.GetGauge("kappa_registry_schemas",
                               "Distinct schema ids held by a live or soft-deleted version");
@@ -54,6 +58,13 @@ RegistryImpl::RegistryImpl(std::unique_ptr<SchemaLog> log, TypeLookup types,
 }
 
 RegistryImpl::~RegistryImpl() {
+  // Leave the group first: the next writer takes over while this one shuts down.
+  std::unique_ptr<WriterElection> election;
+  {
+    WriterMutexLock l(mu_);
+    election = std::move(election_);
+  }
+  election.reset();
   stopping_ = true;
   if (tail_.joinable()) tail_.join();
 }

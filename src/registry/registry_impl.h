@@ -18,6 +18,7 @@
 #include "registry/registry.h"
 #include "registry/registry_state.h"
 #include "registry/schema_log.h"
+#include "registry/writer_election.h"
 
 namespace kappa::registry {
 
@@ -62,6 +63,8 @@ class RegistryImpl final : public Registry {
   Result<Mode> DeleteMode(std::optional<std::string_view> subject) override;
   int64_t SchemaCount() const override;
   Status CatchUp() override;
+  Status JoinWriterElection(std::string advertised_url) override;
+  WriterRoute Writer() const override;
 
  private:
   // Reads and applies records until the state covers `offset` (all there is for -1).
@@ -72,6 +75,8 @@ class RegistryImpl final : public Registry {
   // Register's steps 1-5 under write_mu_; the caller syncs.
   Result<RegisteredSchema> RegisterLocked(const RegisterRequest& request);
   void TailLoop();
+  // The election's callback (registry_writer.cc): appends the WRITER record when elected.
+  bool OnWriterChange(bool is_writer);
   RegisteredSchema Describe(int32_t id, const StoredSchema& s) const;
   // Messages of `candidate` against the subject's versions per `level` (registry_compat.cc).
   std::vector<std::string> Incompatibilities(const ParsedSchema& candidate,
@@ -98,6 +103,11 @@ class RegistryImpl final : public Registry {
   Mutex catchup_mu_;  // one replay at a time; taken before mu_
   std::atomic<int64_t> next_offset_{0};  // the first record not applied yet
   Mutex write_mu_;                       // one write at a time; taken before catchup_mu_
+
+  // Who writes (registry_writer.cc). instance_id_ is random per process start.
+  const std::string instance_id_;
+  std::string advertised_url_ GUARDED_BY(mu_);  // set once by JoinWriterElection
+  std::unique_ptr<WriterElection> election_ GUARDED_BY(mu_);
 
   std::atomic<bool> stopping_{false};
   std::thread tail_;

@@ -25,6 +25,7 @@ std::string_view KeyTypeName(KeyType t) {
     case KeyType::kConfig: return "CONFIG";
     case KeyType::kMode: return "MODE";
     case KeyType::kDeleteSubject: return "DELETE_SUBJECT";
+    case KeyType::kWriter: return "WRITER";
     case KeyType::kNoop: return "NOOP";
   }
   return "NOOP";
@@ -58,6 +59,9 @@ Result<RecordKey> DecodeKey(std::string_view text) {
     k.type = KeyType::kMode;
   } else if (t == "DELETE_SUBJECT") {
     k.type = KeyType::kDeleteSubject;
+  } else if (t == "WRITER") {
+    k.type = KeyType::kWriter;
+    return k;
   } else {
     k.type = KeyType::kNoop;
     return k;
@@ -154,6 +158,20 @@ Result<Mode> DecodeModeValue(std::string_view text) {
   auto m = ParseMode(it->get<std::string>());
   if (!m) return Status::InvalidArgument("registry mode record: unknown mode");
   return *m;
+}
+
+std::string EncodeWriterValue(const WriterValue& w) {
+  return json{{"url", w.url}, {"instance", w.instance}}.dump();
+}
+
+Result<WriterValue> DecodeWriterValue(std::string_view text) {
+  ASSIGN_OR_RETURN(json j, ParseObject(text));
+  auto url = j.find("url");
+  auto instance = j.find("instance");
+  if (url == j.end() || !url->is_string() || instance == j.end() || !instance->is_string()) {
+    return Status::InvalidArgument("registry writer record: url and instance must be strings");
+  }
+  return WriterValue{url->get<std::string>(), instance->get<std::string>()};
 }
 
 std::string EncodeDeleteSubjectValue(std::string_view subject, int32_t version) {

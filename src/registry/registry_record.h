@@ -5,6 +5,7 @@
 //   CONFIG          {"keytype":"CONFIG","subject":S|null,"magic":0} -> {"compatibilityLevel"}
 //   MODE            {"keytype":"MODE","subject":S|null,"magic":0} -> {"mode"}
 //   DELETE_SUBJECT  {"keytype":"DELETE_SUBJECT","subject":S,"magic":0} -> {"subject","version"}
+//   WRITER          {"keytype":"WRITER","subject":null,"magic":0} -> {"url","instance"}
 // A null value (tombstone) deletes what the key names.
 #pragma once
 
@@ -18,7 +19,7 @@
 
 namespace kappa::registry {
 
-enum class KeyType { kSchema, kConfig, kMode, kDeleteSubject, kNoop };
+enum class KeyType { kSchema, kConfig, kMode, kDeleteSubject, kWriter, kNoop };
 
 struct RecordKey {
   KeyType type = KeyType::kNoop;
@@ -48,6 +49,15 @@ std::string EncodeConfigValue(Compatibility c);
 Result<Compatibility> DecodeConfigValue(std::string_view json);
 std::string EncodeModeValue(Mode m);
 Result<Mode> DecodeModeValue(std::string_view json);
+// WRITER: the instance elected to write (kafka log) announces where it takes writes.
+struct WriterValue {
+  std::string url;       // its advertised REST URL, where followers forward writes
+  std::string instance;  // random per process start: tells an instance its own record
+  bool operator==(const WriterValue&) const = default;
+};
+std::string EncodeWriterValue(const WriterValue& w);
+Result<WriterValue> DecodeWriterValue(std::string_view json);
+
 // DELETE_SUBJECT: soft-deletes every version <= `version`.
 std::string EncodeDeleteSubjectValue(std::string_view subject, int32_t version);
 Result<int32_t> DecodeDeleteSubjectValue(std::string_view json);

@@ -219,6 +219,21 @@ bool RegistryState::Apply(std::string_view key_text, std::optional<std::string_v
       }
       return true;
     }
+    case KeyType::kWriter: {
+      // The latest announcement names the writer (an election result, not a race: the
+      // group protocol decided it; a tombstone forgets it).
+      if (!value) {
+        writer_.reset();
+        return true;
+      }
+      auto w = DecodeWriterValue(*value);
+      if (!w.ok()) {
+        *why = w.status().message();
+        return false;
+      }
+      writer_ = *w;
+      return true;
+    }
     case KeyType::kDeleteSubject: {
       if (!value) return true;
       auto upto = DecodeDeleteSubjectValue(*value);

@@ -87,6 +87,8 @@ class RegistryState {
   std::optional<Compatibility> global_compatibility() const { return global_compat_; }
   std::optional<Mode> global_mode() const { return global_mode_; }
   int32_t max_id() const { return max_id_; }
+  // The last WRITER record's writer (nullopt: none announced yet).
+  const std::optional<WriterValue>& writer() const { return writer_; }
   int64_t live_schemas() const { return live_schemas_; }
 
  private:
@@ -102,6 +104,7 @@ class RegistryState {
   std::unordered_map<std::string, std::shared_ptr<const ParsedSchema>> hints_;
   std::optional<Compatibility> global_compat_;
   std::optional<Mode> global_mode_;
+  std::optional<WriterValue> writer_;
   int32_t max_id_ = 0;
   int64_t live_schemas_ = 0;  // ids with uses > 0
 };

@@ -11,6 +11,7 @@
 #include "registry/registry.h"
 #include "registry/registry_impl.h"
 #include "registry/registry_record.h"
+#include "registry/registry_state.h"
 #include "registry/schema_log.h"
 #include "testutil/temp_dir.h"
 
@@ -261,6 +262,46 @@ TEST_F(RegistryTest, ReferencesAndReferencedBy) {
   EXPECT_TRUE(r->DeleteSubject("base", false).ok());
 }
 
+// A schema's identity is its canonical form AND the subject/version of each reference: the
+// same text over two versions of a referenced schema is two schemas, two ids.
+TEST_F(RegistryTest, IdentityIncludesReferencedVersions) {
+  auto r = Open();
+  ASSERT_TRUE(r->Register("base", Fields({F("a")})).ok());
+  ASSERT_TRUE(r->Register("base", Fields({F("a"), D("x")})).ok());
+  std::string text = Fields({"{\"name\":\"b\",\"type\":\"ref:Base\"}"});
+  auto on1 = r->Register("user", text, "AVRO", {{"Base", "base", 1}});
+  ASSERT_TRUE(on1.ok()) << on1.status().ToString();
+  auto on2 = r->Register("other", text, "AVRO", {{"Base", "base", 2}});
+  ASSERT_TRUE(on2.ok()) << on2.status().ToString();
+  EXPECT_NE(on1->id, on2->id);
+  // "latest" is pinned to version 2 before the identity is taken.
+  auto latest = r->Register("third", text, "AVRO", {{"Base", "base", kLatestVersion}});
+  ASSERT_TRUE(latest.ok());
+  EXPECT_EQ(latest->id, on2->id);
+  EXPECT_EQ(latest->references, (std::vector<SchemaReference>{{"Base", "base", 2}}));
+  // Same text and references again: the existing id and version.
+  auto again = r->Register("user", text, "AVRO", {{"Base", "base", 1}});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->id, on1->id);
+  EXPECT_EQ(again->version, 1);
+  // Under "user", the text over version 2 is a new version with the other id.
+  auto user2 = r->Register("user", text, "AVRO", {{"Base", "base", 2}});
+  ASSERT_TRUE(user2.ok());
+  EXPECT_EQ(user2->id, on2->id);
+  EXPECT_EQ(user2->version, 2);
+  // Lookup tells them apart too.
+  RegisterRequest q;
+  q.subject = "other";
+  q.schema = text;
+  q.references = {{"Base", "base", 1}};
+  EXPECT_EQ(Code(r->LookUp(q, false).status()), kSchemaNotFound);
+  // A replay agrees.
+  r.reset();
+  auto replayed = Open();
+  EXPECT_EQ(replayed->GetVersion("user", 1, false)->id, on1->id);
+  EXPECT_EQ(replayed->GetVersion("other", 1, false)->id, on2->id);
+}
+
 TEST_F(RegistryTest, Modes) {
   auto r = Open();
   ASSERT_TRUE(r->Register("s", Fields({F("a")})).ok());
@@ -385,6 +426,29 @@ TEST(RegistryRecordTest, KeysAndValuesRoundTrip) {
   EXPECT_EQ(ParseVersion("12").value(), 12);
   EXPECT_EQ(ParseVersion("0").status().protocol_code(), kInvalidVersion);
   EXPECT_EQ(ParseVersion("x").status().protocol_code(), kInvalidVersion);
+  // WRITER: who takes writes under log: kafka.
+  EXPECT_EQ(EncodeKey({KeyType::kWriter, std::nullopt, 0}),
+            R"({"keytype":"WRITER","magic":0,"subject":null})");
+  EXPECT_EQ(DecodeKey(R"({"keytype":"WRITER","magic":0,"subject":null})")->type, KeyType::kWriter);
+  WriterValue w{"http://h:8081", "id-1"};
+  EXPECT_EQ(EncodeWriterValue(w), R"({"instance":"id-1","url":"http://h:8081"})");
+  EXPECT_EQ(DecodeWriterValue(EncodeWriterValue(w)).value(), w);
+  EXPECT_FALSE(DecodeWriterValue(R"({"url":1,"instance":"x"})").ok());
+}
+
+// The latest WRITER record in log order names the writer; a malformed one is ignored.
+TEST(RegistryStateTest, WriterRecords) {
+  RegistryState st([](std::string_view) -> const SchemaType* { return nullptr; });
+  std::string why;
+  std::string key = EncodeKey({KeyType::kWriter, std::nullopt, 0});
+  EXPECT_FALSE(st.writer());
+  EXPECT_TRUE(st.Apply(key, EncodeWriterValue({"http://a:1", "a"}), &why));
+  EXPECT_TRUE(st.Apply(key, EncodeWriterValue({"http://b:2", "b"}), &why));
+  EXPECT_EQ(st.writer()->url, "http://b:2");
+  EXPECT_FALSE(st.Apply(key, std::string(R"({"url":"x"})"), &why));
+  EXPECT_EQ(st.writer()->instance, "b");
+  EXPECT_TRUE(st.Apply(key, std::nullopt, &why));
+  EXPECT_FALSE(st.writer());
 }
 
 }  // namespace

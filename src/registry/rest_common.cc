@@ -41,7 +41,8 @@ http::Response ErrorResponse(const Status& s) {
 http::Handler Wrap(const std::shared_ptr<RestContext>& ctx, std::string_view operation,
                    RestFn fn) {
   metrics::Counter requests = ctx->requests->With({operation});
-  return [ctx, requests, fn = std::move(fn)](http::Request& req) -> http::Response {
+  return [ctx, requests, op = std::string(operation),
+          fn = std::move(fn)](http::Request& req) -> http::Response {
     requests.Add(1);
     if (!req.body.empty()) {
       auto ct = req.headers.Get("Content-Type");
@@ -51,6 +52,7 @@ http::Handler Wrap(const std::shared_ptr<RestContext>& ctx, std::string_view ope
                                      kRegistryContentType);
       }
     }
+    if (auto forwarded = ForwardIfFollower(ctx.get(), op, req)) return std::move(*forwarded);
     Result<http::Response> r = fn(req);
     if (r.ok()) return std::move(r).value();
     http::Response e = ErrorResponse(r.status());
@@ -152,6 +154,12 @@ void AddRegistryRoutes(std::shared_ptr<Registry> registry, http::Router* router,
                                     {"error_code"});
   ctx->cache_hits = m.GetCounter("kappa_registry_cache_hits_total",
                                  "Schemas looked up by id and served from memory");
+  ctx->forwarded = &m.GetCounterFamily(
+      "kappa_registry_forwarded_requests_total",
+      "REST write requests a follower forwarded to the elected writer, by result (ok, failed, "
+      "unknown_leader)",
+      {"result"});
+  ctx->forwarder = NewForwarder();
   router->Get("/", Wrap(ctx, "root", [](http::Request&) -> Result<http::Response> {
     return Json(nlohmann::json::object());
   }));

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,12 +19,24 @@ namespace kappa::registry {
 
 inline constexpr std::string_view kRegistryContentType = "application/vnd.schemaregistry.v1+json";
 
+class Forwarder;  // rest_forward.cc
+
 struct RestContext {
   std::shared_ptr<Registry> registry;
   metrics::CounterFamily* requests = nullptr;  // kappa_registry_requests_total{operation}
   metrics::CounterFamily* errors = nullptr;    // kappa_registry_errors_total{error_code}
   metrics::Counter cache_hits;                 // kappa_registry_cache_hits_total
+  // kappa_registry_forwarded_requests_total{result}: ok, failed, unknown_leader.
+  metrics::CounterFamily* forwarded = nullptr;
+  std::shared_ptr<Forwarder> forwarder;
 };
+
+// Who writes (rest_forward.cc): for a write `operation` on an instance that is not the
+// writer, the writer's answer to the forwarded request (or Confluent's 50003 when it cannot
+// be reached, 50004 when no writer is known); nullopt when this instance serves it.
+std::shared_ptr<Forwarder> NewForwarder();
+std::optional<http::Response> ForwardIfFollower(RestContext* ctx, std::string_view operation,
+                                                const http::Request& req);
 
 // A handler answering with a Result: a Status error becomes Confluent's error body with the
 // HTTP status of its error code.

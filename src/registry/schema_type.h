@@ -47,7 +47,17 @@ class ParsedSchema {
   // human-readable reason per incompatibility (Confluent's verbose messages, e.g.
   // "READER_FIELD_MISSING_DEFAULT_VALUE at /fields/2: field 'age' has no default").
   // Empty: compatible. `writer` is always of the same type().
-  virtual std::vector<std::string> ReadIncompatibilities(const ParsedSchema& writer) const = 0;
+  // `reader_is_new`: this schema (the reader) is the one being registered or checked, as in
+  // a BACKWARD check; false in the FORWARD direction, where the old schema reads the new
+  // one's data. Confluent's messages name the two schemas "new" and "old" by it (Avro:
+  // "... in the new schema has no default value and is missing in the old schema"); a type
+  // whose messages do not name them may ignore it.
+  virtual std::vector<std::string> ReadIncompatibilities(const ParsedSchema& writer,
+                                                         bool reader_is_new) const = 0;
+  // The BACKWARD direction: ReadIncompatibilities(writer, /*reader_is_new=*/true).
+  std::vector<std::string> ReadIncompatibilities(const ParsedSchema& writer) const {
+    return ReadIncompatibilities(writer, true);
+  }
 };
 
 // Parses one kind of schema.
