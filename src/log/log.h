@@ -143,6 +143,10 @@ class Partition {
   virtual ~Partition() = default;
   virtual const std::string& topic() const = 0;
   virtual PartitionId id() const = 0;
+  // fsyncs this partition's appended bytes now, whatever the flush policy (Log::Flush does
+  // every partition): for a writer that must make one partition durable, such as the schema
+  // registry's `_schemas`, without paying for every other partition's.
+  virtual Status Flush() = 0;
 
   // Appends one producer batch as received (possibly compressed): validates framing, magic 2
   // and CRC-32C (InvalidArgument otherwise: nothing stored), assigns the base offset

@@ -61,7 +61,7 @@ class PartitionImpl final : public Partition {
 
   // Internal (LogImpl):
   Status FlushIfDirty();  // background flusher: fsync if appended since the last flush
-  Status Flush();         // fsync now
+  Status Flush() override;  // fsync now
   // Rolls an over-age active segment and deletes segments beyond retention.
   Result<int> EnforceRetention();
   // New segment size/age and retention limits (AlterTopicConfig); the rest of the settings
