@@ -11,12 +11,12 @@ BUILD_PKGS=(
   libcli11-dev libspdlog-dev libfmt-dev librdkafka-dev libsnappy-dev liblz4-dev
   libzstd-dev zlib1g-dev libssl-dev libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev libreadline-dev nlohmann-json3-dev
-  libavro-dev libprotobuf-dev libprotoc-dev protobuf-compiler
+  libavro-dev libprotobuf-dev libprotoc-dev protobuf-compiler libhowardhinnant-date-dev
 )
 TEST_PKGS=(
   clang libclang-rt-14-dev
   kcat python3-pytest python3-cassandra python3-kafka python3-confluent-kafka prometheus
-  python3-requests python3-avro python3-jsonschema
+  python3-requests python3-avro python3-jsonschema python3-croniter
   nodejs npm
 )
 
