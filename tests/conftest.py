@@ -4,6 +4,7 @@ Every test gets its own data directory and free ports, so tests may run in paral
 never collide with a running kappa.
 """
 import os
+import signal
 import socket
 import subprocess
 import time
@@ -51,3 +52,24 @@ def data_dir(tmp_path):
 @pytest.fixture
 def kappa_bin():
     return KAPPA
+
+
+@pytest.fixture
+def broker(tmp_path):
+    """A `kappa broker` (the "external" Kafka cluster) on a free port: yields "127.0.0.1:PORT".
+    Its consumer groups rebalance at once (no initial delay), so group tests stay short."""
+    port = free_port()
+    p = subprocess.Popen([KAPPA, "broker", "--listen", f"127.0.0.1:{port}",
+                          "--data-dir", str(tmp_path / "broker"),
+                          "--group-initial-rebalance-delay-ms", "0"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port)
+        yield f"127.0.0.1:{port}"
+    finally:
+        p.send_signal(signal.SIGTERM)
+        try:
+            p.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()

@@ -25,25 +25,6 @@ EPHEMERAL = ["--kafka-listen", "127.0.0.1:0", "--cql-listen", "127.0.0.1:0",
              "--http-listen", "127.0.0.1:0"]
 
 
-@pytest.fixture
-def broker(tmp_path):
-    port = free_port()
-    p = subprocess.Popen([KAPPA, "broker", "--listen", f"127.0.0.1:{port}",
-                          "--data-dir", str(tmp_path / "broker"),
-                          "--group-initial-rebalance-delay-ms", "0"],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        wait_for_port(port)
-        yield f"127.0.0.1:{port}"
-    finally:
-        p.send_signal(signal.SIGTERM)
-        try:
-            p.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
-
-
 def kafka_config(tmp_path, bootstrap, name="kappa.yaml", partitions=3, producers=True,
                  rate=3000, extra=""):
     text = open(DEFAULT_CONFIG).read()

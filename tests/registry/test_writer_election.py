@@ -26,25 +26,6 @@ from conftest import KAPPA, free_port, wait_for_port  # noqa: E402
 SESSION_MS = 3000
 
 
-@pytest.fixture
-def broker(tmp_path):
-    port = free_port()
-    p = subprocess.Popen([KAPPA, "broker", "--listen", f"127.0.0.1:{port}",
-                          "--data-dir", str(tmp_path / "broker"),
-                          "--group-initial-rebalance-delay-ms", "0"],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for_port(port)
-        yield f"127.0.0.1:{port}"
-    finally:
-        p.send_signal(signal.SIGTERM)
-        try:
-            p.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
-
-
 class Registry:
     def __init__(self, tmp_path, bootstrap):
         self.port = free_port()
