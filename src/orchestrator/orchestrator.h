@@ -334,6 +334,9 @@ struct TaskContext {
   const std::atomic<bool>* cancelled = nullptr;
   // Sleeps up to `ms` (on the scheduler's clock) or until cancelled; true if cancelled.
   std::function<bool(int64_t ms)> sleep_or_cancelled;
+  // The scheduler's clock ("now" for time sensors: a ManualClock in virtual time). Null:
+  // Clock::Real().
+  Clock* clock = nullptr;
 };
 
 // A kind of task. Run is called on an executor thread, one call per try.
