@@ -362,7 +362,8 @@ bool IsSkip(const Status& s);
 class TaskTypes {
  public:
   void Register(std::shared_ptr<TaskType> type);  // replaces one of the same name
-  const TaskType* Find(std::string_view name) const;
+  // Non-const: Run is not a const method (a registered type is shared, not copied).
+  TaskType* Find(std::string_view name) const;
   std::vector<std::string> Names() const;  // sorted
 
  private:
