@@ -284,6 +284,32 @@ TEST(Timetable, DailyInNewYorkAcrossDst) {
   EXPECT_EQ(iv[0].end - iv[0].start, 25 * kHour);
 }
 
+TEST(Timetable, IntervalsTileTimeAcrossDst) {
+  // Two years of catchup in zones with DST changes: each interval starts where the last
+  // ended and is not empty, so no interval is lost or covered twice.
+  for (const char* zone : {"America/New_York", "Europe/London", "Australia/Lord_Howe",
+                           "America/Santiago", "Asia/Kolkata"}) {
+    for (const char* text : {"@hourly", "@daily", "30 1 * * *", "0 2 * * *", "*/20 * * * *",
+                             "0 0 * * 0", "every 90m"}) {
+      Schedule s = S(text, zone);
+      std::optional<DataInterval> last;
+      TimeMs start = T("2023-01-01", zone), end = T("2025-01-01", zone);
+      int n = 0;
+      while (auto next = s.NextRun(last, start, end, true, end)) {
+        ASSERT_LT(next->interval.start, next->interval.end) << zone << " " << text;
+        if (last) {
+          ASSERT_EQ(next->interval.start, last->end)
+              << zone << " " << text << " after " << FormatIso(last->start);
+        }
+        ASSERT_EQ(next->run_after, next->interval.end);
+        last = next->interval;
+        ++n;
+      }
+      EXPECT_GT(n, 100) << zone << " " << text;
+    }
+  }
+}
+
 TEST(Robustness, GarbageGetsErrorsNotCrashes) {
   // Bad input from a config file or an API call: every answer is a value or an error.
   const std::string alphabet = "0123456789*/-,?LW#HjanfebsumoTZ+:. @{}%";
