@@ -48,16 +48,14 @@ class HttpTaskTest : public ::testing::Test {
     router->Post("/echo", [](http::Request& r) {
       std::string ct(r.headers.Get("Content-Type").value_or(""));
       std::string x(r.headers.Get("X-Run").value_or(""));
-      return http::Response::Json({{"method", r.method}, {"body", r.body},
-                                   {"content_type", ct}, {"x_run", x}},
-                                  201);
+      return http::Response::Json(
+          {{"method", r.method}, {"body", r.body}, {"content_type", ct}, {"x_run", x}}, 201);
     });
     router->Get("/status/{code}", [](http::Request& r) {
       return http::Response::Text("code body", std::stoi(std::string(r.Param("code"))));
     });
-    router->Get("/big", [](http::Request&) {
-      return http::Response::Text(std::string(2 << 20, 'x'));
-    });
+    router->Get("/big",
+                [](http::Request&) { return http::Response::Text(std::string(2 << 20, 'x')); });
     // Answers only when the test ends (so a cancelled or timed-out request cannot race it).
     router->Get("/slow", [this](http::Request&) {
       std::unique_lock<std::mutex> lock(mu_);
@@ -102,10 +100,10 @@ TEST_F(HttpTaskTest, GetKeepsTheBody) {
 
 TEST_F(HttpTaskTest, PostJsonWithHeadersAndExpectedStatus) {
   Try t(J({{"url", base_ + "/echo"},
-         {"method", "post"},
-         {"headers", {{"X-Run", "manual__1"}}},
-         {"body", {{"n", 1}}},
-         {"expected_status", {200, 201}}}));
+           {"method", "post"},
+           {"headers", {{"X-Run", "manual__1"}}},
+           {"body", {{"n", 1}}},
+           {"expected_status", {200, 201}}}));
   auto r = RunTask(types_, "http", t);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   auto doc = nlohmann::json::parse(*r);
@@ -119,8 +117,7 @@ TEST_F(HttpTaskTest, UnexpectedStatusFails) {
   Try t(J({{"url", base_ + "/status/503"}}));
   auto r = RunTask(types_, "http", t);
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("answered 503, expected 2xx: code body"),
-            std::string::npos);
+  EXPECT_NE(r.status().message().find("answered 503, expected 2xx: code body"), std::string::npos);
   Try t2(J({{"url", base_ + "/status/404"}, {"expected_status", 404}}));
   EXPECT_TRUE(RunTask(types_, "http", t2).ok());
   Try t3(J({{"url", base_ + "/status/200"}, {"expected_status", 204}}));
@@ -183,7 +180,7 @@ TEST(CommandTask, OutputLogAndResult) {
   TaskSpec task;
   task.task_id = "t1";
   Try t(J({{"command", "echo one; echo two >&2; printf \"last $AIRFLOW_CTX_DAG_ID $A\""},
-         {"env", {{"A", "x y"}}}}));
+           {"env", {{"A", "x y"}}}}));
   t.ctx.dag = &dag;
   t.ctx.task = &task;
   auto r = RunTask(on, "command", t);
