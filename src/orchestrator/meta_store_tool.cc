@@ -11,6 +11,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "common/logging.h"
 #include "orchestrator/orchestrator.h"
 #include "store/store.h"
 
@@ -151,6 +152,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s sample|loop|dump DATA_DIR\n", argv[0]);
     return 2;
   }
+  InitLogging();  // stderr: stdout is the tool's output
   std::string cmd = argv[1];
   store::StoreOptions o;
   o.data_dir = argv[2];
