@@ -2,10 +2,10 @@
 // paging and ordering, the mutations (pause, trigger, state, note, delete, clear), logs in
 // both forms, health and version. Errors are in rest_errors_test.cc; the JSON Schema check of
 // every answer is tests/orchestrator/test_airflow_rest.py.
-#include "orchestrator/rest_test_util.h"
-
 #include "http/http_test_util.h"
+#include "metrics/metrics.h"
 #include "orchestrator/rest_common.h"
+#include "orchestrator/rest_test_util.h"
 
 namespace kappa::orchestrator {
 namespace {
@@ -154,8 +154,7 @@ TEST_F(RestTest, ListDagRuns) {
   };
   EXPECT_EQ(states("?order_by=-execution_date"),
             (std::vector<std::string>{"running", "failed", "success"}));
-  EXPECT_EQ(states("?state=failed&state=running"),
-            (std::vector<std::string>{"failed", "running"}));
+  EXPECT_EQ(states("?state=failed&state=running"), (std::vector<std::string>{"failed", "running"}));
   // An encoded '+' and one left raw in the URL (a space by then) both work, as in Airflow.
   EXPECT_EQ(states("?execution_date_gte=2023-09-10T00:00:00%2B00:00").size(), 2u);
   EXPECT_EQ(states("?execution_date_gte=2023-09-10T00:00:00+00:00").size(), 2u);
@@ -200,10 +199,11 @@ TEST_F(RestTest, TriggerGetPatchNoteDelete) {
   EXPECT_EQ(old["dag_run_id"], "manual__2023-01-02T00:00:00+00:00");
 
   EXPECT_EQ(Get("/api/v1/dags/etl_pipeline/dagRuns/my_run")["note"], "by hand");
-  json n = Json(Call("PATCH", "/api/v1/dags/etl_pipeline/dagRuns/my_run/setNote",
-                     R"({"note": "checked"})"));
+  json n = Json(
+      Call("PATCH", "/api/v1/dags/etl_pipeline/dagRuns/my_run/setNote", R"({"note": "checked"})"));
   EXPECT_EQ(n["note"], "checked");
-  json s = Json(Call("PATCH", "/api/v1/dags/etl_pipeline/dagRuns/my_run", R"({"state": "success"})"));
+  json s =
+      Json(Call("PATCH", "/api/v1/dags/etl_pipeline/dagRuns/my_run", R"({"state": "success"})"));
   EXPECT_EQ(s["state"], "success");
   EXPECT_EQ(s["end_date"], "2023-09-12T12:00:00+00:00");
   EXPECT_EQ(Get("/api/v1/dags/etl_pipeline/dagRuns/my_run/taskInstances/load")["state"], "success");
@@ -246,8 +246,9 @@ TEST_F(RestTest, TaskInstances) {
   EXPECT_TRUE(load["pid"].is_null());
 
   auto ids = [&](const std::string& q) {
-    return Ids(Get("/api/v1/dags/etl_pipeline/dagRuns/" + run + "/taskInstances" + q)
-                   ["task_instances"], "task_id");
+    return Ids(
+        Get("/api/v1/dags/etl_pipeline/dagRuns/" + run + "/taskInstances" + q)["task_instances"],
+        "task_id");
   };
   EXPECT_EQ(ids("?state=failed&state=upstream_failed"),
             (std::vector<std::string>{"transform", "load"}));
@@ -291,13 +292,13 @@ TEST_F(RestTest, Logs) {
       "taskInstances/stream_data_from_api/logs/1";
   json r = Json(Call("GET", running));
   EXPECT_EQ(r["content"], "producing into users_created for 60 s\n");
-  EXPECT_EQ(json::parse(*rest::FromBase64Url(r["continuation_token"].get<std::string>()))
-                ["end_of_log"],
-            false);
-  fake_.AppendLog("user_automation", "scheduled__2023-09-11T00:00:00+00:00",
-                  "stream_data_from_api", 1, "produced 600 records");
-  EXPECT_EQ(Json(Call("GET", running + "?token=" + r["continuation_token"].get<std::string>()))
-                ["content"],
+  EXPECT_EQ(
+      json::parse(*rest::FromBase64Url(r["continuation_token"].get<std::string>()))["end_of_log"],
+      false);
+  fake_.AppendLog("user_automation", "scheduled__2023-09-11T00:00:00+00:00", "stream_data_from_api",
+                  1, "produced 600 records");
+  EXPECT_EQ(Json(Call("GET",
+                      running + "?token=" + r["continuation_token"].get<std::string>()))["content"],
             "produced 600 records\n");
 }
 
@@ -306,8 +307,7 @@ TEST_F(RestTest, ClearTaskInstances) {
   // Airflow's defaults: dry_run and only_failed.
   json dry = Json(Call("POST", "/api/v1/dags/etl_pipeline/clearTaskInstances",
                        R"({"dag_run_id": ")" + run + R"("})"));
-  EXPECT_EQ(Ids(dry["task_instances"], "task_id"),
-            (std::vector<std::string>{"load", "transform"}));
+  EXPECT_EQ(Ids(dry["task_instances"], "task_id"), (std::vector<std::string>{"load", "transform"}));
   EXPECT_EQ(dry["task_instances"][0]["execution_date"], "2023-09-10T00:30:00+00:00");
   EXPECT_EQ(dry["task_instances"][0]["dag_run_id"], run);
   EXPECT_EQ(Get("/api/v1/dags/etl_pipeline/dagRuns/" + run)["state"], "failed");  // untouched
@@ -331,12 +331,13 @@ TEST_F(RestTest, ClearTaskInstances) {
                            R"({"dry_run": false, "only_failed": false, "only_running": true})"));
   EXPECT_EQ(Ids(running["task_instances"], "dag_run_id"),
             std::vector<std::string>{"scheduled__2023-09-11T00:00:00+00:00"});
-  EXPECT_EQ(Get("/api/v1/dags/user_automation/dagRuns/~/taskInstances?state=failed")
-                ["total_entries"], 1);
+  EXPECT_EQ(
+      Get("/api/v1/dags/user_automation/dagRuns/~/taskInstances?state=failed")["total_entries"], 1);
 
   // POST dagRuns/{id}/clear: every task of one run.
-  json c = Json(Call("POST", "/api/v1/dags/user_automation/dagRuns/"
-                             "scheduled__2023-09-09T00:00:00+00:00/clear",
+  json c = Json(Call("POST",
+                     "/api/v1/dags/user_automation/dagRuns/"
+                     "scheduled__2023-09-09T00:00:00+00:00/clear",
                      R"({"dry_run": false})"));
   EXPECT_EQ(c["state"], "queued");
 }
@@ -354,6 +355,28 @@ TEST_F(RestTest, HealthAndVersion) {
   json v = Get("/api/v1/version");
   EXPECT_EQ(v["version"], "2.10.4");
   EXPECT_EQ(v["git_version"].get<std::string>().rfind("kappa ", 0), 0u);
+}
+
+double ApiRequests(std::string_view operation, std::string_view status) {
+  for (const auto& f : metrics::Registry::Default().Collect()) {
+    if (f.name != "kappa_orchestrator_api_requests_total") continue;
+    for (const auto& s : f.samples) {
+      if (s.labels == metrics::Labels{{"operation", std::string(operation)},
+                                      {"status", std::string(status)}}) {
+        return s.value;
+      }
+    }
+  }
+  return 0;
+}
+
+TEST_F(RestTest, RequestsAreCounted) {
+  double ok = ApiRequests("get_dag", "200"), missing = ApiRequests("get_dag", "404");
+  Get("/api/v1/dags/user_automation");
+  Get("/api/v1/dags/user_automation");
+  Get("/api/v1/dags/nope", 404);
+  EXPECT_EQ(ApiRequests("get_dag", "200"), ok + 2);
+  EXPECT_EQ(ApiRequests("get_dag", "404"), missing + 1);
 }
 
 // The same routes through the shared HTTP server, over a socket.

@@ -58,13 +58,12 @@ Result<std::vector<DagSpec>> ExampleDags() {
   etl.params = {{"table", "users"}};
   etl.fileloc = "config/etl.yaml";
   // transform fails its first try of every run (a marker file per run) and passes the retry.
-  TaskSpec transform =
-      Task("transform", "command",
-           {{"command",
-             "f=\"${TMPDIR:-/tmp}/kappa-rest-tool-$PPID-{{ ds_nodash }}\"; "
-             "if [ -e \"$f\" ]; then rm -f \"$f\"; echo ok; else touch \"$f\"; "
-             "echo first try fails; exit 3; fi"}},
-           {"extract"});
+  TaskSpec transform = Task("transform", "command",
+                            {{"command",
+                              "f=\"${TMPDIR:-/tmp}/kappa-rest-tool-$PPID-{{ ds_nodash }}\"; "
+                              "if [ -e \"$f\" ]; then rm -f \"$f\"; echo ok; else touch \"$f\"; "
+                              "echo first try fails; exit 3; fi"}},
+                            {"extract"});
   transform.retries = 2;
   transform.retry_delay_ms = kMinute;
   TaskSpec notify = Task("notify", "noop", nlohmann::json::object(), {"load"});
