@@ -157,6 +157,13 @@ Res TriggerRun(Orchestrator* o, Req& req) {
                    fmt::format("DAGRun with DAG ID: '{}' and DAGRun ID: '{}' already exists",
                                dag_id, *run_id));
   }
+  if (note && !note->empty()) {
+    // Refuse before creating anything when the orchestrator keeps no notes: the default
+    // SetRunNote answers NotSupported whatever the run; an implementation answers NotFound
+    // for a run id that cannot exist.
+    Status probe = o->SetRunNote(dag_id, "", "").status();
+    if (probe.code() == Status::Code::kNotSupported) return probe;
+  }
   ASSIGN_OR_RETURN(DagRun run, o->Trigger(dag_id, run_id, logical, conf));
   if (note && !note->empty()) {
     Result<DagRun> noted = o->SetRunNote(dag_id, run.run_id, *note);

@@ -172,7 +172,7 @@ TEST_F(RestTest, BadClearRequestsAre400) {
 }
 
 TEST_F(RestTest, UnsupportedOperationIs501) {
-  // An orchestrator without notes: the run is still created, and the answer says so.
+  // An orchestrator without notes: the trigger is refused before a run is created.
   class NoNotes : public FakeOrchestrator {
    public:
     using FakeOrchestrator::FakeOrchestrator;
@@ -191,8 +191,10 @@ TEST_F(RestTest, UnsupportedOperationIs501) {
   http::Response r = router.Dispatch(req);
   EXPECT_EQ(r.status, 501);
   EXPECT_EQ(r.content_type, "application/problem+json");
-  EXPECT_NE(r.body.find("was created but its note could not be set"), std::string::npos);
-  EXPECT_TRUE(o.GetRun("manual_only", "noted").ok());
+  EXPECT_NE(r.body.find("does not keep notes"), std::string::npos);
+  EXPECT_FALSE(o.GetRun("manual_only", "noted").ok());
+  req.body = R"({"dag_run_id": "plain"})";  // without a note it works
+  EXPECT_EQ(router.Dispatch(req).status, 200);
 }
 
 TEST(RestParams, ApiTimes) {
