@@ -32,6 +32,7 @@ Status SchedulerImpl::LoadHistory(TimeMs now) {
     d->spec.dag_id = id;
     d->record = rec;
     d->is_active = false;
+    InitRunCounters(d.get());
     Dag* raw = d.get();
     dags_.emplace(id, std::move(d));
     RETURN_IF_ERROR(LoadRuns(raw, now));

@@ -9,6 +9,7 @@
 // operations), scheduler_history.cc (loading the history at Start, zombies).
 #pragma once
 
+#include <array>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -77,6 +78,7 @@ struct Dag {
   std::map<TimeMs, Run*> by_date;                                 // by logical date
   std::map<TimeMs, Run*> active;                                  // queued or running
   int busy_tasks = 0;             // queued or running instances (max_active_tasks)
+  std::array<metrics::Counter, 4> run_states;  // dag_runs_total{dag, state} by RunState
   TimeMs wake_at = kNever;        // the timer entry that is current
   TimeMs write_retry_at = kNever; // a MetaStore write failed: try again then
   bool dirty = false;
@@ -130,8 +132,11 @@ class SchedulerImpl final : public Scheduler {
   // scheduler.cc
   void Loop();
   void MarkDirty(Dag* d) REQUIRES(mu_);
+  void InitRunCounters(Dag* d);
   void SetTimer(Dag* d, TimeMs at) REQUIRES(mu_);
-  // Processes dirty DAGs and those whose timer is due at `now`; fills ready_.
+  // Marks the DAGs whose timer is due at `now` dirty.
+  void PopDueTimers(TimeMs now) REQUIRES(mu_);
+  // Processes dirty DAGs and those whose timer is due at `now`; fills ready_ (virtual time).
   void ProcessDue(TimeMs now) REQUIRES(mu_);
   void WorkerLoop();
   void Submit(const Job& job) REQUIRES(mu_);
@@ -162,6 +167,7 @@ class SchedulerImpl final : public Scheduler {
   // scheduler_tasks.cc
   void ExecuteTry(const Job& job);
   void FinishTry(const Job& job, const Result<std::string>& result);
+  void RecordTryEnd(const Job& job, const Result<std::string>& result) REQUIRES(mu_);
   // Ends a try that failed (a task error, a timeout, a zombie): up_for_retry or failed.
   void FailTry(Dag* d, Run* r, int index, const std::string& error, TimeMs now) REQUIRES(mu_);
   // Stores a try's outcome: in memory at once (the try is over), in the MetaStore now or,
@@ -189,6 +195,8 @@ class SchedulerImpl final : public Scheduler {
   CondVar cv_;                  // the scheduler thread: dirty DAGs or Stop
   std::map<std::string, std::unique_ptr<Dag>, std::less<>> dags_ GUARDED_BY(mu_);
   std::vector<Dag*> dirty_ GUARDED_BY(mu_);
+  // The DAG an executor thread processes itself after a try (MarkDirty leaves it alone).
+  Dag* inline_dag_ GUARDED_BY(mu_) = nullptr;
   // Timers: (time, DAG); an entry whose time differs from its DAG's wake_at is stale.
   std::priority_queue<std::pair<TimeMs, Dag*>, std::vector<std::pair<TimeMs, Dag*>>,
                       std::greater<>>
@@ -215,6 +223,7 @@ class SchedulerImpl final : public Scheduler {
   metrics::Registry* registry_;
   metrics::CounterFamily* runs_total_;
   metrics::CounterFamily* tis_total_;
+  std::array<metrics::Counter, 10> task_outcomes_;  // task_instances_total by TaskState
   metrics::Histogram delay_;
   metrics::Gauge running_;
   metrics::Counter wakeups_;

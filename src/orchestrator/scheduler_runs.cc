@@ -89,7 +89,7 @@ void SchedulerImpl::WriteFailed(Dag* d, const Status& s) {
 }
 
 void SchedulerImpl::CountRunState(const Dag* d, RunState s) {
-  runs_total_->With({d->spec.dag_id, RunStateName(s)}).Add();
+  d->run_states[static_cast<size_t>(s)].Add();
 }
 
 bool SchedulerImpl::ProgressesWhilePaused(const Dag* d, const Run* r) const {
@@ -243,7 +243,7 @@ bool SchedulerImpl::AdvanceRun(Dag* d, Run* r, TimeMs now, TimeMs* wake) {
         next.start_date = next.start_date.value_or(now);
         next.end_date = now;
         if (!Commit(d, &t, next)) return changed;
-        tis_total_->With({TaskStateName(verdict)}).Add();
+        task_outcomes_[static_cast<size_t>(verdict)].Add();
         changed = true;
         continue;
       }
