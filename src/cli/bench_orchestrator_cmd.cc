@@ -143,6 +143,8 @@ void Run(const BenchArgs& a) {
   const orch::TimeMs t0 = Clock::Real()->NowMs();
   auto sched = StartScheduler(MakeDags(a.dags, "bench", *every, t0 - t0 % a.every_ms),
                               meta->meta.get(), &types, &registry, a.parallelism);
+  // Start() wrote every DAG's record (an fsync each with --meta store): measure from here.
+  const orch::TimeMs started = Clock::Real()->NowMs();
   const double cpu0 = CpuSeconds();
   const auto wall0 = std::chrono::steady_clock::now();
   for (int64_t waited = 0; waited < a.duration_ms; waited += 1000) {
@@ -158,7 +160,7 @@ void Run(const BenchArgs& a) {
   std::cerr << "\r" << std::string(50, ' ') << "\r";
 
   // From the history: every try that started, against its run's run_after.
-  const orch::TimeMs warm = t0 + 1000;
+  const orch::TimeMs warm = started + 1000;
   std::vector<double> delays;
   int64_t recorded = 0, runs = 0, due = 0;
   for (const auto& dag : sched->ListDags()) {
