@@ -115,8 +115,7 @@ std::vector<orch::DagSpec> MakeDags(int n, const std::string& prefix, const orch
 }
 
 std::unique_ptr<orch::Scheduler> StartScheduler(std::vector<orch::DagSpec> dags,
-                                                orch::MetaStore* meta,
-                                                const orch::TaskTypes* types,
+                                                orch::MetaStore* meta, const orch::TaskTypes* types,
                                                 metrics::Registry* registry, int parallelism) {
   orch::SchedulerOptions o;
   o.metrics = registry;
@@ -148,13 +147,15 @@ void Run(const BenchArgs& a) {
   const double cpu0 = CpuSeconds();
   const auto wall0 = std::chrono::steady_clock::now();
   for (int64_t waited = 0; waited < a.duration_ms; waited += 1000) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(1000, a.duration_ms - waited)));
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(std::min<int64_t>(1000, a.duration_ms - waited)));
     std::cerr << fmt::format("\r{:>5.1f} s  task instances {:>9.0f}", double(waited + 1000) / 1000,
                              Counter(registry, "kappa_orchestrator_task_instances_total"))
               << std::flush;
   }
   const double cpu = CpuSeconds() - cpu0;
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   const orch::TimeMs t1 = Clock::Real()->NowMs();
   sched->Stop();
   std::cerr << "\r" << std::string(50, ' ') << "\r";
@@ -203,13 +204,14 @@ void Run(const BenchArgs& a) {
   if (a.json) {
     std::cout << fmt::format(
         "{{\"meta\": \"{}\", \"sync\": {}, \"dags\": {}, \"every_ms\": {}, \"seconds\": {:.1f}, "
-        "\"runs\": {}, \"intervals_due\": {}, \"tries_started\": {}, \"start_delay_p50_ms\": {:.0f}, "
+        "\"runs\": {}, \"intervals_due\": {}, \"tries_started\": {}, \"start_delay_p50_ms\": "
+        "{:.0f}, "
         "\"start_delay_p99_ms\": {:.0f}, \"start_delay_max_ms\": {:.0f}, "
         "\"task_instances_per_min\": {:.0f}, \"cpu_cores\": {:.2f}, \"idle_dags\": {}, "
         "\"idle_seconds\": {:.1f}, \"idle_cpu_ms\": {:.1f}, \"idle_wakeups\": {:.0f}}}\n",
-        a.meta, a.meta == "store" && !a.no_sync, a.dags, a.every_ms, wall, runs, due,
-        delays.size(), Pct(delays, 0.5), Pct(delays, 0.99), delays.empty() ? 0.0 : delays.back(),
-        per_min, cpu / wall, a.idle_dags, double(a.idle_ms) / 1000, idle_cpu * 1000, wakes);
+        a.meta, a.meta == "store" && !a.no_sync, a.dags, a.every_ms, wall, runs, due, delays.size(),
+        Pct(delays, 0.5), Pct(delays, 0.99), delays.empty() ? 0.0 : delays.back(), per_min,
+        cpu / wall, a.idle_dags, double(a.idle_ms) / 1000, idle_cpu * 1000, wakes);
     return;
   }
   std::cout << fmt::format(
@@ -219,8 +221,8 @@ void Run(const BenchArgs& a) {
       "  task instances recorded {:.0f}/min\n"
       "  CPU                     {:.2f} cores\n"
       "idle: {} DAGs, nothing due, {:.1f} s: CPU {:.1f} ms, scheduler wake-ups {:.0f}\n",
-      a.meta, a.meta == "store" ? (a.no_sync ? " (no fsync)" : " (fsync per write)") : "",
-      a.dags, a.every_ms, wall, runs, due, Pct(delays, 0.5), Pct(delays, 0.99),
+      a.meta, a.meta == "store" ? (a.no_sync ? " (no fsync)" : " (fsync per write)") : "", a.dags,
+      a.every_ms, wall, runs, due, Pct(delays, 0.5), Pct(delays, 0.99),
       delays.empty() ? 0.0 : delays.back(), delays.size(), per_min, cpu / wall, a.idle_dags,
       double(a.idle_ms) / 1000, idle_cpu * 1000, wakes);
 }
@@ -237,8 +239,9 @@ void RegisterBenchOrchestratorCommand(CLI::App& app, const Groups& g) {
   cmd->add_option("--dags", a->dags, "DAGs, each with one no-op task")->capture_default_str();
   AddDurationOption(cmd, "--duration", &a->duration_ms, "How long the load runs");
   AddDurationOption(cmd, "--every", &a->every_ms, "Each DAG's schedule interval");
-  cmd->add_option("--meta", a->meta, "Where the history goes: memory or store (a temporary "
-                                     "store::Store, keyspace kappa_meta)")
+  cmd->add_option("--meta", a->meta,
+                  "Where the history goes: memory or store (a temporary "
+                  "store::Store, keyspace kappa_meta)")
       ->capture_default_str();
   cmd->add_flag("--no-sync", a->no_sync, "--meta store: no fsync per write");
   cmd->add_option("--parallelism", a->parallelism, "Executor threads")->capture_default_str();

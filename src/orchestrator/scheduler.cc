@@ -63,8 +63,8 @@ SchedulerImpl::SchedulerImpl(MetaStore* meta, const TaskTypes* types, SchedulerO
       hostname_(options_.hostname.empty() ? HostName() : options_.hostname),
       pid_(::getpid()),
       registry_(options_.metrics != nullptr ? options_.metrics : &metrics::Registry::Default()) {
-  runs_total_ = &registry_->GetCounterFamily(
-      "kappa_orchestrator_dag_runs_total", "DAG runs that entered a state", {"dag", "state"});
+  runs_total_ = &registry_->GetCounterFamily("kappa_orchestrator_dag_runs_total",
+                                             "DAG runs that entered a state", {"dag", "state"});
   tis_total_ = &registry_->GetCounterFamily("kappa_orchestrator_task_instances_total",
                                             "Task instance tries by outcome", {"state"});
   delay_ = registry_
@@ -90,8 +90,8 @@ Status SchedulerImpl::Init(std::vector<DagSpec> dags) {
   for (auto& spec : dags) {
     RETURN_IF_ERROR(ValidateDag(spec, types_));
     if (dags_.contains(spec.dag_id)) {
-      return Status::InvalidArgument(fmt::format("{}: dag '{}' is defined twice", spec.where,
-                                                 spec.dag_id));
+      return Status::InvalidArgument(
+          fmt::format("{}: dag '{}' is defined twice", spec.where, spec.dag_id));
     }
     auto d = std::make_unique<Dag>();
     d->spec = std::move(spec);
@@ -155,8 +155,7 @@ void SchedulerImpl::Stop() {
 
 void SchedulerImpl::InitRunCounters(Dag* d) {
   for (size_t i = 0; i < d->run_states.size(); ++i) {
-    d->run_states[i] =
-        runs_total_->With({d->spec.dag_id, RunStateName(static_cast<RunState>(i))});
+    d->run_states[i] = runs_total_->With({d->spec.dag_id, RunStateName(static_cast<RunState>(i))});
   }
 }
 
@@ -231,9 +230,7 @@ void SchedulerImpl::Loop() {
     timers_earlier_ = false;  // the wait below is computed from every timer set so far
     const TimeMs next = timers_.empty() ? kNever : timers_.top().first;
     if (!dirty_.empty() || (next != kNever && next <= clock_->NowMs())) continue;
-    auto pred = [this]() REQUIRES(mu_) {
-      return stopping_ || !dirty_.empty() || timers_earlier_;
-    };
+    auto pred = [this]() REQUIRES(mu_) { return stopping_ || !dirty_.empty() || timers_earlier_; };
     if (next == kNever) {
       cv_.wait(l, pred);
     } else {

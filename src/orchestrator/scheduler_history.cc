@@ -66,8 +66,8 @@ Status SchedulerImpl::LoadRuns(Dag* d, TimeMs now) {
   for (size_t k = 0; k < runs.size(); ++k) {
     auto r = std::make_unique<Run>();
     r->run = runs[k];
-    r->run_after = r->run.run_type == RunType::kScheduled ? r->run.data_interval.end
-                                                          : r->run.queued_at;
+    r->run_after =
+        r->run.run_type == RunType::kScheduled ? r->run.data_interval.end : r->run.queued_at;
     r->tis.resize(d->spec.tasks.size());
     std::vector<bool> found(d->spec.tasks.size());
     for (const auto& ti : tis[k]) {

@@ -84,8 +84,7 @@ TEST_F(RealTime, TimeoutAndSetRunStateCancelSleepingTries) {
     return t.ok() && t->state == TaskState::kRunning;
   }));
   ASSERT_TRUE(scheduler_->SetRunState("hand", hand->run_id, RunState::kFailed).ok());
-  EXPECT_EQ(scheduler_->GetTaskInstance("hand", hand->run_id, "sleepy")->state,
-            TaskState::kFailed);
+  EXPECT_EQ(scheduler_->GetTaskInstance("hand", hand->run_id, "sleepy")->state, TaskState::kFailed);
   scheduler_->Stop();  // returns: the cancelled try ended
 }
 

@@ -23,8 +23,8 @@ int64_t RetryDelayMs(const TaskSpec& t, int try_number) {
   // its try_number is already the next try's; ours is the try that failed, hence -1. Airflow
   // adds a hash jitter in [0, min_backoff); kappa takes the lower bound, deterministically.
   const int exponent = std::clamp(try_number - 1, 0, 40);
-  double seconds = std::ceil(static_cast<double>(t.retry_delay_ms) / 1000.0 *
-                             std::ldexp(1.0, exponent));
+  double seconds =
+      std::ceil(static_cast<double>(t.retry_delay_ms) / 1000.0 * std::ldexp(1.0, exponent));
   seconds = std::max(seconds, 1.0);
   const int64_t cap = t.max_retry_delay_ms > 0 ? t.max_retry_delay_ms : kDayMs;
   if (seconds * 1000.0 >= static_cast<double>(cap)) return cap;
@@ -124,7 +124,8 @@ void SchedulerImpl::ExecuteTry(const Job& job) {
     ctx.try_number = next.try_number;
     ctx.variables = Variables(d, job.run, job.index, next.try_number);
     type = types_->Find(spec.type);
-    if (type == nullptr) prepare = Status::NotFound(fmt::format("unknown task type '{}'", spec.type));
+    if (type == nullptr)
+      prepare = Status::NotFound(fmt::format("unknown task type '{}'", spec.type));
   }
   ctx.run = &run;
   if (prepare.ok()) {
