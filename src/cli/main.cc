@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   kappa::cli::RegisterRegistryCommand(app, g);
   kappa::cli::RegisterSchemasCommands(app, g);
   kappa::cli::RegisterBenchRegistryCommand(app, g);
+  kappa::cli::RegisterBenchOrchestratorCommand(app, g);
 
   CLI11_PARSE(app, argc, argv);
   return 0;
