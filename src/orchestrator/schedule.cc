@@ -61,8 +61,18 @@ std::optional<TimeMs> Schedule::Impl::GetPrev(TimeMs t) const {
   int64_t local = ToLocalMs(zone, t);
   auto prev = CronPrevLocal(cron, local);
   if (!prev) return std::nullopt;
-  if (!cron.hour_all || local - *prev >= kDayMs) return FromLocalMs(zone, *prev);
-  return t - (local - *prev);
+  if (cron.hour_all && local - *prev < kDayMs) return t - (local - *prev);
+  // make_aware resolves a reading in a fold or a gap to its later instant, which can be at
+  // or after `t` (the 01:30 of "30 1 * * *" seen from 01:59 EDT is 01:30 EST; the 02:00 of
+  // "0 2 * * *" in a spring gap seen from 03:30 EDT is 03:00 EDT, and Airflow's _get_prev
+  // would answer it again from there, for ever). Here the previous fire is always before `t`:
+  // one more wall-clock step back. The one place kappa departs from Airflow's arithmetic.
+  while (true) {
+    TimeMs at = FromLocalMs(zone, *prev);
+    if (at < t) return at;
+    prev = CronPrevLocal(cron, *prev);
+    if (!prev) return std::nullopt;
+  }
 }
 
 TimeMs Schedule::Impl::AlignToNext(TimeMs t) const {

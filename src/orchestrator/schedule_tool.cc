@@ -6,7 +6,8 @@
 //   naive_prev EXPR START N   naive datetime); START and answers in "local ms" (the reading
 //                             counted as if UTC)
 //   next EXPR ZONE START N    Schedule::NextFire chained N times from the instant START (ms)
-//   prev EXPR ZONE START N    the N fire times strictly before START, going back
+//   prev EXPR ZONE START N    Schedule::PrevFire from START, then from 1 ms before each
+//                             answer, N times
 //   parse EXPR [ZONE]         "ok" or "error MESSAGE"
 // Answers: space-separated integers ("none" where there is no fire), or "error MESSAGE".
 #include <iostream>
@@ -65,7 +66,8 @@ std::string Answer(const std::vector<std::string>& q) {
     int64_t t = std::stoll(q[3]);
     std::string out;
     for (int i = 0, n = std::stoi(q[4]); i < n; ++i) {
-      auto r = mode == "next" ? s->NextFire(t) : s->PrevFire(t - 1);
+      // prev: Airflow's _align_to_prev from START, then from just before each answer.
+      auto r = mode == "next" ? s->NextFire(t) : s->PrevFire(i == 0 ? t : t - 1);
       if (!out.empty()) out += ' ';
       if (!r) {
         out += "none";
