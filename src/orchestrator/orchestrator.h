@@ -334,6 +334,9 @@ struct TaskContext {
   const std::atomic<bool>* cancelled = nullptr;
   // Sleeps up to `ms` (on the scheduler's clock) or until cancelled; true if cancelled.
   std::function<bool(int64_t ms)> sleep_or_cancelled;
+  // The scheduler's clock ("now" for time sensors: a ManualClock in virtual time). Null:
+  // Clock::Real().
+  Clock* clock = nullptr;
 };
 
 // A kind of task. Run is called on an executor thread, one call per try.
@@ -359,7 +362,8 @@ bool IsSkip(const Status& s);
 class TaskTypes {
  public:
   void Register(std::shared_ptr<TaskType> type);  // replaces one of the same name
-  const TaskType* Find(std::string_view name) const;
+  // Non-const: Run is not a const method (a registered type is shared, not copied).
+  TaskType* Find(std::string_view name) const;
   std::vector<std::string> Names() const;  // sorted
 
  private:
