@@ -16,6 +16,11 @@
 
 #include "common/status.h"
 
+namespace kappa::orchestrator {
+struct DagRun;
+struct TaskInstance;
+}  // namespace kappa::orchestrator
+
 namespace kappa::cli {
 
 // Query of `kappa dags runs` (Airflow's GET dagRuns parameters).
@@ -74,6 +79,13 @@ struct SourceFlags {
 };
 // Fails the command (exit 1) with a readable message when no source can be opened.
 std::unique_ptr<DagsBackend> OpenBackend(const SourceFlags& flags);
+
+// Airflow's DAGRun and TaskInstance JSON of the history's records (dags_data_dir.cc).
+nlohmann::json AirflowRunJson(const orchestrator::DagRun& run);
+nlohmann::json AirflowTaskJson(const orchestrator::TaskInstance& ti, int64_t logical_date_ms);
+
+// `kappa dags test` (dags_test_cmd.cc), added to the dags group.
+void AddDagsTestCommand(CLI::App* dags);
 
 // ---- helpers of the dags/tasks commands (dags_output.cc) ----
 

@@ -153,7 +153,7 @@ void Runs(const DagsArgs& a) {
 }  // namespace
 
 void RegisterDagsCommands(CLI::App& app, const Groups&) {
-  auto* group = app.add_subcommand("dags", "Orchestrator DAGs: list, show, trigger, pause, runs");
+  auto* group = app.add_subcommand("dags", "Orchestrator DAGs: list, show, trigger, pause, runs, test");
   group->require_subcommand(1);
   group->footer(
       "Talks to the Airflow REST API (/api/v1) of the kappa up that owns --data-dir, or of "
@@ -199,6 +199,8 @@ void RegisterDagsCommands(CLI::App& app, const Groups&) {
   runs->add_flag("--oldest-first", a->oldest_first, "Oldest first");
   AddSourceFlags(runs, &a->source);
   runs->callback([a] { Runs(*a); });
+
+  AddDagsTestCommand(group);
 }
 
 }  // namespace kappa::cli

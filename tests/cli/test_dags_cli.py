@@ -244,3 +244,75 @@ def test_data_dir_without_history(tmp_path):
     assert p.returncode == 1 and "no orchestrator history" in p.stderr
     p = kappa("dags", "list", "--data-dir", tmp_path / "missing", check=False)
     assert p.returncode == 1 and "no running kappa up and no data directory" in p.stderr
+
+
+# ---- kappa dags test: one run in-process ----
+
+TEST_CONFIG = """
+data_dir: {data}
+orchestrator:
+  allow_commands: true
+dags:
+  - id: hello
+    owner: airscholar
+    start_date: 2023-09-03 10:00
+    schedule: "@daily"
+    params:
+      who: world
+    tasks:
+      - id: greet
+        type: command
+        command: "echo hello {{{{ params.who }}}} on {{{{ ds }}}}"
+      - id: after
+        type: noop
+        after: [greet]
+  - id: broken
+    start_date: 2023-09-03
+    schedule: "@daily"
+    tasks:
+      - id: fail
+        type: command
+        command: "echo about to fail; exit 3"
+      - id: never
+        type: noop
+        after: [fail]
+"""
+
+
+@pytest.fixture
+def test_config(tmp_path):
+    path = tmp_path / "kappa.yaml"
+    path.write_text(TEST_CONFIG.format(data=tmp_path / "data"))
+    return str(path)
+
+
+def test_dags_test_runs_one_run_and_prints_logs(test_config):
+    p = kappa("dags", "test", "hello", "--date", "2023-09-05", "--config", test_config)
+    out = p.stdout
+    assert "--- greet: success (try 1)" in out
+    assert "hello world on 2023-09-05" in out
+    assert "--- after: success (try 1)" in out
+    assert out.index("--- greet") < out.index("--- after")
+    assert out.rstrip().endswith("run manual__2023-09-05T00:00:00+00:00 of hello: success")
+    doc = json.loads(kappa("dags", "test", "hello", "--conf", '{"who": "kappa"}',
+                           "--date", "2023-09-06T10:00:00+02:00", "--config", test_config,
+                           "--json").stdout)
+    assert doc["dag_run"]["state"] == "success"
+    assert doc["dag_run"]["logical_date"] == "2023-09-06T08:00:00+00:00"
+    greet = [t for t in doc["task_instances"] if t["task_id"] == "greet"][0]
+    assert any("hello kappa on 2023-09-06" in line for line in greet["logs"][0])
+
+
+def test_dags_test_failed_run_exits_1(test_config):
+    p = kappa("dags", "test", "broken", "--config", test_config, check=False)
+    assert p.returncode == 1, p.stderr
+    assert "--- fail: failed (try 1)" in p.stdout and "about to fail" in p.stdout
+    assert "--- never: upstream_failed" in p.stdout
+    assert p.stdout.rstrip().endswith(": failed")
+
+
+def test_dags_test_unknown_dag_and_bad_date(test_config):
+    p = kappa("dags", "test", "nope", "--config", test_config, check=False)
+    assert p.returncode == 2 and "has no DAG 'nope' (its DAGs: hello, broken)" in p.stderr
+    p = kappa("dags", "test", "hello", "--date", "yesterday", "--config", test_config, check=False)
+    assert p.returncode == 2 and "--date" in p.stderr
