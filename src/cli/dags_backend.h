@@ -58,6 +58,17 @@ class DagsBackend {
   virtual Result<nlohmann::json> SetPaused(const std::string& dag_id, bool paused) = 0;  // DAG
   // Airflow's ClearTaskInstances body; returns TaskInstanceReferenceCollection.
   virtual Result<nlohmann::json> Clear(const std::string& dag_id, const nlohmann::json& body) = 0;
+  // Backfill runs for every interval with a logical date in [from, to] (RFC 3339) that has
+  // none yet; returns a DAGRunCollection of the runs created. Airflow's REST API v1 has no
+  // backfill: only the offline backend can.
+  virtual Result<nlohmann::json> Backfill(const std::string& dag_id, const std::string& from,
+                                          const std::string& to, const nlohmann::json& conf) {
+    (void)dag_id, (void)from, (void)to, (void)conf;
+    return Status::NotSupported(
+        "Airflow's REST API v1 has no backfill: stop kappa up and run `kappa dags backfill "
+        "--data-dir DIR` (the runs are queued and kappa up runs them when it starts), or "
+        "trigger runs one by one with `kappa dags trigger --logical-date`");
+  }
 };
 
 // Airflow's REST API at `base_url` ("http://host:port"; the /api/v1 prefix is added).
@@ -75,10 +86,18 @@ struct SourceFlags {
   std::string url;
   std::string user;
   std::string data_dir = "./kappa-data";
+  std::string config_file;  // writes without a running kappa up: the config's DAGs
   bool json = false;
 };
 // Fails the command (exit 1) with a readable message when no source can be opened.
 std::unique_ptr<DagsBackend> OpenBackend(const SourceFlags& flags);
+// For commands that change state: --url, else the kappa up of --data-dir, else the data
+// directory itself, owned by this command (dags_offline.cc): the config's DAGs (--config,
+// default built-in) on the engine's Scheduler over its history, recording the change for the
+// next kappa up without running anything.
+std::unique_ptr<DagsBackend> OpenWriteBackend(const SourceFlags& flags);
+// --config, for the write commands.
+void AddConfigFlag(CLI::App* cmd, SourceFlags* flags);
 
 // Airflow's DAGRun and TaskInstance JSON of the history's records (dags_data_dir.cc).
 nlohmann::json AirflowRunJson(const orchestrator::DagRun& run);
