@@ -51,8 +51,8 @@ class DagsBackend {
   virtual Result<std::string> ReadLog(const std::string& dag_id, const std::string& run_id,
                                       const std::string& task_id, int try_number) = 0;
 
-  // Writes: only a running kappa up (or Airflow) can take them; a data directory answers
-  // Unavailable "no running kappa up ...".
+  // Writes: a running kappa up (or Airflow) through its API, or the offline backend of
+  // OpenWriteBackend; the read-only data-directory backend answers Unavailable.
   virtual Result<nlohmann::json> Trigger(const std::string& dag_id,
                                          const nlohmann::json& body) = 0;  // DAGRun
   virtual Result<nlohmann::json> SetPaused(const std::string& dag_id, bool paused) = 0;  // DAG
