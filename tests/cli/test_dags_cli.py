@@ -357,3 +357,77 @@ def test_dags_test_unknown_dag_and_bad_date(test_config):
     assert p.returncode == 2 and "has no DAG 'nope' (its DAGs: hello, broken)" in p.stderr
     p = kappa("dags", "test", "hello", "--date", "yesterday", "--config", test_config, check=False)
     assert p.returncode == 2 and "--date" in p.stderr
+
+
+# ---- against kappa's own Airflow API server (src/orchestrator rest*.cc) ----
+
+REST_TOOL = os.path.join(os.path.dirname(os.path.abspath(os.environ.get("KAPPA_BIN") or
+                                                         os.path.join(os.path.dirname(__file__), "..", "..", "build", "kappa"))),
+                         "src", "orchestrator", "orchestrator_rest_tool")
+
+
+@pytest.fixture
+def kappa_api():
+    """orchestrator_rest_tool --scheduler: AddAirflowRoutes over the real Scheduler (virtual
+    time) after five days of two DAGs (user_automation @daily; etl_pipeline in Europe/Paris
+    whose `transform` fails its first try of each run)."""
+    import subprocess
+    proc = subprocess.Popen([REST_TOOL, "--scheduler"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for line in proc.stdout:
+        if line.startswith("listening on "):
+            break
+    else:
+        proc.kill()
+        raise AssertionError("orchestrator_rest_tool did not start: " + proc.stderr.read())
+    yield "http://" + line.split()[-1]
+    proc.stdin.close()
+    proc.wait(timeout=10)
+
+
+def test_against_kappas_api_reads(kappa_api):
+    out = kappa("dags", "list", "--url", kappa_api).stdout
+    rows = {line.split()[0]: line.split() for line in out.splitlines()[1:]}
+    assert rows["user_automation"][1:4] == ["no", "@daily", "airscholar"]
+    assert rows["etl_pipeline"][0] == "etl_pipeline"
+    runs = json.loads(kappa("dags", "runs", "etl_pipeline", "--oldest-first", "--url", kappa_api,
+                            "--json").stdout)
+    assert runs["total_entries"] >= 4
+    first = runs["dag_runs"][0]
+    assert first["run_type"] == "scheduled" and first["state"] == "success"
+    # transform failed its first try and passed the second: both logs are there.
+    run_id = first["dag_run_id"]
+    ti_out = kappa("tasks", "logs", "etl_pipeline", "transform", "--run", run_id, "--url",
+                   kappa_api, "--json").stdout
+    assert json.loads(ti_out)["try_number"] == 2
+    one = kappa("tasks", "logs", "etl_pipeline", "transform", "--run", run_id, "--try", "1",
+                "--url", kappa_api).stdout
+    two = kappa("tasks", "logs", "etl_pipeline", "transform", "--run", run_id, "--try", "2",
+                "--url", kappa_api).stdout
+    assert one.strip() and two.strip() and one != two
+    show = kappa("dags", "show", "user_automation", "--url", kappa_api).stdout
+    assert "schedule:          @daily" in show and "runs: " in show
+    p = kappa("dags", "show", "nope", "--url", kappa_api, check=False)
+    assert p.returncode == 1 and "(HTTP 404)" in p.stderr
+
+
+def test_against_kappas_api_writes(kappa_api):
+    assert kappa("dags", "pause", "user_automation", "--url", kappa_api).stdout == \
+        "DAG user_automation is paused\n"
+    listed = json.loads(kappa("dags", "list", "--url", kappa_api, "--json").stdout)
+    assert [d["is_paused"] for d in listed["dags"] if d["dag_id"] == "user_automation"] == [True]
+    kappa("dags", "unpause", "user_automation", "--url", kappa_api)
+    run = json.loads(kappa("dags", "trigger", "user_automation", "--conf", '{"n": 1}',
+                           "--logical-date", "2023-10-01", "--url", kappa_api, "--json").stdout)
+    assert run["dag_run_id"] == "manual__2023-10-01T00:00:00+00:00"
+    assert run["conf"] == {"n": 1} and run["run_type"] == "manual"
+    p = kappa("dags", "trigger", "user_automation", "--logical-date", "2023-10-01",
+              "--url", kappa_api, check=False)
+    assert p.returncode == 1 and "HTTP 409" in p.stderr
+    out = kappa("tasks", "clear", "etl_pipeline", "--task", "transform", "--dry-run",
+                "--url", kappa_api).stdout
+    assert out.startswith("would clear ") and "transform" in out
+    doc = json.loads(kappa("tasks", "clear", "etl_pipeline", "--task", "transform",
+                           "--start", "2023-09-04", "--end", "2023-09-04T23:59:59",
+                           "--url", kappa_api, "--json").stdout)
+    assert doc["task_instances"] and all(t["task_id"] == "transform" for t in doc["task_instances"])
