@@ -16,8 +16,10 @@
 // be called from any thread; stats() is a lock-free snapshot.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -166,6 +168,14 @@ class Pipeline {
   virtual Status StartProducers() = 0;
   // Stops the producers (returns once they stopped; their last batches are in the log).
   virtual Status StopProducers() = 0;
+  // Runs `producer` once, on the caller's thread, as the producers of the config run (the
+  // same source, mapping, format and sink; PipelineOptions' overrides win over its own
+  // duration, count and rate): a DAG's `produce` task. Ends when its duration or count is
+  // reached, or Aborted when `sleep_or_cancelled` (polled every 100 ms; true: stop) says so,
+  // after the records of its last batch are in the log. Its records count in stats() and
+  // /metrics under the producer's name. Returns its counters. Any thread; several at once.
+  virtual Result<connect::ProducerStats> Produce(
+      const ProducerConfig& producer, const std::function<bool(int64_t ms)>& sleep_or_cancelled) = 0;
   // True when every producer has ended by itself (duration or count reached) or was stopped.
   virtual bool ProducersDone() const = 0;
   // Drains every job to the end offsets after the producers stopped, waiting at most
@@ -181,6 +191,25 @@ class Pipeline {
   // The runtime the pipeline runs on.
   virtual Runtime& runtime() const = 0;
 };
+
+// ---- the task types of `dags:` (dag_task_*.cc) -------------------------------------------
+
+// The task types a DAG of the config may use: the orchestrator's built-ins (http, command
+// when config.orchestrator.allow_commands, wait until/seconds, noop) and the app's, which
+// need the pipeline:
+//   produce  a configured producer (`producer: NAME`) or `source` + `mapping` + `topic`, with
+//            `duration` / `count` / `rate` overrides; result: the records produced
+//   cql      `statements` (one string with ';'-separated statements, or a list) against the
+//            embedded store, or a job's external Cassandra cluster (`cluster: JOB`); result:
+//            the rows the last statement returned
+//   replay   reset a job's committed offsets (`job`, `reset_to`), or fill a new table from a
+//            job's topic from the start (`job`, `table`); result: the rows stored / moved offsets
+//   wait     sensors: a topic reaches an offset, a job's lag is 0, a table has N rows (and
+//            the built-in time forms), every `poke_interval` until `timeout`
+// Validate checks arguments against `config` (producers, topics, jobs, tables). Run needs
+// `pipeline` (null: validation only; Run fails). Both must outlive the types.
+// Arguments: docs/formats/config.md, "dags".
+orchestrator::TaskTypes DagTaskTypes(const PipelineConfig& config, Pipeline* pipeline);
 
 // ---- a running `kappa up`, found from its data directory -----------------------------------
 

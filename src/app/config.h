@@ -29,6 +29,7 @@
 #include "common/status.h"
 #include "common/units.h"
 #include "connect/connect.h"
+#include "orchestrator/orchestrator.h"
 #include "stream/job_config.h"
 
 namespace kappa::app {
@@ -117,6 +118,9 @@ struct ProducerConfig {
   std::string schema_text;
   int64_t duration_ms = 0;   // 0 = until stopped
   int64_t count = 0;         // 0 = unlimited
+  // true (default): `kappa up` runs it from the start. false: it runs only when a DAG's
+  // `produce` task names it (the seed's producer: the user_automation DAG runs it for 60 s).
+  bool autostart = true;
 };
 
 // `listeners:` (config_listeners.cc): the servers `kappa up` runs (app/up_servers.h).
@@ -172,6 +176,15 @@ struct RegistryConfig {
   int64_t writer_session_timeout_ms = 10000;  // how long a dead writer keeps the role
 };
 
+// `orchestrator:` (config_orchestrator.cc): the scheduler `kappa up` runs for `dags:`.
+// Fixed for the life of a run.
+struct OrchestratorConfig {
+  // `command` tasks run shell commands: refused at load unless this is true. Default false.
+  bool allow_commands = false;
+  // Task tries that may run at once, over every DAG (Airflow's core.parallelism). Default 32.
+  int parallelism = 32;
+};
+
 // The whole file: one field per section (the table in config_section.h fills them).
 struct PipelineConfig {
   std::string file;  // the name errors use ("kappa.yaml", "<built-in>/kappa.yaml")
@@ -189,6 +202,10 @@ struct PipelineConfig {
   AuthConfig auth;
   LogConfig log;
   RegistryConfig registry;
+  OrchestratorConfig orchestrator;
+  // `dags:` (config_dags.cc): validated at load (schedules, zones, cycles, task types, their
+  // arguments and templates), run by the orchestrator's Scheduler in `kappa up`.
+  std::vector<orchestrator::DagSpec> dags;
   // "FILE:LINE:COL" of keys checked after loading ("data_dir", "listeners.kafka",
   // "listeners.cql", "auth", "auth.cql_users"), so those errors point at the line too.
   std::map<std::string, std::string> positions;
@@ -200,6 +217,7 @@ struct PipelineConfig {
   const SourceConfig* FindSource(std::string_view name) const;
   const MappingConfig* FindMapping(std::string_view name) const;
   const JobConfig* FindJob(std::string_view name) const;
+  const ProducerConfig* FindProducer(std::string_view name) const;
 };
 
 // The text of config/kappa.yaml as it was at build time.

@@ -11,7 +11,7 @@ Status LoadProducers(const YamlReader& r_, const YAML::Node& seq, PipelineConfig
   for (size_t i = 0; i < seq.size(); ++i) {
     const YAML::Node& n = seq[i];
     std::string where = fmt::format("producers[{}]", i);
-    RETURN_IF_ERROR(r_.CheckKeys(n, {"name", "source", "mapping", "topic", "rate", "duration", "count", "format", "subject", "schema_file"}, where));
+    RETURN_IF_ERROR(r_.CheckKeys(n, {"name", "source", "mapping", "topic", "rate", "duration", "count", "format", "subject", "schema_file", "autostart"}, where));
     ProducerConfig p;
     for (auto [key, out] : {std::pair{"name", &p.name}, {"source", &p.source}, {"mapping", &p.mapping}, {"topic", &p.topic}}) {
       if (!n[key]) return r_.Error(n, fmt::format("{} needs a {}", where, key));
@@ -26,6 +26,7 @@ Status LoadProducers(const YamlReader& r_, const YAML::Node& seq, PipelineConfig
     if (n["rate"]) { ASSIGN_OR_RETURN(p.rate, r_.Double(n["rate"], where + ".rate", 0)); }
     if (n["duration"]) { ASSIGN_OR_RETURN(p.duration_ms, r_.DurationMs(n["duration"], where + ".duration")); }
     if (n["count"]) { ASSIGN_OR_RETURN(p.count, r_.Int(n["count"], where + ".count", 0, INT64_MAX)); }
+    if (n["autostart"]) { ASSIGN_OR_RETURN(p.autostart, r_.Bool(n["autostart"], where + ".autostart")); }
     if (n["format"]) {
       ASSIGN_OR_RETURN(p.format, r_.String(n["format"], where + ".format"));
       if (p.format != "json" && p.format != "avro") {

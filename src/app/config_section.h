@@ -92,4 +92,13 @@ Status LoadAuth(const YamlReader& r, const YAML::Node& n, PipelineConfig* c);
 // `registry:` (the schema registry's writer election under log: kafka). config_registry.cc.
 Status LoadRegistry(const YamlReader& r, const YAML::Node& n, PipelineConfig* c);
 
+// `orchestrator:` (commands allowed, parallelism). config_orchestrator.cc.
+Status LoadOrchestrator(const YamlReader& r, const YAML::Node& n, PipelineConfig* c);
+
+// `dags:` (needs orchestrator, producers, topics, jobs, keyspaces: the task types check
+// their arguments against them). config_dags.cc; a DAG's `tasks:` in config_dag_tasks.cc.
+Status LoadDags(const YamlReader& r, const YAML::Node& n, PipelineConfig* c);
+Status LoadDagTasks(const YamlReader& r, const YAML::Node& seq, const std::string& where,
+                    const orchestrator::TaskTypes& types, orchestrator::DagSpec* dag);
+
 }  // namespace kappa::app

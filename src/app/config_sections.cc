@@ -23,6 +23,8 @@ std::span<const ConfigSection> ConfigSections() {
       ConfigSection{"listeners", LoadListeners},
       ConfigSection{"auth", LoadAuth},
       ConfigSection{"registry", LoadRegistry},
+      ConfigSection{"orchestrator", LoadOrchestrator},
+      ConfigSection{"dags", LoadDags},
   };
   return kSections;
 }

@@ -44,6 +44,10 @@ const MappingConfig* PipelineConfig::FindMapping(std::string_view name) const {
   for (const auto& m : mappings) if (m.name == name) return &m;
   return nullptr;
 }
+const ProducerConfig* PipelineConfig::FindProducer(std::string_view name) const {
+  for (const auto& p : producers) if (p.name == name) return &p;
+  return nullptr;
+}
 const JobConfig* PipelineConfig::FindJob(std::string_view name) const {
   for (const auto& j : jobs) if (j.name == name) return &j;
   return nullptr;

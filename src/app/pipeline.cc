@@ -2,6 +2,7 @@
 // Order matters for a clean stop: producers stop first, so the jobs can drain to lag 0.
 #include <fmt/format.h>
 
+#include <map>
 #include <mutex>
 
 #include "avro/avro.h"
@@ -32,13 +33,15 @@ class PipelineImpl final : public Pipeline {
 
   Status Init(Runtime* rt, const PipelineConfig& config, const PipelineOptions& options) {
     rt_ = rt;
-    connect::SchemaResolver* schemas = options.schemas;
-    if (!schemas) {
+    config_ = config;
+    options_ = options;
+    schemas_ = options.schemas;
+    if (!schemas_) {
       own_schemas_ = NewRegistrySchemaResolver(rt);
-      schemas = own_schemas_.get();
+      schemas_ = own_schemas_.get();
     }
     stream::JobOptions job_options = options.job_options;
-    job_options.schemas = schemas;
+    job_options.schemas = schemas_;
     for (const JobConfig& jc : config.jobs) {
       ASSIGN_OR_RETURN(std::unique_ptr<StreamJob> job,
                        config.log.kafka()
@@ -49,29 +52,10 @@ class PipelineImpl final : public Pipeline {
       job_names_.push_back(jc.name);
     }
     for (const ProducerConfig& pc : config.producers) {
-      const SourceConfig* sc = config.FindSource(pc.source);
-      const MappingConfig* mc = config.FindMapping(pc.mapping);
-      if (!sc || !mc) return Status::InvalidArgument("producer " + pc.name + ": unresolved source or mapping");
-      connect::Mapping mapping = mc->mapping;  // compiled by the loader; shared, immutable
-      ASSIGN_OR_RETURN(std::unique_ptr<connect::Source> source, MakeSource(*sc));
-      connect::ProducerOptions po;
-      po.topic = pc.topic;
-      po.records_per_sec = options.producer_rate >= 0 ? options.producer_rate : pc.rate;
-      int64_t duration = options.producer_duration_ms > 0 ? options.producer_duration_ms : pc.duration_ms;
-      po.duration = std::chrono::milliseconds(duration);
-      int64_t count = options.producer_count > 0 ? options.producer_count : pc.count;
-      po.max_records = static_cast<uint64_t>(count);
-      if (pc.format == "avro") RETURN_IF_ERROR(UseAvro(config, pc, schemas, &po));
-      std::unique_ptr<connect::RecordSink> sink;
-      if (config.log.kafka()) {
-        ASSIGN_OR_RETURN(sink, connect::NewKafkaSink(stream::KafkaSinkOptionsFor(config.log)));
-      } else {
-        sink = connect::NewLogSink(&rt->log());
-      }
-      auto task = std::make_unique<connect::ProducerTask>(std::move(source), std::move(mapping),
-                                                          sink.get(), po);
-      sinks_.push_back(std::move(sink));
-      producers_.push_back(std::move(task));
+      if (!pc.autostart) continue;  // run by a DAG's produce task (Produce)
+      ASSIGN_OR_RETURN(Built b, Build(pc));
+      sinks_.push_back(std::move(b.sink));
+      producers_.push_back(std::move(b.task));
       producer_names_.push_back(pc.name);
     }
     // /metrics reads the same counters as stats() (and the status line), at scrape time: one
@@ -79,6 +63,37 @@ class PipelineImpl final : public Pipeline {
     collector_ = metrics::Registry::Default().AddCollector(
         [this](metrics::CollectSink& sink) { Collect(sink); });
     return Status::OK();
+  }
+
+  // A producer task and its sink, for a producer of the config (autostarted) or one a DAG
+  // task runs (Produce): one construction for both, so they produce alike.
+  struct Built {
+    std::unique_ptr<connect::RecordSink> sink;  // outlives task (destroyed after it)
+    std::unique_ptr<connect::ProducerTask> task;
+  };
+  Result<Built> Build(const ProducerConfig& pc) {
+    const SourceConfig* sc = config_.FindSource(pc.source);
+    const MappingConfig* mc = config_.FindMapping(pc.mapping);
+    if (!sc || !mc) return Status::InvalidArgument("producer " + pc.name + ": unresolved source or mapping");
+    connect::Mapping mapping = mc->mapping;  // compiled by the loader; shared, immutable
+    ASSIGN_OR_RETURN(std::unique_ptr<connect::Source> source, MakeSource(*sc));
+    connect::ProducerOptions po;
+    po.topic = pc.topic;
+    po.records_per_sec = options_.producer_rate >= 0 ? options_.producer_rate : pc.rate;
+    int64_t duration = options_.producer_duration_ms > 0 ? options_.producer_duration_ms : pc.duration_ms;
+    po.duration = std::chrono::milliseconds(duration);
+    int64_t count = options_.producer_count > 0 ? options_.producer_count : pc.count;
+    po.max_records = static_cast<uint64_t>(count);
+    if (pc.format == "avro") RETURN_IF_ERROR(UseAvro(config_, pc, schemas_, &po));
+    Built b;
+    if (config_.log.kafka()) {
+      ASSIGN_OR_RETURN(b.sink, connect::NewKafkaSink(stream::KafkaSinkOptionsFor(config_.log)));
+    } else {
+      b.sink = connect::NewLogSink(&rt_->log());
+    }
+    b.task = std::make_unique<connect::ProducerTask>(std::move(source), std::move(mapping),
+                                                     b.sink.get(), po);
+    return b;
   }
 
   // A `format: avro` producer: its schema registered under its subject (the registry's id, or
@@ -115,9 +130,9 @@ class PipelineImpl final : public Pipeline {
                  "Records in a job's input topic not yet committed (sum over partitions)", l,
                  double(js.lag));
     }
-    for (size_t i = 0; i < producers_.size(); ++i) {
-      connect::ProducerStats ps = producers_[i]->stats();
-      metrics::Labels l{{"producer", producer_names_[i]}};
+    // One series per producer name: its autostarted task and its DAG runs (Produce) summed.
+    for (const auto& [name, ps] : ProducerTotals()) {
+      metrics::Labels l{{"producer", name}};
       sink.Counter("kappa_producer_records_total", "Records a producer task appended", l,
                    double(ps.produced));
       sink.Counter("kappa_producer_mapping_errors_total",
@@ -126,6 +141,56 @@ class PipelineImpl final : public Pipeline {
       sink.Counter("kappa_producer_source_errors_total", "Errors a producer's source reported",
                    l, double(ps.source_errors));
     }
+  }
+
+  static void Add(connect::ProducerStats* to, const connect::ProducerStats& s) {
+    to->produced += s.produced;
+    to->bytes += s.bytes;
+    to->mapping_errors += s.mapping_errors;
+    to->dead_letters += s.dead_letters;
+    to->source_errors += s.source_errors;
+    to->batches += s.batches;
+    to->running |= s.running;
+  }
+
+  // Every producer's counters by name: the autostarted tasks, the finished and the running
+  // on-demand ones.
+  std::map<std::string, connect::ProducerStats> ProducerTotals() const {
+    std::map<std::string, connect::ProducerStats> out;
+    for (size_t i = 0; i < producers_.size(); ++i) Add(&out[producer_names_[i]], producers_[i]->stats());
+    MutexLock l(od_mu_);
+    for (const auto& [name, ps] : od_done_) Add(&out[name], ps);
+    for (const auto& [name, task] : od_live_) Add(&out[name], task->stats());
+    return out;
+  }
+
+  Result<connect::ProducerStats> Produce(
+      const ProducerConfig& pc, const std::function<bool(int64_t ms)>& sleep_or_cancelled) override {
+    ASSIGN_OR_RETURN(Built b, Build(pc));
+    connect::ProducerTask* task = b.task.get();
+    {
+      MutexLock l(od_mu_);
+      od_live_.emplace_back(pc.name, task);
+    }
+    task->Start();  // running from here until it ends (ProducerTask::Start sets it)
+    bool cancelled = false;
+    while (task->stats().running) {
+      if (sleep_or_cancelled(100)) {
+        cancelled = true;
+        task->Stop();
+        break;
+      }
+    }
+    Status st = task->Wait();
+    connect::ProducerStats ps = task->stats();
+    {
+      MutexLock l(od_mu_);
+      std::erase_if(od_live_, [task](const auto& e) { return e.second == task; });
+      Add(&od_done_[pc.name], ps);
+    }
+    if (cancelled) return Status::Aborted(fmt::format("producer {} stopped after {} records", pc.name, ps.produced));
+    if (!st.ok()) return st.WithContext("producer " + pc.name);
+    return ps;
   }
 
   Status StartJobs() override {
@@ -214,8 +279,7 @@ class PipelineImpl final : public Pipeline {
 
   PipelineStats stats() const override {
     PipelineStats s;
-    for (const auto& p : producers_) {
-      connect::ProducerStats ps = p->stats();
+    for (const auto& [name, ps] : ProducerTotals()) {
       s.produced += ps.produced;
       s.mapping_errors += ps.mapping_errors;
       s.source_errors += ps.source_errors;
@@ -238,6 +302,9 @@ class PipelineImpl final : public Pipeline {
 
  private:
   Runtime* rt_ = nullptr;
+  PipelineConfig config_;
+  PipelineOptions options_;
+  connect::SchemaResolver* schemas_ = nullptr;  // options_.schemas or own_schemas_
   // The runtime's registry when PipelineOptions has none; outlives the jobs and producers.
   std::unique_ptr<connect::SchemaResolver> own_schemas_;
   std::vector<std::unique_ptr<StreamJob>> jobs_;
@@ -245,6 +312,10 @@ class PipelineImpl final : public Pipeline {
   std::vector<std::unique_ptr<connect::ProducerTask>> producers_;
   std::vector<std::string> producer_names_;
   std::vector<std::string> job_names_;
+  // Producers run by DAG tasks (Produce): those running now and the totals of those done.
+  mutable Mutex od_mu_;
+  std::vector<std::pair<std::string, connect::ProducerTask*>> od_live_ GUARDED_BY(od_mu_);
+  std::map<std::string, connect::ProducerStats> od_done_ GUARDED_BY(od_mu_);
   // Declared after what it reads: destroyed (unregistered) before jobs_ and producers_.
   metrics::CollectorHandle collector_;
   bool started_ = false;

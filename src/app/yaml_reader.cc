@@ -131,4 +131,39 @@ Result<int64_t> YamlReader::DurationMs(const YAML::Node& node, std::string_view 
   return *v;
 }
 
+Result<nlohmann::json> YamlReader::Json(const YAML::Node& node, std::string_view what) const {
+  if (!node.IsDefined() || node.IsNull()) return nlohmann::json(nullptr);
+  if (node.IsMap()) {
+    nlohmann::json out = nlohmann::json::object();
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if (!it->first.IsScalar()) return Error(it->first, fmt::format("a key in {} is not a name", what));
+      std::string key = it->first.Scalar();
+      if (out.contains(key)) return Error(it->first, fmt::format("duplicate key '{}' in {}", key, what));
+      ASSIGN_OR_RETURN(out[key], Json(it->second, fmt::format("{}.{}", what, key)));
+    }
+    return out;
+  }
+  if (node.IsSequence()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (size_t i = 0; i < node.size(); ++i) {
+      ASSIGN_OR_RETURN(nlohmann::json v, Json(node[i], fmt::format("{}[{}]", what, i)));
+      out.push_back(std::move(v));
+    }
+    return out;
+  }
+  const std::string& s = node.Scalar();
+  if (node.Tag() == "!") return nlohmann::json(s);  // quoted: text, whatever it looks like
+  if (s == "true" || s == "True" || s == "TRUE") return nlohmann::json(true);
+  if (s == "false" || s == "False" || s == "FALSE") return nlohmann::json(false);
+  int64_t i = 0;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), i);
+  if (!s.empty() && r.ec == std::errc() && r.ptr == s.data() + s.size()) return nlohmann::json(i);
+  char* end = nullptr;
+  double d = std::strtod(s.c_str(), &end);
+  bool numeric = !s.empty() && end == s.c_str() + s.size() &&
+                 s.find_first_not_of("0123456789+-.eE") == std::string::npos;
+  if (numeric) return nlohmann::json(d);
+  return nlohmann::json(s);
+}
+
 }  // namespace kappa::app

@@ -4,6 +4,7 @@
 // code that knows the config file format).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
@@ -49,6 +50,10 @@ class YamlReader {
   Result<bool> Bool(const YAML::Node& node, std::string_view what) const;
   Result<int64_t> ByteSize(const YAML::Node& node, std::string_view what) const;
   Result<int64_t> DurationMs(const YAML::Node& node, std::string_view what) const;
+  // Any node as JSON (task arguments, DAG params): maps, lists, and scalars typed as YAML 1.2's
+  // core schema reads plain ones (null/~, true/false, integers, decimals; anything else a
+  // string). A quoted scalar is always a string ("42" stays text).
+  Result<nlohmann::json> Json(const YAML::Node& node, std::string_view what) const;
 
  private:
   std::string file_;

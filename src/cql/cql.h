@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/listener_limits.h"
 #include "common/status.h"
@@ -69,5 +70,14 @@ class Server {
   // Closes the listener and every connection and joins the threads. Idempotent.
   virtual void Stop() = 0;
 };
+
+// Runs CQL statements in-process against `store`, one after the other in one session (no
+// listener, no authentication; `keyspace` is the session's keyspace, as after USE): for
+// callers in the same process as the store, such as the orchestrator's `cql` task. Stops at
+// the first failing statement: InvalidArgument "statement N: <the server's message>".
+// Returns the number of rows the last statement returned (0 for statements without rows).
+// Thread-safe; `store` must outlive the call. server/local_execute.cc.
+Result<int64_t> ExecuteLocal(store::Store* store, const std::vector<std::string>& statements,
+                             const std::string& keyspace = "");
 
 }  // namespace kappa::cql

@@ -1,0 +1,136 @@
+// The `wait` task type (a sensor, as Airflow's BaseSensorOperator in poke mode): until
+//   topic + offset   the topic's end offset (summed over its partitions, or of `partition`)
+//                    reaches `offset` (embedded log);
+//   job (+ lag)      a job's lag (records not yet committed; stream::GetJobStatus) is at most
+//                    `lag` (default 0);
+//   table + rows     a table of the store has at least `rows` rows;
+//   until / seconds  a time (the orchestrator's built-in time sensor, delegated to).
+// Every `poke_interval` (default 60 s) until `timeout` (default 7 days): then the try fails
+// with TimedOut, or is skipped with `soft_fail: true`. Result: the last value observed.
+#include <fmt/format.h>
+
+#include "app/dag_task.h"
+#include "log/log.h"
+
+namespace kappa::app {
+namespace {
+
+class WaitTask final : public orchestrator::TaskType {
+ public:
+  WaitTask(const PipelineConfig* config, Pipeline* pipeline,
+           std::shared_ptr<const orchestrator::TaskTypes> builtins)
+      : config_(config), pipeline_(pipeline), builtins_(std::move(builtins)) {}
+  std::string_view name() const override { return "wait"; }
+
+  Status Validate(const nlohmann::json& args) const override {
+    TaskArgs a(args);
+    if (IsTimeSensor(a)) {
+      if (!time_sensor()) return Status::InvalidArgument("the built-in time sensor is not available");
+      return time_sensor()->Validate(args);
+    }
+    RETURN_IF_ERROR(a.CheckKeys({"topic", "offset", "partition", "job", "lag", "table", "rows",
+                                 "poke_interval", "timeout", "soft_fail", "until", "seconds"}));
+    int kinds = a.Has("topic") + a.Has("job") + a.Has("table");
+    if (kinds != 1) {
+      return Status::InvalidArgument("wait needs exactly one of: topic (with offset), job (lag), table (with rows), until or seconds");
+    }
+    RETURN_IF_ERROR(ParseSensorOptions(a).status());
+    if (a.Has("topic")) {
+      if (!a.Has("offset")) return Status::InvalidArgument("wait on a topic needs an offset (missing argument 'offset')");
+      if (!a.Templated("offset")) RETURN_IF_ERROR(a.Int("offset", 0, INT64_MAX).status());
+      if (a.Has("partition")) RETURN_IF_ERROR(a.Int("partition", 0, 1 << 20).status());
+      ASSIGN_OR_RETURN(std::string t, a.String("topic"));
+      if (!a.Templated("topic") && !config_->FindTopic(t)) return a.Error("topic", fmt::format("no topic named '{}' under topics", t));
+    } else if (a.Has("job")) {
+      if (a.Has("lag")) RETURN_IF_ERROR(a.Int("lag", 0, INT64_MAX).status());
+      ASSIGN_OR_RETURN(std::string j, a.String("job"));
+      if (!a.Templated("job") && !config_->FindJob(j)) return a.Error("job", fmt::format("no job named '{}' under jobs", j));
+    } else {
+      if (!a.Has("rows")) return Status::InvalidArgument("wait on a table needs rows (missing argument 'rows')");
+      if (!a.Templated("rows")) RETURN_IF_ERROR(a.Int("rows", 0, INT64_MAX).status());
+      ASSIGN_OR_RETURN(std::string t, a.String("table"));
+      if (!a.Templated("table") && !config_->FindTable(t)) return a.Error("table", fmt::format("no table '{}' under keyspaces (write it as keyspace.table)", t));
+    }
+    for (const char* k : {"offset", "partition"}) {
+      if (a.Has(k) && !a.Has("topic")) return a.Error(k, "goes with topic");
+    }
+    if (a.Has("lag") && !a.Has("job")) return a.Error("lag", "goes with job");
+    if (a.Has("rows") && !a.Has("table")) return a.Error("rows", "goes with table");
+    return Status::OK();
+  }
+
+  Result<std::string> Run(orchestrator::TaskContext& ctx) override {
+    TaskArgs a(ctx.args);
+    if (IsTimeSensor(a)) {
+      // TaskTypes hands out const types, but Run is the type's own business (the scheduler
+      // calls it the same way on the types it looked up).
+      return const_cast<orchestrator::TaskType*>(time_sensor())->Run(ctx);
+    }
+    if (!pipeline_) return Status::Unavailable("wait tasks on topics, jobs and tables need a running pipeline (kappa up)");
+    ASSIGN_OR_RETURN(SensorOptions o, ParseSensorOptions(a));
+    Runtime& rt = pipeline_->runtime();
+    if (a.Has("topic")) {
+      if (config_->log.kafka()) return Status::NotSupported("wait on a topic reads the embedded log; with log: kafka wait on a job's lag instead");
+      ASSIGN_OR_RETURN(std::string topic, a.String("topic"));
+      ASSIGN_OR_RETURN(int64_t want, a.Int("offset", 0, INT64_MAX));
+      std::optional<int64_t> partition;
+      if (a.Has("partition")) { ASSIGN_OR_RETURN(partition, a.Int("partition", 0, 1 << 20)); }
+      return RunSensor(ctx, o, [&](std::string* observed) -> Result<bool> {
+        ASSIGN_OR_RETURN(log::TopicDescription d, rt.log().DescribeTopic(topic));
+        int64_t end = 0;
+        bool found = !partition;
+        for (const auto& p : d.partitions) {
+          if (partition && p.partition.value() != *partition) continue;
+          found = true;
+          end += p.end_offset.value();
+        }
+        if (!found) return Status::NotFound(fmt::format("topic {} has no partition {}", topic, *partition));
+        *observed = std::to_string(end);
+        return end >= want;
+      });
+    }
+    if (a.Has("job")) {
+      ASSIGN_OR_RETURN(std::string job, a.String("job"));
+      int64_t max_lag = 0;
+      if (a.Has("lag")) { ASSIGN_OR_RETURN(max_lag, a.Int("lag", 0, INT64_MAX)); }
+      return RunSensor(ctx, o, [&](std::string* observed) -> Result<bool> {
+        auto st = stream::GetJobStatus(rt.job_storage(), job);
+        if (st.status().code() == Status::Code::kNotFound) {  // not started yet: not there
+          *observed = "not started";
+          return false;
+        }
+        if (!st.ok()) return st.status();
+        *observed = std::to_string(st->lag);
+        return st->lag <= max_lag;
+      });
+    }
+    ASSIGN_OR_RETURN(std::string table, a.String("table"));
+    ASSIGN_OR_RETURN(int64_t want, a.Int("rows", 0, INT64_MAX));
+    size_t dot = table.find('.');
+    if (dot == std::string::npos) return a.Error("table", "write it as keyspace.table");
+    return RunSensor(ctx, o, [&](std::string* observed) -> Result<bool> {
+      ASSIGN_OR_RETURN(auto schema, rt.store().GetTable(table.substr(0, dot), table.substr(dot + 1)));
+      ASSIGN_OR_RETURN(uint64_t n, rt.store().Count(*schema));
+      *observed = std::to_string(n);
+      return int64_t(n) >= want;
+    });
+  }
+
+ private:
+  static bool IsTimeSensor(const TaskArgs& a) { return a.Has("until") || a.Has("seconds"); }
+  const orchestrator::TaskType* time_sensor() const { return builtins_ ? builtins_->Find("wait") : nullptr; }
+
+  const PipelineConfig* config_;
+  Pipeline* pipeline_;
+  std::shared_ptr<const orchestrator::TaskTypes> builtins_;
+};
+
+}  // namespace
+
+std::shared_ptr<orchestrator::TaskType> NewWaitTaskType(
+    const PipelineConfig* config, Pipeline* pipeline,
+    std::shared_ptr<const orchestrator::TaskTypes> builtins) {
+  return std::make_shared<WaitTask>(config, pipeline, std::move(builtins));
+}
+
+}  // namespace kappa::app
