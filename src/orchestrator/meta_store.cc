@@ -13,7 +13,9 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <thread>
 
+#include "common/logging.h"
 #include "common/mutex.h"
 #include "orchestrator/meta_store_tables.h"
 
@@ -24,12 +26,35 @@ using store::Value;
 
 class StoreMetaStore final : public MetaStore {
  public:
-  StoreMetaStore(store::Store* store, meta::Tables tables, bool sync)
-      : store_(store), t_(std::move(tables)), sync_(sync) {}
+  StoreMetaStore(store::Store* store, meta::Tables tables, bool sync, int64_t sync_interval_ms)
+      : store_(store), t_(std::move(tables)), sync_(sync), sync_interval_ms_(sync_interval_ms) {
+    if (!sync_ && sync_interval_ms_ > 0) syncer_ = std::thread([this] { SyncLoop(); });
+  }
+
+  ~StoreMetaStore() override {
+    if (syncer_.joinable()) {
+      {
+        MutexLock l(sync_mu_);
+        stopping_ = true;
+      }
+      sync_cv_.notify_all();
+      syncer_.join();
+    }
+  }
+
+  // One synced write makes the WAL durable up to it: every earlier write with it.
+  Status Sync() override {
+    if (sync_) return Status::OK();
+    {
+      MutexLock l(sync_mu_);
+      dirty_ = false;
+    }
+    return store_->PutMeta("orchestrator/synced", "", /*sync=*/true);
+  }
 
   Status PutDag(const DagRecord& dag) override {
     RETURN_IF_ERROR(CheckId("dag_id", dag.dag_id));
-    return store_->Upsert(*t_.dags, meta::DagToRow(*t_.dags, dag), Options());
+    return Wrote(store_->Upsert(*t_.dags, meta::DagToRow(*t_.dags, dag), Options()));
   }
 
   Result<std::vector<DagRecord>> ListDags() override {
@@ -65,7 +90,7 @@ class StoreMetaStore final : public MetaStore {
     DagRun clean = run;
     clean.note = ValidText(run.note);
     RETURN_IF_ERROR(batch.Upsert(*t_.dag_runs, meta::RunToRow(*t_.dag_runs, clean), w));
-    RETURN_IF_ERROR(store_->Write(batch, sync_));
+    RETURN_IF_ERROR(Wrote(store_->Write(batch, sync_)));
     MutexLock l(mu_);
     run_dates_[run.dag_id][run.run_id] = run.logical_date;
     return Status::OK();
@@ -82,7 +107,7 @@ class StoreMetaStore final : public MetaStore {
     RETURN_IF_ERROR(batch.DeletePartition(
         *t_.task_instances, {Value::Text(std::string(dag_id)), Value::Text(std::string(run_id))},
         w));
-    RETURN_IF_ERROR(store_->Write(batch, sync_));
+    RETURN_IF_ERROR(Wrote(store_->Write(batch, sync_)));
     MutexLock l(mu_);
     run_dates_[std::string(dag_id)].erase(std::string(run_id));
     return Status::OK();
@@ -108,8 +133,8 @@ class StoreMetaStore final : public MetaStore {
     clean.result = ValidText(ti.result);
     clean.error = ValidText(ti.error);
     clean.hostname = ValidText(ti.hostname);
-    return store_->Upsert(*t_.task_instances, meta::TaskToRow(*t_.task_instances, clean),
-                          Options());
+    return Wrote(store_->Upsert(*t_.task_instances,
+                                meta::TaskToRow(*t_.task_instances, clean), Options()));
   }
 
   Result<std::vector<TaskInstance>> ListTasks(std::string_view dag_id,
@@ -141,7 +166,7 @@ class StoreMetaStore final : public MetaStore {
     b.Set("try_number", Value::Int32(try_number));
     b.Set("seq", Value::Bigint(w.timestamp_micros));
     b.Time("logged_at", w.timestamp_micros / 1000).Text("line", ValidText(line));
-    return store_->Upsert(*t_.task_logs, b.Take(), w);
+    return Wrote(store_->Upsert(*t_.task_logs, b.Take(), w));
   }
 
   Result<std::vector<std::string>> ReadLog(std::string_view dag_id, std::string_view run_id,
@@ -160,6 +185,41 @@ class StoreMetaStore final : public MetaStore {
   }
 
  private:
+  // After a write: with lazy syncing, the syncer has something to do.
+  Status Wrote(Status s) {
+    if (s.ok() && syncer_.joinable()) {
+      MutexLock l(sync_mu_);
+      if (!dirty_) {
+        dirty_ = true;
+        sync_cv_.notify_one();
+      }
+    }
+    return s;
+  }
+
+  // Sleeps until something is written, lets writes gather for the interval, syncs them.
+  void SyncLoop() {
+    MutexLock l(sync_mu_);
+    while (true) {
+      sync_cv_.wait(l, [this]() REQUIRES(sync_mu_) { return stopping_ || dirty_; });
+      if (!stopping_) {
+        sync_cv_.wait_for(l, std::chrono::milliseconds(sync_interval_ms_),
+                          [this]() REQUIRES(sync_mu_) { return stopping_; });
+      }
+      if (dirty_) {
+        dirty_ = false;
+        l.unlock();
+        Status s = store_->PutMeta("orchestrator/synced", "", /*sync=*/true);
+        l.lock();
+        if (!s.ok()) {
+          KLOG_ERROR("orchestrator: syncing the run history failed: {}", s.ToString());
+          dirty_ = true;  // try again next interval
+        }
+      }
+      if (stopping_) return;
+    }
+  }
+
   // Strictly increasing write timestamps (see the file comment).
   int64_t NextTimestamp() {
     int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
@@ -207,7 +267,13 @@ class StoreMetaStore final : public MetaStore {
   store::Store* const store_;
   const meta::Tables t_;
   const bool sync_;
+  const int64_t sync_interval_ms_;
   std::atomic<int64_t> last_ts_{0};
+  Mutex sync_mu_;
+  CondVar sync_cv_;
+  bool dirty_ GUARDED_BY(sync_mu_) = false;
+  bool stopping_ GUARDED_BY(sync_mu_) = false;
+  std::thread syncer_;  // with lazy syncing only; started in the constructor body
   Mutex mu_;
   std::map<std::string, std::map<std::string, TimeMs>, std::less<>> run_dates_ GUARDED_BY(mu_);
 };
@@ -253,9 +319,11 @@ std::string StoreMetaStore::ValidText(std::string_view s) {
 
 }  // namespace
 
-Result<std::unique_ptr<MetaStore>> OpenStoreMetaStore(store::Store* store, bool sync) {
+Result<std::unique_ptr<MetaStore>> OpenStoreMetaStore(store::Store* store, bool sync,
+                                                      int64_t sync_interval_ms) {
   ASSIGN_OR_RETURN(meta::Tables tables, meta::OpenTables(store));
-  return std::unique_ptr<MetaStore>(new StoreMetaStore(store, std::move(tables), sync));
+  return std::unique_ptr<MetaStore>(
+      new StoreMetaStore(store, std::move(tables), sync, sync_interval_ms));
 }
 
 }  // namespace kappa::orchestrator

@@ -23,9 +23,9 @@ std::unique_ptr<store::Store> OpenStore(const std::string& dir, bool read_only =
 }
 
 struct StoreEnv : MetaStoreEnv {
-  explicit StoreEnv(bool sync) {
+  explicit StoreEnv(bool sync, int64_t sync_interval_ms = 0) {
     store = OpenStore(dir.path());
-    auto m = OpenStoreMetaStore(store.get(), sync);
+    auto m = OpenStoreMetaStore(store.get(), sync, sync_interval_ms);
     EXPECT_TRUE(m.ok()) << m.status().ToString();
     if (m.ok()) meta_store = std::move(*m);
   }
@@ -39,7 +39,10 @@ INSTANTIATE_TEST_SUITE_P(
     Store, MetaStoreContract,
     ::testing::Values(MetaStoreFactory{"sync", [] { return std::make_unique<StoreEnv>(true); }},
                       MetaStoreFactory{"nosync",
-                                       [] { return std::make_unique<StoreEnv>(false); }}),
+                                       [] { return std::make_unique<StoreEnv>(false); }},
+                      // kappa up's mode: a background thread syncs within 5 ms of a write.
+                      MetaStoreFactory{"lazy",
+                                       [] { return std::make_unique<StoreEnv>(false, 5); }}),
     FactoryName);
 
 DagRun SampleRun(const std::string& dag, TimeMs logical) {

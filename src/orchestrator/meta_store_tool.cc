@@ -2,7 +2,7 @@
 // tests in tests/orchestrator drive it).
 //   orchestrator_meta_tool sample DATA_DIR   writes a small known history (two DAGs, runs,
 //                                            task instances, log lines); prints it as JSON
-//   orchestrator_meta_tool loop DATA_DIR     writes run after run (each run: its row, a task
+//   orchestrator_meta_tool loop[-lazy] DATA_DIR  writes run after run (each run: its row, a task
 //                                            instance, a log line, all synced) and prints
 //                                            "acked N" after each, until killed
 //   orchestrator_meta_tool dump DATA_DIR     prints every DAG, run, task instance and log line
@@ -121,7 +121,10 @@ void Sample(MetaStore* meta) {
   }
 }
 
-void Loop(MetaStore* meta) {
+// `lazy`: the store syncs in the background and acknowledges come after an explicit Sync()
+// every 7 runs (kappa up's mode: the API syncs before it answers).
+void Loop(MetaStore* meta, bool lazy) {
+  std::vector<std::string> pending;
   Check(meta->PutDag({"loop", false, std::nullopt, kT0}));
   size_t start = Must(meta->ListRuns("loop")).size();
   for (size_t i = start;; ++i) {
@@ -140,8 +143,12 @@ void Loop(MetaStore* meta) {
     t.try_number = 1;
     Check(meta->PutTask(t));
     Check(meta->AppendLog("loop", r.run_id, "t", 1, "run " + std::to_string(i)));
-    std::printf("acked %zu %s\n", i, r.run_id.c_str());
+    pending.push_back(std::to_string(i) + " " + r.run_id);
+    if (lazy && pending.size() < 7) continue;
+    if (lazy) Check(meta->Sync());
+    for (const auto& p : pending) std::printf("acked %s\n", p.c_str());
     std::fflush(stdout);
+    pending.clear();
   }
 }
 
@@ -149,7 +156,7 @@ void Loop(MetaStore* meta) {
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fprintf(stderr, "usage: %s sample|loop|dump DATA_DIR\n", argv[0]);
+    std::fprintf(stderr, "usage: %s sample|loop|loop-lazy|dump DATA_DIR\n", argv[0]);
     return 2;
   }
   InitLogging();  // stderr: stdout is the tool's output
@@ -157,12 +164,13 @@ int main(int argc, char** argv) {
   store::StoreOptions o;
   o.data_dir = argv[2];
   auto store = Must(store::Store::Open(o));
-  auto meta = Must(OpenStoreMetaStore(store.get(), /*sync=*/true));
+  const bool lazy = cmd == "loop-lazy";
+  auto meta = Must(OpenStoreMetaStore(store.get(), /*sync=*/!lazy, lazy ? 200 : 0));
   if (cmd == "sample") {
     Sample(meta.get());
     std::cout << Dump(meta.get()).dump() << "\n";
-  } else if (cmd == "loop") {
-    Loop(meta.get());
+  } else if (cmd == "loop" || cmd == "loop-lazy") {
+    Loop(meta.get(), lazy);
   } else if (cmd == "dump") {
     std::cout << Dump(meta.get()).dump() << "\n";
   } else {

@@ -117,8 +117,9 @@ class Schedule {
   // date is `run_after`.
   DataInterval ManualInterval(TimeMs run_after) const;
   // The intervals a backfill of [from, to] covers, in order (Airflow's `dags backfill -s -e`:
-  // every interval whose logical date is in [from, to]).
-  std::vector<DataInterval> IntervalsBetween(TimeMs from, TimeMs to) const;
+  // every interval whose logical date is in [from, to]), at most `max_intervals` of them.
+  std::vector<DataInterval> IntervalsBetween(TimeMs from, TimeMs to,
+                                             size_t max_intervals = SIZE_MAX) const;
 
  private:
   struct Impl;
@@ -283,8 +284,10 @@ struct TaskInstance {
   std::string error;                    // the last failure, readable
 };
 
-// Where the history lives. Writes are durable when they return OK (the scheduler acts only
-// after a write returned). Implementations: NewMemoryMetaStore (tests, bench) and
+// Where the history lives. Writes are ordered: a crash loses at most a suffix of them, never
+// one in the middle (the scheduler writes a run before moving the DAG's cursor past it, so
+// a lost suffix is redone, never skipped). They are durable when they return OK if the
+// store syncs every write, else after Sync(). Implementations: NewMemoryMetaStore (tests, bench) and
 // OpenStoreMetaStore (kappa's store: keyspace kappa_meta, readable with `kappa cql`; tables in
 // docs/formats/orchestrator-meta.md).
 class MetaStore {
@@ -309,12 +312,20 @@ class MetaStore {
   virtual Result<std::vector<std::string>> ReadLog(std::string_view dag_id,
                                                    std::string_view run_id,
                                                    std::string_view task_id, int try_number) = 0;
+
+  // Makes every write so far durable (for a store that does not sync each write).
+  virtual Status Sync() { return Status::OK(); }
 };
 
 std::unique_ptr<MetaStore> NewMemoryMetaStore();
 // Creates keyspace kappa_meta and its tables if missing. `store` must outlive the MetaStore.
-// `sync`: fsync every write (what kappa up uses, so an acknowledged state survives kill -9).
-Result<std::unique_ptr<MetaStore>> OpenStoreMetaStore(store::Store* store, bool sync = true);
+// `sync`: fsync every write. Without it, `sync_interval_ms` > 0 has a background thread
+// fsync what was written at most that long ago (only when something was: an idle store
+// never wakes), and Sync() forces it. kappa up uses the interval (200 ms) with a
+// SyncingOrchestrator, so what the API acknowledges is synced and the engine's own state
+// changes cost no fsync each (see docs/formats/orchestrator-meta.md, "Durability").
+Result<std::unique_ptr<MetaStore>> OpenStoreMetaStore(store::Store* store, bool sync = true,
+                                                      int64_t sync_interval_ms = 0);
 
 // ---- task types (task*.cc) ------------------------------------------------------------------
 
@@ -415,6 +426,9 @@ struct OrchestratorHealth {
   std::optional<TimeMs> latest_scheduler_heartbeat;  // its last iteration, if known
 };
 
+// The most runs one backfill may create (every one is kept in memory and in the history).
+inline constexpr size_t kMaxBackfillRuns = 10000;
+
 // The orchestrator's operations, as the REST API and the CLI use them (abstract so those can
 // be tested against a fake).
 class Orchestrator {
@@ -436,7 +450,8 @@ class Orchestrator {
                                  const nlohmann::json& conf) = 0;
   virtual Status DeleteRun(std::string_view dag_id, std::string_view run_id) = 0;
   // Backfill runs for every interval with logical date in [from, to] that has no run yet
-  // (bounded by max_active_runs as they execute). Returns the runs created.
+  // (bounded by max_active_runs as they execute). Returns the runs created. A range of more
+  // than kMaxBackfillRuns intervals is refused (InvalidArgument) before anything is created.
   virtual Result<std::vector<DagRun>> Backfill(std::string_view dag_id, TimeMs from, TimeMs to,
                                                const nlohmann::json& conf) = 0;
 
@@ -467,6 +482,12 @@ class Orchestrator {
   // answers is up).
   virtual OrchestratorHealth Health() const { return {}; }
 };
+
+// An Orchestrator that calls meta->Sync() after every operation that changes state (pause,
+// trigger, delete, backfill, clear, run state and note) before returning its answer, so what
+// the REST API or the CLI acknowledged survives kill -9 even when `meta` syncs lazily.
+// Reads go straight through. `inner` and `meta` outlive it.
+std::unique_ptr<Orchestrator> NewSyncingOrchestrator(Orchestrator* inner, MetaStore* meta);
 
 struct SchedulerOptions {
   Clock* clock = nullptr;               // null: Clock::Real()

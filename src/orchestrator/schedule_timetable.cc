@@ -92,11 +92,12 @@ DataInterval Schedule::ManualInterval(TimeMs run_after) const {
   }
 }
 
-std::vector<DataInterval> Schedule::IntervalsBetween(TimeMs from, TimeMs to) const {
+std::vector<DataInterval> Schedule::IntervalsBetween(TimeMs from, TimeMs to,
+                                                    size_t max_intervals) const {
   std::vector<DataInterval> out;
   if (impl_->kind == Kind::kNone || from > to) return out;
   std::optional<DataInterval> last;
-  while (true) {
+  while (out.size() < max_intervals) {
     auto info = NextRun(last, from, to, /*catchup=*/true, /*now=*/to);
     if (!info) break;
     if (last && info->interval.start <= last->start) break;  // no progress: stop, never loop

@@ -119,6 +119,29 @@ Result<DagRun> SchedulerImpl::Trigger(std::string_view dag_id, std::optional<std
   return r->run;
 }
 
+Result<DagRun> SchedulerImpl::SetRunNote(std::string_view dag_id, std::string_view run_id,
+                                         std::string_view note) {
+  MutexLock l(mu_);
+  if (!started_) return NotStarted();
+  ASSIGN_OR_RETURN(Dag * d, FindDag(dag_id));
+  ASSIGN_OR_RETURN(Run * r, FindRun(d, run_id));
+  DagRun next = r->run;
+  next.note = std::string(note);
+  RETURN_IF_ERROR(meta_->PutRun(next));
+  r->run = std::move(next);
+  return r->run;
+}
+
+// The loop sleeps while nothing is due, so "alive" is what counts: started and not stopping
+// (the heartbeat is the time of the answer then, as a scheduler that just beat).
+OrchestratorHealth SchedulerImpl::Health() const {
+  MutexLock l(mu_);
+  OrchestratorHealth h;
+  h.scheduler_healthy = started_ && !stopping_;
+  if (h.scheduler_healthy) h.latest_scheduler_heartbeat = clock_->NowMs();
+  return h;
+}
+
 Status SchedulerImpl::DeleteRun(std::string_view dag_id, std::string_view run_id) {
   MutexLock l(mu_);
   if (!started_) return NotStarted();
@@ -153,8 +176,16 @@ Result<std::vector<DagRun>> SchedulerImpl::Backfill(std::string_view dag_id, Tim
     return Status::InvalidArgument(fmt::format("DAG '{}' has no schedule to backfill", dag_id));
   }
   const TimeMs now = clock_->NowMs();
+  std::vector<DataInterval> intervals =
+      d->spec.schedule.IntervalsBetween(from, to, kMaxBackfillRuns + 1);
+  if (intervals.size() > kMaxBackfillRuns) {
+    return Status::InvalidArgument(fmt::format(
+        "backfill of {} from {} to {} covers more than {} intervals of '{}'; backfill a "
+        "shorter range at a time",
+        dag_id, FormatIso(from), FormatIso(to), kMaxBackfillRuns, d->spec.schedule.text()));
+  }
   std::vector<DagRun> created;
-  for (const DataInterval& iv : d->spec.schedule.IntervalsBetween(from, to)) {
+  for (const DataInterval& iv : intervals) {
     if (d->by_date.contains(iv.start)) continue;  // that interval already has a run
     ASSIGN_OR_RETURN(
         Run * r, CreateRun(d, RunType::kBackfill, MakeRunId(RunType::kBackfill, iv.start), iv.start,

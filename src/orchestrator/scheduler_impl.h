@@ -113,6 +113,9 @@ class SchedulerImpl final : public Scheduler {
                                           const ClearRequest& request) override;
   Result<DagRun> SetRunState(std::string_view dag_id, std::string_view run_id,
                              RunState state) override;
+  Result<DagRun> SetRunNote(std::string_view dag_id, std::string_view run_id,
+                            std::string_view note) override;
+  OrchestratorHealth Health() const override;
 
   // Scheduler (scheduler.cc)
   Status Start() override;

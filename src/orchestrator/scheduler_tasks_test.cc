@@ -391,3 +391,101 @@ TEST(SchedulerRunState, SetByHandMarksTasksAsAirflowDoes) {
 
 }  // namespace
 }  // namespace kappa::orchestrator::testing
+
+namespace kappa::orchestrator::testing {
+namespace {
+
+TEST(SchedulerBackfill, ARangeOfTooManyIntervalsIsRefusedBeforeAnythingIsCreated) {
+  const TimeMs t0 = At("2025-01-01");
+  Harness h(t0);
+  h.Start({Dag("b", "* * * * *", t0, false, {Task("n", "noop")})});
+  // A year of minutes is 525,600 runs: refused, and nothing is created.
+  auto r = h.scheduler->Backfill("b", At("2024-01-01"), At("2024-12-31"), {});
+  ASSERT_TRUE(r.status().IsInvalidArgument()) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("more than 10000 intervals"), std::string::npos);
+  EXPECT_TRUE(h.Runs("b").empty());
+  // At the edge: exactly kMaxBackfillRuns intervals are allowed.
+  const TimeMs from = At("2024-01-01");
+  r = h.scheduler->Backfill("b", from, from + (int64_t(kMaxBackfillRuns) - 1) * 60'000, {});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->size(), kMaxBackfillRuns);
+}
+
+TEST(SchedulerNotes, ANoteIsKeptInTheHistory) {
+  const TimeMs t0 = At("2025-01-01");
+  Harness h(t0);
+  h.Start({Dag("n", "@daily", t0, false, {Task("n", "noop")})});
+  auto run = h.scheduler->Trigger("n", std::nullopt, t0, {});
+  ASSERT_TRUE(run.ok());
+  auto noted = h.scheduler->SetRunNote("n", run->run_id, "rerun after the outage");
+  ASSERT_TRUE(noted.ok()) << noted.status().ToString();
+  EXPECT_EQ(noted->note, "rerun after the outage");
+  EXPECT_EQ(h.scheduler->GetRun("n", run->run_id)->note, "rerun after the outage");
+  EXPECT_EQ(h.Runs("n").front().note, "rerun after the outage");  // in the MetaStore
+  EXPECT_TRUE(h.scheduler->SetRunNote("n", "nope", "x").status().IsNotFound());
+  OrchestratorHealth health = h.scheduler->Health();
+  EXPECT_TRUE(health.scheduler_healthy);
+  EXPECT_EQ(health.latest_scheduler_heartbeat, h.clock.NowMs());
+}
+
+// Counts Sync calls, to see that the syncing orchestrator syncs after every change.
+class CountingMeta : public MetaStore {
+ public:
+  explicit CountingMeta(MetaStore* inner) : m_(inner) {}
+  Status PutDag(const DagRecord& d) override { return m_->PutDag(d); }
+  Result<std::vector<DagRecord>> ListDags() override { return m_->ListDags(); }
+  Status PutRun(const DagRun& r) override { return m_->PutRun(r); }
+  Status DeleteRun(std::string_view d, std::string_view r) override { return m_->DeleteRun(d, r); }
+  Result<std::vector<DagRun>> ListRuns(std::string_view d) override { return m_->ListRuns(d); }
+  Status PutTask(const TaskInstance& t) override { return m_->PutTask(t); }
+  Result<std::vector<TaskInstance>> ListTasks(std::string_view d, std::string_view r) override {
+    return m_->ListTasks(d, r);
+  }
+  Status AppendLog(std::string_view d, std::string_view r, std::string_view t, int n,
+                   std::string_view line) override {
+    return m_->AppendLog(d, r, t, n, line);
+  }
+  Result<std::vector<std::string>> ReadLog(std::string_view d, std::string_view r,
+                                           std::string_view t, int n) override {
+    return m_->ReadLog(d, r, t, n);
+  }
+  Status Sync() override {
+    ++syncs;
+    return m_->Sync();
+  }
+  int syncs = 0;
+
+ private:
+  MetaStore* m_;
+};
+
+TEST(SyncingOrchestrator, EveryAcknowledgedChangeIsSyncedReadsAreNot) {
+  const TimeMs t0 = At("2025-01-01");
+  Harness h(t0);
+  h.Start({Dag("s", "@daily", t0, false, {Task("n", "noop")})});
+  CountingMeta counting(h.meta.get());
+  auto o = NewSyncingOrchestrator(h.scheduler.get(), &counting);
+  ASSERT_TRUE(o->SetPaused("s", true).ok());
+  EXPECT_EQ(counting.syncs, 1);
+  auto run = o->Trigger("s", std::nullopt, t0, {});
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(counting.syncs, 2);
+  ASSERT_TRUE(o->SetRunNote("s", run->run_id, "n").ok());
+  ASSERT_TRUE(o->SetRunState("s", run->run_id, RunState::kFailed).ok());
+  ClearRequest clear;
+  clear.run_ids = {run->run_id};
+  ASSERT_TRUE(o->Clear("s", clear).ok());
+  ASSERT_TRUE(o->Backfill("s", At("2024-12-01"), At("2024-12-03"), {}).ok());
+  ASSERT_TRUE(o->DeleteRun("s", run->run_id).ok());
+  EXPECT_EQ(counting.syncs, 7);
+  (void)o->ListDags();
+  (void)o->GetDag("s");
+  (void)o->ListRuns("s", {});
+  EXPECT_EQ(counting.syncs, 7);
+  // A refused change is not synced (nothing was written).
+  EXPECT_FALSE(o->Trigger("nope", std::nullopt, t0, {}).ok());
+  EXPECT_EQ(counting.syncs, 7);
+}
+
+}  // namespace
+}  // namespace kappa::orchestrator::testing
