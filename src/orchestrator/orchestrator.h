@@ -334,6 +334,9 @@ struct TaskContext {
   const std::atomic<bool>* cancelled = nullptr;
   // Sleeps up to `ms` (on the scheduler's clock) or until cancelled; true if cancelled.
   std::function<bool(int64_t ms)> sleep_or_cancelled;
+  // The scheduler's clock ("now" for time sensors: a ManualClock in virtual time). Null:
+  // Clock::Real().
+  Clock* clock = nullptr;
 };
 
 // A kind of task. Run is called on an executor thread, one call per try.
@@ -359,7 +362,8 @@ bool IsSkip(const Status& s);
 class TaskTypes {
  public:
   void Register(std::shared_ptr<TaskType> type);  // replaces one of the same name
-  const TaskType* Find(std::string_view name) const;
+  // Non-const: Run is not a const method (a registered type is shared, not copied).
+  TaskType* Find(std::string_view name) const;
   std::vector<std::string> Names() const;  // sorted
 
  private:
@@ -404,6 +408,13 @@ struct ClearRequest {
   bool reset_dag_runs = true;          // the runs go back to queued
 };
 
+// What /api/v1/health reports (Airflow's HealthInfo).
+struct OrchestratorHealth {
+  bool metadatabase_healthy = true;  // the MetaStore answers
+  bool scheduler_healthy = true;     // the scheduling loop is alive
+  std::optional<TimeMs> latest_scheduler_heartbeat;  // its last iteration, if known
+};
+
 // The orchestrator's operations, as the REST API and the CLI use them (abstract so those can
 // be tested against a fake).
 class Orchestrator {
@@ -444,6 +455,17 @@ class Orchestrator {
   // Sets a run's state by hand (Airflow's PATCH dagRuns {state}): running tasks are cancelled.
   virtual Result<DagRun> SetRunState(std::string_view dag_id, std::string_view run_id,
                                      RunState state) = 0;
+
+  // Optional operations (the defaults serve implementations without them):
+  // A run's note (Airflow's DagRun.note: POST dagRuns {note}, PATCH .../setNote).
+  virtual Result<DagRun> SetRunNote(std::string_view dag_id, std::string_view run_id,
+                                    std::string_view note) {
+    (void)dag_id, (void)run_id, (void)note;
+    return Status::NotSupported("this orchestrator does not keep notes on DAG runs");
+  }
+  // For /api/v1/health. Default: healthy, heartbeat unknown (an in-process orchestrator that
+  // answers is up).
+  virtual OrchestratorHealth Health() const { return {}; }
 };
 
 struct SchedulerOptions {

@@ -21,7 +21,7 @@ void TaskTypes::Register(std::shared_ptr<TaskType> type) {
   types_[name] = std::move(type);
 }
 
-const TaskType* TaskTypes::Find(std::string_view name) const {
+TaskType* TaskTypes::Find(std::string_view name) const {
   auto it = types_.find(name);
   return it == types_.end() ? nullptr : it->second.get();
 }

@@ -179,11 +179,16 @@ Result<std::vector<Row>> StoreImpl::ScanPartition(const TableSchema& t,
   std::vector<Row> out;
   if (lower >= upper) return out;
 
-  const rocksdb::Snapshot* snap = db_->GetSnapshot();
+  // One snapshot for the partition record and its rows. A read-only store (a RocksDB
+  // secondary) has none to give, and needs none: its view changes only in CatchUp, which
+  // never runs concurrently with reads.
+  const rocksdb::Snapshot* snap = read_only() ? nullptr : db_->GetSnapshot();
   struct Release {
     rocksdb::DB* db;
     const rocksdb::Snapshot* s;
-    ~Release() { db->ReleaseSnapshot(s); }
+    ~Release() {
+      if (s != nullptr) db->ReleaseSnapshot(s);
+    }
   } release{db_.get(), snap};
   const bool statics = t.has_static_columns();
   StaticCells sc;

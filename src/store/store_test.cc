@@ -458,6 +458,9 @@ TEST_F(StoreTest, ReadOnlyOpenWhileAWriterIsOpen) {
   auto rt = (*ro)->GetTable("ks", "events");
   ASSERT_TRUE(rt.ok());
   EXPECT_EQ(*(*ro)->Count(**rt), 10u);  // unflushed writes are visible (WAL)
+  auto part = (*ro)->ScanPartition(**rt, {Value::Text("p")});  // a secondary has no snapshots
+  ASSERT_TRUE(part.ok()) << part.status().ToString();
+  EXPECT_EQ(part->size(), 10u);
   EXPECT_TRUE((*ro)->Upsert(**rt, Event("p", 99, "d", 0)).IsUnavailable());
   EXPECT_TRUE((*ro)->CreateKeyspace({"x", {}, true}, false).IsUnavailable());
   for (int i = 10; i < 15; ++i) ASSERT_TRUE(store_->Upsert(*t, Event("p", i, "d", i)).ok());

@@ -1,0 +1,253 @@
+// The MetaStore contract (orchestrator.h): what every implementation must do. Instantiated
+// for the store (meta_store_test.cc) and, where linked, the memory store.
+#include "orchestrator/meta_store_contract_test.h"
+
+#include <thread>
+
+namespace kappa::orchestrator {
+namespace {
+
+constexpr TimeMs kDay = 86'400'000;
+constexpr TimeMs kT0 = 1'693'735'200'000;  // 2023-09-03T10:00:00Z
+
+DagRun MakeRun(const std::string& dag, TimeMs logical, RunType type = RunType::kScheduled) {
+  DagRun r;
+  r.dag_id = dag;
+  r.run_type = type;
+  r.run_id = MakeRunId(type, logical);
+  r.logical_date = logical;
+  r.data_interval = {logical, logical + kDay};
+  r.queued_at = logical + kDay + 5;
+  return r;
+}
+
+TaskInstance Task(const std::string& dag, const std::string& run, const std::string& task) {
+  TaskInstance t;
+  t.dag_id = dag;
+  t.run_id = run;
+  t.task_id = task;
+  return t;
+}
+
+void ExpectSameRun(const DagRun& a, const DagRun& b) {
+  EXPECT_EQ(a.dag_id, b.dag_id);
+  EXPECT_EQ(a.run_id, b.run_id);
+  EXPECT_EQ(a.run_type, b.run_type);
+  EXPECT_EQ(a.state, b.state);
+  EXPECT_EQ(a.logical_date, b.logical_date);
+  EXPECT_EQ(a.data_interval, b.data_interval);
+  EXPECT_EQ(a.queued_at, b.queued_at);
+  EXPECT_EQ(a.start_date, b.start_date);
+  EXPECT_EQ(a.end_date, b.end_date);
+  EXPECT_EQ(a.external_trigger, b.external_trigger);
+  EXPECT_EQ(a.conf, b.conf);
+  EXPECT_EQ(a.note, b.note);
+}
+
+TEST_P(MetaStoreContract, DagsUpsertAndListSortedById) {
+  EXPECT_TRUE(meta()->ListDags()->empty());
+  DagRecord b{"b_dag", true, DataInterval{kT0, kT0 + kDay}, kT0 + 1};
+  DagRecord a{"a_dag", false, std::nullopt, 0};
+  ASSERT_TRUE(meta()->PutDag(b).ok());
+  ASSERT_TRUE(meta()->PutDag(a).ok());
+  auto dags = meta()->ListDags();
+  ASSERT_TRUE(dags.ok()) << dags.status().ToString();
+  ASSERT_EQ(dags->size(), 2u);
+  EXPECT_EQ((*dags)[0].dag_id, "a_dag");
+  EXPECT_FALSE((*dags)[0].is_paused);
+  EXPECT_FALSE((*dags)[0].last_automated.has_value());
+  EXPECT_EQ((*dags)[1].dag_id, "b_dag");
+  EXPECT_TRUE((*dags)[1].is_paused);
+  EXPECT_EQ((*dags)[1].last_automated, (DataInterval{kT0, kT0 + kDay}));
+  EXPECT_EQ((*dags)[1].last_parsed_time, kT0 + 1);
+
+  // Upsert: unpause, move the cursor, then clear it again.
+  b.is_paused = false;
+  b.last_automated = DataInterval{kT0 + kDay, kT0 + 2 * kDay};
+  ASSERT_TRUE(meta()->PutDag(b).ok());
+  dags = meta()->ListDags();
+  ASSERT_EQ(dags->size(), 2u);
+  EXPECT_FALSE((*dags)[1].is_paused);
+  EXPECT_EQ((*dags)[1].last_automated, (DataInterval{kT0 + kDay, kT0 + 2 * kDay}));
+  b.last_automated.reset();
+  ASSERT_TRUE(meta()->PutDag(b).ok());
+  EXPECT_FALSE((*meta()->ListDags())[1].last_automated.has_value());
+}
+
+TEST_P(MetaStoreContract, RunsRoundTripEveryFieldInLogicalDateOrder) {
+  DagRun late = MakeRun("d", kT0 + 2 * kDay);
+  DagRun early = MakeRun("d", kT0);
+  DagRun manual = MakeRun("d", kT0 + kDay + 3600'000, RunType::kManual);
+  manual.external_trigger = true;
+  manual.state = RunState::kRunning;
+  manual.start_date = kT0 + 3 * kDay;
+  manual.conf = {{"colour", "blue"}, {"n", 3}, {"nested", {{"a", {1, 2}}}}};
+  manual.note = "triggered by hand: l'été";
+  early.state = RunState::kSuccess;
+  early.start_date = kT0 + kDay + 10;
+  early.end_date = kT0 + kDay + 70'000;
+  for (const DagRun* r : {&late, &early, &manual}) ASSERT_TRUE(meta()->PutRun(*r).ok());
+  ASSERT_TRUE(meta()->PutRun(MakeRun("other", kT0)).ok());
+
+  auto runs = meta()->ListRuns("d");
+  ASSERT_TRUE(runs.ok()) << runs.status().ToString();
+  ASSERT_EQ(runs->size(), 3u);
+  ExpectSameRun((*runs)[0], early);
+  ExpectSameRun((*runs)[1], manual);
+  ExpectSameRun((*runs)[2], late);
+  EXPECT_EQ(meta()->ListRuns("other")->size(), 1u);
+  EXPECT_TRUE(meta()->ListRuns("nobody")->empty());
+}
+
+TEST_P(MetaStoreContract, RunUpsertByRunIdReplacesTheRow) {
+  DagRun r = MakeRun("d", kT0);
+  ASSERT_TRUE(meta()->PutRun(r).ok());
+  r.state = RunState::kRunning;
+  r.start_date = kT0 + kDay;
+  ASSERT_TRUE(meta()->PutRun(r).ok());
+  r.state = RunState::kFailed;
+  r.end_date = kT0 + kDay + 1;
+  ASSERT_TRUE(meta()->PutRun(r).ok());
+  auto runs = meta()->ListRuns("d");
+  ASSERT_EQ(runs->size(), 1u);
+  ExpectSameRun((*runs)[0], r);
+  // Optional fields go back to unset with the next upsert.
+  r.state = RunState::kQueued;
+  r.start_date.reset();
+  r.end_date.reset();
+  ASSERT_TRUE(meta()->PutRun(r).ok());
+  ExpectSameRun((*meta()->ListRuns("d"))[0], r);
+  // Same run id, another logical date: still one run, at its new place.
+  DagRun moved = r;
+  moved.logical_date = kT0 - kDay;
+  ASSERT_TRUE(meta()->PutRun(MakeRun("d", kT0 - 2 * kDay)).ok());
+  ASSERT_TRUE(meta()->PutRun(moved).ok());
+  runs = meta()->ListRuns("d");
+  ASSERT_EQ(runs->size(), 2u);
+  EXPECT_EQ((*runs)[1].run_id, r.run_id);
+  EXPECT_EQ((*runs)[1].logical_date, kT0 - kDay);
+}
+
+TEST_P(MetaStoreContract, DeleteRunRemovesItsTaskInstances) {
+  DagRun keep = MakeRun("d", kT0), gone = MakeRun("d", kT0 + kDay);
+  ASSERT_TRUE(meta()->PutRun(keep).ok());
+  ASSERT_TRUE(meta()->PutRun(gone).ok());
+  ASSERT_TRUE(meta()->PutTask(Task("d", keep.run_id, "t")).ok());
+  ASSERT_TRUE(meta()->PutTask(Task("d", gone.run_id, "t")).ok());
+  ASSERT_TRUE(meta()->DeleteRun("d", gone.run_id).ok());
+  auto runs = meta()->ListRuns("d");
+  ASSERT_EQ(runs->size(), 1u);
+  EXPECT_EQ((*runs)[0].run_id, keep.run_id);
+  EXPECT_TRUE(meta()->ListTasks("d", gone.run_id)->empty());
+  EXPECT_EQ(meta()->ListTasks("d", keep.run_id)->size(), 1u);
+  // The run id can be used again.
+  ASSERT_TRUE(meta()->PutRun(gone).ok());
+  EXPECT_EQ(meta()->ListRuns("d")->size(), 2u);
+}
+
+TEST_P(MetaStoreContract, TaskInstancesRoundTripPerRun) {
+  TaskInstance b = Task("d", "r1", "b_task");
+  b.state = TaskState::kUpForRetry;
+  b.try_number = 2;
+  b.max_tries = 4;
+  b.queued_at = kT0 + 1;
+  b.start_date = kT0 + 2;
+  b.end_date = kT0 + 3;
+  b.next_retry_at = kT0 + 300'000;
+  b.operator_name = "http";
+  b.hostname = "host-1";
+  b.pid = 4242;
+  b.result = "{\"n\": 60}";
+  b.error = "HTTP 503 from http://x/";
+  TaskInstance a = Task("d", "r1", "a_task");
+  a.state = TaskState::kNone;
+  ASSERT_TRUE(meta()->PutTask(b).ok());
+  ASSERT_TRUE(meta()->PutTask(a).ok());
+  ASSERT_TRUE(meta()->PutTask(Task("d", "r2", "a_task")).ok());
+  auto tis = meta()->ListTasks("d", "r1");
+  ASSERT_TRUE(tis.ok()) << tis.status().ToString();
+  ASSERT_EQ(tis->size(), 2u);
+  EXPECT_EQ((*tis)[0].task_id, "a_task");
+  EXPECT_EQ((*tis)[0].state, TaskState::kNone);
+  EXPECT_FALSE((*tis)[0].start_date.has_value());
+  const TaskInstance& got = (*tis)[1];
+  EXPECT_EQ(got.dag_id, "d");
+  EXPECT_EQ(got.run_id, "r1");
+  EXPECT_EQ(got.task_id, "b_task");
+  EXPECT_EQ(got.state, TaskState::kUpForRetry);
+  EXPECT_EQ(got.try_number, 2);
+  EXPECT_EQ(got.max_tries, 4);
+  EXPECT_EQ(got.queued_at, kT0 + 1);
+  EXPECT_EQ(got.start_date, kT0 + 2);
+  EXPECT_EQ(got.end_date, kT0 + 3);
+  EXPECT_EQ(got.next_retry_at, kT0 + 300'000);
+  EXPECT_EQ(got.operator_name, "http");
+  EXPECT_EQ(got.hostname, "host-1");
+  EXPECT_EQ(got.pid, 4242);
+  EXPECT_EQ(got.result, "{\"n\": 60}");
+  EXPECT_EQ(got.error, "HTTP 503 from http://x/");
+  EXPECT_EQ(meta()->ListTasks("d", "r2")->size(), 1u);
+  EXPECT_TRUE(meta()->ListTasks("d", "r3")->empty());
+}
+
+// The last write wins even when writes come faster than the clock ticks (the scheduler
+// writes queued, running, success of one instance back to back).
+TEST_P(MetaStoreContract, BackToBackUpdatesKeepTheLastWrite) {
+  TaskInstance t = Task("d", "r", "t");
+  const TaskState cycle[] = {TaskState::kSuccess, TaskState::kQueued, TaskState::kRunning};
+  for (int i = 0; i < 300; ++i) {
+    t.state = cycle[i % 3];
+    t.try_number = i;
+    ASSERT_TRUE(meta()->PutTask(t).ok());
+    auto got = meta()->ListTasks("d", "r");
+    ASSERT_EQ(got->size(), 1u);
+    ASSERT_EQ((*got)[0].state, t.state) << "write " << i;
+    ASSERT_EQ((*got)[0].try_number, i);
+  }
+}
+
+TEST_P(MetaStoreContract, LogsInAppendOrderPerTry) {
+  EXPECT_TRUE(meta()->ReadLog("d", "r", "t", 1)->empty());
+  for (int i = 0; i < 500; ++i) {
+    ASSERT_TRUE(meta()->AppendLog("d", "r", "t", 1, "line " + std::to_string(i)).ok());
+  }
+  ASSERT_TRUE(meta()->AppendLog("d", "r", "t", 2, "second try").ok());
+  ASSERT_TRUE(meta()->AppendLog("d", "r", "t", 1, "").ok());  // empty lines are lines
+  auto one = meta()->ReadLog("d", "r", "t", 1);
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  ASSERT_EQ(one->size(), 501u);
+  for (int i = 0; i < 500; ++i) ASSERT_EQ((*one)[size_t(i)], "line " + std::to_string(i));
+  EXPECT_EQ((*one)[500], "");
+  EXPECT_EQ(*meta()->ReadLog("d", "r", "t", 2), std::vector<std::string>{"second try"});
+  EXPECT_TRUE(meta()->ReadLog("d", "r", "other", 1)->empty());
+}
+
+TEST_P(MetaStoreContract, ConcurrentWritersLoseNothing) {
+  std::vector<std::thread> threads;
+  for (int w = 0; w < 4; ++w) {
+    threads.emplace_back([this, w] {
+      std::string task = "t" + std::to_string(w);
+      for (int i = 0; i < 50; ++i) {
+        TaskInstance t = Task("d", "r", task);
+        t.try_number = i + 1;
+        EXPECT_TRUE(meta()->PutTask(t).ok());
+        EXPECT_TRUE(meta()->AppendLog("d", "r", task, 1, std::to_string(i)).ok());
+      }
+      EXPECT_TRUE(meta()->PutRun(MakeRun("d" + std::to_string(w), kT0)).ok());
+    });
+  }
+  for (auto& t : threads) t.join();
+  auto tis = meta()->ListTasks("d", "r");
+  ASSERT_EQ(tis->size(), 4u);
+  for (int w = 0; w < 4; ++w) {
+    std::string task = "t" + std::to_string(w);
+    EXPECT_EQ((*tis)[size_t(w)].try_number, 50);
+    auto log = meta()->ReadLog("d", "r", task, 1);
+    ASSERT_EQ(log->size(), 50u);
+    for (int i = 0; i < 50; ++i) EXPECT_EQ((*log)[size_t(i)], std::to_string(i));
+    EXPECT_EQ(meta()->ListRuns("d" + std::to_string(w))->size(), 1u);
+  }
+}
+
+}  // namespace
+}  // namespace kappa::orchestrator

@@ -1,0 +1,267 @@
+// The Scheduler's life cycle and its event loop.
+//
+// Real time: one scheduling thread sleeps on a condition variable until the earliest timer
+// (a run's run_after, a retry's next try, a try's execution_timeout) or an event (a trigger,
+// a try ending, pause, clear) marks a DAG dirty. It never polls: an idle scheduler with no
+// timer due wakes only for events. Work is per DAG: a wake processes only the DAGs it concerns.
+// Virtual time: no thread; RunUntil moves the ManualClock from timer to timer and runs every
+// try on the calling thread, so a year of @hourly runs in seconds, deterministically.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+
+#include "common/logging.h"
+#include "orchestrator/scheduler_impl.h"
+
+namespace kappa::orchestrator {
+
+using engine::SchedulerImpl;
+
+Result<std::unique_ptr<Scheduler>> Scheduler::Create(std::vector<DagSpec> dags, MetaStore* meta,
+                                                     const TaskTypes* types,
+                                                     SchedulerOptions options) {
+  if (meta == nullptr || types == nullptr) {
+    return Status::InvalidArgument("scheduler needs a MetaStore and TaskTypes");
+  }
+  if (options.parallelism < 1) {
+    return Status::InvalidArgument(
+        fmt::format("parallelism must be at least 1, got {}", options.parallelism));
+  }
+  if (options.virtual_time && dynamic_cast<ManualClock*>(options.clock) == nullptr) {
+    return Status::InvalidArgument("virtual_time needs a ManualClock as options.clock");
+  }
+  auto s = std::make_unique<SchedulerImpl>(meta, types, std::move(options));
+  RETURN_IF_ERROR(s->Init(std::move(dags)));
+  return std::unique_ptr<Scheduler>(std::move(s));
+}
+
+namespace engine {
+
+namespace {
+std::string HostName() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof(buf) - 1) != 0) return "localhost";
+  return buf;
+}
+}  // namespace
+
+int Dag::TaskIndex(std::string_view task_id) const {
+  for (size_t i = 0; i < spec.tasks.size(); ++i) {
+    if (spec.tasks[i].task_id == task_id) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+SchedulerImpl::SchedulerImpl(MetaStore* meta, const TaskTypes* types, SchedulerOptions options)
+    : meta_(meta),
+      types_(types),
+      options_(std::move(options)),
+      clock_(options_.clock != nullptr ? options_.clock : Clock::Real()),
+      manual_(options_.virtual_time ? dynamic_cast<ManualClock*>(options_.clock) : nullptr),
+      hostname_(options_.hostname.empty() ? HostName() : options_.hostname),
+      pid_(::getpid()),
+      registry_(options_.metrics != nullptr ? options_.metrics : &metrics::Registry::Default()) {
+  runs_total_ = &registry_->GetCounterFamily(
+      "kappa_orchestrator_dag_runs_total", "DAG runs that entered a state", {"dag", "state"});
+  tis_total_ = &registry_->GetCounterFamily("kappa_orchestrator_task_instances_total",
+                                            "Task instance tries by outcome", {"state"});
+  delay_ = registry_
+               ->GetHistogramFamily("kappa_orchestrator_scheduling_delay_seconds",
+                                    "Task start minus when it became runnable", {},
+                                    metrics::LatencyBuckets())
+               .With({});
+  running_ = registry_->GetGauge("kappa_orchestrator_running_tasks",
+                                 "Task instances queued or running now");
+  wakeups_ = registry_->GetCounter("kappa_orchestrator_scheduler_wakeups_total",
+                                   "Times the scheduling loop woke up");
+}
+
+SchedulerImpl::~SchedulerImpl() { Stop(); }
+
+Status SchedulerImpl::Init(std::vector<DagSpec> dags) {
+  MutexLock l(mu_);
+  for (auto& spec : dags) {
+    RETURN_IF_ERROR(ValidateDag(spec, types_));
+    if (dags_.contains(spec.dag_id)) {
+      return Status::InvalidArgument(fmt::format("{}: dag '{}' is defined twice", spec.where,
+                                                 spec.dag_id));
+    }
+    auto d = std::make_unique<Dag>();
+    d->spec = std::move(spec);
+    const auto& tasks = d->spec.tasks;
+    d->upstream.resize(tasks.size());
+    d->downstream.resize(tasks.size());
+    for (size_t i = 0; i < tasks.size(); ++i) {
+      for (const auto& up : tasks[i].upstream) {
+        int u = d->TaskIndex(up);
+        d->upstream[i].push_back(u);
+        d->downstream[u].push_back(static_cast<int>(i));
+      }
+    }
+    for (const auto& id : TopologicalOrder(d->spec)) d->topo.push_back(d->TaskIndex(id));
+    d->leaf.resize(tasks.size());
+    for (size_t i = 0; i < tasks.size(); ++i) d->leaf[i] = d->downstream[i].empty();
+    d->record.dag_id = d->spec.dag_id;
+    d->record.is_paused = d->spec.paused_at_creation;
+    std::string id = d->spec.dag_id;
+    dags_.emplace(std::move(id), std::move(d));
+  }
+  return Status::OK();
+}
+
+Status SchedulerImpl::Start() {
+  {
+    MutexLock l(mu_);
+    if (started_) return Status::OK();
+    if (stopping_) return Status::Unavailable("the scheduler was stopped");
+    RETURN_IF_ERROR(LoadHistory(clock_->NowMs()));
+    started_ = true;
+    for (auto& [_, d] : dags_) MarkDirty(d.get());
+  }
+  if (!options_.virtual_time) loop_ = std::thread([this] { Loop(); });
+  return Status::OK();
+}
+
+void SchedulerImpl::Stop() {
+  std::vector<std::thread> workers;
+  {
+    MutexLock l(mu_);
+    if (stopping_ && workers_.empty() && !loop_.joinable()) return;
+    stopping_ = true;
+    // Cancelled tries are left running in the history: the next Start treats them as
+    // zombies (the process that ran them is gone, as far as the history can tell).
+    for (auto& [_, d] : dags_) {
+      for (auto& [date, r] : d->active) {
+        for (auto& t : r->tis) {
+          if (t.control) t.control->Cancel();
+        }
+      }
+    }
+    workers.swap(workers_);
+  }
+  cv_.notify_all();
+  work_cv_.notify_all();
+  if (loop_.joinable()) loop_.join();
+  for (auto& w : workers) w.join();
+}
+
+void SchedulerImpl::MarkDirty(Dag* d) {
+  if (d->dirty) return;
+  d->dirty = true;
+  dirty_.push_back(d);
+  if (dirty_.size() == 1) cv_.notify_one();
+}
+
+void SchedulerImpl::SetTimer(Dag* d, TimeMs at) {
+  if (at == d->wake_at) return;
+  d->wake_at = at;
+  if (at == kNever) return;
+  // A timer earlier than the one the loop sleeps towards (one set from an executor thread,
+  // e.g. a try's execution_timeout) wakes the loop to sleep again for less.
+  if (timers_.empty() || at < timers_.top().first) {
+    timers_earlier_ = true;
+    cv_.notify_one();
+  }
+  timers_.push({at, d});
+}
+
+void SchedulerImpl::ProcessDue(TimeMs now) {
+  while (!timers_.empty() && timers_.top().first <= now) {
+    auto [at, d] = timers_.top();
+    timers_.pop();
+    if (at != d->wake_at) continue;  // stale
+    d->wake_at = kNever;
+    MarkDirty(d);
+  }
+  // Processing a DAG can dirty it again (a try ended inline in virtual time); loop until quiet.
+  while (!dirty_.empty()) {
+    std::vector<Dag*> batch;
+    batch.swap(dirty_);
+    for (Dag* d : batch) {
+      d->dirty = false;
+      ProcessDag(d, now);
+    }
+  }
+}
+
+void SchedulerImpl::Loop() {
+  MutexLock l(mu_);
+  while (!stopping_) {
+    wakeups_.Add();
+    const TimeMs now = clock_->NowMs();
+    ProcessDue(now);
+    for (const Job& j : ready_) Submit(j);
+    ready_.clear();
+    timers_earlier_ = false;  // the wait below is computed from every timer set so far
+    const TimeMs next = timers_.empty() ? kNever : timers_.top().first;
+    if (!dirty_.empty() || (next != kNever && next <= clock_->NowMs())) continue;
+    auto pred = [this]() REQUIRES(mu_) {
+      return stopping_ || !dirty_.empty() || timers_earlier_;
+    };
+    if (next == kNever) {
+      cv_.wait(l, pred);
+    } else {
+      // The timer is on the scheduler's clock; waiting on the steady clock for the difference
+      // is right for the real clock (a wall-clock step is seen at the next wake).
+      cv_.wait_for(l, std::chrono::milliseconds(next - clock_->NowMs()), pred);
+    }
+  }
+}
+
+Status SchedulerImpl::RunUntil(TimeMs until) {
+  if (!options_.virtual_time) return Status::InvalidArgument("RunUntil needs virtual_time");
+  MutexLock l(mu_);
+  if (!started_) return Status::Unavailable("the scheduler is not started");
+  while (true) {
+    ProcessDue(clock_->NowMs());
+    if (!ready_.empty()) {
+      // Tries run one at a time on this thread, without the lock (a task may take virtual
+      // time: sleep_or_cancelled advances the clock).
+      std::vector<Job> jobs;
+      jobs.swap(ready_);
+      l.unlock();
+      for (const Job& j : jobs) ExecuteTry(j);
+      l.lock();
+      continue;
+    }
+    const TimeMs next = timers_.empty() ? kNever : timers_.top().first;
+    const TimeMs now = clock_->NowMs();
+    if (next > until) {
+      if (now < until) manual_->SetMs(until);
+      ProcessDue(clock_->NowMs());
+      if (ready_.empty()) break;
+      continue;
+    }
+    if (next > now) manual_->SetMs(next);
+  }
+  return Status::OK();
+}
+
+void SchedulerImpl::Submit(const Job& job) {
+  work_.push_back(job);
+  // Threads start on demand: one more while the queue outgrows the idle ones.
+  if (static_cast<int>(work_.size()) > idle_workers_ &&
+      static_cast<int>(workers_.size()) < options_.parallelism) {
+    workers_.emplace_back([this] { WorkerLoop(); });
+  }
+  work_cv_.notify_one();
+}
+
+void SchedulerImpl::WorkerLoop() {
+  MutexLock l(mu_);
+  while (true) {
+    ++idle_workers_;
+    work_cv_.wait(l, [this]() REQUIRES(mu_) { return stopping_ || !work_.empty(); });
+    --idle_workers_;
+    if (work_.empty()) return;  // stopping, nothing left
+    Job job = work_.front();
+    work_.pop_front();
+    l.unlock();
+    ExecuteTry(job);
+    l.lock();
+  }
+}
+
+}  // namespace engine
+}  // namespace kappa::orchestrator

@@ -1,0 +1,233 @@
+// The Scheduler's implementation (private to src/orchestrator). One mutex guards the whole
+// in-memory state (DAGs, their runs and task instances); every change is written through to
+// the MetaStore under it before the engine acts on it (a run is created in the store before
+// its cursor moves; a try is recorded running before the task is called).
+//
+// Files: scheduler.cc (Create/Start/Stop, the loop, timers, virtual time), scheduler_runs.cc
+// (creating and advancing runs: Airflow's DagRun.update_state and trigger rules),
+// scheduler_tasks.cc (executor, tries, retries, timeouts), scheduler_api.cc (the Orchestrator
+// operations), scheduler_history.cc (loading the history at Start, zombies).
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <limits>
+#include <map>
+#include <memory>
+#include <queue>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/mutex.h"
+#include "metrics/metrics.h"
+#include "orchestrator/orchestrator.h"
+
+namespace kappa::orchestrator::engine {
+
+inline constexpr TimeMs kNever = std::numeric_limits<TimeMs>::max();
+
+// A try's cancellation: the flag TaskContext::cancelled points at, and a condition variable
+// so sleep_or_cancelled wakes at once.
+struct TryControl {
+  std::atomic<bool> cancelled{false};
+  std::atomic<bool> timed_out{false};  // set with `cancelled` when execution_timeout hit
+  Mutex mu;
+  CondVar cv;
+  void Cancel() {
+    {
+      MutexLock l(mu);
+      cancelled = true;
+    }
+    cv.notify_all();
+  }
+};
+
+struct Ti {
+  TaskInstance ti;
+  TimeMs runnable_at = 0;         // when its dependencies were met (scheduling delay)
+  // Bumped when the instance is cleared or set by hand: a try of an older generation that
+  // ends later reports into nothing.
+  uint64_t generation = 0;
+  bool busy = false;              // a try (of any generation) is on an executor thread
+  // The in-memory state is ahead of the MetaStore (a try's outcome whose write failed); the
+  // run does not advance until the write succeeds.
+  bool pending_write = false;
+  TimeMs deadline = kNever;       // the running try's execution_timeout
+  std::shared_ptr<TryControl> control;
+};
+
+struct Run {
+  DagRun run;
+  TimeMs run_after = 0;           // the earliest its tasks could start (scheduling delay)
+  std::vector<Ti> tis;            // indexed like DagSpec::tasks
+};
+
+struct Dag {
+  DagSpec spec;
+  DagRecord record;
+  bool is_active = true;
+  std::optional<NextRunInfo> next;
+  std::vector<std::vector<int>> upstream, downstream;  // task indexes
+  std::vector<int> topo;                                // task indexes, upstream first
+  std::vector<bool> leaf;
+  std::map<std::string, std::unique_ptr<Run>, std::less<>> runs;  // by run id
+  std::map<TimeMs, Run*> by_date;                                 // by logical date
+  std::map<TimeMs, Run*> active;                                  // queued or running
+  int busy_tasks = 0;             // queued or running instances (max_active_tasks)
+  TimeMs wake_at = kNever;        // the timer entry that is current
+  TimeMs write_retry_at = kNever; // a MetaStore write failed: try again then
+  bool dirty = false;
+  int TaskIndex(std::string_view task_id) const;
+};
+
+class SchedulerImpl final : public Scheduler {
+ public:
+  SchedulerImpl(MetaStore* meta, const TaskTypes* types, SchedulerOptions options);
+  ~SchedulerImpl() override;
+  Status Init(std::vector<DagSpec> dags);
+
+  // Orchestrator (scheduler_api.cc)
+  std::vector<DagInfo> ListDags() const override;
+  Result<DagInfo> GetDag(std::string_view dag_id) const override;
+  Status SetPaused(std::string_view dag_id, bool paused) override;
+  Result<std::pair<std::vector<DagRun>, int64_t>> ListRuns(std::string_view dag_id,
+                                                           const RunFilter& f) const override;
+  Result<DagRun> GetRun(std::string_view dag_id, std::string_view run_id) const override;
+  Result<DagRun> Trigger(std::string_view dag_id, std::optional<std::string> run_id,
+                         std::optional<TimeMs> logical_date, const nlohmann::json& conf) override;
+  Status DeleteRun(std::string_view dag_id, std::string_view run_id) override;
+  Result<std::vector<DagRun>> Backfill(std::string_view dag_id, TimeMs from, TimeMs to,
+                                       const nlohmann::json& conf) override;
+  Result<std::vector<TaskInstance>> ListTaskInstances(std::string_view dag_id,
+                                                      std::string_view run_id) const override;
+  Result<TaskInstance> GetTaskInstance(std::string_view dag_id, std::string_view run_id,
+                                       std::string_view task_id) const override;
+  Result<std::vector<std::string>> ReadLog(std::string_view dag_id, std::string_view run_id,
+                                           std::string_view task_id,
+                                           int try_number) const override;
+  Result<std::vector<TaskInstance>> Clear(std::string_view dag_id,
+                                          const ClearRequest& request) override;
+  Result<DagRun> SetRunState(std::string_view dag_id, std::string_view run_id,
+                             RunState state) override;
+
+  // Scheduler (scheduler.cc)
+  Status Start() override;
+  void Stop() override;
+  Status RunUntil(TimeMs until) override;
+
+ private:
+  // A try ready for an executor thread.
+  struct Job {
+    Dag* dag;
+    Run* run;
+    int index;
+    uint64_t generation;
+  };
+
+  // scheduler.cc
+  void Loop();
+  void MarkDirty(Dag* d) REQUIRES(mu_);
+  void SetTimer(Dag* d, TimeMs at) REQUIRES(mu_);
+  // Processes dirty DAGs and those whose timer is due at `now`; fills ready_.
+  void ProcessDue(TimeMs now) REQUIRES(mu_);
+  void WorkerLoop();
+  void Submit(const Job& job) REQUIRES(mu_);
+
+  // scheduler_history.cc
+  Status LoadHistory(TimeMs now) REQUIRES(mu_);
+  Status LoadRuns(Dag* d, TimeMs now) REQUIRES(mu_);
+
+  // scheduler_runs.cc
+  void ProcessDag(Dag* d, TimeMs now) REQUIRES(mu_);
+  bool CreateAutomatedRuns(Dag* d, TimeMs now) REQUIRES(mu_);
+  Result<Run*> CreateRun(Dag* d, RunType type, std::string run_id, TimeMs logical_date,
+                         DataInterval interval, TimeMs run_after, TimeMs now,
+                         const nlohmann::json& conf) REQUIRES(mu_);
+  bool StartQueuedRuns(Dag* d, TimeMs now) REQUIRES(mu_);
+  // Advances one running run: trigger rules, dispatch, its state. True if anything changed.
+  bool AdvanceRun(Dag* d, Run* r, TimeMs now, TimeMs* wake) REQUIRES(mu_);
+  bool UpdateRunState(Dag* d, Run* r, TimeMs now) REQUIRES(mu_);
+  bool PastDependsMet(const Dag* d, const Run* r, int index) const REQUIRES(mu_);
+  // Write-through: stores `next` and only then makes it the in-memory state. False (logged,
+  // and the DAG retried a second later) if the MetaStore refused it.
+  bool Commit(Dag* d, Ti* t, const TaskInstance& next) REQUIRES(mu_);
+  bool Commit(Dag* d, Run* r, const DagRun& next) REQUIRES(mu_);
+  void WriteFailed(Dag* d, const Status& s) REQUIRES(mu_);
+  void CountRunState(const Dag* d, RunState s) REQUIRES(mu_);
+  bool ProgressesWhilePaused(const Dag* d, const Run* r) const REQUIRES(mu_);
+
+  // scheduler_tasks.cc
+  void ExecuteTry(const Job& job);
+  void FinishTry(const Job& job, const Result<std::string>& result);
+  // Ends a try that failed (a task error, a timeout, a zombie): up_for_retry or failed.
+  void FailTry(Dag* d, Run* r, int index, const std::string& error, TimeMs now) REQUIRES(mu_);
+  // Stores a try's outcome: in memory at once (the try is over), in the MetaStore now or,
+  // if that fails, before the run advances (pending_write).
+  void RecordOutcome(Dag* d, Run* r, int index, const TaskInstance& next) REQUIRES(mu_);
+  void ReleaseSlot(Dag* d, Ti* t) REQUIRES(mu_);
+  nlohmann::json Variables(const Dag* d, const Run* r, int index, int try_number) const
+      REQUIRES(mu_);
+  void CancelTry(Ti* t) REQUIRES(mu_);
+
+  // scheduler_api.cc helpers
+  Result<Dag*> FindDag(std::string_view dag_id) const REQUIRES(mu_);
+  Result<Run*> FindRun(const Dag* d, std::string_view run_id) const REQUIRES(mu_);
+  DagInfo Info(const Dag* d) const REQUIRES(mu_);
+
+  MetaStore* const meta_;
+  const TaskTypes* const types_;
+  const SchedulerOptions options_;
+  Clock* const clock_;
+  ManualClock* const manual_;  // virtual_time
+  std::string hostname_;
+  int64_t pid_;
+
+  mutable Mutex mu_;
+  CondVar cv_;                  // the scheduler thread: dirty DAGs or Stop
+  std::map<std::string, std::unique_ptr<Dag>, std::less<>> dags_ GUARDED_BY(mu_);
+  std::vector<Dag*> dirty_ GUARDED_BY(mu_);
+  // Timers: (time, DAG); an entry whose time differs from its DAG's wake_at is stale.
+  std::priority_queue<std::pair<TimeMs, Dag*>, std::vector<std::pair<TimeMs, Dag*>>,
+                      std::greater<>>
+      timers_ GUARDED_BY(mu_);
+  bool timers_earlier_ GUARDED_BY(mu_) = false;  // a timer before the loop's wait target
+  std::vector<Job> ready_ GUARDED_BY(mu_);  // dispatched, not yet on a thread
+  int busy_total_ GUARDED_BY(mu_) = 0;     // queued or running everywhere (parallelism)
+  // DAGs with a scheduled instance held back by `parallelism`: dirtied when a slot frees.
+  std::set<Dag*> starved_ GUARDED_BY(mu_);
+  // Runs deleted while a try of theirs was still on an executor thread (the Job points at
+  // them); freed with the scheduler.
+  std::vector<std::unique_ptr<Run>> graveyard_ GUARDED_BY(mu_);
+  bool started_ GUARDED_BY(mu_) = false;
+  bool stopping_ GUARDED_BY(mu_) = false;
+  std::thread loop_;
+
+  // Executor threads, started on demand up to `parallelism`.
+  CondVar work_cv_;
+  std::deque<Job> work_ GUARDED_BY(mu_);
+  int idle_workers_ GUARDED_BY(mu_) = 0;
+  std::vector<std::thread> workers_ GUARDED_BY(mu_);
+
+  // Metrics.
+  metrics::Registry* registry_;
+  metrics::CounterFamily* runs_total_;
+  metrics::CounterFamily* tis_total_;
+  metrics::Histogram delay_;
+  metrics::Gauge running_;
+  metrics::Counter wakeups_;
+};
+
+// Airflow's retry delay (TaskInstance.next_retry_datetime, without its hash jitter):
+// retry_delay, or with retry_exponential_backoff retry_delay * 2^(try_number-1) rounded up to
+// whole seconds (at least 1 s), capped by max_retry_delay (24 h when unset).
+int64_t RetryDelayMs(const TaskSpec& t, int try_number);
+
+// Airflow's trigger_rule_dep with flag_upstream_failed: what the instance becomes given its
+// direct upstreams' states. kNone: not yet decidable (wait); kScheduled: runnable;
+// kUpstreamFailed / kSkipped: decided without running.
+TaskState EvaluateTriggerRule(TriggerRule rule, const std::vector<TaskState>& upstream);
+
+}  // namespace kappa::orchestrator::engine
