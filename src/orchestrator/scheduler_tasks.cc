@@ -86,8 +86,6 @@ void SchedulerImpl::ExecuteTry(const Job& job) {
   auto control = std::make_shared<TryControl>();
   TaskContext ctx;
   DagRun run;
-  // TaskTypes hands out const pointers but TaskType::Run is not const (the seam's choice);
-  // the types are never created const and Run must be thread-safe anyway, so this is sound.
   TaskType* type = nullptr;
   Status prepare;
   TimeMs deadline = kNever;
@@ -125,7 +123,7 @@ void SchedulerImpl::ExecuteTry(const Job& job) {
     ctx.task = &spec;
     ctx.try_number = next.try_number;
     ctx.variables = Variables(d, job.run, job.index, next.try_number);
-    type = const_cast<TaskType*>(types_->Find(spec.type));
+    type = types_->Find(spec.type);
     if (type == nullptr) prepare = Status::NotFound(fmt::format("unknown task type '{}'", spec.type));
   }
   ctx.run = &run;
@@ -138,6 +136,7 @@ void SchedulerImpl::ExecuteTry(const Job& job) {
     }
   }
   ctx.cancelled = &control->cancelled;
+  ctx.clock = clock_;
   ctx.log = [meta = meta_, &ctx](std::string_view line) {
     (void)meta->AppendLog(ctx.run->dag_id, ctx.run->run_id, ctx.task->task_id, ctx.try_number,
                           line);
