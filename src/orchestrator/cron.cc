@@ -92,7 +92,9 @@ Result<Field> ParseField(std::string_view text, size_t i, std::string_view expr)
       if (size_t slash = e.find('/'); slash != e.npos) {
         range = e.substr(0, slash);
         step_text = e.substr(slash + 1);
-        if (!AllDigits(step_text)) return bad(fmt::format("bad step '{}'", step_text));
+        if (!AllDigits(step_text) || step_text.size() > 3) {
+          return bad(fmt::format("bad step '{}'", step_text));
+        }
       }
       int low, high, step = step_text.empty() ? 1 : std::stoi(std::string(step_text));
       if (!step_text.empty() && step == 0) return bad("a step of 0");

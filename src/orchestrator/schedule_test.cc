@@ -3,6 +3,8 @@
 // with python3-croniter by tests/orchestrator/test_cron_croniter.py).
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "orchestrator/orchestrator.h"
 
 namespace kappa::orchestrator {
@@ -65,6 +67,7 @@ TEST(ScheduleParse, ClearErrors) {
       {"* * * 13 *", "month field '13'"},
       {"* * * * 8", "day of week field '8'"},
       {"*/0 * * * *", "a step of 0"},
+      {"*/99999999999 * * * *", "bad step"},
       {"5-1 * * * *", "runs backwards"},
       {"* * * foo *", "unknown value 'foo'"},
       {"1,,2 * * * *", "empty list element"},
@@ -279,6 +282,62 @@ TEST(Timetable, DailyInNewYorkAcrossDst) {
   iv = daily.IntervalsBetween(T("2024-11-03", ny), T("2024-11-03", ny));
   ASSERT_EQ(iv.size(), 1u);
   EXPECT_EQ(iv[0].end - iv[0].start, 25 * kHour);
+}
+
+TEST(Timetable, IntervalsTileTimeAcrossDst) {
+  // Two years of catchup in zones with DST changes: each interval starts where the last
+  // ended and is not empty, so no interval is lost or covered twice.
+  for (const char* zone : {"America/New_York", "Europe/London", "Australia/Lord_Howe",
+                           "America/Santiago", "Asia/Kolkata"}) {
+    for (const char* text : {"@hourly", "@daily", "30 1 * * *", "0 2 * * *", "*/20 * * * *",
+                             "0 0 * * 0", "every 90m"}) {
+      Schedule s = S(text, zone);
+      std::optional<DataInterval> last;
+      TimeMs start = T("2023-01-01", zone), end = T("2025-01-01", zone);
+      int n = 0;
+      while (auto next = s.NextRun(last, start, end, true, end)) {
+        ASSERT_LT(next->interval.start, next->interval.end) << zone << " " << text;
+        if (last) {
+          ASSERT_EQ(next->interval.start, last->end)
+              << zone << " " << text << " after " << FormatIso(last->start);
+        }
+        ASSERT_EQ(next->run_after, next->interval.end);
+        last = next->interval;
+        ++n;
+      }
+      EXPECT_GT(n, 100) << zone << " " << text;
+    }
+  }
+}
+
+TEST(Robustness, GarbageGetsErrorsNotCrashes) {
+  // Bad input from a config file or an API call: every answer is a value or an error.
+  const std::string alphabet = "0123456789*/-,?LW#HjanfebsumoTZ+:. @{}%";
+  std::mt19937 rng(7);
+  int accepted = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string text(rng() % 24, ' ');
+    for (char& c : text) c = alphabet[rng() % alphabet.size()];
+    if (i % 2 == 0 && !text.empty()) {  // often five fields
+      for (int k = 0; k < 4; ++k) text[rng() % text.size()] = ' ';
+    }
+    auto s = Schedule::Parse(text, "Europe/London");
+    if (s.ok()) {
+      ++accepted;
+      auto next = s->NextFire(1'700'000'000'000);
+      if (s->kind() == Schedule::Kind::kCron) {
+        ASSERT_TRUE(next.has_value()) << text;
+        EXPECT_GT(*next, 1'700'000'000'000) << text;
+        EXPECT_LT(*s->PrevFire(*next - 1), *next) << text;
+      }
+    } else {
+      EXPECT_TRUE(s.status().IsInvalidArgument()) << text;
+    }
+    (void)ParseDateTime(text, "UTC");
+    (void)RenderTemplate(text, nlohmann::json::object());
+    (void)CheckTemplate(text, nlohmann::json::object(), {});
+  }
+  EXPECT_GT(accepted, 0);
 }
 
 }  // namespace

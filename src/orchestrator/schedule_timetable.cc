@@ -60,8 +60,14 @@ std::optional<NextRunInfo> Schedule::NextRun(std::optional<DataInterval> last,
   TimeMs earliest = catchup ? s.AlignToNext(start_date) : SkipToLatest(s, start_date, now);
   TimeMs start = earliest;
   if (last) {
-    // Aligned, in case the schedule changed since the last run.
-    start = std::max(s.AlignToPrev(last->end), earliest);
+    // Airflow realigns the last end to the schedule in case the schedule changed since. When
+    // it did not (the last end is the fire after the last start), kappa starts exactly there:
+    // realigning an every-hour schedule at Lord Howe's 30-minute fall-back steps back half
+    // an hour and would cover (and create) the same interval again.
+    auto expected_end = s.GetNext(last->start);
+    TimeMs aligned =
+        expected_end && *expected_end == last->end ? last->end : s.AlignToPrev(last->end);
+    start = std::max(aligned, earliest);
   }
   if (end_date && start > *end_date) return std::nullopt;
   auto end = s.GetNext(start);

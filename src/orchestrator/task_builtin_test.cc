@@ -245,6 +245,17 @@ TEST(WaitTask, OnTheSchedulersClock) {
   Try soft(J({{"seconds", 3600}, {"timeout", "1m"}, {"soft_fail", true}}));
   virtual_sleep(soft);
   EXPECT_TRUE(IsSkip(RunTask(types, "wait", soft).status()));
+  Try poke(J({{"seconds", 300}, {"poke_interval", "1m"}}));
+  int naps = 0;
+  poke.ctx.clock = &clock;
+  poke.ctx.sleep_or_cancelled = [&](int64_t ms) {
+    EXPECT_LE(ms, 60'000);
+    ++naps;
+    clock.AdvanceMs(ms);
+    return false;
+  };
+  ASSERT_TRUE(RunTask(types, "wait", poke).ok());
+  EXPECT_EQ(naps, 5);
   Try cancelled(J({{"seconds", 5}}));
   virtual_sleep(cancelled);
   cancelled.cancelled = true;

@@ -2,7 +2,8 @@
 // scheduler's clock (so a virtual-time run passes it at once) and can be cancelled.
 //
 //   type: wait   args: {until: "{{ data_interval_end }}"} or {seconds: 90},
-//                      timeout: 1h (give up: fail, or skip with soft_fail: true)
+//                      timeout: 1h (give up: fail, or skip with soft_fail: true),
+//                      poke_interval: 1m (re-read the clock at least this often)
 // The app adds the sensors that need the pipeline (topic offset, job lag, table rows).
 #include <fmt/format.h>
 
@@ -25,6 +26,7 @@ class WaitTask final : public TaskType {
     RETURN_IF_ERROR(CheckArgs(args, {{"until", ArgType::kString},
                                      {"seconds", ArgType::kNumber},
                                      {"timeout", ArgType::kDuration},
+                                     {"poke_interval", ArgType::kDuration},
                                      {"soft_fail", ArgType::kBool}}));
     bool until = args.contains("until"), seconds = args.contains("seconds");
     if (until == seconds) {
@@ -55,6 +57,9 @@ class WaitTask final : public TaskType {
     }
     ASSIGN_OR_RETURN(int64_t timeout_ms, ArgDurationMs(a, "timeout", 0));
     const TimeMs give_up = timeout_ms > 0 ? start + timeout_ms : INT64_MAX;
+    // Airflow's sensors look again every poke_interval; a time sensor needs no look before
+    // its time, but re-reading the clock that often follows a wall clock that was set.
+    ASSIGN_OR_RETURN(int64_t poke_ms, ArgDurationMs(a, "poke_interval", 0));
     Log(ctx, fmt::format("waiting until {}", FormatIso(target)));
     while (true) {
       TimeMs now = clock->NowMs();
@@ -65,7 +70,9 @@ class WaitTask final : public TaskType {
         if (a.value("soft_fail", false)) return SkipTask(why);
         return Status::TimedOut(why);
       }
-      if (SleepOrCancelled(ctx, std::min(target, give_up) - now)) {
+      int64_t nap = std::min(target, give_up) - now;
+      if (poke_ms > 0) nap = std::min(nap, poke_ms);
+      if (SleepOrCancelled(ctx, nap)) {
         return Status::Aborted("wait cancelled");
       }
     }

@@ -14,6 +14,7 @@ Where croniter's own time-zone mode and Airflow differ, kappa follows Airflow (s
 test_follows_airflow_not_croniter_tz_mode).
 """
 import datetime
+import functools
 import os
 import random
 import subprocess
@@ -118,10 +119,16 @@ def croniter_accepts(expr):
         return False
 
 
+@functools.lru_cache(maxsize=None)
+def expanded(expr):
+    """croniter's parse of the fields (each a list of values, or ['*'])."""
+    return croniter(expr).expanded
+
+
 def matches(expr, dt):
     """Whether the minute `dt` fires, read from croniter's own parse (its `expanded` fields)
     with its day rule: day of month OR day of week when both are restricted."""
-    exp = croniter(expr).expanded
+    exp = expanded(expr)
 
     def ok(field, v):
         return "*" in field or v in field
@@ -183,9 +190,8 @@ def make_aware(naive, zone):
 def airflow_next(expr, zone, current):
     current = current.astimezone(UTC)  # pendulum adds in absolute time; Python's + would not
     naive = current.astimezone(zone).replace(tzinfo=None)
-    cron = croniter(PRESETS.get(expr, expr), start_time=naive)
     scheduled = naive_next(PRESETS.get(expr, expr), naive)
-    if cron.expanded[1] != ["*"]:
+    if expanded(PRESETS.get(expr, expr))[1] != ["*"]:
         return make_aware(scheduled, zone)
     delta = scheduled - naive
     # pendulum adds a timedelta of a day or more on the wall clock, a shorter one in UTC.
@@ -197,9 +203,8 @@ def airflow_next(expr, zone, current):
 def airflow_prev(expr, zone, current):
     current = current.astimezone(UTC)  # pendulum adds in absolute time; Python's + would not
     naive = current.astimezone(zone).replace(tzinfo=None)
-    cron = croniter(PRESETS.get(expr, expr), start_time=naive)
     scheduled = naive_prev(PRESETS.get(expr, expr), naive)
-    if cron.expanded[1] == ["*"] and (naive - scheduled).days < 1:
+    if expanded(PRESETS.get(expr, expr))[1] == ["*"] and (naive - scheduled).days < 1:
         return current - (naive - scheduled)
     # kappa's one departure from Airflow: make_aware can put the reading at or after
     # `current` (a fold or a gap); then one more wall-clock step back.
