@@ -32,5 +32,7 @@ void RegisterBenchCqlCommand(CLI::App& app, const Groups& g);  // bench_cql_cmd.
 void RegisterRegistryCommand(CLI::App& app, const Groups& g);  // registry_cmd.cc
 void RegisterSchemasCommands(CLI::App& app, const Groups& g);  // schemas_cmd.cc
 void RegisterBenchRegistryCommand(CLI::App& app, const Groups& g);  // bench_registry_cmd.cc
+void RegisterDagsCommands(CLI::App& app, const Groups& g);  // dags_cmd.cc
+void RegisterTasksCommands(CLI::App& app, const Groups& g);  // tasks_cmd.cc
 
 }  // namespace kappa::cli

@@ -50,6 +50,8 @@ int main(int argc, char** argv) {
   kappa::cli::RegisterRegistryCommand(app, g);
   kappa::cli::RegisterSchemasCommands(app, g);
   kappa::cli::RegisterBenchRegistryCommand(app, g);
+  kappa::cli::RegisterDagsCommands(app, g);
+  kappa::cli::RegisterTasksCommands(app, g);
 
   CLI11_PARSE(app, argc, argv);
   return 0;

@@ -1,0 +1,246 @@
+"""`kappa dags` and `kappa tasks`: as an Airflow REST API v1 client (against a stand-in that
+answers with Airflow's documented JSON shapes, found by --url or through the data directory's
+up.json the way `kappa up` advertises itself), and as a reader of a data directory's run
+history (keyspace kappa_meta, written by orchestrator_meta_tool) with no kappa up running."""
+import fcntl
+import json
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "orchestrator"))
+from conftest import kappa  # noqa: E402
+from fake_airflow import USER, FakeAirflow  # noqa: E402
+from meta_tool import meta_tool  # noqa: E402
+
+COMMANDS = [("dags", "list"), ("dags", "show"), ("dags", "trigger"), ("dags", "pause"),
+            ("dags", "unpause"), ("dags", "runs"), ("tasks", "logs"), ("tasks", "clear")]
+
+
+@pytest.fixture
+def airflow():
+    f = FakeAirflow(n_dags=150)  # more than one page of 100
+    yield f
+    f.stop()
+
+
+@pytest.mark.parametrize("group,cmd", COMMANDS)
+def test_every_command_has_help_and_json(group, cmd):
+    out = kappa(group, cmd, "--help").stdout
+    assert "--json" in out and "--url" in out and "--data-dir" in out
+
+
+# ---- against the REST API ----
+
+def test_list_pages_through_all_dags(airflow):
+    out = kappa("dags", "list", "--url", airflow.url).stdout.splitlines()
+    assert out[0].split() == ["DAG_ID", "PAUSED", "SCHEDULE", "OWNERS", "NEXT_RUN"]
+    assert len(out) == 1 + 151
+    row = [line for line in out if line.startswith("user_automation")][0].split()
+    assert row == ["user_automation", "no", "@daily", "airscholar", "2023-09-06T00:00:00+00:00"]
+    offsets = [r[2]["offset"][0] for r in airflow.requests if r[1] == "api/v1/dags"]
+    assert offsets == ["0", "100"]
+    doc = json.loads(kappa("dags", "list", "--url", airflow.url, "--json").stdout)
+    assert doc["total_entries"] == 151 and len(doc["dags"]) == 151
+
+
+def test_show_and_unknown_dag(airflow):
+    out = kappa("dags", "show", "user_automation", "--url", airflow.url).stdout
+    assert "owners:            airscholar" in out
+    assert "schedule:          @daily" in out
+    assert "runs: 2 in all, latest:" in out
+    assert out.index("scheduled__2023-09-05") < out.index("scheduled__2023-09-04")
+    p = kappa("dags", "show", "nope", "--url", airflow.url, check=False)
+    assert p.returncode == 1
+    assert "DAG not found: DAG with dag_id: 'nope' not found (HTTP 404)" in p.stderr
+
+
+def test_trigger_sends_conf_run_id_and_date(airflow):
+    out = kappa("dags", "trigger", "user_automation", "--conf", '{"duration": "10s"}',
+                "--logical-date", "2023-09-10 12:30", "--url", airflow.url).stdout
+    method, path, _, body, headers = airflow.last("POST")
+    assert path == "api/v1/dags/user_automation/dagRuns"
+    assert body == {"conf": {"duration": "10s"}, "logical_date": "2023-09-10T12:30:00+00:00"}
+    assert headers["Content-Type"] == "application/json"
+    assert out.strip() == ("triggered user_automation run manual__2023-09-10T12:30:00+00:00 "
+                           "(logical date 2023-09-10T12:30:00+00:00, state queued)")
+    run = json.loads(kappa("dags", "trigger", "user_automation", "--run-id", "mine",
+                           "--url", airflow.url, "--json").stdout)
+    assert run["dag_run_id"] == "mine" and run["state"] == "queued"
+    assert airflow.last("POST")[3] == {"conf": {}, "dag_run_id": "mine"}
+    # The server's conflict, readable.
+    p = kappa("dags", "trigger", "user_automation", "--run-id", "mine", "--url", airflow.url,
+              check=False)
+    assert p.returncode == 1 and "already exists (HTTP 409)" in p.stderr
+    # Bad input never reaches the server.
+    n = len(airflow.requests)
+    p = kappa("dags", "trigger", "user_automation", "--conf", "[1]", "--url", airflow.url,
+              check=False)
+    assert p.returncode == 2 and "--conf: not a JSON object" in p.stderr
+    p = kappa("dags", "trigger", "user_automation", "--logical-date", "2023-13-45",
+              "--url", airflow.url, check=False)
+    assert p.returncode == 2 and "--logical-date" in p.stderr
+    assert len(airflow.requests) == n
+
+
+def test_pause_and_unpause_patch_is_paused(airflow):
+    assert kappa("dags", "pause", "dag_001", "--url", airflow.url).stdout == "DAG dag_001 is paused\n"
+    method, path, query, body, _ = airflow.last("PATCH")
+    assert (path, query["update_mask"], body) == ("api/v1/dags/dag_001", ["is_paused"],
+                                                  {"is_paused": True})
+    doc = json.loads(kappa("dags", "unpause", "dag_001", "--url", airflow.url, "--json").stdout)
+    assert doc["is_paused"] is False and airflow.last("PATCH")[3] == {"is_paused": False}
+
+
+def test_runs_filters_and_order(airflow):
+    out = kappa("dags", "runs", "user_automation", "--state", "failed", "--url", airflow.url).stdout
+    lines = out.splitlines()
+    assert lines[0].split() == ["RUN_ID", "STATE", "TYPE", "LOGICAL_DATE", "START", "END"]
+    assert len(lines) == 2 and lines[1].split()[:2] == ["scheduled__2023-09-04T00:00:00+00:00", "failed"]
+    _, _, query, _, _ = airflow.last("GET")
+    assert query["state"] == ["failed"] and query["order_by"] == ["-execution_date"]
+    doc = json.loads(kappa("dags", "runs", "user_automation", "--oldest-first", "--limit", "1",
+                           "--url", airflow.url, "--json").stdout)
+    assert doc["total_entries"] == 2
+    assert [r["dag_run_id"] for r in doc["dag_runs"]] == ["scheduled__2023-09-04T00:00:00+00:00"]
+    assert airflow.last("GET")[2]["order_by"] == ["execution_date"]
+    p = kappa("dags", "runs", "user_automation", "--state", "bogus", "--url", airflow.url, check=False)
+    assert p.returncode != 0
+
+
+def test_task_logs_latest_run_and_try(airflow):
+    out = kappa("tasks", "logs", "user_automation", "stream_data_from_api", "--url", airflow.url).stdout
+    # The latest run (newest first, limit 1), its instance's try 2, run ids escaped in the path.
+    assert out == "[scheduled__2023-09-05T00:00:00+00:00] stream_data_from_api try 2\nline two\n"
+    _, path, _, _, headers = airflow.last("GET")
+    assert path.endswith("taskInstances/stream_data_from_api/logs/2")
+    assert headers["Accept"] == "text/plain"
+    raw = [r for r in airflow.requests if "logs" in r[1]][-1]
+    assert "scheduled__2023-09-05T00:00:00+00:00" in raw[1]
+    doc = json.loads(kappa("tasks", "logs", "user_automation", "stream_data_from_api",
+                           "--run", "scheduled__2023-09-04T00:00:00+00:00", "--try", "1",
+                           "--url", airflow.url, "--json").stdout)
+    assert doc["try_number"] == 1 and doc["content"].endswith("try 1\nline two\n")
+    p = kappa("tasks", "logs", "user_automation", "t", "--run", "nope", "--url", airflow.url,
+              check=False)
+    assert p.returncode == 1 and "DAGRun not found" in p.stderr
+
+
+def test_clear_sends_airflows_body(airflow):
+    out = kappa("tasks", "clear", "user_automation", "--task", "stream_data_from_api",
+                "--start", "2023-09-04", "--end", "2023-09-05", "--downstream", "--only-failed",
+                "--dry-run", "--url", airflow.url).stdout
+    _, path, _, body, _ = airflow.last("POST")
+    assert path == "api/v1/dags/user_automation/clearTaskInstances"
+    assert body == {"dry_run": True, "only_failed": True, "include_downstream": True,
+                    "include_upstream": False, "reset_dag_runs": True,
+                    "task_ids": ["stream_data_from_api"],
+                    "start_date": "2023-09-04T00:00:00+00:00",
+                    "end_date": "2023-09-05T00:00:00+00:00"}
+    assert out.startswith("would clear 1 task instance:\n")
+    assert "stream_data_from_api" in out
+    doc = json.loads(kappa("tasks", "clear", "user_automation", "--run", "r1", "--url",
+                           airflow.url, "--json").stdout)
+    assert doc["task_instances"][0]["dag_run_id"] == "r1"
+    assert airflow.last("POST")[3]["dag_run_id"] == "r1"
+
+
+def test_basic_auth():
+    f = FakeAirflow(require_auth=True)
+    try:
+        p = kappa("dags", "list", "--url", f.url, check=False)
+        assert p.returncode == 1 and "HTTP 401" in p.stderr and "--user" in p.stderr
+        out = kappa("dags", "list", "--url", f.url, "--user", USER).stdout
+        assert "user_automation" in out
+    finally:
+        f.stop()
+
+
+def test_unreachable_url():
+    p = kappa("dags", "list", "--url", "http://127.0.0.1:1", check=False)
+    assert p.returncode == 1 and "cannot reach http://127.0.0.1:1/api/v1/dags" in p.stderr
+
+
+def test_finds_the_running_kappa_up_of_the_data_dir(airflow, tmp_path):
+    """A kappa up advertises its listeners in DATA_DIR/up.json and holds DATA_DIR/LOCK;
+    this test plays that part (its own pid holds the lock) with the stand-in's address."""
+    data = tmp_path / "data"
+    data.mkdir()
+    with open(data / "LOCK", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        lock.write(f"pid {os.getpid()} (kappa up, since now)\n")
+        lock.flush()
+        (data / "up.json").write_text(json.dumps(
+            {"pid": os.getpid(), "kafka": "", "cql": "", "http": airflow.url[len("http://"):]}))
+        out = kappa("dags", "pause", "user_automation", "--data-dir", data).stdout
+        assert out == "DAG user_automation is paused\n"
+        assert airflow.last("PATCH")[1] == "api/v1/dags/user_automation"
+
+
+# ---- over a data directory, no kappa up ----
+
+@pytest.fixture
+def history(tmp_path):
+    data = str(tmp_path / "data")
+    meta_tool("sample", data)
+    return data
+
+
+def test_data_dir_list_show_runs(history):
+    out = kappa("dags", "list", "--data-dir", history).stdout.splitlines()
+    assert [line.split()[:2] for line in out[1:]] == [["paused_dag", "yes"], ["user_automation", "no"]]
+    doc = json.loads(kappa("dags", "list", "--data-dir", history, "--json").stdout)
+    assert doc["total_entries"] == 2
+    assert doc["dags"][1] == {**doc["dags"][1], "dag_id": "user_automation", "is_paused": False}
+    out = kappa("dags", "show", "user_automation", "--data-dir", history).stdout
+    assert "runs: 3 in all, latest:" in out and "manual__2023-09-05T10:00:00+00:00" in out
+    runs = json.loads(kappa("dags", "runs", "user_automation", "--data-dir", history,
+                            "--json").stdout)
+    assert [r["dag_run_id"] for r in runs["dag_runs"]] == [
+        "manual__2023-09-05T10:00:00+00:00", "scheduled__2023-09-04T10:00:00+00:00",
+        "scheduled__2023-09-03T10:00:00+00:00"]
+    first = runs["dag_runs"][2]
+    assert first["state"] == "success" and first["run_type"] == "scheduled"
+    assert first["data_interval_end"] == "2023-09-04T10:00:00+00:00"
+    assert runs["dag_runs"][0]["conf"] == {"duration": "10s"}
+    out = kappa("dags", "runs", "user_automation", "--state", "failed", "--data-dir", history).stdout
+    assert len(out.splitlines()) == 2 and "scheduled__2023-09-04T10:00:00+00:00  failed" in out
+    p = kappa("dags", "show", "nope", "--data-dir", history, check=False)
+    assert p.returncode == 1 and "DAG not found" in p.stderr
+
+
+def test_data_dir_task_logs(history):
+    out = kappa("tasks", "logs", "user_automation", "stream_data_from_api",
+                "--run", "scheduled__2023-09-04T10:00:00+00:00", "--data-dir", history).stdout
+    assert out == "try 2 started\nproduced 60 records\n"
+    out = kappa("tasks", "logs", "user_automation", "stream_data_from_api", "--try", "1",
+                "--run", "scheduled__2023-09-04T10:00:00+00:00", "--data-dir", history).stdout
+    assert out == "try 1 started\nproduced 60 records\n"
+    # Default: the latest run (the manual one, still running, try 1).
+    doc = json.loads(kappa("tasks", "logs", "user_automation", "stream_data_from_api",
+                           "--data-dir", history, "--json").stdout)
+    assert doc["dag_run_id"] == "manual__2023-09-05T10:00:00+00:00" and doc["try_number"] == 1
+    p = kappa("tasks", "logs", "user_automation", "other", "--data-dir", history, check=False)
+    assert p.returncode == 1 and "has no task 'other'" in p.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ("dags", "trigger", "user_automation"), ("dags", "pause", "user_automation"),
+    ("dags", "unpause", "user_automation"), ("tasks", "clear", "user_automation")])
+def test_data_dir_writes_need_a_running_kappa_up(history, args):
+    p = kappa(*args, "--data-dir", history, check=False)
+    assert p.returncode == 1
+    assert "no running kappa up owns" in p.stderr and "start one" in p.stderr
+    # Nothing was written.
+    assert meta_tool("dump", history)["dags"][1]["is_paused"] is False
+
+
+def test_data_dir_without_history(tmp_path):
+    empty = tmp_path / "data"
+    kappa("tables", "create", "ks.t", "--columns", "id int", "--partition-key", "id",
+          "--data-dir", empty)
+    p = kappa("dags", "list", "--data-dir", empty, check=False)
+    assert p.returncode == 1 and "no orchestrator history" in p.stderr
+    p = kappa("dags", "list", "--data-dir", tmp_path / "missing", check=False)
+    assert p.returncode == 1 and "no running kappa up and no data directory" in p.stderr
