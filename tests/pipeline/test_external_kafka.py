@@ -53,6 +53,10 @@ def kafka_config(tmp_path, bootstrap, name="kappa.yaml", partitions=3, producers
         start = text.index("\nproducers:\n")
         end = text.index("\njobs:\n")
         text = text[:start] + "\nproducers: []\n" + text[end:]
+        # The shipped DAG runs the producer: without producers, no DAG either.
+        start = text.index("\ndags:\n")
+        end = text.index("\n# Network listeners")
+        text = text[:start] + "\ndags: []\n" + text[end:]
     text += f"\nlog:\n  type: kafka\n  bootstrap: {bootstrap}\n{extra}"
     path = tmp_path / name
     path.write_text(text)
