@@ -219,7 +219,7 @@ TEST(ConfigDags, ErrorsNameFileLineAndProblem) {
       {"unknown upstream", OneTask("      - {id: a, type: noop, after: [bb]}\n      - {id: b, type: noop}\n"), "after: [bb]", "no task 'bb'"},
       {"produce that never ends", OneTask("      - id: a\n        type: produce\n        producer: p\n"), "- id: a", "needs a duration or a count"},
       {"unknown producer", OneTask("      - id: a\n        type: produce\n        producer: nope\n        count: 1\n"), "producer: nope", "no producer named 'nope'"},
-      {"command not allowed", OneTask("      - id: a\n        type: command\n        command: ls\n"), "command: ls", "allow_commands"},
+      {"command not allowed", OneTask("      - id: a\n        type: command\n        command: ls\n"), "- id: a", "allow_commands"},
       {"sensor argument of another kind", OneTask("      - id: a\n        type: wait\n        table: ks.tab\n        rows: 1\n        lag: 0\n"), "lag: 0", "goes with job"},
       {"replay reset of a running job", OneTask("      - id: a\n        type: replay\n        job: j\n        reset_to: earliest\n"), "reset_to:", "runs in kappa up"},
       {"replay into the same table", OneTask("      - id: a\n        type: replay\n        job: j\n        table: ks.tab\n"), "table: ks.tab", "job's own table"},

@@ -151,8 +151,8 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   // nothing.
   Check(p.StartJobs());
 
-  // The DAGs' scheduler, its history in the store (kappa_meta); it starts scheduling once
-  // the listeners are up (the REST API serves it) and the producers started.
+  // The DAGs' scheduler, its history in the store (kappa_meta), started before the listeners
+  // so that the REST API serves it from the first request.
   std::unique_ptr<app::UpDags> dags;
   if (!config->dags.empty()) {
     auto d = app::UpDags::Create(*config, &p);
@@ -161,6 +161,12 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
       Fail(d.status().WithContext("starting the orchestrator"));
     }
     dags = std::move(d).value();
+    // The history first (zombies handled), so the REST API never serves a partial one.
+    Status st = dags->Start();
+    if (!st.ok()) {
+      (void)p.Stop();
+      Fail(st.WithContext("starting the orchestrator"));
+    }
   }
 
   // The Kafka and CQL servers share the pipeline's Log and Store, and can see the pipeline.
@@ -189,6 +195,7 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   if (dags) so.orchestrator = &dags->scheduler();
   auto servers = app::UpServers::Start(&p, so);
   if (!servers.ok()) {
+    if (dags) dags->Stop();
     (void)p.Stop();
     Fail(servers.status());
   }
@@ -202,14 +209,6 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   };
   Check(p.StartProducers());
-  if (dags) {
-    Status st = dags->Start();
-    if (!st.ok()) {
-      (*servers)->Stop();
-      (void)p.Stop();
-      Fail(st.WithContext("starting the orchestrator"));
-    }
-  }
   StatusLine status;
   Status failure;
   std::function<std::string()> describe_dags;
