@@ -49,6 +49,9 @@ def kafka_config(tmp_path, bootstrap, name="kappa.yaml", partitions=3, producers
     text = open(DEFAULT_CONFIG).read()
     text = text.replace("    partitions: 3\n", f"    partitions: {partitions}\n", 1)
     text = text.replace("    rate: 100\n", f"    rate: {rate}\n")
+    # The shipped producer runs only from the user_automation DAG (autostart: false); these
+    # tests were written for a producer running from the start of every kappa up.
+    text = text.replace("    autostart: false\n", "    autostart: true\n")
     if not producers:
         start = text.index("\nproducers:\n")
         end = text.index("\njobs:\n")
