@@ -1,15 +1,14 @@
 // 5-field cron: parsing and next/previous matching minute on naive wall-clock time, with
 // croniter's reading of the fields (Airflow 2 matches cron through croniter).
-#include <date/date.h>
+#include "orchestrator/cron.h"
 
+#include <date/date.h>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <vector>
-
-#include "orchestrator/cron.h"
 
 namespace kappa::orchestrator {
 
@@ -36,8 +35,8 @@ constexpr std::array<const char*, 7> kDayNames = {"sun", "mon", "tue", "wed", "t
 
 // One field's values, and whether croniter would see it as '*'.
 struct Field {
-  std::vector<bool> values;  // indexed by value, lo..hi (dow 7 folded into 0)
-  bool star = false;         // every value matches (a '*' element, or all values listed)
+  std::vector<bool> values;     // indexed by value, lo..hi (dow 7 folded into 0)
+  bool star = false;            // every value matches (a '*' element, or all values listed)
   bool normalized_all = false;  // croniter's expanded[i] == ['*']
 };
 
@@ -82,7 +81,8 @@ Result<Field> ParseField(std::string_view text, size_t i, std::string_view expr)
   size_t pos = 0;
   while (true) {
     size_t comma = text.find(',', pos);
-    std::string_view e = text.substr(pos, comma == std::string_view::npos ? text.npos : comma - pos);
+    std::string_view e =
+        text.substr(pos, comma == std::string_view::npos ? text.npos : comma - pos);
     if (e.empty()) return bad("empty list element");
     if (e == "*") {
       f.star = true;
@@ -113,7 +113,8 @@ Result<Field> ParseField(std::string_view text, size_t i, std::string_view expr)
             return bad(fmt::format("range '{}' runs backwards", range));
           }
         }
-        if (high > def.hi) return bad(fmt::format("{} is out of range {}-{}", high, def.lo, def.hi));
+        if (high > def.hi)
+          return bad(fmt::format("{} is out of range {}-{}", high, def.lo, def.hi));
       } else {
         low = ParseValue(range, i);
         if (low < 0) return bad(fmt::format("unknown value '{}'", range));
@@ -136,8 +137,7 @@ Result<Field> ParseField(std::string_view text, size_t i, std::string_view expr)
 }
 
 unsigned DaysInMonth(int year, unsigned month) {
-  return static_cast<unsigned>(
-      (date::year(year) / date::month(month) / date::last).day());
+  return static_cast<unsigned>((date::year(year) / date::month(month) / date::last).day());
 }
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
@@ -229,8 +229,8 @@ std::optional<int64_t> CronNextLocal(const CronFields& c, int64_t local_ms) {
     Civil t = ToCivil(m);
     if (t.year - start_year > kMaxYears) return std::nullopt;
     if (!c.month[t.month]) {  // the first day of the next month
-      auto next = date::year_month_day{date::year(t.year) / date::month(t.month) / 1} +
-                  date::months(1);
+      auto next =
+          date::year_month_day{date::year(t.year) / date::month(t.month) / 1} + date::months(1);
       m = DayNumber(static_cast<int>(next.year()), static_cast<unsigned>(next.month()), 1) *
           kMinutesPerDay;
       continue;

@@ -21,8 +21,8 @@ Status CheckId(std::string_view what, std::string_view id) {
   }
   for (char c : id) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') {
-      return Status::InvalidArgument(fmt::format(
-          "{} '{}' may only contain letters, digits, '_', '-' and '.'", what, id));
+      return Status::InvalidArgument(
+          fmt::format("{} '{}' may only contain letters, digits, '_', '-' and '.'", what, id));
     }
   }
   return Status::OK();

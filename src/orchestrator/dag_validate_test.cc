@@ -42,13 +42,13 @@ TEST(ValidateDag, AcceptsAValidDag) {
 TEST(ValidateDag, Cycles) {
   DagSpec d = Dag({Task("a", {"c"}), Task("b", {"a"}), Task("c", {"b"}), Task("d")});
   EXPECT_EQ(Error(d), "dags.yaml:11:5: task 'a' is in a cycle: a -> c -> b -> a");
-  EXPECT_EQ(Error(Dag({Task("a", {"a"})})),
-            "dags.yaml:11:5: task 'a': it cannot run after itself");
+  EXPECT_EQ(Error(Dag({Task("a", {"a"})})), "dags.yaml:11:5: task 'a': it cannot run after itself");
 }
 
 TEST(ValidateDag, IdsUpstreamsRanges) {
-  EXPECT_NE(Error(Dag({Task("a"), Task("a")})).find("dags.yaml:11:5: task 'a': the task id is "
-                                                    "used twice"),
+  EXPECT_NE(Error(Dag({Task("a"), Task("a")}))
+                .find("dags.yaml:11:5: task 'a': the task id is "
+                      "used twice"),
             std::string::npos);
   EXPECT_EQ(Error(Dag({Task("a", {"zz"})})),
             "dags.yaml:11:5: task 'a': runs after 'zz', which is not a task of the DAG");
@@ -58,8 +58,9 @@ TEST(ValidateDag, IdsUpstreamsRanges) {
   EXPECT_NE(Error(bad_id).find("dags.yaml:3:3: dag id 'user automation'"), std::string::npos);
   DagSpec ranges = Dag({});
   ranges.max_active_runs = 0;
-  EXPECT_EQ(Error(ranges), "dags.yaml:3:3: dag 'user_automation': max_active_runs must be at "
-                           "least 1");
+  EXPECT_EQ(Error(ranges),
+            "dags.yaml:3:3: dag 'user_automation': max_active_runs must be at "
+            "least 1");
   DagSpec dates = Dag({});
   dates.start_date = 1000;
   dates.end_date = 0;
@@ -71,8 +72,9 @@ TEST(ValidateDag, IdsUpstreamsRanges) {
   DagSpec plain = Dag({Task("a", {"zz"})});
   plain.where.clear();
   plain.tasks[0].where.clear();
-  EXPECT_EQ(Error(plain), "dag 'user_automation': task 'a': runs after 'zz', which is not a "
-                          "task of the DAG");
+  EXPECT_EQ(Error(plain),
+            "dag 'user_automation': task 'a': runs after 'zz', which is not a "
+            "task of the DAG");
 }
 
 TEST(ValidateDag, TypesArgumentsTemplates) {
@@ -93,8 +95,9 @@ TEST(ValidateDag, TypesArgumentsTemplates) {
   EXPECT_NE(Error(tmpl, &types).find("'a' is not a task upstream"), std::string::npos);
   DagSpec cmd = Dag({Task("a", {}, "command")});
   cmd.tasks[0].args = {{"command", "echo hi"}};
-  EXPECT_NE(Error(cmd, &types).find("command tasks are disabled; set "
-                                    "orchestrator.allow_commands: true to enable"),
+  EXPECT_NE(Error(cmd, &types)
+                .find("command tasks are disabled; set "
+                      "orchestrator.allow_commands: true to enable"),
             std::string::npos);
   TaskTypes allowed = BuiltinTaskTypes({.allow_commands = true});
   EXPECT_TRUE(ValidateDag(cmd, &allowed).ok());

@@ -1,7 +1,6 @@
 // ParseDateTime: the dates a config or an API call gives (start_date, a backfill's range, a
 // wait sensor's `until`), in a zone or with an explicit offset.
 #include <date/date.h>
-
 #include <fmt/format.h>
 
 #include <cctype>
@@ -68,8 +67,10 @@ Result<TimeMs> ParseDateTime(std::string_view text, std::string_view timezone) {
     }
     if (hour > 23 || minute > 59 || second > 59) return bad("time of day out of range");
   }
-  int64_t local_ms = (date::sys_days(ymd).time_since_epoch().count() * 86'400LL +
-                      hour * 3600 + minute * 60 + second) * 1000 + millis;
+  int64_t local_ms = (date::sys_days(ymd).time_since_epoch().count() * 86'400LL + hour * 3600 +
+                      minute * 60 + second) *
+                         1000 +
+                     millis;
   if (p == text.size()) {
     const date::time_zone* zone = FindZone(timezone.empty() ? "UTC" : timezone);
     if (zone == nullptr) return CheckTimeZone(timezone);

@@ -21,9 +21,9 @@ constexpr int64_t kDayMs = 86'400'000;
 // Airflow's cron_presets (airflow/utils/dates.py) plus croniter's @midnight / @annually.
 const std::map<std::string, std::string, std::less<>>& Presets() {
   static const auto* presets = new std::map<std::string, std::string, std::less<>>{
-      {"@hourly", "0 * * * *"},       {"@daily", "0 0 * * *"},    {"@midnight", "0 0 * * *"},
-      {"@weekly", "0 0 * * 0"},       {"@monthly", "0 0 1 * *"},  {"@quarterly", "0 0 1 */3 *"},
-      {"@yearly", "0 0 1 1 *"},       {"@annually", "0 0 1 1 *"},
+      {"@hourly", "0 * * * *"}, {"@daily", "0 0 * * *"},    {"@midnight", "0 0 * * *"},
+      {"@weekly", "0 0 * * 0"}, {"@monthly", "0 0 1 * *"},  {"@quarterly", "0 0 1 */3 *"},
+      {"@yearly", "0 0 1 1 *"}, {"@annually", "0 0 1 1 *"},
   };
   return *presets;
 }
@@ -117,8 +117,8 @@ Result<Schedule> Schedule::Parse(std::string_view text, std::string_view timezon
     if (d.starts_with(":")) d = Trim(d.substr(1));
     auto ms = ParseDurationMs(d);
     if (!ms.ok()) {
-      return Status::InvalidArgument(fmt::format("schedule '{}': {}", impl->text,
-                                                 ms.status().message()));
+      return Status::InvalidArgument(
+          fmt::format("schedule '{}': {}", impl->text, ms.status().message()));
     }
     // Keep the text as written ("every 15m"), not Every's canonical form.
     ASSIGN_OR_RETURN(Schedule every, Every(*ms, impl->timezone));
@@ -134,8 +134,7 @@ Result<Schedule> Schedule::Parse(std::string_view text, std::string_view timezon
         std::string known;
         for (const auto& [name, _] : Presets()) known += name + ", ";
         return Status::InvalidArgument(fmt::format(
-            "unknown schedule preset '{}' (known: @once, {}or a 5-field cron)", impl->text,
-            known));
+            "unknown schedule preset '{}' (known: @once, {}or a 5-field cron)", impl->text, known));
       }
       expr = it->second;
     }

@@ -13,8 +13,8 @@ struct Schedule::Impl {
   std::string text;
   std::string timezone = "UTC";
   const date::time_zone* zone = nullptr;
-  CronFields cron;        // kCron
-  int64_t delta_ms = 0;   // kDelta
+  CronFields cron;       // kCron
+  int64_t delta_ms = 0;  // kDelta
 
   // Airflow's CronMixin._get_next / _get_prev (strictly after / before `t`) for kCron, and
   // +/- the interval for kDelta. Nullopt only for a cron with no match within 50 years.

@@ -32,8 +32,8 @@ TEST(ScheduleParse, KindsAndText) {
   EXPECT_EQ(S("null").kind(), Schedule::Kind::kNone);
   EXPECT_EQ(S("").kind(), Schedule::Kind::kNone);
   EXPECT_EQ(S("None").kind(), Schedule::Kind::kNone);
-  for (auto p : {"@hourly", "@daily", "@weekly", "@monthly", "@yearly", "@annually",
-                 "@midnight", "@quarterly", "0 3 * * *", "*/5 1-3 * jan-mar mon-fri"}) {
+  for (auto p : {"@hourly", "@daily", "@weekly", "@monthly", "@yearly", "@annually", "@midnight",
+                 "@quarterly", "0 3 * * *", "*/5 1-3 * jan-mar mon-fri"}) {
     EXPECT_EQ(S(p).kind(), Schedule::Kind::kCron) << p;
   }
   EXPECT_EQ(S(" @daily ", "Europe/London").text(), "@daily");
@@ -215,8 +215,8 @@ TEST(Timetable, CatchupFromStartDate) {
   auto on = daily.NextRun(std::nullopt, T("2023-09-03"), std::nullopt, true, T("2024-01-01"));
   EXPECT_EQ(on->interval.start, T("2023-09-03"));
   // catchup=False never goes before the start date.
-  auto future = daily.NextRun(std::nullopt, T("2030-01-01T05:00"), std::nullopt, false,
-                              T("2024-01-01"));
+  auto future =
+      daily.NextRun(std::nullopt, T("2030-01-01T05:00"), std::nullopt, false, T("2024-01-01"));
   EXPECT_EQ(future->interval, (DataInterval{T("2030-01-02"), T("2030-01-03")}));
 }
 

@@ -40,9 +40,9 @@ TimeMs SkipToLatest(const I& s, TimeMs earliest, TimeMs now) {
 
 }  // namespace
 
-std::optional<NextRunInfo> Schedule::NextRun(std::optional<DataInterval> last,
-                                             TimeMs start_date, std::optional<TimeMs> end_date,
-                                             bool catchup, TimeMs now) const {
+std::optional<NextRunInfo> Schedule::NextRun(std::optional<DataInterval> last, TimeMs start_date,
+                                             std::optional<TimeMs> end_date, bool catchup,
+                                             TimeMs now) const {
   const Impl& s = *impl_;
   switch (s.kind) {
     case Kind::kNone:

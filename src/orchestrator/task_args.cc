@@ -32,14 +32,22 @@ size_t EditDistance(std::string_view a, std::string_view b) {
 
 std::string_view TypeName(ArgType t) {
   switch (t) {
-    case ArgType::kString: return "a string";
-    case ArgType::kInt: return "an integer";
-    case ArgType::kNumber: return "a number";
-    case ArgType::kBool: return "true or false";
-    case ArgType::kObject: return "a mapping of strings";
-    case ArgType::kStringOrObject: return "a string or a mapping";
-    case ArgType::kIntOrList: return "an integer or a list of integers";
-    case ArgType::kDuration: return "a duration such as 30s or 5m";
+    case ArgType::kString:
+      return "a string";
+    case ArgType::kInt:
+      return "an integer";
+    case ArgType::kNumber:
+      return "a number";
+    case ArgType::kBool:
+      return "true or false";
+    case ArgType::kObject:
+      return "a mapping of strings";
+    case ArgType::kStringOrObject:
+      return "a string or a mapping";
+    case ArgType::kIntOrList:
+      return "an integer or a list of integers";
+    case ArgType::kDuration:
+      return "a duration such as 30s or 5m";
   }
   return "?";
 }
@@ -48,16 +56,26 @@ Status CheckType(const nlohmann::json& v, ArgType t) {
   if (HasTemplate(v) && v.is_string()) return Status::OK();
   bool ok = false;
   switch (t) {
-    case ArgType::kString: ok = v.is_string(); break;
-    case ArgType::kInt: ok = v.is_number_integer(); break;
-    case ArgType::kNumber: ok = v.is_number(); break;
-    case ArgType::kBool: ok = v.is_boolean(); break;
+    case ArgType::kString:
+      ok = v.is_string();
+      break;
+    case ArgType::kInt:
+      ok = v.is_number_integer();
+      break;
+    case ArgType::kNumber:
+      ok = v.is_number();
+      break;
+    case ArgType::kBool:
+      ok = v.is_boolean();
+      break;
     case ArgType::kObject:
       ok = v.is_object() && std::all_of(v.begin(), v.end(), [](const auto& e) {
              return e.is_string() || e.is_number() || e.is_boolean();
            });
       break;
-    case ArgType::kStringOrObject: ok = v.is_string() || v.is_object() || v.is_array(); break;
+    case ArgType::kStringOrObject:
+      ok = v.is_string() || v.is_object() || v.is_array();
+      break;
     case ArgType::kIntOrList:
       ok = v.is_number_integer() ||
            (v.is_array() && !v.empty() &&
@@ -83,9 +101,8 @@ Status CheckArgs(const nlohmann::json& args, std::initializer_list<ArgSpec> spec
     return Status::InvalidArgument("the task's arguments must be a mapping, not " + args.dump());
   }
   for (const auto& [key, value] : args.items()) {
-    auto spec = std::find_if(specs.begin(), specs.end(), [&](const ArgSpec& s) {
-      return s.name == key;
-    });
+    auto spec =
+        std::find_if(specs.begin(), specs.end(), [&](const ArgSpec& s) { return s.name == key; });
     if (spec == specs.end()) {
       std::string msg = fmt::format("unknown argument '{}'", key);
       std::string_view best;
@@ -116,8 +133,8 @@ Result<int64_t> ArgDurationMs(const nlohmann::json& args, std::string_view name,
   auto it = args.find(std::string(name));
   if (it == args.end()) return def;
   if (!it->is_string()) {
-    return Status::InvalidArgument(fmt::format("argument '{}' must be a duration such as 30s",
-                                               name));
+    return Status::InvalidArgument(
+        fmt::format("argument '{}' must be a duration such as 30s", name));
   }
   auto ms = ParseDurationMs(it->get<std::string>());
   if (!ms.ok()) {
@@ -126,9 +143,7 @@ Result<int64_t> ArgDurationMs(const nlohmann::json& args, std::string_view name,
   return *ms;
 }
 
-bool Cancelled(const TaskContext& ctx) {
-  return ctx.cancelled != nullptr && ctx.cancelled->load();
-}
+bool Cancelled(const TaskContext& ctx) { return ctx.cancelled != nullptr && ctx.cancelled->load(); }
 
 Clock* TaskClock(const TaskContext& ctx) {
   return ctx.clock != nullptr ? ctx.clock : Clock::Real();
@@ -141,7 +156,8 @@ bool SleepOrCancelled(TaskContext& ctx, int64_t ms) {
   while (!Cancelled(ctx)) {
     auto left = until - std::chrono::steady_clock::now();
     if (left <= std::chrono::nanoseconds(0)) return false;
-    std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(left, std::chrono::milliseconds(100)));
+    std::this_thread::sleep_for(
+        std::min<std::chrono::nanoseconds>(left, std::chrono::milliseconds(100)));
   }
   return true;
 }

@@ -2,9 +2,8 @@
 // types; the app's types may use the same public pieces through TaskType::Validate).
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <initializer_list>
+#include <nlohmann/json.hpp>
 #include <string_view>
 
 #include "common/status.h"
@@ -18,10 +17,10 @@ namespace kappa::orchestrator {
 
 enum class ArgType {
   kString,
-  kInt,        // an integer
-  kNumber,     // an integer or a decimal
+  kInt,     // an integer
+  kNumber,  // an integer or a decimal
   kBool,
-  kObject,     // a mapping of strings
+  kObject,  // a mapping of strings
   kStringOrObject,
   kIntOrList,  // an integer or a list of integers
   kDuration,   // "30s", "5m" (common/units.h)

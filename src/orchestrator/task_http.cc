@@ -6,7 +6,6 @@
 //          body: "text" or {json: object}, expected_status: 200 or [200, 201],
 //          timeout: 30s}
 #include <curl/curl.h>
-
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -86,8 +85,7 @@ class HttpTask final : public TaskType {
       }
     }
 
-    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(),
-                                                             curl_easy_cleanup);
+    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
     if (!curl) return Status::Internal("curl_easy_init failed");
     curl_slist* headers = nullptr;
     std::string body;
@@ -139,8 +137,8 @@ class HttpTask final : public TaskType {
     CURLcode rc = curl_easy_perform(c);
     if (rc == CURLE_ABORTED_BY_CALLBACK) return Status::Aborted("http request cancelled");
     if (t.too_big) {
-      return Status::InvalidArgument(fmt::format(
-          "{} {}: the response body is larger than {} bytes", method, url, kMaxBody));
+      return Status::InvalidArgument(
+          fmt::format("{} {}: the response body is larger than {} bytes", method, url, kMaxBody));
     }
     if (rc != CURLE_OK) {
       return Status::Unavailable(fmt::format("{} {}: {}", method, url, curl_easy_strerror(rc)));
@@ -148,9 +146,9 @@ class HttpTask final : public TaskType {
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     Log(ctx, fmt::format("-> {} ({} bytes)", status, t.body.size()));
-    bool ok = expected.empty() ? status >= 200 && status < 300
-                               : std::find(expected.begin(), expected.end(), status) !=
-                                     expected.end();
+    bool ok = expected.empty()
+                  ? status >= 200 && status < 300
+                  : std::find(expected.begin(), expected.end(), status) != expected.end();
     if (!ok) {
       std::string want = expected.empty() ? "2xx" : nlohmann::json(expected).dump();
       return Status::Unavailable(fmt::format("{} {} answered {}, expected {}: {}", method, url,

@@ -65,8 +65,8 @@ class WaitTask final : public TaskType {
       TimeMs now = clock->NowMs();
       if (now >= target) return FormatIso(target);
       if (now >= give_up) {
-        std::string why = fmt::format("sensor timed out after {} ms before {}", timeout_ms,
-                                      FormatIso(target));
+        std::string why =
+            fmt::format("sensor timed out after {} ms before {}", timeout_ms, FormatIso(target));
         if (a.value("soft_fail", false)) return SkipTask(why);
         return Status::TimedOut(why);
       }

@@ -16,9 +16,18 @@ namespace {
 // The variables every run provides (TaskContext::variables).
 const std::set<std::string, std::less<>>& FixedNames() {
   static const auto* names = new std::set<std::string, std::less<>>{
-      "ds",          "ds_nodash",           "ts",          "ts_nodash",
-      "logical_date", "data_interval_start", "data_interval_end", "run_id",
-      "dag_id",      "dag.dag_id",          "task_id",     "task.task_id",
+      "ds",
+      "ds_nodash",
+      "ts",
+      "ts_nodash",
+      "logical_date",
+      "data_interval_start",
+      "data_interval_end",
+      "run_id",
+      "dag_id",
+      "dag.dag_id",
+      "task_id",
+      "task.task_id",
       "try_number",
   };
   return *names;
@@ -59,12 +68,12 @@ Status Scan(std::string_view text, OnText on_text, OnName on_name) {
           fmt::format("template '{}': '{{{{' at offset {} is never closed", text, open));
     }
     std::string_view name = Trim(text.substr(open + 2, end - open - 2));
-    if (name.empty() || !std::all_of(name.begin(), name.end(), NameChar) ||
-        name.front() == '.' || name.back() == '.' || name.find("..") != name.npos) {
-      return Status::InvalidArgument(fmt::format(
-          "template '{}': '{{{{{}}}}}' is not a variable name (only names such as "
-          "{{{{ ds }}}} or {{{{ params.name }}}}; no filters or expressions)",
-          text, text.substr(open + 2, end - open - 2)));
+    if (name.empty() || !std::all_of(name.begin(), name.end(), NameChar) || name.front() == '.' ||
+        name.back() == '.' || name.find("..") != name.npos) {
+      return Status::InvalidArgument(
+          fmt::format("template '{}': '{{{{{}}}}}' is not a variable name (only names such as "
+                      "{{{{ ds }}}} or {{{{ params.name }}}}; no filters or expressions)",
+                      text, text.substr(open + 2, end - open - 2)));
     }
     RETURN_IF_ERROR(on_name(name));
     pos = end + 2;
@@ -153,8 +162,7 @@ Status CheckTemplate(std::string_view text, const nlohmann::json& params,
             return Status::OK();
           }
           return Status::InvalidArgument(fmt::format(
-              "unknown template variable '{}': '{}' is not a task upstream of this one",
-              name, id));
+              "unknown template variable '{}': '{}' is not a task upstream of this one", name, id));
         }
         return Status::InvalidArgument(fmt::format("unknown template variable '{}'", name));
       });

@@ -14,8 +14,12 @@ nlohmann::json Vars() {
       {"run_id", "scheduled__2023-09-03T00:00:00+00:00"},
       {"try_number", 2},
       {"dag", {{"dag_id", "user_automation"}}},
-      {"params", {{"topic", "users_created"}, {"n", 60}, {"on", true}, {"none", nullptr},
-                  {"nested", {{"a", "b"}}}}},
+      {"params",
+       {{"topic", "users_created"},
+        {"n", 60},
+        {"on", true},
+        {"none", nullptr},
+        {"nested", {{"a", "b"}}}}},
       {"conf", {{"who", "me"}}},
       {"tasks", {{"fetch.users", {{"result", "42"}}}, {"load-2", {{"result", "ok"}}}}},
   };
@@ -25,8 +29,7 @@ TEST(RenderTemplate, SubstitutesNames) {
   auto r = RenderTemplate("day={{ ds }}/{{ds_nodash}} run {{  run_id  }}", Vars());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(*r, "day=2023-09-03/20230903 run scheduled__2023-09-03T00:00:00+00:00");
-  EXPECT_EQ(*RenderTemplate("{{ dag.dag_id }} #{{ try_number }}", Vars()),
-            "user_automation #2");
+  EXPECT_EQ(*RenderTemplate("{{ dag.dag_id }} #{{ try_number }}", Vars()), "user_automation #2");
   EXPECT_EQ(*RenderTemplate("{{ params.topic }} {{ params.n }} {{ params.on }} {{ params.none }}",
                             Vars()),
             "users_created 60 True None");
@@ -45,8 +48,8 @@ TEST(RenderTemplate, Errors) {
   ASSERT_FALSE(missing.ok());
   EXPECT_TRUE(missing.status().IsNotFound());
   EXPECT_EQ(missing.status().message(), "unknown template variable 'params.colour'");
-  for (auto bad : {"{{ ds", "{{ ds | upper }}", "{{ }}", "{% if x %}", "{# note #}",
-                   "{{ ds + 1 }}", "{{ .ds }}", "{{ params..n }}"}) {
+  for (auto bad : {"{{ ds", "{{ ds | upper }}", "{{ }}", "{% if x %}", "{# note #}", "{{ ds + 1 }}",
+                   "{{ .ds }}", "{{ params..n }}"}) {
     auto r = RenderTemplate(bad, Vars());
     EXPECT_FALSE(r.ok()) << bad;
     EXPECT_TRUE(r.status().IsInvalidArgument()) << bad << ": " << r.status().ToString();
@@ -85,8 +88,8 @@ TEST(CheckTemplate, KnownNames) {
   s = CheckTemplate("{{ tasks.other.result }}", params, ups);
   EXPECT_NE(s.message().find("'other' is not a task upstream"), std::string::npos);
   EXPECT_TRUE(CheckTemplate("{{ ds ", params, ups).IsInvalidArgument());
-  EXPECT_TRUE(CheckArgsTemplates({{"a", {{"b", {"{{ nope }}"}}}}}, params, ups)
-                  .IsInvalidArgument());
+  EXPECT_TRUE(
+      CheckArgsTemplates({{"a", {{"b", {"{{ nope }}"}}}}}, params, ups).IsInvalidArgument());
   EXPECT_TRUE(CheckArgsTemplates({{"a", {{"b", {"{{ ds }}", 1}}}}}, params, ups).ok());
 }
 

@@ -34,8 +34,7 @@ int64_t FromLocalMs(const date::time_zone* zone, int64_t local_ms) {
   // ("02:30" in New York's spring gap is 03:30 EDT). ambiguous: `second` is the period
   // after the transition, the later instant (pendulum's fold=1, which Airflow's make_aware
   // sets). In both odd cases that is the later of the two candidate instants.
-  auto offset = info.result == date::local_info::ambiguous ? info.second.offset
-                                                           : info.first.offset;
+  auto offset = info.result == date::local_info::ambiguous ? info.second.offset : info.first.offset;
   return local_ms - std::chrono::duration_cast<milliseconds>(offset).count();
 }
 
