@@ -34,5 +34,6 @@ void RegisterSchemasCommands(CLI::App& app, const Groups& g);  // schemas_cmd.cc
 void RegisterBenchRegistryCommand(CLI::App& app, const Groups& g);  // bench_registry_cmd.cc
 void RegisterDagsCommands(CLI::App& app, const Groups& g);  // dags_cmd.cc
 void RegisterTasksCommands(CLI::App& app, const Groups& g);  // tasks_cmd.cc
+void RegisterBenchOrchestratorCommand(CLI::App& app, const Groups& g);  // bench_orchestrator_cmd.cc
 
 }  // namespace kappa::cli

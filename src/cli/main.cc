@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   kappa::cli::RegisterBenchRegistryCommand(app, g);
   kappa::cli::RegisterDagsCommands(app, g);
   kappa::cli::RegisterTasksCommands(app, g);
+  kappa::cli::RegisterBenchOrchestratorCommand(app, g);
 
   CLI11_PARSE(app, argc, argv);
   return 0;

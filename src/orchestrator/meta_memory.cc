@@ -90,8 +90,8 @@ class MemoryMetaStore final : public MetaStore {
   Result<std::vector<std::string>> ReadLog(std::string_view dag_id, std::string_view run_id,
                                            std::string_view task_id, int try_number) override {
     MutexLock l(mu_);
-    auto it = logs_.find({std::string(dag_id), std::string(run_id), std::string(task_id),
-                          try_number});
+    auto it =
+        logs_.find({std::string(dag_id), std::string(run_id), std::string(task_id), try_number});
     if (it == logs_.end()) return std::vector<std::string>{};
     return it->second;
   }

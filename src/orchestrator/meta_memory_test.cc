@@ -12,7 +12,8 @@ struct MemoryEnv : MetaStoreEnv {
 
 INSTANTIATE_TEST_SUITE_P(Memory, MetaStoreContract,
                          ::testing::Values(MetaStoreFactory{
-                             "memory", [] { return std::unique_ptr<MetaStoreEnv>(new MemoryEnv); }}),
+                             "memory",
+                             [] { return std::unique_ptr<MetaStoreEnv>(new MemoryEnv); }}),
                          FactoryName);
 
 }  // namespace

@@ -486,9 +486,11 @@ class Scheduler : public Orchestrator {
                                                    const TaskTypes* types,
                                                    SchedulerOptions options = {});
   // Reads the history: DAGs new to the store get their record (paused_at_creation); a task
-  // instance left running/queued by a dead process is a zombie: its try fails ("zombie: the
-  // process running it is gone") and is retried by its policy, as Airflow does. Then starts
-  // the scheduling thread (real time) and the executor.
+  // instance left running by a dead process is a zombie: its try fails ("zombie: the
+  // process running it is gone") and is retried by its policy, as Airflow does; one left
+  // scheduled or queued (no try started) goes back to none and is scheduled again (Airflow's
+  // adopt_or_reset_orphaned_tasks). Then starts the scheduling thread (real time) and the
+  // executor. The Orchestrator operations that change state return Unavailable before Start.
   virtual Status Start() = 0;
   // Cancels running tries and waits for them (a try cancelled by Stop is left running in
   // the history: the next Start handles it as a zombie), stops the threads. Idempotent.

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <thread>
 
 #include "common/logging.h"
 #include "orchestrator/scheduler_impl.h"
@@ -62,8 +63,8 @@ SchedulerImpl::SchedulerImpl(MetaStore* meta, const TaskTypes* types, SchedulerO
       hostname_(options_.hostname.empty() ? HostName() : options_.hostname),
       pid_(::getpid()),
       registry_(options_.metrics != nullptr ? options_.metrics : &metrics::Registry::Default()) {
-  runs_total_ = &registry_->GetCounterFamily(
-      "kappa_orchestrator_dag_runs_total", "DAG runs that entered a state", {"dag", "state"});
+  runs_total_ = &registry_->GetCounterFamily("kappa_orchestrator_dag_runs_total",
+                                             "DAG runs that entered a state", {"dag", "state"});
   tis_total_ = &registry_->GetCounterFamily("kappa_orchestrator_task_instances_total",
                                             "Task instance tries by outcome", {"state"});
   delay_ = registry_
@@ -71,6 +72,11 @@ SchedulerImpl::SchedulerImpl(MetaStore* meta, const TaskTypes* types, SchedulerO
                                     "Task start minus when it became runnable", {},
                                     metrics::LatencyBuckets())
                .With({});
+  // The outcomes a try (or a trigger rule) can end in; other states count nowhere.
+  for (TaskState s : {TaskState::kSuccess, TaskState::kFailed, TaskState::kUpForRetry,
+                      TaskState::kSkipped, TaskState::kUpstreamFailed}) {
+    task_outcomes_[static_cast<size_t>(s)] = tis_total_->With({TaskStateName(s)});
+  }
   running_ = registry_->GetGauge("kappa_orchestrator_running_tasks",
                                  "Task instances queued or running now");
   wakeups_ = registry_->GetCounter("kappa_orchestrator_scheduler_wakeups_total",
@@ -84,8 +90,8 @@ Status SchedulerImpl::Init(std::vector<DagSpec> dags) {
   for (auto& spec : dags) {
     RETURN_IF_ERROR(ValidateDag(spec, types_));
     if (dags_.contains(spec.dag_id)) {
-      return Status::InvalidArgument(fmt::format("{}: dag '{}' is defined twice", spec.where,
-                                                 spec.dag_id));
+      return Status::InvalidArgument(
+          fmt::format("{}: dag '{}' is defined twice", spec.where, spec.dag_id));
     }
     auto d = std::make_unique<Dag>();
     d->spec = std::move(spec);
@@ -102,6 +108,7 @@ Status SchedulerImpl::Init(std::vector<DagSpec> dags) {
     for (const auto& id : TopologicalOrder(d->spec)) d->topo.push_back(d->TaskIndex(id));
     d->leaf.resize(tasks.size());
     for (size_t i = 0; i < tasks.size(); ++i) d->leaf[i] = d->downstream[i].empty();
+    InitRunCounters(d.get());
     d->record.dag_id = d->spec.dag_id;
     d->record.is_paused = d->spec.paused_at_creation;
     std::string id = d->spec.dag_id;
@@ -146,8 +153,14 @@ void SchedulerImpl::Stop() {
   for (auto& w : workers) w.join();
 }
 
+void SchedulerImpl::InitRunCounters(Dag* d) {
+  for (size_t i = 0; i < d->run_states.size(); ++i) {
+    d->run_states[i] = runs_total_->With({d->spec.dag_id, RunStateName(static_cast<RunState>(i))});
+  }
+}
+
 void SchedulerImpl::MarkDirty(Dag* d) {
-  if (d->dirty) return;
+  if (d->dirty || d == inline_dag_) return;
   d->dirty = true;
   dirty_.push_back(d);
   if (dirty_.size() == 1) cv_.notify_one();
@@ -166,7 +179,7 @@ void SchedulerImpl::SetTimer(Dag* d, TimeMs at) {
   timers_.push({at, d});
 }
 
-void SchedulerImpl::ProcessDue(TimeMs now) {
+void SchedulerImpl::PopDueTimers(TimeMs now) {
   while (!timers_.empty() && timers_.top().first <= now) {
     auto [at, d] = timers_.top();
     timers_.pop();
@@ -174,6 +187,10 @@ void SchedulerImpl::ProcessDue(TimeMs now) {
     d->wake_at = kNever;
     MarkDirty(d);
   }
+}
+
+void SchedulerImpl::ProcessDue(TimeMs now) {
+  PopDueTimers(now);
   // Processing a DAG can dirty it again (a try ended inline in virtual time); loop until quiet.
   while (!dirty_.empty()) {
     std::vector<Dag*> batch;
@@ -190,15 +207,30 @@ void SchedulerImpl::Loop() {
   while (!stopping_) {
     wakeups_.Add();
     const TimeMs now = clock_->NowMs();
-    ProcessDue(now);
-    for (const Job& j : ready_) Submit(j);
-    ready_.clear();
+    PopDueTimers(now);
+    // DAG by DAG, handing each one's tries to the executor at once and letting the executor
+    // threads take the lock every few DAGs: with 1,000 DAGs due in the same second the first
+    // tasks start while the last DAGs are still being looked at.
+    while (!dirty_.empty() && !stopping_) {
+      std::vector<Dag*> batch;
+      batch.swap(dirty_);
+      for (size_t i = 0; i < batch.size() && !stopping_; ++i) {
+        batch[i]->dirty = false;
+        ProcessDag(batch[i], now);
+        for (const Job& j : ready_) Submit(j);
+        ready_.clear();
+        if (i % 8 == 7 && !work_.empty()) {
+          l.unlock();
+          std::this_thread::yield();
+          l.lock();
+        }
+      }
+    }
+    if (stopping_) break;
     timers_earlier_ = false;  // the wait below is computed from every timer set so far
     const TimeMs next = timers_.empty() ? kNever : timers_.top().first;
     if (!dirty_.empty() || (next != kNever && next <= clock_->NowMs())) continue;
-    auto pred = [this]() REQUIRES(mu_) {
-      return stopping_ || !dirty_.empty() || timers_earlier_;
-    };
+    auto pred = [this]() REQUIRES(mu_) { return stopping_ || !dirty_.empty() || timers_earlier_; };
     if (next == kNever) {
       cv_.wait(l, pred);
     } else {

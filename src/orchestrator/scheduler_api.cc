@@ -65,8 +65,8 @@ Status SchedulerImpl::SetPaused(std::string_view dag_id, bool paused) {
   return Status::OK();
 }
 
-Result<std::pair<std::vector<DagRun>, int64_t>> SchedulerImpl::ListRuns(
-    std::string_view dag_id, const RunFilter& f) const {
+Result<std::pair<std::vector<DagRun>, int64_t>> SchedulerImpl::ListRuns(std::string_view dag_id,
+                                                                        const RunFilter& f) const {
   MutexLock l(mu_);
   ASSIGN_OR_RETURN(Dag * d, FindDag(dag_id));
   std::vector<const Run*> match;
@@ -82,7 +82,8 @@ Result<std::pair<std::vector<DagRun>, int64_t>> SchedulerImpl::ListRuns(
   if (f.newest_first) std::reverse(match.begin(), match.end());
   std::vector<DagRun> page;
   const int64_t total = static_cast<int64_t>(match.size());
-  for (int64_t i = std::max<int64_t>(f.offset, 0); i < total && static_cast<int64_t>(page.size()) < f.limit; ++i) {
+  for (int64_t i = std::max<int64_t>(f.offset, 0);
+       i < total && static_cast<int64_t>(page.size()) < f.limit; ++i) {
     page.push_back(match[i]->run);
   }
   return std::make_pair(std::move(page), total);
@@ -139,14 +140,14 @@ Status SchedulerImpl::DeleteRun(std::string_view dag_id, std::string_view run_id
   return Status::OK();
 }
 
-Result<std::vector<DagRun>> SchedulerImpl::Backfill(std::string_view dag_id, TimeMs from,
-                                                    TimeMs to, const nlohmann::json& conf) {
+Result<std::vector<DagRun>> SchedulerImpl::Backfill(std::string_view dag_id, TimeMs from, TimeMs to,
+                                                    const nlohmann::json& conf) {
   MutexLock l(mu_);
   if (!started_) return NotStarted();
   ASSIGN_OR_RETURN(Dag * d, FindDag(dag_id));
   if (from > to) {
-    return Status::InvalidArgument(fmt::format("backfill start {} is after its end {}",
-                                               FormatIso(from), FormatIso(to)));
+    return Status::InvalidArgument(
+        fmt::format("backfill start {} is after its end {}", FormatIso(from), FormatIso(to)));
   }
   if (d->spec.schedule.kind() == Schedule::Kind::kNone || !d->is_active) {
     return Status::InvalidArgument(fmt::format("DAG '{}' has no schedule to backfill", dag_id));
@@ -155,10 +156,9 @@ Result<std::vector<DagRun>> SchedulerImpl::Backfill(std::string_view dag_id, Tim
   std::vector<DagRun> created;
   for (const DataInterval& iv : d->spec.schedule.IntervalsBetween(from, to)) {
     if (d->by_date.contains(iv.start)) continue;  // that interval already has a run
-    ASSIGN_OR_RETURN(Run * r, CreateRun(d, RunType::kBackfill,
-                                        MakeRunId(RunType::kBackfill, iv.start), iv.start, iv,
-                                        now, now,
-                                        conf.is_object() ? conf : nlohmann::json::object()));
+    ASSIGN_OR_RETURN(
+        Run * r, CreateRun(d, RunType::kBackfill, MakeRunId(RunType::kBackfill, iv.start), iv.start,
+                           iv, now, now, conf.is_object() ? conf : nlohmann::json::object()));
     created.push_back(r->run);
   }
   MarkDirty(d);
@@ -183,8 +183,8 @@ Result<TaskInstance> SchedulerImpl::GetTaskInstance(std::string_view dag_id,
   ASSIGN_OR_RETURN(Run * r, FindRun(d, run_id));
   int i = d->TaskIndex(task_id);
   if (i < 0) {
-    return Status::NotFound(fmt::format("Task instance '{}' not found in run '{}'", task_id,
-                                        run_id));
+    return Status::NotFound(
+        fmt::format("Task instance '{}' not found in run '{}'", task_id, run_id));
   }
   return r->tis[i].ti;
 }

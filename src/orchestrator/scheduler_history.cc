@@ -32,6 +32,7 @@ Status SchedulerImpl::LoadHistory(TimeMs now) {
     d->spec.dag_id = id;
     d->record = rec;
     d->is_active = false;
+    InitRunCounters(d.get());
     Dag* raw = d.get();
     dags_.emplace(id, std::move(d));
     RETURN_IF_ERROR(LoadRuns(raw, now));
@@ -65,8 +66,8 @@ Status SchedulerImpl::LoadRuns(Dag* d, TimeMs now) {
   for (size_t k = 0; k < runs.size(); ++k) {
     auto r = std::make_unique<Run>();
     r->run = runs[k];
-    r->run_after = r->run.run_type == RunType::kScheduled ? r->run.data_interval.end
-                                                          : r->run.queued_at;
+    r->run_after =
+        r->run.run_type == RunType::kScheduled ? r->run.data_interval.end : r->run.queued_at;
     r->tis.resize(d->spec.tasks.size());
     std::vector<bool> found(d->spec.tasks.size());
     for (const auto& ti : tis[k]) {

@@ -9,6 +9,7 @@
 // operations), scheduler_history.cc (loading the history at Start, zombies).
 #pragma once
 
+#include <array>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -47,22 +48,22 @@ struct TryControl {
 
 struct Ti {
   TaskInstance ti;
-  TimeMs runnable_at = 0;         // when its dependencies were met (scheduling delay)
+  TimeMs runnable_at = 0;  // when its dependencies were met (scheduling delay)
   // Bumped when the instance is cleared or set by hand: a try of an older generation that
   // ends later reports into nothing.
   uint64_t generation = 0;
-  bool busy = false;              // a try (of any generation) is on an executor thread
+  bool busy = false;  // a try (of any generation) is on an executor thread
   // The in-memory state is ahead of the MetaStore (a try's outcome whose write failed); the
   // run does not advance until the write succeeds.
   bool pending_write = false;
-  TimeMs deadline = kNever;       // the running try's execution_timeout
+  TimeMs deadline = kNever;  // the running try's execution_timeout
   std::shared_ptr<TryControl> control;
 };
 
 struct Run {
   DagRun run;
-  TimeMs run_after = 0;           // the earliest its tasks could start (scheduling delay)
-  std::vector<Ti> tis;            // indexed like DagSpec::tasks
+  TimeMs run_after = 0;  // the earliest its tasks could start (scheduling delay)
+  std::vector<Ti> tis;   // indexed like DagSpec::tasks
 };
 
 struct Dag {
@@ -71,14 +72,15 @@ struct Dag {
   bool is_active = true;
   std::optional<NextRunInfo> next;
   std::vector<std::vector<int>> upstream, downstream;  // task indexes
-  std::vector<int> topo;                                // task indexes, upstream first
+  std::vector<int> topo;                               // task indexes, upstream first
   std::vector<bool> leaf;
   std::map<std::string, std::unique_ptr<Run>, std::less<>> runs;  // by run id
   std::map<TimeMs, Run*> by_date;                                 // by logical date
   std::map<TimeMs, Run*> active;                                  // queued or running
-  int busy_tasks = 0;             // queued or running instances (max_active_tasks)
-  TimeMs wake_at = kNever;        // the timer entry that is current
-  TimeMs write_retry_at = kNever; // a MetaStore write failed: try again then
+  int busy_tasks = 0;                          // queued or running instances (max_active_tasks)
+  std::array<metrics::Counter, 4> run_states;  // dag_runs_total{dag, state} by RunState
+  TimeMs wake_at = kNever;                     // the timer entry that is current
+  TimeMs write_retry_at = kNever;              // a MetaStore write failed: try again then
   bool dirty = false;
   int TaskIndex(std::string_view task_id) const;
 };
@@ -106,8 +108,7 @@ class SchedulerImpl final : public Scheduler {
   Result<TaskInstance> GetTaskInstance(std::string_view dag_id, std::string_view run_id,
                                        std::string_view task_id) const override;
   Result<std::vector<std::string>> ReadLog(std::string_view dag_id, std::string_view run_id,
-                                           std::string_view task_id,
-                                           int try_number) const override;
+                                           std::string_view task_id, int try_number) const override;
   Result<std::vector<TaskInstance>> Clear(std::string_view dag_id,
                                           const ClearRequest& request) override;
   Result<DagRun> SetRunState(std::string_view dag_id, std::string_view run_id,
@@ -130,8 +131,11 @@ class SchedulerImpl final : public Scheduler {
   // scheduler.cc
   void Loop();
   void MarkDirty(Dag* d) REQUIRES(mu_);
+  void InitRunCounters(Dag* d);
   void SetTimer(Dag* d, TimeMs at) REQUIRES(mu_);
-  // Processes dirty DAGs and those whose timer is due at `now`; fills ready_.
+  // Marks the DAGs whose timer is due at `now` dirty.
+  void PopDueTimers(TimeMs now) REQUIRES(mu_);
+  // Processes dirty DAGs and those whose timer is due at `now`; fills ready_ (virtual time).
   void ProcessDue(TimeMs now) REQUIRES(mu_);
   void WorkerLoop();
   void Submit(const Job& job) REQUIRES(mu_);
@@ -162,6 +166,7 @@ class SchedulerImpl final : public Scheduler {
   // scheduler_tasks.cc
   void ExecuteTry(const Job& job);
   void FinishTry(const Job& job, const Result<std::string>& result);
+  void RecordTryEnd(const Job& job, const Result<std::string>& result) REQUIRES(mu_);
   // Ends a try that failed (a task error, a timeout, a zombie): up_for_retry or failed.
   void FailTry(Dag* d, Run* r, int index, const std::string& error, TimeMs now) REQUIRES(mu_);
   // Stores a try's outcome: in memory at once (the try is over), in the MetaStore now or,
@@ -186,16 +191,17 @@ class SchedulerImpl final : public Scheduler {
   int64_t pid_;
 
   mutable Mutex mu_;
-  CondVar cv_;                  // the scheduler thread: dirty DAGs or Stop
+  CondVar cv_;  // the scheduler thread: dirty DAGs or Stop
   std::map<std::string, std::unique_ptr<Dag>, std::less<>> dags_ GUARDED_BY(mu_);
   std::vector<Dag*> dirty_ GUARDED_BY(mu_);
+  // The DAG an executor thread processes itself after a try (MarkDirty leaves it alone).
+  Dag* inline_dag_ GUARDED_BY(mu_) = nullptr;
   // Timers: (time, DAG); an entry whose time differs from its DAG's wake_at is stale.
-  std::priority_queue<std::pair<TimeMs, Dag*>, std::vector<std::pair<TimeMs, Dag*>>,
-                      std::greater<>>
+  std::priority_queue<std::pair<TimeMs, Dag*>, std::vector<std::pair<TimeMs, Dag*>>, std::greater<>>
       timers_ GUARDED_BY(mu_);
   bool timers_earlier_ GUARDED_BY(mu_) = false;  // a timer before the loop's wait target
-  std::vector<Job> ready_ GUARDED_BY(mu_);  // dispatched, not yet on a thread
-  int busy_total_ GUARDED_BY(mu_) = 0;     // queued or running everywhere (parallelism)
+  std::vector<Job> ready_ GUARDED_BY(mu_);       // dispatched, not yet on a thread
+  int busy_total_ GUARDED_BY(mu_) = 0;           // queued or running everywhere (parallelism)
   // DAGs with a scheduled instance held back by `parallelism`: dirtied when a slot frees.
   std::set<Dag*> starved_ GUARDED_BY(mu_);
   // Runs deleted while a try of theirs was still on an executor thread (the Job points at
@@ -215,6 +221,7 @@ class SchedulerImpl final : public Scheduler {
   metrics::Registry* registry_;
   metrics::CounterFamily* runs_total_;
   metrics::CounterFamily* tis_total_;
+  std::array<metrics::Counter, 10> task_outcomes_;  // task_instances_total by TaskState
   metrics::Histogram delay_;
   metrics::Gauge running_;
   metrics::Counter wakeups_;

@@ -1,6 +1,7 @@
 // The Scheduler on the real clock: the event loop, executor threads, cancellation, Stop
 // leaving zombies for the next Start, and an idle scheduler that does not wake up. No timing
 // assertions: waits have generous deadlines and check outcomes only.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -83,8 +84,7 @@ TEST_F(RealTime, TimeoutAndSetRunStateCancelSleepingTries) {
     return t.ok() && t->state == TaskState::kRunning;
   }));
   ASSERT_TRUE(scheduler_->SetRunState("hand", hand->run_id, RunState::kFailed).ok());
-  EXPECT_EQ(scheduler_->GetTaskInstance("hand", hand->run_id, "sleepy")->state,
-            TaskState::kFailed);
+  EXPECT_EQ(scheduler_->GetTaskInstance("hand", hand->run_id, "sleepy")->state, TaskState::kFailed);
   scheduler_->Stop();  // returns: the cancelled try ended
 }
 
@@ -115,6 +115,33 @@ TEST_F(RealTime, StopLeavesARunningTryToTheNextStartAsAZombie) {
   }));
 }
 
+TEST_F(RealTime, MaxActiveTasksBoundsADagsRunningInstances) {
+  const TimeMs now = Clock::Real()->NowMs();
+  std::vector<TaskSpec> tasks;
+  for (int i = 0; i < 5; ++i) {
+    tasks.push_back(Task(fmt::format("s{}", i), "sleep", {}, {{"ms", 600'000}}));
+  }
+  DagSpec d = Dag("mat", "none", now - kDay, false, tasks);
+  d.max_active_tasks = 2;
+  Start({d});
+  auto run = scheduler_->Trigger("mat", std::nullopt, std::nullopt, {});
+  auto count = [&](TaskState s) {
+    auto tis = scheduler_->ListTaskInstances("mat", run->run_id);
+    if (!tis.ok()) return -1;
+    int n = 0;
+    for (const auto& ti : *tis) n += ti.state == s;
+    return n;
+  };
+  ASSERT_TRUE(WaitFor([&] { return count(TaskState::kRunning) == 2; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(count(TaskState::kRunning), 2);
+  EXPECT_EQ(count(TaskState::kScheduled), 3);
+  // Setting the run failed cancels the two tries; the other three are skipped.
+  ASSERT_TRUE(scheduler_->SetRunState("mat", run->run_id, RunState::kFailed).ok());
+  EXPECT_EQ(count(TaskState::kFailed), 2);
+  EXPECT_EQ(count(TaskState::kSkipped), 3);
+}
+
 TEST_F(RealTime, AnIdleSchedulerDoesNotWakeUp) {
   // 100 DAGs whose next runs are hours away (and manual-only ones): after the first pass the
   // loop sleeps on its condition variable until an event; a polling loop would wake many
@@ -122,7 +149,7 @@ TEST_F(RealTime, AnIdleSchedulerDoesNotWakeUp) {
   const TimeMs now = Clock::Real()->NowMs();
   std::vector<DagSpec> dags;
   for (int i = 0; i < 100; ++i) {
-    dags.push_back(Dag("idle" + std::to_string(i), i % 2 ? "@daily" : "none", now + kDay, false,
+    dags.push_back(Dag(fmt::format("idle{}", i), i % 2 ? "@daily" : "none", now + kDay, false,
                        {Task("t", "noop")}));
   }
   Start(dags);

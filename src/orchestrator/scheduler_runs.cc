@@ -89,19 +89,19 @@ void SchedulerImpl::WriteFailed(Dag* d, const Status& s) {
 }
 
 void SchedulerImpl::CountRunState(const Dag* d, RunState s) {
-  runs_total_->With({d->spec.dag_id, RunStateName(s)}).Add();
+  d->run_states[static_cast<size_t>(s)].Add();
 }
 
 bool SchedulerImpl::ProgressesWhilePaused(const Dag* d, const Run* r) const {
   return !d->record.is_paused || r->run.run_type == RunType::kBackfill;
 }
 
-Result<Run*> SchedulerImpl::CreateRun(Dag* d, RunType type, std::string run_id,
-                                      TimeMs logical_date, DataInterval interval,
-                                      TimeMs run_after, TimeMs now, const nlohmann::json& conf) {
+Result<Run*> SchedulerImpl::CreateRun(Dag* d, RunType type, std::string run_id, TimeMs logical_date,
+                                      DataInterval interval, TimeMs run_after, TimeMs now,
+                                      const nlohmann::json& conf) {
   if (d->runs.contains(run_id)) {
-    return Status::AlreadyExists(fmt::format("DAGRun with DAG ID: '{}' and DAGRun ID: '{}' already exists",
-                                             d->spec.dag_id, run_id));
+    return Status::AlreadyExists(fmt::format(
+        "DAGRun with DAG ID: '{}' and DAGRun ID: '{}' already exists", d->spec.dag_id, run_id));
   }
   if (d->by_date.contains(logical_date)) {
     return Status::AlreadyExists(
@@ -146,16 +146,17 @@ bool SchedulerImpl::CreateAutomatedRuns(Dag* d, TimeMs now) {
   bool created = false;
   const DagSpec& s = d->spec;
   while (true) {
-    d->next = s.schedule.NextRun(d->record.last_automated, s.start_date, s.end_date, s.catchup,
-                                 now);
+    d->next =
+        s.schedule.NextRun(d->record.last_automated, s.start_date, s.end_date, s.catchup, now);
     if (d->record.is_paused || !d->is_active || !d->next || d->next->run_after > now) break;
     if (static_cast<int>(d->active.size()) >= s.max_active_runs) break;
     const NextRunInfo info = *d->next;
     // A run already at this logical date (a manual one, or one stored just before a crash
     // that kept the cursor from moving) takes the interval: move on.
     if (!d->by_date.contains(info.interval.start)) {
-      auto r = CreateRun(d, RunType::kScheduled, MakeRunId(RunType::kScheduled, info.interval.start),
-                         info.interval.start, info.interval, info.run_after, now, {});
+      auto r =
+          CreateRun(d, RunType::kScheduled, MakeRunId(RunType::kScheduled, info.interval.start),
+                    info.interval.start, info.interval, info.run_after, now, {});
       if (!r.ok()) {
         WriteFailed(d, r.status());
         break;
@@ -243,7 +244,7 @@ bool SchedulerImpl::AdvanceRun(Dag* d, Run* r, TimeMs now, TimeMs* wake) {
         next.start_date = next.start_date.value_or(now);
         next.end_date = now;
         if (!Commit(d, &t, next)) return changed;
-        tis_total_->With({TaskStateName(verdict)}).Add();
+        task_outcomes_[static_cast<size_t>(verdict)].Add();
         changed = true;
         continue;
       }

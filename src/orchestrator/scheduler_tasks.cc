@@ -23,8 +23,8 @@ int64_t RetryDelayMs(const TaskSpec& t, int try_number) {
   // its try_number is already the next try's; ours is the try that failed, hence -1. Airflow
   // adds a hash jitter in [0, min_backoff); kappa takes the lower bound, deterministically.
   const int exponent = std::clamp(try_number - 1, 0, 40);
-  double seconds = std::ceil(static_cast<double>(t.retry_delay_ms) / 1000.0 *
-                             std::ldexp(1.0, exponent));
+  double seconds =
+      std::ceil(static_cast<double>(t.retry_delay_ms) / 1000.0 * std::ldexp(1.0, exponent));
   seconds = std::max(seconds, 1.0);
   const int64_t cap = t.max_retry_delay_ms > 0 ? t.max_retry_delay_ms : kDayMs;
   if (seconds * 1000.0 >= static_cast<double>(cap)) return cap;
@@ -124,7 +124,8 @@ void SchedulerImpl::ExecuteTry(const Job& job) {
     ctx.try_number = next.try_number;
     ctx.variables = Variables(d, job.run, job.index, next.try_number);
     type = types_->Find(spec.type);
-    if (type == nullptr) prepare = Status::NotFound(fmt::format("unknown task type '{}'", spec.type));
+    if (type == nullptr)
+      prepare = Status::NotFound(fmt::format("unknown task type '{}'", spec.type));
   }
   ctx.run = &run;
   if (prepare.ok()) {
@@ -169,6 +170,23 @@ void SchedulerImpl::ExecuteTry(const Job& job) {
 
 void SchedulerImpl::FinishTry(const Job& job, const Result<std::string>& result) {
   MutexLock l(mu_);
+  Dag* d = job.dag;
+  if (options_.virtual_time) {
+    RecordTryEnd(job, result);  // RunUntil processes the DAG next
+    return;
+  }
+  // Real time: this executor thread moves the DAG on itself (the next task, the run's
+  // state) rather than waking the scheduling thread for it: one hand-off less per try.
+  inline_dag_ = d;
+  RecordTryEnd(job, result);
+  inline_dag_ = nullptr;
+  if (stopping_) return;
+  ProcessDag(d, clock_->NowMs());
+  for (const Job& j : ready_) Submit(j);
+  ready_.clear();
+}
+
+void SchedulerImpl::RecordTryEnd(const Job& job, const Result<std::string>& result) {
   Dag* d = job.dag;
   Ti& t = job.run->tis[job.index];
   ReleaseSlot(d, &t);
@@ -222,7 +240,7 @@ void SchedulerImpl::RecordOutcome(Dag* d, Run* r, int index, const TaskInstance&
     t.ti = next;  // the try is over whatever the store says; written before the run moves on
     t.pending_write = true;
   }
-  tis_total_->With({TaskStateName(next.state)}).Add();
+  task_outcomes_[static_cast<size_t>(next.state)].Add();
   MarkDirty(d);
 }
 

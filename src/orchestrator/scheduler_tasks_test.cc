@@ -133,7 +133,9 @@ TEST(SchedulerTriggerRules, EveryRuleAsAirflowDecidesIt) {
   };
   using TR = TriggerRule;
   std::vector<TaskSpec> tasks = {
-      Task("ok", "noop"), Task("bad", "fail_n"), Task("skip", "skip"),
+      Task("ok", "noop"),
+      Task("bad", "fail_n"),
+      Task("skip", "skip"),
       rule("all_success_bad", {"ok", "bad"}, TR::kAllSuccess),
       rule("all_success_skip", {"ok", "skip"}, TR::kAllSuccess),
       rule("all_success_ok", {"ok"}, TR::kAllSuccess),
@@ -179,8 +181,7 @@ TEST(SchedulerTriggerRules, EveryRuleAsAirflowDecidesIt) {
       {"always", TaskState::kSuccess},
   };
   for (const auto& [task, state] : expected) {
-    EXPECT_EQ(TaskStateName(h.Ti("rules", run->run_id, task).state), TaskStateName(state))
-        << task;
+    EXPECT_EQ(TaskStateName(h.Ti("rules", run->run_id, task).state), TaskStateName(state)) << task;
   }
   // Leaves include upstream_failed ones: the run failed (DagRun.update_state).
   EXPECT_EQ(h.scheduler->GetRun("rules", run->run_id)->state, RunState::kFailed);
@@ -242,9 +243,9 @@ TEST(SchedulerDependsOnPast, WaitsForThePreviousRunThenClearLetsItGoOn) {
 TEST(SchedulerClear, IncludeDownstreamRerunsOnlyTheSubtree) {
   const TimeMs t0 = At("2025-01-01");
   Harness h(t0);
-  h.Start({Dag("cl", "none", t0, false,
-               {Task("a", "noop"), Task("b", "noop", {"a"}), Task("c", "noop", {"b"}),
-                Task("d", "noop")})});
+  h.Start({Dag(
+      "cl", "none", t0, false,
+      {Task("a", "noop"), Task("b", "noop", {"a"}), Task("c", "noop", {"b"}), Task("d", "noop")})});
   auto run = h.scheduler->Trigger("cl", std::nullopt, std::nullopt, {});
   h.RunFor(kMinute);
   ASSERT_EQ(h.scheduler->GetRun("cl", run->run_id)->state, RunState::kSuccess);
@@ -328,19 +329,21 @@ TEST(SchedulerZombies, ARunningTryLeftByADeadProcessFailsAndIsRetried) {
 TEST(SchedulerTrigger, ConfOverridesParamsAndIdsAreUnique) {
   const TimeMs t0 = At("2025-01-01T10:30:00");
   Harness h(t0);
-  DagSpec d = Dag("m", "@hourly", t0, false,
-                  {Task("e", "echo", {}, {{"value", "{{ params.colour }}-{{ params.size }}-{{ ds }}"}}),
-                   Task("f", "echo", {"e"}, {{"value", "got {{ tasks.e.result }} in {{ run_id }}"}})});
+  DagSpec d =
+      Dag("m", "@hourly", t0, false,
+          {Task("e", "echo", {}, {{"value", "{{ params.colour }}-{{ params.size }}-{{ ds }}"}}),
+           Task("f", "echo", {"e"}, {{"value", "got {{ tasks.e.result }} in {{ run_id }}"}})});
   d.params = {{"colour", "red"}, {"size", 1}};
   h.Start({d});
-  auto run = h.scheduler->Trigger("m", std::nullopt, At("2025-01-01T10:15:00"),
-                                  {{"colour", "blue"}});
+  auto run =
+      h.scheduler->Trigger("m", std::nullopt, At("2025-01-01T10:15:00"), {{"colour", "blue"}});
   ASSERT_TRUE(run.ok()) << run.status().ToString();
   EXPECT_EQ(run->run_id, "manual__2025-01-01T10:15:00+00:00");
   EXPECT_TRUE(run->external_trigger);
   EXPECT_EQ(run->run_type, RunType::kManual);
   EXPECT_EQ(run->logical_date, At("2025-01-01T10:15:00"));
-  EXPECT_EQ(run->data_interval, (DataInterval{At("2025-01-01T09:00:00"), At("2025-01-01T10:00:00")}));
+  EXPECT_EQ(run->data_interval,
+            (DataInterval{At("2025-01-01T09:00:00"), At("2025-01-01T10:00:00")}));
   h.RunFor(0);
   EXPECT_EQ(h.Ti("m", run->run_id, "e").result, "blue-1-2025-01-01");
   EXPECT_EQ(h.Ti("m", run->run_id, "f").result,
@@ -361,7 +364,8 @@ TEST(SchedulerRunState, SetByHandMarksTasksAsAirflowDoes) {
   TaskSpec waiting = Task("w", "fail_n", {}, {{"times", 1}});
   waiting.retries = 1;
   waiting.retry_delay_ms = kHour;
-  h.Start({Dag("s", "none", t0, false, {waiting, Task("after", "noop", {"w"}), Task("ok", "noop")})});
+  h.Start(
+      {Dag("s", "none", t0, false, {waiting, Task("after", "noop", {"w"}), Task("ok", "noop")})});
   auto r1 = h.scheduler->Trigger("s", std::string("one"), t0, {});
   auto r2 = h.scheduler->Trigger("s", std::string("two"), t0 + 1, {});
   h.RunFor(kMinute);
@@ -377,7 +381,8 @@ TEST(SchedulerRunState, SetByHandMarksTasksAsAirflowDoes) {
   EXPECT_EQ(h.Ti("s", "two", "after").state, TaskState::kSuccess);
   h.RunFor(2 * kHour);  // no retry happens for a run set by hand
   EXPECT_EQ(h.recorder.Tries("w").size(), 2u);
-  EXPECT_TRUE(h.scheduler->SetRunState("s", "one", RunState::kRunning).status().IsInvalidArgument());
+  EXPECT_TRUE(
+      h.scheduler->SetRunState("s", "one", RunState::kRunning).status().IsInvalidArgument());
   ASSERT_TRUE(h.scheduler->DeleteRun("s", "one").ok());
   EXPECT_TRUE(h.scheduler->GetRun("s", "one").status().IsNotFound());
   EXPECT_TRUE(h.meta->ListTasks("s", "one")->empty());

@@ -46,8 +46,9 @@ TEST(SchedulerYear, DailyWithCatchupRunsEveryDayInOrder) {
                {Task("extract", "noop"), Task("load", "noop", {"extract"})})});
   h.RunUntil(At("2026-01-01"));
   ExpectEveryRun(h, "daily", start, kDay, 365, {"extract", "load"});
-  EXPECT_EQ(h.Counter("kappa_orchestrator_dag_runs_total", {{"dag", "daily"}, {"state", "success"}}),
-            365);
+  EXPECT_EQ(
+      h.Counter("kappa_orchestrator_dag_runs_total", {{"dag", "daily"}, {"state", "success"}}),
+      365);
   EXPECT_EQ(h.Counter("kappa_orchestrator_task_instances_total", {{"state", "success"}}), 730);
   // The cursor is in the history: the last automated interval.
   auto dags = h.meta->ListDags();
@@ -97,8 +98,8 @@ TEST(SchedulerYear, HourlyForAYearWithAndWithoutCatchup) {
 
 TEST(SchedulerRuns, MaxActiveRunsBoundsCatchup) {
   Harness h(At("2025-01-11"));
-  DagSpec d = Dag("bounded", "@daily", At("2025-01-01"), true,
-                  {Task("t", "fail_n", {}, {{"times", 1}})});
+  DagSpec d =
+      Dag("bounded", "@daily", At("2025-01-01"), true, {Task("t", "fail_n", {}, {{"times", 1}})});
   d.max_active_runs = 3;
   d.tasks[0].retries = 1;
   d.tasks[0].retry_delay_ms = kHour;
