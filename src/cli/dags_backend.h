@@ -16,6 +16,11 @@
 
 #include "common/status.h"
 
+namespace kappa::orchestrator {
+struct DagRun;
+struct TaskInstance;
+}  // namespace kappa::orchestrator
+
 namespace kappa::cli {
 
 // Query of `kappa dags runs` (Airflow's GET dagRuns parameters).
@@ -46,13 +51,24 @@ class DagsBackend {
   virtual Result<std::string> ReadLog(const std::string& dag_id, const std::string& run_id,
                                       const std::string& task_id, int try_number) = 0;
 
-  // Writes: only a running kappa up (or Airflow) can take them; a data directory answers
-  // Unavailable "no running kappa up ...".
+  // Writes: a running kappa up (or Airflow) through its API, or the offline backend of
+  // OpenWriteBackend; the read-only data-directory backend answers Unavailable.
   virtual Result<nlohmann::json> Trigger(const std::string& dag_id,
                                          const nlohmann::json& body) = 0;  // DAGRun
   virtual Result<nlohmann::json> SetPaused(const std::string& dag_id, bool paused) = 0;  // DAG
   // Airflow's ClearTaskInstances body; returns TaskInstanceReferenceCollection.
   virtual Result<nlohmann::json> Clear(const std::string& dag_id, const nlohmann::json& body) = 0;
+  // Backfill runs for every interval with a logical date in [from, to] (RFC 3339) that has
+  // none yet; returns a DAGRunCollection of the runs created. Airflow's REST API v1 has no
+  // backfill: only the offline backend can.
+  virtual Result<nlohmann::json> Backfill(const std::string& dag_id, const std::string& from,
+                                          const std::string& to, const nlohmann::json& conf) {
+    (void)dag_id, (void)from, (void)to, (void)conf;
+    return Status::NotSupported(
+        "Airflow's REST API v1 has no backfill: stop kappa up and run `kappa dags backfill "
+        "--data-dir DIR` (the runs are queued and kappa up runs them when it starts), or "
+        "trigger runs one by one with `kappa dags trigger --logical-date`");
+  }
 };
 
 // Airflow's REST API at `base_url` ("http://host:port"; the /api/v1 prefix is added).
@@ -70,10 +86,25 @@ struct SourceFlags {
   std::string url;
   std::string user;
   std::string data_dir = "./kappa-data";
+  std::string config_file;  // writes without a running kappa up: the config's DAGs
   bool json = false;
 };
 // Fails the command (exit 1) with a readable message when no source can be opened.
 std::unique_ptr<DagsBackend> OpenBackend(const SourceFlags& flags);
+// For commands that change state: --url, else the kappa up of --data-dir, else the data
+// directory itself, owned by this command (dags_offline.cc): the config's DAGs (--config,
+// default built-in) on the engine's Scheduler over its history, recording the change for the
+// next kappa up without running anything.
+std::unique_ptr<DagsBackend> OpenWriteBackend(const SourceFlags& flags);
+// --config, for the write commands.
+void AddConfigFlag(CLI::App* cmd, SourceFlags* flags);
+
+// Airflow's DAGRun and TaskInstance JSON of the history's records (dags_data_dir.cc).
+nlohmann::json AirflowRunJson(const orchestrator::DagRun& run);
+nlohmann::json AirflowTaskJson(const orchestrator::TaskInstance& ti, int64_t logical_date_ms);
+
+// `kappa dags test` (dags_test_cmd.cc), added to the dags group.
+void AddDagsTestCommand(CLI::App* dags);
 
 // ---- helpers of the dags/tasks commands (dags_output.cc) ----
 

@@ -15,6 +15,7 @@ namespace {
 using nlohmann::json;
 
 struct DagsArgs {
+  std::string start, end;
   SourceFlags source;
   std::string dag_id;
   std::string conf = "{}";
@@ -109,7 +110,7 @@ void Trigger(const DagsArgs& a) {
   json body = {{"conf", conf}};
   if (!a.run_id.empty()) body["dag_run_id"] = a.run_id;
   if (!a.logical_date.empty()) body["logical_date"] = DateArg(a.logical_date, "--logical-date");
-  auto b = OpenBackend(a.source);
+  auto b = OpenWriteBackend(a.source);
   json run = OrFail(*b, b->Trigger(a.dag_id, body));
   if (a.source.json) {
     std::cout << run.dump() << "\n";
@@ -120,7 +121,7 @@ void Trigger(const DagsArgs& a) {
 }
 
 void Pause(const DagsArgs& a, bool paused) {
-  auto b = OpenBackend(a.source);
+  auto b = OpenWriteBackend(a.source);
   json dag = OrFail(*b, b->SetPaused(a.dag_id, paused));
   if (a.source.json) {
     std::cout << dag.dump() << "\n";
@@ -150,10 +151,29 @@ void Runs(const DagsArgs& a) {
   }
 }
 
+void Backfill(const DagsArgs& a) {
+  json conf = json::parse(a.conf, nullptr, false);
+  if (conf.is_discarded() || !conf.is_object()) Fail("--conf: not a JSON object: " + a.conf, 2);
+  std::string from = DateArg(a.start, "--start"), to = DateArg(a.end, "--end");
+  auto b = OpenWriteBackend(a.source);
+  json runs = OrFail(*b, b->Backfill(a.dag_id, from, to, conf));
+  if (a.source.json) {
+    std::cout << runs.dump() << "\n";
+    return;
+  }
+  std::cout << fmt::format("queued {} backfill run{} of {} (kappa up runs them, at most "
+                           "max_active_runs at a time)\n",
+                           runs["dag_runs"].size(), runs["dag_runs"].size() == 1 ? "" : "s",
+                           a.dag_id);
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& r : runs["dag_runs"]) rows.push_back(RunRow(r));
+  if (!rows.empty()) PrintTable(kRunHeader, rows);
+}
+
 }  // namespace
 
 void RegisterDagsCommands(CLI::App& app, const Groups&) {
-  auto* group = app.add_subcommand("dags", "Orchestrator DAGs: list, show, trigger, pause, runs");
+  auto* group = app.add_subcommand("dags", "Orchestrator DAGs: list, show, trigger, pause, runs, backfill, test");
   group->require_subcommand(1);
   group->footer(
       "Talks to the Airflow REST API (/api/v1) of the kappa up that owns --data-dir, or of "
@@ -180,15 +200,18 @@ void RegisterDagsCommands(CLI::App& app, const Groups&) {
   trigger->add_option("--logical-date,-e", a->logical_date,
                       "Logical date, e.g. 2023-09-03 or 2023-09-03T10:00:00+02:00 (default now)");
   AddSourceFlags(trigger, &a->source);
+  AddConfigFlag(trigger, &a->source);
   trigger->callback([a] { Trigger(*a); });
 
   auto* pause = group->add_subcommand("pause", "Pause a DAG: no new automated runs (persisted)");
   dag_arg(pause);
   AddSourceFlags(pause, &a->source);
+  AddConfigFlag(pause, &a->source);
   pause->callback([a] { Pause(*a, true); });
   auto* unpause = group->add_subcommand("unpause", "Unpause a DAG");
   dag_arg(unpause);
   AddSourceFlags(unpause, &a->source);
+  AddConfigFlag(unpause, &a->source);
   unpause->callback([a] { Pause(*a, false); });
 
   auto* runs = group->add_subcommand("runs", "List a DAG's runs, newest first");
@@ -199,6 +222,20 @@ void RegisterDagsCommands(CLI::App& app, const Groups&) {
   runs->add_flag("--oldest-first", a->oldest_first, "Oldest first");
   AddSourceFlags(runs, &a->source);
   runs->callback([a] { Runs(*a); });
+
+  auto* backfill = group->add_subcommand(
+      "backfill", "Queue backfill runs for every interval with a logical date in [--start, --end] "
+                  "(a data directory with no kappa up running; kappa up runs them)");
+  dag_arg(backfill);
+  backfill->add_option("--start,-s", a->start, "First logical date, e.g. 2023-09-03")->required();
+  backfill->add_option("--end,-e", a->end, "Last logical date")->required();
+  backfill->add_option("--conf,-c", a->conf, "JSON object overriding the DAG's params")
+      ->capture_default_str();
+  AddSourceFlags(backfill, &a->source);
+  AddConfigFlag(backfill, &a->source);
+  backfill->callback([a] { Backfill(*a); });
+
+  AddDagsTestCommand(group);
 }
 
 }  // namespace kappa::cli

@@ -31,7 +31,9 @@ json DagJson(const orch::DagRecord& d) {
           {"next_dagrun", nullptr}};
 }
 
-json RunJson(const orch::DagRun& r) {
+}  // namespace
+
+json AirflowRunJson(const orch::DagRun& r) {
   return {{"dag_run_id", r.run_id},
           {"dag_id", r.dag_id},
           {"logical_date", orch::FormatIso(r.logical_date)},
@@ -48,7 +50,7 @@ json RunJson(const orch::DagRun& r) {
           {"note", r.note.empty() ? json() : json(r.note)}};
 }
 
-json TaskJson(const orch::TaskInstance& t, orch::TimeMs logical_date) {
+json AirflowTaskJson(const orch::TaskInstance& t, int64_t logical_date) {
   json duration;
   if (t.start_date && t.end_date) duration = double(*t.end_date - *t.start_date) / 1000.0;
   return {{"task_id", t.task_id},
@@ -78,6 +80,8 @@ json TaskJson(const orch::TaskInstance& t, orch::TimeMs logical_date) {
           {"triggerer_job", nullptr},
           {"note", nullptr}};
 }
+
+namespace {
 
 class DataDirBackend final : public DagsBackend {
  public:
@@ -111,7 +115,7 @@ class DataDirBackend final : public DagsBackend {
           std::find(q.states.begin(), q.states.end(), state) == q.states.end()) {
         continue;
       }
-      if (total++ < q.limit) out["dag_runs"].push_back(RunJson(r));
+      if (total++ < q.limit) out["dag_runs"].push_back(AirflowRunJson(r));
     }
     out["total_entries"] = total;
     return out;
@@ -121,7 +125,7 @@ class DataDirBackend final : public DagsBackend {
     ASSIGN_OR_RETURN(orch::DagRun run, FindRun(dag_id, run_id));
     ASSIGN_OR_RETURN(std::vector<orch::TaskInstance> tis, meta_->ListTasks(dag_id, run_id));
     json out = {{"task_instances", json::array()}, {"total_entries", tis.size()}};
-    for (const auto& t : tis) out["task_instances"].push_back(TaskJson(t, run.logical_date));
+    for (const auto& t : tis) out["task_instances"].push_back(AirflowTaskJson(t, run.logical_date));
     return out;
   }
 
@@ -130,7 +134,7 @@ class DataDirBackend final : public DagsBackend {
     ASSIGN_OR_RETURN(orch::DagRun run, FindRun(dag_id, run_id));
     ASSIGN_OR_RETURN(std::vector<orch::TaskInstance> tis, meta_->ListTasks(dag_id, run_id));
     for (const auto& t : tis) {
-      if (t.task_id == task_id) return TaskJson(t, run.logical_date);
+      if (t.task_id == task_id) return AirflowTaskJson(t, run.logical_date);
     }
     return Status::NotFound(
         fmt::format("Task instance not found: run {} of DAG {} has no task '{}'", run_id,

@@ -20,6 +20,12 @@ void AddSourceFlags(CLI::App* cmd, SourceFlags* flags) {
   cmd->add_flag("--json", flags->json, "Print Airflow's JSON (the REST API's shapes)");
 }
 
+void AddConfigFlag(CLI::App* cmd, SourceFlags* flags) {
+  cmd->add_option("--config", flags->config_file,
+                  "Without a running kappa up: the config whose DAGs apply (default: the "
+                  "built-in kappa.yaml)");
+}
+
 void FailFrom(const DagsBackend& b, const Status& s) {
   if (s.IsUnavailable()) Fail(s);  // already says where and what to do
   Fail(s.message() + " [" + b.where() + "]");

@@ -69,7 +69,7 @@ void Clear(const TasksArgs& a) {
   if (!a.run_id.empty()) body["dag_run_id"] = a.run_id;
   if (!a.start.empty()) body["start_date"] = DateArg(a.start, "--start");
   if (!a.end.empty()) body["end_date"] = DateArg(a.end, "--end");
-  auto b = OpenBackend(a.source);
+  auto b = OpenWriteBackend(a.source);
   json cleared = OrFail(*b, b->Clear(a.dag_id, body));
   if (a.source.json) {
     std::cout << cleared.dump() << "\n";
@@ -104,7 +104,7 @@ void RegisterTasksCommands(CLI::App& app, const Groups&) {
   logs->callback([a] { Logs(*a); });
 
   auto* clear = group->add_subcommand(
-      "clear", "Clear task instances so they run again (needs a running kappa up)");
+      "clear", "Clear task instances so they run again");
   clear->add_option("dag_id", a->dag_id, "DAG id")->required();
   clear->add_option("--task,-t", a->task_ids, "Task id (repeatable; default: every task)");
   clear->add_option("--run,-r", a->run_id, "Only this run");
@@ -115,6 +115,7 @@ void RegisterTasksCommands(CLI::App& app, const Groups&) {
   clear->add_flag("--only-failed,-f", a->only_failed, "Only failed and upstream_failed instances");
   clear->add_flag("--dry-run", a->dry_run, "Print what would be cleared, clear nothing");
   AddSourceFlags(clear, &a->source);
+  AddConfigFlag(clear, &a->source);
   clear->callback([a] { Clear(*a); });
 }
 

@@ -101,12 +101,12 @@ Result<std::pair<std::vector<DagRun>, int64_t>> FakeOrchestrator::ListRuns(
 Result<DagRun> FakeOrchestrator::GetRun(std::string_view dag_id, std::string_view run_id) const {
   std::lock_guard lock(mu_);
   auto it = runs_.find({std::string(dag_id), std::string(run_id)});
-  if (it == runs_.end()) return Status::NotFound(fmt::format("no run '{}' of '{}'", run_id, dag_id));
+  if (it == runs_.end())
+    return Status::NotFound(fmt::format("no run '{}' of '{}'", run_id, dag_id));
   return it->second;
 }
 
-Result<DagRun> FakeOrchestrator::Trigger(std::string_view dag_id,
-                                         std::optional<std::string> run_id,
+Result<DagRun> FakeOrchestrator::Trigger(std::string_view dag_id, std::optional<std::string> run_id,
                                          std::optional<TimeMs> logical_date,
                                          const nlohmann::json& conf) {
   std::lock_guard lock(mu_);
@@ -191,8 +191,8 @@ Result<std::vector<std::string>> FakeOrchestrator::ReadLog(std::string_view dag_
                                                            std::string_view task_id,
                                                            int try_number) const {
   std::lock_guard lock(mu_);
-  auto it = logs_.find(
-      {std::string(dag_id), std::string(run_id), std::string(task_id), try_number});
+  auto it =
+      logs_.find({std::string(dag_id), std::string(run_id), std::string(task_id), try_number});
   if (it == logs_.end()) return std::vector<std::string>();
   return it->second;
 }
@@ -231,8 +231,7 @@ Result<std::vector<TaskInstance>> FakeOrchestrator::Clear(std::string_view dag_i
     }
     if (c.start_date && run->logical_date < *c.start_date) continue;
     if (c.end_date && run->logical_date > *c.end_date) continue;
-    if (c.only_failed && ti.state != TaskState::kFailed &&
-        ti.state != TaskState::kUpstreamFailed) {
+    if (c.only_failed && ti.state != TaskState::kFailed && ti.state != TaskState::kUpstreamFailed) {
       continue;
     }
     out.push_back(ti);

@@ -48,8 +48,7 @@ class FakeOrchestrator : public Orchestrator {
   Result<TaskInstance> GetTaskInstance(std::string_view dag_id, std::string_view run_id,
                                        std::string_view task_id) const override;
   Result<std::vector<std::string>> ReadLog(std::string_view dag_id, std::string_view run_id,
-                                           std::string_view task_id,
-                                           int try_number) const override;
+                                           std::string_view task_id, int try_number) const override;
   Result<std::vector<TaskInstance>> Clear(std::string_view dag_id,
                                           const ClearRequest& request) override;
   Result<DagRun> SetRunState(std::string_view dag_id, std::string_view run_id,
@@ -62,7 +61,7 @@ class FakeOrchestrator : public Orchestrator {
   using TiKey = std::tuple<std::string, std::string, std::string>;  // dag, run, task
   using LogKey = std::tuple<std::string, std::string, std::string, int>;
 
-  Status CheckDag(std::string_view dag_id) const;  // requires mu_
+  Status CheckDag(std::string_view dag_id) const;                     // requires mu_
   DagRun* FindRun(std::string_view dag_id, std::string_view run_id);  // requires mu_
 
   Clock* clock_;

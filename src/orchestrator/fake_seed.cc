@@ -49,8 +49,8 @@ DagRun Run(const std::string& dag, RunType type, TimeMs start, TimeMs length, Ru
   return r;
 }
 
-TaskInstance Ti(const DagRun& run, const std::string& task, const std::string& op,
-                TaskState state, int try_number, int max_tries) {
+TaskInstance Ti(const DagRun& run, const std::string& task, const std::string& op, TaskState state,
+                int try_number, int max_tries) {
   TaskInstance ti;
   ti.dag_id = run.dag_id;
   ti.run_id = run.run_id;

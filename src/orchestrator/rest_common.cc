@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "metrics/metrics.h"
+
 namespace kappa::orchestrator {
 
 namespace rest {
@@ -16,15 +18,32 @@ namespace {
 std::string ProblemType(int status) {
   std::string_view anchor;
   switch (status) {
-    case 400: anchor = "BadRequest"; break;
-    case 401: anchor = "Unauthenticated"; break;
-    case 403: anchor = "PermissionDenied"; break;
-    case 404: anchor = "NotFound"; break;
-    case 405: anchor = "MethodNotAllowed"; break;
-    case 406: anchor = "NotAcceptable"; break;
-    case 409: anchor = "AlreadyExists"; break;
-    case 500: anchor = "Unknown"; break;
-    default: return "about:blank";
+    case 400:
+      anchor = "BadRequest";
+      break;
+    case 401:
+      anchor = "Unauthenticated";
+      break;
+    case 403:
+      anchor = "PermissionDenied";
+      break;
+    case 404:
+      anchor = "NotFound";
+      break;
+    case 405:
+      anchor = "MethodNotAllowed";
+      break;
+    case 406:
+      anchor = "NotAcceptable";
+      break;
+    case 409:
+      anchor = "AlreadyExists";
+      break;
+    case 500:
+      anchor = "Unknown";
+      break;
+    default:
+      return "about:blank";
   }
   return fmt::format(
       "https://airflow.apache.org/docs/apache-airflow/{}/stable-rest-api-ref.html"
@@ -35,13 +54,20 @@ std::string ProblemType(int status) {
 // The default titles of Airflow's ProblemException subclasses.
 std::string_view TitleFor(int status) {
   switch (status) {
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    case 409: return "Conflict";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "Internal Server Error";
+    case 400:
+      return "Bad Request";
+    case 404:
+      return "Not Found";
+    case 409:
+      return "Conflict";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    default:
+      return "Internal Server Error";
   }
 }
 
@@ -58,14 +84,29 @@ http::Response Problem(int status, std::string_view title, std::string_view deta
 http::Response ProblemFrom(const Status& s) {
   int status = 500;
   switch (s.code()) {
-    case Status::Code::kNotFound: status = 404; break;
-    case Status::Code::kInvalidArgument: status = 400; break;
-    case Status::Code::kOutOfRange: status = 400; break;
-    case Status::Code::kAlreadyExists: status = 409; break;
-    case Status::Code::kNotSupported: status = 501; break;
-    case Status::Code::kUnavailable: status = 503; break;
-    case Status::Code::kTimedOut: status = 504; break;
-    default: break;
+    case Status::Code::kNotFound:
+      status = 404;
+      break;
+    case Status::Code::kInvalidArgument:
+      status = 400;
+      break;
+    case Status::Code::kOutOfRange:
+      status = 400;
+      break;
+    case Status::Code::kAlreadyExists:
+      status = 409;
+      break;
+    case Status::Code::kNotSupported:
+      status = 501;
+      break;
+    case Status::Code::kUnavailable:
+      status = 503;
+      break;
+    case Status::Code::kTimedOut:
+      status = 504;
+      break;
+    default:
+      break;
   }
   return Problem(status, TitleFor(status), s.message());
 }
@@ -74,11 +115,16 @@ http::Response JsonOk(const nlohmann::json& doc, int status) {
   return http::Response::Json(doc, status);
 }
 
-http::Handler Wrap(RestFn fn) {
-  return [fn = std::move(fn)](http::Request& req) -> http::Response {
+http::Handler Wrap(std::string_view operation, RestFn fn) {
+  static metrics::CounterFamily& requests = metrics::Registry::Default().GetCounterFamily(
+      "kappa_orchestrator_api_requests_total",
+      "Airflow REST API requests answered, by operation (Airflow's operationId) and HTTP status",
+      {"operation", "status"});
+  return [op = std::string(operation), fn = std::move(fn)](http::Request& req) {
     Res r = fn(req);
-    if (r.ok()) return std::move(r).value();
-    return ProblemFrom(r.status());
+    http::Response out = r.ok() ? std::move(r).value() : ProblemFrom(r.status());
+    requests.With({op, std::to_string(out.status)}).Add(1);
+    return out;
   };
 }
 

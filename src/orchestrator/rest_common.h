@@ -7,9 +7,8 @@
 // endpoints/*.py, schemas/*.py and parameters.py); comments name the Airflow piece they follow.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,9 +36,11 @@ http::Response ProblemFrom(const Status& s);
 http::Response JsonOk(const nlohmann::json& doc, int status = 200);
 
 // A route handler: an error Status becomes ProblemFrom (handlers return a Problem response
-// themselves when Airflow has a specific title for it).
+// themselves when Airflow has a specific title for it). Every answer is counted in
+// kappa_orchestrator_api_requests_total{operation, status} (metrics::Registry::Default()),
+// `operation` being Airflow's operationId ("get_dags", "post_dag_run", ...).
 using RestFn = std::function<Res(Req&)>;
-http::Handler Wrap(RestFn fn);
+http::Handler Wrap(std::string_view operation, RestFn fn);
 
 // ---- request parsing (rest_common.cc, rest_params.cc) --------------------------------------
 
@@ -105,9 +106,9 @@ nlohmann::json TimeJson(std::optional<TimeMs> t);  // FormatIso or null
 nlohmann::json TimeDeltaJson(int64_t ms);          // {"__type": "TimeDelta", days, seconds, µs}
 nlohmann::json ScheduleIntervalJson(const Schedule& s);
 std::string TimetableDescription(const Schedule& s);
-nlohmann::json DagJson(const DagInfo& d);         // DAG
-nlohmann::json DagDetailJson(const DagInfo& d);   // DAGDetail
-nlohmann::json RunJson(const DagRun& r);          // DAGRun
+nlohmann::json DagJson(const DagInfo& d);        // DAG
+nlohmann::json DagDetailJson(const DagInfo& d);  // DAGDetail
+nlohmann::json RunJson(const DagRun& r);         // DAGRun
 // TaskInstance; `run` gives execution_date, `dag` (may be null) the task's static fields.
 nlohmann::json TaskInstanceJson(const TaskInstance& ti, const DagRun& run, const DagSpec* dag);
 nlohmann::json TaskJson(const DagSpec& dag, const TaskSpec& task);  // Task

@@ -42,10 +42,9 @@ Result<RunQuery> ParseRunQuery(const Req& req) {
     q.pushed.states.push_back(st);
   }
   // Airflow's allowed_filter_attrs; "id" (its insertion order) is the logical date here.
-  ASSIGN_OR_RETURN(q.order,
-                   ParseOrderBy(req, "id",
-                                {"id", "state", "dag_id", "execution_date", "dag_run_id",
-                                 "start_date", "end_date", "external_trigger", "conf"}));
+  ASSIGN_OR_RETURN(q.order, ParseOrderBy(req, "id",
+                                         {"id", "state", "dag_id", "execution_date", "dag_run_id",
+                                          "start_date", "end_date", "external_trigger", "conf"}));
   return q;
 }
 
@@ -78,8 +77,8 @@ Res ListRuns(Orchestrator* o, Req& req) {
     dag_ids.push_back(dag_id);
   }
   bool by_date = q.order.field == "id" || q.order.field == "execution_date";
-  bool simple = dag_ids.size() == 1 && by_date && !q.start_gte && !q.start_lte && !q.end_gte &&
-                !q.end_lte;
+  bool simple =
+      dag_ids.size() == 1 && by_date && !q.start_gte && !q.start_lte && !q.end_gte && !q.end_lte;
   json items = json::array();
   int64_t total = 0;
   if (simple) {
@@ -131,8 +130,8 @@ Res TriggerRun(Orchestrator* o, Req& req) {
         "data_interval_start/data_interval_end cannot be set: a manual run's data interval "
         "follows the DAG's schedule");
   }
-  RETURN_IF_ERROR(CheckKnownFields(body, {"dag_run_id", "logical_date", "execution_date",
-                                          "conf", "note"}));
+  RETURN_IF_ERROR(
+      CheckKnownFields(body, {"dag_run_id", "logical_date", "execution_date", "conf", "note"}));
   ASSIGN_OR_RETURN(std::optional<std::string> run_id, BodyString(body, "dag_run_id"));
   ASSIGN_OR_RETURN(std::optional<TimeMs> logical, BodyTime(body, "logical_date"));
   ASSIGN_OR_RETURN(std::optional<TimeMs> execution, BodyTime(body, "execution_date"));
@@ -157,6 +156,13 @@ Res TriggerRun(Orchestrator* o, Req& req) {
     return Problem(409, "Conflict",
                    fmt::format("DAGRun with DAG ID: '{}' and DAGRun ID: '{}' already exists",
                                dag_id, *run_id));
+  }
+  if (note && !note->empty()) {
+    // Refuse before creating anything when the orchestrator keeps no notes: the default
+    // SetRunNote answers NotSupported whatever the run; an implementation answers NotFound
+    // for a run id that cannot exist.
+    Status probe = o->SetRunNote(dag_id, "", "").status();
+    if (probe.code() == Status::Code::kNotSupported) return probe;
   }
   ASSIGN_OR_RETURN(DagRun run, o->Trigger(dag_id, run_id, logical, conf));
   if (note && !note->empty()) {
@@ -225,17 +231,19 @@ Res ClearRun(Orchestrator* o, Req& req) {
 }  // namespace
 
 void AddDagRunRoutes(Orchestrator* o, http::Router* router) {
-  router->Get("/api/v1/dags/{dag_id}/dagRuns", Wrap([o](Req& req) { return ListRuns(o, req); }));
+  router->Get("/api/v1/dags/{dag_id}/dagRuns",
+              Wrap("get_dag_runs", [o](Req& req) { return ListRuns(o, req); }));
   router->Post("/api/v1/dags/{dag_id}/dagRuns",
-               Wrap([o](Req& req) { return TriggerRun(o, req); }));
-  router->Get("/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}", Wrap([o](Req& req) -> Res {
-                ASSIGN_OR_RETURN(DagRun r, FindRun(*o, req.Param("dag_id"),
-                                                   req.Param("dag_run_id")));
-                return JsonOk(RunJson(r));
-              }));
+               Wrap("post_dag_run", [o](Req& req) { return TriggerRun(o, req); }));
+  router->Get(
+      "/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}", Wrap("get_dag_run", [o](Req& req) -> Res {
+        ASSIGN_OR_RETURN(DagRun r, FindRun(*o, req.Param("dag_id"), req.Param("dag_run_id")));
+        return JsonOk(RunJson(r));
+      }));
   router->Add("PATCH", "/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}",
-              Wrap([o](Req& req) { return PatchRunState(o, req); }));
-  router->Delete("/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}", Wrap([o](Req& req) -> Res {
+              Wrap("update_dag_run_state", [o](Req& req) { return PatchRunState(o, req); }));
+  router->Delete("/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}",
+                 Wrap("delete_dag_run", [o](Req& req) -> Res {
                    std::string dag_id(req.Param("dag_id")), run_id(req.Param("dag_run_id"));
                    RETURN_IF_ERROR(FindRun(*o, dag_id, run_id).status());
                    RETURN_IF_ERROR(o->DeleteRun(dag_id, run_id));
@@ -245,9 +253,9 @@ void AddDagRunRoutes(Orchestrator* o, http::Router* router) {
                    return r;
                  }));
   router->Add("PATCH", "/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}/setNote",
-              Wrap([o](Req& req) { return SetNote(o, req); }));
+              Wrap("set_dag_run_note", [o](Req& req) { return SetNote(o, req); }));
   router->Post("/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}/clear",
-               Wrap([o](Req& req) { return ClearRun(o, req); }));
+               Wrap("clear_dag_run", [o](Req& req) { return ClearRun(o, req); }));
 }
 
 }  // namespace kappa::orchestrator::rest

@@ -101,8 +101,8 @@ Result<bool> ParsePatch(const Req& req) {
     size_t start = 0;
     while (start <= m.size()) {
       size_t comma = m.find(',', start);
-      std::string part = m.substr(start, comma == std::string::npos ? std::string::npos
-                                                                    : comma - start);
+      std::string part =
+          m.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
       part.erase(0, part.find_first_not_of(' '));
       part.erase(part.find_last_not_of(' ') + 1);
       if (!part.empty()) mask.push_back(part);
@@ -113,16 +113,16 @@ Result<bool> ParsePatch(const Req& req) {
   if (!mask.empty() && mask != std::vector<std::string>{"is_paused"}) {
     return Status::InvalidArgument("Only `is_paused` field can be updated through the REST API");
   }
-  if (!paused) return Status::InvalidArgument("{'is_paused': ['Missing data for required field.']}");
+  if (!paused)
+    return Status::InvalidArgument("{'is_paused': ['Missing data for required field.']}");
   return *paused;
 }
 
 Res ListDags(Orchestrator* o, Req& req) {
   ASSIGN_OR_RETURN(Page page, ParsePage(req));
-  ASSIGN_OR_RETURN(OrderBy order,
-                   ParseOrderBy(req, "dag_id",
-                                {"dag_id", "dag_display_name", "is_paused", "next_dagrun",
-                                 "last_parsed_time"}));
+  ASSIGN_OR_RETURN(OrderBy order, ParseOrderBy(req, "dag_id",
+                                               {"dag_id", "dag_display_name", "is_paused",
+                                                "next_dagrun", "last_parsed_time"}));
   ASSIGN_OR_RETURN(std::vector<DagInfo> dags, FilteredDags(o, req, order));
   return JsonOk(Collection(dags, page));
 }
@@ -169,21 +169,22 @@ Res ListTasks(Orchestrator* o, Req& req) {
 }  // namespace
 
 void AddDagRoutes(Orchestrator* o, http::Router* router) {
-  router->Get("/api/v1/dags", Wrap([o](Req& req) { return ListDags(o, req); }));
-  router->Add("PATCH", "/api/v1/dags", Wrap([o](Req& req) { return PatchDags(o, req); }));
-  router->Get("/api/v1/dags/{dag_id}", Wrap([o](Req& req) -> Res {
+  router->Get("/api/v1/dags", Wrap("get_dags", [o](Req& req) { return ListDags(o, req); }));
+  router->Add("PATCH", "/api/v1/dags",
+              Wrap("patch_dags", [o](Req& req) { return PatchDags(o, req); }));
+  router->Get("/api/v1/dags/{dag_id}", Wrap("get_dag", [o](Req& req) -> Res {
                 ASSIGN_OR_RETURN(DagInfo d, FindDag(*o, req.Param("dag_id")));
                 return JsonOk(DagJson(d));
               }));
   router->Add("PATCH", "/api/v1/dags/{dag_id}",
-              Wrap([o](Req& req) { return PatchDag(o, req); }));
-  router->Get("/api/v1/dags/{dag_id}/details", Wrap([o](Req& req) -> Res {
+              Wrap("patch_dag", [o](Req& req) { return PatchDag(o, req); }));
+  router->Get("/api/v1/dags/{dag_id}/details", Wrap("get_dag_details", [o](Req& req) -> Res {
                 ASSIGN_OR_RETURN(DagInfo d, FindDag(*o, req.Param("dag_id")));
                 return JsonOk(DagDetailJson(d));
               }));
   router->Get("/api/v1/dags/{dag_id}/tasks",
-              Wrap([o](Req& req) { return ListTasks(o, req); }));
-  router->Get("/api/v1/dags/{dag_id}/tasks/{task_id}", Wrap([o](Req& req) -> Res {
+              Wrap("get_tasks", [o](Req& req) { return ListTasks(o, req); }));
+  router->Get("/api/v1/dags/{dag_id}/tasks/{task_id}", Wrap("get_task", [o](Req& req) -> Res {
                 ASSIGN_OR_RETURN(DagInfo d, FindDag(*o, req.Param("dag_id")));
                 const TaskSpec* t = d.spec.FindTask(req.Param("task_id"));
                 if (!t) {

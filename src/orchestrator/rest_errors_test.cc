@@ -1,9 +1,8 @@
 // Bad input to Airflow's REST API: every error is an application/problem+json answer
 // {"detail", "status", "title", "type"} with Airflow's status (400, 404, 409), and nothing is
 // changed by a refused request.
-#include "orchestrator/rest_test_util.h"
-
 #include "orchestrator/rest_common.h"
+#include "orchestrator/rest_test_util.h"
 
 namespace kappa::orchestrator {
 namespace {
@@ -33,12 +32,15 @@ TEST_F(RestTest, UnknownThingsAre404) {
             "DAGRun with DAG ID: 'user_automation' and DagRun ID: 'nope' not found");
   Get("/api/v1/dags/user_automation/dagRuns/nope/taskInstances", 404);
   Get("/api/v1/dags/user_automation/dagRuns/scheduled__2023-09-09T00:00:00+00:00/"
-      "taskInstances/nope", 404);
+      "taskInstances/nope",
+      404);
   Get("/api/v1/dags/user_automation/dagRuns/scheduled__2023-09-09T00:00:00+00:00/"
-      "taskInstances/nope/logs/1", 404);
+      "taskInstances/nope/logs/1",
+      404);
   // A try that has not happened.
   Get("/api/v1/dags/user_automation/dagRuns/scheduled__2023-09-09T00:00:00+00:00/"
-      "taskInstances/stream_data_from_api/logs/2", 404);
+      "taskInstances/stream_data_from_api/logs/2",
+      404);
   json t = Json(Call("POST", "/api/v1/dags/nope/dagRuns", "{}"), 404);
   EXPECT_EQ(t["title"], "DAG not found");
   EXPECT_EQ(Detail(t, 404), "DAG with dag_id: 'nope' not found");
@@ -47,7 +49,9 @@ TEST_F(RestTest, UnknownThingsAre404) {
   Json(Call("DELETE", "/api/v1/dags/user_automation/dagRuns/nope"), 404);
   Json(Call("POST", "/api/v1/dags/nope/clearTaskInstances", "{}"), 404);
   EXPECT_EQ(Detail(Json(Call("POST", "/api/v1/dags/user_automation/clearTaskInstances",
-                             R"({"dag_run_id": "nope"})"), 404), 404),
+                             R"({"dag_run_id": "nope"})"),
+                        404),
+                   404),
             "Dag Run id nope not found in dag user_automation");
 }
 
@@ -65,14 +69,15 @@ TEST_F(RestTest, BadBodiesAre400) {
   Json(Call("POST", runs, R"({"dag_run_id": ""})"), 400);
   Json(Call("POST", runs, R"({"data_interval_start": "2023-01-01T00:00:00Z"})"), 400);
   // Dates in bodies need an offset and must exist.
-  EXPECT_NE(Detail(Json(Call("POST", runs, R"({"logical_date": "2023-09-20T00:00:00"})"), 400),
-                   400).find("Naive datetime is disallowed"),
+  EXPECT_NE(Detail(Json(Call("POST", runs, R"({"logical_date": "2023-09-20T00:00:00"})"), 400), 400)
+                .find("Naive datetime is disallowed"),
             std::string::npos);
   Json(Call("POST", runs, R"({"logical_date": "2023-02-30T00:00:00Z"})"), 400);
   Json(Call("POST", runs, R"({"logical_date": "yesterday"})"), 400);
   Json(Call("POST", runs, R"({"logical_date": "2023-09-20T25:00:00Z"})"), 400);
   json c = Json(Call("POST", runs, R"({"logical_date": "2023-09-20T00:00:00Z",
-                                       "execution_date": "2023-09-21T00:00:00Z"})"), 400);
+                                       "execution_date": "2023-09-21T00:00:00Z"})"),
+                400);
   EXPECT_EQ(c["title"], "logical_date conflicts with execution_date");
   EXPECT_EQ(Get(runs)["total_entries"], 0);  // nothing was created
 
@@ -82,14 +87,16 @@ TEST_F(RestTest, BadBodiesAre400) {
             "{'owners': ['Unknown field.']}");
   Json(Call("PATCH", dag, R"({"is_paused": "yes"})"), 400);
   Json(Call("PATCH", dag, R"({})"), 400);
-  EXPECT_EQ(Detail(Json(Call("PATCH", dag + "?update_mask=description",
-                             R"({"is_paused": true})"), 400), 400),
-            "Only `is_paused` field can be updated through the REST API");
+  EXPECT_EQ(
+      Detail(Json(Call("PATCH", dag + "?update_mask=description", R"({"is_paused": true})"), 400),
+             400),
+      "Only `is_paused` field can be updated through the REST API");
   Json(Call("PATCH", "/api/v1/dags", R"({"is_paused": true})"), 400);  // no dag_id_pattern
   EXPECT_EQ(Get(dag)["is_paused"], false);
 
   // PATCH run state: success, failed or queued only.
-  const std::string run = "/api/v1/dags/user_automation/dagRuns/scheduled__2023-09-09T00:00:00+00:00";
+  const std::string run =
+      "/api/v1/dags/user_automation/dagRuns/scheduled__2023-09-09T00:00:00+00:00";
   Json(Call("PATCH", run, R"({"state": "running"})"), 400);
   Json(Call("PATCH", run, R"({"state": "success", "note": "x"})"), 400);
   Json(Call("PATCH", run + "/setNote", R"({})"), 400);
@@ -98,8 +105,8 @@ TEST_F(RestTest, BadBodiesAre400) {
 
 TEST_F(RestTest, ConflictsAre409) {
   const std::string runs = "/api/v1/dags/user_automation/dagRuns";
-  json j = Json(Call("POST", runs,
-                     R"({"dag_run_id": "scheduled__2023-09-09T00:00:00+00:00"})"), 409);
+  json j =
+      Json(Call("POST", runs, R"({"dag_run_id": "scheduled__2023-09-09T00:00:00+00:00"})"), 409);
   EXPECT_EQ(Detail(j, 409),
             "DAGRun with DAG ID: 'user_automation' and DAGRun ID: "
             "'scheduled__2023-09-09T00:00:00+00:00' already exists");
@@ -132,8 +139,9 @@ TEST_F(RestTest, BadQueryParametersAre400) {
   Get(tis + "?state=exploded", 400);
   Get(tis + "?duration_gte=long", 400);
   Get(tis + "?limit=-5", 400);
-  const std::string log = runs + "/scheduled__2023-09-09T00:00:00+00:00/taskInstances/"
-                                 "stream_data_from_api/logs/";
+  const std::string log = runs +
+                          "/scheduled__2023-09-09T00:00:00+00:00/taskInstances/"
+                          "stream_data_from_api/logs/";
   Get(log + "one", 400);
   Get(log + "0", 400);
   EXPECT_EQ(Detail(Get(log + "1?token=%21%21", 400), 400),
@@ -146,7 +154,8 @@ TEST_F(RestTest, BadClearRequestsAre400) {
   EXPECT_EQ(Detail(Json(Call("POST", clear, R"({"only_running": true})"), 400), 400),
             "only_failed and only_running both are set to True");
   EXPECT_EQ(Detail(Json(Call("POST", clear, R"({"start_date": "2023-09-10T00:00:00Z",
-                                               "end_date": "2023-09-01T00:00:00Z"})"), 400),
+                                               "end_date": "2023-09-01T00:00:00Z"})"),
+                        400),
                    400),
             "end_date is sooner than start_date");
   Json(Call("POST", clear, R"({"dag_run_id": "x", "start_date": "2023-09-10T00:00:00Z"})"), 400);
@@ -163,12 +172,11 @@ TEST_F(RestTest, BadClearRequestsAre400) {
 }
 
 TEST_F(RestTest, UnsupportedOperationIs501) {
-  // An orchestrator without notes: the run is still created, and the answer says so.
+  // An orchestrator without notes: the trigger is refused before a run is created.
   class NoNotes : public FakeOrchestrator {
    public:
     using FakeOrchestrator::FakeOrchestrator;
-    Result<DagRun> SetRunNote(std::string_view d, std::string_view r,
-                              std::string_view n) override {
+    Result<DagRun> SetRunNote(std::string_view d, std::string_view r, std::string_view n) override {
       return Orchestrator::SetRunNote(d, r, n);
     }
   };
@@ -183,8 +191,10 @@ TEST_F(RestTest, UnsupportedOperationIs501) {
   http::Response r = router.Dispatch(req);
   EXPECT_EQ(r.status, 501);
   EXPECT_EQ(r.content_type, "application/problem+json");
-  EXPECT_NE(r.body.find("was created but its note could not be set"), std::string::npos);
-  EXPECT_TRUE(o.GetRun("manual_only", "noted").ok());
+  EXPECT_NE(r.body.find("does not keep notes"), std::string::npos);
+  EXPECT_FALSE(o.GetRun("manual_only", "noted").ok());
+  req.body = R"({"dag_run_id": "plain"})";  // without a note it works
+  EXPECT_EQ(router.Dispatch(req).status, 200);
 }
 
 TEST(RestParams, ApiTimes) {

@@ -280,8 +280,8 @@ json TaskJson(const DagSpec& dag, const TaskSpec& t) {
       {"executor", nullptr},
       {"pool", "default_pool"},
       {"pool_slots", 1},
-      {"execution_timeout", t.execution_timeout_ms ? TimeDeltaJson(t.execution_timeout_ms)
-                                                   : json(nullptr)},
+      {"execution_timeout",
+       t.execution_timeout_ms ? TimeDeltaJson(t.execution_timeout_ms) : json(nullptr)},
       {"retry_delay", TimeDeltaJson(t.retry_delay_ms)},
       {"retry_exponential_backoff", t.retry_exponential_backoff},
       // The operator's own weight (BaseOperator.priority_weight); its task instances show

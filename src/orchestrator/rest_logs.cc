@@ -39,9 +39,8 @@ double Quality(std::string_view accept, std::string_view type) {
   size_t start = 0;
   while (start < accept.size()) {
     size_t comma = accept.find(',', start);
-    std::string_view item = accept.substr(start, comma == std::string_view::npos
-                                                     ? std::string_view::npos
-                                                     : comma - start);
+    std::string_view item = accept.substr(
+        start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
     start = comma == std::string_view::npos ? accept.size() : comma + 1;
     double q = 1;
     size_t semi = item.find(';');
@@ -88,15 +87,16 @@ Res GetLog(Orchestrator* o, Req& req) {
         fmt::format("'{}' is not of type 'integer' - 'task_try_number'", try_text));
   }
   if (try_number < 1) {
-    return Status::InvalidArgument(fmt::format("task_try_number must be 1 or more, not {}",
-                                               try_number));
+    return Status::InvalidArgument(
+        fmt::format("task_try_number must be 1 or more, not {}", try_number));
   }
   ASSIGN_OR_RETURN(std::optional<bool> full, QueryBool(req, "full_content"));
   int64_t pos = 0;
   if (auto token = req.Query("token"); token && !full.value_or(false)) {
     Result<int64_t> decoded = DecodeToken(*token);
     if (!decoded.ok()) {
-      return Status::InvalidArgument("Bad Signature. Please use only the tokens provided by the API.");
+      return Status::InvalidArgument(
+          "Bad Signature. Please use only the tokens provided by the API.");
     }
     pos = *decoded;
   }
@@ -104,14 +104,15 @@ Res GetLog(Orchestrator* o, Req& req) {
   Result<TaskInstance> ti = o->GetTaskInstance(dag_id, run_id, task_id);
   if (!ti.ok()) {
     if (!ti.status().IsNotFound()) return ti.status();
-    return Problem(404, "TaskInstance not found",
-                   fmt::format("Task instance with task_id '{}' not found in DAG run '{}'",
-                               task_id, run_id));
+    return Problem(
+        404, "TaskInstance not found",
+        fmt::format("Task instance with task_id '{}' not found in DAG run '{}'", task_id, run_id));
   }
   if (try_number > ti->try_number) {
-    return Problem(404, "Not Found",
-                   fmt::format("Task instance '{}' of DAG run '{}' has no try {} (tries so far: {})",
-                               task_id, run_id, try_number, ti->try_number));
+    return Problem(
+        404, "Not Found",
+        fmt::format("Task instance '{}' of DAG run '{}' has no try {} (tries so far: {})", task_id,
+                    run_id, try_number, ti->try_number));
   }
   ASSIGN_OR_RETURN(std::vector<std::string> lines, o->ReadLog(dag_id, run_id, task_id, try_number));
   bool end_of_log = try_number < ti->try_number ||
@@ -131,7 +132,7 @@ Res GetLog(Orchestrator* o, Req& req) {
 void AddLogRoutes(Orchestrator* o, http::Router* router) {
   router->Get(
       "/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/logs/{task_try_number}",
-      Wrap([o](Req& req) { return GetLog(o, req); }));
+      Wrap("get_log", [o](Req& req) { return GetLog(o, req); }));
 }
 
 }  // namespace kappa::orchestrator::rest

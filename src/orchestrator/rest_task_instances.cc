@@ -208,10 +208,11 @@ Res ClearTaskInstances(Orchestrator* o, Req& req) {
           "length 1.)']}");
     }
     for (const auto& t : *it) {
-      if (!t.is_string()) return Status::InvalidArgument("{'task_ids': {0: ['Not a valid string.']}}");
+      if (!t.is_string())
+        return Status::InvalidArgument("{'task_ids': {0: ['Not a valid string.']}}");
       if (!dag->spec.FindTask(t.get<std::string>())) {
-        return Status::InvalidArgument(fmt::format("task_ids: DAG '{}' has no task '{}'", dag_id,
-                                                   t.get<std::string>()));
+        return Status::InvalidArgument(
+            fmt::format("task_ids: DAG '{}' has no task '{}'", dag_id, t.get<std::string>()));
       }
       c.task_ids.push_back(t.get<std::string>());
     }
@@ -293,11 +294,12 @@ Res ClearTaskInstances(Orchestrator* o, Req& req) {
 
 void AddTaskInstanceRoutes(Orchestrator* o, http::Router* router) {
   router->Get("/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances",
-              Wrap([o](Req& req) { return ListTaskInstances(o, req); }));
+              Wrap("get_task_instances", [o](Req& req) { return ListTaskInstances(o, req); }));
   router->Get("/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}",
-              Wrap([o](Req& req) { return GetTaskInstance(o, req); }));
-  router->Post("/api/v1/dags/{dag_id}/clearTaskInstances",
-               Wrap([o](Req& req) { return ClearTaskInstances(o, req); }));
+              Wrap("get_task_instance", [o](Req& req) { return GetTaskInstance(o, req); }));
+  router->Post(
+      "/api/v1/dags/{dag_id}/clearTaskInstances",
+      Wrap("post_clear_task_instances", [o](Req& req) { return ClearTaskInstances(o, req); }));
 }
 
 }  // namespace kappa::orchestrator::rest

@@ -1,11 +1,12 @@
 // Airflow's REST API v1 over a FakeOrchestrator: every endpoint's fields and values, filters,
-// paging and ordering, the mutations (pause, trigger, state, note, delete, clear), logs in
-// both forms, health and version. Errors are in rest_errors_test.cc; the JSON Schema check of
-// every answer is tests/orchestrator/test_airflow_rest.py.
-#include "orchestrator/rest_test_util.h"
-
+// paging and ordering, the mutations (pause, trigger, state, note, delete), health, version,
+// request counters, and the routes over a real server. Logs and clearing are in
+// rest_task_instances_test.cc, errors in rest_errors_test.cc; the JSON Schema check of every
+// answer is tests/orchestrator/test_airflow_rest.py.
 #include "http/http_test_util.h"
+#include "metrics/metrics.h"
 #include "orchestrator/rest_common.h"
+#include "orchestrator/rest_test_util.h"
 
 namespace kappa::orchestrator {
 namespace {
@@ -154,8 +155,7 @@ TEST_F(RestTest, ListDagRuns) {
   };
   EXPECT_EQ(states("?order_by=-execution_date"),
             (std::vector<std::string>{"running", "failed", "success"}));
-  EXPECT_EQ(states("?state=failed&state=running"),
-            (std::vector<std::string>{"failed", "running"}));
+  EXPECT_EQ(states("?state=failed&state=running"), (std::vector<std::string>{"failed", "running"}));
   // An encoded '+' and one left raw in the URL (a space by then) both work, as in Airflow.
   EXPECT_EQ(states("?execution_date_gte=2023-09-10T00:00:00%2B00:00").size(), 2u);
   EXPECT_EQ(states("?execution_date_gte=2023-09-10T00:00:00+00:00").size(), 2u);
@@ -200,10 +200,11 @@ TEST_F(RestTest, TriggerGetPatchNoteDelete) {
   EXPECT_EQ(old["dag_run_id"], "manual__2023-01-02T00:00:00+00:00");
 
   EXPECT_EQ(Get("/api/v1/dags/etl_pipeline/dagRuns/my_run")["note"], "by hand");
-  json n = Json(Call("PATCH", "/api/v1/dags/etl_pipeline/dagRuns/my_run/setNote",
-                     R"({"note": "checked"})"));
+  json n = Json(
+      Call("PATCH", "/api/v1/dags/etl_pipeline/dagRuns/my_run/setNote", R"({"note": "checked"})"));
   EXPECT_EQ(n["note"], "checked");
-  json s = Json(Call("PATCH", "/api/v1/dags/etl_pipeline/dagRuns/my_run", R"({"state": "success"})"));
+  json s =
+      Json(Call("PATCH", "/api/v1/dags/etl_pipeline/dagRuns/my_run", R"({"state": "success"})"));
   EXPECT_EQ(s["state"], "success");
   EXPECT_EQ(s["end_date"], "2023-09-12T12:00:00+00:00");
   EXPECT_EQ(Get("/api/v1/dags/etl_pipeline/dagRuns/my_run/taskInstances/load")["state"], "success");
@@ -246,8 +247,9 @@ TEST_F(RestTest, TaskInstances) {
   EXPECT_TRUE(load["pid"].is_null());
 
   auto ids = [&](const std::string& q) {
-    return Ids(Get("/api/v1/dags/etl_pipeline/dagRuns/" + run + "/taskInstances" + q)
-                   ["task_instances"], "task_id");
+    return Ids(
+        Get("/api/v1/dags/etl_pipeline/dagRuns/" + run + "/taskInstances" + q)["task_instances"],
+        "task_id");
   };
   EXPECT_EQ(ids("?state=failed&state=upstream_failed"),
             (std::vector<std::string>{"transform", "load"}));
@@ -263,84 +265,6 @@ TEST_F(RestTest, TaskInstances) {
   EXPECT_EQ(one["priority_weight"], 1);
 }
 
-TEST_F(RestTest, Logs) {
-  const std::string base =
-      "/api/v1/dags/etl_pipeline/dagRuns/scheduled__2023-09-10T00:30:00+00:00/taskInstances/"
-      "transform/logs/";
-  json j = Json(Call("GET", base + "2", "", "application/json"));
-  EXPECT_EQ(j["content"], "try 2: exit status 1\n");
-  std::string token = j["continuation_token"];
-  auto meta = json::parse(*rest::FromBase64Url(token));
-  EXPECT_EQ(meta["end_of_log"], true);
-  // Continuing after the token: nothing new; full_content ignores the token.
-  EXPECT_EQ(Json(Call("GET", base + "2?token=" + token))["content"], "");
-  EXPECT_EQ(Json(Call("GET", base + "2?full_content=true&token=" + token))["content"],
-            "try 2: exit status 1\n");
-  http::Response text = Call("GET", base + "3", "", "text/plain");
-  EXPECT_EQ(text.status, 200);
-  EXPECT_EQ(text.content_type, "text/plain; charset=utf-8");
-  EXPECT_EQ(text.body, "try 3: exit status 1\n");
-  // */* ties, and Airflow's best_match takes text/plain first; JSON with a higher q wins.
-  EXPECT_EQ(Call("GET", base + "1", "", "*/*").body, "try 1: exit status 1\n");
-  EXPECT_EQ(Json(Call("GET", base + "1", "", "text/plain;q=0.5, application/json"))["content"],
-            "try 1: exit status 1\n");
-
-  // A running try: not the end of its log yet.
-  const std::string running =
-      "/api/v1/dags/user_automation/dagRuns/scheduled__2023-09-11T00:00:00+00:00/"
-      "taskInstances/stream_data_from_api/logs/1";
-  json r = Json(Call("GET", running));
-  EXPECT_EQ(r["content"], "producing into users_created for 60 s\n");
-  EXPECT_EQ(json::parse(*rest::FromBase64Url(r["continuation_token"].get<std::string>()))
-                ["end_of_log"],
-            false);
-  fake_.AppendLog("user_automation", "scheduled__2023-09-11T00:00:00+00:00",
-                  "stream_data_from_api", 1, "produced 600 records");
-  EXPECT_EQ(Json(Call("GET", running + "?token=" + r["continuation_token"].get<std::string>()))
-                ["content"],
-            "produced 600 records\n");
-}
-
-TEST_F(RestTest, ClearTaskInstances) {
-  const std::string run = "scheduled__2023-09-10T00:30:00+00:00";
-  // Airflow's defaults: dry_run and only_failed.
-  json dry = Json(Call("POST", "/api/v1/dags/etl_pipeline/clearTaskInstances",
-                       R"({"dag_run_id": ")" + run + R"("})"));
-  EXPECT_EQ(Ids(dry["task_instances"], "task_id"),
-            (std::vector<std::string>{"load", "transform"}));
-  EXPECT_EQ(dry["task_instances"][0]["execution_date"], "2023-09-10T00:30:00+00:00");
-  EXPECT_EQ(dry["task_instances"][0]["dag_run_id"], run);
-  EXPECT_EQ(Get("/api/v1/dags/etl_pipeline/dagRuns/" + run)["state"], "failed");  // untouched
-
-  json done = Json(Call("POST", "/api/v1/dags/etl_pipeline/clearTaskInstances",
-                        R"({"dry_run": false, "only_failed": false, "task_ids": ["transform"],
-                            "include_downstream": true, "reset_dag_runs": true,
-                            "start_date": "2023-09-10T00:00:00Z",
-                            "end_date": "2023-09-10T23:59:59Z"})"));
-  EXPECT_EQ(Ids(done["task_instances"], "task_id"),
-            (std::vector<std::string>{"load", "notify", "transform"}));
-  EXPECT_EQ(Get("/api/v1/dags/etl_pipeline/dagRuns/" + run)["state"], "queued");
-  json tr = Get("/api/v1/dags/etl_pipeline/dagRuns/" + run + "/taskInstances/transform");
-  EXPECT_TRUE(tr["state"].is_null());
-  EXPECT_EQ(tr["max_tries"], 5);  // try 3 + 2 retries
-  EXPECT_EQ(Get("/api/v1/dags/etl_pipeline/dagRuns/" + run + "/taskInstances/extract")["state"],
-            "success");
-
-  // only_running clears exactly the running instances.
-  json running = Json(Call("POST", "/api/v1/dags/user_automation/clearTaskInstances",
-                           R"({"dry_run": false, "only_failed": false, "only_running": true})"));
-  EXPECT_EQ(Ids(running["task_instances"], "dag_run_id"),
-            std::vector<std::string>{"scheduled__2023-09-11T00:00:00+00:00"});
-  EXPECT_EQ(Get("/api/v1/dags/user_automation/dagRuns/~/taskInstances?state=failed")
-                ["total_entries"], 1);
-
-  // POST dagRuns/{id}/clear: every task of one run.
-  json c = Json(Call("POST", "/api/v1/dags/user_automation/dagRuns/"
-                             "scheduled__2023-09-09T00:00:00+00:00/clear",
-                     R"({"dry_run": false})"));
-  EXPECT_EQ(c["state"], "queued");
-}
-
 TEST_F(RestTest, HealthAndVersion) {
   json h = Get("/api/v1/health");
   EXPECT_EQ(h["metadatabase"]["status"], "healthy");
@@ -354,6 +278,28 @@ TEST_F(RestTest, HealthAndVersion) {
   json v = Get("/api/v1/version");
   EXPECT_EQ(v["version"], "2.10.4");
   EXPECT_EQ(v["git_version"].get<std::string>().rfind("kappa ", 0), 0u);
+}
+
+double ApiRequests(std::string_view operation, std::string_view status) {
+  for (const auto& f : metrics::Registry::Default().Collect()) {
+    if (f.name != "kappa_orchestrator_api_requests_total") continue;
+    for (const auto& s : f.samples) {
+      if (s.labels ==
+          metrics::Labels{{"operation", std::string(operation)}, {"status", std::string(status)}}) {
+        return s.value;
+      }
+    }
+  }
+  return 0;
+}
+
+TEST_F(RestTest, RequestsAreCounted) {
+  double ok = ApiRequests("get_dag", "200"), missing = ApiRequests("get_dag", "404");
+  Get("/api/v1/dags/user_automation");
+  Get("/api/v1/dags/user_automation");
+  Get("/api/v1/dags/nope", 404);
+  EXPECT_EQ(ApiRequests("get_dag", "200"), ok + 2);
+  EXPECT_EQ(ApiRequests("get_dag", "404"), missing + 1);
 }
 
 // The same routes through the shared HTTP server, over a socket.

@@ -15,7 +15,8 @@ from fake_airflow import USER, FakeAirflow  # noqa: E402
 from meta_tool import meta_tool  # noqa: E402
 
 COMMANDS = [("dags", "list"), ("dags", "show"), ("dags", "trigger"), ("dags", "pause"),
-            ("dags", "unpause"), ("dags", "runs"), ("tasks", "logs"), ("tasks", "clear")]
+            ("dags", "unpause"), ("dags", "runs"), ("dags", "backfill"), ("tasks", "logs"),
+            ("tasks", "clear")]
 
 
 @pytest.fixture
@@ -29,6 +30,11 @@ def airflow():
 def test_every_command_has_help_and_json(group, cmd):
     out = kappa(group, cmd, "--help").stdout
     assert "--json" in out and "--url" in out and "--data-dir" in out
+
+
+def test_dags_test_has_help_and_json():
+    out = kappa("dags", "test", "--help").stdout
+    assert "--json" in out and "--date" in out and "--config" in out
 
 
 # ---- against the REST API ----
@@ -225,15 +231,50 @@ def test_data_dir_task_logs(history):
     assert p.returncode == 1 and "has no task 'other'" in p.stderr
 
 
-@pytest.mark.parametrize("args", [
-    ("dags", "trigger", "user_automation"), ("dags", "pause", "user_automation"),
-    ("dags", "unpause", "user_automation"), ("tasks", "clear", "user_automation")])
-def test_data_dir_writes_need_a_running_kappa_up(history, args):
-    p = kappa(*args, "--data-dir", history, check=False)
-    assert p.returncode == 1
-    assert "no running kappa up owns" in p.stderr and "start one" in p.stderr
-    # Nothing was written.
+def test_data_dir_writes_without_kappa_up_are_recorded_for_the_next_start(history):
+    """No kappa up: the write commands apply the built-in config's DAGs (user_automation) to
+    the directory's history through the engine, running nothing."""
+    assert kappa("dags", "pause", "user_automation", "--data-dir", history).stdout == \
+        "DAG user_automation is paused\n"
+    assert meta_tool("dump", history)["dags"][1] == {"dag_id": "user_automation", "is_paused": True}
+    kappa("dags", "unpause", "user_automation", "--data-dir", history)
     assert meta_tool("dump", history)["dags"][1]["is_paused"] is False
+    run = json.loads(kappa("dags", "trigger", "user_automation", "--logical-date", "2023-09-20",
+                           "--conf", '{"duration": "5s"}', "--data-dir", history, "--json").stdout)
+    assert run["dag_run_id"] == "manual__2023-09-20T00:00:00+00:00" and run["state"] == "queued"
+    runs = {r["run_id"]: r for r in meta_tool("dump", history)["runs"]}
+    assert runs["manual__2023-09-20T00:00:00+00:00"]["conf"] == {"duration": "5s"}
+    out = kappa("dags", "backfill", "user_automation", "--start", "2023-09-10", "--end",
+                "2023-09-12", "--data-dir", history).stdout
+    assert out.startswith("queued 3 backfill runs of user_automation")
+    runs = {r["run_id"]: r for r in meta_tool("dump", history)["runs"]}
+    backfills = sorted(r for r in runs if r.startswith("backfill__"))
+    assert len(backfills) == 3 and all(runs[r]["state"] == "queued" for r in backfills)
+    # Clear the failed run's task: it runs again at the next start.
+    out = kappa("tasks", "clear", "user_automation", "--run", "scheduled__2023-09-04T10:00:00+00:00",
+                "--data-dir", history).stdout
+    assert out.startswith("cleared 1 task instance:")
+    runs = {r["run_id"]: r for r in meta_tool("dump", history)["runs"]}
+    assert runs["scheduled__2023-09-04T10:00:00+00:00"]["state"] == "queued"
+    # A DAG the config does not have.
+    p = kappa("dags", "trigger", "paused_dag", "--data-dir", history, check=False)
+    assert p.returncode == 1 and "paused_dag" in p.stderr
+
+
+def test_backfill_is_not_in_airflows_v1_api(airflow):
+    p = kappa("dags", "backfill", "user_automation", "--start", "2023-09-01", "--end",
+              "2023-09-02", "--url", airflow.url, check=False)
+    assert p.returncode == 1 and "has no backfill" in p.stderr
+    assert not [r for r in airflow.requests if r[0] == "POST"]
+
+
+def test_writes_to_a_directory_owned_by_a_process_without_http(history):
+    with open(os.path.join(history, "LOCK"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        lock.write(f"pid {os.getpid()} (kappa up, since now)\n")
+        lock.flush()
+        p = kappa("dags", "pause", "user_automation", "--data-dir", history, check=False)
+        assert p.returncode == 1 and "is in use by pid" in p.stderr and "--url" in p.stderr
 
 
 def test_data_dir_without_history(tmp_path):
@@ -244,3 +285,75 @@ def test_data_dir_without_history(tmp_path):
     assert p.returncode == 1 and "no orchestrator history" in p.stderr
     p = kappa("dags", "list", "--data-dir", tmp_path / "missing", check=False)
     assert p.returncode == 1 and "no running kappa up and no data directory" in p.stderr
+
+
+# ---- kappa dags test: one run in-process ----
+
+TEST_CONFIG = """
+data_dir: {data}
+orchestrator:
+  allow_commands: true
+dags:
+  - id: hello
+    owner: airscholar
+    start_date: 2023-09-03 10:00
+    schedule: "@daily"
+    params:
+      who: world
+    tasks:
+      - id: greet
+        type: command
+        command: "echo hello {{{{ params.who }}}} on {{{{ ds }}}}"
+      - id: after
+        type: noop
+        after: [greet]
+  - id: broken
+    start_date: 2023-09-03
+    schedule: "@daily"
+    tasks:
+      - id: fail
+        type: command
+        command: "echo about to fail; exit 3"
+      - id: never
+        type: noop
+        after: [fail]
+"""
+
+
+@pytest.fixture
+def test_config(tmp_path):
+    path = tmp_path / "kappa.yaml"
+    path.write_text(TEST_CONFIG.format(data=tmp_path / "data"))
+    return str(path)
+
+
+def test_dags_test_runs_one_run_and_prints_logs(test_config):
+    p = kappa("dags", "test", "hello", "--date", "2023-09-05", "--config", test_config)
+    out = p.stdout
+    assert "--- greet: success (try 1)" in out
+    assert "hello world on 2023-09-05" in out
+    assert "--- after: success (try 1)" in out
+    assert out.index("--- greet") < out.index("--- after")
+    assert out.rstrip().endswith("run manual__2023-09-05T00:00:00+00:00 of hello: success")
+    doc = json.loads(kappa("dags", "test", "hello", "--conf", '{"who": "kappa"}',
+                           "--date", "2023-09-06T10:00:00+02:00", "--config", test_config,
+                           "--json").stdout)
+    assert doc["dag_run"]["state"] == "success"
+    assert doc["dag_run"]["logical_date"] == "2023-09-06T08:00:00+00:00"
+    greet = [t for t in doc["task_instances"] if t["task_id"] == "greet"][0]
+    assert any("hello kappa on 2023-09-06" in line for line in greet["logs"][0])
+
+
+def test_dags_test_failed_run_exits_1(test_config):
+    p = kappa("dags", "test", "broken", "--config", test_config, check=False)
+    assert p.returncode == 1, p.stderr
+    assert "--- fail: failed (try 1)" in p.stdout and "about to fail" in p.stdout
+    assert "--- never: upstream_failed" in p.stdout
+    assert p.stdout.rstrip().endswith(": failed")
+
+
+def test_dags_test_unknown_dag_and_bad_date(test_config):
+    p = kappa("dags", "test", "nope", "--config", test_config, check=False)
+    assert p.returncode == 2 and "has no DAG 'nope' (its DAGs: hello, broken)" in p.stderr
+    p = kappa("dags", "test", "hello", "--date", "yesterday", "--config", test_config, check=False)
+    assert p.returncode == 2 and "--date" in p.stderr

@@ -32,10 +32,10 @@ def validator(name):
 
 
 class Api:
-    def __init__(self):
+    def __init__(self, *args):
         assert TOOL.exists(), f"{TOOL} is missing: cmake --build build --target orchestrator_rest_tool"
-        self.proc = subprocess.Popen([str(TOOL)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen([str(TOOL), *args], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         # kappa's log lines come first on stdout; the tool's own line says where it listens.
         seen = []
         for line in self.proc.stdout:
@@ -80,6 +80,14 @@ class Api:
 @pytest.fixture
 def api():
     a = Api()
+    yield a
+    a.close()
+
+
+@pytest.fixture
+def real():
+    """The real Scheduler (virtual time) after five days of two DAGs."""
+    a = Api("--scheduler")
     yield a
     a.close()
 
@@ -248,3 +256,44 @@ def test_bad_input(api, method, path, kw, status):
     # The server keeps serving, and nothing changed.
     assert api.get(UA, "DAG")["is_paused"] is False
     assert api.get(UA + "/dagRuns", "DAGRunCollection")["total_entries"] == 3
+
+
+def test_real_scheduler_history(real):
+    """The same API over the engine: every DAG, run, task instance and log validates."""
+    dags = real.get("/api/v1/dags", "DAGCollection")
+    assert [d["dag_id"] for d in dags["dags"]] == ["etl_pipeline", "user_automation"]
+    for d in dags["dags"]:
+        real.get(f"/api/v1/dags/{d['dag_id']}/details", "DAGDetail")
+        real.get(f"/api/v1/dags/{d['dag_id']}/tasks", "TaskCollection")
+    runs = real.get("/api/v1/dags/~/dagRuns", "DAGRunCollection")
+    assert runs["total_entries"] >= 8
+    assert {r["state"] for r in runs["dag_runs"]} == {"success"}
+    tis = real.get("/api/v1/dags/~/dagRuns/~/taskInstances?limit=100", "TaskInstanceCollection")
+    assert tis["total_entries"] == len(tis["task_instances"]) >= 20
+    transform = [t for t in tis["task_instances"] if t["task_id"] == "transform"]
+    assert transform and all(t["try_number"] == 2 and t["state"] == "success" for t in transform)
+    t = transform[0]
+    logs = (f"/api/v1/dags/etl_pipeline/dagRuns/{t['dag_run_id']}/taskInstances/transform/logs")
+    first = real.get(logs + "/1", "LogResponse", headers={"Accept": "application/json"})
+    assert "first try fails" in first["content"]
+    assert "ok" in real.call("GET", logs + "/2", headers={"Accept": "text/plain"}).text
+    ua = real.get("/api/v1/dags/user_automation/dagRuns?order_by=-execution_date&limit=1",
+                  "DAGRunCollection")["dag_runs"][0]
+    ti = real.get(f"/api/v1/dags/user_automation/dagRuns/{ua['dag_run_id']}/taskInstances/"
+                  "stream_data_from_api", "TaskInstance")
+    assert ti["state"] == "success" and ti["operator"] == "command"
+
+    # Mutations through the engine.
+    assert real.call("PATCH", "/api/v1/dags/etl_pipeline", "DAG",
+                     json={"is_paused": True})["is_paused"] is True
+    made = real.call("POST", "/api/v1/dags/user_automation/dagRuns", "DAGRun",
+                     json={"dag_run_id": "by_hand", "conf": {"n": 1}})
+    assert made["run_type"] == "manual" and made["external_trigger"] is True
+    real.call("POST", "/api/v1/dags/user_automation/dagRuns", status=409,
+              json={"dag_run_id": "by_hand"})
+    cleared = real.call("POST", "/api/v1/dags/etl_pipeline/clearTaskInstances",
+                        "TaskInstanceReferenceCollection",
+                        json={"dry_run": True, "only_failed": False, "task_ids": ["load"],
+                              "include_downstream": True})
+    assert {c["task_id"] for c in cleared["task_instances"]} == {"load", "notify"}
+    real.get("/api/v1/health", "HealthInfo")
