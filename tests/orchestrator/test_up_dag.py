@@ -172,3 +172,28 @@ def test_kill9_during_the_task_then_restart_keeps_history_and_exactly_once(tmp_p
     ids = [json.loads(x)["id"] for x in kappa("tables", "scan", TABLE, "--data-dir", d, "--json",
                                               "--limit", "0").stdout.splitlines() if x.strip()]
     assert len(ids) == len(set(ids)) == rows
+
+
+def test_a_bad_dag_stops_the_start_with_file_line_and_nothing_is_created(tmp_path):
+    cases = [
+        (('    schedule: "@daily"\n', '    schedule: "0 0 * * * *"\n'), '    schedule: "0 0 * * * *"', "6"),
+        (('    catchup: false\n', '    catchup: false\n    timezone: Mars/Base\n'), "    timezone: Mars/Base", "Mars/Base"),
+        (('        type: produce\n', '        type: sql\n'), "        type: sql", "unknown task type 'sql'"),
+        (('        duration: 60s\n', '        duration: 60s\n        topic_x: "{{ params.colour }}"\n'),
+         '        topic_x: "{{ params.colour }}"', "unknown template variable"),
+        (('        duration: 60s\n', '        duration: 60s\n      - {id: b, type: noop, after: c}\n'
+                                    '      - {id: c, type: noop, after: b}\n'), None, "cycle"),
+    ]
+    for (old, new), line_text, expect in cases:
+        cfg = config_with(tmp_path, (old, new))
+        d = str(tmp_path / "data")
+        p = kappa("up", "--config", cfg, "--data-dir", d, "--kafka-listen", "127.0.0.1:0",
+                  "--cql-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0", check=False)
+        assert p.returncode == 2, (expect, p.stderr)
+        assert expect in p.stderr, p.stderr
+        lines = open(cfg).read().splitlines()
+        if line_text is not None:
+            assert f"kappa.yaml:{lines.index(line_text) + 1}:" in p.stderr, p.stderr
+        else:
+            assert any(f"kappa.yaml:{i + 1}:" in p.stderr for i, l in enumerate(lines) if "id: b" in l or "id: c" in l), p.stderr
+        assert not os.path.exists(d)  # nothing started, nothing written
