@@ -211,6 +211,39 @@ class Pipeline {
 // Arguments: docs/formats/config.md, "dags".
 orchestrator::TaskTypes DagTaskTypes(const PipelineConfig& config, Pipeline* pipeline);
 
+// ---- the orchestrator of `kappa up` (up_dags.cc) ------------------------------------------
+
+// The config's DAGs scheduled beside the pipeline: an orchestrator::Scheduler over the
+// DagTaskTypes, its history in the pipeline's store (keyspace kappa_meta, synced writes, so
+// a kill -9 loses no acknowledged state; OpenStoreMetaStore). Not thread-safe except
+// scheduler(), which is.
+class UpDags {
+ public:
+  // `pipeline` (and its runtime) must outlive it. Reads nothing yet: Start does.
+  static Result<std::unique_ptr<UpDags>> Create(const PipelineConfig& config, Pipeline* pipeline);
+  ~UpDags();  // Stop()
+  // Replays the history (zombies of a killed run fail and retry by their policy), then
+  // schedules: with catchup: false the latest due interval runs at once.
+  Status Start();
+  // Cancels running tries (left running in the history: the next Start handles them as
+  // zombies, as Airflow does) and stops. Idempotent.
+  void Stop();
+  orchestrator::Scheduler& scheduler() { return *scheduler_; }
+  // For the status line: "user_automation running (next 2026-12-06 00:00 UTC)", one per
+  // DAG, joined by ", ".
+  std::string Describe() const;
+  // Runs queued or running, over every DAG (kappa up --duration waits for them).
+  int ActiveRuns() const;
+
+ private:
+  UpDags() = default;
+  PipelineConfig config_;  // the task types point into it
+  std::unique_ptr<orchestrator::MetaStore> meta_;
+  orchestrator::TaskTypes types_;
+  std::unique_ptr<orchestrator::Scheduler> scheduler_;
+  bool started_ = false;
+};
+
 // ---- a running `kappa up`, found from its data directory -----------------------------------
 
 // Where the `kappa up` that owns a data directory serves ("host:port", empty when off). It

@@ -61,11 +61,7 @@ class WaitTask final : public orchestrator::TaskType {
 
   Result<std::string> Run(orchestrator::TaskContext& ctx) override {
     TaskArgs a(ctx.args);
-    if (IsTimeSensor(a)) {
-      // TaskTypes hands out const types, but Run is the type's own business (the scheduler
-      // calls it the same way on the types it looked up).
-      return const_cast<orchestrator::TaskType*>(time_sensor())->Run(ctx);
-    }
+    if (IsTimeSensor(a)) return time_sensor()->Run(ctx);
     if (!pipeline_) return Status::Unavailable("wait tasks on topics, jobs and tables need a running pipeline (kappa up)");
     ASSIGN_OR_RETURN(SensorOptions o, ParseSensorOptions(a));
     Runtime& rt = pipeline_->runtime();
@@ -118,7 +114,7 @@ class WaitTask final : public orchestrator::TaskType {
 
  private:
   static bool IsTimeSensor(const TaskArgs& a) { return a.Has("until") || a.Has("seconds"); }
-  const orchestrator::TaskType* time_sensor() const { return builtins_ ? builtins_->Find("wait") : nullptr; }
+  orchestrator::TaskType* time_sensor() const { return builtins_ ? builtins_->Find("wait") : nullptr; }
 
   const PipelineConfig* config_;
   Pipeline* pipeline_;

@@ -167,6 +167,8 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
     auto router = UpRoutes(pipeline);
     // Confluent Schema Registry's REST API beside /health, /ready and /metrics.
     registry::AddRegistryRoutes(impl->registry, router.get());
+    // Airflow's stable REST API v1 (/api/v1/dags, dagRuns, taskInstances, ...).
+    if (o.orchestrator) orchestrator::AddAirflowRoutes(o.orchestrator, router.get());
     lo.router = router;
     lo.limits = o.limits;
     http::ServerOptions so;

@@ -54,6 +54,9 @@ RunResult RunOnce(const BenchArgs& a, const std::string& dir, int64_t records, d
   }
   for (auto& j : config->jobs) j.ttl_seconds = 0;
   for (auto& p : config->producers) {
+    // The shipped producer runs only from its DAG (autostart: false); the bench runs it
+    // itself, with no scheduler.
+    p.autostart = true;
     p.format = a.format;
     p.subject = p.topic + "-value";
   }

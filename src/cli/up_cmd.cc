@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <algorithm>
 #include <atomic>
+#include <functional>
 #include <iostream>
 #include <thread>
 
@@ -42,7 +44,9 @@ std::string Thousands(uint64_t n) {
 class StatusLine {
  public:
   StatusLine() : tty_(isatty(STDERR_FILENO)) {}
-  void Update(const app::PipelineStats& s, double elapsed_s) {
+  // `dags`: the DAGs' states and next runs (UpDags::Describe), asked only when a line is due.
+  void Update(const app::PipelineStats& s, double elapsed_s,
+              const std::function<std::string()>& dags) {
     double dt = elapsed_s - last_t_;
     bool due = tty_ ? dt >= 1.0 : dt >= 5.0;
     if (!due) return;
@@ -52,6 +56,10 @@ class StatusLine {
         "produced {} ({:.0f}/s)  stored {} ({:.0f}/s)  lag {}  dead letters {}{}",
         Thousands(s.produced), prod_rate, Thousands(s.jobs.stored), store_rate, s.jobs.lag,
         s.jobs.dead_letters, s.mapping_errors ? fmt::format("  mapping errors {}", s.mapping_errors) : "");
+    if (dags) {
+      std::string d = dags();
+      if (!d.empty()) line += "  dags: " + d;
+    }
     if (tty_) {
       std::cerr << "\r\033[K" << line << std::flush;
       shown_ = true;
@@ -115,10 +123,11 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   config->data_dir = plan->data_dir;
   if (a.check) {
     std::cout << fmt::format("{}: OK ({} topics, {} keyspaces, {} sources, {} mappings, {} "
-                             "producers, {} jobs; data dir {})\n",
+                             "producers, {} jobs, {} dags; data dir {})\n",
                              config->file, config->topics.size(), config->keyspaces.size(),
                              config->sources.size(), config->mappings.size(),
-                             config->producers.size(), config->jobs.size(), config->data_dir);
+                             config->producers.size(), config->jobs.size(),
+                             config->dags.size(), config->data_dir);
     return;
   }
   // A busy port fails here, before the data directory is created.
@@ -141,6 +150,24 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   // it (the producers, or clients through the Kafka listener): a start that fails appends
   // nothing.
   Check(p.StartJobs());
+
+  // The DAGs' scheduler, its history in the store (kappa_meta), started before the listeners
+  // so that the REST API serves it from the first request.
+  std::unique_ptr<app::UpDags> dags;
+  if (!config->dags.empty()) {
+    auto d = app::UpDags::Create(*config, &p);
+    if (!d.ok()) {
+      (void)p.Stop();
+      Fail(d.status().WithContext("starting the orchestrator"));
+    }
+    dags = std::move(d).value();
+    // The history first (zombies handled), so the REST API never serves a partial one.
+    Status st = dags->Start();
+    if (!st.ok()) {
+      (void)p.Stop();
+      Fail(st.WithContext("starting the orchestrator"));
+    }
+  }
 
   // The Kafka and CQL servers share the pipeline's Log and Store, and can see the pipeline.
   app::UpServersOptions so;
@@ -165,8 +192,10 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   so.registry_advertised_url = config->registry.advertised_url;
   so.registry_writer_group = config->registry.writer_group;
   so.registry_writer_session_timeout_ms = int(config->registry.writer_session_timeout_ms);
+  if (dags) so.orchestrator = &dags->scheduler();
   auto servers = app::UpServers::Start(&p, so);
   if (!servers.ok()) {
+    if (dags) dags->Stop();
     (void)p.Stop();
     Fail(servers.status());
   }
@@ -182,7 +211,12 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   Check(p.StartProducers());
   StatusLine status;
   Status failure;
-  bool has_producers = !config->producers.empty();
+  std::function<std::string()> describe_dags;
+  if (dags) describe_dags = [&dags] { return dags->Describe(); };
+  // Producers that run by themselves (autostart); the DAGs' produce tasks are not among them.
+  bool has_producers = std::any_of(config->producers.begin(), config->producers.end(),
+                                   [](const app::ProducerConfig& pc) { return pc.autostart; });
+  bool waiting_for_runs = false;
   while (true) {
     int sig = PollSignal(signals, 200);
     if (sig) {
@@ -193,9 +227,28 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
     }
     failure = p.Health();
     if (!failure.ok()) break;
-    if (has_producers && p.ProducersDone()) break;
-    status.Update(p.stats(), elapsed());
+    if (!dags) {
+      if (has_producers && p.ProducersDone()) break;  // by their duration (or --duration) or count
+    } else if (duration_ms > 0) {
+      // --duration: the producers (theirs and the DAGs' produce tasks) stop after it; then
+      // the DAG runs in progress may finish, for at most --drain-timeout.
+      double t = elapsed();
+      if (t * 1000 >= double(duration_ms) && p.ProducersDone()) {
+        int active = dags ? dags->ActiveRuns() : 0;
+        if (active == 0) break;
+        if (!waiting_for_runs) {
+          KLOG_INFO("--duration reached; waiting for {} DAG run(s) to finish (at most {})", active, FormatDurationMs(drain_ms));
+          waiting_for_runs = true;
+        }
+        if (t * 1000 >= double(duration_ms + drain_ms)) {
+          KLOG_WARN("DAG runs still running after --drain-timeout; stopping them (they are failed as zombies and retried by their policy on the next start)");
+          break;
+        }
+      }
+    }
+    status.Update(p.stats(), elapsed(), describe_dags);
   }
+  if (dags) dags->Stop();  // running tries are cancelled (their producers stop first)
   status.Clear();
   (*servers)->Stop();  // external producers and readers stop with the pipeline's producers
   Status end;

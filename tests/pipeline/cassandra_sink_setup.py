@@ -18,6 +18,9 @@ def sink_config(tmp_path, port, rate=2000, retry_for="30s", request_timeout="12s
     text = open(DEFAULT_CONFIG).read()
     assert "    rate: 100\n" in text and TTL_LINE in text
     text = text.replace("    rate: 100\n", f"    rate: {rate}\n")
+    # The shipped producer runs only from the user_automation DAG (autostart: false); these
+    # tests were written for a producer running from the start of every kappa up.
+    text = text.replace("    autostart: false\n", "    autostart: true\n")
     text = text.replace(TTL_LINE, TTL_LINE + (
         "    sink:\n"
         "      type: cassandra\n"

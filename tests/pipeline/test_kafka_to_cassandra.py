@@ -37,6 +37,9 @@ def config(tmp_path, bootstrap, cql_port):
     text = open(DEFAULT_CONFIG).read()
     assert "    rate: 100\n" in text and TTL_LINE in text
     text = text.replace("    rate: 100\n", "    rate: 2000\n")
+    # The shipped producer runs only from the user_automation DAG (autostart: false); these
+    # tests were written for a producer running from the start of every kappa up.
+    text = text.replace("    autostart: false\n", "    autostart: true\n")
     text = text.replace(TTL_LINE, TTL_LINE + (
         "    sink:\n"
         "      type: cassandra\n"

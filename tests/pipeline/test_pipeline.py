@@ -33,7 +33,10 @@ def config_with(tmp_path, **replacements):
 
 
 def fast_config(tmp_path, rate=3000):
-    return config_with(tmp_path, rate=("    rate: 100\n", f"    rate: {rate}\n"))
+    # The shipped producer runs only from the user_automation DAG (autostart: false); these
+    # tests were written for a producer running from the start of every kappa up.
+    return config_with(tmp_path, rate=("    rate: 100\n", f"    rate: {rate}\n"),
+                       autostart=("    autostart: false\n", "    autostart: true\n"))
 
 
 def job_status(data_dir):
