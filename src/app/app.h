@@ -214,9 +214,10 @@ orchestrator::TaskTypes DagTaskTypes(const PipelineConfig& config, Pipeline* pip
 // ---- the orchestrator of `kappa up` (up_dags.cc) ------------------------------------------
 
 // The config's DAGs scheduled beside the pipeline: an orchestrator::Scheduler over the
-// DagTaskTypes, its history in the pipeline's store (keyspace kappa_meta, synced writes, so
-// a kill -9 loses no acknowledged state; OpenStoreMetaStore). Not thread-safe except
-// scheduler(), which is.
+// DagTaskTypes, its history in the pipeline's store (keyspace kappa_meta; OpenStoreMetaStore:
+// fsynced in the background within kHistorySyncIntervalMs, and before every answer of api(),
+// so a kill -9 loses no acknowledged state). Not thread-safe except scheduler() and api(),
+// which are.
 class UpDags {
  public:
   // `pipeline` (and its runtime) must outlive it. Reads nothing yet: Start does.
@@ -229,6 +230,11 @@ class UpDags {
   // zombies, as Airflow does) and stops. Idempotent.
   void Stop();
   orchestrator::Scheduler& scheduler() { return *scheduler_; }
+  // What the REST API serves: the scheduler, with every acknowledged change synced first
+  // (the history is written unsynced and fsynced in the background within
+  // kHistorySyncIntervalMs; orchestrator::NewSyncingOrchestrator).
+  orchestrator::Orchestrator& api() { return *api_; }
+  static constexpr int64_t kHistorySyncIntervalMs = 200;
   // For the status line: "user_automation running (next 2026-12-06 00:00 UTC)", one per
   // DAG, joined by ", ".
   std::string Describe() const;
@@ -241,6 +247,7 @@ class UpDags {
   std::unique_ptr<orchestrator::MetaStore> meta_;
   orchestrator::TaskTypes types_;
   std::unique_ptr<orchestrator::Scheduler> scheduler_;
+  std::unique_ptr<orchestrator::Orchestrator> api_;  // over scheduler_ and meta_
   bool started_ = false;
 };
 

@@ -26,11 +26,17 @@ std::string Short(orch::TimeMs t) {
 Result<std::unique_ptr<UpDags>> UpDags::Create(const PipelineConfig& config, Pipeline* pipeline) {
   std::unique_ptr<UpDags> d(new UpDags());
   d->config_ = config;
-  ASSIGN_OR_RETURN(d->meta_, orch::OpenStoreMetaStore(&pipeline->runtime().store(), /*sync=*/true));
+  // The engine's own state changes (a try started, ended) are many and cheap to redo after a
+  // crash (a lost suffix of writes: the try runs again, as a zombie would), so they are
+  // synced in the background; what the API acknowledges is synced before it answers (api_).
+  ASSIGN_OR_RETURN(d->meta_, orch::OpenStoreMetaStore(&pipeline->runtime().store(),
+                                                      /*sync=*/false, kHistorySyncIntervalMs));
   d->types_ = DagTaskTypes(d->config_, pipeline);
   orch::SchedulerOptions so;
   so.parallelism = config.orchestrator.parallelism;
-  ASSIGN_OR_RETURN(d->scheduler_, orch::Scheduler::Create(config.dags, d->meta_.get(), &d->types_, so));
+  ASSIGN_OR_RETURN(d->scheduler_,
+                   orch::Scheduler::Create(config.dags, d->meta_.get(), &d->types_, so));
+  d->api_ = orch::NewSyncingOrchestrator(d->scheduler_.get(), d->meta_.get());
   return d;
 }
 

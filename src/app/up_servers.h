@@ -50,7 +50,7 @@ struct UpServersOptions {
   std::string registry_advertised_url;
   std::string registry_writer_group = "kappa-schema-registry";
   int registry_writer_session_timeout_ms = 10000;
-  // The DAGs' orchestrator (UpDags::scheduler()): Airflow's REST API v1 under /api/v1 on the
+  // The DAGs' orchestrator (UpDags::api()): Airflow's REST API v1 under /api/v1 on the
   // HTTP listener. Null: none. Must outlive the servers.
   orchestrator::Orchestrator* orchestrator = nullptr;
   // CQL server threads; 0 = one per CPU, as `kappa cql-server`.

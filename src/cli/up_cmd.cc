@@ -192,7 +192,7 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   so.registry_advertised_url = config->registry.advertised_url;
   so.registry_writer_group = config->registry.writer_group;
   so.registry_writer_session_timeout_ms = int(config->registry.writer_session_timeout_ms);
-  if (dags) so.orchestrator = &dags->scheduler();
+  if (dags) so.orchestrator = &dags->api();
   auto servers = app::UpServers::Start(&p, so);
   if (!servers.ok()) {
     if (dags) dags->Stop();

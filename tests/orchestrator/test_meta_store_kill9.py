@@ -27,7 +27,10 @@ def run_and_kill(data_dir, min_acks, mode="loop"):
             break
         acked.append(line.split()[2])
     os.kill(p.pid, signal.SIGKILL)
-    rest, err = p.communicate(timeout=30)
+    p.wait(timeout=30)
+    # Through the file object: communicate() reads the pipe's fd directly and would miss the
+    # lines readline() already buffered.
+    rest, err = p.stdout.read(), p.stderr.read()
     # Lines printed before the kill are acknowledgements too.
     acked += [line.split()[2] for line in rest.splitlines() if line.startswith("acked ")]
     assert p.returncode == -signal.SIGKILL, f"the loop ended by itself: {err}"
