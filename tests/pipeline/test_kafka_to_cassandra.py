@@ -15,7 +15,6 @@ from confluent_kafka import Consumer, TopicPartition
 from conftest import kappa
 from cassandra_sink_setup import TTL_LINE
 from test_cassandra_sink import Node
-from test_external_kafka import broker  # noqa: F401  (pytest fixture)
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 DEFAULT_CONFIG = os.path.join(ROOT, "config", "kappa.yaml")
