@@ -1,0 +1,94 @@
+// kappa console: the seed's Control Center (and Airflow's grid) on listeners.console
+// (default 127.0.0.1:9021): pages served by the kappa binary itself (assets embedded at
+// build, src/console/web), each backed by a JSON API under /api/console/... (documented in
+// docs/formats/console-api.md), live charts over server-sent events read from the metrics
+// History (the same series as /metrics). Public header of src/console.
+//
+// The console does not reach into the log, the store or the jobs itself: it is given
+// Sources, interfaces the app implements over the running `kappa up` (src/app/console_*.cc)
+// and tests implement with fakes. The parts' interfaces are in the headers included below,
+// folded into this one public header.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/host_port.h"
+#include "common/status.h"
+#include "console/kafka_source.h"     // topics, messages, consumer groups
+#include "console/pipeline_source.h"  // jobs, tables
+
+namespace kappa::metrics {
+class History;
+}
+namespace kappa::registry {
+class Registry;
+}
+namespace kappa::orchestrator {
+class Orchestrator;
+}
+namespace kappa::http {
+class Router;
+}
+
+namespace kappa::console {
+
+// What the overview shows besides metrics series.
+struct Facts {
+  std::string version;
+  int64_t started_unix_ms = 0;
+  // ("kafka", "127.0.0.1:9092"), ("cql", ...), ("http", ...), ("console", ...).
+  std::vector<std::pair<std::string, std::string>> listeners;
+  // Bytes on disk, computed on demand (may be null).
+  std::function<int64_t()> log_bytes;
+  std::function<int64_t()> store_bytes;
+};
+
+// What the console reads and changes. Every pointer may be null: that feature's page then
+// says it is not configured. All must outlive the Console; the sources are called from HTTP
+// handler threads and must be thread-safe.
+struct Sources {
+  Facts facts;
+  metrics::History* history = nullptr;  // the overview's and every page's charts
+  KafkaSource* kafka = nullptr;
+  PipelineSource* pipeline = nullptr;
+  registry::Registry* registry = nullptr;
+  orchestrator::Orchestrator* orchestrator = nullptr;
+};
+
+// A console login (`console.users`): the password is kept only as a salted hash (see
+// HashPassword).
+struct User {
+  std::string name;
+  std::string password_hash;
+};
+
+struct ConsoleOptions {
+  HostPort listen{"127.0.0.1", 9021};
+  // Required when `listen` is not a loopback address (Start refuses otherwise); when any
+  // are given, every page and API needs a login.
+  std::vector<User> users;
+};
+
+// The console's HTTP listener and its routes. Stop (or the destructor) closes it.
+class Console {
+ public:
+  virtual ~Console() = default;
+  // Binds and serves until Stop. FailedPrecondition off loopback without users, or with a
+  // well-known default password; Unavailable if the address is taken (the message says so).
+  static Result<std::unique_ptr<Console>> Start(const Sources& sources,
+                                                const ConsoleOptions& options);
+  virtual uint16_t port() const = 0;
+  virtual void Stop() = 0;
+};
+
+// The console's routes alone (pages, assets, /api/console/...), for tests and the HTTP
+// fuzzer. `sources` must outlive the router.
+std::shared_ptr<http::Router> ConsoleRoutes(const Sources& sources,
+                                            const ConsoleOptions& options);
+
+}  // namespace kappa::console
