@@ -11,7 +11,7 @@
 
 fuzz_run() {
   local seconds=$1
-  local flags=(-std=c++20 -O1 -g -fsanitize=fuzzer-no-link,address,undefined
+  local flags=(-std=c++20 -O1 -gline-tables-only -fsanitize=fuzzer-no-link,address,undefined
                -fno-sanitize-recover=undefined -DSPDLOG_FMT_EXTERNAL -I"$FUZZ_ROOT/src"
                "${CFLAGS[@]}")
   mkdir -p "$OUT/obj" "$OUT/corpus"

@@ -5,10 +5,14 @@
 
 Reads BUILD_DIR/compile_commands.json (the release build writes it), and runs
 `clang++ -fsyntax-only -Wthread-safety -Werror=thread-safety` on each source file with the
-same include paths and defines, N at a time (default 2). Only files that include
-common/thread_annotations.h (directly or through project headers) can produce a
-thread-safety diagnostic, so only those are checked (about half; --all checks every file,
---only TEXT the files whose path contains TEXT). GCC-only options clang rejects are dropped;
+same include paths and defines, N at a time (default 2). A file is checked when it or a
+project header it includes directly names a capability: an annotation macro (GUARDED_BY,
+REQUIRES, ...) or the annotated types (Mutex, MutexLock, CondVar). That is every file that
+defines or uses a guarded member or calls an annotated function, and at least one file per
+annotated header (its own .cc, or any file including it directly) for the inline functions
+the header defines: about half of the files that reach common/thread_annotations.h
+transitively, which --transitive checks instead; --all checks every file, --only TEXT the
+files whose path contains TEXT. GCC-only options clang rejects are dropped;
 code generation is skipped (syntax only), which also sidesteps clang 14's trouble with debug
 info for coroutines (see src/common/CMakeLists.txt). Exit status 1 with the diagnostics if
 any file fails, 0 otherwise. The annotations are in src/common/thread_annotations.h and
@@ -87,6 +91,39 @@ def includes_annotations(src, include_dirs, memo):
     return False
 
 
+CAPABILITY = re.compile(
+    r"\b(GUARDED_BY|PT_GUARDED_BY|REQUIRES|REQUIRES_SHARED|EXCLUDES|ACQUIRE|RELEASE|"
+    r"ACQUIRE_SHARED|RELEASE_SHARED|TRY_ACQUIRE|CAPABILITY|SCOPED_CAPABILITY|"
+    r"ASSERT_CAPABILITY|RETURN_CAPABILITY|NO_THREAD_SAFETY_ANALYSIS|Mutex|MutexLock|"
+    r"CondVar)\b")
+
+
+def names_capability(path, memo):
+    if path not in memo:
+        try:
+            with open(path, errors="replace") as f:
+                memo[path] = bool(CAPABILITY.search(f.read()))
+        except OSError:
+            memo[path] = False
+    return memo[path]
+
+
+def directly_names_capability(src, include_dirs, memo):
+    """True if `src` or a project header it includes directly names a capability."""
+    if names_capability(src, memo):
+        return True
+    with open(src, errors="replace") as f:
+        names = INCLUDE.findall(f.read())
+    for name in names:
+        for base in [os.path.dirname(src)] + include_dirs:
+            cand = os.path.normpath(os.path.join(base, name))
+            if os.path.isfile(cand):
+                if names_capability(cand, memo):
+                    return True
+                break
+    return False
+
+
 def include_dirs_of(args, cwd):
     dirs = []
     for i, a in enumerate(args):
@@ -106,6 +143,8 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--clang", default=shutil.which("clang++-14") or shutil.which("clang++"))
     ap.add_argument("--all", action="store_true", help="check every file, annotated or not")
+    ap.add_argument("--transitive", action="store_true",
+                    help="check every file reaching common/thread_annotations.h")
     ap.add_argument("--only", action="append", default=[], metavar="TEXT",
                     help="check only files whose path contains TEXT (repeatable)")
     opts = ap.parse_args()
@@ -122,7 +161,7 @@ def main():
               file=sys.stderr)
         return 1
 
-    jobs, seen, memo, skipped = [], set(), {}, 0
+    jobs, seen, memo, cap_memo, skipped = [], set(), {}, {}, 0
     for e in entries:
         src = os.path.join(e["directory"], e["file"])
         if not src.endswith((".cc", ".cpp", ".cxx")):
@@ -130,8 +169,14 @@ def main():
         if opts.only and not any(t in src for t in opts.only):
             continue
         args = clang_args(e)
-        if not opts.all and not includes_annotations(src, include_dirs_of(args, e["directory"]),
-                                                     memo):
+        dirs = include_dirs_of(args, e["directory"])
+        if opts.all:
+            pass
+        elif opts.transitive:
+            if not includes_annotations(src, dirs, memo):
+                skipped += 1
+                continue
+        elif not directly_names_capability(src, dirs, cap_memo):
             skipped += 1
             continue
         cmd = [opts.clang] + args + ANALYSIS + [src]
@@ -157,8 +202,8 @@ def main():
                 failed.append(src)
                 sys.stderr.write(err)
     secs = time.monotonic() - start
-    print(f"check-thread-safety: {len(jobs)} translation units checked ({skipped} without "
-          f"annotations skipped), {len(failed)} failed, {secs:.0f} s "
+    print(f"check-thread-safety: {len(jobs)} translation units checked ({skipped} naming no "
+          f"capability skipped), {len(failed)} failed, {secs:.0f} s "
           f"({os.path.basename(opts.clang)}, {opts.jobs} jobs)")
     for src in failed:
         print(f"  FAILED {src}")
