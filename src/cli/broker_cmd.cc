@@ -10,6 +10,7 @@
 #include "cli/listen_check.h"
 #include "common/host_port.h"
 #include "cli/listener_flags.h"
+#include "cli/stop_signals.h"
 #include "common/logging.h"
 #include "kafka/kafka.h"
 #include "log/log.h"
@@ -35,6 +36,7 @@ struct BrokerArgs {
 };
 
 void RunBroker(const BrokerArgs& a) {
+  const StopSignals signals;  // blocked in every server thread; this one waits for them
   // Every setting is checked before the data directory is created or locked.
   auto listen = ParseHostPort(a.listen);
   if (!listen.ok()) Fail(listen.status().WithContext("--listen"), 2);
@@ -72,12 +74,6 @@ void RunBroker(const BrokerArgs& a) {
                         /*store=*/false, lo);
   if (!rt.ok()) Fail(rt.status());
 
-  // Block the stop signals in every thread; this one waits for them below.
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
 
   auto server = kafka::KafkaServer::Start(&(*rt)->log(), opts);
   if (!server.ok()) {
@@ -87,9 +83,8 @@ void RunBroker(const BrokerArgs& a) {
   std::printf("kappa broker listening on %s:%u (data dir %s)\n", opts.listen_host.c_str(),
               unsigned((*server)->port()), a.data_dir.c_str());
   std::fflush(stdout);
-  int sig = 0;
-  sigwait(&set, &sig);
-  KLOG_INFO("kappa broker: signal {}, shutting down", sig);
+  const int sig = signals.Wait();
+  KLOG_INFO("kappa broker: {}, shutting down", StopSignals::Name(sig));
   (*server)->Stop();
   server->reset();
   Status s = (*rt)->log().Close();

@@ -22,6 +22,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "cli/stop_signals.h"
 #include "connect/connect.h"
 
 namespace kappa::cli {
@@ -287,8 +288,6 @@ void RegisterBench(CLI::App* connect) {
   });
 }
 
-std::atomic<bool> g_interrupted{false};
-extern "C" void OnInterrupt(int) { g_interrupted.store(true); }
 
 void RegisterProduce(CLI::App* connect) {
   struct Opts {
@@ -331,6 +330,7 @@ void RegisterProduce(CLI::App* connect) {
   cmd->add_option("--dlq", o->dlq, "Dead-letter topic for users that fail the mapping (created if missing)");
   cmd->add_flag("--quiet", o->quiet, "No progress or summary on stderr");
   cmd->callback([o] {
+    const StopSignals signals;  // blocked in the producer's threads; polled below
     kc::ProducerOptions po;
     po.topic = o->topic;
     po.max_records = o->records;
@@ -359,17 +359,13 @@ void RegisterProduce(CLI::App* connect) {
     }
     auto sink = kc::NewLogSink(&lg);
     kc::ProducerTask task(std::move(source), mapping, sink.get(), po);
-    g_interrupted = false;
-    auto prev_int = std::signal(SIGINT, OnInterrupt);
-    auto prev_term = std::signal(SIGTERM, OnInterrupt);
     const auto start = std::chrono::steady_clock::now();
     task.Start();
     const bool tty = ::isatty(2);
     auto last = start;
     uint64_t last_produced = 0;
     while (task.stats().running) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      if (g_interrupted.load()) task.Stop();
+      if (signals.Poll(std::chrono::milliseconds(50))) task.Stop();
       const auto now = std::chrono::steady_clock::now();
       if (!o->quiet && now - last >= std::chrono::seconds(tty ? 1 : 5)) {
         const kc::ProducerStats st = task.stats();
@@ -383,8 +379,6 @@ void RegisterProduce(CLI::App* connect) {
       }
     }
     Status result = task.Wait();
-    std::signal(SIGINT, prev_int);
-    std::signal(SIGTERM, prev_term);
     Status closed = lg.Close();
     const kc::ProducerStats st = task.stats();
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

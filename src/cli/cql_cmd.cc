@@ -17,6 +17,7 @@
 #include "cli/commands.h"
 #include "common/host_port.h"
 #include "cli/listener_flags.h"
+#include "cli/stop_signals.h"
 #include "common/logging.h"
 #include "cql/client.h"
 #include "cql/cql.h"
@@ -286,8 +287,6 @@ void Interactive(Shell& sh) {
   std::cout << "\n";
 }
 
-std::atomic<bool> g_stop{false};
-void OnSignal(int) { g_stop = true; }
 
 }  // namespace
 
@@ -362,6 +361,7 @@ void RegisterCqlCommands(CLI::App& app, const Groups& g) {
                 "Bytes of prepared statements kept (least recently used evicted beyond)");
   server->footer("Runs until interrupted (Ctrl-C / SIGTERM). Prints 'CQL server listening on HOST:PORT'.");
   server->callback([=] {
+    const StopSignals signals;  // blocked in every server thread; this one waits for them
     for (const auto& u : *users) {
       auto colon = u.find(':');
       if (colon == std::string::npos) Fail("--user expects NAME:PASSWORD, got '" + u + "'");
@@ -391,10 +391,8 @@ void RegisterCqlCommands(CLI::App& app, const Groups& g) {
     auto srv = cql::Server::Start(&(*rt)->store(), *so);
     if (!srv.ok()) Fail(srv.status());
     std::cout << "CQL server listening on " << so->host << ":" << (*srv)->port() << std::endl;
-    std::signal(SIGINT, OnSignal);
-    std::signal(SIGTERM, OnSignal);
-    while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    std::cerr << "stopping CQL server\n";
+    const int sig = signals.Wait();
+    std::cerr << "stopping CQL server (" << StopSignals::Name(sig) << ")\n";
     (*srv)->Stop();
   });
   (void)g;

@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "cli/listen_check.h"
 #include "cli/listener_flags.h"
+#include "cli/stop_signals.h"
 #include "common/host_port.h"
 #include "common/logging.h"
 #include "http/http.h"
@@ -39,6 +40,7 @@ struct RegistryArgs {
 };
 
 void RunRegistry(const RegistryArgs& a) {
+  const StopSignals signals;  // blocked in every server thread; this one waits for them
   auto listen = ParseHostPort(a.listen);
   if (!listen.ok()) Fail(listen.status().WithContext("--listen"), 2);
   if (!IsLoopbackHost(listen->host) && !a.insecure) {
@@ -63,11 +65,6 @@ void RunRegistry(const RegistryArgs& a) {
     rt = std::move(*opened);
   }
 
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
 
   registry::RegistryOptions ro;
   if (rt) ro.log = &rt->log();
@@ -105,9 +102,8 @@ void RunRegistry(const RegistryArgs& a) {
               unsigned((*server)->port()), a.bootstrap.empty() ? "data dir" : "kafka",
               a.bootstrap.empty() ? a.data_dir.c_str() : a.bootstrap.c_str());
   std::fflush(stdout);
-  int sig = 0;
-  sigwait(&set, &sig);
-  KLOG_INFO("kappa registry: signal {}, shutting down", sig);
+  const int sig = signals.Wait();
+  KLOG_INFO("kappa registry: {}, shutting down", StopSignals::Name(sig));
   (*server)->Stop();
   server->reset();
   shared.reset();

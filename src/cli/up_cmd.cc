@@ -15,6 +15,7 @@
 #include "common/logging.h"
 #include "app/app.h"
 #include "common/units.h"
+#include "cli/stop_signals.h"
 #include "cli/up_check.h"
 
 namespace kappa::cli {
@@ -81,24 +82,6 @@ class StatusLine {
   double last_t_ = 0;
 };
 
-// Blocks SIGINT/SIGTERM in this thread and every thread it starts afterwards; the main loop
-// polls them with sigtimedwait, so a signal never interrupts a write or a commit.
-sigset_t BlockStopSignals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  return set;
-}
-
-// Waits up to `ms` for SIGINT/SIGTERM; returns the signal or 0.
-int PollSignal(const sigset_t& set, int ms) {
-  timespec ts{ms / 1000, (ms % 1000) * 1'000'000L};
-  int sig = sigtimedwait(&set, nullptr, &ts);
-  return sig > 0 ? sig : 0;
-}
-
 void RunUp(const UpArgs& a, bool data_dir_given) {
   if (a.print_config) {
     std::cout << app::DefaultConfigText();
@@ -134,7 +117,7 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   Status probe = ProbeUpListeners(*plan);
   if (!probe.ok()) Fail(probe);
 
-  sigset_t signals = BlockStopSignals();
+  const StopSignals signals;
   app::RuntimeOptions ro = app::RuntimeOptions::ForPipeline(*config);
   ro.data_dir = config->data_dir;
   ro.owner = "kappa up";
@@ -218,11 +201,11 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
                                    [](const app::ProducerConfig& pc) { return pc.autostart; });
   bool waiting_for_runs = false;
   while (true) {
-    int sig = PollSignal(signals, 200);
+    int sig = signals.Poll(std::chrono::milliseconds(200));
     if (sig) {
       status.Clear();
       KLOG_INFO("{} received: stopping producers, then draining the jobs (again to stop now)",
-                sig == SIGINT ? "SIGINT" : "SIGTERM");
+                StopSignals::Name(sig));
       break;
     }
     failure = p.Health();
@@ -258,7 +241,7 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
     std::atomic<bool> draining{true};
     std::thread watcher([&] {
       while (draining.load()) {
-        if (PollSignal(signals, 100)) {
+        if (signals.Poll(std::chrono::milliseconds(100))) {
           KLOG_WARN("second signal: stopping without draining");
           for (const auto& j : p.jobs()) j->Stop();
           return;
