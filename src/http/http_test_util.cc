@@ -10,6 +10,8 @@
 
 #include <cerrno>
 
+#include "http/url.h"
+
 namespace kappa::http::testing {
 
 namespace bhttp = boost::beast::http;
@@ -108,6 +110,22 @@ bool RawClient::ClosedByServer() {
     if (n == 0) return true;
     if (n < 0) return errno == ECONNRESET;
   }
+}
+
+Response Dispatch(Router& router, std::string_view method, std::string_view target,
+                  std::string_view body, std::string_view content_type,
+                  const std::vector<std::pair<std::string, std::string>>& headers) {
+  Request req;
+  req.method = std::string(method);
+  req.target = std::string(target);
+  std::string_view path, query;
+  SplitTarget(target, &path, &query);
+  req.path = std::string(path);
+  EXPECT_TRUE(ParseQuery(query, &req.query)) << "malformed query in " << target;
+  req.body = std::string(body);
+  if (!body.empty()) req.headers.Add("Content-Type", std::string(content_type));
+  for (const auto& [name, value] : headers) req.headers.Add(name, value);
+  return router.Dispatch(req);
 }
 
 std::string Get(std::string_view target, std::string_view extra) {

@@ -6,6 +6,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "http/http.h"
 
@@ -42,6 +44,14 @@ class RawClient {
   int fd_ = -1;
   std::string buf_;  // received, not yet parsed
 };
+
+// Answers a request through `router` without sockets, the request built from `target` as the
+// server's reader builds it (path, percent-decoded query). A body is sent with
+// `content_type`; `headers` adds more (e.g. {"Accept", "text/plain"}).
+Response Dispatch(Router& router, std::string_view method, std::string_view target,
+                  std::string_view body = {},
+                  std::string_view content_type = "application/json",
+                  const std::vector<std::pair<std::string, std::string>>& headers = {});
 
 // "GET /x HTTP/1.1\r\nHost: t\r\n" + extra + "\r\n"
 std::string Get(std::string_view target, std::string_view extra = {});

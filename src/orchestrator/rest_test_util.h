@@ -11,6 +11,7 @@
 
 #include "common/clock.h"
 #include "http/http.h"
+#include "http/http_test_util.h"
 #include "orchestrator/fake_orchestrator.h"
 #include "orchestrator/orchestrator.h"
 
@@ -23,45 +24,11 @@ class RestTest : public ::testing::Test {
     AddAirflowRoutes(&fake_, &router_);
   }
 
-  static std::string Decode(std::string_view s) {
-    std::string out;
-    for (size_t i = 0; i < s.size(); ++i) {
-      if (s[i] == '+') {
-        out += ' ';
-      } else if (s[i] == '%' && i + 2 < s.size()) {
-        out += char(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-        i += 2;
-      } else {
-        out += s[i];
-      }
-    }
-    return out;
-  }
-
   http::Response Call(const std::string& method, const std::string& target,
                       const std::string& body = "", const std::string& accept = "") {
-    http::Request req;
-    req.method = method;
-    req.target = target;
-    size_t q = target.find('?');
-    req.path = target.substr(0, q);
-    if (q != std::string::npos) {
-      std::string query = target.substr(q + 1);
-      size_t start = 0;
-      while (start <= query.size()) {
-        size_t amp = query.find('&', start);
-        std::string kv = query.substr(start, amp == std::string::npos ? amp : amp - start);
-        size_t eq = kv.find('=');
-        req.query.emplace_back(Decode(kv.substr(0, eq)),
-                               eq == std::string::npos ? "" : Decode(kv.substr(eq + 1)));
-        if (amp == std::string::npos) break;
-        start = amp + 1;
-      }
-    }
-    req.body = body;
-    if (!body.empty()) req.headers.Add("Content-Type", "application/json");
-    if (!accept.empty()) req.headers.Add("Accept", accept);
-    return router_.Dispatch(req);
+    std::vector<std::pair<std::string, std::string>> headers;
+    if (!accept.empty()) headers.emplace_back("Accept", accept);
+    return http::testing::Dispatch(router_, method, target, body, "application/json", headers);
   }
 
   // The answer's JSON, after checking its status (and problem+json for errors).

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/http.h"
+#include "http/http_test_util.h"
 #include "log/log.h"
 #include "metrics/metrics.h"
 #include "registry/fake_schema_type.h"
@@ -37,26 +38,7 @@ class RestTest : public ::testing::Test {
 
   http::Response Call(std::string method, std::string target, std::string body = "",
                       std::string content_type = "application/vnd.schemaregistry.v1+json") {
-    http::Request req;
-    req.method = method;
-    req.target = target;
-    size_t q = target.find('?');
-    req.path = target.substr(0, q);
-    if (q != std::string::npos) {
-      std::string query = target.substr(q + 1);
-      size_t start = 0;
-      while (start <= query.size()) {
-        size_t amp = query.find('&', start);
-        std::string kv = query.substr(start, amp - start);
-        size_t eq = kv.find('=');
-        req.query.emplace_back(kv.substr(0, eq), eq == std::string::npos ? "" : kv.substr(eq + 1));
-        if (amp == std::string::npos) break;
-        start = amp + 1;
-      }
-    }
-    req.body = body;
-    if (!body.empty()) req.headers.Add("Content-Type", content_type);
-    return router_.Dispatch(req);
+    return http::testing::Dispatch(router_, method, target, body, content_type);
   }
   static json Body(const http::Response& r) { return json::parse(r.body); }
   static std::string Reg(const std::string& schema, const std::string& extra = "") {
