@@ -5,46 +5,15 @@
 #include <string>
 
 #include "app/app.h"
+#include "app/test_config.h"
 
 namespace kappa::app {
 namespace {
 
 namespace orch = orchestrator;
 
-constexpr std::string_view kBase = R"(data_dir: /tmp/x
-topics:
-  - name: t
-    partitions: 2
-  - name: t.dlq
-keyspaces:
-  - name: ks
-    tables:
-      - name: tab
-        primary_key: [id]
-        columns:
-          id: uuid
-          first_name: text
-sources:
-  r:
-    type: randomuser
-mappings:
-  m:
-    key: id
-    fields:
-      id: uuid()
-      first_name: name.first
-producers:
-  - name: p
-    source: r
-    mapping: m
-    topic: t
-    rate: 50
-    autostart: false
-jobs:
-  - name: j
-    topic: t
-    table: ks.tab
-)";
+const std::string kBase =
+    "data_dir: /tmp/x\n" + testing::TestPipelineYaml("    rate: 50\n");
 
 Result<PipelineConfig> Load(std::string_view dags, std::string_view extra = "") {
   return LoadConfigText(std::string(kBase) + std::string(extra) + std::string(dags), "d.yaml");

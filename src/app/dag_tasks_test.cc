@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "app/app.h"
+#include "app/test_config.h"
 #include "testutil/temp_dir.h"
 
 namespace kappa::app {
@@ -14,38 +15,7 @@ namespace {
 
 namespace orch = orchestrator;
 
-constexpr std::string_view kConfig = R"(topics:
-  - name: t
-    partitions: 2
-  - name: t.dlq
-keyspaces:
-  - name: ks
-    tables:
-      - name: tab
-        primary_key: [id]
-        columns:
-          id: uuid
-          first_name: text
-sources:
-  r:
-    type: randomuser
-mappings:
-  m:
-    key: id
-    fields:
-      id: uuid()
-      first_name: name.first
-producers:
-  - name: p
-    source: r
-    mapping: m
-    topic: t
-    autostart: false
-jobs:
-  - name: j
-    topic: t
-    table: ks.tab
-)";
+const std::string kConfig = testing::TestPipelineYaml();
 
 class DagTasksTest : public ::testing::Test {
  protected:
