@@ -1,6 +1,7 @@
 // The `wait` task type (a sensor, as Airflow's BaseSensorOperator in poke mode): until
 //   topic + offset   the topic's end offset (summed over its partitions, or of `partition`)
-//                    reaches `offset` (embedded log);
+//                    reaches `offset` (the embedded log, or with `log: kafka` the cluster's
+//                    high watermarks, asked of the partitions' leaders);
 //   job (+ lag)      a job's lag (records not yet committed; stream::GetJobStatus) is at most
 //                    `lag` (default 0);
 //   table + rows     a table of the store has at least `rows` rows;
@@ -9,8 +10,13 @@
 // with TimedOut, or is skipped with `soft_fail: true`. Result: the last value observed.
 #include <fmt/format.h>
 
+#include <functional>
+#include <memory>
+#include <optional>
+
 #include "app/dag_task.h"
 #include "log/log.h"
+#include "rdkafka/rdkafka.h"
 
 namespace kappa::app {
 namespace {
@@ -62,29 +68,27 @@ class WaitTask final : public orchestrator::TaskType {
   Result<std::string> Run(orchestrator::TaskContext& ctx) override {
     TaskArgs a(ctx.args);
     if (IsTimeSensor(a)) return time_sensor()->Run(ctx);
-    if (!pipeline_) return Status::Unavailable("wait tasks on topics, jobs and tables need a running pipeline (kappa up)");
     ASSIGN_OR_RETURN(SensorOptions o, ParseSensorOptions(a));
-    Runtime& rt = pipeline_->runtime();
     if (a.Has("topic")) {
-      if (config_->log.kafka()) return Status::NotSupported("wait on a topic reads the embedded log; with log: kafka wait on a job's lag instead");
       ASSIGN_OR_RETURN(std::string topic, a.String("topic"));
       ASSIGN_OR_RETURN(int64_t want, a.Int("offset", 0, INT64_MAX));
       std::optional<int64_t> partition;
       if (a.Has("partition")) { ASSIGN_OR_RETURN(partition, a.Int("partition", 0, 1 << 20)); }
+      EndOffsetFn end_offset;
+      if (config_->log.kafka()) {
+        ASSIGN_OR_RETURN(end_offset, ClusterEndOffset(topic, partition));
+      } else {
+        if (!pipeline_) return Status::Unavailable("wait tasks on topics, jobs and tables need a running pipeline (kappa up)");
+        end_offset = EmbeddedEndOffset(&pipeline_->runtime().log(), topic, partition);
+      }
       return RunSensor(ctx, o, [&](std::string* observed) -> Result<bool> {
-        ASSIGN_OR_RETURN(log::TopicDescription d, rt.log().DescribeTopic(topic));
-        int64_t end = 0;
-        bool found = !partition;
-        for (const auto& p : d.partitions) {
-          if (partition && p.partition.value() != *partition) continue;
-          found = true;
-          end += p.end_offset.value();
-        }
-        if (!found) return Status::NotFound(fmt::format("topic {} has no partition {}", topic, *partition));
+        ASSIGN_OR_RETURN(int64_t end, end_offset());
         *observed = std::to_string(end);
         return end >= want;
       });
     }
+    if (!pipeline_) return Status::Unavailable("wait tasks on topics, jobs and tables need a running pipeline (kappa up)");
+    Runtime& rt = pipeline_->runtime();
     if (a.Has("job")) {
       ASSIGN_OR_RETURN(std::string job, a.String("job"));
       int64_t max_lag = 0;
@@ -113,6 +117,53 @@ class WaitTask final : public orchestrator::TaskType {
   }
 
  private:
+  // The topic's end offset: summed over its partitions, or of `partition`.
+  using EndOffsetFn = std::function<Result<int64_t>()>;
+
+  static EndOffsetFn EmbeddedEndOffset(log::Log* log, std::string topic,
+                                       std::optional<int64_t> partition) {
+    return [log, topic, partition]() -> Result<int64_t> {
+      ASSIGN_OR_RETURN(log::TopicDescription d, log->DescribeTopic(topic));
+      int64_t end = 0;
+      bool found = !partition;
+      for (const auto& p : d.partitions) {
+        if (partition && p.partition.value() != *partition) continue;
+        found = true;
+        end += p.end_offset.value();
+      }
+      if (!found) return Status::NotFound(fmt::format("topic {} has no partition {}", topic, *partition));
+      return end;
+    };
+  }
+
+  // log: kafka: one client for the whole try (its connections are reused between pokes);
+  // the partitions are listed again at each poke, so partitions added meanwhile count.
+  Result<EndOffsetFn> ClusterEndOffset(std::string topic,
+                                       std::optional<int64_t> partition) const {
+    rdkafka::ClientConfig cc;
+    cc.bootstrap = config_->log.bootstrap;
+    cc.client_id = config_->log.client_id;
+    cc.properties = config_->log.properties;
+    ASSIGN_OR_RETURN(rdkafka::ClientPtr client, rdkafka::NewClient(RD_KAFKA_PRODUCER, cc));
+    auto shared = std::make_shared<rdkafka::ClientPtr>(std::move(client));
+    return EndOffsetFn([shared, topic, partition]() -> Result<int64_t> {
+      rd_kafka_t* rk = shared->get();
+      ASSIGN_OR_RETURN(auto topics, rdkafka::ListTopics(rk));
+      const rdkafka::TopicMetadata* t = rdkafka::FindTopic(topics, topic);
+      if (!t) return Status::NotFound(fmt::format("topic {} is not on the cluster", topic));
+      int64_t end = 0;
+      bool found = !partition;
+      for (int32_t p : t->partitions) {
+        if (partition && p != *partition) continue;
+        found = true;
+        ASSIGN_OR_RETURN(rdkafka::Watermarks w, rdkafka::QueryWatermarks(rk, topic, p));
+        end += w.high;
+      }
+      if (!found) return Status::NotFound(fmt::format("topic {} has no partition {}", topic, *partition));
+      return end;
+    });
+  }
+
   static bool IsTimeSensor(const TaskArgs& a) { return a.Has("until") || a.Has("seconds"); }
   orchestrator::TaskType* time_sensor() const { return builtins_ ? builtins_->Find("wait") : nullptr; }
 

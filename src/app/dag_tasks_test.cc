@@ -8,6 +8,8 @@
 
 #include "app/app.h"
 #include "app/test_config.h"
+#include "rdkafka/rdkafka.h"
+#include "testutil/mock_kafka_cluster.h"
 #include "testutil/temp_dir.h"
 
 namespace kappa::app {
@@ -181,6 +183,60 @@ TEST_F(DagTasksTest, ValidationWithoutAPipelineAndRunRefused) {
   for (const char* name : {"produce", "cql", "replay", "wait", "http", "noop"}) {
     EXPECT_NE(types.Find(name), nullptr) << name;
   }
+}
+
+// With `log: kafka` a wait on a topic asks the cluster for its partitions' high watermarks
+// (librdkafka's mock cluster here); no pipeline is needed for it.
+TEST(DagTaskWaitKafkaTest, TopicOffsetOnTheCluster) {
+  testutil::MockKafkaCluster cluster;
+  ASSERT_EQ(cluster.CreateTopic("t", 2), RD_KAFKA_RESP_ERR_NO_ERROR);
+  auto c = LoadConfigText(testing::TestPipelineYaml(), "t.yaml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  PipelineConfig config = *c;
+  config.log.type = LogConfig::Type::kKafka;
+  config.log.bootstrap = cluster.bootstrap();
+
+  rdkafka::ClientConfig cc;
+  cc.bootstrap = cluster.bootstrap();
+  auto producer = rdkafka::NewClient(RD_KAFKA_PRODUCER, cc);
+  ASSERT_TRUE(producer.ok()) << producer.status().ToString();
+  for (int i = 0; i < 5; ++i) {  // 3 records into partition 0, 2 into partition 1
+    ASSERT_EQ(rd_kafka_producev(producer->get(), RD_KAFKA_V_TOPIC("t"),
+                                RD_KAFKA_V_PARTITION(i < 3 ? 0 : 1), RD_KAFKA_V_VALUE((void*)"v", 1),
+                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END),
+              RD_KAFKA_RESP_ERR_NO_ERROR);
+  }
+  ASSERT_EQ(rd_kafka_flush(producer->get(), 10000), RD_KAFKA_RESP_ERR_NO_ERROR);
+
+  orch::TaskTypes types = DagTaskTypes(config, nullptr);
+  orch::TaskType* wait = types.Find("wait");
+  ASSERT_NE(wait, nullptr);
+  std::atomic<bool> cancelled{false};
+  auto run = [&](nlohmann::json args) -> Result<std::string> {
+    args["poke_interval"] = "50ms";
+    if (!args.contains("timeout")) args["timeout"] = "10s";
+    Status v = wait->Validate(args);
+    if (!v.ok()) return v;
+    orch::TaskContext ctx;
+    ctx.args = args;
+    ctx.log = [](std::string_view) {};
+    ctx.cancelled = &cancelled;
+    ctx.sleep_or_cancelled = [](int64_t ms) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+      return false;
+    };
+    return wait->Run(ctx);
+  };
+  auto r = run({{"topic", "t"}, {"offset", 5}});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(*r, "5");
+  r = run({{"topic", "t"}, {"partition", 1}, {"offset", 2}});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(*r, "2");
+  r = run({{"topic", "t"}, {"offset", 6}, {"timeout", "300ms"}});
+  EXPECT_EQ(r.status().code(), Status::Code::kTimedOut) << r.status().ToString();
+  r = run({{"topic", "t"}, {"partition", 7}, {"offset", 1}});
+  EXPECT_EQ(r.status().code(), Status::Code::kNotFound) << r.status().ToString();
 }
 
 }  // namespace
