@@ -118,5 +118,20 @@ void CompareBounds(Ctx& ctx, const Shape& original, const Shape& update, const c
 const Json* Keyword(const Shape& s, const char* k);
 // A view of the subschema `sub` (inside `parent`'s node), whole.
 View Child(const Shape& parent, const Json& sub);
+// No schema (an absent subschema).
+inline View None() { return View{}; }
+
+// additionalProperties / additionalItems: `false` forbids extras; a schema (even {}) limits
+// them; absent or `true` allows anything.
+inline bool Permits(const Json* additional) {
+  return !(additional && additional->is_boolean() && !additional->get<bool>());
+}
+inline const Json* SchemaOf(const Json* additional) {
+  return additional && additional->is_object() ? additional : nullptr;
+}
+inline bool IsFalseJson(const Json* j) { return j && j->is_boolean() && !j->get<bool>(); }
+inline bool IsEmptyJson(const Json* j) {
+  return j && ((j->is_boolean() && j->get<bool>()) || (j->is_object() && j->empty()));
+}
 
 }  // namespace kappa::registry::json_schema

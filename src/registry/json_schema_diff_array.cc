@@ -8,8 +8,6 @@ namespace kappa::registry::json_schema {
 
 namespace {
 
-View None() { return View{}; }
-
 struct ArrayModel {
   View all_items;           // one schema for every item
   std::vector<View> tuple;  // a schema per position
@@ -40,13 +38,6 @@ ArrayModel ModelOf(const Shape& s) {
   }
   m.unevaluated = Keyword(s, "unevaluatedItems");
   return m;
-}
-
-bool Permits(const Json* a) { return !(a && a->is_boolean() && !a->get<bool>()); }
-const Json* SchemaOf(const Json* a) { return a && a->is_object() ? a : nullptr; }
-bool IsFalseJson(const Json* j) { return j && j->is_boolean() && !j->get<bool>(); }
-bool IsEmptyJson(const Json* j) {
-  return j && ((j->is_boolean() && j->get<bool>()) || (j->is_object() && j->empty()));
 }
 
 // Open: extra items allowed without constraint.

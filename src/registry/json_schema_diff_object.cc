@@ -9,8 +9,6 @@
 namespace kappa::registry::json_schema {
 namespace {
 
-View None() { return View{}; }
-
 View Sub(const Shape& s, const Json* j) { return j ? Child(s, *j) : None(); }
 
 const Json* Member(const Shape& s, const char* k, const std::string& name) {
@@ -38,20 +36,6 @@ bool IsFalse(const View& v) {
 bool IsEmptySchema(const View& v) {
   Kind k = ShapeOf(v).kind;
   return k == Kind::kEmpty || k == Kind::kTrue;
-}
-
-// additionalProperties/additionalItems: `false` forbids extras; a schema (even {}) limits
-// them; absent or `true` allows anything.
-bool Permits(const Json* additional) {
-  return !(additional && additional->is_boolean() && !additional->get<bool>());
-}
-const Json* SchemaOf(const Json* additional) {
-  return additional && additional->is_object() ? additional : nullptr;
-}
-
-bool IsFalseJson(const Json* j) { return j && j->is_boolean() && !j->get<bool>(); }
-bool IsEmptyJson(const Json* j) {
-  return j && ((j->is_boolean() && j->get<bool>()) || (j->is_object() && j->empty()));
 }
 
 // Open: any extra property allowed (no patternProperties, additionalProperties absent or
