@@ -290,14 +290,24 @@ void SchedulerImpl::Submit(const Job& job) {
       static_cast<int>(workers_.size()) < options_.parallelism) {
     workers_.emplace_back([this] { WorkerLoop(); });
   }
-  work_cv_.notify_one();
+  // One wake per queued try a sleeping thread has not been woken for already: a try waits
+  // for no running one (it may be long), and a burst does not wake a thread twice.
+  if (idle_workers_ > woken_ && static_cast<int>(work_.size()) > woken_) {
+    ++woken_;
+    work_cv_.notify_one();
+  }
 }
 
 void SchedulerImpl::WorkerLoop() {
   MutexLock l(mu_);
   while (true) {
     ++idle_workers_;
-    work_cv_.wait(l, [this]() REQUIRES(mu_) { return stopping_ || !work_.empty(); });
+    // Every return from wait counts as a wake (Submit's woken_), also one that finds the
+    // queue emptied by a running thread: then the next Submit wakes a sleeper again.
+    while (!stopping_ && work_.empty()) {
+      work_cv_.wait(l);
+      if (woken_ > 0) --woken_;
+    }
     --idle_workers_;
     if (work_.empty()) return;  // stopping, nothing left
     // Once awake, a thread takes tries until none is left: a burst of short tasks keeps

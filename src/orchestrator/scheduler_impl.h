@@ -242,6 +242,7 @@ class SchedulerImpl final : public Scheduler {
   CondVar work_cv_;
   std::deque<Job> work_ GUARDED_BY(mu_);
   int idle_workers_ GUARDED_BY(mu_) = 0;
+  int woken_ GUARDED_BY(mu_) = 0;  // notified and not yet awake (Submit)
   std::vector<std::thread> workers_ GUARDED_BY(mu_);
 
   // Metrics.
