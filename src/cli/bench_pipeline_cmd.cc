@@ -5,6 +5,10 @@
 //   throughput: --records users as fast as possible; users/s from start until all stored.
 //   latency:    users at a fixed --rate; produce-to-stored latency percentiles (the record's
 //               log timestamp, ms resolution, to the job's commit).
+// --orchestrator-dags N runs kappa up's orchestrator beside the pipeline, in the same process
+// (app::UpDags: the history in the pipeline's store, synced in the background): N DAGs of
+// one noop task due every second, all in the same millisecond; issue 22 asks that the
+// pipeline's throughput stay unchanged (docs/benchmarks/orchestrator.md).
 #include <fmt/format.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -12,12 +16,15 @@
 #include <chrono>
 #include <iostream>
 #include <thread>
+#include <tuple>
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "common/clock.h"
 #include "common/env.h"
 #include "common/logging.h"
 #include "app/app.h"
+#include "orchestrator/orchestrator.h"
 
 namespace kappa::cli {
 namespace {
@@ -31,7 +38,45 @@ struct BenchArgs {
   bool json = false;
   bool skip_latency = false;
   std::string format = "json";  // the producer's records: json | avro
+  int orchestrator_dags = 0;    // beside the pipeline: N DAGs due every second (0: none)
 };
+
+// N DAGs of one noop task each, `every 1s`, all due at the same instant (issue 22's load).
+std::vector<orchestrator::DagSpec> NoopDags(int n) {
+  std::vector<orchestrator::DagSpec> dags;
+  auto every = orchestrator::Schedule::Every(1000);
+  if (!every.ok()) Fail(every.status());
+  const int64_t now = Clock::Real()->NowMs();
+  for (int i = 0; i < n; ++i) {
+    orchestrator::DagSpec d;
+    d.dag_id = fmt::format("bench_{:04}", i);
+    d.schedule = *every;
+    d.start_date = now - now % 1000;
+    d.where = "kappa bench pipeline --orchestrator-dags";
+    orchestrator::TaskSpec t;
+    t.task_id = "noop";
+    t.type = "noop";
+    d.tasks.push_back(t);
+    dags.push_back(std::move(d));
+  }
+  return dags;
+}
+
+// Runs created and runs that succeeded, over every DAG of the scheduler.
+std::pair<int64_t, int64_t> CountRuns(orchestrator::Scheduler& s) {
+  int64_t created = 0, succeeded = 0;
+  for (const auto& dag : s.ListDags()) {
+    orchestrator::RunFilter f;
+    f.limit = 1 << 30;
+    auto runs = s.ListRuns(dag.spec.dag_id, f);
+    if (!runs.ok()) continue;
+    created += static_cast<int64_t>(runs->first.size());
+    for (const auto& run : runs->first) {
+      succeeded += run.state == orchestrator::RunState::kSuccess;
+    }
+  }
+  return {created, succeeded};
+}
 
 struct RunResult {
   double seconds = 0;
@@ -39,6 +84,8 @@ struct RunResult {
   uint64_t stored = 0;
   uint64_t dead_letters = 0;
   uint64_t commits = 0;  // store commits of the job (rows per commit = stored / commits)
+  int64_t dag_runs = 0;  // --orchestrator-dags: runs created while the pipeline ran
+  int64_t dag_runs_ok = 0;  // ... and of them, runs that succeeded
   int64_t p50_us = 0, p99_us = 0, p999_us = 0;
 };
 
@@ -73,6 +120,14 @@ RunResult RunOnce(const BenchArgs& a, const std::string& dir, int64_t records, d
   po.job_options.poll_interval = std::chrono::milliseconds(20);
   auto p = app::Pipeline::Create(rt->get(), *config, po);
   if (!p.ok()) Fail(p.status());
+  std::unique_ptr<app::UpDags> dags;
+  if (a.orchestrator_dags > 0) {
+    config->dags = NoopDags(a.orchestrator_dags);
+    auto d = app::UpDags::Create(*config, p->get());
+    if (!d.ok()) Fail(d.status());
+    dags = std::move(d).value();
+    Check(dags->Start());
+  }
   auto t0 = std::chrono::steady_clock::now();
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -101,6 +156,10 @@ RunResult RunOnce(const BenchArgs& a, const std::string& dir, int64_t records, d
   r.stored = s.jobs.stored;
   r.dead_letters = s.jobs.dead_letters;
   r.commits = s.jobs.commits;
+  if (dags) {
+    dags->Stop();
+    std::tie(r.dag_runs, r.dag_runs_ok) = CountRuns(dags->scheduler());
+  }
   if (latency && !(*p)->jobs().empty()) {
     const auto& job = (*p)->jobs()[0];
     r.p50_us = job->LatencyPercentileMicros(0.50);
@@ -127,13 +186,19 @@ void RunBench(const BenchArgs& a) {
   if (a.json) {
     std::cout << fmt::format("{{\"case\":\"throughput\",\"format\":\"{}\",\"records\":{},\"stored\":{},"
                              "\"dead_letters\":{},\"seconds\":{:.3f},\"users_per_s\":{:.0f},"
-                             "\"commits\":{}}}\n",
+                             "\"commits\":{},\"orchestrator_dags\":{},\"dag_runs\":{},"
+                             "\"dag_runs_succeeded\":{}}}\n",
                              a.format, a.records, t.stored, t.dead_letters, t.seconds, users_per_s,
-                             t.commits);
+                             t.commits, a.orchestrator_dags, t.dag_runs, t.dag_runs_ok);
   } else {
     std::cout << fmt::format("throughput ({}): {} users end to end in {:.2f} s = {:.0f} users/s "
                              "({} store commits)\n",
                              a.format, t.stored, t.seconds, users_per_s, t.commits);
+    if (a.orchestrator_dags > 0) {
+      std::cout << fmt::format("  beside it: {} DAGs due every second, {} runs created, {} "
+                               "succeeded\n",
+                               a.orchestrator_dags, t.dag_runs, t.dag_runs_ok);
+    }
   }
   if (!a.skip_latency && a.rate > 0) {
     int64_t n = a.latency_records > 0 ? a.latency_records : static_cast<int64_t>(a.rate * 5);
@@ -173,7 +238,14 @@ void RegisterBenchPipelineCommand(CLI::App& app, const Groups& g) {
                   "The producer's record format: json (the seed's) or avro (the Confluent wire "
                   "format, schema in the process's registry; the job decodes it)")
       ->capture_default_str();
-  cmd->callback([a] { RunBench(*a); });
+  cmd->add_option("--orchestrator-dags", a->orchestrator_dags,
+                  "Also run kappa up's orchestrator in the process with this many DAGs of one "
+                  "noop task due every second (issue 22: throughput unchanged beside it)")
+      ->capture_default_str();
+  cmd->callback([a] {
+    if (a->orchestrator_dags < 0) Fail("--orchestrator-dags must be >= 0", 2);
+    RunBench(*a);
+  });
 }
 
 }  // namespace kappa::cli

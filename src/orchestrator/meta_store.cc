@@ -17,6 +17,7 @@
 
 #include "common/logging.h"
 #include "common/mutex.h"
+#include "orchestrator/meta_batch.h"
 #include "orchestrator/meta_store_tables.h"
 
 namespace kappa::orchestrator {
@@ -24,7 +25,7 @@ namespace {
 
 using store::Value;
 
-class StoreMetaStore final : public MetaStore {
+class StoreMetaStore final : public MetaStore, public BatchedMetaStore {
  public:
   StoreMetaStore(store::Store* store, meta::Tables tables, bool sync, int64_t sync_interval_ms)
       : store_(store), t_(std::move(tables)), sync_(sync), sync_interval_ms_(sync_interval_ms) {
@@ -96,6 +97,49 @@ class StoreMetaStore final : public MetaStore {
     return Status::OK();
   }
 
+  // One store batch: one WAL record and one write-group entry for the lot, applied
+  // atomically (the scheduler's writes of one pass over a burst of due DAGs).
+  Status PutBatch(const std::vector<MetaWrite>& writes) override {
+    store::WriteBatch batch = store_->NewWriteBatch();
+    // Runs written earlier in this batch: their logical date is not in run_dates_ yet.
+    std::map<std::pair<std::string, std::string>, TimeMs> dates;
+    for (const MetaWrite& write : writes) {
+      if (const auto* dag = std::get_if<DagRecord>(&write)) {
+        RETURN_IF_ERROR(CheckId("dag_id", dag->dag_id));
+        RETURN_IF_ERROR(batch.Upsert(*t_.dags, meta::DagToRow(*t_.dags, *dag), Options()));
+      } else if (const auto* run = std::get_if<DagRun>(&write)) {
+        RETURN_IF_ERROR(CheckId("dag_id", run->dag_id));
+        RETURN_IF_ERROR(CheckId("run_id", run->run_id));
+        auto key = std::make_pair(run->dag_id, run->run_id);
+        std::optional<TimeMs> old;
+        if (auto it = dates.find(key); it != dates.end()) {
+          old = it->second;
+        } else {
+          ASSIGN_OR_RETURN(old, LogicalDateOf(run->dag_id, run->run_id));
+        }
+        if (old && *old != run->logical_date) {
+          RETURN_IF_ERROR(
+              batch.DeleteRow(*t_.dag_runs, RunKey(run->dag_id, *old, run->run_id), Options()));
+        }
+        DagRun clean = *run;
+        clean.note = ValidText(run->note);
+        RETURN_IF_ERROR(
+            batch.Upsert(*t_.dag_runs, meta::RunToRow(*t_.dag_runs, clean), Options()));
+        dates[std::move(key)] = run->logical_date;
+      } else {
+        const auto& ti = std::get<TaskInstance>(write);
+        RETURN_IF_ERROR(CheckTask(ti));
+        RETURN_IF_ERROR(
+            batch.Upsert(*t_.task_instances, meta::TaskToRow(*t_.task_instances, Clean(ti)),
+                         Options()));
+      }
+    }
+    RETURN_IF_ERROR(Wrote(store_->Write(batch, sync_)));
+    MutexLock l(mu_);
+    for (auto& [key, date] : dates) run_dates_[key.first][key.second] = date;
+    return Status::OK();
+  }
+
   Status DeleteRun(std::string_view dag_id, std::string_view run_id) override {
     ASSIGN_OR_RETURN(std::optional<TimeMs> date, LogicalDateOf(dag_id, run_id));
     if (!date) return Status::NotFound(fmt::format("dag {} has no run '{}'", dag_id, run_id));
@@ -126,15 +170,9 @@ class StoreMetaStore final : public MetaStore {
   }
 
   Status PutTask(const TaskInstance& ti) override {
-    RETURN_IF_ERROR(CheckId("dag_id", ti.dag_id));
-    RETURN_IF_ERROR(CheckId("run_id", ti.run_id));
-    RETURN_IF_ERROR(CheckId("task_id", ti.task_id));
-    TaskInstance clean = ti;
-    clean.result = ValidText(ti.result);
-    clean.error = ValidText(ti.error);
-    clean.hostname = ValidText(ti.hostname);
+    RETURN_IF_ERROR(CheckTask(ti));
     return Wrote(store_->Upsert(*t_.task_instances,
-                                meta::TaskToRow(*t_.task_instances, clean), Options()));
+                                meta::TaskToRow(*t_.task_instances, Clean(ti)), Options()));
   }
 
   Result<std::vector<TaskInstance>> ListTasks(std::string_view dag_id,
@@ -237,6 +275,19 @@ class StoreMetaStore final : public MetaStore {
     w.sync = sync_;
     w.timestamp_micros = NextTimestamp();
     return w;
+  }
+
+  static Status CheckTask(const TaskInstance& ti) {
+    RETURN_IF_ERROR(CheckId("dag_id", ti.dag_id));
+    RETURN_IF_ERROR(CheckId("run_id", ti.run_id));
+    return CheckId("task_id", ti.task_id);
+  }
+  static TaskInstance Clean(const TaskInstance& ti) {
+    TaskInstance clean = ti;
+    clean.result = ValidText(ti.result);
+    clean.error = ValidText(ti.error);
+    clean.hostname = ValidText(ti.hostname);
+    return clean;
   }
 
   static Status CheckId(std::string_view what, std::string_view id) {

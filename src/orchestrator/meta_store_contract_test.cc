@@ -4,6 +4,8 @@
 
 #include <thread>
 
+#include "orchestrator/meta_batch.h"
+
 namespace kappa::orchestrator {
 namespace {
 
@@ -204,6 +206,51 @@ TEST_P(MetaStoreContract, BackToBackUpdatesKeepTheLastWrite) {
     ASSERT_EQ((*got)[0].state, t.state) << "write " << i;
     ASSERT_EQ((*got)[0].try_number, i);
   }
+}
+
+// The scheduler's batch of one pass: a run created and moved on, its instance queued, the
+// DAG's cursor, and a run whose logical date changes twice, all in one PutBatch: read back
+// as the last write of each, in order (a timestamp tie must not pick the wrong one).
+TEST_P(MetaStoreContract, PutBatchAppliesEveryWriteInOrder) {
+  DagRun run = MakeRun("d", kT0);
+  TaskInstance ti = Task("d", run.run_id, "t");
+  DagRun running = run;
+  running.state = RunState::kRunning;
+  running.start_date = kT0 + kDay + 7;
+  TaskInstance queued = ti;
+  queued.state = TaskState::kQueued;
+  queued.queued_at = kT0 + kDay + 8;
+  DagRecord dag{"d", false, DataInterval{kT0, kT0 + kDay}, 0};
+  DagRun moved = MakeRun("d", kT0 + 5 * kDay, RunType::kManual);
+  DagRun moved_again = moved;
+  moved_again.logical_date = kT0 + 6 * kDay;
+  DagRun moved_last = moved;
+  moved_last.logical_date = kT0 + 3 * kDay;
+  std::vector<MetaWrite> batch{run,   ti,    running,     dag,
+                                      queued, moved, moved_again, moved_last};
+  ASSERT_TRUE(PutBatch(meta(), batch).ok());
+  auto runs = meta()->ListRuns("d");
+  ASSERT_TRUE(runs.ok()) << runs.status().ToString();
+  ASSERT_EQ(runs->size(), 2u);
+  ExpectSameRun((*runs)[0], running);
+  ExpectSameRun((*runs)[1], moved_last);
+  auto tis = meta()->ListTasks("d", run.run_id);
+  ASSERT_TRUE(tis.ok());
+  ASSERT_EQ(tis->size(), 1u);
+  EXPECT_EQ((*tis)[0].state, TaskState::kQueued);
+  EXPECT_EQ((*tis)[0].queued_at, queued.queued_at);
+  auto dags = meta()->ListDags();
+  ASSERT_TRUE(dags.ok());
+  ASSERT_EQ(dags->size(), 1u);
+  EXPECT_EQ((*dags)[0].last_automated, dag.last_automated);
+  // A batch after single writes: the run cached by PutRun moves again.
+  DagRun back = moved_last;
+  back.logical_date = kT0 + 4 * kDay;
+  ASSERT_TRUE(PutBatch(meta(), {back}).ok());
+  runs = meta()->ListRuns("d");
+  ASSERT_EQ(runs->size(), 2u);
+  EXPECT_EQ((*runs)[1].logical_date, kT0 + 4 * kDay);
+  EXPECT_TRUE(PutBatch(meta(), {}).ok());
 }
 
 TEST_P(MetaStoreContract, LogsInAppendOrderPerTry) {

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -192,13 +193,17 @@ void SchedulerImpl::PopDueTimers(TimeMs now) {
 void SchedulerImpl::ProcessDue(TimeMs now) {
   PopDueTimers(now);
   // Processing a DAG can dirty it again (a try ended inline in virtual time); loop until quiet.
+  // Batched as in real time, so the engine's tests run the same write path.
   while (!dirty_.empty()) {
     std::vector<Dag*> batch;
     batch.swap(dirty_);
+    batching_ = true;
     for (Dag* d : batch) {
       d->dirty = false;
       ProcessDag(d, now);
     }
+    batching_ = false;
+    Dispatch();
   }
 }
 
@@ -208,18 +213,25 @@ void SchedulerImpl::Loop() {
     wakeups_.Add();
     const TimeMs now = clock_->NowMs();
     PopDueTimers(now);
-    // DAG by DAG, handing each one's tries to the executor at once and letting the executor
-    // threads take the lock every few DAGs: with 1,000 DAGs due in the same second the first
-    // tasks start while the last DAGs are still being looked at.
+    // A batch the MetaStore refused: again, and the tries waiting for it start if it passes.
+    if (flush_retry_at_ <= now) Dispatch();
+    // A burst in chunks of kChunk DAGs: each chunk's changes are written as one MetaStore
+    // batch, then its tries go to the executor and the lock is let go so executor threads
+    // start them while the next chunk is looked at. With 1,000 DAGs due in the same
+    // millisecond the first tasks start after a chunk's work, not after the whole burst's.
+    constexpr size_t kChunk = 32;
     while (!dirty_.empty() && !stopping_) {
       std::vector<Dag*> batch;
       batch.swap(dirty_);
-      for (size_t i = 0; i < batch.size() && !stopping_; ++i) {
-        batch[i]->dirty = false;
-        ProcessDag(batch[i], now);
-        for (const Job& j : ready_) Submit(j);
-        ready_.clear();
-        if (i % 8 == 7 && !work_.empty()) {
+      for (size_t i = 0; i < batch.size() && !stopping_;) {
+        batching_ = true;
+        for (size_t end = std::min(batch.size(), i + kChunk); i < end; ++i) {
+          batch[i]->dirty = false;
+          ProcessDag(batch[i], now);
+        }
+        batching_ = false;
+        Dispatch();
+        if (!work_.empty()) {
           l.unlock();
           std::this_thread::yield();
           l.lock();
@@ -228,7 +240,8 @@ void SchedulerImpl::Loop() {
     }
     if (stopping_) break;
     timers_earlier_ = false;  // the wait below is computed from every timer set so far
-    const TimeMs next = timers_.empty() ? kNever : timers_.top().first;
+    const TimeMs next =
+        std::min(timers_.empty() ? kNever : timers_.top().first, flush_retry_at_);
     if (!dirty_.empty() || (next != kNever && next <= clock_->NowMs())) continue;
     auto pred = [this]() REQUIRES(mu_) { return stopping_ || !dirty_.empty() || timers_earlier_; };
     if (next == kNever) {
@@ -246,18 +259,18 @@ Status SchedulerImpl::RunUntil(TimeMs until) {
   MutexLock l(mu_);
   if (!started_) return Status::Unavailable("the scheduler is not started");
   while (true) {
+    if (flush_retry_at_ <= clock_->NowMs()) Dispatch();
     ProcessDue(clock_->NowMs());
     if (!ready_.empty()) {
-      // Tries run one at a time on this thread, without the lock (a task may take virtual
-      // time: sleep_or_cancelled advances the clock).
+      // Tries run one at a time on this thread, each without the lock (a task may take
+      // virtual time: sleep_or_cancelled advances the clock).
       std::vector<Job> jobs;
       jobs.swap(ready_);
-      l.unlock();
-      for (const Job& j : jobs) ExecuteTry(j);
-      l.lock();
+      for (const Job& j : jobs) ExecuteTry(j, l);
       continue;
     }
-    const TimeMs next = timers_.empty() ? kNever : timers_.top().first;
+    const TimeMs next =
+        std::min(timers_.empty() ? kNever : timers_.top().first, flush_retry_at_);
     const TimeMs now = clock_->NowMs();
     if (next > until) {
       if (now < until) manual_->SetMs(until);
@@ -277,21 +290,33 @@ void SchedulerImpl::Submit(const Job& job) {
       static_cast<int>(workers_.size()) < options_.parallelism) {
     workers_.emplace_back([this] { WorkerLoop(); });
   }
-  work_cv_.notify_one();
+  // One wake per queued try a sleeping thread has not been woken for already: a try waits
+  // for no running one (it may be long), and a burst does not wake a thread twice.
+  if (idle_workers_ > woken_ && static_cast<int>(work_.size()) > woken_) {
+    ++woken_;
+    work_cv_.notify_one();
+  }
 }
 
 void SchedulerImpl::WorkerLoop() {
   MutexLock l(mu_);
   while (true) {
     ++idle_workers_;
-    work_cv_.wait(l, [this]() REQUIRES(mu_) { return stopping_ || !work_.empty(); });
+    // Every return from wait counts as a wake (Submit's woken_), also one that finds the
+    // queue emptied by a running thread: then the next Submit wakes a sleeper again.
+    while (!stopping_ && work_.empty()) {
+      work_cv_.wait(l);
+      if (woken_ > 0) --woken_;
+    }
     --idle_workers_;
     if (work_.empty()) return;  // stopping, nothing left
-    Job job = work_.front();
-    work_.pop_front();
-    l.unlock();
-    ExecuteTry(job);
-    l.lock();
+    // Once awake, a thread takes tries until none is left: a burst of short tasks keeps
+    // the threads that are running instead of waking a sleeping one per try.
+    while (!work_.empty()) {
+      Job job = work_.front();
+      work_.pop_front();
+      ExecuteTry(job, l);
+    }
   }
 }
 

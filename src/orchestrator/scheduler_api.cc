@@ -59,7 +59,7 @@ Status SchedulerImpl::SetPaused(std::string_view dag_id, bool paused) {
   ASSIGN_OR_RETURN(Dag * d, FindDag(dag_id));
   DagRecord rec = d->record;
   rec.is_paused = paused;
-  RETURN_IF_ERROR(meta_->PutDag(rec));
+  RETURN_IF_ERROR(Persist(rec));
   d->record = rec;
   MarkDirty(d);
   return Status::OK();
@@ -127,7 +127,7 @@ Result<DagRun> SchedulerImpl::SetRunNote(std::string_view dag_id, std::string_vi
   ASSIGN_OR_RETURN(Run * r, FindRun(d, run_id));
   DagRun next = r->run;
   next.note = std::string(note);
-  RETURN_IF_ERROR(meta_->PutRun(next));
+  RETURN_IF_ERROR(Persist(next));
   r->run = std::move(next);
   return r->run;
 }
@@ -147,6 +147,9 @@ Status SchedulerImpl::DeleteRun(std::string_view dag_id, std::string_view run_id
   if (!started_) return NotStarted();
   ASSIGN_OR_RETURN(Dag * d, FindDag(dag_id));
   ASSIGN_OR_RETURN(Run * r, FindRun(d, run_id));
+  if (!FlushWrites()) {  // the delete must come after the changes the engine made before it
+    return Status::Unavailable("the run history cannot be written now; try again");
+  }
   RETURN_IF_ERROR(meta_->DeleteRun(dag_id, run_id));
   bool busy = false;
   for (Ti& t : r->tis) {

@@ -79,7 +79,7 @@ Result<std::vector<TaskInstance>> SchedulerImpl::Clear(std::string_view dag_id,
       next.max_tries = next.try_number + d->spec.tasks[i].retries;
       next.end_date.reset();
       next.next_retry_at.reset();
-      RETURN_IF_ERROR(meta_->PutTask(next));
+      RETURN_IF_ERROR(Persist(next));
       t.ti = next;
       t.pending_write = false;
       ++t.generation;
@@ -92,7 +92,7 @@ Result<std::vector<TaskInstance>> SchedulerImpl::Clear(std::string_view dag_id,
       next.state = RunState::kQueued;
       next.start_date.reset();
       next.end_date.reset();
-      RETURN_IF_ERROR(meta_->PutRun(next));
+      RETURN_IF_ERROR(Persist(next));
       r->run = next;
       d->active[r->run.logical_date] = r;
       CountRunState(d, RunState::kQueued);
@@ -124,7 +124,7 @@ Result<DagRun> SchedulerImpl::SetRunState(std::string_view dag_id, std::string_v
                                                                          : TaskState::kSkipped;
       }
       next.end_date = now;
-      RETURN_IF_ERROR(meta_->PutTask(next));
+      RETURN_IF_ERROR(Persist(next));
       t.ti = next;
       t.pending_write = false;
       ++t.generation;
@@ -139,7 +139,7 @@ Result<DagRun> SchedulerImpl::SetRunState(std::string_view dag_id, std::string_v
   } else {
     next.end_date = now;
   }
-  RETURN_IF_ERROR(meta_->PutRun(next));
+  RETURN_IF_ERROR(Persist(next));
   r->run = next;
   if (state == RunState::kQueued) {
     d->active[r->run.logical_date] = r;

@@ -23,7 +23,7 @@ Status SchedulerImpl::LoadHistory(TimeMs now) {
       stored.erase(it);
     }
     d->record.last_parsed_time = now;
-    RETURN_IF_ERROR(meta_->PutDag(d->record));
+    RETURN_IF_ERROR(Persist(d->record));
     RETURN_IF_ERROR(LoadRuns(d.get(), now));
   }
   // DAGs no longer in the config: kept for their history (is_active false), never scheduled.
@@ -86,7 +86,7 @@ Status SchedulerImpl::LoadRuns(Dag* d, TimeMs now) {
       ti.max_tries = d->spec.tasks[i].retries;
       ti.operator_name = d->spec.tasks[i].type;
       if (finished) ti.state = TaskState::kRemoved;  // Airflow shows it so; not written
-      if (!finished) RETURN_IF_ERROR(meta_->PutTask(ti));
+      if (!finished) RETURN_IF_ERROR(Persist(ti));
     }
     Run* raw = r.get();
     d->by_date[r->run.logical_date] = raw;
@@ -103,7 +103,7 @@ Status SchedulerImpl::LoadRuns(Dag* d, TimeMs now) {
       } else if (s == TaskState::kQueued || s == TaskState::kScheduled) {
         TaskInstance next = t.ti;
         next.state = TaskState::kNone;
-        RETURN_IF_ERROR(meta_->PutTask(next));
+        RETURN_IF_ERROR(Persist(next));
         t.ti = next;
       }
     }

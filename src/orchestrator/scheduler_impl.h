@@ -1,7 +1,10 @@
 // The Scheduler's implementation (private to src/orchestrator). One mutex guards the whole
-// in-memory state (DAGs, their runs and task instances); every change is written through to
-// the MetaStore under it before the engine acts on it (a run is created in the store before
-// its cursor moves; a try is recorded running before the task is called).
+// in-memory state (DAGs, their runs and task instances); every change is written to the
+// MetaStore under it before the engine acts on it (a run is created in the store before
+// its cursor moves; a try is recorded running before the task is called). Passes over many
+// DAGs (the loop's burst, an executor thread moving its DAG on) gather their writes in
+// pending_ and write them as one MetaStore batch before any try of theirs is handed to an
+// executor thread and before the lock is released (Dispatch).
 //
 // Files: scheduler.cc (Create/Start/Stop, the loop, timers, virtual time), scheduler_runs.cc
 // (creating and advancing runs: Airflow's DagRun.update_state and trigger rules),
@@ -24,6 +27,7 @@
 #include "common/clock.h"
 #include "common/mutex.h"
 #include "metrics/metrics.h"
+#include "orchestrator/meta_batch.h"
 #include "orchestrator/orchestrator.h"
 
 namespace kappa::orchestrator::engine {
@@ -143,6 +147,19 @@ class SchedulerImpl final : public Scheduler {
   void WorkerLoop();
   void Submit(const Job& job) REQUIRES(mu_);
 
+  // scheduler_writes.cc
+  // One change to the history. In a batched pass (batching_) it joins pending_ and is
+  // written by Dispatch; otherwise it is written now, after whatever pending_ still holds
+  // (order), and an error means nothing of it was applied.
+  Status Persist(MetaWrite w) REQUIRES(mu_);
+  // Writes pending_ as one batch. False if the MetaStore refused it: pending_ keeps the
+  // writes in order and the loop tries again a second later (flush_retry_at_).
+  bool FlushWrites() REQUIRES(mu_);
+  // Once pending_ is written, hands the held and the new tries (ready_) to the executor
+  // (virtual time: leaves them in ready_ for RunUntil); until then holds them (held_): no
+  // task starts on a state the history does not have.
+  void Dispatch() REQUIRES(mu_);
+
   // scheduler_history.cc
   Status LoadHistory(TimeMs now) REQUIRES(mu_);
   Status LoadRuns(Dag* d, TimeMs now) REQUIRES(mu_);
@@ -167,8 +184,9 @@ class SchedulerImpl final : public Scheduler {
   bool ProgressesWhilePaused(const Dag* d, const Run* r) const REQUIRES(mu_);
 
   // scheduler_tasks.cc
-  void ExecuteTry(const Job& job);
-  void FinishTry(const Job& job, const Result<std::string>& result);
+  // Called and returns with `l` (on mu_) held; runs the task without it.
+  void ExecuteTry(const Job& job, MutexLock& l) REQUIRES(mu_);
+  void FinishTry(const Job& job, const Result<std::string>& result) REQUIRES(mu_);
   void RecordTryEnd(const Job& job, const Result<std::string>& result) REQUIRES(mu_);
   // Ends a try that failed (a task error, a timeout, a zombie): up_for_retry or failed.
   void FailTry(Dag* d, Run* r, int index, const std::string& error, TimeMs now) REQUIRES(mu_);
@@ -204,6 +222,12 @@ class SchedulerImpl final : public Scheduler {
       timers_ GUARDED_BY(mu_);
   bool timers_earlier_ GUARDED_BY(mu_) = false;  // a timer before the loop's wait target
   std::vector<Job> ready_ GUARDED_BY(mu_);       // dispatched, not yet on a thread
+  // Batched writes (see the file comment), and the tries waiting for them to be written
+  // after the MetaStore refused them.
+  bool batching_ GUARDED_BY(mu_) = false;
+  std::vector<MetaWrite> pending_ GUARDED_BY(mu_);
+  std::vector<Job> held_ GUARDED_BY(mu_);
+  TimeMs flush_retry_at_ GUARDED_BY(mu_) = kNever;
   int busy_total_ GUARDED_BY(mu_) = 0;           // queued or running everywhere (parallelism)
   // DAGs with a scheduled instance held back by `parallelism`: dirtied when a slot frees.
   std::set<Dag*> starved_ GUARDED_BY(mu_);
@@ -218,6 +242,7 @@ class SchedulerImpl final : public Scheduler {
   CondVar work_cv_;
   std::deque<Job> work_ GUARDED_BY(mu_);
   int idle_workers_ GUARDED_BY(mu_) = 0;
+  int woken_ GUARDED_BY(mu_) = 0;  // notified and not yet awake (Submit)
   std::vector<std::thread> workers_ GUARDED_BY(mu_);
 
   // Metrics.

@@ -63,7 +63,7 @@ TaskState EvaluateTriggerRule(TriggerRule rule, const std::vector<TaskState>& up
 }
 
 bool SchedulerImpl::Commit(Dag* d, Ti* t, const TaskInstance& next) {
-  Status s = meta_->PutTask(next);
+  Status s = Persist(next);
   if (!s.ok()) {
     WriteFailed(d, s);
     return false;
@@ -73,7 +73,7 @@ bool SchedulerImpl::Commit(Dag* d, Ti* t, const TaskInstance& next) {
 }
 
 bool SchedulerImpl::Commit(Dag* d, Run* r, const DagRun& next) {
-  Status s = meta_->PutRun(next);
+  Status s = Persist(next);
   if (!s.ok()) {
     WriteFailed(d, s);
     return false;
@@ -120,7 +120,7 @@ Result<Run*> SchedulerImpl::CreateRun(Dag* d, RunType type, std::string run_id, 
   run.external_trigger = type == RunType::kManual;
   run.conf = conf.is_object() ? conf : nlohmann::json::object();
   r->run_after = run_after;
-  RETURN_IF_ERROR(meta_->PutRun(run));
+  RETURN_IF_ERROR(Persist(run));
   r->tis.resize(d->spec.tasks.size());
   for (size_t i = 0; i < d->spec.tasks.size(); ++i) {
     const TaskSpec& spec = d->spec.tasks[i];
@@ -132,7 +132,7 @@ Result<Run*> SchedulerImpl::CreateRun(Dag* d, RunType type, std::string run_id, 
     ti.operator_name = spec.type;
     // A failed write leaves the run without some instances in the history; Start adds the
     // missing ones (Airflow's verify_integrity).
-    RETURN_IF_ERROR(meta_->PutTask(ti));
+    RETURN_IF_ERROR(Persist(ti));
   }
   Run* raw = r.get();
   d->by_date[logical_date] = raw;
@@ -164,7 +164,7 @@ bool SchedulerImpl::CreateAutomatedRuns(Dag* d, TimeMs now) {
     }
     DagRecord rec = d->record;
     rec.last_automated = info.interval;
-    if (Status st = meta_->PutDag(rec); !st.ok()) {
+    if (Status st = Persist(rec); !st.ok()) {
       WriteFailed(d, st);
       break;
     }

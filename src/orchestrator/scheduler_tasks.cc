@@ -82,7 +82,7 @@ nlohmann::json SchedulerImpl::Variables(const Dag* d, const Run* r, int index,
   return v;
 }
 
-void SchedulerImpl::ExecuteTry(const Job& job) {
+void SchedulerImpl::ExecuteTry(const Job& job, MutexLock& l) {
   auto control = std::make_shared<TryControl>();
   TaskContext ctx;
   DagRun run;
@@ -90,7 +90,6 @@ void SchedulerImpl::ExecuteTry(const Job& job) {
   Status prepare;
   TimeMs deadline = kNever;
   {
-    MutexLock l(mu_);
     Dag* d = job.dag;
     Ti& t = job.run->tis[job.index];
     if (stopping_ || t.generation != job.generation || t.ti.state != TaskState::kQueued) {
@@ -127,6 +126,7 @@ void SchedulerImpl::ExecuteTry(const Job& job) {
     if (type == nullptr)
       prepare = Status::NotFound(fmt::format("unknown task type '{}'", spec.type));
   }
+  l.unlock();
   ctx.run = &run;
   if (prepare.ok()) {
     auto args = RenderArgs(ctx.task->args, ctx.variables);
@@ -165,25 +165,26 @@ void SchedulerImpl::ExecuteTry(const Job& job) {
     };
   }
   Result<std::string> result = prepare.ok() ? type->Run(ctx) : Result<std::string>(prepare);
+  l.lock();
   FinishTry(job, result);
 }
 
 void SchedulerImpl::FinishTry(const Job& job, const Result<std::string>& result) {
-  MutexLock l(mu_);
   Dag* d = job.dag;
   if (options_.virtual_time) {
     RecordTryEnd(job, result);  // RunUntil processes the DAG next
     return;
   }
   // Real time: this executor thread moves the DAG on itself (the next task, the run's
-  // state) rather than waking the scheduling thread for it: one hand-off less per try.
+  // state) rather than waking the scheduling thread for it: one hand-off less per try. The
+  // outcome and what follows from it are written as one batch.
   inline_dag_ = d;
+  batching_ = true;
   RecordTryEnd(job, result);
   inline_dag_ = nullptr;
-  if (stopping_) return;
-  ProcessDag(d, clock_->NowMs());
-  for (const Job& j : ready_) Submit(j);
-  ready_.clear();
+  if (!stopping_) ProcessDag(d, clock_->NowMs());
+  batching_ = false;
+  Dispatch();
 }
 
 void SchedulerImpl::RecordTryEnd(const Job& job, const Result<std::string>& result) {
