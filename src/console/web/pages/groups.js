@@ -14,6 +14,12 @@ import {confirmDialog, errorBox, field, formatNumber, kv, loading, pageHeader, s
 
 const enc = encodeURIComponent;
 
+// Shows or hides an element (the `hidden` attribute loses to the CSS display of .form and
+// .field, so the display is set directly).
+function show(el, visible) {
+  el.style.display = visible ? '' : 'none';
+}
+
 function renderList(root) {
   const table = pagedTable({
     caption: 'Consumer groups: live ones and those known by their committed offsets',
@@ -46,8 +52,8 @@ function resetForm(name, topics, onDone) {
   const timeField = field('Time', time);
   const offsetField = field('Offset', offset, 'Clamped to each partition\'s stored range');
   const sync = () => {
-    timeField.hidden = to.value !== 'time';
-    offsetField.hidden = to.value !== 'offset';
+    show(timeField, to.value === 'time');
+    show(offsetField, to.value === 'offset');
   };
   to.addEventListener('change', sync);
   sync();

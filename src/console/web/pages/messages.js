@@ -12,6 +12,12 @@ import {errorBox, field, formatNumber, formatTime, jsonView, loading, pageHeader
 
 const enc = encodeURIComponent;
 
+// Shows or hides an element (the `hidden` attribute loses to the CSS display of .form and
+// .field, so the display is set directly).
+function show(el, visible) {
+  el.style.display = visible ? '' : 'none';
+}
+
 function opt(value, label, selected) {
   return h('option', {value, selected: selected || false}, label);
 }
@@ -114,8 +120,8 @@ async function renderBrowser(root, topic) {
   const offsetField = field('Offset', offset);
   const timeField = field('Time', time);
   const syncFrom = () => {
-    offsetField.hidden = from.value !== 'offset';
-    timeField.hidden = from.value !== 'time';
+    show(offsetField, from.value === 'offset');
+    show(timeField, from.value === 'time');
   };
   from.addEventListener('change', syncFrom);
   syncFrom();

@@ -12,6 +12,12 @@ import {confirmDialog, errorBox, field, formatBytes, formatDuration, formatNumbe
 
 const enc = encodeURIComponent;
 
+// Shows or hides an element (the `hidden` attribute loses to the CSS display of .form and
+// .field, so the display is set directly).
+function show(el, visible) {
+  el.style.display = visible ? '' : 'none';
+}
+
 // retention.ms / retention.bytes as a reader wants them ("7d 0h", "unlimited").
 function retention(t) {
   const time = t.retention_ms > 0 ? formatDuration(t.retention_ms / 1000) : 'unlimited';
@@ -30,13 +36,13 @@ function createForm(onCreated) {
   const retentionMs = h('input', {name: 'retention_ms', type: 'number', min: '-1',
     placeholder: 'default (7 days)'});
   const status = h('div', {'aria-live': 'polite'});
-  const form = h('form', {class: 'form card', 'aria-label': 'Create topic', hidden: true},
+  const form = h('form', {class: 'form card', 'aria-label': 'Create topic', style: {display: 'none'}},
     h('h2', null, 'Create topic'),
     field('Name', name, 'Letters, digits, ".", "_" and "-"'),
     field('Partitions', partitions),
     field('Retention (ms)', retentionMs, '-1 keeps messages forever'),
     h('div', {class: 'actions'}, h('button', {type: 'submit', class: 'primary'}, 'Create'),
-      h('button', {type: 'button', onclick: () => { form.hidden = true; }}, 'Cancel')),
+      h('button', {type: 'button', onclick: () => { show(form, false); }}, 'Cancel')),
     status);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -46,7 +52,7 @@ function createForm(onCreated) {
     try {
       await api('/api/console/topics', {method: 'POST', body});
       form.reset();
-      form.hidden = true;
+      show(form, false);
       onCreated(body.name);
     } catch (err) {
       status.appendChild(errorBox(err));
@@ -81,7 +87,7 @@ function renderList(root) {
   });
   const form = createForm((name) => { location.hash = '#/topics/' + enc(name); });
   const create = h('button', {type: 'button', class: 'primary',
-    onclick: () => { form.hidden = false; form.querySelector('input').focus(); }}, 'Create topic');
+    onclick: () => { show(form, true); form.querySelector('input').focus(); }}, 'Create topic');
   root.append(pageHeader('Topics', create), form,
     h('div', {class: 'toolbar'}, field('Filter', search)), table);
   // Throughput and offsets move: refresh the page shown every 5 s.
