@@ -22,16 +22,6 @@ Result<std::optional<int64_t>> QueryInt(const http::Request& req, std::string_vi
   return std::optional<int64_t>(out);
 }
 
-Result<size_t> ParseLimit(const http::Request& req) {
-  auto v = QueryInt(req, "limit");
-  if (!v.ok()) return v.status();
-  if (!*v) return kDefaultLimit;
-  if (**v < 1 || **v > int64_t(kMaxLimit)) {
-    return Status::InvalidArgument("limit must be 1.." + std::to_string(kMaxLimit));
-  }
-  return size_t(**v);
-}
-
 http::Response ErrorResponse(const Status& s) {
   int code = 500;
   if (s.IsNotFound()) code = 404;
@@ -90,27 +80,6 @@ double RecentRate(const metrics::History* history, std::string_view name,
   if (first >= last) return 0;
   double d = v[size_t(last)] - v[size_t(first)];
   return d > 0 ? d / double(last - first) : 0;  // a counter reset reads as 0, not negative
-}
-
-nlohmann::json HistoryPoints(const metrics::History* history, std::string_view name,
-                             const std::vector<std::pair<std::string, std::string>>& labels,
-                             bool as_rate) {
-  auto out = nlohmann::json::array();
-  if (history == nullptr) return out;
-  auto ring = history->Read(name, labels);
-  if (!ring) return out;
-  const auto& v = ring->values;
-  int64_t t0 = ring->last_second - int64_t(v.size()) + 1;
-  for (size_t i = 0; i < v.size(); ++i) {
-    if (std::isnan(v[i])) continue;
-    if (as_rate) {
-      if (i == 0 || std::isnan(v[i - 1])) continue;
-      out.push_back({t0 + int64_t(i), std::max(0.0, v[i] - v[i - 1])});
-    } else {
-      out.push_back({t0 + int64_t(i), v[i]});
-    }
-  }
-  return out;
 }
 
 Result<std::shared_ptr<const avro::Codec>> ValueDecoder::CodecFor(int32_t id,

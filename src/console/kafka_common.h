@@ -23,11 +23,6 @@ class Codec;
 
 namespace kappa::console::kafka_internal {
 
-inline constexpr size_t kDefaultLimit = 50;
-inline constexpr size_t kMaxLimit = 500;
-
-// `?limit=N`: 1..kMaxLimit, default kDefaultLimit; InvalidArgument otherwise.
-Result<size_t> ParseLimit(const http::Request& req);
 // An integer query parameter (nullopt if absent); InvalidArgument if not an integer.
 Result<std::optional<int64_t>> QueryInt(const http::Request& req, std::string_view name);
 
@@ -39,14 +34,12 @@ http::Response ErrorResponse(const Status& s);
 // the page marks such a value as binary).
 bool IsValidUtf8(std::string_view bytes);
 
-// Per-second rate of a counter over its last `seconds` in the history (0 if unknown), and a
-// series as [[unix_s, value], ...] (NaN samples left out) for the charts.
+// Per-second rate of one counter series over its last `seconds` in the history (0 if
+// unknown): one ring read, cheap enough for every row of a list (the charts use
+// CounterRate and GaugeSeries of routes.h).
 double RecentRate(const metrics::History* history, std::string_view name,
                   const std::vector<std::pair<std::string, std::string>>& labels,
                   int seconds = 10);
-nlohmann::json HistoryPoints(const metrics::History* history, std::string_view name,
-                             const std::vector<std::pair<std::string, std::string>>& labels,
-                             bool as_rate);
 
 // A value as the message browser shows it.
 struct DecodedValue {

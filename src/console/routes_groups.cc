@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 
+#include "console/routes.h"
 #include "console/routes_kafka.h"
 
 namespace kappa::console::kafka_internal {
@@ -91,9 +92,10 @@ nlohmann::json GroupJson(KafkaSource& k, const GroupDetail& d) {
 }
 
 http::Response ListGroups(http::Request& req, KafkaSource& k) {
-  auto limit = ParseLimit(req);
-  if (!limit.ok()) return ErrorResponse(limit.status());
-  std::string cursor(req.Query("cursor").value_or(""));
+  auto page = ParsePage(req);
+  if (!page.ok()) return ErrorResponse(page.status());
+  const size_t limit = page->limit;
+  const std::string& cursor = page->cursor;
   auto groups = k.ListGroups();  // sorted by name: the cursor is the last name shown
   auto it = cursor.empty() ? groups.begin()
                            : std::upper_bound(groups.begin(), groups.end(), cursor,
@@ -102,7 +104,7 @@ http::Response ListGroups(http::Request& req, KafkaSource& k) {
                                               });
   auto items = nlohmann::json::array();
   std::string last;
-  for (; it != groups.end() && items.size() < *limit; ++it) {
+  for (; it != groups.end() && items.size() < limit; ++it) {
     int64_t lag = 0;
     std::set<std::string> topics;
     if (auto d = k.DescribeGroup(it->name); d.ok()) {
@@ -135,8 +137,8 @@ http::Response LagHistory(const KafkaRouteContext& ctx, http::Request& req, Kafk
   auto series = nlohmann::json::array();
   for (const auto& t : topics) {
     series.push_back({{"label", t},
-                      {"points", HistoryPoints(ctx.history, "kappa_group_lag_records",
-                                               {{"group", group}, {"topic", t}}, false)}});
+                      {"points", GaugeSeries(ctx.history, "kappa_group_lag_records",
+                                             {{"group", group}, {"topic", t}})}});
   }
   return http::Response::Json({{"series", std::move(series)}});
 }

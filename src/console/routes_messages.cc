@@ -11,6 +11,7 @@
 #include <algorithm>
 
 #include "console/message_scan.h"
+#include "console/routes.h"
 #include "console/routes_kafka.h"
 
 namespace kappa::console::kafka_internal {
@@ -75,8 +76,9 @@ http::Response Browse(const KafkaRouteContext& ctx, http::Request& req, KafkaSou
   std::string topic(req.Param("topic"));
   auto t = k.DescribeTopic(topic);
   if (!t.ok()) return ErrorResponse(t.status());
-  auto limit = ParseLimit(req);
-  if (!limit.ok()) return ErrorResponse(limit.status());
+  auto page = ParsePage(req);
+  if (!page.ok()) return ErrorResponse(page.status());
+  const size_t limit = page->limit;
   auto max_scan = QueryInt(req, "max_scan");
   if (!max_scan.ok()) return ErrorResponse(max_scan.status());
   if (*max_scan && (**max_scan < 1 || **max_scan > int64_t(kMaxScan))) {
@@ -84,14 +86,14 @@ http::Response Browse(const KafkaRouteContext& ctx, http::Request& req, KafkaSou
   }
   ScanRequest scan;
   scan.topic = topic;
-  scan.limit = *limit;
+  scan.limit = limit;
   scan.max_scan = *max_scan ? size_t(**max_scan) : kDefaultScan;
   if (auto c = req.Query("cursor"); c && !c->empty()) {
     auto pos = ParseCursor(*c);
     if (!pos.ok()) return ErrorResponse(pos.status());
     scan.from = std::move(*pos);
   } else {
-    auto pos = StartPositions(req, k, *t, *limit, &scan.newest);
+    auto pos = StartPositions(req, k, *t, limit, &scan.newest);
     if (!pos.ok()) return ErrorResponse(pos.status());
     scan.from = std::move(*pos);
   }

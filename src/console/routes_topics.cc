@@ -46,9 +46,10 @@ nlohmann::json TopicSummary(const TopicStat& t, const metrics::History* history)
 }
 
 http::Response ListTopics(const KafkaRouteContext& ctx, http::Request& req, KafkaSource& k) {
-  auto limit = ParseLimit(req);
-  if (!limit.ok()) return ErrorResponse(limit.status());
-  std::string cursor(req.Query("cursor").value_or(""));
+  auto page = ParsePage(req);
+  if (!page.ok()) return ErrorResponse(page.status());
+  const size_t limit = page->limit;
+  const std::string& cursor = page->cursor;
   std::string q(req.Query("q").value_or(""));
   std::vector<std::string> names;
   for (auto& n : k.ListTopics()) {
@@ -58,7 +59,7 @@ http::Response ListTopics(const KafkaRouteContext& ctx, http::Request& req, Kafk
   auto it = cursor.empty() ? names.begin() : std::upper_bound(names.begin(), names.end(), cursor);
   auto items = nlohmann::json::array();
   std::string last;
-  for (; it != names.end() && items.size() < *limit; ++it) {
+  for (; it != names.end() && items.size() < limit; ++it) {
     auto t = k.DescribeTopic(*it);
     if (!t.ok()) continue;  // deleted meanwhile
     items.push_back(TopicSummary(*t, ctx.history));
@@ -156,8 +157,8 @@ http::Response DescribeTopic(const KafkaRouteContext& ctx, http::Request& req, K
   out["groups"] = std::move(groups);
   std::vector<std::pair<std::string, std::string>> labels = {{"topic", name}};
   out["throughput"] = {
-      {"records", HistoryPoints(ctx.history, "kappa_log_appended_records_total", labels, true)},
-      {"bytes", HistoryPoints(ctx.history, "kappa_log_appended_bytes_total", labels, true)}};
+      {"records", CounterRate(ctx.history, "kappa_log_appended_records_total", labels)},
+      {"bytes", CounterRate(ctx.history, "kappa_log_appended_bytes_total", labels)}};
   return http::Response::Json(out);
 }
 
