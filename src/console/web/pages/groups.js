@@ -146,7 +146,7 @@ function renderGroup(root, name) {
   }
   load();
   const timer = setInterval(load, 5000);
-  return () => clearInterval(timer);
+  return () => { clearInterval(timer); chart.destroy(); };
 }
 
 export default {

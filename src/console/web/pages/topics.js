@@ -161,7 +161,7 @@ function renderTopic(root, name) {
   }
   load(true);
   const timer = setInterval(() => load(false), 5000);
-  return () => clearInterval(timer);
+  return () => { clearInterval(timer); chart.destroy(); };
 }
 
 function card(label, value) {
