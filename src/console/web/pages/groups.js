@@ -59,7 +59,6 @@ function resetForm(name, topics, onDone) {
   sync();
   const status = h('div', {'aria-live': 'polite'});
   const form = h('form', {class: 'form card', 'aria-label': 'Reset offsets'},
-    h('h2', null, 'Reset offsets'),
     h('p', {class: 'muted'}, 'Only for a group without active members: stop its consumers first.'),
     field('To', to), timeField, offsetField, field('Topic', topic),
     h('div', {class: 'actions'}, h('button', {type: 'submit', class: 'danger'}, 'Reset offsets')),
@@ -97,7 +96,7 @@ function renderGroup(root, name) {
   const resetSlot = h('div');
   root.append(pageHeader('Group ' + name), errorSlot, summary, chart,
     h('h2', null, 'Members'), members, h('h2', null, 'Committed offsets and lag'), offsets,
-    resetSlot);
+    h('h2', null, 'Reset offsets'), resetSlot);
 
   let resetShown = false;
   async function load() {

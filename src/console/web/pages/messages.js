@@ -70,7 +70,6 @@ function produceForm(topic, partitions, onProduced) {
     placeholder: 'source: console'});
   const status = h('div', {'aria-live': 'polite'});
   const form = h('form', {class: 'form card', 'aria-label': 'Produce a message'},
-    h('h2', null, 'Produce a message'),
     field('Partition', partition), field('Key', key, 'Empty: a null key'),
     field('Value', value), field('Headers', headers, 'One "key: value" per line'),
     h('div', {class: 'actions'}, h('button', {type: 'submit', class: 'primary'}, 'Produce')),
@@ -177,7 +176,7 @@ async function renderBrowser(root, topic) {
   more.addEventListener('click', () => { if (next) fetchPage(next); });
 
   root.append(controls, status, h('div', {class: 'table-scroll'}, table),
-    h('div', {class: 'pager'}, more),
+    h('div', {class: 'pager'}, more), h('h2', null, 'Produce a message'),
     produceForm(topic, partitions, () => fetchPage(null)));
   fetchPage(null);
 }

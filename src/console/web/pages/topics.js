@@ -31,7 +31,7 @@ function topicLink(name) {
 
 function createForm(onCreated) {
   const name = h('input', {name: 'name', required: true, autocomplete: 'off',
-    pattern: '[a-zA-Z0-9._-]{1,249}'});
+    pattern: '[a-zA-Z0-9._\\-]{1,249}'});
   const partitions = h('input', {name: 'partitions', type: 'number', min: '1', value: '1'});
   const retentionMs = h('input', {name: 'retention_ms', type: 'number', min: '-1',
     placeholder: 'default (7 days)'});
