@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "app/app.h"
+#include "app/console_kafka_source.h"
 #include "common/host_port.h"
 #include "common/logging.h"
 #include "common/mutex.h"
@@ -33,6 +34,8 @@ struct UpServers::Impl {
   // The schema registry served on the HTTP listener (over the runtime's log, topic _schemas).
   std::shared_ptr<registry::Registry> registry;
   std::unique_ptr<metrics::History> history;
+  // The console's view of the log and the Kafka server (topics, messages, groups).
+  std::unique_ptr<console::KafkaSource> console_kafka;
   std::thread ticker;
   Mutex mu;
   CondVar cv;
@@ -124,6 +127,8 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
     impl->kafka = std::move(s).value();
     impl->kafka_host = o.kafka->host;
   }
+  impl->console_kafka =
+      NewConsoleKafkaSource(log, impl->kafka ? &impl->kafka->admin() : nullptr);
   if (o.cql) {
     cql::ServerOptions co;
     co.host = o.cql->host;

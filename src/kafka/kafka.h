@@ -14,9 +14,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/listener_limits.h"
@@ -71,6 +73,67 @@ struct KafkaServerOptions {
   metrics::Registry* metrics = nullptr;
 };
 
+// A consumer-group member as the coordinator knows it now.
+struct GroupMemberView {
+  std::string member_id;
+  std::optional<std::string> group_instance_id;
+  std::string client_id;
+  std::string client_host;
+  // The leader's assignment decoded as Kafka's ConsumerProtocol (topic -> partitions, in the
+  // order the leader wrote them); empty until the group synced, or for another protocol.
+  std::vector<std::pair<std::string, std::vector<int32_t>>> assignment;
+};
+
+// A consumer group's live state (membership lives only in the running server; committed
+// offsets are in the log's OffsetStore).
+struct GroupView {
+  std::string group_id;
+  std::string state;  // "Empty", "PreparingRebalance", "CompletingRebalance", "Stable"
+  std::string protocol_type;
+  std::string protocol_name;
+  int32_t generation_id = 0;
+  std::vector<GroupMemberView> members;
+};
+
+struct GroupOffsetUpdate {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t offset = 0;
+};
+
+struct TopicConfigValue {
+  std::string name;
+  std::string value;
+  bool is_default = true;  // Kafka's DEFAULT_CONFIG, else DYNAMIC_TOPIC_CONFIG
+};
+
+// The server's administration seen in-process (the console), with the same rules as the
+// matching Kafka requests. Thread-safe; valid as long as its KafkaServer (also after Stop).
+class KafkaAdmin {
+ public:
+  virtual ~KafkaAdmin() = default;
+  // Groups the coordinator knows, sorted by id (groups known only from committed offsets
+  // are not here: log::OffsetStore::ListGroups has them).
+  virtual std::vector<GroupView> ListGroups() const = 0;
+  // nullopt if the coordinator does not know the group.
+  virtual std::optional<GroupView> DescribeGroup(const std::string& group) const = 0;
+  // Commits offsets for a group as an admin client does (OffsetCommit with generation -1,
+  // Kafka's AdminClient.alterConsumerGroupOffsets): Aborted when the group has active
+  // members (Kafka answers UNKNOWN_MEMBER_ID then), InvalidArgument for a negative offset,
+  // NotFound for an unknown partition. A member may join right after the check, as in
+  // Kafka; its next commit wins.
+  virtual Status CommitGroupOffsets(const std::string& group,
+                                    const std::vector<GroupOffsetUpdate>& offsets) = 0;
+  // Creates a topic as CreateTopics does: the name rule, partitions within the server's
+  // limits, every Kafka topic config validated as Kafka validates it (InvalidArgument with
+  // the reason), AlreadyExists.
+  virtual Status CreateTopic(const std::string& name, int32_t partitions,
+                             const std::vector<std::pair<std::string, std::string>>& configs) = 0;
+  // Every Kafka topic config with its value, sorted by name (DescribeConfigs). NotFound.
+  virtual Result<std::vector<TopicConfigValue>> DescribeTopicConfigs(
+      const std::string& topic) const = 0;
+};
+
 class KafkaServer {
  public:
   virtual ~KafkaServer() = default;
@@ -82,6 +145,8 @@ class KafkaServer {
   virtual uint16_t port() const = 0;
   // Closes the listener and every connection and joins the I/O threads. Idempotent.
   virtual void Stop() = 0;
+  // Groups, offsets and topics administered in-process (see KafkaAdmin).
+  virtual KafkaAdmin& admin() = 0;
 };
 
 }  // namespace kappa::kafka

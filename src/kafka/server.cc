@@ -30,6 +30,7 @@
 #include "common/listener.h"
 #include "common/logging.h"
 #include "common/mutex.h"
+#include "kafka/admin.h"
 #include "kafka/api.h"
 #include "kafka/broker.h"
 #include "kafka/group_ticker.h"
@@ -140,6 +141,7 @@ class KafkaServerImpl final : public KafkaServer {
     bc.max_partitions_per_request = options_.max_partitions_per_request;
     bc.max_partitions = options_.max_partitions;
     broker_ = std::make_unique<Broker>(log_, bc, options_.clock);
+    admin_ = std::make_unique<BrokerAdmin>(broker_.get());
     return Status::OK();
   }
 
@@ -161,6 +163,7 @@ class KafkaServerImpl final : public KafkaServer {
   }
 
   uint16_t port() const override { return port_; }
+  KafkaAdmin& admin() override { return *admin_; }
 
   void Stop() override {
     MutexLock lock(stop_mu_);
@@ -332,6 +335,7 @@ class KafkaServerImpl final : public KafkaServer {
   const ServerMetrics metrics_;
   log::Log* log_ = nullptr;
   std::unique_ptr<Broker> broker_;  // outlives io_ (handlers in io_ refer to it)
+  std::unique_ptr<BrokerAdmin> admin_;  // over broker_; kept after Stop
   Listener listener_;               // outlives io_ (connections' watches refer to it)
   asio::io_context io_;
   tcp::acceptor acceptor_;
