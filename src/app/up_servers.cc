@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "app/app.h"
+#include "app/console_pipeline_source.h"
 #include "common/host_port.h"
 #include "common/logging.h"
 #include "common/mutex.h"
@@ -33,6 +34,8 @@ struct UpServers::Impl {
   // The schema registry served on the HTTP listener (over the runtime's log, topic _schemas).
   std::shared_ptr<registry::Registry> registry;
   std::unique_ptr<metrics::History> history;
+  // The console's view of the pipeline's jobs and the store (Jobs and Tables pages).
+  std::unique_ptr<console::PipelineSource> console_pipeline;
   std::thread ticker;
   Mutex mu;
   CondVar cv;
@@ -106,6 +109,7 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
                                                     const UpServersOptions& o) {
   auto impl = std::make_unique<Impl>();
   impl->pipeline = pipeline;
+  impl->console_pipeline = NewConsolePipelineSource(pipeline);
   log::Log* log = &pipeline->runtime().log();
   store::Store* store = &pipeline->runtime().store();
   if (o.kafka) {
