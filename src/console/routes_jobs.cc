@@ -4,7 +4,6 @@
 // exports), never from a second count.
 #include <fmt/format.h>
 
-#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "console/routes.h"
@@ -20,35 +19,18 @@ using namespace pipeline_routes;
 // The window the list's rate is averaged over: long enough to smooth batch commits.
 constexpr int kRateWindowSeconds = 10;
 
-// A counter's per-second rate over the last `window` seconds of its ring (null when the
-// ring has no two samples that far apart).
+// A job counter's mean per-second rate over the last `window` seconds (null when the
+// History has no sample of it there).
 json RateOf(const metrics::History* history, const std::string& name, const std::string& job,
             int window) {
-  if (!history) return nullptr;
-  auto ring = history->Read(name, {{"job", job}});
-  if (!ring || ring->values.size() < size_t(window) + 1) return nullptr;
-  const auto& v = ring->values;
-  double last = v.back(), first = v[v.size() - 1 - size_t(window)];
-  if (std::isnan(last) || std::isnan(first)) return nullptr;
-  return std::max(0.0, (last - first) / window);
-}
-
-// [[unix_s, value], ...] of the last 15 minutes: per-second differences of a counter, or a
-// gauge as it is; missing seconds are left out (the chart draws a gap).
-json Points(const metrics::History* history, const std::string& name, const std::string& job,
-            bool rate) {
-  json points = json::array();
-  if (!history) return points;
-  auto ring = history->Read(name, {{"job", job}});
-  if (!ring) return points;
-  const auto& v = ring->values;
-  const int64_t first_second = ring->last_second - int64_t(v.size()) + 1;
-  for (size_t i = rate ? 1 : 0; i < v.size(); ++i) {
-    double value = rate ? v[i] - v[i - 1] : v[i];
-    if (std::isnan(value)) continue;
-    points.push_back({first_second + int64_t(i), rate ? std::max(0.0, value) : value});
+  double sum = 0;
+  int n = 0;
+  for (const json& point : CounterRate(history, name, {{"job", job}}, window)) {
+    if (point[1].is_null()) continue;
+    sum += point[1].get<double>();
+    ++n;
   }
-  return points;
+  return n == 0 ? json(nullptr) : json(sum / n);
 }
 
 json JobJson(const JobInfo& j, const metrics::History* history) {
@@ -144,8 +126,9 @@ void AddJobsRoutes(http::Router& router, const Sources& sources) {
     if (!jobs.ok()) return FromStatus(jobs.status());
     json items = json::array();
     for (const JobInfo& j : *jobs) items.push_back(JobJson(j, history));
-    size_t total = items.size();
-    return http::Response::Json({{"items", std::move(items)}, {"next_cursor", nullptr}, {"total", total}});
+    const int64_t total = int64_t(items.size());
+    // A pipeline has a handful of jobs: one page.
+    return http::Response::Json(PageJson(std::move(items), std::nullopt, total));
   });
 
   router.Get("/api/console/jobs/{job}", [src, history](http::Request& req) {
@@ -155,25 +138,27 @@ void AddJobsRoutes(http::Router& router, const Sources& sources) {
     return http::Response::Json(JobJson(*job, history));
   });
 
-  // The job's charts: consumed, stored and dead letters per second, and lag, 15 minutes.
+  // The job's charts: consumed, stored and dead letters per second, and lag, 15 minutes
+  // ([[unix_s, value or null], ...]; a replayed job's counters never go back, a new
+  // process's start from 0: a gap).
   router.Get("/api/console/jobs/{job}/series", [src, history](http::Request& req) {
     if (!src) return NotConfigured();
     auto job = src->GetJob(req.Param("job"));
     if (!job.ok()) return FromStatus(job.status());
-    const std::string& name = job->name;
+    const metrics::Labels l{{"job", job->name}};
     return http::Response::Json(
-        {{"consumed_per_s", Points(history, "kappa_job_records_consumed_total", name, true)},
-         {"stored_per_s", Points(history, "kappa_job_rows_stored_total", name, true)},
-         {"dead_letters_per_s", Points(history, "kappa_job_dead_letters_total", name, true)},
-         {"lag", Points(history, "kappa_job_lag_records", name, false)}});
+        {{"consumed_per_s", CounterRate(history, "kappa_job_records_consumed_total", l)},
+         {"stored_per_s", CounterRate(history, "kappa_job_rows_stored_total", l)},
+         {"dead_letters_per_s", CounterRate(history, "kappa_job_dead_letters_total", l)},
+         {"lag", GaugeSeries(history, "kappa_job_lag_records", l)}});
   });
 
   // ?partition=P (default 0) &cursor=OFFSET &limit=N: the cursor is the next offset.
   router.Get("/api/console/jobs/{job}/dead-letters", [src](http::Request& req) {
     if (!src) return NotConfigured();
     http::Response error;
-    int32_t limit = 0;
-    if (!Limit(req, &limit, &error)) return error;
+    PageRequest page_request;
+    if (!Page(req, &page_request, &error)) return error;
     int32_t partition = 0;
     if (auto q = req.Query("partition")) {
       auto v = ParseInt(*q);
@@ -181,11 +166,11 @@ void AddJobsRoutes(http::Router& router, const Sources& sources) {
       partition = int32_t(*v);
     }
     std::optional<int64_t> from;
-    if (auto q = req.Query("cursor"); q && !q->empty()) {
-      from = ParseInt(*q);
+    if (!page_request.cursor.empty()) {
+      from = ParseInt(page_request.cursor);
       if (!from || *from < 0) return http::Response::Error(400, "malformed cursor");
     }
-    auto page = src->DeadLetters(req.Param("job"), partition, from, limit);
+    auto page = src->DeadLetters(req.Param("job"), partition, from, int32_t(page_request.limit));
     if (!page.ok()) return FromStatus(page.status());
     json items = json::array();
     for (const DeadLetter& d : page->items) items.push_back(DeadLetterJson(d));

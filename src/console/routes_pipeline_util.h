@@ -1,6 +1,5 @@
-// Helpers the Jobs and Tables routes share (routes_jobs.cc, routes_tables.cc): the paging
-// parameters of the console's conventions and the status -> HTTP mapping. Private to
-// src/console.
+// Helpers the Jobs and Tables routes share (routes_jobs.cc, routes_tables.cc), over the
+// console's own (routes.h: paging, History series). Private to src/console.
 #pragma once
 
 #include <charconv>
@@ -11,12 +10,10 @@
 
 #include "common/status.h"
 #include "console/console.h"
+#include "console/routes.h"
 #include "http/http.h"
 
 namespace kappa::console::pipeline_routes {
-
-inline constexpr int32_t kDefaultLimit = 50;
-inline constexpr int32_t kMaxLimit = 500;
 
 inline std::optional<int64_t> ParseInt(std::string_view text) {
   int64_t v = 0;
@@ -25,17 +22,15 @@ inline std::optional<int64_t> ParseInt(std::string_view text) {
   return v;
 }
 
-// `?limit=N`: default 50, 1..500; a 400 answer in `*error` otherwise.
-inline bool Limit(const http::Request& req, int32_t* limit, http::Response* error) {
-  *limit = kDefaultLimit;
-  auto q = req.Query("limit");
-  if (!q) return true;
-  auto v = ParseInt(*q);
-  if (!v || *v < 1 || *v > kMaxLimit) {
-    *error = http::Response::Error(400, "limit must be an integer from 1 to 500");
+// `?limit=` and `?cursor=` as every list reads them (routes.h ParsePage); a 400 answer in
+// `*error` for a bad limit.
+inline bool Page(const http::Request& req, PageRequest* page, http::Response* error) {
+  auto p = ParsePage(req);
+  if (!p.ok()) {
+    *error = http::Response::FromStatus(p.status());
     return false;
   }
-  *limit = int32_t(*v);
+  *page = std::move(p).value();
   return true;
 }
 

@@ -48,8 +48,9 @@ void AddTablesRoutes(http::Router& router, const Sources& sources) {
     for (const KeyspaceInfo& k : *keyspaces) {
       items.push_back({{"name", k.name}, {"ddl", k.ddl}, {"tables", k.tables}});
     }
-    size_t total = items.size();
-    return http::Response::Json({{"items", std::move(items)}, {"next_cursor", nullptr}, {"total", total}});
+    const int64_t total = int64_t(items.size());
+    // Keyspaces are few (their tables are listed inside): one page.
+    return http::Response::Json(PageJson(std::move(items), std::nullopt, total));
   });
 
   router.Get("/api/console/tables/{keyspace}/{table}", [src](http::Request& req) {
@@ -65,10 +66,10 @@ void AddTablesRoutes(http::Router& router, const Sources& sources) {
   router.Get("/api/console/tables/{keyspace}/{table}/rows", [src](http::Request& req) {
     if (!src) return NotConfigured();
     http::Response error;
-    int32_t limit = 0;
-    if (!Limit(req, &limit, &error)) return error;
-    auto page = src->BrowseRows(req.Param("keyspace"), req.Param("table"),
-                                req.Query("cursor").value_or(""), limit);
+    PageRequest page_request;
+    if (!Page(req, &page_request, &error)) return error;
+    auto page = src->BrowseRows(req.Param("keyspace"), req.Param("table"), page_request.cursor,
+                                int32_t(page_request.limit));
     if (!page.ok()) return FromStatus(page.status());
     return http::Response::Json({{"columns", ColumnsJson(page->columns)},
                                  {"items", RowsJson(page->rows)},
@@ -93,11 +94,11 @@ void AddTablesRoutes(http::Router& router, const Sources& sources) {
     auto keyspace = text("keyspace");
     auto cursor = text("cursor");
     if (!keyspace || !cursor) return http::Response::Error(400, "\"keyspace\" and \"cursor\" must be strings");
-    int32_t limit = kDefaultLimit;
+    int32_t limit = int32_t(kDefaultPageLimit);
     if (body.contains("limit") && !body["limit"].is_null()) {
       if (!body["limit"].is_number_integer() || body["limit"].get<int64_t>() < 1 ||
-          body["limit"].get<int64_t>() > kMaxLimit) {
-        return http::Response::Error(400, "limit must be an integer from 1 to 500");
+          body["limit"].get<int64_t>() > int64_t(kMaxPageLimit)) {
+        return http::Response::Error(400, "limit must be a number from 1 to 500");
       }
       limit = body["limit"].get<int32_t>();
     }

@@ -29,11 +29,6 @@ jobs:
   - name: users_to_table
     topic: users
     table: ks.users
-listeners:
-  kafka: "127.0.0.1:%(kafka)d"
-  cql: "127.0.0.1:%(cql)d"
-  http: "off"
-  console: "127.0.0.1:%(console)d"
 """
 
 N = 130  # more rows than a page of every size the test asks for
@@ -69,11 +64,12 @@ class Console:
 
 
 def start(tmp_path):
-    ports = {"kafka": free_port(), "cql": free_port(), "console": free_port()}
+    ports = {"kafka": free_port(), "cql": free_port(), "http": free_port(), "console": free_port()}
     cfg = tmp_path / "kappa.yaml"
-    cfg.write_text(CONFIG % ports)
+    cfg.write_text(CONFIG)
     proc = subprocess.Popen([KAPPA, "up", "--config", str(cfg), "--data-dir",
-                             str(tmp_path / "data"), "--json"],
+                             str(tmp_path / "data"), "--json"] +
+                            [f"--{name}-listen=127.0.0.1:{port}" for name, port in ports.items()],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     for p in ports.values():
         wait_for_port(p, timeout=30)

@@ -72,9 +72,9 @@ function renderJob(root, name) {
   const replayBox = h('section', {class: 'card', 'aria-labelledby': 'replay-title'});
   clear(root);
   root.append(
-    pageHeader(name, h('a', {href: '#/jobs', class: 'button'}, '← All jobs')),
+    pageHeader(name, h('a', {href: '#/jobs'}, '← All jobs')),
     summary,
-    h('div', {class: 'charts'}, rateChart, lagChart),
+    h('div', {class: 'grid-2'}, rateChart, lagChart),
     h('section', {class: 'card'}, h('h2', null, 'Partitions'), partitions),
     replayBox, dlq);
   let timer = null;
@@ -111,7 +111,7 @@ function renderJob(root, name) {
   function showJob(j) {
     replace(summary, kv([
       ['State', stateBadge(j.state)],
-      ...(j.error ? [['Error', h('span', {class: 'error-text'}, j.error)]] : []),
+      ...(j.error ? [['Error', h('span', {class: 'mono'}, j.error)]] : []),
       ['Topic', h('span', {class: 'mono'}, j.topic)],
       ['Table', h('a', {href: '#/tables/' + j.table.split('.').map(encodeURIComponent).join('/'),
         class: 'mono'}, j.table)],
@@ -160,7 +160,7 @@ function renderReplay(box, job, onDone) {
   };
   to.addEventListener('change', sync);
   sync();
-  const form = h('form', {class: 'form-row', onsubmit: async (e) => {
+  const form = h('form', {class: 'toolbar', onsubmit: async (e) => {
     e.preventDefault();
     const body = {to: to.value};
     let where = to.value;
@@ -186,7 +186,7 @@ function renderReplay(box, job, onDone) {
     try {
       const after = await api('/api/console/jobs/' + encodeURIComponent(job.name) + '/replay',
         {method: 'POST', body});
-      replace(result, h('p', {class: 'ok'}, 'Offsets moved; lag now ' + formatNumber(after.lag) + '.'));
+      replace(result, h('p', {role: 'status'}, 'Offsets moved; lag now ' + formatNumber(after.lag) + '.'));
       onDone();
     } catch (err) {
       replace(result, errorBox(err));
@@ -224,7 +224,7 @@ function renderDeadLetters(box, name, topic) {
       columns: [
         {key: 'offset', title: 'Offset', numeric: true},
         {key: 'timestamp_ms', title: 'Time', render: (d) => formatTime(d.timestamp_ms)},
-        {key: 'error', title: 'Error', render: (d) => h('span', {class: 'error-text'}, d.error ?? '')},
+        {key: 'error', title: 'Error', render: (d) => h('span', {class: 'mono'}, d.error ?? '')},
         {key: 'key', title: 'Key', render: (d) => d.key === null
           ? h('span', {class: 'muted'}, 'null') : h('span', {class: 'mono'}, d.key)},
         {key: 'headers', title: 'Headers', render: (d) => h('ul', {class: 'headers'},
@@ -248,5 +248,5 @@ function valueView(v) {
     const parsed = JSON.parse(v);
     if (parsed !== null && typeof parsed === 'object') return jsonView(parsed);
   } catch { /* not JSON: shown as text */ }
-  return h('pre', {class: 'value'}, v);
+  return h('pre', {class: 'json'}, v);
 }

@@ -65,7 +65,7 @@ function renderTable(root, ks, table) {
   const base = '/api/console/tables/' + encodeURIComponent(ks) + '/' + encodeURIComponent(table);
   clear(root);
   root.append(
-    pageHeader(ks + '.' + table, h('a', {href: '#/tables', class: 'button'}, '← All tables')),
+    pageHeader(ks + '.' + table, h('a', {href: '#/tables'}, '← All tables')),
     h('section', {class: 'card'}, h('h2', null, 'Schema'), schema),
     h('section', {class: 'card'}, h('h2', null, 'Rows'),
       h('p', {class: 'muted'}, 'In token order, ' + PAGE_ROWS + ' a page, paged by the server.'),
@@ -116,7 +116,7 @@ function queryBox(keyspace, initial = '') {
       if (mine !== seq) return;
       if (first.keyspace !== undefined && first.keyspace !== ks.value) ks.value = first.keyspace;
       if (first.kind !== 'rows') {
-        replace(out, h('p', {class: 'ok'}, first.message || 'OK'));
+        replace(out, h('p', {role: 'status'}, first.message || 'OK'));
         return;
       }
       replace(out, pagedTable({
@@ -141,6 +141,6 @@ function queryBox(keyspace, initial = '') {
     h('h2', {id: 'cql-title'}, 'CQL query'),
     h('form', {onsubmit: (e) => { e.preventDefault(); execute(); }},
       field('Statement', text, 'One statement; Ctrl+Enter runs it.'),
-      h('div', {class: 'form-row'}, field('Keyspace', ks), run)),
+      h('div', {class: 'toolbar'}, field('Keyspace', ks), run)),
     out);
 }
