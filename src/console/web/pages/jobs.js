@@ -73,10 +73,11 @@ function renderJob(root, name) {
   clear(root);
   root.append(
     pageHeader(name, h('a', {href: '#/jobs'}, '← All jobs')),
-    summary,
-    h('div', {class: 'grid-2'}, rateChart, lagChart),
-    h('section', {class: 'card'}, h('h2', null, 'Partitions'), partitions),
-    replayBox, dlq);
+    h('div', {class: 'stack'},
+      summary,
+      h('div', {class: 'grid-2'}, rateChart, lagChart),
+      h('section', {class: 'card'}, h('h2', null, 'Partitions'), partitions),
+      replayBox, dlq));
   let timer = null;
   let stopped = false;
   let dlqShown = false;
@@ -237,7 +238,8 @@ function renderDeadLetters(box, name, topic) {
   partitionSelect.addEventListener('change', () => show(Number(partitionSelect.value)));
   replace(box, h('h2', {id: 'dlq-title'}, 'Dead letters'),
     h('p', {class: 'muted'}, 'Records the job could not store, with the error that stopped ' +
-      'each (its `error` header).'), field('Partition', partitionSelect), info, tableSlot);
+      'each (its `error` header).'), h('div', {class: 'toolbar'}, field('Partition', partitionSelect)),
+    info, tableSlot);
   show(0);
 }
 

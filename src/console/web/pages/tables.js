@@ -39,18 +39,18 @@ function gridColumns(columns) {
 function renderKeyspaces(root) {
   const body = h('div');
   clear(root);
-  root.append(pageHeader('Tables'), body, queryBox(''));
+  root.append(pageHeader('Tables'), h('div', {class: 'stack'}, body, queryBox('')));
   let stopped = false;
   api('/api/console/tables').then((r) => {
     if (stopped) return;
     replace(body, r.items.length === 0 ? h('p', {class: 'empty'}, 'No keyspaces yet.')
-      : r.items.map((ks) => h('section', {class: 'card'},
+      : h('div', {class: 'grid-2'}, r.items.map((ks) => h('section', {class: 'card'},
         h('h2', null, ks.name),
         ks.tables.length === 0 ? h('p', {class: 'muted'}, 'No tables.')
           : h('ul', {class: 'links'}, ks.tables.map((t) =>
             h('li', null, h('a', {href: tableHref(ks.name, t), class: 'mono'}, t)))),
         h('details', null, h('summary', null, 'CREATE KEYSPACE'),
-          h('pre', {class: 'ddl'}, ks.ddl)))));
+          h('pre', {class: 'ddl'}, ks.ddl))))));
   }).catch((err) => {
     if (!stopped) replace(body, isNotConfigured(err) ? notConfigured('The store') : errorBox(err));
   });
@@ -66,11 +66,12 @@ function renderTable(root, ks, table) {
   clear(root);
   root.append(
     pageHeader(ks + '.' + table, h('a', {href: '#/tables'}, '← All tables')),
-    h('section', {class: 'card'}, h('h2', null, 'Schema'), schema),
-    h('section', {class: 'card'}, h('h2', null, 'Rows'),
-      h('p', {class: 'muted'}, 'In token order, ' + PAGE_ROWS + ' a page, paged by the server.'),
-      rows),
-    queryBox(ks, 'SELECT * FROM ' + ks + '.' + table + ';'));
+    h('div', {class: 'stack'},
+      h('section', {class: 'card'}, h('h2', null, 'Schema'), schema),
+      h('section', {class: 'card'}, h('h2', null, 'Rows'),
+        h('p', {class: 'muted'}, 'In token order, ' + PAGE_ROWS + ' a page, paged by the server.'),
+        rows),
+      queryBox(ks, 'SELECT * FROM ' + ks + '.' + table + ';')));
   let stopped = false;
   api(base).then((t) => {
     if (stopped) return;
