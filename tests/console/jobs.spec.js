@@ -50,5 +50,7 @@ test('jobs: state, partitions, dead letters with their error, replay', async ({p
   await dialog.getByRole('button', {name: 'Replay'}).click();
   await expect(page.getByText(/Offsets moved; lag now/)).toBeVisible();
   await waitForJob(kappa.console, (j) => j.consumed >= before + 41 && j.lag === 0);
+  await page.emulateMedia({colorScheme: 'dark'});
+  await page.screenshot({path: screenshotPath('jobs-detail-dark'), fullPage: true});
   con.check();
 });

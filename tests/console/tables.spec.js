@@ -65,6 +65,10 @@ test('tables: schema, paged rows, query box against the driver', async ({page}) 
     await box.getByLabel('Statement').press('Control+Enter');
     await expect(box.getByRole('alert')).toContainText('no_such_table');
     await page.screenshot({path: screenshotPath('tables-query-error'), fullPage: true});
+    await page.goto(kappa.console + '/#/tables');
+    await expect(page.getByRole('link', {name: 'users', exact: true})).toBeVisible();
+    await page.emulateMedia({colorScheme: 'dark'});
+    await page.screenshot({path: screenshotPath('tables-keyspaces-dark'), fullPage: true});
     con.check();
   } finally {
     await client.shutdown();
