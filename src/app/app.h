@@ -188,6 +188,17 @@ class Pipeline {
   virtual Status Health() const = 0;
   virtual PipelineStats stats() const = 0;
   virtual const std::vector<std::unique_ptr<stream::StreamJob>>& jobs() const = 0;
+  // How a job of the config ended: OK while it runs or after a clean stop; its error once it
+  // failed. NotFound for a name that is not a job of the config.
+  virtual Status JobResult(std::string_view job) const = 0;
+  // `kappa jobs reset` for a job running here (the console's replay): stops the job (its
+  // current batch commits), moves its committed offsets (stream::ResetJob), starts it again
+  // from them; a failed job starts again too. Returns its status after the reset. NotFound
+  // for a job not in the config; NotSupported for a job on an external Kafka cluster
+  // (log: kafka); Unavailable before StartJobs and once the pipeline stops; ResetJob's
+  // errors (the job is started again from its old offsets then).
+  virtual Result<stream::JobStatus> ReplayJob(std::string_view job,
+                                              const stream::ResetTarget& target) = 0;
   // The runtime the pipeline runs on.
   virtual Runtime& runtime() const = 0;
 };

@@ -194,6 +194,7 @@ class PipelineImpl final : public Pipeline {
   }
 
   Status StartJobs() override {
+    MutexLock jl(jobs_mu_);
     for (auto& j : jobs_) {
       Status st = j->Start();
       if (!st.ok()) {
@@ -201,6 +202,7 @@ class PipelineImpl final : public Pipeline {
         return st;
       }
     }
+    jobs_started_ = true;
     started_ = true;
     return Status::OK();
   }
@@ -237,6 +239,11 @@ class PipelineImpl final : public Pipeline {
 
   Status DrainAndStop(std::chrono::milliseconds timeout) override {
     Status producers = StopProducers();
+    {
+      // A replay in progress finishes first; none starts after this.
+      MutexLock jl(jobs_mu_);
+      jobs_stopping_ = true;
+    }
     auto deadline = std::chrono::steady_clock::now() + timeout;
     for (auto& j : jobs_) j->Drain();
     Status result;
@@ -258,6 +265,11 @@ class PipelineImpl final : public Pipeline {
 
   Status Stop() override {
     Status producers = StopProducers();
+    {
+      // A replay in progress finishes first; none starts after this.
+      MutexLock jl(jobs_mu_);
+      jobs_stopping_ = true;
+    }
     for (auto& j : jobs_) j->Stop();
     Status result;
     for (auto& j : jobs_) {
@@ -268,6 +280,7 @@ class PipelineImpl final : public Pipeline {
   }
 
   Status Health() const override {
+    MutexLock jl(jobs_mu_);
     for (const auto& j : jobs_) {
       if (j->Finished() && started_) {
         Status st = j->Wait(std::chrono::milliseconds(0));
@@ -298,9 +311,47 @@ class PipelineImpl final : public Pipeline {
   }
 
   const std::vector<std::unique_ptr<StreamJob>>& jobs() const override { return jobs_; }
+
+  Status JobResult(std::string_view name) const override {
+    MutexLock jl(jobs_mu_);
+    ASSIGN_OR_RETURN(StreamJob * j, Find(name));
+    if (!j->Finished()) return Status::OK();
+    return j->Wait(std::chrono::milliseconds(0));
+  }
+
+  Result<stream::JobStatus> ReplayJob(std::string_view name,
+                                      const stream::ResetTarget& target) override {
+    MutexLock jl(jobs_mu_);
+    ASSIGN_OR_RETURN(StreamJob * j, Find(name));
+    if (config_.log.kafka()) {
+      return Status::NotSupported(fmt::format(
+          "job {} reads the Kafka cluster {}: stop kappa up and run `kappa jobs reset {}`", name,
+          config_.log.bootstrap, name));
+    }
+    if (!jobs_started_ || jobs_stopping_) {
+      return Status::Unavailable(fmt::format("job {} cannot be replayed now: kappa up is starting or stopping", name));
+    }
+    j->Stop();
+    Status ended = j->Wait();  // its current batch committed; a failed job's error
+    if (!ended.ok()) KLOG_WARN("job {}: replaying after it failed: {}", name, ended.ToString());
+    auto reset = stream::ResetJob(rt_->job_storage(), name, target);
+    // Started again in every case: a refused reset leaves the offsets as they were.
+    Status restarted = j->Start();
+    if (!reset.ok()) return reset.status();
+    if (!restarted.ok()) return restarted.WithContext(fmt::format("job {}: starting again after the reset", name));
+    KLOG_INFO("job {}: replayed (offsets reset, lag now {})", name, reset->lag);
+    return reset;
+  }
   Runtime& runtime() const override { return *rt_; }
 
  private:
+  Result<StreamJob*> Find(std::string_view name) const {
+    for (const auto& j : jobs_) {
+      if (j->config().name == name) return j.get();
+    }
+    return Status::NotFound(fmt::format("no job named '{}' in this pipeline", name));
+  }
+
   Runtime* rt_ = nullptr;
   PipelineConfig config_;
   PipelineOptions options_;
@@ -319,6 +370,11 @@ class PipelineImpl final : public Pipeline {
   // Declared after what it reads: destroyed (unregistered) before jobs_ and producers_.
   metrics::CollectorHandle collector_;
   bool started_ = false;
+  // Serializes what starts, waits for or restarts the jobs (Start and Wait of one StreamJob
+  // must not overlap): StartJobs, Health, JobResult, ReplayJob, Stop, DrainAndStop.
+  mutable Mutex jobs_mu_;
+  bool jobs_started_ GUARDED_BY(jobs_mu_) = false;
+  bool jobs_stopping_ GUARDED_BY(jobs_mu_) = false;
   Mutex mu_;
   bool producers_stopped_ GUARDED_BY(mu_) = false;
   Status producer_error_ GUARDED_BY(mu_);

@@ -11,6 +11,7 @@
 
 #include "app/app.h"
 #include "app/console_kafka_source.h"
+#include "app/console_pipeline_source.h"
 #include "common/host_port.h"
 #include "common/logging.h"
 #include "common/mutex.h"
@@ -36,6 +37,8 @@ struct UpServers::Impl {
   std::unique_ptr<metrics::History> history;
   // The console's view of the log and the Kafka server (topics, messages, groups).
   std::unique_ptr<console::KafkaSource> console_kafka;
+  // The console's view of the pipeline's jobs and the store (Jobs and Tables pages).
+  std::unique_ptr<console::PipelineSource> console_pipeline;
   std::thread ticker;
   Mutex mu;
   CondVar cv;
@@ -109,6 +112,7 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
                                                     const UpServersOptions& o) {
   auto impl = std::make_unique<Impl>();
   impl->pipeline = pipeline;
+  impl->console_pipeline = NewConsolePipelineSource(pipeline);
   log::Log* log = &pipeline->runtime().log();
   store::Store* store = &pipeline->runtime().store();
   if (o.kafka) {

@@ -80,6 +80,7 @@ std::shared_ptr<http::Router> ConsoleRoutes(const Sources& sources,
   AddAssetRoutes(*router);
   AddOverviewRoutes(*router, sources);
   AddKafkaRoutes(*router, sources);
+  AddPipelineRoutes(*router, sources);
   // Each part adds its one line here (routes.h).
   return router;
 }

@@ -35,6 +35,8 @@ void AddOverviewRoutes(http::Router& router, const Sources& sources);
 // sources.kafka is null.
 void AddKafkaRoutes(http::Router& router, const Sources& sources);
 // The other parts add their line here: void Add<Part>Routes(http::Router&, const Sources&);
+// /api/console/jobs/..., /api/console/tables/... (routes_jobs.cc, routes_tables.cc).
+void AddPipelineRoutes(http::Router& router, const Sources& sources);
 
 // ---- paging ----------------------------------------------------------------------------------
 inline constexpr size_t kDefaultPageLimit = 50;

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/listener_limits.h"
@@ -79,5 +80,30 @@ class Server {
 // Thread-safe; `store` must outlive the call. server/local_execute.cc.
 Result<int64_t> ExecuteLocal(store::Store* store, const std::vector<std::string>& statements,
                              const std::string& keyspace = "");
+
+// What one statement run by QueryLocal returned, decoded (not wire bytes): for in-process
+// callers that show results, such as the console's query box.
+struct LocalResult {
+  enum class Kind { kVoid, kRows, kSetKeyspace, kSchemaChange } kind = Kind::kVoid;
+  struct Column {
+    std::string name;
+    store::Type type;
+  };
+  std::vector<Column> columns;                  // kRows
+  std::vector<std::vector<store::Value>> rows;  // kRows; a null cell is a null Value
+  // kRows: non-empty when more rows follow; pass it back to QueryLocal for the next page.
+  // Opaque bytes (the server's paging state, as a driver would get it).
+  std::string paging_state;
+  std::string keyspace;       // the session's keyspace after the statement
+  std::string schema_change;  // kSchemaChange: "CREATED TABLE ks.t"
+};
+
+// Runs one statement in-process as ExecuteLocal does, and returns its result: a SELECT's
+// rows `page_size` at a time (<= 0: all), resuming at `paging_state` (from the previous
+// page; empty: the first). InvalidArgument with the server's message when it refuses the
+// statement (syntax, unknown table, a paging state of another query). Thread-safe.
+Result<LocalResult> QueryLocal(store::Store* store, std::string_view statement,
+                               const std::string& keyspace = "", int32_t page_size = -1,
+                               std::string_view paging_state = {});
 
 }  // namespace kappa::cql

@@ -105,6 +105,10 @@ class StreamJob {
   // Checks every partition's committed offset against the log (OutOfRange if beyond the
   // end: a recreated topic), then starts one worker per partition, each from its committed
   // offset (or the start position). A job on an external Kafka checks on assignment instead.
+  // A job of the embedded log that has ended (Wait returned) may be started again: it
+  // resumes from the offsets committed now (after a ResetJob, from the new ones); its
+  // counters keep counting. InvalidArgument while it runs; NotSupported to restart a job on
+  // an external Kafka. Not to be called concurrently with Wait on another thread.
   virtual Status Start() = 0;
   // Asks the workers to stop once every partition has reached the end offset it had when
   // Drain was called (or later). Returns at once; Wait() joins.

@@ -53,9 +53,30 @@ class StreamJobImpl final : public StreamJob {
   const JobConfig& config() const override { return s_.config; }
 
   Status Start() override {
-    if (!threads_.empty()) return Status::InvalidArgument("job already started");
     if (s_.storage.read_only) {
       return Status::Unavailable("cannot run a job on a read-only data directory");
+    }
+    if (!threads_.empty()) {
+      {
+        MutexLock l(mu_);
+        if (running_ > 0) return Status::InvalidArgument("job already started");
+      }
+      // A restart (StreamJob::Start's contract): the embedded log's workers re-read their
+      // committed offsets in Prepare, so the job resumes from what the store holds now (a
+      // reset included). A Kafka consumer is closed when its loop ends: no restart there.
+      if (!input_->bootstrap().empty()) {
+        return Status::NotSupported(fmt::format(
+            "job {} reads an external Kafka cluster and cannot be restarted in this process",
+            s_.config.name));
+      }
+      for (auto& t : threads_) {
+        if (t.joinable()) t.join();
+      }
+      threads_.clear();
+      s_.stop.store(false);
+      s_.drain.store(false);
+      MutexLock l(mu_);
+      error_ = Status::OK();
     }
     JobRegistration reg{s_.config.topic, s_.config.table, s_.config.group,
                         s_.config.dead_letter_topic, input_->bootstrap()};

@@ -352,6 +352,33 @@ TEST_F(StreamJobTest, ResetReplaysAndNewJobVersionFillsANewTable) {
   EXPECT_EQ((*jobs)[1].name, "j_v2");
 }
 
+// The console's replay in a running process: the same job object stopped, reset and
+// started again resumes from the new offsets (and is refused while it runs).
+TEST_F(StreamJobTest, AnEndedJobStartsAgainFromResetOffsets) {
+  Append(0, {Good(1), Good(2)});
+  Append(1, {Good(3)});
+  auto job = StreamJob::Create(rt_->job_storage(), config_.jobs[0]);
+  ASSERT_TRUE(job.ok());
+  ASSERT_TRUE((*job)->Start().ok());
+  EXPECT_EQ((*job)->Start().code(), Status::Code::kInvalidArgument);  // running
+  (*job)->Drain();
+  ASSERT_TRUE((*job)->Wait(std::chrono::seconds(60)).ok());
+  EXPECT_EQ((*job)->stats().stored, 3u);
+  ResetTarget earliest;
+  earliest.kind = ResetTarget::Kind::kEarliest;
+  auto reset = ResetJob(rt_->job_storage(), "j", earliest);
+  ASSERT_TRUE(reset.ok()) << reset.status().ToString();
+  ASSERT_TRUE((*job)->Start().ok());
+  (*job)->Drain();
+  ASSERT_TRUE((*job)->Wait(std::chrono::seconds(60)).ok());
+  EXPECT_EQ((*job)->stats().stored, 6u);  // counters keep counting: 3 replayed
+  EXPECT_EQ((*job)->stats().lag, 0);
+  EXPECT_EQ(Rows(), 3u);
+  auto status = GetJobStatus(rt_->job_storage(), "j");
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(status->lag, 0);
+}
+
 TEST_F(StreamJobTest, LatestStartSkipsWhatIsThereAndIsRemembered) {
   Append(0, {Good(1), Good(2)});
   JobConfig jc = config_.jobs[0];
