@@ -7,6 +7,7 @@
 
 #include "console/meta_test_util.h"
 #include "console/routes.h"
+#include "http/http_test_util.h"
 #include "log/log.h"
 #include "metrics/metrics.h"
 #include "registry/registry.h"
@@ -216,6 +217,22 @@ TEST_F(SchemasRoutesTest, SoftDeletedVersionsOnlyWhenAsked) {
   EXPECT_EQ(d["from"]["deleted"], true);
   EXPECT_EQ(d["added"], 5);  // "    },", "    {", and the field's name, type and default
   EXPECT_EQ(d["removed"], 0);
+}
+
+// Once through a real server: a subject with '/' and markup travels percent-encoded in the
+// path and comes back as the same string inside the JSON.
+TEST_F(SchemasRoutesTest, PercentEncodedSubjectOverARealServer) {
+  Register("a/<b>", Record({"id"}));
+  auto router = std::make_shared<http::Router>();
+  AddSchemasRoutes(*router, sources_);
+  auto server = http::testing::StartOn(router);
+  http::testing::RawClient c(server->port());
+  c.Send(http::testing::Get("/api/console/schemas/subjects/a%2F%3Cb%3E/versions/latest"));
+  http::testing::Answer a;
+  ASSERT_TRUE(c.Read(&a));
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(json::parse(a.body)["subject"], "a/<b>");
+  server->Stop();
 }
 
 TEST(SchemasRoutesNoRegistry, AnswersNotConfigured) {
