@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -33,6 +34,7 @@ class Orchestrator;
 }
 namespace kappa::http {
 class Router;
+struct RequestRecord;
 }
 
 namespace kappa::console {
@@ -67,19 +69,40 @@ struct User {
   std::string password_hash;
 };
 
+// Password hashes: "pbkdf2-sha512$ITERATIONS$SALT_HEX$HASH_HEX", PBKDF2-HMAC-SHA512 (OpenSSL's
+// PKCS5_PBKDF2_HMAC) over a 16-byte random salt, 64-byte key; OWASP's 2023 figure of 210,000
+// iterations by default. `kappa console hash-password` prints one.
+inline constexpr int kDefaultPasswordIterations = 210'000;
+Result<std::string> HashPassword(std::string_view password,
+                                 int iterations = kDefaultPasswordIterations);
+// True when `password` matches `hash` (constant-time compare); false for a malformed hash.
+bool VerifyPassword(std::string_view password, std::string_view hash);
+// OK, or InvalidArgument saying what is wrong with the hash's text (for config loading).
+Status CheckPasswordHash(std::string_view hash);
+// True when `hash` is the hash of a well-known default password (admin, password, kappa,
+// changeme, ... or the user's own name): Start refuses such a user off loopback, as the CQL
+// server refuses cassandra/cassandra. Costs one hash per candidate.
+bool IsWellKnownPassword(std::string_view user, std::string_view hash);
+// The same check on a password in clear (`kappa console hash-password` refuses these).
+bool IsWellKnownPlainPassword(std::string_view user, std::string_view password);
+
 struct ConsoleOptions {
   HostPort listen{"127.0.0.1", 9021};
   // Required when `listen` is not a loopback address (Start refuses otherwise); when any
   // are given, every page and API needs a login.
   std::vector<User> users;
+  // Called once per answered request (the app counts them in kappa_http_requests_total
+  // with listener="console"); may be empty.
+  std::function<void(const http::RequestRecord&)> observer;
 };
 
 // The console's HTTP listener and its routes. Stop (or the destructor) closes it.
 class Console {
  public:
   virtual ~Console() = default;
-  // Binds and serves until Stop. FailedPrecondition off loopback without users, or with a
-  // well-known default password; Unavailable if the address is taken (the message says so).
+  // Binds and serves until Stop. InvalidArgument off loopback without users, with a
+  // malformed hash or with a well-known default password; the http server's error if the
+  // address is taken.
   static Result<std::unique_ptr<Console>> Start(const Sources& sources,
                                                 const ConsoleOptions& options);
   virtual uint16_t port() const = 0;

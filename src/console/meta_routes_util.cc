@@ -14,31 +14,6 @@ bool ParseSize(std::string_view text, size_t* out) {
 
 }  // namespace
 
-Result<Page> ParsePage(const http::Request& req) {
-  Page page;
-  if (auto l = req.Query("limit")) {
-    size_t n = 0;
-    if (!ParseSize(*l, &n) || n == 0 || n > kMaxLimit) {
-      return Status::InvalidArgument("limit must be a whole number from 1 to " +
-                                     std::to_string(kMaxLimit) + ", got '" + std::string(*l) +
-                                     "'");
-    }
-    page.limit = n;
-  }
-  if (auto c = req.Query("cursor")) page.cursor = std::string(*c);
-  return page;
-}
-
-Result<size_t> OffsetCursor(const Page& page) {
-  size_t offset = 0;
-  if (page.cursor.empty()) return offset;
-  if (!ParseSize(page.cursor, &offset)) {
-    return Status::InvalidArgument("bad cursor '" + page.cursor +
-                                   "' (pass next_cursor from the previous page)");
-  }
-  return offset;
-}
-
 Result<int32_t> PositiveIntQuery(const http::Request& req, std::string_view name) {
   auto v = req.Query(name);
   size_t n = 0;

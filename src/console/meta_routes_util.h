@@ -1,11 +1,10 @@
-// Private to the console's schemas and DAGs routes (routes_schemas.cc, routes_dags*.cc): the
-// console's paging convention (`?limit=N&cursor=C`, docs/formats/console-api.md), errors as
-// JSON, and the answer for a feature this kappa does not run.
+// Private to the console's schemas and DAGs routes (routes_schemas.cc, routes_dags*.cc):
+// errors keeping a Status's protocol code, the answer for a feature this kappa does not run,
+// handlers written with Result. Paging is routes.h's (ParsePage, OffsetCursor).
 #pragma once
 
 #include <nlohmann/json.hpp>
 
-#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -15,19 +14,6 @@
 #include "http/http.h"
 
 namespace kappa::console::meta {
-
-inline constexpr size_t kDefaultLimit = 50;
-inline constexpr size_t kMaxLimit = 500;
-
-struct Page {
-  size_t limit = kDefaultLimit;
-  std::string cursor;  // empty: the first page
-};
-
-// `?limit=` (1..500, default 50) and `?cursor=`. InvalidArgument for a bad limit.
-Result<Page> ParsePage(const http::Request& req);
-// A cursor that is an offset into a list ("" is 0). InvalidArgument for a bad one.
-Result<size_t> OffsetCursor(const Page& page);
 
 // A required positive integer query parameter. InvalidArgument when absent or bad.
 Result<int32_t> PositiveIntQuery(const http::Request& req, std::string_view name);

@@ -2,6 +2,7 @@
 // Airflow's grid view (runs by tasks, each cell a task instance's state), a run's task
 // instances, and a try's log, paged.
 #include "console/dags_json.h"
+#include "console/routes.h"
 
 namespace kappa::console::dags {
 
@@ -19,9 +20,9 @@ constexpr size_t kGridRuns = 25;
 Res Grid(orch::Orchestrator& o, http::Request& req) {
   std::string dag_id(req.Param("dag_id"));
   ASSIGN_OR_RETURN(orch::DagInfo dag, o.GetDag(dag_id));
-  ASSIGN_OR_RETURN(meta::Page page, meta::ParsePage(req));
+  ASSIGN_OR_RETURN(PageRequest page, ParsePage(req));
   if (!req.Query("limit")) page.limit = kGridRuns;
-  ASSIGN_OR_RETURN(size_t offset, meta::OffsetCursor(page));
+  ASSIGN_OR_RETURN(size_t offset, OffsetCursor(page.cursor));
   orch::RunFilter f;
   f.newest_first = true;
   f.offset = int64_t(offset);
@@ -88,8 +89,8 @@ Res Run(orch::Orchestrator& o, http::Request& req) {
 Res Logs(orch::Orchestrator& o, http::Request& req) {
   std::string dag_id(req.Param("dag_id")), run_id(req.Param("run_id")),
       task_id(req.Param("task_id"));
-  ASSIGN_OR_RETURN(meta::Page page, meta::ParsePage(req));
-  ASSIGN_OR_RETURN(size_t offset, meta::OffsetCursor(page));
+  ASSIGN_OR_RETURN(PageRequest page, ParsePage(req));
+  ASSIGN_OR_RETURN(size_t offset, OffsetCursor(page.cursor));
   ASSIGN_OR_RETURN(orch::TaskInstance ti, o.GetTaskInstance(dag_id, run_id, task_id));
   int try_number = ti.try_number;
   if (req.Query("try")) {

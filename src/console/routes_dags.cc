@@ -27,7 +27,7 @@ Result<std::vector<orch::DagRun>> RecentRuns(orch::Orchestrator& o, std::string_
 
 // Sorted by dag_id; the cursor is the last dag_id of the previous page.
 Res ListDags(orch::Orchestrator& o, http::Request& req) {
-  ASSIGN_OR_RETURN(meta::Page page, meta::ParsePage(req));
+  ASSIGN_OR_RETURN(PageRequest page, ParsePage(req));
   std::vector<orch::DagInfo> all = o.ListDags();
   std::sort(all.begin(), all.end(),
             [](const auto& a, const auto& b) { return a.spec.dag_id < b.spec.dag_id; });

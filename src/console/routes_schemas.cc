@@ -50,7 +50,7 @@ json ReferencesJson(const std::vector<registry::SchemaReference>& refs) {
 }
 
 Res ListSubjects(const registry::Registry& r, http::Request& req) {
-  ASSIGN_OR_RETURN(meta::Page page, meta::ParsePage(req));
+  ASSIGN_OR_RETURN(PageRequest page, ParsePage(req));
   bool deleted = req.QueryFlag("deleted");
   std::vector<std::string> subjects =
       r.ListSubjects(deleted, req.Query("prefix").value_or(""));
@@ -97,8 +97,8 @@ Res GetSubject(const registry::Registry& r, http::Request& req) {
 
 // Newest first (the page shows the latest on top); the cursor is an offset.
 Res ListVersions(const registry::Registry& r, http::Request& req) {
-  ASSIGN_OR_RETURN(meta::Page page, meta::ParsePage(req));
-  ASSIGN_OR_RETURN(size_t offset, meta::OffsetCursor(page));
+  ASSIGN_OR_RETURN(PageRequest page, ParsePage(req));
+  ASSIGN_OR_RETURN(size_t offset, OffsetCursor(page.cursor));
   std::string subject(req.Param("subject"));
   bool deleted = req.QueryFlag("deleted");
   ASSIGN_OR_RETURN(auto versions, r.ListVersions(subject, deleted));

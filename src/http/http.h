@@ -131,6 +131,10 @@ bool ParseJsonBody(const Request& req, nlohmann::json* doc, Response* error,
 // concurrently for different connections. A handler should not block for long (it holds its
 // thread). An exception escaping a handler becomes a 500 JSON answer and is logged.
 using Handler = std::function<Response(Request&)>;
+// Runs around every matched handler (after routing: req.route and req.params are set): it
+// may answer itself (a refused login, a missing CSRF token) or call `next` and adjust its
+// answer (security headers). Not called for 404, 405 or a malformed path.
+using Middleware = std::function<Response(Request&, const Handler& next)>;
 
 // Method + path pattern -> handler. Patterns are absolute paths whose segments are literals
 // or `{name}` (one non-empty segment, percent-decoded into Request::params; a `%2F` in it
@@ -151,6 +155,9 @@ class Router {
   Router& Delete(std::string_view pattern, Handler h) {
     return Add("DELETE", pattern, std::move(h));
   }
+  // Wraps every route, added before or after (the console's session and CSRF checks). Several
+  // run in the order given, the first outermost.
+  Router& Use(Middleware m);
 
   // Answers a parsed request (fills req.route and req.params): the handler's response, or
   // 404 / 405 (with Allow) / 500. Also how the server calls it; public for tests and fuzzing.
@@ -160,6 +167,7 @@ class Router {
 
  private:
   std::unique_ptr<Node> root_;
+  std::vector<Middleware> middleware_;
 };
 
 // What the server saw of one answered request, for metrics and access logs.

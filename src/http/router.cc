@@ -75,7 +75,19 @@ Router& Router::Add(std::string_view method, std::string_view pattern, Handler h
   return *this;
 }
 
+Router& Router::Use(Middleware m) {
+  KAPPA_CHECK(m);
+  middleware_.push_back(std::move(m));
+  return *this;
+}
+
 namespace {
+
+// Calls middleware_[i..] around `h`.
+Response Run(const std::vector<Middleware>& chain, size_t i, Request& req, const Handler& h) {
+  if (i == chain.size()) return h(req);
+  return chain[i](req, [&chain, i, &h](Request& r) { return Run(chain, i + 1, r, h); });
+}
 
 const Router::Node* Match(const Router::Node* n, const std::vector<std::string>& segs, size_t i,
                           Params* params) {
@@ -127,7 +139,7 @@ Response Router::Dispatch(Request& req) const {
   req.params.clear();
   for (const auto& [name, value] : params) req.params.emplace(std::string(name), *value);
   try {
-    return h->second(req);
+    return middleware_.empty() ? h->second(req) : Run(middleware_, 0, req, h->second);
   } catch (const std::exception& e) {
     // The text of the exception stays in the server's log: it may describe internals.
     KLOG_ERROR("http: {} {} ({}): handler threw: {}", req.method, req.path, n->pattern, e.what());

@@ -63,6 +63,52 @@ TEST(Router, MatchesPatternsAndDecodesParams) {
   EXPECT_EQ(u.Param("subject"), "\xC3\xA9t\xC3\xA9");
 }
 
+TEST(Router, MiddlewareWrapsEveryMatchedRouteInOrder) {
+  Router r = Registry();
+  std::vector<std::string> seen;
+  r.Use([&seen](Request& req, const Handler& next) {
+    seen.push_back("outer " + req.route);
+    if (req.Query("deny")) return Response::Error(403, "refused");
+    Response a = next(req);
+    a.headers.Set("X-Outer", "1");
+    return a;
+  });
+  r.Use([&seen](Request& req, const Handler& next) {
+    seen.push_back("inner");
+    return next(req);
+  });
+  r.Get("/late", [](Request&) { return Response::Text("late"); });  // added after Use
+
+  Request q = Make("GET", "/subjects/x/versions");
+  Response a = r.Dispatch(q);
+  EXPECT_EQ(a.status, 200);
+  EXPECT_EQ(a.headers.Get("X-Outer"), "1");
+  EXPECT_EQ(seen, (std::vector<std::string>{"outer /subjects/{subject}/versions", "inner"}));
+
+  Request late = Make("GET", "/late");
+  EXPECT_EQ(r.Dispatch(late).headers.Get("X-Outer"), "1");
+
+  seen.clear();
+  Request denied = Make("POST", "/subjects/x/versions?deny");
+  EXPECT_EQ(r.Dispatch(denied).status, 403);
+  EXPECT_EQ(seen, (std::vector<std::string>{"outer /subjects/{subject}/versions"}));
+
+  // 404 and 405 are answered by the router itself, without the middleware.
+  seen.clear();
+  Request missing = Make("GET", "/nope");
+  EXPECT_EQ(r.Dispatch(missing).status, 404);
+  Request wrong = Make("PATCH", "/subjects");
+  EXPECT_EQ(r.Dispatch(wrong).status, 405);
+  EXPECT_TRUE(seen.empty());
+
+  // A middleware that throws is a 500 like a handler that throws.
+  Router t;
+  t.Get("/x", [](Request&) { return Response::Text("x"); });
+  t.Use([](Request&, const Handler&) -> Response { throw std::runtime_error("mw"); });
+  Request x = Make("GET", "/x");
+  EXPECT_EQ(t.Dispatch(x).status, 500);
+}
+
 TEST(Router, LiteralBeatsParameterAndBacktracks) {
   Router r = Registry();
   Request a = Make("GET", "/subjects/s/versions/latest/schema");
