@@ -35,15 +35,13 @@ class Up:
     def __init__(self, tmp_path):
         self.http, self.console = free_port(), free_port()
         text = open(os.path.join(ROOT, "config", "kappa.yaml")).read()
-        assert "        duration: 60s\n" in text and "  http: 127.0.0.1:8081\n" in text
-        text = text.replace("        duration: 60s\n", "        duration: 2s\n")
-        text = text.replace("  http: 127.0.0.1:8081\n",
-                            f"  http: 127.0.0.1:{self.http}\n  console: 127.0.0.1:{self.console}\n")
+        assert "        duration: 60s\n" in text
         cfg = tmp_path / "kappa.yaml"
-        cfg.write_text(text)
+        cfg.write_text(text.replace("        duration: 60s\n", "        duration: 2s\n"))
         self.proc = subprocess.Popen(
             [KAPPA, "up", "--config", str(cfg), "--data-dir", str(tmp_path / "data"),
-             "--kafka-listen", "127.0.0.1:0", "--cql-listen", "127.0.0.1:0"],
+             "--kafka-listen", "127.0.0.1:0", "--cql-listen", "127.0.0.1:0",
+             "--http-listen", f"127.0.0.1:{self.http}", "--console-listen", f"127.0.0.1:{self.console}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         wait_for_port(self.http, timeout=30)
         wait_for_port(self.console, timeout=30)
