@@ -38,11 +38,12 @@ class Up:
         assert "        duration: 60s\n" in text
         cfg = tmp_path / "kappa.yaml"
         cfg.write_text(text.replace("        duration: 60s\n", "        duration: 2s\n"))
+        self.log = open(tmp_path / "kappa-up.log", "w+")
         self.proc = subprocess.Popen(
             [KAPPA, "up", "--config", str(cfg), "--data-dir", str(tmp_path / "data"),
              "--kafka-listen", "127.0.0.1:0", "--cql-listen", "127.0.0.1:0",
              "--http-listen", f"127.0.0.1:{self.http}", "--console-listen", f"127.0.0.1:{self.console}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            stdout=subprocess.DEVNULL, stderr=self.log, text=True)
         wait_for_port(self.http, timeout=30)
         wait_for_port(self.console, timeout=30)
         self.airflow = f"http://127.0.0.1:{self.http}/api/v1"
@@ -79,8 +80,9 @@ class Up:
 
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)
-        _, err = self.proc.communicate(timeout=60)
-        assert self.proc.returncode == 0, err[-3000:]
+        self.proc.wait(timeout=60)
+        self.log.seek(0)
+        assert self.proc.returncode == 0, self.log.read()[-3000:]
 
 
 @pytest.fixture(scope="module")
