@@ -217,7 +217,7 @@ async function renderDag(root, ctx, dagId, runId, taskId) {
 
   const showDag = (d) => {
     dag = d;
-    replace(header, pageHeader(h('span', {class: 'mono'}, d.dag_id),
+    replace(header, pageHeader(d.dag_id,
       h('a', {href: '#/dags'}, '← All DAGs'),
       h('button', {type: 'button', class: 'primary', onclick: () => {
         replace(triggerSlot, triggerForm(d, (run) => {
