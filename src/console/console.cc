@@ -81,6 +81,8 @@ std::shared_ptr<http::Router> ConsoleRoutes(const Sources& sources,
   AddOverviewRoutes(*router, sources);
   AddKafkaRoutes(*router, sources);
   AddPipelineRoutes(*router, sources);
+  AddSchemasRoutes(*router, sources);
+  AddDagsRoutes(*router, sources);
   // Each part adds its one line here (routes.h).
   return router;
 }

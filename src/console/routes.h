@@ -37,6 +37,10 @@ void AddKafkaRoutes(http::Router& router, const Sources& sources);
 // The other parts add their line here: void Add<Part>Routes(http::Router&, const Sources&);
 // /api/console/jobs/..., /api/console/tables/... (routes_jobs.cc, routes_tables.cc).
 void AddPipelineRoutes(http::Router& router, const Sources& sources);
+// /api/console/schemas/... over Sources::registry (routes_schemas.cc, fix/console-meta).
+void AddSchemasRoutes(http::Router& router, const Sources& sources);
+// /api/console/dags/... over Sources::orchestrator (routes_dags.cc, fix/console-meta).
+void AddDagsRoutes(http::Router& router, const Sources& sources);
 
 // ---- paging ----------------------------------------------------------------------------------
 inline constexpr size_t kDefaultPageLimit = 50;
