@@ -183,6 +183,15 @@ struct OrchestratorConfig {
   bool allow_commands = false;
   // Task tries that may run at once, over every DAG (Airflow's core.parallelism). Default 32.
   int parallelism = 32;
+  // `task_log_max_bytes`: the most one try's log keeps (a size: 10MiB, 64KiB); later lines
+  // are dropped after one "[log truncated ...]" line. Default 10 MiB.
+  int64_t task_log_max_bytes = int64_t(10) << 20;
+  // `history_retention: {max_age: 30d, max_runs_per_dag: 10000}`: finished runs older than
+  // max_age, or past the newest max_runs_per_dag of their DAG, are pruned with their task
+  // instances and logs (as `airflow db clean`; orchestrator::HistoryRetention). 0 (either)
+  // keeps them. Defaults 30 days and 10,000 runs.
+  int64_t history_max_age_ms = int64_t(30) * 24 * 3600 * 1000;
+  int64_t history_max_runs_per_dag = 10000;
 };
 
 // The whole file: one field per section (the table in config_section.h fills them).

@@ -34,6 +34,9 @@ Result<std::unique_ptr<UpDags>> UpDags::Create(const PipelineConfig& config, Pip
   d->types_ = DagTaskTypes(d->config_, pipeline);
   orch::SchedulerOptions so;
   so.parallelism = config.orchestrator.parallelism;
+  so.task_log_max_bytes = config.orchestrator.task_log_max_bytes;
+  so.retention.max_age_ms = config.orchestrator.history_max_age_ms;
+  so.retention.max_runs_per_dag = config.orchestrator.history_max_runs_per_dag;
   ASSIGN_OR_RETURN(d->scheduler_,
                    orch::Scheduler::Create(config.dags, d->meta_.get(), &d->types_, so));
   d->api_ = orch::NewSyncingOrchestrator(d->scheduler_.get(), d->meta_.get());

@@ -102,6 +102,25 @@ class RestBackend final : public DagsBackend {
     return Json("POST", "/dags/" + Escape(dag_id) + "/clearTaskInstances", body.dump());
   }
 
+  // kappa's extension route (POST /api/v1/dags/{dag_id}/backfill, rest_backfill.cc). A real
+  // Airflow 2 has no such path: its 404 is "Not Found" (an unknown DAG is "DAG not found").
+  Result<nlohmann::json> Backfill(const std::string& dag_id, const std::string& from,
+                                  const std::string& to, const nlohmann::json& conf) override {
+    nlohmann::json body = {{"from_date", from}, {"to_date", to}, {"dag_run_conf", conf}};
+    ASSIGN_OR_RETURN(HttpAnswer a, Call("POST", "/dags/" + Escape(dag_id) + "/backfill",
+                                        body.dump(), "application/json"));
+    if (a.status == 404 || a.status == 405) {
+      auto j = nlohmann::json::parse(a.body, nullptr, false);
+      if (!j.is_object() || j.value("title", std::string()) != "DAG not found") {
+        return DagsBackend::Backfill(dag_id, from, to, conf);  // the "has no backfill" answer
+      }
+    }
+    RETURN_IF_ERROR(Check(a));
+    auto j = nlohmann::json::parse(a.body, nullptr, false);
+    if (j.is_discarded()) return Status::Corruption("POST backfill: the answer is not JSON");
+    return j;
+  }
+
  private:
   Result<HttpAnswer> Call(const std::string& method, const std::string& path,
                           const std::string& body, const char* accept) {

@@ -60,13 +60,15 @@ class DagsBackend {
   virtual Result<nlohmann::json> Clear(const std::string& dag_id, const nlohmann::json& body) = 0;
   // Backfill runs for every interval with a logical date in [from, to] (RFC 3339) that has
   // none yet; returns a DAGRunCollection of the runs created. Airflow's REST API v1 has no
-  // backfill: only the offline backend can.
+  // backfill: the REST backend uses kappa's extension (POST /api/v1/dags/{dag_id}/backfill)
+  // and answers this default's NotSupported when the server lacks it (a real Airflow 2).
   virtual Result<nlohmann::json> Backfill(const std::string& dag_id, const std::string& from,
                                           const std::string& to, const nlohmann::json& conf) {
     (void)dag_id, (void)from, (void)to, (void)conf;
     return Status::NotSupported(
-        "Airflow's REST API v1 has no backfill: stop kappa up and run `kappa dags backfill "
-        "--data-dir DIR` (the runs are queued and kappa up runs them when it starts), or "
+        "this server has no backfill endpoint (Airflow's REST API v1 has no backfill; kappa up "
+        "serves POST /api/v1/dags/{dag_id}/backfill): run `kappa dags backfill --data-dir DIR` "
+        "with kappa up stopped (the runs are queued and kappa up runs them when it starts), or "
         "trigger runs one by one with `kappa dags trigger --logical-date`");
   }
 };

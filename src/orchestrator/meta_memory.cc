@@ -95,6 +95,15 @@ class MemoryMetaStore final : public MetaStore {
     if (it == logs_.end()) return std::vector<std::string>{};
     return it->second;
   }
+  Result<LogPage> ReadLogPage(std::string_view dag_id, std::string_view run_id,
+                              std::string_view task_id, int try_number, int64_t from,
+                              size_t max_bytes) override {
+    MutexLock l(mu_);
+    auto it =
+        logs_.find({std::string(dag_id), std::string(run_id), std::string(task_id), try_number});
+    if (it == logs_.end()) return LogPage{{}, from, false};
+    return SliceLog(it->second, from, max_bytes);
+  }
 
  private:
   using LogKey = std::tuple<std::string, std::string, std::string, int>;

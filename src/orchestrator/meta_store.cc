@@ -143,14 +143,22 @@ class StoreMetaStore final : public MetaStore, public BatchedMetaStore {
   Status DeleteRun(std::string_view dag_id, std::string_view run_id) override {
     ASSIGN_OR_RETURN(std::optional<TimeMs> date, LogicalDateOf(dag_id, run_id));
     if (!date) return Status::NotFound(fmt::format("dag {} has no run '{}'", dag_id, run_id));
-    // The run, its task instances (one partition); logs stay readable by CQL until a
-    // cleanup removes them (they are keyed by try, which the run row no longer lists).
+    // The run, its task instances (one partition) and every try's log (a partition per
+    // try, named by the task instances' try numbers), in one atomic write: nothing of a
+    // deleted run stays behind for CQL readers (history retention deletes runs this way).
+    ASSIGN_OR_RETURN(std::vector<TaskInstance> tis, ListTasks(dag_id, run_id));
     store::WriteBatch batch = store_->NewWriteBatch();
     store::WriteOptions w = Options();
     RETURN_IF_ERROR(batch.DeleteRow(*t_.dag_runs, RunKey(dag_id, *date, run_id), w));
     RETURN_IF_ERROR(batch.DeletePartition(
         *t_.task_instances, {Value::Text(std::string(dag_id)), Value::Text(std::string(run_id))},
         w));
+    for (const TaskInstance& ti : tis) {
+      for (int k = 1; k <= ti.try_number; ++k) {
+        RETURN_IF_ERROR(
+            batch.DeletePartition(*t_.task_logs, LogKey(dag_id, run_id, ti.task_id, k), w));
+      }
+    }
     RETURN_IF_ERROR(Wrote(store_->Write(batch, sync_)));
     MutexLock l(mu_);
     run_dates_[std::string(dag_id)].erase(std::string(run_id));
@@ -220,6 +228,38 @@ class StoreMetaStore final : public MetaStore, public BatchedMetaStore {
       out.push_back(v.is_set() ? v.as_bytes() : std::string());
     }
     return out;
+  }
+
+  // Lines are clustered by `seq`: a page is a clustering range from `from` (the sequence
+  // number after the previous page's last line), read in small slices until the page is full.
+  Result<LogPage> ReadLogPage(std::string_view dag_id, std::string_view run_id,
+                              std::string_view task_id, int try_number, int64_t from,
+                              size_t max_bytes) override {
+    constexpr size_t kSlice = 256;
+    const auto key = LogKey(dag_id, run_id, task_id, try_number);
+    const size_t line_col = size_t(t_.task_logs->FindColumn("line"));
+    const size_t seq_col = size_t(t_.task_logs->FindColumn("seq"));
+    LogPage page;
+    page.next = from;
+    size_t bytes = 0;
+    while (true) {
+      store::ClusteringRange range;
+      range.start.prefix = {Value::Bigint(page.next)};
+      ASSIGN_OR_RETURN(std::vector<store::Row> rows,
+                       store_->ScanPartition(*t_.task_logs, key, range, false, kSlice));
+      for (const auto& row : rows) {
+        const Value& v = row[line_col];
+        std::string line = v.is_set() ? v.as_bytes() : std::string();
+        if (!page.lines.empty() && bytes + line.size() + 1 > max_bytes) {
+          page.more = true;
+          return page;
+        }
+        bytes += line.size() + 1;
+        page.lines.push_back(std::move(line));
+        page.next = row[seq_col].as_int() + 1;
+      }
+      if (rows.size() < kSlice) return page;
+    }
   }
 
  private:

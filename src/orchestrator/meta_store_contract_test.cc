@@ -147,6 +147,30 @@ TEST_P(MetaStoreContract, DeleteRunRemovesItsTaskInstances) {
   EXPECT_EQ(meta()->ListRuns("d")->size(), 2u);
 }
 
+TEST_P(MetaStoreContract, DeleteRunRemovesEveryTryLogOfItsTasks) {
+  DagRun keep = MakeRun("d", kT0), gone = MakeRun("d", kT0 + kDay);
+  ASSERT_TRUE(meta()->PutRun(keep).ok());
+  ASSERT_TRUE(meta()->PutRun(gone).ok());
+  for (const DagRun* r : {&keep, &gone}) {
+    for (const char* task : {"a", "b"}) {
+      TaskInstance ti = Task("d", r->run_id, task);
+      ti.try_number = 3;
+      ASSERT_TRUE(meta()->PutTask(ti).ok());
+      for (int k = 1; k <= 3; ++k) {
+        ASSERT_TRUE(meta()->AppendLog("d", r->run_id, task, k, "try " + std::to_string(k)).ok());
+      }
+    }
+  }
+  ASSERT_TRUE(meta()->DeleteRun("d", gone.run_id).ok());
+  for (const char* task : {"a", "b"}) {
+    for (int k = 1; k <= 3; ++k) {
+      EXPECT_TRUE(meta()->ReadLog("d", gone.run_id, task, k)->empty()) << task << k;
+      EXPECT_EQ(*meta()->ReadLog("d", keep.run_id, task, k),
+                std::vector<std::string>{"try " + std::to_string(k)});
+    }
+  }
+}
+
 TEST_P(MetaStoreContract, TaskInstancesRoundTripPerRun) {
   TaskInstance b = Task("d", "r1", "b_task");
   b.state = TaskState::kUpForRetry;
@@ -267,6 +291,46 @@ TEST_P(MetaStoreContract, LogsInAppendOrderPerTry) {
   EXPECT_EQ((*one)[500], "");
   EXPECT_EQ(*meta()->ReadLog("d", "r", "t", 2), std::vector<std::string>{"second try"});
   EXPECT_TRUE(meta()->ReadLog("d", "r", "other", 1)->empty());
+}
+
+TEST_P(MetaStoreContract, LogPagesCoverTheLogOnceAndSeeLaterLines) {
+  LogPage empty = *meta()->ReadLogPage("d", "r", "t", 1, 0, 100);
+  EXPECT_TRUE(empty.lines.empty());
+  EXPECT_FALSE(empty.more);
+  // 100 lines "line 00".."line 99": 8 bytes each with the newline.
+  std::vector<std::string> want;
+  for (int i = 0; i < 100; ++i) {
+    want.push_back(std::string("line ") + char('0' + i / 10) + char('0' + i % 10));
+    ASSERT_TRUE(meta()->AppendLog("d", "r", "t", 1, want.back()).ok());
+  }
+  ASSERT_TRUE(meta()->AppendLog("d", "r", "t", 2, "other try").ok());
+  // Page boundaries at every size around a line's: each page is within its budget (at least
+  // one line), and together they are the log, in order, once.
+  for (size_t max_bytes : {1u, 7u, 8u, 9u, 16u, 17u, 799u, 800u, 10000u}) {
+    std::vector<std::string> got;
+    int64_t pos = 0;
+    for (int pages = 0;; ++pages) {
+      ASSERT_LT(pages, 200);
+      auto page = meta()->ReadLogPage("d", "r", "t", 1, pos, max_bytes);
+      ASSERT_TRUE(page.ok()) << page.status().ToString();
+      ASSERT_FALSE(page->lines.empty()) << max_bytes;
+      EXPECT_LE(page->lines.size() * 8, std::max<size_t>(max_bytes, 8)) << max_bytes;
+      got.insert(got.end(), page->lines.begin(), page->lines.end());
+      pos = page->next;
+      if (!page->more) break;
+    }
+    EXPECT_EQ(got, want) << max_bytes;
+    // At the end: nothing more, until a line is appended.
+    auto end = meta()->ReadLogPage("d", "r", "t", 1, pos, max_bytes);
+    EXPECT_TRUE(end->lines.empty());
+    EXPECT_FALSE(end->more);
+  }
+  auto first = meta()->ReadLogPage("d", "r", "t", 1, 0, 10000);
+  ASSERT_TRUE(meta()->AppendLog("d", "r", "t", 1, "later").ok());
+  auto later = meta()->ReadLogPage("d", "r", "t", 1, first->next, 10000);
+  EXPECT_EQ(later->lines, std::vector<std::string>{"later"});
+  EXPECT_EQ(meta()->ReadLogPage("d", "r", "t", 2, 0, 1)->lines,
+            std::vector<std::string>{"other try"});
 }
 
 TEST_P(MetaStoreContract, ConcurrentWritersLoseNothing) {

@@ -284,6 +284,22 @@ struct TaskInstance {
   std::string error;                    // the last failure, readable
 };
 
+// One page of a try's log (MetaStore::ReadLogPage, Orchestrator::ReadLogPage).
+struct LogPage {
+  std::vector<std::string> lines;
+  // Where the next page starts: pass it back as `from`. Opaque (a line index in memory, a
+  // line's sequence number in the store); lines appended after this read come after it.
+  int64_t next = 0;
+  bool more = false;  // lines remained after this page when it was read
+};
+// The most one try's log keeps (SchedulerOptions::task_log_max_bytes' default): lines past
+// it are dropped after one "[log truncated ...]" line.
+inline constexpr int64_t kDefaultTaskLogMaxBytes = int64_t(10) << 20;  // 10 MiB
+// A page of `lines` from index `from` within `max_bytes` (a line costs its size + 1, the
+// newline it is printed with; a page holds at least one line when any remains). The
+// default ReadLogPage of MetaStore and Orchestrator, over a whole log.
+LogPage SliceLog(const std::vector<std::string>& lines, int64_t from, size_t max_bytes);
+
 // Where the history lives. Writes are ordered: a crash loses at most a suffix of them, never
 // one in the middle (the scheduler writes a run before moving the DAG's cursor past it, so
 // a lost suffix is redone, never skipped). They are durable when they return OK if the
@@ -298,6 +314,7 @@ class MetaStore {
   virtual Result<std::vector<DagRecord>> ListDags() = 0;
 
   virtual Status PutRun(const DagRun& run) = 0;     // upsert by (dag_id, run_id)
+  // The run, its task instances and every try's log, at once. NotFound for an unknown run.
   virtual Status DeleteRun(std::string_view dag_id, std::string_view run_id) = 0;
   // A DAG's runs, by logical date ascending.
   virtual Result<std::vector<DagRun>> ListRuns(std::string_view dag_id) = 0;
@@ -312,6 +329,12 @@ class MetaStore {
   virtual Result<std::vector<std::string>> ReadLog(std::string_view dag_id,
                                                    std::string_view run_id,
                                                    std::string_view task_id, int try_number) = 0;
+  // A page of that log from `from` (0: the start, else a previous page's `next`), at most
+  // `max_bytes` (SliceLog's rule), without reading the rest of the try. The default reads
+  // the whole log and slices it (implementations override it).
+  virtual Result<LogPage> ReadLogPage(std::string_view dag_id, std::string_view run_id,
+                                      std::string_view task_id, int try_number, int64_t from,
+                                      size_t max_bytes);
 
   // Makes every write so far durable (for a store that does not sync each write).
   virtual Status Sync() { return Status::OK(); }
@@ -463,6 +486,10 @@ class Orchestrator {
                                                    std::string_view run_id,
                                                    std::string_view task_id,
                                                    int try_number) const = 0;
+  // A page of a try's log (MetaStore::ReadLogPage). Default: ReadLog sliced.
+  virtual Result<LogPage> ReadLogPage(std::string_view dag_id, std::string_view run_id,
+                                      std::string_view task_id, int try_number, int64_t from,
+                                      size_t max_bytes) const;
   // Clears task instances (they run again; try numbers keep counting). Returns those
   // cleared (or that would be, with dry_run).
   virtual Result<std::vector<TaskInstance>> Clear(std::string_view dag_id,
@@ -489,11 +516,32 @@ class Orchestrator {
 // Reads go straight through. `inner` and `meta` outlive it.
 std::unique_ptr<Orchestrator> NewSyncingOrchestrator(Orchestrator* inner, MetaStore* meta);
 
+// Which finished runs the scheduler prunes. As `airflow db clean` for dag_run: age is
+// measured from the run's start (its queued time if it never started), queued and running
+// runs are never pruned, and each DAG's latest scheduled run is kept whatever its age
+// (Airflow's keep_last, which the catchup cursor and depends_on_past read). Pruning happens
+// at Start, when a run finishes and when the oldest finished run comes of age (a timer: an
+// idle scheduler wakes only then). 0 turns a bound off.
+struct HistoryRetention {
+  int64_t max_age_ms = 0;    // finished runs started longer ago than this are pruned
+  int64_t max_runs_per_dag = 0;  // beyond this many finished runs, the oldest are pruned
+  bool enabled() const { return max_age_ms > 0 || max_runs_per_dag > 0; }
+};
+
 struct SchedulerOptions {
   Clock* clock = nullptr;               // null: Clock::Real()
   int parallelism = 32;                 // executor threads (Airflow's core.parallelism)
   metrics::Registry* metrics = nullptr; // null: metrics::Registry::Default()
   std::string hostname;                 // recorded on task instances (default: gethostname)
+  // The most bytes of log lines one try keeps (each line counts its size + 1). The line
+  // that would pass it is replaced by one "[log truncated: ...]" line and every later line
+  // of the try is dropped; the scheduler's own closing line (a failure's error) is still
+  // written. `orchestrator.task_log_max_bytes`; must be positive.
+  int64_t task_log_max_bytes = kDefaultTaskLogMaxBytes;
+  // How long finished runs are kept (Airflow's `airflow db clean`, which kappa does on its
+  // own): a pruned run goes with its task instances and every try's log, from memory and
+  // from the MetaStore. See HistoryRetention. Default: keep everything.
+  HistoryRetention retention;
   // Virtual time for tests: the scheduler never sleeps on the real clock; RunUntil advances
   // the ManualClock itself, running every due run and try (each try synchronously, taking
   // the virtual time TaskContext::sleep_or_cancelled asks for).

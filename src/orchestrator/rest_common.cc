@@ -248,6 +248,7 @@ void AddAirflowRoutes(Orchestrator* o, http::Router* router) {
   rest::AddDagRunRoutes(o, router);
   rest::AddTaskInstanceRoutes(o, router);
   rest::AddLogRoutes(o, router);
+  rest::AddBackfillRoutes(o, router);
   rest::AddMonitorRoutes(o, router);
 }
 

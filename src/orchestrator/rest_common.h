@@ -122,6 +122,8 @@ void AddDagRoutes(Orchestrator* o, http::Router* router);
 void AddDagRunRoutes(Orchestrator* o, http::Router* router);
 void AddTaskInstanceRoutes(Orchestrator* o, http::Router* router);
 void AddLogRoutes(Orchestrator* o, http::Router* router);
+// kappa's extension: POST /api/v1/dags/{dag_id}/backfill (rest_backfill.cc).
+void AddBackfillRoutes(Orchestrator* o, http::Router* router);
 void AddMonitorRoutes(Orchestrator* o, http::Router* router);
 
 }  // namespace kappa::orchestrator::rest

@@ -4,10 +4,16 @@
 // {"content", "continuation_token"} when the client asks for JSON or sends no Accept, the
 // text itself for text/plain (and `*/*`, which ties and so takes the first).
 //
-// The continuation token is opaque to clients: base64url of {"log_pos": lines already sent,
-// "end_of_log": whether the try is over}, Airflow's log metadata. `token` continues after
-// it; `full_content=true` ignores it. Airflow's content for local files is Python's repr of
-// a (host, text) list; kappa sends the text.
+// Paging, as Airflow's log reader pages a remote log: a JSON answer carries one page (at most
+// kLogPageBytes of lines) from where the token points, and the token to continue with; the
+// client asks again until `end_of_log`. The continuation token is opaque to clients:
+// base64url of {"log_pos": where the next page starts (MetaStore::ReadLogPage's position),
+// "end_of_log": the try is over and nothing is left}, Airflow's log metadata.
+// `full_content=true` ignores the token and answers the whole log (Airflow's download), and
+// text/plain answers everything from the token on (Airflow streams it, read_log_stream):
+// both are bounded by the per-try cap (orchestrator.task_log_max_bytes), and are read page by
+// page all the same. Airflow's content for local files is Python's repr of a (host, text)
+// list; kappa sends the text.
 #include <fmt/format.h>
 
 #include <charconv>
@@ -19,6 +25,9 @@ namespace kappa::orchestrator::rest {
 namespace {
 
 using nlohmann::json;
+
+// A JSON answer's page: enough that a 10 MiB log (the default cap) takes ten requests.
+constexpr size_t kLogPageBytes = 1 << 20;
 
 std::string EncodeToken(const json& meta) { return Base64Url(meta.dump()); }
 
@@ -114,16 +123,25 @@ Res GetLog(Orchestrator* o, Req& req) {
         fmt::format("Task instance '{}' of DAG run '{}' has no try {} (tries so far: {})", task_id,
                     run_id, try_number, ti->try_number));
   }
-  ASSIGN_OR_RETURN(std::vector<std::string> lines, o->ReadLog(dag_id, run_id, task_id, try_number));
-  bool end_of_log = try_number < ti->try_number ||
-                    (ti->state != TaskState::kRunning && ti->state != TaskState::kQueued);
+  const bool try_over = try_number < ti->try_number ||
+                        (ti->state != TaskState::kRunning && ti->state != TaskState::kQueued);
+  const bool text = WantsText(req);
+  const bool all = text || full.value_or(false);
   std::string content;
-  for (size_t i = size_t(std::max<int64_t>(pos, 0)); i < lines.size(); ++i) {
-    content += lines[i];
-    content += '\n';
-  }
-  if (WantsText(req)) return http::Response::Text(std::move(content));
-  json meta = {{"end_of_log", end_of_log}, {"log_pos", lines.size()}};
+  bool more = false;
+  do {
+    ASSIGN_OR_RETURN(LogPage page, o->ReadLogPage(dag_id, run_id, task_id, try_number,
+                                                  std::max<int64_t>(pos, 0), kLogPageBytes));
+    for (const auto& line : page.lines) {
+      content += line;
+      content += '\n';
+    }
+    more = page.more;
+    if (page.next == pos) break;  // nothing new (a try still running)
+    pos = page.next;
+  } while (all && more);
+  if (text) return http::Response::Text(std::move(content));
+  json meta = {{"end_of_log", try_over && !more}, {"log_pos", pos}};
   return JsonOk({{"continuation_token", EncodeToken(meta)}, {"content", content}});
 }
 

@@ -52,6 +52,45 @@ TEST_F(RestTest, Logs) {
             "produced 600 records\n");
 }
 
+// A log longer than a page (1 MiB): JSON answers one page at a time with the token to go on
+// (end_of_log only on the last), full_content and text/plain answer all of it.
+TEST_F(RestTest, LogsArePaged) {
+  const std::string run = "scheduled__2023-09-10T00:30:00+00:00";
+  const std::string base =
+      "/api/v1/dags/etl_pipeline/dagRuns/" + run + "/taskInstances/transform/logs/1";
+  std::string whole = "try 1: exit status 1\n";
+  for (int i = 0; i < 2500; ++i) {
+    std::string line = std::to_string(i) + std::string(1000, '.');
+    fake_.AppendLog("etl_pipeline", run, "transform", 1, line);
+    whole += line + "\n";
+  }
+  std::string paged;
+  std::string token;
+  int pages = 0;
+  while (true) {
+    ASSERT_LT(++pages, 10);
+    json j = Json(Call("GET", base + (token.empty() ? "" : "?token=" + token), "",
+                       "application/json"));
+    std::string content = j["content"];
+    EXPECT_LE(content.size(), size_t(1) << 20);
+    EXPECT_FALSE(content.empty());
+    paged += content;
+    token = j["continuation_token"];
+    if (json::parse(*rest::FromBase64Url(token))["end_of_log"]) break;
+  }
+  EXPECT_EQ(pages, 3);
+  EXPECT_EQ(paged, whole);
+  EXPECT_EQ(Json(Call("GET", base + "?full_content=true", "", "application/json"))["content"],
+            whole);
+  EXPECT_EQ(Call("GET", base, "", "text/plain").body, whole);
+  // After the last page: nothing, still the end.
+  json last = Json(Call("GET", base + "?token=" + token, "", "application/json"));
+  EXPECT_EQ(last["content"], "");
+  EXPECT_EQ(json::parse(*rest::FromBase64Url(last["continuation_token"].get<std::string>()))
+                ["end_of_log"],
+            true);
+}
+
 TEST_F(RestTest, ClearTaskInstances) {
   const std::string run = "scheduled__2023-09-10T00:30:00+00:00";
   // Airflow's defaults: dry_run and only_failed.

@@ -30,6 +30,10 @@ Result<std::unique_ptr<Scheduler>> Scheduler::Create(std::vector<DagSpec> dags, 
     return Status::InvalidArgument(
         fmt::format("parallelism must be at least 1, got {}", options.parallelism));
   }
+  if (options.task_log_max_bytes < 1) {
+    return Status::InvalidArgument(fmt::format("task_log_max_bytes must be at least 1, got {}",
+                                               options.task_log_max_bytes));
+  }
   if (options.virtual_time && dynamic_cast<ManualClock*>(options.clock) == nullptr) {
     return Status::InvalidArgument("virtual_time needs a ManualClock as options.clock");
   }
@@ -82,6 +86,8 @@ SchedulerImpl::SchedulerImpl(MetaStore* meta, const TaskTypes* types, SchedulerO
                                  "Task instances queued or running now");
   wakeups_ = registry_->GetCounter("kappa_orchestrator_scheduler_wakeups_total",
                                    "Times the scheduling loop woke up");
+  pruned_ = registry_->GetCounter("kappa_orchestrator_runs_pruned_total",
+                                  "Finished DAG runs removed by orchestrator.history_retention");
 }
 
 SchedulerImpl::~SchedulerImpl() { Stop(); }

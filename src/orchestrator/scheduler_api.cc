@@ -151,17 +151,7 @@ Status SchedulerImpl::DeleteRun(std::string_view dag_id, std::string_view run_id
     return Status::Unavailable("the run history cannot be written now; try again");
   }
   RETURN_IF_ERROR(meta_->DeleteRun(dag_id, run_id));
-  bool busy = false;
-  for (Ti& t : r->tis) {
-    ++t.generation;  // a try still running reports into nothing
-    CancelTry(&t);
-    busy = busy || t.busy;
-  }
-  d->active.erase(r->run.logical_date);
-  d->by_date.erase(r->run.logical_date);
-  auto it = d->runs.find(run_id);
-  if (busy) graveyard_.push_back(std::move(it->second));
-  d->runs.erase(it);
+  DropRun(d, r);
   MarkDirty(d);
   return Status::OK();
 }
@@ -233,6 +223,17 @@ Result<std::vector<std::string>> SchedulerImpl::ReadLog(std::string_view dag_id,
                                         try_number, ti.try_number));
   }
   return meta_->ReadLog(dag_id, run_id, task_id, try_number);
+}
+
+Result<LogPage> SchedulerImpl::ReadLogPage(std::string_view dag_id, std::string_view run_id,
+                                           std::string_view task_id, int try_number,
+                                           int64_t from, size_t max_bytes) const {
+  ASSIGN_OR_RETURN(TaskInstance ti, GetTaskInstance(dag_id, run_id, task_id));
+  if (try_number < 1 || try_number > std::max(ti.try_number, 1)) {
+    return Status::NotFound(fmt::format("task '{}' has no try {} (tries so far: {})", task_id,
+                                        try_number, ti.try_number));
+  }
+  return meta_->ReadLogPage(dag_id, run_id, task_id, try_number, from, max_bytes);
 }
 
 }  // namespace kappa::orchestrator::engine

@@ -85,6 +85,10 @@ struct Dag {
   std::array<metrics::Counter, 4> run_states;  // dag_runs_total{dag, state} by RunState
   TimeMs wake_at = kNever;                     // the timer entry that is current
   TimeMs write_retry_at = kNever;              // a MetaStore write failed: try again then
+  // History retention (scheduler_prune.cc): look at the finished runs when one finished
+  // (or at Start), or at prune_at, when the oldest kept one comes of age.
+  bool prune_check = true;
+  TimeMs prune_at = kNever;
   bool dirty = false;
   int TaskIndex(std::string_view task_id) const;
 };
@@ -113,6 +117,9 @@ class SchedulerImpl final : public Scheduler {
                                        std::string_view task_id) const override;
   Result<std::vector<std::string>> ReadLog(std::string_view dag_id, std::string_view run_id,
                                            std::string_view task_id, int try_number) const override;
+  Result<LogPage> ReadLogPage(std::string_view dag_id, std::string_view run_id,
+                              std::string_view task_id, int try_number, int64_t from,
+                              size_t max_bytes) const override;
   Result<std::vector<TaskInstance>> Clear(std::string_view dag_id,
                                           const ClearRequest& request) override;
   Result<DagRun> SetRunState(std::string_view dag_id, std::string_view run_id,
@@ -180,7 +187,7 @@ class SchedulerImpl final : public Scheduler {
   bool Commit(Dag* d, Ti* t, const TaskInstance& next) REQUIRES(mu_);
   bool Commit(Dag* d, Run* r, const DagRun& next) REQUIRES(mu_);
   void WriteFailed(Dag* d, const Status& s) REQUIRES(mu_);
-  void CountRunState(const Dag* d, RunState s) REQUIRES(mu_);
+  void CountRunState(Dag* d, RunState s) REQUIRES(mu_);
   bool ProgressesWhilePaused(const Dag* d, const Run* r) const REQUIRES(mu_);
 
   // scheduler_tasks.cc
@@ -197,6 +204,14 @@ class SchedulerImpl final : public Scheduler {
   nlohmann::json Variables(const Dag* d, const Run* r, int index, int try_number) const
       REQUIRES(mu_);
   void CancelTry(Ti* t) REQUIRES(mu_);
+
+  // scheduler_prune.cc
+  // Prunes the DAG's finished runs past options_.retention (store first, then memory) when
+  // due; returns when to look again (kNever: not before a run finishes).
+  TimeMs PruneHistory(Dag* d, TimeMs now) REQUIRES(mu_);
+  // Forgets a run in memory (its tries cancelled; one still on an executor thread keeps it
+  // alive in graveyard_).
+  void DropRun(Dag* d, Run* r) REQUIRES(mu_);
 
   // scheduler_api.cc helpers
   Result<Dag*> FindDag(std::string_view dag_id) const REQUIRES(mu_);
@@ -253,6 +268,7 @@ class SchedulerImpl final : public Scheduler {
   metrics::Histogram delay_;
   metrics::Gauge running_;
   metrics::Counter wakeups_;
+  metrics::Counter pruned_;  // runs pruned by the history retention
 };
 
 // Airflow's retry delay (TaskInstance.next_retry_datetime, without its hash jitter):

@@ -88,8 +88,9 @@ void SchedulerImpl::WriteFailed(Dag* d, const Status& s) {
   d->write_retry_at = clock_->NowMs() + 1000;
 }
 
-void SchedulerImpl::CountRunState(const Dag* d, RunState s) {
+void SchedulerImpl::CountRunState(Dag* d, RunState s) {
   d->run_states[static_cast<size_t>(s)].Add();
+  if (s == RunState::kSuccess || s == RunState::kFailed) d->prune_check = true;
 }
 
 bool SchedulerImpl::ProgressesWhilePaused(const Dag* d, const Run* r) const {
@@ -339,6 +340,7 @@ void SchedulerImpl::ProcessDag(Dag* d, TimeMs now) {
       static_cast<int>(d->active.size()) < d->spec.max_active_runs) {
     wake = std::min(wake, std::max(d->next->run_after, now));
   }
+  wake = std::min(wake, PruneHistory(d, now));
   if (d->write_retry_at != kNever) wake = d->write_retry_at;  // a write failed on the way
   SetTimer(d, wake);
 }

@@ -138,9 +138,33 @@ void SchedulerImpl::ExecuteTry(const Job& job, MutexLock& l) {
   }
   ctx.cancelled = &control->cancelled;
   ctx.clock = clock_;
-  ctx.log = [meta = meta_, &ctx](std::string_view line) {
+  // The try's log is capped (options_.task_log_max_bytes): a command printing without end
+  // must not fill the store. Past the cap one marker line, then nothing. A task may log from
+  // more than one thread, hence the lock.
+  struct LogBudget {
+    Mutex mu;
+    int64_t used GUARDED_BY(mu) = 0;
+    bool truncated GUARDED_BY(mu) = false;
+  };
+  auto budget = std::make_shared<LogBudget>();
+  ctx.log = [meta = meta_, &ctx, budget, cap = options_.task_log_max_bytes](std::string_view line) {
+    std::string marker;
+    {
+      MutexLock l(budget->mu);
+      if (budget->truncated) return;
+      const int64_t cost = int64_t(line.size()) + 1;
+      if (budget->used + cost > cap) {
+        budget->truncated = true;
+        marker = fmt::format(
+            "[log truncated: this try's log reached its cap of {} bytes "
+            "(orchestrator.task_log_max_bytes); later lines are dropped]",
+            cap);
+      } else {
+        budget->used += cost;
+      }
+    }
     (void)meta->AppendLog(ctx.run->dag_id, ctx.run->run_id, ctx.task->task_id, ctx.try_number,
-                          line);
+                          marker.empty() ? line : std::string_view(marker));
   };
   if (options_.virtual_time) {
     // Virtual time: sleeping moves the clock; execution_timeout fires inside the sleep.

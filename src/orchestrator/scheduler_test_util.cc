@@ -53,6 +53,16 @@ TaskTypes TestTaskTypes(Clock* clock, Recorder* recorder) {
     return std::string("slept");
   });
   add("skip", [](TaskContext&) -> Result<std::string> { return SkipTask("nothing to do"); });
+  // log {lines: N, size: S, tail: T, fail: B}: N lines of S bytes, then the line T if given;
+  // fails when B.
+  add("log", [](TaskContext& ctx) -> Result<std::string> {
+    const int64_t n = ctx.args.value("lines", int64_t{0});
+    const std::string line(ctx.args.value("size", size_t{0}), 'x');
+    for (int64_t i = 0; i < n; ++i) ctx.log(line);
+    if (ctx.args.contains("tail")) ctx.log(ctx.args["tail"].get<std::string>());
+    if (ctx.args.value("fail", false)) return Status::Internal("failed after logging");
+    return std::string("logged");
+  });
   add("echo", [](TaskContext& ctx) -> Result<std::string> {
     return ctx.args.value("value", std::string());
   });
@@ -84,7 +94,7 @@ DagSpec Dag(std::string id, std::string schedule, TimeMs start, bool catchup,
 }
 
 void Harness::Start(std::vector<DagSpec> dags) {
-  SchedulerOptions o;
+  SchedulerOptions o = options;
   o.clock = &clock;
   o.virtual_time = true;
   o.metrics = registry.get();

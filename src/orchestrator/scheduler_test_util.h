@@ -60,6 +60,8 @@ class Recorder {
 //   sleep    {ms: N}          sleeps N ms on the scheduler's clock; Aborted when cancelled
 //   skip                      SkipTask
 //   echo     {value: S}       result S (rendered templates)
+//   log      {lines: N, size: S, tail: T, fail: B}  logs N lines of S bytes, then T (if
+//                             given); fails when B
 TaskTypes TestTaskTypes(Clock* clock, Recorder* recorder);
 
 TaskSpec Task(std::string id, std::string type, std::vector<std::string> upstream = {},
@@ -83,6 +85,7 @@ class Harness {
   double Counter(std::string_view name, const metrics::Labels& labels);
 
   ManualClock clock;
+  SchedulerOptions options;  // Start's base (clock, virtual time, metrics are set by it)
   Recorder recorder;
   TaskTypes types = TestTaskTypes(&clock, &recorder);
   std::unique_ptr<MetaStore> meta = NewMemoryMetaStore();

@@ -46,6 +46,11 @@ class SyncingOrchestrator final : public Orchestrator {
                                            int try_number) const override {
     return o_->ReadLog(dag_id, run_id, task_id, try_number);
   }
+  Result<LogPage> ReadLogPage(std::string_view dag_id, std::string_view run_id,
+                              std::string_view task_id, int try_number, int64_t from,
+                              size_t max_bytes) const override {
+    return o_->ReadLogPage(dag_id, run_id, task_id, try_number, from, max_bytes);
+  }
   Result<std::vector<TaskInstance>> Clear(std::string_view dag_id,
                                           const ClearRequest& request) override {
     return Synced(o_->Clear(dag_id, request));

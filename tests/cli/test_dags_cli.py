@@ -262,10 +262,15 @@ def test_data_dir_writes_without_kappa_up_are_recorded_for_the_next_start(histor
 
 
 def test_backfill_is_not_in_airflows_v1_api(airflow):
+    # The CLI asks for kappa's extension route; a real Airflow 2 answers it 404 "Not Found"
+    # and the CLI says so (nothing else is written: no trigger, no clear).
     p = kappa("dags", "backfill", "user_automation", "--start", "2023-09-01", "--end",
               "2023-09-02", "--url", airflow.url, check=False)
     assert p.returncode == 1 and "has no backfill" in p.stderr
-    assert not [r for r in airflow.requests if r[0] == "POST"]
+    posts = [r for r in airflow.requests if r[0] == "POST"]
+    assert [r[1] for r in posts] == ["api/v1/dags/user_automation/backfill"]
+    assert posts[0][3] == {"from_date": "2023-09-01T00:00:00+00:00",
+                           "to_date": "2023-09-02T00:00:00+00:00", "dag_run_conf": {}}
 
 
 def test_writes_to_a_directory_owned_by_a_process_without_http(history):
@@ -431,3 +436,25 @@ def test_against_kappas_api_writes(kappa_api):
                            "--start", "2023-09-04", "--end", "2023-09-04T23:59:59",
                            "--url", kappa_api, "--json").stdout)
     assert doc["task_instances"] and all(t["task_id"] == "transform" for t in doc["task_instances"])
+
+
+def test_backfill_against_kappas_api(kappa_api):
+    # kappa's POST /api/v1/dags/{dag_id}/backfill: runs queued for the intervals without one.
+    doc = json.loads(kappa("dags", "backfill", "user_automation", "--start", "2023-08-01",
+                           "--end", "2023-08-03", "--conf", '{"n": 2}', "--url", kappa_api,
+                           "--json").stdout)
+    ids = [r["dag_run_id"] for r in doc["dag_runs"]]
+    assert ids == [f"backfill__2023-08-0{d}T00:00:00+00:00" for d in (1, 2, 3)]
+    assert all(r["run_type"] == "backfill" and r["conf"] == {"n": 2} for r in doc["dag_runs"])
+    runs = json.loads(kappa("dags", "runs", "user_automation", "--url", kappa_api, "--json",
+                            "--limit", "100").stdout)
+    assert set(ids) <= {r["dag_run_id"] for r in runs["dag_runs"]}
+    out = kappa("dags", "backfill", "user_automation", "--start", "2023-08-01", "--end",
+                "2023-08-03", "--url", kappa_api).stdout
+    assert out.startswith("queued 0 backfill runs of user_automation")
+    p = kappa("dags", "backfill", "nope", "--start", "2023-08-01", "--end", "2023-08-03",
+              "--url", kappa_api, check=False)
+    assert p.returncode == 1 and "HTTP 404" in p.stderr and "DAG not found" in p.stderr
+    p = kappa("dags", "backfill", "user_automation", "--start", "2023-08-05", "--end",
+              "2023-08-03", "--url", kappa_api, check=False)
+    assert p.returncode == 1 and "HTTP 400" in p.stderr and "after its end" in p.stderr
