@@ -75,6 +75,12 @@ TimeMs SchedulerImpl::PruneHistory(Dag* d, TimeMs now) {
       d->prune_at = std::min(d->prune_at, AgeStart(r->run) + keep.max_age_ms);
     }
   }
+  // The writes of this pass (batched, scheduler_writes.cc) may still hold a doomed run's
+  // last changes: they go first, or they would write it back after its delete.
+  if (!doomed.empty() && !FlushWrites()) {
+    d->prune_at = std::min(d->prune_at, now + kPruneRetryMs);
+    return d->prune_at;
+  }
   for (Run* r : doomed) {
     // The store first (the run, its task instances, every try's log), then memory: a crash
     // in between leaves a run the next Start prunes again.
