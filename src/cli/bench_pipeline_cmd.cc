@@ -13,6 +13,7 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/bench_console.h"
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "common/env.h"
@@ -31,6 +32,7 @@ struct BenchArgs {
   bool json = false;
   bool skip_latency = false;
   std::string format = "json";  // the producer's records: json | avro
+  std::string console;          // --console HOST:PORT: the web console over the run
 };
 
 struct RunResult {
@@ -73,6 +75,12 @@ RunResult RunOnce(const BenchArgs& a, const std::string& dir, int64_t records, d
   po.job_options.poll_interval = std::chrono::milliseconds(20);
   auto p = app::Pipeline::Create(rt->get(), *config, po);
   if (!p.ok()) Fail(p.status());
+  std::unique_ptr<BenchConsole> console;
+  if (!a.console.empty()) {
+    auto hp = ParseHostPort(a.console);
+    if (!hp.ok()) Fail(hp.status().WithContext("--console"), 2);
+    console = BenchConsole::Start(*hp, label);
+  }
   auto t0 = std::chrono::steady_clock::now();
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -169,6 +177,9 @@ void RegisterBenchPipelineCommand(CLI::App& app, const Groups& g) {
   cmd->add_option("--dir", a->dir, "Keep the data here instead of a temporary directory");
   cmd->add_flag("--no-latency", a->skip_latency, "Only the throughput run");
   cmd->add_flag("--json", a->json, "One JSON object per case");
+  cmd->add_option("--console", a->console,
+                  "Serve the web console on HOST:PORT during each run (to measure the cost of "
+                  "a client watching it; docs/benchmarks/console.md)");
   cmd->add_option("--format", a->format,
                   "The producer's record format: json (the seed's) or avro (the Confluent wire "
                   "format, schema in the process's registry; the job decodes it)")
