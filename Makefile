@@ -19,11 +19,15 @@ deps:
 test-deps:
 	@scripts/install-deps.sh --test
 
-# JS test clients (KafkaJS, cassandra-driver) from the npm registry, pinned by the lockfile.
+# JS test clients (KafkaJS, cassandra-driver) and the console's browser tests' runner
+# (@playwright/test, driving Debian's chromium) from the npm registry, pinned by lockfiles.
 test-clients: test-deps
 	@if [ ! -f tests/clients/node_modules/.package-lock.json ] || \
 	    [ tests/clients/package-lock.json -nt tests/clients/node_modules/.package-lock.json ]; then \
 	  npm ci --prefix tests/clients --no-audit --no-fund; fi
+	@if [ ! -f tests/console/node_modules/.package-lock.json ] || \
+	    [ tests/console/package-lock.json -nt tests/console/node_modules/.package-lock.json ]; then \
+	  npm ci --prefix tests/console --no-audit --no-fund; fi
 
 build: deps
 	@test -f build/build.ninja || cmake --preset release

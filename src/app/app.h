@@ -271,7 +271,7 @@ class UpDags {
 // that holds the directory's lock.
 struct UpEndpoints {
   int64_t pid = 0;
-  std::string kafka, cql, http;
+  std::string kafka, cql, http, console;
 };
 Status WriteUpEndpoints(const std::string& data_dir, const UpEndpoints& endpoints);
 void RemoveUpEndpoints(const std::string& data_dir);

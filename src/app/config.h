@@ -143,6 +143,11 @@ struct ListenersConfig {
   std::string cql = "127.0.0.1:9042";
   // HTTP: /health, /ready, /metrics (app/up_servers.h); "off" disables.
   std::string http = "127.0.0.1:8081";
+  // The web console (src/console): pages and their JSON API; "off" disables it. Off loopback
+  // it needs console.users. When left at this default (neither in the file nor a flag), a
+  // busy port only warns and `kappa up` runs without a console, so a second instance on the
+  // machine still starts.
+  std::string console = "127.0.0.1:9021";
   // The Kafka server's group.initial.rebalance.delay.ms (`kafka_group_initial_rebalance_delay`):
   // how long the first rebalance of an empty consumer group waits for more members. Default
   // 3 s, as Kafka; 0: no wait. Fixed at start.
@@ -174,6 +179,20 @@ struct RegistryConfig {
   std::string advertised_url;
   std::string writer_group = "kappa-schema-registry";  // the consumer group electing it
   int64_t writer_session_timeout_ms = 10000;  // how long a dead writer keeps the role
+};
+
+// `console:` (config_console.cc): who may log in to the web console on listeners.console.
+// Fixed for the life of a run.
+struct ConsoleConfig {
+  struct User {
+    std::string name;
+    // "pbkdf2-sha512$ITERATIONS$SALT$HASH" from `kappa console hash-password`; never the
+    // password itself. Checked at load (console::CheckPasswordHash).
+    std::string password_hash;
+  };
+  // Empty (default): the console is open, and allowed on loopback only. Any user: every
+  // page's data needs a login.
+  std::vector<User> users;
 };
 
 // `orchestrator:` (config_orchestrator.cc): the scheduler `kappa up` runs for `dags:`.
@@ -212,6 +231,7 @@ struct PipelineConfig {
   LogConfig log;
   RegistryConfig registry;
   OrchestratorConfig orchestrator;
+  ConsoleConfig console;
   // `dags:` (config_dags.cc): validated at load (schedules, zones, cycles, task types, their
   // arguments and templates), run by the orchestrator's Scheduler in `kappa up`.
   std::vector<orchestrator::DagSpec> dags;

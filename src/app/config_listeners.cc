@@ -26,7 +26,7 @@ Status CheckListenAddress(const YamlReader& r_, const YAML::Node& n, std::string
 }  // namespace
 
 Status LoadListeners(const YamlReader& r_, const YAML::Node& n, PipelineConfig* c) {
-  RETURN_IF_ERROR(r_.CheckKeys(n, {"kafka", "cql", "http", "kafka_group_initial_rebalance_delay", "limits",
+  RETURN_IF_ERROR(r_.CheckKeys(n, {"kafka", "cql", "http", "console", "kafka_group_initial_rebalance_delay", "limits",
                                    "kafka_limits", "cql_limits"},
                                "listeners"));
   RETURN_IF_ERROR(LoadListenerLimits(r_, n, &c->listeners));
@@ -35,6 +35,10 @@ Status LoadListeners(const YamlReader& r_, const YAML::Node& n, PipelineConfig* 
   if (n["http"]) { ASSIGN_OR_RETURN(c->listeners.http, r_.String(n["http"], "listeners.http")); }
   if (n["kafka"]) RETURN_IF_ERROR(CheckListenAddress(r_, n["kafka"], "listeners.kafka", c));
   if (n["http"]) RETURN_IF_ERROR(CheckListenAddress(r_, n["http"], "listeners.http", c));
+  if (n["console"]) {
+    ASSIGN_OR_RETURN(c->listeners.console, r_.String(n["console"], "listeners.console"));
+    RETURN_IF_ERROR(CheckListenAddress(r_, n["console"], "listeners.console", c));
+  }
   if (n["cql"]) RETURN_IF_ERROR(CheckListenAddress(r_, n["cql"], "listeners.cql", c));
   if (const YAML::Node& d = n["kafka_group_initial_rebalance_delay"]) {
     ASSIGN_OR_RETURN(c->listeners.kafka_group_initial_rebalance_delay_ms,

@@ -92,6 +92,9 @@ Status LoadAuth(const YamlReader& r, const YAML::Node& n, PipelineConfig* c);
 // `registry:` (the schema registry's writer election under log: kafka). config_registry.cc.
 Status LoadRegistry(const YamlReader& r, const YAML::Node& n, PipelineConfig* c);
 
+// `console:` (the web console's users). config_console.cc.
+Status LoadConsole(const YamlReader& r, const YAML::Node& n, PipelineConfig* c);
+
 // `orchestrator:` (commands allowed, parallelism). config_orchestrator.cc.
 Status LoadOrchestrator(const YamlReader& r, const YAML::Node& n, PipelineConfig* c);
 

@@ -23,6 +23,7 @@ std::span<const ConfigSection> ConfigSections() {
       ConfigSection{"listeners", LoadListeners},
       ConfigSection{"auth", LoadAuth},
       ConfigSection{"registry", LoadRegistry},
+      ConfigSection{"console", LoadConsole},
       ConfigSection{"orchestrator", LoadOrchestrator},
       ConfigSection{"dags", LoadDags},
   };

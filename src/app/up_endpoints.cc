@@ -26,7 +26,8 @@ int64_t OwnerPid(const std::string& data_dir) {
 }  // namespace
 
 Status WriteUpEndpoints(const std::string& data_dir, const UpEndpoints& e) {
-  nlohmann::json doc = {{"pid", e.pid}, {"kafka", e.kafka}, {"cql", e.cql}, {"http", e.http}};
+  nlohmann::json doc = {{"pid", e.pid}, {"kafka", e.kafka}, {"cql", e.cql}, {"http", e.http},
+                          {"console", e.console}};
   return Env::Default()->WriteFileAtomic(PathOf(data_dir), doc.dump() + "\n");
 }
 
@@ -44,6 +45,7 @@ std::optional<UpEndpoints> FindRunningUp(const std::string& data_dir) {
   e.kafka = doc.value("kafka", "");
   e.cql = doc.value("cql", "");
   e.http = doc.value("http", "");
+  e.console = doc.value("console", "");
   // Only the process holding the directory's lock now; not a file a killed one left behind.
   if (e.pid <= 0 || e.pid != OwnerPid(data_dir)) return std::nullopt;
   return e;

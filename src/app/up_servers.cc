@@ -12,10 +12,12 @@
 #include "app/app.h"
 #include "app/console_kafka_source.h"
 #include "app/console_pipeline_source.h"
+#include "app/console_facts.h"
 #include "common/host_port.h"
 #include "common/logging.h"
 #include "common/mutex.h"
 #include "common/thread_annotations.h"
+#include "console/console.h"
 #include "cql/cql.h"
 #include "http/http.h"
 #include "kafka/kafka.h"
@@ -34,11 +36,13 @@ struct UpServers::Impl {
   std::string http_host;
   // The schema registry served on the HTTP listener (over the runtime's log, topic _schemas).
   std::shared_ptr<registry::Registry> registry;
-  std::unique_ptr<metrics::History> history;
   // The console's view of the log and the Kafka server (topics, messages, groups).
   std::unique_ptr<console::KafkaSource> console_kafka;
   // The console's view of the pipeline's jobs and the store (Jobs and Tables pages).
   std::unique_ptr<console::PipelineSource> console_pipeline;
+  std::unique_ptr<console::Console> console;  // after its sources: destroyed before them
+  std::string console_host;
+  std::unique_ptr<metrics::History> history;
   std::thread ticker;
   Mutex mu;
   CondVar cv;
@@ -105,6 +109,8 @@ std::function<void(const http::RequestRecord&)> RequestObserver() {
 metrics::History* UpServers::history() const { return impl_->history.get(); }
 
 uint16_t UpServers::http_port() const { return impl_->http ? impl_->http->port("http") : 0; }
+
+uint16_t UpServers::console_port() const { return impl_->console ? impl_->console->port() : 0; }
 
 Pipeline& UpServers::pipeline() const { return *impl_->pipeline; }
 
@@ -197,8 +203,54 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
                           : o.registry_advertised_url;
     Status joined = impl->registry->JoinWriterElection(url);
     if (!joined.ok()) return joined.WithContext("joining the schema registry's writer election");
+  }
+  if (o.http || o.console) {
     // The last 15 minutes of every series, for the console; sampled once a second.
     impl->history = std::make_unique<metrics::History>(&metrics::Registry::Default());
+  }
+  if (o.console) {
+    // The console's Sources: what its pages read, over this process (console/console.h).
+    // Each part's source is created here (src/app/console_<part>_source.cc).
+    std::vector<std::pair<std::string, std::string>> listeners;
+    if (impl->kafka) listeners.emplace_back("kafka", HostPort{impl->kafka_host, impl->kafka->port()}.ToString());
+    if (impl->cql) listeners.emplace_back("cql", HostPort{impl->cql_host, impl->cql->port()}.ToString());
+    if (impl->http) listeners.emplace_back("http", HostPort{impl->http_host, impl->http->port("http")}.ToString());
+    console::Sources cs;
+    cs.facts = ConsoleFacts(pipeline->runtime().options().data_dir, o.version, std::move(listeners));
+    for (const auto& job : pipeline->jobs()) {
+      cs.facts.dead_letter_topics.push_back(job->config().dead_letter_topic);
+    }
+    cs.history = impl->history.get();
+    cs.registry = impl->registry.get();
+    cs.orchestrator = o.orchestrator;
+    cs.kafka = impl->console_kafka.get();
+    cs.pipeline = impl->console_pipeline.get();
+    console::ConsoleOptions co;
+    co.listen = *o.console;
+    for (const auto& [name, hash] : o.console_users) co.users.push_back({name, hash});
+    co.observer = RequestObserver();
+    auto c = console::Console::Start(cs, co);
+    if (!c.ok() && c.status().code() == Status::Code::kInvalidArgument) {
+      return c.status().WithContext(o.console_where);  // users or hashes: not the address
+    }
+    if (!c.ok() && o.console_required) {
+      return Explain(c.status(), "console", *o.console, o.console_where, "listeners.console",
+                     "--console-listen");
+    }
+    if (!c.ok()) {
+      // The built-in default address (nobody asked for it): another kappa on this machine
+      // may hold it. Run without a console rather than refuse to start.
+      KLOG_WARN("the console is off: {} (listeners.console's default 127.0.0.1:9021; set "
+                "listeners.console or --console-listen HOST:PORT to choose another address)",
+                c.status().ToString());
+    } else {
+      impl->console = std::move(c).value();
+      impl->console_host = o.console->host;
+    }
+  }
+  // Ticked once a second from here on; started after the last step that can fail, so an
+  // error return never leaves a running thread behind.
+  if (impl->history) {
     Impl* i = impl.get();
     impl->ticker = std::thread([i] {
       MutexLock lock(i->mu);
@@ -220,6 +272,7 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
   if (impl->kafka) e.kafka = HostPort{impl->kafka_host, impl->kafka->port()}.ToString();
   if (impl->cql) e.cql = HostPort{impl->cql_host, impl->cql->port()}.ToString();
   if (impl->http) e.http = HostPort{impl->http_host, impl->http->port("http")}.ToString();
+  if (impl->console) e.console = HostPort{impl->console_host, impl->console->port()}.ToString();
   const std::string& dir = pipeline->runtime().options().data_dir;
   if (Status st = WriteUpEndpoints(dir, e); st.ok()) {
     impl->data_dir = dir;
@@ -241,6 +294,11 @@ std::string UpServers::Describe() const {
     if (!out.empty()) out += ", ";
     out += fmt::format("http {}:{}", impl_->http_host, impl_->http->port("http"));
   }
+  if (impl_->console) {
+    if (!out.empty()) out += ", ";
+    out += fmt::format("console http://{}/",
+                       HostPort{impl_->console_host, impl_->console->port()}.ToString());
+  }
   return out.empty() ? "no network listeners" : out;
 }
 
@@ -251,6 +309,7 @@ void UpServers::Stop() {
   }
   if (impl_->kafka) impl_->kafka->Stop();
   if (impl_->cql) impl_->cql->Stop();
+  if (impl_->console) impl_->console->Stop();
   if (impl_->http) impl_->http->Stop();
   impl_->registry.reset();
   if (impl_->ticker.joinable()) {

@@ -8,6 +8,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/host_port.h"
 #include "common/status.h"
@@ -55,10 +57,20 @@ struct UpServersOptions {
   orchestrator::Orchestrator* orchestrator = nullptr;
   // CQL server threads; 0 = one per CPU, as `kappa cql-server`.
   int cql_threads = 0;
+  // The web console (src/console) on its own listener, reading this process's servers,
+  // pipeline, registry and orchestrator. nullopt: off. `console_required` false (the
+  // address is the built-in default): a busy address only warns and the console stays off.
+  std::optional<HostPort> console = HostPort{"127.0.0.1", 9021};
+  std::string console_where = "listeners.console";
+  bool console_required = true;
+  // console.users: (name, password hash); see console::ConsoleOptions.
+  std::vector<std::pair<std::string, std::string>> console_users;
+  // What the console shows as the version.
+  std::string version;
 };
 
 // Running servers; Stop() (or the destructor) closes them. Not thread-safe. With an HTTP
-// listener it also owns the metrics History (the last 15 minutes of every series of
+// or console listener it also owns the metrics History (the last 15 minutes of every series of
 // metrics::Registry::Default()), ticked once a second by its own thread.
 class UpServers {
  public:
@@ -77,6 +89,8 @@ class UpServers {
   metrics::History* history() const;
   // The bound HTTP port (0 when off).
   uint16_t http_port() const;
+  // The bound console port (0 when off or not started).
+  uint16_t console_port() const;
 
  private:
   struct Impl;

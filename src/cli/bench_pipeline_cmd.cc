@@ -18,6 +18,7 @@
 #include <thread>
 #include <tuple>
 
+#include "cli/bench_console.h"
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "common/clock.h"
@@ -39,6 +40,7 @@ struct BenchArgs {
   bool skip_latency = false;
   std::string format = "json";  // the producer's records: json | avro
   int orchestrator_dags = 0;    // beside the pipeline: N DAGs due every second (0: none)
+  std::string console;          // --console HOST:PORT: the web console over the run
 };
 
 // N DAGs of one noop task each, `every 1s`, all due at the same instant (issue 22's load).
@@ -127,6 +129,12 @@ RunResult RunOnce(const BenchArgs& a, const std::string& dir, int64_t records, d
     if (!d.ok()) Fail(d.status());
     dags = std::move(d).value();
     Check(dags->Start());
+  }
+  std::unique_ptr<BenchConsole> console;
+  if (!a.console.empty()) {
+    auto hp = ParseHostPort(a.console);
+    if (!hp.ok()) Fail(hp.status().WithContext("--console"), 2);
+    console = BenchConsole::Start(*hp, label);
   }
   auto t0 = std::chrono::steady_clock::now();
   auto elapsed = [&] {
@@ -234,6 +242,9 @@ void RegisterBenchPipelineCommand(CLI::App& app, const Groups& g) {
   cmd->add_option("--dir", a->dir, "Keep the data here instead of a temporary directory");
   cmd->add_flag("--no-latency", a->skip_latency, "Only the throughput run");
   cmd->add_flag("--json", a->json, "One JSON object per case");
+  cmd->add_option("--console", a->console,
+                  "Serve the web console on HOST:PORT during each run (to measure the cost of "
+                  "a client watching it; docs/benchmarks/console.md)");
   cmd->add_option("--format", a->format,
                   "The producer's record format: json (the seed's) or avro (the Confluent wire "
                   "format, schema in the process's registry; the job decodes it)")

@@ -35,5 +35,6 @@ void RegisterBenchRegistryCommand(CLI::App& app, const Groups& g);  // bench_reg
 void RegisterBenchOrchestratorCommand(CLI::App& app, const Groups& g);  // bench_orchestrator_cmd.cc
 void RegisterDagsCommands(CLI::App& app, const Groups& g);  // dags_cmd.cc
 void RegisterTasksCommands(CLI::App& app, const Groups& g);  // tasks_cmd.cc
+void RegisterConsoleCommands(CLI::App& app, const Groups& g);  // console_cmd.cc
 
 }  // namespace kappa::cli

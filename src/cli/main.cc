@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
   kappa::cli::RegisterBenchOrchestratorCommand(app, g);
   kappa::cli::RegisterDagsCommands(app, g);
   kappa::cli::RegisterTasksCommands(app, g);
+  kappa::cli::RegisterConsoleCommands(app, g);
 
   CLI11_PARSE(app, argc, argv);
   return 0;

@@ -75,6 +75,19 @@ Result<UpPlan> PlanUp(const app::PipelineConfig& c, const UpFlags& f) {
                           &plan.cql, &plan.cql_where));
   RETURN_IF_ERROR(Resolve(c, f.http_listen, "--http-listen", "listeners.http", c.listeners.http,
                           &plan.http, &plan.http_where));
+  RETURN_IF_ERROR(Resolve(c, f.console_listen, "--console-listen", "listeners.console",
+                          c.listeners.console, &plan.console, &plan.console_where));
+  plan.console_required = !f.console_listen.empty() || c.positions.count("listeners.console") > 0;
+  if (!plan.console_required) plan.console_where = "listeners.console (default)";
+  // The console itself refuses to start off loopback without users (console.h); say so
+  // here too, so --check catches it.
+  if (plan.console && !IsLoopbackHost(plan.console->host) && c.console.users.empty()) {
+    return Status::InvalidArgument(fmt::format(
+        "{}: {} can be reached from other machines, so the console needs logins, but no users "
+        "are configured: add console.users (hashes from `kappa console hash-password`; "
+        "docs/formats/config.md), or listen on 127.0.0.1",
+        plan.console_where, plan.console->ToString()));
+  }
   plan.cql_users = c.auth.cql_users;
   if (plan.kafka) {
     RETURN_IF_ERROR(CheckKafkaExposure(*plan.kafka, f.insecure || c.auth.insecure_kafka,
@@ -121,7 +134,12 @@ Status ProbeUpListeners(const UpPlan& plan) {
   };
   RETURN_IF_ERROR(probe(plan.kafka, "Kafka", plan.kafka_where, "listeners.kafka", "--kafka-listen"));
   RETURN_IF_ERROR(probe(plan.cql, "CQL", plan.cql_where, "listeners.cql", "--cql-listen"));
-  return probe(plan.http, "HTTP", plan.http_where, "listeners.http", "--http-listen");
+  RETURN_IF_ERROR(probe(plan.http, "HTTP", plan.http_where, "listeners.http", "--http-listen"));
+  // The default console address may be busy (another kappa up): UpServers then runs without
+  // a console, so only an address someone asked for is probed.
+  if (!plan.console_required) return Status::OK();
+  return probe(plan.console, "console", plan.console_where, "listeners.console",
+               "--console-listen");
 }
 
 }  // namespace kappa::cli

@@ -20,6 +20,7 @@ struct UpFlags {
   std::string kafka_listen;             // --kafka-listen
   std::string cql_listen;               // --cql-listen
   std::string http_listen;              // --http-listen
+  std::string console_listen;           // --console-listen
   bool insecure = false;                // --insecure
 };
 
@@ -28,6 +29,11 @@ struct UpPlan {
   std::optional<HostPort> kafka;  // nullopt: off
   std::optional<HostPort> cql;    // nullopt: off
   std::optional<HostPort> http;   // nullopt: off
+  std::optional<HostPort> console;  // nullopt: off
+  // False when listeners.console is the built-in default (neither in the file nor a flag):
+  // a busy address then only warns (app/up_servers.h).
+  bool console_required = true;
+  std::string console_where;
   std::map<std::string, std::string> cql_users;  // auth.cql_users
   std::string kafka_where, cql_where, http_where;           // "--kafka-listen", "kappa.yaml:45:10: listeners.kafka"
 };

@@ -32,6 +32,7 @@ struct UpArgs {
   std::string kafka_listen;  // empty: the config's listeners.kafka
   std::string cql_listen;    // empty: the config's listeners.cql
   std::string http_listen;   // empty: the config's listeners.http
+  std::string console_listen;  // empty: the config's listeners.console
   bool insecure = false;     // allow a Kafka listener off loopback (auth.insecure_kafka)
 };
 
@@ -100,6 +101,7 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   flags.kafka_listen = a.kafka_listen;
   flags.cql_listen = a.cql_listen;
   flags.http_listen = a.http_listen;
+  flags.console_listen = a.console_listen;
   flags.insecure = a.insecure;
   auto plan = PlanUp(*config, flags);
   if (!plan.ok()) Fail(plan.status(), 2);
@@ -160,6 +162,11 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   so.cql_where = plan->cql_where;
   so.http = plan->http;
   so.http_where = plan->http_where;
+  so.console = plan->console;
+  so.console_where = plan->console_where;
+  so.console_required = plan->console_required;
+  for (const auto& u : config->console.users) so.console_users.emplace_back(u.name, u.password_hash);
+  so.version = KAPPA_VERSION;
   so.cql_users = plan->cql_users;
   so.kafka_group_initial_rebalance_delay_ms =
       int32_t(config->listeners.kafka_group_initial_rebalance_delay_ms);
@@ -309,6 +316,9 @@ void RegisterUpCommand(CLI::App& app, const Groups& g) {
   cmd->add_option("--http-listen", a->http_listen,
                   "HTTP listener (/health, /ready, /metrics) HOST:PORT, or off (default: "
                   "listeners.http of the config, 127.0.0.1:8081)");
+  cmd->add_option("--console-listen", a->console_listen,
+                  "Web console listener HOST:PORT, or off (default: listeners.console of the "
+                  "config, 127.0.0.1:9021; off loopback it needs console.users)");
   cmd->add_flag("--insecure", a->insecure,
                 "Allow a Kafka or HTTP listener on a non-loopback address although their clients "
                 "are not authenticated (as auth.insecure_kafka: true in the config for Kafka); "

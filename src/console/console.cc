@@ -1,11 +1,10 @@
-// Console::Start and ConsoleRoutes (console.h): the console's own HTTP listener
-// (listeners.console), its route table and the security middleware in front of every route.
+// Console::Start (console.h): the console's own HTTP listener (listeners.console) over the
+// route table of console_routes.cc.
 #include <fmt/format.h>
 
 #include "common/host_port.h"
 #include "common/logging.h"
 #include "console/routes.h"
-#include "console/security.h"
 #include "http/http.h"
 
 namespace kappa::console {
@@ -68,24 +67,6 @@ Status CheckOptions(const ConsoleOptions& o) {
 }
 
 }  // namespace
-
-std::shared_ptr<http::Router> ConsoleRoutes(const Sources& sources,
-                                            const ConsoleOptions& options) {
-  auto router = std::make_shared<http::Router>();
-  auto security = std::make_shared<Security>(options);
-  router->Use([security](http::Request& req, const http::Handler& next) {
-    return security->Guard(req, next);
-  });
-  AddSessionRoutes(*router, security, sources);
-  AddAssetRoutes(*router);
-  AddOverviewRoutes(*router, sources);
-  AddKafkaRoutes(*router, sources);
-  AddPipelineRoutes(*router, sources);
-  AddSchemasRoutes(*router, sources);
-  AddDagsRoutes(*router, sources);
-  // Each part adds its one line here (routes.h).
-  return router;
-}
 
 Result<std::unique_ptr<Console>> Console::Start(const Sources& sources,
                                                 const ConsoleOptions& options) {

@@ -48,6 +48,8 @@ struct Facts {
   // Bytes on disk, computed on demand (may be null).
   std::function<int64_t()> log_bytes;
   std::function<int64_t()> store_bytes;
+  // The jobs' dead-letter topics: what is appended there is dead-lettered, not produced.
+  std::vector<std::string> dead_letter_topics;
 };
 
 // What the console reads and changes. Every pointer may be null: that feature's page then

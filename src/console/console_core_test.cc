@@ -99,6 +99,8 @@ struct FakePipeline {
                                                         {"topic"}).With({"orders"});
   metrics::Counter internal = registry.GetCounterFamily("kappa_log_appended_records_total", "a",
                                                         {"topic"}).With({"_schemas"});
+  metrics::Counter dlq = registry.GetCounterFamily("kappa_log_appended_records_total", "a",
+                                                   {"topic"}).With({"orders.dlq"});
   metrics::Counter stored = registry.GetCounterFamily("kappa_job_rows_stored_total", "s",
                                                       {"job"}).With({"orders_to_table"});
   metrics::Counter dead = registry.GetCounterFamily("kappa_job_dead_letters_total", "d",
@@ -117,6 +119,7 @@ TEST(ConsoleOverview, RatesFromHistory) {
   for (int i = 0; i < 20; ++i) {
     f.appended.Add(100);
     f.internal.Add(7);  // not "produced"
+    f.dlq.Add(10);      // dead letters, not "produced"
     f.stored.Add(90);
     f.dead.Add(10);
     f.lag.Set(i);
@@ -130,6 +133,7 @@ TEST(ConsoleOverview, RatesFromHistory) {
   s.facts.started_unix_ms = 1;
   s.facts.listeners = {{"kafka", "127.0.0.1:9092"}, {"console", "127.0.0.1:9021"}};
   s.facts.log_bytes = [] { return int64_t(12345); };
+  s.facts.dead_letter_topics = {"orders.dlq"};
 
   json series = OverviewSeries(s, 10);
   ASSERT_EQ(series["produced"].size(), 10u);

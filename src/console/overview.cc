@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -56,9 +57,12 @@ std::string LabelValue(const metrics::Labels& labels, std::string_view name) {
 
 }  // namespace
 
-bool IsUserTopic(const metrics::Labels& labels) {
-  std::string topic = LabelValue(labels, "topic");
-  return !topic.empty() && topic.front() != '_';
+LabelFilter ProducedTopics(const Facts& facts) {
+  return [dlq = facts.dead_letter_topics](const metrics::Labels& labels) {
+    std::string topic = LabelValue(labels, "topic");
+    return !topic.empty() && topic.front() != '_' &&
+           std::find(dlq.begin(), dlq.end(), topic) == dlq.end();
+  };
 }
 
 int64_t ResidentBytes() {
@@ -70,7 +74,7 @@ int64_t ResidentBytes() {
 
 nlohmann::json OverviewSeries(const Sources& s, int seconds) {
   const metrics::History* h = s.history;
-  return {{"produced", CounterRateIf(h, kAppended, IsUserTopic, seconds)},
+  return {{"produced", CounterRateIf(h, kAppended, ProducedTopics(s.facts), seconds)},
           {"stored", CounterRate(h, kStored, {}, seconds)},
           {"dead_lettered", CounterRate(h, kDead, {}, seconds)},
           {"lag", GaugeSeries(h, kLag, {}, seconds)},

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "console/console.h"
+#include "console/routes.h"
 #include "metrics/metrics.h"
 
 namespace kappa::console {
@@ -21,7 +22,7 @@ nlohmann::json OverviewSeries(const Sources& sources, int seconds);
 int64_t ResidentBytes();
 
 // "produced" counts records appended to the log's topics except internal ones (a name
-// starting with '_', such as _schemas).
-bool IsUserTopic(const metrics::Labels& labels);
+// starting with '_', such as _schemas) and the jobs' dead-letter topics.
+LabelFilter ProducedTopics(const Facts& facts);
 
 }  // namespace kappa::console

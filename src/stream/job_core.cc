@@ -26,7 +26,16 @@ PartitionCommitter::PartitionCommitter(JobShared* shared, std::string topic,
                                               "Time a job's commit takes: the sink's flush "
                                               "(Cassandra), the dead letters and the store write",
                                               {"job"}, metrics::LatencyBuckets())
-                          .With({shared->config.name})) {}
+                          .With({shared->config.name})),
+      end_to_end_seconds_(
+          metrics::Registry::Default()
+              .GetHistogramFamily("kappa_job_end_to_end_latency_seconds",
+                                  "Time from a record's timestamp to its row committed by a job, "
+                                  "measured once per commit on the commit's oldest record",
+                                  {"job"},
+                                  {0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
+                                   10, 30, 60, 300})
+              .With({shared->config.name})) {}
 
 bool PartitionCommitter::Add(Offset offset, std::optional<std::string_view> key,
                              std::optional<std::string_view> value, TimestampMs timestamp) {
@@ -35,6 +44,7 @@ bool PartitionCommitter::Add(Offset offset, std::optional<std::string_view> key,
   if (st.ok()) {
     ++batch_stored_;
     consecutive_failures_ = 0;
+    if (timestamp.value() < batch_oldest_ms_) batch_oldest_ms_ = timestamp.value();
     if (s_->options.track_latency) timestamps_.push_back(timestamp.value());
     return true;
   }
@@ -82,6 +92,12 @@ Status PartitionCommitter::Commit(Offset next) {
   s_->stored.fetch_add(batch_stored_);
   s_->dead_letters.fetch_add(batch_dead_);
   s_->commits.fetch_add(1);
+  if (batch_oldest_ms_ != INT64_MAX) {
+    // A producer's clock ahead of ours would make it negative: that reads as 0.
+    int64_t ms = Clock::Real()->NowMicros() / 1000 - batch_oldest_ms_;
+    end_to_end_seconds_.Observe(ms > 0 ? double(ms) / 1000.0 : 0.0);
+    batch_oldest_ms_ = INT64_MAX;
+  }
   if (!timestamps_.empty()) {
     int64_t now_us = Clock::Real()->NowMicros();
     for (int64_t ts : timestamps_) s_->latency.Record(now_us - ts * 1000);
@@ -99,6 +115,7 @@ Status PartitionCommitter::Commit(Offset next) {
 void PartitionCommitter::Discard() {
   dead_->DiscardPending();
   timestamps_.clear();
+  batch_oldest_ms_ = INT64_MAX;
   rows_->Clear();
   batch_stored_ = batch_dead_ = 0;
   batch_ = s_->storage.store->NewWriteBatch();

@@ -11,6 +11,7 @@
 // unchanged; after it both are. Not thread-safe: one thread per partition.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -68,6 +69,10 @@ class PartitionCommitter {
   ValueFormats formats_;             // JSON or the wire format; the schema cache
   store::WriteBatch batch_;          // the commit write: offsets (and embedded rows)
   metrics::Histogram commit_seconds_;  // kappa_job_commit_duration_seconds{job}
+  // kappa_job_end_to_end_latency_seconds{job}: per commit, from its oldest stored record's
+  // timestamp to the commit (one observation per commit, not per record: the hot path).
+  metrics::Histogram end_to_end_seconds_;
+  int64_t batch_oldest_ms_ = INT64_MAX;  // of the batch's stored records
   uint64_t batch_stored_ = 0;
   uint64_t batch_dead_ = 0;
   int64_t consecutive_failures_ = 0;

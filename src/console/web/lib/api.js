@@ -74,7 +74,8 @@ async function request(method, path, body, token) {
     const message = doc && typeof doc.message === 'string' ? doc.message
       : 'HTTP ' + res.status + ' ' + res.statusText;
     const err = new ApiError(res.status, message, doc && doc.error_code);
-    if (res.status === 401 && typeof window !== 'undefined') {
+    // A wrong password is the login form's own error, not a lost session.
+    if (res.status === 401 && path !== '/api/console/login' && typeof window !== 'undefined') {
       window.dispatchEvent(new CustomEvent('kappa:unauthorized', {detail: err}));
     }
     throw err;
