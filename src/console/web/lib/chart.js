@@ -82,7 +82,13 @@ export function lineChart({title, unit = '', series = [], height = 180} = {}) {
     vmax = Math.ceil(vmax / step) * step;
     vmin = Math.floor(vmin / step) * step;
 
-    const left = Math.max(...[vmin, vmax].map((v) => g.measureText(fmt(v, unit)).width)) + 10;
+    // Every tick's label is measured (a middle one such as "0.50 /s" can be the widest), and
+    // ticks are computed from their index so 0.1 + 0.2 never prints as 0.30000000000000004.
+    const ticks = [];
+    for (let i = 0; vmin + i * step <= vmax + step / 2; i++) {
+      ticks.push(Number((vmin + i * step).toPrecision(12)));
+    }
+    const left = Math.max(...ticks.map((v) => g.measureText(fmt(v, unit)).width)) + 10;
     const right = 8, top = 8, bottom = 20;
     const pw = width - left - right, ph = height - top - bottom;
     const x = (t) => left + ((t - tmin) / (tmax - tmin)) * pw;
@@ -93,7 +99,7 @@ export function lineChart({title, unit = '', series = [], height = 180} = {}) {
     g.lineWidth = 1;
     g.textAlign = 'right';
     g.textBaseline = 'middle';
-    for (let v = vmin; v <= vmax + step / 2; v += step) {
+    for (const v of ticks) {
       const yy = Math.round(y(v)) + 0.5;
       g.beginPath(); g.moveTo(left, yy); g.lineTo(left + pw, yy); g.stroke();
       g.fillText(fmt(v, unit), left - 4, yy);
