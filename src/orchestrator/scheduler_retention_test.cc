@@ -61,10 +61,11 @@ TEST(HistoryRetention, TheTimerPrunesAnIdleDagButKeepsItsLatestScheduledRun) {
   h.options.retention.max_age_ms = 10 * kDay;
   h.Start({Dag("daily", "@daily", t0, true, {Task("t", "noop")})});
   h.RunUntil(t0 + 5 * kDay);  // runs of Jan 1..5
-  ASSERT_TRUE(h.scheduler->SetPaused("daily", true).ok());
+  // A manual run that finishes, then the DAG is paused (a paused DAG's queued runs wait).
   auto manual = h.scheduler->Trigger("daily", std::nullopt, std::nullopt, {});
   ASSERT_TRUE(manual.ok());
   h.RunFor(kMinute);
+  ASSERT_TRUE(h.scheduler->SetPaused("daily", true).ok());
   ASSERT_EQ(h.Runs("daily").size(), 6u);
   // Nothing finishes from here on: only the timer of the oldest run can prune. Each run
   // goes 10 days after it started (at Jan 13, those started Jan 2 and 3).
