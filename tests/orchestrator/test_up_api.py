@@ -174,7 +174,7 @@ def test_history_retention_prunes_old_runs_with_their_logs(tmp_path):
                 (DAG, run_id))) == []
         for run_id in ids[3:]:
             lines = [r.line for r in session.execute(q, (DAG, run_id))]
-            assert f"hello 2023-09-0{run_id[16]}" in lines, lines
+            assert f"hello 2023-09-0{run_id[19]}" in lines, lines
         stored = [r.run_id for r in session.execute(
             "SELECT run_id FROM kappa_meta.dag_runs WHERE dag_id = %s", (DAG,))]
         assert stored == ids[3:]
