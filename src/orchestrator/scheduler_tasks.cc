@@ -5,6 +5,8 @@
 // execution_timeout cancels the try and fails it whatever the task returns.
 #include <fmt/format.h>
 
+#include <atomic>
+
 #include <algorithm>
 #include <cmath>
 
@@ -82,6 +84,15 @@ nlohmann::json SchedulerImpl::Variables(const Dag* d, const Run* r, int index,
   return v;
 }
 
+namespace {
+// What a try has logged so far, against options_.task_log_max_bytes (a task may log from
+// more than one thread).
+struct LogBudget {
+  std::atomic<int64_t> used{0};
+  std::atomic<bool> truncated{false};
+};
+}  // namespace
+
 void SchedulerImpl::ExecuteTry(const Job& job, MutexLock& l) {
   auto control = std::make_shared<TryControl>();
   TaskContext ctx;
@@ -126,7 +137,9 @@ void SchedulerImpl::ExecuteTry(const Job& job, MutexLock& l) {
     if (type == nullptr)
       prepare = Status::NotFound(fmt::format("unknown task type '{}'", spec.type));
   }
-  l.unlock();
+  // The caller's MutexLock `l` holds mu_; the analysis cannot see through a lock passed by
+  // reference, so mu_ itself is dropped around the try and taken back (l stays consistent).
+  mu_.unlock();
   ctx.run = &run;
   if (prepare.ok()) {
     auto args = RenderArgs(ctx.task->args, ctx.variables);
@@ -139,29 +152,18 @@ void SchedulerImpl::ExecuteTry(const Job& job, MutexLock& l) {
   ctx.cancelled = &control->cancelled;
   ctx.clock = clock_;
   // The try's log is capped (options_.task_log_max_bytes): a command printing without end
-  // must not fill the store. Past the cap one marker line, then nothing. A task may log from
-  // more than one thread, hence the lock.
-  struct LogBudget {
-    Mutex mu;
-    int64_t used GUARDED_BY(mu) = 0;
-    bool truncated GUARDED_BY(mu) = false;
-  };
+  // must not fill the store. Past the cap one marker line, then nothing.
   auto budget = std::make_shared<LogBudget>();
   ctx.log = [meta = meta_, &ctx, budget, cap = options_.task_log_max_bytes](std::string_view line) {
+    if (budget->truncated.load()) return;
     std::string marker;
-    {
-      MutexLock l(budget->mu);
-      if (budget->truncated) return;
-      const int64_t cost = int64_t(line.size()) + 1;
-      if (budget->used + cost > cap) {
-        budget->truncated = true;
-        marker = fmt::format(
-            "[log truncated: this try's log reached its cap of {} bytes "
-            "(orchestrator.task_log_max_bytes); later lines are dropped]",
-            cap);
-      } else {
-        budget->used += cost;
-      }
+    const int64_t cost = int64_t(line.size()) + 1;
+    if (budget->used.fetch_add(cost) + cost > cap) {
+      if (budget->truncated.exchange(true)) return;  // another thread wrote the marker
+      marker = fmt::format(
+          "[log truncated: this try's log reached its cap of {} bytes "
+          "(orchestrator.task_log_max_bytes); later lines are dropped]",
+          cap);
     }
     (void)meta->AppendLog(ctx.run->dag_id, ctx.run->run_id, ctx.task->task_id, ctx.try_number,
                           marker.empty() ? line : std::string_view(marker));
@@ -189,7 +191,7 @@ void SchedulerImpl::ExecuteTry(const Job& job, MutexLock& l) {
     };
   }
   Result<std::string> result = prepare.ok() ? type->Run(ctx) : Result<std::string>(prepare);
-  l.lock();
+  mu_.lock();
   FinishTry(job, result);
 }
 
