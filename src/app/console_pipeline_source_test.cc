@@ -9,6 +9,7 @@
 
 #include "app/app.h"
 #include "app/console_pipeline_source.h"
+#include "app/test_config.h"
 #include "testutil/temp_dir.h"
 
 namespace kappa::app {
@@ -35,22 +36,11 @@ jobs:
 class ConsolePipelineSourceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto c = LoadConfigText(kConfig, "t.yaml");
-    ASSERT_TRUE(c.ok()) << c.status().ToString();
-    config_ = *c;
-    config_.data_dir = tmp_.path() + "/data";
-    RuntimeOptions ro = RuntimeOptions::ForPipeline(config_);
-    ro.data_dir = config_.data_dir;
-    auto rt = Runtime::Open(ro);
-    ASSERT_TRUE(rt.ok()) << rt.status().ToString();
-    rt_ = std::move(rt).value();
-    ASSERT_TRUE(Pipeline::Setup(rt_.get(), config_).ok());
-    PipelineOptions po;
-    po.job_options.poll_interval = std::chrono::milliseconds(20);
-    auto p = Pipeline::Create(rt_.get(), config_, po);
-    ASSERT_TRUE(p.ok()) << p.status().ToString();
-    pipeline_ = std::move(p).value();
-    ASSERT_TRUE(pipeline_->StartJobs().ok());
+    auto t = testing::StartTestPipeline(kConfig, tmp_.path() + "/data");
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    config_ = std::move(t->config);
+    rt_ = std::move(t->runtime);
+    pipeline_ = std::move(t->pipeline);
     source_ = NewConsolePipelineSource(pipeline_.get());
   }
   void TearDown() override {

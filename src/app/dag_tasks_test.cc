@@ -22,22 +22,11 @@ const std::string kConfig = testing::TestPipelineYaml();
 class DagTasksTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto c = LoadConfigText(kConfig, "t.yaml");
-    ASSERT_TRUE(c.ok()) << c.status().ToString();
-    config_ = *c;
-    config_.data_dir = tmp_.path() + "/data";
-    RuntimeOptions ro = RuntimeOptions::ForPipeline(config_);
-    ro.data_dir = config_.data_dir;
-    auto rt = Runtime::Open(ro);
-    ASSERT_TRUE(rt.ok()) << rt.status().ToString();
-    rt_ = std::move(rt).value();
-    ASSERT_TRUE(Pipeline::Setup(rt_.get(), config_).ok());
-    PipelineOptions po;
-    po.job_options.poll_interval = std::chrono::milliseconds(20);
-    auto p = Pipeline::Create(rt_.get(), config_, po);
-    ASSERT_TRUE(p.ok()) << p.status().ToString();
-    pipeline_ = std::move(p).value();
-    ASSERT_TRUE(pipeline_->StartJobs().ok());
+    auto t = testing::StartTestPipeline(kConfig, tmp_.path() + "/data");
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    config_ = std::move(t->config);
+    rt_ = std::move(t->runtime);
+    pipeline_ = std::move(t->pipeline);
     types_ = DagTaskTypes(config_, pipeline_.get());
   }
   void TearDown() override {
