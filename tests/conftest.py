@@ -33,6 +33,19 @@ def wait_for_port(port, timeout=15.0):
     raise TimeoutError(f"nothing listening on 127.0.0.1:{port} after {timeout}s")
 
 
+def wait_for(what, predicate, timeout=60):
+    """Polls `predicate` every 0.1 s until it returns something truthy (returned), or fails
+    the test after `timeout` seconds naming `what` and the last value seen."""
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        last = predicate()
+        if last:
+            return last
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}; last: {last}")
+
+
 def kappa(*args, input=None, check=True, timeout=300, **kw):
     """Runs build/kappa with args; returns the CompletedProcess (text mode)."""
     p = subprocess.run([KAPPA, *map(str, args)], input=input, capture_output=True,

@@ -15,7 +15,7 @@ import requests
 from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from conftest import KAPPA, free_port, wait_for_port  # noqa: E402
+from conftest import KAPPA, free_port, wait_for, wait_for_port  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 DAG = "user_automation"
@@ -69,14 +69,7 @@ class Up:
         return r.json()
 
     def wait_for(self, what, predicate, timeout=60):
-        deadline = time.time() + timeout
-        last = None
-        while time.time() < deadline:
-            last = predicate()
-            if last:
-                return last
-            time.sleep(0.1)
-        raise AssertionError(f"timed out waiting for {what}; last: {last}")
+        return wait_for(what, predicate, timeout)
 
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)

@@ -15,7 +15,7 @@ import time
 
 import requests
 
-from conftest import KAPPA, free_port, kappa, wait_for_port
+from conftest import KAPPA, free_port, kappa, wait_for, wait_for_port
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 DEFAULT_CONFIG = os.path.join(ROOT, "config", "kappa.yaml")
@@ -69,14 +69,7 @@ class Up:
         return r.json()
 
     def wait_for(self, what, predicate, timeout=60):
-        deadline = time.time() + timeout
-        last = None
-        while time.time() < deadline:
-            last = predicate()
-            if last:
-                return last
-            time.sleep(0.1)
-        raise AssertionError(f"timed out waiting for {what}; last: {last}")
+        return wait_for(what, predicate, timeout)
 
     def runs(self):
         return self.get(f"/dags/{DAG}/dagRuns")["dag_runs"]
