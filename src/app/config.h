@@ -169,6 +169,15 @@ struct AuthConfig {
   bool insecure_kafka = false;
 };
 
+// `security:` (config_security.cc; docs/formats/config.md, "security"): TLS, SASL, users
+// and ACLs of every listener of `kappa up`. Fixed for the life of a run. Each part of issue
+// 24 adds its fields here and its key to LoadSecurity.
+struct SecurityConfig {
+  // `insecure: true` (or `kappa up --insecure`): start listeners off loopback without
+  // authentication, with a warning. Default false.
+  bool insecure = false;
+};
+
 // `registry:` (config_registry.cc): the schema registry on listeners.http. Its options only
 // matter with `log: kafka`, where every kappa up on the cluster serves one registry and one
 // of them, elected, takes the writes (src/registry/README.md "Who writes"). Read at start.
@@ -228,6 +237,7 @@ struct PipelineConfig {
   std::vector<JobConfig> jobs;
   ListenersConfig listeners;
   AuthConfig auth;
+  SecurityConfig security;
   LogConfig log;
   RegistryConfig registry;
   OrchestratorConfig orchestrator;

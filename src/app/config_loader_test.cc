@@ -190,6 +190,8 @@ TEST(ConfigLoader, ListenersAndAuth) {
       {"auth:\n  cql_users:\n    - {name: a, password: b}\n    - {name: a, password: c}\n",
        "bad.yaml:4:14: auth.cql_users[1]: user 'a' is listed twice"},
       {"auth:\n  insecure_kafak: true\n", "did you mean 'insecure_kafka'"},
+      {"security:\n  insecure: maybe\n", "bad.yaml:2:13: security.insecure"},
+      {"security:\n  insecur: true\n", "did you mean 'insecure'"},
       {"durability:\n  log_flush_interval: 200\n",
        "bad.yaml:2:23: durability.log_flush_interval: '200' has no unit: write 200s, 200ms"},
       {"data_dir: \"\"\n", "bad.yaml:1:11: data_dir is empty"},

@@ -88,6 +88,8 @@ Status LoadListenerLimits(const YamlReader& r, const YAML::Node& listeners, List
 
 // `auth:` (CQL users, the Kafka escape hatch). config_auth.cc.
 Status LoadAuth(const YamlReader& r, const YAML::Node& n, PipelineConfig* c);
+// config_security.cc
+Status LoadSecurity(const YamlReader& r, const YAML::Node& n, PipelineConfig* c);
 
 // `registry:` (the schema registry's writer election under log: kafka). config_registry.cc.
 Status LoadRegistry(const YamlReader& r, const YAML::Node& n, PipelineConfig* c);

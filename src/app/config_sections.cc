@@ -22,6 +22,7 @@ std::span<const ConfigSection> ConfigSections() {
       ConfigSection{"jobs", LoadJobs},
       ConfigSection{"listeners", LoadListeners},
       ConfigSection{"auth", LoadAuth},
+      ConfigSection{"security", LoadSecurity},
       ConfigSection{"registry", LoadRegistry},
       ConfigSection{"console", LoadConsole},
       ConfigSection{"orchestrator", LoadOrchestrator},

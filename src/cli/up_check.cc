@@ -90,7 +90,8 @@ Result<UpPlan> PlanUp(const app::PipelineConfig& c, const UpFlags& f) {
   }
   plan.cql_users = c.auth.cql_users;
   if (plan.kafka) {
-    RETURN_IF_ERROR(CheckKafkaExposure(*plan.kafka, f.insecure || c.auth.insecure_kafka,
+    RETURN_IF_ERROR(CheckKafkaExposure(*plan.kafka,
+                                       f.insecure || c.security.insecure || c.auth.insecure_kafka,
                                        plan.kafka_where,
                                        "`insecure_kafka: true` under auth: in the config (or "
                                        "kappa up --insecure)"));
@@ -98,7 +99,7 @@ Result<UpPlan> PlanUp(const app::PipelineConfig& c, const UpFlags& f) {
   // /metrics and /health carry no secrets but reveal the pipeline, and the schema registry
   // takes writes; the HTTP listener has no authentication, so other machines reach it only
   // when asked for explicitly.
-  if (plan.http && !IsLoopbackHost(plan.http->host) && !f.insecure) {
+  if (plan.http && !IsLoopbackHost(plan.http->host) && !f.insecure && !c.security.insecure) {
     return Status::InvalidArgument(fmt::format(
         "{}: {} can be reached from other machines, and the HTTP listener (schema registry, "
         "/metrics, /health) "

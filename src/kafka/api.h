@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "kafka/wire.h"
+#include "security/security.h"
 
 namespace kappa::kafka {
 
@@ -70,6 +71,9 @@ struct RequestContext {
   std::string client_host;    // peer address, for DescribeGroups
   Broker* broker = nullptr;
   std::shared_ptr<Scheduler> scheduler;
+  // Who sent it: User:ANONYMOUS on a listener without SASL, else the SASL user (set by the
+  // connection once SaslAuthenticate succeeded). ACL checks (security::Authorizer) use it.
+  security::Principal principal;
 };
 
 // Decodes the request body in `in` (positioned after the request header) and delivers the

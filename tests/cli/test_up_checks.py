@@ -113,6 +113,10 @@ def test_kafka_off_loopback_needs_insecure(tmp_path):
                                   "auth:\n  insecure_kafka: true\n"), name="k2.yaml")
     p = kappa("up", "--config", cfg2, "--data-dir", tmp_path / "d2", "--check")
     assert "OK" in p.stdout
+    cfg3 = config_with(tmp_path, (LISTENERS, "listeners:\n  kafka: 0.0.0.0:0\n  cql: 127.0.0.1:0\n"
+                                  "  http: 0.0.0.0:0\nsecurity:\n  insecure: true\n"), name="k3.yaml")
+    p = kappa("up", "--config", cfg3, "--data-dir", tmp_path / "d3", "--check")
+    assert "OK" in p.stdout
 
 
 def test_broker_off_loopback_needs_insecure(tmp_path):

@@ -1,0 +1,87 @@
+// kappa's security: who a client is (users with salted password hashes, SASL PLAIN and
+// SCRAM-SHA-256/512), what it may do (ACLs), and the TLS contexts of the listeners. Public
+// facade of src/security; kafka, cql, http, console and app include only this header.
+// Semantics follow Kafka (SASL, ACLs, error codes), Cassandra (PasswordAuthenticator, roles,
+// GRANT) and RFC 5802/7677 (SCRAM); docs/formats/security.md documents what is stored.
+//
+// Ownership of the parts (issue 24; each part's definitions live in the files named):
+//   - Principal: principal.cc
+//   - UserStore, Scram*: users.cc, scram.cc (fix/sec-kafka)
+//   - TlsOptions, MakeServerTlsContext: tls_context.cc (fix/sec-tls)
+//   - Acl, Authorizer: acls.cc, authorizer.cc (fix/sec-acl)
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace boost::asio::ssl {
+class context;
+}
+
+namespace kappa::security {
+
+// Who sent a request. Kafka names it "User:NAME" (or "User:ANONYMOUS" on a listener without
+// SASL); CQL names the logged-in role; HTTP the Basic-auth user.
+struct Principal {
+  std::string user;            // empty: anonymous
+  bool authenticated = false;  // logged in (SASL, CQL AUTH_RESPONSE, HTTP Basic)
+  // Kafka's form: "User:alice", "User:ANONYMOUS".
+  std::string KafkaName() const;
+  static Principal Anonymous() { return {}; }
+  static Principal User(std::string name) { return {std::move(name), true}; }
+};
+
+// ---- users (fix/sec-kafka) ------------------------------------------------------------
+enum class ScramMechanism { kSha256, kSha512 };
+
+// A user's stored SCRAM credential for one mechanism (RFC 5802 section 3): never the
+// password.
+struct ScramCredential {
+  std::string salt;        // raw bytes
+  int iterations = 0;      // >= 4096
+  std::string stored_key;  // H(ClientKey), raw bytes
+  std::string server_key;  // HMAC(SaltedPassword, "Server Key"), raw bytes
+};
+
+// The users of one data directory (DATA_DIR/security/), written by `kappa users` and, with
+// ACLs on, by CQL's CREATE/ALTER/DROP ROLE; read by every listener. Thread-safe. A change
+// made by another process (the CLI beside a running kappa up) is seen within a second.
+class UserStore {
+ public:
+  virtual ~UserStore() = default;
+  // Opens (creating if missing) the user file under `dir`.
+  static Result<std::shared_ptr<UserStore>> Open(const std::string& dir);
+
+  // Adds or replaces `name` with credentials for every mechanism derived from `password`.
+  virtual Status Put(std::string_view name, std::string_view password) = 0;
+  virtual Status Delete(std::string_view name) = 0;  // NotFound if absent
+  virtual std::vector<std::string> List() const = 0;
+  virtual bool Exists(std::string_view name) const = 0;
+  virtual bool Empty() const = 0;
+  // PLAIN, CQL PasswordAuthenticator, HTTP Basic: constant-time check against the stored
+  // SCRAM-SHA-512 credential.
+  virtual bool CheckPassword(std::string_view name, std::string_view password) const = 0;
+  // The credential a SCRAM exchange needs; nullopt for an unknown user.
+  virtual std::optional<ScramCredential> Scram(std::string_view name,
+                                               ScramMechanism m) const = 0;
+};
+
+// ---- TLS (fix/sec-tls) -----------------------------------------------------------------
+struct TlsOptions {
+  std::string cert_file;  // PEM: the server's certificate chain
+  std::string key_file;   // PEM: its private key
+  std::string ca_file;    // PEM: CAs that sign client certificates (client_auth)
+  enum class ClientAuth { kNone, kRequested, kRequired } client_auth = ClientAuth::kNone;
+};
+
+// A server context with TLS 1.2+ and modern ciphers; errors name the file and what is
+// wrong with it.
+Result<std::shared_ptr<boost::asio::ssl::context>> MakeServerTlsContext(const TlsOptions& o);
+
+}  // namespace kappa::security
