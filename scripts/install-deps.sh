@@ -6,7 +6,7 @@
 set -euo pipefail
 
 BUILD_PKGS=(
-  g++ cmake ninja-build pkg-config make
+  g++ cmake ninja-build pkg-config make mold
   librocksdb-dev libboost1.81-dev libsimdjson-dev libcurl4-openssl-dev libyaml-cpp-dev
   libcli11-dev libspdlog-dev libfmt-dev librdkafka-dev libsnappy-dev liblz4-dev
   libzstd-dev zlib1g-dev libssl-dev libjemalloc-dev

@@ -6,16 +6,11 @@
 #include <ctime>
 #include <string>
 
+#include "common/strings.h"
 #include "app/config.h"
 
 namespace kappa::app {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 }  // namespace
 
@@ -54,7 +49,7 @@ const JobConfig* PipelineConfig::FindJob(std::string_view name) const {
 }
 
 Result<int64_t> ParseTimestampMs(std::string_view text) {
-  std::string_view s = Trim(text);
+  std::string_view s = TrimSpace(text);
   auto bad = [&] {
     return Status::InvalidArgument("'" + std::string(text) +
                                    "' is not a time (use 2026-01-31T12:00:00Z, optionally "

@@ -15,7 +15,7 @@
 namespace kappa::app {
 namespace {
 
-constexpr std::string_view kConfig = R"(topics:
+constexpr std::string_view kSourceConfig = R"(topics:
   - name: t
     partitions: 2
   - name: t.dlq
@@ -36,7 +36,7 @@ jobs:
 class ConsolePipelineSourceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto t = testing::StartTestPipeline(kConfig, tmp_.path() + "/data");
+    auto t = testing::StartTestPipeline(kSourceConfig, tmp_.path() + "/data");
     ASSERT_TRUE(t.ok()) << t.status().ToString();
     config_ = std::move(t->config);
     rt_ = std::move(t->runtime);

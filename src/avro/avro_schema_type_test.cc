@@ -8,7 +8,7 @@
 namespace kappa::registry {
 namespace {
 
-std::shared_ptr<const ParsedSchema> MustParse(std::string_view text,
+std::shared_ptr<const ParsedSchema> MustParseType(std::string_view text,
                                               const std::vector<ResolvedReference>& refs = {}) {
   auto s = AvroSchemaType().Parse(text, refs);
   EXPECT_TRUE(s.ok()) << s.status().ToString();
@@ -20,7 +20,7 @@ TEST(AvroSchemaType, ParsesAndCanonicalizes) {
   const std::string text =
       R"({"type": "record", "name": "User", "namespace": "com.acme", "doc": "x",
       "fields": [{"name": "id", "type": "long"}, {"name": "n", "type": "int", "default": 1}]})";
-  auto s = MustParse(text);
+  auto s = MustParseType(text);
   EXPECT_EQ(s->type(), "AVRO");
   EXPECT_EQ(s->canonical(),
             R"({"name":"com.acme.User","type":"record","fields":[{"name":"id","type":"long"},)"
@@ -28,10 +28,10 @@ TEST(AvroSchemaType, ParsesAndCanonicalizes) {
   EXPECT_EQ(s->Text(false), text);
   EXPECT_EQ(s->Text(true), s->canonical());
   // The same schema spelled differently has the same identity; another default does not.
-  auto same = MustParse(R"({"name":"com.acme.User","type":"record","fields":[
+  auto same = MustParseType(R"({"name":"com.acme.User","type":"record","fields":[
       {"name":"id","type":{"type":"long"}},{"name":"n","type":"int","default":1,"doc":"d"}]})");
   EXPECT_EQ(same->canonical(), s->canonical());
-  auto other = MustParse(R"({"name":"com.acme.User","type":"record","fields":[
+  auto other = MustParseType(R"({"name":"com.acme.User","type":"record","fields":[
       {"name":"id","type":"long"},{"name":"n","type":"int","default":2}]})");
   EXPECT_NE(other->canonical(), s->canonical());
 }
@@ -65,7 +65,7 @@ TEST(AvroSchemaType, ReferencesTransitiveAndShared) {
                                 "fields":[{"name":"country","type":"Country"}]})",
                             {country}};
   // Country is reached twice (directly and through Address): it is defined once.
-  auto s = MustParse(R"({"type":"record","name":"Customer","namespace":"com.acme",
+  auto s = MustParseType(R"({"type":"record","name":"Customer","namespace":"com.acme",
       "fields":[{"name":"home","type":"Address"},{"name":"born","type":"Country"}]})",
                      {address, country});
   EXPECT_EQ(
@@ -78,10 +78,10 @@ TEST(AvroSchemaType, ReferencesTransitiveAndShared) {
 }
 
 TEST(AvroSchemaType, ReadIncompatibilities) {
-  auto v1 = MustParse(R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"}]})");
-  auto v2 = MustParse(
+  auto v1 = MustParseType(R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"}]})");
+  auto v2 = MustParseType(
       R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"age","type":"int"}]})");
-  auto v3 = MustParse(
+  auto v3 = MustParseType(
       R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"age","type":"int","default":0}]})");
   // BACKWARD (the new schema reads the old data): v2 added a field without a default.
   EXPECT_EQ(

@@ -31,7 +31,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct BenchArgs {
+struct KafkaBenchArgs {
   int64_t records = 2'000'000;
   std::vector<int> sizes = {100, 1024};
   bool peers = true;
@@ -47,7 +47,7 @@ double Seconds(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
 }
 
-void Report(const BenchArgs& a, const std::string& target, const std::string& kase, int size,
+void ReportKafka(const KafkaBenchArgs& a, const std::string& target, const std::string& kase, int size,
             double records_per_s, double extra = -1, const char* extra_name = nullptr) {
   if (a.json) {
     std::printf("{\"target\":\"%s\",\"case\":\"%s\",\"record_bytes\":%d,\"records_per_s\":%.0f,"
@@ -222,22 +222,22 @@ std::pair<double, double> LatencyRun(const std::string& bootstrap, const std::st
   return {lat[lat.size() / 2], lat[std::min(lat.size() - 1, lat.size() * 99 / 100)]};
 }
 
-void RunTarget(const BenchArgs& a, const std::string& name, const std::string& bootstrap) {
+void RunTarget(const KafkaBenchArgs& a, const std::string& name, const std::string& bootstrap) {
   for (int size : a.sizes) {
     if (a.only == "latency") break;
     std::string topic = "bench-" + std::to_string(size);
     double p = ProduceRun(bootstrap, topic, a.records, size);
-    Report(a, name, "produce acks=all", size, p);
+    ReportKafka(a, name, "produce acks=all", size, p);
     double c = ConsumeRun(bootstrap, topic, a.records);
-    if (c > 0) Report(a, name, "consume", size, c);
+    if (c > 0) ReportKafka(a, name, "consume", size, c);
   }
   if (a.only == "throughput") return;
   auto [p50, p99] = LatencyRun(bootstrap, "bench-latency", a.latency_rate, a.latency_seconds);
-  Report(a, name, "latency p50 ms", 100, a.latency_rate, p50, "p50_ms");
-  Report(a, name, "latency p99 ms", 100, a.latency_rate, p99, "p99_ms");
+  ReportKafka(a, name, "latency p50 ms", 100, a.latency_rate, p50, "p50_ms");
+  ReportKafka(a, name, "latency p99 ms", 100, a.latency_rate, p99, "p99_ms");
 }
 
-void RunRedis(const BenchArgs& a, const std::string& tmp) {
+void RunRedis(const KafkaBenchArgs& a, const std::string& tmp) {
   for (int size : a.sizes) {
     int port = 20000 + int(::getpid() % 20000) + size % 7;  // unlikely to be taken
     std::string dir = tmp + "/redis-" + std::to_string(size);
@@ -276,11 +276,11 @@ void RunRedis(const BenchArgs& a, const std::string& tmp) {
       std::fprintf(stderr, "redis-benchmark gave no figure (is redis-server installed?)\n");
       return;
     }
-    Report(a, "redis", "XADD -P 64", size, rps);
+    ReportKafka(a, "redis", "XADD -P 64", size, rps);
   }
 }
 
-void RunBench(const BenchArgs& a) {
+void RunKafkaBench(const KafkaBenchArgs& a) {
   auto tmp = std::filesystem::temp_directory_path() /
              ("kappa-bench-kafka-" + std::to_string(::getpid()));
   std::filesystem::remove_all(tmp);
@@ -328,7 +328,7 @@ void RunBench(const BenchArgs& a) {
 }  // namespace
 
 void RegisterBenchKafkaCommand(CLI::App& app, const Groups& g) {
-  auto args = std::make_shared<BenchArgs>();
+  auto args = std::make_shared<KafkaBenchArgs>();
   CLI::App* cmd = g.bench->add_subcommand(
       "kafka",
       "librdkafka producer (acks=all) and consumer against an in-process kappa broker over\n"
@@ -352,7 +352,7 @@ void RegisterBenchKafkaCommand(CLI::App& app, const Groups& g) {
   cmd->add_option("--only", args->only, "Run only the throughput or the latency cases")
       ->check(CLI::IsMember({"throughput", "latency"}));
   cmd->add_flag("--json", args->json, "One JSON object per result line");
-  cmd->callback([args] { RunBench(*args); });
+  cmd->callback([args] { RunKafkaBench(*args); });
 }
 
 }  // namespace kappa::cli

@@ -17,7 +17,7 @@
 namespace kappa::cli {
 namespace {
 
-struct BenchArgs {
+struct LogBenchArgs {
   std::string dir;
   int64_t records_100 = 5'000'000;
   int64_t records_1k = 1'000'000;
@@ -28,7 +28,7 @@ struct BenchArgs {
   std::vector<std::string> only;
 };
 
-struct CaseResult {
+struct LogCaseResult {
   std::string name;
   int64_t records;
   uint64_t bytes;  // record values
@@ -43,21 +43,21 @@ void Progress(const std::string& name, int64_t done, int64_t total) {
             << std::flush;
 }
 
-double Pct(std::vector<double> v, double q) {
+double LogPct(std::vector<double> v, double q) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
   return v[std::min(v.size() - 1, size_t(q * double(v.size())))];
 }
 
-void Report(const BenchArgs& a, const CaseResult& r) {
+void ReportLog(const LogBenchArgs& a, const LogCaseResult& r) {
   double rps = double(r.records) / r.secs;
   double mbps = double(r.bytes) / r.secs / 1e6;
   std::cerr << "\r" << std::string(40, ' ') << "\r";
   if (a.json) {
     std::string lat;
     if (!r.latencies_ms.empty())
-      lat = fmt::format(", \"p50_ms\": {:.3f}, \"p99_ms\": {:.3f}", Pct(r.latencies_ms, 0.5),
-                        Pct(r.latencies_ms, 0.99));
+      lat = fmt::format(", \"p50_ms\": {:.3f}, \"p99_ms\": {:.3f}", LogPct(r.latencies_ms, 0.5),
+                        LogPct(r.latencies_ms, 0.99));
     std::cout << fmt::format("{{\"case\": \"{}\", \"records\": {}, \"seconds\": {:.3f}, "
                              "\"records_per_s\": {:.0f}, \"mb_per_s\": {:.1f}{}}}\n",
                              r.name, r.records, r.secs, rps, mbps, lat)
@@ -65,16 +65,16 @@ void Report(const BenchArgs& a, const CaseResult& r) {
   } else {
     std::string lat;
     if (!r.latencies_ms.empty())
-      lat = fmt::format("  batch p50 {:.2f} ms p99 {:.2f} ms", Pct(r.latencies_ms, 0.5),
-                        Pct(r.latencies_ms, 0.99));
+      lat = fmt::format("  batch p50 {:.2f} ms p99 {:.2f} ms", LogPct(r.latencies_ms, 0.5),
+                        LogPct(r.latencies_ms, 0.99));
     std::cout << fmt::format("{:<28} {:>12.0f} records/s {:>9.1f} MB/s{}\n", r.name, rps, mbps, lat)
               << std::flush;
   }
 }
 
-CaseResult BenchAppend(const std::string& name, log::Partition* p, int64_t n, size_t size,
+LogCaseResult BenchAppend(const std::string& name, log::Partition* p, int64_t n, size_t size,
                        int64_t batch_bytes) {
-  CaseResult r{name, n, uint64_t(n) * size, 0, {}};
+  LogCaseResult r{name, n, uint64_t(n) * size, 0, {}};
   std::string value(size, 'v');
   for (size_t i = 0; i < size; ++i) value[i] = char('a' + i * 7 % 26);
   log::RecordBatchBuilder b(log::Compression::kNone, Clock::Real()->NowMs());
@@ -102,9 +102,9 @@ CaseResult BenchAppend(const std::string& name, log::Partition* p, int64_t n, si
   return r;
 }
 
-CaseResult BenchRead(const std::string& name, log::Partition* p) {
+LogCaseResult BenchRead(const std::string& name, log::Partition* p) {
   int64_t n = p->EndOffset() - p->StartOffset();
-  CaseResult r{name, 0, 0, 0, {}};
+  LogCaseResult r{name, 0, 0, 0, {}};
   auto start = Clk::now();
   auto last_progress = start;
   Offset at = p->StartOffset();
@@ -130,7 +130,7 @@ CaseResult BenchRead(const std::string& name, log::Partition* p) {
   return r;
 }
 
-void Run(const BenchArgs& a) {
+void RunLogBench(const LogBenchArgs& a) {
   std::string root = a.dir;
   bool temp = root.empty();
   if (temp) {
@@ -160,11 +160,11 @@ void Run(const BenchArgs& a) {
     if (!lg.ok()) Fail(lg.status());
     Check((*lg)->CreateTopic("bench", 1));
     log::Partition* p = *(*lg)->GetPartition("bench", PartitionId(0));
-    Report(a, BenchAppend("append-" + c.name, p, c.n, c.size, a.batch_bytes));
+    ReportLog(a, BenchAppend("append-" + c.name, p, c.n, c.size, a.batch_bytes));
     if (c.flush == log::FlushPolicy::kInterval) {
       // Sequential read of what was just written (from the page cache, as a tailing
       // consumer would).
-      Report(a, BenchRead("read-" + c.name.substr(0, c.name.find('-')), p));
+      ReportLog(a, BenchRead("read-" + c.name.substr(0, c.name.find('-')), p));
     }
     Check((*lg)->Close());
     std::filesystem::remove_all(o.dir);
@@ -175,7 +175,7 @@ void Run(const BenchArgs& a) {
 }  // namespace
 
 void RegisterBenchLogCommand(CLI::App& app, const Groups& g) {
-  auto a = std::make_shared<BenchArgs>();
+  auto a = std::make_shared<LogBenchArgs>();
   CLI::App* cmd = g.bench->add_subcommand(
       "log", "Log append/read throughput: 100 B and 1 KiB records, default flush and fsync per batch");
   cmd->add_option("--dir", a->dir, "Where to write (default: a temporary directory, removed after)");
@@ -196,7 +196,7 @@ void RegisterBenchLogCommand(CLI::App& app, const Groups& g) {
   cmd->add_flag("--json", a->json,
                 "One JSON object per case and line: case, records, seconds, records_per_s, "
                 "mb_per_s (+ p50_ms, p99_ms of batch appends)");
-  cmd->callback([a] { Run(*a); });
+  cmd->callback([a] { RunLogBench(*a); });
 }
 
 }  // namespace kappa::cli

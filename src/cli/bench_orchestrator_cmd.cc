@@ -31,7 +31,7 @@ namespace {
 
 namespace orch = orchestrator;
 
-struct BenchArgs {
+struct OrchBenchArgs {
   int dags = 1000;
   int64_t duration_ms = 30'000;
   int64_t every_ms = 1000;
@@ -51,7 +51,7 @@ double CpuSeconds() {
          double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
-double Pct(const std::vector<double>& sorted, double q) {
+double OrchPct(const std::vector<double>& sorted, double q) {
   if (sorted.empty()) return 0;
   return sorted[std::min(sorted.size() - 1, size_t(q * double(sorted.size())))];
 }
@@ -77,7 +77,7 @@ struct Meta {
   }
 };
 
-std::unique_ptr<Meta> OpenMeta(const BenchArgs& a, metrics::Registry* registry,
+std::unique_ptr<Meta> OpenMeta(const OrchBenchArgs& a, metrics::Registry* registry,
                                const std::string& tag) {
   auto m = std::make_unique<Meta>();
   if (a.meta == "memory") {
@@ -130,7 +130,7 @@ std::unique_ptr<orch::Scheduler> StartScheduler(std::vector<orch::DagSpec> dags,
   return std::move(s).value();
 }
 
-void Run(const BenchArgs& a) {
+void RunOrchBench(const OrchBenchArgs& a) {
   if (a.meta != "memory" && a.meta != "store") Fail("--meta: expected memory or store", 2);
   if (a.dags < 1 || a.every_ms < 1 || a.duration_ms < 2000) {
     Fail("--dags must be >= 1, --every > 0 and --duration >= 2s", 2);
@@ -214,7 +214,7 @@ void Run(const BenchArgs& a) {
         "\"task_instances_per_min\": {:.0f}, \"cpu_cores\": {:.2f}, \"idle_dags\": {}, "
         "\"idle_seconds\": {:.1f}, \"idle_cpu_ms\": {:.1f}, \"idle_wakeups\": {:.0f}}}\n",
         a.meta, a.meta == "store" && !a.no_sync, a.dags, a.every_ms, wall, runs, due, delays.size(),
-        Pct(delays, 0.5), Pct(delays, 0.99), delays.empty() ? 0.0 : delays.back(), per_min,
+        OrchPct(delays, 0.5), OrchPct(delays, 0.99), delays.empty() ? 0.0 : delays.back(), per_min,
         cpu / wall, a.idle_dags, double(a.idle_ms) / 1000, idle_cpu * 1000, wakes);
     return;
   }
@@ -231,7 +231,7 @@ void Run(const BenchArgs& a) {
       : a.sync_interval_ms > 0   ? fmt::format(" (fsync every {} ms, as kappa up)", a.sync_interval_ms)
                                  : std::string(" (fsync per write)"),
       a.dags,
-      a.every_ms, wall, runs, due, Pct(delays, 0.5), Pct(delays, 0.99),
+      a.every_ms, wall, runs, due, OrchPct(delays, 0.5), OrchPct(delays, 0.99),
       delays.empty() ? 0.0 : delays.back(), delays.size(), per_min, cpu / wall, a.idle_dags,
       double(a.idle_ms) / 1000, idle_cpu * 1000, wakes);
 }
@@ -240,7 +240,7 @@ void Run(const BenchArgs& a) {
 
 void RegisterBenchOrchestratorCommand(CLI::App& app, const Groups& g) {
   (void)app;
-  auto a = std::make_shared<BenchArgs>();
+  auto a = std::make_shared<OrchBenchArgs>();
   CLI::App* cmd = g.bench->add_subcommand(
       "orchestrator",
       "Scheduler in real time: N DAGs due every second with no-op tasks (start delay p50/p99, "
@@ -260,7 +260,7 @@ void RegisterBenchOrchestratorCommand(CLI::App& app, const Groups& g) {
   cmd->add_option("--idle-dags", a->idle_dags, "DAGs in the idle phase")->capture_default_str();
   AddDurationOption(cmd, "--idle-duration", &a->idle_ms, "How long the idle phase is measured");
   cmd->add_flag("--json", a->json, "One JSON object with every figure");
-  cmd->callback([a] { Run(*a); });
+  cmd->callback([a] { RunOrchBench(*a); });
 }
 
 }  // namespace kappa::cli

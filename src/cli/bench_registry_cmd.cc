@@ -36,7 +36,7 @@ namespace {
 namespace rc = registry::client;
 using Clk = std::chrono::steady_clock;
 
-struct BenchArgs {
+struct RegistryBenchArgs {
   std::string registry;  // empty: in-process
   int connections = 4;
   double seconds = 5;
@@ -49,12 +49,12 @@ struct BenchArgs {
   std::vector<std::string> only;
 };
 
-double Pct(const std::vector<double>& sorted, double q) {
+double RegistryPct(const std::vector<double>& sorted, double q) {
   if (sorted.empty()) return 0;
   return sorted[std::min(sorted.size() - 1, size_t(q * double(sorted.size())))];
 }
 
-struct CaseResult {
+struct RegistryCaseResult {
   std::string name;
   int connections = 0;
   int64_t ok = 0;
@@ -64,7 +64,7 @@ struct CaseResult {
   std::vector<double> latencies_ms;
 };
 
-void Report(const BenchArgs& a, CaseResult r) {
+void ReportRegistry(const RegistryBenchArgs& a, RegistryCaseResult r) {
   std::sort(r.latencies_ms.begin(), r.latencies_ms.end());
   const double rate = double(r.ok) / r.seconds;
   std::cerr << "\r" << std::string(60, ' ') << "\r";
@@ -72,15 +72,15 @@ void Report(const BenchArgs& a, CaseResult r) {
     std::cout << fmt::format(
         "{{\"case\": \"{}\", \"connections\": {}, \"requests\": {}, \"errors\": {}, \"seconds\": {:.3f}, "
         "\"per_s\": {:.0f}, \"p50_ms\": {:.3f}, \"p99_ms\": {:.3f}, \"p999_ms\": {:.3f}, \"max_ms\": {:.3f}}}\n",
-        r.name, r.connections, r.ok, r.errors, r.seconds, rate, Pct(r.latencies_ms, 0.5),
-        Pct(r.latencies_ms, 0.99), Pct(r.latencies_ms, 0.999),
+        r.name, r.connections, r.ok, r.errors, r.seconds, rate, RegistryPct(r.latencies_ms, 0.5),
+        RegistryPct(r.latencies_ms, 0.99), RegistryPct(r.latencies_ms, 0.999),
         r.latencies_ms.empty() ? 0.0 : r.latencies_ms.back());
   } else {
     std::cout << fmt::format(
         "{:<10} {:>2} conn  {:>9} requests in {:6.2f} s = {:>8.0f}/s   p50 {:.3f} ms  p99 {:.3f} ms  "
         "p99.9 {:.3f} ms  max {:.3f} ms{}\n",
-        r.name, r.connections, r.ok, r.seconds, rate, Pct(r.latencies_ms, 0.5), Pct(r.latencies_ms, 0.99),
-        Pct(r.latencies_ms, 0.999), r.latencies_ms.empty() ? 0.0 : r.latencies_ms.back(),
+        r.name, r.connections, r.ok, r.seconds, rate, RegistryPct(r.latencies_ms, 0.5), RegistryPct(r.latencies_ms, 0.99),
+        RegistryPct(r.latencies_ms, 0.999), r.latencies_ms.empty() ? 0.0 : r.latencies_ms.back(),
         r.errors ? fmt::format("   errors {} (first: {})", r.errors, r.first_error) : "");
   }
   std::cout << std::flush;
@@ -154,8 +154,8 @@ class RawConnection {
   std::string buf_;
 };
 
-CaseResult BenchGetById(const BenchArgs& a, const std::string& url, const std::vector<int32_t>& ids) {
-  CaseResult r;
+RegistryCaseResult BenchGetById(const RegistryBenchArgs& a, const std::string& url, const std::vector<int32_t>& ids) {
+  RegistryCaseResult r;
   r.name = "get_by_id";
   r.connections = a.connections;
   // host and port of an http://HOST:PORT URL, for the raw connections.
@@ -240,8 +240,8 @@ CaseResult BenchGetById(const BenchArgs& a, const std::string& url, const std::v
   return r;
 }
 
-CaseResult BenchRegister(const BenchArgs& a, const std::string& url, int64_t first) {
-  CaseResult r;
+RegistryCaseResult BenchRegister(const RegistryBenchArgs& a, const std::string& url, int64_t first) {
+  RegistryCaseResult r;
   r.name = "register";
   r.connections = a.register_connections;
   std::atomic<int64_t> next{0};
@@ -283,11 +283,11 @@ CaseResult BenchRegister(const BenchArgs& a, const std::string& url, int64_t fir
   return r;
 }
 
-bool Wanted(const BenchArgs& a, const std::string& name) {
+bool Wanted(const RegistryBenchArgs& a, const std::string& name) {
   return a.only.empty() || std::find(a.only.begin(), a.only.end(), name) != a.only.end();
 }
 
-void RunBench(const BenchArgs& a) {
+void RunRegistryBench(const RegistryBenchArgs& a) {
   // The in-process registry: as `kappa registry` serves it (registry_cmd.cc).
   std::filesystem::path tmp;
   std::unique_ptr<app::Runtime> rt;
@@ -333,9 +333,9 @@ void RunBench(const BenchArgs& a) {
       if (!id.ok()) Fail(id.status().WithContext("registering the schemas to read"));
       ids.push_back(*id);
     }
-    Report(a, BenchGetById(a, url, ids));
+    ReportRegistry(a, BenchGetById(a, url, ids));
   }
-  if (Wanted(a, "register")) Report(a, BenchRegister(a, url, run * 100000));
+  if (Wanted(a, "register")) ReportRegistry(a, BenchRegister(a, url, run * 100000));
 
   if (server) server->Stop();
   server.reset();
@@ -351,7 +351,7 @@ void RunBench(const BenchArgs& a) {
 }  // namespace
 
 void RegisterBenchRegistryCommand(CLI::App& app, const Groups& g) {
-  auto a = std::make_shared<BenchArgs>();
+  auto a = std::make_shared<RegistryBenchArgs>();
   auto* cmd = g.bench->add_subcommand(
       "registry", "Schema registry: GET /schemas/ids/{id} over keep-alive (req/s, latency) and "
                   "registration of distinct schemas");
@@ -372,7 +372,7 @@ void RegisterBenchRegistryCommand(CLI::App& app, const Groups& g) {
   cmd->add_option("--only", a->only, "Cases to run: get_by_id, register")
       ->check(CLI::IsMember({"get_by_id", "register"}));
   cmd->add_flag("--json", a->json, "One JSON object per case");
-  cmd->callback([a] { RunBench(*a); });
+  cmd->callback([a] { RunRegistryBench(*a); });
 }
 
 }  // namespace kappa::cli

@@ -365,7 +365,7 @@ void RunRemote(const ConsumeArgs& a) {
   rd_kafka_consumer_close(rk.get());
 }
 
-void Run(ConsumeArgs& a) {
+void RunConsume(ConsumeArgs& a) {
   auto mode = WireDecoder::ParseMode(a.format);
   if (!mode.ok()) Fail(mode.status().message(), 2);
   // Over a data directory that a running `kappa up` owns, its own registry is the one that
@@ -455,7 +455,7 @@ void RegisterConsumeCommand(CLI::App& app, const Groups& g) {
                 "At the end, keep waiting for new records (until --max-messages or Ctrl-C)");
   AddDataDirOption(cmd, &a->dir);
   AddBootstrapOption(cmd, &a->bootstrap);
-  cmd->callback([a] { Run(*a); });
+  cmd->callback([a] { RunConsume(*a); });
 }
 
 }  // namespace kappa::cli

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "common/strings.h"
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "common/host_port.h"
@@ -40,7 +41,7 @@ std::string Pad(const std::string& s, size_t w, bool right) {
   return right ? std::string(w - d, ' ') + s : s + std::string(w - d, ' ');
 }
 
-std::string Cell(const store::Value& v) { return EscapeLine(v.ToString()); }
+std::string CellText(const store::Value& v) { return EscapeLine(v.ToString()); }
 
 // Prints rows as cqlsh does: names left-aligned, values right-aligned, then "(N rows)".
 void PrintRows(const std::vector<cql::ClientColumn>& cols,
@@ -51,7 +52,7 @@ void PrintRows(const std::vector<cql::ClientColumn>& cols,
   for (const auto& r : rows) {
     std::vector<std::string> line;
     for (size_t i = 0; i < cols.size() && i < r.size(); ++i) {
-      line.push_back(Cell(r[i]));
+      line.push_back(CellText(r[i]));
       w[i] = std::max(w[i], DisplayWidth(line.back()));
     }
     text.push_back(std::move(line));
@@ -71,17 +72,7 @@ void PrintRows(const std::vector<cql::ClientColumn>& cols,
   out << "\n(" << rows.size() << " rows)\n\n";
 }
 
-std::string Trim(std::string s) {
-  size_t a = s.find_first_not_of(" \t\r\n");
-  if (a == std::string::npos) return "";
-  size_t b = s.find_last_not_of(" \t\r\n");
-  return s.substr(a, b - a + 1);
-}
-
-std::string Lower(std::string s) {
-  for (auto& c : s) c = char(std::tolower(uint8_t(c)));
-  return s;
-}
+std::string Trim(std::string_view s) { return std::string(TrimSpace(s)); }
 
 class Shell {
  public:
@@ -91,7 +82,7 @@ class Shell {
   bool Run(const std::string& raw) {
     std::string stmt = Trim(raw);
     if (stmt.empty()) return true;
-    std::string low = Lower(stmt);
+    std::string low = AsciiLower(stmt);
     if (low.rfind("describe", 0) == 0 || low.rfind("desc ", 0) == 0) return Describe(stmt);
     if (low == "exit" || low == "quit") {
       quit_ = true;
@@ -152,7 +143,7 @@ class Shell {
     std::getline(in, name);
     name = Trim(name);
     if (!name.empty() && name.back() == ';') name.pop_back();
-    what = Lower(what);
+    what = AsciiLower(what);
     if (what == "keyspaces") {
       auto r = All("SELECT keyspace_name FROM system_schema.keyspaces", {});
       if (!r.ok()) return Error(r.status());
@@ -183,7 +174,7 @@ class Shell {
       return true;
     }
     if (what == "table" || what == "columnfamily") {
-      std::string ks = keyspace_, table = Lower(name);
+      std::string ks = keyspace_, table = AsciiLower(name);
       if (auto dot = table.find('.'); dot != std::string::npos) {
         ks = table.substr(0, dot);
         table = table.substr(dot + 1);
@@ -269,7 +260,7 @@ void Interactive(Shell& sh) {
     free(line);
     if (Trim(l).empty() && buffer.empty()) continue;
     buffer += (buffer.empty() ? "" : "\n") + l;
-    std::string low = Lower(Trim(buffer));
+    std::string low = AsciiLower(Trim(buffer));
     bool shell_cmd = low.rfind("desc", 0) == 0 || low == "exit" || low == "quit";
     std::string rest;
     auto stmts = cql::SplitStatements(buffer, &rest);

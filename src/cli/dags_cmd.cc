@@ -49,7 +49,7 @@ std::string Tags(const json& dag) {
   return out.empty() ? "-" : out;
 }
 
-void List(const DagsArgs& a) {
+void ListDags(const DagsArgs& a) {
   auto b = OpenBackend(a.source);
   json dags = OrFail(*b, b->ListDags());
   if (a.source.json) {
@@ -184,7 +184,7 @@ void RegisterDagsCommands(CLI::App& app, const Groups&) {
 
   auto* list = group->add_subcommand("list", "List DAGs: paused, schedule, owners, next run");
   AddSourceFlags(list, &a->source);
-  list->callback([a] { List(*a); });
+  list->callback([a] { ListDags(*a); });
 
   auto* show = group->add_subcommand("show", "Show a DAG and its latest runs");
   dag_arg(show);

@@ -78,7 +78,7 @@ std::string FormatAssignment(const void* data, size_t size) {
 
 // list/describe open the log read-only (no lock, nothing written: the directory may be
 // another user's, or a running kappa's); reset takes the lock.
-std::unique_ptr<app::Runtime> OpenLog(const std::string& dir, bool write) {
+std::unique_ptr<app::Runtime> OpenGroupsLog(const std::string& dir, bool write) {
   if (!write && !Env::Default()->FileExists(dir)) {
     Fail("data directory " + dir + " does not exist (pass --data-dir)");
   }
@@ -97,7 +97,7 @@ std::unique_ptr<app::Runtime> OpenLog(const std::string& dir, bool write) {
 }
 
 void OfflineList(const GroupsArgs& a) {
-  auto rt = OpenLog(a.data_dir, false);
+  auto rt = OpenGroupsLog(a.data_dir, false);
   log::Log* log = &rt->log();
   for (const auto& g : log->offsets().ListGroups()) std::printf("%s\n", g.c_str());
 }
@@ -113,7 +113,7 @@ std::vector<Lag> OfflineLag(log::Log& log, const std::string& group) {
 }
 
 void OfflineDescribe(const GroupsArgs& a) {
-  auto rt = OpenLog(a.data_dir, false);
+  auto rt = OpenGroupsLog(a.data_dir, false);
   log::Log* log = &rt->log();
   auto rows = OfflineLag(*log, a.group);
   if (rows.empty()) Fail("group '" + a.group + "' has no committed offsets in " + a.data_dir);
@@ -129,7 +129,7 @@ int64_t Target(const GroupsArgs& a, int64_t start, int64_t end) {
 }
 
 void OfflineReset(const GroupsArgs& a) {
-  auto rt = OpenLog(a.data_dir, true);
+  auto rt = OpenGroupsLog(a.data_dir, true);
   log::Log* log = &rt->log();
   std::map<log::OffsetKey, log::CommittedOffset> batch;
   std::vector<std::string> topics;
@@ -156,14 +156,14 @@ void OfflineReset(const GroupsArgs& a) {
 constexpr std::chrono::milliseconds kTimeout{10'000};
 
 // A consumer client: in `group` (for commits and committed offsets) unless it is null.
-KafkaClient Client(const GroupsArgs& a, const char* group) {
+KafkaClient GroupsClient(const GroupsArgs& a, const char* group) {
   KafkaSettings settings;
   if (group) settings = {{"group.id", group}, {"enable.auto.commit", "false"}};
   return NewKafkaClient(RD_KAFKA_CONSUMER, NewKafkaConf(a.bootstrap, settings));
 }
 
-void RemoteList(const GroupsArgs& a) {
-  KafkaClient rk = Client(a, nullptr);
+void RemoteListGroups(const GroupsArgs& a) {
+  KafkaClient rk = GroupsClient(a, nullptr);
   auto groups = rdkafka::ListGroups(rk.get(), "", kTimeout);
   if (!groups.ok()) Fail(groups.status().message() + " (broker " + a.bootstrap + ")");
   for (const auto& g : *groups) std::printf("%s\n", g.group.c_str());
@@ -191,8 +191,8 @@ std::vector<Lag> RemoteLag(const GroupsArgs& a, rd_kafka_t* rk, const std::strin
   return rows;
 }
 
-void RemoteDescribe(const GroupsArgs& a) {
-  KafkaClient rk = Client(a, a.group.c_str());
+void RemoteDescribeGroups(const GroupsArgs& a) {
+  KafkaClient rk = GroupsClient(a, a.group.c_str());
   auto groups = rdkafka::ListGroups(rk.get(), a.group, kTimeout);
   if (!groups.ok()) Fail(groups.status().message());
   if (groups->size() == 1) {
@@ -213,7 +213,7 @@ void RemoteDescribe(const GroupsArgs& a) {
 }
 
 void RemoteReset(const GroupsArgs& a) {
-  KafkaClient rk = Client(a, a.group.c_str());
+  KafkaClient rk = GroupsClient(a, a.group.c_str());
   auto rows = RemoteLag(a, rk.get(), a.topic);
   if (rows.empty()) Fail("nothing to reset: name a --topic (the group has no commits)");
   rdkafka::PartitionListPtr parts(rd_kafka_topic_partition_list_new(int(rows.size())));
@@ -242,14 +242,14 @@ void RegisterGroupsCommands(CLI::App& app, const Groups& g) {
   };
   CLI::App* list = g.groups->add_subcommand("list", "List consumer groups");
   common(list);
-  list->callback([args] { args->bootstrap.empty() ? OfflineList(*args) : RemoteList(*args); });
+  list->callback([args] { args->bootstrap.empty() ? OfflineList(*args) : RemoteListGroups(*args); });
 
   CLI::App* describe = g.groups->add_subcommand(
       "describe", "Members, assignments and lag per partition of a consumer group");
   common(describe);
   describe->add_option("group", args->group, "Group id")->required();
   describe->callback(
-      [args] { args->bootstrap.empty() ? OfflineDescribe(*args) : RemoteDescribe(*args); });
+      [args] { args->bootstrap.empty() ? OfflineDescribe(*args) : RemoteDescribeGroups(*args); });
 
   CLI::App* reset = g.groups->add_subcommand(
       "reset", "Move a group's committed offsets (the group must have no active members)");

@@ -10,20 +10,20 @@
 namespace kappa::cli {
 namespace {
 
-size_t Append(char* data, size_t size, size_t n, void* out) {
+size_t AppendBody(char* data, size_t size, size_t n, void* out) {
   static_cast<std::string*>(out)->append(data, size * n);
   return size * n;
 }
 
 // GET `url` with a short timeout; nullopt unless it answers 200.
-std::optional<std::string> Get(const std::string& url) {
+std::optional<std::string> FetchText(const std::string& url) {
   CURL* c = curl_easy_init();
   if (!c) return std::nullopt;
   std::string body;
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 1000L);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Append);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, AppendBody);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
   CURLcode rc = curl_easy_perform(c);
   long code = 0;
@@ -68,7 +68,7 @@ std::optional<LiveJobFigures> ReadLiveJobFigures(const std::string& data_dir,
   LiveJobFigures f;
   f.pid = up->pid;
   f.url = "http://" + LoopbackFor(up->http) + "/metrics";
-  auto text = Get(f.url);
+  auto text = FetchText(f.url);
   if (!text) return std::nullopt;
   const std::string label = JobLabel(job);
   constexpr std::string_view kPrefix = "kappa_job_";

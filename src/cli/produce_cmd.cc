@@ -258,7 +258,7 @@ uint64_t LogBytes(log::Log& lg, const std::string& topic) {
   return bytes;
 }
 
-void Run(const ProduceArgs& a) {
+void RunProduce(const ProduceArgs& a) {
   auto codec = log::ParseCompression(a.compression);
   if (!codec) Fail("unknown --compression '" + a.compression + "' (use none, gzip, snappy, lz4 or zstd)");
   if (a.batch_bytes < 1024 || a.batch_bytes > int64_t(log::kMaxBatchBytes / 2))
@@ -320,7 +320,7 @@ void RegisterProduceCommand(CLI::App& app, const Groups& g) {
   cmd->add_flag("--quiet,-q", a->quiet, "Do not print the summary line on stderr");
   AddDataDirOption(cmd, &a->dir);
   AddBootstrapOption(cmd, &a->bootstrap);
-  cmd->callback([a] { Run(*a); });
+  cmd->callback([a] { RunProduce(*a); });
 }
 
 }  // namespace kappa::cli

@@ -74,7 +74,7 @@ struct SchemasArgs {
 }
 
 template <typename T>
-T OrFail(Result<T> r, const SchemasArgs& a) {
+T SchemaOrFail(Result<T> r, const SchemasArgs& a) {
   if (!r.ok()) FailRegistry(r.status(), a);
   return std::move(r).value();
 }
@@ -149,28 +149,28 @@ void PrintSchema(const rc::RegisteredSchema& s, const SchemasArgs& a) {
   }
 }
 
-void List(const SchemasArgs& a) {
+void ListSubjects(const SchemasArgs& a) {
   auto c = Connect(a);
   if (a.subject.empty()) {
-    for (const auto& s : OrFail(c->Subjects(a.deleted), a)) std::cout << s << "\n";
+    for (const auto& s : SchemaOrFail(c->Subjects(a.deleted), a)) std::cout << s << "\n";
   } else {
-    for (int32_t v : OrFail(c->Versions(a.subject, a.deleted), a)) std::cout << v << "\n";
+    for (int32_t v : SchemaOrFail(c->Versions(a.subject, a.deleted), a)) std::cout << v << "\n";
   }
 }
 
-void Get(const SchemasArgs& a) {
+void GetSchema(const SchemasArgs& a) {
   auto c = Connect(a);
   if (a.id > 0) {
-    PrintSchema(OrFail(c->GetById(a.id), a), a);
+    PrintSchema(SchemaOrFail(c->GetById(a.id), a), a);
   } else {
-    PrintSchema(OrFail(c->GetVersion(a.subject, a.version.empty() ? "latest" : a.version, a.deleted), a), a);
+    PrintSchema(SchemaOrFail(c->GetVersion(a.subject, a.version.empty() ? "latest" : a.version, a.deleted), a), a);
   }
 }
 
 void Register(const SchemasArgs& a) {
   auto c = Connect(a);
   rc::SchemaDefinition d = ReadDefinition(a);
-  int32_t id = OrFail(c->Register(a.subject, d, a.normalize), a);
+  int32_t id = SchemaOrFail(c->Register(a.subject, d, a.normalize), a);
   // The version is not in the register answer: look it up (same schema, so same version).
   auto found = c->Lookup(a.subject, d);
   if (a.json) {
@@ -183,11 +183,11 @@ void Register(const SchemasArgs& a) {
   }
 }
 
-void Check(const SchemasArgs& a) {
+void CheckSchema(const SchemasArgs& a) {
   auto c = Connect(a);
   rc::SchemaDefinition d = ReadDefinition(a);
   rc::CompatibilityResult r =
-      OrFail(c->CheckCompatibility(a.subject, a.version.empty() ? "latest" : a.version, d), a);
+      SchemaOrFail(c->CheckCompatibility(a.subject, a.version.empty() ? "latest" : a.version, d), a);
   if (a.json) {
     std::cout << nlohmann::json{{"is_compatible", r.compatible}, {"messages", r.messages}}.dump() << "\n";
   } else if (r.compatible) {
@@ -203,10 +203,10 @@ void Delete(const SchemasArgs& a) {
   auto c = Connect(a);
   const char* how = a.permanent ? "permanently deleted" : "soft-deleted";
   if (a.version.empty()) {
-    auto versions = OrFail(c->DeleteSubject(a.subject, a.permanent), a);
+    auto versions = SchemaOrFail(c->DeleteSubject(a.subject, a.permanent), a);
     std::cout << fmt::format("{} {}: versions {}\n", how, a.subject, fmt::join(versions, ", "));
   } else {
-    int32_t v = OrFail(c->DeleteVersion(a.subject, a.version, a.permanent), a);
+    int32_t v = SchemaOrFail(c->DeleteVersion(a.subject, a.version, a.permanent), a);
     std::cout << fmt::format("{} {} version {}\n", how, a.subject, v);
   }
 }
@@ -216,12 +216,12 @@ void Config(const SchemasArgs& a) {
   const std::string where = a.subject.empty() ? "global" : a.subject;
   if (a.delete_compatibility) {
     if (a.subject.empty()) Fail("--delete needs --subject (the global level is set with --compatibility)", 2);
-    std::string old = OrFail(c->DeleteCompatibility(a.subject), a);
+    std::string old = SchemaOrFail(c->DeleteCompatibility(a.subject), a);
     std::cout << fmt::format("{}: compatibility {} removed, the global level applies\n", where, old);
   }
-  if (!a.set_compatibility.empty()) OrFail(c->SetCompatibility(a.subject, a.set_compatibility), a);
-  if (!a.set_mode.empty()) OrFail(c->SetMode(a.subject, a.set_mode), a);
-  std::string level = OrFail(c->GetCompatibility(a.subject, /*default_to_global=*/true), a);
+  if (!a.set_compatibility.empty()) SchemaOrFail(c->SetCompatibility(a.subject, a.set_compatibility), a);
+  if (!a.set_mode.empty()) SchemaOrFail(c->SetMode(a.subject, a.set_mode), a);
+  std::string level = SchemaOrFail(c->GetCompatibility(a.subject, /*default_to_global=*/true), a);
   auto mode = c->GetMode(a.subject);
   if (a.json) {
     nlohmann::json j = {{"compatibilityLevel", level}};
@@ -265,7 +265,7 @@ void RegisterSchemasCommands(CLI::App& app, const Groups& g) {
   common(list);
   subject(list, false);
   list->add_flag("--deleted", a->deleted, "Include soft-deleted subjects or versions");
-  list->callback([a] { List(*a); });
+  list->callback([a] { ListSubjects(*a); });
 
   auto* get = group->add_subcommand("get", "Show a schema: --id N, or --subject S [--version V|latest]");
   common(get);
@@ -278,7 +278,7 @@ void RegisterSchemasCommands(CLI::App& app, const Groups& g) {
   json(get);
   get->callback([a] {
     if (a->id == 0 && a->subject.empty()) Fail("give --id N or --subject S (see --help)", 2);
-    Get(*a);
+    GetSchema(*a);
   });
 
   auto* reg = group->add_subcommand("register", "Register a schema under a subject; prints its id");
@@ -297,7 +297,7 @@ void RegisterSchemasCommands(CLI::App& app, const Groups& g) {
   schema_file(check);
   check->add_option("--version,-v", a->version, "Version to check against (default latest)");
   json(check);
-  check->callback([a] { Check(*a); });
+  check->callback([a] { CheckSchema(*a); });
 
   auto* del = group->add_subcommand(
       "delete", "Delete a subject, or one version with --version (soft; --permanent after a soft delete)");

@@ -1,3 +1,4 @@
+#include "common/strings.h"
 #include "common/units.h"
 
 #include <fmt/format.h>
@@ -11,16 +12,10 @@
 namespace kappa {
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // Splits "1.5GiB" into 1.5 and "GiB". False if there is no leading non-negative number.
 bool SplitNumberUnit(std::string_view s, double* number, std::string_view* number_text,
                      std::string_view* unit) {
-  s = Trim(s);
+  s = TrimSpace(s);
   size_t i = 0;
   while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
   if (i == 0) return false;
@@ -29,7 +24,7 @@ bool SplitNumberUnit(std::string_view s, double* number, std::string_view* numbe
   *number = std::strtod(num.c_str(), &end);
   if (end != num.c_str() + num.size() || !std::isfinite(*number)) return false;
   *number_text = s.substr(0, i);
-  *unit = Trim(s.substr(i));
+  *unit = TrimSpace(s.substr(i));
   return true;
 }
 

@@ -93,12 +93,6 @@ void AppendText(std::string* out, const Value& v) {
   }
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
 void AppendUuid(std::string* out) {
   static constexpr char kHex[] = "0123456789abcdef";
   const Uuid u = Uuid::Random();

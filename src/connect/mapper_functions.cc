@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "common/strings.h"
 #include "common/uuid.h"
 #include "connect/mapper_impl.h"
 
@@ -80,7 +81,7 @@ Status Mapper::Impl::EvalCall(const Expr& e, const UserRef& user, Value* out) {
       std::string s;
       AppendText(&s, v);
       if (e.func == Func::kTrim) {
-        s = std::string(Trim(s));
+        s = std::string(TrimSpace(s));
       } else {
         for (char& c : s) {
           if (e.func == Func::kLower && c >= 'A' && c <= 'Z') c = char(c + 32);
@@ -103,7 +104,7 @@ Status Mapper::Impl::EvalCall(const Expr& e, const UserRef& user, Value* out) {
         }
         r.i = int64_t(v.d);
       } else if (v.kind == Value::Kind::kString) {
-        std::string_view t = Trim(v.str());
+        std::string_view t = TrimSpace(v.str());
         if (!t.empty() && t[0] == '+') t.remove_prefix(1);
         auto res = std::from_chars(t.data(), t.data() + t.size(), r.i);
         if (res.ec != std::errc() || res.ptr != t.data() + t.size() || t.empty()) {
@@ -126,7 +127,7 @@ Status Mapper::Impl::EvalCall(const Expr& e, const UserRef& user, Value* out) {
       } else if (v.kind == Value::Kind::kBool) {
         r.d = v.b ? 1 : 0;
       } else if (v.kind == Value::Kind::kString) {
-        std::string_view t = Trim(v.str());
+        std::string_view t = TrimSpace(v.str());
         if (!t.empty() && t[0] == '+') t.remove_prefix(1);
         auto res = std::from_chars(t.data(), t.data() + t.size(), r.d);
         if (res.ec != std::errc() || res.ptr != t.data() + t.size() || t.empty()) {

@@ -63,7 +63,6 @@ struct UserRef {
 
 // Appends the text form of v (str()). Null -> nothing. Requires v not missing.
 void AppendText(std::string* out, const Value& v);
-std::string_view Trim(std::string_view s);
 // Appends a fresh random (version 4) uuid in its 36-character form.
 void AppendUuid(std::string* out);
 // "a string", "an object", ...: for error messages.

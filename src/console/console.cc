@@ -2,6 +2,8 @@
 // route table of console_routes.cc.
 #include <fmt/format.h>
 
+#include <atomic>
+
 #include "common/host_port.h"
 #include "common/logging.h"
 #include "console/routes.h"
@@ -20,6 +22,12 @@ class ConsoleServer : public Console {
     lo.name = "console";
     lo.host = options.listen.host;
     lo.port = options.listen.port;
+    // The overview lists the console's own address; known once the port is bound (port 0
+    // picks one), so read through an atomic the routes may see before it is set.
+    sources_.facts.console_address = [this, host = options.listen.host] {
+      const uint16_t port = bound_port_.load(std::memory_order_acquire);
+      return port == 0 ? std::string() : HostPort{host, port}.ToString();
+    };
     lo.router = ConsoleRoutes(sources_, options);
     http::ServerOptions so;
     // Two threads: a slow page query (a table scan) does not stall the others; the live
@@ -29,6 +37,7 @@ class ConsoleServer : public Console {
     auto s = http::Server::Start(std::move(so), {std::move(lo)});
     if (!s.ok()) return s.status();
     server_ = std::move(s).value();
+    bound_port_.store(server_->port("console"), std::memory_order_release);
     return Status::OK();
   }
 
@@ -38,7 +47,8 @@ class ConsoleServer : public Console {
   }
 
  private:
-  const Sources sources_;  // outlives the routes, which keep pointers into it
+  Sources sources_;  // outlives the routes, which keep pointers into it; fixed once listening
+  std::atomic<uint16_t> bound_port_{0};
   std::unique_ptr<http::Server> server_;
 };
 

@@ -43,11 +43,14 @@ namespace kappa::console {
 struct Facts {
   std::string version;
   int64_t started_unix_ms = 0;
-  // ("kafka", "127.0.0.1:9092"), ("cql", ...), ("http", ...), ("console", ...).
+  // ("kafka", "127.0.0.1:9092"), ("cql", ...), ("http", ...): the other listeners of the
+  // process. The overview adds the console's own ("console", HOST:PORT) once it is bound.
   std::vector<std::pair<std::string, std::string>> listeners;
   // Bytes on disk, computed on demand (may be null).
   std::function<int64_t()> log_bytes;
   std::function<int64_t()> store_bytes;
+  // The console's own HOST:PORT, empty until bound (set by Console::Start).
+  std::function<std::string()> console_address;
   // The jobs' dead-letter topics: what is appended there is dead-lettered, not produced.
   std::vector<std::string> dead_letter_topics;
 };

@@ -22,7 +22,7 @@ constexpr std::string_view kDead = "kappa_job_dead_letters_total";
 constexpr std::string_view kLag = "kappa_job_lag_records";
 constexpr std::string_view kLatency = "kappa_job_end_to_end_latency_seconds";
 
-int64_t NowMs() {
+int64_t UnixNowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -82,10 +82,15 @@ nlohmann::json OverviewSeries(const Sources& s, int seconds) {
 }
 
 nlohmann::json OverviewFigures(const Sources& s) {
-  const int64_t now = NowMs();
+  const int64_t now = UnixNowMs();
   nlohmann::json listeners = nlohmann::json::array();
   for (const auto& [name, address] : s.facts.listeners) {
     listeners.push_back({{"name", name}, {"address", address}});
+  }
+  if (s.facts.console_address) {
+    if (std::string self = s.facts.console_address(); !self.empty()) {
+      listeners.push_back({{"name", "console"}, {"address", self}});
+    }
   }
   // Per job: its lag now and its rates over the last 10 s.
   nlohmann::json jobs = nlohmann::json::array();

@@ -14,7 +14,7 @@
 namespace kappa::console {
 namespace {
 
-int64_t NowMs() {
+int64_t SessionNowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -76,7 +76,7 @@ std::optional<Session> Security::SessionOf(const http::Request& req) const {
   if (!token) return std::nullopt;
   MutexLock lock(mu_);
   auto it = sessions_.find(*token);
-  if (it == sessions_.end() || it->second.expires_ms <= NowMs()) return std::nullopt;
+  if (it == sessions_.end() || it->second.expires_ms <= SessionNowMs()) return std::nullopt;
   return it->second;
 }
 
@@ -89,7 +89,7 @@ std::optional<std::string> Security::CsrfFor(const http::Request& req) const {
 
 Result<std::pair<std::string, Session>> Security::Login(std::string_view user,
                                                         std::string_view password) {
-  const int64_t now = NowMs();
+  const int64_t now = SessionNowMs();
   {
     MutexLock lock(mu_);
     auto f = failures_.find(user);

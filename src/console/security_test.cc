@@ -15,7 +15,7 @@ using nlohmann::json;
 
 constexpr int kFast = 1000;  // iterations: tests need no cost
 
-http::Request Make(std::string method, std::string target, std::string body = {},
+http::Request MakeSecurity(std::string method, std::string target, std::string body = {},
                    std::string host = "127.0.0.1:9021") {
   http::Request r;
   r.method = std::move(method);
@@ -70,7 +70,7 @@ TEST(ConsolePassword, WellKnownPasswordsAreRecognisedAndRefusedOffLoopback) {
 
 TEST(ConsoleSecurity, OpenModeNeedsLoopbackHostAndCsrfForChanges) {
   auto router = ConsoleRoutes({}, {});
-  auto s = Make("GET", "/api/console/session");
+  auto s = MakeSecurity("GET", "/api/console/session");
   http::Response sr = router->Dispatch(s);
   ASSERT_EQ(sr.status, 200);
   json session = json::parse(sr.body);
@@ -79,28 +79,28 @@ TEST(ConsoleSecurity, OpenModeNeedsLoopbackHostAndCsrfForChanges) {
   std::string token = session["csrf_token"];
 
   // DNS rebinding: a page at evil.example resolving to 127.0.0.1 sends Host: evil.example.
-  auto rebound = Make("GET", "/api/console/overview", {}, "evil.example:9021");
+  auto rebound = MakeSecurity("GET", "/api/console/overview", {}, "evil.example:9021");
   EXPECT_EQ(router->Dispatch(rebound).status, 403);
   for (std::string host : {"localhost:9021", "[::1]:9021", "127.0.0.2"}) {
-    auto ok = Make("GET", "/api/console/overview", {}, host);
+    auto ok = MakeSecurity("GET", "/api/console/overview", {}, host);
     EXPECT_EQ(router->Dispatch(ok).status, 200) << host;
   }
 
   // A state change without the token, with a wrong one, with the right one (logout is
   // the core's one POST; it answers 200 in open mode).
-  auto none = Make("POST", "/api/console/logout");
+  auto none = MakeSecurity("POST", "/api/console/logout");
   http::Response nr = router->Dispatch(none);
   EXPECT_EQ(nr.status, 403);
   EXPECT_EQ(json::parse(nr.body)["error_code"], kCsrfErrorCode);
-  auto wrong = Make("POST", "/api/console/logout");
+  auto wrong = MakeSecurity("POST", "/api/console/logout");
   wrong.headers.Add("X-CSRF-Token", std::string(64, 'a'));
   EXPECT_EQ(router->Dispatch(wrong).status, 403);
-  auto right = Make("POST", "/api/console/logout");
+  auto right = MakeSecurity("POST", "/api/console/logout");
   right.headers.Add("X-CSRF-Token", token);
   EXPECT_EQ(router->Dispatch(right).status, 200);
 
   // No login in open mode.
-  auto login = Make("POST", "/api/console/login", R"({"user":"a","password":"b"})");
+  auto login = MakeSecurity("POST", "/api/console/login", R"({"user":"a","password":"b"})");
   EXPECT_EQ(router->Dispatch(login).status, 409);
 }
 
@@ -112,7 +112,7 @@ class LoginMode : public ::testing::Test {
     router_ = ConsoleRoutes({}, o);
   }
   http::Response Login(const std::string& user, const std::string& password) {
-    auto r = Make("POST", "/api/console/login",
+    auto r = MakeSecurity("POST", "/api/console/login",
                   json{{"user", user}, {"password", password}}.dump());
     return router_->Dispatch(r);
   }
@@ -125,26 +125,26 @@ class LoginMode : public ::testing::Test {
 };
 
 TEST_F(LoginMode, DataNeedsASessionAndChangesNeedItsToken) {
-  auto anon = Make("GET", "/api/console/overview");
+  auto anon = MakeSecurity("GET", "/api/console/overview");
   http::Response a = router_->Dispatch(anon);
   EXPECT_EQ(a.status, 401);
   // Pages and the session endpoint answer anyone: the shell shows the login form.
-  auto page = Make("GET", "/");
+  auto page = MakeSecurity("GET", "/");
   EXPECT_EQ(router_->Dispatch(page).status, 200);
-  auto s = Make("GET", "/api/console/session");
+  auto s = MakeSecurity("GET", "/api/console/session");
   json anon_session = json::parse(router_->Dispatch(s).body);
   EXPECT_TRUE(anon_session["auth_required"].get<bool>());
   EXPECT_TRUE(anon_session["csrf_token"].is_null());
   // Any Host is fine with users (the login protects).
-  auto other = Make("GET", "/api/console/session", {}, "console.example.com");
+  auto other = MakeSecurity("GET", "/api/console/session", {}, "console.example.com");
   EXPECT_EQ(router_->Dispatch(other).status, 200);
 
   EXPECT_EQ(Login("ops", "wrong").status, 401);
   EXPECT_EQ(Login("nobody", "correct horse battery").status, 401);
-  auto bad_type = Make("POST", "/api/console/login", R"({"user":"ops","password":"x"})");
+  auto bad_type = MakeSecurity("POST", "/api/console/login", R"({"user":"ops","password":"x"})");
   bad_type.headers.Set("Content-Type", "application/x-www-form-urlencoded");
   EXPECT_EQ(router_->Dispatch(bad_type).status, 415);  // a cross-site form cannot log in
-  auto malformed = Make("POST", "/api/console/login", R"({"user":1})");
+  auto malformed = MakeSecurity("POST", "/api/console/login", R"({"user":1})");
   EXPECT_EQ(router_->Dispatch(malformed).status, 400);
 
   http::Response ok = Login("ops", "correct horse battery");
@@ -156,35 +156,35 @@ TEST_F(LoginMode, DataNeedsASessionAndChangesNeedItsToken) {
   std::string cookie = Cookie(ok);
   std::string csrf = json::parse(ok.body)["csrf_token"];
 
-  auto with = Make("GET", "/api/console/overview");
+  auto with = MakeSecurity("GET", "/api/console/overview");
   with.headers.Add("Cookie", "theme=dark; " + cookie);
   EXPECT_EQ(router_->Dispatch(with).status, 200);
-  auto me = Make("GET", "/api/console/session");
+  auto me = MakeSecurity("GET", "/api/console/session");
   me.headers.Add("Cookie", cookie);
   json session = json::parse(router_->Dispatch(me).body);
   EXPECT_EQ(session["user"], "ops");
   EXPECT_EQ(session["csrf_token"], csrf);
 
   // A forged cookie is no session.
-  auto forged = Make("GET", "/api/console/overview");
+  auto forged = MakeSecurity("GET", "/api/console/overview");
   forged.headers.Add("Cookie", std::string(kSessionCookie) + "=" + std::string(64, '0'));
   EXPECT_EQ(router_->Dispatch(forged).status, 401);
 
   // The session's token, not another session's nor the open mode's.
   http::Response other_login = Login("ops", "correct horse battery");
   std::string other_csrf = json::parse(other_login.body)["csrf_token"];
-  auto cross = Make("POST", "/api/console/logout");
+  auto cross = MakeSecurity("POST", "/api/console/logout");
   cross.headers.Add("Cookie", cookie);
   cross.headers.Add("X-CSRF-Token", other_csrf);
   EXPECT_EQ(router_->Dispatch(cross).status, 403);
 
-  auto out = Make("POST", "/api/console/logout");
+  auto out = MakeSecurity("POST", "/api/console/logout");
   out.headers.Add("Cookie", cookie);
   out.headers.Add("X-CSRF-Token", csrf);
   http::Response lo = router_->Dispatch(out);
   EXPECT_EQ(lo.status, 200);
   EXPECT_NE(lo.headers.Get("Set-Cookie")->find("Max-Age=0"), std::string::npos);
-  auto after = Make("GET", "/api/console/overview");
+  auto after = MakeSecurity("GET", "/api/console/overview");
   after.headers.Add("Cookie", cookie);
   EXPECT_EQ(router_->Dispatch(after).status, 401);
 }

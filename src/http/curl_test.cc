@@ -38,7 +38,7 @@ std::string Big() {
   return s + "]";
 }
 
-std::shared_ptr<Router> Routes() {
+std::shared_ptr<Router> CurlRoutes() {
   auto r = std::make_shared<Router>();
   r->Get("/a", [](Request&) { return Response::Json({{"a", 1}}); });
   r->Get("/big", [](Request&) {
@@ -60,7 +60,7 @@ class Curl : public ::testing::Test {
  protected:
   void SetUp() override {
     if (Shell("command -v curl").empty()) GTEST_FAIL() << "curl is not installed";
-    server_ = testing::StartOn(Routes());
+    server_ = testing::StartOn(CurlRoutes());
     base_ = "http://127.0.0.1:" + std::to_string(server_->port());
   }
   std::unique_ptr<Server> server_;

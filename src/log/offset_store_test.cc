@@ -10,7 +10,7 @@ namespace {
 
 using testing::TempDir;
 
-LogOptions Opts(const TempDir& t, Env* env = testing::FastEnv()) {
+LogOptions OffsetOpts(const TempDir& t, Env* env = testing::FastEnv()) {
   LogOptions o;
   o.dir = t.path() + "/log";
   o.env = env;
@@ -21,7 +21,7 @@ LogOptions Opts(const TempDir& t, Env* env = testing::FastEnv()) {
 TEST(OffsetStoreTest, CommitFetchListDeleteAndPersist) {
   TempDir tmp;
   {
-    auto log = Log::Open(Opts(tmp));
+    auto log = Log::Open(OffsetOpts(tmp));
     ASSERT_TRUE(log.ok());
     OffsetStore& o = (*log)->offsets();
     EXPECT_TRUE(o.Fetch("g1", "t", PartitionId(0)).status().IsNotFound());
@@ -34,7 +34,7 @@ TEST(OffsetStoreTest, CommitFetchListDeleteAndPersist) {
     EXPECT_TRUE(o.DeleteGroup("g3").IsNotFound());
     EXPECT_TRUE(o.Commit("", "u", PartitionId(0), Offset(1)).IsInvalidArgument());
   }
-  auto log = Log::Open(Opts(tmp));
+  auto log = Log::Open(OffsetOpts(tmp));
   ASSERT_TRUE(log.ok());
   OffsetStore& o = (*log)->offsets();
   auto c = o.Fetch("g1", "t", PartitionId(0));
@@ -50,7 +50,7 @@ TEST(OffsetStoreTest, MultiPartitionCommitIsAtomicAndTornTailIsDropped) {
   for (uint64_t cut_back : {1, 20, 40}) {
     TempDir tmp;
     {
-      auto log = Log::Open(Opts(tmp));
+      auto log = Log::Open(OffsetOpts(tmp));
       ASSERT_TRUE(log.ok());
       std::map<OffsetKey, CommittedOffset> m;
       for (int p = 0; p < 3; ++p) m[OffsetKey{"t", PartitionId(p)}] = {Offset(100 + p), "", TimestampMs(-1)};
@@ -61,7 +61,7 @@ TEST(OffsetStoreTest, MultiPartitionCommitIsAtomicAndTornTailIsDropped) {
     std::string path = tmp.path() + "/log/offsets/commits.log";
     // Cut inside the second commit record: the whole record (all 3 partitions) disappears.
     std::filesystem::resize_file(path, std::filesystem::file_size(path) - cut_back);
-    auto log = Log::Open(Opts(tmp));
+    auto log = Log::Open(OffsetOpts(tmp));
     ASSERT_TRUE(log.ok());
     auto g = (*log)->offsets().FetchGroup("g");
     ASSERT_EQ(g.size(), 3u);
@@ -69,7 +69,7 @@ TEST(OffsetStoreTest, MultiPartitionCommitIsAtomicAndTornTailIsDropped) {
     // Commits work again after the repair.
     ASSERT_TRUE((*log)->offsets().Commit("g", "t", PartitionId(0), Offset(300)).ok());
     ASSERT_TRUE((*log)->Close().ok());
-    auto again = Log::Open(Opts(tmp));
+    auto again = Log::Open(OffsetOpts(tmp));
     EXPECT_EQ((*again)->offsets().Fetch("g", "t", PartitionId(0))->offset, Offset(300));
   }
 }
@@ -77,7 +77,7 @@ TEST(OffsetStoreTest, MultiPartitionCommitIsAtomicAndTornTailIsDropped) {
 TEST(OffsetStoreTest, CommitsAreDurableAcrossPowerLossAndFailCleanlyOnDiskFull) {
   TempDir tmp;
   FaultInjectionEnv env(testing::FastEnv());
-  std::unique_ptr<Log> log = std::move(Log::Open(Opts(tmp, &env))).value();
+  std::unique_ptr<Log> log = std::move(Log::Open(OffsetOpts(tmp, &env))).value();
   ASSERT_TRUE(log->offsets().Commit("g", "t", PartitionId(0), Offset(7)).ok());
   env.SetWriteBudget(5);
   EXPECT_FALSE(log->offsets().Commit("g", "t", PartitionId(0), Offset(8)).ok());
@@ -86,20 +86,20 @@ TEST(OffsetStoreTest, CommitsAreDurableAcrossPowerLossAndFailCleanlyOnDiskFull) 
   ASSERT_TRUE(log->offsets().Commit("g", "t", PartitionId(0), Offset(9)).ok());
   testing::Crash(log);
   ASSERT_TRUE(env.DropUnsyncedData().ok());
-  log = std::move(Log::Open(Opts(tmp, &env))).value();
+  log = std::move(Log::Open(OffsetOpts(tmp, &env))).value();
   EXPECT_EQ(log->offsets().Fetch("g", "t", PartitionId(0))->offset, Offset(9));
 }
 
 TEST(OffsetStoreTest, CompactionKeepsLatestValues) {
   TempDir tmp;
-  auto log = Log::Open(Opts(tmp));
+  auto log = Log::Open(OffsetOpts(tmp));
   ASSERT_TRUE(log.ok());
   std::string meta(5000, 'm');
   for (int i = 0; i < 1000; ++i)
     ASSERT_TRUE((*log)->offsets().Commit("g", "t", PartitionId(i % 4), Offset(i), meta).ok());
   EXPECT_LT(std::filesystem::file_size(tmp.path() + "/log/offsets/commits.log"), 1000u * 5000u / 4);
   ASSERT_TRUE((*log)->Close().ok());
-  auto again = Log::Open(Opts(tmp));
+  auto again = Log::Open(OffsetOpts(tmp));
   for (int p = 0; p < 4; ++p)
     EXPECT_EQ((*again)->offsets().Fetch("g", "t", PartitionId(p))->offset, Offset(996 + p));
 }
@@ -107,7 +107,7 @@ TEST(OffsetStoreTest, CompactionKeepsLatestValues) {
 TEST(OffsetStoreTest, DeleteOffsetsIsDurableAndDropsAnEmptiedGroup) {
   TempDir tmp;
   {
-    auto log = Log::Open(Opts(tmp));
+    auto log = Log::Open(OffsetOpts(tmp));
     ASSERT_TRUE(log.ok());
     OffsetStore& o = (*log)->offsets();
     ASSERT_TRUE(o.Commit("g", "t", PartitionId(0), Offset(1)).ok());
@@ -117,7 +117,7 @@ TEST(OffsetStoreTest, DeleteOffsetsIsDurableAndDropsAnEmptiedGroup) {
     ASSERT_TRUE(o.DeleteOffsets("g", {{"t", PartitionId(0)}, {"x", PartitionId(9)}}).ok());
     ASSERT_TRUE(o.DeleteOffsets("h", {{"t", PartitionId(0)}}).ok());
   }
-  auto log = Log::Open(Opts(tmp));
+  auto log = Log::Open(OffsetOpts(tmp));
   ASSERT_TRUE(log.ok());
   OffsetStore& o = (*log)->offsets();
   EXPECT_TRUE(o.Fetch("g", "t", PartitionId(0)).status().IsNotFound());

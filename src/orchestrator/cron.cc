@@ -140,7 +140,7 @@ unsigned DaysInMonth(int year, unsigned month) {
   return static_cast<unsigned>((date::year(year) / date::month(month) / date::last).day());
 }
 
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+int64_t CronFloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 struct Civil {
   int64_t day;  // days since 1970-01-01
@@ -151,7 +151,7 @@ struct Civil {
 
 Civil ToCivil(int64_t minutes) {
   Civil c;
-  c.day = FloorDiv(minutes, kMinutesPerDay);
+  c.day = CronFloorDiv(minutes, kMinutesPerDay);
   date::year_month_day ymd{date::sys_days{date::days{c.day}}};
   c.year = static_cast<int>(ymd.year());
   c.month = static_cast<unsigned>(ymd.month());
@@ -223,7 +223,7 @@ Result<CronFields> ParseCron(std::string_view expr) {
 }
 
 std::optional<int64_t> CronNextLocal(const CronFields& c, int64_t local_ms) {
-  int64_t m = FloorDiv(local_ms, 60'000) + 1;
+  int64_t m = CronFloorDiv(local_ms, 60'000) + 1;
   const int start_year = ToCivil(m).year;
   while (true) {
     Civil t = ToCivil(m);
@@ -256,7 +256,7 @@ std::optional<int64_t> CronNextLocal(const CronFields& c, int64_t local_ms) {
 }
 
 std::optional<int64_t> CronPrevLocal(const CronFields& c, int64_t local_ms) {
-  int64_t m = -FloorDiv(-local_ms, 60'000) - 1;  // ceil to a minute, then one back
+  int64_t m = -CronFloorDiv(-local_ms, 60'000) - 1;  // ceil to a minute, then one back
   const int start_year = ToCivil(m).year;
   while (true) {
     Civil t = ToCivil(m);

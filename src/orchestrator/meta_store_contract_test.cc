@@ -10,7 +10,7 @@ namespace kappa::orchestrator {
 namespace {
 
 constexpr TimeMs kDay = 86'400'000;
-constexpr TimeMs kT0 = 1'693'735'200'000;  // 2023-09-03T10:00:00Z
+constexpr TimeMs kContractT0 = 1'693'735'200'000;  // 2023-09-03T10:00:00Z
 
 DagRun MakeRun(const std::string& dag, TimeMs logical, RunType type = RunType::kScheduled) {
   DagRun r;
@@ -48,7 +48,7 @@ void ExpectSameRun(const DagRun& a, const DagRun& b) {
 
 TEST_P(MetaStoreContract, DagsUpsertAndListSortedById) {
   EXPECT_TRUE(meta()->ListDags()->empty());
-  DagRecord b{"b_dag", true, DataInterval{kT0, kT0 + kDay}, kT0 + 1};
+  DagRecord b{"b_dag", true, DataInterval{kContractT0, kContractT0 + kDay}, kContractT0 + 1};
   DagRecord a{"a_dag", false, std::nullopt, 0};
   ASSERT_TRUE(meta()->PutDag(b).ok());
   ASSERT_TRUE(meta()->PutDag(a).ok());
@@ -60,36 +60,36 @@ TEST_P(MetaStoreContract, DagsUpsertAndListSortedById) {
   EXPECT_FALSE((*dags)[0].last_automated.has_value());
   EXPECT_EQ((*dags)[1].dag_id, "b_dag");
   EXPECT_TRUE((*dags)[1].is_paused);
-  EXPECT_EQ((*dags)[1].last_automated, (DataInterval{kT0, kT0 + kDay}));
-  EXPECT_EQ((*dags)[1].last_parsed_time, kT0 + 1);
+  EXPECT_EQ((*dags)[1].last_automated, (DataInterval{kContractT0, kContractT0 + kDay}));
+  EXPECT_EQ((*dags)[1].last_parsed_time, kContractT0 + 1);
 
   // Upsert: unpause, move the cursor, then clear it again.
   b.is_paused = false;
-  b.last_automated = DataInterval{kT0 + kDay, kT0 + 2 * kDay};
+  b.last_automated = DataInterval{kContractT0 + kDay, kContractT0 + 2 * kDay};
   ASSERT_TRUE(meta()->PutDag(b).ok());
   dags = meta()->ListDags();
   ASSERT_EQ(dags->size(), 2u);
   EXPECT_FALSE((*dags)[1].is_paused);
-  EXPECT_EQ((*dags)[1].last_automated, (DataInterval{kT0 + kDay, kT0 + 2 * kDay}));
+  EXPECT_EQ((*dags)[1].last_automated, (DataInterval{kContractT0 + kDay, kContractT0 + 2 * kDay}));
   b.last_automated.reset();
   ASSERT_TRUE(meta()->PutDag(b).ok());
   EXPECT_FALSE((*meta()->ListDags())[1].last_automated.has_value());
 }
 
 TEST_P(MetaStoreContract, RunsRoundTripEveryFieldInLogicalDateOrder) {
-  DagRun late = MakeRun("d", kT0 + 2 * kDay);
-  DagRun early = MakeRun("d", kT0);
-  DagRun manual = MakeRun("d", kT0 + kDay + 3600'000, RunType::kManual);
+  DagRun late = MakeRun("d", kContractT0 + 2 * kDay);
+  DagRun early = MakeRun("d", kContractT0);
+  DagRun manual = MakeRun("d", kContractT0 + kDay + 3600'000, RunType::kManual);
   manual.external_trigger = true;
   manual.state = RunState::kRunning;
-  manual.start_date = kT0 + 3 * kDay;
+  manual.start_date = kContractT0 + 3 * kDay;
   manual.conf = {{"colour", "blue"}, {"n", 3}, {"nested", {{"a", {1, 2}}}}};
   manual.note = "triggered by hand: l'été";
   early.state = RunState::kSuccess;
-  early.start_date = kT0 + kDay + 10;
-  early.end_date = kT0 + kDay + 70'000;
+  early.start_date = kContractT0 + kDay + 10;
+  early.end_date = kContractT0 + kDay + 70'000;
   for (const DagRun* r : {&late, &early, &manual}) ASSERT_TRUE(meta()->PutRun(*r).ok());
-  ASSERT_TRUE(meta()->PutRun(MakeRun("other", kT0)).ok());
+  ASSERT_TRUE(meta()->PutRun(MakeRun("other", kContractT0)).ok());
 
   auto runs = meta()->ListRuns("d");
   ASSERT_TRUE(runs.ok()) << runs.status().ToString();
@@ -102,13 +102,13 @@ TEST_P(MetaStoreContract, RunsRoundTripEveryFieldInLogicalDateOrder) {
 }
 
 TEST_P(MetaStoreContract, RunUpsertByRunIdReplacesTheRow) {
-  DagRun r = MakeRun("d", kT0);
+  DagRun r = MakeRun("d", kContractT0);
   ASSERT_TRUE(meta()->PutRun(r).ok());
   r.state = RunState::kRunning;
-  r.start_date = kT0 + kDay;
+  r.start_date = kContractT0 + kDay;
   ASSERT_TRUE(meta()->PutRun(r).ok());
   r.state = RunState::kFailed;
-  r.end_date = kT0 + kDay + 1;
+  r.end_date = kContractT0 + kDay + 1;
   ASSERT_TRUE(meta()->PutRun(r).ok());
   auto runs = meta()->ListRuns("d");
   ASSERT_EQ(runs->size(), 1u);
@@ -121,17 +121,17 @@ TEST_P(MetaStoreContract, RunUpsertByRunIdReplacesTheRow) {
   ExpectSameRun((*meta()->ListRuns("d"))[0], r);
   // Same run id, another logical date: still one run, at its new place.
   DagRun moved = r;
-  moved.logical_date = kT0 - kDay;
-  ASSERT_TRUE(meta()->PutRun(MakeRun("d", kT0 - 2 * kDay)).ok());
+  moved.logical_date = kContractT0 - kDay;
+  ASSERT_TRUE(meta()->PutRun(MakeRun("d", kContractT0 - 2 * kDay)).ok());
   ASSERT_TRUE(meta()->PutRun(moved).ok());
   runs = meta()->ListRuns("d");
   ASSERT_EQ(runs->size(), 2u);
   EXPECT_EQ((*runs)[1].run_id, r.run_id);
-  EXPECT_EQ((*runs)[1].logical_date, kT0 - kDay);
+  EXPECT_EQ((*runs)[1].logical_date, kContractT0 - kDay);
 }
 
 TEST_P(MetaStoreContract, DeleteRunRemovesItsTaskInstances) {
-  DagRun keep = MakeRun("d", kT0), gone = MakeRun("d", kT0 + kDay);
+  DagRun keep = MakeRun("d", kContractT0), gone = MakeRun("d", kContractT0 + kDay);
   ASSERT_TRUE(meta()->PutRun(keep).ok());
   ASSERT_TRUE(meta()->PutRun(gone).ok());
   ASSERT_TRUE(meta()->PutTask(Task("d", keep.run_id, "t")).ok());
@@ -148,7 +148,7 @@ TEST_P(MetaStoreContract, DeleteRunRemovesItsTaskInstances) {
 }
 
 TEST_P(MetaStoreContract, DeleteRunRemovesEveryTryLogOfItsTasks) {
-  DagRun keep = MakeRun("d", kT0), gone = MakeRun("d", kT0 + kDay);
+  DagRun keep = MakeRun("d", kContractT0), gone = MakeRun("d", kContractT0 + kDay);
   ASSERT_TRUE(meta()->PutRun(keep).ok());
   ASSERT_TRUE(meta()->PutRun(gone).ok());
   for (const DagRun* r : {&keep, &gone}) {
@@ -176,10 +176,10 @@ TEST_P(MetaStoreContract, TaskInstancesRoundTripPerRun) {
   b.state = TaskState::kUpForRetry;
   b.try_number = 2;
   b.max_tries = 4;
-  b.queued_at = kT0 + 1;
-  b.start_date = kT0 + 2;
-  b.end_date = kT0 + 3;
-  b.next_retry_at = kT0 + 300'000;
+  b.queued_at = kContractT0 + 1;
+  b.start_date = kContractT0 + 2;
+  b.end_date = kContractT0 + 3;
+  b.next_retry_at = kContractT0 + 300'000;
   b.operator_name = "http";
   b.hostname = "host-1";
   b.pid = 4242;
@@ -203,10 +203,10 @@ TEST_P(MetaStoreContract, TaskInstancesRoundTripPerRun) {
   EXPECT_EQ(got.state, TaskState::kUpForRetry);
   EXPECT_EQ(got.try_number, 2);
   EXPECT_EQ(got.max_tries, 4);
-  EXPECT_EQ(got.queued_at, kT0 + 1);
-  EXPECT_EQ(got.start_date, kT0 + 2);
-  EXPECT_EQ(got.end_date, kT0 + 3);
-  EXPECT_EQ(got.next_retry_at, kT0 + 300'000);
+  EXPECT_EQ(got.queued_at, kContractT0 + 1);
+  EXPECT_EQ(got.start_date, kContractT0 + 2);
+  EXPECT_EQ(got.end_date, kContractT0 + 3);
+  EXPECT_EQ(got.next_retry_at, kContractT0 + 300'000);
   EXPECT_EQ(got.operator_name, "http");
   EXPECT_EQ(got.hostname, "host-1");
   EXPECT_EQ(got.pid, 4242);
@@ -236,20 +236,20 @@ TEST_P(MetaStoreContract, BackToBackUpdatesKeepTheLastWrite) {
 // DAG's cursor, and a run whose logical date changes twice, all in one PutBatch: read back
 // as the last write of each, in order (a timestamp tie must not pick the wrong one).
 TEST_P(MetaStoreContract, PutBatchAppliesEveryWriteInOrder) {
-  DagRun run = MakeRun("d", kT0);
+  DagRun run = MakeRun("d", kContractT0);
   TaskInstance ti = Task("d", run.run_id, "t");
   DagRun running = run;
   running.state = RunState::kRunning;
-  running.start_date = kT0 + kDay + 7;
+  running.start_date = kContractT0 + kDay + 7;
   TaskInstance queued = ti;
   queued.state = TaskState::kQueued;
-  queued.queued_at = kT0 + kDay + 8;
-  DagRecord dag{"d", false, DataInterval{kT0, kT0 + kDay}, 0};
-  DagRun moved = MakeRun("d", kT0 + 5 * kDay, RunType::kManual);
+  queued.queued_at = kContractT0 + kDay + 8;
+  DagRecord dag{"d", false, DataInterval{kContractT0, kContractT0 + kDay}, 0};
+  DagRun moved = MakeRun("d", kContractT0 + 5 * kDay, RunType::kManual);
   DagRun moved_again = moved;
-  moved_again.logical_date = kT0 + 6 * kDay;
+  moved_again.logical_date = kContractT0 + 6 * kDay;
   DagRun moved_last = moved;
-  moved_last.logical_date = kT0 + 3 * kDay;
+  moved_last.logical_date = kContractT0 + 3 * kDay;
   std::vector<MetaWrite> batch{run,   ti,    running,     dag,
                                       queued, moved, moved_again, moved_last};
   ASSERT_TRUE(PutBatch(meta(), batch).ok());
@@ -269,11 +269,11 @@ TEST_P(MetaStoreContract, PutBatchAppliesEveryWriteInOrder) {
   EXPECT_EQ((*dags)[0].last_automated, dag.last_automated);
   // A batch after single writes: the run cached by PutRun moves again.
   DagRun back = moved_last;
-  back.logical_date = kT0 + 4 * kDay;
+  back.logical_date = kContractT0 + 4 * kDay;
   ASSERT_TRUE(PutBatch(meta(), {back}).ok());
   runs = meta()->ListRuns("d");
   ASSERT_EQ(runs->size(), 2u);
-  EXPECT_EQ((*runs)[1].logical_date, kT0 + 4 * kDay);
+  EXPECT_EQ((*runs)[1].logical_date, kContractT0 + 4 * kDay);
   EXPECT_TRUE(PutBatch(meta(), {}).ok());
 }
 
@@ -344,7 +344,7 @@ TEST_P(MetaStoreContract, ConcurrentWritersLoseNothing) {
         EXPECT_TRUE(meta()->PutTask(t).ok());
         EXPECT_TRUE(meta()->AppendLog("d", "r", task, 1, std::to_string(i)).ok());
       }
-      EXPECT_TRUE(meta()->PutRun(MakeRun("d" + std::to_string(w), kT0)).ok());
+      EXPECT_TRUE(meta()->PutRun(MakeRun("d" + std::to_string(w), kContractT0)).ok());
     });
   }
   for (auto& t : threads) t.join();

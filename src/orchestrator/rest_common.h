@@ -118,6 +118,17 @@ std::vector<std::string> DownstreamIds(const DagSpec& dag, std::string_view task
 
 // ---- routes -------------------------------------------------------------------------------
 
+// Enough to mean "every run" without risking an overflow in offset + limit.
+inline constexpr int64_t kAll = int64_t(1) << 40;
+
+// The REST filters' date ranges (start_date_gte, ...): SQL semantics, a missing date matches
+// no comparison.
+inline bool InRange(std::optional<TimeMs> t, std::optional<TimeMs> gte, std::optional<TimeMs> lte) {
+  if (!gte && !lte) return true;
+  if (!t) return false;
+  return (!gte || *t >= *gte) && (!lte || *t <= *lte);
+}
+
 void AddDagRoutes(Orchestrator* o, http::Router* router);
 void AddDagRunRoutes(Orchestrator* o, http::Router* router);
 void AddTaskInstanceRoutes(Orchestrator* o, http::Router* router);

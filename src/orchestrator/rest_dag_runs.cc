@@ -13,8 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-// Enough to mean "every run" without risking an overflow in offset + limit.
-constexpr int64_t kAll = int64_t(1) << 40;
 
 struct RunQuery {
   RunFilter pushed;  // what the orchestrator filters itself
@@ -46,12 +44,6 @@ Result<RunQuery> ParseRunQuery(const Req& req) {
                                          {"id", "state", "dag_id", "execution_date", "dag_run_id",
                                           "start_date", "end_date", "external_trigger", "conf"}));
   return q;
-}
-
-bool InRange(std::optional<TimeMs> t, std::optional<TimeMs> gte, std::optional<TimeMs> lte) {
-  if (!gte && !lte) return true;
-  if (!t) return false;  // SQL: a NULL date matches no comparison
-  return (!gte || *t >= *gte) && (!lte || *t <= *lte);
 }
 
 json SortKey(const DagRun& r, const std::string& field) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/strings.h"
 #include "orchestrator/rest_common.h"
 
 namespace kappa::orchestrator::rest {
@@ -11,12 +12,6 @@ namespace kappa::orchestrator::rest {
 namespace {
 
 using nlohmann::json;
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // The filters GET and PATCH /dags share: only_active (default true), paused, tags (any of),
 // dag_id_pattern (case-insensitive substring, Airflow's `ilike %pattern%`; "~" is every DAG).
@@ -33,7 +28,7 @@ Result<DagFilter> ParseDagFilter(const Req& req) {
   f.only_active = active.value_or(true);
   ASSIGN_OR_RETURN(f.paused, QueryBool(req, "paused"));
   f.tags = QueryAll(req, "tags");
-  f.pattern = Lower(req.Query("dag_id_pattern").value_or(""));
+  f.pattern = AsciiLower(req.Query("dag_id_pattern").value_or(""));
   if (f.pattern == "~") f.pattern.clear();
   return f;
 }
@@ -41,7 +36,7 @@ Result<DagFilter> ParseDagFilter(const Req& req) {
 bool Matches(const DagFilter& f, const DagInfo& d) {
   if (f.only_active && !d.is_active) return false;
   if (f.paused && *f.paused != d.record.is_paused) return false;
-  if (!f.pattern.empty() && Lower(d.spec.dag_id).find(f.pattern) == std::string::npos) {
+  if (!f.pattern.empty() && AsciiLower(d.spec.dag_id).find(f.pattern) == std::string::npos) {
     return false;
   }
   if (!f.tags.empty()) {

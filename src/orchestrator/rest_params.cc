@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "common/strings.h"
 #include "orchestrator/rest_common.h"
 
 namespace kappa::orchestrator::rest {
@@ -17,12 +18,6 @@ bool ParseInt64(std::string_view s, int64_t* out) {
   if (s.empty()) return false;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
   return ec == std::errc() && p == s.data() + s.size();
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (Howard Hinnant's
@@ -39,7 +34,7 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
 bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 // Reads exactly `n` digits at `*pos`.
-bool Digits(std::string_view s, size_t* pos, size_t n, int* out) {
+bool ParseDigits(std::string_view s, size_t* pos, size_t n, int* out) {
   if (*pos + n > s.size()) return false;
   int v = 0;
   for (size_t i = 0; i < n; ++i) {
@@ -60,9 +55,9 @@ Result<TimeMs> ParseApiTime(std::string_view text, bool naive_is_utc) {
   };
   size_t p = 0;
   int year, month, day, hour = 0, minute = 0, second = 0;
-  if (!Digits(text, &p, 4, &year) || p >= text.size() || text[p++] != '-' ||
-      !Digits(text, &p, 2, &month) || p >= text.size() || text[p++] != '-' ||
-      !Digits(text, &p, 2, &day)) {
+  if (!ParseDigits(text, &p, 4, &year) || p >= text.size() || text[p++] != '-' ||
+      !ParseDigits(text, &p, 2, &month) || p >= text.size() || text[p++] != '-' ||
+      !ParseDigits(text, &p, 2, &day)) {
     return bad("expected YYYY-MM-DD");
   }
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -74,13 +69,13 @@ Result<TimeMs> ParseApiTime(std::string_view text, bool naive_is_utc) {
   if (p < text.size() && (text[p] == 'T' || text[p] == 't' || text[p] == ' ')) {
     ++p;
     has_time = true;
-    if (!Digits(text, &p, 2, &hour) || p >= text.size() || text[p++] != ':' ||
-        !Digits(text, &p, 2, &minute)) {
+    if (!ParseDigits(text, &p, 2, &hour) || p >= text.size() || text[p++] != ':' ||
+        !ParseDigits(text, &p, 2, &minute)) {
       return bad("expected hh:mm after the date");
     }
     if (p < text.size() && text[p] == ':') {
       ++p;
-      if (!Digits(text, &p, 2, &second)) return bad("expected seconds");
+      if (!ParseDigits(text, &p, 2, &second)) return bad("expected seconds");
       if (p < text.size() && (text[p] == '.' || text[p] == ',')) {
         ++p;
         size_t start = p;
@@ -106,9 +101,9 @@ Result<TimeMs> ParseApiTime(std::string_view text, bool naive_is_utc) {
     } else if (c == '+' || c == '-') {
       ++p;
       int oh = 0, om = 0;
-      if (!Digits(text, &p, 2, &oh)) return bad("expected an offset +hh:mm");
+      if (!ParseDigits(text, &p, 2, &oh)) return bad("expected an offset +hh:mm");
       if (p < text.size() && text[p] == ':') ++p;
-      if (p < text.size() && !Digits(text, &p, 2, &om)) return bad("expected an offset +hh:mm");
+      if (p < text.size() && !ParseDigits(text, &p, 2, &om)) return bad("expected an offset +hh:mm");
       if (oh > 23 || om > 59) return bad("offset out of range");
       offset_min = (oh * 60 + om) * (c == '-' ? -1 : 1);
       has_offset = true;
@@ -159,7 +154,7 @@ std::vector<std::string> QueryAll(const Req& req, std::string_view name) {
 Result<std::optional<bool>> QueryBool(const Req& req, std::string_view name) {
   auto v = req.Query(name);
   if (!v) return std::optional<bool>();
-  std::string l = Lower(*v);
+  std::string l = AsciiLower(*v);
   if (l == "true" || l == "1") return std::optional<bool>(true);
   if (l == "false" || l == "0") return std::optional<bool>(false);
   return Status::InvalidArgument(fmt::format("'{}' is not of type 'boolean' - '{}'", *v, name));

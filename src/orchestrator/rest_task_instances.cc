@@ -14,7 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int64_t kAll = int64_t(1) << 40;
 
 struct TiFilter {
   std::optional<TimeMs> exec_gte, exec_lte, start_gte, start_lte, end_gte, end_lte;
@@ -52,12 +51,6 @@ Result<TiFilter> ParseTiFilter(const Req& req) {
   f.queues = QueryAll(req, "queue");
   f.executors = QueryAll(req, "executor");
   return f;
-}
-
-bool InRange(std::optional<TimeMs> t, std::optional<TimeMs> gte, std::optional<TimeMs> lte) {
-  if (!gte && !lte) return true;
-  if (!t) return false;
-  return (!gte || *t >= *gte) && (!lte || *t <= *lte);
 }
 
 bool Matches(const TiFilter& f, const TaskInstance& ti, const DagRun& run) {

@@ -8,7 +8,7 @@ namespace {
 
 using nlohmann::json;
 
-std::vector<std::string> Ids(const json& items, const char* key) {
+std::vector<std::string> TiIds(const json& items, const char* key) {
   std::vector<std::string> out;
   for (const auto& i : items) out.push_back(i[key].get<std::string>());
   return out;
@@ -96,7 +96,7 @@ TEST_F(RestTest, ClearTaskInstances) {
   // Airflow's defaults: dry_run and only_failed.
   json dry = Json(Call("POST", "/api/v1/dags/etl_pipeline/clearTaskInstances",
                        R"({"dag_run_id": ")" + run + R"("})"));
-  EXPECT_EQ(Ids(dry["task_instances"], "task_id"), (std::vector<std::string>{"load", "transform"}));
+  EXPECT_EQ(TiIds(dry["task_instances"], "task_id"), (std::vector<std::string>{"load", "transform"}));
   EXPECT_EQ(dry["task_instances"][0]["execution_date"], "2023-09-10T00:30:00+00:00");
   EXPECT_EQ(dry["task_instances"][0]["dag_run_id"], run);
   EXPECT_EQ(Get("/api/v1/dags/etl_pipeline/dagRuns/" + run)["state"], "failed");  // untouched
@@ -106,7 +106,7 @@ TEST_F(RestTest, ClearTaskInstances) {
                             "include_downstream": true, "reset_dag_runs": true,
                             "start_date": "2023-09-10T00:00:00Z",
                             "end_date": "2023-09-10T23:59:59Z"})"));
-  EXPECT_EQ(Ids(done["task_instances"], "task_id"),
+  EXPECT_EQ(TiIds(done["task_instances"], "task_id"),
             (std::vector<std::string>{"load", "notify", "transform"}));
   EXPECT_EQ(Get("/api/v1/dags/etl_pipeline/dagRuns/" + run)["state"], "queued");
   json tr = Get("/api/v1/dags/etl_pipeline/dagRuns/" + run + "/taskInstances/transform");
@@ -118,7 +118,7 @@ TEST_F(RestTest, ClearTaskInstances) {
   // only_running clears exactly the running instances.
   json running = Json(Call("POST", "/api/v1/dags/user_automation/clearTaskInstances",
                            R"({"dry_run": false, "only_failed": false, "only_running": true})"));
-  EXPECT_EQ(Ids(running["task_instances"], "dag_run_id"),
+  EXPECT_EQ(TiIds(running["task_instances"], "dag_run_id"),
             std::vector<std::string>{"scheduled__2023-09-11T00:00:00+00:00"});
   EXPECT_EQ(
       Get("/api/v1/dags/user_automation/dagRuns/~/taskInstances?state=failed")["total_entries"], 1);

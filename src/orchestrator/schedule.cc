@@ -9,6 +9,7 @@
 #include <cctype>
 #include <map>
 
+#include "common/strings.h"
 #include "common/units.h"
 #include "orchestrator/schedule_impl.h"
 
@@ -26,18 +27,6 @@ const std::map<std::string, std::string, std::less<>>& Presets() {
       {"@yearly", "0 0 1 1 *"}, {"@annually", "0 0 1 1 *"},
   };
   return *presets;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
 }
 
 }  // namespace
@@ -102,19 +91,19 @@ Schedule::Schedule() {
 
 Result<Schedule> Schedule::Parse(std::string_view text, std::string_view timezone) {
   auto impl = std::make_shared<Impl>();
-  impl->text = std::string(Trim(text));
+  impl->text = std::string(TrimSpace(text));
   impl->timezone = std::string(timezone.empty() ? "UTC" : timezone);
   impl->zone = FindZone(impl->timezone);
   if (impl->zone == nullptr) return CheckTimeZone(impl->timezone);
-  std::string lower = Lower(impl->text);
+  std::string lower = AsciiLower(impl->text);
   Schedule s;
   if (lower.empty() || lower == "null" || lower == "none" || lower == "~") {
     impl->kind = Kind::kNone;
   } else if (lower == "@once") {
     impl->kind = Kind::kOnce;
   } else if (lower.starts_with("every")) {
-    std::string_view d = Trim(std::string_view(lower).substr(5));
-    if (d.starts_with(":")) d = Trim(d.substr(1));
+    std::string_view d = TrimSpace(std::string_view(lower).substr(5));
+    if (d.starts_with(":")) d = TrimSpace(d.substr(1));
     auto ms = ParseDurationMs(d);
     if (!ms.ok()) {
       return Status::InvalidArgument(

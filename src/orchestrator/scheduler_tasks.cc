@@ -16,7 +16,7 @@
 namespace kappa::orchestrator::engine {
 
 namespace {
-constexpr int64_t kDayMs = 86'400'000;  // Airflow's cap on a retry delay
+constexpr int64_t kMaxRetryDelayMs = 86'400'000;  // Airflow's cap on a retry delay
 }  // namespace
 
 int64_t RetryDelayMs(const TaskSpec& t, int try_number) {
@@ -28,7 +28,7 @@ int64_t RetryDelayMs(const TaskSpec& t, int try_number) {
   double seconds =
       std::ceil(static_cast<double>(t.retry_delay_ms) / 1000.0 * std::ldexp(1.0, exponent));
   seconds = std::max(seconds, 1.0);
-  const int64_t cap = t.max_retry_delay_ms > 0 ? t.max_retry_delay_ms : kDayMs;
+  const int64_t cap = t.max_retry_delay_ms > 0 ? t.max_retry_delay_ms : kMaxRetryDelayMs;
   if (seconds * 1000.0 >= static_cast<double>(cap)) return cap;
   return static_cast<int64_t>(seconds) * 1000;
 }

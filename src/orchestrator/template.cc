@@ -7,6 +7,7 @@
 #include <cctype>
 #include <set>
 
+#include "common/strings.h"
 #include "orchestrator/orchestrator.h"
 
 namespace kappa::orchestrator {
@@ -37,12 +38,6 @@ bool NameChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
 // Splits `text` into literal pieces and `{{ name }}` references; calls `on_text` and
 // `on_name` in order. InvalidArgument for what this template language does not have.
 template <typename OnText, typename OnName>
@@ -67,7 +62,7 @@ Status Scan(std::string_view text, OnText on_text, OnName on_name) {
       return Status::InvalidArgument(
           fmt::format("template '{}': '{{{{' at offset {} is never closed", text, open));
     }
-    std::string_view name = Trim(text.substr(open + 2, end - open - 2));
+    std::string_view name = TrimSpace(text.substr(open + 2, end - open - 2));
     if (name.empty() || !std::all_of(name.begin(), name.end(), NameChar) || name.front() == '.' ||
         name.back() == '.' || name.find("..") != name.npos) {
       return Status::InvalidArgument(

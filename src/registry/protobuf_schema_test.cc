@@ -11,7 +11,7 @@
 namespace kappa::registry {
 namespace {
 
-Result<std::shared_ptr<const ParsedSchema>> Parse(const std::string& text,
+Result<std::shared_ptr<const ParsedSchema>> PbParse(const std::string& text,
                                                   const std::vector<ResolvedReference>& refs = {}) {
   return ProtobufSchemaType().Parse(text, refs);
 }
@@ -30,7 +30,7 @@ TEST(ProtobufSchemaTest, ValidSchemas) {
          message E { google.protobuf.Timestamp at = 1; })",
   };
   for (const char* text : valid) {
-    auto s = Parse(text);
+    auto s = PbParse(text);
     EXPECT_TRUE(s.ok()) << text << ": " << s.status().ToString();
     if (s.ok()) {
       EXPECT_EQ((*s)->type(), "PROTOBUF");
@@ -39,11 +39,11 @@ TEST(ProtobufSchemaTest, ValidSchemas) {
 }
 
 TEST(ProtobufSchemaTest, InvalidSchemas) {
-  struct Case {
+  struct PbCase {
     const char* text;
     const char* message_part;
   };
-  const Case invalid[] = {
+  const PbCase invalid[] = {
       {R"(syntax = "proto3"; message A { int32 a = 1 })", "line 1:"},
       {R"(syntax = "proto4";)", "proto4"},
       {R"(message { })", "line 1:"},
@@ -58,7 +58,7 @@ TEST(ProtobufSchemaTest, InvalidSchemas) {
        "nested deeper"},
   };
   for (const auto& c : invalid) {
-    auto s = Parse(c.text);
+    auto s = PbParse(c.text);
     ASSERT_FALSE(s.ok()) << c.text;
     EXPECT_TRUE(s.status().IsInvalidArgument());
     EXPECT_EQ(s.status().message().rfind("Invalid schema", 0), 0u) << s.status().message();
@@ -80,22 +80,22 @@ TEST(ProtobufSchemaTest, ImportsResolveFromReferences) {
       3,
       R"(syntax = "proto3"; package acme; import "acme/money.proto"; message Order { Money total = 1; })",
       {money}};
-  auto s = Parse(R"(syntax = "proto3"; package shop; import "acme/order.proto";
+  auto s = PbParse(R"(syntax = "proto3"; package shop; import "acme/order.proto";
                     message Cart { repeated acme.Order orders = 1; })",
                  {order});
   EXPECT_TRUE(s.ok()) << s.status().ToString();
   ResolvedReference broken{"bad.proto", "bad-value", 1, "message {", {}};
-  auto b = Parse(R"(syntax = "proto3"; import "bad.proto"; message C { int32 a = 1; })", {broken});
+  auto b = PbParse(R"(syntax = "proto3"; import "bad.proto"; message C { int32 a = 1; })", {broken});
   ASSERT_FALSE(b.ok());
   EXPECT_NE(b.status().message().find("bad.proto"), std::string::npos) << b.status().message();
 }
 
 TEST(ProtobufSchemaTest, CanonicalIgnoresCommentsAndLayout) {
-  auto a = Parse(
+  auto a = PbParse(
       "syntax = \"proto3\";\n// a user\nmessage User {\n  int64 id = 1;   // key\n  string name = "
       "2;\n}\n");
-  auto b = Parse(R"(syntax="proto3";message User{int64 id=1;string name=2;})");
-  auto c = Parse(R"(syntax="proto3";message User{int64 id=1;string name=3;})");
+  auto b = PbParse(R"(syntax="proto3";message User{int64 id=1;string name=2;})");
+  auto c = PbParse(R"(syntax="proto3";message User{int64 id=1;string name=3;})");
   ASSERT_TRUE(a.ok() && b.ok() && c.ok());
   EXPECT_EQ((*a)->canonical(), (*b)->canonical());
   EXPECT_NE((*a)->canonical(), (*c)->canonical());
@@ -103,7 +103,7 @@ TEST(ProtobufSchemaTest, CanonicalIgnoresCommentsAndLayout) {
   EXPECT_EQ((*a)->Text(true), (*a)->canonical());
   EXPECT_NE((*a)->Text(false).find("// a user"), std::string::npos);
   // The canonical text is itself a valid schema with the same canonical text.
-  auto again = Parse((*a)->canonical());
+  auto again = PbParse((*a)->canonical());
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ((*again)->canonical(), (*a)->canonical());
 }
@@ -137,20 +137,20 @@ TEST(ProtobufSchemaTest, Base64SerializedDescriptor) {
   ts->CopyTo(&proto);
   std::string bytes;
   ASSERT_TRUE(proto.SerializeToString(&bytes));
-  auto from_descriptor = Parse(Base64(bytes));
+  auto from_descriptor = PbParse(Base64(bytes));
   ASSERT_TRUE(from_descriptor.ok()) << from_descriptor.status().ToString();
-  auto from_text = Parse(ts->DebugString());
+  auto from_text = PbParse(ts->DebugString());
   ASSERT_TRUE(from_text.ok()) << from_text.status().ToString();
   EXPECT_EQ((*from_descriptor)->canonical(), (*from_text)->canonical());
   EXPECT_NE((*from_descriptor)->canonical().find("message Timestamp {"), std::string::npos);
   // Text that is neither .proto nor a descriptor keeps the .proto syntax error.
-  auto junk = Parse("bm90IGEgZGVzY3JpcHRvcg==");  // "not a descriptor"
+  auto junk = PbParse("bm90IGEgZGVzY3JpcHRvcg==");  // "not a descriptor"
   ASSERT_FALSE(junk.ok());
   EXPECT_NE(junk.status().message().find("line 1:"), std::string::npos) << junk.status().message();
 }
 
-std::vector<std::string> Breaks(const std::string& writer, const std::string& reader) {
-  auto w = Parse(writer), r = Parse(reader);
+std::vector<std::string> PbBreaks(const std::string& writer, const std::string& reader) {
+  auto w = PbParse(writer), r = PbParse(reader);
   EXPECT_TRUE(w.ok()) << w.status().ToString();
   EXPECT_TRUE(r.ok()) << r.status().ToString();
   if (!w.ok() || !r.ok()) return {"PARSE"};
@@ -165,18 +165,18 @@ std::vector<std::string> Breaks(const std::string& writer, const std::string& re
   return out;
 }
 
-using V = std::vector<std::string>;
-struct Case {
+using PbV = std::vector<std::string>;
+struct PbCase {
   const char* name;
   const char* a;
   const char* b;
-  V a_to_b;  // written with a, read with b
-  V b_to_a;
+  PbV a_to_b;  // written with a, read with b
+  PbV b_to_a;
 };
 
 #define P3 "syntax = \"proto3\"; "
 // clang-format off (one case per few lines reads better as a table)
-const Case kCases[] = {
+const PbCase PbkCases[] = {
     {"same", P3 "message U { int32 a = 1; }", P3 "message U {int32 a=1;}", {}, {}},
     {"field added/removed",
      P3 "message U { int32 a = 1; }",
@@ -294,9 +294,9 @@ const Case kCases[] = {
 #undef P3
 
 TEST(ProtobufSchemaCompatTest, ConfluentRulesBothWays) {
-  for (const auto& c : kCases) {
-    EXPECT_EQ(Breaks(c.a, c.b), c.a_to_b) << c.name << " (a written, b reads)";
-    EXPECT_EQ(Breaks(c.b, c.a), c.b_to_a) << c.name << " (b written, a reads)";
+  for (const auto& c : PbkCases) {
+    EXPECT_EQ(PbBreaks(c.a, c.b), c.a_to_b) << c.name << " (a written, b reads)";
+    EXPECT_EQ(PbBreaks(c.b, c.a), c.b_to_a) << c.name << " (b written, a reads)";
   }
 }
 
@@ -310,8 +310,8 @@ TEST(ProtobufSchemaCompatTest, ReferencedMessagesAreCompared) {
         {}};
   };
   const char* user = R"(syntax = "proto3"; import "m.proto"; message U { m.M m = 1; })";
-  auto w = Parse(user, {ref(1, "int32")});
-  auto r = Parse(user, {ref(2, "string")});
+  auto w = PbParse(user, {ref(1, "int32")});
+  auto r = PbParse(user, {ref(2, "string")});
   ASSERT_TRUE(w.ok() && r.ok());
   EXPECT_EQ(
       (*r)->ReadIncompatibilities(**w),
@@ -333,8 +333,8 @@ TEST(ProtobufSchemaCompatTest, DiamondsOfReferencedTypesAreComparedOnce) {
     return text + "message M40 { " + last_type + " x = 1; }";
   };
   const char* user = R"(syntax = "proto3"; import "d.proto"; message U { d.M0 m = 1; })";
-  auto w = Parse(user, {{"d.proto", "d", 1, chain("int32"), {}}});
-  auto r = Parse(user, {{"d.proto", "d", 2, chain("string"), {}}});
+  auto w = PbParse(user, {{"d.proto", "d", 1, chain("int32"), {}}});
+  auto r = PbParse(user, {{"d.proto", "d", 2, chain("string"), {}}});
   ASSERT_TRUE(w.ok() && r.ok()) << w.status().ToString() << r.status().ToString();
   auto reasons = (*r)->ReadIncompatibilities(**w);
   // M40/1 itself, both fields of M0..M39, and U/1.

@@ -39,7 +39,7 @@ void AppendElement(const Value& v, std::string* out) {
   coding::PutBE32(out->data() + at, uint32_t(out->size() - at - 4));
 }
 
-Status Bad(const Type& t, std::string_view why) {
+Status BadNative(const Type& t, std::string_view why) {
   return Status::InvalidArgument("cannot decode a " + t.ToString() + " value: " +
                                  std::string(why));
 }
@@ -106,7 +106,7 @@ Result<Value> DeserializeNative(const Type& type, std::string_view b) {
   const TypeKind k = type.kind;
   int w = FixedWidth(k);
   if (w > 0 && int(b.size()) != w) {
-    return Bad(type, "expected " + std::to_string(w) + " bytes, got " + std::to_string(b.size()));
+    return BadNative(type, "expected " + std::to_string(w) + " bytes, got " + std::to_string(b.size()));
   }
   const char* p = b.data();
   switch (k) {
@@ -119,7 +119,7 @@ Result<Value> DeserializeNative(const Type& type, std::string_view b) {
     case TypeKind::kTimestamp: return Value::Int(k, int64_t(coding::GetBE64(p)));
     case TypeKind::kTime: {
       int64_t ns = int64_t(coding::GetBE64(p));
-      if (ns < 0 || ns >= 86'400'000'000'000LL) return Bad(type, "time out of range");
+      if (ns < 0 || ns >= 86'400'000'000'000LL) return BadNative(type, "time out of range");
       return Value::Time(ns);
     }
     case TypeKind::kBoolean: return Value::Boolean(p[0] != 0);
@@ -139,18 +139,18 @@ Result<Value> DeserializeNative(const Type& type, std::string_view b) {
     case TypeKind::kTimeuuid: {
       Uuid u;
       std::memcpy(u.bytes.data(), p, 16);
-      if (k == TypeKind::kTimeuuid && u.version() != 1) return Bad(type, "not a version 1 uuid");
+      if (k == TypeKind::kTimeuuid && u.version() != 1) return BadNative(type, "not a version 1 uuid");
       return Value::UuidOf(k, u);
     }
     case TypeKind::kVarint:
-      if (b.empty()) return Bad(type, "empty");
+      if (b.empty()) return BadNative(type, "empty");
       return Value::Bytes(k, std::string(b));
     case TypeKind::kDecimal: {
-      if (b.size() < 5) return Bad(type, "shorter than 5 bytes");
+      if (b.size() < 5) return BadNative(type, "shorter than 5 bytes");
       return Value::DecimalOf(Decimal{int32_t(coding::GetBE32(p)), std::string(b.substr(4))});
     }
     case TypeKind::kInet:
-      if (b.size() != 4 && b.size() != 16) return Bad(type, "inet must be 4 or 16 bytes");
+      if (b.size() != 4 && b.size() != 16) return BadNative(type, "inet must be 4 or 16 bytes");
       return Value::Bytes(k, std::string(b));
     case TypeKind::kText:
     case TypeKind::kAscii:
@@ -160,30 +160,30 @@ Result<Value> DeserializeNative(const Type& type, std::string_view b) {
     case TypeKind::kList:
     case TypeKind::kSet:
     case TypeKind::kMap: {
-      if (type.params.size() != (k == TypeKind::kMap ? 2u : 1u)) return Bad(type, "bad type");
-      if (b.size() < 4) return Bad(type, "truncated element count");
+      if (type.params.size() != (k == TypeKind::kMap ? 2u : 1u)) return BadNative(type, "bad type");
+      if (b.size() < 4) return BadNative(type, "truncated element count");
       uint32_t n = coding::GetBE32(p);
       size_t pos = 4;
       const size_t per = k == TypeKind::kMap ? 2 : 1;
-      if (n > b.size()) return Bad(type, "element count larger than the value");
+      if (n > b.size()) return BadNative(type, "element count larger than the value");
       std::vector<Value> elems;
       elems.reserve(size_t(n) * per);
       for (size_t i = 0; i < size_t(n) * per; ++i) {
-        if (b.size() - pos < 4) return Bad(type, "truncated element");
+        if (b.size() - pos < 4) return BadNative(type, "truncated element");
         int32_t len = int32_t(coding::GetBE32(p + pos));
         pos += 4;
-        if (len < 0) return Bad(type, "null collection element");
-        if (b.size() - pos < size_t(len)) return Bad(type, "truncated element");
+        if (len < 0) return BadNative(type, "null collection element");
+        if (b.size() - pos < size_t(len)) return BadNative(type, "truncated element");
         const Type& et = type.params[per == 2 ? i % 2 : 0];
         ASSIGN_OR_RETURN(Value e, DeserializeNative(et, b.substr(pos, size_t(len))));
         elems.push_back(std::move(e));
         pos += size_t(len);
       }
-      if (pos != b.size()) return Bad(type, "trailing bytes");
+      if (pos != b.size()) return BadNative(type, "trailing bytes");
       return Value::Collection(k, std::move(elems));
     }
     default:
-      return Bad(type, "unsupported type");
+      return BadNative(type, "unsupported type");
   }
 }
 
@@ -222,10 +222,10 @@ Status CheckNative(const Type& type, std::string_view b) {
   // by decoding it.
   switch (type.kind) {
     case TypeKind::kText:
-      if (!IsValidUtf8(b)) return Bad(type, "text value is not valid UTF-8");
+      if (!IsValidUtf8(b)) return BadNative(type, "text value is not valid UTF-8");
       return Status::OK();
     case TypeKind::kAscii:
-      if (!IsAscii(b)) return Bad(type, "ascii value has a non-ASCII byte");
+      if (!IsAscii(b)) return BadNative(type, "ascii value has a non-ASCII byte");
       return Status::OK();
     case TypeKind::kBlob:
       return Status::OK();

@@ -10,30 +10,30 @@
 namespace kappa::store {
 namespace {
 
-std::mt19937_64 rng(777);
+std::mt19937_64 row_rng(777);
 const std::string kValues[] = {"", "a", "b", "zz"};
 
 RowState RandomState() {
   RowState s;
-  if (rng() % 3 == 0) {
+  if (row_rng() % 3 == 0) {
     s.has_marker = true;
-    s.marker_ts = int64_t(rng() % 5);
-    s.marker_expiry = rng() % 2 ? 0 : uint32_t(100 + rng() % 3);
+    s.marker_ts = int64_t(row_rng() % 5);
+    s.marker_expiry = row_rng() % 2 ? 0 : uint32_t(100 + row_rng() % 3);
     s.marker_ttl = s.marker_expiry ? 10 : 0;
   }
-  if (rng() % 4 == 0) {
-    s.tombstone_ts = int64_t(rng() % 5);
-    s.tombstone_time = uint32_t(50 + rng() % 3);
+  if (row_rng() % 4 == 0) {
+    s.tombstone_ts = int64_t(row_rng() % 5);
+    s.tombstone_time = uint32_t(50 + row_rng() % 3);
   }
   for (uint32_t id = 1; id <= 4; ++id) {
-    if (rng() % 2) continue;
+    if (row_rng() % 2) continue;
     CellState c;
     c.column_id = id;
-    c.timestamp = int64_t(rng() % 5);
-    c.tombstone = rng() % 4 == 0;
-    c.expiry = c.tombstone ? 60 : (rng() % 2 ? 0 : uint32_t(100 + rng() % 3));
+    c.timestamp = int64_t(row_rng() % 5);
+    c.tombstone = row_rng() % 4 == 0;
+    c.expiry = c.tombstone ? 60 : (row_rng() % 2 ? 0 : uint32_t(100 + row_rng() % 3));
     c.ttl = (!c.tombstone && c.expiry) ? 10 : 0;
-    if (!c.tombstone) c.value = kValues[rng() % 4];
+    if (!c.tombstone) c.value = kValues[row_rng() % 4];
     s.cells.push_back(c);
   }
   return s;
@@ -109,17 +109,17 @@ TEST(RowState, EncodingMatchesTheDocumentedFormat) {
     RowState s = RandomState();
     // Real-sized numbers: microsecond timestamps (8-byte varints), negative ones, big ids.
     for (CellState& c : s.cells) {
-      if (rng() % 2) c.timestamp = 1764750000000000 + int64_t(rng() % 1000);
-      if (rng() % 5 == 0) c.timestamp = -int64_t(rng() % 100000);
-      if (rng() % 7 == 0) c.column_id = uint32_t(rng());
-      if (!c.tombstone && rng() % 6 == 0) c.value = big;
-      if (!c.tombstone && rng() % 8 == 0) {
+      if (row_rng() % 2) c.timestamp = 1764750000000000 + int64_t(row_rng() % 1000);
+      if (row_rng() % 5 == 0) c.timestamp = -int64_t(row_rng() % 100000);
+      if (row_rng() % 7 == 0) c.column_id = uint32_t(row_rng());
+      if (!c.tombstone && row_rng() % 6 == 0) c.value = big;
+      if (!c.tombstone && row_rng() % 8 == 0) {
         c.counter = true;
-        c.delta = int64_t(rng());
+        c.delta = int64_t(row_rng());
       }
     }
-    if (s.has_marker && rng() % 2) s.marker_ts = INT64_MIN + 1;
-    std::string prefix(rng() % 3, 'p');  // appends after what the string holds
+    if (s.has_marker && row_rng() % 2) s.marker_ts = INT64_MIN + 1;
+    std::string prefix(row_rng() % 3, 'p');  // appends after what the string holds
     std::string out = prefix;
     EncodeRowState(s, &out);
     ASSERT_EQ(out, prefix + ReferenceEncoding(s)) << "state " << i;
@@ -132,7 +132,7 @@ TEST(RowState, MergeIsCommutativeAndAssociative) {
     RowState left;  // ((a b) c)
     for (const auto& o : ops) MergeRowState(o, &left);
     std::vector<RowState> perm = ops;
-    std::shuffle(perm.begin(), perm.end(), rng);
+    std::shuffle(perm.begin(), perm.end(), row_rng);
     RowState bc;  // (a (b c)) in a shuffled order
     MergeRowState(perm[1], &bc);
     MergeRowState(perm[2], &bc);
@@ -175,14 +175,14 @@ TEST(RowState, CounterCellsAddUpInAnyGrouping) {
   std::vector<RowState> ops;
   int64_t sum = 0;
   for (int i = 0; i < 20; ++i) {
-    int64_t d = int64_t(rng() % 200) - 100;
+    int64_t d = int64_t(row_rng() % 200) - 100;
     sum += d;
-    ops.push_back(inc(int64_t(rng() % 50), d));
+    ops.push_back(inc(int64_t(row_rng() % 50), d));
   }
   for (int round = 0; round < 50; ++round) {
-    std::shuffle(ops.begin(), ops.end(), rng);
+    std::shuffle(ops.begin(), ops.end(), row_rng);
     // Random grouping: merge a random prefix into one operand, the rest into another.
-    size_t cut = rng() % ops.size();
+    size_t cut = row_rng() % ops.size();
     RowState a, b;
     for (size_t i = 0; i < cut; ++i) MergeRowState(ops[i], &a);
     for (size_t i = cut; i < ops.size(); ++i) MergeRowState(ops[i], &b);

@@ -38,27 +38,23 @@ int32_t TableSchema::default_ttl_seconds() const {
   return v > 0 ? v : 0;
 }
 
-namespace {
-
-bool ValidName(std::string_view n) {
+bool IsValidName(std::string_view n) {
   if (n.empty() || n.size() > 48) return false;
   return std::all_of(n.begin(), n.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
   });
 }
 
-}  // namespace
-
 Status TableSchema::Finish() {
   const std::string what = keyspace + "." + name;
-  if (!ValidName(keyspace) || !ValidName(name)) {
+  if (!IsValidName(keyspace) || !IsValidName(name)) {
     return Status::InvalidArgument("bad table name '" + what +
                                    "': names are 1-48 letters, digits or underscores");
   }
   std::set<std::string> seen;
   std::vector<ColumnSchema> pk, ck, rest;
   for (const ColumnSchema& c : columns) {
-    if (!ValidName(c.name)) {
+    if (!IsValidName(c.name)) {
       return Status::InvalidArgument("bad column name '" + c.name + "' in " + what);
     }
     if (!seen.insert(c.name).second) {

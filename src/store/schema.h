@@ -109,6 +109,8 @@ struct KeyspaceSchema {
 
 // A CQL identifier as Cassandra prints it: bare when it is lower-case letters, digits and
 // underscores starting with a letter and not a reserved word; else "quoted" ("" doubled).
+// A keyspace, table or column name kappa accepts: 1-48 of [A-Za-z0-9_] (Cassandra's rule).
+bool IsValidName(std::string_view name);
 std::string QuoteCqlIdentifier(std::string_view name);
 // A CQL string literal: 'text' with ' doubled.
 std::string QuoteCqlString(std::string_view text);

@@ -1,18 +1,12 @@
 #include <gtest/gtest.h>
 
 #include "store/schema.h"
+#include "store/store_test_fixture.h"
 
 namespace kappa::store {
 namespace {
 
-ColumnSchema Col(std::string name, Type type, ColumnKind kind = ColumnKind::kRegular, int pos = -1) {
-  ColumnSchema c;
-  c.name = std::move(name);
-  c.type = std::move(type);
-  c.kind = kind;
-  c.position = pos;
-  return c;
-}
+using store_testing::Col;
 
 TEST(SchemaCqlTest, RendersTablesAsCassandraDescribes) {
   TableSchema t;

@@ -10,13 +10,6 @@
 namespace kappa::store {
 namespace {
 
-bool ValidName(std::string_view n) {
-  if (n.empty() || n.size() > 48) return false;
-  return std::all_of(n.begin(), n.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-  });
-}
-
 std::string QualifiedName(std::string_view ks, std::string_view t) {
   return std::string(ks) + "." + std::string(t);
 }
@@ -107,7 +100,7 @@ Status StoreImpl::DeleteTableRows(uint32_t storage_id, rocksdb::WriteBatch* wb) 
 
 Status StoreImpl::CreateKeyspace(const KeyspaceSchema& ks, bool if_not_exists) {
   RETURN_IF_ERROR(Writable());
-  if (!ValidName(ks.name)) {
+  if (!IsValidName(ks.name)) {
     return Status::InvalidArgument("bad keyspace name '" + ks.name +
                                    "': names are 1-48 letters, digits or underscores");
   }

@@ -30,6 +30,9 @@
 
 namespace kappa::store {
 
+// "keyspace.table", for error messages.
+inline std::string Qualified(const TableSchema& t) { return t.keyspace + "." + t.name; }
+
 struct WriteBatch::Rep {
   rocksdb::WriteBatch wb;  // meta writes, and the row merges once Materialize()d
   // Row merges (rows column family) wait here until the commit, which adds them to `wb` in

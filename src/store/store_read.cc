@@ -5,8 +5,6 @@
 namespace kappa::store {
 namespace {
 
-std::string Qualified(const TableSchema& t) { return t.keyspace + "." + t.name; }
-
 // A failed read's status, naming the table. Call it only on failure: point reads are hot, and
 // the table's name is not built for a read that succeeded.
 Status ReadError(const rocksdb::Status& s, const char* what, const TableSchema& t) {

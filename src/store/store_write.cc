@@ -9,8 +9,6 @@
 namespace kappa::store {
 namespace {
 
-std::string Qualified(const TableSchema& t) { return t.keyspace + "." + t.name; }
-
 WriteTime ResolveTime(Clock* clock, const WriteOptions& w) {
   return WriteTime{w.timestamp_micros == WriteOptions::kNow ? clock->NowMicros() : w.timestamp_micros,
                    uint32_t(clock->NowMs() / 1000)};

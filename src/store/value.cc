@@ -5,6 +5,7 @@
 
 #include <simdjson.h>
 
+#include "common/strings.h"
 #include "store/types.h"
 #include "store/value_text.h"
 
@@ -54,18 +55,6 @@ std::string Type::ToString() const {
 
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string o(s);
-  for (char& c : o) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return o;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
 // Splits "a, map<b, c>" at top-level commas.
 std::vector<std::string_view> SplitTopLevel(std::string_view s) {
   std::vector<std::string_view> out;
@@ -75,20 +64,20 @@ std::vector<std::string_view> SplitTopLevel(std::string_view s) {
     if (s[i] == '<') ++depth;
     else if (s[i] == '>') --depth;
     else if (s[i] == ',' && depth == 0) {
-      out.push_back(Trim(s.substr(start, i - start)));
+      out.push_back(TrimSpace(s.substr(start, i - start)));
       start = i + 1;
     }
   }
-  out.push_back(Trim(s.substr(start)));
+  out.push_back(TrimSpace(s.substr(start)));
   return out;
 }
 
 }  // namespace
 
 Result<Type> Type::Parse(std::string_view text) {
-  std::string_view s = Trim(text);
+  std::string_view s = TrimSpace(text);
   size_t lt = s.find('<');
-  std::string head = Lower(Trim(s.substr(0, lt)));
+  std::string head = AsciiLower(TrimSpace(s.substr(0, lt)));
   if (lt != std::string_view::npos) {
     if (s.back() != '>') return Status::InvalidArgument("bad type '" + std::string(text) + "'");
     std::string_view inner = s.substr(lt + 1, s.size() - lt - 2);

@@ -21,7 +21,7 @@
 namespace kappa::stream {
 namespace {
 
-constexpr std::string_view kConfig = R"(
+constexpr std::string_view kKafkaJobConfig = R"(
 topics:
   - name: in
     partitions: 2
@@ -50,7 +50,7 @@ class KafkaJobTest : public ::testing::Test {
     ASSERT_EQ(cluster_->CreateTopic("in", 2), RD_KAFKA_RESP_ERR_NO_ERROR);
     ASSERT_EQ(cluster_->CreateTopic("in.dlq", 1), RD_KAFKA_RESP_ERR_NO_ERROR);
 
-    auto c = app::LoadConfigText(std::string(kConfig) + "log:\n  type: kafka\n  bootstrap: " +
+    auto c = app::LoadConfigText(std::string(kKafkaJobConfig) + "log:\n  type: kafka\n  bootstrap: " +
                                 bootstrap_ + "\n  properties: {session.timeout.ms: '6000'}\n",
                             "test.yaml");
     ASSERT_TRUE(c.ok()) << c.status().ToString();

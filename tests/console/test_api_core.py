@@ -118,8 +118,10 @@ def test_overview_counts_what_a_client_produced(up):
     base = up["base"]
     _, _, before = call(base, "/api/console/overview")
     assert before["history"] is True
-    assert {"kafka", "cql", "http"} <= {l["name"] for l in before["listeners"]}
+    assert {"kafka", "cql", "http", "console"} <= {l["name"] for l in before["listeners"]}
     assert [l["address"] for l in before["listeners"] if l["name"] == "kafka"] == [up["kafka"]]
+    assert [l["address"] for l in before["listeners"]
+            if l["name"] == "console"] == [up["base"][len("http://"):]]
     assert before["rss_bytes"] > 10 << 20
     assert [j["job"] for j in before["jobs"]] == ["users_to_cassandra"]
 

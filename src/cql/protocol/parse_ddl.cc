@@ -1,4 +1,5 @@
 // The CQL parser: DDL statements (CREATE KEYSPACE/TABLE, ALTER TABLE) and types (see parser_impl.h).
+#include "common/strings.h"
 #include "cql/protocol/parser_impl.h"
 
 namespace kappa::cql::parser_internal {
@@ -54,7 +55,7 @@ Result<StatementBody> Parser::ParseCreateKeyspace() {
       ASSIGN_OR_RETURN(s.replication, MapLiteral());
     } else if (opt == "durable_writes") {
       ASSIGN_OR_RETURN(std::string v, OptionValue());
-      s.durable_writes = Lower(v) != "false";
+      s.durable_writes = AsciiLower(v) != "false";
     } else {
       return Status::InvalidArgument("Unknown property '" + opt + "'");
     }
@@ -68,7 +69,7 @@ Result<std::string> Parser::ParseType() {
   if (guard.too_deep()) return TooDeep();
   const Token& t = Peek();
   if (t.kind != Token::Kind::kIdent && t.kind != Token::Kind::kQuotedIdent) return NoViable();
-  std::string name = t.kind == Token::Kind::kIdent ? Lower(t.text) : t.text;
+  std::string name = t.kind == Token::Kind::kIdent ? AsciiLower(t.text) : t.text;
   ++pos_;
   if (!AcceptPunct("<")) return name;
   name += "<";

@@ -1,4 +1,5 @@
 // The CQL parser: INSERT, UPDATE, DELETE and BATCH statements (see parser_impl.h).
+#include "common/strings.h"
 #include "cql/protocol/parser_impl.h"
 
 namespace kappa::cql::parser_internal {
@@ -69,7 +70,7 @@ Status Parser::ParseIf(bool* if_exists, std::vector<Relation>* conditions) {
 // lexer reads `c -1` as an identifier and the integer -1: that is an addition of -1.
 Status Parser::ParseAssignedValue(Assignment* a) {
   const Token& t = Peek();
-  bool self = (t.kind == Token::Kind::kIdent && !IsReserved(t.text) && Lower(t.text) == a->column) ||
+  bool self = (t.kind == Token::Kind::kIdent && !IsReserved(t.text) && AsciiLower(t.text) == a->column) ||
               (t.kind == Token::Kind::kQuotedIdent && t.text == a->column);
   if (self && !PeekPunct("(", 1)) {
     ++pos_;
@@ -90,7 +91,7 @@ Status Parser::ParseAssignedValue(Assignment* a) {
   // `column = value + column`: a list prepend.
   if (PeekPunct("+")) {
     const Token& c = Peek(1);
-    bool same = (c.kind == Token::Kind::kIdent && !IsReserved(c.text) && Lower(c.text) == a->column) ||
+    bool same = (c.kind == Token::Kind::kIdent && !IsReserved(c.text) && AsciiLower(c.text) == a->column) ||
                 (c.kind == Token::Kind::kQuotedIdent && c.text == a->column);
     if (!same) return Mismatched("<EOF>");
     pos_ += 2;

@@ -1,3 +1,4 @@
+#include "common/strings.h"
 #include "cql/protocol/parser.h"
 
 #include <algorithm>
@@ -7,12 +8,6 @@
 
 namespace kappa::cql {
 namespace parser_internal {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = char(std::tolower(uint8_t(c)));
-  return out;
-}
 
 bool IEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -135,7 +130,7 @@ Status Parser::ExpectPunct(std::string_view p) {
 Result<std::string> Parser::Ident() {
   const Token& t = Peek();
   if (t.kind == Token::Kind::kQuotedIdent) { ++pos_; return t.text; }
-  if (t.kind == Token::Kind::kIdent && !IsReserved(t.text)) { ++pos_; return Lower(t.text); }
+  if (t.kind == Token::Kind::kIdent && !IsReserved(t.text)) { ++pos_; return AsciiLower(t.text); }
   return NoViable();
 }
 
@@ -215,7 +210,7 @@ Result<Term> Parser::ParseTerm() {
     case Token::Kind::kIdent:
       if (IEquals(t.text, "true") || IEquals(t.text, "false")) {
         term.kind = Term::Kind::kBoolean;
-        term.text = Lower(t.text);
+        term.text = AsciiLower(t.text);
         ++pos_;
         return term;
       }
@@ -228,7 +223,7 @@ Result<Term> Parser::ParseTerm() {
       }
       if (PeekPunct("(", 1)) {
         term.kind = Term::Kind::kFunction;
-        term.text = Lower(t.text);
+        term.text = AsciiLower(t.text);
         pos_ += 2;
         if (!AcceptPunct(")")) {
           do {

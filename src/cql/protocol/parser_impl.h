@@ -15,7 +15,6 @@
 
 namespace kappa::cql::parser_internal {
 
-std::string Lower(std::string_view s);
 bool IEquals(std::string_view a, std::string_view b);
 // Keywords that can never be used as unquoted identifiers.
 bool IsReserved(std::string_view w);

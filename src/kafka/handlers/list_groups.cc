@@ -7,14 +7,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/strings.h"
 #include "kafka/handlers/handlers.h"
 
 namespace kappa::kafka {
-
-static std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
 
 static void HandleListGroups(RequestContext& ctx, Reader& in, Responder respond) {
   const int16_t v = ctx.api_version;
@@ -22,7 +18,7 @@ static void HandleListGroups(RequestContext& ctx, Reader& in, Responder respond)
   std::vector<std::string> states;
   if (v >= 4) {
     int32_t n = in.ArrayLength(1);
-    for (int32_t i = 0; i < n && in.ok(); ++i) states.push_back(Lower(std::string(in.String())));
+    for (int32_t i = 0; i < n && in.ok(); ++i) states.push_back(AsciiLower(std::string(in.String())));
   }
   in.SkipTaggedFields();
   if (!in.ok()) {
@@ -40,7 +36,7 @@ static void HandleListGroups(RequestContext& ctx, Reader& in, Responder respond)
   std::vector<std::pair<std::string, Listed>> shown;
   for (auto& [id, g] : groups) {
     if (states.empty() ||
-        std::find(states.begin(), states.end(), Lower(g.state)) != states.end()) {
+        std::find(states.begin(), states.end(), AsciiLower(g.state)) != states.end()) {
       shown.emplace_back(id, g);
     }
   }

@@ -1,5 +1,6 @@
 // The catalogue of Kafka topic configs (names, types, validators and defaults as in Kafka's
 // TopicConfig and LogConfig, including the deprecated ones older clients still send).
+#include "common/strings.h"
 #include "kafka/handlers/topic_configs.h"
 
 #include <algorithm>
@@ -91,14 +92,8 @@ const Def* Find(std::string_view name) {
   return nullptr;
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
 std::optional<int64_t> ParseInt(std::string_view s) {
-  s = Trim(s);
+  s = TrimSpace(s);
   int64_t v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (s.empty() || ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
@@ -107,11 +102,11 @@ std::optional<int64_t> ParseInt(std::string_view s) {
 
 std::vector<std::string_view> SplitList(std::string_view s) {
   std::vector<std::string_view> out;
-  s = Trim(s);
+  s = TrimSpace(s);
   if (s.empty()) return out;
   while (true) {
     size_t c = s.find(',');
-    out.push_back(Trim(s.substr(0, c)));
+    out.push_back(TrimSpace(s.substr(0, c)));
     if (c == std::string_view::npos) break;
     s = s.substr(c + 1);
   }
@@ -136,7 +131,7 @@ std::optional<std::string> Validate(const Def& d, std::string_view value) {
       return std::nullopt;
     }
     case Type::kDouble: {
-      std::string t(Trim(value));
+      std::string t(TrimSpace(value));
       char* end = nullptr;
       double v = std::strtod(t.c_str(), &end);
       if (t.empty() || end != t.c_str() + t.size()) return what + "not a number";
@@ -144,13 +139,13 @@ std::optional<std::string> Validate(const Def& d, std::string_view value) {
       return std::nullopt;
     }
     case Type::kBool: {
-      std::string t(Trim(value));
+      std::string t(TrimSpace(value));
       std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::tolower(c); });
       if (t != "true" && t != "false") return what + "must be true or false";
       return std::nullopt;
     }
     case Type::kEnum: {
-      std::string_view t = Trim(value);
+      std::string_view t = TrimSpace(value);
       if (std::find(d.allowed.begin(), d.allowed.end(), t) == d.allowed.end()) {
         std::string list;
         for (auto a : d.allowed) list += (list.empty() ? "" : ", ") + std::string(a);
@@ -174,7 +169,7 @@ std::optional<std::string> Validate(const Def& d, std::string_view value) {
     }
     case Type::kVersion: {
       // Kafka's message format / metadata versions: "0.10.2", "2.8", "3.0-IV1".
-      std::string_view t = Trim(value);
+      std::string_view t = TrimSpace(value);
       std::string_view base = t.substr(0, t.find('-'));
       if (t.size() > base.size()) {
         std::string_view iv = t.substr(base.size() + 1);
@@ -200,8 +195,8 @@ std::optional<std::string> Validate(const Def& d, std::string_view value) {
       if (items.size() == 1 && items[0] == "*") return std::nullopt;
       for (auto i : items) {
         size_t c = i.find(':');
-        if (c == std::string_view::npos || !IsDigits(Trim(i.substr(0, c))) ||
-            !IsDigits(Trim(i.substr(c + 1)))) {
+        if (c == std::string_view::npos || !IsDigits(TrimSpace(i.substr(0, c))) ||
+            !IsDigits(TrimSpace(i.substr(c + 1)))) {
           return what + "must be * or a list of partition:broker";
         }
       }
@@ -230,7 +225,7 @@ std::optional<std::string> ApplyTopicConfig(std::string_view name,
   if (d->field != nullptr) {
     config->*(d->field) = *ParseInt(*value);
   } else {
-    config->extra[std::string(name)] = std::string(Trim(*value));
+    config->extra[std::string(name)] = std::string(TrimSpace(*value));
   }
   return std::nullopt;
 }
