@@ -19,16 +19,23 @@ if printf '%s\n' "$libs" | grep -q 'not found'; then
 fi
 paths=$(printf '%s\n' "$libs" |
   awk '$2 == "=>" && $3 ~ /^\// { print $3; next } $1 ~ /^\// { print $1 }')
+# Debian 12 merged /lib into /usr/lib: the loader finds /lib/..., while most packages list
+# /usr/lib/... (and a few, like libc6, /lib/...). Ask for both spellings of every library in
+# one query (dpkg reads its database once); a spelling no package lists is not an error yet.
+queries=""
+for lib in $paths; do queries="$queries $lib /usr$lib"; done
+# shellcheck disable=SC2086
+owners=$(dpkg-query -S $queries 2>/dev/null || true)
+# Lines "pkg:amd64: /path" or "pkg1, pkg2: /path".
 packages=""
 for lib in $paths; do
-  # Debian 12 merged /lib into /usr/lib: the loader finds /lib/..., while most packages list
-  # /usr/lib/... (and a few, like libc6, /lib/...). Ask for both spellings.
-  owner=$(dpkg-query -S "$lib" 2>/dev/null || dpkg-query -S "/usr$lib" 2>/dev/null) || {
+  line=$(printf '%s\n' "$owners" | awk -v a="$lib" -v b="/usr$lib" '
+    { i = index($0, ": /"); p = substr($0, i + 2) } i && (p == a || p == b) { print; exit }')
+  if [ -z "$line" ]; then
     echo "runtime-packages: no installed package holds $lib" >&2
     exit 1
-  }
-  # "pkg:amd64: /path" or "pkg1, pkg2: /path": the names before the last ": ".
+  fi
   packages="$packages
-$(printf '%s\n' "$owner" | sed 's/: [^:]*$//' | tr ',' '\n' | sed 's/^ *//; s/:[a-z0-9]*$//')"
+$(printf '%s\n' "$line" | sed 's/: [^:]*$//' | tr ',' '\n' | sed 's/^ *//; s/:[a-z0-9]*$//')"
 done
 printf '%s\n' "$packages" | sed '/^$/d' | sort -u
