@@ -277,4 +277,28 @@ Status WriteUpEndpoints(const std::string& data_dir, const UpEndpoints& endpoint
 void RemoveUpEndpoints(const std::string& data_dir);
 std::optional<UpEndpoints> FindRunningUp(const std::string& data_dir);
 
+// ---- backups --------------------------------------------------------------------------------
+
+// `kappa backup` (backup.cc; docs/deploy.md, "Backups"): copies the data directory
+// `data_dir` into `to_dir` (which must not exist: AlreadyExists) while the `kappa up` that
+// owns it keeps running; `kappa up --data-dir to_dir` starts from the copy. It never writes
+// into `data_dir` and takes no lock. In this order:
+//   1. the store, as of one point of the owner's writes (a read-only secondary instance,
+//      store::Store::CopyTo): rows, schemas, the jobs' committed offsets, the DAG history;
+//   2. the log (log::CopyLogDir): each partition a prefix at least as long as when this step
+//      began, so it holds every offset the copied store committed (an exactly-once job
+//      continues where the copy's store says), and every record and row acknowledged
+//      before the backup started;
+//   3. DATA_DIR/security (users, ACLs).
+// The copy is built in `to_dir`.partial and renamed to `to_dir` when complete, so a backup
+// cut short leaves no directory that looks finished. NotFound when `data_dir` holds neither
+// a log nor a store.
+struct BackupStats {
+  uint64_t store_bytes = 0;
+  uint64_t log_bytes = 0;
+  uint64_t files = 0;
+  double seconds = 0;
+};
+Result<BackupStats> BackupDataDir(const std::string& data_dir, const std::string& to_dir);
+
 }  // namespace kappa::app

@@ -17,6 +17,7 @@
 #include "common/units.h"
 #include "cli/stop_signals.h"
 #include "cli/up_check.h"
+#include "common/systemd_notify.h"
 
 namespace kappa::cli {
 namespace {
@@ -190,6 +191,10 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
     Fail(servers.status());
   }
   KLOG_INFO("kappa up: serving {}", (*servers)->Describe());
+  // Under systemd with Type=notify (deploy/systemd/kappa.service): ready now, as /ready says.
+  if (Status st = NotifySystemd("READY=1\nSTATUS=serving"); !st.ok()) {
+    KLOG_WARN("cannot tell systemd that kappa up is ready: {}", st.ToString());
+  }
 
   KLOG_INFO("kappa up: data dir {}, config {}{}; Ctrl-C stops (producers first, then the "
             "jobs drain)", config->data_dir, config->file,
@@ -238,6 +243,7 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
     }
     status.Update(p.stats(), elapsed(), describe_dags);
   }
+  (void)NotifySystemd("STOPPING=1");  // best effort: systemd learns of the stop by the exit too
   if (dags) dags->Stop();  // running tries are cancelled (their producers stop first)
   status.Clear();
   (*servers)->Stop();  // external producers and readers stop with the pipeline's producers

@@ -288,4 +288,15 @@ class Log {
 // Kafka's topic-name rule, with a readable reason on failure.
 Status ValidateTopicName(std::string_view name);
 
+// Copies the log directory `from_dir` (a LogOptions::dir, e.g. <data_dir>/log) into
+// `to_dir`, which must not exist yet (AlreadyExists), while another process may append to it:
+// the half of `kappa backup` (app/backup.cc) that needs no Log object. Each partition's files
+// are listed, then copied in offset order up to the bytes present when each is read, so the
+// copy of a partition is a prefix of it as of about the end of the copy, and never less than
+// what was there when CopyLogDir started, except what retention deleted meanwhile; a batch cut
+// by the copy is the torn tail that Log::Open's recovery truncates (docs/formats/log.md). The
+// committed group offsets (offsets/commits.log) likewise; topics being created or deleted are
+// skipped. Files are written owner-only and fsynced. IOError names the file that failed.
+Status CopyLogDir(const std::string& from_dir, const std::string& to_dir);
+
 }  // namespace kappa::log

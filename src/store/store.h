@@ -296,6 +296,14 @@ class Store {
 
   // Flushes memtables to SST files (tests, shutdown).
   virtual Status Flush() = 0;
+  // Writes a copy of the store as it is now (a read-only store: as of its last Open or
+  // CatchUp, one consistent point of the owner's writes) into a new store at
+  // `target_data_dir`/store, which must not exist yet (AlreadyExists); Store::Open reads it
+  // like any other. Every key of both column families is copied as reads see it (merged, so
+  // the copy is compacted; expired cells stay until its own compaction purges them), then
+  // the copy is flushed and fsynced. `kappa backup` (app/backup.cc) runs it on a read-only
+  // store while `kappa up` writes. Concurrent with reads; not with DDL on this Store.
+  virtual Status CopyTo(const std::string& target_data_dir) const = 0;
   // Runs a full compaction (purges expired cells and tombstones past gc grace; tests).
   virtual Status CompactAll() = 0;
   // Table files in level 0 of the rows (flushed memtables not yet compacted below); every

@@ -130,6 +130,7 @@ class StoreImpl final : public Store {
       std::string_view prefix) const override;
   Status PutMeta(std::string_view key, std::string_view value, bool sync) override;
   Status Flush() override;
+  Status CopyTo(const std::string& target_data_dir) const override;  // store_backup.cc
   Status CompactAll() override;
   uint64_t Level0Files() const override;
 

@@ -1,0 +1,232 @@
+"""The scale-out shape of deploy/compose/docker-compose.cluster.yml without Docker: a
+`kappa broker` stands in for the Kafka cluster, a `kappa cql-server` for the Cassandra
+cluster, and three `kappa up` workers run deploy/config/cluster-worker.yaml (log: kafka,
+sink: cassandra, the job's one consumer group) with only the addresses changed. Records come
+from confluent-kafka (an independent producer, idempotent, acks=all), some of them bad; one
+worker is killed with SIGKILL mid-stream, the other two take its partitions, and in the end,
+checked with the DataStax Python driver on the stand-in node and confluent-kafka on the
+dead-letter topic:
+    rows == produced - dead letters, every good record's id once, no other id.
+Dead letters with `log: kafka` are at-least-once (docs/formats/config.md): a batch the killed
+worker had not committed is processed again by the partition's next owner, so they are
+counted once per source partition and offset.
+
+Plain transport. TODO(issue 24): the same run with TLS and SASL on (SASL_SSL on the broker
+stand-in, TLS + a password on the CQL stand-in, the workers' log.properties and sink
+credentials) once fix/sec-kafka and fix/sec-tls are merged.
+"""
+import json
+import os
+import signal
+import subprocess
+import threading
+import time
+import uuid
+
+from cassandra.cluster import Cluster
+from confluent_kafka import Consumer, Producer, TopicPartition
+
+from conftest import KAPPA, free_port, kappa, wait_for, wait_for_port
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+WORKER_CONFIG = os.path.join(ROOT, "deploy", "config", "cluster-worker.yaml")
+TOPIC = "users_created"
+DLQ = "users_created.dlq"
+GROUP = "users_to_cassandra"
+TABLE = "spark_streams.created_users"
+GOOD = 6000
+BAD_EVERY = 40  # one bad record after every 40 good ones
+
+
+def worker_config(tmp_path, bootstrap, cql_port):
+    """cluster-worker.yaml with the stand-ins' addresses: nothing else changes (the job,
+    its group, its sink settings, the topics)."""
+    text = open(WORKER_CONFIG).read()
+    replacements = {
+        "bootstrap: kafka-1:9092,kafka-2:9092,kafka-3:9092":
+            f"bootstrap: {bootstrap}\n"
+            # A killed worker's partitions move after the session timeout (10 s by default).
+            "  properties: {session.timeout.ms: \"6000\", heartbeat.interval.ms: \"1000\"}",
+        "contact_points: [cassandra-1:9042, cassandra-2:9042, cassandra-3:9042]":
+            f"contact_points: [127.0.0.1:{cql_port}]",
+        # One broker stand-in: the broker's default replication.
+        "  replication_factor: 3\n": "  replication_factor: -1\n",
+    }
+    for old, new in replacements.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    path = tmp_path / "worker.yaml"
+    path.write_text(text)
+    return str(path)
+
+
+class Proc:
+    def __init__(self, args, log_path):
+        self.log_path = log_path
+        self.log = open(log_path, "w")
+        self.p = subprocess.Popen([KAPPA, *args], stdout=self.log, stderr=subprocess.STDOUT)
+
+    def output(self):
+        return open(self.log_path).read()[-3000:]
+
+    def stop(self, timeout=60):
+        if self.p.poll() is None:
+            self.p.send_signal(signal.SIGTERM)
+            try:
+                self.p.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
+        self.log.close()
+        return self.p.returncode
+
+
+def user(i):
+    uid = str(uuid.uuid4())
+    return uid, json.dumps({"id": uid, "first_name": f"first{i}", "last_name": f"last{i}",
+                            "gender": "female", "email": f"u{i}@example.com",
+                            "username": f"user{i}", "dob": "1990-01-01T00:00:00Z"})
+
+
+def produce(bootstrap, good_ids, bad, done):
+    """GOOD good records and GOOD/BAD_EVERY bad ones (not JSON: dead letters), over a few
+    seconds, keyed as kappa's producer keys them (by id)."""
+    p = Producer({"bootstrap.servers": bootstrap, "enable.idempotence": True, "acks": "all",
+                  "linger.ms": 5})
+    failures = []
+
+    def delivered(err, msg):
+        if err is not None:
+            failures.append(err)
+
+    for i in range(GOOD):
+        uid, value = user(i)
+        p.produce(TOPIC, key=uid, value=value, on_delivery=delivered)
+        good_ids.add(uid)
+        if i % BAD_EVERY == BAD_EVERY - 1:
+            p.produce(TOPIC, key=f"bad-{i}", value=b"{not json", on_delivery=delivered)
+            bad.append(i)
+        if i % 200 == 199:
+            p.poll(0)
+            time.sleep(0.05)  # ~4000 records/s: a stream, not one burst
+    assert p.flush(30) == 0
+    assert not failures, failures[:3]
+    done.set()
+
+
+def node_ids(cql_port):
+    cluster = Cluster(["127.0.0.1"], port=cql_port)
+    try:
+        session = cluster.connect()
+        rows = session.execute(f"SELECT id FROM {TABLE}")
+        return [str(r.id) for r in rows]
+    finally:
+        cluster.shutdown()
+
+
+def distinct_dead_letters(bootstrap):
+    """(source.partition, source.offset) of every record in the dead-letter topic."""
+    c = Consumer({"bootstrap.servers": bootstrap, "group.id": f"dlq-reader-{uuid.uuid4()}",
+                  "auto.offset.reset": "earliest", "enable.auto.commit": False})
+    try:
+        md = c.list_topics(DLQ, timeout=10)
+        parts = [TopicPartition(DLQ, p) for p in md.topics[DLQ].partitions]
+        ends = {tp.partition: c.get_watermark_offsets(tp, timeout=10)[1] for tp in parts}
+        c.assign([TopicPartition(DLQ, p, 0) for p in ends])
+        seen, read = set(), 0
+        deadline = time.time() + 30
+        while read < sum(ends.values()) and time.time() < deadline:
+            m = c.poll(0.5)
+            if m is None or m.error():
+                continue
+            read += 1
+            h = {k: v.decode() for k, v in (m.headers() or [])}
+            seen.add((h["source.partition"], h["source.offset"]))
+        assert read == sum(ends.values()), (read, ends)
+        return seen, read
+    finally:
+        c.close()
+
+
+def assignment(bootstrap):
+    """The group's members and the partitions of users_created each holds, as `kappa groups
+    describe --bootstrap` shows them: {member id: [partitions]}."""
+    out = kappa("groups", "describe", GROUP, "--bootstrap", bootstrap).stdout
+    lines = out.splitlines()
+    members = {}
+    if "MEMBER" not in out:
+        return members, out
+    for line in lines[lines.index(next(l for l in lines if l.startswith("MEMBER"))) + 1:]:
+        if line.startswith("TOPIC"):
+            break
+        cols = line.split()
+        if cols and cols[-1].startswith(TOPIC + ":"):
+            members[cols[0]] = sorted(int(p) for p in cols[-1].split(":")[1].split(","))
+    return members, out
+
+
+def test_three_workers_one_killed_every_record_once(tmp_path):
+    port = free_port()
+    bootstrap = f"127.0.0.1:{port}"
+    broker = Proc(["broker", "--listen", bootstrap, "--data-dir", str(tmp_path / "broker"),
+                   "--group-initial-rebalance-delay-ms", "0"], tmp_path / "broker.log")
+    cql_port = free_port()
+    node = Proc(["cql-server", "--data-dir", str(tmp_path / "node"), "--port", str(cql_port),
+                 "--threads", "2"], tmp_path / "node.log")
+    workers = []
+    try:
+        wait_for_port(port)
+        wait_for_port(cql_port)
+        config = worker_config(tmp_path, bootstrap, cql_port)
+        kappa("up", "--check", "--config", config)
+        for n in range(3):
+            http = free_port()
+            # The first creates the topics and the remote table; then the others join.
+            workers.append(Proc(["up", "--config", config, "--data-dir", str(tmp_path / f"w{n}"),
+                                 "--http-listen", f"127.0.0.1:{http}"], tmp_path / f"w{n}.log"))
+            try:
+                wait_for_port(http, timeout=60)
+            except TimeoutError:
+                raise AssertionError(f"worker {n} did not start: " + workers[n].output())
+
+        good_ids, bad, done = set(), [], threading.Event()
+        producer = threading.Thread(target=produce, args=(bootstrap, good_ids, bad, done))
+        producer.start()
+        # Mid-stream: every worker owns a partition, some records are stored, more are coming.
+        wait_for("three members with a partition each",
+                 lambda: sorted(map(len, assignment(bootstrap)[0].values())) == [1, 1, 1],
+                 timeout=60)
+        wait_for("rows on the node", lambda: len(node_ids(cql_port)) > 500, timeout=60)
+        assert not done.is_set(), "the stream ended before the kill; produce more slowly"
+        workers[1].p.kill()  # kill -9: no LeaveGroup, no drain, an uncommitted batch
+        workers[1].p.wait()
+        producer.join(timeout=120)
+        assert done.is_set(), "the producer did not finish"
+
+        # The two others take its partition after the session timeout, and catch up.
+        wait_for("every good record on the node",
+                 lambda: len(node_ids(cql_port)) >= len(good_ids), timeout=90)
+        wait_for("every bad record in the dead letters",
+                 lambda: len(distinct_dead_letters(bootstrap)[0]) >= len(bad), timeout=60)
+        # The two survivors hold all three partitions.
+        members, described = wait_for(
+            "the survivors holding every partition",
+            lambda: (lambda m: m if len(m[0]) == 2 else None)(assignment(bootstrap)), timeout=30)
+        assert sorted(p for ps in members.values() for p in ps) == [0, 1, 2], described
+        for n in (0, 2):
+            assert workers[n].p.poll() is None, workers[n].output()
+            assert workers[n].stop() == 0, workers[n].output()
+
+        ids = node_ids(cql_port)
+        dead, dead_records = distinct_dead_letters(bootstrap)
+        produced = len(good_ids) + len(bad)
+        assert len(ids) == len(set(ids))          # no id twice
+        assert set(ids) == good_ids               # every good record, nothing else
+        assert len(dead) == len(bad)              # every bad record, once per source offset
+        assert dead_records >= len(dead)          # (at-least-once copies allowed)
+        assert len(ids) == produced - len(dead)
+    finally:
+        for w in workers:
+            w.stop()
+        node.stop()
+        broker.stop()
