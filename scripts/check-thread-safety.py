@@ -5,8 +5,9 @@
 
 Reads BUILD_DIR/compile_commands.json (the release build writes it), and runs
 `clang++ -fsyntax-only -Wthread-safety -Werror=thread-safety` on each source file with the
-same include paths and defines, N at a time (default 2). A file is checked when it or a
-project header it includes directly names a capability: an annotation macro (GUARDED_BY,
+same include paths and defines, N at a time (default 2). With unity builds the entries are
+batches (Unity/unity_N_cxx.cxx), each judged by the sources it includes. A file is checked
+when it or a project header it includes directly names a capability: an annotation macro (GUARDED_BY,
 REQUIRES, ...) or the annotated types (Mutex, MutexLock, CondVar). That is every file that
 defines or uses a guarded member or calls an annotated function, and at least one file per
 annotated header (its own .cc, or any file including it directly) for the inline functions
@@ -124,6 +125,23 @@ def directly_names_capability(src, include_dirs, memo):
     return False
 
 
+def unity_parts(src, include_dirs):
+    """The sources a unity batch (CMake's Unity/unity_N_cxx.cxx) includes, so each is judged
+    as if compiled alone; [src] for an ordinary source."""
+    if os.sep + "Unity" + os.sep not in src:
+        return [src]
+    with open(src, errors="replace") as f:
+        names = INCLUDE.findall(f.read())
+    parts = []
+    for name in names:
+        for base in [os.path.dirname(src)] + include_dirs:
+            cand = os.path.normpath(os.path.join(base, name))
+            if os.path.isfile(cand):
+                parts.append(cand)
+                break
+    return parts or [src]
+
+
 def include_dirs_of(args, cwd):
     dirs = []
     for i, a in enumerate(args):
@@ -176,7 +194,8 @@ def main():
             if not includes_annotations(src, dirs, memo):
                 skipped += 1
                 continue
-        elif not directly_names_capability(src, dirs, cap_memo):
+        elif not any(directly_names_capability(part, dirs, cap_memo)
+                     for part in unity_parts(src, dirs)):
             skipped += 1
             continue
         cmd = [opts.clang] + args + ANALYSIS + [src]
