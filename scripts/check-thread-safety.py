@@ -64,6 +64,24 @@ INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.M)
 ANNOTATIONS = os.path.join("common", "thread_annotations.h")
 
 
+def project_includes(path, include_dirs):
+    """The files `path` includes with "..." that exist (its own folder first, then the include
+    directories); [] if it cannot be read."""
+    try:
+        with open(path, errors="replace") as f:
+            names = INCLUDE.findall(f.read())
+    except OSError:
+        return []
+    found = []
+    for name in names:
+        for base in [os.path.dirname(path)] + include_dirs:
+            cand = os.path.normpath(os.path.join(base, name))
+            if os.path.isfile(cand):
+                found.append(cand)
+                break
+    return found
+
+
 def includes_annotations(src, include_dirs, memo):
     """True if `src` includes the annotations header through project ("...") includes."""
     stack, seen = [src], set()
@@ -75,19 +93,7 @@ def includes_annotations(src, include_dirs, memo):
         if path.endswith(os.sep + ANNOTATIONS):
             return True
         if path not in memo:
-            try:
-                with open(path, errors="replace") as f:
-                    names = INCLUDE.findall(f.read())
-            except OSError:
-                names = []
-            found = []
-            for name in names:
-                for base in [os.path.dirname(path)] + include_dirs:
-                    cand = os.path.normpath(os.path.join(base, name))
-                    if os.path.isfile(cand):
-                        found.append(cand)
-                        break
-            memo[path] = found
+            memo[path] = project_includes(path, include_dirs)
         stack.extend(memo[path])
     return False
 
@@ -113,16 +119,7 @@ def directly_names_capability(src, include_dirs, memo):
     """True if `src` or a project header it includes directly names a capability."""
     if names_capability(src, memo):
         return True
-    with open(src, errors="replace") as f:
-        names = INCLUDE.findall(f.read())
-    for name in names:
-        for base in [os.path.dirname(src)] + include_dirs:
-            cand = os.path.normpath(os.path.join(base, name))
-            if os.path.isfile(cand):
-                if names_capability(cand, memo):
-                    return True
-                break
-    return False
+    return any(names_capability(h, memo) for h in project_includes(src, include_dirs))
 
 
 def unity_parts(src, include_dirs):
@@ -130,16 +127,7 @@ def unity_parts(src, include_dirs):
     as if compiled alone; [src] for an ordinary source."""
     if os.sep + "Unity" + os.sep not in src:
         return [src]
-    with open(src, errors="replace") as f:
-        names = INCLUDE.findall(f.read())
-    parts = []
-    for name in names:
-        for base in [os.path.dirname(src)] + include_dirs:
-            cand = os.path.normpath(os.path.join(base, name))
-            if os.path.isfile(cand):
-                parts.append(cand)
-                break
-    return parts or [src]
+    return project_includes(src, include_dirs) or [src]
 
 
 def include_dirs_of(args, cwd):
