@@ -72,6 +72,9 @@ class UserStore {
                                                ScramMechanism m) const = 0;
 };
 
+// DATA_DIR/security: where a data directory's users (users.json) and ACLs live.
+std::string SecurityDir(std::string_view data_dir);
+
 // ---- SASL (fix/sec-kafka) -------------------------------------------------------------
 // One server side of a SASL exchange (PLAIN, RFC 4616; SCRAM-SHA-256/512, RFC 5802/7677)
 // for one connection. Not thread-safe (one connection's strand). Holds no password after
