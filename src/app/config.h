@@ -176,6 +176,13 @@ struct SecurityConfig {
   // `insecure: true` (or `kappa up --insecure`): start listeners off loopback without
   // authentication, with a warning. Default false.
   bool insecure = false;
+  // `sasl_mechanisms`: the SASL mechanisms of the SASL_PLAINTEXT / SASL_SSL Kafka listeners
+  // (Kafka's sasl.enabled.mechanisms), a list or a comma-separated string of PLAIN,
+  // SCRAM-SHA-256, SCRAM-SHA-512. Default all three. Users: `kappa users`.
+  std::vector<std::string> sasl_mechanisms = {"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"};
+  // `sasl_session_lifetime`: KIP-368's connections.max.reauth.ms, a duration; 0 (default):
+  // SASL sessions do not expire.
+  int64_t sasl_session_lifetime_ms = 0;
 };
 
 // `registry:` (config_registry.cc): the schema registry on listeners.http. Its options only
