@@ -36,6 +36,7 @@ struct BrokerArgs {
   int32_t group_initial_rebalance_delay_ms = 3000;
   std::string users_dir;  // empty: DATA_DIR/security
   std::string sasl_mechanisms = "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512";
+  kafka::KafkaSaslOptions sasl;  // the failure delay and cap
 };
 
 void RunBroker(const BrokerArgs& a) {
@@ -63,6 +64,8 @@ void RunBroker(const BrokerArgs& a) {
     if (!users.ok()) Fail(users.status().WithContext("--users-dir"), 2);
     has_users = !(*users)->Empty();
     opts.sasl.users = std::move(users).value();
+    opts.sasl.failed_authentication_delay_ms = a.sasl.failed_authentication_delay_ms;
+    opts.sasl.max_failed_logins_per_minute = a.sasl.max_failed_logins_per_minute;
     opts.sasl.mechanisms.clear();
     for (std::string_view rest = a.sasl_mechanisms; !rest.empty();) {
       size_t comma = rest.find(',');
@@ -149,6 +152,16 @@ void RegisterBrokerCommand(CLI::App& app, const Groups& g) {
   cmd->add_option("--sasl-mechanisms", args->sasl_mechanisms,
                   "SASL mechanisms of the SASL listeners, comma-separated")
       ->capture_default_str();
+  cmd->add_option("--sasl-failed-login-delay-ms", args->sasl.failed_authentication_delay_ms,
+                  "Answer a failed login after this long, doubled per further failure of the "
+                  "same address within a minute (at most 5 s)")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t(0), int64_t(5000)));
+  cmd->add_option("--sasl-max-failed-logins", args->sasl.max_failed_logins_per_minute,
+                  "Failed logins one address may make per minute; then its logins are refused "
+                  "until the minute is over")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
   cmd->add_option("--advertised", args->advertised,
                   "host:port clients are told to connect to (default: the listen address)");
   cmd->add_flag("--no-auto-create-topics", args->no_auto_create,

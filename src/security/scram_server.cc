@@ -1,7 +1,8 @@
 // The server side of SCRAM-SHA-256/512 (RFC 5802 section 5, RFC 7677), as Kafka's
 // ScramSaslServer runs it: no channel binding ("n,," or "y,," only), an optional authzid
 // that must name the user, the nonce extension, extensions after r= ignored except
-// tokenauth (kappa has no delegation tokens). Passwords are used as their UTF-8 bytes
+// tokenauth (kappa has no delegation tokens), and a final nonce that only ends with the
+// server's (as Kafka, for librdkafka). Passwords are used as their UTF-8 bytes
 // without SASLprep, as Kafka does.
 //
 // An unknown user gets a well-formed server-first message with a salt derived from the name
@@ -159,7 +160,12 @@ class ScramServer final : public SaslServer {
     if (attrs[0].second != Base64Encode(gs2_header_)) {
       return Status::InvalidArgument("SCRAM channel binding does not match");
     }
-    if (attrs[1].second != nonce_full_) return Status::InvalidArgument("SCRAM nonce does not match");
+    // Kafka's ScramSaslServer accepts a final nonce that ends with the server-first nonce
+    // (RFC 5802 wants it equal): librdkafka (2.0 at least) sends its client nonce again in
+    // front of the whole server nonce. The proof covers the nonce as sent either way.
+    if (!attrs[1].second.ends_with(nonce_full_)) {
+      return Status::InvalidArgument("Invalid client nonce in the final client message.");
+    }
     auto proof = Base64Decode(msg.substr(p + 3));
     if (!proof.ok()) return Status::InvalidArgument("malformed SCRAM client proof");
     std::string auth_message = client_first_bare_ + "," + server_first_ + "," +

@@ -80,12 +80,33 @@ TEST(ScramTest, MalformedMessagesAreRejected) {
     EXPECT_FALSE(server->Next(bad).ok()) << bad;
   }
   // A final message with another nonce or binding, or bad base64.
-  for (std::string bad : {"c=biws,r=other,p=AAAA", "c=eSws,r=abcS,p=AAAA", "c=biws,r=abcS,p=!!",
+  for (std::string bad : {"c=biws,r=other,p=AAAA", "c=biws,r=abcSx,p=AAAA", "c=biws,r=bcS,p=AAAA", "c=eSws,r=abcS,p=AAAA", "c=biws,r=abcS,p=!!",
                           "c=biws,r=abcS", "r=abcS,c=biws,p=AAAA"}) {
     auto server = scram::NewScramServer(ScramMechanism::kSha256, nullptr, [] { return std::string("S"); });
     ASSERT_TRUE(server->Next("n,,n=u,r=abc").ok());
     EXPECT_FALSE(server->Next(bad).ok()) << bad;
   }
+}
+
+// librdkafka repeats its nonce in front of the server's; Kafka accepts that, so kappa does.
+TEST(ScramTest, FinalNonceMayRepeatTheClientNonceAsLibrdkafkaSends) {
+  auto salt = scram::Base64Decode("W22ZaJ0SNY7soEsUEjb6gQ==");
+  auto cred = scram::DeriveCredential(ScramMechanism::kSha256, "pencil", *salt, 4096);
+  auto server = scram::NewScramServer(ScramMechanism::kSha256, std::make_shared<OneUser>("user", cred),
+                                      [] { return std::string("SRV"); });
+  auto first = server->Next("n,,n=user,r=cn");
+  ASSERT_TRUE(first.ok());
+  auto m = ScramMechanism::kSha256;
+  std::string salted = scram::SaltedPassword(m, "pencil", *salt, 4096);
+  std::string client_key = scram::Hmac(m, salted, "Client Key");
+  std::string without_proof = "c=biws,r=cncnSRV";
+  std::string auth = "n=user,r=cn," + first->challenge + "," + without_proof;
+  std::string sig = scram::Hmac(m, scram::Hash(m, client_key), auth);
+  std::string proof(sig.size(), '\0');
+  for (size_t i = 0; i < sig.size(); ++i) proof[i] = char(client_key[i] ^ sig[i]);
+  auto fin = server->Next(without_proof + ",p=" + scram::Base64Encode(proof));
+  ASSERT_TRUE(fin.ok()) << fin.status().ToString();
+  EXPECT_TRUE(fin->done);
 }
 
 TEST(ScramTest, Base64IsStrict) {
