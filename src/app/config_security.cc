@@ -10,12 +10,14 @@ Status LoadSecurity(const YamlReader& r_, const YAML::Node& n, PipelineConfig* c
   RETURN_IF_ERROR(r_.CheckKeys(n,
                                {
                                    "insecure",
+                                   "tls",
                                },
                                "security"));
   c->positions["security"] = r_.Where(n);
   if (n["insecure"]) {
     ASSIGN_OR_RETURN(c->security.insecure, r_.Bool(n["insecure"], "security.insecure"));
   }
+  if (n["tls"]) RETURN_IF_ERROR(LoadSecurityTls(r_, n["tls"], c));
   return Status::OK();
 }
 

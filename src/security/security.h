@@ -80,8 +80,15 @@ struct TlsOptions {
   enum class ClientAuth { kNone, kRequested, kRequired } client_auth = ClientAuth::kNone;
 };
 
-// A server context with TLS 1.2+ and modern ciphers; errors name the file and what is
-// wrong with it.
+// A server context with TLS 1.2+ and Mozilla's "intermediate" ciphers, no compression or
+// renegotiation, client certificates verified against ca_file per client_auth. Reads the
+// files now (a later change to them needs a restart). InvalidArgument naming the file and
+// what is wrong with it (missing, not PEM, encrypted key, key not matching the certificate,
+// client_auth without a CA). The context is shared by every connection of a listener and
+// is safe to use from several threads once made.
 Result<std::shared_ptr<boost::asio::ssl::context>> MakeServerTlsContext(const TlsOptions& o);
+
+// "none", "requested", "required" (Kafka's ssl.client.auth words); InvalidArgument else.
+Result<TlsOptions::ClientAuth> ParseClientAuth(std::string_view s);
 
 }  // namespace kappa::security
