@@ -184,6 +184,17 @@ struct SecurityConfig {
   // certificates. PEM file paths, relative to kappa's working directory; read at start.
   // Unset: no listener may use TLS.
   std::optional<security::TlsOptions> tls;
+  // `metrics_auth: true`: /metrics of listeners.http needs HTTP Basic like the APIs once
+  // the data directory has users (Prometheus' basic_auth). Default false: /metrics stays
+  // open (it carries no secrets) while the APIs need a login.
+  bool metrics_auth = false;
+  // `sasl_mechanisms`: the SASL mechanisms of the SASL_PLAINTEXT / SASL_SSL Kafka listeners
+  // (Kafka's sasl.enabled.mechanisms), a list or a comma-separated string of PLAIN,
+  // SCRAM-SHA-256, SCRAM-SHA-512. Default all three. Users: `kappa users`.
+  std::vector<std::string> sasl_mechanisms = {"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"};
+  // `sasl_session_lifetime`: KIP-368's connections.max.reauth.ms, a duration; 0 (default):
+  // SASL sessions do not expire.
+  int64_t sasl_session_lifetime_ms = 0;
 };
 
 // `registry:` (config_registry.cc): the schema registry on listeners.http. Its options only

@@ -1,5 +1,5 @@
 // `security.tls:` of kappa.yaml: the certificate, key and CA of every TLS listener
-// (docs/formats/config.md, "security.tls"). The files are read when `kappa up` starts its
+// (docs/formats/config.md, "security.tls"), and `security.metrics_auth`. The files are read when `kappa up` starts its
 // listeners (security::MakeServerTlsContext), so `kappa config check` passes on a machine
 // without the secrets; here only the shape is checked.
 #include <fmt/format.h>
@@ -8,7 +8,13 @@
 
 namespace kappa::app {
 
-Status LoadSecurityTls(const YamlReader& r_, const YAML::Node& n, PipelineConfig* c) {
+Status LoadSecurityTls(const YamlReader& r_, const YAML::Node& security, PipelineConfig* c) {
+  if (security["metrics_auth"]) {
+    ASSIGN_OR_RETURN(c->security.metrics_auth,
+                     r_.Bool(security["metrics_auth"], "security.metrics_auth"));
+  }
+  const YAML::Node& n = security["tls"];
+  if (!n) return Status::OK();
   RETURN_IF_ERROR(r_.CheckKeys(n, {"cert", "key", "ca", "client_auth"}, "security.tls"));
   security::TlsOptions t;
   if (!n["cert"] || !n["key"]) {

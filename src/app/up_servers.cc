@@ -13,6 +13,7 @@
 #include "app/console_kafka_source.h"
 #include "app/console_pipeline_source.h"
 #include "app/console_facts.h"
+#include "app/up_http_auth.h"
 #include "common/host_port.h"
 #include "common/logging.h"
 #include "common/mutex.h"
@@ -21,6 +22,7 @@
 #include "cql/cql.h"
 #include "http/http.h"
 #include "kafka/kafka.h"
+#include "security/security.h"
 #include "metrics/metrics.h"
 #include "registry/registry.h"
 #include "security/security.h"
@@ -140,10 +142,36 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
   impl->console_pipeline = NewConsolePipelineSource(pipeline);
   log::Log* log = &pipeline->runtime().log();
   store::Store* store = &pipeline->runtime().store();
+  // One TLS context for every TLS address (Kafka SSL/SASL_SSL, cql tls://, https://).
+  bool any_tls = std::any_of(o.kafka_listeners.begin(), o.kafka_listeners.end(),
+                             [](const auto& l) { return kafka::UsesTls(l.protocol); });
+  for (const auto* list : {&o.cql, &o.http, &o.console}) {
+    for (const ListenAddress& a : *list) any_tls = any_tls || a.tls;
+  }
+  if (any_tls) {
+    if (!o.tls) return Status::InvalidArgument("a TLS listener needs security.tls");
+    auto ctx = security::MakeServerTlsContext(*o.tls);
+    if (!ctx.ok()) return ctx.status().WithContext("security.tls");
+    impl->tls = std::move(ctx).value();
+  }
+  // The users `kappa users` writes (re-read when it changes them), for every listener's
+  // logins: Kafka SASL, CQL PasswordAuthenticator, HTTP Basic, the console.
+  std::shared_ptr<security::UserStore> users = o.users;
+  if (!users) {
+    auto u = security::UserStore::Open(security::SecurityDir(pipeline->runtime().options().data_dir));
+    if (!u.ok()) return u.status().WithContext("opening the users");
+    users = std::move(u).value();
+  }
   if (o.kafka) {
     kafka::KafkaServerOptions ko;
     ko.listen_host = o.kafka->host;
     ko.listen_port = o.kafka->port;
+    ko.listeners = o.kafka_listeners;
+    ko.sasl = o.kafka_sasl;
+    bool sasl = std::any_of(ko.listeners.begin(), ko.listeners.end(),
+                            [](const auto& l) { return kafka::UsesSasl(l.protocol); });
+    if (sasl && ko.sasl.users == nullptr) ko.sasl.users = users;
+    ko.tls = impl->tls;
     ko.group_initial_rebalance_delay_ms = o.kafka_group_initial_rebalance_delay_ms;
     ko.limits = o.limits;
     ko.max_request_bytes = size_t(o.kafka_limits.max_request_bytes);
@@ -158,16 +186,6 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
   }
   impl->console_kafka =
       NewConsoleKafkaSource(log, impl->kafka ? &impl->kafka->admin() : nullptr);
-  bool any_tls = false;
-  for (const auto* list : {&o.cql, &o.http, &o.console}) {
-    for (const ListenAddress& a : *list) any_tls = any_tls || a.tls;
-  }
-  if (any_tls) {
-    if (!o.tls) return Status::InvalidArgument("a TLS listener needs security.tls");
-    auto ctx = security::MakeServerTlsContext(*o.tls);
-    if (!ctx.ok()) return ctx.status().WithContext("security.tls");
-    impl->tls = std::move(ctx).value();
-  }
   for (const ListenAddress& addr : o.cql) {
     cql::ServerOptions co;
     co.host = addr.address.host;
@@ -180,8 +198,9 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
     co.max_statement_bytes = size_t(o.cql_limits.max_statement_bytes);
     co.prepared_cache_bytes = size_t(o.cql_limits.prepared_cache_bytes);
     co.users = o.cql_users;
+    co.user_store = users;
     // Configured users mean logins are wanted, on loopback too.
-    if (!co.users.empty()) co.auth = cql::ServerOptions::Auth::kRequired;
+    if (!co.users.empty() || !users->Empty()) co.auth = cql::ServerOptions::Auth::kRequired;
     auto s = cql::Server::Start(store, co);
     if (!s.ok()) {
       return Explain(s.status(), "CQL", addr.address, o.cql_where, "listeners.cql", "--cql-listen");
@@ -212,6 +231,8 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
     auto router = UpRoutes(pipeline);
     // Confluent Schema Registry's REST API beside /health, /ready and /metrics.
     registry::AddRegistryRoutes(impl->registry, router.get());
+    // HTTP Basic with the data directory's users, once there are any (up_http_auth.h).
+    router->Use(HttpBasicAuth(users, o.metrics_auth));
     // Airflow's stable REST API v1 (/api/v1/dags, dagRuns, taskInstances, ...).
     if (o.orchestrator) orchestrator::AddAirflowRoutes(o.orchestrator, router.get());
     std::vector<http::ListenerOptions> listeners;
@@ -277,6 +298,7 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
     co.also_listen.assign(o.console.begin() + 1, o.console.end());
     co.tls = impl->tls;
     for (const auto& [name, hash] : o.console_users) co.users.push_back({name, hash});
+    co.user_store = users;
     co.observer = RequestObserver();
     auto c = console::Console::Start(cs, co);
     if (!c.ok() && c.status().code() == Status::Code::kInvalidArgument) {

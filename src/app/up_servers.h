@@ -14,6 +14,7 @@
 #include "common/host_port.h"
 #include "common/status.h"
 #include "app/config.h"
+#include "kafka/kafka.h"
 
 namespace kappa::metrics {
 class History;
@@ -27,6 +28,13 @@ struct UpServersOptions {
   // Where to listen (nullopt: off). Port 0 picks a free port (tests). Checked beforehand by
   // PlanUp (up_check.h): a non-loopback Kafka address was allowed explicitly.
   std::optional<HostPort> kafka = HostPort{"127.0.0.1", 9092};
+  // listeners.kafka as a list (kafka::ParseKafkaListeners) when it names more than `kafka`
+  // or a security protocol; empty: one PLAINTEXT listener on `kafka`.
+  std::vector<kafka::KafkaListenerOptions> kafka_listeners;
+  // SASL of the SASL_* Kafka listeners (users: the data directory's security::UserStore,
+  // opened by UpServers when a listener needs it; mechanisms and session lifetime from the
+  // security: section).
+  kafka::KafkaSaslOptions kafka_sasl;
   // CQL: one server per address (tls: TLS with `tls`); empty: off.
   std::vector<ListenAddress> cql = {ListenAddress{HostPort{"127.0.0.1", 9042}, false, ""}};
   // /health, /ready, /metrics (Prometheus text format) and the schema registry's REST API
@@ -36,6 +44,12 @@ struct UpServersOptions {
   std::vector<ListenAddress> http = {ListenAddress{HostPort{"127.0.0.1", 8081}, false, ""}};
   // security.tls: the certificate of every TLS address above (and the console's).
   std::optional<security::TlsOptions> tls;
+  // The users of the data directory (security::UserStore) for every listener's logins;
+  // null: UpServers opens DATA_DIR/security's. With any user, CQL clients must log in and
+  // the HTTP API needs Basic auth (/health, /ready open; /metrics open unless
+  // `metrics_auth`, security.metrics_auth).
+  std::shared_ptr<security::UserStore> users;
+  bool metrics_auth = false;
   // For messages: the flag or config line each address came from.
   std::string kafka_where = "listeners.kafka", cql_where = "listeners.cql",
               http_where = "listeners.http";

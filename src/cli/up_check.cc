@@ -4,12 +4,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 
 #include "cli/listen_check.h"
 #include "common/logging.h"
+#include "security/security.h"
 
 namespace kappa::cli {
 namespace {
@@ -92,6 +94,30 @@ const ListenAddress* OffLoopback(const std::vector<ListenAddress>& list) {
   return nullptr;
 }
 
+// The Kafka listeners: the flag if given, else the config's list.
+Status ResolveKafka(const app::PipelineConfig& c, const std::string& flag_value, UpPlan* plan) {
+  std::string text = flag_value.empty() ? c.listeners.kafka : flag_value;
+  plan->kafka_where = flag_value.empty() ? fmt::format("{}: listeners.kafka", c.Where("listeners.kafka"))
+                                         : std::string("--kafka-listen");
+  plan->kafka.reset();
+  plan->kafka_listeners.clear();
+  if (text == "off" || text.empty()) return Status::OK();
+  auto ls = kafka::ParseKafkaListeners(text);
+  if (!ls.ok()) return ls.status().WithContext(plan->kafka_where);
+  plan->kafka_listeners = std::move(ls).value();
+  plan->kafka = HostPort{plan->kafka_listeners[0].host, plan->kafka_listeners[0].port};
+  return Status::OK();
+}
+
+// Whether the data directory has users, without creating anything.
+bool HasUsers(const std::string& data_dir) {
+  std::string dir = security::SecurityDir(data_dir);
+  struct stat st{};
+  if (::stat((dir + "/users.json").c_str(), &st) != 0) return false;
+  auto users = security::UserStore::Open(dir);
+  return users.ok() && !(*users)->Empty();
+}
+
 }  // namespace
 
 Result<UpPlan> PlanUp(const app::PipelineConfig& c, const UpFlags& f) {
@@ -99,8 +125,7 @@ Result<UpPlan> PlanUp(const app::PipelineConfig& c, const UpFlags& f) {
   plan.data_dir = f.data_dir ? *f.data_dir : c.data_dir;
   if (plan.data_dir.empty()) return Status::InvalidArgument("--data-dir is empty");
   RETURN_IF_ERROR(CheckDataDir(plan.data_dir, f.data_dir ? "--data-dir" : c.Where("data_dir") + ": data_dir"));
-  RETURN_IF_ERROR(Resolve(c, f.kafka_listen, "--kafka-listen", "listeners.kafka",
-                          c.listeners.kafka, &plan.kafka, &plan.kafka_where));
+  RETURN_IF_ERROR(ResolveKafka(c, f.kafka_listen, &plan));
   RETURN_IF_ERROR(ResolveList(c, f.cql_listen, "--cql-listen", "listeners.cql",
                               c.listeners.cql, "tcp", "tls", &plan.cql, &plan.cql_where));
   RETURN_IF_ERROR(ResolveList(c, f.http_listen, "--http-listen", "listeners.http",
@@ -112,42 +137,68 @@ Result<UpPlan> PlanUp(const app::PipelineConfig& c, const UpFlags& f) {
   if (!plan.console_required) plan.console_where = "listeners.console (default)";
   // The console itself refuses to start off loopback without users (console.h); say so
   // here too, so --check catches it.
-  if (const ListenAddress* off = OffLoopback(plan.console); off && c.console.users.empty()) {
+  // The data directory's users (`kappa users add`) log in everywhere: CQL, HTTP Basic, the
+  // console. Off loopback a listener needs them (or its own older user list).
+  const bool store_users = HasUsers(plan.data_dir);
+  const std::string add_users = fmt::format("kappa users add NAME --data-dir {}", plan.data_dir);
+  if (const ListenAddress* off = OffLoopback(plan.console);
+      off && c.console.users.empty() && !store_users) {
     return Status::InvalidArgument(fmt::format(
         "{}: {} can be reached from other machines, so the console needs logins, but no users "
-        "are configured: add console.users (hashes from `kappa console hash-password`; "
-        "docs/formats/config.md), or listen on 127.0.0.1",
-        plan.console_where, off->ToString()));
+        "are configured: add one with `{}` (or console.users, hashes from `kappa console "
+        "hash-password`; docs/formats/config.md), or listen on 127.0.0.1",
+        plan.console_where, off->ToString(), add_users));
   }
   plan.cql_users = c.auth.cql_users;
-  if (plan.kafka) {
-    RETURN_IF_ERROR(CheckKafkaExposure(*plan.kafka,
-                                       f.insecure || c.security.insecure || c.auth.insecure_kafka,
-                                       plan.kafka_where,
-                                       "`insecure_kafka: true` under auth: in the config (or "
-                                       "kappa up --insecure)"));
+  if (!plan.kafka_listeners.empty()) {
+    for (const auto& l : plan.kafka_listeners) {
+      RETURN_IF_ERROR(CheckKafkaListener(
+          l, store_users, f.insecure || c.security.insecure || c.auth.insecure_kafka, plan.kafka_where,
+          "`insecure_kafka: true` under auth: in the config (or kappa up --insecure)",
+          fmt::format("kappa users add NAME --data-dir {}", plan.data_dir)));
+    }
   }
   // /metrics and /health carry no secrets but reveal the pipeline, and the schema registry
   // takes writes; the HTTP listener has no authentication, so other machines reach it only
   // when asked for explicitly.
+  // With users, its APIs need HTTP Basic (app/up_http_auth.h).
   const ListenAddress* http_off = OffLoopback(plan.http);
-  if (http_off && !f.insecure && !c.security.insecure) {
+  if (http_off && !store_users && !f.insecure && !c.security.insecure) {
     return Status::InvalidArgument(fmt::format(
         "{}: {} can be reached from other machines, and the HTTP listener (schema registry, "
-        "/metrics, /health) "
-        "has no authentication: listen on 127.0.0.1, or allow it with kappa up --insecure",
-        plan.http_where, http_off->ToString()));
+        "REST API, /metrics) has no users to ask for: add one with `{}` (its APIs then need "
+        "HTTP Basic auth), listen on 127.0.0.1, or allow it open with kappa up --insecure",
+        plan.http_where, http_off->ToString(), add_users));
   }
-  if (http_off) {
+  if (http_off && !store_users) {
     KLOG_WARN("the HTTP listener on {} answers anyone who can connect (no authentication; "
               "--insecure was given): keep it behind a firewall", http_off->ToString());
   }
-  if (const ListenAddress* off = OffLoopback(plan.cql); off && plan.cql_users.empty()) {
+  if (const ListenAddress* off = OffLoopback(plan.cql);
+      off && plan.cql_users.empty() && !store_users) {
     return Status::InvalidArgument(fmt::format(
         "{}: {} can be reached from other machines, so CQL clients must log in, but no users "
-        "are configured: add them to the config under auth: cql_users: (- {{name: NAME, "
-        "password: PASSWORD}}; docs/formats/config.md), or listen on 127.0.0.1",
-        plan.cql_where, off->ToString()));
+        "are configured: add one with `{}` (auth.cql_users in the config is deprecated), or "
+        "listen on 127.0.0.1",
+        plan.cql_where, off->ToString(), add_users));
+  }
+  // Off loopback, the well-known default logins are the first thing an attacker tries.
+  const bool any_off = OffLoopback(plan.cql) || OffLoopback(plan.http) ||
+                       OffLoopback(plan.console) ||
+                       std::any_of(plan.kafka_listeners.begin(), plan.kafka_listeners.end(),
+                                   [](const auto& l) { return !IsLoopbackHost(l.host); });
+  if (any_off && store_users) {
+    auto users = security::UserStore::Open(security::SecurityDir(plan.data_dir));
+    for (const auto& [name, password] :
+         {std::pair{"cassandra", "cassandra"}, std::pair{"admin", "admin"}}) {
+      if (users.ok() && (*users)->CheckPassword(name, password)) {
+        return Status::InvalidArgument(fmt::format(
+            "user {} has the well-known default password {}, and listeners can be reached "
+            "from other machines: change it with `kappa users add {} --data-dir {}` (or "
+            "delete the user)",
+            name, password, name, plan.data_dir));
+      }
+    }
   }
   return plan;
 }
@@ -176,7 +227,10 @@ Status ProbeUpListeners(const UpPlan& plan) {
       return Status::OK();
     }
   };
-  RETURN_IF_ERROR(probe(plan.kafka, "Kafka", plan.kafka_where, "listeners.kafka", "--kafka-listen"));
+  for (const auto& l : plan.kafka_listeners) {
+    RETURN_IF_ERROR(probe_one(HostPort{l.host, l.port}, "Kafka", plan.kafka_where, "listeners.kafka",
+                              "--kafka-listen"));
+  }
   RETURN_IF_ERROR(probe(plan.cql, "CQL", plan.cql_where, "listeners.cql", "--cql-listen"));
   RETURN_IF_ERROR(probe(plan.http, "HTTP", plan.http_where, "listeners.http", "--http-listen"));
   // The default console address may be busy (another kappa up): UpServers then runs without

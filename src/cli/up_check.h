@@ -12,6 +12,7 @@
 #include "common/host_port.h"
 #include "common/status.h"
 #include "app/app.h"
+#include "kafka/kafka.h"
 
 namespace kappa::cli {
 
@@ -27,7 +28,9 @@ struct UpFlags {
 
 struct UpPlan {
   std::string data_dir;
-  std::optional<HostPort> kafka;  // nullopt: off
+  std::optional<HostPort> kafka;  // nullopt: off; else the first of kafka_listeners
+  // Every Kafka listener (listeners.kafka / --kafka-listen as a list).
+  std::vector<kafka::KafkaListenerOptions> kafka_listeners;
   // Listener lists ("127.0.0.1:8081,https://0.0.0.0:8443"; common/host_port.h
   // ParseListenList); empty: off. A TLS entry needs security.tls.
   std::vector<ListenAddress> cql;      // bare = plain, tls://
