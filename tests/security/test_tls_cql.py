@@ -15,6 +15,7 @@ from cassandra.cluster import Cluster, NoHostAvailable
 from cassandra.policies import RoundRobinPolicy
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from conftest import kappa  # noqa: E402
 from security_certs import tls_certs  # noqa: E402,F401  (the session fixture)
 from tls_up import free_port, start_up, tls_section  # noqa: E402
 
@@ -41,17 +42,23 @@ def errors_of(exc_info):
 
 
 def users_section():
+    """The deprecated auth.cql_users (plaintext passwords in the config) still works."""
     return {"auth": {"cql_users": [{"name": USER, "password": PASSWORD}]}}
+
+
+def add_user(data_dir, name, password):
+    kappa("users", "add", name, "--data-dir", data_dir, "--password-stdin", input=password)
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, tls_certs):
     tmp = tmp_path_factory.mktemp("cqltls")
+    # The data directory's users (kappa users add): PasswordAuthenticator checks them.
+    add_user(str(tmp / "data"), USER, PASSWORD)
     plain, tls = free_port(), free_port()
     up = start_up(tmp, {"cql": f"127.0.0.1:{plain},tls://127.0.0.1:{tls}",
                         "limits": {"request_timeout": "2s"}},
-                  security=tls_section(tls_certs), wait_ports=(plain, tls),
-                  extra=users_section())
+                  security=tls_section(tls_certs), wait_ports=(plain, tls))
     yield plain, tls
     code, err = up.stop()
     assert code == 0, err[-3000:]
@@ -73,7 +80,7 @@ def test_driver_over_tls_with_a_password(server, tls_certs):
         assert sorted(r.k for r in rows) == list(range(50))
     finally:
         cluster.shutdown()
-    # The same rows through the plain listener beside it.
+    # The same rows through the plain listener beside it (which asks for the password too).
     cluster, session = connect(plain, tls=False)
     try:
         assert session.execute("SELECT count(*) FROM tlsks.t").one()[0] == 50
@@ -152,3 +159,25 @@ def test_required_client_certificate(tmp_path, tls_certs):
     finally:
         code, err = up.stop()
     assert code == 0, err[-3000:]
+
+
+CLIENTS = os.path.join(os.path.dirname(__file__), "..", "clients")
+
+
+def node_check(port, ca, password, expect):
+    import subprocess
+    if not os.path.isdir(os.path.join(CLIENTS, "node_modules", "cassandra-driver")):
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=CLIENTS, check=True,
+                       capture_output=True, timeout=300)
+    env = dict(os.environ, NODE_PATH=os.path.join(CLIENTS, "node_modules"))
+    p = subprocess.run(["node", os.path.join(os.path.dirname(__file__), "node_tls_check.js"),
+                        str(port), ca, USER, password, expect],
+                       capture_output=True, text=True, timeout=120, env=env)
+    assert p.returncode == 0 and f"node tls {expect} ok" in p.stdout, p.stdout + p.stderr
+
+
+def test_node_driver_over_tls_with_a_password(server, tls_certs):
+    _, tls = server
+    node_check(tls, tls_certs.ca, PASSWORD, "ok")
+    node_check(tls, tls_certs.ca, "wrong", "auth")
+    node_check(tls, tls_certs.untrusted_ca, PASSWORD, "untrusted")
