@@ -10,6 +10,8 @@ Status LoadSecurity(const YamlReader& r_, const YAML::Node& n, PipelineConfig* c
   RETURN_IF_ERROR(r_.CheckKeys(n,
                                {
                                    "insecure",
+                                   "tls",
+                                   "metrics_auth",
                                    "sasl_mechanisms",
                                    "sasl_session_lifetime",
                                },
@@ -18,6 +20,7 @@ Status LoadSecurity(const YamlReader& r_, const YAML::Node& n, PipelineConfig* c
   if (n["insecure"]) {
     ASSIGN_OR_RETURN(c->security.insecure, r_.Bool(n["insecure"], "security.insecure"));
   }
+  RETURN_IF_ERROR(LoadSecurityTls(r_, n, c));
   RETURN_IF_ERROR(LoadSecurityKafka(r_, n, c));
   return Status::OK();
 }

@@ -171,6 +171,8 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   for (const auto& u : config->console.users) so.console_users.emplace_back(u.name, u.password_hash);
   so.version = KAPPA_VERSION;
   so.cql_users = plan->cql_users;
+  so.tls = config->security.tls;
+  so.metrics_auth = config->security.metrics_auth;
   so.kafka_group_initial_rebalance_delay_ms =
       int32_t(config->listeners.kafka_group_initial_rebalance_delay_ms);
   so.limits = config->listeners.limits;

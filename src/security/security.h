@@ -11,14 +11,19 @@
 //   - Acl, Authorizer: acls.cc, authorizer.cc (fix/sec-acl)
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/status.h"
+#include "common/thread_annotations.h"
 
 namespace boost::asio::ssl {
 class context;
@@ -107,8 +112,47 @@ struct TlsOptions {
   enum class ClientAuth { kNone, kRequested, kRequired } client_auth = ClientAuth::kNone;
 };
 
-// A server context with TLS 1.2+ and modern ciphers; errors name the file and what is
-// wrong with it.
+// A server context with TLS 1.2+ and Mozilla's "intermediate" ciphers, no compression or
+// renegotiation, client certificates verified against ca_file per client_auth. Reads the
+// files now (a later change to them needs a restart). InvalidArgument naming the file and
+// what is wrong with it (missing, not PEM, encrypted key, key not matching the certificate,
+// client_auth without a CA). The context is shared by every connection of a listener and
+// is safe to use from several threads once made.
 Result<std::shared_ptr<boost::asio::ssl::context>> MakeServerTlsContext(const TlsOptions& o);
+
+// "none", "requested", "required" (Kafka's ssl.client.auth words); InvalidArgument else.
+Result<TlsOptions::ClientAuth> ParseClientAuth(std::string_view s);
+
+// ---- logins on CQL and HTTP (fix/sec-tls) ----------------------------------------------
+// HTTP Basic (RFC 7617): the user and password of an Authorization header value
+// "Basic base64(user:password)"; nullopt when it is not that (another scheme, bad base64,
+// no colon, an empty user). http_basic.cc.
+struct BasicCredentials {
+  std::string user;
+  std::string password;
+};
+std::optional<BasicCredentials> ParseBasicAuthorization(std::string_view header);
+
+// Failed logins per peer address (the port is ignored: "10.0.0.5:41234" counts for
+// 10.0.0.5) within a minute: beyond `max_failures_per_minute` Allowed() is false until the
+// minute since the first failure is over, so a password guesser gets a few tries a minute.
+// Thread-safe. login_throttle.cc.
+class LoginThrottle {
+ public:
+  explicit LoginThrottle(int max_failures_per_minute = 30,
+                         std::function<int64_t()> now_ms = nullptr);
+  bool Allowed(std::string_view peer);
+  void Failed(std::string_view peer);
+
+ private:
+  struct Window {
+    int64_t window_start_ms = 0;
+    int count = 0;
+  };
+  const int max_;
+  std::function<int64_t()> now_ms_;
+  Mutex mu_;
+  std::map<std::string, Window> failures_ GUARDED_BY(mu_);
+};
 
 }  // namespace kappa::security
