@@ -37,6 +37,8 @@ struct BrokerArgs {
   std::string users_dir;  // empty: DATA_DIR/security
   std::string sasl_mechanisms = "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512";
   kafka::KafkaSaslOptions sasl;  // the failure delay and cap
+  security::TlsOptions tls;      // --tls-cert, --tls-key, --tls-ca
+  std::string tls_client_auth = "none";
 };
 
 void RunBroker(const BrokerArgs& a) {
@@ -72,6 +74,19 @@ void RunBroker(const BrokerArgs& a) {
       opts.sasl.mechanisms.emplace_back(rest.substr(0, comma));
       rest = comma == rest.npos ? std::string_view() : rest.substr(comma + 1);
     }
+  }
+  if (std::any_of(opts.listeners.begin(), opts.listeners.end(),
+                  [](const auto& l) { return kafka::UsesTls(l.protocol); })) {
+    if (a.tls.cert_file.empty() || a.tls.key_file.empty()) {
+      Fail("--listen: an SSL:// or SASL_SSL:// listener needs --tls-cert and --tls-key", 2);
+    }
+    security::TlsOptions t = a.tls;
+    auto auth = security::ParseClientAuth(a.tls_client_auth);
+    if (!auth.ok()) Fail(auth.status().WithContext("--tls-client-auth"), 2);
+    t.client_auth = *auth;
+    auto ctx = security::MakeServerTlsContext(t);
+    if (!ctx.ok()) Fail(ctx.status(), 2);
+    opts.tls = std::move(ctx).value();
   }
   for (const auto& l : opts.listeners) {
     Status exposed = CheckKafkaListener(
@@ -140,7 +155,7 @@ void RegisterBrokerCommand(CLI::App& app, const Groups& g) {
   AddDataDirOption(cmd, &args->data_dir);
   cmd->add_option("--listen", args->listen,
                   "Listeners: a comma-separated list of [PROTOCOL://]HOST:PORT, PROTOCOL one of "
-                  "PLAINTEXT (the default), SASL_PLAINTEXT (port 0: any free port); a "
+                  "PLAINTEXT (the default), SASL_PLAINTEXT, SSL, SASL_SSL (port 0: any free port); a "
                   "PLAINTEXT listener off loopback needs --insecure, a SASL one needs users")
       ->capture_default_str();
   cmd->add_flag("--insecure", args->insecure,
@@ -151,6 +166,14 @@ void RegisterBrokerCommand(CLI::App& app, const Groups& g) {
                   "`kappa users --data-dir DATA_DIR` writes them)");
   cmd->add_option("--sasl-mechanisms", args->sasl_mechanisms,
                   "SASL mechanisms of the SASL listeners, comma-separated")
+      ->capture_default_str();
+  cmd->add_option("--tls-cert", args->tls.cert_file,
+                  "PEM certificate chain of the SSL:// and SASL_SSL:// listeners");
+  cmd->add_option("--tls-key", args->tls.key_file, "PEM private key of --tls-cert");
+  cmd->add_option("--tls-ca", args->tls.ca_file,
+                  "PEM CAs whose client certificates are verified (with --tls-client-auth)");
+  cmd->add_option("--tls-client-auth", args->tls_client_auth,
+                  "Client certificates: none, requested or required (Kafka's ssl.client.auth)")
       ->capture_default_str();
   cmd->add_option("--sasl-failed-login-delay-ms", args->sasl.failed_authentication_delay_ms,
                   "Answer a failed login after this long, doubled per further failure of the "

@@ -152,6 +152,13 @@ Result<UpPlan> PlanUp(const app::PipelineConfig& c, const UpFlags& f) {
   plan.cql_users = c.auth.cql_users;
   if (!plan.kafka_listeners.empty()) {
     for (const auto& l : plan.kafka_listeners) {
+      if (kafka::UsesTls(l.protocol) && !c.security.tls) {
+        return Status::InvalidArgument(fmt::format(
+            "{}: {}://{} asks for TLS, but security.tls is not configured: add security: tls: "
+            "{{cert: FILE, key: FILE}} (docs/formats/config.md), or use SASL_PLAINTEXT://",
+            plan.kafka_where, kafka::SecurityProtocolName(l.protocol),
+            HostPort{l.host, l.port}.ToString()));
+      }
       RETURN_IF_ERROR(CheckKafkaListener(
           l, store_users, f.insecure || c.security.insecure || c.auth.insecure_kafka, plan.kafka_where,
           "`insecure_kafka: true` under auth: in the config (or kappa up --insecure)",
