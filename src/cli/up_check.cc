@@ -48,22 +48,6 @@ Status CheckDataDir(const std::string& dir, const std::string& where) {
   return Status::OK();
 }
 
-// The address of one listener: the flag if given, else the config's value.
-Status Resolve(const app::PipelineConfig& c, const std::string& flag_value,
-               std::string_view flag, std::string_view key, const std::string& config_value,
-               std::optional<HostPort>* out, std::string* where) {
-  std::string text = flag_value.empty() ? config_value : flag_value;
-  *where = flag_value.empty() ? fmt::format("{}: {}", c.Where(key), key) : std::string(flag);
-  if (text == "off" || text.empty()) {
-    out->reset();
-    return Status::OK();
-  }
-  auto hp = ParseHostPort(text);
-  if (!hp.ok()) return hp.status().WithContext(*where);
-  *out = *hp;
-  return Status::OK();
-}
-
 // A listener list (listeners.cql/http/console): the flag if given, else the config's value.
 // TLS entries need security.tls.
 Status ResolveList(const app::PipelineConfig& c, const std::string& flag_value,

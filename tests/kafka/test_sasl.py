@@ -392,7 +392,7 @@ def test_off_loopback_rules(tmp_path):
     assert p.returncode == 2 and "no authentication" in p.stderr and "SASL_PLAINTEXT://" in p.stderr
     p = broker_refused(tmp_path, f"SASL_PLAINTEXT://127.0.0.1:{port}")
     assert p.returncode == 2 and "no users" in p.stderr and "kappa users add" in p.stderr
-    p = broker_refused(tmp_path, f"SSL://0.0.0.0:{port}")
-    assert p.returncode == 2 and "no authentication" in p.stderr
+    p = broker_refused(tmp_path, f"SSL://127.0.0.1:{port}")
+    assert p.returncode == 2 and "needs --tls-cert" in p.stderr
     p = broker_refused(tmp_path, f"BOGUS://127.0.0.1:{port}")
     assert p.returncode == 2 and "unknown security protocol 'BOGUS'" in p.stderr

@@ -146,6 +146,7 @@ def test_untrusted_ca_plaintext_client_and_wrong_password_fail_others_keep_worki
 
 
 def test_expired_certificate_is_the_clients_ssl_error(tmp_path, tls_certs):
+    add_user(str(tmp_path / "data"), "alice")
     b = TlsBroker(tmp_path, tls_certs, cert=tls_certs.expired_cert, key=tls_certs.expired_key)
     b.start()
     try:
@@ -156,6 +157,14 @@ def test_expired_certificate_is_the_clients_ssl_error(tmp_path, tls_certs):
         assert "certificate" in p.stderr.lower() or "ssl" in p.stderr.lower(), p.stderr
     finally:
         b.stop()
+
+
+def test_ssl_off_loopback_has_no_login_and_is_refused(tmp_path, tls_certs):
+    p = subprocess.run([KAPPA, "broker", "--data-dir", str(tmp_path / "d"), "--listen",
+                        f"SSL://0.0.0.0:{free_port()}", "--tls-cert", tls_certs.server_cert,
+                        "--tls-key", tls_certs.server_key], capture_output=True, text=True,
+                       timeout=30)
+    assert p.returncode == 2 and "no authentication" in p.stderr and "SASL_SSL://" in p.stderr
 
 
 def test_tls_listener_needs_a_certificate(tmp_path):
