@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,7 @@
 #include "common/units.h"
 #include "connect/connect.h"
 #include "orchestrator/orchestrator.h"
+#include "security/security.h"
 #include "stream/job_config.h"
 
 namespace kappa::app {
@@ -176,6 +178,23 @@ struct SecurityConfig {
   // `insecure: true` (or `kappa up --insecure`): start listeners off loopback without
   // authentication, with a warning. Default false.
   bool insecure = false;
+  // `tls: {cert, key, ca, client_auth}` (config_security_tls.cc): the certificate and key of
+  // every TLS listener (listeners.* "https://", "tls://", Kafka "SSL://"/"SASL_SSL://"),
+  // and the CA and client_auth (none | requested | required; default none) for client
+  // certificates. PEM file paths, relative to kappa's working directory; read at start.
+  // Unset: no listener may use TLS.
+  std::optional<security::TlsOptions> tls;
+  // `metrics_auth: true`: /metrics of listeners.http needs HTTP Basic like the APIs once
+  // the data directory has users (Prometheus' basic_auth). Default false: /metrics stays
+  // open (it carries no secrets) while the APIs need a login.
+  bool metrics_auth = false;
+  // `sasl_mechanisms`: the SASL mechanisms of the SASL_PLAINTEXT / SASL_SSL Kafka listeners
+  // (Kafka's sasl.enabled.mechanisms), a list or a comma-separated string of PLAIN,
+  // SCRAM-SHA-256, SCRAM-SHA-512. Default all three. Users: `kappa users`.
+  std::vector<std::string> sasl_mechanisms = {"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"};
+  // `sasl_session_lifetime`: KIP-368's connections.max.reauth.ms, a duration; 0 (default):
+  // SASL sessions do not expire.
+  int64_t sasl_session_lifetime_ms = 0;
 };
 
 // `registry:` (config_registry.cc): the schema registry on listeners.http. Its options only

@@ -4,6 +4,7 @@
 
 #include "app/config_section.h"
 #include "common/host_port.h"
+#include "kafka/kafka.h"
 
 namespace kappa::app {
 namespace {
@@ -23,6 +24,21 @@ Status CheckListenAddress(const YamlReader& r_, const YAML::Node& n, std::string
   return Status::OK();
 }
 
+// A listener list of the CQL, HTTP or console listener: "off" or comma-separated
+// [SCHEME://]HOST:PORT entries (common/host_port.h ParseListenList); TLS entries need
+// security.tls, checked by PlanUp once flags are applied.
+Status CheckListenList(const YamlReader& r_, const YAML::Node& n, std::string_view key,
+                       std::string_view plain_scheme, std::string_view tls_scheme,
+                       PipelineConfig* c) {
+  ASSIGN_OR_RETURN(std::string text, r_.String(n, key));
+  auto list = ParseListenList(text, plain_scheme, tls_scheme);
+  if (!list.ok()) {
+    return r_.Error(n, fmt::format("{}: {} (or off)", key, list.status().message()));
+  }
+  c->positions[std::string(key)] = r_.Where(n);
+  return Status::OK();
+}
+
 }  // namespace
 
 Status LoadListeners(const YamlReader& r_, const YAML::Node& n, PipelineConfig* c) {
@@ -33,13 +49,23 @@ Status LoadListeners(const YamlReader& r_, const YAML::Node& n, PipelineConfig* 
   if (n["kafka"]) { ASSIGN_OR_RETURN(c->listeners.kafka, r_.String(n["kafka"], "listeners.kafka")); }
   if (n["cql"]) { ASSIGN_OR_RETURN(c->listeners.cql, r_.String(n["cql"], "listeners.cql")); }
   if (n["http"]) { ASSIGN_OR_RETURN(c->listeners.http, r_.String(n["http"], "listeners.http")); }
-  if (n["kafka"]) RETURN_IF_ERROR(CheckListenAddress(r_, n["kafka"], "listeners.kafka", c));
-  if (n["http"]) RETURN_IF_ERROR(CheckListenAddress(r_, n["http"], "listeners.http", c));
+  if (n["kafka"] && c->listeners.kafka != "off") {
+    // A list of Kafka listeners: "SASL_PLAINTEXT://0.0.0.0:9094,127.0.0.1:9092".
+    auto l = kafka::ParseKafkaListeners(c->listeners.kafka);
+    if (!l.ok()) {
+      return r_.Error(n["kafka"], fmt::format("listeners.kafka: {} (or off)", l.status().message()));
+    }
+    c->positions["listeners.kafka"] = r_.Where(n["kafka"]);
+  }
+  if (n["http"]) {
+    RETURN_IF_ERROR(CheckListenList(r_, n["http"], "listeners.http", "http", "https", c));
+  }
   if (n["console"]) {
     ASSIGN_OR_RETURN(c->listeners.console, r_.String(n["console"], "listeners.console"));
-    RETURN_IF_ERROR(CheckListenAddress(r_, n["console"], "listeners.console", c));
+    RETURN_IF_ERROR(
+        CheckListenList(r_, n["console"], "listeners.console", "http", "https", c));
   }
-  if (n["cql"]) RETURN_IF_ERROR(CheckListenAddress(r_, n["cql"], "listeners.cql", c));
+  if (n["cql"]) RETURN_IF_ERROR(CheckListenList(r_, n["cql"], "listeners.cql", "tcp", "tls", c));
   if (const YAML::Node& d = n["kafka_group_initial_rebalance_delay"]) {
     ASSIGN_OR_RETURN(c->listeners.kafka_group_initial_rebalance_delay_ms,
                      r_.DurationMs(d, "listeners.kafka_group_initial_rebalance_delay"));

@@ -90,6 +90,11 @@ Status LoadListenerLimits(const YamlReader& r, const YAML::Node& listeners, List
 Status LoadAuth(const YamlReader& r, const YAML::Node& n, PipelineConfig* c);
 // config_security.cc
 Status LoadSecurity(const YamlReader& r, const YAML::Node& n, PipelineConfig* c);
+// `security.tls`, `security.metrics_auth` (config_security_tls.cc), called by LoadSecurity
+// with the security: node.
+Status LoadSecurityTls(const YamlReader& r, const YAML::Node& n, PipelineConfig* c);
+// security.sasl_mechanisms, security.sasl_session_lifetime (Kafka SASL). config_security_kafka.cc.
+Status LoadSecurityKafka(const YamlReader& r, const YAML::Node& n, PipelineConfig* c);
 
 // `registry:` (the schema registry's writer election under log: kafka). config_registry.cc.
 Status LoadRegistry(const YamlReader& r, const YAML::Node& n, PipelineConfig* c);

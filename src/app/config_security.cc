@@ -10,12 +10,18 @@ Status LoadSecurity(const YamlReader& r_, const YAML::Node& n, PipelineConfig* c
   RETURN_IF_ERROR(r_.CheckKeys(n,
                                {
                                    "insecure",
+                                   "tls",
+                                   "metrics_auth",
+                                   "sasl_mechanisms",
+                                   "sasl_session_lifetime",
                                },
                                "security"));
   c->positions["security"] = r_.Where(n);
   if (n["insecure"]) {
     ASSIGN_OR_RETURN(c->security.insecure, r_.Bool(n["insecure"], "security.insecure"));
   }
+  RETURN_IF_ERROR(LoadSecurityTls(r_, n, c));
+  RETURN_IF_ERROR(LoadSecurityKafka(r_, n, c));
   return Status::OK();
 }
 

@@ -13,6 +13,7 @@
 #include "app/console_kafka_source.h"
 #include "app/console_pipeline_source.h"
 #include "app/console_facts.h"
+#include "app/up_http_auth.h"
 #include "common/host_port.h"
 #include "common/logging.h"
 #include "common/mutex.h"
@@ -21,8 +22,10 @@
 #include "cql/cql.h"
 #include "http/http.h"
 #include "kafka/kafka.h"
+#include "security/security.h"
 #include "metrics/metrics.h"
 #include "registry/registry.h"
+#include "security/security.h"
 
 namespace kappa::app {
 
@@ -30,10 +33,13 @@ struct UpServers::Impl {
   Pipeline* pipeline = nullptr;
   std::unique_ptr<kafka::KafkaServer> kafka;
   std::string kafka_host;
-  std::unique_ptr<cql::Server> cql;
-  std::string cql_host;
+  // One CQL server per address of listeners.cql, beside its address (port: the bound one).
+  std::vector<std::unique_ptr<cql::Server>> cql;
+  std::vector<ListenAddress> cql_addresses;
+  // One HTTP server on every address of listeners.http (listener "http", "http-1", ...).
   std::unique_ptr<http::Server> http;
-  std::string http_host;
+  std::vector<ListenAddress> http_addresses;
+  std::shared_ptr<boost::asio::ssl::context> tls;  // security.tls, made once if needed
   // The schema registry served on the HTTP listener (over the runtime's log, topic _schemas).
   std::shared_ptr<registry::Registry> registry;
   // The console's view of the log and the Kafka server (topics, messages, groups).
@@ -41,7 +47,7 @@ struct UpServers::Impl {
   // The console's view of the pipeline's jobs and the store (Jobs and Tables pages).
   std::unique_ptr<console::PipelineSource> console_pipeline;
   std::unique_ptr<console::Console> console;  // after its sources: destroyed before them
-  std::string console_host;
+  ListenAddress console_address;
   std::unique_ptr<metrics::History> history;
   std::thread ticker;
   Mutex mu;
@@ -54,6 +60,9 @@ UpServers::UpServers(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 UpServers::~UpServers() { Stop(); }
 
 namespace {
+// The bound addresses of the HTTP server's listeners, "https://127.0.0.1:8443" for TLS ones.
+std::string HttpListenerName(size_t i) { return i == 0 ? "http" : fmt::format("http-{}", i); }
+
 Status Explain(const Status& s, std::string_view what, const HostPort& addr,
                std::string_view where, std::string_view key, std::string_view flag) {
   return s.WithContext(fmt::format(
@@ -110,6 +119,18 @@ metrics::History* UpServers::history() const { return impl_->history.get(); }
 
 uint16_t UpServers::http_port() const { return impl_->http ? impl_->http->port("http") : 0; }
 
+namespace {
+// The addresses with their bound ports, "cql 127.0.0.1:9042, cql tls://127.0.0.1:9142".
+std::string Join(std::string_view what, const std::vector<ListenAddress>& addrs) {
+  std::string out;
+  for (const ListenAddress& a : addrs) {
+    if (!out.empty()) out += ", ";
+    out += fmt::format("{} {}", what, a.ToString());
+  }
+  return out;
+}
+}  // namespace
+
 uint16_t UpServers::console_port() const { return impl_->console ? impl_->console->port() : 0; }
 
 Pipeline& UpServers::pipeline() const { return *impl_->pipeline; }
@@ -121,10 +142,36 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
   impl->console_pipeline = NewConsolePipelineSource(pipeline);
   log::Log* log = &pipeline->runtime().log();
   store::Store* store = &pipeline->runtime().store();
+  // One TLS context for every TLS address (Kafka SSL/SASL_SSL, cql tls://, https://).
+  bool any_tls = std::any_of(o.kafka_listeners.begin(), o.kafka_listeners.end(),
+                             [](const auto& l) { return kafka::UsesTls(l.protocol); });
+  for (const auto* list : {&o.cql, &o.http, &o.console}) {
+    for (const ListenAddress& a : *list) any_tls = any_tls || a.tls;
+  }
+  if (any_tls) {
+    if (!o.tls) return Status::InvalidArgument("a TLS listener needs security.tls");
+    auto ctx = security::MakeServerTlsContext(*o.tls);
+    if (!ctx.ok()) return ctx.status().WithContext("security.tls");
+    impl->tls = std::move(ctx).value();
+  }
+  // The users `kappa users` writes (re-read when it changes them), for every listener's
+  // logins: Kafka SASL, CQL PasswordAuthenticator, HTTP Basic, the console.
+  std::shared_ptr<security::UserStore> users = o.users;
+  if (!users) {
+    auto u = security::UserStore::Open(security::SecurityDir(pipeline->runtime().options().data_dir));
+    if (!u.ok()) return u.status().WithContext("opening the users");
+    users = std::move(u).value();
+  }
   if (o.kafka) {
     kafka::KafkaServerOptions ko;
     ko.listen_host = o.kafka->host;
     ko.listen_port = o.kafka->port;
+    ko.listeners = o.kafka_listeners;
+    ko.sasl = o.kafka_sasl;
+    bool sasl = std::any_of(ko.listeners.begin(), ko.listeners.end(),
+                            [](const auto& l) { return kafka::UsesSasl(l.protocol); });
+    if (sasl && ko.sasl.users == nullptr) ko.sasl.users = users;
+    ko.tls = impl->tls;
     ko.group_initial_rebalance_delay_ms = o.kafka_group_initial_rebalance_delay_ms;
     ko.limits = o.limits;
     ko.max_request_bytes = size_t(o.kafka_limits.max_request_bytes);
@@ -139,10 +186,11 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
   }
   impl->console_kafka =
       NewConsoleKafkaSource(log, impl->kafka ? &impl->kafka->admin() : nullptr);
-  if (o.cql) {
+  for (const ListenAddress& addr : o.cql) {
     cql::ServerOptions co;
-    co.host = o.cql->host;
-    co.port = o.cql->port;
+    co.host = addr.address.host;
+    co.port = addr.address.port;
+    if (addr.tls) co.tls = impl->tls;
     // One thread per CPU: a slow statement holds only its own thread's connections.
     co.threads = o.cql_threads;
     co.limits = o.limits;
@@ -150,18 +198,19 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
     co.max_statement_bytes = size_t(o.cql_limits.max_statement_bytes);
     co.prepared_cache_bytes = size_t(o.cql_limits.prepared_cache_bytes);
     co.users = o.cql_users;
+    co.user_store = users;
     // Configured users mean logins are wanted, on loopback too.
-    if (!co.users.empty()) co.auth = cql::ServerOptions::Auth::kRequired;
+    if (!co.users.empty() || !users->Empty()) co.auth = cql::ServerOptions::Auth::kRequired;
     auto s = cql::Server::Start(store, co);
-    if (!s.ok()) return Explain(s.status(), "CQL", *o.cql, o.cql_where, "listeners.cql", "--cql-listen");
-    impl->cql = std::move(s).value();
-    impl->cql_host = o.cql->host;
+    if (!s.ok()) {
+      return Explain(s.status(), "CQL", addr.address, o.cql_where, "listeners.cql", "--cql-listen");
+    }
+    ListenAddress bound = addr;
+    bound.address.port = (*s)->port();
+    impl->cql.push_back(std::move(s).value());
+    impl->cql_addresses.push_back(std::move(bound));
   }
-  if (o.http) {
-    http::ListenerOptions lo;
-    lo.name = "http";
-    lo.host = o.http->host;
-    lo.port = o.http->port;
+  if (!o.http.empty()) {
     // One registry per process: the pipeline's producers and jobs use the same instance
     // (the runtime's, placed by the config's log: as below).
     if (pipeline) {
@@ -182,39 +231,57 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
     auto router = UpRoutes(pipeline);
     // Confluent Schema Registry's REST API beside /health, /ready and /metrics.
     registry::AddRegistryRoutes(impl->registry, router.get());
+    // HTTP Basic with the data directory's users, once there are any (up_http_auth.h).
+    router->Use(HttpBasicAuth(users, o.metrics_auth));
     // Airflow's stable REST API v1 (/api/v1/dags, dagRuns, taskInstances, ...).
     if (o.orchestrator) orchestrator::AddAirflowRoutes(o.orchestrator, router.get());
-    lo.router = router;
-    lo.limits = o.limits;
+    std::vector<http::ListenerOptions> listeners;
+    for (const ListenAddress& addr : o.http) {
+      http::ListenerOptions lo;
+      lo.name = HttpListenerName(listeners.size());
+      lo.host = addr.address.host;
+      lo.port = addr.address.port;
+      lo.router = router;
+      lo.limits = o.limits;
+      if (addr.tls) lo.tls = impl->tls;
+      listeners.push_back(std::move(lo));
+    }
     http::ServerOptions so;
     so.observer = RequestObserver();
     // A schema registration waits for its fsync on the handler's thread: several threads
     // keep /metrics and lookups answering meanwhile, and let registrations share fsyncs.
     so.threads = 4;
-    auto s = http::Server::Start(std::move(so), {std::move(lo)});
+    auto s = http::Server::Start(std::move(so), std::move(listeners));
     if (!s.ok()) {
-      return Explain(s.status(), "HTTP", *o.http, o.http_where, "listeners.http", "--http-listen");
+      return Explain(s.status(), "HTTP", o.http.front().address, o.http_where, "listeners.http",
+                     "--http-listen");
     }
     impl->http = std::move(s).value();
-    impl->http_host = o.http->host;
+    for (size_t i = 0; i < o.http.size(); ++i) {
+      ListenAddress bound = o.http[i];
+      bound.address.port = impl->http->port(HttpListenerName(i));
+      impl->http_addresses.push_back(std::move(bound));
+    }
     // Reachable now: join the registry's writer election (log: kafka; a no-op otherwise).
+    // TODO(issue 24): forwarding to an https:// writer needs the registry client's TLS.
     std::string url = o.registry_advertised_url.empty()
-                          ? registry::DefaultAdvertisedUrl(o.http->host, impl->http->port("http"))
+                          ? registry::DefaultAdvertisedUrl(o.http.front().address.host,
+                                                           impl->http->port("http"))
                           : o.registry_advertised_url;
     Status joined = impl->registry->JoinWriterElection(url);
     if (!joined.ok()) return joined.WithContext("joining the schema registry's writer election");
   }
-  if (o.http || o.console) {
+  if (!o.http.empty() || !o.console.empty()) {
     // The last 15 minutes of every series, for the console; sampled once a second.
     impl->history = std::make_unique<metrics::History>(&metrics::Registry::Default());
   }
-  if (o.console) {
+  if (!o.console.empty()) {
     // The console's Sources: what its pages read, over this process (console/console.h).
     // Each part's source is created here (src/app/console_<part>_source.cc).
     std::vector<std::pair<std::string, std::string>> listeners;
     if (impl->kafka) listeners.emplace_back("kafka", HostPort{impl->kafka_host, impl->kafka->port()}.ToString());
-    if (impl->cql) listeners.emplace_back("cql", HostPort{impl->cql_host, impl->cql->port()}.ToString());
-    if (impl->http) listeners.emplace_back("http", HostPort{impl->http_host, impl->http->port("http")}.ToString());
+    for (const ListenAddress& a : impl->cql_addresses) listeners.emplace_back("cql", a.ToString());
+    for (const ListenAddress& a : impl->http_addresses) listeners.emplace_back("http", a.ToString());
     console::Sources cs;
     cs.facts = ConsoleFacts(pipeline->runtime().options().data_dir, o.version, std::move(listeners));
     for (const auto& job : pipeline->jobs()) {
@@ -226,15 +293,20 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
     cs.kafka = impl->console_kafka.get();
     cs.pipeline = impl->console_pipeline.get();
     console::ConsoleOptions co;
-    co.listen = *o.console;
+    co.listen = o.console.front().address;
+    co.listen_tls = o.console.front().tls;
+    co.also_listen.assign(o.console.begin() + 1, o.console.end());
+    co.tls = impl->tls;
     for (const auto& [name, hash] : o.console_users) co.users.push_back({name, hash});
+    co.user_store = users;
     co.observer = RequestObserver();
     auto c = console::Console::Start(cs, co);
     if (!c.ok() && c.status().code() == Status::Code::kInvalidArgument) {
       return c.status().WithContext(o.console_where);  // users or hashes: not the address
     }
     if (!c.ok() && o.console_required) {
-      return Explain(c.status(), "console", *o.console, o.console_where, "listeners.console",
+      return Explain(c.status(), "console", o.console.front().address, o.console_where,
+                     "listeners.console",
                      "--console-listen");
     }
     if (!c.ok()) {
@@ -245,7 +317,8 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
                 c.status().ToString());
     } else {
       impl->console = std::move(c).value();
-      impl->console_host = o.console->host;
+      impl->console_address = o.console.front();
+      impl->console_address.address.port = impl->console->port();
     }
   }
   // Ticked once a second from here on; started after the last step that can fail, so an
@@ -270,9 +343,19 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
   UpEndpoints e;
   e.pid = int64_t(::getpid());
   if (impl->kafka) e.kafka = HostPort{impl->kafka_host, impl->kafka->port()}.ToString();
-  if (impl->cql) e.cql = HostPort{impl->cql_host, impl->cql->port()}.ToString();
-  if (impl->http) e.http = HostPort{impl->http_host, impl->http->port("http")}.ToString();
-  if (impl->console) e.console = HostPort{impl->console_host, impl->console->port()}.ToString();
+  // The first plain address of each: the commands reading up.json (jobs status, dags,
+  // consume) speak plain HTTP/CQL to it; with TLS addresses only they see none.
+  auto first_plain = [](const std::vector<ListenAddress>& addrs) {
+    for (const ListenAddress& a : addrs) {
+      if (!a.tls) return a.address.ToString();
+    }
+    return std::string();
+  };
+  e.cql = first_plain(impl->cql_addresses);
+  e.http = first_plain(impl->http_addresses);
+  if (impl->console && !impl->console_address.tls) {
+    e.console = impl->console_address.address.ToString();
+  }
   const std::string& dir = pipeline->runtime().options().data_dir;
   if (Status st = WriteUpEndpoints(dir, e); st.ok()) {
     impl->data_dir = dir;
@@ -286,18 +369,16 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
 std::string UpServers::Describe() const {
   std::string out;
   if (impl_->kafka) out += fmt::format("kafka {}:{}", impl_->kafka_host, impl_->kafka->port());
-  if (impl_->cql) {
+  for (const std::string& part : {Join("cql", impl_->cql_addresses),
+                                   Join("http", impl_->http_addresses)}) {
+    if (part.empty()) continue;
     if (!out.empty()) out += ", ";
-    out += fmt::format("cql {}:{}", impl_->cql_host, impl_->cql->port());
-  }
-  if (impl_->http) {
-    if (!out.empty()) out += ", ";
-    out += fmt::format("http {}:{}", impl_->http_host, impl_->http->port("http"));
+    out += part;
   }
   if (impl_->console) {
     if (!out.empty()) out += ", ";
-    out += fmt::format("console http://{}/",
-                       HostPort{impl_->console_host, impl_->console->port()}.ToString());
+    out += fmt::format("console {}://{}/", impl_->console_address.tls ? "https" : "http",
+                       impl_->console_address.address.ToString());
   }
   return out.empty() ? "no network listeners" : out;
 }
@@ -308,7 +389,7 @@ void UpServers::Stop() {
     impl_->data_dir.clear();
   }
   if (impl_->kafka) impl_->kafka->Stop();
-  if (impl_->cql) impl_->cql->Stop();
+  for (auto& c : impl_->cql) c->Stop();
   if (impl_->console) impl_->console->Stop();
   if (impl_->http) impl_->http->Stop();
   impl_->registry.reset();

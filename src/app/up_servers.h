@@ -14,6 +14,7 @@
 #include "common/host_port.h"
 #include "common/status.h"
 #include "app/config.h"
+#include "kafka/kafka.h"
 
 namespace kappa::metrics {
 class History;
@@ -27,11 +28,28 @@ struct UpServersOptions {
   // Where to listen (nullopt: off). Port 0 picks a free port (tests). Checked beforehand by
   // PlanUp (up_check.h): a non-loopback Kafka address was allowed explicitly.
   std::optional<HostPort> kafka = HostPort{"127.0.0.1", 9092};
-  std::optional<HostPort> cql = HostPort{"127.0.0.1", 9042};
+  // listeners.kafka as a list (kafka::ParseKafkaListeners) when it names more than `kafka`
+  // or a security protocol; empty: one PLAINTEXT listener on `kafka`.
+  std::vector<kafka::KafkaListenerOptions> kafka_listeners;
+  // SASL of the SASL_* Kafka listeners (users: the data directory's security::UserStore,
+  // opened by UpServers when a listener needs it; mechanisms and session lifetime from the
+  // security: section).
+  kafka::KafkaSaslOptions kafka_sasl;
+  // CQL: one server per address (tls: TLS with `tls`); empty: off.
+  std::vector<ListenAddress> cql = {ListenAddress{HostPort{"127.0.0.1", 9042}, false, ""}};
   // /health, /ready, /metrics (Prometheus text format) and the schema registry's REST API
   // (src/registry, over the runtime's log), no authentication: PlanUp refuses a
-  // non-loopback address without --insecure.
-  std::optional<HostPort> http = HostPort{"127.0.0.1", 8081};
+  // non-loopback address without --insecure. One server listening on every address (the
+  // first is named "http", the others "http-1", ...; tls: HTTPS). Empty: off.
+  std::vector<ListenAddress> http = {ListenAddress{HostPort{"127.0.0.1", 8081}, false, ""}};
+  // security.tls: the certificate of every TLS address above (and the console's).
+  std::optional<security::TlsOptions> tls;
+  // The users of the data directory (security::UserStore) for every listener's logins;
+  // null: UpServers opens DATA_DIR/security's. With any user, CQL clients must log in and
+  // the HTTP API needs Basic auth (/health, /ready open; /metrics open unless
+  // `metrics_auth`, security.metrics_auth).
+  std::shared_ptr<security::UserStore> users;
+  bool metrics_auth = false;
   // For messages: the flag or config line each address came from.
   std::string kafka_where = "listeners.kafka", cql_where = "listeners.cql",
               http_where = "listeners.http";
@@ -58,9 +76,9 @@ struct UpServersOptions {
   // CQL server threads; 0 = one per CPU, as `kappa cql-server`.
   int cql_threads = 0;
   // The web console (src/console) on its own listener, reading this process's servers,
-  // pipeline, registry and orchestrator. nullopt: off. `console_required` false (the
+  // pipeline, registry and orchestrator. Empty: off. `console_required` false (the
   // address is the built-in default): a busy address only warns and the console stays off.
-  std::optional<HostPort> console = HostPort{"127.0.0.1", 9021};
+  std::vector<ListenAddress> console = {ListenAddress{HostPort{"127.0.0.1", 9021}, false, ""}};
   std::string console_where = "listeners.console";
   bool console_required = true;
   // console.users: (name, password hash); see console::ConsoleOptions.

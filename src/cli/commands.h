@@ -37,5 +37,6 @@ void RegisterDagsCommands(CLI::App& app, const Groups& g);  // dags_cmd.cc
 void RegisterTasksCommands(CLI::App& app, const Groups& g);  // tasks_cmd.cc
 void RegisterConsoleCommands(CLI::App& app, const Groups& g);  // console_cmd.cc
 void RegisterBackupCommand(CLI::App& app, const Groups& g);  // backup_cmd.cc
+void RegisterUsersCommands(CLI::App& app, const Groups& g);  // users_cmd.cc
 
 }  // namespace kappa::cli

@@ -7,10 +7,12 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/host_port.h"
 #include "common/status.h"
 #include "app/app.h"
+#include "kafka/kafka.h"
 
 namespace kappa::cli {
 
@@ -26,10 +28,14 @@ struct UpFlags {
 
 struct UpPlan {
   std::string data_dir;
-  std::optional<HostPort> kafka;  // nullopt: off
-  std::optional<HostPort> cql;    // nullopt: off
-  std::optional<HostPort> http;   // nullopt: off
-  std::optional<HostPort> console;  // nullopt: off
+  std::optional<HostPort> kafka;  // nullopt: off; else the first of kafka_listeners
+  // Every Kafka listener (listeners.kafka / --kafka-listen as a list).
+  std::vector<kafka::KafkaListenerOptions> kafka_listeners;
+  // Listener lists ("127.0.0.1:8081,https://0.0.0.0:8443"; common/host_port.h
+  // ParseListenList); empty: off. A TLS entry needs security.tls.
+  std::vector<ListenAddress> cql;      // bare = plain, tls://
+  std::vector<ListenAddress> http;     // bare or http:// = plain, https://
+  std::vector<ListenAddress> console;  // bare or http:// = plain, https://
   // False when listeners.console is the built-in default (neither in the file nor a flag):
   // a busy address then only warns (app/up_servers.h).
   bool console_required = true;

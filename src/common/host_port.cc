@@ -124,6 +124,46 @@ Result<std::vector<HostPort>> ParseHostPortList(std::string_view text) {
   }
 }
 
+std::string ListenAddress::ToString() const {
+  return scheme.empty() ? address.ToString() : scheme + "://" + address.ToString();
+}
+
+Result<std::vector<ListenAddress>> ParseListenList(std::string_view text,
+                                                   std::string_view plain_scheme,
+                                                   std::string_view tls_scheme) {
+  std::vector<ListenAddress> out;
+  if (text.empty() || text == "off") return out;
+  size_t start = 0;
+  while (true) {
+    size_t comma = text.find(',', start);
+    std::string_view entry = text.substr(start, comma == std::string_view::npos
+                                                    ? std::string_view::npos : comma - start);
+    while (!entry.empty() && (entry.front() == ' ' || entry.front() == '\t')) entry.remove_prefix(1);
+    while (!entry.empty() && (entry.back() == ' ' || entry.back() == '\t')) entry.remove_suffix(1);
+    if (entry.empty()) {
+      return Status::InvalidArgument(fmt::format(
+          "'{}': an empty entry (expected [{}://|{}://]host:port[,...])", text, plain_scheme,
+          tls_scheme));
+    }
+    ListenAddress a;
+    if (size_t sep = entry.find("://"); sep != std::string_view::npos) {
+      for (char ch : entry.substr(0, sep)) a.scheme += char(std::tolower((unsigned char)ch));
+      if (a.scheme == tls_scheme) {
+        a.tls = true;
+      } else if (a.scheme != plain_scheme) {
+        return Status::InvalidArgument(fmt::format(
+            "'{}': unknown scheme '{}' (expected {}:// for TLS, {}:// or none for plain)",
+            entry, entry.substr(0, sep), tls_scheme, plain_scheme));
+      }
+      entry.remove_prefix(sep + 3);
+    }
+    ASSIGN_OR_RETURN(a.address, ParseHostPort(entry));
+    out.push_back(std::move(a));
+    if (comma == std::string_view::npos) return out;
+    start = comma + 1;
+  }
+}
+
 bool IsLoopbackHost(std::string_view host) {
   if (host == "localhost" || host == "localhost.") return true;
   std::string h(host);

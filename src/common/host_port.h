@@ -36,6 +36,24 @@ Result<HostPort> ParseHostPort(std::string_view text,
 // 1..65535 (a broker cannot be reached at port 0). InvalidArgument naming the bad entry.
 Result<std::vector<HostPort>> ParseHostPortList(std::string_view text);
 
+// One address of a server's listener list: listeners.http "127.0.0.1:8081,https://0.0.0.0:8443",
+// listeners.cql "tls://0.0.0.0:9142".
+struct ListenAddress {
+  HostPort address;
+  bool tls = false;
+  std::string scheme;  // as the list names it, lower case ("https", "tls"); "" when bare
+  // "https://0.0.0.0:8443", or "host:port" when bare.
+  std::string ToString() const;
+};
+
+// A listener list: "off" (or empty) is none; else entries "HOST:PORT" (plain) or
+// "SCHEME://HOST:PORT", comma-separated, blanks around entries ignored. `plain_scheme`
+// ("http") and `tls_scheme` ("https", "tls") are the schemes accepted (case-insensitive);
+// ports 0..65535 (0 picks one). InvalidArgument naming the bad entry and the schemes.
+Result<std::vector<ListenAddress>> ParseListenList(std::string_view text,
+                                                   std::string_view plain_scheme,
+                                                   std::string_view tls_scheme);
+
 // True for 127.0.0.0/8, ::1 and "localhost": addresses only this machine can reach.
 // 0.0.0.0, :: and every name other than localhost are not loopback (a name may resolve to
 // anything).

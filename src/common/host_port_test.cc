@@ -130,3 +130,31 @@ TEST(HostPortTest, Loopback) {
 
 }  // namespace
 }  // namespace kappa
+
+namespace kappa {
+namespace {
+
+TEST(HostPortTest, ListenListsWithTlsSchemes) {
+  auto l = ParseListenList("127.0.0.1:8081, HTTPS://0.0.0.0:8443,http://[::1]:0", "http",
+                           "https");
+  ASSERT_TRUE(l.ok()) << l.status().ToString();
+  ASSERT_EQ(l->size(), 3u);
+  EXPECT_FALSE((*l)[0].tls);
+  EXPECT_EQ((*l)[0].ToString(), "127.0.0.1:8081");
+  EXPECT_TRUE((*l)[1].tls);
+  EXPECT_EQ((*l)[1].ToString(), "https://0.0.0.0:8443");
+  EXPECT_FALSE((*l)[2].tls);
+  EXPECT_EQ((*l)[2].address.host, "::1");
+  EXPECT_TRUE(ParseListenList("off", "http", "https")->empty());
+  EXPECT_TRUE(ParseListenList("", "http", "https")->empty());
+
+  auto bad = ParseListenList("tls://127.0.0.1:1", "http", "https");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("unknown scheme 'tls'"), std::string::npos);
+  EXPECT_FALSE(ParseListenList("127.0.0.1:1,,127.0.0.1:2", "", "tls").ok());
+  EXPECT_FALSE(ParseListenList("tls://127.0.0.1:70000", "", "tls").ok());
+  EXPECT_TRUE((*ParseListenList("tls://localhost:9142", "", "tls"))[0].tls);
+}
+
+}  // namespace
+}  // namespace kappa

@@ -8,6 +8,7 @@
 #include "common/logging.h"
 #include "console/routes.h"
 #include "http/http.h"
+#include "security/security.h"
 
 namespace kappa::console {
 namespace {
@@ -18,23 +19,31 @@ class ConsoleServer : public Console {
   ~ConsoleServer() override { Stop(); }
 
   Status Listen(const ConsoleOptions& options) {
-    http::ListenerOptions lo;
-    lo.name = "console";
-    lo.host = options.listen.host;
-    lo.port = options.listen.port;
     // The overview lists the console's own address; known once the port is bound (port 0
     // picks one), so read through an atomic the routes may see before it is set.
     sources_.facts.console_address = [this, host = options.listen.host] {
       const uint16_t port = bound_port_.load(std::memory_order_acquire);
       return port == 0 ? std::string() : HostPort{host, port}.ToString();
     };
-    lo.router = ConsoleRoutes(sources_, options);
+    std::vector<http::ListenerOptions> listeners;
+    auto router = ConsoleRoutes(sources_, options);
+    auto add = [&](const HostPort& hp, bool tls) {
+      http::ListenerOptions lo;
+      lo.name = listeners.empty() ? "console" : fmt::format("console-{}", listeners.size());
+      lo.host = hp.host;
+      lo.port = hp.port;
+      lo.router = router;
+      if (tls) lo.tls = options.tls;
+      listeners.push_back(std::move(lo));
+    };
+    add(options.listen, options.listen_tls);
+    for (const ListenAddress& a : options.also_listen) add(a.address, a.tls);
     http::ServerOptions so;
     // Two threads: a slow page query (a table scan) does not stall the others; the live
     // feeds are written by their own thread, not these.
     so.threads = 2;
     so.observer = options.observer;
-    auto s = http::Server::Start(std::move(so), {std::move(lo)});
+    auto s = http::Server::Start(std::move(so), std::move(listeners));
     if (!s.ok()) return s.status();
     server_ = std::move(s).value();
     bound_port_.store(server_->port("console"), std::memory_order_release);
@@ -53,8 +62,15 @@ class ConsoleServer : public Console {
 };
 
 Status CheckOptions(const ConsoleOptions& o) {
-  const bool loopback = IsLoopbackHost(o.listen.host);
-  if (!loopback && o.users.empty()) {
+  bool loopback = IsLoopbackHost(o.listen.host);
+  bool tls = o.listen_tls;
+  for (const ListenAddress& a : o.also_listen) {
+    loopback = loopback && IsLoopbackHost(a.address.host);
+    tls = tls || a.tls;
+  }
+  if (tls && !o.tls) return Status::InvalidArgument("the console: HTTPS without a TLS context");
+  const bool store_users = o.user_store && !o.user_store->Empty();
+  if (!loopback && o.users.empty() && !store_users) {
     return Status::InvalidArgument(fmt::format(
         "the console listens on {}, which is not a loopback address, and has no users: add "
         "console.users (hashes from `kappa console hash-password`), or listen on 127.0.0.1",
@@ -83,8 +99,10 @@ Result<std::unique_ptr<Console>> Console::Start(const Sources& sources,
   RETURN_IF_ERROR(CheckOptions(options));
   auto c = std::make_unique<ConsoleServer>(sources);
   RETURN_IF_ERROR(c->Listen(options));
-  KLOG_INFO("console: http://{}:{}/ ({})", options.listen.host, c->port(),
-            options.users.empty() ? "open: loopback, no users"
+  KLOG_INFO("console: {}://{}/ ({})", options.listen_tls ? "https" : "http",
+            HostPort{options.listen.host, c->port()}.ToString(),
+            options.users.empty() && !(options.user_store && !options.user_store->Empty())
+                ? "open: loopback, no users"
                                   : fmt::format("{} user(s), login required", options.users.size()));
   return std::unique_ptr<Console>(std::move(c));
 }

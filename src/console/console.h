@@ -23,6 +23,13 @@
 #include "console/kafka_source.h"     // topics, messages, consumer groups
 #include "console/pipeline_source.h"  // jobs, tables
 
+namespace boost::asio::ssl {
+class context;
+}
+namespace kappa::security {
+class UserStore;
+}
+
 namespace kappa::metrics {
 class History;
 }
@@ -93,9 +100,20 @@ bool IsWellKnownPlainPassword(std::string_view user, std::string_view password);
 
 struct ConsoleOptions {
   HostPort listen{"127.0.0.1", 9021};
+  // listeners.console "https://HOST:PORT" and lists: `listen` speaks HTTPS when
+  // `listen_tls`; `also_listen` are further addresses serving the same console (each plain
+  // or TLS). Every TLS address uses `tls` (security::MakeServerTlsContext), required then.
+  // Over TLS the session cookie is marked Secure.
+  bool listen_tls = false;
+  std::vector<ListenAddress> also_listen;
+  std::shared_ptr<boost::asio::ssl::context> tls;
   // Required when `listen` is not a loopback address (Start refuses otherwise); when any
   // are given, every page and API needs a login.
   std::vector<User> users;
+  // The data directory's users (`kappa users add`; security::UserStore) may log in too,
+  // with their own passwords; they count as users for the rules above (checked at each
+  // login, so a user added while the console runs turns logins on). Null: none.
+  std::shared_ptr<const security::UserStore> user_store;
   // Called once per answered request (the app counts them in kappa_http_requests_total
   // with listener="console"); may be empty.
   std::function<void(const http::RequestRecord&)> observer;

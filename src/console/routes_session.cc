@@ -39,10 +39,11 @@ void AddSessionRoutes(http::Router& router, std::shared_ptr<Security> security,
     const auto& [token, session] = *r;
     http::Response ok = http::Response::Json({{"user", session.user}, {"csrf_token", session.csrf}});
     // No Max-Age: the cookie ends with the browser; the server ends the session after
-    // kSessionTtlMs anyway. No Secure flag: the console speaks plain HTTP (put a TLS proxy in
-    // front off loopback).
-    ok.headers.Add("Set-Cookie", fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict",
-                                             kSessionCookie, token));
+    // kSessionTtlMs anyway. Secure over HTTPS (listeners.console "https://"), so the browser
+    // never sends the session over a plain connection.
+    ok.headers.Add("Set-Cookie", fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict{}",
+                                             kSessionCookie, token,
+                                             req.tls ? "; Secure" : ""));
     return ok;
   });
   router.Post("/api/console/logout", [security](http::Request& req) {

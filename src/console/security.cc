@@ -1,5 +1,6 @@
 // The console's login, session and CSRF checks (security.h).
 #include "console/security.h"
+#include "security/security.h"
 
 #include <fmt/format.h>
 #include <openssl/crypto.h>
@@ -47,7 +48,12 @@ std::string RandomToken() {
   return out;
 }
 
-Security::Security(const ConsoleOptions& options) : open_csrf_(RandomToken()) {
+bool Security::auth_required() const {
+  return !users_.empty() || (user_store_ && !user_store_->Empty());
+}
+
+Security::Security(const ConsoleOptions& options)
+    : user_store_(options.user_store), open_csrf_(RandomToken()) {
   for (const User& u : options.users) users_[u.name] = u.password_hash;
 }
 
@@ -105,12 +111,18 @@ Result<std::pair<std::string, Session>> Security::Login(std::string_view user,
   bool ok = false;
   if (u != users_.end()) {
     ok = VerifyPassword(password, u->second);
+  } else if (user_store_ && user_store_->Exists(user)) {
+    // The data directory's users: their SCRAM credential, checked in constant time.
+    ok = user_store_->CheckPassword(user, password);
   } else if (!users_.empty()) {
     (void)VerifyPassword(password, users_.begin()->second);
+  } else if (user_store_) {
+    (void)user_store_->CheckPassword(user, password);
   }
+  const bool known = u != users_.end() || (user_store_ && user_store_->Exists(user));
   MutexLock lock(mu_);
   if (!ok) {
-    if (u != users_.end()) {
+    if (known) {
       Failures& f = failures_[std::string(user)];
       if (++f.count >= kMaxFailures) {
         f.count = 0;

@@ -46,7 +46,8 @@ class Security {
  public:
   explicit Security(const ConsoleOptions& options);
 
-  bool auth_required() const { return !users_.empty(); }
+  // console.users, or any user of the data directory's UserStore.
+  bool auth_required() const;
   // The session this request's cookie names, if it is live.
   std::optional<Session> SessionOf(const http::Request& req) const;
   // The token non-GET requests must carry for this request (its session's, or the open
@@ -70,6 +71,7 @@ class Security {
   bool HostAllowed(const http::Request& req) const;
 
   std::map<std::string, std::string, std::less<>> users_;  // name -> password hash
+  std::shared_ptr<const security::UserStore> user_store_;  // may be null
   const std::string open_csrf_;                            // open mode's token
   mutable Mutex mu_;
   std::map<std::string, Session, std::less<>> sessions_ GUARDED_BY(mu_);  // by cookie token

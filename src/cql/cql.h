@@ -17,6 +17,12 @@
 namespace kappa::metrics {
 class Registry;
 }
+namespace boost::asio::ssl {
+class context;
+}
+namespace kappa::security {
+class UserStore;
+}
 
 namespace kappa::cql {
 
@@ -36,6 +42,16 @@ struct ServerOptions {
   // `allow_default_credentials` is set, even when listed here.
   std::map<std::string, std::string> users;
   bool allow_default_credentials = false;
+  // The users of the data directory (`kappa users add`, DATA_DIR/security/): checked first
+  // (salted hashes, constant time), then `users` (auth.cql_users, deprecated). Users added
+  // while the server runs can log in at once. Auth kAuto/kRequired count its users as
+  // configured. Null: none.
+  std::shared_ptr<const security::UserStore> user_store;
+  // TLS (client_encryption_options enabled): every connection runs this server context
+  // (security::MakeServerTlsContext) before its first frame; the handshake must finish
+  // within limits.request_timeout_ms. A failed handshake (a plaintext client, an untrusted
+  // client certificate) closes the connection, as Cassandra does. Null: plain.
+  std::shared_ptr<boost::asio::ssl::context> tls;
   // Reported in system.local.cluster_name.
   std::string cluster_name = "kappa";
   // Connections, timeouts and memory of the listener (common/listener.h): max_connections

@@ -28,42 +28,39 @@ constexpr size_t kLingerBytes = 1 << 20;
 
 Connection::Connection(tcp::socket socket, std::shared_ptr<ConnectionWatch> watch,
                        const ListenerContext* ctx)
-    : socket_(std::move(socket)), watch_(std::move(watch)), ctx_(ctx) {
+    : transport_(std::move(socket), ctx->options.tls), watch_(std::move(watch)), ctx_(ctx) {
   boost::system::error_code ec;
-  socket_.set_option(tcp::no_delay(true), ec);
+  transport_.socket().set_option(tcp::no_delay(true), ec);
 }
 
 void Connection::Start() {
   // No reference to the connection is taken on the listener's thread (see ConnectionWatch).
-  watch_->OnExpire([weak = weak_from_this(), ex = socket_.get_executor()](const std::string&) {
+  watch_->OnExpire([weak = weak_from_this(), ex = transport_.get_executor()](const std::string&) {
     asio::post(ex, [weak] {
       if (auto c = weak.lock()) c->OnExpire();
     });
   });
-  asio::co_spawn(socket_.get_executor(), [self = shared_from_this()] { return self->Run(); },
+  asio::co_spawn(transport_.get_executor(), [self = shared_from_this()] { return self->Run(); },
                  asio::detached);
 }
 
 void Connection::Shutdown() {
   // Set at once, so a handler running now already answers with "Connection: close".
   stopping_ = true;
-  asio::post(socket_.get_executor(), [self = shared_from_this()] {
-    boost::system::error_code ec;
-    if (self->idle_) self->socket_.cancel(ec);
+  asio::post(transport_.get_executor(), [self = shared_from_this()] {
+    if (self->idle_) self->transport_.Cancel();
     if (self->stream_) self->stream_->Kill();
   });
 }
 
 void Connection::Close() {
-  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->CloseSocket(); });
+  asio::post(transport_.get_executor(), [self = shared_from_this()] { self->CloseSocket(); });
 }
 
 void Connection::CloseSocket() {
   if (closed_) return;
   closed_ = true;
-  boost::system::error_code ec;
-  socket_.shutdown(tcp::socket::shutdown_both, ec);
-  socket_.close(ec);
+  transport_.Close();
   if (stream_) stream_->Kill();
 }
 
@@ -77,8 +74,7 @@ void Connection::OnExpire() {
     return;
   }
   timed_out_ = true;
-  boost::system::error_code ec;
-  socket_.cancel(ec);
+  transport_.Cancel();
 }
 
 void Connection::GiveBackBudget() {
@@ -113,7 +109,7 @@ asio::awaitable<void> Connection::Flush() {
   std::string buf;
   buf.swap(out_);
   watch_->AwaitingClientRead();
-  co_await asio::async_write(socket_, asio::buffer(buf), asio::use_awaitable);
+  co_await asio::async_write(transport_, asio::buffer(buf), asio::use_awaitable);
   watch_->Working();
   buf.clear();
   if (out_.empty()) out_.swap(buf);  // keep the capacity for the next answers
@@ -155,22 +151,24 @@ asio::awaitable<bool> Connection::ReadRequest(RequestReader& reader) {
     if (stopping_ && !reader.started() && in.size() == 0) co_return false;
     idle_ = !reader.started() && in.size() == 0;
     receiving_ = !idle_;
-    co_await in.Fill(socket_, in.size() + 1);
+    co_await in.Fill(transport_, in.size() + 1);
     idle_ = receiving_ = false;
   }
 }
 
 asio::awaitable<void> Connection::Linger() {
+  // On the TCP socket itself, also under TLS: what the client sends now is dropped unread.
+  tcp::socket& socket = transport_.socket();
   boost::system::error_code ec;
-  socket_.shutdown(tcp::socket::shutdown_send, ec);
-  asio::steady_timer timer(socket_.get_executor(), kLingerTime);
+  socket.shutdown(tcp::socket::shutdown_send, ec);
+  asio::steady_timer timer(transport_.get_executor(), kLingerTime);
   timer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (!ec) self->CloseSocket();
   });
   char scratch[4096];
   size_t total = 0;
   while (total < kLingerBytes && !closed_) {
-    auto [rec, n] = co_await socket_.async_read_some(asio::buffer(scratch),
+    auto [rec, n] = co_await socket.async_read_some(asio::buffer(scratch),
                                                      asio::as_tuple(asio::use_awaitable));
     if (rec) break;
     total += n;
@@ -178,10 +176,40 @@ asio::awaitable<void> Connection::Linger() {
   timer.cancel();
 }
 
+asio::awaitable<bool> Connection::StartTls() {
+  // The handshake is a request: it must finish within request_timeout, or OnExpire closes
+  // the socket (a client that connects and never speaks TLS holds no slot for long).
+  watch_->ReceivingRequest();
+  auto r = co_await transport_.Handshake();
+  if (r == Transport::HandshakeResult::kOk) co_return true;
+  if (r == Transport::HandshakeResult::kNotTls && !closed_) {
+    // nginx's courtesy: a plain HTTP client on the HTTPS port gets a readable 400 (in
+    // plaintext, since it speaks no TLS) instead of a reset.
+    KLOG_DEBUG("{}: plaintext request from {} on the TLS port", ctx_->options.name,
+               watch_->peer());
+    Response e = Response::Error(
+        400, "HTTP 400 Bad Request: this port speaks HTTPS; use https:// (the plain HTTP "
+             "request was sent to the HTTPS port)");
+    AnswerContext c;
+    c.keep_alive = false;
+    std::string bytes;
+    uint64_t sent = AppendResponse(e, c, &bytes);
+    Report(nullptr, 400, 0, sent, Clock::now());
+    watch_->AwaitingClientRead();
+    auto [ec, n] = co_await asio::async_write(transport_.socket(), asio::buffer(bytes),
+                                              asio::as_tuple(asio::use_awaitable));
+    if (!ec) co_await Linger();
+    co_return false;
+  }
+  KLOG_DEBUG("{}: TLS handshake with {} failed: {}", ctx_->options.name, watch_->peer(),
+             transport_.error());
+  co_return false;
+}
+
 asio::awaitable<void> Connection::RunStream(Response& r, const AnswerContext& c) {
   AppendStreamHead(r, c, &out_);
   co_await Flush();
-  auto w = std::make_shared<StreamWriterImpl>(socket_.get_executor(),
+  auto w = std::make_shared<StreamWriterImpl>(transport_.get_executor(),
                                               watch_->limits().max_output_bytes);
   stream_ = w;
   watch_->Working();  // the producer decides when the stream ends
@@ -215,7 +243,7 @@ asio::awaitable<void> Connection::RunStream(Response& r, const AnswerContext& c)
     // stream is the connection's last answer; an SSE client sends nothing).
     w->wakeup().expires_at(asio::steady_timer::time_point::max());
     auto which = co_await (w->wakeup().async_wait(asio::as_tuple(asio::use_awaitable)) ||
-                           socket_.async_read_some(asio::buffer(scratch),
+                           transport_.async_read_some(asio::buffer(scratch),
                                                    asio::as_tuple(asio::use_awaitable)));
     if (which.index() == 1) break;
   }
@@ -228,6 +256,11 @@ asio::awaitable<void> Connection::Run() {
   const ListenerOptions& opts = ctx_->options;
   int pending = 0;  // answers in out_ since the last write
   try {
+    if (transport_.tls() && !co_await StartTls()) {
+      in_ = nullptr;
+      CloseSocket();
+      co_return;
+    }
     for (;;) {
       RequestReader reader(ctx_->parse_limits);
       bool got = false;
@@ -275,6 +308,7 @@ asio::awaitable<void> Connection::Run() {
       c.gzip_ok = reader.accepts_gzip();
       const bool keep_alive = reader.keep_alive();  // (the message moves out next)
       Request req = reader.TakeRequest(watch_->peer());
+      req.tls = transport_.tls();
       Response r;
       if (reader.failed()) {
         r = Response::Error(reader.error_status(), reader.error_message());

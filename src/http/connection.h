@@ -15,6 +15,7 @@
 #include <string>
 
 #include "common/listener.h"
+#include "common/transport.h"
 #include "http/http.h"
 #include "http/request_reader.h"
 #include "http/response_writer.h"
@@ -56,13 +57,16 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // After a final error answer: stop sending, read (and drop) what the client still sends for
   // a moment so that the close does not reset the connection before the client read it.
   boost::asio::awaitable<void> Linger();
+  // A TLS listener: the handshake, within the listener's request_timeout. False when the
+  // connection should end (a plaintext client got its 400 in plaintext first).
+  boost::asio::awaitable<bool> StartTls();
   void OnExpire();
   void CloseSocket();
   void GiveBackBudget();
   void Report(const Request* req, int status, uint64_t request_bytes, uint64_t response_bytes,
               std::chrono::steady_clock::time_point t0);
 
-  boost::asio::ip::tcp::socket socket_;
+  Transport transport_;  // plain TCP, or TLS on a listener with a tls context
   std::shared_ptr<ConnectionWatch> watch_;
   const ListenerContext* ctx_;
   InputBuffer* in_ = nullptr;  // the coroutine's, while it runs

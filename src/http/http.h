@@ -35,6 +35,10 @@
 #include "common/listener_limits.h"
 #include "common/status.h"
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace kappa::http {
 
 inline constexpr std::string_view kJson = "application/json";
@@ -66,6 +70,7 @@ struct Request {
   Headers headers;
   std::string body;  // de-chunked
   std::string peer;  // "127.0.0.1:53012"
+  bool tls = false;  // arrived over HTTPS
 
   // The path parameter, "" if the route has none of that name.
   std::string_view Param(std::string_view name) const;
@@ -198,6 +203,10 @@ struct ListenerOptions {
   uint64_t max_body_bytes = 16ull << 20;
   // Pipelined requests answered before their answers are written out together. Default 16.
   int max_pipelined = 16;
+  // HTTPS: every connection runs this server TLS context (security::MakeServerTlsContext)
+  // first; the handshake must finish within limits.request_timeout_ms. A plaintext request
+  // on it gets a 400 in plaintext and the connection closes. Null: plain HTTP.
+  std::shared_ptr<boost::asio::ssl::context> tls;
 };
 
 struct ServerOptions {

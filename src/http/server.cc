@@ -82,7 +82,8 @@ class ServerImpl final : public Server {
             }
             conn->Start();
           });
-      KLOG_INFO("{}: HTTP on {}:{} (max_connections {}, {})", raw->ctx.options.name,
+      KLOG_INFO("{}: {} on {}:{} (max_connections {}, {})", raw->ctx.options.name,
+                raw->ctx.options.tls ? "HTTPS" : "HTTP",
                 raw->ctx.options.host, raw->port, raw->ctx.options.limits.max_connections,
                 DescribeFdLimit());
     }

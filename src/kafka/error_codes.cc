@@ -23,6 +23,8 @@ const char* ErrorName(ErrorCode e) {
     case ErrorCode::kUnknownMemberId: return "UNKNOWN_MEMBER_ID";
     case ErrorCode::kInvalidSessionTimeout: return "INVALID_SESSION_TIMEOUT";
     case ErrorCode::kRebalanceInProgress: return "REBALANCE_IN_PROGRESS";
+    case ErrorCode::kUnsupportedSaslMechanism: return "UNSUPPORTED_SASL_MECHANISM";
+    case ErrorCode::kIllegalSaslState: return "ILLEGAL_SASL_STATE";
     case ErrorCode::kUnsupportedVersion: return "UNSUPPORTED_VERSION";
     case ErrorCode::kTopicAlreadyExists: return "TOPIC_ALREADY_EXISTS";
     case ErrorCode::kInvalidPartitions: return "INVALID_PARTITIONS";
@@ -37,6 +39,7 @@ const char* ErrorName(ErrorCode e) {
     case ErrorCode::kInvalidProducerEpoch: return "INVALID_PRODUCER_EPOCH";
     case ErrorCode::kInvalidTransactionTimeout: return "INVALID_TRANSACTION_TIMEOUT";
     case ErrorCode::kKafkaStorageError: return "KAFKA_STORAGE_ERROR";
+    case ErrorCode::kSaslAuthenticationFailed: return "SASL_AUTHENTICATION_FAILED";
     case ErrorCode::kUnknownProducerId: return "UNKNOWN_PRODUCER_ID";
     case ErrorCode::kNonEmptyGroup: return "NON_EMPTY_GROUP";
     case ErrorCode::kGroupIdNotFound: return "GROUP_ID_NOT_FOUND";

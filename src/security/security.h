@@ -11,14 +11,19 @@
 //   - Acl, Authorizer: acls.cc, authorizer.cc (fix/sec-acl)
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/status.h"
+#include "common/thread_annotations.h"
 
 namespace boost::asio::ssl {
 class context;
@@ -72,6 +77,33 @@ class UserStore {
                                                ScramMechanism m) const = 0;
 };
 
+// DATA_DIR/security: where a data directory's users (users.json) and ACLs live.
+std::string SecurityDir(std::string_view data_dir);
+
+// ---- SASL (fix/sec-kafka) -------------------------------------------------------------
+// One server side of a SASL exchange (PLAIN, RFC 4616; SCRAM-SHA-256/512, RFC 5802/7677)
+// for one connection. Not thread-safe (one connection's strand). Holds no password after
+// Next() returned.
+class SaslServer {
+ public:
+  struct Step {
+    std::string challenge;  // the server's message to the client (may be empty)
+    bool done = false;      // authenticated: user() is the principal
+  };
+  virtual ~SaslServer() = default;
+  // Kafka's names of the mechanisms kappa implements: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512.
+  static const std::vector<std::string>& Mechanisms();
+  // NotSupported for another mechanism name. `users` must outlive nothing: it is shared.
+  static Result<std::unique_ptr<SaslServer>> Create(std::string_view mechanism,
+                                                    std::shared_ptr<const UserStore> users);
+  // Feeds the client's next message. Any error ends the exchange as a failed
+  // authentication; its message says why (malformed message, wrong credentials) and never
+  // holds a password, so the caller may send it to the client and log it.
+  virtual Result<Step> Next(std::string_view client_message) = 0;
+  virtual const std::string& mechanism() const = 0;
+  virtual const std::string& user() const = 0;  // the authenticated user once done
+};
+
 // ---- TLS (fix/sec-tls) -----------------------------------------------------------------
 struct TlsOptions {
   std::string cert_file;  // PEM: the server's certificate chain
@@ -80,8 +112,47 @@ struct TlsOptions {
   enum class ClientAuth { kNone, kRequested, kRequired } client_auth = ClientAuth::kNone;
 };
 
-// A server context with TLS 1.2+ and modern ciphers; errors name the file and what is
-// wrong with it.
+// A server context with TLS 1.2+ and Mozilla's "intermediate" ciphers, no compression or
+// renegotiation, client certificates verified against ca_file per client_auth. Reads the
+// files now (a later change to them needs a restart). InvalidArgument naming the file and
+// what is wrong with it (missing, not PEM, encrypted key, key not matching the certificate,
+// client_auth without a CA). The context is shared by every connection of a listener and
+// is safe to use from several threads once made.
 Result<std::shared_ptr<boost::asio::ssl::context>> MakeServerTlsContext(const TlsOptions& o);
+
+// "none", "requested", "required" (Kafka's ssl.client.auth words); InvalidArgument else.
+Result<TlsOptions::ClientAuth> ParseClientAuth(std::string_view s);
+
+// ---- logins on CQL and HTTP (fix/sec-tls) ----------------------------------------------
+// HTTP Basic (RFC 7617): the user and password of an Authorization header value
+// "Basic base64(user:password)"; nullopt when it is not that (another scheme, bad base64,
+// no colon, an empty user). http_basic.cc.
+struct BasicCredentials {
+  std::string user;
+  std::string password;
+};
+std::optional<BasicCredentials> ParseBasicAuthorization(std::string_view header);
+
+// Failed logins per peer address (the port is ignored: "10.0.0.5:41234" counts for
+// 10.0.0.5) within a minute: beyond `max_failures_per_minute` Allowed() is false until the
+// minute since the first failure is over, so a password guesser gets a few tries a minute.
+// Thread-safe. login_throttle.cc.
+class LoginThrottle {
+ public:
+  explicit LoginThrottle(int max_failures_per_minute = 30,
+                         std::function<int64_t()> now_ms = nullptr);
+  bool Allowed(std::string_view peer);
+  void Failed(std::string_view peer);
+
+ private:
+  struct Window {
+    int64_t window_start_ms = 0;
+    int count = 0;
+  };
+  const int max_;
+  std::function<int64_t()> now_ms_;
+  Mutex mu_;
+  std::map<std::string, Window> failures_ GUARDED_BY(mu_);
+};
 
 }  // namespace kappa::security

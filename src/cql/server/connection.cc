@@ -15,10 +15,12 @@ using asio::ip::tcp;
 
 Connection::Connection(tcp::socket socket, ServerContext* ctx,
                        std::shared_ptr<ConnectionWatch> watch)
-    : socket_(std::move(socket)), strand_(asio::make_strand(socket_.get_executor())), ctx_(ctx),
+    : transport_(std::move(socket), ctx->options->tls),
+      strand_(asio::make_strand(transport_.get_executor())), ctx_(ctx),
       watch_(std::move(watch)), output_room_(strand_, asio::steady_timer::time_point::max()) {
   boost::system::error_code ec;
-  socket_.set_option(tcp::no_delay(true), ec);
+  transport_.socket().set_option(tcp::no_delay(true), ec);
+  state_.peer = watch_->peer();
 }
 
 void Connection::Start() {
@@ -40,9 +42,7 @@ void Connection::Close() {
 
 void Connection::CloseOnStrand() {
   closed_ = true;
-  boost::system::error_code ec;
-  socket_.shutdown(tcp::socket::shutdown_both, ec);
-  socket_.close(ec);
+  transport_.Close();
   output_room_.cancel();
 }
 
@@ -91,23 +91,20 @@ void Connection::Flush() {
   write_in_flight_ = true;
   writing_.swap(pending_);
   pending_.clear();
-  asio::async_write(socket_, asio::buffer(writing_),
+  asio::async_write(transport_, asio::buffer(writing_),
                     asio::bind_executor(strand_, [self = shared_from_this()](
                                                      boost::system::error_code ec, size_t) {
                       self->write_in_flight_ = false;
                       self->writing_.clear();
                       if (ec) {
                         self->closed_ = true;
-                        boost::system::error_code ignored;
-                        self->socket_.close(ignored);
+                        self->transport_.Close();
                         self->output_room_.cancel();
                         return;
                       }
                       if (self->close_after_write_ && self->pending_.empty()) {
                         self->closed_ = true;
-                        boost::system::error_code ignored;
-                        self->socket_.shutdown(tcp::socket::shutdown_both, ignored);
-                        self->socket_.close(ignored);
+                        self->transport_.Close();
                         return;
                       }
                       self->Flush();
@@ -175,6 +172,18 @@ asio::awaitable<void> Connection::ReadLoop() {
   std::vector<BurstRequest> burst;
   const ServerOptions& opts = *ctx_->options;
   try {
+    if (transport_.tls()) {
+      // Within request_timeout, or the watch closes the socket (a client that never
+      // speaks TLS holds no connection slot for long). Cassandra closes the connection on a
+      // failed handshake, plaintext clients included; so does kappa.
+      watch_->ReceivingRequest();
+      if (co_await transport_.Handshake() != Transport::HandshakeResult::kOk) {
+        KLOG_DEBUG("cql: TLS handshake with {} failed: {}", watch_->peer(), transport_.error());
+        closed_ = true;
+        transport_.Close();
+        co_return;
+      }
+    }
     for (;;) {
       // Invariant: nothing waits in `burst` while the loop waits for the socket.
       if (!FrameBuffered(in)) RunBurst(&burst);
@@ -188,7 +197,7 @@ asio::awaitable<void> Connection::ReadLoop() {
       if (closed_) break;
       watch_->AwaitingRequest();
       // 8 bytes first: protocol v1/v2 headers are 8 bytes long, v3+ 9.
-      co_await in.Fill(socket_, 8);
+      co_await in.Fill(transport_, 8);
       std::memcpy(header, in.data(), 8);
       uint8_t version = uint8_t(header[0]) & 0x7f;
       bool is_response = (uint8_t(header[0]) & 0x80) != 0;
@@ -202,7 +211,7 @@ asio::awaitable<void> Connection::ReadLoop() {
         Send(stream, r);
         co_return;
       }
-      co_await in.Fill(socket_, kFrameHeaderSize);
+      co_await in.Fill(transport_, kFrameHeaderSize);
       header[8] = in.data()[8];
       FrameHeader h;
       Status st = DecodeFrameHeader(header, &h);
@@ -230,7 +239,7 @@ asio::awaitable<void> Connection::ReadLoop() {
         Send(h.stream, r);
         co_return;
       }
-      co_await in.Fill(socket_, kFrameHeaderSize + size_t(h.length));
+      co_await in.Fill(transport_, kFrameHeaderSize + size_t(h.length));
       watch_->Working();
       const auto received = std::chrono::steady_clock::now();
       body.assign(in.data() + kFrameHeaderSize, h.length);
@@ -301,8 +310,7 @@ asio::awaitable<void> Connection::ReadLoop() {
     // EOF or reset: the client went away.
   }
   closed_ = true;
-  boost::system::error_code ec;
-  socket_.close(ec);
+  transport_.Close();
 }
 
 }  // namespace kappa::cql

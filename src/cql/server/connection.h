@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/listener.h"
+#include "common/transport.h"
 #include "cql/server/handlers/handlers.h"
 
 namespace kappa::cql {
@@ -59,7 +60,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Waits (without reading requests) until the unsent answers fit under max_output_bytes.
   boost::asio::awaitable<void> WaitForOutputRoom();
 
-  boost::asio::ip::tcp::socket socket_;
+  Transport transport_;  // plain TCP, or TLS when the server has a tls context
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   ServerContext* ctx_;
   std::shared_ptr<ConnectionWatch> watch_;

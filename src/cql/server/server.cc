@@ -19,6 +19,7 @@
 #include "cql/server/connection.h"
 #include "cql/server/server_metrics.h"
 #include "cql/cql.h"
+#include "security/security.h"
 #include "cql/server/executor.h"
 
 namespace kappa::cql {
@@ -71,11 +72,12 @@ class ServerImpl : public Server {
     }
     bool required = options_.auth == ServerOptions::Auth::kRequired ||
                     (options_.auth == ServerOptions::Auth::kAuto && !IsLoopback(options_.host));
-    if (required && options_.users.empty()) {
+    const bool store_users = options_.user_store && !options_.user_store->Empty();
+    if (required && options_.users.empty() && !store_users) {
       return Status::InvalidArgument(
           "the CQL listener on " + options_.host +
           " requires authentication (it is not a loopback address) but no users are configured: "
-          "add users or listen on 127.0.0.1");
+          "add users (kappa users add NAME) or listen on 127.0.0.1");
     }
     boost::system::error_code ec;
     auto addr = asio::ip::make_address(options_.host, ec);
@@ -103,6 +105,7 @@ class ServerImpl : public Server {
     ctx_.metrics = &metrics_;
     ctx_.options = &options_;
     ctx_.auth_required = required;
+    ctx_.login_throttle = &login_throttle_;
     listener_id_ = store_->AddSchemaListener([this](const store::SchemaChange& c) { OnSchema(c); });
     listening_ = true;
     listener_.Start(
@@ -119,8 +122,8 @@ class ServerImpl : public Server {
       Shard* raw = sh.get();
       sh->thread = std::thread([raw] { raw->ioc.run(); });
     }
-    KLOG_INFO("cql: listening on {}:{} (auth {}; threads: {}; {}; max_connections {})",
-              options_.host, port_, required ? "required" : "off", shards_.size(),
+    KLOG_INFO("cql: listening on {}{}:{} (auth {}; threads: {}; {}; max_connections {})",
+              options_.tls ? "tls://" : "", options_.host, port_, required ? "required" : "off", shards_.size(),
               DescribeFdLimit(), options_.limits.max_connections);
     return Status::OK();
   }
@@ -231,6 +234,7 @@ class ServerImpl : public Server {
   tcp::acceptor acceptor_;
   uint16_t port_ = 0;
   std::unique_ptr<Executor> executor_;
+  security::LoginThrottle login_throttle_;  // failed logins per peer address
   ServerContext ctx_;
   uint64_t listener_id_ = 0;
   bool listening_ = false;

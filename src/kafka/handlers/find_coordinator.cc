@@ -33,15 +33,15 @@ static void HandleFindCoordinator(RequestContext& ctx, Reader& in, Responder res
     w.Error(e);
     if (v >= 1) w.NullableString(msg);
     w.Int32(known_type ? c.node_id : -1);
-    w.String(known_type ? c.host : "");
-    w.Int32(known_type ? c.port : -1);
+    w.String(known_type ? AdvertisedHost(ctx) : "");
+    w.Int32(known_type ? AdvertisedPort(ctx) : -1);
   } else {
     w.ArrayLength(int32_t(keys.size()));
     for (const auto& k : keys) {
       w.String(k);
       w.Int32(known_type ? c.node_id : -1);
-      w.String(known_type ? c.host : "");
-      w.Int32(known_type ? c.port : -1);
+      w.String(known_type ? AdvertisedHost(ctx) : "");
+      w.Int32(known_type ? AdvertisedPort(ctx) : -1);
       w.Error(e);
       w.NullableString(msg);
       w.EmptyTaggedFields();

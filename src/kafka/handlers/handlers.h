@@ -21,6 +21,7 @@ extern const ApiSpec kLeaveGroupApi;       // 13  leave_group.cc
 extern const ApiSpec kSyncGroupApi;        // 14  sync_group.cc
 extern const ApiSpec kDescribeGroupsApi;   // 15  describe_groups.cc
 extern const ApiSpec kListGroupsApi;       // 16  list_groups.cc
+extern const ApiSpec kSaslHandshakeApi;    // 17  sasl_handshake.cc
 extern const ApiSpec kApiVersionsApi;      // 18  api_versions.cc
 extern const ApiSpec kCreateTopicsApi;     // 19  create_topics.cc
 extern const ApiSpec kDeleteTopicsApi;     // 20  delete_topics.cc
@@ -29,6 +30,7 @@ extern const ApiSpec kInitProducerIdApi;   // 22  init_producer_id.cc
 extern const ApiSpec kDescribeConfigsApi;  // 32  describe_configs.cc
 extern const ApiSpec kAlterConfigsApi;     // 33  alter_configs.cc
 extern const ApiSpec kDescribeLogDirsApi;  // 35  describe_log_dirs.cc
+extern const ApiSpec kSaslAuthenticateApi; // 36  sasl_authenticate.cc
 extern const ApiSpec kCreatePartitionsApi; // 37  create_partitions.cc
 extern const ApiSpec kDeleteGroupsApi;     // 42  delete_groups.cc
 extern const ApiSpec kIncrementalAlterConfigsApi;  // 44  incremental_alter_configs.cc
@@ -42,6 +44,15 @@ inline constexpr int32_t kMaxPartitionsPerTopic = 10000;
 // The ApiVersions response body for `version` (0..3) with `error` (the server answers an
 // unsupported ApiVersions version with a v0 body and UNSUPPORTED_VERSION, as Kafka does).
 std::string EncodeApiVersionsResponse(int16_t version, ErrorCode error);
+
+// The broker's address as a client of this request's listener must reach it (Metadata,
+// FindCoordinator, DescribeCluster): the listener's advertised address, else the broker's.
+inline const std::string& AdvertisedHost(const RequestContext& ctx) {
+  return ctx.advertised_host.empty() ? ctx.broker->config().host : ctx.advertised_host;
+}
+inline int32_t AdvertisedPort(const RequestContext& ctx) {
+  return ctx.advertised_host.empty() ? ctx.broker->config().port : ctx.advertised_port;
+}
 
 // Finishes a synchronous handler: sends w's bytes if the request parsed, else closes the
 // connection (a request that does not decode is a protocol violation).

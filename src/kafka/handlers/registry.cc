@@ -14,7 +14,7 @@ const std::vector<const ApiSpec*>& AllApis() {
         &kListGroupsApi,     &kApiVersionsApi,    &kCreateTopicsApi,     &kDeleteTopicsApi,
         &kInitProducerIdApi, &kDescribeConfigsApi, &kCreatePartitionsApi, &kDeleteGroupsApi,
         &kDeleteRecordsApi,  &kAlterConfigsApi,   &kDescribeLogDirsApi,  &kIncrementalAlterConfigsApi,
-        &kOffsetDeleteApi,   &kDescribeClusterApi,
+        &kOffsetDeleteApi,   &kDescribeClusterApi, &kSaslHandshakeApi,   &kSaslAuthenticateApi,
     };
     std::sort(v.begin(), v.end(), [](auto* a, auto* b) { return a->key < b->key; });
     return v;

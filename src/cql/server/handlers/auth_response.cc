@@ -1,9 +1,29 @@
 // AUTH_RESPONSE (SASL PLAIN token "[authzid]\0user\0password") -> AUTH_SUCCESS or an
 // authentication error (0x0100).
+#include <openssl/crypto.h>
+
 #include "cql/server/handlers/handlers.h"
 #include "cql/protocol/wire.h"
+#include "common/logging.h"
+#include "security/security.h"
 
 namespace kappa::cql {
+namespace {
+
+// Constant time for the deprecated auth.cql_users map too, so the answer time says nothing
+// about how much of a guess was right (the length is no secret worth the trouble).
+bool SameSecret(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+// The data directory's users first (security::UserStore), then auth.cql_users.
+bool CheckCredentials(const ServerOptions& o, const std::string& user, const std::string& pass) {
+  if (o.user_store && o.user_store->CheckPassword(user, pass)) return true;
+  auto it = o.users.find(user);
+  return it != o.users.end() && SameSecret(it->second, pass);
+}
+
+}  // namespace
 
 Response HandleAuthResponse(ServerContext& ctx, ConnState& conn, std::string_view body) {
   if (!ctx.auth_required) {
@@ -29,8 +49,16 @@ Response HandleAuthResponse(ServerContext& ctx, ConnState& conn, std::string_vie
                             "default credentials cassandra/cassandra are refused; configure "
                             "another user (or allow default credentials explicitly)"});
   }
-  auto it = ctx.options->users.find(user);
-  if (it == ctx.options->users.end() || it->second != pass) {
+  // A password guesser gets a few tries a minute per address; the others keep logging in.
+  if (ctx.login_throttle && !ctx.login_throttle->Allowed(conn.peer)) {
+    KLOG_WARN("cql: login of user '{}' from {} refused: too many failed logins from this "
+              "address in the last minute", user, conn.peer);
+    return Response::Error({ErrorCode::kBadCredentials,
+                            "Too many failed logins from this address; try again in a minute"});
+  }
+  if (!CheckCredentials(*ctx.options, user, pass)) {
+    if (ctx.login_throttle) ctx.login_throttle->Failed(conn.peer);
+    KLOG_WARN("cql: failed login of user '{}' from {}", user, conn.peer);
     return Response::Error({ErrorCode::kBadCredentials,
                             "Provided username " + user + " and/or password are incorrect"});
   }

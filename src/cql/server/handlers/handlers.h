@@ -11,6 +11,7 @@
 #include "cql/server/error.h"
 #include "cql/server/executor.h"
 #include "cql/protocol/frame.h"
+#include "security/security.h"
 
 namespace kappa::cql {
 
@@ -22,6 +23,8 @@ struct ServerContext {
   const ServerMetrics* metrics = nullptr;  // server_metrics.h; never null in a server
   const ServerOptions* options = nullptr;
   bool auth_required = false;
+  // Failed logins per peer address (AUTH_RESPONSE); never null in a server.
+  security::LoginThrottle* login_throttle = nullptr;
 };
 
 // Per-connection protocol state, touched only on the connection's own strand (its thread).
@@ -32,6 +35,7 @@ struct ConnState {
   bool authenticated = false;  // or auth not required
   std::atomic<bool> want_schema_events{false};
   Session session;
+  std::string peer;  // "127.0.0.1:53012", for the log of failed logins
 };
 
 struct Response {

@@ -1,0 +1,21 @@
+// HTTP Basic authentication for `kappa up`'s HTTP listener (the schema registry's REST API,
+// Airflow's REST API v1, /metrics): checks the data directory's users (security::UserStore).
+// Private to src/app.
+#pragma once
+
+#include <memory>
+
+#include "http/http.h"
+#include "security/security.h"
+
+namespace kappa::app {
+
+// A Router middleware: once `users` holds any user, every route needs an
+// `Authorization: Basic` header of one of them (401 with WWW-Authenticate otherwise; 429
+// after 30 failed logins of an address in a minute, each logged with the peer address,
+// never the password). /health and /ready stay open; /metrics too unless `metrics_auth`.
+// With no users, everything is open (PlanUp allows that only on loopback or --insecure).
+http::Middleware HttpBasicAuth(std::shared_ptr<const security::UserStore> users,
+                               bool metrics_auth);
+
+}  // namespace kappa::app
