@@ -1,0 +1,180 @@
+// Authorizer (security.h): Kafka's AclAuthorizer decisions over the bindings of
+// DATA_DIR/security/acls, re-read when another process changes the file.
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "common/env.h"
+#include "common/file_modes.h"
+#include "common/logging.h"
+#include "common/mutex.h"
+#include "security/acl_file.h"
+#include "security/security.h"
+
+namespace kappa::security {
+namespace {
+
+// What identifies one version of the file: a rewrite is a rename, so the inode changes even
+// when the mtime's granularity hides it.
+struct FileStamp {
+  bool exists = false;
+  ino_t ino = 0;
+  int64_t mtime_ns = 0;
+  off_t size = 0;
+  bool operator==(const FileStamp&) const = default;
+};
+
+FileStamp Stamp(const std::string& path) {
+  struct stat st{};
+  if (::stat(path.c_str(), &st) != 0) return {};
+  return {true, st.st_ino, st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec,
+          st.st_size};
+}
+
+// The operations whose ALLOW also allows `op` (Kafka's AclAuthorizer: DESCRIBE is implied by
+// READ, WRITE, DELETE and ALTER; DESCRIBE_CONFIGS by ALTER_CONFIGS). ALL allows everything.
+bool AllowCovers(AclOperation granted, AclOperation op) {
+  if (granted == op || granted == AclOperation::kAll) return true;
+  if (op == AclOperation::kDescribe) {
+    return granted == AclOperation::kRead || granted == AclOperation::kWrite ||
+           granted == AclOperation::kDelete || granted == AclOperation::kAlter;
+  }
+  if (op == AclOperation::kDescribeConfigs) return granted == AclOperation::kAlterConfigs;
+  return false;
+}
+
+class FileAuthorizer final : public Authorizer {
+ public:
+  FileAuthorizer(std::string dir, AuthorizerOptions o)
+      : dir_(std::move(dir)), path_(dir_ + "/acls"), options_(std::move(o)) {
+    for (auto& s : options_.super_users) {
+      if (s.find(':') == std::string::npos) s = "User:" + s;
+    }
+  }
+
+  Status Load() {
+    MutexLock l(mu_);
+    return ReloadLocked();
+  }
+
+  bool enabled() const override { return options_.enabled; }
+
+  bool IsSuperUser(const Principal& p) const override {
+    std::string name = p.KafkaName();
+    return std::find(options_.super_users.begin(), options_.super_users.end(), name) !=
+           options_.super_users.end();
+  }
+
+  bool Authorize(const Principal& p, std::string_view host, AclOperation op, ResourceType type,
+                 std::string_view name) const override {
+    if (!options_.enabled || IsSuperUser(p)) return true;
+    MutexLock l(mu_);
+    MaybeReloadLocked();
+    AclFilter on_resource;
+    on_resource.resource_type = type;
+    on_resource.resource_name = std::string(name);
+    on_resource.pattern_type = PatternType::kMatch;
+    std::string principal = p.KafkaName();
+    bool any_for_resource = false, allowed = false;
+    for (const auto& b : acls_) {
+      if (!on_resource.Matches(b)) continue;
+      any_for_resource = true;
+      if (b.principal != principal && b.principal != "User:*") continue;
+      if (b.host != "*" && b.host != host) continue;
+      if (b.permission == AclPermission::kDeny &&
+          (b.operation == op || b.operation == AclOperation::kAll)) {
+        return false;  // DENY wins over any ALLOW
+      }
+      if (b.permission == AclPermission::kAllow && AllowCovers(b.operation, op)) allowed = true;
+    }
+    return allowed || (!any_for_resource && options_.allow_if_no_acl);
+  }
+
+  Status Add(const std::vector<AclBinding>& bindings) override {
+    for (const auto& b : bindings) RETURN_IF_ERROR(ValidateAcl(b));
+    MutexLock l(mu_);
+    RETURN_IF_ERROR(ReloadLocked());  // another process's changes are kept
+    std::vector<AclBinding> next = acls_;
+    for (const auto& b : bindings) {
+      if (std::find(next.begin(), next.end(), b) == next.end()) next.push_back(b);
+    }
+    return WriteLocked(std::move(next));
+  }
+
+  Result<std::vector<AclBinding>> Remove(const AclFilter& f) override {
+    RETURN_IF_ERROR(f.Validate());
+    MutexLock l(mu_);
+    RETURN_IF_ERROR(ReloadLocked());
+    std::vector<AclBinding> kept, removed;
+    for (auto& b : acls_) (f.Matches(b) ? removed : kept).push_back(b);
+    if (!removed.empty()) RETURN_IF_ERROR(WriteLocked(std::move(kept)));
+    return removed;
+  }
+
+  std::vector<AclBinding> List(const AclFilter& f) const override {
+    MutexLock l(mu_);
+    MaybeReloadLocked();
+    std::vector<AclBinding> out;
+    for (const auto& b : acls_) {
+      if (f.Matches(b)) out.push_back(b);
+    }
+    return out;
+  }
+
+ private:
+  // At most one stat() a second on the request path; a file that changed is re-read. A
+  // file another process broke keeps the ACLs last read (and says so in the log) rather
+  // than dropping every permission or every denial at once.
+  void MaybeReloadLocked() const REQUIRES(mu_) {
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_check_ < std::chrono::seconds(1)) return;
+    last_check_ = now;
+    if (Stamp(path_) == stamp_) return;
+    Status s = ReloadLocked();
+    if (!s.ok()) KLOG_WARN("acls: keeping the ACLs read before: {}", s.ToString());
+  }
+
+  Status ReloadLocked() const REQUIRES(mu_) {
+    FileStamp st = Stamp(path_);
+    last_check_ = std::chrono::steady_clock::now();
+    if (!st.exists) {
+      acls_.clear();
+      stamp_ = st;
+      return Status::OK();
+    }
+    ASSIGN_OR_RETURN(std::string text, Env::Default()->ReadFile(path_));
+    ASSIGN_OR_RETURN(auto acls, DecodeAcls(text, path_));
+    acls_ = std::move(acls);
+    stamp_ = st;
+    return Status::OK();
+  }
+
+  Status WriteLocked(std::vector<AclBinding> next) REQUIRES(mu_) {
+    RETURN_IF_ERROR(CreateDirsOwnerOnly(dir_));
+    RETURN_IF_ERROR(Env::Default()->WriteFileAtomic(path_, EncodeAcls(next)));
+    acls_ = std::move(next);
+    stamp_ = Stamp(path_);
+    return Status::OK();
+  }
+
+  const std::string dir_, path_;
+  AuthorizerOptions options_;
+  mutable Mutex mu_;
+  // The cache of the file: mutable because a const check may refresh it.
+  mutable std::vector<AclBinding> acls_ GUARDED_BY(mu_);
+  mutable FileStamp stamp_ GUARDED_BY(mu_);
+  mutable std::chrono::steady_clock::time_point last_check_ GUARDED_BY(mu_);
+};
+
+}  // namespace
+
+Result<std::shared_ptr<Authorizer>> Authorizer::Open(const std::string& dir,
+                                                     AuthorizerOptions options) {
+  auto a = std::make_shared<FileAuthorizer>(dir, std::move(options));
+  RETURN_IF_ERROR(a->Load());
+  return std::shared_ptr<Authorizer>(std::move(a));
+}
+
+}  // namespace kappa::security
