@@ -30,6 +30,7 @@
 #include "common/units.h"
 #include "connect/connect.h"
 #include "orchestrator/orchestrator.h"
+#include "security/security.h"
 #include "stream/job_config.h"
 
 namespace kappa::app {
@@ -176,6 +177,11 @@ struct SecurityConfig {
   // `insecure: true` (or `kappa up --insecure`): start listeners off loopback without
   // authentication, with a warning. Default false.
   bool insecure = false;
+  // `security.acls` (config_security_acl.cc): who may do what, Kafka's and Cassandra's way.
+  // enabled (default false: everyone may do everything), super_users (default none),
+  // allow_if_no_acl (default false). Fixed for the life of a run; the ACLs themselves live
+  // in DATA_DIR/security/acls and may change at runtime.
+  security::AuthorizerOptions acls;
 };
 
 // `registry:` (config_registry.cc): the schema registry on listeners.http. Its options only

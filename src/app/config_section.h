@@ -90,6 +90,8 @@ Status LoadListenerLimits(const YamlReader& r, const YAML::Node& listeners, List
 Status LoadAuth(const YamlReader& r, const YAML::Node& n, PipelineConfig* c);
 // config_security.cc
 Status LoadSecurity(const YamlReader& r, const YAML::Node& n, PipelineConfig* c);
+// `security.acls` (config_security_acl.cc), called by LoadSecurity.
+Status LoadSecurityAcl(const YamlReader& r, const YAML::Node& n, PipelineConfig* c);
 
 // `registry:` (the schema registry's writer election under log: kafka). config_registry.cc.
 Status LoadRegistry(const YamlReader& r, const YAML::Node& n, PipelineConfig* c);

@@ -10,12 +10,14 @@ Status LoadSecurity(const YamlReader& r_, const YAML::Node& n, PipelineConfig* c
   RETURN_IF_ERROR(r_.CheckKeys(n,
                                {
                                    "insecure",
+                                   "acls",
                                },
                                "security"));
   c->positions["security"] = r_.Where(n);
   if (n["insecure"]) {
     ASSIGN_OR_RETURN(c->security.insecure, r_.Bool(n["insecure"], "security.insecure"));
   }
+  if (n["acls"]) RETURN_IF_ERROR(LoadSecurityAcl(r_, n["acls"], c));
   return Status::OK();
 }
 

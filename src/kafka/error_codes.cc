@@ -23,6 +23,9 @@ const char* ErrorName(ErrorCode e) {
     case ErrorCode::kUnknownMemberId: return "UNKNOWN_MEMBER_ID";
     case ErrorCode::kInvalidSessionTimeout: return "INVALID_SESSION_TIMEOUT";
     case ErrorCode::kRebalanceInProgress: return "REBALANCE_IN_PROGRESS";
+    case ErrorCode::kTopicAuthorizationFailed: return "TOPIC_AUTHORIZATION_FAILED";
+    case ErrorCode::kGroupAuthorizationFailed: return "GROUP_AUTHORIZATION_FAILED";
+    case ErrorCode::kClusterAuthorizationFailed: return "CLUSTER_AUTHORIZATION_FAILED";
     case ErrorCode::kUnsupportedVersion: return "UNSUPPORTED_VERSION";
     case ErrorCode::kTopicAlreadyExists: return "TOPIC_ALREADY_EXISTS";
     case ErrorCode::kInvalidPartitions: return "INVALID_PARTITIONS";
@@ -36,6 +39,9 @@ const char* ErrorName(ErrorCode e) {
     case ErrorCode::kDuplicateSequenceNumber: return "DUPLICATE_SEQUENCE_NUMBER";
     case ErrorCode::kInvalidProducerEpoch: return "INVALID_PRODUCER_EPOCH";
     case ErrorCode::kInvalidTransactionTimeout: return "INVALID_TRANSACTION_TIMEOUT";
+    case ErrorCode::kTransactionalIdAuthorizationFailed:
+      return "TRANSACTIONAL_ID_AUTHORIZATION_FAILED";
+    case ErrorCode::kSecurityDisabled: return "SECURITY_DISABLED";
     case ErrorCode::kKafkaStorageError: return "KAFKA_STORAGE_ERROR";
     case ErrorCode::kUnknownProducerId: return "UNKNOWN_PRODUCER_ID";
     case ErrorCode::kNonEmptyGroup: return "NON_EMPTY_GROUP";

@@ -92,6 +92,45 @@ class FileAuthorizer final : public Authorizer {
     return allowed || (!any_for_resource && options_.allow_if_no_acl);
   }
 
+  bool AuthorizeAny(const Principal& p, std::string_view host, AclOperation op,
+                    ResourceType type) const override {
+    if (!options_.enabled || IsSuperUser(p)) return true;
+    MutexLock l(mu_);
+    MaybeReloadLocked();
+    std::string principal = p.KafkaName();
+    auto applies = [&](const AclBinding& b) {
+      return b.resource_type == type && (b.principal == principal || b.principal == "User:*") &&
+             (b.host == "*" || b.host == host);
+    };
+    bool any_of_type = false;
+    for (const auto& b : acls_) any_of_type |= b.resource_type == type;
+    if (!any_of_type) return options_.allow_if_no_acl;
+    for (const auto& allow : acls_) {
+      if (!applies(allow) || allow.permission != AclPermission::kAllow ||
+          !AllowCovers(allow.operation, op)) {
+        continue;
+      }
+      bool cancelled = false;
+      for (const auto& deny : acls_) {
+        if (!applies(deny) || deny.permission != AclPermission::kDeny ||
+            (deny.operation != op && deny.operation != AclOperation::kAll)) {
+          continue;
+        }
+        bool covers = (deny.pattern_type == PatternType::kLiteral &&
+                       (deny.resource_name == "*" || (deny.resource_name == allow.resource_name &&
+                                                      allow.pattern_type == PatternType::kLiteral))) ||
+                      (deny.pattern_type == PatternType::kPrefixed &&
+                       allow.resource_name.starts_with(deny.resource_name));
+        if (covers) {
+          cancelled = true;
+          break;
+        }
+      }
+      if (!cancelled) return true;
+    }
+    return false;
+  }
+
   Status Add(const std::vector<AclBinding>& bindings) override {
     for (const auto& b : bindings) RETURN_IF_ERROR(ValidateAcl(b));
     MutexLock l(mu_);

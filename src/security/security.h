@@ -221,6 +221,12 @@ class Authorizer {
   // `host` is the client's address ("" when unknown: only "*" bindings match it).
   virtual bool Authorize(const Principal& p, std::string_view host, AclOperation op,
                          ResourceType type, std::string_view name) const = 0;
+  // Whether p may do `op` on at least one resource of `type` (Kafka's
+  // authorizeByResourceType: an ALLOW that no DENY on "*", the same name or a covering
+  // prefix cancels). InitProducerId uses it: an idempotent producer needs IDEMPOTENT_WRITE
+  // on the cluster or WRITE on some topic.
+  virtual bool AuthorizeAny(const Principal& p, std::string_view host, AclOperation op,
+                            ResourceType type) const = 0;
 
   // Adds the bindings (each validated first; none is added if one is invalid). Adding a
   // binding that exists already is not an error.
