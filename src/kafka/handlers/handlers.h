@@ -28,6 +28,9 @@ extern const ApiSpec kCreateTopicsApi;     // 19  create_topics.cc
 extern const ApiSpec kDeleteTopicsApi;     // 20  delete_topics.cc
 extern const ApiSpec kDeleteRecordsApi;    // 21  delete_records.cc
 extern const ApiSpec kInitProducerIdApi;   // 22  init_producer_id.cc
+extern const ApiSpec kDescribeAclsApi;     // 29  describe_acls.cc
+extern const ApiSpec kCreateAclsApi;       // 30  create_acls.cc
+extern const ApiSpec kDeleteAclsApi;       // 31  delete_acls.cc
 extern const ApiSpec kDescribeConfigsApi;  // 32  describe_configs.cc
 extern const ApiSpec kAlterConfigsApi;     // 33  alter_configs.cc
 extern const ApiSpec kDescribeLogDirsApi;  // 35  describe_log_dirs.cc
