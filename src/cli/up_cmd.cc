@@ -168,6 +168,19 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   for (const auto& u : config->console.users) so.console_users.emplace_back(u.name, u.password_hash);
   so.version = KAPPA_VERSION;
   so.cql_users = plan->cql_users;
+  // The ACLs are always opened, so that Kafka's ACL APIs (and CQL's GRANT) can prepare them
+  // before security.acls.enabled turns the checks on.
+  auto acls = security::Authorizer::Open(config->data_dir + "/security", config->security.acls);
+  if (!acls.ok()) {
+    if (dags) dags->Stop();
+    (void)p.Stop();
+    Fail(acls.status().WithContext("opening the ACLs"));
+  }
+  so.authorizer = std::move(acls).value();
+  if (config->security.acls.enabled) {
+    KLOG_INFO("kappa up: ACLs on ({}/security/acls, {} super user(s))", config->data_dir,
+              config->security.acls.super_users.size());
+  }
   so.kafka_group_initial_rebalance_delay_ms =
       int32_t(config->listeners.kafka_group_initial_rebalance_delay_ms);
   so.limits = config->listeners.limits;
