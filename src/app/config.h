@@ -182,6 +182,13 @@ struct SecurityConfig {
   // allow_if_no_acl (default false). Fixed for the life of a run; the ACLs themselves live
   // in DATA_DIR/security/acls and may change at runtime.
   security::AuthorizerOptions acls;
+  // `sasl_mechanisms`: the SASL mechanisms of the SASL_PLAINTEXT / SASL_SSL Kafka listeners
+  // (Kafka's sasl.enabled.mechanisms), a list or a comma-separated string of PLAIN,
+  // SCRAM-SHA-256, SCRAM-SHA-512. Default all three. Users: `kappa users`.
+  std::vector<std::string> sasl_mechanisms = {"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"};
+  // `sasl_session_lifetime`: KIP-368's connections.max.reauth.ms, a duration; 0 (default):
+  // SASL sessions do not expire.
+  int64_t sasl_session_lifetime_ms = 0;
 };
 
 // `registry:` (config_registry.cc): the schema registry on listeners.http. Its options only

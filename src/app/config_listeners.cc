@@ -4,6 +4,7 @@
 
 #include "app/config_section.h"
 #include "common/host_port.h"
+#include "kafka/kafka.h"
 
 namespace kappa::app {
 namespace {
@@ -33,7 +34,14 @@ Status LoadListeners(const YamlReader& r_, const YAML::Node& n, PipelineConfig* 
   if (n["kafka"]) { ASSIGN_OR_RETURN(c->listeners.kafka, r_.String(n["kafka"], "listeners.kafka")); }
   if (n["cql"]) { ASSIGN_OR_RETURN(c->listeners.cql, r_.String(n["cql"], "listeners.cql")); }
   if (n["http"]) { ASSIGN_OR_RETURN(c->listeners.http, r_.String(n["http"], "listeners.http")); }
-  if (n["kafka"]) RETURN_IF_ERROR(CheckListenAddress(r_, n["kafka"], "listeners.kafka", c));
+  if (n["kafka"] && c->listeners.kafka != "off") {
+    // A list of Kafka listeners: "SASL_PLAINTEXT://0.0.0.0:9094,127.0.0.1:9092".
+    auto l = kafka::ParseKafkaListeners(c->listeners.kafka);
+    if (!l.ok()) {
+      return r_.Error(n["kafka"], fmt::format("listeners.kafka: {} (or off)", l.status().message()));
+    }
+    c->positions["listeners.kafka"] = r_.Where(n["kafka"]);
+  }
   if (n["http"]) RETURN_IF_ERROR(CheckListenAddress(r_, n["http"], "listeners.http", c));
   if (n["console"]) {
     ASSIGN_OR_RETURN(c->listeners.console, r_.String(n["console"], "listeners.console"));

@@ -92,6 +92,8 @@ Status LoadAuth(const YamlReader& r, const YAML::Node& n, PipelineConfig* c);
 Status LoadSecurity(const YamlReader& r, const YAML::Node& n, PipelineConfig* c);
 // `security.acls` (config_security_acl.cc), called by LoadSecurity.
 Status LoadSecurityAcl(const YamlReader& r, const YAML::Node& n, PipelineConfig* c);
+// security.sasl_mechanisms, security.sasl_session_lifetime (Kafka SASL). config_security_kafka.cc.
+Status LoadSecurityKafka(const YamlReader& r, const YAML::Node& n, PipelineConfig* c);
 
 // `registry:` (the schema registry's writer election under log: kafka). config_registry.cc.
 Status LoadRegistry(const YamlReader& r, const YAML::Node& n, PipelineConfig* c);

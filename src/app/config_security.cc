@@ -11,6 +11,8 @@ Status LoadSecurity(const YamlReader& r_, const YAML::Node& n, PipelineConfig* c
                                {
                                    "insecure",
                                    "acls",
+                                   "sasl_mechanisms",
+                                   "sasl_session_lifetime",
                                },
                                "security"));
   c->positions["security"] = r_.Where(n);
@@ -18,6 +20,7 @@ Status LoadSecurity(const YamlReader& r_, const YAML::Node& n, PipelineConfig* c
     ASSIGN_OR_RETURN(c->security.insecure, r_.Bool(n["insecure"], "security.insecure"));
   }
   if (n["acls"]) RETURN_IF_ERROR(LoadSecurityAcl(r_, n["acls"], c));
+  RETURN_IF_ERROR(LoadSecurityKafka(r_, n, c));
   return Status::OK();
 }
 

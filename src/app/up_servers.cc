@@ -21,6 +21,7 @@
 #include "cql/cql.h"
 #include "http/http.h"
 #include "kafka/kafka.h"
+#include "security/security.h"
 #include "metrics/metrics.h"
 #include "registry/registry.h"
 
@@ -125,6 +126,16 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
     kafka::KafkaServerOptions ko;
     ko.listen_host = o.kafka->host;
     ko.listen_port = o.kafka->port;
+    ko.listeners = o.kafka_listeners;
+    ko.sasl = o.kafka_sasl;
+    bool sasl = std::any_of(ko.listeners.begin(), ko.listeners.end(),
+                            [](const auto& l) { return kafka::UsesSasl(l.protocol); });
+    if (sasl && ko.sasl.users == nullptr) {
+      // The users `kappa users` writes, re-read when it changes them.
+      auto users = security::UserStore::Open(security::SecurityDir(pipeline->runtime().options().data_dir));
+      if (!users.ok()) return users.status();
+      ko.sasl.users = std::move(users).value();
+    }
     ko.group_initial_rebalance_delay_ms = o.kafka_group_initial_rebalance_delay_ms;
     ko.limits = o.limits;
     ko.max_request_bytes = size_t(o.kafka_limits.max_request_bytes);

@@ -14,6 +14,7 @@
 #include "common/host_port.h"
 #include "common/status.h"
 #include "app/config.h"
+#include "kafka/kafka.h"
 
 namespace kappa::metrics {
 class History;
@@ -27,6 +28,13 @@ struct UpServersOptions {
   // Where to listen (nullopt: off). Port 0 picks a free port (tests). Checked beforehand by
   // PlanUp (up_check.h): a non-loopback Kafka address was allowed explicitly.
   std::optional<HostPort> kafka = HostPort{"127.0.0.1", 9092};
+  // listeners.kafka as a list (kafka::ParseKafkaListeners) when it names more than `kafka`
+  // or a security protocol; empty: one PLAINTEXT listener on `kafka`.
+  std::vector<kafka::KafkaListenerOptions> kafka_listeners;
+  // SASL of the SASL_* Kafka listeners (users: the data directory's security::UserStore,
+  // opened by UpServers when a listener needs it; mechanisms and session lifetime from the
+  // security: section).
+  kafka::KafkaSaslOptions kafka_sasl;
   std::optional<HostPort> cql = HostPort{"127.0.0.1", 9042};
   // /health, /ready, /metrics (Prometheus text format) and the schema registry's REST API
   // (src/registry, over the runtime's log), no authentication: PlanUp refuses a

@@ -8,6 +8,7 @@
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "cli/listen_check.h"
+#include "security/security.h"
 #include "common/host_port.h"
 #include "cli/listener_flags.h"
 #include "cli/stop_signals.h"
@@ -33,32 +34,59 @@ struct BrokerArgs {
   std::string flush = "interval";
   bool insecure = false;
   int32_t group_initial_rebalance_delay_ms = 3000;
+  std::string users_dir;  // empty: DATA_DIR/security
+  std::string sasl_mechanisms = "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512";
 };
 
 void RunBroker(const BrokerArgs& a) {
   const StopSignals signals;  // blocked in every server thread; this one waits for them
   // Every setting is checked before the data directory is created or locked.
-  auto listen = ParseHostPort(a.listen);
-  if (!listen.ok()) Fail(listen.status().WithContext("--listen"), 2);
-  Status exposed = CheckKafkaExposure(*listen, a.insecure, "--listen", "--insecure");
-  if (!exposed.ok()) Fail(exposed, 2);
+  auto listeners = kafka::ParseKafkaListeners(a.listen);
+  if (!listeners.ok()) Fail(listeners.status().WithContext("--listen"), 2);
   kafka::KafkaServerOptions opts;
-  opts.listen_host = listen->host;
-  opts.listen_port = listen->port;
+  opts.listeners = *listeners;
+  opts.listen_host = opts.listeners[0].host;
+  opts.listen_port = opts.listeners[0].port;
   if (!a.advertised.empty()) {
     auto adv = ParseHostPort(a.advertised);
     if (!adv.ok()) Fail(adv.status().WithContext("--advertised"), 2);
-    opts.advertised_host = adv->host;
-    opts.advertised_port = adv->port;
+    opts.listeners[0].advertised_host = adv->host;
+    opts.listeners[0].advertised_port = adv->port;
+  }
+  const std::string users_dir =
+      a.users_dir.empty() ? security::SecurityDir(a.data_dir) : a.users_dir;
+  const bool sasl = std::any_of(opts.listeners.begin(), opts.listeners.end(),
+                                [](const auto& l) { return kafka::UsesSasl(l.protocol); });
+  bool has_users = false;
+  if (sasl) {
+    auto users = security::UserStore::Open(users_dir);
+    if (!users.ok()) Fail(users.status().WithContext("--users-dir"), 2);
+    has_users = !(*users)->Empty();
+    opts.sasl.users = std::move(users).value();
+    opts.sasl.mechanisms.clear();
+    for (std::string_view rest = a.sasl_mechanisms; !rest.empty();) {
+      size_t comma = rest.find(',');
+      opts.sasl.mechanisms.emplace_back(rest.substr(0, comma));
+      rest = comma == rest.npos ? std::string_view() : rest.substr(comma + 1);
+    }
+  }
+  for (const auto& l : opts.listeners) {
+    Status exposed = CheckKafkaListener(
+        l, has_users, a.insecure, "--listen", "--insecure",
+        a.users_dir.empty() ? fmt::format("kappa users add NAME --data-dir {}", a.data_dir)
+                            : "kappa users add NAME (into --users-dir)");
+    if (!exposed.ok()) Fail(exposed, 2);
   }
   auto policy = log::ParseFlushPolicy(a.flush);
   if (!policy) Fail("--flush must be every-append, interval or os", 2);
-  auto busy = ProbeListen(*listen);
   auto explain_busy = [](const Status& st) {
     return Status::Unavailable(st.message() + " (is another broker running? choose another "
                                               "address with --listen HOST:PORT)");
   };
-  if (!busy.ok()) Fail(explain_busy(busy));
+  for (const auto& l : opts.listeners) {
+    auto busy = ProbeListen(HostPort{l.host, l.port});
+    if (!busy.ok()) Fail(explain_busy(busy));
+  }
   opts.auto_create_topics = !a.no_auto_create;
   opts.default_partitions = a.partitions;
   opts.threads = a.threads;
@@ -80,8 +108,15 @@ void RunBroker(const BrokerArgs& a) {
     Fail(explain_busy(server.status()));
   }
   // One line on stdout so scripts (and tests using port 0) learn the address.
-  std::printf("kappa broker listening on %s:%u (data dir %s)\n", opts.listen_host.c_str(),
-              unsigned((*server)->port()), a.data_dir.c_str());
+  // The first listener as before, then every listener with its security protocol.
+  std::string all;
+  for (size_t i = 0; i < opts.listeners.size(); ++i) {
+    all += fmt::format("{}{}://{}", i ? "," : "", kafka::SecurityProtocolName(opts.listeners[i].protocol),
+                       HostPort{opts.listeners[i].host, (*server)->listener_port(i)}.ToString());
+  }
+  std::printf("kappa broker listening on %s:%u (data dir %s; listeners %s)\n",
+              opts.listen_host.c_str(), unsigned((*server)->port()), a.data_dir.c_str(),
+              all.c_str());
   std::fflush(stdout);
   const int sig = signals.Wait();
   KLOG_INFO("kappa broker: {}, shutting down", StopSignals::Name(sig));
@@ -101,12 +136,19 @@ void RegisterBrokerCommand(CLI::App& app, const Groups& g) {
       "until Ctrl-C. Prints 'kappa broker listening on HOST:PORT' once ready.");
   AddDataDirOption(cmd, &args->data_dir);
   cmd->add_option("--listen", args->listen,
-                  "host:port to listen on (port 0: any free port); a non-loopback address needs "
-                  "--insecure")
+                  "Listeners: a comma-separated list of [PROTOCOL://]HOST:PORT, PROTOCOL one of "
+                  "PLAINTEXT (the default), SASL_PLAINTEXT (port 0: any free port); a "
+                  "PLAINTEXT listener off loopback needs --insecure, a SASL one needs users")
       ->capture_default_str();
   cmd->add_flag("--insecure", args->insecure,
-                "Allow listening on a non-loopback address: kappa's Kafka listener has no "
-                "authentication yet, so anyone who can connect may read and write every topic");
+                "Allow a PLAINTEXT listener on a non-loopback address (anyone who can connect "
+                "may read and write every topic), or a SASL listener without users");
+  cmd->add_option("--users-dir", args->users_dir,
+                  "Where the users of the SASL listeners are (default: DATA_DIR/security, as "
+                  "`kappa users --data-dir DATA_DIR` writes them)");
+  cmd->add_option("--sasl-mechanisms", args->sasl_mechanisms,
+                  "SASL mechanisms of the SASL listeners, comma-separated")
+      ->capture_default_str();
   cmd->add_option("--advertised", args->advertised,
                   "host:port clients are told to connect to (default: the listen address)");
   cmd->add_flag("--no-auto-create-topics", args->no_auto_create,

@@ -36,5 +36,6 @@ void RegisterBenchOrchestratorCommand(CLI::App& app, const Groups& g);  // bench
 void RegisterDagsCommands(CLI::App& app, const Groups& g);  // dags_cmd.cc
 void RegisterTasksCommands(CLI::App& app, const Groups& g);  // tasks_cmd.cc
 void RegisterConsoleCommands(CLI::App& app, const Groups& g);  // console_cmd.cc
+void RegisterUsersCommands(CLI::App& app, const Groups& g);  // users_cmd.cc
 
 }  // namespace kappa::cli

@@ -12,18 +12,35 @@
 
 namespace kappa::cli {
 
-Status CheckKafkaExposure(const HostPort& hp, bool insecure, std::string_view where,
-                          std::string_view allow) {
-  if (IsLoopbackHost(hp.host)) return Status::OK();
+Status CheckKafkaListener(const kafka::KafkaListenerOptions& l, bool has_users, bool insecure,
+                          std::string_view where, std::string_view allow,
+                          std::string_view users_hint) {
+  const std::string addr = HostPort{l.host, l.port}.ToString();
+  const char* proto = kafka::SecurityProtocolName(l.protocol);
+  if (kafka::UsesSasl(l.protocol)) {
+    if (has_users) return Status::OK();
+    if (!insecure) {
+      return Status::InvalidArgument(fmt::format(
+          "{}: the {} listener {} asks every client to log in, but the data directory has no "
+          "users yet: add one with `{}` (the running server sees it within a second), or "
+          "start anyway with {}",
+          where, proto, addr, users_hint, allow));
+    }
+    KLOG_WARN("the {} listener on {} has no users yet: nobody can log in until `{}` adds one",
+              proto, addr, users_hint);
+    return Status::OK();
+  }
+  if (IsLoopbackHost(l.host)) return Status::OK();
   if (!insecure) {
     return Status::InvalidArgument(fmt::format(
-        "{}: {} can be reached from other machines, and kappa's Kafka listener has no "
-        "authentication yet: anyone who can connect could read and write every topic. Listen "
-        "on 127.0.0.1 (or another loopback address), or accept the risk with {}",
-        where, hp.ToString(), allow));
+        "{}: {}://{} can be reached from other machines, and a {} listener has no "
+        "authentication: anyone who can connect could read and write every topic. Use "
+        "SASL_PLAINTEXT://{} (or SASL_SSL://) with users from `{}`, listen on 127.0.0.1 (or "
+        "another loopback address), or accept the risk with {}",
+        where, proto, addr, proto, addr, users_hint, allow));
   }
-  KLOG_WARN("the Kafka listener on {} accepts anyone who can connect (no authentication; {} "
-            "was given): keep it behind a firewall", hp.ToString(), allow);
+  KLOG_WARN("the Kafka {} listener on {} accepts anyone who can connect (no authentication; {} "
+            "was given): keep it behind a firewall", proto, addr, allow);
   return Status::OK();
 }
 

@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
   kappa::cli::RegisterDagsCommands(app, g);
   kappa::cli::RegisterTasksCommands(app, g);
   kappa::cli::RegisterConsoleCommands(app, g);
+  kappa::cli::RegisterUsersCommands(app, g);
 
   CLI11_PARSE(app, argc, argv);
   return 0;

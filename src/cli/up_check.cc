@@ -10,6 +10,7 @@
 
 #include "cli/listen_check.h"
 #include "common/logging.h"
+#include "security/security.h"
 
 namespace kappa::cli {
 namespace {
@@ -62,6 +63,30 @@ Status Resolve(const app::PipelineConfig& c, const std::string& flag_value,
   return Status::OK();
 }
 
+// The Kafka listeners: the flag if given, else the config's list.
+Status ResolveKafka(const app::PipelineConfig& c, const std::string& flag_value, UpPlan* plan) {
+  std::string text = flag_value.empty() ? c.listeners.kafka : flag_value;
+  plan->kafka_where = flag_value.empty() ? fmt::format("{}: listeners.kafka", c.Where("listeners.kafka"))
+                                         : std::string("--kafka-listen");
+  plan->kafka.reset();
+  plan->kafka_listeners.clear();
+  if (text == "off" || text.empty()) return Status::OK();
+  auto ls = kafka::ParseKafkaListeners(text);
+  if (!ls.ok()) return ls.status().WithContext(plan->kafka_where);
+  plan->kafka_listeners = std::move(ls).value();
+  plan->kafka = HostPort{plan->kafka_listeners[0].host, plan->kafka_listeners[0].port};
+  return Status::OK();
+}
+
+// Whether the data directory has users, without creating anything.
+bool HasUsers(const std::string& data_dir) {
+  std::string dir = security::SecurityDir(data_dir);
+  struct stat st{};
+  if (::stat((dir + "/users.json").c_str(), &st) != 0) return false;
+  auto users = security::UserStore::Open(dir);
+  return users.ok() && !(*users)->Empty();
+}
+
 }  // namespace
 
 Result<UpPlan> PlanUp(const app::PipelineConfig& c, const UpFlags& f) {
@@ -69,8 +94,7 @@ Result<UpPlan> PlanUp(const app::PipelineConfig& c, const UpFlags& f) {
   plan.data_dir = f.data_dir ? *f.data_dir : c.data_dir;
   if (plan.data_dir.empty()) return Status::InvalidArgument("--data-dir is empty");
   RETURN_IF_ERROR(CheckDataDir(plan.data_dir, f.data_dir ? "--data-dir" : c.Where("data_dir") + ": data_dir"));
-  RETURN_IF_ERROR(Resolve(c, f.kafka_listen, "--kafka-listen", "listeners.kafka",
-                          c.listeners.kafka, &plan.kafka, &plan.kafka_where));
+  RETURN_IF_ERROR(ResolveKafka(c, f.kafka_listen, &plan));
   RETURN_IF_ERROR(Resolve(c, f.cql_listen, "--cql-listen", "listeners.cql", c.listeners.cql,
                           &plan.cql, &plan.cql_where));
   RETURN_IF_ERROR(Resolve(c, f.http_listen, "--http-listen", "listeners.http", c.listeners.http,
@@ -89,12 +113,14 @@ Result<UpPlan> PlanUp(const app::PipelineConfig& c, const UpFlags& f) {
         plan.console_where, plan.console->ToString()));
   }
   plan.cql_users = c.auth.cql_users;
-  if (plan.kafka) {
-    RETURN_IF_ERROR(CheckKafkaExposure(*plan.kafka,
-                                       f.insecure || c.security.insecure || c.auth.insecure_kafka,
-                                       plan.kafka_where,
-                                       "`insecure_kafka: true` under auth: in the config (or "
-                                       "kappa up --insecure)"));
+  if (!plan.kafka_listeners.empty()) {
+    const bool users = HasUsers(plan.data_dir);
+    for (const auto& l : plan.kafka_listeners) {
+      RETURN_IF_ERROR(CheckKafkaListener(
+          l, users, f.insecure || c.security.insecure || c.auth.insecure_kafka, plan.kafka_where,
+          "`insecure_kafka: true` under auth: in the config (or kappa up --insecure)",
+          fmt::format("kappa users add NAME --data-dir {}", plan.data_dir)));
+    }
   }
   // /metrics and /health carry no secrets but reveal the pipeline, and the schema registry
   // takes writes; the HTTP listener has no authentication, so other machines reach it only
@@ -133,7 +159,10 @@ Status ProbeUpListeners(const UpPlan& plan) {
         what == "Kafka" ? "Kafka broker" : what == "CQL" ? "Cassandra" : "HTTP server",
         key, flag, key));
   };
-  RETURN_IF_ERROR(probe(plan.kafka, "Kafka", plan.kafka_where, "listeners.kafka", "--kafka-listen"));
+  for (const auto& l : plan.kafka_listeners) {
+    RETURN_IF_ERROR(probe(HostPort{l.host, l.port}, "Kafka", plan.kafka_where, "listeners.kafka",
+                          "--kafka-listen"));
+  }
   RETURN_IF_ERROR(probe(plan.cql, "CQL", plan.cql_where, "listeners.cql", "--cql-listen"));
   RETURN_IF_ERROR(probe(plan.http, "HTTP", plan.http_where, "listeners.http", "--http-listen"));
   // The default console address may be busy (another kappa up): UpServers then runs without

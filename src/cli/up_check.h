@@ -11,6 +11,7 @@
 #include "common/host_port.h"
 #include "common/status.h"
 #include "app/app.h"
+#include "kafka/kafka.h"
 
 namespace kappa::cli {
 
@@ -26,7 +27,9 @@ struct UpFlags {
 
 struct UpPlan {
   std::string data_dir;
-  std::optional<HostPort> kafka;  // nullopt: off
+  std::optional<HostPort> kafka;  // nullopt: off; else the first of kafka_listeners
+  // Every Kafka listener (listeners.kafka / --kafka-listen as a list).
+  std::vector<kafka::KafkaListenerOptions> kafka_listeners;
   std::optional<HostPort> cql;    // nullopt: off
   std::optional<HostPort> http;   // nullopt: off
   std::optional<HostPort> console;  // nullopt: off

@@ -157,6 +157,9 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   // The Kafka and CQL servers share the pipeline's Log and Store, and can see the pipeline.
   app::UpServersOptions so;
   so.kafka = plan->kafka;
+  so.kafka_listeners = plan->kafka_listeners;
+  so.kafka_sasl.mechanisms = config->security.sasl_mechanisms;
+  so.kafka_sasl.session_lifetime_ms = config->security.sasl_session_lifetime_ms;
   so.cql = plan->cql;
   so.kafka_where = plan->kafka_where;
   so.cql_where = plan->cql_where;
@@ -321,8 +324,9 @@ void RegisterUpCommand(CLI::App& app, const Groups& g) {
   AddDurationOption(cmd, "--drain-timeout", &a->drain_timeout_ms,
                     "Longest wait for the jobs to reach lag 0 when stopping");
   cmd->add_option("--kafka-listen", a->kafka_listen,
-                  "Kafka protocol listener HOST:PORT, or off (default: listeners.kafka of the "
-                  "config, 127.0.0.1:9092)");
+                  "Kafka listeners: [PROTOCOL://]HOST:PORT[,...] with PROTOCOL PLAINTEXT (the "
+                  "default) or SASL_PLAINTEXT, or off (default: listeners.kafka of the config, "
+                  "127.0.0.1:9092)");
   cmd->add_option("--cql-listen", a->cql_listen,
                   "CQL native protocol listener HOST:PORT, or off (default: listeners.cql of "
                   "the config, 127.0.0.1:9042)");
@@ -333,9 +337,9 @@ void RegisterUpCommand(CLI::App& app, const Groups& g) {
                   "Web console listener HOST:PORT, or off (default: listeners.console of the "
                   "config, 127.0.0.1:9021; off loopback it needs console.users)");
   cmd->add_flag("--insecure", a->insecure,
-                "Allow a Kafka or HTTP listener on a non-loopback address although their clients "
-                "are not authenticated (as auth.insecure_kafka: true in the config for Kafka); "
-                "logs a warning");
+                "Allow a PLAINTEXT Kafka or HTTP listener on a non-loopback address although their "
+                "clients are not authenticated, or a SASL Kafka listener without users (as "
+                "security.insecure: true in the config); logs a warning");
   cmd->add_flag("--json", a->json, "Print the final summary as one JSON object");
   cmd->add_flag("--check", a->check,
                 "Validate the configuration, the flags, the data directory's path and the "

@@ -18,14 +18,16 @@
 namespace kappa::kafka {
 
 class Broker;
+class SaslSession;
 
 // How a request ends. Exactly one of these is delivered per request.
 struct Response {
   enum class Kind { kSend, kNoResponse, kClose };
   Kind kind = Kind::kSend;
   std::string body;  // response body, without size and response header (kSend)
-  std::string reason;  // why the connection is closed (kClose), for the log
+  std::string reason;  // why the connection is closed (kClose, close_after_send), for the log
   ErrorTally errors;   // error codes in `body` (kSend), for the errors metric
+  bool close_after_send = false;  // kSend: close the connection once the answer is written
 };
 
 // Delivers the outcome of one request; callable from any thread, exactly once.
@@ -37,6 +39,12 @@ class Responder {
   }
   // Sends what `w` wrote, with the error codes it counted.
   void Send(Writer& w) { Send(w.Take(), w.TakeErrors()); }
+  // Sends the answer, then closes the connection (a failed SASL login, as Kafka does).
+  void SendAndClose(std::string body, std::string reason, ErrorTally errors = {}) {
+    Response r{Response::Kind::kSend, std::move(body), std::move(reason), std::move(errors)};
+    r.close_after_send = true;
+    Deliver(std::move(r));
+  }
   void NoResponse() { Deliver({Response::Kind::kNoResponse, {}, {}, {}}); }
   void Close(std::string reason) { Deliver({Response::Kind::kClose, {}, std::move(reason), {}}); }
 
@@ -74,6 +82,13 @@ struct RequestContext {
   // Who sent it: User:ANONYMOUS on a listener without SASL, else the SASL user (set by the
   // connection once SaslAuthenticate succeeded). ACL checks (security::Authorizer) use it.
   security::Principal principal;
+  // The connection's SASL state (SaslHandshake, SaslAuthenticate); never null when served by
+  // KafkaServer, null in handler tests that do not need it.
+  SaslSession* sasl = nullptr;
+  // The address of the listener the request came in on, as clients are told to reach it
+  // (Metadata, FindCoordinator, DescribeCluster); empty: the broker's configured one.
+  std::string advertised_host;
+  int32_t advertised_port = 0;
 };
 
 // Decodes the request body in `in` (positioned after the request header) and delivers the

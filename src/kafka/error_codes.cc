@@ -26,6 +26,8 @@ const char* ErrorName(ErrorCode e) {
     case ErrorCode::kTopicAuthorizationFailed: return "TOPIC_AUTHORIZATION_FAILED";
     case ErrorCode::kGroupAuthorizationFailed: return "GROUP_AUTHORIZATION_FAILED";
     case ErrorCode::kClusterAuthorizationFailed: return "CLUSTER_AUTHORIZATION_FAILED";
+    case ErrorCode::kUnsupportedSaslMechanism: return "UNSUPPORTED_SASL_MECHANISM";
+    case ErrorCode::kIllegalSaslState: return "ILLEGAL_SASL_STATE";
     case ErrorCode::kUnsupportedVersion: return "UNSUPPORTED_VERSION";
     case ErrorCode::kTopicAlreadyExists: return "TOPIC_ALREADY_EXISTS";
     case ErrorCode::kInvalidPartitions: return "INVALID_PARTITIONS";
@@ -43,6 +45,7 @@ const char* ErrorName(ErrorCode e) {
       return "TRANSACTIONAL_ID_AUTHORIZATION_FAILED";
     case ErrorCode::kSecurityDisabled: return "SECURITY_DISABLED";
     case ErrorCode::kKafkaStorageError: return "KAFKA_STORAGE_ERROR";
+    case ErrorCode::kSaslAuthenticationFailed: return "SASL_AUTHENTICATION_FAILED";
     case ErrorCode::kUnknownProducerId: return "UNKNOWN_PRODUCER_ID";
     case ErrorCode::kNonEmptyGroup: return "NON_EMPTY_GROUP";
     case ErrorCode::kGroupIdNotFound: return "GROUP_ID_NOT_FOUND";

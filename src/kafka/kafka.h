@@ -28,11 +28,65 @@
 namespace kappa::log {
 class Log;
 }
+namespace kappa::security {
+class UserStore;
+}
+namespace boost::asio::ssl {
+class context;
+}
 namespace kappa::metrics {
 class Registry;
 }
 
 namespace kappa::kafka {
+
+// A listener's security protocol, named as Kafka names them (listener.security.protocol.map):
+// PLAINTEXT, SASL_PLAINTEXT (SASL over plain TCP), SSL, SASL_SSL.
+enum class SecurityProtocol { kPlaintext, kSaslPlaintext, kSsl, kSaslSsl };
+const char* SecurityProtocolName(SecurityProtocol p);
+inline bool UsesSasl(SecurityProtocol p) {
+  return p == SecurityProtocol::kSaslPlaintext || p == SecurityProtocol::kSaslSsl;
+}
+inline bool UsesTls(SecurityProtocol p) {
+  return p == SecurityProtocol::kSsl || p == SecurityProtocol::kSaslSsl;
+}
+
+// One address the server listens on.
+struct KafkaListenerOptions {
+  SecurityProtocol protocol = SecurityProtocol::kPlaintext;
+  std::string host = "127.0.0.1";
+  uint16_t port = 9092;  // 0: a free ephemeral port (KafkaServer::listener_port)
+  // What Metadata/FindCoordinator/DescribeCluster tell a client that came in on this
+  // listener. Empty host: the listen host (127.0.0.1 for 0.0.0.0/::); port 0: the bound port.
+  std::string advertised_host;
+  uint16_t advertised_port = 0;
+};
+
+// Parses `listeners.kafka` / `kappa broker --listen`: a comma-separated list of
+// "PROTOCOL://HOST:PORT" (PROTOCOL one of the four above) or bare "HOST:PORT" (PLAINTEXT),
+// e.g. "SASL_PLAINTEXT://0.0.0.0:9094,127.0.0.1:9092". InvalidArgument naming the bad entry.
+Result<std::vector<KafkaListenerOptions>> ParseKafkaListeners(std::string_view text);
+
+// SASL on the SASL_PLAINTEXT / SASL_SSL listeners (docs/formats/kafka.md, "SASL").
+struct KafkaSaslOptions {
+  // Who may log in; required (non-null) when a listener uses SASL. Read at every login, so
+  // users added or deleted while the server runs count from their next login.
+  std::shared_ptr<const security::UserStore> users;
+  // Enabled mechanisms (Kafka's sasl.enabled.mechanisms); a subset of PLAIN, SCRAM-SHA-256,
+  // SCRAM-SHA-512. Default all three.
+  std::vector<std::string> mechanisms = {"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"};
+  // A failed login is answered after this delay (Kafka's
+  // connection.failed.authentication.delay.ms, default 100), doubled per recent failure of
+  // the same peer address up to 5 s.
+  int64_t failed_authentication_delay_ms = 100;
+  // Failed logins one peer address may make per minute; beyond that its logins are refused
+  // without checking until the minute is over. Default 30.
+  int max_failed_logins_per_minute = 30;
+  // KIP-368's connections.max.reauth.ms: an authenticated session lasts this long
+  // (SaslAuthenticate v1+ tells the client, which re-authenticates on the same connection);
+  // a request after expiry closes the connection. 0 (default): sessions do not expire.
+  int64_t session_lifetime_ms = 0;
+};
 
 struct KafkaServerOptions {
   // Where to listen. Port 0 picks a free ephemeral port (see KafkaServer::port()).
@@ -42,6 +96,13 @@ struct KafkaServerOptions {
   // listen host; port 0: the bound port.
   std::string advertised_host;
   uint16_t advertised_port = 0;
+  // Several listeners (each its own port and security protocol). Empty: one PLAINTEXT
+  // listener on listen_host:listen_port advertised as advertised_host:advertised_port.
+  std::vector<KafkaListenerOptions> listeners;
+  KafkaSaslOptions sasl;
+  // The TLS context of the SSL and SASL_SSL listeners (security::MakeServerTlsContext);
+  // required when one is listed.
+  std::shared_ptr<boost::asio::ssl::context> tls;
   // Create a topic with `default_partitions` partitions on first Metadata or Produce naming
   // it (Kafka's auto.create.topics.enable). Default on.
   bool auto_create_topics = true;
@@ -146,8 +207,10 @@ class KafkaServer {
   // cannot be bound (the message names it).
   static Result<std::unique_ptr<KafkaServer>> Start(log::Log* log,
                                                     const KafkaServerOptions& options);
-  // The bound port (useful with listen_port 0).
+  // The bound port (useful with listen_port 0) of the first listener.
   virtual uint16_t port() const = 0;
+  // The bound port of listener `i` (in the order of KafkaServerOptions::listeners).
+  virtual uint16_t listener_port(size_t i) const = 0;
   // Closes the listener and every connection and joins the I/O threads. Idempotent.
   virtual void Stop() = 0;
   // Groups, offsets and topics administered in-process (see KafkaAdmin).

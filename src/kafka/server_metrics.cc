@@ -25,15 +25,24 @@ void ServerMetrics::CountErrors(const ErrorTally& errors) const {
   for (const auto& [code, n] : errors.counts) errors_->With({ErrorName(code)}).Add(n);
 }
 
-metrics::CollectorHandle ServerMetrics::WatchListener(const Listener* listener) const {
-  return registry_->AddCollector([listener](metrics::CollectSink& sink) {
+metrics::CollectorHandle ServerMetrics::WatchListeners(
+    std::vector<const Listener*> listeners) const {
+  // One series for all of the server's listeners (plain, SASL, TLS), summed.
+  return registry_->AddCollector([listeners = std::move(listeners)](metrics::CollectSink& sink) {
+    int64_t open = 0;
+    uint64_t accepted = 0, refused = 0;
+    for (const Listener* l : listeners) {
+      open += l->connections();
+      accepted += l->accepted();
+      refused += l->refused();
+    }
     sink.Gauge("kappa_kafka_connections_open", "Kafka client connections open now.", {},
-               listener->connections());
+               double(open));
     sink.Counter("kappa_kafka_connections_accepted_total", "Kafka client connections accepted.",
-                 {}, double(listener->accepted()));
+                 {}, double(accepted));
     sink.Counter("kappa_kafka_connections_refused_total",
                  "Kafka client connections closed at once because max_connections were open.",
-                 {}, double(listener->refused()));
+                 {}, double(refused));
   });
 }
 

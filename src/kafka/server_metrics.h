@@ -22,7 +22,7 @@ class ServerMetrics {
   void CountErrors(const ErrorTally& errors) const;
   // Connections open, accepted and refused, read from `listener` at scrape time until the
   // returned handle is destroyed.
-  [[nodiscard]] metrics::CollectorHandle WatchListener(const Listener* listener) const;
+  [[nodiscard]] metrics::CollectorHandle WatchListeners(std::vector<const Listener*> listeners) const;
 
  private:
   metrics::Registry* registry_;

@@ -72,6 +72,33 @@ class UserStore {
                                                ScramMechanism m) const = 0;
 };
 
+// DATA_DIR/security: where a data directory's users (users.json) and ACLs live.
+std::string SecurityDir(std::string_view data_dir);
+
+// ---- SASL (fix/sec-kafka) -------------------------------------------------------------
+// One server side of a SASL exchange (PLAIN, RFC 4616; SCRAM-SHA-256/512, RFC 5802/7677)
+// for one connection. Not thread-safe (one connection's strand). Holds no password after
+// Next() returned.
+class SaslServer {
+ public:
+  struct Step {
+    std::string challenge;  // the server's message to the client (may be empty)
+    bool done = false;      // authenticated: user() is the principal
+  };
+  virtual ~SaslServer() = default;
+  // Kafka's names of the mechanisms kappa implements: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512.
+  static const std::vector<std::string>& Mechanisms();
+  // NotSupported for another mechanism name. `users` must outlive nothing: it is shared.
+  static Result<std::unique_ptr<SaslServer>> Create(std::string_view mechanism,
+                                                    std::shared_ptr<const UserStore> users);
+  // Feeds the client's next message. Any error ends the exchange as a failed
+  // authentication; its message says why (malformed message, wrong credentials) and never
+  // holds a password, so the caller may send it to the client and log it.
+  virtual Result<Step> Next(std::string_view client_message) = 0;
+  virtual const std::string& mechanism() const = 0;
+  virtual const std::string& user() const = 0;  // the authenticated user once done
+};
+
 // ---- TLS (fix/sec-tls) -----------------------------------------------------------------
 struct TlsOptions {
   std::string cert_file;  // PEM: the server's certificate chain

@@ -32,8 +32,8 @@ static void HandleDescribeCluster(RequestContext& ctx, Reader& in, Responder res
   w.ArrayLength(brokers ? 1 : 0);
   if (brokers) {
     w.Int32(c.node_id);
-    w.String(c.host);
-    w.Int32(c.port);
+    w.String(AdvertisedHost(ctx));
+    w.Int32(AdvertisedPort(ctx));
     w.NullableString(std::nullopt);  // rack
     w.EmptyTaggedFields();
   }

@@ -49,8 +49,8 @@ static void HandleFindCoordinator(RequestContext& ctx, Reader& in, Responder res
     w.Error(ke);
     if (v >= 1) w.NullableString(msg);
     w.Int32(found ? c.node_id : -1);
-    w.String(found ? c.host : "");
-    w.Int32(found ? c.port : -1);
+    w.String(found ? AdvertisedHost(ctx) : "");
+    w.Int32(found ? AdvertisedPort(ctx) : -1);
   } else {
     w.ArrayLength(int32_t(keys.size()));
     for (const auto& k : keys) {
@@ -58,8 +58,8 @@ static void HandleFindCoordinator(RequestContext& ctx, Reader& in, Responder res
       bool found = ke == ErrorCode::kNone;
       w.String(k);
       w.Int32(found ? c.node_id : -1);
-      w.String(found ? c.host : "");
-      w.Int32(found ? c.port : -1);
+      w.String(found ? AdvertisedHost(ctx) : "");
+      w.Int32(found ? AdvertisedPort(ctx) : -1);
       w.Error(ke);
       w.NullableString(msg);
       w.EmptyTaggedFields();

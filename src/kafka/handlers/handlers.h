@@ -23,6 +23,7 @@ extern const ApiSpec kLeaveGroupApi;       // 13  leave_group.cc
 extern const ApiSpec kSyncGroupApi;        // 14  sync_group.cc
 extern const ApiSpec kDescribeGroupsApi;   // 15  describe_groups.cc
 extern const ApiSpec kListGroupsApi;       // 16  list_groups.cc
+extern const ApiSpec kSaslHandshakeApi;    // 17  sasl_handshake.cc
 extern const ApiSpec kApiVersionsApi;      // 18  api_versions.cc
 extern const ApiSpec kCreateTopicsApi;     // 19  create_topics.cc
 extern const ApiSpec kDeleteTopicsApi;     // 20  delete_topics.cc
@@ -34,6 +35,7 @@ extern const ApiSpec kDeleteAclsApi;       // 31  delete_acls.cc
 extern const ApiSpec kDescribeConfigsApi;  // 32  describe_configs.cc
 extern const ApiSpec kAlterConfigsApi;     // 33  alter_configs.cc
 extern const ApiSpec kDescribeLogDirsApi;  // 35  describe_log_dirs.cc
+extern const ApiSpec kSaslAuthenticateApi; // 36  sasl_authenticate.cc
 extern const ApiSpec kCreatePartitionsApi; // 37  create_partitions.cc
 extern const ApiSpec kDeleteGroupsApi;     // 42  delete_groups.cc
 extern const ApiSpec kIncrementalAlterConfigsApi;  // 44  incremental_alter_configs.cc
@@ -71,6 +73,15 @@ int32_t AuthorizedOperations(const RequestContext& ctx, security::ResourceType t
                              std::initializer_list<security::AclOperation> ops);
 // The cluster's: 0 without DESCRIBE on it, as Kafka answers.
 int32_t ClusterAuthorizedOperations(const RequestContext& ctx);
+
+// The broker's address as a client of this request's listener must reach it (Metadata,
+// FindCoordinator, DescribeCluster): the listener's advertised address, else the broker's.
+inline const std::string& AdvertisedHost(const RequestContext& ctx) {
+  return ctx.advertised_host.empty() ? ctx.broker->config().host : ctx.advertised_host;
+}
+inline int32_t AdvertisedPort(const RequestContext& ctx) {
+  return ctx.advertised_host.empty() ? ctx.broker->config().port : ctx.advertised_port;
+}
 
 // Finishes a synchronous handler: sends w's bytes if the request parsed, else closes the
 // connection (a request that does not decode is a protocol violation).

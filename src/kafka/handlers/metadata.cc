@@ -46,8 +46,8 @@ static void HandleMetadata(RequestContext& ctx, Reader& in, Responder respond) {
   if (v >= 3) w.Int32(0);
   w.ArrayLength(1);
   w.Int32(b.config().node_id);
-  w.String(b.config().host);
-  w.Int32(b.config().port);
+  w.String(AdvertisedHost(ctx));
+  w.Int32(AdvertisedPort(ctx));
   if (v >= 1) w.NullableString(std::nullopt);  // rack
   w.EmptyTaggedFields();
   if (v >= 2) w.NullableString(b.config().cluster_id);

@@ -15,7 +15,7 @@ const std::vector<const ApiSpec*>& AllApis() {
         &kInitProducerIdApi, &kDescribeConfigsApi, &kCreatePartitionsApi, &kDeleteGroupsApi,
         &kDeleteRecordsApi,  &kAlterConfigsApi,   &kDescribeLogDirsApi,  &kIncrementalAlterConfigsApi,
         &kOffsetDeleteApi,   &kDescribeClusterApi, &kDescribeAclsApi,     &kCreateAclsApi,
-        &kDeleteAclsApi,
+        &kDeleteAclsApi,     &kSaslHandshakeApi,  &kSaslAuthenticateApi,
     };
     std::sort(v.begin(), v.end(), [](auto* a, auto* b) { return a->key < b->key; });
     return v;
