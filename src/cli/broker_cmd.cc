@@ -36,6 +36,8 @@ struct BrokerArgs {
   int32_t group_initial_rebalance_delay_ms = 3000;
   std::string users_dir;  // empty: DATA_DIR/security
   std::string sasl_mechanisms = "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512";
+  bool acls = false;                     // security.acls.enabled
+  std::vector<std::string> super_users;  // security.acls.super_users
 };
 
 void RunBroker(const BrokerArgs& a) {
@@ -77,6 +79,14 @@ void RunBroker(const BrokerArgs& a) {
                             : "kappa users add NAME (into --users-dir)");
     if (!exposed.ok()) Fail(exposed, 2);
   }
+  // The ACLs live beside the users; always opened so the ACL APIs can prepare them before
+  // --acls turns the checks on.
+  security::AuthorizerOptions ao;
+  ao.enabled = a.acls;
+  ao.super_users = a.super_users;
+  auto acls = security::Authorizer::Open(users_dir, ao);
+  if (!acls.ok()) Fail(acls.status().WithContext("opening the ACLs"), 2);
+  opts.authorizer = std::move(acls).value();
   auto policy = log::ParseFlushPolicy(a.flush);
   if (!policy) Fail("--flush must be every-append, interval or os", 2);
   auto explain_busy = [](const Status& st) {
@@ -146,6 +156,11 @@ void RegisterBrokerCommand(CLI::App& app, const Groups& g) {
   cmd->add_option("--users-dir", args->users_dir,
                   "Where the users of the SASL listeners are (default: DATA_DIR/security, as "
                   "`kappa users --data-dir DATA_DIR` writes them)");
+  cmd->add_flag("--acls", args->acls,
+                "Check every request against the ACLs (Kafka's: TOPIC, GROUP, CLUSTER, "
+                "TRANSACTIONAL_ID; managed with CreateAcls/DeleteAcls) kept beside the users");
+  cmd->add_option("--super-user", args->super_users,
+                  "A user every ACL check allows (Kafka's super.users; repeatable)");
   cmd->add_option("--sasl-mechanisms", args->sasl_mechanisms,
                   "SASL mechanisms of the SASL listeners, comma-separated")
       ->capture_default_str();

@@ -17,6 +17,7 @@
 #include "common/units.h"
 #include "cli/stop_signals.h"
 #include "cli/up_check.h"
+#include "security/security.h"
 
 namespace kappa::cli {
 namespace {
@@ -173,7 +174,8 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   so.cql_users = plan->cql_users;
   // The ACLs are always opened, so that Kafka's ACL APIs (and CQL's GRANT) can prepare them
   // before security.acls.enabled turns the checks on.
-  auto acls = security::Authorizer::Open(config->data_dir + "/security", config->security.acls);
+  auto acls = security::Authorizer::Open(security::SecurityDir(config->data_dir),
+                                         config->security.acls);
   if (!acls.ok()) {
     if (dags) dags->Stop();
     (void)p.Stop();

@@ -1,10 +1,16 @@
 // Authorizer (security.h): Kafka's AclAuthorizer decisions over the bindings of
 // DATA_DIR/security/acls, re-read when another process changes the file.
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <utility>
 
 #include "common/env.h"
 #include "common/file_modes.h"
@@ -44,6 +50,34 @@ bool AllowCovers(AclOperation granted, AclOperation op) {
   if (op == AclOperation::kDescribeConfigs) return granted == AclOperation::kAlterConfigs;
   return false;
 }
+
+// An flock on DATA_DIR/security/acls.lock for one read-modify-write of the file, so two
+// processes (kappa up and `kappa acls`, or two brokers on one directory) never lose each
+// other's change. Released on destruction.
+class WriteLock {
+ public:
+  static Result<WriteLock> Take(const std::string& dir) {
+    RETURN_IF_ERROR(CreateDirsOwnerOnly(dir));
+    std::string path = dir + "/acls.lock";
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, kFileMode);
+    if (fd < 0) return Status::IOError(fmt::format("open {}: {}", path, std::strerror(errno)));
+    if (::flock(fd, LOCK_EX) != 0) {
+      int e = errno;
+      ::close(fd);
+      return Status::IOError(fmt::format("flock {}: {}", path, std::strerror(e)));
+    }
+    return WriteLock(fd);
+  }
+  WriteLock(WriteLock&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  WriteLock(const WriteLock&) = delete;
+  ~WriteLock() {
+    if (fd_ >= 0) ::close(fd_);  // closing drops the flock
+  }
+
+ private:
+  explicit WriteLock(int fd) : fd_(fd) {}
+  int fd_;
+};
 
 class FileAuthorizer final : public Authorizer {
  public:
@@ -134,6 +168,7 @@ class FileAuthorizer final : public Authorizer {
   Status Add(const std::vector<AclBinding>& bindings) override {
     for (const auto& b : bindings) RETURN_IF_ERROR(ValidateAcl(b));
     MutexLock l(mu_);
+    ASSIGN_OR_RETURN(WriteLock lock, WriteLock::Take(dir_));
     RETURN_IF_ERROR(ReloadLocked());  // another process's changes are kept
     std::vector<AclBinding> next = acls_;
     for (const auto& b : bindings) {
@@ -145,6 +180,7 @@ class FileAuthorizer final : public Authorizer {
   Result<std::vector<AclBinding>> Remove(const AclFilter& f) override {
     RETURN_IF_ERROR(f.Validate());
     MutexLock l(mu_);
+    ASSIGN_OR_RETURN(WriteLock lock, WriteLock::Take(dir_));
     RETURN_IF_ERROR(ReloadLocked());
     std::vector<AclBinding> kept, removed;
     for (auto& b : acls_) (f.Matches(b) ? removed : kept).push_back(b);
