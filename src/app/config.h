@@ -188,6 +188,11 @@ struct SecurityConfig {
   // the data directory has users (Prometheus' basic_auth). Default false: /metrics stays
   // open (it carries no secrets) while the APIs need a login.
   bool metrics_auth = false;
+  // `security.acls` (config_security_acl.cc): who may do what, Kafka's and Cassandra's way.
+  // enabled (default false: everyone may do everything), super_users (default none),
+  // allow_if_no_acl (default false). Fixed for the life of a run; the ACLs themselves live
+  // in DATA_DIR/security/acls and may change at runtime.
+  security::AuthorizerOptions acls;
   // `sasl_mechanisms`: the SASL mechanisms of the SASL_PLAINTEXT / SASL_SSL Kafka listeners
   // (Kafka's sasl.enabled.mechanisms), a list or a comma-separated string of PLAIN,
   // SCRAM-SHA-256, SCRAM-SHA-512. Default all three. Users: `kappa users`.

@@ -93,6 +93,8 @@ Status LoadSecurity(const YamlReader& r, const YAML::Node& n, PipelineConfig* c)
 // `security.tls`, `security.metrics_auth` (config_security_tls.cc), called by LoadSecurity
 // with the security: node.
 Status LoadSecurityTls(const YamlReader& r, const YAML::Node& n, PipelineConfig* c);
+// `security.acls` (config_security_acl.cc), called by LoadSecurity.
+Status LoadSecurityAcl(const YamlReader& r, const YAML::Node& n, PipelineConfig* c);
 // security.sasl_mechanisms, security.sasl_session_lifetime (Kafka SASL). config_security_kafka.cc.
 Status LoadSecurityKafka(const YamlReader& r, const YAML::Node& n, PipelineConfig* c);
 

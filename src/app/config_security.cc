@@ -12,6 +12,7 @@ Status LoadSecurity(const YamlReader& r_, const YAML::Node& n, PipelineConfig* c
                                    "insecure",
                                    "tls",
                                    "metrics_auth",
+                                   "acls",
                                    "sasl_mechanisms",
                                    "sasl_session_lifetime",
                                },
@@ -21,6 +22,7 @@ Status LoadSecurity(const YamlReader& r_, const YAML::Node& n, PipelineConfig* c
     ASSIGN_OR_RETURN(c->security.insecure, r_.Bool(n["insecure"], "security.insecure"));
   }
   RETURN_IF_ERROR(LoadSecurityTls(r_, n, c));
+  if (n["acls"]) RETURN_IF_ERROR(LoadSecurityAcl(r_, n["acls"], c));
   RETURN_IF_ERROR(LoadSecurityKafka(r_, n, c));
   return Status::OK();
 }

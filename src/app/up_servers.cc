@@ -177,6 +177,7 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
     ko.max_request_bytes = size_t(o.kafka_limits.max_request_bytes);
     ko.max_partitions_per_request = o.kafka_limits.max_partitions_per_request;
     ko.max_partitions = o.kafka_limits.max_partitions;
+    ko.authorizer = o.authorizer;
     auto s = kafka::KafkaServer::Start(log, ko);
     if (!s.ok()) {
       return Explain(s.status(), "Kafka", *o.kafka, o.kafka_where, "listeners.kafka", "--kafka-listen");

@@ -53,6 +53,10 @@ struct UpServersOptions {
   // For messages: the flag or config line each address came from.
   std::string kafka_where = "listeners.kafka", cql_where = "listeners.cql",
               http_where = "listeners.http";
+  // Who may do what on the Kafka and CQL listeners (security.acls over
+  // DATA_DIR/security/acls); nullptr: no checks, and Kafka's ACL APIs answer
+  // SECURITY_DISABLED.
+  std::shared_ptr<security::Authorizer> authorizer;
   // CQL users (auth.cql_users); when any are given every CQL client must log in.
   std::map<std::string, std::string> cql_users;
   int32_t kafka_group_initial_rebalance_delay_ms = 3000;  // KafkaServerOptions

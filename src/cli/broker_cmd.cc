@@ -39,6 +39,8 @@ struct BrokerArgs {
   kafka::KafkaSaslOptions sasl;  // the failure delay and cap
   security::TlsOptions tls;      // --tls-cert, --tls-key, --tls-ca
   std::string tls_client_auth = "none";
+  bool acls = false;                     // security.acls.enabled
+  std::vector<std::string> super_users;  // security.acls.super_users
 };
 
 void RunBroker(const BrokerArgs& a) {
@@ -95,6 +97,14 @@ void RunBroker(const BrokerArgs& a) {
                             : "kappa users add NAME (into --users-dir)");
     if (!exposed.ok()) Fail(exposed, 2);
   }
+  // The ACLs live beside the users; always opened so the ACL APIs can prepare them before
+  // --acls turns the checks on.
+  security::AuthorizerOptions ao;
+  ao.enabled = a.acls;
+  ao.super_users = a.super_users;
+  auto acls = security::Authorizer::Open(users_dir, ao);
+  if (!acls.ok()) Fail(acls.status().WithContext("opening the ACLs"), 2);
+  opts.authorizer = std::move(acls).value();
   auto policy = log::ParseFlushPolicy(a.flush);
   if (!policy) Fail("--flush must be every-append, interval or os", 2);
   auto explain_busy = [](const Status& st) {
@@ -164,6 +174,11 @@ void RegisterBrokerCommand(CLI::App& app, const Groups& g) {
   cmd->add_option("--users-dir", args->users_dir,
                   "Where the users of the SASL listeners are (default: DATA_DIR/security, as "
                   "`kappa users --data-dir DATA_DIR` writes them)");
+  cmd->add_flag("--acls", args->acls,
+                "Check every request against the ACLs (Kafka's: TOPIC, GROUP, CLUSTER, "
+                "TRANSACTIONAL_ID; managed with CreateAcls/DeleteAcls) kept beside the users");
+  cmd->add_option("--super-user", args->super_users,
+                  "A user every ACL check allows (Kafka's super.users; repeatable)");
   cmd->add_option("--sasl-mechanisms", args->sasl_mechanisms,
                   "SASL mechanisms of the SASL listeners, comma-separated")
       ->capture_default_str();

@@ -18,6 +18,7 @@
 #include "cli/stop_signals.h"
 #include "cli/up_check.h"
 #include "common/systemd_notify.h"
+#include "security/security.h"
 
 namespace kappa::cli {
 namespace {
@@ -174,6 +175,20 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   so.cql_users = plan->cql_users;
   so.tls = config->security.tls;
   so.metrics_auth = config->security.metrics_auth;
+  // The ACLs are always opened, so that Kafka's ACL APIs (and CQL's GRANT) can prepare them
+  // before security.acls.enabled turns the checks on.
+  auto acls = security::Authorizer::Open(security::SecurityDir(config->data_dir),
+                                         config->security.acls);
+  if (!acls.ok()) {
+    if (dags) dags->Stop();
+    (void)p.Stop();
+    Fail(acls.status().WithContext("opening the ACLs"));
+  }
+  so.authorizer = std::move(acls).value();
+  if (config->security.acls.enabled) {
+    KLOG_INFO("kappa up: ACLs on ({}/security/acls, {} super user(s))", config->data_dir,
+              config->security.acls.super_users.size());
+  }
   so.kafka_group_initial_rebalance_delay_ms =
       int32_t(config->listeners.kafka_group_initial_rebalance_delay_ms);
   so.limits = config->listeners.limits;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -13,6 +14,7 @@
 #include "kafka/group_coordinator.h"
 #include "kafka/producer_state.h"
 #include "log/log.h"
+#include "security/security.h"
 
 namespace kappa::kafka {
 
@@ -26,6 +28,8 @@ struct BrokerConfig {
   int32_t group_initial_rebalance_delay_ms = 3000;  // GroupCoordinatorOptions
   int32_t max_partitions_per_request = 1000;  // see KafkaServerOptions
   int32_t max_partitions = 10000;
+  // The ACL checks of every handler (KafkaServerOptions::authorizer); nullptr: none.
+  std::shared_ptr<security::Authorizer> authorizer;
 };
 
 // The partitions one request has created so far (the per-request cap counts them).

@@ -23,6 +23,9 @@ const char* ErrorName(ErrorCode e) {
     case ErrorCode::kUnknownMemberId: return "UNKNOWN_MEMBER_ID";
     case ErrorCode::kInvalidSessionTimeout: return "INVALID_SESSION_TIMEOUT";
     case ErrorCode::kRebalanceInProgress: return "REBALANCE_IN_PROGRESS";
+    case ErrorCode::kTopicAuthorizationFailed: return "TOPIC_AUTHORIZATION_FAILED";
+    case ErrorCode::kGroupAuthorizationFailed: return "GROUP_AUTHORIZATION_FAILED";
+    case ErrorCode::kClusterAuthorizationFailed: return "CLUSTER_AUTHORIZATION_FAILED";
     case ErrorCode::kUnsupportedSaslMechanism: return "UNSUPPORTED_SASL_MECHANISM";
     case ErrorCode::kIllegalSaslState: return "ILLEGAL_SASL_STATE";
     case ErrorCode::kUnsupportedVersion: return "UNSUPPORTED_VERSION";
@@ -38,6 +41,9 @@ const char* ErrorName(ErrorCode e) {
     case ErrorCode::kDuplicateSequenceNumber: return "DUPLICATE_SEQUENCE_NUMBER";
     case ErrorCode::kInvalidProducerEpoch: return "INVALID_PRODUCER_EPOCH";
     case ErrorCode::kInvalidTransactionTimeout: return "INVALID_TRANSACTION_TIMEOUT";
+    case ErrorCode::kTransactionalIdAuthorizationFailed:
+      return "TRANSACTIONAL_ID_AUTHORIZATION_FAILED";
+    case ErrorCode::kSecurityDisabled: return "SECURITY_DISABLED";
     case ErrorCode::kKafkaStorageError: return "KAFKA_STORAGE_ERROR";
     case ErrorCode::kSaslAuthenticationFailed: return "SASL_AUTHENTICATION_FAILED";
     case ErrorCode::kUnknownProducerId: return "UNKNOWN_PRODUCER_ID";

@@ -23,6 +23,7 @@
 #include "common/clock.h"
 #include "common/listener_limits.h"
 #include "common/status.h"
+#include "security/security.h"
 
 namespace kappa::log {
 class Log;
@@ -132,6 +133,10 @@ struct KafkaServerOptions {
   // connections; src/metrics/README.md). nullptr: metrics::Registry::Default(). Must outlive
   // the server.
   metrics::Registry* metrics = nullptr;
+  // Who may do what (security.acls; Kafka's ACLs, checked in every handler as Kafka's
+  // KafkaApis does, answering TOPIC/GROUP/CLUSTER_AUTHORIZATION_FAILED). nullptr or a
+  // disabled Authorizer: every request is allowed. Shared with the CQL server and the CLI.
+  std::shared_ptr<security::Authorizer> authorizer;
 };
 
 // A consumer-group member as the coordinator knows it now.

@@ -178,6 +178,7 @@ class KafkaServerImpl final : public KafkaServer {
     bc.group_initial_rebalance_delay_ms = std::max(0, options_.group_initial_rebalance_delay_ms);
     bc.max_partitions_per_request = options_.max_partitions_per_request;
     bc.max_partitions = options_.max_partitions;
+    bc.authorizer = options_.authorizer;
     broker_ = std::make_unique<Broker>(log_, bc, options_.clock);
     admin_ = std::make_unique<BrokerAdmin>(broker_.get());
     return Status::OK();

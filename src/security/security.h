@@ -155,4 +155,156 @@ class LoginThrottle {
   std::map<std::string, Window> failures_ GUARDED_BY(mu_);
 };
 
+// ---- ACLs (fix/sec-acl) ----------------------------------------------------------------
+// Kafka's ACL model (KIP-11, KIP-290 prefixed patterns; Kafka's AclAuthorizer semantics).
+// The enum values are Kafka's wire codes (DescribeAcls/CreateAcls/DeleteAcls carry them);
+// values >= 64 are kappa's own and never leave on the Kafka wire: CQL permissions on
+// keyspaces and tables (Cassandra's CassandraAuthorizer) are ACLs of resource type
+// KEYSPACE, so one file and one Authorizer hold both. docs/formats/security.md, "ACLs".
+enum class ResourceType : int8_t {
+  kUnknown = 0,
+  kAny = 1,  // filters only
+  kTopic = 2,
+  kGroup = 3,
+  kCluster = 4,  // the one name "kafka-cluster"
+  kTransactionalId = 5,
+  // CQL: name "*" is ALL KEYSPACES, "k" KEYSPACE k, "k.t" TABLE k.t (LITERAL only). A
+  // binding on a keyspace covers its tables; one on "*" covers every keyspace.
+  kKeyspace = 64,
+};
+enum class PatternType : int8_t {
+  kUnknown = 0,
+  kAny = 1,    // filters only: any pattern type
+  kMatch = 2,  // filters only: bindings that would match the filter's name
+  kLiteral = 3,  // the name, or "*" for every name
+  kPrefixed = 4,  // names starting with the resource name
+};
+enum class AclOperation : int8_t {
+  kUnknown = 0,
+  kAny = 1,  // filters only
+  kAll = 2,
+  kRead = 3,
+  kWrite = 4,
+  kCreate = 5,
+  kDelete = 6,
+  kAlter = 7,
+  kDescribe = 8,
+  kClusterAction = 9,
+  kDescribeConfigs = 10,
+  kAlterConfigs = 11,
+  kIdempotentWrite = 12,
+  // Cassandra's permissions (CREATE, ALTER and ALL are shared with Kafka's values).
+  kSelect = 64,
+  kModify = 65,
+  kDrop = 66,
+  kAuthorize = 67,
+};
+enum class AclPermission : int8_t { kUnknown = 0, kAny = 1, kDeny = 2, kAllow = 3 };
+
+// Upper-case names as Kafka's tools print them ("TOPIC", "PREFIXED", "DESCRIBE_CONFIGS",
+// "ALLOW"); Parse* accept any case and return kUnknown for an unknown name.
+std::string_view Name(ResourceType t);
+std::string_view Name(PatternType t);
+std::string_view Name(AclOperation o);
+std::string_view Name(AclPermission p);
+ResourceType ParseResourceType(std::string_view s);
+PatternType ParsePatternType(std::string_view s);
+AclOperation ParseAclOperation(std::string_view s);
+AclPermission ParseAclPermission(std::string_view s);
+// Kafka's wire codes; an out-of-range code is kUnknown.
+ResourceType ResourceTypeFromCode(int8_t c);
+PatternType PatternTypeFromCode(int8_t c);
+AclOperation AclOperationFromCode(int8_t c);
+AclPermission AclPermissionFromCode(int8_t c);
+
+inline constexpr std::string_view kClusterResourceName = "kafka-cluster";
+
+// One ACL: `principal` from `host` is allowed/denied `operation` on the resources matched by
+// (resource_type, resource_name, pattern_type).
+struct AclBinding {
+  ResourceType resource_type = ResourceType::kTopic;
+  std::string resource_name;
+  PatternType pattern_type = PatternType::kLiteral;
+  std::string principal;  // "User:alice", or "User:*" for every user
+  std::string host = "*";  // an IP address, or "*"
+  AclOperation operation = AclOperation::kAll;
+  AclPermission permission = AclPermission::kAllow;
+
+  bool operator==(const AclBinding&) const = default;
+  // "(principal=User:alice, host=*, operation=READ, permissionType=ALLOW) on TOPIC:LITERAL:t"
+  std::string ToString() const;
+};
+
+// What DescribeAcls and DeleteAcls select: kAny / nullopt match everything; PatternType
+// kMatch selects the bindings that apply to resource_name (the literal name, "*", prefixes
+// of it), as Kafka's MATCH does.
+struct AclFilter {
+  ResourceType resource_type = ResourceType::kAny;
+  std::optional<std::string> resource_name;
+  PatternType pattern_type = PatternType::kAny;
+  std::optional<std::string> principal;
+  std::optional<std::string> host;
+  AclOperation operation = AclOperation::kAny;
+  AclPermission permission = AclPermission::kAny;
+
+  bool Matches(const AclBinding& b) const;
+  // InvalidArgument if the filter can never match (an UNKNOWN field), as Kafka rejects it.
+  Status Validate() const;
+};
+
+// Whether a binding may be stored (CreateAcls, GRANT): no ANY/UNKNOWN/MATCH values, a
+// principal "TYPE:NAME", the cluster named "kafka-cluster", an operation that exists for
+// the resource type. InvalidArgument with the reason otherwise.
+Status ValidateAcl(const AclBinding& b);
+
+// `security.acls` (config_security_acl.cc). Fixed for the life of a run.
+struct AuthorizerOptions {
+  // Off (default): every principal may do everything, as before ACLs existed.
+  bool enabled = false;
+  // Principals that bypass every check (Kafka's super.users; Cassandra's superuser roles),
+  // as "User:NAME" or a bare NAME.
+  std::vector<std::string> super_users;
+  // Kafka's allow.everyone.if.no.acl.found: allow a resource nobody wrote an ACL for.
+  // Default false, as in Kafka: with ACLs on, what is not allowed is denied.
+  bool allow_if_no_acl = false;
+};
+
+// The ACLs of one data directory (DATA_DIR/security/acls, rewritten atomically with mode
+// 0600 on every change) and the decisions made from them. Thread-safe. A change written by
+// another process (`kappa acls`, another kappa up on the same directory) is picked up
+// within a second: the file's mtime is checked at most once a second.
+//
+// Decisions follow Kafka's AclAuthorizer: a super user may do everything; else a matching
+// DENY (for the operation or ALL) wins; else a matching ALLOW for the operation, ALL, or
+// an operation implying it (READ, WRITE, DELETE, ALTER imply DESCRIBE; ALTER_CONFIGS
+// implies DESCRIBE_CONFIGS) allows; else denied (or allowed with allow_if_no_acl when no
+// binding names the resource at all). With the options' `enabled` false every check allows.
+class Authorizer {
+ public:
+  virtual ~Authorizer() = default;
+  // `dir` is DATA_DIR/security (created, owner-only, at the first write). IOError or
+  // Corruption (naming the file and line) if an existing file cannot be read.
+  static Result<std::shared_ptr<Authorizer>> Open(const std::string& dir,
+                                                  AuthorizerOptions options);
+
+  virtual bool enabled() const = 0;
+  virtual bool IsSuperUser(const Principal& p) const = 0;
+  // `host` is the client's address ("" when unknown: only "*" bindings match it).
+  virtual bool Authorize(const Principal& p, std::string_view host, AclOperation op,
+                         ResourceType type, std::string_view name) const = 0;
+  // Whether p may do `op` on at least one resource of `type` (Kafka's
+  // authorizeByResourceType: an ALLOW that no DENY on "*", the same name or a covering
+  // prefix cancels). InitProducerId uses it: an idempotent producer needs IDEMPOTENT_WRITE
+  // on the cluster or WRITE on some topic.
+  virtual bool AuthorizeAny(const Principal& p, std::string_view host, AclOperation op,
+                            ResourceType type) const = 0;
+
+  // Adds the bindings (each validated first; none is added if one is invalid). Adding a
+  // binding that exists already is not an error.
+  virtual Status Add(const std::vector<AclBinding>& bindings) = 0;
+  // Removes every binding `f` matches; returns them.
+  virtual Result<std::vector<AclBinding>> Remove(const AclFilter& f) = 0;
+  virtual std::vector<AclBinding> List(const AclFilter& f) const = 0;
+};
+
 }  // namespace kappa::security

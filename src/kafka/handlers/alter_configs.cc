@@ -48,9 +48,15 @@ static void HandleAlterConfigs(RequestContext& ctx, Reader& in, Responder respon
       }
       return std::nullopt;
     };
-    ConfigChangeResult res =
-        ChangeResourceConfig(*ctx.broker, r.type, r.name, /*from_current=*/false, edit,
-                             validate_only);
+    ConfigChangeResult res;
+    if (ErrorCode denied = ConfigAuthorizationError(ctx, r.type, r.name,
+                                                    security::AclOperation::kAlterConfigs);
+        denied != ErrorCode::kNone) {
+      res.error = denied;  // Kafka: ALTER_CONFIGS, answered with no message
+    } else {
+      res = ChangeResourceConfig(*ctx.broker, r.type, r.name, /*from_current=*/false, edit,
+                                 validate_only);
+    }
     WriteResourceResult(res, r.type, r.name, &w);
   }
   w.EmptyTaggedFields();

@@ -4,6 +4,18 @@
 
 namespace kappa::kafka {
 
+ErrorCode ConfigAuthorizationError(const RequestContext& ctx, int8_t resource_type,
+                                   const std::string& resource_name, security::AclOperation op) {
+  if (resource_type == kResourceTopic) {
+    return TopicAuthorized(ctx, op, resource_name) ? ErrorCode::kNone
+                                                   : ErrorCode::kTopicAuthorizationFailed;
+  }
+  if (resource_type == kResourceBroker) {
+    return ClusterAuthorized(ctx, op) ? ErrorCode::kNone : ErrorCode::kClusterAuthorizationFailed;
+  }
+  return ErrorCode::kNone;
+}
+
 ConfigChangeResult ChangeResourceConfig(Broker& b, int8_t resource_type,
                                         const std::string& resource_name, bool from_current,
                                         const ConfigEdit& edit, bool validate_only) {

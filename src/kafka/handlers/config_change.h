@@ -27,6 +27,12 @@ ConfigChangeResult ChangeResourceConfig(Broker& b, int8_t resource_type,
                                         const std::string& resource_name, bool from_current,
                                         const ConfigEdit& edit, bool validate_only);
 
+// Kafka's ACL check of a config resource: `op` (DESCRIBE_CONFIGS or ALTER_CONFIGS) on the
+// topic (else TOPIC_AUTHORIZATION_FAILED) or the cluster for a broker resource (else
+// CLUSTER_AUTHORIZATION_FAILED); kNone when allowed or for other resource types.
+ErrorCode ConfigAuthorizationError(const RequestContext& ctx, int8_t resource_type,
+                                   const std::string& resource_name, security::AclOperation op);
+
 // One entry of the responses' `responses` array, which AlterConfigs and
 // IncrementalAlterConfigs share field for field: error, message, resource type and name.
 void WriteResourceResult(const ConfigChangeResult& res, int8_t resource_type,

@@ -35,7 +35,10 @@ static void HandleCreatePartitions(RequestContext& ctx, Reader& in, Responder re
     ErrorCode e = ErrorCode::kNone;
     std::optional<std::string> msg;
     auto desc = b.log().DescribeTopic(name);
-    if (!desc.ok()) {
+    if (!TopicAuthorized(ctx, security::AclOperation::kAlter, name)) {
+      e = ErrorCode::kTopicAuthorizationFailed;  // Kafka: ALTER on the topic, checked first
+      msg = "The topic authorization is failed.";
+    } else if (!desc.ok()) {
       e = ErrorCode::kUnknownTopicOrPartition;
       msg = "unknown topic " + name;
     } else if (count <= int32_t(desc->partitions.size())) {

@@ -60,7 +60,12 @@ static void HandleCreateTopics(RequestContext& ctx, Reader& in, Responder respon
     int32_t partitions = r.assignments > 0 ? r.assignments
                          : r.partitions == -1 ? b.config().default_partitions
                                               : r.partitions;
-    if (Status s = log::ValidateTopicName(r.name); !s.ok()) {
+    if (!ClusterAuthorized(ctx, security::AclOperation::kCreate) &&
+        !TopicAuthorized(ctx, security::AclOperation::kCreate, r.name)) {
+      // Kafka: CREATE on the cluster or on the topic, checked before anything else.
+      e = ErrorCode::kTopicAuthorizationFailed;
+      msg = "Authorization failed.";
+    } else if (Status s = log::ValidateTopicName(r.name); !s.ok()) {
       e = ErrorCode::kInvalidTopicException;
       msg = s.message();
     } else if (partitions < 1) {

@@ -20,6 +20,12 @@ static void HandleDeleteGroups(RequestContext& ctx, Reader& in, Responder respon
   w.Int32(0);
   w.ArrayLength(int32_t(ids.size()));
   for (const auto& id : ids) {
+    if (!GroupAuthorized(ctx, security::AclOperation::kDelete, id)) {  // as Kafka
+      w.String(id);
+      w.Error(ErrorCode::kGroupAuthorizationFailed);
+      w.EmptyTaggedFields();
+      continue;
+    }
     ErrorCode e = b.groups().Delete(id);
     if (e == ErrorCode::kNone || e == ErrorCode::kGroupIdNotFound) {
       Status s = b.log().offsets().DeleteGroup(id);

@@ -40,7 +40,12 @@ static void HandleDeleteRecords(RequestContext& ctx, Reader& in, Responder respo
     return;
   }
   for (auto& [name, parts] : topics) {
+    const bool may_delete = TopicAuthorized(ctx, security::AclOperation::kDelete, name);
     for (auto& p : parts) {
+      if (!may_delete) {
+        p.error = ErrorCode::kTopicAuthorizationFailed;  // Kafka: DELETE on the topic
+        continue;
+      }
       auto part = b.log().GetPartition(name, PartitionId(p.index));
       if (!part.ok()) {
         p.error = ErrorCode::kUnknownTopicOrPartition;

@@ -20,11 +20,23 @@ static void HandleDeleteTopics(RequestContext& ctx, Reader& in, Responder respon
   if (v >= 1) w.Int32(0);
   w.ArrayLength(int32_t(names.size()));
   for (const auto& name : names) {
-    Status s = b.log().DeleteTopic(name);
+    // Kafka: DESCRIBE, then existence, then DELETE (both ACL failures are
+    // TOPIC_AUTHORIZATION_FAILED; DELETE implies DESCRIBE).
+    ErrorCode e = ErrorCode::kNone;
+    if (!TopicAuthorized(ctx, security::AclOperation::kDescribe, name)) {
+      e = ErrorCode::kTopicAuthorizationFailed;
+    } else if (!b.log().TopicExists(name)) {
+      e = ErrorCode::kUnknownTopicOrPartition;
+    } else if (!TopicAuthorized(ctx, security::AclOperation::kDelete, name)) {
+      e = ErrorCode::kTopicAuthorizationFailed;
+    } else {
+      Status s = b.log().DeleteTopic(name);
+      e = s.ok() ? ErrorCode::kNone
+          : s.IsNotFound() ? ErrorCode::kUnknownTopicOrPartition
+                           : ErrorCode::kKafkaStorageError;
+    }
     w.String(name);
-    w.Error(s.ok() ? ErrorCode::kNone
-                 : s.IsNotFound() ? ErrorCode::kUnknownTopicOrPartition
-                                  : ErrorCode::kKafkaStorageError);
+    w.Error(e);
   }
   respond.Send(w);
 }

@@ -12,7 +12,7 @@ namespace kappa::kafka {
 static void HandleDescribeCluster(RequestContext& ctx, Reader& in, Responder respond) {
   const int16_t v = ctx.api_version;
   const BrokerConfig& c = ctx.broker->config();
-  in.Bool();  // include_cluster_authorized_operations: kappa has no authorization
+  const bool include_ops = in.Bool();  // include_cluster_authorized_operations
   int8_t endpoint_type = v >= 1 ? in.Int8() : 1;
   in.SkipTaggedFields();
   if (!in.ok()) {
@@ -37,7 +37,7 @@ static void HandleDescribeCluster(RequestContext& ctx, Reader& in, Responder res
     w.NullableString(std::nullopt);  // rack
     w.EmptyTaggedFields();
   }
-  w.Int32(INT32_MIN);  // cluster_authorized_operations: not requested / unknown
+  w.Int32(include_ops ? ClusterAuthorizedOperations(ctx) : INT32_MIN);
   w.EmptyTaggedFields();
   Finish(in, w, respond);
 }

@@ -9,6 +9,7 @@
 //            resource_name, configs[name, value, read_only, v0 is_default,
 //            v1+ config_source, is_sensitive, v1+ synonyms[name, value, source],
 //            v3+ config_type, v3+ documentation]]
+#include "kafka/handlers/config_change.h"
 #include "kafka/handlers/handlers.h"
 #include "kafka/handlers/topic_configs.h"
 
@@ -63,7 +64,11 @@ static void HandleDescribeConfigs(RequestContext& ctx, Reader& in, Responder res
     ErrorCode e = ErrorCode::kNone;
     std::optional<std::string> msg;
     std::vector<Entry> configs;
-    if (r.type == 2) {
+    if (ErrorCode denied = ConfigAuthorizationError(ctx, r.type, r.name,
+                                                    security::AclOperation::kDescribeConfigs);
+        denied != ErrorCode::kNone) {
+      e = denied;  // Kafka: DESCRIBE_CONFIGS, answered with no message and no configs
+    } else if (r.type == 2) {
       auto d = b.log().DescribeTopic(r.name);
       if (!d.ok()) {
         e = ErrorCode::kUnknownTopicOrPartition;

@@ -25,6 +25,18 @@ static void HandleDescribeGroups(RequestContext& ctx, Reader& in, Responder resp
   if (v >= 1) w.Int32(0);
   w.ArrayLength(int32_t(ids.size()));
   for (const auto& id : ids) {
+    // Kafka: DESCRIBE on the group, else GROUP_AUTHORIZATION_FAILED with empty fields.
+    if (!GroupAuthorized(ctx, security::AclOperation::kDescribe, id)) {
+      w.Error(ErrorCode::kGroupAuthorizationFailed);
+      w.String(id);
+      w.String("");
+      w.String("");
+      w.String("");
+      w.ArrayLength(0);
+      if (v >= 3) w.Int32(INT32_MIN);
+      w.EmptyTaggedFields();
+      continue;
+    }
     auto d = b.groups().Describe(id);
     if (!d) {
       d.emplace();

@@ -33,6 +33,16 @@ static void HandleDescribeLogDirs(RequestContext& ctx, Reader& in, Responder res
     respond.Close("malformed DescribeLogDirs request");
     return;
   }
+  // Kafka: DESCRIBE on the cluster, else no results (and v3+ CLUSTER_AUTHORIZATION_FAILED).
+  if (!ClusterAuthorized(ctx, security::AclOperation::kDescribe)) {
+    Writer w(ctx.flexible);
+    w.Int32(0);
+    if (v >= 3) w.Error(ErrorCode::kClusterAuthorizationFailed);
+    w.ArrayLength(0);
+    w.EmptyTaggedFields();
+    respond.Send(w);
+    return;
+  }
   // topic -> (partition, size); unknown topics and partitions are left out, as Kafka does.
   std::map<std::string, std::vector<std::pair<int32_t, int64_t>>> found;
   std::vector<std::string> names;

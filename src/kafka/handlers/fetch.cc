@@ -13,7 +13,8 @@
 // partition_max_bytes and the response at most max_bytes, except that the first batch of the
 // first non-empty partition is always returned whole (KIP-74), so a large batch never stalls
 // a consumer. Fetch sessions (KIP-227) are not kept: session_id is always 0, every response
-// is full. v0..3 fetchers get the batches down-converted to magic 0/1 message sets.
+// is full. ACLs: READ on the topic, else TOPIC_AUTHORIZATION_FAILED for its partitions
+// (answered at once, as any error). v0..3 fetchers get the batches down-converted to magic 0/1 message sets.
 #include <algorithm>
 
 #include "common/coding.h"
@@ -33,6 +34,7 @@ struct PartitionRequest {
 };
 struct TopicRequest {
   std::string name;
+  bool authorized = true;  // READ on the topic; else TOPIC_AUTHORIZATION_FAILED
   std::vector<PartitionRequest> partitions;
 };
 
@@ -124,8 +126,9 @@ class FetchOp : public std::enable_shared_from_this<FetchOp> {
   // Appends one partition's response. The record bytes are read from the log straight into
   // the response buffer (v4+): the fixed-size fields before them are written as
   // placeholders first and patched once the read has told the watermarks and the error.
-  void AppendPartition(Writer& w, const std::string& topic, const PartitionRequest& pr,
+  void AppendPartition(Writer& w, const TopicRequest& t, const PartitionRequest& pr,
                        size_t* total, size_t* remaining, bool* error) {
+    const std::string& topic = t.name;
     const int16_t v = version_;
     std::string& buf = w.buffer();
     w.Int32(pr.index);
@@ -144,8 +147,11 @@ class FetchOp : public std::enable_shared_from_this<FetchOp> {
 
     ErrorCode err = ErrorCode::kNone;
     int64_t hw = -1, start = -1;
-    auto part = broker_->log().GetPartition(topic, PartitionId(pr.index));
-    if (!part.ok()) {
+    auto part = t.authorized ? broker_->log().GetPartition(topic, PartitionId(pr.index))
+                             : Result<log::Partition*>(Status::NotFound(topic));
+    if (!t.authorized) {
+      err = ErrorCode::kTopicAuthorizationFailed;
+    } else if (!part.ok()) {
       err = ErrorCode::kUnknownTopicOrPartition;
     } else {
       log::Partition* p = *part;
@@ -208,7 +214,7 @@ class FetchOp : public std::enable_shared_from_this<FetchOp> {
       w.String(t.name);
       w.ArrayLength(int32_t(t.partitions.size()));
       for (const auto& pr : t.partitions) {
-        AppendPartition(w, t.name, pr, total, &remaining, error);
+        AppendPartition(w, t, pr, total, &remaining, error);
       }
     }
     errors_ = w.TakeErrors();
@@ -244,6 +250,7 @@ static void HandleFetch(RequestContext& ctx, Reader& in, Responder respond) {
   for (int32_t t = 0; t < nt && in.ok(); ++t) {
     TopicRequest tr;
     tr.name = std::string(in.String());
+    tr.authorized = TopicAuthorized(ctx, security::AclOperation::kRead, tr.name);
     int32_t np = in.ArrayLength(16);
     for (int32_t i = 0; i < np && in.ok(); ++i) {
       PartitionRequest pr;

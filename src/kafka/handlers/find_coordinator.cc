@@ -27,22 +27,40 @@ static void HandleFindCoordinator(RequestContext& ctx, Reader& in, Responder res
   ErrorCode e = known_type ? ErrorCode::kNone : ErrorCode::kInvalidRequest;
   std::optional<std::string> msg;
   if (!known_type) msg = "unknown coordinator key type " + std::to_string(key_type);
+  // Kafka: DESCRIBE on the group (key type 0) or transactional id (1), else
+  // GROUP_/TRANSACTIONAL_ID_AUTHORIZATION_FAILED and no coordinator.
+  auto error_for = [&](const std::string& key) {
+    if (!known_type) return e;
+    if (key_type == 0) {
+      return GroupAuthorized(ctx, security::AclOperation::kDescribe, key)
+                 ? ErrorCode::kNone
+                 : ErrorCode::kGroupAuthorizationFailed;
+    }
+    return Authorized(ctx, security::AclOperation::kDescribe,
+                      security::ResourceType::kTransactionalId, key)
+               ? ErrorCode::kNone
+               : ErrorCode::kTransactionalIdAuthorizationFailed;
+  };
   Writer w(ctx.flexible);
   if (v >= 1) w.Int32(0);
   if (v <= 3) {
-    w.Error(e);
+    ErrorCode ke = error_for(keys[0]);
+    bool found = ke == ErrorCode::kNone;
+    w.Error(ke);
     if (v >= 1) w.NullableString(msg);
-    w.Int32(known_type ? c.node_id : -1);
-    w.String(known_type ? AdvertisedHost(ctx) : "");
-    w.Int32(known_type ? AdvertisedPort(ctx) : -1);
+    w.Int32(found ? c.node_id : -1);
+    w.String(found ? AdvertisedHost(ctx) : "");
+    w.Int32(found ? AdvertisedPort(ctx) : -1);
   } else {
     w.ArrayLength(int32_t(keys.size()));
     for (const auto& k : keys) {
+      ErrorCode ke = error_for(k);
+      bool found = ke == ErrorCode::kNone;
       w.String(k);
-      w.Int32(known_type ? c.node_id : -1);
-      w.String(known_type ? AdvertisedHost(ctx) : "");
-      w.Int32(known_type ? AdvertisedPort(ctx) : -1);
-      w.Error(e);
+      w.Int32(found ? c.node_id : -1);
+      w.String(found ? AdvertisedHost(ctx) : "");
+      w.Int32(found ? AdvertisedPort(ctx) : -1);
+      w.Error(ke);
       w.NullableString(msg);
       w.EmptyTaggedFields();
     }

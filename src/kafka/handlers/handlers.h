@@ -2,6 +2,8 @@
 // supported version range next to its decoder). handlers/registry.cc lists them.
 #pragma once
 
+#include <initializer_list>
+
 #include "kafka/api.h"
 #include "kafka/broker.h"
 #include "kafka/error_codes.h"
@@ -27,6 +29,9 @@ extern const ApiSpec kCreateTopicsApi;     // 19  create_topics.cc
 extern const ApiSpec kDeleteTopicsApi;     // 20  delete_topics.cc
 extern const ApiSpec kDeleteRecordsApi;    // 21  delete_records.cc
 extern const ApiSpec kInitProducerIdApi;   // 22  init_producer_id.cc
+extern const ApiSpec kDescribeAclsApi;     // 29  describe_acls.cc
+extern const ApiSpec kCreateAclsApi;       // 30  create_acls.cc
+extern const ApiSpec kDeleteAclsApi;       // 31  delete_acls.cc
 extern const ApiSpec kDescribeConfigsApi;  // 32  describe_configs.cc
 extern const ApiSpec kAlterConfigsApi;     // 33  alter_configs.cc
 extern const ApiSpec kDescribeLogDirsApi;  // 35  describe_log_dirs.cc
@@ -44,6 +49,30 @@ inline constexpr int32_t kMaxPartitionsPerTopic = 10000;
 // The ApiVersions response body for `version` (0..3) with `error` (the server answers an
 // unsupported ApiVersions version with a v0 body and UNSUPPORTED_VERSION, as Kafka does).
 std::string EncodeApiVersionsResponse(int16_t version, ErrorCode error);
+
+// Whether ctx.principal may do `op` on the resource (BrokerConfig::authorizer, from the
+// client's address); true when ACLs are off. authorize.cc.
+bool Authorized(const RequestContext& ctx, security::AclOperation op,
+                security::ResourceType type, std::string_view name);
+inline bool TopicAuthorized(const RequestContext& ctx, security::AclOperation op,
+                            std::string_view topic) {
+  return Authorized(ctx, op, security::ResourceType::kTopic, topic);
+}
+inline bool GroupAuthorized(const RequestContext& ctx, security::AclOperation op,
+                            std::string_view group) {
+  return Authorized(ctx, op, security::ResourceType::kGroup, group);
+}
+inline bool ClusterAuthorized(const RequestContext& ctx, security::AclOperation op) {
+  return Authorized(ctx, op, security::ResourceType::kCluster, security::kClusterResourceName);
+}
+
+// Kafka's authorized-operations bit set (1 << AclOperation code) of the operations in
+// `ops` ctx.principal may do on the resource (Metadata v8+, DescribeCluster). authorize.cc.
+int32_t AuthorizedOperations(const RequestContext& ctx, security::ResourceType type,
+                             std::string_view name,
+                             std::initializer_list<security::AclOperation> ops);
+// The cluster's: 0 without DESCRIBE on it, as Kafka answers.
+int32_t ClusterAuthorizedOperations(const RequestContext& ctx);
 
 // The broker's address as a client of this request's listener must reach it (Metadata,
 // FindCoordinator, DescribeCluster): the listener's advertised address, else the broker's.

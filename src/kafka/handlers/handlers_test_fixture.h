@@ -63,6 +63,8 @@ class HandlersTest : public ::testing::Test {
     ctx.api_version = version;
     ctx.flexible = version >= api.first_flexible_version;
     ctx.client_id = "test";
+    ctx.client_host = "/127.0.0.1";
+    ctx.principal = principal_;  // User:ANONYMOUS unless a test logs in
     ctx.broker = broker_.get();
     ctx.scheduler = sched_;
     Reader in(body, ctx.flexible);
@@ -178,6 +180,7 @@ class HandlersTest : public ::testing::Test {
   std::unique_ptr<log::Log> log_;
   std::unique_ptr<Broker> broker_;
   std::shared_ptr<ManualScheduler> sched_;
+  security::Principal principal_;
 };
 
 }  // namespace kappa::kafka::handlers_testing

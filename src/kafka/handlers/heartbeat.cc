@@ -19,7 +19,9 @@ static void HandleHeartbeat(RequestContext& ctx, Reader& in, Responder respond) 
     respond.Close("malformed Heartbeat request");
     return;
   }
-  ErrorCode e = ctx.broker->groups().Heartbeat(group, generation, member, instance);
+  ErrorCode e = GroupAuthorized(ctx, security::AclOperation::kRead, group)
+                    ? ctx.broker->groups().Heartbeat(group, generation, member, instance)
+                    : ErrorCode::kGroupAuthorizationFailed;
   Writer w(ctx.flexible);
   if (v >= 1) w.Int32(0);
   w.Error(e);

@@ -7,7 +7,15 @@
 
 namespace kappa::kafka {
 
-static constexpr ErrorCode kTransactionalIdAuthorizationFailed = static_cast<ErrorCode>(53);
+static bool IdempotentWriteAuthorized(const RequestContext& ctx) {
+  if (ClusterAuthorized(ctx, security::AclOperation::kIdempotentWrite)) return true;
+  const auto& a = ctx.broker->config().authorizer;
+  std::string_view host = ctx.client_host;
+  if (host.starts_with('/')) host.remove_prefix(1);
+  return a == nullptr ||
+         a->AuthorizeAny(ctx.principal, host, security::AclOperation::kWrite,
+                         security::ResourceType::kTopic);
+}
 
 static void HandleInitProducerId(RequestContext& ctx, Reader& in, Responder respond) {
   auto txn = in.NullableString();
@@ -15,7 +23,12 @@ static void HandleInitProducerId(RequestContext& ctx, Reader& in, Responder resp
   Writer w(ctx.flexible);
   w.Int32(0);
   if (txn) {
-    w.Error(kTransactionalIdAuthorizationFailed);
+    w.Error(ErrorCode::kTransactionalIdAuthorizationFailed);
+    w.Int64(-1);
+    w.Int16(-1);
+  } else if (!IdempotentWriteAuthorized(ctx)) {
+    // Kafka: IDEMPOTENT_WRITE on the cluster or WRITE on some topic.
+    w.Error(ErrorCode::kClusterAuthorizationFailed);
     w.Int64(-1);
     w.Int16(-1);
   } else {

@@ -42,7 +42,7 @@ static void HandleJoinGroup(RequestContext& ctx, Reader& in, Responder respond) 
   req.client_host = ctx.client_host;
   req.require_known_member_id = v >= 4;
   auto shared = std::make_shared<Responder>(std::move(respond));
-  ctx.broker->groups().Join(std::move(req), [shared, v, flexible](JoinGroupResult r) {
+  auto answer = [shared, v, flexible](JoinGroupResult r) {
     Writer w(flexible);
     if (v >= 2) w.Int32(0);
     w.Error(r.error);
@@ -68,7 +68,16 @@ static void HandleJoinGroup(RequestContext& ctx, Reader& in, Responder respond) 
     }
     w.EmptyTaggedFields();
     shared->Send(w);
-  });
+  };
+  // Kafka: READ on the group, else GROUP_AUTHORIZATION_FAILED echoing the member id.
+  if (!GroupAuthorized(ctx, security::AclOperation::kRead, req.group_id)) {
+    JoinGroupResult denied;
+    denied.error = ErrorCode::kGroupAuthorizationFailed;
+    denied.member_id = req.member_id;
+    answer(std::move(denied));
+    return;
+  }
+  ctx.broker->groups().Join(std::move(req), std::move(answer));
 }
 
 const ApiSpec kJoinGroupApi = {11, "JoinGroup", 0, 9, 6, &HandleJoinGroup};

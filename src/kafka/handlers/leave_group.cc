@@ -31,7 +31,12 @@ static void HandleLeaveGroup(RequestContext& ctx, Reader& in, Responder respond)
     return;
   }
   std::vector<ErrorCode> per_member;
-  ErrorCode overall = ctx.broker->groups().Leave(group, members, &per_member);
+  ErrorCode overall = ErrorCode::kGroupAuthorizationFailed;  // Kafka: READ on the group
+  if (GroupAuthorized(ctx, security::AclOperation::kRead, group)) {
+    overall = ctx.broker->groups().Leave(group, members, &per_member);
+  } else {
+    per_member.assign(members.size(), ErrorCode::kGroupAuthorizationFailed);
+  }
   Writer w(ctx.flexible);
   if (v >= 1) w.Int32(0);
   if (v <= 2) {

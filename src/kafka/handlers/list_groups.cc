@@ -33,8 +33,12 @@ static void HandleListGroups(RequestContext& ctx, Reader& in, Responder respond)
   for (const auto& d : b.groups().ListGroups()) {
     groups[d.group_id] = {d.protocol_type.empty() ? "consumer" : d.protocol_type, d.state};
   }
+  // Kafka: DESCRIBE on the cluster lists every group; else only the groups the principal
+  // may DESCRIBE.
+  const bool all = ClusterAuthorized(ctx, security::AclOperation::kDescribe);
   std::vector<std::pair<std::string, Listed>> shown;
   for (auto& [id, g] : groups) {
+    if (!all && !GroupAuthorized(ctx, security::AclOperation::kDescribe, id)) continue;
     if (states.empty() ||
         std::find(states.begin(), states.end(), AsciiLower(g.state)) != states.end()) {
       shown.emplace_back(id, g);

@@ -20,6 +20,7 @@ static void HandleListOffsets(RequestContext& ctx, Reader& in, Responder respond
   w.ArrayLength(std::max(nt, 0));
   for (int32_t t = 0; t < nt && in.ok(); ++t) {
     std::string name(in.String());
+    const bool may_describe = TopicAuthorized(ctx, security::AclOperation::kDescribe, name);
     w.String(name);
     int32_t np = in.ArrayLength(12);
     w.ArrayLength(std::max(np, 0));
@@ -30,8 +31,11 @@ static void HandleListOffsets(RequestContext& ctx, Reader& in, Responder respond
       if (v == 0) in.Int32();  // max_num_offsets
       ErrorCode err = ErrorCode::kNone;
       int64_t offset = -1, out_ts = -1;
-      auto part = b.log().GetPartition(name, PartitionId(index));
-      if (!part.ok()) {
+      auto part = may_describe ? b.log().GetPartition(name, PartitionId(index))
+                               : Result<log::Partition*>(Status::NotFound(name));
+      if (!may_describe) {
+        err = ErrorCode::kTopicAuthorizationFailed;  // Kafka: DESCRIBE on the topic
+      } else if (!part.ok()) {
         err = ErrorCode::kUnknownTopicOrPartition;
       } else if (ts == -1) {
         offset = (*part)->EndOffset().value();

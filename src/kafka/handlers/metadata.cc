@@ -7,9 +7,15 @@
 //            error_code, partition_index, leader_id, v7+ leader_epoch, replica_nodes,
 //            isr_nodes, v5+ offline_replicas], v8+ topic_authorized_operations],
 //            v8+ cluster_authorized_operations
+// ACLs as Kafka's KafkaApis: a topic the principal may not DESCRIBE is left out of an
+// all-topics answer and answered TOPIC_AUTHORIZATION_FAILED when named; a missing topic is
+// auto-created only with CREATE on the cluster or the topic (else TOPIC_AUTHORIZATION_FAILED).
+// v8's authorized-operations bit sets (1 << AclOperation code) are computed when asked for.
 #include "kafka/handlers/handlers.h"
 
 namespace kappa::kafka {
+
+using security::AclOperation;
 
 static void HandleMetadata(RequestContext& ctx, Reader& in, Responder respond) {
   const int16_t v = ctx.api_version;
@@ -25,9 +31,10 @@ static void HandleMetadata(RequestContext& ctx, Reader& in, Responder respond) {
   }
   bool allow_auto_create = true;
   if (v >= 4) allow_auto_create = in.Bool();
+  bool cluster_ops = false, topic_ops = false;
   if (v >= 8) {
-    in.Bool();
-    in.Bool();
+    cluster_ops = in.Bool();
+    topic_ops = in.Bool();
   }
   in.SkipTaggedFields();
   if (!in.ok()) {
@@ -46,20 +53,35 @@ static void HandleMetadata(RequestContext& ctx, Reader& in, Responder respond) {
   if (v >= 2) w.NullableString(b.config().cluster_id);
   if (v >= 1) w.Int32(b.config().node_id);  // controller
 
-  std::vector<std::string> names = requested ? *requested : b.log().ListTopics();
+  std::vector<std::string> names;
+  if (requested) {
+    names = *requested;
+  } else {
+    for (auto& t : b.log().ListTopics()) {
+      if (TopicAuthorized(ctx, AclOperation::kDescribe, t)) names.push_back(std::move(t));
+    }
+  }
   w.ArrayLength(int32_t(names.size()));
   const int32_t node = b.config().node_id;
   PartitionQuota quota;  // topics auto-created by this request, against the broker's caps
   for (const std::string& name : names) {
     ErrorCode err = ErrorCode::kNone;
-    if (requested && allow_auto_create) {
+    if (requested && !TopicAuthorized(ctx, AclOperation::kDescribe, name)) {
+      err = ErrorCode::kTopicAuthorizationFailed;
+    } else if (requested && allow_auto_create && b.config().auto_create_topics &&
+               !b.log().DescribeTopic(name).ok() &&
+               !ClusterAuthorized(ctx, AclOperation::kCreate) &&
+               !TopicAuthorized(ctx, AclOperation::kCreate, name)) {
+      err = ErrorCode::kTopicAuthorizationFailed;
+    } else if (requested && allow_auto_create) {
       Status s = b.MaybeAutoCreate(name, &quota);
       if (!s.ok()) {
         err = s.IsInvalidArgument() ? ErrorCode::kInvalidTopicException
                                     : ErrorCode::kUnknownTopicOrPartition;
       }
     }
-    auto desc = b.log().DescribeTopic(name);
+    auto desc = err == ErrorCode::kNone ? b.log().DescribeTopic(name)
+                                        : Result<log::TopicDescription>(Status::NotFound(name));
     if (err == ErrorCode::kNone && !desc.ok()) {
       err = log::ValidateTopicName(name).ok() ? ErrorCode::kUnknownTopicOrPartition
                                               : ErrorCode::kInvalidTopicException;
@@ -84,10 +106,19 @@ static void HandleMetadata(RequestContext& ctx, Reader& in, Responder respond) {
         w.EmptyTaggedFields();
       }
     }
-    if (v >= 8) w.Int32(INT32_MIN);  // authorized operations not computed
+    if (v >= 8) {
+      w.Int32(topic_ops && err == ErrorCode::kNone
+                  ? AuthorizedOperations(ctx, security::ResourceType::kTopic, name,
+                                         {AclOperation::kRead, AclOperation::kWrite,
+                                          AclOperation::kCreate, AclOperation::kDelete,
+                                          AclOperation::kAlter, AclOperation::kDescribe,
+                                          AclOperation::kDescribeConfigs,
+                                          AclOperation::kAlterConfigs})
+                  : INT32_MIN);
+    }
     w.EmptyTaggedFields();
   }
-  if (v >= 8) w.Int32(INT32_MIN);
+  if (v >= 8) w.Int32(cluster_ops ? ClusterAuthorizedOperations(ctx) : INT32_MIN);
   w.EmptyTaggedFields();
   respond.Send(w);
 }

@@ -60,14 +60,21 @@ static void HandleOffsetCommit(RequestContext& ctx, Reader& in, Responder respon
     respond.Close("malformed OffsetCommit request");
     return;
   }
-  ErrorCode group_error = group.empty() ? ErrorCode::kInvalidGroupId
-                                        : b.groups().ValidateCommit(group, generation, member, instance);
+  // Kafka: READ on the group (else every partition GROUP_AUTHORIZATION_FAILED), then READ
+  // on each topic (else its partitions TOPIC_AUTHORIZATION_FAILED).
+  ErrorCode group_error =
+      !GroupAuthorized(ctx, security::AclOperation::kRead, group) ? ErrorCode::kGroupAuthorizationFailed
+      : group.empty() ? ErrorCode::kInvalidGroupId
+                      : b.groups().ValidateCommit(group, generation, member, instance);
   std::map<log::OffsetKey, log::CommittedOffset> batch;
   int64_t now = b.clock()->NowMs();
   for (auto& [name, items] : topics) {
+    const bool may_read = TopicAuthorized(ctx, security::AclOperation::kRead, name);
     for (auto& it : items) {
       if (group_error != ErrorCode::kNone) {
         it.error = group_error;
+      } else if (!may_read) {
+        it.error = ErrorCode::kTopicAuthorizationFailed;
       } else if (it.metadata.size() > kMaxMetadataBytes) {
         it.error = ErrorCode::kOffsetMetadataTooLarge;
       } else if (!b.log().GetPartition(name, PartitionId(it.partition)).ok()) {

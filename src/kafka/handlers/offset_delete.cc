@@ -29,6 +29,16 @@ static void HandleOffsetDelete(RequestContext& ctx, Reader& in, Responder respon
   std::vector<std::string> names;
   for (const auto& t : topics) names.push_back(t.first);
   std::vector<bool> subscribed;
+  // Kafka: DELETE on the group (else GROUP_AUTHORIZATION_FAILED for the request), READ on
+  // each topic (else TOPIC_AUTHORIZATION_FAILED for its partitions).
+  if (!GroupAuthorized(ctx, security::AclOperation::kDelete, group)) {
+    Writer w(ctx.flexible);
+    w.Error(ErrorCode::kGroupAuthorizationFailed);
+    w.Int32(0);
+    w.ArrayLength(0);
+    respond.Send(w);
+    return;
+  }
   ErrorCode group_error = b.groups().CheckOffsetDelete(group, names, &subscribed);
   bool known = b.groups().Describe(group).has_value() ||
                !b.log().offsets().FetchGroup(group).empty();
@@ -37,6 +47,10 @@ static void HandleOffsetDelete(RequestContext& ctx, Reader& in, Responder respon
   if (group_error == ErrorCode::kNone) {
     std::vector<log::OffsetKey> keys;
     for (size_t i = 0; i < topics.size(); ++i) {
+      if (!TopicAuthorized(ctx, security::AclOperation::kRead, topics[i].first)) {
+        topic_errors[i] = ErrorCode::kTopicAuthorizationFailed;
+        continue;
+      }
       if (subscribed[i]) {
         topic_errors[i] = ErrorCode::kGroupSubscribedToTopic;
         continue;

@@ -2,6 +2,9 @@
 // partition without a commit answers offset -1 and no error, as Kafka does. A null topic
 // list (v2+) means every partition the group committed. v7+ require_stable changes nothing
 // (kappa has no pending transactional commits); v8+ asks for several groups at once.
+// ACLs as Kafka: DESCRIBE on the group, else GROUP_AUTHORIZATION_FAILED (v2+ the group's
+// error code with no topics; v0-1 on every requested partition); DESCRIBE on each topic,
+// else its partitions TOPIC_AUTHORIZATION_FAILED (left out when all topics are asked).
 //   request  v0-7 group_id, topics[name, partition_indexes] (v2+ nullable), v7+ require_stable
 //            v8+ groups[group_id, topics (nullable)[name, partition_indexes]], require_stable
 //   response v3+ throttle_time_ms,
@@ -35,11 +38,22 @@ void ReadTopics(Reader& in, GroupQuery* q) {
 }
 
 // The topics part of one group's answer.
-void WriteTopics(Writer& w, int16_t v, Broker& b, GroupQuery& q) {
-  auto committed = b.log().offsets().FetchGroup(q.group);
+// Returns the group's error code.
+ErrorCode WriteTopics(Writer& w, int16_t v, const RequestContext& ctx, Broker& b,
+                      GroupQuery& q) {
+  const ErrorCode group_error = GroupAuthorized(ctx, security::AclOperation::kDescribe, q.group)
+                                    ? ErrorCode::kNone
+                                    : ErrorCode::kGroupAuthorizationFailed;
+  if (group_error != ErrorCode::kNone && (v >= 2 || !q.wanted)) {
+    w.ArrayLength(0);
+    return group_error;
+  }
+  std::map<log::OffsetKey, log::CommittedOffset> committed;
+  if (group_error == ErrorCode::kNone) committed = b.log().offsets().FetchGroup(q.group);
   if (!q.wanted) {
     q.wanted.emplace();
     for (const auto& [key, c] : committed) {
+      if (!TopicAuthorized(ctx, security::AclOperation::kDescribe, key.topic)) continue;
       auto& parts = (*q.wanted)[key.topic];
       if (parts.empty()) q.order.push_back(key.topic);
       parts.push_back(key.partition.value());
@@ -48,19 +62,25 @@ void WriteTopics(Writer& w, int16_t v, Broker& b, GroupQuery& q) {
   w.ArrayLength(int32_t(q.order.size()));
   for (const auto& name : q.order) {
     const auto& parts = (*q.wanted)[name];
+    ErrorCode err = group_error;
+    if (err == ErrorCode::kNone && !TopicAuthorized(ctx, security::AclOperation::kDescribe, name)) {
+      err = ErrorCode::kTopicAuthorizationFailed;
+    }
     w.String(name);
     w.ArrayLength(int32_t(parts.size()));
     for (int32_t p : parts) {
-      auto it = committed.find(log::OffsetKey{name, PartitionId(p)});
+      auto it = err == ErrorCode::kNone ? committed.find(log::OffsetKey{name, PartitionId(p)})
+                                        : committed.end();
       w.Int32(p);
       w.Int64(it == committed.end() ? -1 : it->second.offset.value());
       if (v >= 5) w.Int32(-1);
       w.NullableString(it == committed.end() ? std::string_view() : it->second.metadata);
-      w.Int16(0);
+      w.Error(err);
       w.EmptyTaggedFields();
     }
     w.EmptyTaggedFields();
   }
+  return group_error;
 }
 
 }  // namespace
@@ -93,14 +113,13 @@ static void HandleOffsetFetch(RequestContext& ctx, Reader& in, Responder respond
   Writer w(ctx.flexible);
   if (v >= 3) w.Int32(0);
   if (v <= 7) {
-    WriteTopics(w, v, b, queries[0]);
-    if (v >= 2) w.Int16(0);
+    ErrorCode e = WriteTopics(w, v, ctx, b, queries[0]);
+    if (v >= 2) w.Error(e);
   } else {
     w.ArrayLength(int32_t(queries.size()));
     for (auto& q : queries) {
       w.String(q.group);
-      WriteTopics(w, v, b, q);
-      w.Int16(0);
+      w.Error(WriteTopics(w, v, ctx, b, q));
       w.EmptyTaggedFields();
     }
   }

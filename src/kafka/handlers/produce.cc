@@ -9,7 +9,8 @@
 // message formats (magic 0/1, Produce v0..2) are converted to one v2 batch first
 // (legacy_message_set.h). Idempotent producers (producer_id >= 0) go through
 // ProducerStateTable: a retried batch is acknowledged with its original offset, a gap in
-// sequences is OUT_OF_ORDER_SEQUENCE_NUMBER. acks=0 gets no response.
+// sequences is OUT_OF_ORDER_SEQUENCE_NUMBER. acks=0 gets no response. ACLs: WRITE on the
+// topic, else TOPIC_AUTHORIZATION_FAILED for its partitions.
 #include <algorithm>
 
 #include "common/logging.h"
@@ -156,6 +157,9 @@ static void HandleProduce(RequestContext& ctx, Reader& in, Responder respond) {
   for (int32_t t = 0; t < ntopics && in.ok(); ++t) {
     TopicResult tr;
     tr.name = std::string(in.String());
+    // Kafka checks WRITE on the topic before anything else about it (an unauthorized
+    // producer learns nothing, and no topic is auto-created for it).
+    const bool may_write = TopicAuthorized(ctx, security::AclOperation::kWrite, tr.name);
     int32_t nparts = in.ArrayLength(8);
     for (int32_t i = 0; i < nparts && in.ok(); ++i) {
       int32_t index = in.Int32();
@@ -163,6 +167,8 @@ static void HandleProduce(RequestContext& ctx, Reader& in, Responder respond) {
       if (!in.ok()) break;
       if (acks != 0 && acks != 1 && acks != -1) {
         tr.partitions.push_back({index, ErrorCode::kInvalidRequiredAcks, -1, -1});
+      } else if (!may_write) {
+        tr.partitions.push_back({index, ErrorCode::kTopicAuthorizationFailed, -1, -1});
       } else if (transactional_id) {
         tr.partitions.push_back({index, ErrorCode::kInvalidRequest, -1, -1});
       } else {

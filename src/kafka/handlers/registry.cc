@@ -14,7 +14,8 @@ const std::vector<const ApiSpec*>& AllApis() {
         &kListGroupsApi,     &kApiVersionsApi,    &kCreateTopicsApi,     &kDeleteTopicsApi,
         &kInitProducerIdApi, &kDescribeConfigsApi, &kCreatePartitionsApi, &kDeleteGroupsApi,
         &kDeleteRecordsApi,  &kAlterConfigsApi,   &kDescribeLogDirsApi,  &kIncrementalAlterConfigsApi,
-        &kOffsetDeleteApi,   &kDescribeClusterApi, &kSaslHandshakeApi,   &kSaslAuthenticateApi,
+        &kOffsetDeleteApi,   &kDescribeClusterApi, &kDescribeAclsApi,     &kCreateAclsApi,
+        &kDeleteAclsApi,     &kSaslHandshakeApi,  &kSaslAuthenticateApi,
     };
     std::sort(v.begin(), v.end(), [](auto* a, auto* b) { return a->key < b->key; });
     return v;

@@ -40,22 +40,25 @@ static void HandleSyncGroup(RequestContext& ctx, Reader& in, Responder respond) 
     return;
   }
   auto shared = std::make_shared<Responder>(std::move(respond));
-  ctx.broker->groups().Sync(
-      group, generation, member, instance, std::move(assignments),
-      [shared, v, flexible](SyncGroupResult r) {
-        Writer w(flexible);
-        if (v >= 1) w.Int32(0);
-        w.Error(r.error);
-        if (v >= 5) {
-          bool ok = r.error == ErrorCode::kNone;
-          w.NullableString(ok ? std::optional<std::string_view>(r.protocol_type) : std::nullopt);
-          w.NullableString(ok ? std::optional<std::string_view>(r.protocol_name) : std::nullopt);
-        }
-        w.Bytes(r.assignment);
-        w.EmptyTaggedFields();
-        shared->Send(w);
-      },
-      protocol_type, protocol_name);
+  auto answer = [shared, v, flexible](SyncGroupResult r) {
+    Writer w(flexible);
+    if (v >= 1) w.Int32(0);
+    w.Error(r.error);
+    if (v >= 5) {
+      bool ok = r.error == ErrorCode::kNone;
+      w.NullableString(ok ? std::optional<std::string_view>(r.protocol_type) : std::nullopt);
+      w.NullableString(ok ? std::optional<std::string_view>(r.protocol_name) : std::nullopt);
+    }
+    w.Bytes(r.assignment);
+    w.EmptyTaggedFields();
+    shared->Send(w);
+  };
+  if (!GroupAuthorized(ctx, security::AclOperation::kRead, group)) {  // as Kafka
+    answer(SyncGroupResult{ErrorCode::kGroupAuthorizationFailed, {}, {}, {}});
+    return;
+  }
+  ctx.broker->groups().Sync(group, generation, member, instance, std::move(assignments),
+                            std::move(answer), protocol_type, protocol_name);
 }
 
 const ApiSpec kSyncGroupApi = {14, "SyncGroup", 0, 5, 4, &HandleSyncGroup};
