@@ -22,6 +22,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "common/clock.h"
 #include "metrics/metrics.h"
 #include "orchestrator/orchestrator.h"
 #include "store/store.h"
@@ -143,11 +144,11 @@ void RunOrchBench(const OrchBenchArgs& a) {
   // ---- load: N DAGs due every interval ----
   metrics::Registry registry;
   auto meta = OpenMeta(a, &registry, "load");
-  const orch::TimeMs t0 = Clock::Real()->NowMs();
+  const orch::TimeMs t0 = kappa::Clock::Real()->NowMs();
   auto sched = StartScheduler(MakeDags(a.dags, "bench", *every, t0 - t0 % a.every_ms),
                               meta->meta.get(), &types, &registry, a.parallelism);
   // Start() wrote every DAG's record (an fsync each with --meta store): measure from here.
-  const orch::TimeMs started = Clock::Real()->NowMs();
+  const orch::TimeMs started = kappa::Clock::Real()->NowMs();
   const double cpu0 = CpuSeconds();
   const auto wall0 = std::chrono::steady_clock::now();
   for (int64_t waited = 0; waited < a.duration_ms; waited += 1000) {
@@ -160,7 +161,7 @@ void RunOrchBench(const OrchBenchArgs& a) {
   const double cpu = CpuSeconds() - cpu0;
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
-  const orch::TimeMs t1 = Clock::Real()->NowMs();
+  const orch::TimeMs t1 = kappa::Clock::Real()->NowMs();
   sched->Stop();
   std::cerr << "\r" << std::string(50, ' ') << "\r";
 

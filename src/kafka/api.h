@@ -17,6 +17,12 @@
 
 namespace kappa::kafka {
 
+// API keys the connection layer itself looks at (server.cc, sasl_session.cc); the handlers
+// name theirs in their ApiSpec.
+inline constexpr int16_t kSaslHandshakeKey = 17;
+inline constexpr int16_t kApiVersionsKey = 18;
+inline constexpr int16_t kSaslAuthenticateKey = 36;
+
 class Broker;
 class SaslSession;
 

@@ -14,9 +14,6 @@
 namespace kappa::kafka {
 
 namespace {
-constexpr int16_t kSaslHandshakeKey = 17;
-constexpr int16_t kApiVersionsKey = 18;
-constexpr int16_t kSaslAuthenticateKey = 36;
 constexpr int64_t kMaxFailureDelayMs = 5000;
 }  // namespace
 

@@ -54,8 +54,6 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-constexpr int16_t kApiVersionsKey = 18;
-
 class StrandScheduler final : public Scheduler {
  public:
   explicit StrandScheduler(asio::any_io_executor ex) : ex_(std::move(ex)) {}
