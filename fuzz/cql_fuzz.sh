@@ -7,7 +7,7 @@ source "$(dirname "$0")/libfuzzer.sh"
 target=$1
 OUT=${3:-build}/fuzz-cql-$target
 FUZZER=$FUZZ_ROOT/fuzz/cql_${target}_fuzz.cc
-SRCS=("$FUZZ_ROOT"/src/cql/protocol/{wire,frame,lexer,parser,parse_select,parse_dml,parse_ddl,parse_describe}.cc
+SRCS=("$FUZZ_ROOT"/src/cql/protocol/{wire,frame,lexer,parser,parse_select,parse_dml,parse_ddl,parse_describe,parse_roles}.cc
       "$FUZZ_ROOT/src/cql/client/split_statements.cc" "$FUZZ_ROOT/src/common/status.cc")
 HEADERS=("$FUZZ_ROOT"/src/cql/protocol/*.h "$FUZZ_ROOT/src/cql/client.h")
 LIBS=(-llz4 -lsnappy)

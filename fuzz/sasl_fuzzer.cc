@@ -32,6 +32,14 @@ class OneUser final : public UserStore {
   std::vector<std::string> List() const override { return {kUser}; }
   bool Exists(std::string_view n) const override { return n == kUser; }
   bool Empty() const override { return false; }
+  kappa::Status CreateRole(std::string_view, const RoleOptions&) override {
+    return kappa::Status::NotSupported("test");
+  }
+  kappa::Status AlterRole(std::string_view, const RoleOptions&) override {
+    return kappa::Status::NotSupported("test");
+  }
+  std::optional<RoleInfo> Role(std::string_view) const override { return std::nullopt; }
+  std::vector<RoleInfo> Roles() const override { return {}; }
   bool CheckPassword(std::string_view n, std::string_view p) const override {
     return n == kUser && p == kPassword;  // PBKDF2 per input would make the fuzzer crawl
   }

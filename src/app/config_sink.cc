@@ -16,7 +16,7 @@ Status LoadSink(const YamlReader& r_, const YAML::Node& n, const std::string& wh
   RETURN_IF_ERROR(r_.ExpectMap(n, where));
   RETURN_IF_ERROR(r_.CheckKeys(n, {"type", "contact_points", "keyspace", "username", "password",
                                    "max_in_flight", "batch_rows", "consistency", "connections_per_host", "local_datacenter",
-                                   "retry_for", "request_timeout"}, where));
+                                   "retry_for", "request_timeout", "tls"}, where));
   if (!n["type"]) return r_.Error(n, where + " needs a type (embedded or cassandra)");
   ASSIGN_OR_RETURN(std::string type, r_.String(n["type"], where + ".type"));
   if (type == "embedded") {
@@ -51,6 +51,20 @@ Status LoadSink(const YamlReader& r_, const YAML::Node& n, const std::string& wh
     ASSIGN_OR_RETURN(s.keyspace, r_.String(n["keyspace"], where + ".keyspace"));
     if (!ValidName(s.keyspace, false) || s.keyspace.find('-') != std::string::npos) {
       return r_.Error(n["keyspace"], where + ".keyspace may only use letters, digits and '_'");
+    }
+  }
+  if (const YAML::Node& t = n["tls"]) {
+    if (t.IsMap()) {
+      RETURN_IF_ERROR(r_.CheckKeys(t, {"ca", "cert", "key"}, where + ".tls"));
+      s.tls = true;
+      if (t["ca"]) { ASSIGN_OR_RETURN(s.tls_ca, r_.String(t["ca"], where + ".tls.ca")); }
+      if (t["cert"]) { ASSIGN_OR_RETURN(s.tls_cert, r_.String(t["cert"], where + ".tls.cert")); }
+      if (t["key"]) { ASSIGN_OR_RETURN(s.tls_key, r_.String(t["key"], where + ".tls.key")); }
+      if (s.tls_cert.empty() != s.tls_key.empty()) {
+        return r_.Error(t, where + ".tls: cert and key go together");
+      }
+    } else {
+      ASSIGN_OR_RETURN(s.tls, r_.Bool(t, where + ".tls"));
     }
   }
   if (n["username"]) { ASSIGN_OR_RETURN(s.username, r_.String(n["username"], where + ".username")); }

@@ -200,6 +200,7 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
     co.prepared_cache_bytes = size_t(o.cql_limits.prepared_cache_bytes);
     co.users = o.cql_users;
     co.user_store = users;
+    co.authorizer = o.authorizer;
     // Configured users mean logins are wanted, on loopback too.
     if (!co.users.empty() || !users->Empty()) co.auth = cql::ServerOptions::Auth::kRequired;
     auto s = cql::Server::Start(store, co);

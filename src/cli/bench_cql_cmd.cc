@@ -17,6 +17,9 @@
 #include "common/mutex.h"
 #include "cql/client.h"
 #include "cql/cql.h"
+#include "security/security.h"
+
+#include <boost/asio/ssl/context.hpp>
 
 namespace kappa::cli {
 namespace {
@@ -37,6 +40,7 @@ struct BenchOptions {
   double latency_seconds = 5;
   uint16_t port = 0;  // 0: in-process server
   bool settle = false;
+  bool tls = false;  // also over a TLS listener of the same in-process store, side by side
 };
 
 // Keeps at most `limit` requests in flight. A blocked issuer is woken only when the window
@@ -157,12 +161,18 @@ void RegisterBenchCqlCommand(CLI::App& app, const Groups& g) {
                 "Before the reads, wait until the in-process store has compacted the insert burst's "
                 "level-0 files (it does once writes stop)")
       ->excludes(port);
+  cmd->add_flag("--tls", o->tls,
+                "Run the workload a second time over a TLS listener of the same in-process "
+                "server (a throwaway certificate), side by side with plaintext")
+      ->excludes(port);
   cmd->footer("Creates keyspace bench_cql and table created_users (12 text/uuid columns, as the seed).");
   cmd->callback([o] {
     std::unique_ptr<store::Store> st;
     std::unique_ptr<cql::Server> srv;
     std::filesystem::path tmp;
     uint16_t port = o->port;
+    std::unique_ptr<cql::Server> tls_srv;
+    std::string ca_file;
     if (port == 0) {
       tmp = std::filesystem::temp_directory_path() / ("kappa-bench-cql-" + std::to_string(::getpid()));
       std::filesystem::remove_all(tmp);
@@ -178,25 +188,43 @@ void RegisterBenchCqlCommand(CLI::App& app, const Groups& g) {
       if (!r.ok()) Fail(r.status());
       srv = std::move(r).value();
       port = srv->port();
+      if (o->tls) {
+        // The same store behind a second listener with TLS (a throwaway certificate).
+        auto cert = security::WriteSelfSignedCertificate((tmp / "tls").string());
+        if (!cert.ok()) Fail(cert.status());
+        auto ctx = security::MakeServerTlsContext(*cert);
+        if (!ctx.ok()) Fail(ctx.status());
+        ca_file = cert->cert_file;
+        opts.tls = *ctx;
+        auto t = cql::Server::Start(st.get(), opts);
+        if (!t.ok()) Fail(t.status());
+        tls_srv = std::move(t).value();
+      }
     }
+    // One pass: plaintext, then (--tls) the same workload over TLS into its own table, so
+    // both run on the same machine within the same minutes.
+    auto run = [&](const char* label, uint16_t at, std::shared_ptr<boost::asio::ssl::context> tls,
+                   const std::string& table) {
+    std::cout << "== " << label << " (127.0.0.1:" << at << ")\n";
     cql::ClientOptions co;
-    co.port = port;
+    co.port = at;
     co.connections_per_host = o->connections;
+    co.tls = std::move(tls);
     auto c = cql::Client::Connect(co);
     if (!c.ok()) Fail(c.status());
     cql::Client& client = **c;
-    for (const char* q :
-         {"CREATE KEYSPACE IF NOT EXISTS bench_cql WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
-          "CREATE TABLE IF NOT EXISTS bench_cql.created_users (id uuid PRIMARY KEY, first_name text, "
+    for (const std::string& q :
+         {std::string("CREATE KEYSPACE IF NOT EXISTS bench_cql WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}"),
+          "CREATE TABLE IF NOT EXISTS bench_cql." + table + " (id uuid PRIMARY KEY, first_name text, "
           "last_name text, gender text, address text, post_code text, email text, username text, "
           "dob text, registered_date text, phone text, picture text)"}) {
       auto r = client.Query(q, {}, 0, {});
       if (!r.ok()) Fail(r.status());
     }
     auto ins = client.Prepare(
-        "INSERT INTO bench_cql.created_users (id, first_name, last_name, gender, address, post_code, "
+        "INSERT INTO bench_cql." + table + " (id, first_name, last_name, gender, address, post_code, "
         "email, username, dob, registered_date, phone, picture) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    auto sel = client.Prepare("SELECT * FROM bench_cql.created_users WHERE id = ?");
+    auto sel = client.Prepare("SELECT * FROM bench_cql." + table + " WHERE id = ?");
     if (!ins.ok()) Fail(ins.status());
     if (!sel.ok()) Fail(sel.status());
 
@@ -302,6 +330,14 @@ void RegisterBenchCqlCommand(CLI::App& app, const Groups& g) {
                 << ")\n";
     }
     client.Close();
+    };
+    run("plaintext", port, nullptr, "created_users");
+    if (tls_srv) {
+      auto ctx = security::MakeClientTlsContext({ca_file, "", ""});
+      if (!ctx.ok()) Fail(ctx.status());
+      run("TLS", tls_srv->port(), *ctx, "created_users_tls");
+      tls_srv->Stop();
+    }
     if (srv) srv->Stop();
     st.reset();
     if (!tmp.empty()) std::filesystem::remove_all(tmp);

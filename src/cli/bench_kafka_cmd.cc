@@ -1,6 +1,8 @@
 // `kappa bench kafka`: librdkafka producer and consumer against an in-process kappa broker
 // over loopback (durable log in a temp dir), and in the same run the same workload against
 // librdkafka's in-memory mock cluster and Redis Streams (redis-benchmark XADD) as peers.
+// With --tls the in-process broker also serves SSL and SASL_SSL (SCRAM-SHA-512) listeners
+// with a throwaway certificate, and every case runs over each of the three side by side.
 // Results: docs/benchmarks/kafka.md.
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
@@ -24,6 +26,7 @@
 #include "cli/kafka_client.h"
 #include "kafka/kafka.h"
 #include "log/log.h"
+#include "security/security.h"
 
 namespace kappa::cli {
 
@@ -41,6 +44,16 @@ struct KafkaBenchArgs {
   std::string bootstrap;          // measure this broker instead of an in-process kappa
   std::string flush = "interval"; // flush policy of the in-process kappa broker
   std::string only;               // "", "throughput" or "latency"
+  bool tls = false;               // also over SSL and SASL_SSL listeners of the same broker
+};
+
+// One broker endpoint as the clients reach it: its bootstrap and the client settings it
+// needs (security.protocol, the CA, the SASL login), and the prefix of its topics.
+struct BenchTarget {
+  std::string name;
+  std::string bootstrap;
+  std::vector<std::pair<std::string, std::string>> conf;
+  std::string topic_prefix = "bench-";
 };
 
 double Seconds(Clock::time_point a, Clock::time_point b) {
@@ -64,12 +77,17 @@ void ReportKafka(const KafkaBenchArgs& a, const std::string& target, const std::
   std::fflush(stdout);
 }
 
-// The CLI's client configuration (kafka_client.h); the caller hands it to NewClient.
-rdkafka::ConfPtr BaseConf(const std::string& bootstrap) { return NewKafkaConf(bootstrap); }
-
 void Set(const rdkafka::ConfPtr& c, const char* k, const char* v) {
   Status st = rdkafka::SetProperty(c.get(), k, v);
   if (!st.ok()) Fail(st.message());
+}
+
+// The CLI's client configuration (kafka_client.h) with the target's security settings; the
+// caller hands it to NewClient.
+rdkafka::ConfPtr BaseConf(const BenchTarget& t) {
+  rdkafka::ConfPtr c = NewKafkaConf(t.bootstrap);
+  for (const auto& [k, v] : t.conf) Set(c, k.c_str(), v.c_str());
+  return c;
 }
 
 struct DeliveryStats {
@@ -92,8 +110,8 @@ void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
   }
 }
 
-rd_kafka_t* NewProducer(const std::string& bootstrap, DeliveryStats* stats, bool low_latency) {
-  rdkafka::ConfPtr c = BaseConf(bootstrap);
+rd_kafka_t* NewProducer(const BenchTarget& t, DeliveryStats* stats, bool low_latency) {
+  rdkafka::ConfPtr c = BaseConf(t);
   Set(c, "acks", "all");
   Set(c, "linger.ms", low_latency ? "0" : "5");
   Set(c, "batch.size", "1000000");
@@ -106,9 +124,9 @@ rd_kafka_t* NewProducer(const std::string& bootstrap, DeliveryStats* stats, bool
 }
 
 // Produces n records of `size` bytes to topic partition 0; returns records/s (acked).
-double ProduceRun(const std::string& bootstrap, const std::string& topic, int64_t n, int size) {
+double ProduceRun(const BenchTarget& t, const std::string& topic, int64_t n, int size) {
   DeliveryStats stats;
-  rd_kafka_t* rk = NewProducer(bootstrap, &stats, false);
+  rd_kafka_t* rk = NewProducer(t, &stats, false);
   std::string payload(size_t(size), 'x');
   auto t0 = Clock::now();
   for (int64_t i = 0; i < n; ++i) {
@@ -138,8 +156,9 @@ double ProduceRun(const std::string& bootstrap, const std::string& topic, int64_
 }
 
 // Consumes n records from partition 0 of topic from the beginning; returns records/s.
-double ConsumeRun(const std::string& bootstrap, const std::string& topic, int64_t n) {
-  rdkafka::ConfPtr c = BaseConf(bootstrap);
+double ConsumeRun(const BenchTarget& t, const std::string& topic, int64_t n) {
+  const std::string& bootstrap = t.bootstrap;
+  rdkafka::ConfPtr c = BaseConf(t);
   Set(c, "group.id", "kappa-bench");
   Set(c, "enable.auto.commit", "false");
   Set(c, "fetch.max.bytes", "16777216");
@@ -182,13 +201,14 @@ double ConsumeRun(const std::string& bootstrap, const std::string& topic, int64_
 }
 
 // Produces at `rate` rec/s for `seconds` with linger 0; returns {p50, p99} ack latency ms.
-std::pair<double, double> LatencyRun(const std::string& bootstrap, const std::string& topic,
+std::pair<double, double> LatencyRun(const BenchTarget& t, const std::string& topic,
                                      int rate, int seconds) {
+  const std::string& bootstrap = t.bootstrap;
   std::vector<double> lat;
   lat.reserve(size_t(rate) * seconds);
   DeliveryStats stats;
   stats.latencies_ms = &lat;
-  rd_kafka_t* rk = NewProducer(bootstrap, &stats, true);
+  rd_kafka_t* rk = NewProducer(t, &stats, true);
   std::string payload(100, 'x');
   int64_t total = int64_t(rate) * seconds;
   auto start = Clock::now();
@@ -222,19 +242,26 @@ std::pair<double, double> LatencyRun(const std::string& bootstrap, const std::st
   return {lat[lat.size() / 2], lat[std::min(lat.size() - 1, lat.size() * 99 / 100)]};
 }
 
-void RunTarget(const KafkaBenchArgs& a, const std::string& name, const std::string& bootstrap) {
+// Runs each case over every target in turn (size by size), so targets sharing a broker are
+// compared within the same minutes.
+void RunTargets(const KafkaBenchArgs& a, const std::vector<BenchTarget>& targets) {
   for (int size : a.sizes) {
     if (a.only == "latency") break;
-    std::string topic = "bench-" + std::to_string(size);
-    double p = ProduceRun(bootstrap, topic, a.records, size);
-    ReportKafka(a, name, "produce acks=all", size, p);
-    double c = ConsumeRun(bootstrap, topic, a.records);
-    if (c > 0) ReportKafka(a, name, "consume", size, c);
+    for (const BenchTarget& t : targets) {
+      std::string topic = t.topic_prefix + std::to_string(size);
+      double p = ProduceRun(t, topic, a.records, size);
+      ReportKafka(a, t.name, "produce acks=all", size, p);
+      double c = ConsumeRun(t, topic, a.records);
+      if (c > 0) ReportKafka(a, t.name, "consume", size, c);
+    }
   }
   if (a.only == "throughput") return;
-  auto [p50, p99] = LatencyRun(bootstrap, "bench-latency", a.latency_rate, a.latency_seconds);
-  ReportKafka(a, name, "latency p50 ms", 100, a.latency_rate, p50, "p50_ms");
-  ReportKafka(a, name, "latency p99 ms", 100, a.latency_rate, p99, "p99_ms");
+  for (const BenchTarget& t : targets) {
+    auto [p50, p99] =
+        LatencyRun(t, t.topic_prefix + "latency", a.latency_rate, a.latency_seconds);
+    ReportKafka(a, t.name, "latency p50 ms", 100, a.latency_rate, p50, "p50_ms");
+    ReportKafka(a, t.name, "latency p99 ms", 100, a.latency_rate, p99, "p99_ms");
+  }
 }
 
 void RunRedis(const KafkaBenchArgs& a, const std::string& tmp) {
@@ -286,7 +313,7 @@ void RunKafkaBench(const KafkaBenchArgs& a) {
   std::filesystem::remove_all(tmp);
   std::filesystem::create_directories(tmp);
   if (!a.bootstrap.empty()) {
-    RunTarget(a, "external", a.bootstrap);
+    RunTargets(a, {BenchTarget{"external", a.bootstrap}});
   } else {
     log::LogOptions lo;
     lo.dir = (tmp / "log").string();
@@ -297,12 +324,44 @@ void RunKafkaBench(const KafkaBenchArgs& a) {
     if (!log.ok()) Fail(log.status());
     kafka::KafkaServerOptions so;
     so.listen_port = 0;
+    so.listeners = {{kafka::SecurityProtocol::kPlaintext, "127.0.0.1", 0}};
+    security::TlsOptions tls;
+    const std::string kUser = "bench", kPassword = "bench-password";
+    if (a.tls) {
+      auto cert = security::WriteSelfSignedCertificate((tmp / "tls").string());
+      if (!cert.ok()) Fail(cert.status());
+      tls = *cert;
+      auto ctx = security::MakeServerTlsContext(tls);
+      if (!ctx.ok()) Fail(ctx.status());
+      so.tls = *ctx;
+      auto users = security::UserStore::Open((tmp / "security").string());
+      if (!users.ok()) Fail(users.status());
+      Check((*users)->Put(kUser, kPassword));
+      so.sasl.users = *users;
+      so.listeners.push_back({kafka::SecurityProtocol::kSsl, "127.0.0.1", 0});
+      so.listeners.push_back({kafka::SecurityProtocol::kSaslSsl, "127.0.0.1", 0});
+    }
     auto server = kafka::KafkaServer::Start(log->get(), so);
     if (!server.ok()) Fail(server.status());
-    std::string bootstrap = "127.0.0.1:" + std::to_string((*server)->port());
+    auto at = [&](size_t i) { return "127.0.0.1:" + std::to_string((*server)->listener_port(i)); };
     std::fprintf(stderr, "kappa broker (durable log, flush=%s) at %s\n", a.flush.c_str(),
-                 bootstrap.c_str());
-    RunTarget(a, "kappa", bootstrap);
+                 at(0).c_str());
+    std::vector<BenchTarget> targets = {BenchTarget{"kappa", at(0)}};
+    if (a.tls) {
+      std::fprintf(stderr, "  SSL at %s, SASL_SSL (SCRAM-SHA-512) at %s\n", at(1).c_str(),
+                   at(2).c_str());
+      targets.push_back({"kappa-tls", at(1),
+                         {{"security.protocol", "ssl"}, {"ssl.ca.location", tls.cert_file}},
+                         "bench-tls-"});
+      targets.push_back({"kappa-sasl-tls", at(2),
+                         {{"security.protocol", "sasl_ssl"},
+                          {"ssl.ca.location", tls.cert_file},
+                          {"sasl.mechanisms", "SCRAM-SHA-512"},
+                          {"sasl.username", kUser},
+                          {"sasl.password", kPassword}},
+                         "bench-sasl-tls-"});
+    }
+    RunTargets(a, targets);
     (*server)->Stop();
     (void)(*log)->Close();
   }
@@ -317,7 +376,7 @@ void RunKafkaBench(const KafkaBenchArgs& a) {
     }
     rd_kafka_mock_topic_create(mc, "bench-latency", 1, 1);
     std::fprintf(stderr, "librdkafka mock cluster (in memory) at %s\n", bootstrap.c_str());
-    RunTarget(a, "mock", bootstrap);
+    RunTargets(a, {BenchTarget{"mock", bootstrap}});
     rd_kafka_mock_cluster_destroy(mc);
     rd_kafka_destroy(holder);
     RunRedis(a, tmp.string());
@@ -352,7 +411,13 @@ void RegisterBenchKafkaCommand(CLI::App& app, const Groups& g) {
   cmd->add_option("--only", args->only, "Run only the throughput or the latency cases")
       ->check(CLI::IsMember({"throughput", "latency"}));
   cmd->add_flag("--json", args->json, "One JSON object per result line");
-  cmd->callback([args] { RunKafkaBench(*args); });
+  cmd->add_flag("--tls", args->tls,
+                "Also measure the in-process broker over TLS (SSL) and over SASL_SSL with "
+                "SCRAM-SHA-512 (a throwaway certificate), side by side with plaintext");
+  cmd->callback([args] {
+    if (args->tls && !args->bootstrap.empty()) Fail("--tls measures the in-process broker only", 2);
+    RunKafkaBench(*args);
+  });
 }
 
 }  // namespace kappa::cli

@@ -38,5 +38,6 @@ void RegisterTasksCommands(CLI::App& app, const Groups& g);  // tasks_cmd.cc
 void RegisterConsoleCommands(CLI::App& app, const Groups& g);  // console_cmd.cc
 void RegisterBackupCommand(CLI::App& app, const Groups& g);  // backup_cmd.cc
 void RegisterUsersCommands(CLI::App& app, const Groups& g);  // users_cmd.cc
+void RegisterAclsCommands(CLI::App& app, const Groups& g);  // acls_cmd.cc
 
 }  // namespace kappa::cli

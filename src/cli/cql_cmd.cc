@@ -16,6 +16,7 @@
 #include "common/strings.h"
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "security/security.h"
 #include "common/host_port.h"
 #include "cli/listener_flags.h"
 #include "cli/stop_signals.h"
@@ -295,12 +296,26 @@ void RegisterCqlCommands(CLI::App& app, const Groups& g) {
   shell->add_option("-k,--keyspace", opts->keyspace, "Keyspace to USE first");
   shell->add_option("-e,--execute", *execute, "Run these statements (';'-separated) and exit");
   shell->add_option("-f,--file", *file, "Run the statements of this file and exit");
+  auto ctls = std::make_shared<security::ClientTlsOptions>();
+  auto use_tls = std::make_shared<bool>(false);
+  shell->add_flag("--tls,--ssl", *use_tls,
+                  "Connect with TLS (the server's certificate checked against --tls-ca, else "
+                  "the system's CAs, and the host name)");
+  shell->add_option("--tls-ca", ctls->ca_file, "PEM CA certificates to trust (implies --tls)");
+  shell->add_option("--tls-cert", ctls->cert_file,
+                    "PEM client certificate, for servers that require one (with --tls-key)");
+  shell->add_option("--tls-key", ctls->key_file, "PEM private key of --tls-cert");
   shell->footer(
       "Without -e or -f, an interactive shell: statements end with ';' and may span lines;\n"
       "history is kept in ~/.kappa_cql_history. Shell commands: DESCRIBE KEYSPACES,\n"
       "DESCRIBE TABLES, DESCRIBE TABLE [ks.]name, EXIT. Exit code 2 if a statement failed.");
   shell->callback([=] {
     opts->contact_points = {*host};
+    if (*use_tls || !ctls->ca_file.empty() || !ctls->cert_file.empty()) {
+      auto ctx = security::MakeClientTlsContext(*ctls);
+      if (!ctx.ok()) Fail(ctx.status(), 2);
+      opts->tls = std::move(ctx).value();
+    }
     auto c = Client::Connect(*opts);
     if (!c.ok()) Fail("cannot connect to " + *host + ":" + std::to_string(opts->port) + ": " + c.status().message());
     Shell sh(c->get());
@@ -340,6 +355,21 @@ void RegisterCqlCommands(CLI::App& app, const Groups& g) {
   server->add_option("--user", *users, "NAME:PASSWORD of a user allowed to log in (repeatable)");
   server->add_flag("--allow-default-credentials", so->allow_default_credentials,
                    "Accept the well-known cassandra/cassandra login (refused by default)");
+  auto acls = std::make_shared<security::AuthorizerOptions>();
+  server->add_flag("--acls", acls->enabled,
+                   "Check every statement against the data directory's permissions (GRANT; "
+                   "Unauthorized otherwise), as security.acls.enabled does for kappa up");
+  server->add_option("--super-user", acls->super_users,
+                     "A role that bypasses the permission checks (repeatable)");
+  auto tls = std::make_shared<security::TlsOptions>();
+  server->add_option("--tls-cert", tls->cert_file,
+                     "PEM certificate chain: clients must connect with TLS");
+  server->add_option("--tls-key", tls->key_file, "PEM private key of --tls-cert");
+  server->add_option("--tls-ca", tls->ca_file,
+                     "PEM CAs of client certificates (with --tls-client-auth)");
+  auto client_auth = std::make_shared<std::string>("none");
+  server->add_option("--tls-client-auth", *client_auth, "none, requested or required")
+      ->capture_default_str();
   auto limits = std::make_shared<ListenerFlags>();
   AddListenerFlags(server, limits.get());
   auto frame = std::make_shared<int64_t>(int64_t(so->max_frame_bytes));
@@ -365,9 +395,29 @@ void RegisterCqlCommands(CLI::App& app, const Groups& g) {
     // know how its caller takes users).
     bool required = so->auth == cql::ServerOptions::Auth::kRequired ||
                     (so->auth == cql::ServerOptions::Auth::kAuto && !IsLoopbackHost(so->host));
-    if (required && so->users.empty()) {
+    if (!tls->cert_file.empty() || !tls->key_file.empty()) {
+      auto ca = security::ParseClientAuth(*client_auth);
+      if (!ca.ok()) Fail(ca.status().WithContext("--tls-client-auth"), 2);
+      tls->client_auth = *ca;
+      auto ctx = security::MakeServerTlsContext(*tls);
+      if (!ctx.ok()) Fail(ctx.status().WithContext("--tls-cert/--tls-key"), 2);
+      so->tls = std::move(ctx).value();
+    }
+    // The data directory's users (kappa users add, CREATE ROLE) log in too, and its ACLs
+    // hold the permissions of GRANT.
+    if (!dir->empty()) {
+      auto store = security::UserStore::Open(security::SecurityDir(*dir));
+      if (!store.ok()) Fail(store.status().WithContext("opening the users"), 2);
+      so->user_store = std::move(store).value();
+      auto authz = security::Authorizer::Open(security::SecurityDir(*dir), *acls, so->user_store);
+      if (!authz.ok()) Fail(authz.status().WithContext("opening the ACLs"), 2);
+      so->authorizer = std::move(authz).value();
+    }
+    const bool store_users = so->user_store && !so->user_store->Empty();
+    if (required && so->users.empty() && !store_users) {
       Fail(fmt::format("--host {}: CQL clients must log in here ({}), but no users are given: "
-                       "add --user NAME:PASSWORD (repeatable), or listen on 127.0.0.1",
+                       "add --user NAME:PASSWORD (repeatable) or kappa users add NAME, or "
+                       "listen on 127.0.0.1",
                        so->host, so->auth == cql::ServerOptions::Auth::kRequired
                                      ? "--auth required" : "not a loopback address"), 2);
     }

@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
   kappa::cli::RegisterConsoleCommands(app, g);
   kappa::cli::RegisterBackupCommand(app, g);
   kappa::cli::RegisterUsersCommands(app, g);
+  kappa::cli::RegisterAclsCommands(app, g);
 
   CLI11_PARSE(app, argc, argv);
   return 0;

@@ -177,8 +177,16 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   so.metrics_auth = config->security.metrics_auth;
   // The ACLs are always opened, so that Kafka's ACL APIs (and CQL's GRANT) can prepare them
   // before security.acls.enabled turns the checks on.
+  // One user store for every listener and the ACLs (roles with SUPERUSER are super users).
+  auto users = security::UserStore::Open(security::SecurityDir(config->data_dir));
+  if (!users.ok()) {
+    if (dags) dags->Stop();
+    (void)p.Stop();
+    Fail(users.status().WithContext("opening the users"));
+  }
+  so.users = *users;
   auto acls = security::Authorizer::Open(security::SecurityDir(config->data_dir),
-                                         config->security.acls);
+                                         config->security.acls, *users);
   if (!acls.ok()) {
     if (dags) dags->Stop();
     (void)p.Stop();

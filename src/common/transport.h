@@ -71,6 +71,10 @@ class Transport {
         token, b);
   }
 
+  // The TLS stream (null when plain), for a client's own handshake: the CQL client connects
+  // socket() and then runs the client handshake on it (the handshake above is the server's).
+  boost::asio::ssl::stream<boost::asio::ip::tcp::socket>* ssl_stream() { return ssl_.get(); }
+
   // Cancels the operations in progress on the socket (they complete with operation_aborted).
   void Cancel() {
     boost::system::error_code ec;

@@ -17,6 +17,10 @@
 #include "cql/protocol/error_code.h"
 #include "store/types.h"
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace kappa::cql {
 
 // Consistency levels (protocol [consistency] codes).
@@ -52,6 +56,11 @@ struct ClientOptions {
   // consistency levels stay local). Empty: the data center of the contact point that
   // answered. InvalidArgument at Connect when no host of the cluster is in it.
   std::string local_datacenter;
+  // TLS (Cassandra's client_encryption_options on the server side): every connection runs
+  // a TLS client handshake with this context (security::MakeClientTlsContext: the CA to
+  // trust, an optional client certificate) and checks the server's certificate against the
+  // host it connects to. Null: plaintext.
+  std::shared_ptr<boost::asio::ssl::context> tls;
 };
 
 // A decoded result column value: null, or the native serialization with its type.

@@ -21,6 +21,7 @@ namespace boost::asio::ssl {
 class context;
 }
 namespace kappa::security {
+class Authorizer;
 class UserStore;
 }
 
@@ -45,8 +46,14 @@ struct ServerOptions {
   // The users of the data directory (`kappa users add`, DATA_DIR/security/): checked first
   // (salted hashes, constant time), then `users` (auth.cql_users, deprecated). Users added
   // while the server runs can log in at once. Auth kAuto/kRequired count its users as
-  // configured. Null: none.
-  std::shared_ptr<const security::UserStore> user_store;
+  // configured. They are also the roles of CREATE/ALTER/DROP ROLE and LIST ROLES. Null: none
+  // (role statements are refused).
+  std::shared_ptr<security::UserStore> user_store;
+  // The data directory's ACLs: GRANT/REVOKE/LIST PERMISSIONS manage them, and with the
+  // authorizer enabled (security.acls.enabled) every statement is checked against them
+  // (SELECT, MODIFY, CREATE, ALTER, DROP on ALL KEYSPACES, a keyspace or a table) and
+  // refused with Unauthorized, as Cassandra's CassandraAuthorizer does. Null: no checks.
+  std::shared_ptr<security::Authorizer> authorizer;
   // TLS (client_encryption_options enabled): every connection runs this server context
   // (security::MakeServerTlsContext) before its first frame; the handshake must finish
   // within limits.request_timeout_ms. A failed handshake (a plaintext client, an untrusted

@@ -81,8 +81,8 @@ class WriteLock {
 
 class FileAuthorizer final : public Authorizer {
  public:
-  FileAuthorizer(std::string dir, AuthorizerOptions o)
-      : dir_(std::move(dir)), path_(dir_ + "/acls"), options_(std::move(o)) {
+  FileAuthorizer(std::string dir, AuthorizerOptions o, std::shared_ptr<const UserStore> users)
+      : dir_(std::move(dir)), path_(dir_ + "/acls"), options_(std::move(o)), users_(std::move(users)) {
     for (auto& s : options_.super_users) {
       if (s.find(':') == std::string::npos) s = "User:" + s;
     }
@@ -97,8 +97,13 @@ class FileAuthorizer final : public Authorizer {
 
   bool IsSuperUser(const Principal& p) const override {
     std::string name = p.KafkaName();
-    return std::find(options_.super_users.begin(), options_.super_users.end(), name) !=
-           options_.super_users.end();
+    if (std::find(options_.super_users.begin(), options_.super_users.end(), name) !=
+        options_.super_users.end()) {
+      return true;
+    }
+    if (!users_ || !p.authenticated) return false;
+    auto role = users_->Role(p.user);
+    return role && role->superuser;
   }
 
   bool Authorize(const Principal& p, std::string_view host, AclOperation op, ResourceType type,
@@ -236,6 +241,7 @@ class FileAuthorizer final : public Authorizer {
 
   const std::string dir_, path_;
   AuthorizerOptions options_;
+  const std::shared_ptr<const UserStore> users_;  // super users by role flag; may be null
   mutable Mutex mu_;
   // The cache of the file: mutable because a const check may refresh it.
   mutable std::vector<AclBinding> acls_ GUARDED_BY(mu_);
@@ -246,8 +252,9 @@ class FileAuthorizer final : public Authorizer {
 }  // namespace
 
 Result<std::shared_ptr<Authorizer>> Authorizer::Open(const std::string& dir,
-                                                     AuthorizerOptions options) {
-  auto a = std::make_shared<FileAuthorizer>(dir, std::move(options));
+                                                     AuthorizerOptions options,
+                                                     std::shared_ptr<const UserStore> users) {
+  auto a = std::make_shared<FileAuthorizer>(dir, std::move(options), std::move(users));
   RETURN_IF_ERROR(a->Load());
   return std::shared_ptr<Authorizer>(std::move(a));
 }

@@ -17,6 +17,14 @@ class OneUser final : public UserStore {
   std::vector<std::string> List() const override { return {name_}; }
   bool Exists(std::string_view n) const override { return n == name_; }
   bool Empty() const override { return false; }
+  Status CreateRole(std::string_view, const RoleOptions&) override {
+    return Status::NotSupported("test");
+  }
+  Status AlterRole(std::string_view, const RoleOptions&) override {
+    return Status::NotSupported("test");
+  }
+  std::optional<RoleInfo> Role(std::string_view) const override { return std::nullopt; }
+  std::vector<RoleInfo> Roles() const override { return {}; }
   bool CheckPassword(std::string_view, std::string_view) const override { return false; }
   std::optional<ScramCredential> Scram(std::string_view n, ScramMechanism) const override {
     if (n != name_) return std::nullopt;

@@ -54,25 +54,49 @@ struct ScramCredential {
   std::string server_key;  // HMAC(SaltedPassword, "Server Key"), raw bytes
 };
 
-// The users of one data directory (DATA_DIR/security/), written by `kappa users` and, with
-// ACLs on, by CQL's CREATE/ALTER/DROP ROLE; read by every listener. Thread-safe. A change
-// made by another process (the CLI beside a running kappa up) is seen within a second.
+// What CQL's CREATE/ALTER ROLE set (Cassandra's role options); unset fields are left as
+// they are (ALTER) or take the defaults (CREATE: no password, LOGIN false, SUPERUSER false).
+struct RoleOptions {
+  std::optional<std::string> password;
+  std::optional<bool> login;
+  std::optional<bool> superuser;
+};
+
+// One user (a role, in Cassandra's words) as LIST ROLES shows it.
+struct RoleInfo {
+  std::string name;
+  bool superuser = false;
+  bool login = true;          // may log in (with a password)
+  bool has_password = false;  // holds SCRAM credentials
+};
+
+// The users of one data directory (DATA_DIR/security/), written by `kappa users` and by
+// CQL's CREATE/ALTER/DROP ROLE; read by every listener. Thread-safe. A change made by
+// another process (the CLI beside a running kappa up) is seen within a second.
 class UserStore {
  public:
   virtual ~UserStore() = default;
   // Opens (creating if missing) the user file under `dir`.
   static Result<std::shared_ptr<UserStore>> Open(const std::string& dir);
 
-  // Adds or replaces `name` with credentials for every mechanism derived from `password`.
+  // Adds `name` (a login user, not a super user) or gives an existing one a new password,
+  // with credentials for every mechanism derived from `password`. Its flags are kept.
   virtual Status Put(std::string_view name, std::string_view password) = 0;
+  // CREATE ROLE: AlreadyExists if `name` exists. ALTER ROLE: NotFound if it does not. A
+  // role with LOGIN true but no password cannot log in (as in Cassandra).
+  virtual Status CreateRole(std::string_view name, const RoleOptions& o) = 0;
+  virtual Status AlterRole(std::string_view name, const RoleOptions& o) = 0;
+  virtual std::optional<RoleInfo> Role(std::string_view name) const = 0;
+  virtual std::vector<RoleInfo> Roles() const = 0;  // sorted by name
   virtual Status Delete(std::string_view name) = 0;  // NotFound if absent
   virtual std::vector<std::string> List() const = 0;
   virtual bool Exists(std::string_view name) const = 0;
-  virtual bool Empty() const = 0;
+  virtual bool Empty() const = 0;  // no user that can log in
   // PLAIN, CQL PasswordAuthenticator, HTTP Basic: constant-time check against the stored
-  // SCRAM-SHA-512 credential.
+  // SCRAM-SHA-512 credential. False for a role that may not log in.
   virtual bool CheckPassword(std::string_view name, std::string_view password) const = 0;
-  // The credential a SCRAM exchange needs; nullopt for an unknown user.
+  // The credential a SCRAM exchange needs; nullopt for an unknown user or one that may not
+  // log in.
   virtual std::optional<ScramCredential> Scram(std::string_view name,
                                                ScramMechanism m) const = 0;
 };
@@ -119,6 +143,23 @@ struct TlsOptions {
 // client_auth without a CA). The context is shared by every connection of a listener and
 // is safe to use from several threads once made.
 Result<std::shared_ptr<boost::asio::ssl::context>> MakeServerTlsContext(const TlsOptions& o);
+
+// The client side (kappa's CQL client: `kappa cql --tls`, `kappa bench cql --tls`): TLS
+// 1.2+, the server's certificate verified against `ca_file` (empty: the system's CAs; the
+// caller checks the host name), an optional client certificate for servers that require
+// one. InvalidArgument naming the file and what is wrong with it.
+struct ClientTlsOptions {
+  std::string ca_file;
+  std::string cert_file;
+  std::string key_file;
+};
+Result<std::shared_ptr<boost::asio::ssl::context>> MakeClientTlsContext(
+    const ClientTlsOptions& o);
+
+// A throwaway self-signed certificate (EC P-256, valid a day, for 127.0.0.1 and localhost,
+// its own CA) written as DIR/cert.pem and DIR/key.pem (owner-only dir): what `kappa bench
+// kafka --tls` serves. Clients trust it with cert.pem as their CA file.
+Result<TlsOptions> WriteSelfSignedCertificate(const std::string& dir);
 
 // "none", "requested", "required" (Kafka's ssl.client.auth words); InvalidArgument else.
 Result<TlsOptions::ClientAuth> ParseClientAuth(std::string_view s);
@@ -283,9 +324,12 @@ class Authorizer {
  public:
   virtual ~Authorizer() = default;
   // `dir` is DATA_DIR/security (created, owner-only, at the first write). IOError or
-  // Corruption (naming the file and line) if an existing file cannot be read.
+  // Corruption (naming the file and line) if an existing file cannot be read. `users`
+  // (optional): its roles with SUPERUSER true (CQL's CREATE ROLE ... SUPERUSER = true) are
+  // super users too, beside options.super_users.
   static Result<std::shared_ptr<Authorizer>> Open(const std::string& dir,
-                                                  AuthorizerOptions options);
+                                                  AuthorizerOptions options,
+                                                  std::shared_ptr<const UserStore> users = nullptr);
 
   virtual bool enabled() const = 0;
   virtual bool IsSuperUser(const Principal& p) const = 0;

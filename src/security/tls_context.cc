@@ -142,6 +142,42 @@ Result<std::shared_ptr<boost::asio::ssl::context>> MakeServerTlsContext(const Tl
   return ctx;
 }
 
+Result<std::shared_ptr<boost::asio::ssl::context>> MakeClientTlsContext(
+    const ClientTlsOptions& o) {
+  namespace ssl = boost::asio::ssl;
+  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
+  SSL_CTX* c = ctx->native_handle();
+  SSL_CTX_set_min_proto_version(c, TLS1_2_VERSION);
+  SSL_CTX_set_verify(c, SSL_VERIFY_PEER, nullptr);
+  if (o.ca_file.empty()) {
+    if (SSL_CTX_set_default_verify_paths(c) != 1) {
+      return Status::InvalidArgument("TLS: cannot load the system's CA certificates: " +
+                                     OpenSslErrors());
+    }
+  } else {
+    RETURN_IF_ERROR(CheckReadable(o.ca_file, "CA"));
+    if (SSL_CTX_load_verify_locations(c, o.ca_file.c_str(), nullptr) != 1) {
+      return Status::InvalidArgument(
+          fmt::format("TLS CA file {}: {}", o.ca_file, OpenSslErrors()));
+    }
+  }
+  if (!o.cert_file.empty() || !o.key_file.empty()) {
+    RETURN_IF_ERROR(CheckReadable(o.cert_file, "certificate"));
+    RETURN_IF_ERROR(CheckReadable(o.key_file, "key"));
+    SSL_CTX_set_default_passwd_cb(c, NoPassphrase);
+    if (SSL_CTX_use_certificate_chain_file(c, o.cert_file.c_str()) != 1) {
+      return Status::InvalidArgument(
+          fmt::format("TLS certificate file {}: {}", o.cert_file, OpenSslErrors()));
+    }
+    if (SSL_CTX_use_PrivateKey_file(c, o.key_file.c_str(), SSL_FILETYPE_PEM) != 1 ||
+        SSL_CTX_check_private_key(c) != 1) {
+      return Status::InvalidArgument(
+          fmt::format("TLS key file {}: {}", o.key_file, OpenSslErrors()));
+    }
+  }
+  return ctx;
+}
+
 Result<TlsOptions::ClientAuth> ParseClientAuth(std::string_view s) {
   if (s == "none") return TlsOptions::ClientAuth::kNone;
   if (s == "requested") return TlsOptions::ClientAuth::kRequested;

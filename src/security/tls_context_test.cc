@@ -3,6 +3,7 @@
 // checked per client_auth). Certificates come from the openssl CLI, as the process tests'.
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 #include <boost/asio/ssl/context.hpp>
 #include <cstdlib>
@@ -108,6 +109,24 @@ TEST_F(TlsContextTest, HandshakesWithTls12And13AndRefusesOlder) {
   EXPECT_FALSE(Handshake(**ctx, [](SSL_CTX* c) {
     SSL_CTX_set_security_level(c, 0);
     SSL_CTX_set_max_proto_version(c, TLS1_1_VERSION);
+  }));
+}
+
+TEST(SelfSignedTest, ServesAndIsTrustedAsItsOwnCaFor127001) {
+  testutil::TempDir dir("kappa-selfsigned-test");
+  auto o = WriteSelfSignedCertificate(dir.path() + "/tls");
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  auto ctx = MakeServerTlsContext(*o);
+  ASSERT_TRUE(ctx.ok()) << ctx.status().ToString();
+  const std::string ca = o->cert_file;
+  // A client verifying the peer against the certificate as its CA, with hostname checks.
+  EXPECT_TRUE(Handshake(**ctx, [&](SSL_CTX* c) {
+    SSL_CTX_load_verify_locations(c, ca.c_str(), nullptr);
+    SSL_CTX_set_verify(c, SSL_VERIFY_PEER, nullptr);
+    X509_VERIFY_PARAM_set1_ip_asc(SSL_CTX_get0_param(c), "127.0.0.1");
+  }));
+  EXPECT_FALSE(Handshake(**ctx, [&](SSL_CTX* c) {  // no CA: untrusted
+    SSL_CTX_set_verify(c, SSL_VERIFY_PEER, nullptr);
   }));
 }
 

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -29,7 +30,10 @@ using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 struct UserEntry {
+  bool has_password = false;  // the credentials below are set
   ScramCredential sha256, sha512;
+  bool login = true;
+  bool superuser = false;
 };
 using UserMap = std::map<std::string, UserEntry, std::less<>>;
 
@@ -87,10 +91,20 @@ Result<UserMap> Parse(const std::string& text, const std::string& path) {
     if (!u.is_object()) return Status::Corruption(path + ": user " + name + " is not an object");
     std::string where = path + ": user " + name;
     UserEntry e;
-    ASSIGN_OR_RETURN(e.sha256, CredentialFrom(u.value("SCRAM-SHA-256", json()),
-                                              ScramMechanism::kSha256, where));
-    ASSIGN_OR_RETURN(e.sha512, CredentialFrom(u.value("SCRAM-SHA-512", json()),
-                                              ScramMechanism::kSha512, where));
+    // A role made by CREATE ROLE without a password has no credentials.
+    e.has_password = u.contains("SCRAM-SHA-256") || u.contains("SCRAM-SHA-512");
+    if (e.has_password) {
+      ASSIGN_OR_RETURN(e.sha256, CredentialFrom(u.value("SCRAM-SHA-256", json()),
+                                                ScramMechanism::kSha256, where));
+      ASSIGN_OR_RETURN(e.sha512, CredentialFrom(u.value("SCRAM-SHA-512", json()),
+                                                ScramMechanism::kSha512, where));
+    }
+    const json login = u.value("login", json(true)), super = u.value("superuser", json(false));
+    if (!login.is_boolean() || !super.is_boolean()) {
+      return Status::Corruption(where + ": login and superuser must be true or false");
+    }
+    e.login = login.get<bool>();
+    e.superuser = super.get<bool>();
     out.emplace(name, std::move(e));
   }
   return out;
@@ -99,8 +113,15 @@ Result<UserMap> Parse(const std::string& text, const std::string& path) {
 std::string Serialize(const UserMap& users) {
   json u = json::object();
   for (const auto& [name, e] : users) {
-    u[name] = {{"SCRAM-SHA-256", CredentialJson(e.sha256)},
-               {"SCRAM-SHA-512", CredentialJson(e.sha512)}};
+    json j = json::object();
+    if (e.has_password) {
+      j["SCRAM-SHA-256"] = CredentialJson(e.sha256);
+      j["SCRAM-SHA-512"] = CredentialJson(e.sha512);
+    }
+    // Written only when not the default, so a file of `kappa users add` users is as before.
+    if (!e.login) j["login"] = false;
+    if (e.superuser) j["superuser"] = true;
+    u[name] = std::move(j);
   }
   return json{{"version", 1}, {"users", u}}.dump(2) + "\n";
 }
@@ -153,14 +174,70 @@ class FileUserStore final : public UserStore {
     if (password.empty()) return Status::InvalidArgument("a password must not be empty");
     // Derive before taking the lock: PBKDF2 is the slow part.
     UserEntry e;
-    e.sha256 = scram::DeriveCredential(ScramMechanism::kSha256, password,
-                                       scram::RandomBytes(scram::kSaltBytes), scram::kDefaultIterations);
-    e.sha512 = scram::DeriveCredential(ScramMechanism::kSha512, password,
-                                       scram::RandomBytes(scram::kSaltBytes), scram::kDefaultIterations);
+    SetPassword(&e, password);
     return Modify([&](UserMap& m) {
-      m.insert_or_assign(std::string(name), e);
+      auto [it, added] = m.try_emplace(std::string(name), e);
+      if (!added) {
+        it->second.has_password = true;
+        it->second.sha256 = e.sha256;
+        it->second.sha512 = e.sha512;
+      }
       return Status::OK();
     });
+  }
+
+  Status CreateRole(std::string_view name, const RoleOptions& o) override {
+    RETURN_IF_ERROR(ValidName(name));
+    UserEntry e;
+    e.login = o.login.value_or(false);  // Cassandra's default for CREATE ROLE
+    e.superuser = o.superuser.value_or(false);
+    if (o.password) {
+      if (o.password->empty()) return Status::InvalidArgument("a password must not be empty");
+      SetPassword(&e, *o.password);
+    }
+    return Modify([&](UserMap& m) {
+      if (!m.try_emplace(std::string(name), e).second) {
+        return Status::AlreadyExists(std::string(name) + " already exists");
+      }
+      return Status::OK();
+    });
+  }
+
+  Status AlterRole(std::string_view name, const RoleOptions& o) override {
+    UserEntry fresh;
+    if (o.password) {
+      if (o.password->empty()) return Status::InvalidArgument("a password must not be empty");
+      SetPassword(&fresh, *o.password);
+    }
+    return Modify([&](UserMap& m) {
+      auto it = m.find(name);
+      if (it == m.end()) return Status::NotFound(std::string(name) + " doesn't exist");
+      UserEntry& e = it->second;
+      if (o.password) {
+        e.has_password = true;
+        e.sha256 = fresh.sha256;
+        e.sha512 = fresh.sha512;
+      }
+      if (o.login) e.login = *o.login;
+      if (o.superuser) e.superuser = *o.superuser;
+      return Status::OK();
+    });
+  }
+
+  std::optional<RoleInfo> Role(std::string_view name) const override {
+    MutexLock l(mu_);
+    MaybeReloadLocked();
+    auto it = users_.find(name);
+    if (it == users_.end()) return std::nullopt;
+    return Info(it->first, it->second);
+  }
+
+  std::vector<RoleInfo> Roles() const override {
+    MutexLock l(mu_);
+    MaybeReloadLocked();
+    std::vector<RoleInfo> out;
+    for (const auto& [n, e] : users_) out.push_back(Info(n, e));
+    return out;
   }
 
   Status Delete(std::string_view name) override {
@@ -187,7 +264,9 @@ class FileUserStore final : public UserStore {
   bool Empty() const override {
     MutexLock l(mu_);
     MaybeReloadLocked();
-    return users_.empty();
+    // Roles that cannot log in (CREATE ROLE without LOGIN or a password) are no login.
+    return std::none_of(users_.begin(), users_.end(),
+                        [](const auto& u) { return u.second.login && u.second.has_password; });
   }
 
   bool CheckPassword(std::string_view name, std::string_view password) const override {
@@ -207,11 +286,24 @@ class FileUserStore final : public UserStore {
     MutexLock l(mu_);
     MaybeReloadLocked();
     auto it = users_.find(name);
-    if (it == users_.end()) return std::nullopt;
+    if (it == users_.end() || !it->second.login || !it->second.has_password) return std::nullopt;
     return m == ScramMechanism::kSha256 ? it->second.sha256 : it->second.sha512;
   }
 
  private:
+  static void SetPassword(UserEntry* e, std::string_view password) {
+    e->has_password = true;
+    e->sha256 = scram::DeriveCredential(ScramMechanism::kSha256, password,
+                                        scram::RandomBytes(scram::kSaltBytes),
+                                        scram::kDefaultIterations);
+    e->sha512 = scram::DeriveCredential(ScramMechanism::kSha512, password,
+                                        scram::RandomBytes(scram::kSaltBytes),
+                                        scram::kDefaultIterations);
+  }
+  static RoleInfo Info(const std::string& name, const UserEntry& e) {
+    return {name, e.superuser, e.login, e.has_password};
+  }
+
   template <typename Fn>
   Status Modify(Fn fn) {
     ASSIGN_OR_RETURN(WriterLock lock, WriterLock::Take(lock_path_));

@@ -8,6 +8,7 @@
 
 #include "common/logging.h"
 #include "cql/client.h"
+#include "security/security.h"
 
 namespace kappa::stream {
 namespace {
@@ -91,6 +92,11 @@ Result<std::unique_ptr<CassandraSink>> CassandraSink::Open(
   o.local_datacenter = config.local_datacenter;
   o.request_timeout_ms = int(config.request_timeout_ms);
   ASSIGN_OR_RETURN(o.consistency, cql::ParseConsistency(config.consistency));
+  if (config.tls) {
+    auto tls = security::MakeClientTlsContext({config.tls_ca, config.tls_cert, config.tls_key});
+    if (!tls.ok()) return tls.status().WithContext(context("tls"));
+    o.tls = std::move(tls).value();
+  }
   auto client = cql::Client::Connect(o);
   if (!client.ok()) return client.status().WithContext(context("connecting"));
   s->client_ = std::move(client).value();

@@ -60,6 +60,11 @@ struct CassandraSinkConfig {
   int64_t request_timeout_ms = 12000;  // an INSERT unanswered this long fails its connection
   // The replication of the table's keyspace in the config, for CREATE KEYSPACE IF NOT EXISTS.
   std::map<std::string, std::string> replication;
+  // `tls: true` or `tls: {ca, cert, key}`: connect with TLS, the cluster's certificate
+  // checked against `ca` (PEM; default the system's CAs) and the host; `cert`/`key` a
+  // client certificate for clusters that require one.
+  bool tls = false;
+  std::string tls_ca, tls_cert, tls_key;
 };
 
 struct SinkConfig {

@@ -11,22 +11,29 @@ Dead letters with `log: kafka` are at-least-once (docs/formats/config.md): a bat
 worker had not committed is processed again by the partition's next owner, so they are
 counted once per source partition and offset.
 
-Plain transport. TODO(issue 24): the same run with TLS and SASL on (SASL_SSL on the broker
-stand-in, TLS + a password on the CQL stand-in, the workers' log.properties and sink
-credentials) once fix/sec-kafka and fix/sec-tls are merged.
+The run is made twice: in plaintext, and with TLS and SASL on as a production cluster has
+them (the broker stand-in's only listener SASL_SSL with SCRAM-SHA-512, the CQL stand-in TLS
+with a password; the workers reach them through log.properties and the sink's tls, username
+and password; every client of the test, kappa's CLI included, logs in too).
 """
 import json
 import os
+import ssl
 import signal
 import subprocess
 import threading
 import time
 import uuid
 
+import pytest
+
 from cassandra.cluster import Cluster
 from confluent_kafka import Consumer, Producer, TopicPartition
 
+from cassandra.auth import PlainTextAuthProvider
+
 from conftest import KAPPA, free_port, kappa, wait_for, wait_for_port
+from security_certs import tls_certs  # noqa: F401  (the session fixture)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 WORKER_CONFIG = os.path.join(ROOT, "deploy", "config", "cluster-worker.yaml")
@@ -36,19 +43,45 @@ GROUP = "users_to_cassandra"
 TABLE = "spark_streams.created_users"
 GOOD = 6000
 BAD_EVERY = 40  # one bad record after every 40 good ones
+KAFKA_USER, KAFKA_PASSWORD = "worker", "worker-Secret-7"
+CQL_USER, CQL_PASSWORD = "app", "app-Secret-8"
 
 
-def worker_config(tmp_path, bootstrap, cql_port):
-    """cluster-worker.yaml with the stand-ins' addresses: nothing else changes (the job,
-    its group, its sink settings, the topics)."""
+class Security:
+    """The transport of one run: plaintext (None) or TLS + SASL with the test CA."""
+
+    def __init__(self, certs=None):
+        self.certs = certs
+
+    def kafka_conf(self):
+        if not self.certs:
+            return {}
+        return {"security.protocol": "SASL_SSL", "sasl.mechanisms": "SCRAM-SHA-512",
+                "sasl.username": KAFKA_USER, "sasl.password": KAFKA_PASSWORD,
+                "ssl.ca.location": self.certs.ca}
+
+    def cql_kw(self):
+        if not self.certs:
+            return {}
+        ctx = ssl.create_default_context(cafile=self.certs.ca)
+        return {"ssl_context": ctx,
+                "auth_provider": PlainTextAuthProvider(CQL_USER, CQL_PASSWORD)}
+
+
+def worker_config(tmp_path, bootstrap, cql_port, sec):
+    """cluster-worker.yaml with the stand-ins' addresses (and, secured, their credentials):
+    nothing else changes (the job, its group, its sink settings, the topics)."""
     text = open(WORKER_CONFIG).read()
+    # A killed worker's partitions move after the session timeout (10 s by default).
+    props = {"session.timeout.ms": "6000", "heartbeat.interval.ms": "1000", **sec.kafka_conf()}
+    sink = f"contact_points: [127.0.0.1:{cql_port}]"
+    if sec.certs:
+        sink += (f"\n      tls: {{ca: {sec.certs.ca}}}"
+                 f"\n      username: {CQL_USER}\n      password: {CQL_PASSWORD}")
     replacements = {
         "bootstrap: kafka-1:9092,kafka-2:9092,kafka-3:9092":
-            f"bootstrap: {bootstrap}\n"
-            # A killed worker's partitions move after the session timeout (10 s by default).
-            "  properties: {session.timeout.ms: \"6000\", heartbeat.interval.ms: \"1000\"}",
-        "contact_points: [cassandra-1:9042, cassandra-2:9042, cassandra-3:9042]":
-            f"contact_points: [127.0.0.1:{cql_port}]",
+            f"bootstrap: {bootstrap}\n  properties: {json.dumps(props)}",
+        "contact_points: [cassandra-1:9042, cassandra-2:9042, cassandra-3:9042]": sink,
         # One broker stand-in: the broker's default replication.
         "  replication_factor: 3\n": "  replication_factor: -1\n",
     }
@@ -88,11 +121,11 @@ def user(i):
                             "username": f"user{i}", "dob": "1990-01-01T00:00:00Z"})
 
 
-def produce(bootstrap, good_ids, bad, done):
+def produce(bootstrap, good_ids, bad, done, sec):
     """GOOD good records and GOOD/BAD_EVERY bad ones (not JSON: dead letters), over a few
     seconds, keyed as kappa's producer keys them (by id)."""
     p = Producer({"bootstrap.servers": bootstrap, "enable.idempotence": True, "acks": "all",
-                  "linger.ms": 5})
+                  "linger.ms": 5, **sec.kafka_conf()})
     failures = []
 
     def delivered(err, msg):
@@ -114,8 +147,8 @@ def produce(bootstrap, good_ids, bad, done):
     done.set()
 
 
-def node_ids(cql_port):
-    cluster = Cluster(["127.0.0.1"], port=cql_port)
+def node_ids(cql_port, sec):
+    cluster = Cluster(["127.0.0.1"], port=cql_port, **sec.cql_kw())
     try:
         session = cluster.connect()
         rows = session.execute(f"SELECT id FROM {TABLE}")
@@ -124,10 +157,11 @@ def node_ids(cql_port):
         cluster.shutdown()
 
 
-def distinct_dead_letters(bootstrap):
+def distinct_dead_letters(bootstrap, sec):
     """(source.partition, source.offset) of every record in the dead-letter topic."""
     c = Consumer({"bootstrap.servers": bootstrap, "group.id": f"dlq-reader-{uuid.uuid4()}",
-                  "auto.offset.reset": "earliest", "enable.auto.commit": False})
+                  "auto.offset.reset": "earliest", "enable.auto.commit": False,
+                  **sec.kafka_conf()})
     try:
         md = c.list_topics(DLQ, timeout=10)
         parts = [TopicPartition(DLQ, p) for p in md.topics[DLQ].partitions]
@@ -148,10 +182,11 @@ def distinct_dead_letters(bootstrap):
         c.close()
 
 
-def assignment(bootstrap):
+def assignment(bootstrap, command_config):
     """The group's members and the partitions of users_created each holds, as `kappa groups
-    describe --bootstrap` shows them: {member id: [partitions]}."""
-    out = kappa("groups", "describe", GROUP, "--bootstrap", bootstrap).stdout
+    describe --bootstrap [--command-config]` shows them: {member id: [partitions]}."""
+    extra = ["--command-config", command_config] if command_config else []
+    out = kappa("groups", "describe", GROUP, "--bootstrap", bootstrap, *extra).stdout
     lines = out.splitlines()
     members = {}
     if "MEMBER" not in out:
@@ -165,19 +200,35 @@ def assignment(bootstrap):
     return members, out
 
 
-def test_three_workers_one_killed_every_record_once(tmp_path):
+@pytest.mark.parametrize("secure", [False, True], ids=["plaintext", "tls-sasl"])
+def test_three_workers_one_killed_every_record_once(tmp_path, tls_certs, secure):
+    sec = Security(tls_certs if secure else None)
     port = free_port()
     bootstrap = f"127.0.0.1:{port}"
-    broker = Proc(["broker", "--listen", bootstrap, "--data-dir", str(tmp_path / "broker"),
-                   "--group-initial-rebalance-delay-ms", "0"], tmp_path / "broker.log")
+    broker_args = ["broker", "--listen", bootstrap, "--data-dir", str(tmp_path / "broker"),
+                   "--group-initial-rebalance-delay-ms", "0"]
     cql_port = free_port()
-    node = Proc(["cql-server", "--data-dir", str(tmp_path / "node"), "--port", str(cql_port),
-                 "--threads", "2"], tmp_path / "node.log")
+    node_args = ["cql-server", "--data-dir", str(tmp_path / "node"), "--port", str(cql_port),
+                 "--threads", "2"]
+    command_config = None
+    if secure:
+        kappa("users", "add", KAFKA_USER, "--data-dir", str(tmp_path / "broker"),
+              "--password-stdin", input=KAFKA_PASSWORD)
+        broker_args[2] = f"SASL_SSL://{bootstrap}"
+        broker_args += ["--tls-cert", tls_certs.server_cert, "--tls-key", tls_certs.server_key,
+                        "--sasl-mechanisms", "SCRAM-SHA-512"]
+        node_args += ["--tls-cert", tls_certs.server_cert, "--tls-key", tls_certs.server_key,
+                      "--user", f"{CQL_USER}:{CQL_PASSWORD}", "--auth", "required"]
+        command_config = tmp_path / "client.properties"
+        command_config.write_text("".join(f"{k}={v}\n" for k, v in sec.kafka_conf().items()))
+        command_config = str(command_config)
+    broker = Proc(broker_args, tmp_path / "broker.log")
+    node = Proc(node_args, tmp_path / "node.log")
     workers = []
     try:
         wait_for_port(port)
         wait_for_port(cql_port)
-        config = worker_config(tmp_path, bootstrap, cql_port)
+        config = worker_config(tmp_path, bootstrap, cql_port, sec)
         kappa("up", "--check", "--config", config)
         for n in range(3):
             http = free_port()
@@ -190,13 +241,13 @@ def test_three_workers_one_killed_every_record_once(tmp_path):
                 raise AssertionError(f"worker {n} did not start: " + workers[n].output())
 
         good_ids, bad, done = set(), [], threading.Event()
-        producer = threading.Thread(target=produce, args=(bootstrap, good_ids, bad, done))
+        producer = threading.Thread(target=produce, args=(bootstrap, good_ids, bad, done, sec))
         producer.start()
         # Mid-stream: every worker owns a partition, some records are stored, more are coming.
         wait_for("three members with a partition each",
-                 lambda: sorted(map(len, assignment(bootstrap)[0].values())) == [1, 1, 1],
+                 lambda: sorted(map(len, assignment(bootstrap, command_config)[0].values())) == [1, 1, 1],
                  timeout=60)
-        wait_for("rows on the node", lambda: len(node_ids(cql_port)) > 500, timeout=60)
+        wait_for("rows on the node", lambda: len(node_ids(cql_port, sec)) > 500, timeout=60)
         assert not done.is_set(), "the stream ended before the kill; produce more slowly"
         workers[1].p.kill()  # kill -9: no LeaveGroup, no drain, an uncommitted batch
         workers[1].p.wait()
@@ -205,20 +256,20 @@ def test_three_workers_one_killed_every_record_once(tmp_path):
 
         # The two others take its partition after the session timeout, and catch up.
         wait_for("every good record on the node",
-                 lambda: len(node_ids(cql_port)) >= len(good_ids), timeout=90)
+                 lambda: len(node_ids(cql_port, sec)) >= len(good_ids), timeout=90)
         wait_for("every bad record in the dead letters",
-                 lambda: len(distinct_dead_letters(bootstrap)[0]) >= len(bad), timeout=60)
+                 lambda: len(distinct_dead_letters(bootstrap, sec)[0]) >= len(bad), timeout=60)
         # The two survivors hold all three partitions.
         members, described = wait_for(
             "the survivors holding every partition",
-            lambda: (lambda m: m if len(m[0]) == 2 else None)(assignment(bootstrap)), timeout=30)
+            lambda: (lambda m: m if len(m[0]) == 2 else None)(assignment(bootstrap, command_config)), timeout=30)
         assert sorted(p for ps in members.values() for p in ps) == [0, 1, 2], described
         for n in (0, 2):
             assert workers[n].p.poll() is None, workers[n].output()
             assert workers[n].stop() == 0, workers[n].output()
 
-        ids = node_ids(cql_port)
-        dead, dead_records = distinct_dead_letters(bootstrap)
+        ids = node_ids(cql_port, sec)
+        dead, dead_records = distinct_dead_letters(bootstrap, sec)
         produced = len(good_ids) + len(bad)
         assert len(ids) == len(set(ids))          # no id twice
         assert set(ids) == good_ids               # every good record, nothing else

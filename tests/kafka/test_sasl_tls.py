@@ -172,3 +172,16 @@ def test_tls_listener_needs_a_certificate(tmp_path):
                         f"SSL://127.0.0.1:{free_port()}"], capture_output=True, text=True,
                        timeout=30)
     assert p.returncode == 2 and "--tls-cert" in p.stderr
+
+
+@pytest.mark.parametrize("mech", ["scram-sha-256", "scram-sha-512"])
+def test_kafkajs_ssl_scram(tb, tls_certs, mech):
+    """KafkaJS (its own protocol and SCRAM code) over SASL_SSL: produce, a consumer group, and
+    a wrong password that fails with KafkaJS's SASL error while the broker keeps serving."""
+    from test_kafkajs import CLIENTS, ensure_node_modules
+    ensure_node_modules()
+    p = subprocess.run(["node", os.path.join(CLIENTS, "kafkajs_ssl_scram_test.js"), tb.sasl_ssl,
+                        tls_certs.ca, "alice", PASSWORD, mech],
+                       capture_output=True, text=True, timeout=180)
+    assert p.returncode == 0, f"{p.stdout}\n{p.stderr}\nbroker:\n{tb.log()}"
+    assert p.stdout.startswith("ok 300 "), p.stdout

@@ -181,3 +181,34 @@ def test_node_driver_over_tls_with_a_password(server, tls_certs):
     node_check(tls, tls_certs.ca, PASSWORD, "ok")
     node_check(tls, tls_certs.ca, "wrong", "auth")
     node_check(tls, tls_certs.untrusted_ca, PASSWORD, "untrusted")
+
+
+def test_kappa_cql_shell_over_tls(server, tls_certs):
+    """kappa's own client (kappa cql, the Cassandra sink, kappa bench cql) over TLS: the
+    server's certificate checked against --tls-ca and the host; an untrusted CA and a TLS
+    client on the plaintext port fail with a message, not a hang."""
+    plain, tls = server
+    out = kappa("cql", "--host", "127.0.0.1", "--port", tls, "--tls-ca", tls_certs.ca,
+                "-u", USER, "-p", PASSWORD, "-e",
+                "SELECT release_version FROM system.local;", timeout=60).stdout
+    assert "4." in out, out
+    bad = kappa("cql", "--host", "127.0.0.1", "--port", tls, "--tls-ca", tls_certs.untrusted_ca,
+                "-u", USER, "-p", PASSWORD, "-e", "SELECT * FROM system.local;", check=False,
+                timeout=60)
+    assert bad.returncode != 0
+    assert "TLS handshake" in bad.stderr and "certificate verify failed" in bad.stderr, bad.stderr
+    wrong_port = kappa("cql", "--host", "127.0.0.1", "--port", plain, "--tls-ca", tls_certs.ca,
+                       "-u", USER, "-p", PASSWORD, "-e", "SELECT * FROM system.local;",
+                       check=False, timeout=60)
+    assert wrong_port.returncode != 0
+    assert "TLS handshake" in wrong_port.stderr, wrong_port.stderr
+
+
+def test_bench_cql_tls_runs_both_side_by_side():
+    """`kappa bench cql --tls` (a smoke run with tiny counts; the figures are in
+    docs/benchmarks/cql.md): plaintext and TLS passes over one in-process store."""
+    p = kappa("bench", "cql", "--tls", "--rows", "300", "--reads", "300", "--latency-rate", "0",
+              "--concurrency", "32", timeout=120)
+    assert "== plaintext" in p.stdout and "== TLS" in p.stdout, p.stdout
+    assert p.stdout.count("rows found: 300") == 2, p.stdout
+    assert "errors" not in p.stdout, p.stdout

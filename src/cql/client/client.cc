@@ -51,7 +51,7 @@ Status ClientImpl::Init() {
     host = hp->host;
     port = hp->port;
     for (uint8_t v = options_.max_protocol_version; v >= kMinProtocolVersion; --v) {
-      auto c = std::make_shared<ClientConnection>(ioc_);
+      auto c = std::make_shared<ClientConnection>(ioc_, options_.tls);
       last = c->Open(host, port, v, options_);
       if (last.ok()) {
         version_ = v;

@@ -1,5 +1,7 @@
 #include "cql/client/client_connection.h"
 
+#include <openssl/ssl.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -82,17 +84,13 @@ std::optional<ErrorCode> ErrorCodeOf(const Status& s) {
   return ErrorCode(*code);
 }
 
-ClientConnection::~ClientConnection() {
-  boost::system::error_code ec;
-  socket_.close(ec);
-}
+ClientConnection::~ClientConnection() { socket_.Close(); }
 
 Status ClientConnection::AwaitIo(std::future<size_t>& op, const char* what) {
   if (handshake_timeout_ms_ > 0 &&
       op.wait_for(std::chrono::milliseconds(handshake_timeout_ms_)) != std::future_status::ready) {
     asio::post(strand_, [self = shared_from_this()] {
-      boost::system::error_code ignored;
-      self->socket_.close(ignored);
+      self->socket_.Close();
     });
     op.wait();
     return Status::Unavailable(std::string(what) + ": no answer within " +
@@ -134,7 +132,7 @@ Status ClientConnection::Open(const std::string& host, uint16_t port, uint8_t ve
                               const ClientOptions& o) {
   version_ = version;
   boost::system::error_code ec;
-  tcp::resolver resolver(socket_.get_executor());
+  tcp::resolver resolver(socket_.socket().get_executor());
   auto eps = resolver.resolve(host, std::to_string(port), ec);
   if (ec) return Status::Unavailable("cannot resolve " + host + ": " + ec.message());
   // Asynchronous connect so an unreachable host costs at most connect_timeout_ms (the
@@ -142,12 +140,28 @@ Status ClientConnection::Open(const std::string& host, uint16_t port, uint8_t ve
   handshake_timeout_ms_ = o.connect_timeout_ms;
   std::promise<size_t> connect_done;
   auto connected = connect_done.get_future();
-  asio::async_connect(socket_, eps, [&connect_done](boost::system::error_code e, const tcp::endpoint&) {
+  asio::async_connect(socket_.socket(), eps, [&connect_done](boost::system::error_code e, const tcp::endpoint&) {
     if (e) connect_done.set_exception(std::make_exception_ptr(boost::system::system_error(e)));
     else connect_done.set_value(0);
   });
   RETURN_IF_ERROR(AwaitIo(connected, ("cannot connect to " + host + ":" + std::to_string(port)).c_str()));
-  socket_.set_option(tcp::no_delay(true), ec);
+  socket_.socket().set_option(tcp::no_delay(true), ec);
+  if (auto* ssl = socket_.ssl_stream()) {
+    // SNI and the certificate's name checked against the host connected to (an IP address
+    // is matched against the certificate's IP entries).
+    if (!SSL_set_tlsext_host_name(ssl->native_handle(), host.c_str())) {
+      return Status::InvalidArgument("TLS: cannot use " + host + " as the server name");
+    }
+    ssl->set_verify_callback(asio::ssl::host_name_verification(host));
+    std::promise<size_t> hs_done;
+    auto handshaken = hs_done.get_future();
+    ssl->async_handshake(asio::ssl::stream_base::client, [&hs_done](boost::system::error_code e) {
+      if (e) hs_done.set_exception(std::make_exception_ptr(boost::system::system_error(e)));
+      else hs_done.set_value(0);
+    });
+    RETURN_IF_ERROR(AwaitIo(handshaken, ("TLS handshake with " + host + ":" +
+                                         std::to_string(port) + " failed").c_str()));
+  }
   std::map<std::string, std::string> startup = {{"CQL_VERSION", "3.0.0"},
                                                 {"DRIVER_NAME", "kappa"}};
   if (o.compression == "lz4") compression_ = Compression::kLz4;
@@ -350,8 +364,7 @@ void ClientConnection::FailAll(const Status& s) {
       }
     }
   }
-  boost::system::error_code ec;
-  socket_.close(ec);
+  socket_.Close();
   watchdog_.cancel();
   for (auto& cb : cbs) cb(s);
 }

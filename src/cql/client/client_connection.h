@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/mutex.h"
+#include "common/transport.h"
 #include "cql/client.h"
 #include "cql/protocol/frame.h"
 
@@ -28,8 +29,11 @@ using ClientCallback = std::function<void(Result<ClientFrame>)>;
 
 class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
  public:
-  explicit ClientConnection(boost::asio::io_context& ioc)
-      : socket_(ioc), strand_(ioc.get_executor()), watchdog_(strand_) {}
+  // `tls`: the client TLS context of every connection (ClientOptions::tls); null: plain.
+  ClientConnection(boost::asio::io_context& ioc, std::shared_ptr<boost::asio::ssl::context> tls)
+      : socket_(boost::asio::ip::tcp::socket(ioc), std::move(tls)),
+        strand_(ioc.get_executor()),
+        watchdog_(strand_) {}
   ~ClientConnection();
 
   // Connects (within o.connect_timeout_ms) and performs the handshake with protocol
@@ -66,7 +70,7 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   Status AwaitIo(std::future<size_t>& op, const char* what);
   int64_t handshake_timeout_ms_ = 0;  // fixed during Open
 
-  boost::asio::ip::tcp::socket socket_;
+  Transport socket_;  // plain TCP, or TLS over it
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   uint8_t version_ = 4;
   Compression compression_ = Compression::kNone;

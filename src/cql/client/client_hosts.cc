@@ -142,7 +142,7 @@ Status ClientImpl::Discover(const std::shared_ptr<ClientConnection>& control,
 // Opens a connection with the negotiated version and USEs the current keyspace.
 Result<std::shared_ptr<ClientConnection>> ClientImpl::OpenConnection(const std::string& host,
                                                                      uint16_t port) {
-  auto c = std::make_shared<ClientConnection>(ioc_);
+  auto c = std::make_shared<ClientConnection>(ioc_, options_.tls);
   RETURN_IF_ERROR(c->Open(host, port, version_, options_));
   c->StartReading();
   std::string ks;

@@ -181,6 +181,57 @@ struct DescribeStmt {
   std::string name;      // kTable, kGeneric
 };
 
+// ---- roles and permissions (Cassandra's role manager and authorizer statements) ----
+// Role options of CREATE/ALTER ROLE (and the legacy CREATE/ALTER USER); unset: not given.
+struct RoleOptionsClause {
+  std::optional<std::string> password;
+  std::optional<bool> login;
+  std::optional<bool> superuser;
+};
+
+// CREATE ROLE [IF NOT EXISTS] r [WITH PASSWORD = 'p' AND LOGIN = b AND SUPERUSER = b];
+// CREATE USER [IF NOT EXISTS] u [WITH PASSWORD 'p'] [SUPERUSER | NOSUPERUSER] (LOGIN true).
+struct CreateRoleStmt {
+  std::string name;
+  bool if_not_exists = false;
+  RoleOptionsClause options;
+};
+struct AlterRoleStmt {  // ALTER ROLE r WITH ...; ALTER USER u WITH PASSWORD 'p' ...
+  std::string name;
+  RoleOptionsClause options;
+};
+struct DropRoleStmt {  // DROP ROLE [IF EXISTS] r; DROP USER [IF EXISTS] u
+  std::string name;
+  bool if_exists = false;
+};
+struct ListRolesStmt {  // LIST ROLES [OF r] [NORECURSIVE]; LIST USERS
+  std::string of;  // empty: every role
+  bool users = false;  // LIST USERS: the columns name, super, datacenters
+};
+
+// A resource of GRANT/REVOKE/LIST PERMISSIONS: ALL KEYSPACES, KEYSPACE k, [TABLE] [k.]t.
+struct DataResource {
+  enum class Kind { kAllKeyspaces, kKeyspace, kTable };
+  Kind kind = Kind::kAllKeyspaces;
+  TableName table;  // kKeyspace: table.keyspace; kTable: the table (keyspace may be empty)
+};
+
+// GRANT perm ON resource TO role; REVOKE perm ON resource FROM role. Permissions are
+// upper-case (SELECT, MODIFY, CREATE, ALTER, DROP, AUTHORIZE, DESCRIBE, EXECUTE); ALL
+// [PERMISSIONS] is "ALL".
+struct GrantStmt {
+  bool revoke = false;
+  std::string permission;
+  DataResource resource;
+  std::string role;
+};
+// LIST (ALL [PERMISSIONS] | perm [PERMISSION]) [ON resource] [OF role] [NORECURSIVE].
+struct ListPermissionsStmt {
+  std::string permission;                 // "ALL" or one permission
+  std::optional<DataResource> resource;   // nullopt: every resource
+  std::string of;                         // empty: every role
+};
+
 struct Statement;
 struct BatchStmt {
   enum class Type { kLogged, kUnlogged, kCounter };
@@ -192,7 +243,8 @@ struct BatchStmt {
 using StatementBody =
     std::variant<UseStmt, CreateKeyspaceStmt, DropKeyspaceStmt, CreateTableStmt, DropTableStmt,
                  AlterTableStmt, TruncateStmt, InsertStmt, UpdateStmt, DeleteStmt, SelectStmt,
-                 BatchStmt, DescribeStmt>;
+                 BatchStmt, DescribeStmt, CreateRoleStmt, AlterRoleStmt, DropRoleStmt,
+                 ListRolesStmt, GrantStmt, ListPermissionsStmt>;
 
 struct Statement {
   StatementBody body;

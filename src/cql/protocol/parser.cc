@@ -161,9 +161,15 @@ Result<StatementBody> Parser::ParseBody() {
   if (AcceptKw("create")) {
     if (AcceptKw("keyspace") || AcceptKw("schema")) return ParseCreateKeyspace();
     if (AcceptKw("table") || AcceptKw("columnfamily")) return ParseCreateTable();
+    if (AcceptKw("role")) return ParseCreateRole(false);
+    if (AcceptKw("user")) return ParseCreateRole(true);
     return NoViable();
   }
+  if (AcceptKw("grant")) return ParseGrant(false);
+  if (AcceptKw("revoke")) return ParseGrant(true);
+  if (AcceptKw("list")) return ParseList();
   if (AcceptKw("drop")) {
+    if (AcceptKw("role") || AcceptKw("user")) return ParseDropRole();
     bool ks = AcceptKw("keyspace") || AcceptKw("schema");
     if (!ks && !AcceptKw("table") && !AcceptKw("columnfamily")) return NoViable();
     bool if_exists = false;
@@ -183,6 +189,8 @@ Result<StatementBody> Parser::ParseBody() {
     return StatementBody(std::move(d));
   }
   if (AcceptKw("alter")) {
+    if (AcceptKw("role")) return ParseAlterRole(false);
+    if (AcceptKw("user")) return ParseAlterRole(true);
     if (!AcceptKw("table") && !AcceptKw("columnfamily")) return NoViable();
     return ParseAlterTable();
   }

@@ -83,6 +83,19 @@ class Parser {
   // ---- DESCRIBE (parse_describe.cc) ----
   Result<StatementBody> ParseDescribe();
 
+  // ---- roles and permissions (parse_roles.cc) ----
+  Result<std::string> RoleName();
+  Result<bool> BoolOption();
+  Status ParseRoleOptions(RoleOptionsClause* o);
+  Status ParseUserOptions(RoleOptionsClause* o);
+  Result<StatementBody> ParseCreateRole(bool user);
+  Result<StatementBody> ParseAlterRole(bool user);
+  Result<StatementBody> ParseDropRole();
+  Result<DataResource> ParseDataResource();
+  Result<std::string> ParsePermission();
+  Result<StatementBody> ParseGrant(bool revoke);
+  Result<StatementBody> ParseList();
+
   // Bounds the recursion of nested terms, selectors and types (f(f(...)), [[[...]]],
   // frozen<list<...>>): hostile input gets a syntax error, not a stack overflow.
   static constexpr int kMaxNesting = 64;

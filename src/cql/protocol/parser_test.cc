@@ -219,5 +219,72 @@ TEST(ParserTest, CollectionAssignmentsAndElementDeletes) {
   EXPECT_EQ(d.elements[2]->kind, Term::Kind::kBindMarker);
 }
 
+
+// ---- roles and permissions (Cassandra 4.0's grammar) ----
+TEST(ParserTest, CreateRoleWithOptions) {
+  auto s = ParseAs<CreateRoleStmt>(
+      "CREATE ROLE IF NOT EXISTS Alice WITH PASSWORD = 's3cret' AND LOGIN = true AND "
+      "SUPERUSER = false");
+  EXPECT_EQ(s.name, "alice");  // unquoted: lower-cased like every identifier
+  EXPECT_TRUE(s.if_not_exists);
+  EXPECT_EQ(s.options.password, "s3cret");
+  EXPECT_EQ(s.options.login, true);
+  EXPECT_EQ(s.options.superuser, false);
+  auto q = ParseAs<CreateRoleStmt>("CREATE ROLE 'Mixed Case'");
+  EXPECT_EQ(q.name, "Mixed Case");
+  EXPECT_FALSE(q.options.login.has_value());
+}
+
+TEST(ParserTest, LegacyUserStatements) {
+  auto c = ParseAs<CreateRoleStmt>("CREATE USER bob WITH PASSWORD 'pw' SUPERUSER");
+  EXPECT_EQ(c.name, "bob");
+  EXPECT_EQ(c.options.password, "pw");
+  EXPECT_EQ(c.options.login, true);
+  EXPECT_EQ(c.options.superuser, true);
+  auto a = ParseAs<AlterRoleStmt>("ALTER USER bob WITH PASSWORD 'new' NOSUPERUSER");
+  EXPECT_EQ(a.options.password, "new");
+  EXPECT_EQ(a.options.superuser, false);
+  auto d = ParseAs<DropRoleStmt>("DROP USER IF EXISTS bob");
+  EXPECT_TRUE(d.if_exists);
+  EXPECT_TRUE(ParseAs<ListRolesStmt>("LIST USERS").users);
+}
+
+TEST(ParserTest, GrantRevokeAndList) {
+  auto g = ParseAs<GrantStmt>("GRANT SELECT ON KEYSPACE spark_streams TO alice");
+  EXPECT_FALSE(g.revoke);
+  EXPECT_EQ(g.permission, "SELECT");
+  EXPECT_EQ(g.resource.kind, DataResource::Kind::kKeyspace);
+  EXPECT_EQ(g.resource.table.keyspace, "spark_streams");
+  EXPECT_EQ(g.role, "alice");
+  auto r = ParseAs<GrantStmt>("REVOKE ALL PERMISSIONS ON TABLE ks.t FROM alice");
+  EXPECT_TRUE(r.revoke);
+  EXPECT_EQ(r.permission, "ALL");
+  EXPECT_EQ(r.resource.kind, DataResource::Kind::kTable);
+  EXPECT_EQ(r.resource.table.keyspace, "ks");
+  EXPECT_EQ(r.resource.table.name, "t");
+  auto bare = ParseAs<GrantStmt>("GRANT MODIFY PERMISSION ON t TO alice");
+  EXPECT_EQ(bare.resource.kind, DataResource::Kind::kTable);
+  EXPECT_EQ(bare.resource.table.name, "t");
+  auto all = ParseAs<GrantStmt>("GRANT CREATE ON ALL KEYSPACES TO alice");
+  EXPECT_EQ(all.resource.kind, DataResource::Kind::kAllKeyspaces);
+  auto l = ParseAs<ListPermissionsStmt>("LIST ALL PERMISSIONS ON KEYSPACE ks OF alice NORECURSIVE");
+  EXPECT_EQ(l.permission, "ALL");
+  ASSERT_TRUE(l.resource.has_value());
+  EXPECT_EQ(l.of, "alice");
+  auto lr = ParseAs<ListRolesStmt>("LIST ROLES OF alice");
+  EXPECT_EQ(lr.of, "alice");
+  EXPECT_FALSE(lr.users);
+}
+
+TEST(ParserTest, RoleStatementErrors) {
+  EXPECT_NE(ErrorOf("GRANT SELECT ON ALL FUNCTIONS TO alice").find("KEYSPACE"), std::string::npos);
+  EXPECT_NE(ErrorOf("GRANT SELECT ON ROLE bob TO alice").find("KEYSPACE"), std::string::npos);
+  EXPECT_NE(ErrorOf("CREATE ROLE a WITH COLOR = 'red'").find("Unknown role option"),
+            std::string::npos);
+  EXPECT_FALSE(ErrorOf("CREATE ROLE a WITH LOGIN = maybe").empty());
+  EXPECT_FALSE(ErrorOf("GRANT FLY ON KEYSPACE k TO a").empty());
+  EXPECT_FALSE(ErrorOf("GRANT SELECT ON KEYSPACE k alice").empty());
+}
+
 }  // namespace
 }  // namespace kappa::cql

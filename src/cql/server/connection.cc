@@ -21,6 +21,8 @@ Connection::Connection(tcp::socket socket, ServerContext* ctx,
   boost::system::error_code ec;
   transport_.socket().set_option(tcp::no_delay(true), ec);
   state_.peer = watch_->peer();
+  auto remote = transport_.socket().remote_endpoint(ec);
+  if (!ec) state_.session.host = remote.address().to_string();
 }
 
 void Connection::Start() {

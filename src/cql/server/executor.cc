@@ -6,6 +6,7 @@
 #include <chrono>
 #include <deque>
 
+#include "cql/server/exec/authz.h"
 #include "cql/server/exec/exec.h"
 #include "cql/protocol/parser.h"
 
@@ -92,6 +93,7 @@ Outcome<ResultMessage> Executor::Execute(const Statement& st, QueryOptions& o, S
                              " bound variables");
   }
   ExecContext ctx{this, store_, &s, &o, BindValues{&o.values}, prepared};
+  CQL_TRY_VOID(AuthorizeStatement(st, ctx));
   if (!prepared) {  // a prepared statement was checked when it was prepared
     CQL_TRY_VOID(CheckStatement(st, ctx));
   }
@@ -110,9 +112,18 @@ Outcome<ResultMessage> Executor::Execute(const Statement& st, QueryOptions& o, S
         else if constexpr (std::is_same_v<T, DeleteStmt>) return ExecDelete(body, ctx);
         else if constexpr (std::is_same_v<T, SelectStmt>) return ExecSelect(body, ctx);
         else if constexpr (std::is_same_v<T, BatchStmt>) return ExecBatch(body, ctx);
-        else return ExecDescribe(body, ctx);
+        else if constexpr (std::is_same_v<T, DescribeStmt>) return ExecDescribe(body, ctx);
+        else if constexpr (std::is_same_v<T, CreateRoleStmt>) return ExecCreateRole(body, ctx);
+        else if constexpr (std::is_same_v<T, AlterRoleStmt>) return ExecAlterRole(body, ctx);
+        else if constexpr (std::is_same_v<T, DropRoleStmt>) return ExecDropRole(body, ctx);
+        else if constexpr (std::is_same_v<T, ListRolesStmt>) return ExecListRoles(body, ctx);
+        else if constexpr (std::is_same_v<T, GrantStmt>) return ExecGrant(body, ctx);
+        else return ExecListPermissions(body, ctx);
       },
       st.body);
+  if (r.ok() && r.value().kind == ResultMessage::Kind::kSchemaChange) {
+    AfterSchemaChange(st, ctx);  // the creator's permissions, a dropped resource's removed
+  }
   // Skip-metadata (flag 0x02, on QUERY and EXECUTE as in Cassandra): Rows without specs.
   if (r.ok() && r.value().kind == ResultMessage::Kind::kRows && o.skip_metadata) {
     r.value().rows.skip_metadata = true;
@@ -265,6 +276,7 @@ Outcome<ResultMessage> Executor::Batch(uint8_t type, const std::vector<BatchItem
                                " bound variables");
     }
     ExecContext ctx{this, store_, &ps, &o, BindValues{&o.values}};
+    CQL_TRY_VOID(AuthorizeStatement(*st, ctx));
     CQL_TRY_VOID(PlanBatchMember(*st, nullptr, ctx, &all));
   }
   ExecContext ctx{this, store_, &s, &options, {}};

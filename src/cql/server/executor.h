@@ -17,6 +17,7 @@
 #include "cql/server/error.h"
 #include "cql/server/result.h"
 #include "cql/protocol/wire.h"
+#include "security/security.h"
 #include "store/store.h"
 
 namespace kappa::cql {
@@ -24,6 +25,8 @@ namespace kappa::cql {
 // Per-connection state.
 struct Session {
   std::string keyspace;  // USE; empty = none
+  std::string user;      // the logged-in role (AUTH_RESPONSE); empty: anonymous
+  std::string host;      // the client's address, for ACLs bound to a host
 };
 
 // The options of QUERY/EXECUTE/BATCH (native_protocol_v4.spec 4.1.4).
@@ -69,6 +72,12 @@ struct ExecutorOptions {
   // used are evicted and an EXECUTE of one gets UNPREPARED, which drivers answer by preparing
   // again. Default 64 MiB.
   size_t prepared_cache_bytes = 64u << 20;
+  // Roles (CREATE/ALTER/DROP ROLE, LIST ROLES) are these users; null: role statements are
+  // refused.
+  std::shared_ptr<security::UserStore> users;
+  // Permissions (GRANT, REVOKE, LIST PERMISSIONS) and the checks of every statement
+  // (exec/authorize.cc) when it is enabled; null: no checks, permission statements refused.
+  std::shared_ptr<security::Authorizer> authorizer;
 };
 
 class Executor {

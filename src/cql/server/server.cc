@@ -100,6 +100,8 @@ class ServerImpl : public Server {
     ExecutorOptions eo;
     eo.max_statement_bytes = options_.max_statement_bytes;
     eo.prepared_cache_bytes = options_.prepared_cache_bytes;
+    eo.users = options_.user_store;
+    eo.authorizer = options_.authorizer;
     executor_ = std::make_unique<Executor>(store_, node, eo);
     ctx_.executor = executor_.get();
     ctx_.metrics = &metrics_;

@@ -63,6 +63,7 @@ Response HandleAuthResponse(ServerContext& ctx, ConnState& conn, std::string_vie
                             "Provided username " + user + " and/or password are incorrect"});
   }
   conn.authenticated = true;
+  conn.session.user = user;  // the role its statements run as (exec/authorize.cc)
   std::string out;
   WireWriter(&out).NullBytes();
   return {Opcode::kAuthSuccess, std::move(out)};
