@@ -236,9 +236,7 @@ void RegisterGroupsCommands(CLI::App& app, const Groups& g) {
   auto args = std::make_shared<GroupsArgs>();
   auto common = [args](CLI::App* cmd) {
     AddDataDirOption(cmd, &args->data_dir);
-    CheckHostPortList(cmd->add_option("--bootstrap", args->bootstrap,
-                                      "host:port of a Kafka-protocol broker (kappa or Kafka); "
-                                      "without it the data directory is read directly"));
+    AddBootstrapOption(cmd, &args->bootstrap);  // with --command-config
   };
   CLI::App* list = g.groups->add_subcommand("list", "List consumer groups");
   common(list);
