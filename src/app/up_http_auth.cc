@@ -13,9 +13,10 @@
 namespace kappa::app {
 
 http::Middleware HttpBasicAuth(std::shared_ptr<const security::UserStore> users,
-                               bool metrics_auth) {
+                               bool metrics_auth,
+                               std::shared_ptr<const security::Authorizer> authorizer) {
   auto throttle = std::make_shared<security::LoginThrottle>();
-  return [users = std::move(users), metrics_auth, throttle](
+  return [users = std::move(users), metrics_auth, throttle, authorizer = std::move(authorizer)](
              http::Request& req, const http::Handler& next) -> http::Response {
     // Probes stay open: a load balancer or Docker HEALTHCHECK has no password.
     if (req.route == "/health" || req.route == "/ready") return next(req);
@@ -47,6 +48,23 @@ http::Middleware HttpBasicAuth(std::shared_ptr<const security::UserStore> users,
                 req.peer, req.method, req.path);
       return challenge(
           http::Response::Error(401, "Unauthorized: wrong user name or password", 40101));
+    }
+    if (authorizer && authorizer->enabled()) {
+      const bool read = req.method == "GET" || req.method == "HEAD";
+      const auto op = read ? security::AclOperation::kDescribe : security::AclOperation::kAlter;
+      std::string host = req.peer.substr(0, req.peer.rfind(':'));
+      if (!host.empty() && host.front() == '[') host = host.substr(1, host.size() - 2);
+      if (!authorizer->Authorize(security::Principal::User(creds->user), host, op,
+                                 security::ResourceType::kCluster,
+                                 security::kClusterResourceName)) {
+        return http::Response::Error(
+            403,
+            fmt::format("Forbidden: user {} may not {} here (needs {} on the cluster: kappa "
+                        "acls add --allow-principal User:{} --operation {} --cluster)",
+                        creds->user, read ? "read" : "change anything",
+                        security::Name(op), creds->user, read ? "Describe" : "Alter"),
+            40301);
+      }
     }
     return next(req);
   };

@@ -234,7 +234,7 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
     // Confluent Schema Registry's REST API beside /health, /ready and /metrics.
     registry::AddRegistryRoutes(impl->registry, router.get());
     // HTTP Basic with the data directory's users, once there are any (up_http_auth.h).
-    router->Use(HttpBasicAuth(users, o.metrics_auth));
+    router->Use(HttpBasicAuth(users, o.metrics_auth, o.authorizer));
     // Airflow's stable REST API v1 (/api/v1/dags, dagRuns, taskInstances, ...).
     if (o.orchestrator) orchestrator::AddAirflowRoutes(o.orchestrator, router.get());
     std::vector<http::ListenerOptions> listeners;

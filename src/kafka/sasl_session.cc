@@ -17,27 +17,10 @@ namespace {
 constexpr int64_t kMaxFailureDelayMs = 5000;
 }  // namespace
 
-LoginLimiter::Window& LoginLimiter::Current(const std::string& peer) {
-  auto now = std::chrono::steady_clock::now();
-  if (peers_.size() > 10000) {  // forget finished windows so the map stays small
-    std::erase_if(peers_, [&](const auto& kv) { return now - kv.second.start > std::chrono::minutes(1); });
-  }
-  Window& w = peers_[peer];
-  if (now - w.start > std::chrono::minutes(1)) w = Window{now, 0};
-  return w;
-}
-
-bool LoginLimiter::Allowed(const std::string& peer) {
-  MutexLock l(mu_);
-  return Current(peer).failures < options_.max_failed_logins_per_minute;
-}
-
 int64_t LoginLimiter::Failed(const std::string& peer) {
-  MutexLock l(mu_);
-  Window& w = Current(peer);
-  ++w.failures;
+  const int failures = throttle_.Failed(peer);
   int64_t delay = std::max<int64_t>(0, options_.failed_authentication_delay_ms);
-  for (int i = 1; i < w.failures && delay < kMaxFailureDelayMs; ++i) delay *= 2;
+  for (int i = 1; i < failures && delay < kMaxFailureDelayMs; ++i) delay *= 2;
   return std::min(delay, kMaxFailureDelayMs);
 }
 

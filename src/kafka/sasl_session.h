@@ -24,21 +24,17 @@ namespace kappa::kafka {
 // cap (KafkaSaslOptions).
 class LoginLimiter {
  public:
-  explicit LoginLimiter(const KafkaSaslOptions& o) : options_(o) {}
+  explicit LoginLimiter(const KafkaSaslOptions& o)
+      : options_(o), throttle_(o.max_failed_logins_per_minute) {}
   // Whether `peer` may try now (false: over the cap for the current minute).
-  bool Allowed(const std::string& peer);
-  // Records a failure; returns how long to wait before answering it.
+  bool Allowed(const std::string& peer) { return throttle_.Allowed(peer); }
+  // Records a failure; returns how long to wait before answering it: the failure delay,
+  // doubled per earlier failure of the peer this minute, at most 5 s.
   int64_t Failed(const std::string& peer);
 
  private:
-  struct Window {
-    std::chrono::steady_clock::time_point start;
-    int failures = 0;
-  };
-  Window& Current(const std::string& peer) REQUIRES(mu_);
   const KafkaSaslOptions& options_;
-  Mutex mu_;
-  std::map<std::string, Window> peers_ GUARDED_BY(mu_);
+  security::LoginThrottle throttle_;  // the per-address window, shared with CQL and HTTP
 };
 
 class SaslSession {

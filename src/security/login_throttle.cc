@@ -42,7 +42,7 @@ bool LoginThrottle::Allowed(std::string_view peer) {
   return it->second.count < max_;
 }
 
-void LoginThrottle::Failed(std::string_view peer) {
+int LoginThrottle::Failed(std::string_view peer) {
   const int64_t now = now_ms_();
   MutexLock l(mu_);
   // Bounded memory under a spray of addresses: forget windows that are over.
@@ -54,7 +54,7 @@ void LoginThrottle::Failed(std::string_view peer) {
     w.window_start_ms = now;
     w.count = 0;
   }
-  ++w.count;
+  return ++w.count;
 }
 
 }  // namespace kappa::security

@@ -183,7 +183,9 @@ class LoginThrottle {
   explicit LoginThrottle(int max_failures_per_minute = 30,
                          std::function<int64_t()> now_ms = nullptr);
   bool Allowed(std::string_view peer);
-  void Failed(std::string_view peer);
+  // Records a failure; returns the peer's failures in the current minute (1 for the first),
+  // for callers that slow each failure down further (Kafka's failed-login delay).
+  int Failed(std::string_view peer);
 
  private:
   struct Window {

@@ -126,3 +126,38 @@ def test_off_loopback_needs_users_and_refuses_default_passwords(tmp_path):
     assert p.returncode != 0 and "well-known default password" in p.stderr, p.stderr
     p = check(tmp_path, {"cql": "127.0.0.1:0"})  # loopback: only this machine can try it
     assert p.returncode == 0, p.stderr
+
+
+def test_acls_give_403_until_granted(tmp_path):
+    """With security.acls on, a logged-in user needs DESCRIBE on the cluster to read and
+    ALTER to change (403 with Confluent's 40301 otherwise); `kappa acls add` beside the
+    running kappa takes effect within a second; a super user may do everything."""
+    data = str(tmp_path / "data")
+    add_user(data, "reader", "reader password 1")
+    add_user(data, "boss", "boss password 2")
+    port = free_port()
+    up = start_up(tmp_path, {"http": f"127.0.0.1:{port}"},
+                  security={"acls": {"enabled": True, "super_users": ["boss"]}},
+                  wait_ports=(port,))
+    try:
+        url = f"http://127.0.0.1:{port}"
+        schema = json.dumps({"schema": '"string"'})
+        post = ["-X", "POST", "-H", "Content-Type: application/vnd.schemaregistry.v1+json",
+                "--data", schema, f"{url}/subjects/s-value/versions"]
+        code, body = curl("-u", "reader:reader password 1", f"{url}/subjects")
+        assert code == 403 and json.loads(body)["error_code"] == 40301, body
+        assert "kappa acls add" in json.loads(body)["message"], body
+        kappa("acls", "add", "--data-dir", data, "--allow-principal", "User:reader",
+              "--operation", "Describe", "--cluster")
+        wait_for("the new ACL to be read",
+                 lambda: curl("-u", "reader:reader password 1", f"{url}/subjects")[0] == 200,
+                 timeout=10)
+        code, body = curl("-u", "reader:reader password 1", *post)
+        assert code == 403, body
+        code, body = curl("-u", "boss:boss password 2", *post)
+        assert code == 200 and "id" in json.loads(body), body
+        code, body = curl(f"{url}/health")  # probes stay open
+        assert code == 200, body
+    finally:
+        code, err = up.stop()
+        assert code == 0, err[-3000:]
