@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -54,6 +55,9 @@ struct UpServers::Impl {
   CondVar cv;
   bool stopping GUARDED_BY(mu) = false;
   std::string data_dir;  // where up.json was written ("" if not)
+  // Every listener serves and up.json is written: /ready waits for it, so a probe that saw
+  // READY finds the other listeners and `kappa jobs status`'s live figures there.
+  std::shared_ptr<std::atomic<bool>> started = std::make_shared<std::atomic<bool>>(false);
 };
 
 UpServers::UpServers(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -75,13 +79,19 @@ Status Explain(const Status& s, std::string_view what, const HostPort& addr,
 }
 
 // /health: the process answers. /ready: the jobs are started (UpServers starts after
-// StartJobs) and nothing has failed. /metrics: the default registry, Prometheus text 0.0.4.
-std::shared_ptr<http::Router> UpRoutes(Pipeline* pipeline) {
+// StartJobs), every listener serves (`started`) and nothing has failed. /metrics: the
+// default registry, Prometheus text 0.0.4.
+std::shared_ptr<http::Router> UpRoutes(Pipeline* pipeline,
+                                       std::shared_ptr<const std::atomic<bool>> started) {
   auto router = std::make_shared<http::Router>();
   router->Get("/health", [](http::Request&) {
     return http::Response::Json({{"status", "UP"}});
   });
-  router->Get("/ready", [pipeline](http::Request&) {
+  router->Get("/ready", [pipeline, started](http::Request&) {
+    if (!started->load(std::memory_order_acquire)) {
+      return http::Response::Json({{"status", "NOT_READY"}, {"reason", "starting the listeners"}},
+                                  503);
+    }
     Status h = pipeline->Health();
     if (!h.ok()) {
       return http::Response::Json({{"status", "NOT_READY"}, {"reason", h.ToString()}}, 503);
@@ -230,7 +240,7 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
       if (!reg.ok()) return reg.status().WithContext("opening the schema registry");
       impl->registry = std::move(*reg);
     }
-    auto router = UpRoutes(pipeline);
+    auto router = UpRoutes(pipeline, impl->started);
     // Confluent Schema Registry's REST API beside /health, /ready and /metrics.
     registry::AddRegistryRoutes(impl->registry, router.get());
     // HTTP Basic with the data directory's users, once there are any (up_http_auth.h).
@@ -365,6 +375,7 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
     KLOG_WARN("cannot record the listeners in {}/up.json ({}); `kappa jobs status` will not "
               "show live figures", dir, st.ToString());
   }
+  impl->started->store(true, std::memory_order_release);
   return std::unique_ptr<UpServers>(new UpServers(std::move(impl)));
 }
 

@@ -121,9 +121,11 @@ def user(i):
                             "username": f"user{i}", "dob": "1990-01-01T00:00:00Z"})
 
 
-def produce(bootstrap, good_ids, bad, done, sec):
+def produce(bootstrap, good_ids, bad, done, sec, killed):
     """GOOD good records and GOOD/BAD_EVERY bad ones (not JSON: dead letters), over a few
-    seconds, keyed as kappa's producer keys them (by id)."""
+    seconds, keyed as kappa's producer keys them (by id). Halfway it waits until the test has
+    killed a worker (`killed`), so the kill always lands mid-stream however slowly the
+    workers started."""
     p = Producer({"bootstrap.servers": bootstrap, "enable.idempotence": True, "acks": "all",
                   "linger.ms": 5, **sec.kafka_conf()})
     failures = []
@@ -142,6 +144,9 @@ def produce(bootstrap, good_ids, bad, done, sec):
         if i % 200 == 199:
             p.poll(0)
             time.sleep(0.05)  # ~4000 records/s: a stream, not one burst
+        if i == GOOD // 2:
+            p.flush(30)
+            assert killed.wait(120), "no worker was killed"
     assert p.flush(30) == 0
     assert not failures, failures[:3]
     done.set()
@@ -240,8 +245,9 @@ def test_three_workers_one_killed_every_record_once(tmp_path, tls_certs, secure)
             except TimeoutError:
                 raise AssertionError(f"worker {n} did not start: " + workers[n].output())
 
-        good_ids, bad, done = set(), [], threading.Event()
-        producer = threading.Thread(target=produce, args=(bootstrap, good_ids, bad, done, sec))
+        good_ids, bad, done, killed = set(), [], threading.Event(), threading.Event()
+        producer = threading.Thread(target=produce, daemon=True,
+                                    args=(bootstrap, good_ids, bad, done, sec, killed))
         producer.start()
         # Mid-stream: every worker owns a partition, some records are stored, more are coming.
         wait_for("three members with a partition each",
@@ -250,6 +256,7 @@ def test_three_workers_one_killed_every_record_once(tmp_path, tls_certs, secure)
         wait_for("rows on the node", lambda: len(node_ids(cql_port, sec)) > 500, timeout=60)
         assert not done.is_set(), "the stream ended before the kill; produce more slowly"
         workers[1].p.kill()  # kill -9: no LeaveGroup, no drain, an uncommitted batch
+        killed.set()
         workers[1].p.wait()
         producer.join(timeout=120)
         assert done.is_set(), "the producer did not finish"
