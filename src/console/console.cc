@@ -21,9 +21,11 @@ class ConsoleServer : public Console {
   Status Listen(const ConsoleOptions& options) {
     // The overview lists the console's own address; known once the port is bound (port 0
     // picks one), so read through an atomic the routes may see before it is set.
-    sources_.facts.console_address = [this, host = options.listen.host] {
+    sources_.facts.console_address = [this, host = options.listen.host,
+                                      tls = options.listen_tls] {
       const uint16_t port = bound_port_.load(std::memory_order_acquire);
-      return port == 0 ? std::string() : HostPort{host, port}.ToString();
+      if (port == 0) return std::string();
+      return (tls ? "https://" : "") + HostPort{host, port}.ToString();
     };
     std::vector<http::ListenerOptions> listeners;
     auto router = ConsoleRoutes(sources_, options);

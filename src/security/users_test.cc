@@ -41,6 +41,41 @@ TEST(UserStoreTest, PutCheckListDelete) {
   EXPECT_FALSE(users.Put("dave", "").ok());
 }
 
+TEST(UserStoreTest, RolesWithoutLoginOrPasswordAndSuperUsers) {
+  testutil::TempDir dir;
+  auto s = UserStore::Open(dir.path() + "/security");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  auto& users = **s;
+  // CREATE ROLE analyst: no password, no login (Cassandra's defaults); not a login user.
+  ASSERT_TRUE(users.CreateRole("analyst", {}).ok());
+  EXPECT_TRUE(users.Empty());
+  EXPECT_FALSE(users.Scram("analyst", ScramMechanism::kSha512).has_value());
+  EXPECT_TRUE(users.CreateRole("analyst", {}).IsAlreadyExists());
+  // LOGIN without a password still cannot log in.
+  ASSERT_TRUE(users.AlterRole("analyst", {std::nullopt, true, std::nullopt}).ok());
+  EXPECT_TRUE(users.Empty());
+  ASSERT_TRUE(users.AlterRole("analyst", {"pw", std::nullopt, true}).ok());
+  EXPECT_FALSE(users.Empty());
+  EXPECT_TRUE(users.CheckPassword("analyst", "pw"));
+  auto r = users.Role("analyst");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_TRUE(r->superuser && r->login && r->has_password);
+  // kappa users add keeps the flags while it changes the password.
+  ASSERT_TRUE(users.Put("analyst", "pw2").ok());
+  EXPECT_TRUE(users.Role("analyst")->superuser);
+  // LOGIN false locks the role out, whatever its password.
+  ASSERT_TRUE(users.AlterRole("analyst", {std::nullopt, false, std::nullopt}).ok());
+  EXPECT_FALSE(users.CheckPassword("analyst", "pw2"));
+  EXPECT_TRUE(users.AlterRole("nobody", {}).IsNotFound());
+  // The flags survive a reopen (written to users.json only when not the default).
+  auto again = UserStore::Open(dir.path() + "/security");
+  ASSERT_TRUE(again.ok());
+  auto roles = (*again)->Roles();
+  ASSERT_EQ(roles.size(), 1u);
+  EXPECT_FALSE(roles[0].login);
+  EXPECT_TRUE(roles[0].superuser);
+}
+
 TEST(UserStoreTest, FileHoldsNoPasswordAndIsOwnerOnly) {
   testutil::TempDir dir;
   std::string sec = dir.path() + "/security";
