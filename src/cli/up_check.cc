@@ -166,8 +166,9 @@ Result<UpPlan> PlanUp(const app::PipelineConfig& c, const UpFlags& f) {
   if (http_off && !store_users && !f.insecure && !c.security.insecure) {
     return Status::InvalidArgument(fmt::format(
         "{}: {} can be reached from other machines, and the HTTP listener (schema registry, "
-        "REST API, /metrics) has no users to ask for: add one with `{}` (its APIs then need "
-        "HTTP Basic auth), listen on 127.0.0.1, or allow it open with kappa up --insecure",
+        "REST API, /metrics) has no authentication without users: add one with `{}` (its "
+        "APIs then need HTTP Basic auth), listen on 127.0.0.1, or allow it open with kappa "
+        "up --insecure",
         plan.http_where, http_off->ToString(), add_users));
   }
   if (http_off && !store_users) {
@@ -178,8 +179,8 @@ Result<UpPlan> PlanUp(const app::PipelineConfig& c, const UpFlags& f) {
       off && plan.cql_users.empty() && !store_users) {
     return Status::InvalidArgument(fmt::format(
         "{}: {} can be reached from other machines, so CQL clients must log in, but no users "
-        "are configured: add one with `{}` (auth.cql_users in the config is deprecated), or "
-        "listen on 127.0.0.1",
+        "are configured: add one with `{}` (or, deprecated, under auth: cql_users: in the "
+        "config), or listen on 127.0.0.1",
         plan.cql_where, off->ToString(), add_users));
   }
   // Off loopback, the well-known default logins are the first thing an attacker tries.
