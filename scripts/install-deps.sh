@@ -17,6 +17,7 @@ TEST_PKGS=(
   clang libclang-rt-14-dev
   kcat python3-pytest python3-cassandra python3-kafka python3-confluent-kafka prometheus
   python3-requests python3-avro python3-jsonschema python3-croniter
+  openssl curl python3-yaml
   nodejs npm chromium
 )
 
