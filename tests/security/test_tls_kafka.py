@@ -1,0 +1,40 @@
+"""Kafka's SSL listener (listeners.kafka "SSL://HOST:PORT") with security.tls's context,
+checked with kcat (librdkafka): metadata, produce and consume over TLS beside a PLAINTEXT
+listener; a client that does not trust the CA fails, the server keeps serving."""
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from security_certs import tls_certs  # noqa: E402,F401  (the session fixture)
+from tls_up import free_port, start_up, tls_section  # noqa: E402
+
+
+def kcat(port, ca, *args, input=None):
+    return subprocess.run(["kcat", "-b", f"127.0.0.1:{port}", "-X", "security.protocol=SSL",
+                           "-X", f"ssl.ca.location={ca}", "-X", "socket.timeout.ms=10000",
+                           "-m", "10", *args], input=input, capture_output=True, text=True,
+                          timeout=60)
+
+
+def test_kcat_over_ssl(tmp_path, tls_certs):
+    plain, ssl_port = free_port(), free_port()
+    up = start_up(tmp_path, {"kafka": f"PLAINTEXT://127.0.0.1:{plain},SSL://127.0.0.1:{ssl_port}"},
+                  security=tls_section(tls_certs), wait_ports=(plain, ssl_port))
+    try:
+        meta = kcat(ssl_port, tls_certs.ca, "-L")
+        assert meta.returncode == 0, meta.stderr
+        assert f"127.0.0.1:{ssl_port}" in meta.stdout, meta.stdout
+        p = kcat(ssl_port, tls_certs.ca, "-P", "-t", "tls_topic", input="over tls\n")
+        assert p.returncode == 0, p.stderr
+        c = kcat(ssl_port, tls_certs.ca, "-C", "-t", "tls_topic", "-o", "beginning", "-c", "1",
+                 "-e")
+        assert c.returncode == 0 and c.stdout.strip() == "over tls", c.stdout + c.stderr
+        bad = kcat(ssl_port, tls_certs.untrusted_ca, "-L")
+        assert bad.returncode != 0
+        assert "certificate verify failed" in bad.stderr, bad.stderr
+        again = kcat(ssl_port, tls_certs.ca, "-L")
+        assert again.returncode == 0, again.stderr
+    finally:
+        code, err = up.stop()
+    assert code == 0, err[-3000:]
