@@ -70,6 +70,7 @@ void RunBroker(const BrokerArgs& a) {
     opts.sasl.users = std::move(users).value();
     opts.sasl.failed_authentication_delay_ms = a.sasl.failed_authentication_delay_ms;
     opts.sasl.max_failed_logins_per_minute = a.sasl.max_failed_logins_per_minute;
+    opts.sasl.session_lifetime_ms = a.sasl.session_lifetime_ms;
     opts.sasl.mechanisms.clear();
     for (std::string_view rest = a.sasl_mechanisms; !rest.empty();) {
       size_t comma = rest.find(',');
@@ -200,6 +201,12 @@ void RegisterBrokerCommand(CLI::App& app, const Groups& g) {
                   "until the minute is over")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000000));
+  cmd->add_option("--sasl-session-lifetime-ms", args->sasl.session_lifetime_ms,
+                  "KIP-368: a SASL login is good for this long; clients re-authenticate on the "
+                  "connection before it ends, else it is closed (0: forever; Kafka's "
+                  "connections.max.reauth.ms)")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t(0), int64_t(INT64_MAX)));
   cmd->add_option("--advertised", args->advertised,
                   "host:port clients are told to connect to (default: the listen address)");
   cmd->add_flag("--no-auto-create-topics", args->no_auto_create,

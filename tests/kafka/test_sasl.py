@@ -396,3 +396,43 @@ def test_off_loopback_rules(tmp_path):
     assert p.returncode == 2 and "needs --tls-cert" in p.stderr
     p = broker_refused(tmp_path, f"BOGUS://127.0.0.1:{port}")
     assert p.returncode == 2 and "unknown security protocol 'BOGUS'" in p.stderr
+
+
+def test_kip368_reauthentication_extends_the_session_and_expiry_closes(tmp_path):
+    """KIP-368 (no installable client re-authenticates, so by hand): SaslAuthenticate v1
+    tells the session lifetime; a re-authentication on the same connection (SaslHandshake v1
+    + SaslAuthenticate as the same user) starts a new one; a session left to expire gets its
+    next request refused by closing the connection, as Kafka does; changing principals on
+    re-authentication is refused."""
+    data = str(tmp_path / "data")
+    for name, pw in PASSWORDS.items():
+        users("add", name, "--data-dir", data, "--password-stdin", input=pw + "\n")
+    b = SaslBroker(tmp_path, extra=["--sasl-session-lifetime-ms", "1500"]).start()
+    try:
+        alice = f"\0alice\0{PASSWORDS['alice']}".encode()
+        c = Conn(b.sasl)
+        assert sasl_handshake(c, "PLAIN") == 0
+        d = Dec(c.call(36, 1, Enc().bytes_(alice).done()))
+        assert (d.i16(), d.string(), d.bytes_(), d.i64()) == (0, None, b"", 1500)
+        assert metadata_v1(c)
+        # Re-authenticate twice across the first lifetime: the connection keeps serving.
+        for _ in range(2):
+            time.sleep(1.0)
+            assert sasl_handshake(c, "PLAIN") == 0
+            assert sasl_authenticate(c, alice)[0] == 0
+            assert metadata_v1(c)
+        # Another user on the same connection: refused, the connection closed.
+        assert sasl_handshake(c, "PLAIN") == 0
+        code, msg, _ = sasl_authenticate(c, f"\0bob\0{PASSWORDS['bob']}".encode())
+        assert code != 0 and "principal" in msg.lower(), (code, msg)
+        # A session left to expire: its next request closes the connection.
+        e = Conn(b.sasl)
+        assert sasl_handshake(e, "PLAIN") == 0
+        assert sasl_authenticate(e, alice)[0] == 0
+        time.sleep(2.0)
+        e.s.sendall(struct.pack(">i", 14) + struct.pack(">hhih", 3, 1, 9, 0) +
+                    struct.pack(">i", -1))
+        assert closed(e)
+        assert "SASL session expired" in b.log()
+    finally:
+        b.stop()
