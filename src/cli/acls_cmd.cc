@@ -17,8 +17,7 @@ namespace kappa::cli {
 namespace {
 
 struct AclsArgs {
-  std::string data_dir = "./kappa-data";
-  std::string config_file;
+  SecurityDirArgs where;
   std::vector<std::string> allow_principals, deny_principals;
   std::string principal;  // list/remove filter
   std::vector<std::string> operations;
@@ -29,12 +28,7 @@ struct AclsArgs {
   bool json = false;
 };
 
-void AddLocation(CLI::App* cmd, AclsArgs* a) {
-  cmd->add_option("--data-dir", a->data_dir,
-                  "Data directory whose ACLs to read or change (overrides data_dir of --config)")
-      ->capture_default_str();
-  cmd->add_option("--config", a->config_file, "Config file whose data_dir to use");
-}
+void AddLocation(CLI::App* cmd, AclsArgs* a) { AddSecurityDirOptions(cmd, &a->where, "ACLs"); }
 
 void AddResource(CLI::App* cmd, AclsArgs* a) {
   cmd->add_option("--topic", a->topic, "A topic name (or * for every topic)");
@@ -49,13 +43,7 @@ void AddResource(CLI::App* cmd, AclsArgs* a) {
 }
 
 std::shared_ptr<security::Authorizer> OpenAcls(const CLI::App* cmd, const AclsArgs& a) {
-  std::string dir = a.data_dir;
-  if (cmd->count("--data-dir") == 0 && !a.config_file.empty()) {
-    auto config = app::LoadConfigFile(a.config_file);
-    if (!config.ok()) Fail(config.status(), 2);
-    dir = config->data_dir;
-  }
-  auto acls = security::Authorizer::Open(security::SecurityDir(dir), {});
+  auto acls = security::Authorizer::Open(SecurityDirOf(cmd, a.where), {});
   if (!acls.ok()) Fail(acls.status());
   return std::move(acls).value();
 }

@@ -143,6 +143,139 @@ Phase RunPhase(const char* name, int64_t n, int concurrency,
   return p;
 }
 
+// One pass of the workload against the server at 127.0.0.1:`at` (plaintext, or TLS with
+// `tls`) into bench_cql.`table`: prepared inserts, point reads, then read latency at a
+// fixed rate. `st`: the in-process store (for --settle), or null.
+void RunCqlWorkload(const BenchOptions& o, const char* label, uint16_t at,
+                    std::shared_ptr<boost::asio::ssl::context> tls, const std::string& table,
+                    store::Store* st) {
+  std::cout << "== " << label << " (127.0.0.1:" << at << ")\n";
+  cql::ClientOptions co;
+  co.port = at;
+  co.connections_per_host = o.connections;
+  co.tls = std::move(tls);
+  auto c = cql::Client::Connect(co);
+  if (!c.ok()) Fail(c.status());
+  cql::Client& client = **c;
+  for (const std::string& q :
+       {std::string("CREATE KEYSPACE IF NOT EXISTS bench_cql WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}"),
+        "CREATE TABLE IF NOT EXISTS bench_cql." + table + " (id uuid PRIMARY KEY, first_name text, "
+        "last_name text, gender text, address text, post_code text, email text, username text, "
+        "dob text, registered_date text, phone text, picture text)"}) {
+    auto r = client.Query(q, {}, 0, {});
+    if (!r.ok()) Fail(r.status());
+  }
+  auto ins = client.Prepare(
+      "INSERT INTO bench_cql." + table + " (id, first_name, last_name, gender, address, post_code, "
+      "email, username, dob, registered_date, phone, picture) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  auto sel = client.Prepare("SELECT * FROM bench_cql." + table + " WHERE id = ?");
+  if (!ins.ok()) Fail(ins.status());
+  if (!sel.ok()) Fail(sel.status());
+
+  std::vector<Uuid> ids(size_t(o.rows));
+  for (auto& id : ids) id = Uuid::Random();
+  std::vector<std::vector<Value>> rows;
+  rows.reserve(ids.size());
+  std::mt19937_64 rng(42);
+  for (const auto& id : ids) rows.push_back(UserRow(id, rng));
+  std::cerr << "bench cql: inserting " << o.rows << " rows (" << o.concurrency << " in flight, "
+            << o.connections << " connections)\n";
+  Phase w = RunPhase("insert", o.rows, o.concurrency, [&](int64_t i, auto done) {
+    client.ExecuteAsync(*ins, std::move(rows[size_t(i)]), std::move(done));
+  });
+  std::cout << "inserts: " << w.ok << " in " << w.seconds << " s = " << int64_t(double(w.ok) / w.seconds)
+            << " rows/s" << (w.errors ? ", errors: " + std::to_string(w.errors) + " (" + w.first_error + ")" : "")
+            << "\n";
+  if (o.settle) {
+    // The store compacts its level-0 files once writes stop (store.h, settle_after_ms):
+    // wait for that, so the reads see the table as it stays, not just after the burst.
+    auto t0 = Clock::now();
+    uint64_t l0;
+    while ((l0 = st->Level0Files()) > 0 && Clock::now() - t0 < std::chrono::seconds(60)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    std::cout << "settled: " << (l0 == 0 ? "level 0 compacted" : "level 0 still has files") << " after "
+              << std::chrono::duration<double>(Clock::now() - t0).count() << " s\n";
+  }
+  std::cerr << "bench cql: " << o.reads << " point reads\n";
+  // Row i of pass p is ids[i * 2654435761 mod rows]: every row once per pass, in an order
+  // unrelated to the key order. The first pass also brings every data block into the block
+  // cache (compaction output is not cached); later passes read a warm cache, as a server
+  // that has been serving for a while does. Both are reported, and the total.
+  std::atomic<int64_t> found{0};
+  auto read = [&](int64_t i, auto done) {
+    const Uuid& id = ids[size_t((uint64_t(i) * 2654435761u) % ids.size())];
+    client.ExecuteAsync(*sel, {Value::UuidOf(store::TypeKind::kUuid, id)},
+                        [&found, done = std::move(done)](Result<cql::ClientResult> res) {
+                          if (res.ok() && res->rows.size() == 1) ++found;
+                          done(std::move(res));
+                        });
+  };
+  const int64_t first = std::min(o.reads, int64_t(ids.size()));
+  Phase r1 = RunPhase("read", first, o.concurrency, read);
+  Phase r2 = RunPhase("read", o.reads - first, o.concurrency, [&](int64_t i, auto done) { read(first + i, std::move(done)); });
+  Phase r;
+  r.seconds = r1.seconds + r2.seconds;
+  r.ok = r1.ok + r2.ok;
+  r.errors = r1.errors + r2.errors;
+  r.first_error = r1.errors ? r1.first_error : r2.first_error;
+  std::cout << "point reads: " << r.ok << " in " << r.seconds << " s = " << int64_t(double(r.ok) / r.seconds)
+            << " reads/s, rows found: " << found.load()
+            << (r.errors ? ", errors: " + std::to_string(r.errors) + " (" + r.first_error + ")" : "") << "\n";
+  if (r2.ok > 0) {
+    std::cout << "  first pass over the " << ids.size() << " rows: " << int64_t(double(r1.ok) / r1.seconds)
+              << " reads/s; later passes (warm block cache): " << int64_t(double(r2.ok) / r2.seconds)
+              << " reads/s\n";
+  }
+
+  if (o.latency_rate > 0) {
+    // Open-loop: requests are issued on schedule whether or not earlier ones finished.
+    int64_t n = int64_t(double(o.latency_rate) * o.latency_seconds);
+    std::vector<double> lat(size_t(n), -1);
+    std::atomic<int64_t> pending{n};
+    std::mutex mu;
+    std::condition_variable cv;
+    std::string lat_error;
+    std::cerr << "bench cql: latency at " << o.latency_rate << " reads/s for " << o.latency_seconds << " s\n";
+    auto start = Clock::now();
+    for (int64_t i = 0; i < n; ++i) {
+      auto due = start + std::chrono::nanoseconds(int64_t(1e9 * double(i) / double(o.latency_rate)));
+      // Sleep only when more than 1 ms ahead: per-request sleeps would be stretched by the
+      // scheduler. Latency is measured from the due time, so bursts are not flattered.
+      if (due - Clock::now() > std::chrono::milliseconds(1)) std::this_thread::sleep_until(due);
+      const Uuid& id = ids[size_t((uint64_t(i) * 40503u) % ids.size())];
+      // Measured from the scheduled time when late (no coordinated omission), else from now.
+      auto from = std::min(due, Clock::now());
+      client.ExecuteAsync(*sel, {Value::UuidOf(store::TypeKind::kUuid, id)},
+                          [&, i, from](Result<cql::ClientResult> res) {
+                            if (res.ok()) {
+                              lat[size_t(i)] = std::chrono::duration<double, std::milli>(Clock::now() - from).count();
+                            } else {
+                              std::lock_guard lock(mu);
+                              if (lat_error.empty()) lat_error = res.status().ToString();
+                            }
+                            if (--pending == 0) {
+                              std::lock_guard lock(mu);
+                              cv.notify_all();
+                            }
+                          });
+    }
+    {
+      std::unique_lock lock(mu);
+      cv.wait(lock, [&] { return pending.load() == 0; });
+    }
+    std::vector<double> ok;
+    for (double x : lat) if (x >= 0) ok.push_back(x);
+    std::sort(ok.begin(), ok.end());
+    auto pct = [&](double p) { return ok.empty() ? 0.0 : ok[std::min(ok.size() - 1, size_t(p * double(ok.size())))]; };
+    std::cout << "read latency at " << o.latency_rate << "/s: p50 " << pct(0.50) << " ms, p99 " << pct(0.99)
+              << " ms, p99.9 " << pct(0.999) << " ms, max " << (ok.empty() ? 0 : ok.back()) << " ms ("
+              << ok.size() << "/" << n << " ok" << (lat_error.empty() ? "" : "; first error: " + lat_error)
+              << ")\n";
+  }
+  client.Close();
+}
+
 }  // namespace
 
 void RegisterBenchCqlCommand(CLI::App& app, const Groups& g) {
@@ -203,139 +336,11 @@ void RegisterBenchCqlCommand(CLI::App& app, const Groups& g) {
     }
     // One pass: plaintext, then (--tls) the same workload over TLS into its own table, so
     // both run on the same machine within the same minutes.
-    auto run = [&](const char* label, uint16_t at, std::shared_ptr<boost::asio::ssl::context> tls,
-                   const std::string& table) {
-    std::cout << "== " << label << " (127.0.0.1:" << at << ")\n";
-    cql::ClientOptions co;
-    co.port = at;
-    co.connections_per_host = o->connections;
-    co.tls = std::move(tls);
-    auto c = cql::Client::Connect(co);
-    if (!c.ok()) Fail(c.status());
-    cql::Client& client = **c;
-    for (const std::string& q :
-         {std::string("CREATE KEYSPACE IF NOT EXISTS bench_cql WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}"),
-          "CREATE TABLE IF NOT EXISTS bench_cql." + table + " (id uuid PRIMARY KEY, first_name text, "
-          "last_name text, gender text, address text, post_code text, email text, username text, "
-          "dob text, registered_date text, phone text, picture text)"}) {
-      auto r = client.Query(q, {}, 0, {});
-      if (!r.ok()) Fail(r.status());
-    }
-    auto ins = client.Prepare(
-        "INSERT INTO bench_cql." + table + " (id, first_name, last_name, gender, address, post_code, "
-        "email, username, dob, registered_date, phone, picture) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    auto sel = client.Prepare("SELECT * FROM bench_cql." + table + " WHERE id = ?");
-    if (!ins.ok()) Fail(ins.status());
-    if (!sel.ok()) Fail(sel.status());
-
-    std::vector<Uuid> ids(size_t(o->rows));
-    for (auto& id : ids) id = Uuid::Random();
-    std::vector<std::vector<Value>> rows;
-    rows.reserve(ids.size());
-    std::mt19937_64 rng(42);
-    for (const auto& id : ids) rows.push_back(UserRow(id, rng));
-    std::cerr << "bench cql: inserting " << o->rows << " rows (" << o->concurrency << " in flight, "
-              << o->connections << " connections)\n";
-    Phase w = RunPhase("insert", o->rows, o->concurrency, [&](int64_t i, auto done) {
-      client.ExecuteAsync(*ins, std::move(rows[size_t(i)]), std::move(done));
-    });
-    std::cout << "inserts: " << w.ok << " in " << w.seconds << " s = " << int64_t(double(w.ok) / w.seconds)
-              << " rows/s" << (w.errors ? ", errors: " + std::to_string(w.errors) + " (" + w.first_error + ")" : "")
-              << "\n";
-    if (o->settle) {
-      // The store compacts its level-0 files once writes stop (store.h, settle_after_ms):
-      // wait for that, so the reads see the table as it stays, not just after the burst.
-      auto t0 = Clock::now();
-      uint64_t l0;
-      while ((l0 = st->Level0Files()) > 0 && Clock::now() - t0 < std::chrono::seconds(60)) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      }
-      std::cout << "settled: " << (l0 == 0 ? "level 0 compacted" : "level 0 still has files") << " after "
-                << std::chrono::duration<double>(Clock::now() - t0).count() << " s\n";
-    }
-    std::cerr << "bench cql: " << o->reads << " point reads\n";
-    // Row i of pass p is ids[i * 2654435761 mod rows]: every row once per pass, in an order
-    // unrelated to the key order. The first pass also brings every data block into the block
-    // cache (compaction output is not cached); later passes read a warm cache, as a server
-    // that has been serving for a while does. Both are reported, and the total.
-    std::atomic<int64_t> found{0};
-    auto read = [&](int64_t i, auto done) {
-      const Uuid& id = ids[size_t((uint64_t(i) * 2654435761u) % ids.size())];
-      client.ExecuteAsync(*sel, {Value::UuidOf(store::TypeKind::kUuid, id)},
-                          [&found, done = std::move(done)](Result<cql::ClientResult> res) {
-                            if (res.ok() && res->rows.size() == 1) ++found;
-                            done(std::move(res));
-                          });
-    };
-    const int64_t first = std::min(o->reads, int64_t(ids.size()));
-    Phase r1 = RunPhase("read", first, o->concurrency, read);
-    Phase r2 = RunPhase("read", o->reads - first, o->concurrency, [&](int64_t i, auto done) { read(first + i, std::move(done)); });
-    Phase r;
-    r.seconds = r1.seconds + r2.seconds;
-    r.ok = r1.ok + r2.ok;
-    r.errors = r1.errors + r2.errors;
-    r.first_error = r1.errors ? r1.first_error : r2.first_error;
-    std::cout << "point reads: " << r.ok << " in " << r.seconds << " s = " << int64_t(double(r.ok) / r.seconds)
-              << " reads/s, rows found: " << found.load()
-              << (r.errors ? ", errors: " + std::to_string(r.errors) + " (" + r.first_error + ")" : "") << "\n";
-    if (r2.ok > 0) {
-      std::cout << "  first pass over the " << ids.size() << " rows: " << int64_t(double(r1.ok) / r1.seconds)
-                << " reads/s; later passes (warm block cache): " << int64_t(double(r2.ok) / r2.seconds)
-                << " reads/s\n";
-    }
-
-    if (o->latency_rate > 0) {
-      // Open-loop: requests are issued on schedule whether or not earlier ones finished.
-      int64_t n = int64_t(double(o->latency_rate) * o->latency_seconds);
-      std::vector<double> lat(size_t(n), -1);
-      std::atomic<int64_t> pending{n};
-      std::mutex mu;
-      std::condition_variable cv;
-      std::string lat_error;
-      std::cerr << "bench cql: latency at " << o->latency_rate << " reads/s for " << o->latency_seconds << " s\n";
-      auto start = Clock::now();
-      for (int64_t i = 0; i < n; ++i) {
-        auto due = start + std::chrono::nanoseconds(int64_t(1e9 * double(i) / double(o->latency_rate)));
-        // Sleep only when more than 1 ms ahead: per-request sleeps would be stretched by the
-        // scheduler. Latency is measured from the due time, so bursts are not flattered.
-        if (due - Clock::now() > std::chrono::milliseconds(1)) std::this_thread::sleep_until(due);
-        const Uuid& id = ids[size_t((uint64_t(i) * 40503u) % ids.size())];
-        // Measured from the scheduled time when late (no coordinated omission), else from now.
-        auto from = std::min(due, Clock::now());
-        client.ExecuteAsync(*sel, {Value::UuidOf(store::TypeKind::kUuid, id)},
-                            [&, i, from](Result<cql::ClientResult> res) {
-                              if (res.ok()) {
-                                lat[size_t(i)] = std::chrono::duration<double, std::milli>(Clock::now() - from).count();
-                              } else {
-                                std::lock_guard lock(mu);
-                                if (lat_error.empty()) lat_error = res.status().ToString();
-                              }
-                              if (--pending == 0) {
-                                std::lock_guard lock(mu);
-                                cv.notify_all();
-                              }
-                            });
-      }
-      {
-        std::unique_lock lock(mu);
-        cv.wait(lock, [&] { return pending.load() == 0; });
-      }
-      std::vector<double> ok;
-      for (double x : lat) if (x >= 0) ok.push_back(x);
-      std::sort(ok.begin(), ok.end());
-      auto pct = [&](double p) { return ok.empty() ? 0.0 : ok[std::min(ok.size() - 1, size_t(p * double(ok.size())))]; };
-      std::cout << "read latency at " << o->latency_rate << "/s: p50 " << pct(0.50) << " ms, p99 " << pct(0.99)
-                << " ms, p99.9 " << pct(0.999) << " ms, max " << (ok.empty() ? 0 : ok.back()) << " ms ("
-                << ok.size() << "/" << n << " ok" << (lat_error.empty() ? "" : "; first error: " + lat_error)
-                << ")\n";
-    }
-    client.Close();
-    };
-    run("plaintext", port, nullptr, "created_users");
+    RunCqlWorkload(*o, "plaintext", port, nullptr, "created_users", st.get());
     if (tls_srv) {
       auto ctx = security::MakeClientTlsContext({ca_file, "", ""});
       if (!ctx.ok()) Fail(ctx.status());
-      run("TLS", tls_srv->port(), *ctx, "created_users_tls");
+      RunCqlWorkload(*o, "TLS", tls_srv->port(), *ctx, "created_users_tls", st.get());
       tls_srv->Stop();
     }
     if (srv) srv->Stop();

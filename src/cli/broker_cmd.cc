@@ -37,8 +37,7 @@ struct BrokerArgs {
   std::string users_dir;  // empty: DATA_DIR/security
   std::string sasl_mechanisms = "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512";
   kafka::KafkaSaslOptions sasl;  // the failure delay and cap
-  security::TlsOptions tls;      // --tls-cert, --tls-key, --tls-ca
-  std::string tls_client_auth = "none";
+  ServerTlsFlags tls;            // --tls-cert, --tls-key, --tls-ca, --tls-client-auth
   bool acls = false;                     // security.acls.enabled
   std::vector<std::string> super_users;  // security.acls.super_users
 };
@@ -80,16 +79,10 @@ void RunBroker(const BrokerArgs& a) {
   }
   if (std::any_of(opts.listeners.begin(), opts.listeners.end(),
                   [](const auto& l) { return kafka::UsesTls(l.protocol); })) {
-    if (a.tls.cert_file.empty() || a.tls.key_file.empty()) {
+    if (!a.tls.given()) {
       Fail("--listen: an SSL:// or SASL_SSL:// listener needs --tls-cert and --tls-key", 2);
     }
-    security::TlsOptions t = a.tls;
-    auto auth = security::ParseClientAuth(a.tls_client_auth);
-    if (!auth.ok()) Fail(auth.status().WithContext("--tls-client-auth"), 2);
-    t.client_auth = *auth;
-    auto ctx = security::MakeServerTlsContext(t);
-    if (!ctx.ok()) Fail(ctx.status(), 2);
-    opts.tls = std::move(ctx).value();
+    opts.tls = ServerTlsFromFlags(a.tls);
   }
   for (const auto& l : opts.listeners) {
     Status exposed = CheckKafkaListener(
@@ -183,14 +176,7 @@ void RegisterBrokerCommand(CLI::App& app, const Groups& g) {
   cmd->add_option("--sasl-mechanisms", args->sasl_mechanisms,
                   "SASL mechanisms of the SASL listeners, comma-separated")
       ->capture_default_str();
-  cmd->add_option("--tls-cert", args->tls.cert_file,
-                  "PEM certificate chain of the SSL:// and SASL_SSL:// listeners");
-  cmd->add_option("--tls-key", args->tls.key_file, "PEM private key of --tls-cert");
-  cmd->add_option("--tls-ca", args->tls.ca_file,
-                  "PEM CAs whose client certificates are verified (with --tls-client-auth)");
-  cmd->add_option("--tls-client-auth", args->tls_client_auth,
-                  "Client certificates: none, requested or required (Kafka's ssl.client.auth)")
-      ->capture_default_str();
+  AddServerTlsFlags(cmd, &args->tls, "the SSL:// and SASL_SSL:// listeners");
   cmd->add_option("--sasl-failed-login-delay-ms", args->sasl.failed_authentication_delay_ms,
                   "Answer a failed login after this long, doubled per further failure of the "
                   "same address within a minute (at most 5 s)")

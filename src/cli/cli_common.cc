@@ -1,10 +1,13 @@
 #include "cli/cli_common.h"
 
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <iostream>
 
 #include "common/host_port.h"
 #include "common/units.h"
+#include "security/security.h"
 
 namespace kappa::cli {
 
@@ -12,6 +15,24 @@ void AddDataDirOption(CLI::App* cmd, std::string* dir) {
   *dir = "./kappa-data";
   cmd->add_option("--data-dir", *dir, "Data directory (topics, tables, offsets)")
       ->capture_default_str();
+}
+
+void AddSecurityDirOptions(CLI::App* cmd, SecurityDirArgs* a, const char* what) {
+  cmd->add_option("--data-dir", a->data_dir,
+                  fmt::format("Data directory whose {} to use (overrides data_dir of --config)",
+                              what))
+      ->capture_default_str();
+  cmd->add_option("--config", a->config_file, "Config file whose data_dir to use");
+}
+
+std::string SecurityDirOf(const CLI::App* cmd, const SecurityDirArgs& a) {
+  std::string dir = a.data_dir;
+  if (cmd->count("--data-dir") == 0 && !a.config_file.empty()) {
+    auto config = app::LoadConfigFile(a.config_file);
+    if (!config.ok()) Fail(config.status(), 2);
+    dir = config->data_dir;
+  }
+  return security::SecurityDir(dir);
 }
 
 Result<std::unique_ptr<app::Runtime>> OpenDataDir(const std::string& dir, const std::string& what,

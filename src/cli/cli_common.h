@@ -13,6 +13,17 @@ namespace kappa::cli {
 // Adds `--data-dir` (default ./kappa-data) bound to *dir.
 void AddDataDirOption(CLI::App* cmd, std::string* dir);
 
+// The data directory of the commands that change DATA_DIR/security beside a running kappa up
+// (`kappa users`, `kappa acls`): `--data-dir`, or the data_dir of `--config`.
+struct SecurityDirArgs {
+  std::string data_dir = "./kappa-data";
+  std::string config_file;
+};
+void AddSecurityDirOptions(CLI::App* cmd, SecurityDirArgs* a, const char* what);
+// DATA_DIR/security of `cmd`'s options (--data-dir wins over --config). Fails (exit 2) on a
+// config that does not load.
+std::string SecurityDirOf(const CLI::App* cmd, const SecurityDirArgs& a);
+
 // Opens data directory `dir` through app::Runtime, the one data-directory opener: its log,
 // its store or both, as owner (the lock) or read-only. `what` names the command in the lock
 // file ("kappa topics create"). Errors as Runtime::Open; the caller words them.

@@ -361,15 +361,9 @@ void RegisterCqlCommands(CLI::App& app, const Groups& g) {
                    "Unauthorized otherwise), as security.acls.enabled does for kappa up");
   server->add_option("--super-user", acls->super_users,
                      "A role that bypasses the permission checks (repeatable)");
-  auto tls = std::make_shared<security::TlsOptions>();
-  server->add_option("--tls-cert", tls->cert_file,
-                     "PEM certificate chain: clients must connect with TLS");
-  server->add_option("--tls-key", tls->key_file, "PEM private key of --tls-cert");
-  server->add_option("--tls-ca", tls->ca_file,
-                     "PEM CAs of client certificates (with --tls-client-auth)");
-  auto client_auth = std::make_shared<std::string>("none");
-  server->add_option("--tls-client-auth", *client_auth, "none, requested or required")
-      ->capture_default_str();
+  auto tls = std::make_shared<ServerTlsFlags>();
+  AddServerTlsFlags(server, tls.get(),
+                    "the listener: clients must then connect with TLS");
   auto limits = std::make_shared<ListenerFlags>();
   AddListenerFlags(server, limits.get());
   auto frame = std::make_shared<int64_t>(int64_t(so->max_frame_bytes));
@@ -395,14 +389,7 @@ void RegisterCqlCommands(CLI::App& app, const Groups& g) {
     // know how its caller takes users).
     bool required = so->auth == cql::ServerOptions::Auth::kRequired ||
                     (so->auth == cql::ServerOptions::Auth::kAuto && !IsLoopbackHost(so->host));
-    if (!tls->cert_file.empty() || !tls->key_file.empty()) {
-      auto ca = security::ParseClientAuth(*client_auth);
-      if (!ca.ok()) Fail(ca.status().WithContext("--tls-client-auth"), 2);
-      tls->client_auth = *ca;
-      auto ctx = security::MakeServerTlsContext(*tls);
-      if (!ctx.ok()) Fail(ctx.status().WithContext("--tls-cert/--tls-key"), 2);
-      so->tls = std::move(ctx).value();
-    }
+    if (tls->given()) so->tls = ServerTlsFromFlags(*tls);
     // The data directory's users (kappa users add, CREATE ROLE) log in too, and its ACLs
     // hold the permissions of GRANT.
     if (!dir->empty()) {

@@ -33,4 +33,28 @@ ListenerLimits ListenerLimitsFromFlags(const ListenerFlags& f) {
   return l;
 }
 
+void AddServerTlsFlags(CLI::App* cmd, ServerTlsFlags* f, const char* listeners) {
+  cmd->add_option("--tls-cert", f->tls.cert_file,
+                  std::string("PEM certificate chain of ") + listeners);
+  cmd->add_option("--tls-key", f->tls.key_file, "PEM private key of --tls-cert");
+  cmd->add_option("--tls-ca", f->tls.ca_file,
+                  "PEM CAs whose client certificates are verified (with --tls-client-auth)");
+  cmd->add_option("--tls-client-auth", f->client_auth,
+                  "Client certificates: none, requested or required (Kafka's ssl.client.auth)")
+      ->capture_default_str();
+}
+
+std::shared_ptr<boost::asio::ssl::context> ServerTlsFromFlags(const ServerTlsFlags& f) {
+  if (f.tls.cert_file.empty() || f.tls.key_file.empty()) {
+    Fail("TLS needs both --tls-cert and --tls-key", 2);
+  }
+  security::TlsOptions t = f.tls;
+  auto auth = security::ParseClientAuth(f.client_auth);
+  if (!auth.ok()) Fail(auth.status().WithContext("--tls-client-auth"), 2);
+  t.client_auth = *auth;
+  auto ctx = security::MakeServerTlsContext(t);
+  if (!ctx.ok()) Fail(ctx.status().WithContext("--tls-cert/--tls-key"), 2);
+  return std::move(ctx).value();
+}
+
 }  // namespace kappa::cli

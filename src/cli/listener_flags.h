@@ -1,6 +1,7 @@
-// The listener-limit flags `kappa broker` and `kappa cql-server` share (--max-connections,
-// --idle-timeout, --request-timeout, --max-output-per-connection,
-// --max-request-bytes-in-flight); the same limits as `listeners.limits` in kappa.yaml.
+// The listener flags `kappa broker` and `kappa cql-server` share: the limits
+// (--max-connections, --idle-timeout, --request-timeout, --max-output-per-connection,
+// --max-request-bytes-in-flight; the same limits as `listeners.limits` in kappa.yaml) and
+// the server TLS flags (security.tls in kappa.yaml).
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -8,6 +9,7 @@
 #include <string>
 
 #include "common/listener_limits.h"
+#include "security/security.h"
 
 namespace kappa::cli {
 
@@ -22,5 +24,16 @@ struct ListenerFlags {
 void AddListenerFlags(CLI::App* cmd, ListenerFlags* f);
 // The limits the flags give; fails the command (exit 1) naming a bad flag.
 ListenerLimits ListenerLimitsFromFlags(const ListenerFlags& f);
+
+// The server TLS flags both share: --tls-cert, --tls-key, --tls-ca, --tls-client-auth.
+struct ServerTlsFlags {
+  security::TlsOptions tls;
+  std::string client_auth = "none";
+  bool given() const { return !tls.cert_file.empty() || !tls.key_file.empty(); }
+};
+// `listeners` says which listeners the certificate serves, in --tls-cert's help.
+void AddServerTlsFlags(CLI::App* cmd, ServerTlsFlags* f, const char* listeners);
+// The server context of the flags; fails the command (exit 2) naming the bad flag or file.
+std::shared_ptr<boost::asio::ssl::context> ServerTlsFromFlags(const ServerTlsFlags& f);
 
 }  // namespace kappa::cli

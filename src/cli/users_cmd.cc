@@ -18,29 +18,17 @@ namespace kappa::cli {
 namespace {
 
 struct UsersArgs {
-  std::string data_dir = "./kappa-data";
-  std::string config_file;
+  SecurityDirArgs where;
   std::string name;
   std::string password_file;
   bool password_stdin = false;
   bool json = false;
 };
 
-void AddLocation(CLI::App* cmd, UsersArgs* a) {
-  cmd->add_option("--data-dir", a->data_dir,
-                  "Data directory whose users to change (overrides data_dir of --config)")
-      ->capture_default_str();
-  cmd->add_option("--config", a->config_file, "Config file whose data_dir to use");
-}
+void AddLocation(CLI::App* cmd, UsersArgs* a) { AddSecurityDirOptions(cmd, &a->where, "users"); }
 
 std::shared_ptr<security::UserStore> OpenUsers(const CLI::App* cmd, const UsersArgs& a) {
-  std::string dir = a.data_dir;
-  if (cmd->count("--data-dir") == 0 && !a.config_file.empty()) {
-    auto config = app::LoadConfigFile(a.config_file);
-    if (!config.ok()) Fail(config.status(), 2);
-    dir = config->data_dir;
-  }
-  auto users = security::UserStore::Open(security::SecurityDir(dir));
+  auto users = security::UserStore::Open(SecurityDirOf(cmd, a.where));
   if (!users.ok()) Fail(users.status());
   return std::move(users).value();
 }

@@ -34,6 +34,16 @@ inline int8_t WireCode(security::PatternType t) { return static_cast<int8_t>(t);
 inline int8_t WireCode(security::AclOperation o) { return static_cast<int8_t>(o); }
 inline int8_t WireCode(security::AclPermission p) { return static_cast<int8_t>(p); }
 
+// principal, host, operation, permission_type and the entry's tagged fields: how DescribeAcls
+// and DeleteAcls end each ACL of their responses.
+inline void WriteAclEntry(Writer& w, const security::AclBinding& b) {
+  w.String(b.principal);
+  w.String(b.host);
+  w.Int8(WireCode(b.operation));
+  w.Int8(WireCode(b.permission));
+  w.EmptyTaggedFields();
+}
+
 // Kafka's ACL APIs carry Kafka's resource types only; CQL's keyspace permissions stay out.
 inline bool IsKafkaAcl(const security::AclBinding& b) {
   return static_cast<int8_t>(b.resource_type) < 64 && static_cast<int8_t>(b.operation) < 64;

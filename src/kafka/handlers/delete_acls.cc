@@ -87,11 +87,7 @@ static void HandleDeleteAcls(RequestContext& ctx, Reader& in, Responder respond)
       w.Int8(WireCode(b.resource_type));
       w.String(b.resource_name);
       if (v >= 1) w.Int8(WireCode(b.pattern_type));
-      w.String(b.principal);
-      w.String(b.host);
-      w.Int8(WireCode(b.operation));
-      w.Int8(WireCode(b.permission));
-      w.EmptyTaggedFields();
+      WriteAclEntry(w, b);
     }
     w.EmptyTaggedFields();
   }

@@ -52,13 +52,7 @@ static void HandleDescribeAcls(RequestContext& ctx, Reader& in, Responder respon
     w.String(std::get<1>(pattern));
     if (v >= 1) w.Int8(std::get<2>(pattern));
     w.ArrayLength(int32_t(bindings.size()));
-    for (const auto& b : bindings) {
-      w.String(b.principal);
-      w.String(b.host);
-      w.Int8(WireCode(b.operation));
-      w.Int8(WireCode(b.permission));
-      w.EmptyTaggedFields();
-    }
+    for (const auto& b : bindings) WriteAclEntry(w, b);
     w.EmptyTaggedFields();
   }
   w.EmptyTaggedFields();
