@@ -26,4 +26,11 @@ class BatchedMetaStore {
 // stopping at the first error (a prefix is written, as a crash would leave it).
 Status PutBatch(MetaStore* meta, const std::vector<MetaWrite>& writes);
 
+// Drops every write a later write of the same row replaces (a DAG by dag_id, a run by
+// (dag_id, run_id), a task instance by (dag_id, run_id, task_id)); the rest keep their
+// order. Every write is a whole row, so the batch stores the same history with fewer
+// writes: a burst writes a run queued and then running, an instance scheduled and then
+// queued, in one pass.
+void CoalesceWrites(std::vector<MetaWrite>* writes);
+
 }  // namespace kappa::orchestrator

@@ -291,31 +291,46 @@ Status SchedulerImpl::RunUntil(TimeMs until) {
 
 void SchedulerImpl::Submit(const Job& job) {
   work_.push_back(job);
-  // Threads start on demand: one more while the queue outgrows the idle ones.
-  if (static_cast<int>(work_.size()) > idle_workers_ &&
-      static_cast<int>(workers_.size()) < options_.parallelism) {
-    workers_.emplace_back([this] { WorkerLoop(); });
-  }
-  // One wake per queued try a sleeping thread has not been woken for already: a try waits
-  // for no running one (it may be long), and a burst does not wake a thread twice.
-  if (idle_workers_ > woken_ && static_cast<int>(work_.size()) > woken_) {
-    ++woken_;
+  WakeWorker();
+}
+
+// Executor threads are woken as a chain, not one per queued try: a queued try needs a thread
+// only when every awake thread is inside a task (a thread between tries takes it next). So
+// a burst of short tasks is run by the two or three threads already awake, with few futex
+// hand-offs, while tries queued behind a long task still get a thread each at once: the
+// thread that takes a try wakes the next before it runs it (ExecuteTry).
+void SchedulerImpl::WakeWorker() {
+  if (work_.empty() || woken_ > 0) return;
+  if (awake_ - in_task_.load(std::memory_order_relaxed) > 0) return;
+  ++woken_;
+  if (idle_workers_ > 0) {
     work_cv_.notify_one();
+  } else if (static_cast<int>(workers_.size()) < options_.parallelism) {
+    workers_.emplace_back([this] { WorkerLoop(); });  // on demand, up to `parallelism`
+  } else {
+    --woken_;  // every thread is busy: the first to finish a try takes it
   }
 }
 
 void SchedulerImpl::WorkerLoop() {
   MutexLock l(mu_);
+  if (woken_ > 0) --woken_;  // started by WakeWorker
+  ++awake_;
   while (true) {
-    ++idle_workers_;
-    // Every return from wait counts as a wake (Submit's woken_), also one that finds the
-    // queue emptied by a running thread: then the next Submit wakes a sleeper again.
     while (!stopping_ && work_.empty()) {
+      ++idle_workers_;
+      --awake_;
       work_cv_.wait(l);
+      --idle_workers_;
+      ++awake_;
+      // Every return from wait counts as a wake (WakeWorker's woken_), also one that finds
+      // the queue emptied by a running thread: then the next Submit wakes a sleeper again.
       if (woken_ > 0) --woken_;
     }
-    --idle_workers_;
-    if (work_.empty()) return;  // stopping, nothing left
+    if (work_.empty()) {  // stopping, nothing left
+      --awake_;
+      return;
+    }
     // Once awake, a thread takes tries until none is left: a burst of short tasks keeps
     // the threads that are running instead of waking a sleeping one per try.
     while (!work_.empty()) {

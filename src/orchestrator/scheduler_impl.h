@@ -153,6 +153,9 @@ class SchedulerImpl final : public Scheduler {
   void ProcessDue(TimeMs now) REQUIRES(mu_);
   void WorkerLoop();
   void Submit(const Job& job) REQUIRES(mu_);
+  // Wakes (or starts) one executor thread if a try is queued and no awake thread is
+  // between tries to take it.
+  void WakeWorker() REQUIRES(mu_);
 
   // scheduler_writes.cc
   // One change to the history. In a batched pass (batching_) it joins pending_ and is
@@ -256,8 +259,10 @@ class SchedulerImpl final : public Scheduler {
   // Executor threads, started on demand up to `parallelism`.
   CondVar work_cv_;
   std::deque<Job> work_ GUARDED_BY(mu_);
-  int idle_workers_ GUARDED_BY(mu_) = 0;
-  int woken_ GUARDED_BY(mu_) = 0;  // notified and not yet awake (Submit)
+  int idle_workers_ GUARDED_BY(mu_) = 0;  // waiting on work_cv_
+  int woken_ GUARDED_BY(mu_) = 0;         // notified or started, and not yet awake
+  int awake_ GUARDED_BY(mu_) = 0;         // not waiting on work_cv_ (in a task or between)
+  std::atomic<int> in_task_{0};           // running a task, without mu_ (ExecuteTry)
   std::vector<std::thread> workers_ GUARDED_BY(mu_);
 
   // Metrics.

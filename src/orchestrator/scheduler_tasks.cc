@@ -137,6 +137,10 @@ void SchedulerImpl::ExecuteTry(const Job& job, MutexLock& l) {
     if (type == nullptr)
       prepare = Status::NotFound(fmt::format("unknown task type '{}'", spec.type));
   }
+  // This thread is in a task from here on: if tries are still queued, the next thread is
+  // woken now (the task may be long).
+  in_task_.fetch_add(1, std::memory_order_relaxed);
+  WakeWorker();
   // The caller's MutexLock `l` holds mu_; the analysis cannot see through a lock passed by
   // reference, so mu_ itself is dropped around the try and taken back (l stays consistent).
   mu_.unlock();
@@ -191,6 +195,7 @@ void SchedulerImpl::ExecuteTry(const Job& job, MutexLock& l) {
     };
   }
   Result<std::string> result = prepare.ok() ? type->Run(ctx) : Result<std::string>(prepare);
+  in_task_.fetch_sub(1, std::memory_order_relaxed);  // between tries: takes a queued one next
   mu_.lock();
   FinishTry(job, result);
 }

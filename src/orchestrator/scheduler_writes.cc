@@ -39,6 +39,7 @@ Status SchedulerImpl::Persist(MetaWrite w) {
 
 bool SchedulerImpl::FlushWrites() {
   if (pending_.empty()) return true;
+  CoalesceWrites(&pending_);  // a run queued then running in one pass: one write
   Status s = PutBatch(meta_, pending_);
   if (s.ok()) {
     pending_.clear();

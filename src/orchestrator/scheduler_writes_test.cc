@@ -15,6 +15,43 @@
 namespace kappa::orchestrator::testing {
 namespace {
 
+TEST(CoalesceWritesTest, KeepsTheLastWriteOfEachRowInOrder) {
+  DagRecord dag;
+  dag.dag_id = "a";
+  DagRun run;
+  run.dag_id = "a";
+  run.run_id = "r1";
+  run.state = RunState::kQueued;
+  TaskInstance ti;
+  ti.dag_id = "a";
+  ti.run_id = "r1";
+  ti.task_id = "t";
+  ti.state = TaskState::kScheduled;
+  DagRun running = run;
+  running.state = RunState::kRunning;
+  TaskInstance queued = ti;
+  queued.state = TaskState::kQueued;
+  TaskInstance other = ti;
+  other.task_id = "u";  // another row of the same run
+  DagRun other_dag = run;
+  other_dag.dag_id = "b";  // the same run id in another DAG
+  std::vector<MetaWrite> w = {run, ti, dag, other_dag, running, queued, other};
+  CoalesceWrites(&w);
+  ASSERT_EQ(w.size(), 5u);
+  EXPECT_EQ(std::get<DagRecord>(w[0]).dag_id, "a");
+  EXPECT_EQ(std::get<DagRun>(w[1]).dag_id, "b");
+  EXPECT_EQ(std::get<DagRun>(w[2]).state, RunState::kRunning);
+  EXPECT_EQ(std::get<TaskInstance>(w[3]).state, TaskState::kQueued);
+  EXPECT_EQ(std::get<TaskInstance>(w[4]).task_id, "u");
+
+  std::vector<MetaWrite> none;
+  CoalesceWrites(&none);
+  EXPECT_TRUE(none.empty());
+  std::vector<MetaWrite> distinct = {dag, run, ti};
+  CoalesceWrites(&distinct);
+  EXPECT_EQ(distinct.size(), 3u);
+}
+
 // Forwards to a memory MetaStore; every write fails with IOError while `fail` is set.
 class FlakyMeta : public MetaStore, public BatchedMetaStore {
  public:
