@@ -7,7 +7,7 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.path.join(ROOT, "build-fuzz")
-SECONDS = int(os.environ.get("KAPPA_FUZZ_SECONDS", "20"))
+SECONDS = int(os.environ.get("KAPPA_FUZZ_SECONDS", "10"))
 
 
 @pytest.fixture(scope="module")
