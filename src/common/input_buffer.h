@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <string>
 
 #include "common/listener.h"
@@ -36,26 +37,26 @@ class InputBuffer {
     if (size() > 0 && watch_) watch_->ReceivingRequest();
     if (size() >= n) co_return;
     if (start_ > 0) {  // keep the unread bytes at the front
-      std::memmove(buf_.data(), buf_.data() + start_, size());
+      std::memmove(buf_.get(), buf_.get() + start_, size());
       end_ -= start_;
       start_ = 0;
     }
-    if (buf_.size() < kBaseCapacity) buf_.resize(kBaseCapacity);
+    if (cap_ < kBaseCapacity) Reallocate(kBaseCapacity);
     while (size() < n) {
-      if (end_ == buf_.size()) co_await Grow(std::min(n, buf_.size() * 2));
+      if (end_ == cap_) co_await Grow(std::min(n, cap_ * 2));
       size_t got = co_await socket.async_read_some(
-          boost::asio::buffer(buf_.data() + end_, buf_.size() - end_), boost::asio::use_awaitable);
+          boost::asio::buffer(buf_.get() + end_, cap_ - end_), boost::asio::use_awaitable);
       end_ += got;
       if (watch_) watch_->ReceivingRequest();
     }
   }
-  const char* data() const { return buf_.data() + start_; }
+  const char* data() const { return buf_.get() + start_; }
   size_t size() const { return end_ - start_; }
   void Consume(size_t n) {
     start_ += n;
     if (start_ == end_) start_ = end_ = 0;
     // Give back memory after a huge frame once it was consumed.
-    if (buf_.size() > 4 * kBaseCapacity && size() <= kBaseCapacity) Shrink();
+    if (cap_ > 4 * kBaseCapacity && size() <= kBaseCapacity) Shrink();
   }
 
  private:
@@ -72,16 +73,21 @@ class InputBuffer {
       }
       charged_ += more;
     }
-    buf_.resize(new_size);
+    Reallocate(new_size);
   }
-  void Shrink() {
-    size_t keep = std::max(kBaseCapacity, size());
-    if (start_ > 0) std::memmove(buf_.data(), buf_.data() + start_, size());
+  // Moves the unread bytes to the front of a buffer of `capacity` bytes (at least size()).
+  // The new bytes are left uninitialized: the socket writes them.
+  void Reallocate(size_t capacity) {
+    std::unique_ptr<char[]> bigger(new char[capacity]);
+    if (size() > 0) std::memcpy(bigger.get(), buf_.get() + start_, size());
     end_ = size();
     start_ = 0;
-    std::string smaller(buf_.data(), keep);
-    buf_.swap(smaller);
-    size_t now = keep > kBaseCapacity ? keep - kBaseCapacity : 0;
+    buf_ = std::move(bigger);
+    cap_ = capacity;
+  }
+  void Shrink() {
+    Reallocate(std::max(kBaseCapacity, size()));
+    size_t now = cap_ > kBaseCapacity ? cap_ - kBaseCapacity : 0;
     if (charged_ > now) {
       GiveBack(charged_ - now);
       charged_ = now;
@@ -92,7 +98,8 @@ class InputBuffer {
   }
 
   ConnectionWatch* watch_;
-  std::string buf_;
+  std::unique_ptr<char[]> buf_;
+  size_t cap_ = 0;
   size_t start_ = 0;
   size_t end_ = 0;
   size_t charged_ = 0;  // bytes taken from the budget
