@@ -302,14 +302,14 @@ void SchedulerImpl::Submit(const Job& job) {
 void SchedulerImpl::WakeWorker() {
   if (work_.empty() || woken_ > 0) return;
   if (awake_ - in_task_.load(std::memory_order_relaxed) > 0) return;
-  ++woken_;
   if (idle_workers_ > 0) {
+    ++woken_;
     work_cv_.notify_one();
   } else if (static_cast<int>(workers_.size()) < options_.parallelism) {
+    ++woken_;
     workers_.emplace_back([this] { WorkerLoop(); });  // on demand, up to `parallelism`
-  } else {
-    --woken_;  // every thread is busy: the first to finish a try takes it
   }
+  // Otherwise every thread is busy: the first to finish a try takes it.
 }
 
 void SchedulerImpl::WorkerLoop() {
