@@ -115,6 +115,31 @@ TEST_F(RealTime, StopLeavesARunningTryToTheNextStartAsAZombie) {
   }));
 }
 
+// Executor threads are woken as a chain (WakeWorker): tries queued behind long tasks must
+// still each get a thread, up to `parallelism` (4 here), and no more.
+TEST_F(RealTime, LongTasksEachGetAThreadUpToParallelism) {
+  const TimeMs now = Clock::Real()->NowMs();
+  std::vector<TaskSpec> tasks;
+  for (int i = 0; i < 6; ++i) {
+    tasks.push_back(Task(fmt::format("s{}", i), "sleep", {}, {{"ms", 600'000}}));
+  }
+  Start({Dag("long", "none", now - kDay, false, tasks)});
+  auto run = scheduler_->Trigger("long", std::nullopt, std::nullopt, {});
+  ASSERT_TRUE(run.ok());
+  auto running = [&] {
+    auto tis = scheduler_->ListTaskInstances("long", run->run_id);
+    int n = 0;
+    if (tis.ok()) {
+      for (const auto& ti : *tis) n += ti.state == TaskState::kRunning;
+    }
+    return n;
+  };
+  ASSERT_TRUE(WaitFor([&] { return running() == 4; })) << running();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(running(), 4);  // parallelism 4: the other two wait for a slot
+  ASSERT_TRUE(scheduler_->SetRunState("long", run->run_id, RunState::kFailed).ok());
+}
+
 TEST_F(RealTime, MaxActiveTasksBoundsADagsRunningInstances) {
   const TimeMs now = Clock::Real()->NowMs();
   std::vector<TaskSpec> tasks;
