@@ -11,10 +11,12 @@ Dead letters with `log: kafka` are at-least-once (docs/formats/config.md): a bat
 worker had not committed is processed again by the partition's next owner, so they are
 counted once per source partition and offset.
 
-The run is made twice: in plaintext, and with TLS and SASL on as a production cluster has
-them (the broker stand-in's only listener SASL_SSL with SCRAM-SHA-512, the CQL stand-in TLS
-with a password; the workers reach them through log.properties and the sink's tls, username
-and password; every client of the test, kappa's CLI included, logs in too).
+The run is made twice: in plaintext, and with TLS and SASL on as the compose file has them
+(the broker stand-in's only listener SASL_SSL with SCRAM-SHA-512, the CQL stand-in TLS with a
+password; the workers use the config's own log.properties and sink tls, username and
+password, only the CA's path changed; every client of the test, kappa's CLI included, logs in
+too). The workers start as in the compose file, through deploy/compose/kappa/entrypoint.sh,
+which fills the config's ${secret:NAME} passwords from a secrets folder and adds the HTTP user.
 """
 import json
 import os
@@ -26,6 +28,7 @@ import time
 import uuid
 
 import pytest
+import yaml
 
 from cassandra.cluster import Cluster
 from confluent_kafka import Consumer, Producer, TopicPartition
@@ -37,14 +40,18 @@ from security_certs import tls_certs  # noqa: F401  (the session fixture)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 WORKER_CONFIG = os.path.join(ROOT, "deploy", "config", "cluster-worker.yaml")
+ENTRYPOINT = os.path.join(ROOT, "deploy", "compose", "kappa", "entrypoint.sh")
 TOPIC = "users_created"
 DLQ = "users_created.dlq"
 GROUP = "users_to_cassandra"
 TABLE = "spark_streams.created_users"
 GOOD = 6000
 BAD_EVERY = 40  # one bad record after every 40 good ones
-KAFKA_USER, KAFKA_PASSWORD = "worker", "worker-Secret-7"
-CQL_USER, CQL_PASSWORD = "app", "app-Secret-8"
+# The users the config names (sasl.username, the sink's username), with the passwords of the
+# test's secrets folder.
+KAFKA_USER, KAFKA_PASSWORD = "kappa", "kappa-Kafka-Secret-7"
+CQL_USER, CQL_PASSWORD = "kappa", "kappa-Cql-Secret-8"
+HTTP_PASSWORD = "kappa-Http-Secret-9"
 
 
 class Security:
@@ -68,36 +75,61 @@ class Security:
                 "auth_provider": PlainTextAuthProvider(CQL_USER, CQL_PASSWORD)}
 
 
-def worker_config(tmp_path, bootstrap, cql_port, sec):
-    """cluster-worker.yaml with the stand-ins' addresses (and, secured, their credentials):
-    nothing else changes (the job, its group, its sink settings, the topics)."""
-    text = open(WORKER_CONFIG).read()
-    # A killed worker's partitions move after the session timeout (10 s by default).
-    props = {"session.timeout.ms": "6000", "heartbeat.interval.ms": "1000", **sec.kafka_conf()}
-    sink = f"contact_points: [127.0.0.1:{cql_port}]"
+def worker_config(tmp_path, bootstrap, cql_port, sec, certs):
+    """cluster-worker.yaml with the stand-ins' addresses, the test CA's and certificate's paths
+    and, in plaintext, without its TLS and logins: nothing else changes (the job, its group,
+    its sink settings, the topics, the ${secret:NAME} passwords)."""
+    shipped = yaml.safe_load(open(WORKER_CONFIG))
+    cfg = yaml.safe_load(open(WORKER_CONFIG))
+    log = cfg["log"]
+    assert log["bootstrap"] == "kafka-1:9092,kafka-2:9092,kafka-3:9092"
+    log["bootstrap"] = bootstrap
+    log["replication_factor"] = -1  # one broker stand-in: the broker's default replication
+    props = log["properties"]
     if sec.certs:
-        sink += (f"\n      tls: {{ca: {sec.certs.ca}}}"
-                 f"\n      username: {CQL_USER}\n      password: {CQL_PASSWORD}")
-    replacements = {
-        "bootstrap: kafka-1:9092,kafka-2:9092,kafka-3:9092":
-            f"bootstrap: {bootstrap}\n  properties: {json.dumps(props)}",
-        "contact_points: [cassandra-1:9042, cassandra-2:9042, cassandra-3:9042]": sink,
-        # One broker stand-in: the broker's default replication.
-        "  replication_factor: 3\n": "  replication_factor: -1\n",
-    }
-    for old, new in replacements.items():
-        assert old in text, old
-        text = text.replace(old, new)
+        assert props["ssl.ca.location"] == "/run/secrets/kappa_ca"
+        props["ssl.ca.location"] = sec.certs.ca
+        assert props["sasl.username"] == KAFKA_USER
+    else:
+        log["properties"] = props = {}
+    # A killed worker's partitions move after the session timeout (10 s by default).
+    props.update({"session.timeout.ms": "6000", "heartbeat.interval.ms": "1000"})
+    sink = cfg["jobs"][0]["sink"]
+    assert sink["contact_points"] == ["cassandra-1:9042", "cassandra-2:9042", "cassandra-3:9042"]
+    sink["contact_points"] = [f"127.0.0.1:{cql_port}"]
+    if sec.certs:
+        assert sink["tls"] == {"ca": "/run/secrets/kappa_ca"} and sink["username"] == CQL_USER
+        sink["tls"] = {"ca": sec.certs.ca}
+    else:
+        for key in ("tls", "username", "password"):
+            del sink[key]
+    # The workers' own HTTPS certificate (the test gives --http-listen on loopback).
+    cfg["security"]["tls"] = {"cert": certs.server_cert, "key": certs.server_key}
+    for key in ("topics", "keyspaces", "durability", "retention", "store"):
+        assert cfg[key] == shipped[key]
+    assert {k: v for k, v in cfg["jobs"][0].items() if k != "sink"} == \
+        {k: v for k, v in shipped["jobs"][0].items() if k != "sink"}
     path = tmp_path / "worker.yaml"
-    path.write_text(text)
+    path.write_text(yaml.safe_dump(cfg, sort_keys=False))
     return str(path)
 
 
+def secrets_folder(tmp_path):
+    """The Docker secrets the entrypoint reads, as files."""
+    d = tmp_path / "secrets"
+    d.mkdir()
+    (d / "kafka_kappa_password").write_text(KAFKA_PASSWORD + "\n")
+    (d / "cassandra_kappa_password").write_text(CQL_PASSWORD + "\n")
+    (d / "kappa_admin_password").write_text(HTTP_PASSWORD + "\n")
+    return d
+
+
 class Proc:
-    def __init__(self, args, log_path):
+    def __init__(self, args, log_path, argv0=(KAPPA,), env=None):
         self.log_path = log_path
         self.log = open(log_path, "w")
-        self.p = subprocess.Popen([KAPPA, *args], stdout=self.log, stderr=subprocess.STDOUT)
+        self.p = subprocess.Popen([*argv0, *args], stdout=self.log, stderr=subprocess.STDOUT,
+                                  env=env)
 
     def output(self):
         return open(self.log_path).read()[-3000:]
@@ -233,13 +265,21 @@ def test_three_workers_one_killed_every_record_once(tmp_path, tls_certs, secure)
     try:
         wait_for_port(port)
         wait_for_port(cql_port)
-        config = worker_config(tmp_path, bootstrap, cql_port, sec)
-        kappa("up", "--check", "--config", config)
+        config = worker_config(tmp_path, bootstrap, cql_port, sec, tls_certs)
+        render = tmp_path / "render"
+        render.mkdir()
+        env = dict(os.environ, KAPPA=KAPPA, KAPPA_SECRETS_DIR=str(secrets_folder(tmp_path)),
+                   KAPPA_RENDER_DIR=str(render))
+        entrypoint = ("bash", ENTRYPOINT)
+        check = subprocess.run([*entrypoint, "up", "--config", config, "--check", "--data-dir",
+                                str(tmp_path / "w0")], env=env, capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
         for n in range(3):
             http = free_port()
             # The first creates the topics and the remote table; then the others join.
             workers.append(Proc(["up", "--config", config, "--data-dir", str(tmp_path / f"w{n}"),
-                                 "--http-listen", f"127.0.0.1:{http}"], tmp_path / f"w{n}.log"))
+                                 "--http-listen", f"127.0.0.1:{http}"], tmp_path / f"w{n}.log",
+                                argv0=entrypoint, env=env))
             try:
                 wait_for_port(http, timeout=60)
             except TimeoutError:
