@@ -242,7 +242,11 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
     }
     auto router = UpRoutes(pipeline, impl->started);
     // Confluent Schema Registry's REST API beside /health, /ready and /metrics.
-    registry::AddRegistryRoutes(impl->registry, router.get());
+    // A follower forwards writes to the elected writer: over https:// checked against
+    // security.tls.ca (the deployment's CA), with the caller's login.
+    registry::RestOptions ro;
+    if (o.tls) ro.forward_ca_file = o.tls->ca_file;
+    registry::AddRegistryRoutes(impl->registry, router.get(), nullptr, std::move(ro));
     // HTTP Basic with the data directory's users, once there are any (up_http_auth.h).
     router->Use(HttpBasicAuth(users, o.metrics_auth, o.authorizer));
     // Airflow's stable REST API v1 (/api/v1/dags, dagRuns, taskInstances, ...).
@@ -275,10 +279,10 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
       impl->http_addresses.push_back(std::move(bound));
     }
     // Reachable now: join the registry's writer election (log: kafka; a no-op otherwise).
-    // TODO(issue 24): forwarding to an https:// writer needs the registry client's TLS.
     std::string url = o.registry_advertised_url.empty()
                           ? registry::DefaultAdvertisedUrl(o.http.front().address.host,
-                                                           impl->http->port("http"))
+                                                           impl->http->port("http"),
+                                                           o.http.front().tls)
                           : o.registry_advertised_url;
     Status joined = impl->registry->JoinWriterElection(url);
     if (!joined.ok()) return joined.WithContext("joining the schema registry's writer election");

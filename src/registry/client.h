@@ -48,6 +48,12 @@ struct ClientOptions {
   int64_t request_timeout_ms = 30000;
   // "user:password" for HTTP basic authentication; empty: none.
   std::string basic_auth;
+  // An Authorization header sent as is ("Basic dXNlcjpwdw=="), in place of basic_auth: a
+  // registry forwarding a write passes its caller's login on. Empty: none.
+  std::string authorization;
+  // https:// URLs: the PEM file of the CAs the registry's certificate is checked against
+  // (its host name too). Empty: the system's CAs.
+  std::string ca_file;
 };
 
 // {"name": "com.acme.Address", "subject": "address-value", "version": 1}

@@ -243,9 +243,10 @@ class Registry {
 };
 
 // The REST URL an instance announces when elected writer unless told otherwise
-// (`registry.advertised_url`): http://HOST:PORT of its HTTP listener, with a wildcard host
-// (0.0.0.0, ::, empty) replaced by loopback, which only reaches instances on this machine.
-std::string DefaultAdvertisedUrl(std::string_view listen_host, uint16_t port);
+// (`registry.advertised_url`): http://HOST:PORT of its HTTP listener (https:// when `tls`),
+// with a wildcard host (0.0.0.0, ::, empty) replaced by loopback, which only reaches
+// instances on this machine.
+std::string DefaultAdvertisedUrl(std::string_view listen_host, uint16_t port, bool tls = false);
 
 // The supported schema types, by Confluent name (GET /schemas/types).
 std::vector<std::string> SupportedSchemaTypes();
@@ -257,7 +258,12 @@ std::vector<std::string> SupportedSchemaTypes();
 // application/octet-stream are accepted; answers are application/vnd.schemaregistry.v1+json.
 // Requests, errors by error_code and lookups by id served from memory are counted in
 // kappa_registry_* metrics.
+struct RestOptions {
+  // The CAs a follower checks an https:// writer's certificate against when it forwards a
+  // write (empty: the system's). The caller's Authorization header is forwarded with it.
+  std::string forward_ca_file;
+};
 void AddRegistryRoutes(std::shared_ptr<Registry> registry, http::Router* router,
-                       metrics::Registry* metrics = nullptr);
+                       metrics::Registry* metrics = nullptr, RestOptions options = {});
 
 }  // namespace kappa::registry

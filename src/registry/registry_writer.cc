@@ -8,12 +8,12 @@
 
 namespace kappa::registry {
 
-std::string DefaultAdvertisedUrl(std::string_view host, uint16_t port) {
+std::string DefaultAdvertisedUrl(std::string_view host, uint16_t port, bool tls) {
   std::string h(host);
   if (h.empty() || h == "0.0.0.0") h = "127.0.0.1";
   if (h == "::" || h == "[::]") h = "::1";
   if (h.find(':') != std::string::npos && h.front() != '[') h = "[" + h + "]";
-  return fmt::format("http://{}:{}", h, port);
+  return fmt::format("{}://{}:{}", tls ? "https" : "http", h, port);
 }
 
 Status RegistryImpl::JoinWriterElection(std::string advertised_url) {

@@ -142,7 +142,7 @@ Result<int32_t> IdParam(const http::Request& req) {
 }
 
 void AddRegistryRoutes(std::shared_ptr<Registry> registry, http::Router* router,
-                       metrics::Registry* metrics) {
+                       metrics::Registry* metrics, RestOptions options) {
   auto& m = metrics ? *metrics : metrics::Registry::Default();
   auto ctx = std::make_shared<RestContext>();
   ctx->registry = std::move(registry);
@@ -160,6 +160,7 @@ void AddRegistryRoutes(std::shared_ptr<Registry> registry, http::Router* router,
       "unknown_leader)",
       {"result"});
   ctx->forwarder = NewForwarder();
+  ctx->options = std::move(options);
   router->Get("/", Wrap(ctx, "root", [](http::Request&) -> Result<http::Response> {
     return Json(nlohmann::json::object());
   }));

@@ -29,6 +29,7 @@ struct RestContext {
   // kappa_registry_forwarded_requests_total{result}: ok, failed, unknown_leader.
   metrics::CounterFamily* forwarded = nullptr;
   std::shared_ptr<Forwarder> forwarder;
+  RestOptions options;
 };
 
 // Who writes (rest_forward.cc): for a write `operation` on an instance that is not the

@@ -5,6 +5,7 @@
 // locally, as Confluent does.
 #include <fmt/format.h>
 
+#include <map>
 #include <mutex>
 #include <set>
 
@@ -42,11 +43,14 @@ std::string_view Describe(std::string_view operation) {
 }  // namespace
 
 // One client per concurrent forwarded request (a Client is one keep-alive connection, one
-// request at a time), kept for the next request to the same writer.
+// request at a time, with one login), kept for the next request to the same writer with the
+// same login. The caller's Authorization header goes with the request: the writer checks
+// the same user's permissions as the follower did (the users are shared by every instance).
 class Forwarder {
  public:
   Result<std::string> Call(const std::string& url, std::string_view method,
-                           std::string_view target, std::string_view body) {
+                           std::string_view target, std::string_view body,
+                           const std::string& authorization, const std::string& ca_file) {
     std::unique_ptr<client::Client> c;
     {
       std::lock_guard l(mu_);
@@ -54,21 +58,29 @@ class Forwarder {
         idle_.clear();
         url_ = url;
       }
-      if (!idle_.empty()) {
-        c = std::move(idle_.back());
-        idle_.pop_back();
+      auto& pool = idle_[authorization];
+      if (!pool.empty()) {
+        c = std::move(pool.back());
+        pool.pop_back();
       }
     }
     if (!c) {
       client::ClientOptions o;
       o.url = url;
       o.connect_timeout_ms = 2000;
+      o.authorization = authorization;
+      o.ca_file = ca_file;
       ASSIGN_OR_RETURN(c, client::Client::Create(o));
     }
     auto r = c->Call(method, target, body);
     if (r.ok() || r.status().protocol_code()) {  // an answer: keep the connection
       std::lock_guard l(mu_);
-      if (url == url_ && idle_.size() < 8) idle_.push_back(std::move(c));
+      // At most 8 idle connections per login, and 64 logins (then the oldest pools go).
+      if (url == url_) {
+        if (idle_.size() > 64 && !idle_.contains(authorization)) idle_.clear();
+        auto& pool = idle_[authorization];
+        if (pool.size() < 8) pool.push_back(std::move(c));
+      }
     }
     return r;
   }
@@ -76,7 +88,7 @@ class Forwarder {
  private:
   std::mutex mu_;
   std::string url_;
-  std::vector<std::unique_ptr<client::Client>> idle_;
+  std::map<std::string, std::vector<std::unique_ptr<client::Client>>> idle_;  // by login
 };
 
 std::shared_ptr<Forwarder> NewForwarder() { return std::make_shared<Forwarder>(); }
@@ -96,7 +108,9 @@ std::optional<http::Response> ForwardIfFollower(RestContext* ctx, std::string_vi
   std::string target = req.target;
   target += target.find('?') == std::string::npos ? '?' : '&';
   target += std::string(kForwardedParam) + "=true";
-  auto r = ctx->forwarder->Call(w.url, req.method, target, req.body);
+  auto r = ctx->forwarder->Call(w.url, req.method, target, req.body,
+                                std::string(req.headers.Get("authorization").value_or("")),
+                                ctx->options.forward_ca_file);
   if (r.ok()) {
     ctx->forwarded->With({"ok"}).Add(1);
     return http::Response::Text(std::move(r).value(), 200, kRegistryContentType);

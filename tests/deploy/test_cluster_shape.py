@@ -25,6 +25,7 @@ import signal
 import subprocess
 import threading
 import time
+import urllib.request
 import uuid
 
 import pytest
@@ -103,8 +104,10 @@ def worker_config(tmp_path, bootstrap, cql_port, sec, certs):
     else:
         for key in ("tls", "username", "password"):
             del sink[key]
-    # The workers' own HTTPS certificate (the test gives --http-listen on loopback).
-    cfg["security"]["tls"] = {"cert": certs.server_cert, "key": certs.server_key}
+    # The workers' own HTTPS certificate (the test gives --http-listen on loopback), and the
+    # CA a follower checks the registry writer's certificate against when it forwards.
+    assert cfg["security"]["tls"]["ca"] == "/run/secrets/kappa_ca"
+    cfg["security"]["tls"] = {"cert": certs.server_cert, "key": certs.server_key, "ca": certs.ca}
     for key in ("topics", "keyspaces", "durability", "retention", "store"):
         assert cfg[key] == shipped[key]
     assert {k: v for k, v in cfg["jobs"][0].items() if k != "sink"} == \
@@ -237,6 +240,68 @@ def assignment(bootstrap, command_config):
     return members, out
 
 
+def register_through_every_worker(http_ports, sec):
+    """Confluent's own client registers one schema through each worker: one of them is the
+    registry's elected writer, the others forward the write to it (over HTTPS with the
+    caller's login when secured). Every answer is the same id, and each worker then serves it."""
+    from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
+    # requests prefers these to the client's ssl.ca.location (its session.verify): a machine
+    # that sets them would check the workers against the system's CAs.
+    saved = {v: os.environ.pop(v) for v in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
+             if v in os.environ}
+    try:
+        _register_through_every_worker(http_ports, sec, Schema, SchemaRegistryClient)
+    finally:
+        os.environ.update(saved)
+
+
+def _register_through_every_worker(http_ports, sec, Schema, SchemaRegistryClient):
+    schema = Schema(json.dumps({"type": "record", "name": "User", "namespace": "shape",
+                                "fields": [{"name": "id", "type": "string"}]}), "AVRO")
+    def conf(port):  # the entrypoint always adds the HTTP user admin
+        c = {"url": f"{'https' if sec.certs else 'http'}://127.0.0.1:{port}",
+             "basic.auth.user.info": f"admin:{HTTP_PASSWORD}"}
+        if sec.certs:
+            c["ssl.ca.location"] = sec.certs.ca
+        return c
+
+    ids = []
+    for port in http_ports:
+        client = SchemaRegistryClient(conf(port))
+        # A worker may join the writer election a moment after its port opens.
+        deadline = time.time() + 60
+        while True:
+            try:
+                ids.append(client.register_schema("users_created-value", schema))
+                break
+            except Exception as e:  # noqa: BLE001  (SchemaRegistryError: leader not known yet)
+                if time.time() > deadline:
+                    raise AssertionError(f"registering through 127.0.0.1:{port}: {e}")
+                time.sleep(0.5)
+    assert len(set(ids)) == 1, ids
+    for port in http_ports:
+        deadline = time.time() + 30
+        while True:
+            try:
+                got = SchemaRegistryClient(conf(port)).get_schema(ids[0])
+                break
+            except Exception as e:  # noqa: BLE001  (the worker's replay may lag a moment)
+                if time.time() > deadline:
+                    raise AssertionError(f"schema {ids[0]} through 127.0.0.1:{port}: {e}")
+                time.sleep(0.5)
+        assert json.loads(got.schema_str)["name"] == "User"
+    # The followers forwarded their registration to the writer (over HTTPS when secured).
+    forwarded = 0
+    for port in http_ports:
+        ctx = ssl.create_default_context(cafile=sec.certs.ca) if sec.certs else None
+        url = f"{'https' if sec.certs else 'http'}://127.0.0.1:{port}/metrics"
+        text = urllib.request.urlopen(url, context=ctx, timeout=10).read().decode()
+        for line in text.splitlines():
+            if line.startswith('kappa_registry_forwarded_requests_total{result="ok"}'):
+                forwarded += float(line.split()[-1])
+    assert forwarded >= 2, forwarded
+
+
 @pytest.mark.parametrize("secure", [False, True], ids=["plaintext", "tls-sasl"])
 def test_three_workers_one_killed_every_record_once(tmp_path, tls_certs, secure):
     sec = Security(tls_certs if secure else None)
@@ -274,16 +339,21 @@ def test_three_workers_one_killed_every_record_once(tmp_path, tls_certs, secure)
         check = subprocess.run([*entrypoint, "up", "--config", config, "--check", "--data-dir",
                                 str(tmp_path / "w0")], env=env, capture_output=True, text=True)
         assert check.returncode == 0, check.stdout + check.stderr
+        http_ports = []
         for n in range(3):
             http = free_port()
+            http_ports.append(http)
+            # As the compose file: HTTPS (and a login) when secured.
+            listen = f"https://127.0.0.1:{http}" if secure else f"127.0.0.1:{http}"
             # The first creates the topics and the remote table; then the others join.
             workers.append(Proc(["up", "--config", config, "--data-dir", str(tmp_path / f"w{n}"),
-                                 "--http-listen", f"127.0.0.1:{http}"], tmp_path / f"w{n}.log",
+                                 "--http-listen", listen], tmp_path / f"w{n}.log",
                                 argv0=entrypoint, env=env))
             try:
                 wait_for_port(http, timeout=60)
             except TimeoutError:
                 raise AssertionError(f"worker {n} did not start: " + workers[n].output())
+        register_through_every_worker(http_ports, sec)
 
         good_ids, bad, done, killed = set(), [], threading.Event(), threading.Event()
         producer = threading.Thread(target=produce, daemon=True,

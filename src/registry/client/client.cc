@@ -96,7 +96,8 @@ class ClientImpl final : public Client {
  public:
   explicit ClientImpl(ClientOptions o)
       : options_(std::move(o)),
-        transport_(options_.connect_timeout_ms, options_.request_timeout_ms, options_.basic_auth) {
+        transport_(options_.connect_timeout_ms, options_.request_timeout_ms, options_.basic_auth,
+                   options_.authorization, options_.ca_file) {
     while (!options_.url.empty() && options_.url.back() == '/') options_.url.pop_back();
   }
 

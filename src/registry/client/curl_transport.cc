@@ -21,7 +21,8 @@ constexpr const char* kContentType = "Content-Type: application/vnd.schemaregist
 }  // namespace
 
 CurlTransport::CurlTransport(int64_t connect_timeout_ms, int64_t request_timeout_ms,
-                             std::string basic_auth) {
+                             std::string basic_auth, const std::string& authorization,
+                             const std::string& ca_file) {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   CURL* c = curl_easy_init();
@@ -31,6 +32,7 @@ CurlTransport::CurlTransport(int64_t connect_timeout_ms, int64_t request_timeout
   h = curl_slist_append(h, kContentType);
   // libcurl would wait for "100 Continue" before sending a large body: one round trip more.
   h = curl_slist_append(h, "Expect:");
+  if (!authorization.empty()) h = curl_slist_append(h, ("Authorization: " + authorization).c_str());
   headers_ = h;
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, long(connect_timeout_ms));
@@ -42,7 +44,8 @@ CurlTransport::CurlTransport(int64_t connect_timeout_ms, int64_t request_timeout
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &Append);
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");  // whatever libcurl can decode (gzip)
   curl_easy_setopt(c, CURLOPT_USERAGENT, "kappa-registry-client");
-  if (!basic_auth.empty()) {
+  if (!ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, ca_file.c_str());  // copied
+  if (!basic_auth.empty() && authorization.empty()) {
     curl_easy_setopt(c, CURLOPT_HTTPAUTH, long(CURLAUTH_BASIC));
     curl_easy_setopt(c, CURLOPT_USERPWD, basic_auth.c_str());  // libcurl copies the string
   }

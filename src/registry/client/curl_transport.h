@@ -19,7 +19,10 @@ struct HttpAnswer {
 class CurlTransport {
  public:
   // curl_global_init is done once per process, thread-safely, on first construction.
-  CurlTransport(int64_t connect_timeout_ms, int64_t request_timeout_ms, std::string basic_auth);
+  // basic_auth "user:password", or authorization: an Authorization header value sent as is;
+  // ca_file: the CAs an https:// server is checked against (empty: the system's).
+  CurlTransport(int64_t connect_timeout_ms, int64_t request_timeout_ms, std::string basic_auth,
+                const std::string& authorization = {}, const std::string& ca_file = {});
   ~CurlTransport();
   CurlTransport(const CurlTransport&) = delete;
   CurlTransport& operator=(const CurlTransport&) = delete;
@@ -34,7 +37,7 @@ class CurlTransport {
 
  private:
   void* curl_;        // CURL*
-  void* headers_;     // curl_slist* with Accept and Content-Type
+  void* headers_;     // curl_slist* with Accept, Content-Type (and Authorization)
   int64_t connections_ = 0;
 };
 
