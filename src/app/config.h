@@ -142,6 +142,10 @@ struct CqlListenerLimits {
 
 struct ListenersConfig {
   std::string kafka = "127.0.0.1:9092";
+  // Kafka's advertised.listeners (`kafka_advertised`): what Metadata and FindCoordinator tell
+  // clients to connect to, one [PROTOCOL://]HOST:PORT per entry of `kafka`, in its order.
+  // Empty: each listener's own address (loopback for a 0.0.0.0 or :: listener).
+  std::string kafka_advertised;
   std::string cql = "127.0.0.1:9042";
   // HTTP: /health, /ready, /metrics (app/up_servers.h); "off" disables.
   std::string http = "127.0.0.1:8081";

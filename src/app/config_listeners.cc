@@ -42,12 +42,23 @@ Status CheckListenList(const YamlReader& r_, const YAML::Node& n, std::string_vi
 }  // namespace
 
 Status LoadListeners(const YamlReader& r_, const YAML::Node& n, PipelineConfig* c) {
-  RETURN_IF_ERROR(r_.CheckKeys(n, {"kafka", "cql", "http", "console", "kafka_group_initial_rebalance_delay", "limits",
+  RETURN_IF_ERROR(r_.CheckKeys(n, {"kafka", "kafka_advertised", "cql", "http", "console",
+                                   "kafka_group_initial_rebalance_delay", "limits",
                                    "kafka_limits", "cql_limits"},
                                "listeners"));
   RETURN_IF_ERROR(LoadListenerLimits(r_, n, &c->listeners));
   if (n["kafka"]) { ASSIGN_OR_RETURN(c->listeners.kafka, r_.String(n["kafka"], "listeners.kafka")); }
   if (n["cql"]) { ASSIGN_OR_RETURN(c->listeners.cql, r_.String(n["cql"], "listeners.cql")); }
+  if (n["kafka_advertised"]) {
+    ASSIGN_OR_RETURN(c->listeners.kafka_advertised,
+                     r_.String(n["kafka_advertised"], "listeners.kafka_advertised"));
+    auto listeners = kafka::ParseKafkaListeners(c->listeners.kafka);
+    if (listeners.ok()) {
+      Status s = kafka::ApplyAdvertisedListeners(c->listeners.kafka_advertised, &*listeners);
+      if (!s.ok()) return r_.Error(n["kafka_advertised"], "listeners.kafka_advertised: " + s.message());
+    }
+    c->positions["listeners.kafka_advertised"] = r_.Where(n["kafka_advertised"]);
+  }
   if (n["http"]) { ASSIGN_OR_RETURN(c->listeners.http, r_.String(n["http"], "listeners.http")); }
   if (n["kafka"] && c->listeners.kafka != "off") {
     // A list of Kafka listeners: "SASL_PLAINTEXT://0.0.0.0:9094,127.0.0.1:9092".

@@ -78,8 +78,10 @@ const ListenAddress* OffLoopback(const std::vector<ListenAddress>& list) {
   return nullptr;
 }
 
-// The Kafka listeners: the flag if given, else the config's list.
-Status ResolveKafka(const app::PipelineConfig& c, const std::string& flag_value, UpPlan* plan) {
+// The Kafka listeners: the flag if given, else the config's list; then their advertised
+// addresses, the flag's if given, else the config's.
+Status ResolveKafka(const app::PipelineConfig& c, const std::string& flag_value,
+                    const std::string& advertised_flag, UpPlan* plan) {
   std::string text = flag_value.empty() ? c.listeners.kafka : flag_value;
   plan->kafka_where = flag_value.empty() ? fmt::format("{}: listeners.kafka", c.Where("listeners.kafka"))
                                          : std::string("--kafka-listen");
@@ -90,6 +92,17 @@ Status ResolveKafka(const app::PipelineConfig& c, const std::string& flag_value,
   if (!ls.ok()) return ls.status().WithContext(plan->kafka_where);
   plan->kafka_listeners = std::move(ls).value();
   plan->kafka = HostPort{plan->kafka_listeners[0].host, plan->kafka_listeners[0].port};
+  const std::string& advertised =
+      advertised_flag.empty() ? c.listeners.kafka_advertised : advertised_flag;
+  if (!advertised.empty()) {
+    Status s = kafka::ApplyAdvertisedListeners(advertised, &plan->kafka_listeners);
+    if (!s.ok()) {
+      return s.WithContext(advertised_flag.empty()
+                               ? fmt::format("{}: listeners.kafka_advertised",
+                                             c.Where("listeners.kafka_advertised"))
+                               : std::string("--kafka-advertised"));
+    }
+  }
   return Status::OK();
 }
 
@@ -109,7 +122,7 @@ Result<UpPlan> PlanUp(const app::PipelineConfig& c, const UpFlags& f) {
   plan.data_dir = f.data_dir ? *f.data_dir : c.data_dir;
   if (plan.data_dir.empty()) return Status::InvalidArgument("--data-dir is empty");
   RETURN_IF_ERROR(CheckDataDir(plan.data_dir, f.data_dir ? "--data-dir" : c.Where("data_dir") + ": data_dir"));
-  RETURN_IF_ERROR(ResolveKafka(c, f.kafka_listen, &plan));
+  RETURN_IF_ERROR(ResolveKafka(c, f.kafka_listen, f.kafka_advertised, &plan));
   RETURN_IF_ERROR(ResolveList(c, f.cql_listen, "--cql-listen", "listeners.cql",
                               c.listeners.cql, "tcp", "tls", &plan.cql, &plan.cql_where));
   RETURN_IF_ERROR(ResolveList(c, f.http_listen, "--http-listen", "listeners.http",
@@ -147,6 +160,13 @@ Result<UpPlan> PlanUp(const app::PipelineConfig& c, const UpFlags& f) {
           l, store_users, f.insecure || c.security.insecure || c.auth.insecure_kafka, plan.kafka_where,
           "`insecure_kafka: true` under auth: in the config (or kappa up --insecure)",
           fmt::format("kappa users add NAME --data-dir {}", plan.data_dir)));
+      if ((l.host == "0.0.0.0" || l.host == "::") && l.advertised_host.empty()) {
+        KLOG_WARN("{}: the Kafka listener on {} tells clients to connect to loopback "
+                  "(Metadata, FindCoordinator), which reaches only this machine: set "
+                  "listeners.kafka_advertised (or --kafka-advertised) to HOST:PORT as other "
+                  "machines reach it",
+                  plan.kafka_where, HostPort{l.host, l.port}.ToString());
+      }
     }
   }
   // /metrics and /health carry no secrets but reveal the pipeline, and the schema registry

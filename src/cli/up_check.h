@@ -20,6 +20,7 @@ namespace kappa::cli {
 struct UpFlags {
   std::optional<std::string> data_dir;  // --data-dir
   std::string kafka_listen;             // --kafka-listen
+  std::string kafka_advertised;         // --kafka-advertised
   std::string cql_listen;               // --cql-listen
   std::string http_listen;              // --http-listen
   std::string console_listen;           // --console-listen

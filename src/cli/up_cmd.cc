@@ -32,6 +32,7 @@ struct UpArgs {
   bool check = false;
   bool json = false;
   std::string kafka_listen;  // empty: the config's listeners.kafka
+  std::string kafka_advertised;  // empty: the config's listeners.kafka_advertised
   std::string cql_listen;    // empty: the config's listeners.cql
   std::string http_listen;   // empty: the config's listeners.http
   std::string console_listen;  // empty: the config's listeners.console
@@ -101,6 +102,7 @@ void RunUp(const UpArgs& a, bool data_dir_given) {
   UpFlags flags;
   if (data_dir_given) flags.data_dir = a.data_dir;
   flags.kafka_listen = a.kafka_listen;
+  flags.kafka_advertised = a.kafka_advertised;
   flags.cql_listen = a.cql_listen;
   flags.http_listen = a.http_listen;
   flags.console_listen = a.console_listen;
@@ -345,6 +347,11 @@ void RegisterUpCommand(CLI::App& app, const Groups& g) {
                   "Kafka listeners: [PROTOCOL://]HOST:PORT[,...] with PROTOCOL PLAINTEXT (the "
                   "default) or SASL_PLAINTEXT, or off (default: listeners.kafka of the config, "
                   "127.0.0.1:9092)");
+  cmd->add_option("--kafka-advertised", a->kafka_advertised,
+                  "What Kafka clients are told to connect to (Kafka's advertised.listeners): "
+                  "[PROTOCOL://]HOST:PORT[,...], one per --kafka-listen entry, in order "
+                  "(default: listeners.kafka_advertised of the config, else each listener's "
+                  "own address, loopback for 0.0.0.0)");
   cmd->add_option("--cql-listen", a->cql_listen,
                   "CQL native protocol listener HOST:PORT, or off (default: listeners.cql of "
                   "the config, 127.0.0.1:9042)");

@@ -67,6 +67,11 @@ struct KafkaListenerOptions {
 // e.g. "SASL_PLAINTEXT://0.0.0.0:9094,127.0.0.1:9092". InvalidArgument naming the bad entry.
 Result<std::vector<KafkaListenerOptions>> ParseKafkaListeners(std::string_view text);
 
+// Kafka's advertised.listeners: sets each listener's advertised_host/port from `text`, a
+// comma-separated list of [PROTOCOL://]HOST:PORT with one entry per listener, in their order
+// (a PROTOCOL, when given, must be that listener's). InvalidArgument naming the bad entry.
+Status ApplyAdvertisedListeners(std::string_view text, std::vector<KafkaListenerOptions>* listeners);
+
 // SASL on the SASL_PLAINTEXT / SASL_SSL listeners (docs/formats/kafka.md, "SASL").
 struct KafkaSaslOptions {
   // Who may log in; required (non-null) when a listener uses SASL. Read at every login, so

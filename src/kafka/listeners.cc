@@ -62,4 +62,36 @@ Result<std::vector<KafkaListenerOptions>> ParseKafkaListeners(std::string_view t
   return out;
 }
 
+Status ApplyAdvertisedListeners(std::string_view text,
+                                std::vector<KafkaListenerOptions>* listeners) {
+  ASSIGN_OR_RETURN(std::vector<KafkaListenerOptions> adv, ParseKafkaListeners(text));
+  if (adv.size() != listeners->size()) {
+    return Status::InvalidArgument(fmt::format(
+        "'{}': {} advertised address(es) for {} listener(s); give one per listener, in order",
+        text, adv.size(), listeners->size()));
+  }
+  size_t pos = 0;
+  for (size_t i = 0; i < adv.size(); ++i) {
+    size_t comma = text.find(',', pos);
+    std::string_view entry = text.substr(pos, comma == text.npos ? text.npos : comma - pos);
+    pos = comma == text.npos ? text.size() : comma + 1;
+    KafkaListenerOptions& l = (*listeners)[i];
+    if (entry.find("://") != entry.npos && adv[i].protocol != l.protocol) {
+      return Status::InvalidArgument(fmt::format(
+          "'{}': advertised as {} for listener {} ({}://{}:{}); the protocols must match",
+          entry, SecurityProtocolName(adv[i].protocol), i + 1, SecurityProtocolName(l.protocol),
+          l.host, l.port));
+    }
+    if (adv[i].port == 0 || adv[i].host == "0.0.0.0" || adv[i].host == "::") {
+      return Status::InvalidArgument(fmt::format(
+          "'{}': an advertised address is where clients connect: a host name or address and a "
+          "port, not a wildcard or port 0",
+          entry));
+    }
+    l.advertised_host = adv[i].host;
+    l.advertised_port = adv[i].port;
+  }
+  return Status::OK();
+}
+
 }  // namespace kappa::kafka

@@ -23,6 +23,25 @@ TEST(ListenersTest, ParsesKafkasListenerNames) {
   }
 }
 
+TEST(ListenersTest, AdvertisedListenersOnePerListenerInOrder) {
+  auto l = ParseKafkaListeners("SASL_SSL://0.0.0.0:9094,0.0.0.0:9092");
+  ASSERT_TRUE(l.ok());
+  ASSERT_TRUE(ApplyAdvertisedListeners("SASL_SSL://kafka.example.com:19094, 10.0.0.7:9092", &*l).ok());
+  EXPECT_EQ((*l)[0].advertised_host, "kafka.example.com");
+  EXPECT_EQ((*l)[0].advertised_port, 19094);
+  EXPECT_EQ((*l)[1].advertised_host, "10.0.0.7");
+  EXPECT_EQ((*l)[1].advertised_port, 9092);
+  for (const char* bad : {"kafka.example.com:9094",                          // one for two
+                          "a:1,b:2,c:3",                                     // three for two
+                          "PLAINTEXT://a:1,b:2",                             // protocol mismatch
+                          "SASL_SSL://0.0.0.0:9094,b:2", "SASL_SSL://a:0,b:2",  // wildcard, port 0
+                          "SASL_SSL://a:1,"}) {
+    auto copy = *l;
+    Status s = ApplyAdvertisedListeners(bad, &copy);
+    EXPECT_TRUE(s.IsInvalidArgument()) << bad << ": " << s.ToString();
+  }
+}
+
 TEST(SaslSessionTest, OnlySaslApisBeforeTheLoginAndStateErrors) {
   KafkaSaslOptions o;
   LoginLimiter limiter(o);

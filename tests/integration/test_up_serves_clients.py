@@ -80,3 +80,41 @@ def test_up_reports_a_taken_port(tmp_path):
                   check=False)
     assert p.returncode != 0
     assert f"127.0.0.1:{port}" in p.stderr and "--kafka-listen" in p.stderr, p.stderr
+
+
+def test_up_advertises_the_configured_kafka_address(tmp_path):
+    """listeners.kafka_advertised / --kafka-advertised is Kafka's advertised.listeners: a
+    listener on 0.0.0.0 tells clients to connect to the address given (here 127.0.0.2, another
+    loopback address the wildcard listener also answers on), and a client that bootstrapped
+    elsewhere follows it: kcat's metadata names it, confluent-kafka produces through it.
+    Without it, kappa up warns that clients are told loopback."""
+    from confluent_kafka import Producer
+    kport = free_port()
+    d = str(tmp_path / "data")
+    base = [KAPPA, "up", "--data-dir", d, "--kafka-listen", f"0.0.0.0:{kport}",
+            "--cql-listen", "off", "--http-listen", "off", "--console-listen", "off",
+            "--insecure"]
+    check = subprocess.run(base + ["--check"], capture_output=True, text=True, timeout=60)
+    assert check.returncode == 0, check.stderr
+    assert "kafka_advertised" in check.stderr, check.stderr  # the warning
+    bad = subprocess.run(base + ["--kafka-advertised", "a:1,b:2", "--check"],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "one per listener" in bad.stderr, bad.stderr
+
+    proc = subprocess.Popen(base + ["--kafka-advertised", f"127.0.0.2:{kport}"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for_port(kport)
+        meta = subprocess.run(["kcat", "-b", f"127.0.0.1:{kport}", "-L"], capture_output=True,
+                              text=True, timeout=30)
+        assert meta.returncode == 0, meta.stderr
+        assert f"at 127.0.0.2:{kport}" in meta.stdout, meta.stdout
+        delivered = []
+        p = Producer({"bootstrap.servers": f"127.0.0.1:{kport}"})
+        p.produce("advertised_check", b"hello", on_delivery=lambda e, m: delivered.append(e))
+        p.flush(30)
+        assert delivered == [None], delivered
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err[-3000:]
