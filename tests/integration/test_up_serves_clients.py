@@ -100,6 +100,13 @@ def test_up_advertises_the_configured_kafka_address(tmp_path):
     bad = subprocess.run(base + ["--kafka-advertised", "a:1,b:2", "--check"],
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "one per listener" in bad.stderr, bad.stderr
+    # The config's key: the same check, with file:line.
+    cfg = tmp_path / "kappa.yaml"
+    cfg.write_text(f'listeners:\n  kafka: "0.0.0.0:{kport}"\n  kafka_advertised: "PLAINTEXT://a:1,b:2"\n')
+    bad = subprocess.run([KAPPA, "up", "--config", str(cfg), "--data-dir", d, "--insecure", "--check"],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and f"{cfg}:3:" in bad.stderr and "one per listener" in bad.stderr, \
+        bad.stderr
 
     proc = subprocess.Popen(base + ["--kafka-advertised", f"127.0.0.2:{kport}"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
