@@ -1,6 +1,9 @@
 // /api/console/dags/{dag_id}/grid, .../runs/{run_id}, .../runs/{run_id}/tasks/{task_id}/logs:
 // Airflow's grid view (runs by tasks, each cell a task instance's state), a run's task
-// instances, and a try's log, paged.
+// instances, and a try's log, paged; and the grid's actions: clear a task instance (with its
+// downstream), mark a run success or failed.
+#include <algorithm>
+
 #include "console/dags_json.h"
 #include "console/routes.h"
 
@@ -122,6 +125,72 @@ Res Logs(orch::Orchestrator& o, http::Request& req) {
                                {"total", lines.size()}});
 }
 
+// A JSON object body whose fields are all in `known` (an empty body: {}).
+Result<json> ObjectBody(http::Request& req, std::initializer_list<std::string_view> known) {
+  json body = json::object();
+  if (!req.body.empty()) {
+    http::Response bad;
+    if (!http::ParseJsonBody(req, &body, &bad)) {
+      auto j = json::parse(bad.body, nullptr, false);
+      return Status::InvalidArgument(j.is_object() ? j.value("message", "malformed JSON")
+                                                   : "malformed JSON");
+    }
+  }
+  if (!body.is_object()) return Status::InvalidArgument("the body must be a JSON object");
+  for (const auto& [key, value] : body.items()) {
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      std::string names;
+      for (std::string_view k : known) names += (names.empty() ? "" : ", ") + std::string(k);
+      return Status::InvalidArgument("unknown field '" + key + "' (known: " + names + ")");
+    }
+  }
+  return body;
+}
+
+Result<bool> BoolField(const json& body, const char* name) {
+  if (!body.contains(name) || body[name].is_null()) return false;
+  if (!body[name].is_boolean()) return Status::InvalidArgument(std::string(name) + " must be true or false");
+  return body[name].get<bool>();
+}
+
+// POST {downstream, upstream}: Airflow's grid "Clear" of one task instance (the run goes back
+// to queued, the instance and the ones chosen run again). The instances cleared.
+Res ClearTask(orch::Orchestrator& o, http::Request& req) {
+  std::string dag_id(req.Param("dag_id")), run_id(req.Param("run_id")),
+      task_id(req.Param("task_id"));
+  ASSIGN_OR_RETURN(json body, ObjectBody(req, {"downstream", "upstream"}));
+  ASSIGN_OR_RETURN(orch::TaskInstance ti, o.GetTaskInstance(dag_id, run_id, task_id));
+  (void)ti;  // NotFound for an unknown run or task, before clearing anything
+  orch::ClearRequest c;
+  c.task_ids = {task_id};
+  c.run_ids = {run_id};
+  ASSIGN_OR_RETURN(c.include_downstream, BoolField(body, "downstream"));
+  ASSIGN_OR_RETURN(c.include_upstream, BoolField(body, "upstream"));
+  ASSIGN_OR_RETURN(auto cleared, o.Clear(dag_id, c));
+  json items = json::array();
+  for (const auto& t : cleared) items.push_back(TaskInstanceJson(t));
+  return http::Response::Json({{"dag_id", dag_id}, {"run_id", run_id}, {"items", std::move(items)}});
+}
+
+// PUT {state: success | failed | queued}: Airflow's "Mark success/failed" of a run (and
+// "queued" to run it again). The run as it is now.
+Res SetRunState(orch::Orchestrator& o, http::Request& req) {
+  std::string dag_id(req.Param("dag_id")), run_id(req.Param("run_id"));
+  ASSIGN_OR_RETURN(json body, ObjectBody(req, {"state"}));
+  if (!body.contains("state") || !body["state"].is_string()) {
+    return Status::InvalidArgument("state must be one of success, failed, queued");
+  }
+  const std::string state = body["state"].get<std::string>();
+  if (state != "success" && state != "failed" && state != "queued") {
+    return Status::InvalidArgument("state must be one of success, failed, queued, not '" + state + "'");
+  }
+  ASSIGN_OR_RETURN(orch::RunState st, orch::ParseRunState(state));
+  ASSIGN_OR_RETURN(orch::DagRun run, o.SetRunState(dag_id, run_id, st));
+  json out = RunJson(run);
+  out["dag_id"] = dag_id;
+  return http::Response::Json(out);
+}
+
 }  // namespace
 
 void AddDagRunRoutes(http::Router& router, const OrchestratorFn& get) {
@@ -129,6 +198,8 @@ void AddDagRunRoutes(http::Router& router, const OrchestratorFn& get) {
   router.Get("/api/console/dags/{dag_id}/grid", with(Grid));
   router.Get("/api/console/dags/{dag_id}/runs/{run_id}", with(Run));
   router.Get("/api/console/dags/{dag_id}/runs/{run_id}/tasks/{task_id}/logs", with(Logs));
+  router.Post("/api/console/dags/{dag_id}/runs/{run_id}/tasks/{task_id}/clear", with(ClearTask));
+  router.Put("/api/console/dags/{dag_id}/runs/{run_id}/state", with(SetRunState));
 }
 
 }  // namespace kappa::console::dags

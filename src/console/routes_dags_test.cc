@@ -4,6 +4,8 @@
 // without an orchestrator.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "common/clock.h"
 #include "console/meta_test_util.h"
 #include "console/routes.h"
@@ -188,6 +190,43 @@ TEST_F(DagsRoutesTest, TriggerWithConf) {
   Send("POST", "/api/console/dags/manual_only/runs", R"({"logical_date": "yesterday"})", 400);
   Send("POST", "/api/console/dags/manual_only/runs", R"([])", 400);
   Send("POST", "/api/console/dags/nope/runs", "{}", 404);
+}
+
+TEST_F(DagsRoutesTest, GridActionsClearATaskWithItsDownstreamAndMarkARun) {
+  json g = Get("/api/console/dags/etl_pipeline/grid");
+  const std::string failed_run = g["items"][0]["run_id"];  // transform failed, load upstream_failed
+  const std::string base = "/api/console/dags/etl_pipeline/runs/" + failed_run;
+  // Only the task.
+  json one = Send("POST", base + "/tasks/transform/clear", "{}", 200);
+  ASSERT_EQ(one["items"].size(), 1u);
+  EXPECT_EQ(one["items"][0]["task_id"], "transform");
+  EXPECT_EQ(Get(base)["state"], "queued");  // the run goes back to queued
+  // With its downstream: load too.
+  json down = Send("POST", base + "/tasks/transform/clear", R"({"downstream": true})", 200);
+  std::set<std::string> ids;
+  for (const auto& t : down["items"]) ids.insert(t["task_id"]);
+  EXPECT_TRUE(ids.count("transform") && ids.count("load")) << down.dump();
+  EXPECT_FALSE(ids.count("extract"));
+  json run = Get(base);
+  for (const auto& t : run["task_instances"]) {
+    if (ids.count(t["task_id"])) EXPECT_TRUE(t["state"].is_null()) << t.dump();
+  }
+  // Bad input: 400; unknown run or task: 404; nothing cleared.
+  Send("POST", base + "/tasks/transform/clear", R"({"downstream": "yes"})", 400);
+  Send("POST", base + "/tasks/transform/clear", R"({"dowstream": true})", 400);
+  Send("POST", base + "/tasks/transform/clear", "[", 400);
+  Send("POST", base + "/tasks/nope/clear", "{}", 404);
+  Send("POST", "/api/console/dags/etl_pipeline/runs/nope/tasks/transform/clear", "{}", 404);
+
+  // Mark the run success: unfinished instances become success, as Airflow's grid does.
+  json marked = Send("PUT", base + "/state", R"({"state": "success"})", 200);
+  EXPECT_EQ(marked["state"], "success");
+  for (const auto& t : Get(base)["task_instances"]) EXPECT_EQ(t["state"], "success") << t.dump();
+  EXPECT_EQ(Send("PUT", base + "/state", R"({"state": "failed"})", 200)["state"], "failed");
+  Send("PUT", base + "/state", R"({"state": "running"})", 400);
+  Send("PUT", base + "/state", R"({"state": 1})", 400);
+  Send("PUT", base + "/state", "{}", 400);
+  Send("PUT", "/api/console/dags/etl_pipeline/runs/nope/state", R"({"state": "success"})", 404);
 }
 
 TEST(DagsRoutesNoOrchestrator, AnswersNotConfigured) {

@@ -1,8 +1,9 @@
 // The DAGs page against a real `kappa up` running the seed's DAG (config/kappa.yaml with a
 // 2 s task): the list agrees with Airflow's REST API, the grid shows the scheduled run's task
 // colored by state, a cell opens its log, a trigger with a conf holding markup creates a run
-// (shown as text), pause and unpause reach the orchestrator; no console errors. Screenshots:
-// dags-list, dags-grid, dags-dark.
+// (shown as text), pause and unpause reach the orchestrator, the grid's Clear and Mark run
+// failed act (Airflow's API sees the new try and the run's state); no console errors.
+// Screenshots: dags-list, dags-grid, dags-actions, dags-dark.
 const {test, expect} = require('@playwright/test');
 const fs = require('fs');
 const os = require('os');
@@ -68,6 +69,35 @@ test('DAG list, grid, log, trigger, pause', async ({page}) => {
   {headers: {Accept: 'text/plain'}})).text();
   for (const line of (await log.textContent()).split('\n')) expect(afLog).toContain(line);
   await page.screenshot({path: screenshotPath('dags-grid'), fullPage: true});
+
+  // The grid's actions. Clear the task (it runs again: try 2, then success), confirmed first.
+  const tiPath = '/dags/' + DAG + '/dagRuns/' + encodeURIComponent(scheduled.dag_run_id) +
+    '/taskInstances/' + TASK;
+  const actions = page.getByRole('region', {name: 'Task actions'});
+  await expect(actions.getByRole('checkbox', {name: /with downstream tasks/})).toBeChecked();
+  await actions.getByRole('button', {name: 'Clear…'}).click();
+  await expect(page.getByRole('dialog')).toContainText('Clear ' + TASK);
+  await page.getByRole('dialog').getByRole('button', {name: 'Clear'}).click();
+  await expect(page.getByRole('status')).toContainText('Cleared 1 task instance: ' + TASK);
+  await expect.poll(async () => {
+    const ti = await airflow(page, tiPath);
+    return ti.try_number + ' ' + ti.state;
+  }, {timeout: 45_000}).toBe('2 success');
+  await expect(page.getByLabel('Log of')).toBeVisible();
+  // Mark the run failed: Airflow's API says so; Cancel first changes nothing.
+  await actions.getByRole('button', {name: 'Mark run failed…'}).click();
+  await page.getByRole('dialog').getByRole('button', {name: 'Cancel'}).click();
+  expect((await airflow(page, '/dags/' + DAG + '/dagRuns/' +
+    encodeURIComponent(scheduled.dag_run_id))).state).toBe('success');
+  await page.getByRole('region', {name: 'Task actions'})
+    .getByRole('button', {name: 'Mark run failed…'}).click();
+  await page.getByRole('dialog').getByRole('button', {name: 'Mark failed'}).click();
+  await expect(page.getByRole('status')).toContainText('marked failed');
+  expect((await airflow(page, '/dags/' + DAG + '/dagRuns/' +
+    encodeURIComponent(scheduled.dag_run_id))).state).toBe('failed');
+  await expect(page.getByRole('link', {name: new RegExp('^' + TASK + ' in ' +
+    scheduled.dag_run_id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + ': ')})).toBeVisible();
+  await page.screenshot({path: screenshotPath('dags-actions'), fullPage: true});
 
   // Trigger with a conf holding markup: the run appears in Airflow's API with that conf.
   await page.getByRole('button', {name: 'Trigger…'}).click();

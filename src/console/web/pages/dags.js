@@ -2,7 +2,9 @@
 // /api/console/dags/..., docs/formats/console-api.md). Routes:
 //   #/dags                          the DAG list: schedule, next run, recent runs, pause
 //   #/dags/DAG                      a DAG: details, trigger (with conf), pause, the grid
-//   #/dags/DAG/RUN/TASK             the same, with one task instance and its log selected
+//   #/dags/DAG/RUN/TASK             the same, with one task instance and its log selected,
+//                                   and Airflow's grid actions: clear the task instance (with
+//                                   its downstream), mark the run success or failed
 // The grid is Airflow's: one column per run (oldest on the left), one row per task, each
 // cell colored by the task instance's state (Airflow's STATE_COLORS, .state-* in
 // console.css). While a run is queued or running the page refreshes itself every 5 s.
@@ -102,7 +104,46 @@ function gridTable(dagId, grid, selected) {
     h('thead', null, head), h('tbody', null, rows)));
 }
 
-async function renderTaskInstance(slot, dagId, runId, taskId) {
+// The grid's actions on the selected task instance and its run, each confirmed first:
+// Clear (Airflow's: the instance, and its downstream if asked, run again; the run goes back
+// to queued) and Mark run success / failed. `done(message)` refreshes the page.
+function taskActions(dagId, runId, taskId, done) {
+  const errorSlot = h('div');
+  const downstream = h('input', {type: 'checkbox', name: 'downstream', checked: true});
+  const act = async (question, label, call) => {
+    if (!await confirmDialog(question, {confirmLabel: label})) return;
+    try {
+      done(await call());
+    } catch (e) {
+      replace(errorSlot, errorBox(e));
+    }
+  };
+  const runPath = dagPath(dagId) + '/runs/' + enc(runId);
+  const clearButton = h('button', {type: 'button', onclick: () => act(
+    'Clear ' + taskId + (downstream.checked ? ' and its downstream tasks' : '') + ' in ' + runId +
+      '? They run again, with the next try numbers.', 'Clear',
+    async () => {
+      const r = await api(runPath + '/tasks/' + enc(taskId) + '/clear', {method: 'POST',
+        body: {downstream: downstream.checked}});
+      return 'Cleared ' + r.items.length + ' task instance' + (r.items.length === 1 ? '' : 's') +
+        ': ' + r.items.map((t) => t.task_id).join(', ');
+    })}, 'Clear…');
+  const mark = (state) => h('button', {type: 'button', onclick: () => act(
+    'Mark run ' + runId + ' ' + state + '? Its unfinished task instances are set ' +
+      (state === 'success' ? 'success' : 'failed or skipped') + ', running ones stopped.',
+    'Mark ' + state,
+    async () => {
+      const r = await api(runPath + '/state', {method: 'PUT', body: {state}});
+      return 'Run ' + r.run_id + ' marked ' + r.state;
+    })}, 'Mark run ' + state + '…');
+  return h('section', {class: 'card', 'aria-label': 'Task actions'},
+    h('div', {class: 'toolbar'}, clearButton,
+      h('label', {class: 'checkbox'}, downstream, ' with downstream tasks'),
+      mark('success'), mark('failed')),
+    errorSlot);
+}
+
+async function renderTaskInstance(slot, dagId, runId, taskId, onAction) {
   replace(slot, loading());
   let run;
   try {
@@ -157,6 +198,7 @@ async function renderTaskInstance(slot, dagId, runId, taskId) {
       ['Run conf', h('span', {class: 'mono'}, JSON.stringify(run.conf))],
       ['Error', ti.error || '–'],
     ]),
+    onAction ? taskActions(dagId, runId, taskId, onAction) : null,
     ti.try_number > 0 ? h('div', {class: 'toolbar'}, field('Log of', trySel)) :
       h('p', {class: 'muted'}, 'Not started yet: no log.'),
     logSlot);
@@ -272,7 +314,13 @@ async function renderDag(root, ctx, dagId, runId, taskId) {
     return () => { gone = true; };
   }
   loadGrid(0);
-  if (runId && taskId) renderTaskInstance(tiSlot, dagId, runId, taskId);
+  // After an action: say what was done, and show the grid and the instance as they are now.
+  const afterAction = (message) => {
+    replace(errorSlot, h('div', {class: 'card', role: 'status'}, message));
+    loadGrid(page);
+    renderTaskInstance(tiSlot, dagId, runId, taskId, afterAction);
+  };
+  if (runId && taskId) renderTaskInstance(tiSlot, dagId, runId, taskId, afterAction);
   return () => { gone = true; clearTimeout(timer); };
 }
 
