@@ -221,7 +221,8 @@ TEST_F(DagsRoutesTest, GridActionsClearATaskWithItsDownstreamAndMarkARun) {
   // Mark the run success: unfinished instances become success, as Airflow's grid does.
   json marked = Send("PUT", base + "/state", R"({"state": "success"})", 200);
   EXPECT_EQ(marked["state"], "success");
-  for (const auto& t : Get(base)["task_instances"]) EXPECT_EQ(t["state"], "success") << t.dump();
+  json after = Get(base);
+  for (const auto& t : after["task_instances"]) EXPECT_EQ(t["state"], "success") << t.dump();
   EXPECT_EQ(Send("PUT", base + "/state", R"({"state": "failed"})", 200)["state"], "failed");
   Send("PUT", base + "/state", R"({"state": "running"})", 400);
   Send("PUT", base + "/state", R"({"state": 1})", 400);

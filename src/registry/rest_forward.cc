@@ -5,6 +5,7 @@
 // locally, as Confluent does.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <set>
@@ -108,8 +109,14 @@ std::optional<http::Response> ForwardIfFollower(RestContext* ctx, std::string_vi
   std::string target = req.target;
   target += target.find('?') == std::string::npos ? '?' : '&';
   target += std::string(kForwardedParam) + "=true";
-  auto r = ctx->forwarder->Call(w.url, req.method, target, req.body,
-                                std::string(req.headers.Get("authorization").value_or("")),
+  // The caller's login, as it came; a value with control characters (which could end the
+  // header line in the forwarded request) is not passed on: the writer then answers 401.
+  std::string authorization(req.headers.Get("authorization").value_or(""));
+  if (std::any_of(authorization.begin(), authorization.end(),
+                  [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
+    authorization.clear();
+  }
+  auto r = ctx->forwarder->Call(w.url, req.method, target, req.body, authorization,
                                 ctx->options.forward_ca_file);
   if (r.ok()) {
     ctx->forwarded->With({"ok"}).Add(1);
