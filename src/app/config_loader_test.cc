@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -79,6 +80,41 @@ TEST(ConfigLoader, KafkaGroupInitialRebalanceDelay) {
   EXPECT_EQ(LoadConfigText(kMinimal, "my.yaml")->listeners.kafka_group_initial_rebalance_delay_ms, 3000);
   auto bad = LoadConfigText(std::string(kMinimal) + "listeners:\n  kafka_group_initial_rebalance_delay: 1h\n", "my.yaml");
   EXPECT_TRUE(bad.status().IsInvalidArgument());
+}
+
+TEST(ConfigLoader, EnvAndFileProvidersFillValues) {
+  testutil::TempDir dir("kappa-config-providers");
+  {
+    std::ofstream f(dir.path() + "/data_dir.txt");
+    f << "/tmp/provided\n";  // one trailing newline is not part of the value
+  }
+  ::setenv("KAPPA_TEST_PROVIDED_PORT", "19092", 1);
+  ::unsetenv("KAPPA_TEST_NOT_SET");
+  const std::string file = dir.path() + "/kappa.yaml";
+  std::string rest(kMinimal.substr(kMinimal.find('\n') + 1));
+  auto c = LoadConfigText("data_dir: ${file:data_dir.txt}\n" + rest +
+                              "listeners:\n  kafka: \"127.0.0.1:${env:KAPPA_TEST_PROVIDED_PORT}\"\n",
+                          file);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->data_dir, "/tmp/provided");  // relative to the config file's folder
+  EXPECT_EQ(c->listeners.kafka, "127.0.0.1:19092");
+  // Other ${...} text (a shell variable in a command) is not a provider: left as it is.
+  auto shell = LoadConfigText("data_dir: /tmp/${HOME}/${secret:x}\n" + rest, file);
+  ASSERT_TRUE(shell.ok()) << shell.status().ToString();
+  EXPECT_EQ(shell->data_dir, "/tmp/${HOME}/${secret:x}");
+
+  // Each error names the place and the variable or file.
+  auto unset = LoadConfigText("data_dir: ${env:KAPPA_TEST_NOT_SET}\n" + rest, file);
+  EXPECT_TRUE(unset.status().IsInvalidArgument());
+  EXPECT_NE(unset.status().message().find(file + ":1:"), std::string::npos) << unset.status().ToString();
+  EXPECT_NE(unset.status().message().find("KAPPA_TEST_NOT_SET is not set"), std::string::npos);
+  auto missing = LoadConfigText("data_dir: ${file:/nonexistent/secret}\n" + rest, file);
+  EXPECT_NE(missing.status().message().find("cannot read /nonexistent/secret"), std::string::npos)
+      << missing.status().ToString();
+  auto open = LoadConfigText("data_dir: /tmp/${env:KAPPA_TEST_PROVIDED_PORT\n" + rest, file);
+  EXPECT_NE(open.status().message().find("is not closed"), std::string::npos) << open.status().ToString();
+  auto empty = LoadConfigText("data_dir: ${file:}\n" + rest, file);
+  EXPECT_NE(empty.status().message().find("needs a path"), std::string::npos);
 }
 
 TEST(ConfigLoader, GoodFileWithDefaults) {
