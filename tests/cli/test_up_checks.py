@@ -250,3 +250,26 @@ def test_a_start_that_fails_appends_nothing(tmp_path):
     desc = kappa("topics", "describe", "users_created", "--data-dir", d).stdout
     assert "0 records" in desc or all(
         line.split()[2] == "0" for line in desc.splitlines()[2:] if line.strip()), desc
+
+
+def test_config_values_from_the_environment_and_files(tmp_path):
+    """${env:NAME} and ${file:PATH} fill config values (secrets out of the file): kappa up
+    starts with the listener they name; an unset variable or unreadable file is refused with
+    the config line, naming it, before anything starts."""
+    (tmp_path / "data_dir").write_text(str(tmp_path / "from-file") + "\n")
+    cfg = config_with(tmp_path, ("data_dir: ./kappa-data", "data_dir: ${file:data_dir}"),
+                      ("  kafka: 127.0.0.1:9092", "  kafka: \"127.0.0.1:${env:KAPPA_TEST_KAFKA_PORT}\""))
+    port = free_port()
+    env = dict(os.environ, KAPPA_TEST_KAFKA_PORT=str(port))
+    ok = subprocess.run([KAPPA, "up", "--config", cfg, "--check", "--cql-listen", "off",
+                         "--console-listen", "off"], env=env, capture_output=True, text=True,
+                        timeout=60)
+    assert ok.returncode == 0, ok.stderr
+    assert f"data dir {tmp_path / 'from-file'}" in ok.stdout + ok.stderr, ok.stdout + ok.stderr
+    env.pop("KAPPA_TEST_KAFKA_PORT")
+    bad = subprocess.run([KAPPA, "up", "--config", cfg, "--check"], env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2, bad.stderr
+    line = line_of(cfg, "KAPPA_TEST_KAFKA_PORT")
+    assert f"{cfg}:{line}:" in bad.stderr and "KAPPA_TEST_KAFKA_PORT is not set" in bad.stderr, \
+        bad.stderr
