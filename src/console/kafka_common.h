@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,10 @@
 
 namespace kappa::avro {
 class Codec;
+}
+
+namespace kappa::registry {
+struct SchemaReference;
 }
 
 namespace kappa::console::kafka_internal {
@@ -58,6 +63,10 @@ class ValueDecoder {
 
  private:
   Result<std::shared_ptr<const avro::Codec>> CodecFor(int32_t id, std::string* type) const;
+  // The texts of the schemas `refs` name, each after the ones it uses, each once.
+  Status ReferencedTexts(const std::vector<registry::SchemaReference>& refs, int depth,
+                         std::set<std::pair<std::string, int32_t>>* seen,
+                         std::vector<std::string>* texts) const;
   registry::Registry* registry_;
   mutable std::mutex mu_;
   // id -> (schema type, codec: null for non-Avro types); bounded (cleared when full).
