@@ -137,6 +137,22 @@ Result<std::shared_ptr<const avro::Codec>> ValueDecoder::CodecFor(int32_t id,
   return codec;
 }
 
+Result<std::shared_ptr<const registry::ProtobufDecoder>> ValueDecoder::ProtobufFor(
+    int32_t id) const {
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = protobuf_.find(id); it != protobuf_.end()) return it->second;
+  }
+  auto s = registry_->GetSchemaById(id);
+  if (!s.ok()) return s.status();
+  auto d = registry::ProtobufDecoder::ForSchema(*registry_, *s);
+  if (!d.ok()) return d.status();
+  std::lock_guard lock(mu_);
+  if (protobuf_.size() >= 256) protobuf_.clear();  // ids are few; this only bounds a flood
+  protobuf_[id] = *d;
+  return *d;
+}
+
 DecodedValue ValueDecoder::Decode(const std::optional<std::string>& value) const {
   DecodedValue d;
   if (!value) return d;
@@ -181,8 +197,24 @@ DecodedValue ValueDecoder::Decode(const std::optional<std::string>& value) const
         d.format = "json-schema";
         d.json = std::move(doc);
       }
-    } else {
-      d.format = "protobuf";  // shown as bytes; decoding Protobuf needs its descriptors
+    } else if (type == "PROTOBUF") {
+      d.format = "protobuf";
+      auto decoder = ProtobufFor(frame->schema_id);
+      if (!decoder.ok()) {
+        d.error = decoder.status().message();
+        return d;
+      }
+      auto text = (*decoder)->ToJson(frame->payload);
+      if (!text.ok()) {
+        d.error = "schema " + std::to_string(d.schema_id) + ": " + text.status().message();
+        return d;
+      }
+      auto doc = nlohmann::json::parse(*text, nullptr, false);
+      if (doc.is_discarded()) {
+        d.error = "the decoded Protobuf message is not JSON";
+        return d;
+      }
+      d.json = std::move(doc);
     }
     return d;
   }

@@ -24,6 +24,7 @@ class Codec;
 
 namespace kappa::registry {
 struct SchemaReference;
+class ProtobufDecoder;
 }
 
 namespace kappa::console::kafka_internal {
@@ -71,6 +72,9 @@ class ValueDecoder {
   mutable std::mutex mu_;
   // id -> (schema type, codec: null for non-Avro types); bounded (cleared when full).
   mutable std::map<int32_t, std::pair<std::string, std::shared_ptr<const avro::Codec>>> cache_;
+  // id -> the Protobuf decoder of that schema (PROTOBUF ids only); bounded the same way.
+  Result<std::shared_ptr<const registry::ProtobufDecoder>> ProtobufFor(int32_t id) const;
+  mutable std::map<int32_t, std::shared_ptr<const registry::ProtobufDecoder>> protobuf_;
 };
 
 // The message as JSON for the browser: partition, offset, timestamp, key, value (text),

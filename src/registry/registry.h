@@ -248,6 +248,25 @@ class Registry {
 // instances on this machine.
 std::string DefaultAdvertisedUrl(std::string_view listen_host, uint16_t port, bool tls = false);
 
+// Reads Confluent-framed Protobuf values of one registered schema as JSON: the message
+// indexes after the schema id pick the type, the rest is the message (proto3's JSON mapping,
+// field names as in the .proto). The schema's references are resolved through the registry
+// once, here; ToJson may be called from several threads.
+class ProtobufDecoder {
+ public:
+  static Result<std::shared_ptr<const ProtobufDecoder>> ForSchema(const Registry& registry,
+                                                                  const RegisteredSchema& schema);
+  ~ProtobufDecoder();
+  // `payload`: what follows the magic byte and the schema id. `type` (optional) gets the
+  // message's full name. InvalidArgument for bytes that are not such a message.
+  Result<std::string> ToJson(std::string_view payload, std::string* type = nullptr) const;
+
+ private:
+  ProtobufDecoder();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 // The supported schema types, by Confluent name (GET /schemas/types).
 std::vector<std::string> SupportedSchemaTypes();
 

@@ -300,3 +300,64 @@ def test_avro_value_with_schema_references_is_decoded(up):
     hit = up.call("GET", "/api/console/topics/customers/messages",
                   params={"from": "start", "field": "home.city", "value": "Lyon"})
     assert len(hit["items"]) == 1
+
+
+def _varint(n):
+    out = b""
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        out += bytes([b | (0x80 if n else 0)])
+        if not n:
+            return out
+
+
+def test_protobuf_value_is_decoded_through_the_registry(up):
+    """A Protobuf value framed as Confluent's serializer frames it (magic byte, schema id,
+    message indexes, message): the browser picks the message type by its indexes (a nested
+    one too) and shows it as JSON; a value that is not such a message says so."""
+    from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
+
+    proto = """syntax = "proto3";
+package shop;
+message Order {
+  string id = 1;
+  int32 quantity = 2;
+  message Line { string sku = 1; }
+  repeated Line lines = 3;
+}
+message Customer { string name = 1; }
+"""
+    sr = SchemaRegistryClient({"url": f"http://127.0.0.1:{up.http}"})
+    sid = sr.register_schema("orders-value", Schema(proto, "PROTOBUF"))
+
+    def field(num, wire, payload):
+        return _varint((num << 3) | wire) + payload
+
+    def text(num, s):
+        b = s.encode()
+        return field(num, 2, _varint(len(b)) + b)
+
+    line = text(1, "sku-" + XSS)
+    order = text(1, "o-1") + field(2, 0, _varint(3)) + field(3, 2, _varint(len(line)) + line)
+    header = b"\x00" + struct.pack(">i", sid)
+    p = Producer({"bootstrap.servers": up.bootstrap})
+    p.produce("orders", value=header + b"\x00" + order)               # indexes [0]: Order
+    p.produce("orders", value=header + b"\x02\x02" + text(1, "Ada"))  # indexes [1]: Customer
+    p.produce("orders", value=header + b"\x04\x00\x00" + line)        # [0, 0]: Order.Line
+    p.produce("orders", value=header + b"\x02\x0a" + b"")             # [5]: out of range
+    p.produce("orders", value=header + b"\x80")                         # a cut varint
+    p.produce("orders", value=header + b"\x00" + b"\xff\xff\xff")        # not a message
+    assert p.flush(20) == 0
+    got = up.call("GET", "/api/console/topics/orders/messages", params={"from": "start"})
+    items = sorted(got["items"], key=lambda m: m["offset"])
+    assert [m["value_format"] for m in items] == ["protobuf"] * 6
+    assert items[0]["value_json"] == {"id": "o-1", "quantity": 3, "lines": [{"sku": "sku-" + XSS}]}
+    assert items[1]["value_json"] == {"name": "Ada"}
+    assert items[2]["value_json"] == {"sku": "sku-" + XSS}
+    assert items[3].get("value_json") is None and "out of range" in items[3]["value_error"], items[3]
+    assert "malformed message indexes" in items[4]["value_error"], items[4]
+    assert "not a Protobuf message of type shop.Order" in items[5]["value_error"], items[5]
+    hit = up.call("GET", "/api/console/topics/orders/messages",
+                  params={"from": "start", "field": "name", "value": "Ada"})
+    assert [m["offset"] for m in hit["items"]] == [items[1]["offset"]]

@@ -39,6 +39,7 @@ function valueView(m) {
   const notes = [];
   if (m.value_format === 'avro') notes.push('Avro, schema ' + m.schema_id);
   if (m.value_format === 'json-schema') notes.push('JSON Schema, schema ' + m.schema_id);
+  if (m.value_format === 'protobuf') notes.push('Protobuf, schema ' + m.schema_id);
   if (m.value_binary) notes.push('binary, ' + m.value_size + ' bytes');
   if (m.value_error) notes.push(m.value_error);
   const view = m.value_json !== null && m.value_json !== undefined
