@@ -9,21 +9,6 @@
 namespace kappa::app {
 namespace {
 
-// A listener address: "off" or HOST:PORT through the one parser (common/host_port.h), so
-// 127.0.0.1:70000 fails here with its line; records the key's position for PlanUp.
-Status CheckListenAddress(const YamlReader& r_, const YAML::Node& n, std::string_view key,
-                          PipelineConfig* c) {
-  ASSIGN_OR_RETURN(std::string text, r_.String(n, key));
-  if (text != "off") {
-    auto hp = ParseHostPort(text);
-    if (!hp.ok()) {
-      return r_.Error(n, fmt::format("{}: {} (or off)", key, hp.status().message()));
-    }
-  }
-  c->positions[std::string(key)] = r_.Where(n);
-  return Status::OK();
-}
-
 // A listener list of the CQL, HTTP or console listener: "off" or comma-separated
 // [SCHEME://]HOST:PORT entries (common/host_port.h ParseListenList); TLS entries need
 // security.tls, checked by PlanUp once flags are applied.

@@ -209,7 +209,9 @@ TEST_F(DagsRoutesTest, GridActionsClearATaskWithItsDownstreamAndMarkARun) {
   EXPECT_FALSE(ids.count("extract"));
   json run = Get(base);
   for (const auto& t : run["task_instances"]) {
-    if (ids.count(t["task_id"])) EXPECT_TRUE(t["state"].is_null()) << t.dump();
+    if (ids.count(t["task_id"])) {
+      EXPECT_TRUE(t["state"].is_null()) << t.dump();
+    }
   }
   // Bad input: 400; unknown run or task: 404; nothing cleared.
   Send("POST", base + "/tasks/transform/clear", R"({"downstream": "yes"})", 400);
