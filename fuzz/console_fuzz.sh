@@ -22,12 +22,12 @@ SRCS+=("$OUT/assets_data.cc"
        "$FUZZ_ROOT"/src/metrics/{registry,history,exposition,process}.cc
        "$FUZZ_ROOT"/src/common/{status,host_port}.cc
        # What the routes call on the orchestrator's and registry's types (names, dates,
-       # schedules' text) and the Avro decoding of the message browser.
+       # schedules' text) and the Avro and Protobuf decoding of the message browser.
        "$FUZZ_ROOT"/src/orchestrator/{names,datetime,dag_validate,schedule,schedule_timetable,cron,tz,log_page,task_types,template}.cc "$FUZZ_ROOT"/src/common/units.cc
-       "$FUZZ_ROOT"/src/registry/{registry_types,registry_errors}.cc
+       "$FUZZ_ROOT"/src/registry/{registry_types,registry_errors,protobuf_decode,protobuf_load}.cc
        "$FUZZ_ROOT"/src/avro/{codec_json,codec_plan,codec_reader,names,schema_parse,defaults,canonical,libavro_check}.cc)
 HEADERS=("$FUZZ_ROOT"/src/http/*.h "$FUZZ_ROOT"/src/console/*.h "$FUZZ_ROOT"/src/metrics/*.h)
-LIBS=(-lspdlog -lfmt -lz -lcrypto -ldate-tz -lavro -lsimdjson)
+LIBS=(-lspdlog -lfmt -lz -lcrypto -ldate-tz -lavro -lsimdjson -lprotobuf)
 CORPUS=$FUZZ_ROOT/fuzz/console_corpus
 MAX_LEN=8192
 fuzz_run "${1:-30}"
