@@ -57,12 +57,14 @@ class Forwarder {
       std::lock_guard l(mu_);
       if (url != url_) {
         idle_.clear();
+        idle_count_ = 0;
         url_ = url;
       }
-      auto& pool = idle_[authorization];
-      if (!pool.empty()) {
-        c = std::move(pool.back());
-        pool.pop_back();
+      if (auto it = idle_.find(authorization); it != idle_.end()) {
+        c = std::move(it->second.back());
+        it->second.pop_back();
+        --idle_count_;
+        if (it->second.empty()) idle_.erase(it);
       }
     }
     if (!c) {
@@ -76,20 +78,22 @@ class Forwarder {
     auto r = c->Call(method, target, body);
     if (r.ok() || r.status().protocol_code()) {  // an answer: keep the connection
       std::lock_guard l(mu_);
-      // At most 8 idle connections per login, and 64 logins (then the oldest pools go).
-      if (url == url_) {
-        if (idle_.size() > 64 && !idle_.contains(authorization)) idle_.clear();
-        auto& pool = idle_[authorization];
-        if (pool.size() < 8) pool.push_back(std::move(c));
+      // At most kMaxIdle idle connections in all (each holds a socket), whatever the number
+      // of logins: callers choose the Authorization value.
+      if (url == url_ && idle_count_ < kMaxIdle) {
+        idle_[authorization].push_back(std::move(c));
+        ++idle_count_;
       }
     }
     return r;
   }
 
  private:
+  static constexpr size_t kMaxIdle = 8;
   std::mutex mu_;
   std::string url_;
   std::map<std::string, std::vector<std::unique_ptr<client::Client>>> idle_;  // by login
+  size_t idle_count_ = 0;
 };
 
 std::shared_ptr<Forwarder> NewForwarder() { return std::make_shared<Forwarder>(); }
