@@ -1,14 +1,16 @@
 #!/bin/bash
 # The kappa workers' entrypoint in docker-compose.cluster.yml:
 #   entrypoint.sh up --config FILE [other kappa up flags]
-# 1. kappa's config cannot read a password from a file, so FILE names each secret as
-#    ${secret:NAME} (outside comments); this script writes a copy of FILE with each replaced by the first line of
+# 1. FILE names each secret as ${secret:NAME} (outside comments); this script checks each
+#    secret's characters and writes a copy of FILE with each replaced by the first line of
 #    $KAPPA_SECRETS_DIR/NAME (default /run/secrets, where compose mounts its secrets), owner-only,
 #    into $KAPPA_RENDER_DIR (default /tmp, a tmpfs in the compose file).
 # 2. It adds (or resets) the HTTP user $KAPPA_HTTP_USER (default admin) with the password in
 #    $KAPPA_SECRETS_DIR/kappa_admin_password: kappa up refuses an HTTP listener other machines
 #    can reach while the data directory has no user.
 # 3. It runs `$KAPPA up` (default kappa) with the same flags and the rendered config.
+# (kappa itself also reads `${file:/run/secrets/NAME}` in any config value, without this
+# script: docs/formats/config.md.)
 set -euo pipefail
 
 secrets=${KAPPA_SECRETS_DIR:-/run/secrets}
