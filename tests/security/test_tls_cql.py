@@ -206,9 +206,13 @@ def test_kappa_cql_shell_over_tls(server, tls_certs):
 
 def test_bench_cql_tls_runs_both_side_by_side():
     """`kappa bench cql --tls` (a smoke run with tiny counts; the figures are in
-    docs/benchmarks/cql.md): plaintext and TLS passes over one in-process store."""
+    docs/benchmarks/cql.md): plaintext and TLS passes over one in-process store, in the
+    order plaintext TLS TLS plaintext, and the ratio of their means."""
     p = kappa("bench", "cql", "--tls", "--rows", "300", "--reads", "300", "--latency-rate", "0",
               "--concurrency", "32", timeout=120)
-    assert "== plaintext" in p.stdout and "== TLS" in p.stdout, p.stdout
-    assert p.stdout.count("rows found: 300") == 2, p.stdout
+    passes = [l for l in p.stdout.splitlines() if l.startswith("== ") and "(127.0.0.1:" in l]
+    assert [l.split(" (")[0] for l in passes] == \
+        ["== plaintext 1", "== TLS 1", "== TLS 2", "== plaintext 2"], p.stdout
+    assert p.stdout.count("rows found: 300") == 4, p.stdout
+    assert "== TLS / plaintext" in p.stdout and "x, point reads" in p.stdout, p.stdout
     assert "errors" not in p.stdout, p.stdout
