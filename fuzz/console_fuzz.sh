@@ -24,7 +24,7 @@ SRCS+=("$OUT/assets_data.cc"
        # What the routes call on the orchestrator's and registry's types (names, dates,
        # schedules' text) and the Avro and Protobuf decoding of the message browser.
        "$FUZZ_ROOT"/src/orchestrator/{names,datetime,dag_validate,schedule,schedule_timetable,cron,tz,log_page,task_types,template}.cc "$FUZZ_ROOT"/src/common/units.cc
-       "$FUZZ_ROOT"/src/registry/{registry_types,registry_errors,protobuf_decode,protobuf_load}.cc
+       "$FUZZ_ROOT"/src/registry/{registry_types,registry_errors,value_readers,protobuf_load}.cc
        "$FUZZ_ROOT"/src/avro/{codec_json,codec_plan,codec_reader,names,schema_parse,defaults,canonical,libavro_check}.cc)
 HEADERS=("$FUZZ_ROOT"/src/http/*.h "$FUZZ_ROOT"/src/console/*.h "$FUZZ_ROOT"/src/metrics/*.h)
 LIBS=(-lspdlog -lfmt -lz -lcrypto -ldate-tz -lavro -lsimdjson -lprotobuf)

@@ -82,24 +82,6 @@ double RecentRate(const metrics::History* history, std::string_view name,
   return d > 0 ? d / double(last - first) : 0;  // a counter reset reads as 0, not negative
 }
 
-Status ValueDecoder::ReferencedTexts(const std::vector<registry::SchemaReference>& refs,
-                                     int depth, std::set<std::pair<std::string, int32_t>>* seen,
-                                     std::vector<std::string>* texts) const {
-  constexpr int kMaxDepth = 32;  // the registry refuses cycles; this bounds a deep chain
-  if (depth > kMaxDepth) return Status::InvalidArgument("schema references nest too deeply");
-  for (const auto& r : refs) {
-    auto ref = registry_->GetVersion(r.subject, r.version, /*include_deleted=*/true);
-    if (!ref.ok()) {
-      return Status::NotFound("reference '" + r.name + "' (" + r.subject + " version " +
-                              std::to_string(r.version) + "): " + ref.status().message());
-    }
-    if (!seen->insert({ref->subject, ref->version}).second) continue;
-    RETURN_IF_ERROR(ReferencedTexts(ref->references, depth + 1, seen, texts));
-    texts->push_back(ref->schema);
-  }
-  return Status::OK();
-}
-
 Result<std::shared_ptr<const avro::Codec>> ValueDecoder::CodecFor(int32_t id,
                                                                   std::string* type) const {
   {
@@ -114,22 +96,12 @@ Result<std::shared_ptr<const avro::Codec>> ValueDecoder::CodecFor(int32_t id,
   *type = s->type;
   std::shared_ptr<const avro::Codec> codec;
   if (s->type == "AVRO") {
-    if (s->references.empty()) {
-      auto c = avro::Codec::Compile(s->schema);
-      if (!c.ok()) return c.status();
-      codec = *c;
-    } else {
-      // Confluent references: the referenced subjects' schemas (each after those it uses,
-      // each once), then the schema with every named type written out where first used.
-      std::vector<std::string> texts;
-      std::set<std::pair<std::string, int32_t>> seen;
-      RETURN_IF_ERROR(ReferencedTexts(s->references, 0, &seen, &texts));
-      auto parsed = avro::Parse(s->schema, texts);
-      if (!parsed.ok()) return parsed.status();
-      auto c = avro::Codec::Compile((*parsed)->SelfContainedForm());
-      if (!c.ok()) return c.status();
-      codec = *c;
-    }
+    // With Confluent references: the referenced subjects' types written in.
+    auto text = registry::SelfContainedAvroSchema(*registry_, *s);
+    if (!text.ok()) return text.status();
+    auto c = avro::Codec::Compile(*text);
+    if (!c.ok()) return c.status();
+    codec = *c;
   }
   std::lock_guard lock(mu_);
   if (cache_.size() >= 256) cache_.clear();  // ids are few; this only bounds a flood

@@ -11,7 +11,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 
@@ -23,7 +22,6 @@ class Codec;
 }
 
 namespace kappa::registry {
-struct SchemaReference;
 class ProtobufDecoder;
 }
 
@@ -64,10 +62,6 @@ class ValueDecoder {
 
  private:
   Result<std::shared_ptr<const avro::Codec>> CodecFor(int32_t id, std::string* type) const;
-  // The texts of the schemas `refs` name, each after the ones it uses, each once.
-  Status ReferencedTexts(const std::vector<registry::SchemaReference>& refs, int depth,
-                         std::set<std::pair<std::string, int32_t>>* seen,
-                         std::vector<std::string>* texts) const;
   registry::Registry* registry_;
   mutable std::mutex mu_;
   // id -> (schema type, codec: null for non-Avro types); bounded (cleared when full).

@@ -1,8 +1,6 @@
 // The AVRO schema type of the registry, over src/avro: parsing (with Confluent references),
 // the identity form that decides "same schema, same id", normalization, and the
 // schema-resolution checker behind every compatibility level.
-#include <set>
-
 #include "avro/avro.h"
 #include "registry/schema_type.h"
 
@@ -42,27 +40,13 @@ class AvroParsedSchema final : public ParsedSchema {
   std::string canonical_;
 };
 
-// The referenced schemas' texts, each after the ones it uses (depth first), each once: a
-// schema referenced twice (a diamond) would otherwise define its types twice.
-void Flatten(const std::vector<ResolvedReference>& refs,
-             std::set<std::pair<std::string, int32_t>>& seen, std::vector<std::string>& out) {
-  for (const auto& r : refs) {
-    if (!seen.insert({r.subject, r.version}).second) continue;
-    Flatten(r.references, seen, out);
-    out.push_back(r.schema);
-  }
-}
-
 class AvroType final : public SchemaType {
  public:
   std::string_view name() const override { return "AVRO"; }
 
   Result<std::shared_ptr<const ParsedSchema>> Parse(
       std::string_view text, const std::vector<ResolvedReference>& references) const override {
-    std::set<std::pair<std::string, int32_t>> seen;
-    std::vector<std::string> texts;
-    Flatten(references, seen, texts);
-    auto schema = avro::Parse(text, texts);
+    auto schema = avro::Parse(text, FlattenReferences(references));
     if (!schema.ok())
       return Status::InvalidArgument("Invalid schema: " + schema.status().message());
     return std::shared_ptr<const ParsedSchema>(

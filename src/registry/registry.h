@@ -248,6 +248,12 @@ class Registry {
 // instances on this machine.
 std::string DefaultAdvertisedUrl(std::string_view listen_host, uint16_t port, bool tls = false);
 
+// An AVRO schema's text with the named types of its Confluent references written in where
+// first used (as registered when it has none), resolved through `registry`: what a codec
+// (avro::Codec::Compile) of its values needs.
+Result<std::string> SelfContainedAvroSchema(const Registry& registry,
+                                            const RegisteredSchema& schema);
+
 // Reads Confluent-framed Protobuf values of one registered schema as JSON: the message
 // indexes after the schema id pick the type, the rest is the message (proto3's JSON mapping,
 // field names as in the .proto). The schema's references are resolved through the registry

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -23,6 +25,25 @@ struct ResolvedReference {
   // The referenced schema's own references, transitively resolved (depth-first order).
   std::vector<ResolvedReference> references;
 };
+
+// The texts of `refs` and everything they reference, each after the ones it uses (depth
+// first), each once (a schema referenced twice, a diamond, would otherwise define its types
+// twice): what avro::Parse takes as references.
+inline void FlattenReferences(const std::vector<ResolvedReference>& refs,
+                              std::set<std::pair<std::string, int32_t>>* seen,
+                              std::vector<std::string>* out) {
+  for (const auto& r : refs) {
+    if (!seen->insert({r.subject, r.version}).second) continue;
+    FlattenReferences(r.references, seen, out);
+    out->push_back(r.schema);
+  }
+}
+inline std::vector<std::string> FlattenReferences(const std::vector<ResolvedReference>& refs) {
+  std::set<std::pair<std::string, int32_t>> seen;
+  std::vector<std::string> out;
+  FlattenReferences(refs, &seen, &out);
+  return out;
+}
 
 // One parsed, valid schema. Immutable and thread-safe once built.
 class ParsedSchema {

@@ -1,14 +1,17 @@
-// ProtobufDecoder (registry.h): Confluent-framed Protobuf values as JSON, for readers such
-// as the console's message browser. The schema and everything it imports (its references,
-// resolved through the registry) are built once into a DescriptorPool (protobuf_load.cc);
-// each value's message indexes pick the message type, libprotobuf's DynamicMessage parses
-// the bytes and its JSON printer writes them (proto3's JSON mapping, field names as in the
-// .proto).
+// Reading registered values outside the registry (registry.h), for readers such as the
+// console's message browser; references resolved through the registry's public API:
+// - SelfContainedAvroSchema: an AVRO schema with its references written in (avro::Parse's
+//   self-contained form), for a codec;
+// - ProtobufDecoder: Confluent-framed Protobuf values as JSON. The schema and everything it
+//   imports are built once into a DescriptorPool (protobuf_load.cc); each value's message
+//   indexes pick the message type, libprotobuf's DynamicMessage parses the bytes and its JSON
+//   printer writes them (proto3's JSON mapping, field names as in the .proto).
 #include <google/protobuf/dynamic_message.h>
 #include <google/protobuf/util/json_util.h>
 
 #include <fmt/format.h>
 
+#include "avro/avro.h"
 #include "registry/protobuf_internal.h"
 #include "registry/registry.h"
 
@@ -53,6 +56,20 @@ bool ReadZigZag(std::string_view* in, int64_t* out) {
 }
 
 }  // namespace
+
+Result<std::string> SelfContainedAvroSchema(const Registry& registry,
+                                            const RegisteredSchema& schema) {
+  if (schema.type != "AVRO") {
+    return Status::InvalidArgument("schema " + std::to_string(schema.id) + " is " + schema.type +
+                                   ", not AVRO");
+  }
+  if (schema.references.empty()) return schema.schema;
+  std::vector<ResolvedReference> refs;
+  RETURN_IF_ERROR(Resolve(registry, schema.references, 0, &refs));
+  auto parsed = avro::Parse(schema.schema, FlattenReferences(refs));
+  if (!parsed.ok()) return parsed.status();
+  return (*parsed)->SelfContainedForm();
+}
 
 struct ProtobufDecoder::Impl {
   protobuf::LoadedProto loaded;
