@@ -1,5 +1,6 @@
 #include "console/dags_json.h"
 
+#include <algorithm>
 #include <set>
 
 namespace kappa::console::dags {
@@ -116,6 +117,28 @@ http::Handler WithOrchestrator(const OrchestratorFn& get, OrchestratorHandler fn
     if (o == nullptr) return meta::NotConfigured("the orchestrator (no DAGs configured)");
     return fn(*o, req);
   });
+}
+
+// A JSON object body whose fields are all in `known` (an empty body: {}).
+Result<nlohmann::json> ObjectBody(http::Request& req, std::initializer_list<std::string_view> known) {
+  nlohmann::json body = nlohmann::json::object();
+  if (!req.body.empty()) {
+    http::Response bad;
+    if (!http::ParseJsonBody(req, &body, &bad)) {
+      auto j = nlohmann::json::parse(bad.body, nullptr, false);
+      return Status::InvalidArgument(j.is_object() ? j.value("message", "malformed JSON")
+                                                   : "malformed JSON");
+    }
+  }
+  if (!body.is_object()) return Status::InvalidArgument("the body must be a JSON object");
+  for (const auto& [key, value] : body.items()) {
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      std::string names;
+      for (std::string_view k : known) names += (names.empty() ? "" : ", ") + std::string(k);
+      return Status::InvalidArgument("unknown field '" + key + "' (known: " + names + ")");
+    }
+  }
+  return body;
 }
 
 }  // namespace kappa::console::dags

@@ -5,8 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "console/meta_routes_util.h"
@@ -31,6 +33,11 @@ nlohmann::json TaskInstanceJson(const orchestrator::TaskInstance& ti);
 std::vector<std::string> GridTaskIds(
     const orchestrator::DagSpec& spec,
     const std::vector<std::vector<orchestrator::TaskInstance>>& runs_tis);
+
+// A JSON object body whose fields are all in `known` (an empty body: {}); InvalidArgument
+// naming a malformed body or an unknown field and the known ones.
+Result<nlohmann::json> ObjectBody(http::Request& req,
+                                  std::initializer_list<std::string_view> known);
 
 // The orchestrator a route works on, or the 503 "not configured" answer (Unavailable).
 using OrchestratorFn = std::function<orchestrator::Orchestrator*()>;

@@ -2,8 +2,6 @@
 // Airflow's grid view (runs by tasks, each cell a task instance's state), a run's task
 // instances, and a try's log, paged; and the grid's actions: clear a task instance (with its
 // downstream), mark a run success or failed.
-#include <algorithm>
-
 #include "console/dags_json.h"
 #include "console/routes.h"
 
@@ -123,28 +121,6 @@ Res Logs(orch::Orchestrator& o, http::Request& req) {
                                {"items", std::move(items)},
                                {"next_cursor", std::move(next)},
                                {"total", lines.size()}});
-}
-
-// A JSON object body whose fields are all in `known` (an empty body: {}).
-Result<json> ObjectBody(http::Request& req, std::initializer_list<std::string_view> known) {
-  json body = json::object();
-  if (!req.body.empty()) {
-    http::Response bad;
-    if (!http::ParseJsonBody(req, &body, &bad)) {
-      auto j = json::parse(bad.body, nullptr, false);
-      return Status::InvalidArgument(j.is_object() ? j.value("message", "malformed JSON")
-                                                   : "malformed JSON");
-    }
-  }
-  if (!body.is_object()) return Status::InvalidArgument("the body must be a JSON object");
-  for (const auto& [key, value] : body.items()) {
-    if (std::find(known.begin(), known.end(), key) == known.end()) {
-      std::string names;
-      for (std::string_view k : known) names += (names.empty() ? "" : ", ") + std::string(k);
-      return Status::InvalidArgument("unknown field '" + key + "' (known: " + names + ")");
-    }
-  }
-  return body;
 }
 
 Result<bool> BoolField(const json& body, const char* name) {

@@ -71,18 +71,7 @@ Res SetPaused(orch::Orchestrator& o, http::Request& req) {
 // optional): a manual run, as Airflow's POST /dags/{id}/dagRuns. A paused DAG's run is
 // created and waits until the DAG is unpaused, as in Airflow.
 Res Trigger(orch::Orchestrator& o, http::Request& req) {
-  json body = json::object();
-  if (!req.body.empty()) {
-    http::Response bad;
-    if (!http::ParseJsonBody(req, &body, &bad)) return bad;
-  }
-  if (!body.is_object()) return Status::InvalidArgument("the body must be a JSON object");
-  for (const auto& [key, value] : body.items()) {
-    if (key != "conf" && key != "run_id" && key != "logical_date") {
-      return Status::InvalidArgument("unknown field '" + key +
-                                     "' (known: conf, run_id, logical_date)");
-    }
-  }
+  ASSIGN_OR_RETURN(json body, dags::ObjectBody(req, {"conf", "run_id", "logical_date"}));
   json conf = body.value("conf", json::object());
   if (conf.is_null()) conf = json::object();
   if (!conf.is_object()) return Status::InvalidArgument("conf must be a JSON object");
