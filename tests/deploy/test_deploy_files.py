@@ -19,6 +19,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import time
 
 import pytest
 import yaml
@@ -229,7 +230,15 @@ def test_healthcheck_script_follows_ready(tmp_path):
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         wait_for_port(http, timeout=60)
-        ok = run(script, f"127.0.0.1:{http}")
+        # The HTTP listener opens before the others: until they serve, the script says
+        # NOT_READY, as Docker's retries would see it; poll as they do.
+        deadline = time.monotonic() + 60
+        while True:
+            ok = run(script, f"127.0.0.1:{http}")
+            if ok.returncode == 0 or time.monotonic() > deadline:
+                break
+            assert ok.returncode == 1 and "NOT_READY" in ok.stderr, ok.stderr
+            time.sleep(0.2)
         assert ok.returncode == 0, ok.stderr
         env = dict(os.environ, KAPPA_HEALTH_ADDR=f"127.0.0.1:{http}")
         assert run(script, env=env).returncode == 0
