@@ -40,6 +40,14 @@ class OneUser final : public UserStore {
   }
   std::optional<RoleInfo> Role(std::string_view) const override { return std::nullopt; }
   std::vector<RoleInfo> Roles() const override { return {}; }
+  kappa::Status GrantRole(std::string_view, std::string_view) override {
+    return kappa::Status::NotSupported("test");
+  }
+  kappa::Status RevokeRole(std::string_view, std::string_view) override {
+    return kappa::Status::NotSupported("test");
+  }
+  std::shared_ptr<const RoleSet> HeldRoles(std::string_view) const override { return nullptr; }
+  bool IsSuperUser(std::string_view) const override { return false; }
   bool CheckPassword(std::string_view n, std::string_view p) const override {
     return n == kUser && p == kPassword;  // PBKDF2 per input would make the fuzzer crawl
   }

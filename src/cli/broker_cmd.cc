@@ -92,11 +92,12 @@ void RunBroker(const BrokerArgs& a) {
     if (!exposed.ok()) Fail(exposed, 2);
   }
   // The ACLs live beside the users; always opened so the ACL APIs can prepare them before
-  // --acls turns the checks on.
+  // --acls turns the checks on. With SASL the users' roles count too (SUPERUSER, and the
+  // ACLs of roles granted to a user), as under kappa up.
   security::AuthorizerOptions ao;
   ao.enabled = a.acls;
   ao.super_users = a.super_users;
-  auto acls = security::Authorizer::Open(users_dir, ao);
+  auto acls = security::Authorizer::Open(users_dir, ao, opts.sasl.users);
   if (!acls.ok()) Fail(acls.status().WithContext("opening the ACLs"), 2);
   opts.authorizer = std::move(acls).value();
   auto policy = log::ParseFlushPolicy(a.flush);

@@ -1,5 +1,8 @@
 // Authorizer (security.h): Kafka's AclAuthorizer decisions over the bindings of
-// DATA_DIR/security/acls, re-read when another process changes the file.
+// DATA_DIR/security/acls, re-read when another process changes the file. A user of the
+// UserStore also holds the bindings of every role granted to it (CQL's GRANT role TO user):
+// the store hands over the expanded set, so a check costs a binary search per binding,
+// never a walk of the grants.
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/file.h>
@@ -95,32 +98,24 @@ class FileAuthorizer final : public Authorizer {
 
   bool enabled() const override { return options_.enabled; }
 
-  bool IsSuperUser(const Principal& p) const override {
-    std::string name = p.KafkaName();
-    if (std::find(options_.super_users.begin(), options_.super_users.end(), name) !=
-        options_.super_users.end()) {
-      return true;
-    }
-    if (!users_ || !p.authenticated) return false;
-    auto role = users_->Role(p.user);
-    return role && role->superuser;
-  }
+  bool IsSuperUser(const Principal& p) const override { return IsSuper(Who(p)); }
 
   bool Authorize(const Principal& p, std::string_view host, AclOperation op, ResourceType type,
                  std::string_view name) const override {
-    if (!options_.enabled || IsSuperUser(p)) return true;
+    if (!options_.enabled) return true;
+    const Subject who = Who(p);
+    if (IsSuper(who)) return true;
     MutexLock l(mu_);
     MaybeReloadLocked();
     AclFilter on_resource;
     on_resource.resource_type = type;
     on_resource.resource_name = std::string(name);
     on_resource.pattern_type = PatternType::kMatch;
-    std::string principal = p.KafkaName();
     bool any_for_resource = false, allowed = false;
     for (const auto& b : acls_) {
       if (!on_resource.Matches(b)) continue;
       any_for_resource = true;
-      if (b.principal != principal && b.principal != "User:*") continue;
+      if (!who.Named(b.principal)) continue;
       if (b.host != "*" && b.host != host) continue;
       if (b.permission == AclPermission::kDeny &&
           (b.operation == op || b.operation == AclOperation::kAll)) {
@@ -133,12 +128,13 @@ class FileAuthorizer final : public Authorizer {
 
   bool AuthorizeAny(const Principal& p, std::string_view host, AclOperation op,
                     ResourceType type) const override {
-    if (!options_.enabled || IsSuperUser(p)) return true;
+    if (!options_.enabled) return true;
+    const Subject who = Who(p);
+    if (IsSuper(who)) return true;
     MutexLock l(mu_);
     MaybeReloadLocked();
-    std::string principal = p.KafkaName();
     auto applies = [&](const AclBinding& b) {
-      return b.resource_type == type && (b.principal == principal || b.principal == "User:*") &&
+      return b.resource_type == type && who.Named(b.principal) &&
              (b.host == "*" || b.host == host);
     };
     bool any_of_type = false;
@@ -204,6 +200,41 @@ class FileAuthorizer final : public Authorizer {
   }
 
  private:
+  // Whom a request acts as: the principal, and for a user of the store every role it holds
+  // (itself included), sorted.
+  struct Subject {
+    std::string principal;                 // "User:alice"
+    std::shared_ptr<const RoleSet> roles;  // null: not a user of the store
+    bool superuser = false;                // a role it holds has SUPERUSER
+
+    // Whether a binding's principal names this subject: itself, "User:*", or "User:R" for
+    // a role R it holds.
+    bool Named(std::string_view bound) const {
+      if (bound == principal || bound == "User:*") return true;
+      constexpr std::string_view kUser = "User:";
+      return roles && bound.starts_with(kUser) &&
+             std::binary_search(roles->begin(), roles->end(), bound.substr(kUser.size()),
+                                std::less<>());
+    }
+  };
+
+  Subject Who(const Principal& p) const {
+    Subject s{p.KafkaName(), nullptr, false};
+    if (users_ && p.authenticated) {
+      s.roles = users_->HeldRoles(p.user);
+      s.superuser = s.roles && users_->IsSuperUser(p.user);
+    }
+    return s;
+  }
+
+  // A super user: named in options.super_users, directly or through a role it holds, or
+  // holding a role with SUPERUSER.
+  bool IsSuper(const Subject& who) const {
+    if (who.superuser) return true;
+    return std::any_of(options_.super_users.begin(), options_.super_users.end(),
+                       [&](const std::string& s) { return who.Named(s) && s != "User:*"; });
+  }
+
   // At most one stat() a second on the request path; a file that changed is re-read. A
   // file another process broke keeps the ACLs last read (and says so in the log) rather
   // than dropping every permission or every denial at once.

@@ -25,6 +25,14 @@ class OneUser final : public UserStore {
   }
   std::optional<RoleInfo> Role(std::string_view) const override { return std::nullopt; }
   std::vector<RoleInfo> Roles() const override { return {}; }
+  Status GrantRole(std::string_view, std::string_view) override {
+    return Status::NotSupported("test");
+  }
+  Status RevokeRole(std::string_view, std::string_view) override {
+    return Status::NotSupported("test");
+  }
+  std::shared_ptr<const RoleSet> HeldRoles(std::string_view) const override { return nullptr; }
+  bool IsSuperUser(std::string_view) const override { return false; }
   bool CheckPassword(std::string_view, std::string_view) const override { return false; }
   std::optional<ScramCredential> Scram(std::string_view n, ScramMechanism) const override {
     if (n != name_) return std::nullopt;

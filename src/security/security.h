@@ -65,10 +65,18 @@ struct RoleOptions {
 // One user (a role, in Cassandra's words) as LIST ROLES shows it.
 struct RoleInfo {
   std::string name;
-  bool superuser = false;
+  bool superuser = false;     // its own SUPERUSER flag (not what it holds through roles)
   bool login = true;          // may log in (with a password)
   bool has_password = false;  // holds SCRAM credentials
+  std::vector<std::string> member_of;  // the roles granted to it directly, sorted
 };
+
+// A role and every role granted to it, directly or through other roles (GRANT r TO role):
+// sorted, each once, the role itself included.
+using RoleSet = std::vector<std::string>;
+// The most roles one role may hold through GRANTs, directly or through other roles (itself
+// not counted): a GRANT beyond it is refused, so a permission check never looks at more.
+inline constexpr size_t kMaxHeldRoles = 128;
 
 // The users of one data directory (DATA_DIR/security/), written by `kappa users` and by
 // CQL's CREATE/ALTER/DROP ROLE; read by every listener. Thread-safe. A change made by
@@ -88,7 +96,9 @@ class UserStore {
   virtual Status AlterRole(std::string_view name, const RoleOptions& o) = 0;
   virtual std::optional<RoleInfo> Role(std::string_view name) const = 0;
   virtual std::vector<RoleInfo> Roles() const = 0;  // sorted by name
-  virtual Status Delete(std::string_view name) = 0;  // NotFound if absent
+  // NotFound if absent. Its memberships go with it both ways: the roles granted to it, and
+  // its grant to every role that held it.
+  virtual Status Delete(std::string_view name) = 0;
   virtual std::vector<std::string> List() const = 0;
   virtual bool Exists(std::string_view name) const = 0;
   virtual bool Empty() const = 0;  // no user that can log in
@@ -99,6 +109,24 @@ class UserStore {
   // log in.
   virtual std::optional<ScramCredential> Scram(std::string_view name,
                                                ScramMechanism m) const = 0;
+
+  // ---- role membership (Cassandra's GRANT role TO role; docs/formats/security.md) ----
+  // GRANT `role` TO `grantee`: `grantee` then holds `role`'s permissions and SUPERUSER, and
+  // those of every role granted to `role`. NotFound "<name> doesn't exist" for an unknown
+  // role; InvalidArgument with Cassandra's messages when the grantee holds the role already
+  // ("<grantee> is a member of <role>", also for GRANT r TO r) or the grant would make a
+  // cycle ("<role> is a member of <grantee>"), and when the grantee or a role holding it
+  // would hold more than kMaxHeldRoles roles.
+  virtual Status GrantRole(std::string_view role, std::string_view grantee) = 0;
+  // REVOKE `role` FROM `revokee`: NotFound for an unknown role; InvalidArgument "<revokee>
+  // is not a member of <role>" unless the role was granted to it directly.
+  virtual Status RevokeRole(std::string_view role, std::string_view revokee) = 0;
+  // `name` and every role it holds (RoleSet); null for an unknown name. Cheap enough for
+  // every request: the sets are expanded when the users or grants change (here or in the
+  // file), not when asked, and shared, not copied.
+  virtual std::shared_ptr<const RoleSet> HeldRoles(std::string_view name) const = 0;
+  // Whether `name` or a role it holds has SUPERUSER (Cassandra's Roles.hasSuperuserStatus).
+  virtual bool IsSuperUser(std::string_view name) const = 0;
 };
 
 // DATA_DIR/security: where a data directory's users (users.json) and ACLs live.
@@ -328,7 +356,9 @@ class Authorizer {
   // `dir` is DATA_DIR/security (created, owner-only, at the first write). IOError or
   // Corruption (naming the file and line) if an existing file cannot be read. `users`
   // (optional): its roles with SUPERUSER true (CQL's CREATE ROLE ... SUPERUSER = true) are
-  // super users too, beside options.super_users.
+  // super users too, beside options.super_users; and a user holds the ACLs of "User:R" for
+  // every role R granted to it (UserStore::HeldRoles, CQL's GRANT role TO user), its
+  // DENYs included, and is a super user when one of them is.
   static Result<std::shared_ptr<Authorizer>> Open(const std::string& dir,
                                                   AuthorizerOptions options,
                                                   std::shared_ptr<const UserStore> users = nullptr);

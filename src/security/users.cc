@@ -7,7 +7,12 @@
 // Readers keep the parsed file in memory and look at the file's identity (inode, size,
 // mtime) at most once a second, so a running server sees a CLI change within a second
 // without a stat per login.
+//
+// Role membership (GRANT role TO role) is each user's "member_of" list; what a role holds
+// through it is expanded (role_graph.h) whenever the users change, so a permission check
+// looks up one precomputed set instead of walking the grants.
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -20,6 +25,7 @@
 #include "common/env.h"
 #include "common/file_modes.h"
 #include "common/mutex.h"
+#include "security/role_graph.h"
 #include "security/scram.h"
 
 namespace kappa::security {
@@ -34,6 +40,7 @@ struct UserEntry {
   ScramCredential sha256, sha512;
   bool login = true;
   bool superuser = false;
+  std::vector<std::string> member_of;  // roles granted to it directly, sorted
 };
 using UserMap = std::map<std::string, UserEntry, std::less<>>;
 
@@ -105,6 +112,14 @@ Result<UserMap> Parse(const std::string& text, const std::string& path) {
     }
     e.login = login.get<bool>();
     e.superuser = super.get<bool>();
+    const json member_of = u.value("member_of", json::array());
+    if (!member_of.is_array()) return Status::Corruption(where + ": member_of must be a list");
+    for (const json& r : member_of) {
+      if (!r.is_string()) return Status::Corruption(where + ": member_of must hold role names");
+      e.member_of.push_back(r.get<std::string>());
+    }
+    std::sort(e.member_of.begin(), e.member_of.end());
+    e.member_of.erase(std::unique(e.member_of.begin(), e.member_of.end()), e.member_of.end());
     out.emplace(name, std::move(e));
   }
   return out;
@@ -121,6 +136,7 @@ std::string Serialize(const UserMap& users) {
     // Written only when not the default, so a file of `kappa users add` users is as before.
     if (!e.login) j["login"] = false;
     if (e.superuser) j["superuser"] = true;
+    if (!e.member_of.empty()) j["member_of"] = e.member_of;
     u[name] = std::move(j);
   }
   return json{{"version", 1}, {"users", u}}.dump(2) + "\n";
@@ -245,8 +261,43 @@ class FileUserStore final : public UserStore {
       auto it = m.find(name);
       if (it == m.end()) return Status::NotFound("no user named " + std::string(name));
       m.erase(it);
+      for (auto& [n, e] : m) std::erase(e.member_of, name);  // its grants to others go too
       return Status::OK();
     });
+  }
+
+  Status GrantRole(std::string_view role, std::string_view grantee) override {
+    return Modify([&](UserMap& m) {
+      RETURN_IF_ERROR(BothExist(m, role, grantee));
+      RETURN_IF_ERROR(CheckGrant(EdgesOf(m), role, grantee));
+      auto& direct = m.find(grantee)->second.member_of;
+      direct.insert(std::upper_bound(direct.begin(), direct.end(), role), std::string(role));
+      return Status::OK();
+    });
+  }
+
+  Status RevokeRole(std::string_view role, std::string_view revokee) override {
+    return Modify([&](UserMap& m) {
+      RETURN_IF_ERROR(BothExist(m, role, revokee));
+      if (std::erase(m.find(revokee)->second.member_of, role) == 0) {
+        return Status::InvalidArgument(fmt::format("{} is not a member of {}", revokee, role));
+      }
+      return Status::OK();
+    });
+  }
+
+  std::shared_ptr<const RoleSet> HeldRoles(std::string_view name) const override {
+    MutexLock l(mu_);
+    MaybeReloadLocked();
+    auto it = expanded_.find(name);
+    return it == expanded_.end() ? nullptr : it->second.roles;
+  }
+
+  bool IsSuperUser(std::string_view name) const override {
+    MutexLock l(mu_);
+    MaybeReloadLocked();
+    auto it = expanded_.find(name);
+    return it != expanded_.end() && it->second.superuser;
   }
 
   std::vector<std::string> List() const override {
@@ -301,7 +352,25 @@ class FileUserStore final : public UserStore {
                                         scram::kDefaultIterations);
   }
   static RoleInfo Info(const std::string& name, const UserEntry& e) {
-    return {name, e.superuser, e.login, e.has_password};
+    return {name, e.superuser, e.login, e.has_password, e.member_of};
+  }
+  static Status BothExist(const UserMap& m, std::string_view a, std::string_view b) {
+    for (std::string_view n : {a, b}) {
+      if (!m.contains(n)) return Status::NotFound(std::string(n) + " doesn't exist");
+    }
+    return Status::OK();
+  }
+  static RoleEdges EdgesOf(const UserMap& m) {
+    RoleEdges edges;
+    for (const auto& [n, e] : m) edges.emplace(n, e.member_of);
+    return edges;
+  }
+  // Every change of users_ goes through here: the expanded roles never lag behind it.
+  void SetUsersLocked(UserMap next) const REQUIRES(mu_) {
+    users_ = std::move(next);
+    std::map<std::string, bool, std::less<>> superuser;
+    for (const auto& [n, e] : users_) superuser.emplace(n, e.superuser);
+    expanded_ = ExpandRoles(EdgesOf(users_), superuser);
   }
 
   template <typename Fn>
@@ -312,7 +381,7 @@ class FileUserStore final : public UserStore {
     UserMap next = users_;
     RETURN_IF_ERROR(fn(next));
     RETURN_IF_ERROR(Env::Default()->WriteFileAtomic(path_, Serialize(next)));
-    users_ = std::move(next);
+    SetUsersLocked(std::move(next));
     id_ = Identify(path_);
     return Status::OK();
   }
@@ -321,13 +390,13 @@ class FileUserStore final : public UserStore {
     checked_ = Clock::now();
     FileId id = Identify(path_);
     if (id.size < 0) {  // no file yet: no users
-      users_.clear();
+      SetUsersLocked({});
       id_ = id;
       return Status::OK();
     }
     ASSIGN_OR_RETURN(std::string text, Env::Default()->ReadFile(path_));
     ASSIGN_OR_RETURN(UserMap parsed, Parse(text, path_));
-    users_ = std::move(parsed);
+    SetUsersLocked(std::move(parsed));
     id_ = id;
     return Status::OK();
   }
@@ -345,6 +414,7 @@ class FileUserStore final : public UserStore {
   const std::string dir_, path_, lock_path_;
   mutable Mutex mu_;
   mutable UserMap users_ GUARDED_BY(mu_);
+  mutable ExpandedRoles expanded_ GUARDED_BY(mu_);  // from users_ (SetUsersLocked)
   mutable FileId id_ GUARDED_BY(mu_);
   mutable Clock::time_point checked_ GUARDED_BY(mu_);
 };

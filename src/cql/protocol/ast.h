@@ -207,6 +207,13 @@ struct DropRoleStmt {  // DROP ROLE [IF EXISTS] r; DROP USER [IF EXISTS] u
 struct ListRolesStmt {  // LIST ROLES [OF r] [NORECURSIVE]; LIST USERS
   std::string of;  // empty: every role
   bool users = false;  // LIST USERS: the columns name, super, datacenters
+  bool recursive = true;  // NORECURSIVE: only the roles granted to `of` directly
+};
+// GRANT role TO grantee; REVOKE role FROM grantee (role membership, Cassandra 2.2+).
+struct GrantRoleStmt {
+  bool revoke = false;
+  std::string role;
+  std::string grantee;
 };
 
 // A resource of GRANT/REVOKE/LIST PERMISSIONS: ALL KEYSPACES, KEYSPACE k, [TABLE] [k.]t.
@@ -230,6 +237,7 @@ struct ListPermissionsStmt {
   std::string permission;                 // "ALL" or one permission
   std::optional<DataResource> resource;   // nullopt: every resource
   std::string of;                         // empty: every role
+  bool recursive = true;  // NORECURSIVE: the resource only, not its parents
 };
 
 struct Statement;
@@ -244,7 +252,7 @@ using StatementBody =
     std::variant<UseStmt, CreateKeyspaceStmt, DropKeyspaceStmt, CreateTableStmt, DropTableStmt,
                  AlterTableStmt, TruncateStmt, InsertStmt, UpdateStmt, DeleteStmt, SelectStmt,
                  BatchStmt, DescribeStmt, CreateRoleStmt, AlterRoleStmt, DropRoleStmt,
-                 ListRolesStmt, GrantStmt, ListPermissionsStmt>;
+                 ListRolesStmt, GrantStmt, GrantRoleStmt, ListPermissionsStmt>;
 
 struct Statement {
   StatementBody body;

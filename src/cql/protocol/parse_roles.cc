@@ -1,7 +1,8 @@
 // The CQL parser: roles and permissions (CREATE/ALTER/DROP ROLE and USER, LIST ROLES/USERS,
 // GRANT, REVOKE, LIST PERMISSIONS), as Cassandra 4.0's grammar has them (see
-// parser_impl.h). Only data resources (ALL KEYSPACES, KEYSPACE k, TABLE k.t) take
-// permissions; kappa has no functions, MBeans or role hierarchies to grant on.
+// parser_impl.h), and role membership (GRANT role TO role, REVOKE role FROM role). Only
+// data resources (ALL KEYSPACES, KEYSPACE k, TABLE k.t) take permissions; kappa has no
+// functions, MBeans or role resources to grant on.
 #include <cctype>
 
 #include "common/strings.h"
@@ -163,6 +164,20 @@ Result<std::string> Parser::ParsePermission() {
 }
 
 Result<StatementBody> Parser::ParseGrant(bool revoke) {
+  // GRANT r TO g / REVOKE r FROM g: a role name and TO/FROM, where a permission grant has
+  // a permission and ON (or PERMISSION[S]).
+  const Token& first = Peek();
+  const bool name_like = first.kind == Token::Kind::kString ||
+                         first.kind == Token::Kind::kQuotedIdent ||
+                         first.kind == Token::Kind::kIdent;
+  if (name_like && PeekKw(revoke ? "from" : "to", 1)) {
+    GrantRoleStmt g;
+    g.revoke = revoke;
+    ASSIGN_OR_RETURN(g.role, RoleName());
+    ++pos_;  // TO / FROM
+    ASSIGN_OR_RETURN(g.grantee, RoleName());
+    return StatementBody(std::move(g));
+  }
   GrantStmt s;
   s.revoke = revoke;
   ASSIGN_OR_RETURN(s.permission, ParsePermission());
@@ -180,7 +195,7 @@ Result<StatementBody> Parser::ParseList() {
     if (AcceptKw("of")) {
       ASSIGN_OR_RETURN(s.of, RoleName());
     }
-    AcceptKw("norecursive");  // no role hierarchies: the same answer
+    s.recursive = !AcceptKw("norecursive");
     return StatementBody(std::move(s));
   }
   if (AcceptKw("users")) {
@@ -196,7 +211,7 @@ Result<StatementBody> Parser::ParseList() {
   if (AcceptKw("of")) {
     ASSIGN_OR_RETURN(s.of, RoleName());
   }
-  AcceptKw("norecursive");
+  s.recursive = !AcceptKw("norecursive");
   return StatementBody(std::move(s));
 }
 

@@ -276,6 +276,31 @@ TEST(ParserTest, GrantRevokeAndList) {
   EXPECT_FALSE(lr.users);
 }
 
+TEST(ParserTest, GrantAndRevokeRoles) {
+  auto g = ParseAs<GrantRoleStmt>("GRANT analyst TO alice");
+  EXPECT_FALSE(g.revoke);
+  EXPECT_EQ(g.role, "analyst");
+  EXPECT_EQ(g.grantee, "alice");
+  // Quoted identifiers keep their case, string literals are taken as they are, plain names
+  // are lower-cased.
+  auto q = ParseAs<GrantRoleStmt>("GRANT \"Data Readers\" TO 'Bob'");
+  EXPECT_EQ(q.role, "Data Readers");
+  EXPECT_EQ(q.grantee, "Bob");
+  auto r = ParseAs<GrantRoleStmt>("REVOKE Analyst FROM \"Alice\";");
+  EXPECT_TRUE(r.revoke);
+  EXPECT_EQ(r.role, "analyst");
+  EXPECT_EQ(r.grantee, "Alice");
+  // A role named like an unreserved permission word is still a role before TO.
+  EXPECT_EQ(ParseAs<GrantRoleStmt>("GRANT authorize TO alice").role, "authorize");
+  EXPECT_EQ(ParseAs<GrantStmt>("GRANT AUTHORIZE ON KEYSPACE k TO alice").permission, "AUTHORIZE");
+  EXPECT_TRUE(ParseAs<ListRolesStmt>("LIST ROLES OF alice").recursive);
+  EXPECT_FALSE(ParseAs<ListRolesStmt>("LIST ROLES OF alice NORECURSIVE").recursive);
+  EXPECT_FALSE(ParseAs<ListPermissionsStmt>("LIST ALL ON TABLE k.t NORECURSIVE").recursive);
+  EXPECT_FALSE(ErrorOf("GRANT select TO alice").empty());  // SELECT is reserved
+  EXPECT_FALSE(ErrorOf("GRANT analyst TO").empty());
+  EXPECT_FALSE(ErrorOf("REVOKE analyst TO alice").empty());
+}
+
 TEST(ParserTest, RoleStatementErrors) {
   EXPECT_NE(ErrorOf("GRANT SELECT ON ALL FUNCTIONS TO alice").find("KEYSPACE"), std::string::npos);
   EXPECT_NE(ErrorOf("GRANT SELECT ON ROLE bob TO alice").find("KEYSPACE"), std::string::npos);

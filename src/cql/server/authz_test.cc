@@ -196,5 +196,117 @@ TEST_F(AuthzTest, PreparedAndBatchMessagesAreChecked) {
   EXPECT_EQ(b.error().code, ErrorCode::kUnauthorized);
 }
 
+// Role membership (GRANT role TO role): what a role holds through others, as CQL sees it.
+TEST_F(AuthzTest, GrantedRolesGiveTheirPermissionsTransitively) {
+  Ok("CREATE ROLE reader");
+  Ok("CREATE ROLE analyst");
+  Ok("GRANT SELECT ON KEYSPACE ks TO reader");
+  As("alice");
+  Unauthorized("SELECT * FROM ks.t", "no SELECT permission");
+  As("admin");
+  Ok("GRANT reader TO analyst");
+  Ok("GRANT \"analyst\" TO 'alice'");
+  As("alice");
+  EXPECT_TRUE(Rows("SELECT * FROM ks.t").empty());
+  Unauthorized("INSERT INTO ks.t (id) VALUES (1)", "MODIFY");
+  // LIST ROLES OF: the role itself and what it holds (directly only with NORECURSIVE).
+  As("admin");
+  auto held = Rows("LIST ROLES OF alice");
+  ASSERT_EQ(held.size(), 3u);
+  EXPECT_EQ(held[0], (std::vector<std::string>{"alice", "False", "True", "{}", "ALL"}));
+  EXPECT_EQ(held[1][0], "analyst");
+  EXPECT_EQ(held[2][0], "reader");
+  EXPECT_EQ(held[2][2], "False");
+  EXPECT_EQ(Rows("LIST ROLES OF alice NORECURSIVE").size(), 2u);
+  // LIST PERMISSIONS OF shows what is held through roles, under the role that holds it.
+  auto perms = Rows("LIST ALL PERMISSIONS OF alice");
+  ASSERT_EQ(perms.size(), 1u);
+  EXPECT_EQ(perms[0], (std::vector<std::string>{"reader", "reader", "<keyspace ks>", "SELECT"}));
+  // A REVOKE takes effect at the next statement.
+  Ok("REVOKE reader FROM analyst");
+  As("alice");
+  Unauthorized("SELECT * FROM ks.t", "no SELECT permission");
+  As("admin");
+  EXPECT_EQ(Rows("LIST ROLES OF alice").size(), 2u);
+  EXPECT_TRUE(Rows("LIST ALL PERMISSIONS OF alice").empty());
+}
+
+TEST_F(AuthzTest, GrantRoleErrorsAsCassandraWordsThem) {
+  Ok("CREATE ROLE reader");
+  Ok("CREATE ROLE analyst");
+  Ok("GRANT reader TO analyst");
+  Ok("GRANT analyst TO alice");
+  EXPECT_EQ(Err("GRANT analyst TO alice").message, "alice is a member of analyst");
+  EXPECT_EQ(Err("GRANT reader TO alice").message, "alice is a member of reader");
+  CqlError cycle = Err("GRANT alice TO reader");
+  EXPECT_EQ(cycle.code, ErrorCode::kInvalid);
+  EXPECT_EQ(cycle.message, "alice is a member of reader");
+  EXPECT_EQ(Err("GRANT alice TO alice").message, "alice is a member of alice");
+  EXPECT_EQ(Err("GRANT ghost TO alice").message, "ghost doesn't exist");
+  EXPECT_EQ(Err("GRANT reader TO ghost").message, "ghost doesn't exist");
+  EXPECT_EQ(Err("REVOKE reader FROM alice").message, "alice is not a member of reader");
+  EXPECT_EQ(Err("LIST ROLES OF ghost").message, "ghost doesn't exist");
+  // Only a superuser grants roles (kappa has no AUTHORIZE on roles to hand out).
+  As("alice");
+  Unauthorized("GRANT reader TO alice", "no AUTHORIZE permission on <role reader>");
+  Unauthorized("REVOKE analyst FROM alice", "only superusers grant and revoke roles");
+  // alice sees her own roles and those of a role she holds, not another's.
+  EXPECT_EQ(Rows("LIST ROLES").size(), 3u);
+  EXPECT_EQ(Rows("LIST ROLES OF analyst").size(), 2u);
+  EXPECT_TRUE(Rows("LIST ALL PERMISSIONS OF reader").empty());
+  As("admin");
+  Ok("CREATE ROLE other");
+  As("alice");
+  Unauthorized("LIST ROLES OF other", "not authorized to view roles granted to other");
+  Unauthorized("LIST ALL PERMISSIONS OF other", "not authorized to view other's permissions");
+}
+
+TEST_F(AuthzTest, SuperuserThroughAGrantedRoleAndDropRole) {
+  Ok("CREATE ROLE boss WITH SUPERUSER = true");
+  Ok("CREATE ROLE team");
+  Ok("GRANT boss TO team");
+  Ok("GRANT team TO alice");
+  As("alice");
+  EXPECT_TRUE(authz_->IsSuperUser(security::Principal::User("alice")));
+  Ok("CREATE KEYSPACE k2 WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+  Ok("CREATE ROLE made_by_alice");  // a superuser's statement
+  // LIST ROLES shows each role's own SUPERUSER flag, as Cassandra's does.
+  auto roles = Rows("LIST ROLES OF alice");
+  ASSERT_EQ(roles.size(), 3u);
+  EXPECT_EQ(roles[0][1], "False");
+  EXPECT_EQ(roles[1][0], "boss");
+  EXPECT_EQ(roles[1][1], "True");
+  // Dropping a role in the middle removes its memberships both ways.
+  As("admin");
+  Ok("DROP ROLE team");
+  EXPECT_FALSE(authz_->IsSuperUser(security::Principal::User("alice")));
+  EXPECT_EQ(Rows("LIST ROLES OF alice").size(), 1u);
+  EXPECT_EQ(Rows("LIST ROLES OF boss").size(), 1u);
+  As("alice");
+  Unauthorized("SELECT * FROM ks.t", "no SELECT permission");
+}
+
+TEST_F(AuthzTest, MembershipSurvivesAReopen) {
+  Ok("CREATE ROLE reader");
+  Ok("GRANT SELECT ON TABLE ks.t TO reader");
+  Ok("GRANT reader TO alice");
+  // Another server on the same data directory: the grants are in users.json.
+  auto users = security::UserStore::Open(sec_.path());
+  ASSERT_TRUE(users.ok());
+  security::AuthorizerOptions ao;
+  ao.enabled = true;
+  auto a = security::Authorizer::Open(sec_.path(), ao, *users);
+  ASSERT_TRUE(a.ok());
+  ExecutorOptions eo;
+  eo.users = *users;
+  eo.authorizer = *a;
+  NodeInfo node;
+  node.host_id = Uuid::Random();
+  exec_ = std::make_unique<Executor>(store_.get(), node, eo);
+  As("alice");
+  EXPECT_TRUE(Rows("SELECT * FROM ks.t").empty());
+  EXPECT_EQ((*users)->Role("alice")->member_of, (std::vector<std::string>{"reader"}));
+}
+
 }  // namespace
 }  // namespace kappa::cql

@@ -118,6 +118,7 @@ Outcome<ResultMessage> Executor::Execute(const Statement& st, QueryOptions& o, S
         else if constexpr (std::is_same_v<T, DropRoleStmt>) return ExecDropRole(body, ctx);
         else if constexpr (std::is_same_v<T, ListRolesStmt>) return ExecListRoles(body, ctx);
         else if constexpr (std::is_same_v<T, GrantStmt>) return ExecGrant(body, ctx);
+        else if constexpr (std::is_same_v<T, GrantRoleStmt>) return ExecGrantRole(body, ctx);
         else return ExecListPermissions(body, ctx);
       },
       st.body);

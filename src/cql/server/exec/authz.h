@@ -8,6 +8,7 @@
 
 #include "cql/protocol/ast.h"
 #include "cql/server/error.h"
+#include "cql/server/result.h"
 #include "security/security.h"
 
 namespace kappa::cql {
@@ -33,6 +34,17 @@ Outcome<void> RequirePermission(const ExecContext& ctx, security::AclOperation o
 Outcome<void> AuthorizeStatement(const Statement& st, const ExecContext& ctx);
 // The permissions GRANT ALL gives on `resource` (a table has no CREATE).
 std::vector<security::AclOperation> ApplicablePermissions(std::string_view resource);
+// ---- shared by the role statements (roles.cc, role_membership.cc, list_permissions.cc) --
+// The executor's user store; Invalid when the server has none.
+Outcome<security::UserStore*> RoleStore(const ExecContext& ctx);
+// Unauthorized "Only superusers are allowed to <what> (user u is not a superuser)".
+CqlError NotSuper(const ExecContext& ctx, std::string_view what);
+ResultMessage VoidResult();
+// A column of the result of LIST ROLES/USERS/PERMISSIONS: system_auth.<table>.<name>.
+ColumnSpec AuthColumn(const char* table, const char* name, store::Type t);
+// Whether `user` is `role` or holds it through GRANTs (UserStore::HeldRoles).
+bool HoldsRole(const security::UserStore& users, std::string_view user, std::string_view role);
+
 // After a successful CREATE: the creator gets every permission on it (Cassandra's
 // grantPermissionsToCreator). After a DROP: the resource's permissions are removed.
 void AfterSchemaChange(const Statement& st, const ExecContext& ctx);

@@ -98,12 +98,13 @@ Outcome<ResultMessage> ExecDelete(const DeleteStmt& s, ExecContext& ctx);
 Outcome<ResultMessage> ExecSelect(const SelectStmt& s, ExecContext& ctx);
 Outcome<ResultMessage> ExecBatch(const BatchStmt& s, ExecContext& ctx);
 Outcome<ResultMessage> ExecDescribe(const DescribeStmt& s, ExecContext& ctx);
-// Roles and permissions (roles.cc).
+// Roles and permissions (roles.cc, role_membership.cc, list_permissions.cc).
 Outcome<ResultMessage> ExecCreateRole(const CreateRoleStmt& s, ExecContext& ctx);
 Outcome<ResultMessage> ExecAlterRole(const AlterRoleStmt& s, ExecContext& ctx);
 Outcome<ResultMessage> ExecDropRole(const DropRoleStmt& s, ExecContext& ctx);
-Outcome<ResultMessage> ExecListRoles(const ListRolesStmt& s, ExecContext& ctx);
 Outcome<ResultMessage> ExecGrant(const GrantStmt& s, ExecContext& ctx);
+Outcome<ResultMessage> ExecGrantRole(const GrantRoleStmt& s, ExecContext& ctx);
+Outcome<ResultMessage> ExecListRoles(const ListRolesStmt& s, ExecContext& ctx);
 Outcome<ResultMessage> ExecListPermissions(const ListPermissionsStmt& s, ExecContext& ctx);
 
 // Checks what needs the schema but no bound values (exec/validate.cc): an INSERT, UPDATE or
