@@ -1,8 +1,8 @@
 """Role membership over CQL with the DataStax Python driver, as Cassandra 4 users manage it:
 a super user GRANTs a role holding SELECT to a login user, who can then read (a new session)
 until the role is REVOKEd; a grant that would make a cycle is an InvalidRequest with
-Cassandra's wording; LIST ROLES OF shows what a user holds. The same grant counts on the HTTP
-listener, whose checks use the same users and ACLs."""
+Cassandra's wording; LIST ROLES OF shows what a user holds. The same grant counts on the Kafka
+and HTTP listeners, whose checks use the same users and ACLs."""
 import json
 import os
 import subprocess
@@ -52,10 +52,11 @@ def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("cqlmembers")
     kappa("users", "add", ADMIN, "--data-dir", str(tmp / "data"), "--password-stdin",
           input=ADMIN_PW)
-    cql, http = free_port(), free_port()
-    up = start_up(tmp, {"cql": f"127.0.0.1:{cql}", "http": f"127.0.0.1:{http}"},
+    cql, http, kafka = free_port(), free_port(), free_port()
+    up = start_up(tmp, {"cql": f"127.0.0.1:{cql}", "http": f"127.0.0.1:{http}",
+                        "kafka": f"SASL_PLAINTEXT://127.0.0.1:{kafka}"},
                   security={"acls": {"enabled": True, "super_users": [ADMIN]}},
-                  wait_ports=(cql, http))
+                  wait_ports=(cql, http, kafka))
     cluster, admin = connect(cql, ADMIN, ADMIN_PW)
     admin.execute("CREATE KEYSPACE IF NOT EXISTS shop WITH replication = "
                   "{'class': 'SimpleStrategy', 'replication_factor': 1}")
@@ -64,7 +65,7 @@ def server(tmp_path_factory):
     admin.execute("CREATE ROLE r1")
     admin.execute("GRANT SELECT ON KEYSPACE shop TO r1")
     admin.execute(f"CREATE ROLE {USER} WITH PASSWORD = '{USER_PW}' AND LOGIN = true")
-    yield {"cql": cql, "http": http, "admin": admin, "data": str(tmp / "data")}
+    yield {"cql": cql, "http": http, "kafka": kafka, "admin": admin, "data": str(tmp / "data")}
     cluster.shutdown()
     code, err = up.stop()
     assert code == 0, err[-3000:]
@@ -165,3 +166,31 @@ def test_a_granted_role_counts_on_http_too(server):
     with open(os.path.join(server["data"], "security", "users.json")) as f:
         users = json.load(f)["users"]
     assert "member_of" not in users[USER]
+
+
+def test_a_granted_role_counts_on_kafka_too(server):
+    """Kafka's Metadata lists only the topics a user may describe: one DESCRIBE held through
+    a role is enough, and gone with the REVOKE."""
+    from confluent_kafka.admin import AdminClient, NewTopic
+
+    def conf(user, password):
+        return {"bootstrap.servers": f"127.0.0.1:{server['kafka']}",
+                "security.protocol": "SASL_PLAINTEXT", "sasl.mechanisms": "SCRAM-SHA-512",
+                "sasl.username": user, "sasl.password": password}
+
+    admin, data = server["admin"], server["data"]
+    boss = AdminClient(conf(ADMIN, ADMIN_PW))  # kept: the futures need a live client
+    boss.create_topics([NewTopic("role-orders", num_partitions=1,
+                                 replication_factor=1)])["role-orders"].result(timeout=30)
+    admin.execute("CREATE ROLE IF NOT EXISTS topic_viewers")
+    kappa("acls", "add", "--data-dir", data, "--allow-principal", "User:topic_viewers",
+          "--operation", "Describe", "--topic", "role-orders")
+
+    def visible():
+        return "role-orders" in AdminClient(conf(USER, USER_PW)).list_topics(timeout=10).topics
+
+    assert not visible()
+    admin.execute("GRANT topic_viewers TO u")
+    wait_for("the ACL kappa acls wrote to be read", visible, timeout=10)
+    admin.execute("REVOKE topic_viewers FROM u")
+    assert not visible()
