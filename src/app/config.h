@@ -129,6 +129,8 @@ struct ProducerConfig {
 // Limits of the Kafka listener only (`listeners.kafka_limits`); defaults as KafkaServerOptions.
 struct KafkaListenerLimits {
   int64_t max_request_bytes = 100ll << 20;
+  int64_t fetch_max_bytes = 55ll << 20;
+  int64_t max_fetch_bytes_in_flight = 256ll << 20;
   int32_t max_partitions_per_request = 1000;
   int32_t max_partitions = 10000;
 };

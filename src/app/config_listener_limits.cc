@@ -59,13 +59,25 @@ Status LoadListenerLimits(const YamlReader& r, const YAML::Node& listeners, List
   }
   if (const YAML::Node& n = listeners["kafka_limits"]) {
     RETURN_IF_ERROR(r.ExpectMap(n, "listeners.kafka_limits"));
-    RETURN_IF_ERROR(r.CheckKeys(n, {"max_request_size", "max_partitions_per_request", "max_partitions"},
+    RETURN_IF_ERROR(r.CheckKeys(n,
+                                {"max_request_size", "max_fetch_size", "max_fetch_bytes_in_flight",
+                                 "max_partitions_per_request", "max_partitions"},
                                 "listeners.kafka_limits"));
     KafkaListenerLimits& o = l->kafka_limits;
     if (n["max_request_size"]) {
       ASSIGN_OR_RETURN(o.max_request_bytes, Bytes(r, n["max_request_size"],
                                                   "listeners.kafka_limits.max_request_size",
                                                   1024, int64_t(INT32_MAX)));
+    }
+    if (n["max_fetch_size"]) {
+      ASSIGN_OR_RETURN(o.fetch_max_bytes, Bytes(r, n["max_fetch_size"],
+                                                "listeners.kafka_limits.max_fetch_size", 1024,
+                                                int64_t(INT32_MAX)));
+    }
+    if (n["max_fetch_bytes_in_flight"]) {
+      ASSIGN_OR_RETURN(o.max_fetch_bytes_in_flight,
+                       Bytes(r, n["max_fetch_bytes_in_flight"],
+                             "listeners.kafka_limits.max_fetch_bytes_in_flight", 64 << 10));
     }
     if (n["max_partitions_per_request"]) {
       ASSIGN_OR_RETURN(int64_t v, r.Int(n["max_partitions_per_request"],

@@ -358,6 +358,7 @@ TEST(ConfigLoader, ListenerLimits) {
   EXPECT_EQ(d->listeners.limits.max_connections, 1024);
   EXPECT_EQ(d->listeners.limits.idle_timeout_ms, 600000);
   EXPECT_EQ(d->listeners.kafka_limits.max_partitions, 10000);
+  EXPECT_EQ(d->listeners.kafka_limits.fetch_max_bytes, 55 << 20);
   EXPECT_EQ(d->listeners.cql_limits.max_statement_bytes, 1 << 20);
   auto c = LoadConfigText(std::string(kMinimal) + R"(listeners:
   kafka: 127.0.0.1:1
@@ -367,7 +368,8 @@ TEST(ConfigLoader, ListenerLimits) {
     request_timeout: 5s
     max_output_per_connection: 2MiB
     max_request_bytes_in_flight: 8MiB
-  kafka_limits: {max_request_size: 1MiB, max_partitions_per_request: 5, max_partitions: 50}
+  kafka_limits: {max_request_size: 1MiB, max_partitions_per_request: 5, max_partitions: 50,
+                 max_fetch_size: 4MiB, max_fetch_bytes_in_flight: 32MiB}
   cql_limits: {max_frame_size: 1MiB, max_statement_size: 64KiB, prepared_cache_size: 1MiB}
 )", "k.yaml");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
@@ -380,6 +382,8 @@ TEST(ConfigLoader, ListenerLimits) {
   EXPECT_EQ(l.kafka_limits.max_request_bytes, 1 << 20);
   EXPECT_EQ(l.kafka_limits.max_partitions_per_request, 5);
   EXPECT_EQ(l.kafka_limits.max_partitions, 50);
+  EXPECT_EQ(l.kafka_limits.fetch_max_bytes, 4 << 20);
+  EXPECT_EQ(l.kafka_limits.max_fetch_bytes_in_flight, 32 << 20);
   EXPECT_EQ(l.cql_limits.max_frame_bytes, 1 << 20);
   EXPECT_EQ(l.cql_limits.max_statement_bytes, 64 << 10);
   EXPECT_EQ(l.cql_limits.prepared_cache_bytes, 1 << 20);

@@ -185,6 +185,8 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
     ko.group_initial_rebalance_delay_ms = o.kafka_group_initial_rebalance_delay_ms;
     ko.limits = o.limits;
     ko.max_request_bytes = size_t(o.kafka_limits.max_request_bytes);
+    ko.fetch_max_bytes = uint64_t(o.kafka_limits.fetch_max_bytes);
+    ko.max_fetch_bytes_in_flight = uint64_t(o.kafka_limits.max_fetch_bytes_in_flight);
     ko.max_partitions_per_request = o.kafka_limits.max_partitions_per_request;
     ko.max_partitions = o.kafka_limits.max_partitions;
     ko.authorizer = o.authorizer;

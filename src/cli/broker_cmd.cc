@@ -28,6 +28,8 @@ struct BrokerArgs {
   int32_t partitions = 1;
   int threads = 1;
   int64_t max_request_bytes = 100 << 20;
+  int64_t fetch_max_bytes = 55 << 20;
+  int64_t max_fetch_bytes_in_flight = 256 << 20;
   int32_t max_partitions_per_request = 1000;
   int32_t max_partitions = 10000;
   ListenerFlags limits;
@@ -114,6 +116,8 @@ void RunBroker(const BrokerArgs& a) {
   opts.default_partitions = a.partitions;
   opts.threads = a.threads;
   opts.max_request_bytes = size_t(a.max_request_bytes);
+  opts.fetch_max_bytes = uint64_t(a.fetch_max_bytes);
+  opts.max_fetch_bytes_in_flight = uint64_t(a.max_fetch_bytes_in_flight);
   opts.group_initial_rebalance_delay_ms = a.group_initial_rebalance_delay_ms;
   opts.max_partitions_per_request = a.max_partitions_per_request;
   opts.max_partitions = a.max_partitions;
@@ -206,6 +210,12 @@ void RegisterBrokerCommand(CLI::App& app, const Groups& g) {
       ->check(CLI::Range(1, 64));
   AddSizeOption(cmd, "--max-request-bytes", &args->max_request_bytes,
                 "Largest request accepted; bigger ones close the connection");
+  AddSizeOption(cmd, "--max-fetch-size", &args->fetch_max_bytes,
+                "Record bytes one Fetch answer holds at most, whatever the client asks (Kafka's "
+                "broker fetch.max.bytes; the first batch is returned whole)");
+  AddSizeOption(cmd, "--max-fetch-bytes-in-flight", &args->max_fetch_bytes_in_flight,
+                "Record bytes of Fetch answers held in memory over all connections; beyond, "
+                "each Fetch returns one batch");
   cmd->add_option("--group-initial-rebalance-delay-ms", args->group_initial_rebalance_delay_ms,
                   "How long the first rebalance of an empty consumer group waits for more "
                   "members (Kafka's group.initial.rebalance.delay.ms; 0: no wait)")

@@ -11,6 +11,14 @@ bool ByteBudget::TryTake(uint64_t n) {
   return true;
 }
 
+uint64_t ByteBudget::TakeUpTo(uint64_t n) {
+  MutexLock l(mu_);
+  if (!waiters_.empty() || used_ >= capacity_) return 0;
+  const uint64_t got = std::min(n, capacity_ - used_);
+  used_ += got;
+  return got;
+}
+
 asio::awaitable<bool> ByteBudget::Take(uint64_t n, std::chrono::steady_clock::time_point deadline) {
   if (TryTake(n)) co_return true;
   auto w = std::make_shared<Waiter>(co_await asio::this_coro::executor);

@@ -28,6 +28,9 @@ class ByteBudget {
 
   // Takes n bytes if they are free now and nobody waits.
   bool TryTake(uint64_t n);
+  // Takes what is free now of n bytes (0 when none is, or when somebody waits); returns it.
+  // For callers that can do with less (a Fetch answer returns fewer records).
+  uint64_t TakeUpTo(uint64_t n);
   // Takes n bytes, waiting on the calling coroutine's executor until they are free or until
   // `deadline`. True if taken; false on the deadline (nothing is taken then).
   boost::asio::awaitable<bool> Take(uint64_t n, std::chrono::steady_clock::time_point deadline);

@@ -86,6 +86,16 @@ TEST(MutexTest, LocksWaitsAndShares) {
   EXPECT_TRUE(writer_gets_in());
 }
 
+TEST(ByteBudgetTest, TakeUpToTakesWhatIsFree) {
+  ByteBudget budget(100);
+  EXPECT_EQ(budget.TakeUpTo(30), 30u);
+  EXPECT_EQ(budget.TakeUpTo(100), 70u);  // only what is left
+  EXPECT_EQ(budget.TakeUpTo(1), 0u);     // spent
+  budget.Give(50);
+  EXPECT_EQ(budget.TakeUpTo(10), 10u);
+  EXPECT_EQ(budget.used(), 60u);
+}
+
 TEST(ByteBudgetTest, WaitersAreServedInOrderAndTimeOut) {
   namespace asio = boost::asio;
   ByteBudget budget(100);

@@ -34,14 +34,19 @@ struct Response {
   std::string reason;  // why the connection is closed (kClose, close_after_send), for the log
   ErrorTally errors;   // error codes in `body` (kSend), for the errors metric
   bool close_after_send = false;  // kSend: close the connection once the answer is written
+  // Kept until the answer is written or the connection ends (a Fetch answer's share of the
+  // broker's fetch budget).
+  std::shared_ptr<void> hold = nullptr;
 };
 
 // Delivers the outcome of one request; callable from any thread, exactly once.
 class Responder {
  public:
   explicit Responder(std::function<void(Response)> fn) : fn_(std::move(fn)) {}
-  void Send(std::string body, ErrorTally errors = {}) {
-    Deliver({Response::Kind::kSend, std::move(body), {}, std::move(errors)});
+  void Send(std::string body, ErrorTally errors = {}, std::shared_ptr<void> hold = nullptr) {
+    Response r{Response::Kind::kSend, std::move(body), {}, std::move(errors)};
+    r.hold = std::move(hold);
+    Deliver(std::move(r));
   }
   // Sends what `w` wrote, with the error codes it counted.
   void Send(Writer& w) { Send(w.Take(), w.TakeErrors()); }

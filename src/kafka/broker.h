@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/byte_budget.h"
 #include "common/clock.h"
 #include "common/status.h"
 #include "kafka/error_codes.h"
@@ -30,6 +31,8 @@ struct BrokerConfig {
   int32_t max_partitions = 10000;
   // The ACL checks of every handler (KafkaServerOptions::authorizer); nullptr: none.
   std::shared_ptr<security::Authorizer> authorizer;
+  uint64_t fetch_max_bytes = 55u << 20;              // see KafkaServerOptions
+  uint64_t max_fetch_bytes_in_flight = 256u << 20;   // see KafkaServerOptions
 };
 
 // The partitions one request has created so far (the per-request cap counts them).
@@ -43,13 +46,18 @@ class Broker {
   Broker(log::Log* log, BrokerConfig config, Clock* clock)
       : log_(log), config_(std::move(config)), clock_(clock),
         groups_(clock, CoordinatorOptions(config_)),
-        producers_(clock->NowMs() * 1000) {}
+        producers_(clock->NowMs() * 1000),
+        fetch_budget_(config_.max_fetch_bytes_in_flight) {}
 
   log::Log& log() { return *log_; }
   const BrokerConfig& config() const { return config_; }
   Clock* clock() { return clock_; }
   GroupCoordinator& groups() { return groups_; }
   ProducerStateTable& producers() { return producers_; }
+  // Record bytes of Fetch answers built and not yet written, over all connections
+  // (max_fetch_bytes_in_flight): a Fetch takes what it may return from it (TakeUpTo) and
+  // its answer gives it back once written.
+  ByteBudget& fetch_budget() { return fetch_budget_; }
 
   // The partition, auto-creating its topic first when `may_create` and auto-creation is on.
   // NotFound (-> UNKNOWN_TOPIC_OR_PARTITION) if it does not exist; InvalidArgument for a bad
@@ -75,6 +83,7 @@ class Broker {
   Clock* clock_;
   GroupCoordinator groups_;
   ProducerStateTable producers_;
+  ByteBudget fetch_budget_;
 };
 
 // Status -> Kafka error code, at the protocol edge.

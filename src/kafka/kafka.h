@@ -115,6 +115,16 @@ struct KafkaServerOptions {
   // Largest request frame accepted (Kafka's socket.request.max.bytes); a bigger size prefix
   // closes the connection. Default 100 MiB.
   size_t max_request_bytes = 100u << 20;
+  // Record bytes one Fetch answer holds at most, whatever the client asks (Kafka's broker
+  // fetch.max.bytes, default 55 MiB); the first batch is returned whole even if larger, so a
+  // consumer always moves on. Answers are built in memory, so this bounds what one
+  // connection's fetch costs.
+  uint64_t fetch_max_bytes = 55u << 20;
+  // Record bytes of Fetch answers built and not yet written, over all connections. A Fetch
+  // returns only what is left of it (at least one batch), so many consumers asking for
+  // everything at once, or not reading their answers, cannot run the server out of memory.
+  // Default 256 MiB.
+  uint64_t max_fetch_bytes_in_flight = 256u << 20;
   // Connections, timeouts and memory of the listener (common/listener.h): max_connections,
   // idle_timeout_ms, request_timeout_ms, max_output_bytes (a connection holds at most one
   // unsent answer anyway), max_inflight_request_bytes (Kafka's queued.max.request.bytes).

@@ -177,6 +177,8 @@ class KafkaServerImpl final : public KafkaServer {
     bc.max_partitions_per_request = options_.max_partitions_per_request;
     bc.max_partitions = options_.max_partitions;
     bc.authorizer = options_.authorizer;
+    bc.fetch_max_bytes = std::max<uint64_t>(1, options_.fetch_max_bytes);
+    bc.max_fetch_bytes_in_flight = std::max<uint64_t>(1, options_.max_fetch_bytes_in_flight);
     broker_ = std::make_unique<Broker>(log_, bc, options_.clock);
     admin_ = std::make_unique<BrokerAdmin>(broker_.get());
     return Status::OK();

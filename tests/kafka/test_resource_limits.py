@@ -259,6 +259,102 @@ def test_request_bytes_in_flight_are_bounded_for_the_whole_server(brokers):
         s.close()
 
 
+# ---- fetch responses -----------------------------------------------------------------------
+
+def produce_bytes(b, topic, records, size):
+    """`records` values of `size` bytes into partition 0 of `topic`, in batches of at most
+    64 KiB (so one batch is small beside the limits under test)."""
+    from confluent_kafka import Producer
+    p = Producer({"bootstrap.servers": b.bootstrap, "batch.size": 65536, "linger.ms": 5,
+                  "acks": "all"})
+    value = b"v" * size
+    for _ in range(records):
+        while True:
+            try:
+                p.produce(topic, value, partition=0)
+                break
+            except BufferError:
+                p.poll(0.1)
+    assert p.flush(60) == 0
+
+
+def fetch_v4_everything(topic, corr=7):
+    """Fetch v4 of partition 0 from offset 0 asking for as much as the protocol allows."""
+    body = struct.pack(">iiiib", -1, 0, 1, 0x7FFFFFFF, 0)  # replica, max_wait, min, max, isolation
+    body += struct.pack(">i", 1) + struct.pack(">h", len(topic)) + topic.encode()
+    body += struct.pack(">i", 1) + struct.pack(">iqi", 0, 0, 0x7FFFFFFF)
+    return request(1, 4, body, corr)
+
+
+def fetched_record_bytes(frame):
+    """The records length of the one partition of a Fetch v4 response frame."""
+    # correlation id, throttle, topics[1]: name, partitions[1]: index, error, hw, lso,
+    # aborted (-1 or count), records length
+    off = 4 + 4 + 4
+    (n,) = struct.unpack_from(">h", frame, off)
+    off += 2 + n + 4
+    _, err, _, _ = struct.unpack_from(">ihqq", frame, off)
+    assert err == 0, f"fetch error {err}"
+    off += 4 + 2 + 8 + 8
+    (aborted,) = struct.unpack_from(">i", frame, off)
+    off += 4 + max(aborted, 0) * 16
+    (length,) = struct.unpack_from(">i", frame, off)
+    return length
+
+
+def test_fetch_response_is_capped_by_max_fetch_size(brokers):
+    """A client asking for 2 GiB gets at most --max-fetch-size (Kafka's fetch.max.bytes of the
+    broker), in whole batches, and reads the rest with the next fetches."""
+    b = brokers("--max-fetch-size", "1MiB").start()
+    produce_bytes(b, "big", 400, 10_000)  # ~4 MB
+    with socket.create_connection(("127.0.0.1", b.port)) as s:
+        s.settimeout(30)
+        s.sendall(fetch_v4_everything("big"))
+        got = fetched_record_bytes(recv_frame(s))
+    assert 512 << 10 < got <= 1 << 20, got
+
+
+def test_fetch_bytes_in_flight_are_bounded_for_the_whole_server(brokers):
+    """Fetches that ask for everything on many connections whose clients never read: the
+    answers held in memory stay within --max-fetch-bytes-in-flight (beyond it each fetch gets
+    one batch, so every consumer still moves on), and the bytes come back when they close."""
+    b = brokers("--max-fetch-bytes-in-flight", "4MiB").start()
+    produce_bytes(b, "big", 2400, 10_000)  # ~24 MB
+    before = b.rss_kib()
+    hogs = []
+    for i in range(12):
+        s = socket.create_connection(("127.0.0.1", b.port))
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.sendall(fetch_v4_everything("big", corr=100 + i))
+        hogs.append(s)
+    time.sleep(1.5)
+    grown = b.rss_kib() - before
+    # Without the budget: 12 answers of ~24 MB each (about 290 MB).
+    assert grown < 64 * 1024, f"RSS grew by {grown} KiB for 12 unread fetches"
+    # A consumer still reads everything meanwhile, a batch or more per fetch.
+    from confluent_kafka import Consumer, TopicPartition
+    c = Consumer({"bootstrap.servers": b.bootstrap, "group.id": "g", "enable.auto.commit": False,
+                  "fetch.max.bytes": 52428800, "max.partition.fetch.bytes": 52428800})
+    c.assign([TopicPartition("big", 0, 0)])
+    n, deadline = 0, time.time() + 60
+    while n < 2400 and time.time() < deadline:
+        for m in c.consume(500, timeout=1):
+            assert m.error() is None, m.error()
+            n += 1
+    c.close()
+    assert n == 2400
+    for s in hogs:
+        s.close()
+    time.sleep(0.5)
+    # The budget came back: a whole 4 MiB answer again.
+    with socket.create_connection(("127.0.0.1", b.port)) as s:
+        s.settimeout(30)
+        s.sendall(fetch_v4_everything("big"))
+        got = fetched_record_bytes(recv_frame(s))
+    assert got > 3 << 20, got
+    assert b.proc.poll() is None
+
+
 # ---- connections and time ------------------------------------------------------------------
 
 def test_accept_backs_off_when_out_of_descriptors(brokers):

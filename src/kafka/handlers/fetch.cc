@@ -58,7 +58,10 @@ class FetchOp : public std::enable_shared_from_this<FetchOp> {
   FetchOp(RequestContext& ctx, Responder respond)
       : broker_(ctx.broker), version_(ctx.api_version), flexible_(ctx.flexible),
         scheduler_(ctx.scheduler), respond_(std::move(respond)) {}
-  ~FetchOp() { RemoveListeners(); }
+  ~FetchOp() {
+    RemoveListeners();
+    GiveBack();
+  }
 
   int32_t max_wait_ms = 0;
   int32_t min_bytes = 0;
@@ -73,6 +76,7 @@ class FetchOp : public std::enable_shared_from_this<FetchOp> {
       Complete(std::move(body));
       return;
     }
+    GiveBack();
     std::weak_ptr<FetchOp> weak = weak_from_this();
     std::weak_ptr<Scheduler> sched = scheduler_;
     for (const auto& t : topics) {
@@ -106,14 +110,36 @@ class FetchOp : public std::enable_shared_from_this<FetchOp> {
     size_t bytes = 0;
     bool error = false;
     std::string body = Build(&bytes, &error);
-    if (final || error || int64_t(bytes) >= min_bytes) Complete(std::move(body));
+    if (final || error || int64_t(bytes) >= min_bytes) {
+      Complete(std::move(body));
+    } else {
+      GiveBack();
+    }
   }
+
+  // The record bytes of an answer, held from the broker's fetch budget until it is written.
+  struct BudgetShare {
+    ByteBudget* budget;
+    uint64_t bytes;
+    ~BudgetShare() { budget->Give(bytes); }
+  };
 
   void Complete(std::string body) {
     if (done_) return;
     done_ = true;
     RemoveListeners();
-    respond_.Send(std::move(body), std::move(errors_));
+    std::shared_ptr<void> hold;
+    if (charged_ > 0) {
+      hold = std::make_shared<BudgetShare>(BudgetShare{&broker_->fetch_budget(), charged_});
+      charged_ = 0;
+    }
+    respond_.Send(std::move(body), std::move(errors_), std::move(hold));
+  }
+
+  // An answer built and not sent (still short of min_bytes): its budget goes back.
+  void GiveBack() {
+    if (charged_ > 0) broker_->fetch_budget().Give(charged_);
+    charged_ = 0;
   }
 
   void RemoveListeners() {
@@ -209,7 +235,13 @@ class FetchOp : public std::enable_shared_from_this<FetchOp> {
       w.Int32(0);  // session_id: sessions are not kept
     }
     w.ArrayLength(int32_t(topics.size()));
-    size_t remaining = size_t(std::max(max_bytes, 0));
+    // What the answer may hold: the client's max_bytes, at most the broker's fetch_max_bytes,
+    // and only what is free of the broker's fetch budget (none free: the first batch alone,
+    // which AppendPartition returns whatever the limit).
+    const uint64_t wanted = std::min<uint64_t>(uint64_t(std::max(max_bytes, 0)),
+                                               broker_->config().fetch_max_bytes);
+    const uint64_t granted = broker_->fetch_budget().TakeUpTo(wanted);
+    size_t remaining = size_t(granted);
     for (const auto& t : topics) {
       w.String(t.name);
       w.ArrayLength(int32_t(t.partitions.size()));
@@ -217,6 +249,10 @@ class FetchOp : public std::enable_shared_from_this<FetchOp> {
         AppendPartition(w, t, pr, total, &remaining, error);
       }
     }
+    // Keep what the records took of the grant (a first batch beyond it is not charged:
+    // one batch per answer at most).
+    charged_ = std::min<uint64_t>(*total, granted);
+    if (granted > charged_) broker_->fetch_budget().Give(granted - charged_);
     errors_ = w.TakeErrors();
     return w.Take();
   }
@@ -229,6 +265,7 @@ class FetchOp : public std::enable_shared_from_this<FetchOp> {
   bool done_ = false;
   std::vector<Listener> listeners_;
   ErrorTally errors_;  // of the body Build made last
+  uint64_t charged_ = 0;  // of the broker's fetch budget, by the body Build made last
 };
 
 }  // namespace
