@@ -140,6 +140,7 @@ struct CqlListenerLimits {
   int64_t max_frame_bytes = 16ll << 20;
   int64_t max_statement_bytes = 1ll << 20;
   int64_t prepared_cache_bytes = 64ll << 20;
+  int64_t max_result_bytes = 64ll << 20;
 };
 
 struct ListenersConfig {

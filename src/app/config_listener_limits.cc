@@ -92,12 +92,18 @@ Status LoadListenerLimits(const YamlReader& r, const YAML::Node& listeners, List
   }
   if (const YAML::Node& n = listeners["cql_limits"]) {
     RETURN_IF_ERROR(r.ExpectMap(n, "listeners.cql_limits"));
-    RETURN_IF_ERROR(r.CheckKeys(n, {"max_frame_size", "max_statement_size", "prepared_cache_size"},
+    RETURN_IF_ERROR(r.CheckKeys(n, {"max_frame_size", "max_statement_size", "prepared_cache_size",
+                                    "max_result_size"},
                                 "listeners.cql_limits"));
     CqlListenerLimits& o = l->cql_limits;
     if (n["max_frame_size"]) {
       ASSIGN_OR_RETURN(o.max_frame_bytes, Bytes(r, n["max_frame_size"], "listeners.cql_limits.max_frame_size",
                                                 64 << 10, 256 << 20));
+    }
+    if (n["max_result_size"]) {
+      ASSIGN_OR_RETURN(o.max_result_bytes, Bytes(r, n["max_result_size"],
+                                                 "listeners.cql_limits.max_result_size", 1024,
+                                                 int64_t(1) << 30));
     }
     if (n["max_statement_size"]) {
       ASSIGN_OR_RETURN(o.max_statement_bytes, Bytes(r, n["max_statement_size"],

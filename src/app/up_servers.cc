@@ -209,6 +209,7 @@ Result<std::unique_ptr<UpServers>> UpServers::Start(Pipeline* pipeline,
     co.limits = o.limits;
     co.max_frame_bytes = uint32_t(o.cql_limits.max_frame_bytes);
     co.max_statement_bytes = size_t(o.cql_limits.max_statement_bytes);
+    co.max_result_bytes = size_t(o.cql_limits.max_result_bytes);
     co.prepared_cache_bytes = size_t(o.cql_limits.prepared_cache_bytes);
     co.users = o.cql_users;
     co.user_store = users;

@@ -369,11 +369,15 @@ void RegisterCqlCommands(CLI::App& app, const Groups& g) {
   auto frame = std::make_shared<int64_t>(int64_t(so->max_frame_bytes));
   auto statement = std::make_shared<int64_t>(int64_t(so->max_statement_bytes));
   auto prepared = std::make_shared<int64_t>(int64_t(so->prepared_cache_bytes));
+  auto result = std::make_shared<int64_t>(int64_t(so->max_result_bytes));
   AddSizeOption(server, "--max-frame-size", frame.get(), "Largest request frame body accepted");
   AddSizeOption(server, "--max-statement-size", statement.get(),
                 "Longest statement text accepted (QUERY, PREPARE, BATCH)");
   AddSizeOption(server, "--prepared-cache-size", prepared.get(),
                 "Bytes of prepared statements kept (least recently used evicted beyond)");
+  AddSizeOption(server, "--max-result-size", result.get(),
+                "Row bytes one result holds at most: pages end early there, an unpaged SELECT "
+                "beyond it is refused");
   server->footer("Runs until interrupted (Ctrl-C / SIGTERM). Prints 'CQL server listening on HOST:PORT'.");
   server->callback([=] {
     const StopSignals signals;  // blocked in every server thread; this one waits for them
@@ -413,6 +417,8 @@ void RegisterCqlCommands(CLI::App& app, const Groups& g) {
     so->max_frame_bytes = uint32_t(*frame);
     so->max_statement_bytes = size_t(*statement);
     so->prepared_cache_bytes = size_t(*prepared);
+    if (*result < 1024 || *result > (int64_t(1) << 30)) Fail("--max-result-size: between 1KiB and 1GiB", 2);
+    so->max_result_bytes = size_t(*result);
     auto rt = OpenDataDir(*dir, "kappa cql-server", Access::kOwner, /*log=*/false,
                           /*store=*/true);
     if (!rt.ok()) Fail(rt.status());

@@ -75,6 +75,11 @@ struct ServerOptions {
   // Bytes of prepared statements kept, least recently used evicted beyond (EXECUTE then
   // answers UNPREPARED and drivers prepare again). Default 64 MiB.
   size_t prepared_cache_bytes = 64u << 20;
+  // Bytes of row data one result holds at most: a page ends early there (the paging state
+  // goes on from the next row, so a driver reads every row), and a SELECT with paging off
+  // whose result would be larger gets an Invalid error saying to page it. Bounds the memory
+  // one request can take, whatever its rows' size. Default 64 MiB.
+  size_t max_result_bytes = 64u << 20;
   // Where the server's metrics go (kappa_cql_*: request latency by opcode, errors by code,
   // connections; src/metrics/README.md). nullptr: metrics::Registry::Default(). Must outlive
   // the server.

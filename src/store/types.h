@@ -172,6 +172,17 @@ class Value {
   const Uuid& as_uuid() const { return std::get<Uuid>(v_); }
   const Decimal& as_decimal() const { return std::get<Decimal>(v_); }
   const std::vector<Value>& as_elements() const { return std::get<std::vector<Value>>(v_); }
+  // The memory this value holds, roughly (itself, its bytes, its elements): for sizing reads
+  // by bytes rather than rows.
+  size_t ApproxBytes() const {
+    size_t n = sizeof(Value);
+    if (auto* s = std::get_if<std::string>(&v_)) n += s->size();
+    if (auto* d = std::get_if<Decimal>(&v_)) n += d->unscaled.size();
+    if (auto* e = std::get_if<std::vector<Value>>(&v_)) {
+      for (const Value& v : *e) n += v.ApproxBytes();
+    }
+    return n;
+  }
 
   // Typed equality (same state, kind and value; floats compare bitwise-equal or ==).
   bool operator==(const Value& o) const;

@@ -289,3 +289,64 @@ def test_a_huge_garbage_query_does_not_hold_other_clients_in_kappa_up(tmp_path):
             _, err = proc.communicate()
     assert re.search(r"cql: listening on .*threads: \d+", err), err[-2000:]
     assert "open-file limit" in err
+
+
+def test_large_rows_page_by_bytes_and_unpaged_results_are_bounded(server_with):
+    """Rows of 50 KB under --max-result-size 512KiB: every query shape still returns every
+    row once, in order, through the driver's paging (pages end early by bytes, with a paging
+    state); with paging off a result beyond the limit is an InvalidRequest saying to page it,
+    and a small unpaged one still works."""
+    from cassandra import InvalidRequest
+    from cassandra.query import SimpleStatement
+    srv = server_with("--max-result-size", "512KiB")
+    cluster = Cluster(["127.0.0.1"], port=srv.port, protocol_version=4)
+    session = cluster.connect()
+    session.execute("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', "
+                    "'replication_factor': 1}")
+    session.execute("CREATE TABLE ks.wide (p int, c int, v blob, PRIMARY KEY (p, c))")
+    session.execute("CREATE TABLE ks.flat (k int PRIMARY KEY, v blob)")
+    blob = os.urandom(50_000)
+    wide = session.prepare("INSERT INTO ks.wide (p, c, v) VALUES (?, ?, ?)")
+    flat = session.prepare("INSERT INTO ks.flat (k, v) VALUES (?, ?)")
+    for c in range(300):
+        session.execute(wide, (1, c, blob))
+    for c in range(20):
+        session.execute(wide, (2, c, blob))
+    for k in range(100):
+        session.execute(flat, (k, blob))
+
+    p1 = [(1, c) for c in range(300)]
+    p2 = [(2, c) for c in range(20)]
+    shapes = [
+        ("SELECT p, c, v FROM ks.wide WHERE p = 1", p1),
+        ("SELECT p, c, v FROM ks.wide WHERE p IN (1, 2)", p1 + p2),
+        ("SELECT p, c, v FROM ks.wide WHERE p = 1 AND c >= 100", p1[100:]),
+        ("SELECT p, c, v FROM ks.wide WHERE p = 1 ORDER BY c DESC", p1[::-1]),
+        ("SELECT p, c, v FROM ks.wide WHERE p = 1 LIMIT 250", p1[:250]),
+        ("SELECT p, c, v FROM ks.wide", None),  # token order: compared as a set
+        ("SELECT p, c, v FROM ks.wide WHERE c < 50 ALLOW FILTERING", None),
+        ("SELECT k, v FROM ks.flat", None),
+    ]
+    for q, expected in shapes:
+        first = session.execute(SimpleStatement(q, fetch_size=5000))
+        assert first.has_more_pages, f"{q}: one page of 5000 rows of 50 KB was not cut by bytes"
+        rows = list(session.execute(SimpleStatement(q, fetch_size=5000)))
+        keys = [tuple(r)[:-1] for r in rows]
+        assert all(r.v == blob for r in rows), q
+        assert len(keys) == len(set(keys)), f"{q}: a row came twice"
+        if expected is not None:
+            assert keys == expected, q
+        elif "flat" in q:
+            assert sorted(keys) == [(k,) for k in range(100)], q
+        elif "c < 50" in q:
+            assert sorted(keys) == [(1, c) for c in range(50)] + p2, q
+        else:
+            assert sorted(keys) == p1 + p2, q
+        # Paging off: refused beyond the limit, with what to do.
+        with pytest.raises(InvalidRequest) as e:
+            session.execute(SimpleStatement(q, fetch_size=None))
+        assert "max_result_size" in str(e.value) and "page it" in str(e.value), str(e.value)
+    small = list(session.execute(SimpleStatement(
+        "SELECT p, c, v FROM ks.wide WHERE p = 1 LIMIT 5", fetch_size=None)))
+    assert [(r.p, r.c) for r in small] == p1[:5]
+    cluster.shutdown()

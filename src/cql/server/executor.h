@@ -72,6 +72,8 @@ struct ExecutorOptions {
   // used are evicted and an EXECUTE of one gets UNPREPARED, which drivers answer by preparing
   // again. Default 64 MiB.
   size_t prepared_cache_bytes = 64u << 20;
+  // Bytes of row data one SELECT result holds at most (ServerOptions::max_result_bytes).
+  size_t max_result_bytes = 64u << 20;
   // Roles (CREATE/ALTER/DROP ROLE, LIST ROLES) are these users; null: role statements are
   // refused.
   std::shared_ptr<security::UserStore> users;

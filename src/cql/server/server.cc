@@ -100,6 +100,7 @@ class ServerImpl : public Server {
     ExecutorOptions eo;
     eo.max_statement_bytes = options_.max_statement_bytes;
     eo.prepared_cache_bytes = options_.prepared_cache_bytes;
+    eo.max_result_bytes = std::max<size_t>(1024, options_.max_result_bytes);
     eo.users = options_.user_store;
     eo.authorizer = options_.authorizer;
     executor_ = std::make_unique<Executor>(store_, node, eo);

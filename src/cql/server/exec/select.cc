@@ -157,6 +157,14 @@ Outcome<ResultMessage> PointRead(const store::TableSchema& t, const Projection& 
 
 }  // namespace
 
+CqlError ResultTooLarge(const Limits& lim) {
+  return CqlError::Invalid(
+      "The result of this SELECT is larger than the server's max_result_size (" +
+      std::to_string(lim.bytes) +
+      " bytes) and paging is off: page it (set a fetch size in the driver; cqlsh pages by "
+      "default) or narrow it (WHERE, LIMIT)");
+}
+
 Outcome<ResultMessage> ExecSelect(const SelectStmt& s, ExecContext& ctx) {
   Limits lim;
   if (s.limit) {
@@ -169,6 +177,7 @@ Outcome<ResultMessage> ExecSelect(const SelectStmt& s, ExecContext& ctx) {
     if (lim.per_partition <= 0) return CqlError::Invalid("PER PARTITION LIMIT must be strictly positive");
   }
   if (ctx.options->page_size > 0) lim.page = ctx.options->page_size;
+  lim.bytes = ctx.executor->options().max_result_bytes;
   CQL_TRY(PagingState ps, DecodePagingState(ctx.options->paging_state));
 
   std::string ks = EffectiveKeyspace(s.table, ctx);

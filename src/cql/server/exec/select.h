@@ -3,7 +3,9 @@
 // restricted by EQ/IN) and select_scan.cc (token-order scans).
 #pragma once
 
+#include <algorithm>
 #include <limits>
+#include <vector>
 
 #include "cql/server/exec/exec.h"
 #include "cql/server/exec/paging_state.h"
@@ -18,6 +20,40 @@ struct Limits {
   int64_t limit = kNoLimit;          // LIMIT: rows over all pages
   int64_t per_partition = kNoLimit;  // PER PARTITION LIMIT (DISTINCT: 1)
   int64_t page = kNoLimit;           // the client's page size
+  // Row bytes one result holds at most (ExecutorOptions::max_result_bytes): a page ends
+  // early there; without paging the SELECT fails with ResultTooLarge.
+  size_t bytes = std::numeric_limits<size_t>::max();
+  bool paged() const { return page != kNoLimit; }
+};
+
+// The error of a SELECT with paging off whose result would pass `lim.bytes`.
+CqlError ResultTooLarge(const Limits& lim);
+
+// Rows per store read on the paged read paths: what the page needs, at most 10,000, but only
+// about kBatchBytes of rows by the size of the rows read so far (64 rows until one was
+// read), so a page of large rows is read a few at a time rather than thousands at once.
+class ReadSizer {
+ public:
+  static constexpr size_t kMaxRows = 10000;
+  static constexpr size_t kFirstRows = 64;
+  static constexpr size_t kBatchBytes = 8u << 20;
+
+  size_t Rows(int64_t need) const {
+    const size_t cap = rows_ == 0 ? kFirstRows
+                                  : std::clamp<size_t>(kBatchBytes * rows_ / std::max<size_t>(bytes_, 1),
+                                                       1, kMaxRows);
+    return size_t(std::clamp<int64_t>(need, 1, int64_t(cap)));
+  }
+  void Saw(const std::vector<store::Row>& rows) {
+    for (const auto& row : rows) {
+      for (const auto& v : row) bytes_ += v.ApproxBytes();
+    }
+    rows_ += rows.size();
+  }
+
+ private:
+  size_t rows_ = 0;
+  size_t bytes_ = 0;
 };
 
 // One execution of a SELECT on a user table, planned.

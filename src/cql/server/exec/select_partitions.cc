@@ -85,6 +85,7 @@ Outcome<WalkEnd> Walk(const SelectQuery& q, const Addressed& a, const Resume* fr
   const int64_t ppl = q.s.distinct ? 1 : q.lim.per_partition;
   const bool filtered = !q.plan.filters.empty();
   int64_t taken = 0;
+  ReadSizer sizer;
   const size_t p0 = from ? from->partition : 0;
   for (size_t pi = p0; pi < a.partitions.size(); ++pi) {
     const std::vector<Value>& pk = a.partitions[pi];
@@ -120,9 +121,10 @@ Outcome<WalkEnd> Walk(const SelectQuery& q, const Addressed& a, const Resume* fr
           need = std::max<int64_t>(need, 64);
         else if (ppl - in_part < need)
           need = ppl - in_part + 1;
-        const size_t fetch = size_t(std::clamp<int64_t>(need, 1, 10000));
+        const size_t fetch = sizer.Rows(need);
         CQL_ASSIGN_OR_RETURN(std::vector<Row> rows,
                              q.ctx.store->ScanPartition(t, pk, range, q.reverse, fetch, q.ro));
+        sizer.Saw(rows);
         for (size_t i = 0; i < rows.size(); ++i) {
           if (!q.Passes(rows[i])) continue;
           if (in_part >= ppl) break;
@@ -227,13 +229,23 @@ Outcome<ResultMessage> SelectPartitions(const SelectQuery& q, const PagingState&
   const int64_t want = std::min(q.lim.page, q.lim.limit - ps.returned);
   if (want <= 0) return r;
   int64_t n = 0;
+  bool too_large = false;
   PagingState next;
   next.kind = PagingState::Kind::kPartition;
   next.table_id = t.storage_id;
   CQL_TRY(WalkEnd end,
           Walk(q, a, from, want, [&](const Row& row, size_t pi, size_t qi, int64_t in_part) {
             q.proj.Emit(t, row, &r.rows);
-            if (++n < want) return true;
+            ++n;
+            if (r.rows.data.size() >= q.lim.bytes) {
+              if (!q.lim.paged()) {
+                too_large = true;
+                return false;
+              }
+              // A short page: the paging state below goes on from the next row.
+            } else if (n < want) {
+              return true;
+            }
             if (nck > 0 && !row[npk].is_set()) {
               // A static-only row (a partition with statics and no rows) is its partition's
               // only row: the next page starts with the next partition.
@@ -249,6 +261,7 @@ Outcome<ResultMessage> SelectPartitions(const SelectQuery& q, const PagingState&
             next.last_clustering = SerializeKey(row, npk, nck);
             return false;
           }));
+  if (too_large) return ResultTooLarge(q.lim);
   next.returned = ps.returned + n;
   if (end == WalkEnd::kStopped && next.returned < q.lim.limit) {
     r.rows.paging_state = EncodePagingState(next);

@@ -70,19 +70,21 @@ Outcome<ResultMessage> SelectScan(const SelectQuery& q, const PagingState& ps) {
   std::string state = ps.scan_state;
   bool client_state = !state.empty();
   int64_t page_rows = 0;
-  while (page_rows < q.lim.page && returned < q.lim.limit) {
+  ReadSizer sizer;
+  bool full = false;  // the page reached q.lim.bytes
+  while (!full && page_rows < q.lim.page && returned < q.lim.limit) {
     int64_t want = std::min(q.lim.page - page_rows, q.lim.limit - returned);
     // Without filters or per-partition limits every row read is returned: read exactly
     // what the page needs. Otherwise read larger batches, and if the page fills inside
     // one, re-derive the state after the last row looked at.
-    size_t fetch =
-        size_t(std::clamp<int64_t>(skips ? std::max<int64_t>(want, 64) : want, 1, 10000));
+    size_t fetch = sizer.Rows(skips ? std::max<int64_t>(want, 64) : want);
     auto scanned = q.ctx.store->Scan(t, range, state, fetch, q.ro);
     if (!scanned.ok() && client_state &&
         (scanned.status().IsInvalidArgument() || scanned.status().IsCorruption())) {
       return InvalidPagingState();  // a resume key that is not one of this table's rows
     }
     CQL_ASSIGN_OR_RETURN(store::ScanResult sr, std::move(scanned));
+    sizer.Saw(sr.rows);
     client_state = false;
     size_t consumed = 0;
     for (auto& row : sr.rows) {
@@ -99,6 +101,11 @@ Outcome<ResultMessage> SelectScan(const SelectQuery& q, const PagingState& ps) {
       ++page_rows;
       ++returned;
       if (page_rows >= q.lim.page || returned >= q.lim.limit) break;
+      if (r.rows.data.size() >= q.lim.bytes) {
+        if (!q.lim.paged()) return ResultTooLarge(q.lim);
+        full = true;  // a short page: the state below goes on from the next row
+        break;
+      }
     }
     if (consumed < sr.rows.size()) {
       CQL_ASSIGN_OR_RETURN(store::ScanResult upto, q.ctx.store->Scan(t, range, state, consumed));
