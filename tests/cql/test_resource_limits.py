@@ -349,4 +349,15 @@ def test_large_rows_page_by_bytes_and_unpaged_results_are_bounded(server_with):
     small = list(session.execute(SimpleStatement(
         "SELECT p, c, v FROM ks.wide WHERE p = 1 LIMIT 5", fetch_size=None)))
     assert [(r.p, r.c) for r in small] == p1[:5]
+    # Aggregates count every row without keeping them (15 MB of rows, a 512 KiB limit).
+    for q, n in (("SELECT count(*) FROM ks.wide WHERE p = 1", 300),
+                 ("SELECT count(v) FROM ks.wide WHERE p IN (1, 2)", 320),
+                 ("SELECT count(v) FROM ks.wide", 320),
+                 ("SELECT count(*) FROM ks.wide WHERE c < 50 ALLOW FILTERING", 70)):
+        assert list(session.execute(q))[0][0] == n, q
+    # IN with ORDER BY sorts every matching row in memory: refused beyond the limit.
+    with pytest.raises(InvalidRequest) as e:
+        session.execute(SimpleStatement(
+            "SELECT p, c, v FROM ks.wide WHERE p IN (1, 2) ORDER BY c LIMIT 5", fetch_size=None))
+    assert "max_result_size" in str(e.value), str(e.value)
     cluster.shutdown()

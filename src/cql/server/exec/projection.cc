@@ -198,19 +198,29 @@ void Projection::Emit(const store::TableSchema& t, const store::Row& row, RowsRe
   ++out->row_count;
 }
 
-void Projection::EmitAggregate(const store::TableSchema& t, const std::vector<store::Row>& rows,
-                               int64_t count_star, RowsResult* out) const {
+void Projection::Accumulate(const store::Row& row, AggregateState* s) const {
+  if (s->counts.size() != outs.size()) s->counts.assign(outs.size(), 0);
+  for (size_t i = 0; i < outs.size(); ++i) {
+    if (outs[i].kind == Selector::Kind::kCount && row[size_t(outs[i].column)].is_set()) {
+      ++s->counts[i];
+    }
+  }
+  if (!s->first) s->first = row;
+  ++s->rows;
+}
+
+void Projection::EmitAggregate(const store::TableSchema& t, const AggregateState& s,
+                               RowsResult* out) const {
   std::vector<std::pair<std::string, Value>> cells;
-  for (const auto& o : outs) {
+  for (size_t i = 0; i < outs.size(); ++i) {
+    const Out& o = outs[i];
     Value v;
     if (o.kind == Selector::Kind::kCountStar) {
-      v = Value::Bigint(count_star);
+      v = Value::Bigint(s.rows);
     } else if (o.kind == Selector::Kind::kCount) {
-      int64_t n = 0;
-      for (const auto& r : rows) n += r[size_t(o.column)].is_set() ? 1 : 0;
-      v = Value::Bigint(n);
-    } else if (!rows.empty()) {
-      v = ValueOf(t, rows[0], o);
+      v = Value::Bigint(i < s.counts.size() ? s.counts[i] : 0);
+    } else if (s.first) {
+      v = ValueOf(t, *s.first, o);
     }
     cells.emplace_back(o.name, std::move(v));
   }

@@ -1,9 +1,20 @@
 // The SELECT clause: which values each result row carries, and their metadata.
 #pragma once
 
+#include <optional>
+
 #include "cql/server/exec/exec.h"
 
 namespace kappa::cql {
+
+// A count(...) query's running state, fed one row at a time so no read keeps its rows: the
+// rows seen, the non-null cells of each count(column) output, and the first row (where the
+// other outputs take their values, as Cassandra does).
+struct AggregateState {
+  int64_t rows = 0;
+  std::vector<int64_t> counts;  // per output
+  std::optional<store::Row> first;
+};
 
 struct Projection {
   struct Out {
@@ -23,9 +34,10 @@ struct Projection {
 
   // Appends one output row for `row` (a full table row).
   void Emit(const store::TableSchema& t, const store::Row& row, RowsResult* out) const;
-  // Appends the aggregate row for `rows` (count values; other columns from the first row).
-  void EmitAggregate(const store::TableSchema& t, const std::vector<store::Row>& rows,
-                     int64_t count_star, RowsResult* out) const;
+  // Adds `row` (a full table row) to an aggregate.
+  void Accumulate(const store::Row& row, AggregateState* s) const;
+  // Appends the aggregate row (count values; other columns from the first row).
+  void EmitAggregate(const store::TableSchema& t, const AggregateState& s, RowsResult* out) const;
 };
 
 // The column indexes of `SELECT *`, in Cassandra's order: partition key columns and

@@ -90,7 +90,9 @@ Outcome<ResultMessage> SelectVirtual(const SelectStmt& s, VirtualTable vt, const
   std::vector<store::Row> rows = Refine(t, s, plan, lim, std::move(vt.rows));
   ResultMessage r = EmptyRows(proj, ctx);
   if (proj.aggregate) {
-    proj.EmitAggregate(t, rows, int64_t(rows.size()), &r.rows);
+    AggregateState agg;
+    for (const auto& row : rows) proj.Accumulate(row, &agg);
+    proj.EmitAggregate(t, agg, &r.rows);
     return r;
   }
   const int64_t total = int64_t(rows.size());

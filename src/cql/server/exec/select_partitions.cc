@@ -206,18 +206,39 @@ Outcome<ResultMessage> SelectPartitions(const SelectQuery& q, const PagingState&
         "this query");
   }
 
-  if (q.proj.aggregate || post_order) {
-    std::vector<Row> rows;
+  if (q.proj.aggregate) {
+    AggregateState agg;
     CQL_TRY(WalkEnd end, Walk(q, a, nullptr, kNoLimit, [&](const Row& r, size_t, size_t, int64_t) {
-              rows.push_back(r);
+              q.proj.Accumulate(r, &agg);
               return true;
             }));
     (void)end;
     ResultMessage r = EmptyRows(q.proj, q.ctx);
-    if (q.proj.aggregate) {
-      q.proj.EmitAggregate(t, rows, int64_t(rows.size()), &r.rows);
-      return r;
+    q.proj.EmitAggregate(t, agg, &r.rows);
+    return r;
+  }
+  if (post_order) {
+    // Every matching row is sorted in memory before the LIMIT applies: bounded like a result.
+    std::vector<Row> rows;
+    size_t bytes = 0;
+    bool too_large = false;
+    CQL_TRY(WalkEnd end, Walk(q, a, nullptr, kNoLimit, [&](const Row& r, size_t, size_t, int64_t) {
+              for (const auto& v : r) bytes += v.ApproxBytes();
+              if (bytes > q.lim.bytes) {
+                too_large = true;
+                return false;
+              }
+              rows.push_back(r);
+              return true;
+            }));
+    (void)end;
+    if (too_large) {
+      return CqlError::Invalid(
+          "ORDER BY with an IN restriction on the partition key sorts every matching row in "
+          "memory, and they are more than the server's max_result_size (" +
+          std::to_string(q.lim.bytes) + " bytes): narrow the IN or the WHERE, or sort client side");
     }
+    ResultMessage r = EmptyRows(q.proj, q.ctx);
     PostQueryOrder(q, &rows);
     for (size_t i = 0; i < rows.size() && int64_t(i) < q.lim.limit; ++i) {
       q.proj.Emit(t, rows[i], &r.rows);

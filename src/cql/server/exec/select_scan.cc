@@ -22,24 +22,33 @@ Outcome<ResultMessage> ScanAggregate(const SelectQuery& q, const store::TokenRan
   }
   if (only_count_star) {
     CQL_ASSIGN_OR_RETURN(uint64_t n, q.ctx.store->Count(t));
-    q.proj.EmitAggregate(t, {}, int64_t(n), &r.rows);
+    AggregateState agg;
+    agg.rows = int64_t(n);
+    q.proj.EmitAggregate(t, agg, &r.rows);
     return r;
   }
   const int64_t ppl = q.s.distinct ? 1 : q.lim.per_partition;
-  std::vector<Row> rows;
+  const size_t npk = t.partition_key_size();
+  AggregateState agg;
+  Row last;  // the partition key of the last row counted
   std::string state;
   int64_t in_part = 0;
+  ReadSizer sizer;
   do {
-    CQL_ASSIGN_OR_RETURN(store::ScanResult sr, q.ctx.store->Scan(t, range, state, 10000, q.ro));
+    CQL_ASSIGN_OR_RETURN(store::ScanResult sr,
+                         q.ctx.store->Scan(t, range, state, sizer.Rows(ReadSizer::kMaxRows), q.ro));
+    sizer.Saw(sr.rows);
     for (auto& row : sr.rows) {
       if (!q.Passes(row)) continue;
-      in_part = !rows.empty() && SamePartition(t, rows.back(), row) ? in_part + 1 : 1;
+      const bool same = !last.empty() && SamePartition(t, last, row);
+      in_part = same ? in_part + 1 : 1;
+      if (!same) last.assign(row.begin(), row.begin() + long(npk));
       if (in_part > ppl) continue;
-      rows.push_back(std::move(row));
+      q.proj.Accumulate(row, &agg);
     }
     state = std::move(sr.paging_state);
   } while (!state.empty());
-  q.proj.EmitAggregate(t, rows, int64_t(rows.size()), &r.rows);
+  q.proj.EmitAggregate(t, agg, &r.rows);
   return r;
 }
 
