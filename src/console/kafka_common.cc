@@ -214,7 +214,8 @@ nlohmann::json MessageJson(const Message& m, const DecodedValue& v) {
   j["key"] = m.key ? nlohmann::json(*m.key) : nlohmann::json(nullptr);
   j["key_binary"] = m.key && !IsValidUtf8(*m.key);
   j["value"] = m.value ? nlohmann::json(*m.value) : nlohmann::json(nullptr);
-  j["value_size"] = m.value ? m.value->size() : 0;
+  j["value_size"] = m.truncated ? m.value_size : (m.value ? m.value->size() : 0);
+  if (m.truncated) j["truncated"] = true;  // key, value or a header value cut for display
   j["value_binary"] = v.format == "binary" || v.format == "protobuf" ||
                       (m.value && !IsValidUtf8(*m.value));
   j["value_format"] = v.format;

@@ -58,6 +58,11 @@ struct Message {
   std::optional<std::string> key;
   std::optional<std::string> value;
   std::vector<MessageHeader> headers;
+  // Set by the message browser's scan (message_scan.h) when it kept only the first bytes of
+  // the key, the value or a header value for display; value_size is then the whole
+  // value's size.
+  bool truncated = false;
+  size_t value_size = 0;
 };
 
 struct ProduceRequest {

@@ -17,6 +17,41 @@ namespace kappa::console::kafka_internal {
 namespace {
 constexpr size_t kReadChunk = 500;          // records per Read call
 constexpr size_t kReadBytes = 1 << 20;      // batch bytes per Read call
+// What a page holds of a message: keys, values and header values are cut to their first
+// kShownBytes; and the matches kept over all partitions hold about kPageBytes (each
+// partition its share, at least kMinShareBytes), the rest coming on later pages. A topic of
+// 10 MB records, or of records with 100,000 headers, still gives pages of a few MB.
+constexpr size_t kShownBytes = 64 << 10;
+constexpr size_t kPageBytes = 32 << 20;
+constexpr size_t kMinShareBytes = 1 << 20;
+
+// Cut at a character boundary: text stays valid UTF-8.
+void ClipBytes(std::string* s, bool* truncated) {
+  if (s->size() <= kShownBytes) return;
+  size_t cut = kShownBytes;
+  while (cut > 0 && (static_cast<unsigned char>((*s)[cut]) & 0xC0) == 0x80) --cut;
+  s->resize(cut);
+  s->shrink_to_fit();
+  *truncated = true;
+}
+
+void Clip(std::optional<std::string>* s, bool* truncated) {
+  if (s->has_value()) ClipBytes(&**s, truncated);
+}
+
+// Cuts `m` for display; returns what it then costs a page, roughly.
+size_t ClipForDisplay(Message* m) {
+  m->value_size = m->value ? m->value->size() : 0;
+  Clip(&m->key, &m->truncated);
+  Clip(&m->value, &m->truncated);
+  size_t bytes = 64 + (m->key ? m->key->size() : 0) + (m->value ? m->value->size() : 0);
+  for (auto& h : m->headers) {
+    Clip(&h.value, &m->truncated);
+    ClipBytes(&h.key, &m->truncated);
+    bytes += 32 + h.key.size() + (h.value ? h.value->size() : 0);
+  }
+  return bytes;
+}
 
 struct PartitionScan {
   int32_t partition;
@@ -73,6 +108,7 @@ Result<ScanResult> ScanMessages(const KafkaSource& source, const ScanRequest& re
   for (const auto& p : topic->partitions) stats[p.partition] = p;
 
   const size_t share = std::max(req.limit, req.max_scan / req.from.size());
+  const size_t byte_share = std::max(kMinShareBytes, kPageBytes / req.from.size());
   std::vector<PartitionScan> scans;
   for (const auto& [partition, from] : req.from) {
     auto it = stats.find(partition);
@@ -83,7 +119,8 @@ Result<ScanResult> ScanMessages(const KafkaSource& source, const ScanRequest& re
     PartitionScan s{partition, std::clamp(from, it->second.start_offset, it->second.end_offset),
                     {}, false};
     size_t budget = req.match ? share : req.limit;
-    while (s.matches.size() < req.limit && budget > 0) {
+    size_t kept_bytes = 0;
+    while (s.matches.size() < req.limit && budget > 0 && kept_bytes < byte_share) {
       auto msgs = source.Read(req.topic, partition, s.scanned_to, std::min(budget, kReadChunk),
                               kReadBytes);
       if (!msgs.ok()) return msgs.status();
@@ -92,11 +129,14 @@ Result<ScanResult> ScanMessages(const KafkaSource& source, const ScanRequest& re
         break;
       }
       for (auto& m : *msgs) {
-        if (s.matches.size() >= req.limit || budget == 0) break;
+        if (s.matches.size() >= req.limit || budget == 0 || kept_bytes >= byte_share) break;
         --budget;
         ++result.scanned;
         s.scanned_to = m.offset + 1;
-        if (!req.match || req.match(m)) s.matches.push_back(std::move(m));
+        if (!req.match || req.match(m)) {  // the filter sees the whole message
+          kept_bytes += ClipForDisplay(&m);
+          s.matches.push_back(std::move(m));
+        }
       }
     }
     if (!s.at_end && s.scanned_to >= it->second.end_offset) s.at_end = true;

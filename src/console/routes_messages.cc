@@ -118,7 +118,16 @@ http::Response Browse(const KafkaRouteContext& ctx, http::Request& req, KafkaSou
   auto result = ScanMessages(k, scan);
   if (!result.ok()) return ErrorResponse(result.status());
   auto items = nlohmann::json::array();
-  for (const auto& m : result->items) items.push_back(MessageJson(m, decoder->Decode(m.value)));
+  for (const auto& m : result->items) {
+    // A value cut for display is shown as text or bytes: its schema's decoder needs it whole.
+    DecodedValue v;
+    if (m.truncated && m.value) {
+      v.format = IsValidUtf8(*m.value) ? "text" : "binary";
+    } else {
+      v = decoder->Decode(m.value);
+    }
+    items.push_back(MessageJson(m, v));
+  }
   nlohmann::json out = {{"items", std::move(items)},
                         {"scanned", result->scanned},
                         {"exhausted", result->exhausted},

@@ -41,6 +41,7 @@ function valueView(m) {
   if (m.value_format === 'json-schema') notes.push('JSON Schema, schema ' + m.schema_id);
   if (m.value_format === 'protobuf') notes.push('Protobuf, schema ' + m.schema_id);
   if (m.value_binary) notes.push('binary, ' + m.value_size + ' bytes');
+  if (m.truncated) notes.push('cut for display: the first 64 KiB of ' + m.value_size + ' bytes shown');
   if (m.value_error) notes.push(m.value_error);
   const view = m.value_json !== null && m.value_json !== undefined
     ? jsonView(m.value_json) : h('pre', {class: 'value-text'}, m.value);
