@@ -10,6 +10,8 @@
 #include <iostream>
 #include <iterator>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "security/security.h"
@@ -23,6 +25,7 @@ struct UsersArgs {
   std::string password_file;
   bool password_stdin = false;
   bool json = false;
+  bool long_format = false;
 };
 
 void AddLocation(CLI::App* cmd, UsersArgs* a) { AddSecurityDirOptions(cmd, &a->where, "users"); }
@@ -99,10 +102,35 @@ void RegisterUsersCommands(CLI::App& app, const Groups&) {
     std::cout << fmt::format("user {} {}\n", a->name, existed ? "updated" : "added");
   });
 
-  auto* list = users->add_subcommand("list", "List the users (names only)");
+  auto* list = users->add_subcommand("list", "List the users (names; --long: flags and roles)");
   AddLocation(list, a.get());
-  list->add_flag("--json", a->json, "Print a JSON array of names");
+  list->add_flag("--json", a->json, "Print a JSON array of names (with --long: of objects)");
+  list->add_flag("-l,--long", a->long_format,
+                 "Also each user's SUPERUSER and LOGIN flags and the roles granted to it "
+                 "(CQL's GRANT role TO user)");
   list->callback([a, list] {
+    if (a->long_format) {
+      auto roles = OpenUsers(list, *a)->Roles();
+      if (a->json) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& r : roles) {
+          out.push_back({{"name", r.name}, {"superuser", r.superuser}, {"login", r.login},
+                         {"member_of", r.member_of}});
+        }
+        std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+        return;
+      }
+      std::cout << fmt::format("{:<24} {:<9} {:<5} {}\n", "NAME", "SUPERUSER", "LOGIN",
+                               "MEMBER OF");
+      for (const auto& r : roles) {
+        std::string member_of;
+        for (const auto& m : r.member_of) member_of += (member_of.empty() ? "" : ",") + m;
+        std::cout << fmt::format("{:<24} {:<9} {:<5} {}\n", EscapeLine(r.name),
+                                 r.superuser ? "yes" : "no", r.login ? "yes" : "no",
+                                 member_of.empty() ? "-" : EscapeLine(member_of));
+      }
+      return;
+    }
     auto names = OpenUsers(list, *a)->List();
     if (a->json) {
       std::string out = "[";

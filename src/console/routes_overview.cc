@@ -58,7 +58,7 @@ class OverviewFeed {
       std::string event = http::SseEvent(
           nlohmann::json{{"figures", OverviewFigures(sources_)},
                          {"series", OverviewSeries(sources_, kEventSeconds)}}
-              .dump(),
+              .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
           "overview");
       lock.lock();
       std::vector<std::shared_ptr<http::StreamWriter>> keep;

@@ -130,6 +130,14 @@ def test_list_roles_of_a_user(server):
         assert [(r.super, r.login) for r in rows] == [(False, False), (False, False),
                                                         (False, True)]
         assert [r.role for r in admin.execute("LIST ROLES OF u NORECURSIVE")] == ["r2", "u"]
+        # kappa users list --long shows the same grants, from the same store.
+        listed = {r["name"]: r for r in json.loads(kappa(
+            "users", "list", "--long", "--json", "--data-dir", server["data"]).stdout)}
+        assert listed["u"]["member_of"] == ["r2"] and listed["r2"]["member_of"] == ["r1"]
+        assert listed["u"]["login"] is True and listed["r1"]["login"] is False
+        table = kappa("users", "list", "-l", "--data-dir", server["data"]).stdout.splitlines()
+        assert table[0].split() == ["NAME", "SUPERUSER", "LOGIN", "MEMBER", "OF"]
+        assert ["u", "no", "yes", "r2"] in [line.split() for line in table]
         # u sees its own roles, not another's; it holds r1's SELECT through r2.
         cluster, s = connect(port, USER, USER_PW)
         try:
