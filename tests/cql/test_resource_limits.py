@@ -326,6 +326,10 @@ def test_large_rows_page_by_bytes_and_unpaged_results_are_bounded(server_with):
         ("SELECT p, c, v FROM ks.wide", None),  # token order: compared as a set
         ("SELECT p, c, v FROM ks.wide WHERE c < 50 ALLOW FILTERING", None),
         ("SELECT k, v FROM ks.flat", None),
+        ("SELECT p, c, v FROM ks.wide PER PARTITION LIMIT 100", None),
+        ("SELECT p, c, v FROM ks.wide WHERE token(p) >= -9223372036854775808", None),
+        ("SELECT p, c, v FROM ks.wide WHERE p = 1 AND c IN (5, 6, 7, 8, 9, 10, 11, 12, 13, 14, "
+         "15, 16, 17, 18, 19, 20, 21, 22, 23, 24)", p1[5:25]),
     ]
     for q, expected in shapes:
         first = session.execute(SimpleStatement(q, fetch_size=5000))
@@ -340,6 +344,8 @@ def test_large_rows_page_by_bytes_and_unpaged_results_are_bounded(server_with):
             assert sorted(keys) == [(k,) for k in range(100)], q
         elif "c < 50" in q:
             assert sorted(keys) == [(1, c) for c in range(50)] + p2, q
+        elif "PER PARTITION" in q:
+            assert sorted(keys) == p1[:100] + p2, q
         else:
             assert sorted(keys) == p1 + p2, q
         # Paging off: refused beyond the limit, with what to do.
@@ -361,3 +367,11 @@ def test_large_rows_page_by_bytes_and_unpaged_results_are_bounded(server_with):
             "SELECT p, c, v FROM ks.wide WHERE p IN (1, 2) ORDER BY c LIMIT 5", fetch_size=None))
     assert "max_result_size" in str(e.value), str(e.value)
     cluster.shutdown()
+    # The other protocol versions page the same way (v5 has its own framing).
+    for version in (3, 5):
+        c = Cluster(["127.0.0.1"], port=srv.port, protocol_version=version)
+        s = c.connect()
+        rows = list(s.execute(SimpleStatement("SELECT p, c, v FROM ks.wide WHERE p = 1",
+                                              fetch_size=5000)))
+        assert [(r.p, r.c) for r in rows] == p1, version
+        c.shutdown()
