@@ -46,3 +46,22 @@ test('messages: kcat record shown as text, filter, produce', async ({page}) => {
     await up.stop();
   }
 });
+
+test('messages: a large value is shown cut, with its whole size', async ({page}) => {
+  const up = await startKappa();
+  const con = watchConsole(page);
+  try {
+    kcat(up.kafka, ['-L', '-t', 'spec_big']);
+    kcat(up.kafka, ['-P', '-t', 'spec_big'], 'y'.repeat(100000) + '\n');
+    await page.goto(up.console + '/#/messages/spec_big');
+    const rows = page.locator('tr.message');
+    await expect(rows).toHaveCount(1);
+    const value = rows.first().locator('.msg-value');
+    await expect(value).toContainText('cut for display: the first 64 KiB of 100000 bytes shown');
+    expect((await value.locator('pre').textContent()).length).toBe(65536);
+    await page.screenshot({path: screenshotPath('messages-truncated')});
+    con.check();
+  } finally {
+    await up.stop();
+  }
+});
