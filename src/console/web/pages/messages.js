@@ -171,8 +171,8 @@ async function renderBrowser(root, topic) {
     for (const m of r.items) tbody.appendChild(messageRow(m));
     next = r.next_cursor;
     more.disabled = next === null;
-    status.textContent = r.items.length + ' messages · ' + formatNumber(r.scanned) +
-      ' examined' + (r.exhausted ? ' · end of the topic reached' : '');
+    status.textContent = r.items.length + (r.items.length === 1 ? ' message · ' : ' messages · ') +
+      formatNumber(r.scanned) + ' examined' + (r.exhausted ? ' · end of the topic reached' : '');
   }
   controls.addEventListener('submit', (e) => { e.preventDefault(); next = null; fetchPage(null); });
   more.addEventListener('click', () => { if (next) fetchPage(next); });
