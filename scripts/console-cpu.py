@@ -14,21 +14,15 @@ watched windows minus the mean of the unwatched ones, in ms of CPU per second.
 """
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
+
+from console_up import free_port, start_kappa_up
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TICK = os.sysconf("SC_CLK_TCK")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def cpu_seconds(pid):
@@ -44,21 +38,9 @@ def main():
     ap.add_argument("--window", type=float, default=5.0)
     ap.add_argument("--settle", type=float, default=5.0, help="seconds before the first window")
     a = ap.parse_args()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory(prefix="kappa-cpu-") as d:
-        proc = subprocess.Popen(
-            [a.kappa, "up", "--data-dir", os.path.join(d, "data"), "--kafka-listen", "127.0.0.1:0",
-             "--cql-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0",
-             "--console-listen", f"127.0.0.1:{port}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc, base = start_kappa_up(a.kappa, os.path.join(d, "data"), free_port())
         try:
-            for _ in range(300):
-                try:
-                    urllib.request.urlopen(base + "/api/console/session", timeout=2).read()
-                    break
-                except OSError:
-                    time.sleep(0.1)
             time.sleep(a.settle)
             rows = {"unwatched": [], "watched": []}
             for i in range(a.pairs):

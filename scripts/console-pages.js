@@ -4,17 +4,18 @@
 // page.goto until the page's data rows are visible. Each page is loaded --runs times in a
 // fresh page (a cold start of the app each time). Run by scripts/console-pages.py, which
 // prepares the data; by hand:
-//   NODE_PATH=tests/console/node_modules node scripts/console-pages.js BASE_URL TOPIC KS TABLE
+//   NODE_PATH=tests/console/node_modules node scripts/console-pages.js BASE_URL TOPIC KS TABLE RUNS ROWS
 const {chromium} = require('@playwright/test');
 
 async function main() {
-  const [base, topic, ks, table, runsArg] = process.argv.slice(2);
+  const [base, topic, ks, table, runsArg, rowsArg] = process.argv.slice(2);
   const runs = Number(runsArg || 5);
   const browser = await chromium.launch({executablePath: '/usr/bin/chromium'});
   const pages = [
     ['topic, 100 partitions', `/#/topics/${topic}`, 'table.data tbody tr >> nth=99'],
     ['messages of it (all partitions, newest 50)', `/#/messages/${topic}`, 'tr.message >> nth=0'],
-    ['table of 1,000,000 rows (rows, 50 a page)', `/#/tables/${ks}/${table}`,
+    [`table of ${Number(rowsArg || 1000000).toLocaleString('en')} rows (rows, 50 a page)`,
+     `/#/tables/${ks}/${table}`,
      'section:has(h2:text("Rows")) tbody tr >> nth=0'],
   ];
   const show = (what, times) => {

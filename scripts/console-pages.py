@@ -9,25 +9,19 @@ concurrent inserts), then times the pages in Chromium with scripts/console-pages
 """
 import argparse
 import os
-import socket
 import subprocess
 import tempfile
 import time
-import urllib.request
 
 from cassandra.cluster import Cluster
 from cassandra.concurrent import execute_concurrent_with_args
 from confluent_kafka import Producer
 from confluent_kafka.admin import AdminClient, NewTopic
 
+from console_up import free_port, start_kappa_up
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def main():
@@ -38,19 +32,9 @@ def main():
     a = ap.parse_args()
     kafka, cql, console = free_port(), free_port(), free_port()
     with tempfile.TemporaryDirectory(prefix="kappa-pages-") as d:
-        proc = subprocess.Popen(
-            [a.kappa, "up", "--data-dir", os.path.join(d, "data"),
-             "--kafka-listen", f"127.0.0.1:{kafka}", "--cql-listen", f"127.0.0.1:{cql}",
-             "--http-listen", "127.0.0.1:0", "--console-listen", f"127.0.0.1:{console}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc, base = start_kappa_up(a.kappa, os.path.join(d, "data"), console,
+                                    kafka=f"127.0.0.1:{kafka}", cql=f"127.0.0.1:{cql}")
         try:
-            base = f"http://127.0.0.1:{console}"
-            for _ in range(300):
-                try:
-                    urllib.request.urlopen(base + "/api/console/session", timeout=2).read()
-                    break
-                except OSError:
-                    time.sleep(0.1)
             boot = f"127.0.0.1:{kafka}"
             admin = AdminClient({"bootstrap.servers": boot})  # alive until the result
             admin.create_topics([NewTopic("wide", 100, 1)])["wide"].result(30)
@@ -78,7 +62,7 @@ def main():
             cluster.shutdown()
             env = dict(os.environ, NODE_PATH=os.path.join(ROOT, "tests", "console", "node_modules"))
             subprocess.run(["node", os.path.join(HERE, "console-pages.js"), base, "wide", "bench",
-                            "users", str(a.runs)], env=env, check=True)
+                            "users", str(a.runs), str(a.rows)], env=env, check=True)
         finally:
             proc.terminate()
             proc.wait()

@@ -82,6 +82,15 @@ def rss_kib(pid):
         return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
 
 
+def driver_with_keyspace_ks(port):
+    """A DataStax driver session (protocol v4) with keyspace ks created: (cluster, session)."""
+    cluster = Cluster(["127.0.0.1"], port=port, protocol_version=4)
+    session = cluster.connect()
+    session.execute("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', "
+                    "'replication_factor': 1}")
+    return cluster, session
+
+
 @pytest.fixture
 def server_with(tmp_path):
     made = []
@@ -142,10 +151,7 @@ def test_idle_and_slow_connections_keep_being_closed_on_a_busy_server(server_wit
 
 def test_a_client_that_does_not_read_its_answers_is_not_buffered_without_bound(server_with):
     srv = server_with("--max-output-per-connection", "1MiB")
-    cluster = Cluster(["127.0.0.1"], port=srv.port, protocol_version=4)
-    session = cluster.connect()
-    session.execute("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', "
-                    "'replication_factor': 1}")
+    cluster, session = driver_with_keyspace_ks(srv.port)
     session.execute("CREATE TABLE ks.big (k int PRIMARY KEY, v text)")
     ins = session.prepare("INSERT INTO ks.big (k, v) VALUES (?, ?)")
     for k in range(100):
@@ -184,10 +190,7 @@ def test_a_client_that_does_not_read_its_answers_is_not_buffered_without_bound(s
 
 def test_prepared_cache_evicts_and_the_driver_prepares_again(server_with):
     srv = server_with("--prepared-cache-size", "64KiB")
-    cluster = Cluster(["127.0.0.1"], port=srv.port, protocol_version=4)
-    session = cluster.connect()
-    session.execute("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', "
-                    "'replication_factor': 1}")
+    cluster, session = driver_with_keyspace_ks(srv.port)
     session.execute("CREATE TABLE ks.t (k int PRIMARY KEY, v text)")
     session.execute("INSERT INTO ks.t (k, v) VALUES (1, 'one')")
     padding = "x" * 4000  # ~9 KB per cached statement: the cache holds a handful
@@ -299,10 +302,7 @@ def test_large_rows_page_by_bytes_and_unpaged_results_are_bounded(server_with):
     from cassandra import InvalidRequest
     from cassandra.query import SimpleStatement
     srv = server_with("--max-result-size", "512KiB")
-    cluster = Cluster(["127.0.0.1"], port=srv.port, protocol_version=4)
-    session = cluster.connect()
-    session.execute("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', "
-                    "'replication_factor': 1}")
+    cluster, session = driver_with_keyspace_ks(srv.port)
     session.execute("CREATE TABLE ks.wide (p int, c int, v blob, PRIMARY KEY (p, c))")
     session.execute("CREATE TABLE ks.flat (k int PRIMARY KEY, v blob)")
     blob = os.urandom(50_000)

@@ -8,23 +8,13 @@ import sys
 
 import pytest
 from cassandra import Unauthorized, InvalidRequest, AuthenticationFailed
-from cassandra.auth import PlainTextAuthProvider
-from cassandra.cluster import Cluster, NoHostAvailable
-from cassandra.policies import RoundRobinPolicy
+from cassandra.cluster import NoHostAvailable
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from conftest import kappa  # noqa: E402
-from tls_up import free_port, start_up  # noqa: E402
+from tls_up import cql_login as connect, free_port, start_up  # noqa: E402
 
 ADMIN, ADMIN_PW = "admin", "admin password 1"
-
-
-def connect(port, user, password):
-    cluster = Cluster(["127.0.0.1"], port=port, protocol_version=4,
-                      load_balancing_policy=RoundRobinPolicy(), connect_timeout=10,
-                      control_connection_timeout=10,
-                      auth_provider=PlainTextAuthProvider(user, password))
-    return cluster, cluster.connect()
 
 
 @pytest.fixture(scope="module")

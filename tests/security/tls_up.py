@@ -30,6 +30,18 @@ class Up:
         return self.proc.returncode, err
 
 
+def cql_login(port, user, password):
+    """A DataStax driver session logged in as `user` (PasswordAuthenticator): (cluster, session)."""
+    from cassandra.auth import PlainTextAuthProvider
+    from cassandra.cluster import Cluster
+    from cassandra.policies import RoundRobinPolicy
+    cluster = Cluster(["127.0.0.1"], port=port, protocol_version=4,
+                      load_balancing_policy=RoundRobinPolicy(), connect_timeout=10,
+                      control_connection_timeout=10,
+                      auth_provider=PlainTextAuthProvider(user, password))
+    return cluster, cluster.connect()
+
+
 def write_config(tmp_path, listeners, security=None, extra=None):
     """config/kappa.yaml with `listeners` merged in (kafka off unless given) and
     `security`; returns its path."""

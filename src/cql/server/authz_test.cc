@@ -21,17 +21,22 @@ class AuthzTest : public ExecutorTest {
     auto a = security::Authorizer::Open(sec_.path(), ao, users_);
     ASSERT_TRUE(a.ok());
     authz_ = *a;
-    ExecutorOptions eo;
-    eo.users = users_;
-    eo.authorizer = authz_;
-    NodeInfo node;
-    node.host_id = Uuid::Random();
-    exec_ = std::make_unique<Executor>(store_.get(), node, eo);
+    UseExecutor(users_, authz_);
     As("admin");
     Ok("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
     Ok("CREATE TABLE ks.t (id int PRIMARY KEY, v text)");
     Ok("CREATE TABLE ks.u (id int PRIMARY KEY)");
     Ok("CREATE ROLE alice WITH PASSWORD = 'pw' AND LOGIN = true");
+  }
+  // A fresh executor over these users and this authorizer (as a server started on them).
+  void UseExecutor(std::shared_ptr<security::UserStore> users,
+                   std::shared_ptr<security::Authorizer> authorizer) {
+    ExecutorOptions eo;
+    eo.users = std::move(users);
+    eo.authorizer = std::move(authorizer);
+    NodeInfo node;
+    node.host_id = Uuid::Random();
+    exec_ = std::make_unique<Executor>(store_.get(), node, eo);
   }
   void As(std::string user) { session_.user = std::move(user); }
   void Unauthorized(const std::string& q, const std::string& says) {
@@ -169,12 +174,7 @@ TEST_F(AuthzTest, OffMeansEveryoneMayDoEverything) {
   security::AuthorizerOptions off;
   auto a = security::Authorizer::Open(sec_.path(), off, users_);
   ASSERT_TRUE(a.ok());
-  ExecutorOptions eo;
-  eo.users = users_;
-  eo.authorizer = *a;
-  NodeInfo node;
-  node.host_id = Uuid::Random();
-  exec_ = std::make_unique<Executor>(store_.get(), node, eo);
+  UseExecutor(users_, *a);
   As("alice");
   EXPECT_TRUE(Rows("SELECT * FROM ks.t").empty());
   Ok("GRANT SELECT ON KEYSPACE ks TO alice");  // kept for when ACLs are turned on
@@ -297,12 +297,7 @@ TEST_F(AuthzTest, MembershipSurvivesAReopen) {
   ao.enabled = true;
   auto a = security::Authorizer::Open(sec_.path(), ao, *users);
   ASSERT_TRUE(a.ok());
-  ExecutorOptions eo;
-  eo.users = *users;
-  eo.authorizer = *a;
-  NodeInfo node;
-  node.host_id = Uuid::Random();
-  exec_ = std::make_unique<Executor>(store_.get(), node, eo);
+  UseExecutor(*users, *a);
   As("alice");
   EXPECT_TRUE(Rows("SELECT * FROM ks.t").empty());
   EXPECT_EQ((*users)->Role("alice")->member_of, (std::vector<std::string>{"reader"}));
