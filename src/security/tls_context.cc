@@ -2,8 +2,9 @@
 // shares (Kafka SSL/SASL_SSL, CQL tls://, HTTP https://).
 //
 // Settings follow Mozilla's "intermediate" server profile (ssl-config.mozilla.org, v5.7):
-// TLS 1.2 and 1.3 only, ECDHE/DHE with AEAD ciphers for 1.2, OpenSSL's default 1.3 suites,
-// the client's cipher preference. On top: no TLS compression (CRIME), no renegotiation
+// TLS 1.2 and 1.3 only, ECDHE/DHE with AEAD ciphers for 1.2, the three standard 1.3 suites.
+// Unlike that profile the server's order decides (AES-128-GCM first, ChaCha20 for clients that
+// prefer it; see kTls13Suites). On top: no TLS compression (CRIME), no renegotiation
 // (a client-initiated renegotiation is a cheap CPU DoS and has no use here), and a session
 // id context so resumed sessions work when client certificates are verified.
 #include <openssl/err.h>
@@ -27,6 +28,12 @@ constexpr const char* kIntermediateCiphers =
     "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
     "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
     "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305";
+// TLS 1.3 suites in the server's order: AES-128-GCM first (the TLS 1.3 suite every client
+// must offer; with AES-NI it costs ~40% less CPU per byte than AES-256-GCM, on both ends of
+// the connection), then AES-256-GCM; ChaCha20-Poly1305 is still chosen for a client that puts
+// it first (SSL_OP_PRIORITIZE_CHACHA: clients without AES hardware do).
+constexpr const char* kTls13Suites =
+    "TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384";
 constexpr const char* kGroups = "X25519:P-256:P-384";
 constexpr unsigned char kSessionIdContext[] = "kappa";
 
@@ -82,8 +89,10 @@ Result<std::shared_ptr<boost::asio::ssl::context>> MakeServerTlsContext(const Tl
     return Status::Internal("TLS: cannot set the minimum version: " + OpenSslErrors());
   }
   SSL_CTX_set_options(h, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
-                             SSL_OP_SINGLE_DH_USE | SSL_OP_SINGLE_ECDH_USE);
+                             SSL_OP_SINGLE_DH_USE | SSL_OP_SINGLE_ECDH_USE |
+                             SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_PRIORITIZE_CHACHA);
   if (SSL_CTX_set_cipher_list(h, kIntermediateCiphers) != 1 ||
+      SSL_CTX_set_ciphersuites(h, kTls13Suites) != 1 ||
       SSL_CTX_set1_groups_list(h, kGroups) != 1) {
     return Status::Internal("TLS: cannot set the ciphers: " + OpenSslErrors());
   }

@@ -38,3 +38,35 @@ def test_kcat_over_ssl(tmp_path, tls_certs):
     finally:
         code, err = up.stop()
     assert code == 0, err[-3000:]
+
+
+def _negotiated_suite(port, ca, *suites):
+    """The TLS 1.3 suite `openssl s_client` gets when it offers `suites` in that order."""
+    out = subprocess.run(["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-CAfile", ca,
+                          "-tls1_3", "-ciphersuites", ":".join(suites), "-brief"],
+                         input="", capture_output=True, text=True, timeout=30)
+    for line in (out.stdout + out.stderr).splitlines():
+        if line.startswith("Ciphersuite:"):
+            return line.split(":", 1)[1].strip()
+    raise AssertionError(out.stdout + out.stderr)
+
+
+def test_tls13_suite_is_the_servers_choice_aes128_unless_the_client_prefers_chacha(
+        tmp_path, tls_certs):
+    """The server picks AES-128-GCM over the AES-256-GCM that OpenSSL clients list first
+    (less CPU per byte on both ends), and ChaCha20-Poly1305 for a client that puts it first."""
+    ssl_port = free_port()
+    up = start_up(tmp_path, {"kafka": f"SSL://127.0.0.1:{ssl_port}"},
+                  security=tls_section(tls_certs), wait_ports=(ssl_port,))
+    try:
+        openssl_default = ("TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+                           "TLS_AES_128_GCM_SHA256")
+        assert _negotiated_suite(ssl_port, tls_certs.ca, *openssl_default) == \
+            "TLS_AES_128_GCM_SHA256"
+        assert _negotiated_suite(ssl_port, tls_certs.ca, "TLS_CHACHA20_POLY1305_SHA256",
+                                 "TLS_AES_128_GCM_SHA256") == "TLS_CHACHA20_POLY1305_SHA256"
+        assert _negotiated_suite(ssl_port, tls_certs.ca, "TLS_AES_256_GCM_SHA384") == \
+            "TLS_AES_256_GCM_SHA384"
+    finally:
+        code, err = up.stop()
+    assert code == 0, err[-3000:]
