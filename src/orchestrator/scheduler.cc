@@ -132,6 +132,10 @@ Status SchedulerImpl::Start() {
     RETURN_IF_ERROR(LoadHistory(clock_->NowMs()));
     started_ = true;
     for (auto& [_, d] : dags_) MarkDirty(d.get());
+    if (!options_.virtual_time) {
+      async_writes_ = true;
+      writer_ = std::thread([this] { WriterLoop(); });
+    }
   }
   if (!options_.virtual_time) loop_ = std::thread([this] { Loop(); });
   return Status::OK();
@@ -141,7 +145,7 @@ void SchedulerImpl::Stop() {
   std::vector<std::thread> workers;
   {
     MutexLock l(mu_);
-    if (stopping_ && workers_.empty() && !loop_.joinable()) return;
+    if (stopping_ && workers_.empty() && !loop_.joinable() && !writer_.joinable()) return;
     stopping_ = true;
     // Cancelled tries are left running in the history: the next Start treats them as
     // zombies (the process that ran them is gone, as far as the history can tell).
@@ -156,8 +160,16 @@ void SchedulerImpl::Stop() {
   }
   cv_.notify_all();
   work_cv_.notify_all();
+  written_cv_.notify_all();
   if (loop_.joinable()) loop_.join();
   for (auto& w : workers) w.join();
+  // Last, the writer: what the loop and the tries changed until now is written first.
+  {
+    MutexLock l(mu_);
+    writer_stop_ = true;
+  }
+  writer_cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
 }
 
 void SchedulerImpl::InitRunCounters(Dag* d) {
@@ -200,7 +212,7 @@ void SchedulerImpl::ProcessDue(TimeMs now) {
   PopDueTimers(now);
   // Processing a DAG can dirty it again (a try ended inline in virtual time); loop until quiet.
   // Batched as in real time, so the engine's tests run the same write path.
-  while (!dirty_.empty()) {
+  while (!dirty_.empty() || (SlotsForStarved() && !stopping_)) {
     std::vector<Dag*> batch;
     batch.swap(dirty_);
     batching_ = true;
@@ -208,6 +220,7 @@ void SchedulerImpl::ProcessDue(TimeMs now) {
       d->dirty = false;
       ProcessDag(d, now);
     }
+    ProcessStarved(now);  // the slots freed meanwhile, to the DAGs waiting longest
     batching_ = false;
     Dispatch();
   }
@@ -226,7 +239,7 @@ void SchedulerImpl::Loop() {
     // start them while the next chunk is looked at. With 1,000 DAGs due in the same
     // millisecond the first tasks start after a chunk's work, not after the whole burst's.
     constexpr size_t kChunk = 32;
-    while (!dirty_.empty() && !stopping_) {
+    while ((!dirty_.empty() || SlotsForStarved()) && !stopping_) {
       std::vector<Dag*> batch;
       batch.swap(dirty_);
       for (size_t i = 0; i < batch.size() && !stopping_;) {
@@ -243,13 +256,21 @@ void SchedulerImpl::Loop() {
           l.lock();
         }
       }
+      if (SlotsForStarved() && !stopping_) {  // a slot freed without a pass to give it on
+        batching_ = true;
+        ProcessStarved(now);
+        batching_ = false;
+        Dispatch();
+      }
     }
     if (stopping_) break;
     timers_earlier_ = false;  // the wait below is computed from every timer set so far
     const TimeMs next =
         std::min(timers_.empty() ? kNever : timers_.top().first, flush_retry_at_);
     if (!dirty_.empty() || (next != kNever && next <= clock_->NowMs())) continue;
-    auto pred = [this]() REQUIRES(mu_) { return stopping_ || !dirty_.empty() || timers_earlier_; };
+    auto pred = [this]() REQUIRES(mu_) {
+      return stopping_ || !dirty_.empty() || timers_earlier_ || SlotsForStarved();
+    };
     if (next == kNever) {
       cv_.wait(l, pred);
     } else {

@@ -1,15 +1,22 @@
 // The Scheduler's implementation (private to src/orchestrator). One mutex guards the whole
-// in-memory state (DAGs, their runs and task instances); every change is written to the
-// MetaStore under it before the engine acts on it (a run is created in the store before
-// its cursor moves; a try is recorded running before the task is called). Passes over many
-// DAGs (the loop's burst, an executor thread moving its DAG on) gather their writes in
-// pending_ and write them as one MetaStore batch before any try of theirs is handed to an
-// executor thread and before the lock is released (Dispatch).
+// in-memory state (DAGs, their runs and task instances). Every change is a whole-row write to
+// the MetaStore, appended in order to pending_; nothing acts on a change before it is
+// written (a run is in the store before its cursor moves on; a try is recorded running
+// before its task is called). Writes leave pending_ in two ways (scheduler_writes.cc):
+// - real time: a writer thread writes everything pending as one MetaStore batch, outside
+//   the lock, while the engine goes on; a try waits for its own write before its task is
+//   called. API changes write synchronously, after the writer's batch in flight.
+// - virtual time: a pass over many DAGs writes its changes as one batch before any try of
+//   its is handed out (Dispatch), on the caller's thread.
+// Readers of the in-memory state (the API's GETs) may see a change the writer has not yet
+// written (milliseconds); an API change returns only once it, and everything before it,
+// is written.
 //
 // Files: scheduler.cc (Create/Start/Stop, the loop, timers, virtual time), scheduler_runs.cc
 // (creating and advancing runs: Airflow's DagRun.update_state and trigger rules),
 // scheduler_tasks.cc (executor, tries, retries, timeouts), scheduler_api.cc (the Orchestrator
-// operations), scheduler_history.cc (loading the history at Start, zombies).
+// operations), scheduler_history.cc (loading the history at Start, zombies),
+// scheduler_writes.cc (pending_, the writer thread).
 #pragma once
 
 #include <array>
@@ -90,6 +97,7 @@ struct Dag {
   bool prune_check = true;
   TimeMs prune_at = kNever;
   bool dirty = false;
+  bool starved = false;  // in SchedulerImpl::starved_
   int TaskIndex(std::string_view task_id) const;
 };
 
@@ -140,6 +148,7 @@ class SchedulerImpl final : public Scheduler {
     Run* run;
     int index;
     uint64_t generation;
+    uint64_t seq;  // appended_seq_ once its running write was appended: wait for it
   };
 
   // scheduler.cc
@@ -158,17 +167,25 @@ class SchedulerImpl final : public Scheduler {
   void WakeWorker() REQUIRES(mu_);
 
   // scheduler_writes.cc
-  // One change to the history. In a batched pass (batching_) it joins pending_ and is
-  // written by Dispatch; otherwise it is written now, after whatever pending_ still holds
-  // (order), and an error means nothing of it was applied.
+  // One change to the history. In a batched pass (batching_) it joins pending_ (written by
+  // the writer thread, or by Dispatch in virtual time); otherwise it is written now, after
+  // whatever pending_ still holds (order), and an error means nothing of it was applied.
   Status Persist(MetaWrite w) REQUIRES(mu_);
-  // Writes pending_ as one batch. False if the MetaStore refused it: pending_ keeps the
-  // writes in order and the loop tries again a second later (flush_retry_at_).
+  // Writes pending_ as one batch now, after the writer's batch in flight. False if the
+  // MetaStore refused it: pending_ keeps the writes in order and they are tried again a
+  // second later (flush_retry_at_, or the writer thread).
   bool FlushWrites() REQUIRES(mu_);
-  // Once pending_ is written, hands the held and the new tries (ready_) to the executor
-  // (virtual time: leaves them in ready_ for RunUntil); until then holds them (held_): no
+  // Real time: wakes the writer thread and hands the new tries (ready_) to the executor;
+  // each waits for its write in ExecuteTry. Virtual time: once pending_ is written, leaves
+  // the held and the new tries in ready_ for RunUntil; until then holds them (held_): no
   // task starts on a state the history does not have.
   void Dispatch() REQUIRES(mu_);
+  // The writer thread (real time): writes pending_ in batches until Stop.
+  void WriterLoop();
+  // Takes the writer's finished batch into account: what it wrote leaves pending_.
+  void SettleInFlight() REQUIRES(mu_, write_mu_);
+  // Appends `w` to pending_ (appended_seq_ counts it).
+  void Append(MetaWrite w) REQUIRES(mu_);
 
   // scheduler_history.cc
   Status LoadHistory(TimeMs now) REQUIRES(mu_);
@@ -204,6 +221,10 @@ class SchedulerImpl final : public Scheduler {
   // if that fails, before the run advances (pending_write).
   void RecordOutcome(Dag* d, Run* r, int index, const TaskInstance& next) REQUIRES(mu_);
   void ReleaseSlot(Dag* d, Ti* t) REQUIRES(mu_);
+  // A slot is free and a DAG waits for one.
+  bool SlotsForStarved() const REQUIRES(mu_);
+  // Processes starved DAGs, oldest first, while slots are free (in a batched pass).
+  void ProcessStarved(TimeMs now) REQUIRES(mu_);
   nlohmann::json Variables(const Dag* d, const Run* r, int index, int try_number) const
       REQUIRES(mu_);
   void CancelTry(Ti* t) REQUIRES(mu_);
@@ -243,12 +264,34 @@ class SchedulerImpl final : public Scheduler {
   // Batched writes (see the file comment), and the tries waiting for them to be written
   // after the MetaStore refused them.
   bool batching_ GUARDED_BY(mu_) = false;
+  // Writes not yet written, in order: pending_[i] is write number written_seq_ + 1 + i.
+  // Never coalesced in place (a copy is), so the numbering holds.
   std::vector<MetaWrite> pending_ GUARDED_BY(mu_);
+  uint64_t appended_seq_ GUARDED_BY(mu_) = 0;
+  uint64_t written_seq_ GUARDED_BY(mu_) = 0;
+  // The writer thread (real time only: async_writes_). It copies pending_, lets go of mu_
+  // and writes the copy holding write_mu_; a synchronous write (FlushWrites) takes write_mu_
+  // under mu_, so it comes after the batch in flight and never beside it.
+  bool async_writes_ GUARDED_BY(mu_) = false;
+  bool writer_stop_ GUARDED_BY(mu_) = false;
+  std::thread writer_;
+  CondVar writer_cv_;   // the writer: something pending, or stop
+  CondVar written_cv_;  // tries waiting for their write (written_seq_)
+  Mutex write_mu_ ACQUIRED_AFTER(mu_);
+  struct InFlight {
+    size_t n = 0;      // pending_'s first n writes are being (or were) written
+    bool done = false;
+    Status status;
+  };
+  InFlight in_flight_ GUARDED_BY(write_mu_);
+  TimeMs writer_retry_at_ GUARDED_BY(mu_) = kNever;  // the writer's batch was refused
+  Status last_flush_error_ GUARDED_BY(mu_);  // FlushWrites' last refusal (Persist returns it)
   std::vector<Job> held_ GUARDED_BY(mu_);
   TimeMs flush_retry_at_ GUARDED_BY(mu_) = kNever;
   int busy_total_ GUARDED_BY(mu_) = 0;           // queued or running everywhere (parallelism)
-  // DAGs with a scheduled instance held back by `parallelism`: dirtied when a slot frees.
-  std::set<Dag*> starved_ GUARDED_BY(mu_);
+  // DAGs with a scheduled instance held back by `parallelism`, first come first served:
+  // each freed slot goes to the next of them (ProcessStarved), not to a pass over all.
+  std::deque<Dag*> starved_ GUARDED_BY(mu_);
   // Runs deleted while a try of theirs was still on an executor thread (the Job points at
   // them); freed with the scheduler.
   std::vector<std::unique_ptr<Run>> graveyard_ GUARDED_BY(mu_);

@@ -227,6 +227,7 @@ bool SchedulerImpl::AdvanceRun(Dag* d, Run* r, TimeMs now, TimeMs* wake) {
       continue;
     }
     if (IsFinished(state) || t.busy) continue;
+    bool became_scheduled = false;
     if (state == TaskState::kUpForRetry && t.ti.next_retry_at.value_or(0) > now) {
       *wake = std::min(*wake, *t.ti.next_retry_at);
       continue;
@@ -256,24 +257,39 @@ bool SchedulerImpl::AdvanceRun(Dag* d, Run* r, TimeMs now, TimeMs* wake) {
       t.ti.state = TaskState::kScheduled;  // stored below, as scheduled or queued
       state = TaskState::kScheduled;
       changed = true;
+      became_scheduled = true;
     }
     // kScheduled: queue it if a slot is free (max_active_tasks per DAG, parallelism overall).
     TaskInstance next = t.ti;
     const bool dag_full = d->busy_tasks >= d->spec.max_active_tasks;
     const bool all_full = busy_total_ >= options_.parallelism;
     if (dag_full || all_full) {
-      if (all_full) starved_.insert(d);
-      if (!Commit(d, &t, next)) return changed;
+      if (all_full && !d->starved) {
+        d->starved = true;
+        starved_.push_back(d);
+      }
+      // Stored once when it becomes scheduled, not again on every pass that finds it waiting.
+      if (became_scheduled && !Commit(d, &t, next)) return changed;
       continue;
     }
-    next.state = TaskState::kQueued;
+    // A slot is free, so an executor thread takes the try at once: it is queued and
+    // recorded running in this pass (one write), and its task is called once the write
+    // is in the history (ExecuteTry). A crash in between leaves a zombie, as in Airflow.
+    next.state = TaskState::kRunning;
     next.queued_at = now;
+    next.try_number += 1;
+    next.start_date = now;
+    next.end_date.reset();
+    next.next_retry_at.reset();
+    next.hostname = hostname_;
+    next.pid = pid_;
+    next.error.clear();
     if (!Commit(d, &t, next)) return changed;
     t.busy = true;
     ++d->busy_tasks;
     ++busy_total_;
     running_.Set(busy_total_);
-    ready_.push_back(Job{d, r, i, t.generation});
+    ready_.push_back(Job{d, r, i, t.generation, appended_seq_});
     changed = true;
   }
   return UpdateRunState(d, r, now) || changed;

@@ -39,9 +39,18 @@ void SchedulerImpl::ReleaseSlot(Dag* d, Ti* t) {
   --busy_total_;
   running_.Set(busy_total_);
   MarkDirty(d);
-  if (!starved_.empty()) {
-    for (Dag* s : starved_) MarkDirty(s);
-    starved_.clear();
+}
+
+bool SchedulerImpl::SlotsForStarved() const {
+  return !starved_.empty() && busy_total_ < options_.parallelism;
+}
+
+void SchedulerImpl::ProcessStarved(TimeMs now) {
+  while (SlotsForStarved() && !stopping_) {
+    Dag* s = starved_.front();
+    starved_.pop_front();
+    s->starved = false;
+    ProcessDag(s, now);  // takes the slot, or starves again at the back if all are taken
   }
 }
 
@@ -103,26 +112,27 @@ void SchedulerImpl::ExecuteTry(const Job& job, MutexLock& l) {
   {
     Dag* d = job.dag;
     Ti& t = job.run->tis[job.index];
-    if (stopping_ || t.generation != job.generation || t.ti.state != TaskState::kQueued) {
+    // The try was recorded running when it was queued (AdvanceRun): its task is called
+    // once that write is in the history.
+    while (written_seq_ < job.seq && !stopping_ && t.generation == job.generation) {
+      written_cv_.wait(l);
+    }
+    if (stopping_ || t.generation != job.generation || t.ti.state != TaskState::kRunning) {
       ReleaseSlot(d, &t);  // cleared, set by hand or stopping before it started
+      if (SlotsForStarved()) cv_.notify_one();  // the loop gives the slot on
       return;
     }
     const TaskSpec& spec = d->spec.tasks[job.index];
     const TimeMs now = clock_->NowMs();
-    TaskInstance next = t.ti;
-    next.state = TaskState::kRunning;
-    next.try_number += 1;
-    next.start_date = now;
-    next.end_date.reset();
-    next.next_retry_at.reset();
-    next.hostname = hostname_;
-    next.pid = pid_;
-    next.error.clear();
-    if (!Commit(d, &t, next)) {
-      t.ti.state = TaskState::kScheduled;  // not started; tried again after the write retry
-      ReleaseSlot(d, &t);
-      return;
+    if (options_.virtual_time && t.ti.start_date != now) {
+      // Virtual time runs a pass's tries one after another on one thread, each taking
+      // virtual time: a try's start is when it is called, not when it was queued.
+      // (If the store refuses it, the queued time stays: the try is recorded running.)
+      TaskInstance restamped = t.ti;
+      restamped.start_date = now;
+      (void)Commit(d, &t, restamped);
     }
+    const TaskInstance& next = t.ti;
     t.control = control;
     if (spec.execution_timeout_ms > 0) deadline = now + spec.execution_timeout_ms;
     t.deadline = deadline;
@@ -213,7 +223,11 @@ void SchedulerImpl::FinishTry(const Job& job, const Result<std::string>& result)
   batching_ = true;
   RecordTryEnd(job, result);
   inline_dag_ = nullptr;
-  if (!stopping_) ProcessDag(d, clock_->NowMs());
+  if (!stopping_) {
+    const TimeMs now = clock_->NowMs();
+    ProcessDag(d, now);
+    ProcessStarved(now);  // the slot this try freed goes to the DAG that waited longest
+  }
   batching_ = false;
   Dispatch();
 }
