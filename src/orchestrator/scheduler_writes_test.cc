@@ -5,8 +5,11 @@
 // executor threads.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include "orchestrator/meta_batch.h"
@@ -79,11 +82,19 @@ class FlakyMeta : public MetaStore, public BatchedMetaStore {
   Status PutBatch(const std::vector<MetaWrite>& writes) override {
     if (writes.size() > 1) ++multi_batches;
     if (Refused()) return Err();
+    {
+      std::lock_guard l(count_mu);
+      for (const MetaWrite& w : writes) {
+        if (const auto* ti = std::get_if<TaskInstance>(&w)) ++ti_writes[ti->task_id];
+      }
+    }
     return orchestrator::PutBatch(m_, writes);  // the memory store: one by one
   }
 
   std::atomic<bool> fail{false};
   std::atomic<int> multi_batches{0};
+  std::mutex count_mu;
+  std::map<std::string, int> ti_writes;  // task instance writes in batches, by task id
 
  private:
   bool Refused() const { return fail.load(); }
@@ -136,6 +147,45 @@ TEST(SchedulerWrites, TriesWaitForARefusedBatchVirtualTime) {
   ASSERT_TRUE((*dags)[0].last_automated.has_value());
   EXPECT_EQ((*dags)[0].last_automated->start, t0 + kHour);  // the cursor followed the run
   ASSERT_TRUE(h.scheduler->SetPaused("w", true).ok());
+}
+
+// `parallelism` 2 and eight DAGs triggered at once, in reverse order of their creation: the
+// first two get the slots, and each freed slot goes to the DAG that has waited longest (not
+// in the order of their addresses), whose waiting instance was written once, as scheduled.
+TEST(SchedulerWrites, AFreedSlotGoesToTheDagThatWaitedLongest) {
+  const TimeMs t0 = At("2025-01-01");
+  auto inner = NewMemoryMetaStore();
+  Harness h(t0);
+  auto flaky = std::make_unique<FlakyMeta>(inner.get());
+  FlakyMeta* f = flaky.get();
+  h.meta = std::move(flaky);
+  h.options.parallelism = 2;
+  std::vector<DagSpec> dags;
+  for (int i = 0; i < 8; ++i) {
+    const std::string n = std::to_string(i);
+    dags.push_back(Dag("s" + n, "none", t0, false,
+                       {Task("t" + n, "sleep", {}, {{"ms", 10 * kSecond}})}));
+  }
+  h.Start(dags);
+  h.RunFor(kMinute);  // Start's pass over every DAG (in id order) is done
+  for (int i = 7; i >= 0; --i) {
+    ASSERT_TRUE(h.scheduler->Trigger("s" + std::to_string(i), std::nullopt, std::nullopt, {}).ok());
+  }
+  h.RunFor(5 * kMinute);
+  std::vector<TimeMs> started;
+  for (int i = 7; i >= 0; --i) {
+    auto tries = h.recorder.Tries("t" + std::to_string(i));
+    ASSERT_EQ(tries.size(), 1u) << i;
+    started.push_back(tries[0].started);
+  }
+  EXPECT_TRUE(std::is_sorted(started.begin(), started.end()));  // t7 first, t0 last
+  EXPECT_LT(started.front(), started.back());
+  std::lock_guard l(f->count_mu);
+  for (int i = 0; i < 8; ++i) {
+    // Created with the run, scheduled (while it waits), running, its start restamped (virtual
+    // time runs the tries one after another), success: not once more per freed slot.
+    EXPECT_LE(f->ti_writes["t" + std::to_string(i)], 5) << i;
+  }
 }
 
 // Sets the FlakyMeta refusing as it runs: the batch of the pass that follows its try (its
