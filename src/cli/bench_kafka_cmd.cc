@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -45,6 +46,7 @@ struct KafkaBenchArgs {
   std::string flush = "interval"; // flush policy of the in-process kappa broker
   std::string only;               // "", "throughput" or "latency"
   bool tls = false;               // also over SSL and SASL_SSL listeners of the same broker
+  int rounds = 1;                 // throughput passes over the targets, in ABBA order
 };
 
 // One broker endpoint as the clients reach it: its bootstrap and the client settings it
@@ -243,17 +245,46 @@ std::pair<double, double> LatencyRun(const BenchTarget& t, const std::string& to
 }
 
 // Runs each case over every target in turn (size by size), so targets sharing a broker are
-// compared within the same minutes.
+// compared within the same minutes. With `rounds` > 1 the order alternates (A B C, C B A,
+// ...): a target measured right after another pays for what that one left behind (the log's
+// writeback, a warm or cold cache), so one order alone favours some targets. Each round
+// writes topics of its own; the means per target and their ratios to the first target follow.
 void RunTargets(const KafkaBenchArgs& a, const std::vector<BenchTarget>& targets) {
+  struct Sums {
+    double produce = 0, consume = 0;
+    int n = 0;
+  };
   for (int size : a.sizes) {
     if (a.only == "latency") break;
-    for (const BenchTarget& t : targets) {
-      std::string topic = t.topic_prefix + std::to_string(size);
-      double p = ProduceRun(t, topic, a.records, size);
-      ReportKafka(a, t.name, "produce acks=all", size, p);
-      double c = ConsumeRun(t, topic, a.records);
-      if (c > 0) ReportKafka(a, t.name, "consume", size, c);
+    std::map<std::string, Sums> sums;
+    for (int round = 0; round < a.rounds; ++round) {
+      std::vector<const BenchTarget*> order;
+      for (const BenchTarget& t : targets) order.push_back(&t);
+      if (round % 2 == 1) std::reverse(order.begin(), order.end());
+      for (const BenchTarget* t : order) {
+        std::string topic = t->topic_prefix + std::to_string(size);
+        if (round > 0) topic += "-r" + std::to_string(round + 1);
+        double p = ProduceRun(*t, topic, a.records, size);
+        ReportKafka(a, t->name, "produce acks=all", size, p);
+        double c = ConsumeRun(*t, topic, a.records);
+        if (c > 0) ReportKafka(a, t->name, "consume", size, c);
+        Sums& sum = sums[t->name];
+        sum.produce += p;
+        sum.consume += c;
+        ++sum.n;
+      }
     }
+    if (a.rounds < 2 || a.json) continue;
+    const Sums& base = sums[targets.front().name];
+    for (const BenchTarget& t : targets) {
+      const Sums& m = sums[t.name];
+      std::printf("%-8s mean of %d rounds %5d B  produce %10.0f rec/s (%.2fx %s)  consume "
+                  "%10.0f rec/s (%.2fx)\n",
+                  t.name.c_str(), m.n, size, m.produce / m.n, m.produce / base.produce,
+                  targets.front().name.c_str(), m.consume / m.n,
+                  base.consume > 0 ? m.consume / base.consume : 0.0);
+    }
+    std::fflush(stdout);
   }
   if (a.only == "throughput") return;
   for (const BenchTarget& t : targets) {
@@ -411,6 +442,11 @@ void RegisterBenchKafkaCommand(CLI::App& app, const Groups& g) {
   cmd->add_option("--only", args->only, "Run only the throughput or the latency cases")
       ->check(CLI::IsMember({"throughput", "latency"}));
   cmd->add_flag("--json", args->json, "One JSON object per result line");
+  cmd->add_option("--rounds", args->rounds,
+                  "Throughput passes over the targets, the order alternating (A B C, C B A); "
+                  "the means and their ratios to plaintext follow")
+      ->check(CLI::Range(1, 20))
+      ->capture_default_str();
   cmd->add_flag("--tls", args->tls,
                 "Also measure the in-process broker over TLS (SSL) and over SASL_SSL with "
                 "SCRAM-SHA-512 (a throwaway certificate), side by side with plaintext");

@@ -7,7 +7,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from security_certs import tls_certs  # noqa: E402,F401  (the session fixture)
-from tls_up import free_port, start_up, tls_section  # noqa: E402
+from tls_up import KAPPA, free_port, start_up, tls_section  # noqa: E402
 
 
 def kcat(port, ca, *args, input=None):
@@ -70,3 +70,22 @@ def test_tls13_suite_is_the_servers_choice_aes128_unless_the_client_prefers_chac
     finally:
         code, err = up.stop()
     assert code == 0, err[-3000:]
+
+
+def test_bench_kafka_tls_rounds_alternate_and_report_ratios():
+    """`kappa bench kafka --tls --rounds 2` (a smoke run with tiny counts; the figures are in
+    docs/benchmarks/kafka.md): plaintext, SSL, SASL_SSL, then the reverse order, each round on
+    topics of its own, and the means with their ratio to plaintext."""
+    p = subprocess.run([KAPPA, "bench", "kafka", "--tls", "--no-peers", "--records", "2000",
+                        "--sizes", "100", "--only", "throughput", "--rounds", "2"],
+                       capture_output=True, text=True, timeout=180)
+    assert p.returncode == 0, p.stderr[-3000:]
+    runs = [l.split()[0] for l in p.stdout.splitlines() if "produce acks=all" in l]
+    assert runs == ["kappa", "kappa-tls", "kappa-sasl-tls",
+                    "kappa-sasl-tls", "kappa-tls", "kappa"], p.stdout
+    means = [l for l in p.stdout.splitlines() if "mean of 2 rounds" in l]
+    assert len(means) == 3, p.stdout
+    assert "(1.00x kappa)" in means[0] and "x kappa)" in means[1], p.stdout
+    # Every case read back what it wrote: no zero consume rate.
+    consumed = [l for l in p.stdout.splitlines() if " consume " in l and "mean of" not in l]
+    assert len(consumed) == 6 and all(float(l.split()[-4]) > 0 for l in consumed), p.stdout
