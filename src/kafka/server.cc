@@ -15,8 +15,9 @@
 // serving the same Broker. A request carries the advertised address of the listener it came
 // in on, and each connection its SaslSession (sasl_session.h): on a SASL_* listener only
 // ApiVersions, SaslHandshake and SaslAuthenticate are served before the login. SSL and
-// SASL_SSL connections run the same loop over a Boost.Asio ssl::stream after the TLS
-// handshake, which has the listener's request timeout.
+// SASL_SSL connections run the same loop over a TlsServerStream (common/tls_stream.h: many
+// TLS records per socket read, not one) after the TLS handshake, which has the listener's
+// request timeout.
 //
 // Bad input: a size prefix < 0 or > max_request_bytes, a header that does not decode, an
 // unknown API key or an unsupported version (other than ApiVersions, which gets its v0
@@ -38,6 +39,7 @@
 #include "common/listener.h"
 #include "common/logging.h"
 #include "common/mutex.h"
+#include "common/tls_stream.h"
 #include "kafka/admin.h"
 #include "kafka/api.h"
 #include "kafka/broker.h"
@@ -103,7 +105,7 @@ void PostShutdown(const std::weak_ptr<Conn<Stream>>& weak, const asio::any_io_ex
   });
 }
 
-using TlsStream = asio::ssl::stream<tcp::socket>;
+using TlsStream = TlsServerStream;
 
 // A listener of the server: its options, acceptor and limits, and what its clients are told.
 struct ListenerState {
@@ -300,7 +302,7 @@ class KafkaServerImpl final : public KafkaServer {
         // closed after the listener's request timeout.
         conn->watch->AwaitingRequest();
         conn->watch->ReceivingRequest();
-        co_await conn->stream.async_handshake(asio::ssl::stream_base::server, asio::use_awaitable);
+        co_await conn->stream.Handshake();
       }
       reason = co_await Serve(*conn, sched, peer, *l);
     } catch (const std::exception& e) {
