@@ -1,5 +1,4 @@
-// TlsServerStream: the server side of TLS over a TCP socket, driven through memory BIOs. Every
-// TLS listener runs on it: Kafka's SSL and SASL_SSL directly, CQL and HTTP through Transport.
+// TlsServerStream: the server side of TLS over a TCP socket, driven through memory BIOs.
 //
 //   TlsServerStream s(std::move(socket), *tls_context);
 //   co_await s.Handshake();                                  // throws system_error on failure

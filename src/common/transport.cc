@@ -12,10 +12,14 @@ constexpr unsigned char kTlsHandshakeRecord = 22;
 }  // namespace
 
 Transport::Transport(asio::ip::tcp::socket socket, std::shared_ptr<asio::ssl::context> tls)
-    : plain_(std::move(socket)), tls_(std::move(tls)) {}
+    : plain_(std::move(socket)), tls_(std::move(tls)) {
+  if (tls_) {
+    ssl_ = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket>>(std::move(plain_), *tls_);
+  }
+}
 
 asio::awaitable<Transport::HandshakeResult> Transport::Handshake() {
-  if (!tls_) co_return HandshakeResult::kOk;
+  if (!ssl_) co_return HandshakeResult::kOk;
   unsigned char first = 0;
   auto [pec, n] = co_await socket().async_receive(asio::buffer(&first, 1),
                                                  asio::socket_base::message_peek,
@@ -28,11 +32,10 @@ asio::awaitable<Transport::HandshakeResult> Transport::Handshake() {
     error_ = "not a TLS handshake (a plaintext client on a TLS port?)";
     co_return HandshakeResult::kNotTls;
   }
-  server_ = std::make_unique<TlsServerStream>(std::move(plain_), *tls_);
-  try {
-    co_await server_->Handshake();
-  } catch (const boost::system::system_error& e) {
-    error_ = e.code().message();
+  auto [ec] = co_await ssl_->async_handshake(asio::ssl::stream_base::server,
+                                             asio::as_tuple(asio::use_awaitable));
+  if (ec) {
+    error_ = ec.message();
     co_return HandshakeResult::kFailed;
   }
   co_return HandshakeResult::kOk;

@@ -1,8 +1,6 @@
-// Transport: a connection's byte stream, plain TCP or TLS over it, behind one type so the HTTP
-// and CQL connections keep a single code path (the listener plumbing of common/listener.h
-// hands them a tcp::socket; a TLS listener wraps it here). A server's TLS runs on
-// TlsServerStream (common/tls_stream.h: many records per socket read, as the Kafka listeners
-// use it); a client's (the CQL client) on Asio's ssl::stream, for its verification hooks.
+// Transport: a server connection's byte stream, plain TCP or TLS over it, behind one type so
+// the HTTP, CQL and Kafka connections keep a single code path (the listener plumbing of
+// common/listener.h hands them a tcp::socket; a TLS listener wraps it here).
 //
 //   Transport t(std::move(socket), tls_context);   // tls_context null: plain
 //   auto hs = co_await t.Handshake();              // TLS: the server handshake
@@ -23,8 +21,6 @@
 #include <optional>
 #include <string>
 
-#include "common/tls_stream.h"
-
 namespace kappa {
 
 class Transport {
@@ -40,11 +36,9 @@ class Transport {
   explicit Transport(boost::asio::ip::tcp::socket socket,
                      std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
 
-  bool tls() const { return tls_ != nullptr; }
+  bool tls() const { return ssl_ != nullptr; }
   executor_type get_executor() { return socket().get_executor(); }
-  boost::asio::ip::tcp::socket& socket() {
-    return server_ ? server_->socket() : ssl_ ? ssl_->next_layer() : plain_;
-  }
+  boost::asio::ip::tcp::socket& socket() { return ssl_ ? ssl_->next_layer() : plain_; }
 
   // TLS: peeks the first byte (kNotTls unless it is 22, a handshake record), then runs the
   // server handshake. Plain: kOk at once. On kFailed, error() says why (OpenSSL's reason:
@@ -56,9 +50,7 @@ class Transport {
   auto async_read_some(const Buffers& b, Token&& token) {
     return boost::asio::async_initiate<Token, void(boost::system::error_code, size_t)>(
         [this](auto handler, const Buffers& bufs) {
-          if (server_) {
-            server_->async_read_some(bufs, std::move(handler));
-          } else if (ssl_) {
+          if (ssl_) {
             ssl_->async_read_some(bufs, std::move(handler));
           } else {
             plain_.async_read_some(bufs, std::move(handler));
@@ -70,9 +62,7 @@ class Transport {
   auto async_write_some(const Buffers& b, Token&& token) {
     return boost::asio::async_initiate<Token, void(boost::system::error_code, size_t)>(
         [this](auto handler, const Buffers& bufs) {
-          if (server_) {
-            server_->async_write_some(bufs, std::move(handler));
-          } else if (ssl_) {
+          if (ssl_) {
             ssl_->async_write_some(bufs, std::move(handler));
           } else {
             plain_.async_write_some(bufs, std::move(handler));
@@ -81,16 +71,9 @@ class Transport {
         token, b);
   }
 
-  // The client's TLS stream (null when plain), for a client's own handshake: the CQL client
-  // connects socket() and then runs the client handshake on it (the handshake above is the
-  // server's). The first call wraps the socket.
-  boost::asio::ssl::stream<boost::asio::ip::tcp::socket>* ssl_stream() {
-    if (!ssl_ && tls_ && !server_) {
-      ssl_ = std::make_unique<boost::asio::ssl::stream<boost::asio::ip::tcp::socket>>(
-          std::move(plain_), *tls_);
-    }
-    return ssl_.get();
-  }
+  // The TLS stream (null when plain), for a client's own handshake: the CQL client connects
+  // socket() and then runs the client handshake on it (the handshake above is the server's).
+  boost::asio::ssl::stream<boost::asio::ip::tcp::socket>* ssl_stream() { return ssl_.get(); }
 
   // Cancels the operations in progress on the socket (they complete with operation_aborted).
   void Cancel() {
@@ -107,11 +90,9 @@ class Transport {
   }
 
  private:
-  // The socket until TLS starts: then moved into server_ (Handshake) or ssl_ (ssl_stream).
-  boost::asio::ip::tcp::socket plain_;
-  std::unique_ptr<TlsServerStream> server_;
+  boost::asio::ip::tcp::socket plain_;  // the socket when plain; moved into ssl_ when TLS
   std::unique_ptr<boost::asio::ssl::stream<boost::asio::ip::tcp::socket>> ssl_;
-  std::shared_ptr<boost::asio::ssl::context> tls_;  // kept alive for server_ and ssl_
+  std::shared_ptr<boost::asio::ssl::context> tls_;  // kept alive for ssl_
   std::string error_;
 };
 
