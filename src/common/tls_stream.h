@@ -44,7 +44,6 @@ class TlsServerStream {
   executor_type get_executor() { return socket_.get_executor(); }
   lowest_layer_type& lowest_layer() { return socket_; }
   boost::asio::ip::tcp::socket& socket() { return socket_; }
-  SSL* native_handle() { return ssl_; }
 
   // The server handshake; throws boost::system::system_error if it fails.
   boost::asio::awaitable<void> Handshake();

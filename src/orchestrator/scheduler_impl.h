@@ -182,6 +182,9 @@ class SchedulerImpl final : public Scheduler {
   void Dispatch() REQUIRES(mu_);
   // The writer thread (real time): writes pending_ in batches until Stop.
   void WriterLoop();
+  // The first `n` writes of pending_ are in the history: they leave it, and the tries
+  // waiting for them go on.
+  void Written(size_t n) REQUIRES(mu_);
   // Takes the writer's finished batch into account: what it wrote leaves pending_.
   void SettleInFlight() REQUIRES(mu_, write_mu_);
   // Appends `w` to pending_ (appended_seq_ counts it).

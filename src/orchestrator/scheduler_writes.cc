@@ -36,14 +36,19 @@ void SchedulerImpl::Append(MetaWrite w) {
   ++appended_seq_;
 }
 
+void SchedulerImpl::Written(size_t n) {
+  pending_.erase(pending_.begin(), pending_.begin() + static_cast<ptrdiff_t>(n));
+  written_seq_ += n;
+  flush_retry_at_ = kNever;
+  writer_retry_at_ = kNever;
+  written_cv_.notify_all();
+}
+
 void SchedulerImpl::SettleInFlight() {
   if (!in_flight_.done) return;
   const InFlight f = std::exchange(in_flight_, InFlight{});
   if (f.status.ok()) {
-    pending_.erase(pending_.begin(), pending_.begin() + static_cast<ptrdiff_t>(f.n));
-    written_seq_ += f.n;
-    writer_retry_at_ = kNever;
-    written_cv_.notify_all();
+    Written(f.n);
     return;
   }
   KLOG_ERROR("orchestrator: writing the history failed ({} changes waiting), retrying in 1 s: {}",
@@ -72,11 +77,7 @@ bool SchedulerImpl::FlushWrites() {
   CoalesceWrites(&batch);  // a run queued then running in one pass: one write
   Status s = PutBatch(meta_, batch);
   if (s.ok()) {
-    pending_.clear();
-    written_seq_ = appended_seq_;
-    flush_retry_at_ = kNever;
-    writer_retry_at_ = kNever;
-    written_cv_.notify_all();
+    Written(pending_.size());
     return true;
   }
   last_flush_error_ = s;
@@ -96,21 +97,20 @@ bool SchedulerImpl::FlushWrites() {
 
 void SchedulerImpl::Dispatch() {
   if (async_writes_) {
+    // Each try waits for its own write (ExecuteTry).
     if (!pending_.empty()) writer_cv_.notify_one();
-    for (const Job& j : ready_) Submit(j);
-    ready_.clear();
-    return;
+  } else {
+    if (!FlushWrites()) {
+      held_.insert(held_.end(), ready_.begin(), ready_.end());
+      ready_.clear();
+      return;
+    }
+    if (!held_.empty()) {
+      ready_.insert(ready_.begin(), held_.begin(), held_.end());
+      held_.clear();
+    }
+    if (options_.virtual_time) return;  // RunUntil runs them on its own thread
   }
-  if (!FlushWrites()) {
-    held_.insert(held_.end(), ready_.begin(), ready_.end());
-    ready_.clear();
-    return;
-  }
-  if (!held_.empty()) {
-    ready_.insert(ready_.begin(), held_.begin(), held_.end());
-    held_.clear();
-  }
-  if (options_.virtual_time) return;  // RunUntil runs them on its own thread
   for (const Job& j : ready_) Submit(j);
   ready_.clear();
 }
